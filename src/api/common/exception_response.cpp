@@ -1,0 +1,27 @@
+#include "api/common/exception_response.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+namespace amis::api {
+
+http::Handler with_ogcapi_errors(http::Handler handler) {
+  return [handler = std::move(handler)](http::Request& request, http::Response& response) {
+    try {
+      handler(request, response);
+    } catch (const core::OgcError& e) {
+      if (response.started()) throw;
+      std::string description = e.what();
+      if (e.status() >= 500) {
+        spdlog::error("{} {}: {}", request.method, request.path, e.what());
+        description = "the server could not complete the request";
+      }
+      nlohmann::json body = {{"code", e.code()}, {"description", description}};
+      response.send(e.status(), "application/json", body.dump(-1, ' ', false,
+                                                               nlohmann::json::error_handler_t::replace));
+    }
+  };
+}
+
+}  // namespace amis::api

@@ -1,0 +1,15 @@
+#pragma once
+// OGC API exceptions (OGC API - Common / Features, "exception" schema): JSON
+// bodies with `code` and `description`, and the HTTP status carried by the error.
+#include <functional>
+
+#include "core/error.hpp"
+#include "http/router.hpp"
+
+namespace amis::api {
+
+// Wraps a handler so that an OgcError becomes an OGC API JSON exception.
+// Server errors are logged; the client sees only that one occurred.
+http::Handler with_ogcapi_errors(http::Handler handler);
+
+}  // namespace amis::api

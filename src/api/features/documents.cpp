@@ -1,0 +1,89 @@
+#include "api/features/documents.hpp"
+
+namespace amis::api::features {
+namespace {
+
+using nlohmann::json;
+
+json link(const std::string& href, const char* rel, const char* type, const std::string& title) {
+  return {{"href", href}, {"rel", rel}, {"type", type}, {"title", title}};
+}
+
+}  // namespace
+
+const std::vector<std::string>& conformance_classes() {
+  static const std::vector<std::string> classes = {
+      "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+      "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+      "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+      "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+  };
+  return classes;
+}
+
+json landing_page_json(const std::string& base, const std::string& title,
+                       const std::string& description) {
+  return {
+      {"title", title},
+      {"description", description},
+      {"links",
+       {link(base + "/?f=json", "self", "application/json", "This document"),
+        link(base + "/?f=html", "alternate", "text/html", "This document as HTML"),
+        link(base + "/api", "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+             "The API definition (OpenAPI 3.0)"),
+        link(base + "/api?f=html", "service-doc", "text/html", "The API documentation"),
+        link(base + "/conformance", "conformance", "application/json",
+             "Conformance classes implemented"),
+        link(base + "/collections", "data", "application/json", "The feature collections")}},
+  };
+}
+
+json conformance_json(const std::string& base) {
+  return {{"conformsTo", conformance_classes()},
+          {"links",
+           {link(base + "/conformance?f=json", "self", "application/json", "This document"),
+            link(base + "/conformance?f=html", "alternate", "text/html", "This document as HTML")}}};
+}
+
+json collection_json(const std::string& base, const core::Collection& c) {
+  const std::string href = base + "/collections/" + c.id;
+  json doc = {
+      {"id", c.id},
+      {"title", c.title},
+      {"description", c.description},
+      {"keywords", c.keywords},
+      {"itemType", "feature"},
+      {"crs", {kCrs84}},
+      {"storageCrs", kCrs84},
+      {"links",
+       {link(href + "?f=json", "self", "application/json", "This collection"),
+        link(href + "?f=html", "alternate", "text/html", "This collection as HTML"),
+        link(href + "/items?f=json", "items", "application/geo+json", "The features (GeoJSON)"),
+        link(href + "/items?f=html", "items", "text/html", "The features (HTML)")}},
+  };
+  if (!c.licence.empty()) doc["license"] = c.licence;
+  if (!c.attribution.empty()) doc["attribution"] = c.attribution;
+  json extent = json::object();
+  if (c.extent && !c.extent->empty())
+    extent["spatial"] = {{"bbox", {{c.extent->min_x, c.extent->min_y, c.extent->max_x, c.extent->max_y}}},
+                         {"crs", kCrs84}};
+  if (c.temporal_extent)
+    extent["temporal"] = {
+        {"interval",
+         {{c.temporal_extent->start ? json(*c.temporal_extent->start) : json(nullptr),
+           c.temporal_extent->end ? json(*c.temporal_extent->end) : json(nullptr)}}},
+        {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
+  if (!extent.empty()) doc["extent"] = extent;
+  return doc;
+}
+
+json collections_json(const std::string& base, const std::vector<core::Collection>& collections) {
+  json list = json::array();
+  for (const auto& c : collections) list.push_back(collection_json(base, c));
+  return {{"links",
+           {link(base + "/collections?f=json", "self", "application/json", "This document"),
+            link(base + "/collections?f=html", "alternate", "text/html", "This document as HTML")}},
+          {"collections", list}};
+}
+
+}  // namespace amis::api::features

@@ -1,0 +1,193 @@
+#include "api/features/features_api.hpp"
+
+#include <charconv>
+
+#include "api/common/exception_response.hpp"
+#include "api/common/negotiation.hpp"
+#include "api/features/documents.hpp"
+#include "api/features/html_pages.hpp"
+#include "api/features/openapi.hpp"
+#include "core/error.hpp"
+#include "encode/geojson_writer.hpp"
+
+namespace amis::api::features {
+namespace {
+
+constexpr const char* kGeoJson = "application/geo+json";
+constexpr const char* kHtml = "text/html; charset=utf-8";
+const http::Headers kCrs84Headers = {{"Content-Crs", std::string("<") + kCrs84 + ">"}};
+
+void send_json(http::Response& response, const nlohmann::json& doc,
+               const char* type = "application/json", const http::Headers& headers = {}) {
+  response.send(200, type, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                headers);
+}
+
+// The request's query string with `offset` replaced, for paging links.
+std::string query_with_offset(const http::Request& request, std::int64_t offset, const char* f) {
+  std::string q;
+  for (const auto& [name, value] : request.query) {
+    if (name == "offset" || name == "f") continue;
+    q += (q.empty() ? "?" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
+  }
+  q += (q.empty() ? "?" : "&") + std::string("f=") + f;
+  if (offset > 0) q += "&offset=" + std::to_string(offset);
+  return q;
+}
+
+std::int64_t parse_feature_id(const std::string& text, const std::string& collection) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    throw core::NotFound("no feature '" + text + "' in collection '" + collection + "'");
+  return id;
+}
+
+void reject_parameters(const http::Request& request, std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : request.query) {
+    bool ok = false;
+    for (auto k : known) ok = ok || name == k;
+    if (!ok) throw core::UnknownParameter(name);
+  }
+}
+
+}  // namespace
+
+void FeaturesApi::register_routes(http::Router& router) {
+  auto bind = [this](void (FeaturesApi::*method)(http::Request&, http::Response&)) {
+    return with_ogcapi_errors([this, method](http::Request& rq, http::Response& rs) { (this->*method)(rq, rs); });
+  };
+  router.add("GET", "/", bind(&FeaturesApi::landing_page));
+  router.add("GET", "/conformance", bind(&FeaturesApi::conformance));
+  router.add("GET", "/api", bind(&FeaturesApi::api_definition));
+  router.add("GET", "/collections", bind(&FeaturesApi::collections));
+  router.add("GET", "/collections/{collectionId}", bind(&FeaturesApi::collection));
+  router.add("GET", "/collections/{collectionId}/items", bind(&FeaturesApi::items));
+  router.add("GET", "/collections/{collectionId}/items/{featureId}", bind(&FeaturesApi::item));
+}
+
+std::string FeaturesApi::base_url(const http::Request& request) const {
+  if (!info_.base_url.empty()) return info_.base_url;
+  const auto host = request.header("host");
+  return "http://" + std::string(host.empty() ? "localhost" : host);
+}
+
+core::Collection FeaturesApi::require_collection(const http::Request& request) {
+  const auto& id = request.path_param("collectionId");
+  auto collection = store_.collection(id);
+  if (!collection) throw core::NotFound("no collection '" + id + "'");
+  return std::move(*collection);
+}
+
+void FeaturesApi::landing_page(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto base = base_url(request);
+  if (negotiate(request) == Format::Html)
+    return response.send(200, kHtml, html_landing_page(base, info_.title, info_.description));
+  send_json(response, landing_page_json(base, info_.title, info_.description));
+}
+
+void FeaturesApi::conformance(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto base = base_url(request);
+  if (negotiate(request) == Format::Html)
+    return response.send(200, kHtml, html_conformance(base, conformance_classes()));
+  send_json(response, conformance_json(base));
+}
+
+void FeaturesApi::api_definition(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto base = base_url(request);
+  const auto doc = openapi_document(base, info_, store_.collections());
+  if (negotiate(request) == Format::Html)
+    return response.send(200, kHtml, html_api_page(base, doc));
+  send_json(response, doc, "application/vnd.oai.openapi+json;version=3.0");
+}
+
+void FeaturesApi::collections(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto base = base_url(request);
+  const auto list = store_.collections();
+  if (negotiate(request) == Format::Html)
+    return response.send(200, kHtml, html_collections(base, list));
+  send_json(response, collections_json(base, list));
+}
+
+void FeaturesApi::collection(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto base = base_url(request);
+  const auto c = require_collection(request);
+  if (negotiate(request) == Format::Html)
+    return response.send(200, kHtml, html_collection(base, c));
+  send_json(response, collection_json(base, c));
+}
+
+void FeaturesApi::items(http::Request& request, http::Response& response) {
+  const auto c = require_collection(request);
+  const auto query = parse_items_request(request, c, info_.limits);
+  const Format format = negotiate(request);
+  const auto base = base_url(request);
+  const std::string href = base + "/collections/" + c.id + "/items";
+  const std::int64_t matched = store_.count(c, query);
+
+  if (format == Format::Html) {
+    auto& out = response.stream(200, kHtml, kCrs84Headers);
+    HtmlItemsPage page(out, base, c, query, matched, query_with_offset(request, query.offset, "json"));
+    page.begin(c);
+    store_.features(c, query, page);
+    page.end();
+    return;
+  }
+
+  auto links = [&](std::int64_t returned) {
+    std::vector<encode::Link> l = {
+        {href + query_with_offset(request, query.offset, "json"), "self", kGeoJson, "This page"},
+        {href + query_with_offset(request, query.offset, "html"), "alternate", "text/html",
+         "This page as HTML"},
+        {base + "/collections/" + c.id + "?f=json", "collection", "application/json",
+         "The collection"}};
+    if (returned == query.limit && query.offset + returned < matched)
+      l.push_back({href + query_with_offset(request, query.offset + query.limit, "json"), "next",
+                   kGeoJson, "Next page"});
+    if (query.offset > 0)
+      l.push_back({href + query_with_offset(request, std::max<std::int64_t>(0, query.offset - query.limit), "json"),
+                   "prev", kGeoJson, "Previous page"});
+    return l;
+  };
+  auto& out = response.stream(200, kGeoJson, kCrs84Headers);
+  encode::GeoJsonFeatureCollection sink(out, matched, links);
+  sink.begin(c);
+  store_.features(c, query, sink);
+  sink.end();
+}
+
+void FeaturesApi::item(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto c = require_collection(request);
+  const auto& fid = request.path_param("featureId");
+  const std::int64_t id = parse_feature_id(fid, c.id);
+  const Format format = negotiate(request);
+  const auto base = base_url(request);
+  const std::string href = base + "/collections/" + c.id + "/items/" + fid;
+  std::string body;
+  bool found = false;
+  if (format == Format::Html) {
+    HtmlFeaturePage page(body, base, c);
+    page.begin(c);
+    found = store_.feature(c, id, page);
+    page.end();
+    if (found) return response.send(200, kHtml, std::move(body), kCrs84Headers);
+  } else {
+    encode::GeoJsonFeature sink(
+        body, {{href + "?f=json", "self", kGeoJson, "This feature"},
+               {href + "?f=html", "alternate", "text/html", "This feature as HTML"},
+               {base + "/collections/" + c.id + "?f=json", "collection", "application/json",
+                "The collection"}});
+    sink.begin(c);
+    found = store_.feature(c, id, sink);
+    if (found) return response.send(200, kGeoJson, std::move(body), kCrs84Headers);
+  }
+  throw core::NotFound("no feature '" + fid + "' in collection '" + c.id + "'");
+}
+
+}  // namespace amis::api::features

@@ -1,0 +1,41 @@
+#pragma once
+// OGC API - Features - Part 1: Core (core, oas30, geojson, html conformance classes).
+#include <string>
+
+#include "api/features/items_request.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace amis::api::features {
+
+struct ServiceInfo {
+  std::string title = "AMIS - ASEAN Minerals Information System";
+  std::string description =
+      "Minerals and geoscience data of the ASEAN Member States, China, Japan and the "
+      "Republic of Korea, published with OGC standards.";
+  std::string base_url;  // e.g. "https://amis.example.org"; empty: from the Host header
+  ItemsLimits limits;
+};
+
+class FeaturesApi {
+ public:
+  FeaturesApi(store::Store& store, ServiceInfo info) : store_(store), info_(std::move(info)) {}
+  void register_routes(http::Router& router);
+
+ private:
+  void landing_page(http::Request& request, http::Response& response);
+  void conformance(http::Request& request, http::Response& response);
+  void api_definition(http::Request& request, http::Response& response);
+  void collections(http::Request& request, http::Response& response);
+  void collection(http::Request& request, http::Response& response);
+  void items(http::Request& request, http::Response& response);
+  void item(http::Request& request, http::Response& response);
+
+  core::Collection require_collection(const http::Request& request);
+  std::string base_url(const http::Request& request) const;
+
+  store::Store& store_;
+  ServiceInfo info_;
+};
+
+}  // namespace amis::api::features

@@ -1,0 +1,59 @@
+#pragma once
+// Server-rendered HTML for every resource (the `html` conformance class). The
+// items page streams its table and draws the features with Leaflet, served from
+// /static, never from a CDN.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/byte_sink.hpp"
+#include "core/feature_query.hpp"
+#include "core/feature_sink.hpp"
+
+namespace amis::api::features {
+
+std::string html_escape(std::string_view text);
+
+std::string html_landing_page(const std::string& base, const std::string& title,
+                              const std::string& description);
+std::string html_conformance(const std::string& base, const std::vector<std::string>& classes);
+std::string html_api_page(const std::string& base, const nlohmann::json& openapi);
+std::string html_collections(const std::string& base, const std::vector<core::Collection>& list);
+std::string html_collection(const std::string& base, const core::Collection& collection);
+
+// Streams the items page: a map that loads `json_query` (the same query as
+// GeoJSON) and a table with one row per feature.
+class HtmlItemsPage final : public core::FeatureSink {
+ public:
+  HtmlItemsPage(core::ByteSink& out, std::string base, const core::Collection& collection,
+                const core::FeatureQuery& query, std::int64_t matched, std::string json_query);
+  void begin(const core::Collection& collection) override;
+  void feature(const core::FeatureView& feature) override;
+  void end() override;
+
+ private:
+  core::ByteSink& out_;
+  std::string base_;
+  const core::Collection& collection_;
+  core::FeatureQuery query_;
+  std::int64_t matched_;
+  std::string json_query_;
+  std::string buffer_;
+  std::int64_t returned_ = 0;
+};
+
+class HtmlFeaturePage final : public core::FeatureSink {
+ public:
+  HtmlFeaturePage(std::string& out, std::string base, const core::Collection& collection)
+      : out_(out), base_(std::move(base)), collection_(collection) {}
+  void begin(const core::Collection&) override {}
+  void feature(const core::FeatureView& feature) override;
+  void end() override {}
+
+ private:
+  std::string& out_;
+  std::string base_;
+  const core::Collection& collection_;
+};
+
+}  // namespace amis::api::features

@@ -1,0 +1,27 @@
+#pragma once
+// The query parameters of /collections/{collectionId}/items, parsed into a typed
+// FeatureQuery (OGC API - Features Part 1, 7.15).
+#include <cstdint>
+
+#include "core/collection.hpp"
+#include "core/feature_query.hpp"
+#include "http/request.hpp"
+
+namespace amis::api::features {
+
+struct ItemsLimits {
+  std::int64_t default_limit = 10;
+  std::int64_t max_limit = 10000;
+};
+
+// @throws InvalidParameter for a malformed bbox, limit, offset or datetime;
+// UnknownParameter for a parameter that is neither standard nor a queryable.
+core::FeatureQuery parse_items_request(const http::Request& request,
+                                       const core::Collection& collection,
+                                       const ItemsLimits& limits);
+
+// bbox=minx,miny,maxx,maxy (or the 6-number 3D form) in CRS84.
+// @throws InvalidParameter when it is not 4 or 6 numbers or not a valid box.
+core::Envelope parse_bbox(std::string_view text);
+
+}  // namespace amis::api::features

@@ -1,0 +1,188 @@
+#include "api/features/openapi.hpp"
+
+namespace amis::api::features {
+namespace {
+
+using nlohmann::json;
+
+json ref(const std::string& kind, const std::string& name) {
+  return {{"$ref", "#/components/" + kind + "/" + name}};
+}
+
+json json_response(const std::string& description, const std::string& schema,
+                   const char* media = "application/json") {
+  return {{"description", description},
+          {"content", {{media, {{"schema", ref("schemas", schema)}}}, {"text/html", {{"schema", {{"type", "string"}}}}}}}};
+}
+
+json standard_responses(json ok) {
+  return {{"200", std::move(ok)},
+          {"400", ref("responses", "InvalidParameter")},
+          {"404", ref("responses", "NotFound")},
+          {"406", ref("responses", "NotAcceptable")},
+          {"500", ref("responses", "ServerError")}};
+}
+
+json schema_for(core::PropertyType type) {
+  switch (type) {
+    case core::PropertyType::Integer: return {{"type", "integer"}};
+    case core::PropertyType::Real: return {{"type", "number"}};
+    case core::PropertyType::Boolean: return {{"type", "boolean"}};
+    case core::PropertyType::Date: return {{"type", "string"}, {"format", "date"}};
+    case core::PropertyType::DateTime: return {{"type", "string"}, {"format", "date-time"}};
+    case core::PropertyType::Text: return {{"type", "string"}};
+  }
+  return {{"type", "string"}};
+}
+
+json components(std::int64_t default_limit, std::int64_t max_limit) {
+  json link = {{"type", "object"},
+               {"required", {"href"}},
+               {"properties",
+                {{"href", {{"type", "string"}}}, {"rel", {{"type", "string"}}},
+                 {"type", {{"type", "string"}}}, {"title", {{"type", "string"}}}}}};
+  json links = {{"type", "array"}, {"items", ref("schemas", "link")}};
+  json feature = {{"type", "object"},
+                  {"required", {"type", "geometry", "properties"}},
+                  {"properties",
+                   {{"type", {{"type", "string"}, {"enum", {"Feature"}}}},
+                    {"id", {{"oneOf", {{{"type", "string"}}, {{"type", "integer"}}}}}},
+                    {"geometry", {{"type", "object"}, {"nullable", true}}},
+                    {"properties", {{"type", "object"}, {"nullable", true}}},
+                    {"links", links}}}};
+  json schemas = {
+      {"link", link},
+      {"exception",
+       {{"type", "object"},
+        {"required", {"code"}},
+        {"properties", {{"code", {{"type", "string"}}}, {"description", {{"type", "string"}}}}}}},
+      {"landingPage",
+       {{"type", "object"},
+        {"required", {"links"}},
+        {"properties",
+         {{"title", {{"type", "string"}}}, {"description", {{"type", "string"}}}, {"links", links}}}}},
+      {"confClasses",
+       {{"type", "object"},
+        {"required", {"conformsTo"}},
+        {"properties", {{"conformsTo", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}},
+      {"collection",
+       {{"type", "object"},
+        {"required", {"id", "links"}},
+        {"properties",
+         {{"id", {{"type", "string"}}}, {"title", {{"type", "string"}}},
+          {"description", {{"type", "string"}}}, {"links", links},
+          {"extent", {{"type", "object"}}}, {"itemType", {{"type", "string"}}},
+          {"crs", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}},
+      {"collections",
+       {{"type", "object"},
+        {"required", {"links", "collections"}},
+        {"properties",
+         {{"links", links},
+          {"collections", {{"type", "array"}, {"items", ref("schemas", "collection")}}}}}}},
+      {"featureGeoJSON", feature},
+      {"featureCollectionGeoJSON",
+       {{"type", "object"},
+        {"required", {"type", "features"}},
+        {"properties",
+         {{"type", {{"type", "string"}, {"enum", {"FeatureCollection"}}}},
+          {"features", {{"type", "array"}, {"items", ref("schemas", "featureGeoJSON")}}},
+          {"links", links},
+          {"timeStamp", {{"type", "string"}, {"format", "date-time"}}},
+          {"numberMatched", {{"type", "integer"}, {"minimum", 0}}},
+          {"numberReturned", {{"type", "integer"}, {"minimum", 0}}}}}}}};
+  auto query_parameter = [](const char* name, const char* description, json schema, bool explode) {
+    return json{{"name", name}, {"in", "query"}, {"description", description},
+                {"required", false}, {"schema", std::move(schema)}, {"style", "form"},
+                {"explode", explode}};
+  };
+  json parameters = {
+      {"f", query_parameter("f", "The representation: json (GeoJSON for features) or html.",
+                            {{"type", "string"}, {"enum", {"json", "html"}}}, true)},
+      {"bbox", query_parameter("bbox", "Features intersecting this box: minLon,minLat,maxLon,maxLat (CRS84).",
+                               {{"type", "array"}, {"minItems", 4}, {"maxItems", 6},
+                                {"items", {{"type", "number"}}}}, false)},
+      {"datetime", query_parameter("datetime",
+                                   "An RFC 3339 instant or an interval (start/end, open ends as '..').",
+                                   {{"type", "string"}}, true)},
+      {"limit", query_parameter("limit", "The maximum number of features in the response.",
+                                {{"type", "integer"}, {"minimum", 1}, {"maximum", max_limit},
+                                 {"default", default_limit}}, true)},
+      {"offset", query_parameter("offset", "How many matching features to skip (paging).",
+                                 {{"type", "integer"}, {"minimum", 0}, {"default", 0}}, true)},
+      {"collectionId", {{"name", "collectionId"}, {"in", "path"}, {"required", true},
+                        {"description", "The collection identifier."}, {"schema", {{"type", "string"}}}}},
+      {"featureId", {{"name", "featureId"}, {"in", "path"}, {"required", true},
+                     {"description", "The feature identifier."}, {"schema", {{"type", "string"}}}}}};
+  auto error_response = [](const char* description) {
+    return json{{"description", description},
+                {"content", {{"application/json", {{"schema", ref("schemas", "exception")}}}}}};
+  };
+  json responses = {
+      {"InvalidParameter", error_response("A query parameter has an invalid value.")},
+      {"NotFound", error_response("The requested resource does not exist.")},
+      {"NotAcceptable", error_response("The requested representation is not offered.")},
+      {"ServerError", error_response("A server error occurred.")}};
+  return {{"schemas", schemas}, {"parameters", parameters}, {"responses", responses}};
+}
+
+json operation(const std::string& id, const std::string& summary, json parameters, json responses,
+               const char* tag) {
+  return {{"operationId", id}, {"summary", summary}, {"tags", {tag}},
+          {"parameters", std::move(parameters)}, {"responses", std::move(responses)}};
+}
+
+}  // namespace
+
+json openapi_document(const std::string& base, const ServiceInfo& info,
+                      const std::vector<core::Collection>& collections) {
+  const json f = ref("parameters", "f");
+  json paths = {
+      {"/", {{"get", operation("getLandingPage", "The landing page", {f},
+                               standard_responses(json_response("The landing page", "landingPage")),
+                               "Capabilities")}}},
+      {"/conformance",
+       {{"get", operation("getConformance", "The conformance classes implemented", {f},
+                          standard_responses(json_response("Conformance classes", "confClasses")),
+                          "Capabilities")}}},
+      {"/api", {{"get", operation("getApi", "This API definition", {f},
+                                  standard_responses({{"description", "The OpenAPI document"},
+                                                      {"content", {{"application/vnd.oai.openapi+json;version=3.0",
+                                                                    {{"schema", {{"type", "object"}}}}}}}}),
+                                  "Capabilities")}}},
+      {"/collections",
+       {{"get", operation("getCollections", "The feature collections", {f},
+                          standard_responses(json_response("The collections", "collections")),
+                          "Capabilities")}}}};
+  for (const auto& c : collections) {
+    const std::string p = "/collections/" + c.id;
+    json item_parameters = {ref("parameters", "bbox"), ref("parameters", "datetime"),
+                            ref("parameters", "limit"), ref("parameters", "offset"), f};
+    for (const auto& prop : c.properties)
+      item_parameters.push_back({{"name", prop.name}, {"in", "query"}, {"required", false},
+                                 {"description", "Only features whose '" + prop.name + "' equals this value."},
+                                 {"schema", schema_for(prop.type)}, {"style", "form"}, {"explode", false}});
+    paths[p] = {{"get", operation("describeCollection_" + c.id, "Describes " + c.title, {f},
+                                  standard_responses(json_response("The collection", "collection")),
+                                  "Data")}};
+    paths[p + "/items"] = {{"get", operation(
+        "getFeatures_" + c.id, "Features of " + c.title, item_parameters,
+        standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json")),
+        "Data")}};
+    paths[p + "/items/{featureId}"] = {{"get", operation(
+        "getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), f},
+        standard_responses(json_response("The feature", "featureGeoJSON", "application/geo+json")),
+        "Data")}};
+  }
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", info.title},
+            {"description", info.description},
+            {"version", "1.0.0"},
+            {"license", {{"name", "Data licences are given per collection"}}}}},
+          {"servers", {{{"url", base}}}},
+          {"tags", {{{"name", "Capabilities"}}, {{"name", "Data"}}}},
+          {"paths", paths},
+          {"components", components(info.limits.default_limit, info.limits.max_limit)}};
+}
+
+}  // namespace amis::api::features

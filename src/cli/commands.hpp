@@ -1,0 +1,17 @@
+#pragma once
+// The `amis` subcommands. Each returns the process exit code.
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+#include "ingest/ogr_import.hpp"
+
+namespace amis::cli {
+
+int serve(const config::Config& config);
+int import_file(const std::string& store_path, const ingest::ImportOptions& options);
+int export_collection(const std::string& store_path, const std::string& collection,
+                      const std::string& format, const std::string& path);
+int list_collections(const std::string& store_path);
+
+}  // namespace amis::cli

@@ -1,0 +1,90 @@
+// amis: one binary for the server and the data tools.
+#include <gdal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+#ifndef AMIS_STATIC_DIR
+#define AMIS_STATIC_DIR "static"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"AMIS - ASEAN Minerals Information System"};
+  app.require_subcommand(1);
+  std::string store_path;
+  std::string config_path;
+  std::optional<int> port;
+
+  auto* serve = app.add_subcommand("serve", "Serve the store over OGC APIs");
+  serve->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
+  serve->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  serve->add_option("--port", port, "TCP port (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
+
+  amis::ingest::ImportOptions import;
+  std::string keywords;
+  auto* imp = app.add_subcommand("import", "Import a vector file into a collection");
+  imp->add_option("file", import.source, "GeoJSON, Shapefile (.shp or zipped), GeoPackage, KML, GML, CSV, FlatGeobuf, ...")->required();
+  imp->add_option("--collection", import.collection, "Collection id to create or replace")->required();
+  imp->add_option("--layer", import.layer, "Layer of a multi-layer source");
+  imp->add_option("--title", import.title, "Title");
+  imp->add_option("--description", import.description, "Description");
+  imp->add_option("--keywords", keywords, "Comma-separated keywords");
+  imp->add_option("--licence", import.licence, "Licence of the data");
+  imp->add_option("--attribution", import.attribution, "Attribution required by the licence");
+  imp->add_option("--datetime", import.temporal_property, "Field that `datetime` filters on");
+  imp->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
+  std::string collection, format, output;
+  auto* exp = app.add_subcommand("export", "Export a collection to a file");
+  exp->add_option("--collection", collection, "Collection id")->required();
+  exp->add_option("--format", format, "geojson, gpkg, shp, fgb, csv, kml, gml")->required();
+  exp->add_option("file", output, "Output file")->required();
+  exp->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
+  auto* list = app.add_subcommand("collections", "List the collections in the store");
+  list->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
+  CLI11_PARSE(app, argc, argv);
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
+  spdlog::stdout_color_mt("access")->set_pattern("%v");
+  GDALAllRegister();
+  CPLSetErrorHandler(CPLQuietErrorHandler);
+
+  try {
+    amis::config::Config config;
+    if (!config_path.empty()) config = amis::config::load_config(config_path);
+    if (!store_path.empty()) config.store_path = store_path;
+    if (config.static_dir.empty()) config.static_dir = AMIS_STATIC_DIR;
+    if (*serve) {
+      if (port) config.server.port = static_cast<unsigned short>(*port);
+      spdlog::set_level(spdlog::level::from_str(config.log_level));
+      return amis::cli::serve(config);
+    }
+    if (*imp) {
+      size_t start = 0;
+      while (start < keywords.size()) {
+        auto end = keywords.find(',', start);
+        auto k = keywords.substr(start, end - start);
+        if (!k.empty()) import.keywords.push_back(k);
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      return amis::cli::import_file(config.store_path, import);
+    }
+    if (*exp) return amis::cli::export_collection(config.store_path, collection, format, output);
+    if (*list) return amis::cli::list_collections(config.store_path);
+  } catch (const amis::core::OgcError& e) {
+    std::cerr << "amis: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "amis: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

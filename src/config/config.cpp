@@ -1,0 +1,38 @@
+#include "config/config.hpp"
+
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace amis::config {
+
+Config load_config(const std::string& path) {
+  Config config;
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error(path + ":" + std::to_string(e.source().begin.line) + ": " +
+                             std::string(e.description()));
+  }
+  auto& s = config.server;
+  s.host = t["server"]["host"].value_or(s.host);
+  s.port = static_cast<unsigned short>(t["server"]["port"].value_or(int{s.port}));
+  s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);
+  s.idle_timeout_seconds = t["server"]["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
+  config.static_dir = t["server"]["static_dir"].value_or(config.static_dir);
+  config.log_level = t["server"]["log_level"].value_or(config.log_level);
+  config.store_path = t["store"]["path"].value_or(config.store_path);
+  auto& svc = config.service;
+  svc.title = t["service"]["title"].value_or(svc.title);
+  svc.description = t["service"]["description"].value_or(svc.description);
+  svc.base_url = t["service"]["base_url"].value_or(svc.base_url);
+  while (!svc.base_url.empty() && svc.base_url.back() == '/') svc.base_url.pop_back();
+  svc.limits.default_limit = t["features"]["default_limit"].value_or(svc.limits.default_limit);
+  svc.limits.max_limit = t["features"]["max_limit"].value_or(svc.limits.max_limit);
+  if (svc.limits.max_limit < 1 || svc.limits.default_limit < 1 ||
+      svc.limits.default_limit > svc.limits.max_limit)
+    throw std::runtime_error(path + ": [features] needs 1 <= default_limit <= max_limit");
+  return config;
+}
+
+}  // namespace amis::config

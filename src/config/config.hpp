@@ -1,0 +1,22 @@
+#pragma once
+// amis.toml: everything an operator can set, with defaults that serve the demo.
+#include <string>
+
+#include "api/features/features_api.hpp"
+#include "http/server.hpp"
+
+namespace amis::config {
+
+struct Config {
+  http::ServerOptions server;
+  std::string store_path = "data/amis.gpkg";
+  std::string static_dir;  // default: the static/ folder installed next to the sources
+  api::features::ServiceInfo service;
+  std::string log_level = "info";
+};
+
+// Reads `path` over the defaults. @throws std::runtime_error with the file,
+// line and reason for an unreadable file or a wrong value.
+Config load_config(const std::string& path);
+
+}  // namespace amis::config

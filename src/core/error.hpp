@@ -1,0 +1,55 @@
+#pragma once
+// One error type for every protocol: an HTTP status, an OGC exception code and a
+// message safe to show a client. Each protocol renders it in its own format.
+#include <stdexcept>
+#include <string>
+
+namespace amis::core {
+
+class OgcError : public std::runtime_error {
+ public:
+  OgcError(int http_status, std::string code, const std::string& message, std::string locator = {})
+      : std::runtime_error(message),
+        status_(http_status),
+        code_(std::move(code)),
+        locator_(std::move(locator)) {}
+
+  int status() const noexcept { return status_; }
+  const std::string& code() const noexcept { return code_; }
+  // The request parameter the error is about (OWS "locator"), empty if none.
+  const std::string& locator() const noexcept { return locator_; }
+
+ private:
+  int status_;
+  std::string code_;
+  std::string locator_;
+};
+
+// A parameter has a value the standard or this server does not accept (400).
+struct InvalidParameter : OgcError {
+  InvalidParameter(const std::string& parameter, const std::string& why)
+      : OgcError(400, "InvalidParameterValue", "Parameter '" + parameter + "': " + why, parameter) {}
+};
+
+// A parameter the operation does not know (400).
+struct UnknownParameter : OgcError {
+  explicit UnknownParameter(const std::string& parameter)
+      : OgcError(400, "InvalidParameterValue", "Unknown parameter '" + parameter + "'", parameter) {}
+};
+
+// A resource that does not exist (404).
+struct NotFound : OgcError {
+  explicit NotFound(const std::string& what) : OgcError(404, "NotFound", what) {}
+};
+
+// A representation the server cannot produce (406).
+struct NotAcceptable : OgcError {
+  explicit NotAcceptable(const std::string& what) : OgcError(406, "NotAcceptable", what) {}
+};
+
+// A failure of the server itself; the message is for the log, never the client.
+struct ServerError : OgcError {
+  explicit ServerError(const std::string& what) : OgcError(500, "ServerError", what) {}
+};
+
+}  // namespace amis::core

@@ -1,0 +1,44 @@
+#pragma once
+// A parsed HTTP request as the API layer sees it: path, decoded query parameters,
+// a few headers. Past this point there are no raw targets to re-parse.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace amis::http {
+
+struct Request {
+  std::string method;  // "GET", "HEAD", "POST", "OPTIONS", ...
+  std::string path;    // percent-decoded, without the query string
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::map<std::string, std::string, std::less<>> headers;  // lower-case names
+  std::map<std::string, std::string, std::less<>> path_params;  // filled by the router
+  std::string body;
+
+  // The first value of a query parameter.
+  std::optional<std::string_view> param(std::string_view name) const {
+    for (const auto& [k, v] : query)
+      if (k == name) return v;
+    return std::nullopt;
+  }
+  std::string_view header(std::string_view lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string_view() : std::string_view(it->second);
+  }
+  const std::string& path_param(std::string_view name) const { return path_params.find(name)->second; }
+};
+
+// Percent-decoding; '+' becomes a space when `plus_is_space` (query strings).
+// Returns nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// Percent-encoding of a query-parameter value or path segment (RFC 3986 unreserved kept).
+std::string percent_encode(std::string_view text);
+
+// Splits "a=1&b=2" into decoded pairs. Returns nullopt for a malformed escape.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std::string_view query);
+
+}  // namespace amis::http

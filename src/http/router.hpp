@@ -1,0 +1,31 @@
+#pragma once
+// Maps "GET /collections/{collectionId}/items" patterns to handlers, segment by segment.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
+
+namespace amis::http {
+
+using Handler = std::function<void(Request&, Response&)>;
+
+class Router {
+ public:
+  void add(std::string method, const std::string& pattern, Handler handler);
+
+  enum class Match { Found, WrongMethod, NotFound };
+  // On Found, fills request.path_params and sets `handler`; on WrongMethod fills `allowed`.
+  Match match(Request& request, const Handler*& handler, std::string& allowed) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" marks a parameter
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace amis::http

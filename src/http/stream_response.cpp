@@ -1,0 +1,149 @@
+#include "http/stream_response.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http.hpp>
+
+namespace amis::http {
+namespace beast_http = boost::beast::http;
+
+namespace {
+
+template <class Message>
+void apply_headers(Message& message, std::string_view content_type, const Headers& headers) {
+  message.set(beast_http::field::server, "AMIS");
+  if (!content_type.empty()) message.set(beast_http::field::content_type, content_type);
+  message.set(beast_http::field::access_control_allow_origin, "*");
+  message.set(beast_http::field::access_control_expose_headers,
+              "Content-Crs, Link, ETag, Location");
+  for (const auto& [name, value] : headers) message.set(name, value);
+}
+
+std::string json_error(int status, const std::string& message) {
+  std::string code = status == 404 ? "NotFound" : status == 405 ? "MethodNotAllowed"
+                   : status >= 500 ? "ServerError" : "BadRequest";
+  std::string escaped;
+  for (char c : message) {
+    if (c == '"' || c == '\\') escaped += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) escaped += c;
+  }
+  return R"({"code":")" + code + R"(","description":")" + escaped + "\"}";
+}
+
+}  // namespace
+
+
+StreamResponse::StreamResponse(SocketStream& stream, unsigned version, bool keep_alive,
+                               bool head_only)
+    : socket_(stream), version_(version), keep_alive_(keep_alive), head_only_(head_only) {}
+
+void StreamResponse::send(int status, std::string_view content_type, std::string body,
+                          const Headers& headers) {
+  status_ = status;
+  beast_http::response<beast_http::string_body> message{static_cast<beast_http::status>(status),
+                                                        version_};
+  apply_headers(message, content_type, headers);
+  message.keep_alive(keep_alive_);
+  message.body() = std::move(body);
+  message.prepare_payload();
+  boost::system::error_code ec;
+  if (head_only_) {
+    beast_http::response_serializer<beast_http::string_body> serializer(message);
+    beast_http::write_header(socket_, serializer, ec);
+  } else {
+    beast_http::write(socket_, message, ec);
+    bytes_ += message.body().size();
+  }
+  if (ec) broken_ = true;
+}
+
+ByteSink& StreamResponse::stream(int status, std::string_view content_type,
+                                 const Headers& headers) {
+  status_ = status;
+  streaming_ = true;
+  beast_http::response<beast_http::empty_body> message{static_cast<beast_http::status>(status),
+                                                       version_};
+  apply_headers(message, content_type, headers);
+  message.keep_alive(keep_alive_);
+  if (version_ >= 11) message.chunked(true);
+  else keep_alive_ = false;  // HTTP/1.0: the end of the body is the end of the connection
+  beast_http::response_serializer<beast_http::empty_body> serializer(message);
+  boost::system::error_code ec;
+  beast_http::write_header(socket_, serializer, ec);
+  if (ec) {
+    broken_ = true;
+    throw ClientGone("client closed the connection");
+  }
+  return *this;
+}
+
+void StreamResponse::write(std::string_view bytes) {
+  if (head_only_) return;
+  pending_.append(bytes);
+  if (pending_.size() >= kChunkBytes) flush_chunk();
+}
+
+void StreamResponse::flush_chunk() {
+  if (pending_.empty()) return;
+  boost::system::error_code ec;
+  if (version_ >= 11)
+    boost::asio::write(socket_, beast_http::make_chunk(boost::asio::buffer(pending_)), ec);
+  else
+    boost::asio::write(socket_, boost::asio::buffer(pending_), ec);
+  if (ec) {
+    broken_ = true;
+    throw ClientGone("client closed the connection");
+  }
+  bytes_ += pending_.size();
+  pending_.clear();
+}
+
+void StreamResponse::finish() {
+  if (!streaming_ || broken_ || head_only_) return;
+  flush_chunk();
+  if (version_ >= 11) {
+    boost::system::error_code ec;
+    boost::asio::write(socket_, beast_http::make_chunk_last(), ec);
+    if (ec) broken_ = true;
+  }
+}
+
+void StreamResponse::send_error_and_close(int status, const std::string& message) {
+  keep_alive_ = false;
+  send(status, "application/json", json_error(status, message));
+}
+
+void dispatch(const Router& router, Request& request, StreamResponse& response) {
+  try {
+    if (request.method == "OPTIONS") {
+      response.send(204, "", "",
+                    {{"Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"},
+                     {"Access-Control-Allow-Headers", "Accept, Content-Type, Authorization, If-Match"},
+                     {"Access-Control-Max-Age", "86400"}});
+      return;
+    }
+    const Handler* handler = nullptr;
+    std::string allowed;
+    switch (router.match(request, handler, allowed)) {
+      case Router::Match::NotFound:
+        response.send(404, "application/json", json_error(404, "no resource at " + request.path));
+        return;
+      case Router::Match::WrongMethod:
+        response.send(405, "application/json",
+                      json_error(405, request.method + " is not allowed here"), {{"Allow", allowed}});
+        return;
+      case Router::Match::Found: break;
+    }
+    (*handler)(request, response);
+    response.finish();
+  } catch (const ClientGone&) {
+    response.abort();
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", request.method, request.path, e.what());
+    if (response.started()) response.abort();
+    else response.send(500, "application/json", json_error(500, "internal server error"));
+  }
+}
+
+}  // namespace amis::http

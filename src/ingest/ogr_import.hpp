@@ -1,0 +1,38 @@
+#pragma once
+// Imports any vector dataset OGR reads (GeoJSON, Shapefile and zipped Shapefile,
+// GeoPackage, KML, GML, CSV with WKT or lon/lat columns, FlatGeobuf, ...) into a
+// collection, reprojected to CRS84, in one transaction: a failed or interrupted
+// import leaves the store as it was.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace amis::ingest {
+
+struct ImportOptions {
+  std::string source;      // a file path (or any GDAL dataset name)
+  std::string layer;       // empty: the only layer of the source
+  std::string collection;  // the collection id to create or replace
+  std::string title;
+  std::string description;
+  std::vector<std::string> keywords;
+  std::string licence;
+  std::string attribution;
+  std::optional<std::string> temporal_property;  // default: the first date-time field
+};
+
+struct ImportError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// `progress` receives the fraction done (0..1) now and then.
+// @throws ImportError with a one-line message for unreadable sources, unknown
+// layers or fields; InvalidParameter for an invalid collection id.
+std::int64_t import_dataset(store::Store& store, const ImportOptions& options,
+                            const std::function<void(double)>& progress = {});
+
+}  // namespace amis::ingest

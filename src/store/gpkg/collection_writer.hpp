@@ -1,0 +1,36 @@
+#pragma once
+#include <memory>
+
+#include "core/collection.hpp"
+#include "store/sqlite/database.hpp"
+#include "store/store.hpp"
+
+namespace amis::store::gpkg {
+
+// Writes a new version of a collection inside one transaction on its own
+// connection: readers keep seeing the old version until commit().
+class GpkgCollectionWriter final : public CollectionWriter {
+ public:
+  // @throws InvalidParameter for an id that is not [A-Za-z][A-Za-z0-9_-]{0,63}.
+  GpkgCollectionWriter(std::unique_ptr<sqlite::Database> db, core::Collection metadata);
+  ~GpkgCollectionWriter() override;
+
+  void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
+  void commit() override;
+
+ private:
+  void record_time(const core::Value& value);
+  void write_metadata();
+
+  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<sqlite::Transaction> tx_;
+  core::Collection metadata_;
+  std::unique_ptr<sqlite::Statement> insert_;
+  std::vector<std::uint8_t> geometry_;
+  core::Envelope extent_;
+  std::int64_t count_ = 0;
+  int temporal_index_ = -1;
+  std::optional<std::string> time_min_, time_max_;
+};
+
+}  // namespace amis::store::gpkg

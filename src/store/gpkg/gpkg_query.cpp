@@ -1,0 +1,101 @@
+#include "store/gpkg/gpkg_query.hpp"
+
+#include <charconv>
+
+#include "core/error.hpp"
+#include "store/gpkg/gpkg_schema.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+using sqlite::quote_identifier;
+
+Binding typed_value(const core::Property& property, const std::string& text) {
+  switch (property.type) {
+    case core::PropertyType::Integer: {
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size())
+        throw core::InvalidParameter(property.name, "'" + text + "' is not an integer");
+      return v;
+    }
+    case core::PropertyType::Real: {
+      double v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size())
+        throw core::InvalidParameter(property.name, "'" + text + "' is not a number");
+      return v;
+    }
+    case core::PropertyType::Boolean:
+      if (text == "true" || text == "1") return std::int64_t{1};
+      if (text == "false" || text == "0") return std::int64_t{0};
+      throw core::InvalidParameter(property.name, "'" + text + "' is not true or false");
+    case core::PropertyType::DateTime: {
+      auto instant = core::parse_instant(text);
+      if (!instant) throw core::InvalidParameter(property.name, "'" + text + "' is not a date-time");
+      return *instant;
+    }
+    case core::PropertyType::Date:
+    case core::PropertyType::Text: return text;
+  }
+  return text;
+}
+
+}  // namespace
+
+SqlWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query) {
+  SqlWhere where;
+  auto add = [&](const std::string& condition) {
+    where.sql += where.sql.empty() ? " WHERE " : " AND ";
+    where.sql += condition;
+  };
+  if (query.bbox) {
+    const auto& b = *query.bbox;
+    // The R-tree narrows the candidates; amis_intersects_bbox decides exactly.
+    add("fid IN (SELECT id FROM " + quote_identifier(rtree_name(collection.id)) +
+        " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)"
+        " AND amis_intersects_bbox(geom, ?, ?, ?, ?)");
+    for (double v : {b.max_x, b.min_x, b.max_y, b.min_y, b.min_x, b.min_y, b.max_x, b.max_y})
+      where.bindings.emplace_back(v);
+  }
+  if (query.datetime && collection.temporal_property) {
+    const std::string column = quote_identifier(*collection.temporal_property);
+    if (query.datetime->start) {
+      add(column + " >= ?");
+      where.bindings.emplace_back(*query.datetime->start);
+    }
+    if (query.datetime->end) {
+      add(column + " <= ?");
+      where.bindings.emplace_back(*query.datetime->end);
+    }
+  }
+  for (const auto& eq : query.equals) {
+    const core::Property* property = collection.property(eq.property);
+    if (!property) throw core::UnknownParameter(eq.property);
+    add(quote_identifier(property->name) + " = ?");
+    where.bindings.push_back(typed_value(*property, eq.value));
+  }
+  return where;
+}
+
+std::string select_list(const core::Collection& collection) {
+  std::string list = "fid, geom";
+  for (const auto& p : collection.properties) list += ", " + quote_identifier(p.name);
+  return list;
+}
+
+int bind_all(sqlite::Statement& statement, const std::vector<Binding>& bindings, int first) {
+  int index = first;
+  for (const auto& b : bindings) {
+    std::visit([&](const auto& v) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>)
+        statement.bind(index, std::string_view(v));
+      else
+        statement.bind(index, v);
+    }, b);
+    ++index;
+  }
+  return index;
+}
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,31 @@
+#pragma once
+// Turns a typed FeatureQuery into SQL for a GeoPackage feature table. Values are
+// returned as bindings, never spliced into the text.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "core/feature_query.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace amis::store::gpkg {
+
+using Binding = std::variant<std::int64_t, double, std::string>;
+
+struct SqlWhere {
+  std::string sql;  // " WHERE ..." or empty
+  std::vector<Binding> bindings;
+};
+
+// @throws InvalidParameter when a `property=value` value does not fit the property's type.
+SqlWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query);
+
+// "fid, geom, "p1", "p2", ..." for the collection's properties.
+std::string select_list(const core::Collection& collection);
+
+// Binds from index `first` on; returns the next free index.
+int bind_all(sqlite::Statement& statement, const std::vector<Binding>& bindings, int first = 1);
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,225 @@
+#include "store/gpkg/gpkg_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/wkb.hpp"
+#include "store/gpkg/collection_writer.hpp"
+#include "store/gpkg/gpkg_binary.hpp"
+#include "store/gpkg/gpkg_query.hpp"
+#include "store/gpkg/gpkg_schema.hpp"
+#include "store/gpkg/sql_functions.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+core::PropertyType property_type(std::string declared) {
+  for (auto& c : declared) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (declared.starts_with("INT") || declared == "TINYINT" || declared == "SMALLINT" ||
+      declared == "MEDIUMINT")
+    return core::PropertyType::Integer;
+  if (declared == "REAL" || declared == "DOUBLE" || declared == "FLOAT")
+    return core::PropertyType::Real;
+  if (declared == "BOOLEAN") return core::PropertyType::Boolean;
+  if (declared == "DATE") return core::PropertyType::Date;
+  if (declared == "DATETIME") return core::PropertyType::DateTime;
+  return core::PropertyType::Text;
+}
+
+std::vector<core::Property> read_properties(sqlite::Database& db, const std::string& table) {
+  std::vector<core::Property> properties;
+  auto info = db.cached("SELECT name, type, pk FROM pragma_table_info(?)");
+  info->bind(1, std::string_view(table));
+  while (info->step()) {
+    const std::string name(info->column_text(0));
+    if (info->column_int(2) != 0 || name == "geom") continue;
+    properties.push_back({name, property_type(std::string(info->column_text(1)))});
+  }
+  return properties;
+}
+
+std::optional<std::string> optional_text(sqlite::Statement& s, int i) {
+  if (s.is_null(i)) return std::nullopt;
+  return std::string(s.column_text(i));
+}
+
+constexpr const char* kCollectionSelect =
+    "SELECT a.id, a.table_name, a.title, a.description, a.keywords, a.licence, a.attribution, "
+    "a.temporal_property, a.temporal_start, a.temporal_end, a.feature_count, a.updated, "
+    "c.min_x, c.min_y, c.max_x, c.max_y, g.geometry_type_name "
+    "FROM amis_collections a JOIN gpkg_contents c ON c.table_name = a.table_name "
+    "JOIN gpkg_geometry_columns g ON g.table_name = a.table_name";
+
+core::Collection read_collection(sqlite::Database& db, sqlite::Statement& s) {
+  core::Collection c;
+  c.id = s.column_text(0);
+  const std::string table(s.column_text(1));
+  c.title = s.column_text(2);
+  c.description = s.column_text(3);
+  if (!s.is_null(4)) {
+    auto keywords = nlohmann::json::parse(s.column_text(4), nullptr, false);
+    if (keywords.is_array())
+      for (const auto& k : keywords)
+        if (k.is_string()) c.keywords.push_back(k.get<std::string>());
+  }
+  c.licence = s.column_text(5);
+  c.attribution = s.column_text(6);
+  c.temporal_property = optional_text(s, 7);
+  if (!s.is_null(8) || !s.is_null(9))
+    c.temporal_extent = core::TimeInterval{optional_text(s, 8), optional_text(s, 9)};
+  c.feature_count = s.column_int(10);
+  c.updated = s.column_text(11);
+  if (!s.is_null(12))
+    c.extent = core::Envelope{s.column_double(12), s.column_double(13), s.column_double(14),
+                              s.column_double(15)};
+  c.geometry_type = s.column_text(16);
+  c.properties = read_properties(db, table);
+  return c;
+}
+
+}  // namespace
+
+class GpkgStore::Connection {
+ public:
+  Connection(GpkgStore& store, std::unique_ptr<sqlite::Database> db)
+      : store_(store), db_(std::move(db)) {}
+  ~Connection() {
+    std::lock_guard lock(store_.mutex_);
+    store_.idle_.push_back(std::move(db_));
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  sqlite::Database* operator->() { return db_.get(); }
+  sqlite::Database& operator*() { return *db_; }
+
+ private:
+  GpkgStore& store_;
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+GpkgStore::GpkgStore(std::string path) : path_(std::move(path)) {
+  auto db = open();
+  initialise_geopackage(*db);
+  idle_.push_back(std::move(db));
+}
+
+std::unique_ptr<sqlite::Database> GpkgStore::open() {
+  auto db = std::make_unique<sqlite::Database>(path_, sqlite::Database::Mode::ReadWrite);
+  register_sql_functions(db->handle());
+  return db;
+}
+
+GpkgStore::Connection GpkgStore::connect() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto db = std::move(idle_.back());
+      idle_.pop_back();
+      return Connection(*this, std::move(db));
+    }
+  }
+  return Connection(*this, open());
+}
+
+std::vector<core::Collection> GpkgStore::collections() {
+  auto db = connect();
+  std::vector<core::Collection> result;
+  auto s = db->cached(std::string(kCollectionSelect) + " ORDER BY a.id");
+  while (s->step()) result.push_back(read_collection(*db, *s));
+  return result;
+}
+
+std::optional<core::Collection> GpkgStore::collection(std::string_view id) {
+  auto db = connect();
+  auto s = db->cached(std::string(kCollectionSelect) + " WHERE a.id = ?");
+  s->bind(1, id);
+  if (!s->step()) return std::nullopt;
+  return read_collection(*db, *s);
+}
+
+std::int64_t GpkgStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
+  const SqlWhere where = where_clause(collection, query);
+  if (where.sql.empty()) return collection.feature_count;  // kept exact by every commit
+  auto db = connect();
+  auto s = db->cached("SELECT count(*) FROM " + sqlite::quote_identifier(collection.id) + where.sql);
+  bind_all(*s, where.bindings);
+  s->step();
+  return s->column_int(0);
+}
+
+namespace {
+
+// Reads rows of (fid, geom, properties...) and pushes them into the sink.
+std::int64_t push_rows(sqlite::Statement& s, size_t property_count, core::FeatureSink& sink) {
+  std::vector<core::Value> values(property_count);
+  std::int64_t pushed = 0;
+  while (s.step()) {
+    core::FeatureView view;
+    view.id = s.column_int(0);
+    if (s.column_type(1) == SQLITE_BLOB) {
+      try {
+        view.wkb = parse_gpkg_geometry(s.column_blob(1)).wkb;
+      } catch (const core::WkbError&) {
+        view.wkb = {};  // an unreadable geometry is served as null, not as an error
+      }
+    }
+    for (size_t i = 0; i < property_count; ++i) {
+      const int col = static_cast<int>(i) + 2;
+      auto& v = values[i];
+      switch (s.column_type(col)) {
+        case SQLITE_INTEGER: v.kind = core::Value::Kind::Integer; v.integer = s.column_int(col); break;
+        case SQLITE_FLOAT: v.kind = core::Value::Kind::Real; v.real = s.column_double(col); break;
+        case SQLITE_TEXT: v.kind = core::Value::Kind::Text; v.text = s.column_text(col); break;
+        default: v.kind = core::Value::Kind::Null;
+      }
+    }
+    view.values = values;
+    sink.feature(view);
+    ++pushed;
+  }
+  return pushed;
+}
+
+}  // namespace
+
+std::int64_t GpkgStore::features(const core::Collection& collection, const core::FeatureQuery& query,
+                                 core::FeatureSink& sink) {
+  const SqlWhere where = where_clause(collection, query);
+  auto db = connect();
+  auto s = db->cached("SELECT " + select_list(collection) + " FROM " +
+                      sqlite::quote_identifier(collection.id) + where.sql +
+                      " ORDER BY fid LIMIT ? OFFSET ?");
+  const int next = bind_all(*s, where.bindings);
+  s->bind(next, query.limit);
+  s->bind(next + 1, query.offset);
+  return push_rows(*s, collection.properties.size(), sink);
+}
+
+bool GpkgStore::feature(const core::Collection& collection, std::int64_t id,
+                        core::FeatureSink& sink) {
+  auto db = connect();
+  auto s = db->cached("SELECT " + select_list(collection) + " FROM " +
+                      sqlite::quote_identifier(collection.id) + " WHERE fid = ?");
+  s->bind(1, id);
+  return push_rows(*s, collection.properties.size(), sink) > 0;
+}
+
+std::unique_ptr<CollectionWriter> GpkgStore::replace_collection(const core::Collection& metadata) {
+  return std::make_unique<GpkgCollectionWriter>(open(), metadata);
+}
+
+void GpkgStore::remove_collection(std::string_view id) {
+  auto db = open();
+  sqlite::Transaction tx(*db);
+  std::string table;
+  {
+    auto s = db->cached("SELECT table_name FROM amis_collections WHERE id = ?");
+    s->bind(1, id);
+    if (!s->step()) throw core::NotFound("no collection '" + std::string(id) + "'");
+    table = s->column_text(0);
+  }
+  drop_feature_table(*db, table);
+  tx.commit();
+}
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,42 @@
+#pragma once
+// The embedded store: one GeoPackage 1.3 file per AMIS instance, in WAL mode so
+// that readers never wait for a writer.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/database.hpp"
+#include "store/store.hpp"
+
+namespace amis::store::gpkg {
+
+class GpkgStore final : public Store {
+ public:
+  // Opens (creating when missing) the GeoPackage at `path`.
+  // @throws OgcError when the file cannot be opened or is not a GeoPackage.
+  explicit GpkgStore(std::string path);
+
+  std::vector<core::Collection> collections() override;
+  std::optional<core::Collection> collection(std::string_view id) override;
+  std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) override;
+  std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,
+                        core::FeatureSink& sink) override;
+  bool feature(const core::Collection& collection, std::int64_t id,
+               core::FeatureSink& sink) override;
+  std::unique_ptr<CollectionWriter> replace_collection(const core::Collection& metadata) override;
+  void remove_collection(std::string_view id) override;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  class Connection;  // a pooled connection, returned on destruction
+  Connection connect();
+  std::unique_ptr<sqlite::Database> open();
+
+  std::string path_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<sqlite::Database>> idle_;
+};
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,61 @@
+#pragma once
+// The interface between the protocols and the data. api/ sees only this and the
+// core types; each backend (gpkg/ now, postgis/ later) implements it.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "core/feature.hpp"
+#include "core/feature_query.hpp"
+#include "core/feature_sink.hpp"
+
+namespace amis::store {
+
+// Writes the features of a new version of a collection. Nothing is visible to
+// readers until commit(); destroying the writer without commit() leaves the store
+// exactly as it was.
+class CollectionWriter {
+ public:
+  virtual ~CollectionWriter() = default;
+  // `wkb` is ISO WKB in CRS84 (empty for no geometry); `values` follow the
+  // properties of the collection given to Store::replace_collection.
+  virtual void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) = 0;
+  // Publishes the collection: metadata, extent and feature count are updated.
+  // @throws ServerError when the store cannot write.
+  virtual void commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual std::vector<core::Collection> collections() = 0;
+  virtual std::optional<core::Collection> collection(std::string_view id) = 0;
+
+  // The number of features matching the query (ignoring limit and offset).
+  virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
+
+  // Pushes the matching features, ordered by id, into `sink` (feature() only; the
+  // caller calls begin() and end()). Returns how many were pushed.
+  // @throws InvalidParameter when a filter value does not fit its property's type.
+  virtual std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,
+                                core::FeatureSink& sink) = 0;
+
+  // Pushes one feature; false when there is no such feature.
+  virtual bool feature(const core::Collection& collection, std::int64_t id,
+                       core::FeatureSink& sink) = 0;
+
+  // Starts replacing (or creating) a collection with the given metadata and
+  // properties. The old version stays readable until commit().
+  // @throws InvalidParameter for an invalid collection id.
+  virtual std::unique_ptr<CollectionWriter> replace_collection(const core::Collection& metadata) = 0;
+
+  // @throws NotFound when there is no such collection.
+  virtual void remove_collection(std::string_view id) = 0;
+};
+
+}  // namespace amis::store
