@@ -54,7 +54,7 @@ void civil_from_days(long long z, int& y, int& m, int& d) {
 }
 
 std::string format_date(int y, int m, int d) {
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }
@@ -113,7 +113,7 @@ std::optional<std::string> parse_instant(std::string_view s) {
   int uy = 0, um = 0, ud = 0;
   civil_from_days(days, uy, um, ud);
   if (uy < 0 || uy > 9999) return std::nullopt;
-  char buf[40];
+  char buf[80];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", uy, um, ud,
                 minute_of_day / 60, minute_of_day % 60, *sec, millis);
   return std::string(buf);

@@ -91,7 +91,8 @@ void OgrFileWriter::begin(const core::Collection& collection) {
     OGR_L_CreateField(static_cast<OGRLayerH>(layer_), field, TRUE);
     OGR_Fld_Destroy(field);
   }
-  OGR_L_StartTransaction(static_cast<OGRLayerH>(layer_));
+  // Without transactions (Shapefile, CSV) GDAL writes directly: not an error.
+  if (OGR_L_StartTransaction(static_cast<OGRLayerH>(layer_)) != OGRERR_NONE) CPLErrorReset();
 }
 
 void OgrFileWriter::feature(const core::FeatureView& view) {
@@ -119,8 +120,9 @@ void OgrFileWriter::feature(const core::FeatureView& view) {
 }
 
 void OgrFileWriter::end() {
-  if (layer_) OGR_L_CommitTransaction(static_cast<OGRLayerH>(layer_));
   CPLErrorReset();
+  if (layer_ && OGR_L_CommitTransaction(static_cast<OGRLayerH>(layer_)) != OGRERR_NONE)
+    CPLErrorReset();  // nothing was open for a non-transactional driver
   GDALClose(dataset_);
   dataset_ = nullptr;
   if (CPLGetLastErrorType() >= CE_Failure) throw OgrWriteError("cannot complete '" + path_ + "': " + CPLGetLastErrorMsg());

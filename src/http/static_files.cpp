@@ -39,18 +39,18 @@ void serve(const std::string& folder, const std::string& relative, Response& res
 }  // namespace
 
 void add_static_files(Router& router, const std::string& folder) {
-  router.add("GET", "/static/{file}", [folder](Request& rq, Response& rs) {
-    const auto& file = rq.path_param("file");
-    if (!safe_segment(file)) return rs.send(404, "application/json", R"({"code":"NotFound","description":"no such file"})");
-    serve(folder, file, rs);
-  });
-  router.add("GET", "/static/{dir}/{file}", [folder](Request& rq, Response& rs) {
-    const auto& dir = rq.path_param("dir");
-    const auto& file = rq.path_param("file");
-    if (!safe_segment(dir) || !safe_segment(file))
-      return rs.send(404, "application/json", R"({"code":"NotFound","description":"no such file"})");
-    serve(folder, dir + "/" + file, rs);
-  });
+  // Up to three levels (leaflet/images/marker-icon.png); every segment is checked.
+  for (const char* pattern : {"/static/{s0}", "/static/{s0}/{s1}", "/static/{s0}/{s1}/{s2}"}) {
+    router.add("GET", pattern, [folder](Request& rq, Response& rs) {
+      std::string relative;
+      for (const auto& [name, segment] : rq.path_params) {  // s0 < s1 < s2: map order is path order
+        if (!safe_segment(segment))
+          return rs.send(404, "application/json", R"({"code":"NotFound","description":"no such file"})");
+        relative += (relative.empty() ? "" : "/") + segment;
+      }
+      serve(folder, relative, rs);
+    });
+  }
 }
 
 }  // namespace amis::http

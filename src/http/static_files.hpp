@@ -6,7 +6,7 @@
 
 namespace amis::http {
 
-// Adds GET /static/{file} and /static/{dir}/{file} for files under `folder`.
+// Adds GET /static/... (up to three path levels) for files under `folder`.
 void add_static_files(Router& router, const std::string& folder);
 
 }  // namespace amis::http

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Loads the demo data of data/demo into a store (default data/amis.gpkg).
+# Each import replaces its collection atomically, so running this again is safe.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+AMIS="${AMIS_BIN:-build/release/bin/amis}"
+STORE="${1:-data/amis.gpkg}"
+D=data/demo
+mkdir -p "$(dirname "$STORE")"
+"$AMIS" import "$D/asean3_countries.geojson" --store "$STORE" --collection countries \
+  --title "ASEAN+3 countries" \
+  --description "The ten ASEAN Member States and China, Japan and the Republic of Korea (Natural Earth 1:10m admin-0, de facto boundaries)." \
+  --keywords "countries,boundaries,ASEAN,Plus Three" \
+  --licence "Public domain (Natural Earth); world-atlas packaging ISC" \
+  --attribution "Made with Natural Earth"
+"$AMIS" import "$D/asean3_coal_mines_gem_gcmt.gpkg" --store "$STORE" --collection coal_mines \
+  --layer coal_mines --title "Coal mines (GEM Global Coal Mine Tracker)" \
+  --description "Operating, proposed, mothballed, shelved and cancelled coal mines and projects in ASEAN+3: status, capacity, production, coal type, owners." \
+  --keywords "coal,mines,mining,energy,GEM" --licence "CC BY 4.0" \
+  --attribution "Global Energy Monitor, Global Coal Mine Tracker"
+"$AMIS" import "$D/asean3_coal_mine_boundaries_gem.gpkg" --store "$STORE" --collection coal_mine_boundaries \
+  --layer coal_mine_boundaries --title "Coal mine boundaries (GEM)" \
+  --description "Mapped boundaries of coal mines in China and Indonesia, from GEM's Coal Mine Boundaries and Methane Sources v1.0.2." \
+  --keywords "coal,mines,boundaries,methane,GEM" --licence "CC BY 4.0" \
+  --attribution "Global Energy Monitor, Coal Mine Boundaries and Methane Sources"
+"$AMIS" import "$D/asean3_mine_facilities_jasansky.geojson" --store "$STORE" --collection mine_facilities \
+  --title "Mine facilities (open mine production database)" \
+  --description "Located coal and metal mines, smelters and refineries with their commodities, from Jasansky et al. (2023), An open database on global coal and metal mine production, Scientific Data 10:52." \
+  --keywords "mines,facilities,production,commodities" --licence "GPL-3.0" \
+  --attribution "Jasansky, Lieber, Giljum, Maus (2023), fineprint-global/compilation_mining_data"

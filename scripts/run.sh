@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, loads the demo data and serves it on
+# http://localhost:8080 (PORT=... to change). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-debian.sh
+scripts/build.sh release
+STORE="${STORE:-data/amis.gpkg}"
+if [ ! -s "$STORE" ] || [ -n "$(find data/demo -newer "$STORE" -print -quit)" ]; then
+  scripts/load-demo.sh "$STORE"
+  touch "$STORE"
+fi
+exec build/release/bin/amis serve --store "$STORE" --port "${PORT:-8080}" ${AMIS_CONFIG:+--config "$AMIS_CONFIG"}

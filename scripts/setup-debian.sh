@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages AMIS needs (build, run and, with --test, test).
+# Idempotent: installs only what is missing. Run as root or with sudo available.
+set -euo pipefail
+BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin libproj-dev
+       libgeos-dev libsqlite3-dev sqlite3 libboost-dev nlohmann-json3-dev libtomlplusplus-dev
+       libspdlog-dev libfmt-dev libcli11-dev libgtest-dev)
+TEST=(python3 python3-pytest python3-owslib python3-gdal python3-jsonschema python3-requests
+      python3-yaml libxml2-utils nodejs npm zip unzip curl)
+want=("${BUILD[@]}")
+[ "${1:-}" = "--test" ] && want+=("${TEST[@]}")
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# node/npm may come from elsewhere than Debian (nodesource, nvm): accept them on PATH.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=(); for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "installing: ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,109 @@
+#pragma once
+// Helpers shared by the unit tests: a temporary store with a small collection,
+// and sinks/responses that record what they receive.
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/feature_sink.hpp"
+#include "http/response.hpp"
+#include "store/gpkg/gpkg_store.hpp"
+
+namespace amis::testing {
+
+inline std::vector<std::uint8_t> wkb_from_wkt(const char* wkt) {
+  OGRGeometryH g = nullptr;
+  char* text = const_cast<char*>(wkt);
+  OGR_G_CreateFromWkt(&text, nullptr, &g);
+  std::vector<std::uint8_t> wkb(static_cast<size_t>(OGR_G_WkbSize(g)));
+  OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data());
+  OGR_G_DestroyGeometry(g);
+  return wkb;
+}
+
+// A fresh GeoPackage path in the test temp directory, removed with its WAL files.
+class TempStorePath {
+ public:
+  explicit TempStorePath(const std::string& name)
+      : path_((std::filesystem::temp_directory_path() / ("amis-unit-" + name + ".gpkg")).string()) {
+    remove();
+  }
+  ~TempStorePath() { remove(); }
+  const std::string& str() const { return path_; }
+
+ private:
+  void remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+  std::string path_;
+};
+
+// mines: 3 points (fid 1..3) and one polygon-free layout, properties name/iso3/capacity/opened.
+inline core::Collection mines_collection() {
+  core::Collection c;
+  c.id = "mines";
+  c.title = "Mines";
+  c.geometry_type = "POINT";
+  c.properties = {{"name", core::PropertyType::Text},
+                  {"iso3", core::PropertyType::Text},
+                  {"capacity", core::PropertyType::Real},
+                  {"opened", core::PropertyType::DateTime}};
+  c.temporal_property = "opened";
+  return c;
+}
+
+inline void write_mines(store::Store& store) {
+  auto writer = store.replace_collection(mines_collection());
+  struct Row { const char* wkt; const char* name; const char* iso3; double capacity; const char* opened; };
+  const Row rows[] = {{"POINT (104.3 14.2)", "Han Seng", "KHM", 0.5, "2021-01-01T00:00:00.000Z"},
+                      {"POINT (116.5 -1.5)", "Kaltim Prima", "IDN", 70.0, "1992-06-01T00:00:00.000Z"},
+                      {"POINT (104.7 25.2)", "Bailongshan", "CHN", 3.0, "2010-03-15T08:00:00.000Z"}};
+  for (const auto& r : rows) {
+    const auto wkb = wkb_from_wkt(r.wkt);
+    core::Value values[4];
+    values[0] = {core::Value::Kind::Text, 0, 0, r.name};
+    values[1] = {core::Value::Kind::Text, 0, 0, r.iso3};
+    values[2] = {core::Value::Kind::Real, 0, r.capacity, {}};
+    values[3] = {core::Value::Kind::Text, 0, 0, r.opened};
+    writer->add(wkb, values);
+  }
+  writer->commit();
+}
+
+struct RecordingSink : core::FeatureSink {
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> names;
+  void begin(const core::Collection&) override {}
+  void feature(const core::FeatureView& f) override {
+    ids.push_back(f.id);
+    names.emplace_back(f.values[0].text);
+  }
+  void end() override {}
+};
+
+// A Response that keeps what the handler sent, for in-process handler tests.
+struct RecordingResponse : http::Response, core::ByteSink {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+  http::Headers headers;
+  void send(int s, std::string_view type, std::string b, const http::Headers& h) override {
+    status = s;
+    content_type = type;
+    body = std::move(b);
+    headers = h;
+  }
+  core::ByteSink& stream(int s, std::string_view type, const http::Headers& h) override {
+    status = s;
+    content_type = type;
+    headers = h;
+    return *this;
+  }
+  bool started() const override { return status != 0; }
+  void write(std::string_view bytes) override { body.append(bytes); }
+};
+
+}  // namespace amis::testing
