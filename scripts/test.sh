@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds with warnings as errors and runs every test:
-# GoogleTest unit tests, then the pytest integration tests against the real server.
+# Installs what is missing, builds and runs every test:
+#  1. the `ci` build (gcc, warnings as errors): GoogleTest unit tests, then the pytest
+#     integration tests against the real server with real clients;
+#  2. the `fuzz` build (clang, ASan + UBSan, warnings as errors): the unit tests again
+#     under the sanitizers, and each libFuzzer target for FUZZ_SECONDS (default 10).
+# Extra arguments go to pytest (for example -k paging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh --test
 scripts/build.sh ci
 ctest --preset ci -j "$(nproc)"
-export AMIS_BIN="$PWD/build/ci/bin/amis"
-/usr/bin/python3 -m pytest -q tests/integration "$@"
+AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q tests/integration "$@"
+scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+ctest --preset fuzz -j "$(nproc)"

@@ -4,6 +4,8 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,11 +26,14 @@ inline std::vector<std::uint8_t> wkb_from_wkt(const char* wkt) {
   return wkb;
 }
 
-// A fresh GeoPackage path in the test temp directory, removed with its WAL files.
+// A fresh GeoPackage path in the test temp directory, unique per process (ctest
+// runs tests in parallel), removed with its WAL files.
 class TempStorePath {
  public:
   explicit TempStorePath(const std::string& name)
-      : path_((std::filesystem::temp_directory_path() / ("amis-unit-" + name + ".gpkg")).string()) {
+      : path_((std::filesystem::temp_directory_path() /
+               ("amis-unit-" + name + "-" + std::to_string(::getpid()) + ".gpkg"))
+                  .string()) {
     remove();
   }
   ~TempStorePath() { remove(); }

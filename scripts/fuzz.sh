@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan+UBSan) and runs each for SECONDS
+# (default 20) from its seed corpus in fuzz/corpus/<target>. Fails on any crash.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${1:-20}"
+scripts/build.sh fuzz
+for target in items_request_fuzz datetime_fuzz geometry_fuzz; do
+  corpus="fuzz/corpus/${target%_fuzz}"
+  work="build/fuzz/corpus/${target%_fuzz}"
+  mkdir -p "$work"
+  echo "== $target (${SECONDS_EACH}s)"
+  log="build/fuzz/$target.log"
+  status=0
+  "build/fuzz/fuzz/$target" -max_total_time="$SECONDS_EACH" -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix="build/fuzz/$target-" "$work" "$corpus" >"$log" 2>&1 || status=$?
+  grep -E '^(stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' "$log" || true
+  if [ "$status" -ne 0 ]; then tail -40 "$log"; exit "$status"; fi
+done
