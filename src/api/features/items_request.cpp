@@ -72,6 +72,11 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       query.bbox = parse_bbox(value);
     } else if (name == "datetime") {
       query.datetime = core::parse_datetime_parameter(value);
+    } else if (name == "crs" || name == "bbox-crs") {
+      // Part 2 (coordinate systems) is not offered yet; clients that send the
+      // default CRS explicitly still get their answer.
+      if (value != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" && value != "[OGC:CRS84]")
+        throw core::InvalidParameter(name, "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
     } else if (is_standard_parameter(name)) {
       continue;  // f: handled by content negotiation
     } else if (collection.property(name)) {
