@@ -1,6 +1,8 @@
 // The composition root: the store, the services and the HTTP server are built
 // and wired here, and nowhere else.
 #include <csignal>
+#include <filesystem>
+#include <stdexcept>
 #include <spdlog/spdlog.h>
 
 #include "api/features/features_api.hpp"
@@ -21,6 +23,9 @@ void on_signal(int) {
 }  // namespace
 
 int serve(const config::Config& config) {
+  if (!std::filesystem::exists(config.store_path))
+    throw std::runtime_error("no store at " + config.store_path +
+                             ": create it with `amis import` (or scripts/load-demo.sh)");
   store::gpkg::GpkgStore store(config.store_path);
   http::Router router;
   api::features::FeaturesApi features(store, config.service);

@@ -1,5 +1,6 @@
 #include "encode/json_text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -75,6 +76,9 @@ void append_json_number(std::string& out, double value) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
   out.append(buf, end);
+  // A real stays a real: clients such as GDAL guess field types from the text,
+  // and "25" would make a real column an integer one.
+  if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e'; }) == end) out += ".0";
 }
 
 void append_json_number(std::string& out, std::int64_t value) {

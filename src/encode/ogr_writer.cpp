@@ -91,6 +91,12 @@ void OgrFileWriter::begin(const core::Collection& collection) {
     OGR_L_CreateField(static_cast<OGRLayerH>(layer_), field, TRUE);
     OGR_Fld_Destroy(field);
   }
+  // Drivers may rename fields (Shapefile's 10 characters) or add their own, so
+  // each property's field is found by position among the created ones.
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(static_cast<OGRLayerH>(layer_));
+  const int existing = OGR_FD_GetFieldCount(defn) - static_cast<int>(collection.properties.size());
+  for (size_t i = 0; i < collection.properties.size(); ++i)
+    field_index_.push_back(existing + static_cast<int>(i));
   // Without transactions (Shapefile, CSV) GDAL writes directly: not an error.
   if (OGR_L_StartTransaction(static_cast<OGRLayerH>(layer_)) != OGRERR_NONE) CPLErrorReset();
 }
@@ -103,9 +109,8 @@ void OgrFileWriter::feature(const core::FeatureView& view) {
     if (OGR_G_CreateFromWkbEx(view.wkb.data(), nullptr, &g, view.wkb.size()) == OGRERR_NONE)
       OGR_F_SetGeometryDirectly(f, g);
   }
-  const int field_count = OGR_F_GetFieldCount(f);
-  for (size_t i = 0; i < view.values.size() && static_cast<int>(i) < field_count; ++i) {
-    const int fi = static_cast<int>(i);
+  for (size_t i = 0; i < view.values.size() && i < field_index_.size(); ++i) {
+    const int fi = field_index_[i];
     const auto& v = view.values[i];
     switch (v.kind) {
       case core::Value::Kind::Null: OGR_F_SetFieldNull(f, fi); break;

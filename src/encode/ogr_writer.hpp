@@ -3,6 +3,7 @@
 // FlatGeobuf, GeoJSON, CSV, KML, GML), one feature at a time.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/feature_sink.hpp"
 
@@ -38,6 +39,7 @@ class OgrFileWriter final : public core::FeatureSink {
   void* dataset_ = nullptr;
   void* layer_ = nullptr;
   const core::Collection* collection_ = nullptr;
+  std::vector<int> field_index_;  // OGR field of each property (KML adds Name, Description first)
 };
 
 }  // namespace amis::encode

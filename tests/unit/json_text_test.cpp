@@ -40,3 +40,15 @@ TEST(JsonNumber, ShortestRoundTripAndNullForNonFinite) {
   append_json_number(s, std::numeric_limits<double>::quiet_NaN());
   EXPECT_EQ(s, "null");
 }
+
+TEST(JsonNumber, WholeRealsKeepADecimalPointSoClientsTypeThemAsReals) {
+  std::string s;
+  append_json_number(s, 25.0);
+  EXPECT_EQ(s, "25.0");
+  s.clear();
+  append_json_number(s, 1e300);
+  EXPECT_EQ(s, "1e+300");
+  s.clear();
+  append_json_number(s, std::int64_t{25});
+  EXPECT_EQ(s, "25");
+}

@@ -67,12 +67,18 @@ json collection_json(const std::string& base, const core::Collection& c) {
   if (c.extent && !c.extent->empty())
     extent["spatial"] = {{"bbox", {{c.extent->min_x, c.extent->min_y, c.extent->max_x, c.extent->max_y}}},
                          {"crs", kCrs84}};
-  if (c.temporal_extent)
-    extent["temporal"] = {
-        {"interval",
-         {{c.temporal_extent->start ? json(*c.temporal_extent->start) : json(nullptr),
-           c.temporal_extent->end ? json(*c.temporal_extent->end) : json(nullptr)}}},
-        {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
+  if (c.temporal_extent) {
+    // The extent is in date-times even for a date property: a day runs from its
+    // first to its last second.
+    auto bound = [](const std::optional<std::string>& t, const char* time_of_day) {
+      if (!t) return json(nullptr);
+      return json(t->size() == 10 ? *t + time_of_day : *t);
+    };
+    json interval = json::array({bound(c.temporal_extent->start, "T00:00:00Z"),
+                                 bound(c.temporal_extent->end, "T23:59:59Z")});
+    extent["temporal"] = {{"interval", json::array({interval})},
+                          {"trs", "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}};
+  }
   if (!extent.empty()) doc["extent"] = extent;
   return doc;
 }

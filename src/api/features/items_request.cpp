@@ -19,12 +19,12 @@ std::int64_t parse_integer(std::string_view name, std::string_view text, std::in
   return value;
 }
 
-bool is_standard_parameter(std::string_view name) {
-  return name == "f" || name == "bbox" || name == "datetime" || name == "limit" ||
-         name == "offset";
-}
-
 }  // namespace
+
+bool is_items_parameter(std::string_view name) {
+  return name == "f" || name == "bbox" || name == "datetime" || name == "limit" ||
+         name == "offset" || name == "crs" || name == "bbox-crs";
+}
 
 core::Envelope parse_bbox(std::string_view text) {
   std::vector<double> numbers;
@@ -77,7 +77,7 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       // default CRS explicitly still get their answer.
       if (value != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" && value != "[OGC:CRS84]")
         throw core::InvalidParameter(name, "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
-    } else if (is_standard_parameter(name)) {
+    } else if (is_items_parameter(name)) {
       continue;  // f: handled by content negotiation
     } else if (collection.property(name)) {
       query.equals.push_back({name, value});

@@ -20,6 +20,9 @@ core::FeatureQuery parse_items_request(const http::Request& request,
                                        const core::Collection& collection,
                                        const ItemsLimits& limits);
 
+// True for the parameters the standard defines for items (f, bbox, datetime, ...).
+bool is_items_parameter(std::string_view name);
+
 // bbox=minx,miny,maxx,maxy (or the 6-number 3D form) in CRS84.
 // @throws InvalidParameter when it is not 4 or 6 numbers or not a valid box.
 core::Envelope parse_bbox(std::string_view text);

@@ -1,5 +1,7 @@
 #include "api/features/openapi.hpp"
 
+#include "api/features/items_request.hpp"
+
 namespace amis::api::features {
 namespace {
 
@@ -157,10 +159,13 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
     const std::string p = "/collections/" + c.id;
     json item_parameters = {ref("parameters", "bbox"), ref("parameters", "datetime"),
                             ref("parameters", "limit"), ref("parameters", "offset"), f};
-    for (const auto& prop : c.properties)
+    for (const auto& prop : c.properties) {
+      // A property named like a standard parameter cannot be a filter parameter.
+      if (is_items_parameter(prop.name)) continue;
       item_parameters.push_back({{"name", prop.name}, {"in", "query"}, {"required", false},
                                  {"description", "Only features whose '" + prop.name + "' equals this value."},
                                  {"schema", schema_for(prop.type)}, {"style", "form"}, {"explode", false}});
+    }
     paths[p] = {{"get", operation("describeCollection_" + c.id, "Describes " + c.title, {f},
                                   standard_responses(json_response("The collection", "collection")),
                                   "Data")}};

@@ -50,23 +50,44 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
     where.sql += condition;
   };
   if (query.bbox) {
+    // A box whose west edge lies east of its east edge crosses the antimeridian
+    // (OGC API - Features Part 1, 7.15.3): it is the union of two boxes.
+    std::vector<core::Envelope> boxes;
     const auto& b = *query.bbox;
+    if (b.min_x <= b.max_x) {
+      boxes.push_back(b);
+    } else {
+      boxes.push_back({b.min_x, b.min_y, 180, b.max_y});
+      boxes.push_back({-180, b.min_y, b.max_x, b.max_y});
+    }
     // The R-tree narrows the candidates; amis_intersects_bbox decides exactly.
-    add("fid IN (SELECT id FROM " + quote_identifier(rtree_name(collection.id)) +
-        " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)"
-        " AND amis_intersects_bbox(geom, ?, ?, ?, ?)");
-    for (double v : {b.max_x, b.min_x, b.max_y, b.min_y, b.min_x, b.min_y, b.max_x, b.max_y})
-      where.bindings.emplace_back(v);
+    std::string candidates, exact;
+    for (const auto& box : boxes) {
+      candidates += std::string(candidates.empty() ? "" : " OR ") + "fid IN (SELECT id FROM " +
+                    quote_identifier(rtree_name(collection.id)) +
+                    " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
+      for (double v : {box.max_x, box.min_x, box.max_y, box.min_y}) where.bindings.emplace_back(v);
+    }
+    for (const auto& box : boxes) {
+      exact += std::string(exact.empty() ? "" : " OR ") + "amis_intersects_bbox(geom, ?, ?, ?, ?)";
+      for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) where.bindings.emplace_back(v);
+    }
+    add(boxes.size() == 1 ? candidates + " AND " + exact : "(" + candidates + ") AND (" + exact + ")");
   }
   if (query.datetime && collection.temporal_property) {
+    const core::Property* property = collection.property(*collection.temporal_property);
     const std::string column = quote_identifier(*collection.temporal_property);
+    // A date stands for its whole day: it matches when its day meets the interval,
+    // so the bounds are cut to their dates.
+    const bool dates = property && property->type == core::PropertyType::Date;
+    auto bound = [dates](const std::string& instant) { return dates ? instant.substr(0, 10) : instant; };
     if (query.datetime->start) {
       add(column + " >= ?");
-      where.bindings.emplace_back(*query.datetime->start);
+      where.bindings.emplace_back(bound(*query.datetime->start));
     }
     if (query.datetime->end) {
       add(column + " <= ?");
-      where.bindings.emplace_back(*query.datetime->end);
+      where.bindings.emplace_back(bound(*query.datetime->end));
     }
   }
   for (const auto& eq : query.equals) {

@@ -1,0 +1,198 @@
+"""/api: a valid OpenAPI 3.0 document (checked by @apidevtools/swagger-parser under Node)
+that describes every collection and its properties."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from support import DEMO_SOURCES, field_types, get_json
+
+OPENAPI_DIR = Path(__file__).resolve().parent / "openapi"
+OPENAPI_MEDIA = "application/vnd.oai.openapi+json;version=3.0"
+
+# OGR field type -> the schema a property parameter should have.
+EXPECTED_SCHEMA = {
+    "Integer": {"type": "integer"},
+    "Integer64": {"type": "integer"},
+    "Real": {"type": "number"},
+    "String": {"type": "string"},
+    "DateTime": {"type": "string", "format": "date-time"},
+    "Date": {"type": "string", "format": "date"},
+}
+
+
+@pytest.fixture(scope="module")
+def node_validator() -> list[str]:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("node/npm are not installed: cannot run @apidevtools/swagger-parser")
+    if not (OPENAPI_DIR / "node_modules" / "@apidevtools" / "swagger-parser").is_dir():
+        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=OPENAPI_DIR,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"npm ci failed in {OPENAPI_DIR}:\n{result.stderr[-2000:]}"
+    return [node, str(OPENAPI_DIR / "validate-openapi.mjs")]
+
+
+@pytest.fixture(scope="module")
+def api(http, base_url) -> dict:
+    r = http.get(f"{base_url}/api", timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].replace(" ", "") == OPENAPI_MEDIA
+    return r.json()
+
+
+def test_swagger_parser_validates_api(node_validator, base_url):
+    result = subprocess.run([*node_validator, f"{base_url}/api"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"swagger-parser: {result.stderr.strip()}"
+    assert '"valid":true' in result.stdout
+
+
+def test_swagger_parser_rejects_an_invalid_document(node_validator, tmp_path):
+    """The validator is not vacuous: a document with a dangling $ref fails."""
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+    import threading
+    (tmp_path / "api").write_text('{"openapi":"3.0.3","info":{"title":"x","version":"1"},"paths":'
+                                  '{"/a":{"get":{"parameters":[{"$ref":"#/components/parameters/none"}],'
+                                  '"responses":{"200":{"description":"ok"}}}}}}')
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=str(tmp_path), **kw)
+
+        def log_message(self, *a):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        result = subprocess.run([*node_validator, f"http://127.0.0.1:{httpd.server_port}/api"],
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        httpd.shutdown()
+    assert result.returncode == 1, result.stdout + result.stderr
+
+
+def test_api_is_openapi_30(api, base_url):
+    assert api["openapi"].startswith("3.0.")
+    assert api["servers"][0]["url"].rstrip("/") == base_url
+    for path in ("/", "/conformance", "/collections"):
+        assert "get" in api["paths"][path]
+
+
+def resolve(api: dict, node: dict) -> dict:
+    while "$ref" in node:
+        parts = node["$ref"].lstrip("#/").split("/")
+        node = api
+        for p in parts:
+            node = node[p]
+    return node
+
+
+def item_parameters(api: dict, collection: str) -> dict[str, dict]:
+    op = api["paths"][f"/collections/{collection}/items"]["get"]
+    return {p["name"]: p for p in (resolve(api, p) for p in op["parameters"])}
+
+
+@pytest.mark.parametrize("collection", sorted(DEMO_SOURCES))
+def test_every_collection_has_its_paths_and_property_parameters(api, collection):
+    for suffix in ("", "/items", "/items/{featureId}"):
+        assert f"/collections/{collection}{suffix}" in api["paths"], suffix
+    params = item_parameters(api, collection)
+    for standard in ("bbox", "datetime", "limit", "offset"):
+        assert params[standard]["in"] == "query"
+    src = DEMO_SOURCES[collection]
+    for name, ogr_type in field_types(src.path, src.layer).items():
+        assert name in params, f"property {name} of {collection} is not a parameter of its items"
+        schema = params[name]["schema"]
+        assert {k: schema.get(k) for k in EXPECTED_SCHEMA[ogr_type]} == EXPECTED_SCHEMA[ogr_type], (
+            f"{collection}.{name} ({ogr_type}) has schema {schema}")
+
+
+def test_observations_datetime_property_is_described(api, observations_gpkg):
+    params = item_parameters(api, "observations")
+    for name, ogr_type in field_types(observations_gpkg, "observations").items():
+        assert params[name]["schema"].get("type") == EXPECTED_SCHEMA[ogr_type]["type"], name
+
+
+def test_limit_parameter_declares_the_limits(api):
+    limit = item_parameters(api, "coal_mines")["limit"]["schema"]
+    assert limit["minimum"] == 1
+    assert limit["maximum"] == 10000
+    assert limit["default"] == 10
+
+
+def test_operation_ids_are_unique(api):
+    ids = [op["operationId"] for item in api["paths"].values() for op in item.values()
+           if isinstance(op, dict) and "operationId" in op]
+    assert len(ids) == len(set(ids))
+
+
+def test_api_html(http, base_url):
+    r = http.get(f"{base_url}/api", params={"f": "html"}, timeout=30)
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("text/html")
+    assert "/collections/coal_mines/items" in r.text
+
+
+def test_api_document_equals_collections_list(http, base_url, api):
+    ids = {c["id"] for c in get_json(http, f"{base_url}/collections")["collections"]}
+    described = {p.split("/")[2] for p in api["paths"] if p.startswith("/collections/")}
+    assert described == ids
+
+
+def duplicate_parameters(api: dict) -> list[tuple[str, str, str]]:
+    """(path, in, name) listed more than once in one operation: OpenAPI 3.0 forbids it
+    ("The list MUST NOT include duplicated parameters", Operation Object)."""
+    dups = []
+    for path, item in api["paths"].items():
+        for method, op in item.items():
+            if not isinstance(op, dict):
+                continue
+            seen = set()
+            for p in (resolve(api, p) for p in op.get("parameters", [])):
+                key = (p["in"], p["name"])
+                if key in seen:
+                    dups.append((path, *key))
+                seen.add(key)
+    return dups
+
+
+def test_no_duplicate_parameters(api):
+    assert duplicate_parameters(api) == []
+
+
+@pytest.fixture(scope="module")
+def clash_api(tmp_path_factory, amis_bin) -> dict:
+    """/api of a store whose one collection has properties named 'datetime' and 'limit',
+    names a real table can easily have."""
+    from osgeo import ogr, osr
+    from support import AmisServer, amis_import, http_session
+    work = tmp_path_factory.mktemp("clash")
+    source = work / "readings.gpkg"
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(source))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    layer = ds.CreateLayer("readings", srs, ogr.wkbPoint)
+    for name, kind in (("station", ogr.OFTString), ("datetime", ogr.OFTString), ("limit", ogr.OFTInteger)):
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    f = ogr.Feature(layer.GetLayerDefn())
+    f["station"], f["datetime"], f["limit"] = "A", "2024-05-01 10:00", 5
+    f.SetGeometry(ogr.CreateGeometryFromWkt("POINT (100 10)"))
+    layer.CreateFeature(f)
+    ds = None
+    store = work / "store.gpkg"
+    amis_import(store, source, "readings")
+    srv = AmisServer(store, work, name="clash")
+    srv.start()
+    try:
+        with http_session() as s:
+            yield s.get(f"{srv.url}/api", timeout=30).json()
+    finally:
+        assert srv.stop() == 0
+
+
+def test_property_named_like_a_standard_parameter_is_not_listed_twice(clash_api):
+    assert duplicate_parameters(clash_api) == []
