@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "core/wkb.hpp"
 
 using namespace amis::store::gpkg;
@@ -9,10 +11,11 @@ using namespace amis::store::gpkg;
 namespace {
 // POINT (104.5 14.25), little-endian ISO WKB.
 std::vector<std::uint8_t> point_wkb() {
-  std::vector<std::uint8_t> wkb = {1, 1, 0, 0, 0};
-  double xy[2] = {104.5, 14.25};
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(xy);
-  wkb.insert(wkb.end(), bytes, bytes + 16);
+  std::vector<std::uint8_t> wkb(21, 0);
+  wkb[0] = 1;  // little-endian
+  wkb[1] = 1;  // Point
+  const double xy[2] = {104.5, 14.25};
+  std::memcpy(wkb.data() + 5, xy, sizeof xy);
   return wkb;
 }
 }  // namespace
