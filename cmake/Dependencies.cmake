@@ -12,4 +12,5 @@ if(NOT CLI11_FOUND)
   add_library(CLI11::CLI11 INTERFACE IMPORTED)
   target_include_directories(CLI11::CLI11 INTERFACE ${CLI11_INCLUDE_DIR})
 endif()
+find_package(ICU REQUIRED COMPONENTS uc i18n)  # libicu-dev: CASEI/ACCENTI Unicode folding
 find_package(Threads REQUIRED)

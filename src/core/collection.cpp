@@ -1,5 +1,7 @@
 #include "core/collection.hpp"
 
+#include <algorithm>
+
 namespace amis::core {
 
 const char* to_string(PropertyType type) {
@@ -12,6 +14,17 @@ const char* to_string(PropertyType type) {
     case PropertyType::DateTime: return "date-time";
   }
   return "string";
+}
+
+Collection project(const Collection& collection,
+                   const std::optional<std::vector<std::string>>& names) {
+  if (!names) return collection;
+  Collection projected = collection;
+  projected.properties.clear();
+  for (const auto& p : collection.properties)
+    if (std::find(names->begin(), names->end(), p.name) != names->end())
+      projected.properties.push_back(p);
+  return projected;
 }
 
 }  // namespace amis::core

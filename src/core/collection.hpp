@@ -43,4 +43,9 @@ struct Collection {
   }
 };
 
+// The collection with only the named properties, in the collection's order;
+// all of them for nullopt. Unknown names are ignored here (callers validate).
+Collection project(const Collection& collection,
+                   const std::optional<std::vector<std::string>>& names);
+
 }  // namespace amis::core

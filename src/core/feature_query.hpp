@@ -1,12 +1,14 @@
 #pragma once
 // A typed request for features, the same for every protocol and every store.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/datetime.hpp"
 #include "core/envelope.hpp"
+#include "core/expression.hpp"
 
 namespace amis::core {
 
@@ -16,11 +18,20 @@ struct PropertyEquals {
   std::string value;
 };
 
+// One key of `sortby`: a property, ascending unless `descending`.
+struct SortKey {
+  std::string property;
+  bool descending = false;
+};
+
 struct FeatureQuery {
   std::string collection;
   std::optional<Envelope> bbox;  // CRS84
   std::optional<TimeInterval> datetime;
   std::vector<PropertyEquals> equals;
+  std::shared_ptr<const Expression> filter;  // CQL2 (Part 3); null: none
+  std::vector<SortKey> sortby;               // then by id, always
+  std::optional<std::vector<std::string>> properties;  // which properties to return; nullopt: all
   std::int64_t limit = 10;
   std::int64_t offset = 0;
 };

@@ -17,6 +17,23 @@ const std::vector<std::string>& conformance_classes() {
       "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
       "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
       "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+      "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+      "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+      "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+      "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+      "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+      "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+      "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+      "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+      "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+      "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
+      "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+      "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+      "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+      "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+      "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
+      "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+      "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
   };
   return classes;
 }
@@ -59,7 +76,9 @@ json collection_json(const std::string& base, const core::Collection& c) {
        {link(href + "?f=json", "self", "application/json", "This collection"),
         link(href + "?f=html", "alternate", "text/html", "This collection as HTML"),
         link(href + "/items?f=json", "items", "application/geo+json", "The features (GeoJSON)"),
-        link(href + "/items?f=html", "items", "text/html", "The features (HTML)")}},
+        link(href + "/items?f=html", "items", "text/html", "The features (HTML)"),
+        link(href + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+             "application/schema+json", "The queryable properties")}},
   };
   if (!c.licence.empty()) doc["license"] = c.licence;
   if (!c.attribution.empty()) doc["attribution"] = c.attribution;
@@ -81,6 +100,46 @@ json collection_json(const std::string& base, const core::Collection& c) {
   }
   if (!extent.empty()) doc["extent"] = extent;
   return doc;
+}
+
+namespace {
+
+json geometry_schema(const std::string& type) {
+  static const std::pair<const char*, const char*> kFormats[] = {
+      {"POINT", "geometry-point"}, {"LINESTRING", "geometry-linestring"},
+      {"POLYGON", "geometry-polygon"}, {"MULTIPOINT", "geometry-multipoint"},
+      {"MULTILINESTRING", "geometry-multilinestring"}, {"MULTIPOLYGON", "geometry-multipolygon"},
+      {"GEOMETRYCOLLECTION", "geometry-geometrycollection"}};
+  for (const auto& [name, format] : kFormats)
+    if (type == name) return {{"format", format}, {"title", "Geometry"}};
+  return {{"format", "geometry-any"}, {"title", "Geometry"}};
+}
+
+json property_schema(const core::Property& p) {
+  switch (p.type) {
+    case core::PropertyType::Integer: return {{"type", "integer"}, {"title", p.name}};
+    case core::PropertyType::Real: return {{"type", "number"}, {"title", p.name}};
+    case core::PropertyType::Boolean: return {{"type", "boolean"}, {"title", p.name}};
+    case core::PropertyType::Date: return {{"type", "string"}, {"format", "date"}, {"title", p.name}};
+    case core::PropertyType::DateTime:
+      return {{"type", "string"}, {"format", "date-time"}, {"title", p.name}};
+    case core::PropertyType::Text: return {{"type", "string"}, {"title", p.name}};
+  }
+  return {{"type", "string"}};
+}
+
+}  // namespace
+
+json queryables_json(const std::string& base, const core::Collection& c) {
+  json properties = json::object();
+  if (!c.property("geometry")) properties["geometry"] = geometry_schema(c.geometry_type);
+  for (const auto& p : c.properties) properties[p.name] = property_schema(p);
+  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+          {"$id", base + "/collections/" + c.id + "/queryables"},
+          {"type", "object"},
+          {"title", c.title},
+          {"properties", properties},
+          {"additionalProperties", false}};
 }
 
 json collections_json(const std::string& base, const std::vector<core::Collection>& collections) {

@@ -62,6 +62,7 @@ void FeaturesApi::register_routes(http::Router& router) {
   router.add("GET", "/api", bind(&FeaturesApi::api_definition));
   router.add("GET", "/collections", bind(&FeaturesApi::collections));
   router.add("GET", "/collections/{collectionId}", bind(&FeaturesApi::collection));
+  router.add("GET", "/collections/{collectionId}/queryables", bind(&FeaturesApi::queryables));
   router.add("GET", "/collections/{collectionId}/items", bind(&FeaturesApi::items));
   router.add("GET", "/collections/{collectionId}/items/{featureId}", bind(&FeaturesApi::item));
 }
@@ -122,6 +123,16 @@ void FeaturesApi::collection(http::Request& request, http::Response& response) {
   send_json(response, collection_json(base, c));
 }
 
+void FeaturesApi::queryables(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  const auto base = base_url(request);
+  const auto c = require_collection(request);
+  const auto doc = queryables_json(base, c);
+  if (negotiate(request) == Format::Html)
+    return response.send(200, kHtml, html_queryables(base, c, doc));
+  send_json(response, doc, "application/schema+json");
+}
+
 void FeaturesApi::items(http::Request& request, http::Response& response) {
   const auto c = require_collection(request);
   const auto query = parse_items_request(request, c, info_.limits);
@@ -129,11 +140,12 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   const auto base = base_url(request);
   const std::string href = base + "/collections/" + c.id + "/items";
   const std::int64_t matched = store_.count(c, query);
+  const core::Collection output = core::project(c, query.properties);
 
   if (format == Format::Html) {
     auto& out = response.stream(200, kHtml, kCrs84Headers);
-    HtmlItemsPage page(out, base, c, query, matched, query_with_offset(request, query.offset, "json"));
-    page.begin(c);
+    HtmlItemsPage page(out, base, output, query, matched, query_with_offset(request, query.offset, "json"));
+    page.begin(output);
     store_.features(c, query, page);
     page.end();
     return;
@@ -156,7 +168,7 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   };
   auto& out = response.stream(200, kGeoJson, kCrs84Headers);
   encode::GeoJsonFeatureCollection sink(out, matched, links);
-  sink.begin(c);
+  sink.begin(output);
   store_.features(c, query, sink);
   sink.end();
 }

@@ -28,6 +28,7 @@ class FeaturesApi {
   void api_definition(http::Request& request, http::Response& response);
   void collections(http::Request& request, http::Response& response);
   void collection(http::Request& request, http::Response& response);
+  void queryables(http::Request& request, http::Response& response);
   void items(http::Request& request, http::Response& response);
   void item(http::Request& request, http::Response& response);
 

@@ -139,6 +139,20 @@ std::string html_collection(const std::string& base, const core::Collection& c) 
   return h + json_link(base + "/collections/" + c.id + "?f=json") + page_foot();
 }
 
+std::string html_queryables(const std::string& base, const core::Collection& c,
+                            const nlohmann::json& schema) {
+  std::string h = page_head(base, c.title + " queryables") + "<h1><a href=\"" + base +
+                  "/collections/" + c.id + "?f=html\">" + html_escape(c.title) +
+                  "</a>: queryables</h1><p>Filter with <code>filter=</code> (CQL2-Text or, with "
+                  "<code>filter-lang=cql2-json</code>, CQL2-JSON) or with <code>name=value</code>."
+                  "</p><table><tr><th>Name</th><th>Type</th></tr>";
+  for (const auto& [name, s] : schema["properties"].items())
+    h += "<tr><td>" + html_escape(name) + "</td><td>" +
+         html_escape(s.value("type", "") + (s.contains("format") ? " " + s["format"].get<std::string>() : "")) +
+         "</td></tr>";
+  return h + "</table>" + json_link(base + "/collections/" + c.id + "/queryables?f=json") + page_foot();
+}
+
 HtmlItemsPage::HtmlItemsPage(core::ByteSink& out, std::string base,
                              const core::Collection& collection, const core::FeatureQuery& query,
                              std::int64_t matched, std::string json_query)

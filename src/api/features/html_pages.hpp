@@ -20,6 +20,8 @@ std::string html_conformance(const std::string& base, const std::vector<std::str
 std::string html_api_page(const std::string& base, const nlohmann::json& openapi);
 std::string html_collections(const std::string& base, const std::vector<core::Collection>& list);
 std::string html_collection(const std::string& base, const core::Collection& collection);
+std::string html_queryables(const std::string& base, const core::Collection& collection,
+                            const nlohmann::json& schema);
 
 // Streams the items page: a map that loads `json_query` (the same query as
 // GeoJSON) and a table with one row per feature.

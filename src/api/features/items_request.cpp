@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "query/cql2.hpp"
 
 namespace amis::api::features {
 namespace {
@@ -23,8 +24,61 @@ std::int64_t parse_integer(std::string_view name, std::string_view text, std::in
 
 bool is_items_parameter(std::string_view name) {
   return name == "f" || name == "bbox" || name == "datetime" || name == "limit" ||
-         name == "offset" || name == "crs" || name == "bbox-crs";
+         name == "offset" || name == "crs" || name == "bbox-crs" || name == "filter" ||
+         name == "filter-lang" || name == "filter-crs" || name == "sortby" || name == "properties";
 }
+
+namespace {
+
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> items;
+  while (true) {
+    const auto comma = text.find(',');
+    std::string item(text.substr(0, comma));
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) items.push_back(item);
+    if (comma == std::string_view::npos) return items;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+// sortby=+name,-capacity_mtpa (also "name DESC" / "name ASC").
+std::vector<core::SortKey> parse_sortby(std::string_view text, const core::Collection& c) {
+  std::vector<core::SortKey> keys;
+  for (auto item : split_list(text)) {
+    core::SortKey key;
+    if (item.front() == '+' || item.front() == '-') {
+      key.descending = item.front() == '-';
+      item.erase(0, 1);
+    } else if (auto space = item.find(' '); space != std::string::npos) {
+      std::string order = item.substr(space + 1);
+      for (auto& ch : order) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (order != "ASC" && order != "DESC")
+        throw core::InvalidParameter("sortby", "'" + item + "': the direction is ASC or DESC");
+      key.descending = order == "DESC";
+      item = item.substr(0, space);
+    }
+    if (!c.property(item)) throw core::InvalidParameter("sortby", "unknown property '" + item + "'");
+    key.property = item;
+    keys.push_back(key);
+  }
+  if (keys.empty()) throw core::InvalidParameter("sortby", "no property given");
+  return keys;
+}
+
+std::vector<std::string> parse_properties(std::string_view text, const core::Collection& c) {
+  auto names = split_list(text);
+  for (const auto& name : names)
+    if (!c.property(name)) throw core::InvalidParameter("properties", "unknown property '" + name + "'");
+  return names;
+}
+
+bool is_crs84(std::string_view value) {
+  return value == "http://www.opengis.net/def/crs/OGC/1.3/CRS84" || value == "[OGC:CRS84]";
+}
+
+}  // namespace
 
 core::Envelope parse_bbox(std::string_view text) {
   std::vector<double> numbers;
@@ -72,11 +126,15 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       query.bbox = parse_bbox(value);
     } else if (name == "datetime") {
       query.datetime = core::parse_datetime_parameter(value);
-    } else if (name == "crs" || name == "bbox-crs") {
+    } else if (name == "crs" || name == "bbox-crs" || name == "filter-crs") {
       // Part 2 (coordinate systems) is not offered yet; clients that send the
       // default CRS explicitly still get their answer.
-      if (value != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" && value != "[OGC:CRS84]")
+      if (!is_crs84(value))
         throw core::InvalidParameter(name, "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
+    } else if (name == "sortby") {
+      query.sortby = parse_sortby(value, collection);
+    } else if (name == "properties") {
+      query.properties = parse_properties(value, collection);
     } else if (is_items_parameter(name)) {
       continue;  // f: handled by content negotiation
     } else if (collection.property(name)) {
@@ -84,6 +142,17 @@ core::FeatureQuery parse_items_request(const http::Request& request,
     } else {
       throw core::UnknownParameter(name);
     }
+  }
+  if (auto filter = request.param("filter")) {
+    const auto lang = request.param("filter-lang").value_or("cql2-text");
+    if (lang == "cql2-text")
+      query.filter = std::make_shared<const core::Expression>(query::parse_cql2_text(*filter));
+    else if (lang == "cql2-json")
+      query.filter = std::make_shared<const core::Expression>(query::parse_cql2_json(*filter));
+    else
+      throw core::InvalidParameter("filter-lang", "'" + std::string(lang) + "': use cql2-text or cql2-json");
+  } else if (request.param("filter-lang")) {
+    throw core::InvalidParameter("filter-lang", "given without a filter");
   }
   return query;
 }

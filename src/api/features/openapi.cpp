@@ -111,6 +111,18 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
                                  {"default", default_limit}}, true)},
       {"offset", query_parameter("offset", "How many matching features to skip (paging).",
                                  {{"type", "integer"}, {"minimum", 0}, {"default", 0}}, true)},
+      {"filter", query_parameter("filter", "A CQL2 filter (see the collection's queryables).",
+                                 {{"type", "string"}}, true)},
+      {"filter-lang", query_parameter("filter-lang", "The encoding of `filter`.",
+                                      {{"type", "string"}, {"enum", {"cql2-text", "cql2-json"}},
+                                       {"default", "cql2-text"}}, true)},
+      {"filter-crs", query_parameter("filter-crs", "The CRS of geometries in `filter`.",
+                                     {{"type", "string"}, {"format", "uri"},
+                                      {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"sortby", query_parameter("sortby", "Sort keys: +name (ascending) or -name (descending).",
+                                 {{"type", "array"}, {"items", {{"type", "string"}}}}, false)},
+      {"properties", query_parameter("properties", "The properties to return.",
+                                     {{"type", "array"}, {"items", {{"type", "string"}}}}, false)},
       {"collectionId", {{"name", "collectionId"}, {"in", "path"}, {"required", true},
                         {"description", "The collection identifier."}, {"schema", {{"type", "string"}}}}},
       {"featureId", {{"name", "featureId"}, {"in", "path"}, {"required", true},
@@ -158,7 +170,10 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
   for (const auto& c : collections) {
     const std::string p = "/collections/" + c.id;
     json item_parameters = {ref("parameters", "bbox"), ref("parameters", "datetime"),
-                            ref("parameters", "limit"), ref("parameters", "offset"), f};
+                            ref("parameters", "limit"), ref("parameters", "offset"),
+                            ref("parameters", "filter"), ref("parameters", "filter-lang"),
+                            ref("parameters", "filter-crs"), ref("parameters", "sortby"),
+                            ref("parameters", "properties"), f};
     for (const auto& prop : c.properties) {
       // A property named like a standard parameter cannot be a filter parameter.
       if (is_items_parameter(prop.name)) continue;
@@ -169,6 +184,11 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
     paths[p] = {{"get", operation("describeCollection_" + c.id, "Describes " + c.title, {f},
                                   standard_responses(json_response("The collection", "collection")),
                                   "Data")}};
+    paths[p + "/queryables"] = {{"get", operation(
+        "getQueryables_" + c.id, "Queryable properties of " + c.title, {f},
+        standard_responses({{"description", "A JSON Schema of the queryables"},
+                            {"content", {{"application/schema+json", {{"schema", {{"type", "object"}}}}}}}}),
+        "Data")}};
     paths[p + "/items"] = {{"get", operation(
         "getFeatures_" + c.id, "Features of " + c.title, item_parameters,
         standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json")),

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "store/gpkg/filter_sql.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
 namespace amis::store::gpkg {
@@ -90,6 +91,11 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
       where.bindings.emplace_back(bound(*query.datetime->end));
     }
   }
+  if (query.filter) {
+    std::string condition;
+    compile_filter(collection, *query.filter, condition, where.bindings);
+    add(condition);
+  }
   for (const auto& eq : query.equals) {
     const core::Property* property = collection.property(eq.property);
     if (!property) throw core::UnknownParameter(eq.property);
@@ -105,12 +111,25 @@ std::string select_list(const core::Collection& collection) {
   return list;
 }
 
+std::string order_by(const core::Collection& collection, const core::FeatureQuery& query) {
+  std::string sql = " ORDER BY ";
+  for (const auto& key : query.sortby) {
+    const core::Property* p = collection.property(key.property);
+    if (!p) throw core::InvalidParameter("sortby", "unknown property '" + key.property + "'");
+    sql += quote_identifier(p->name) + (key.descending ? " DESC, " : " ASC, ");
+  }
+  return sql + "fid";
+}
+
 int bind_all(sqlite::Statement& statement, const std::vector<Binding>& bindings, int first) {
   int index = first;
   for (const auto& b : bindings) {
     std::visit([&](const auto& v) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>)
+      using T = std::decay_t<decltype(v)>;
+      if constexpr (std::is_same_v<T, std::string>)
         statement.bind(index, std::string_view(v));
+      else if constexpr (std::is_same_v<T, Blob>)
+        statement.bind_blob(index, v);
       else
         statement.bind(index, v);
     }, b);

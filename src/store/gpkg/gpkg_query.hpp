@@ -12,7 +12,8 @@
 
 namespace amis::store::gpkg {
 
-using Binding = std::variant<std::int64_t, double, std::string>;
+using Blob = std::vector<std::uint8_t>;
+using Binding = std::variant<std::int64_t, double, std::string, Blob>;
 
 struct SqlWhere {
   std::string sql;  // " WHERE ..." or empty
@@ -24,6 +25,10 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
 
 // "fid, geom, "p1", "p2", ..." for the collection's properties.
 std::string select_list(const core::Collection& collection);
+
+// " ORDER BY ..." for `sortby`, always ending with fid so that paging is stable.
+// @throws InvalidParameter("sortby", ...) naming an unknown property.
+std::string order_by(const core::Collection& collection, const core::FeatureQuery& query);
 
 // Binds from index `first` on; returns the next free index.
 int bind_all(sqlite::Statement& statement, const std::vector<Binding>& bindings, int first = 1);

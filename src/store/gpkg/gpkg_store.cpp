@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/wkb.hpp"
 #include "store/gpkg/collection_writer.hpp"
+#include "store/gpkg/filter_functions.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_query.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
@@ -106,6 +107,9 @@ GpkgStore::GpkgStore(std::string path) : path_(std::move(path)) {
 std::unique_ptr<sqlite::Database> GpkgStore::open() {
   auto db = std::make_unique<sqlite::Database>(path_, sqlite::Database::Mode::ReadWrite);
   register_sql_functions(db->handle());
+  register_filter_functions(db->handle());
+  // CQL2 LIKE is case-sensitive; CASEI() makes it insensitive where asked.
+  db->exec("PRAGMA case_sensitive_like = ON");
   return db;
 }
 
@@ -186,13 +190,14 @@ std::int64_t GpkgStore::features(const core::Collection& collection, const core:
                                  core::FeatureSink& sink) {
   const SqlWhere where = where_clause(collection, query);
   auto db = connect();
-  auto s = db->cached("SELECT " + select_list(collection) + " FROM " +
+  const core::Collection output = project(collection, query.properties);
+  auto s = db->cached("SELECT " + select_list(output) + " FROM " +
                       sqlite::quote_identifier(collection.id) + where.sql +
-                      " ORDER BY fid LIMIT ? OFFSET ?");
+                      order_by(collection, query) + " LIMIT ? OFFSET ?");
   const int next = bind_all(*s, where.bindings);
   s->bind(next, query.limit);
   s->bind(next + 1, query.offset);
-  return push_rows(*s, collection.properties.size(), sink);
+  return push_rows(*s, output.properties.size(), sink);
 }
 
 bool GpkgStore::feature(const core::Collection& collection, std::int64_t id,

@@ -1,0 +1,28 @@
+#pragma once
+// Geometry literals of filters (WKT in CQL2-Text, GeoJSON in CQL2-JSON, BBOX in
+// both) turned into ISO WKB by OGR.
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/expression.hpp"
+
+namespace amis::query {
+
+using core::Expression;
+
+struct GeometryLiteralError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// @throws GeometryLiteralError for text OGR cannot read as a geometry.
+Expression geometry_from_wkt(const std::string& wkt);
+Expression geometry_from_geojson(const std::string& geojson);
+
+// BBOX(minx, miny, maxx, maxy) or the 6-number 3D form; `fail` is called (and
+// must throw) for any other count or an inverted box.
+Expression envelope_literal(const std::vector<double>& numbers,
+                            const std::function<void(const std::string&)>& fail);
+
+}  // namespace amis::query

@@ -1,0 +1,209 @@
+#include "store/gpkg/filter_functions.hpp"
+
+#include <geos_c.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/wkb.hpp"
+#include "store/gpkg/gpkg_binary.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+GEOSContextHandle_t geos() {
+  struct Context {
+    GEOSContextHandle_t handle = GEOS_init_r();
+    ~Context() { GEOS_finish_r(handle); }
+  };
+  thread_local Context context;
+  return context.handle;
+}
+
+// A GEOS geometry read from a GeoPackage blob or plain WKB.
+GEOSGeometry* read_geometry(sqlite3_value* v) {
+  if (sqlite3_value_type(v) != SQLITE_BLOB) return nullptr;
+  std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(sqlite3_value_blob(v)),
+                                      static_cast<size_t>(sqlite3_value_bytes(v)));
+  if (bytes.size() >= 2 && bytes[0] == 'G' && bytes[1] == 'P') {
+    try {
+      bytes = parse_gpkg_geometry(bytes).wkb;
+    } catch (const core::WkbError&) {
+      return nullptr;
+    }
+  }
+  return GEOSGeomFromWKB_buf_r(geos(), bytes.data(), bytes.size());
+}
+
+struct Prepared {
+  GEOSGeometry* geometry;
+  const GEOSPreparedGeometry* prepared;
+};
+
+void destroy_prepared(void* p) {
+  auto* prepared = static_cast<Prepared*>(p);
+  GEOSPreparedGeom_destroy_r(geos(), prepared->prepared);
+  GEOSGeom_destroy_r(geos(), prepared->geometry);
+  delete prepared;
+}
+
+// op codes, in the order of kOps.
+enum Op { Intersects, Equals, Disjoint, Touches, Within, Overlaps, Crosses, Contains };
+constexpr const char* kOps[] = {"intersects", "equals", "disjoint", "touches",
+                                "within", "overlaps", "crosses", "contains"};
+
+int op_code(sqlite3_value* v) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  for (int i = 0; text && i < 8; ++i)
+    if (std::strcmp(text, kOps[i]) == 0) return i;
+  return -1;
+}
+
+// With a prepared constant `p` on the right: a OP p.
+char evaluate_prepared(int op, const GEOSPreparedGeometry* p, GEOSGeometry* a) {
+  auto* h = geos();
+  switch (op) {  // a OP p  ==  p CONVERSE(OP) a
+    case Intersects: return GEOSPreparedIntersects_r(h, p, a);
+    case Disjoint: return GEOSPreparedDisjoint_r(h, p, a);
+    case Touches: return GEOSPreparedTouches_r(h, p, a);
+    case Within: return GEOSPreparedContains_r(h, p, a);
+    case Contains: return GEOSPreparedWithin_r(h, p, a);
+    case Overlaps: return GEOSPreparedOverlaps_r(h, p, a);
+    case Crosses: return GEOSPreparedCrosses_r(h, p, a);
+    default: return 2;
+  }
+}
+
+void spatial(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const int op = op_code(argv[0]);
+  if (op < 0) return sqlite3_result_error(ctx, "amis_spatial: unknown operator", -1);
+  GEOSGeometry* a = read_geometry(argv[1]);
+  if (!a) return sqlite3_result_null(ctx);
+  // A bound literal is the same for every row: SQLite keeps its prepared form as
+  // auxiliary data between calls of one statement.
+  auto* cached = static_cast<Prepared*>(sqlite3_get_auxdata(ctx, 2));
+  Prepared* fresh = nullptr;
+  if (!cached) {
+    GEOSGeometry* b = read_geometry(argv[2]);
+    if (!b) {
+      GEOSGeom_destroy_r(geos(), a);
+      return sqlite3_result_null(ctx);
+    }
+    fresh = new Prepared{b, GEOSPrepare_r(geos(), b)};
+  }
+  const Prepared* p = cached ? cached : fresh;
+  const char result = op == Equals ? GEOSEquals_r(geos(), a, p->geometry)
+                                   : evaluate_prepared(op, p->prepared, a);
+  GEOSGeom_destroy_r(geos(), a);
+  // Last: SQLite may destroy the data at once when the argument is not constant.
+  if (fresh) sqlite3_set_auxdata(ctx, 2, fresh, destroy_prepared);
+  if (result == 2) return sqlite3_result_null(ctx);
+  sqlite3_result_int(ctx, result);
+}
+
+// Folds or strips `text` with ICU; returns UTF-8.
+std::string icu_transform(const char* utf8, int bytes, bool fold_case, bool strip_accents) {
+  UErrorCode status = U_ZERO_ERROR;
+  std::vector<UChar> u(static_cast<size_t>(bytes) + 1);
+  int32_t length = 0;
+  u_strFromUTF8(u.data(), static_cast<int32_t>(u.size()), &length, utf8, bytes, &status);
+  if (U_FAILURE(status)) return std::string(utf8, static_cast<size_t>(bytes));
+  u.resize(static_cast<size_t>(length));
+  if (strip_accents) {
+    const UNormalizer2* nfd = unorm2_getNFDInstance(&status);
+    std::vector<UChar> decomposed(u.size() * 4 + 4);
+    length = unorm2_normalize(nfd, u.data(), static_cast<int32_t>(u.size()), decomposed.data(),
+                              static_cast<int32_t>(decomposed.size()), &status);
+    if (U_FAILURE(status)) return std::string(utf8, static_cast<size_t>(bytes));
+    u.clear();
+    for (int32_t i = 0; i < length;) {
+      UChar32 c;
+      U16_NEXT(decomposed.data(), i, length, c);
+      if (u_charType(c) == U_NON_SPACING_MARK) continue;
+      UChar buf[2];
+      int32_t n = 0;
+      U16_APPEND_UNSAFE(buf, n, c);
+      u.insert(u.end(), buf, buf + n);
+    }
+  }
+  if (fold_case) {
+    std::vector<UChar> folded(u.size() * 3 + 4);
+    length = u_strFoldCase(folded.data(), static_cast<int32_t>(folded.size()), u.data(),
+                           static_cast<int32_t>(u.size()), U_FOLD_CASE_DEFAULT, &status);
+    if (U_FAILURE(status)) return std::string(utf8, static_cast<size_t>(bytes));
+    folded.resize(static_cast<size_t>(length));
+    u = std::move(folded);
+  }
+  std::string out(u.size() * 4 + 4, '\0');
+  int32_t out_length = 0;
+  status = U_ZERO_ERROR;
+  u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &out_length, u.data(),
+              static_cast<int32_t>(u.size()), &status);
+  out.resize(static_cast<size_t>(out_length));
+  return out;
+}
+
+template <bool FoldCase, bool StripAccents>
+void text_transform(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const int bytes = sqlite3_value_bytes(argv[0]);
+  const std::string out = icu_transform(text, bytes, FoldCase, StripAccents);
+  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
+}
+
+void array_predicate(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* op = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const auto* a_text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+  const auto* b_text = reinterpret_cast<const char*>(sqlite3_value_text(argv[2]));
+  if (!op || !a_text || !b_text) return sqlite3_result_null(ctx);
+  auto a = nlohmann::json::parse(a_text, nullptr, false);
+  auto b = nlohmann::json::parse(b_text, nullptr, false);
+  if (!a.is_array() || !b.is_array()) return sqlite3_result_null(ctx);
+  auto contains_all = [](const nlohmann::json& x, const nlohmann::json& y) {
+    for (const auto& e : y)
+      if (std::find(x.begin(), x.end(), e) == x.end()) return false;
+    return true;
+  };
+  bool result = false;
+  const std::string name(op);
+  if (name == "a_equals") result = a == b;
+  else if (name == "a_contains") result = contains_all(a, b);
+  else if (name == "a_containedBy") result = contains_all(b, a);
+  else if (name == "a_overlaps") {
+    for (const auto& e : a) result = result || std::find(b.begin(), b.end(), e) != b.end();
+  }
+  sqlite3_result_int(ctx, result);
+}
+
+void power(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL)
+    return sqlite3_result_null(ctx);
+  const double v = std::pow(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1]));
+  if (!std::isfinite(v)) return sqlite3_result_null(ctx);
+  sqlite3_result_double(ctx, v);
+}
+
+void add(sqlite3* db, const char* name, int args, void (*fn)(sqlite3_context*, int, sqlite3_value**)) {
+  sqlite3_create_function_v2(db, name, args, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, fn,
+                             nullptr, nullptr, nullptr);
+}
+
+}  // namespace
+
+void register_filter_functions(sqlite3* db) {
+  add(db, "amis_spatial", 3, spatial);
+  add(db, "amis_casei", 1, text_transform<true, false>);
+  add(db, "amis_accenti", 1, text_transform<false, true>);
+  add(db, "amis_array", 3, array_predicate);
+  add(db, "amis_pow", 2, power);
+}
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,344 @@
+#include "store/gpkg/filter_sql.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/wkb.hpp"
+#include "store/gpkg/gpkg_schema.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+using core::Expression;
+using Kind = Expression::Kind;
+using sqlite::quote_identifier;
+
+enum class Type { Boolean, Number, Text, Date, Timestamp, Geometry, Array, Null };
+
+struct Sql {
+  std::string text;
+  Type type;
+};
+
+[[noreturn]] void fail(const std::string& why) { throw core::InvalidParameter("filter", why); }
+
+bool is_comparison(const std::string& op) {
+  return op == "=" || op == "<>" || op == "<" || op == ">" || op == "<=" || op == ">=";
+}
+
+// ISO WKB of a box, for BBOX literals used as geometries.
+std::vector<std::uint8_t> box_wkb(const core::Envelope& e) {
+  std::vector<std::uint8_t> wkb = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
+  const double xy[10] = {e.min_x, e.min_y, e.max_x, e.min_y, e.max_x, e.max_y,
+                         e.min_x, e.max_y, e.min_x, e.min_y};
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(xy);
+  wkb.insert(wkb.end(), bytes, bytes + sizeof xy);
+  return wkb;
+}
+
+class Compiler {
+ public:
+  Compiler(const core::Collection& c, std::vector<Binding>& b) : collection_(c), bindings_(b) {}
+
+  Sql compile(const Expression& e) {
+    switch (e.kind) {
+      case Kind::Null: return {"NULL", Type::Null};
+      case Kind::Boolean: return bind(std::int64_t{e.boolean ? 1 : 0}, Type::Boolean);
+      case Kind::Integer: return bind(e.integer, Type::Number);
+      case Kind::Real: return bind(e.real, Type::Number);
+      case Kind::String: return bind(e.text, Type::Text);
+      case Kind::Date: return bind(e.text, Type::Date);
+      case Kind::Timestamp: return bind(e.text, Type::Timestamp);
+      case Kind::Geometry: return bind(e.wkb, Type::Geometry);
+      case Kind::Envelope: return bind(box_wkb(e.envelope), Type::Geometry);
+      case Kind::Property: return property(e.text);
+      case Kind::Array: return bind(array_json(e), Type::Array);
+      case Kind::Interval: fail("an INTERVAL can only be an argument of a temporal function");
+      case Kind::Function: fail("unknown function '" + e.text + "'");
+      case Kind::Operator: return op(e);
+    }
+    fail("unsupported expression");
+  }
+
+ private:
+  template <class T>
+  Sql bind(T value, Type type) {
+    bindings_.emplace_back(std::move(value));
+    return {"?", type};
+  }
+
+  bool is_geometry_name(const std::string& name) const {
+    return !collection_.property(name) && (name == "geometry" || name == "geom");
+  }
+
+  Sql property(const std::string& name) {
+    if (is_geometry_name(name)) return {"geom", Type::Geometry};
+    const core::Property* p = collection_.property(name);
+    if (!p) fail("unknown property '" + name + "' (see /collections/" + collection_.id + "/queryables)");
+    switch (p->type) {
+      case core::PropertyType::Integer:
+      case core::PropertyType::Real: return {quote_identifier(p->name), Type::Number};
+      case core::PropertyType::Boolean: return {quote_identifier(p->name), Type::Boolean};
+      case core::PropertyType::Date: return {quote_identifier(p->name), Type::Date};
+      case core::PropertyType::DateTime: return {quote_identifier(p->name), Type::Timestamp};
+      case core::PropertyType::Text: return {quote_identifier(p->name), Type::Text};
+    }
+    return {quote_identifier(p->name), Type::Text};
+  }
+
+  std::string array_json(const Expression& e) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const auto& item : e.args) {
+      switch (item.kind) {
+        case Kind::String:
+        case Kind::Date:
+        case Kind::Timestamp: array.push_back(item.text); break;
+        case Kind::Integer: array.push_back(item.integer); break;
+        case Kind::Real: array.push_back(item.real); break;
+        case Kind::Boolean: array.push_back(item.boolean); break;
+        case Kind::Array: array.push_back(nlohmann::json::parse(array_json(item))); break;
+        default: fail("array elements must be literals");
+      }
+    }
+    return array.dump();
+  }
+
+  void expect_args(const Expression& e, size_t n) {
+    if (e.args.size() != n)
+      fail("'" + e.text + "' takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s"));
+  }
+
+  Sql boolean(const Expression& e) {
+    Sql s = compile(e);
+    if (s.type != Type::Boolean) fail("'" + core::to_debug_string(e) + "' is not a condition");
+    return s;
+  }
+
+  Sql scalar(const Expression& e) {
+    Sql s = compile(e);
+    if (s.type == Type::Geometry || s.type == Type::Array)
+      fail("'" + core::to_debug_string(e) + "' cannot be compared; use a spatial or array function");
+    return s;
+  }
+
+  Sql op(const Expression& e) {
+    const std::string& name = e.text;
+    if (name == "and" || name == "or") {
+      if (e.args.size() < 2) fail("'" + name + "' takes two or more arguments");
+      std::string sql = "(";
+      for (size_t i = 0; i < e.args.size(); ++i)
+        sql += (i ? (name == "and" ? " AND " : " OR ") : "") + boolean(e.args[i]).text;
+      return {sql + ")", Type::Boolean};
+    }
+    if (name == "not") {
+      expect_args(e, 1);
+      return {"(NOT " + boolean(e.args[0]).text + ")", Type::Boolean};
+    }
+    if (is_comparison(name)) {
+      expect_args(e, 2);
+      const Sql a = scalar(e.args[0]);
+      const Sql b = scalar(e.args[1]);
+      return {"(" + a.text + " " + name + " " + b.text + ")", Type::Boolean};
+    }
+    if (name == "like") {
+      expect_args(e, 2);
+      const Sql a = scalar(e.args[0]);
+      const Sql b = scalar(e.args[1]);
+      return {"(" + a.text + " LIKE " + b.text + " ESCAPE '\\')", Type::Boolean};
+    }
+    if (name == "between") {
+      expect_args(e, 3);
+      const Sql a = scalar(e.args[0]);
+      const Sql lo = scalar(e.args[1]);
+      const Sql hi = scalar(e.args[2]);
+      return {"(" + a.text + " BETWEEN " + lo.text + " AND " + hi.text + ")", Type::Boolean};
+    }
+    if (name == "in") {
+      expect_args(e, 2);
+      if (e.args[1].kind != Kind::Array || e.args[1].args.empty())
+        fail("'in' needs a non-empty list");
+      std::string sql = "(" + scalar(e.args[0]).text + " IN (";
+      for (size_t i = 0; i < e.args[1].args.size(); ++i)
+        sql += (i ? ", " : "") + scalar(e.args[1].args[i]).text;
+      return {sql + "))", Type::Boolean};
+    }
+    if (name == "isNull") {
+      expect_args(e, 1);
+      return {"(" + compile(e.args[0]).text + " IS NULL)", Type::Boolean};
+    }
+    if (name == "casei" || name == "accenti") {
+      expect_args(e, 1);
+      const Sql a = scalar(e.args[0]);
+      return {"amis_" + name + "(" + a.text + ")", Type::Text};
+    }
+    if (name == "+" || name == "-" || name == "*" || name == "/" || name == "%" || name == "div" ||
+        name == "^")
+      return arithmetic(e);
+    if (name.starts_with("s_")) return spatial(e);
+    if (name.starts_with("t_")) return temporal(e);
+    if (name.starts_with("a_")) return array(e);
+    fail("unknown operator '" + name + "'");
+  }
+
+  Sql arithmetic(const Expression& e) {
+    expect_args(e, 2);
+    const Sql a = scalar(e.args[0]);
+    const Sql b = scalar(e.args[1]);
+    for (const Sql* s : {&a, &b})
+      if (s->type != Type::Number && s->type != Type::Null)
+        fail("arithmetic needs numbers: '" + core::to_debug_string(e) + "'");
+    const std::string& n = e.text;
+    if (n == "/") return {"(CAST(" + a.text + " AS REAL) / " + b.text + ")", Type::Number};
+    if (n == "div") return {"CAST(" + a.text + " / " + b.text + " AS INTEGER)", Type::Number};
+    if (n == "^") return {"amis_pow(" + a.text + ", " + b.text + ")", Type::Number};
+    return {"(" + a.text + " " + n + " " + b.text + ")", Type::Number};
+  }
+
+  Sql spatial(const Expression& e) {
+    static const char* const kOps[] = {"intersects", "equals", "disjoint", "touches",
+                                       "within", "overlaps", "crosses", "contains"};
+    std::string op = e.text.substr(2);
+    bool known = false;
+    for (const char* k : kOps) known = known || op == k;
+    if (!known) fail("unknown spatial function '" + e.text + "'");
+    expect_args(e, 2);
+    const Expression* a = &e.args[0];
+    const Expression* b = &e.args[1];
+    // Literal first: swap, turning the relation around.
+    auto is_literal = [](const Expression* x) { return x->kind == Kind::Geometry || x->kind == Kind::Envelope; };
+    if (is_literal(a) && !is_literal(b)) {
+      std::swap(a, b);
+      if (op == "within") op = "contains";
+      else if (op == "contains") op = "within";
+    }
+    const Sql sa = compile(*a);
+    const Sql sb = compile(*b);
+    if (sa.type != Type::Geometry || sb.type != Type::Geometry)
+      fail("'" + e.text + "' needs two geometries");
+    std::string test = "amis_spatial('" + op + "', " + sa.text + ", " + sb.text + ")";
+    // Every relation but disjoint implies that the envelopes meet: let the R-tree
+    // narrow the candidates when the column is compared with a literal.
+    if (op != "disjoint" && sa.text == "geom" && is_literal(b)) {
+      const core::Envelope env = b->kind == Kind::Envelope ? b->envelope : core::wkb_envelope(b->wkb);
+      if (env.empty()) return {"(0)", Type::Boolean};
+      std::string prefilter = "fid IN (SELECT id FROM " + quote_identifier(rtree_name(collection_.id)) +
+                              " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
+      // The R-tree's values come first in the SQL text, so insert their bindings
+      // before the geometry literal's.
+      bindings_.insert(bindings_.end() - 1, {env.max_x, env.min_x, env.max_y, env.min_y});
+      return {"(" + prefilter + " AND " + test + ")", Type::Boolean};
+    }
+    return {"(" + test + " = 1)", Type::Boolean};
+  }
+
+  struct Period {
+    std::string start, end;
+  };
+
+  // One bound of an interval; a date bound covers its day.
+  std::string interval_bound(const Expression& bound, bool start) {
+    if (bound.kind == Kind::Date)
+      return bind(bound.text + (start ? "T00:00:00.000Z" : "T23:59:59.999Z"), Type::Timestamp).text;
+    const Sql s = compile(bound);
+    if (s.type == Type::Date)
+      return "(" + s.text + (start ? " || 'T00:00:00.000Z')" : " || 'T23:59:59.999Z')");
+    if (s.type != Type::Timestamp && s.type != Type::Null)
+      fail("interval bounds must be dates, timestamps or '..'");
+    return s.text;
+  }
+
+  Period period(const Expression& e) {
+    if (e.kind == Kind::Interval) {
+      if (e.args.size() != 2) fail("an interval has two bounds");
+      Period p;
+      for (int i = 0; i < 2; ++i) {
+        const Expression& bound = e.args[static_cast<size_t>(i)];
+        std::string sql;
+        if (bound.kind == Kind::String && bound.text == "..") {
+          sql = bind(std::string(i == 0 ? "0000-01-01T00:00:00.000Z" : "9999-12-31T23:59:59.999Z"),
+                     Type::Timestamp).text;
+        } else {
+          sql = interval_bound(bound, i == 0);
+        }
+        (i == 0 ? p.start : p.end) = sql;
+      }
+      return p;
+    }
+    if (e.kind == Kind::Date) {  // a day: from its first to its last millisecond
+      const std::string start = bind(e.text + "T00:00:00.000Z", Type::Timestamp).text;
+      return {start, bind(e.text + "T23:59:59.999Z", Type::Timestamp).text};
+    }
+    if (e.kind == Kind::Timestamp) {
+      const std::string start = bind(e.text, Type::Timestamp).text;
+      return {start, bind(e.text, Type::Timestamp).text};
+    }
+    const Sql s = compile(e);
+    if (s.type == Type::Date)
+      return {"(" + s.text + " || 'T00:00:00.000Z')", "(" + s.text + " || 'T23:59:59.999Z')"};
+    if (s.type != Type::Timestamp)
+      fail("'" + core::to_debug_string(e) + "' is not an instant or an interval");
+    return {s.text, s.text};
+  }
+
+  Sql temporal(const Expression& e) {
+    expect_args(e, 2);
+    const Period a = period(e.args[0]);
+    const Period b = period(e.args[1]);
+    // Allen's relations on closed periods (CQL2 7.10), written with the bounds in
+    // the order they were bound: a.start, a.end, b.start, b.end.
+    const std::string& n = e.text;
+    std::string c;
+    auto cmp = [](const std::string& x, const char* op, const std::string& y) { return x + " " + op + " " + y; };
+    // Each bound may be a '?': to keep the binding order, every condition uses
+    // a.start, a.end, b.start, b.end through a sub-select that names them.
+    const std::string named = "(SELECT " + a.start + " AS s1, " + a.end + " AS e1, " + b.start +
+                              " AS s2, " + b.end + " AS e2)";
+    if (n == "t_after") c = cmp("s1", ">", "e2");
+    else if (n == "t_before") c = cmp("e1", "<", "s2");
+    else if (n == "t_contains") c = cmp("s1", "<", "s2") + " AND " + cmp("e1", ">", "e2");
+    else if (n == "t_disjoint") c = "(" + cmp("e1", "<", "s2") + " OR " + cmp("s1", ">", "e2") + ")";
+    else if (n == "t_during") c = cmp("s1", ">", "s2") + " AND " + cmp("e1", "<", "e2");
+    else if (n == "t_equals") c = cmp("s1", "=", "s2") + " AND " + cmp("e1", "=", "e2");
+    else if (n == "t_finishedBy") c = cmp("s1", "<", "s2") + " AND " + cmp("e1", "=", "e2");
+    else if (n == "t_finishes") c = cmp("s1", ">", "s2") + " AND " + cmp("e1", "=", "e2");
+    else if (n == "t_intersects") c = cmp("s1", "<=", "e2") + " AND " + cmp("e1", ">=", "s2");
+    else if (n == "t_meets") c = cmp("e1", "=", "s2");
+    else if (n == "t_metBy") c = cmp("s1", "=", "e2");
+    else if (n == "t_overlappedBy")
+      c = cmp("s1", ">", "s2") + " AND " + cmp("s1", "<", "e2") + " AND " + cmp("e1", ">", "e2");
+    else if (n == "t_overlaps")
+      c = cmp("s1", "<", "s2") + " AND " + cmp("e1", ">", "s2") + " AND " + cmp("e1", "<", "e2");
+    else if (n == "t_startedBy") c = cmp("s1", "=", "s2") + " AND " + cmp("e1", ">", "e2");
+    else if (n == "t_starts") c = cmp("s1", "=", "s2") + " AND " + cmp("e1", "<", "e2");
+    else fail("unknown temporal function '" + n + "'");
+    return {"EXISTS (SELECT 1 FROM " + named + " WHERE " + c + ")", Type::Boolean};
+  }
+
+  Sql array(const Expression& e) {
+    if (e.text != "a_equals" && e.text != "a_contains" && e.text != "a_containedBy" &&
+        e.text != "a_overlaps")
+      fail("unknown array function '" + e.text + "'");
+    expect_args(e, 2);
+    const Sql a = compile(e.args[0]);
+    const Sql b = compile(e.args[1]);
+    for (const Sql* s : {&a, &b})
+      if (s->type != Type::Array && s->type != Type::Text)
+        fail("'" + e.text + "' needs arrays");
+    return {"(amis_array('" + e.text + "', " + a.text + ", " + b.text + ") = 1)", Type::Boolean};
+  }
+
+  const core::Collection& collection_;
+  std::vector<Binding>& bindings_;
+};
+
+}  // namespace
+
+void compile_filter(const core::Collection& collection, const core::Expression& filter,
+                    std::string& sql, std::vector<Binding>& bindings) {
+  Compiler compiler(collection, bindings);
+  const Sql s = compiler.compile(filter);
+  if (s.type != Type::Boolean) fail("the filter is not a condition");
+  sql += s.text;
+}
+
+}  // namespace amis::store::gpkg
