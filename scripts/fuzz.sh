@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan+UBSan) and runs each for SECONDS
-# (default 20) from its seed corpus in fuzz/corpus/<target>. Fails on any crash.
+# (default 20) from its seed corpus (fuzz/corpus/<target>, or the CQL2 examples). Fails on any crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-20}"
 scripts/build.sh fuzz
-for target in items_request_fuzz datetime_fuzz geometry_fuzz; do
-  corpus="fuzz/corpus/${target%_fuzz}"
+for target in items_request_fuzz datetime_fuzz geometry_fuzz cql2_text_fuzz cql2_json_fuzz; do
+  case "$target" in  # the CQL2 standard's examples are the seeds of its parsers
+    cql2_text_fuzz) corpus=tests/data/cql2/text ;;
+    cql2_json_fuzz) corpus=tests/data/cql2/json ;;
+    *) corpus="fuzz/corpus/${target%_fuzz}" ;;
+  esac
   work="build/fuzz/corpus/${target%_fuzz}"
   mkdir -p "$work"
   echo "== $target (${SECONDS_EACH}s)"

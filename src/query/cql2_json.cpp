@@ -190,7 +190,7 @@ Expression parse_cql2_json(std::string_view text) {
     }
     if (max_depth > 4 * kMaxFilterDepth) fail("the filter nests too deeply", nlohmann::json::json_pointer());
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for numbers like 1e999
     throw core::InvalidParameter("filter", std::string("CQL2-JSON: not valid JSON: ") + e.what());
   }
   return read(j, nlohmann::json::json_pointer(), 0);

@@ -86,3 +86,9 @@ TEST(Cql2Json, RejectsMalformedDocuments) {
                           "{\"timestamp\":\"yesterday\"}", "{\"bbox\":[1,2,3]}"})
     EXPECT_THROW(amis::query::parse_cql2_json(bad), amis::core::InvalidParameter) << bad;
 }
+
+TEST(Cql2Json, NumbersBeyondDoubleAre400NotACrash) {
+  // Found by cql2_json_fuzz (fuzz/regressions/cql2_json_number_out_of_range.json).
+  EXPECT_THROW(amis::query::parse_cql2_json(R"({"op":"=","args":[{"property":"a"},6e3333]})"),
+               amis::core::InvalidParameter);
+}
