@@ -1,5 +1,6 @@
 # Every dependency comes from a Debian 12 package (see README "Dependencies").
 find_package(GDAL CONFIG REQUIRED)           # libgdal-dev: OGR readers/writers, OSR
+find_package(PROJ CONFIG REQUIRED)           # libproj-dev: CRS transformations (Part 2)
 find_package(GEOS CONFIG REQUIRED)           # libgeos-dev: exact spatial predicates
 find_package(SQLite3 REQUIRED)               # libsqlite3-dev: the GeoPackage store
 find_package(Boost 1.74 REQUIRED)            # libboost-dev: Beast + Asio (header-only)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/datetime.hpp"
+#include "core/crs.hpp"
 #include "core/envelope.hpp"
 #include "core/expression.hpp"
 
@@ -32,6 +33,7 @@ struct FeatureQuery {
   std::shared_ptr<const Expression> filter;  // CQL2 (Part 3); null: none
   std::vector<SortKey> sortby;               // then by id, always
   std::optional<std::vector<std::string>> properties;  // which properties to return; nullopt: all
+  Crs crs;  // the CRS of the returned geometries (Part 2); stores return CRS84, encoders reproject
   std::int64_t limit = 10;
   std::int64_t offset = 0;
 };

@@ -1,6 +1,9 @@
 #include "encode/geojson_geometry.hpp"
 
+#include <vector>
+
 #include "core/wkb.hpp"
+#include "encode/coordinate_transform.hpp"
 #include "encode/json_text.hpp"
 
 namespace amis::encode {
@@ -29,7 +32,45 @@ struct Dims {
   bool has_z;
 };
 
+// Reprojection reads a whole coordinate sequence, transforms it in one PROJ call
+// and writes it; without one, coordinates go straight from WKB to text.
+thread_local const CoordinateTransform* g_transform = nullptr;
+
+void write_xy(std::string& out, double x, double y) {
+  append_json_number(out, x);
+  out += ',';
+  append_json_number(out, y);
+}
+
+void transformed_positions(std::string& out, WkbReader& r, Dims d, std::uint32_t n, bool bracket) {
+  thread_local std::vector<double> xyz;
+  xyz.resize(static_cast<size_t>(n) * 3);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    xyz[i * 3] = r.f64();
+    xyz[i * 3 + 1] = r.f64();
+    xyz[i * 3 + 2] = 0;
+    for (int k = 2; k < d.count; ++k) {
+      const double v = r.f64();
+      if (k == 2 && d.has_z) xyz[i * 3 + 2] = v;
+    }
+  }
+  g_transform->transform(xyz.data(), xyz.data() + 1, n, 3);
+  if (bracket) out += '[';
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (i) out += ',';
+    out += '[';
+    write_xy(out, xyz[i * 3], xyz[i * 3 + 1]);
+    if (d.has_z) {
+      out += ',';
+      append_json_number(out, xyz[i * 3 + 2]);
+    }
+    out += ']';
+  }
+  if (bracket) out += ']';
+}
+
 void position(std::string& out, WkbReader& r, Dims d) {
+  if (g_transform) return transformed_positions(out, r, d, 1, false);
   out += '[';
   append_json_number(out, r.f64());
   out += ',';
@@ -46,6 +87,7 @@ void position(std::string& out, WkbReader& r, Dims d) {
 
 void positions(std::string& out, WkbReader& r, Dims d) {
   const auto n = r.count();
+  if (g_transform) return transformed_positions(out, r, d, n, true);
   out += '[';
   for (std::uint32_t i = 0; i < n; ++i) {
     if (i) out += ',';
@@ -131,11 +173,16 @@ void geometry(std::string& out, WkbReader& r, std::span<const std::uint8_t> wkb,
 
 }  // namespace
 
-void append_geojson_geometry(std::string& out, std::span<const std::uint8_t> wkb) {
+void append_geojson_geometry(std::string& out, std::span<const std::uint8_t> wkb,
+                             const CoordinateTransform* transform) {
   if (wkb.empty()) {
     out += "null";
     return;
   }
+  struct Scope {  // the transform applies to this call only, even when it throws
+    explicit Scope(const CoordinateTransform* t) { g_transform = t; }
+    ~Scope() { g_transform = nullptr; }
+  } scope(transform);
   WkbReader reader(wkb);
   geometry(out, reader, wkb, 0);
 }

@@ -6,8 +6,12 @@
 
 namespace amis::encode {
 
+class CoordinateTransform;
+
 // Appends the geometry, or `null` for empty input. Z is kept, M is dropped.
+// With a transform, coordinates are reprojected (in the target CRS's axis order).
 // @throws core::WkbError for malformed WKB.
-void append_geojson_geometry(std::string& out, std::span<const std::uint8_t> wkb);
+void append_geojson_geometry(std::string& out, std::span<const std::uint8_t> wkb,
+                             const CoordinateTransform* transform = nullptr);
 
 }  // namespace amis::encode

@@ -46,13 +46,13 @@ void append_value(std::string& out, const core::Property& property, const core::
 }  // namespace
 
 void append_feature(std::string& out, const core::Collection& collection,
-                    const core::FeatureView& feature) {
+                    const core::FeatureView& feature, const CoordinateTransform* transform) {
   out += R"({"type":"Feature","id":)";
   append_json_number(out, feature.id);
   out += R"(,"geometry":)";
   const size_t geometry_start = out.size();
   try {
-    append_geojson_geometry(out, feature.wkb);
+    append_geojson_geometry(out, feature.wkb, transform);
   } catch (const core::WkbError&) {
     out.resize(geometry_start);
     out += "null";  // a corrupt geometry must not corrupt the document
@@ -78,8 +78,8 @@ std::string utc_timestamp() {
 
 GeoJsonFeatureCollection::GeoJsonFeatureCollection(
     core::ByteSink& out, std::optional<std::int64_t> number_matched,
-    std::function<std::vector<Link>(std::int64_t)> links)
-    : out_(out), number_matched_(number_matched), links_(std::move(links)) {
+    std::function<std::vector<Link>(std::int64_t)> links, const CoordinateTransform* transform)
+    : out_(out), number_matched_(number_matched), links_(std::move(links)), transform_(transform) {
   buffer_.reserve(80 * 1024);
 }
 
@@ -90,7 +90,7 @@ void GeoJsonFeatureCollection::begin(const core::Collection& collection) {
 
 void GeoJsonFeatureCollection::feature(const core::FeatureView& feature) {
   if (returned_++) buffer_ += ',';
-  append_feature(buffer_, *collection_, feature);
+  append_feature(buffer_, *collection_, feature, transform_);
   buffer_ += '}';
   flush_if_full();
 }
@@ -117,7 +117,7 @@ void GeoJsonFeatureCollection::end() {
 }
 
 void GeoJsonFeature::feature(const core::FeatureView& feature) {
-  append_feature(out_, *collection_, feature);
+  append_feature(out_, *collection_, feature, transform_);
   out_ += R"(,"links":)";
   append_links(out_, links_);
   out_ += '}';

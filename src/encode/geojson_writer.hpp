@@ -13,16 +13,21 @@
 
 namespace amis::encode {
 
-// Appends one feature object: id, geometry and properties typed per the collection.
+class CoordinateTransform;
+
+// Appends one feature object: id, geometry (reprojected when `transform` is
+// given) and properties typed per the collection.
 void append_feature(std::string& out, const core::Collection& collection,
-                    const core::FeatureView& feature);
+                    const core::FeatureView& feature,
+                    const CoordinateTransform* transform = nullptr);
 
 class GeoJsonFeatureCollection final : public core::FeatureSink {
  public:
   // `links` is called at the end with the number of features written, so that
   // `next` is offered only when there are more.
   GeoJsonFeatureCollection(core::ByteSink& out, std::optional<std::int64_t> number_matched,
-                           std::function<std::vector<Link>(std::int64_t returned)> links);
+                           std::function<std::vector<Link>(std::int64_t returned)> links,
+                           const CoordinateTransform* transform = nullptr);
 
   void begin(const core::Collection& collection) override;
   void feature(const core::FeatureView& feature) override;
@@ -34,6 +39,7 @@ class GeoJsonFeatureCollection final : public core::FeatureSink {
   core::ByteSink& out_;
   std::optional<std::int64_t> number_matched_;
   std::function<std::vector<Link>(std::int64_t)> links_;
+  const CoordinateTransform* transform_;
   const core::Collection* collection_ = nullptr;
   std::string buffer_;
   std::int64_t returned_ = 0;
@@ -42,7 +48,9 @@ class GeoJsonFeatureCollection final : public core::FeatureSink {
 // Writes a single Feature with its links into `out` (a small document).
 class GeoJsonFeature final : public core::FeatureSink {
  public:
-  GeoJsonFeature(std::string& out, std::vector<Link> links) : out_(out), links_(std::move(links)) {}
+  GeoJsonFeature(std::string& out, std::vector<Link> links,
+                 const CoordinateTransform* transform = nullptr)
+      : out_(out), links_(std::move(links)), transform_(transform) {}
   void begin(const core::Collection& collection) override { collection_ = &collection; }
   void feature(const core::FeatureView& feature) override;
   void end() override {}
@@ -50,6 +58,7 @@ class GeoJsonFeature final : public core::FeatureSink {
  private:
   std::string& out_;
   std::vector<Link> links_;
+  const CoordinateTransform* transform_;
   const core::Collection* collection_ = nullptr;
 };
 

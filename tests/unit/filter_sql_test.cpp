@@ -53,8 +53,10 @@ TEST_F(FilterSqlTest, TemporalPredicatesOnInstantsAndIntervals) {
   EXPECT_EQ(names("T_BEFORE(opened, TIMESTAMP('2000-01-01T00:00:00Z'))"), Names{"Kaltim Prima"});
   EXPECT_EQ(names("T_AFTER(opened, DATE('2010-03-15'))"), Names{"Han Seng"});  // the date is a whole day
   EXPECT_EQ(names("T_INTERSECTS(opened, INTERVAL('2010-01-01', '..'))"), (Names{"Han Seng", "Bailongshan"}));
-  EXPECT_EQ(names("T_DURING(opened, INTERVAL('1990-01-01T00:00:00Z', '2015-01-01T00:00:00Z'))"),
+  EXPECT_EQ(names("T_DURING(INTERVAL(opened, opened), INTERVAL('1990-01-01T00:00:00Z', '2015-01-01T00:00:00Z'))"),
             (Names{"Kaltim Prima", "Bailongshan"}));
+  EXPECT_THROW(names("T_DURING(opened, INTERVAL('1990-01-01T00:00:00Z', '2015-01-01T00:00:00Z'))"),
+               core::InvalidParameter);  // an instant in an interval-only relation
 }
 
 TEST_F(FilterSqlTest, UnknownPropertiesAndTypeErrorsAre400WithTheName) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/crs.hpp"
 #include "core/error.hpp"
 #include "test_support.hpp"
 
@@ -50,4 +51,26 @@ TEST(ItemsRequest, QueryablesBecomeFiltersAndUnknownParametersAreRejected) {
   EXPECT_EQ(q.equals[0].property, "iso3");
   EXPECT_EQ(q.equals[0].value, "IDN");
   EXPECT_THROW(parse_items_request(request_with({{"colour", "red"}}), c, {}), core::UnknownParameter);
+}
+
+TEST(Crs, ParsesUrisAndCuriesAndRefusesTheRest) {
+  EXPECT_EQ(core::parse_crs("http://www.opengis.net/def/crs/OGC/1.3/CRS84"), core::Crs{});
+  EXPECT_EQ(core::parse_crs("http://www.opengis.net/def/crs/EPSG/0/4326"), core::Crs{4326});
+  EXPECT_EQ(core::parse_crs("[EPSG:32648]"), core::Crs{32648});
+  for (const char* bad : {"", "EPSG:", "EPSG:-1", "http://www.opengis.net/def/crs/EPSG/0/43a", "[EPSG:4326", "CRS84"})
+    EXPECT_FALSE(core::parse_crs(bad)) << bad;
+  EXPECT_EQ(core::Crs{3857}.uri(), "http://www.opengis.net/def/crs/EPSG/0/3857");
+}
+
+TEST(ItemsRequest, BboxCrsIsTransformedToCrs84InItsOwnAxisOrder) {
+  const auto c = amis::testing::mines_collection();
+  // EPSG:4326 boxes are latitude first.
+  const auto q = parse_items_request(
+      request_with({{"bbox", "14,104,15,105"}, {"bbox-crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}}), c, {});
+  ASSERT_TRUE(q.bbox);
+  EXPECT_NEAR(q.bbox->min_x, 104, 1e-9);
+  EXPECT_NEAR(q.bbox->min_y, 14, 1e-9);
+  EXPECT_NEAR(q.bbox->max_x, 105, 1e-9);
+  EXPECT_THROW(parse_items_request(request_with({{"crs", "EPSG:999999"}}), c, {}), core::InvalidParameter);
+  EXPECT_THROW(parse_items_request(request_with({{"crs", "nonsense"}}), c, {}), core::InvalidParameter);
 }

@@ -1,9 +1,17 @@
 #include "api/features/documents.hpp"
 
+#include "core/crs.hpp"
+
 namespace amis::api::features {
 namespace {
 
 using nlohmann::json;
+
+json crs_list() {
+  json list = json::array();
+  for (const auto& crs : core::advertised_crs()) list.push_back(crs.uri());
+  return list;
+}
 
 json link(const std::string& href, const char* rel, const char* type, const std::string& title) {
   return {{"href", href}, {"rel", rel}, {"type", type}, {"title", title}};
@@ -17,6 +25,7 @@ const std::vector<std::string>& conformance_classes() {
       "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
       "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
       "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+      "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
       "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
       "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
       "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
@@ -70,7 +79,7 @@ json collection_json(const std::string& base, const core::Collection& c) {
       {"description", c.description},
       {"keywords", c.keywords},
       {"itemType", "feature"},
-      {"crs", {kCrs84}},
+      {"crs", crs_list()},
       {"storageCrs", kCrs84},
       {"links",
        {link(href + "?f=json", "self", "application/json", "This collection"),
@@ -145,7 +154,8 @@ json queryables_json(const std::string& base, const core::Collection& c) {
 json collections_json(const std::string& base, const std::vector<core::Collection>& collections) {
   json list = json::array();
   for (const auto& c : collections) list.push_back(collection_json(base, c));
-  return {{"links",
+  return {{"crs", crs_list()},
+          {"links",
            {link(base + "/collections?f=json", "self", "application/json", "This document"),
             link(base + "/collections?f=html", "alternate", "text/html", "This document as HTML")}},
           {"collections", list}};

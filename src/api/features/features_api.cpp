@@ -8,6 +8,7 @@
 #include "api/features/html_pages.hpp"
 #include "api/features/openapi.hpp"
 #include "core/error.hpp"
+#include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
 
 namespace amis::api::features {
@@ -15,7 +16,13 @@ namespace {
 
 constexpr const char* kGeoJson = "application/geo+json";
 constexpr const char* kHtml = "text/html; charset=utf-8";
-const http::Headers kCrs84Headers = {{"Content-Crs", std::string("<") + kCrs84 + ">"}};
+http::Headers crs_headers(const core::Crs& crs) { return {{"Content-Crs", "<" + crs.uri() + ">"}}; }
+
+// The reprojection for `crs`, or none for CRS84 (the fast path).
+std::unique_ptr<encode::CoordinateTransform> transform_for(const core::Crs& crs) {
+  if (crs.is_crs84()) return nullptr;
+  return std::make_unique<encode::CoordinateTransform>(crs, "crs");
+}
 
 void send_json(http::Response& response, const nlohmann::json& doc,
                const char* type = "application/json", const http::Headers& headers = {}) {
@@ -23,11 +30,13 @@ void send_json(http::Response& response, const nlohmann::json& doc,
                 headers);
 }
 
-// The request's query string with `offset` replaced, for paging links.
-std::string query_with_offset(const http::Request& request, std::int64_t offset, const char* f) {
+// The request's query string with `offset` replaced, for paging links; without
+// `crs` for the HTML map, which draws in CRS84.
+std::string query_with_offset(const http::Request& request, std::int64_t offset, const char* f,
+                              bool keep_crs = true) {
   std::string q;
   for (const auto& [name, value] : request.query) {
-    if (name == "offset" || name == "f") continue;
+    if (name == "offset" || name == "f" || (name == "crs" && !keep_crs)) continue;
     q += (q.empty() ? "?" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
   }
   q += (q.empty() ? "?" : "&") + std::string("f=") + f;
@@ -142,9 +151,11 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   const std::int64_t matched = store_.count(c, query);
   const core::Collection output = core::project(c, query.properties);
 
+  const auto transform = transform_for(query.crs);
   if (format == Format::Html) {
-    auto& out = response.stream(200, kHtml, kCrs84Headers);
-    HtmlItemsPage page(out, base, output, query, matched, query_with_offset(request, query.offset, "json"));
+    auto& out = response.stream(200, kHtml, crs_headers(core::Crs{}));  // the map draws in CRS84
+    HtmlItemsPage page(out, base, output, query, matched,
+                       query_with_offset(request, query.offset, "json", /*keep_crs=*/false));
     page.begin(output);
     store_.features(c, query, page);
     page.end();
@@ -166,15 +177,22 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
                    "prev", kGeoJson, "Previous page"});
     return l;
   };
-  auto& out = response.stream(200, kGeoJson, kCrs84Headers);
-  encode::GeoJsonFeatureCollection sink(out, matched, links);
+  auto& out = response.stream(200, kGeoJson, crs_headers(query.crs));
+  encode::GeoJsonFeatureCollection sink(out, matched, links, transform.get());
   sink.begin(output);
   store_.features(c, query, sink);
   sink.end();
 }
 
 void FeaturesApi::item(http::Request& request, http::Response& response) {
-  reject_parameters(request, {"f"});
+  reject_parameters(request, {"f", "crs"});
+  core::Crs crs;
+  if (auto text = request.param("crs")) {
+    auto parsed = core::parse_crs(*text);
+    if (!parsed) throw core::InvalidParameter("crs", "'" + std::string(*text) + "' is not a CRS URI");
+    crs = *parsed;
+  }
+  const auto transform = transform_for(crs);
   const auto c = require_collection(request);
   const auto& fid = request.path_param("featureId");
   const std::int64_t id = parse_feature_id(fid, c.id);
@@ -188,16 +206,17 @@ void FeaturesApi::item(http::Request& request, http::Response& response) {
     page.begin(c);
     found = store_.feature(c, id, page);
     page.end();
-    if (found) return response.send(200, kHtml, std::move(body), kCrs84Headers);
+    if (found) return response.send(200, kHtml, std::move(body), crs_headers(core::Crs{}));
   } else {
     encode::GeoJsonFeature sink(
         body, {{href + "?f=json", "self", kGeoJson, "This feature"},
                {href + "?f=html", "alternate", "text/html", "This feature as HTML"},
                {base + "/collections/" + c.id + "?f=json", "collection", "application/json",
-                "The collection"}});
+                "The collection"}},
+        transform.get());
     sink.begin(c);
     found = store_.feature(c, id, sink);
-    if (found) return response.send(200, kGeoJson, std::move(body), kCrs84Headers);
+    if (found) return response.send(200, kGeoJson, std::move(body), crs_headers(crs));
   }
   throw core::NotFound("no feature '" + fid + "' in collection '" + c.id + "'");
 }

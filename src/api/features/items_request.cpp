@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "encode/coordinate_transform.hpp"
 #include "query/cql2.hpp"
+#include "query/filter_crs.hpp"
 
 namespace amis::api::features {
 namespace {
@@ -74,13 +76,12 @@ std::vector<std::string> parse_properties(std::string_view text, const core::Col
   return names;
 }
 
-bool is_crs84(std::string_view value) {
-  return value == "http://www.opengis.net/def/crs/OGC/1.3/CRS84" || value == "[OGC:CRS84]";
-}
-
 }  // namespace
 
-core::Envelope parse_bbox(std::string_view text) {
+namespace {
+
+// The 4 (or 6) numbers of a bbox in the order given, without checking ranges.
+core::Envelope bbox_numbers(std::string_view text) {
   std::vector<double> numbers;
   while (true) {
     const auto comma = text.find(',');
@@ -101,6 +102,13 @@ core::Envelope parse_bbox(std::string_view text) {
   } else {
     throw core::InvalidParameter("bbox", "expected 4 or 6 numbers, got " + std::to_string(numbers.size()));
   }
+  return box;
+}
+
+}  // namespace
+
+core::Envelope parse_bbox(std::string_view text) {
+  const core::Envelope box = bbox_numbers(text);
   if (box.min_y > box.max_y)
     throw core::InvalidParameter("bbox", "the lower latitude is above the upper one");
   if (box.min_y < -90 || box.max_y > 90)
@@ -115,6 +123,8 @@ core::FeatureQuery parse_items_request(const http::Request& request,
                                        const ItemsLimits& limits) {
   core::FeatureQuery query;
   query.collection = collection.id;
+  std::optional<std::string> bbox_text;
+  core::Crs bbox_crs, filter_crs;
   query.limit = limits.default_limit;
   for (const auto& [name, value] : request.query) {
     if (name == "limit") {
@@ -123,14 +133,13 @@ core::FeatureQuery parse_items_request(const http::Request& request,
     } else if (name == "offset") {
       query.offset = parse_integer(name, value, 0);
     } else if (name == "bbox") {
-      query.bbox = parse_bbox(value);
+      bbox_text = value;
     } else if (name == "datetime") {
       query.datetime = core::parse_datetime_parameter(value);
     } else if (name == "crs" || name == "bbox-crs" || name == "filter-crs") {
-      // Part 2 (coordinate systems) is not offered yet; clients that send the
-      // default CRS explicitly still get their answer.
-      if (!is_crs84(value))
-        throw core::InvalidParameter(name, "only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported");
+      auto crs = core::parse_crs(value);
+      if (!crs) throw core::InvalidParameter(name, "'" + value + "' is not a CRS URI such as " + core::Crs{4326}.uri());
+      (name == "crs" ? query.crs : name == "bbox-crs" ? bbox_crs : filter_crs) = *crs;
     } else if (name == "sortby") {
       query.sortby = parse_sortby(value, collection);
     } else if (name == "properties") {
@@ -143,6 +152,15 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       throw core::UnknownParameter(name);
     }
   }
+  if (bbox_text) {
+    if (bbox_crs.is_crs84()) {
+      query.bbox = parse_bbox(*bbox_text);
+    } else {  // in the CRS's own axis order, transformed to a CRS84 box
+      const core::Envelope box = bbox_numbers(*bbox_text);
+      const encode::CoordinateTransform to_crs84(bbox_crs, "bbox-crs", /*inverse=*/true);
+      query.bbox = to_crs84.to_crs84_bounds(box.min_x, box.min_y, box.max_x, box.max_y);
+    }
+  }
   if (auto filter = request.param("filter")) {
     const auto lang = request.param("filter-lang").value_or("cql2-text");
     if (lang == "cql2-text")
@@ -151,6 +169,11 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       query.filter = std::make_shared<const core::Expression>(query::parse_cql2_json(*filter));
     else
       throw core::InvalidParameter("filter-lang", "'" + std::string(lang) + "': use cql2-text or cql2-json");
+    if (!filter_crs.is_crs84()) {
+      auto tree = std::make_shared<core::Expression>(*query.filter);
+      query::transform_literals_to_crs84(*tree, filter_crs);
+      query.filter = std::move(tree);
+    }
   } else if (request.param("filter-lang")) {
     throw core::InvalidParameter("filter-lang", "given without a filter");
   }

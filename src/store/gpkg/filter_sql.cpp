@@ -282,6 +282,12 @@ class Compiler {
 
   Sql temporal(const Expression& e) {
     expect_args(e, 2);
+    // CQL2 7.10: these relations are defined on intervals only; instants are a client error.
+    static const char* const kIntervalOnly[] = {"t_contains", "t_during", "t_finishedBy",
+        "t_finishes", "t_meets", "t_metBy", "t_overlappedBy", "t_overlaps", "t_startedBy", "t_starts"};
+    for (const char* name : kIntervalOnly)
+      if (e.text == name && (e.args[0].kind != Kind::Interval || e.args[1].kind != Kind::Interval))
+        fail("'" + e.text + "' compares intervals: use INTERVAL(...) for both arguments");
     const Period a = period(e.args[0]);
     const Period b = period(e.args[1]);
     // Allen's relations on closed periods (CQL2 7.10), written with the bounds in

@@ -1,0 +1,65 @@
+#include "query/filter_crs.hpp"
+
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <memory>
+
+#include "core/error.hpp"
+#include "encode/coordinate_transform.hpp"
+
+namespace amis::query {
+namespace {
+
+struct OgrTransform {
+  OGRSpatialReferenceH source = nullptr;
+  OGRSpatialReferenceH target = nullptr;
+  OGRCoordinateTransformationH transform = nullptr;
+  explicit OgrTransform(const core::Crs& from) {
+    source = OSRNewSpatialReference(nullptr);
+    target = OSRNewSpatialReference(nullptr);
+    // Coordinates in the filter follow the CRS's own axis order (EPSG:4326: lat, lon).
+    OSRSetAxisMappingStrategy(source, OAMS_AUTHORITY_COMPLIANT);
+    OSRSetAxisMappingStrategy(target, OAMS_TRADITIONAL_GIS_ORDER);
+    if (OSRImportFromEPSG(source, from.epsg) != OGRERR_NONE || OSRImportFromEPSG(target, 4326) != OGRERR_NONE)
+      throw core::InvalidParameter("filter-crs", "the CRS " + from.uri() + " is not supported");
+    transform = OCTNewCoordinateTransformation(source, target);
+    if (!transform) throw core::InvalidParameter("filter-crs", "no transformation from " + from.uri());
+  }
+  ~OgrTransform() {
+    if (transform) OCTDestroyCoordinateTransformation(transform);
+    OSRDestroySpatialReference(source);
+    OSRDestroySpatialReference(target);
+  }
+};
+
+void walk(core::Expression& e, OgrTransform& ogr, const encode::CoordinateTransform& bounds) {
+  using Kind = core::Expression::Kind;
+  if (e.kind == Kind::Geometry) {
+    OGRGeometryH g = nullptr;
+    if (OGR_G_CreateFromWkbEx(e.wkb.data(), nullptr, &g, e.wkb.size()) != OGRERR_NONE || !g)
+      throw core::InvalidParameter("filter", "unreadable geometry literal");
+    const bool ok = OGR_G_Transform(g, ogr.transform) == OGRERR_NONE;
+    if (ok) {
+      e.wkb.resize(static_cast<size_t>(OGR_G_WkbSize(g)));
+      OGR_G_ExportToIsoWkb(g, wkbNDR, e.wkb.data());
+    }
+    OGR_G_DestroyGeometry(g);
+    if (!ok) throw core::InvalidParameter("filter-crs", "a geometry cannot be transformed to CRS84");
+  } else if (e.kind == Kind::Envelope) {
+    e.envelope = bounds.to_crs84_bounds(e.envelope.min_x, e.envelope.min_y, e.envelope.max_x,
+                                        e.envelope.max_y);
+  }
+  for (auto& arg : e.args) walk(arg, ogr, bounds);
+}
+
+}  // namespace
+
+void transform_literals_to_crs84(core::Expression& filter, const core::Crs& from) {
+  if (from.is_crs84()) return;
+  OgrTransform ogr(from);
+  const encode::CoordinateTransform bounds(from, "filter-crs", /*inverse=*/true);
+  walk(filter, ogr, bounds);
+}
+
+}  // namespace amis::query
