@@ -7,6 +7,7 @@ Binary: $AMIS_BIN, default build/release/bin/amis. Run with Debian's interpreter
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -201,3 +202,69 @@ def grid_http(grid_server):
     """A session for grid_server, closed before it stops (see `http`)."""
     with support.http_session() as s:
         yield s
+
+
+# --------------------------------------------------------------------------- CQL2 (Part 3)
+
+
+@pytest.fixture(scope="session")
+def cql2_server(tmp_path_factory, amis_bin) -> AmisServer:
+    """A third server, for the CQL2 filter tests: the standard's Natural Earth test data
+    (three layers, each imported as a collection of the same name) and 'events', 32
+    synthetic intervals around a reference interval (see cql2_support.make_events)."""
+    import cql2_support
+
+    work = tmp_path_factory.mktemp("cql2")
+    store = work / "cql2_store.gpkg"
+    for layer in cql2_support.NE_LAYERS:
+        amis_import(store, cql2_support.NE_GPKG, layer, "--layer", layer)
+    events = work / "events.gpkg"
+    cql2_support.write_events_gpkg(events, cql2_support.make_events())
+    amis_import(store, events, cql2_support.EVENTS, "--datetime", "ts")
+    srv = AmisServer(store, work, name="cql2")
+    srv.start()
+    yield srv
+    alive_at_end = srv.alive()
+    status = srv.stop()
+    assert alive_at_end, f"amis serve (cql2) died during the tests:\n{srv.stderr()}"
+    assert status == 0, f"amis serve (cql2) exited with {status}:\n{srv.stderr()}"
+
+
+@pytest.fixture(scope="session")
+def cql2(cql2_server):
+    """A cql2_support.Cql2Client for cql2_server (its session closes before the server stops)."""
+    import cql2_support
+
+    with support.http_session() as s:
+        yield cql2_support.Cql2Client(s, cql2_server.url)
+
+
+TIMESTAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+
+
+@pytest.fixture(scope="session")
+def cql2_source(cql2) -> dict:
+    """layer -> its source features (cql2_support.read_ne_layer), after checking that the
+    server numbers each collection's features 1..N in source order (id == source fid), by
+    comparing every served feature's attributes with the source row of that fid. The CQL2
+    tests compare sets of ids with sets of source fids on the strength of this."""
+    import cql2_support
+
+    out = {}
+    for layer in cql2_support.NE_LAYERS:
+        source = cql2_support.read_ne_layer(layer)
+        by_fid = {f.fid: f for f in source}
+        served = cql2.items(layer)
+        assert sorted(f["id"] for f in served) == sorted(by_fid), f"{layer}: ids are not the source fids"
+        for feature in served:
+            src = by_fid[feature["id"]].props
+            for name, value in feature["properties"].items():
+                want = src[name]
+                if isinstance(value, bool):
+                    want = None if want is None else bool(want)
+                elif isinstance(value, str) and isinstance(want, str) and TIMESTAMP_RE.match(want):
+                    value, want = value.rstrip("Z")[:19], want.rstrip("Z")[:19]  # served with a Z
+                assert value == want or (isinstance(value, float) and value == float(want)), (
+                    f"{layer} id {feature['id']}: {name} is {value!r}, source fid has {want!r}")
+        out[layer] = source
+    return out

@@ -71,6 +71,5 @@ TEST(ItemsRequest, BboxCrsIsTransformedToCrs84InItsOwnAxisOrder) {
   EXPECT_NEAR(q.bbox->min_x, 104, 1e-9);
   EXPECT_NEAR(q.bbox->min_y, 14, 1e-9);
   EXPECT_NEAR(q.bbox->max_x, 105, 1e-9);
-  EXPECT_THROW(parse_items_request(request_with({{"crs", "EPSG:999999"}}), c, {}), core::InvalidParameter);
   EXPECT_THROW(parse_items_request(request_with({{"crs", "nonsense"}}), c, {}), core::InvalidParameter);
 }
