@@ -25,90 +25,15 @@ const char* geojson_type(WkbType type) {
   return "Point";
 }
 
-// A WKB header's dimensions do not say whether the third ordinate is Z or M;
-// the type code does, so it travels with the reader state.
+// A WKB header's dimension count does not say whether a third ordinate is Z or
+// M; the type code does: M-only geometries are 2000-2999 (ISO) or carry only the
+// 0x40000000 flag (EWKB).
 struct Dims {
   int count;
   bool has_z;
 };
 
-// Reprojection reads a whole coordinate sequence, transforms it in one PROJ call
-// and writes it; without one, coordinates go straight from WKB to text.
-thread_local const CoordinateTransform* g_transform = nullptr;
-
-void write_xy(std::string& out, double x, double y) {
-  append_json_number(out, x);
-  out += ',';
-  append_json_number(out, y);
-}
-
-void transformed_positions(std::string& out, WkbReader& r, Dims d, std::uint32_t n, bool bracket) {
-  thread_local std::vector<double> xyz;
-  xyz.resize(static_cast<size_t>(n) * 3);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    xyz[i * 3] = r.f64();
-    xyz[i * 3 + 1] = r.f64();
-    xyz[i * 3 + 2] = 0;
-    for (int k = 2; k < d.count; ++k) {
-      const double v = r.f64();
-      if (k == 2 && d.has_z) xyz[i * 3 + 2] = v;
-    }
-  }
-  g_transform->transform(xyz.data(), xyz.data() + 1, n, 3);
-  if (bracket) out += '[';
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (i) out += ',';
-    out += '[';
-    write_xy(out, xyz[i * 3], xyz[i * 3 + 1]);
-    if (d.has_z) {
-      out += ',';
-      append_json_number(out, xyz[i * 3 + 2]);
-    }
-    out += ']';
-  }
-  if (bracket) out += ']';
-}
-
-void position(std::string& out, WkbReader& r, Dims d) {
-  if (g_transform) return transformed_positions(out, r, d, 1, false);
-  out += '[';
-  append_json_number(out, r.f64());
-  out += ',';
-  append_json_number(out, r.f64());
-  for (int i = 2; i < d.count; ++i) {
-    const double v = r.f64();
-    if (i == 2 && d.has_z) {
-      out += ',';
-      append_json_number(out, v);
-    }
-  }
-  out += ']';
-}
-
-void positions(std::string& out, WkbReader& r, Dims d) {
-  const auto n = r.count();
-  if (g_transform) return transformed_positions(out, r, d, n, true);
-  out += '[';
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (i) out += ',';
-    position(out, r, d);
-  }
-  out += ']';
-}
-
-void rings(std::string& out, WkbReader& r, Dims d) {
-  const auto n = r.count();
-  out += '[';
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (i) out += ',';
-    positions(out, r, d);
-  }
-  out += ']';
-}
-
 Dims dims_of(std::span<const std::uint8_t> wkb, size_t at, int count) {
-  // Type code bytes follow the byte-order byte; M-only geometries are 2000-2999
-  // (ISO) or carry only the 0x40000000 flag (EWKB).
   std::uint32_t code = 0;
   if (at + 5 <= wkb.size()) {
     const bool little = wkb[at] == 1;
@@ -122,54 +47,125 @@ Dims dims_of(std::span<const std::uint8_t> wkb, size_t at, int count) {
   return {count, count >= 3 && !m_only};
 }
 
-void geometry(std::string& out, WkbReader& r, std::span<const std::uint8_t> wkb, int depth);
+// Walks one WKB geometry and writes it. Without a transform, coordinates go
+// straight from WKB to text; with one, each coordinate sequence is read whole,
+// reprojected in one PROJ call and then written.
+class GeoJsonGeometryWriter {
+ public:
+  GeoJsonGeometryWriter(std::string& out, std::span<const std::uint8_t> wkb,
+                        const CoordinateTransform* transform)
+      : out_(out), wkb_(wkb), reader_(wkb), transform_(transform) {}
 
-void members(std::string& out, WkbReader& r, std::span<const std::uint8_t> wkb, int depth,
-             WkbType member) {
-  const auto n = r.count();
-  out += '[';
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (i) out += ',';
-    const size_t at = r.position();
-    const auto h = r.header();
-    const Dims d = dims_of(wkb, at, h.dimensions);
-    if (h.type != member) throw core::WkbError("unexpected member type in multi-geometry");
-    if (member == WkbType::Point) position(out, r, d);
-    else if (member == WkbType::LineString) positions(out, r, d);
-    else rings(out, r, d);
-  }
-  out += ']';
-  (void)depth;
-}
-
-void geometry(std::string& out, WkbReader& r, std::span<const std::uint8_t> wkb, int depth) {
-  if (depth > 32) throw core::WkbError("WKB nesting too deep");
-  const size_t at = r.position();
-  const auto h = r.header();
-  const Dims d = dims_of(wkb, at, h.dimensions);
-  out += R"({"type":")";
-  out += geojson_type(h.type);
-  out += h.type == WkbType::GeometryCollection ? R"(","geometries":)" : R"(","coordinates":)";
-  switch (h.type) {
-    case WkbType::Point: position(out, r, d); break;
-    case WkbType::LineString: positions(out, r, d); break;
-    case WkbType::Polygon: rings(out, r, d); break;
-    case WkbType::MultiPoint: members(out, r, wkb, depth, WkbType::Point); break;
-    case WkbType::MultiLineString: members(out, r, wkb, depth, WkbType::LineString); break;
-    case WkbType::MultiPolygon: members(out, r, wkb, depth, WkbType::Polygon); break;
-    case WkbType::GeometryCollection: {
-      const auto n = r.count();
-      out += '[';
-      for (std::uint32_t i = 0; i < n; ++i) {
-        if (i) out += ',';
-        geometry(out, r, wkb, depth + 1);
+  void geometry(int depth) {
+    if (depth > 32) throw core::WkbError("WKB nesting too deep");
+    const size_t at = reader_.position();
+    const auto h = reader_.header();
+    const Dims d = dims_of(wkb_, at, h.dimensions);
+    out_ += R"({"type":")";
+    out_ += geojson_type(h.type);
+    out_ += h.type == WkbType::GeometryCollection ? R"(","geometries":)" : R"(","coordinates":)";
+    switch (h.type) {
+      case WkbType::Point: sequence(d, 1, false); break;
+      case WkbType::LineString: sequence(d, reader_.count(), true); break;
+      case WkbType::Polygon: rings(d); break;
+      case WkbType::MultiPoint: members(WkbType::Point); break;
+      case WkbType::MultiLineString: members(WkbType::LineString); break;
+      case WkbType::MultiPolygon: members(WkbType::Polygon); break;
+      case WkbType::GeometryCollection: {
+        const auto n = reader_.count();
+        out_ += '[';
+        for (std::uint32_t i = 0; i < n; ++i) {
+          if (i) out_ += ',';
+          geometry(depth + 1);
+        }
+        out_ += ']';
+        break;
       }
-      out += ']';
-      break;
+    }
+    out_ += '}';
+  }
+
+ private:
+  // n positions; `bracket` wraps them in an array (all but a lone point).
+  void sequence(Dims d, std::uint32_t n, bool bracket) {
+    if (transform_) read_and_transform(d, n);
+    if (bracket) out_ += '[';
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (i) out_ += ',';
+      out_ += '[';
+      if (transform_) {
+        write_position(xyz_[i * 3], xyz_[i * 3 + 1], xyz_[i * 3 + 2], d.has_z);
+      } else {
+        const double x = reader_.f64();
+        const double y = reader_.f64();
+        double z = 0;
+        for (int k = 2; k < d.count; ++k) {
+          const double v = reader_.f64();
+          if (k == 2) z = v;
+        }
+        write_position(x, y, z, d.has_z);
+      }
+      out_ += ']';
+    }
+    if (bracket) out_ += ']';
+  }
+
+  void write_position(double x, double y, double z, bool has_z) {
+    append_json_number(out_, x);
+    out_ += ',';
+    append_json_number(out_, y);
+    if (has_z) {
+      out_ += ',';
+      append_json_number(out_, z);
     }
   }
-  out += '}';
-}
+
+  void read_and_transform(Dims d, std::uint32_t n) {
+    xyz_.resize(static_cast<size_t>(n) * 3);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      xyz_[i * 3] = reader_.f64();
+      xyz_[i * 3 + 1] = reader_.f64();
+      xyz_[i * 3 + 2] = 0;
+      for (int k = 2; k < d.count; ++k) {
+        const double v = reader_.f64();
+        if (k == 2 && d.has_z) xyz_[i * 3 + 2] = v;
+      }
+    }
+    transform_->transform(xyz_.data(), xyz_.data() + 1, n, 3);
+  }
+
+  void rings(Dims d) {
+    const auto n = reader_.count();
+    out_ += '[';
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (i) out_ += ',';
+      sequence(d, reader_.count(), true);
+    }
+    out_ += ']';
+  }
+
+  void members(WkbType member) {
+    const auto n = reader_.count();
+    out_ += '[';
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (i) out_ += ',';
+      const size_t at = reader_.position();
+      const auto h = reader_.header();
+      if (h.type != member) throw core::WkbError("unexpected member type in multi-geometry");
+      const Dims d = dims_of(wkb_, at, h.dimensions);
+      if (member == WkbType::Point) sequence(d, 1, false);
+      else if (member == WkbType::LineString) sequence(d, reader_.count(), true);
+      else rings(d);
+    }
+    out_ += ']';
+  }
+
+  std::string& out_;
+  std::span<const std::uint8_t> wkb_;
+  WkbReader reader_;
+  const CoordinateTransform* transform_;
+  std::vector<double> xyz_;
+};
 
 }  // namespace
 
@@ -179,12 +175,7 @@ void append_geojson_geometry(std::string& out, std::span<const std::uint8_t> wkb
     out += "null";
     return;
   }
-  struct Scope {  // the transform applies to this call only, even when it throws
-    explicit Scope(const CoordinateTransform* t) { g_transform = t; }
-    ~Scope() { g_transform = nullptr; }
-  } scope(transform);
-  WkbReader reader(wkb);
-  geometry(out, reader, wkb, 0);
+  GeoJsonGeometryWriter(out, wkb, transform).geometry(0);
 }
 
 }  // namespace amis::encode
