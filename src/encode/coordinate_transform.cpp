@@ -2,34 +2,72 @@
 
 #include <proj.h>
 
+#include <map>
+#include <utility>
+
 #include "core/error.hpp"
 
 namespace amis::encode {
+namespace {
+
+// Creating a PROJ transformation reads PROJ's database (about a millisecond);
+// each thread keeps the ones it made. PROJ objects must not cross threads, and
+// a connection stays on one thread, so a thread-local cache is both safe and hot.
+class ThreadTransforms {
+ public:
+  ~ThreadTransforms() {
+    for (auto& [key, pj] : cache_) proj_destroy(pj);
+    proj_context_destroy(context_);
+  }
+  PJ_CONTEXT* context() { return context_; }
+  // Null when PROJ cannot make the transformation.
+  PJ* get(int epsg, bool inverse) {
+    const auto key = std::make_pair(epsg, inverse);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxEntries) clear();
+    const std::string other = core::Crs{epsg}.proj_name();
+    PJ* pj = inverse ? proj_create_crs_to_crs(context_, other.c_str(), "OGC:CRS84", nullptr)
+                     : proj_create_crs_to_crs(context_, "OGC:CRS84", other.c_str(), nullptr);
+    if (pj) cache_.emplace(key, pj);
+    return pj;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 64;
+  void clear() {
+    for (auto& [key, pj] : cache_) proj_destroy(pj);
+    cache_.clear();
+  }
+  PJ_CONTEXT* context_ = [] {
+    PJ_CONTEXT* c = proj_context_create();
+    proj_log_level(c, PJ_LOG_NONE);
+    return c;
+  }();
+  std::map<std::pair<int, bool>, PJ*> cache_;
+};
+
+ThreadTransforms& thread_transforms() {
+  thread_local ThreadTransforms transforms;
+  return transforms;
+}
+
+}  // namespace
 
 struct CoordinateTransform::State {
   PJ_CONTEXT* context = nullptr;
-  PJ* transform = nullptr;
+  PJ* transform = nullptr;  // owned by the thread's cache
 };
 
 CoordinateTransform::CoordinateTransform(const core::Crs& crs, const char* parameter, bool inverse)
     : state_(std::make_unique<State>()) {
-  state_->context = proj_context_create();
-  proj_log_level(state_->context, PJ_LOG_NONE);
-  const std::string target = crs.proj_name();
-  state_->transform = inverse
-      ? proj_create_crs_to_crs(state_->context, target.c_str(), "OGC:CRS84", nullptr)
-      : proj_create_crs_to_crs(state_->context, "OGC:CRS84", target.c_str(), nullptr);
-  if (!state_->transform) {
-    proj_context_destroy(state_->context);
-    state_->context = nullptr;
+  auto& transforms = thread_transforms();
+  state_->context = transforms.context();
+  state_->transform = transforms.get(crs.epsg, inverse);
+  if (!state_->transform)
     throw core::InvalidParameter(parameter, "the CRS " + crs.uri() + " is not supported");
-  }
 }
 
-CoordinateTransform::~CoordinateTransform() {
-  if (state_->transform) proj_destroy(state_->transform);
-  if (state_->context) proj_context_destroy(state_->context);
-}
+CoordinateTransform::~CoordinateTransform() = default;
 
 void CoordinateTransform::transform(double* x, double* y, std::size_t n, std::size_t stride) const {
   const std::size_t bytes = stride * sizeof(double);

@@ -9,6 +9,8 @@
 
 namespace amis::encode {
 
+// Valid on the thread that made it (PROJ objects are per thread); a request's
+// transform lives for the request, on the connection's thread.
 class CoordinateTransform {
  public:
   // @throws core::InvalidParameter(parameter, ...) when PROJ does not know the CRS.

@@ -1,5 +1,6 @@
 #include "encode/geojson_geometry.hpp"
 
+#include <cmath>
 #include <vector>
 
 #include "core/wkb.hpp"
@@ -132,6 +133,9 @@ class GeoJsonGeometryWriter {
       }
     }
     transform_->transform(xyz_.data(), xyz_.data() + 1, n, 3);
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (!std::isfinite(xyz_[i * 3]) || !std::isfinite(xyz_[i * 3 + 1]))
+        throw core::WkbError("a position lies outside the domain of the requested CRS");
   }
 
   void rings(Dims d) {

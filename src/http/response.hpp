@@ -31,6 +31,8 @@ class Response {
                            const Headers& headers = {}) = 0;
   // True once the status line has gone out: an error can no longer change it.
   virtual bool started() const = 0;
+  // Drops a streamed response whose status line has not gone out yet.
+  virtual void discard_unsent() = 0;
 };
 
 }  // namespace amis::http

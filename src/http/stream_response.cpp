@@ -62,9 +62,17 @@ ByteSink& StreamResponse::stream(int status, std::string_view content_type,
                                  const Headers& headers) {
   status_ = status;
   streaming_ = true;
-  beast_http::response<beast_http::empty_body> message{static_cast<beast_http::status>(status),
+  content_type_ = content_type;
+  headers_ = headers;
+  pending_.clear();
+  return *this;
+}
+
+void StreamResponse::send_stream_header() {
+  header_sent_ = true;
+  beast_http::response<beast_http::empty_body> message{static_cast<beast_http::status>(status_),
                                                        version_};
-  apply_headers(message, content_type, headers);
+  apply_headers(message, content_type_, headers_);
   message.keep_alive(keep_alive_);
   if (version_ >= 11) message.chunked(true);
   else keep_alive_ = false;  // HTTP/1.0: the end of the body is the end of the connection
@@ -75,17 +83,19 @@ ByteSink& StreamResponse::stream(int status, std::string_view content_type,
     broken_ = true;
     throw ClientGone("client closed the connection");
   }
-  return *this;
 }
 
 void StreamResponse::write(std::string_view bytes) {
-  if (head_only_) return;
   pending_.append(bytes);
   if (pending_.size() >= kChunkBytes) flush_chunk();
 }
 
 void StreamResponse::flush_chunk() {
-  if (pending_.empty()) return;
+  if (!header_sent_) send_stream_header();
+  if (pending_.empty() || head_only_) {
+    pending_.clear();
+    return;
+  }
   boost::system::error_code ec;
   if (version_ >= 11)
     boost::asio::write(socket_, beast_http::make_chunk(boost::asio::buffer(pending_)), ec);
@@ -100,13 +110,24 @@ void StreamResponse::flush_chunk() {
 }
 
 void StreamResponse::finish() {
-  if (!streaming_ || broken_ || head_only_) return;
+  if (!streaming_ || broken_) return;
+  if (!header_sent_) {  // it all fitted in one chunk: send it whole
+    streaming_ = false;
+    send(status_, content_type_, std::move(pending_), headers_);
+    return;
+  }
   flush_chunk();
-  if (version_ >= 11) {
+  if (version_ >= 11 && !head_only_) {
     boost::system::error_code ec;
     boost::asio::write(socket_, beast_http::make_chunk_last(), ec);
     if (ec) broken_ = true;
   }
+}
+
+void StreamResponse::discard_unsent() {
+  streaming_ = false;
+  status_ = 0;
+  pending_.clear();
 }
 
 void StreamResponse::send_error_and_close(int status, const std::string& message) {
@@ -141,8 +162,12 @@ void dispatch(const Router& router, Request& request, StreamResponse& response) 
     response.abort();
   } catch (const std::exception& e) {
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
-    if (response.started()) response.abort();
-    else response.send(500, "application/json", json_error(500, "internal server error"));
+    if (response.started()) {
+      response.abort();
+    } else {
+      response.discard_unsent();
+      response.send(500, "application/json", json_error(500, "internal server error"));
+    }
   }
 }
 

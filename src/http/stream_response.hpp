@@ -1,6 +1,9 @@
 #pragma once
 // The Response of one HTTP exchange on a connection: whole bodies go out with a
-// Content-Length, streamed ones as chunks of up to kChunkBytes.
+// Content-Length, streamed ones as chunks of up to kChunkBytes. A streamed
+// response sends its status line only with its first chunk, so an error found
+// before then (a filter the database refuses, say) still becomes a proper error
+// response; a body that never fills a chunk goes out whole, with a length.
 #include <string>
 
 #include "http/response.hpp"
@@ -18,11 +21,14 @@ class StreamResponse final : public Response, private ByteSink {
   void send(int status, std::string_view content_type, std::string body,
             const Headers& headers = {}) override;
   ByteSink& stream(int status, std::string_view content_type, const Headers& headers = {}) override;
-  bool started() const override { return status_ != 0; }
+  bool started() const override { return header_sent_ || (status_ != 0 && !streaming_); }
 
   // Ends a streamed body; marks the connection unusable when it could not finish.
   void finish();
   void abort() { broken_ = true; }
+  // Forgets a streamed response whose header has not gone out, so that an error
+  // response can take its place.
+  void discard_unsent() override;
   void send_error_and_close(int status, const std::string& message);
 
   int status() const { return status_; }
@@ -32,12 +38,16 @@ class StreamResponse final : public Response, private ByteSink {
  private:
   void write(std::string_view bytes) override;
   void flush_chunk();
+  void send_stream_header();
 
   SocketStream& socket_;
   unsigned version_;
   bool keep_alive_;
   bool head_only_;
   bool streaming_ = false;
+  bool header_sent_ = false;
+  std::string content_type_;
+  Headers headers_;
   bool broken_ = false;
   int status_ = 0;
   std::size_t bytes_ = 0;

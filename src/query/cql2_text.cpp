@@ -50,6 +50,11 @@ bool is_geometry_keyword(const std::string& lowered) {
          lowered == "geometrycollection";
 }
 
+bool is_scalar_literal(const Expression& e) {
+  return e.kind == Kind::String || e.kind == Kind::Integer || e.kind == Kind::Real ||
+         e.kind == Kind::Boolean || e.kind == Kind::Date || e.kind == Kind::Timestamp;
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view text) : s_(text) {}
@@ -233,6 +238,11 @@ class Parser {
     const char c = s_[pos_];
     if (c == '(') {
       ++pos_;
+      if (accept_char(')')) {  // the empty array
+        Expression empty;
+        empty.kind = Kind::Array;
+        return empty;
+      }
       Expression first = or_expression();
       if (accept_char(',')) {  // an array literal: ('a', 'b')
         Expression array;
@@ -279,7 +289,19 @@ class Parser {
       while (accept_char(','));
       expect_char(')');
     }
-    if (const char* name = predicate_name(lowered)) return Expression::op(name, std::move(args));
+    if (const char* name = predicate_name(lowered)) {
+      // ('a') is a one-element array where an array is expected: text cannot
+      // tell it from a parenthesised literal otherwise.
+      if (lowered.starts_with("a_"))
+        for (auto& arg : args)
+          if (is_scalar_literal(arg)) {
+            Expression array;
+            array.kind = Kind::Array;
+            array.args.push_back(std::move(arg));
+            arg = std::move(array);
+          }
+      return Expression::op(name, std::move(args));
+    }
     Expression f;
     f.kind = Kind::Function;
     f.text = std::string(word);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/wkb.hpp"
 #include "encode/coordinate_transform.hpp"
 
 namespace amis::query {
@@ -54,6 +55,19 @@ void walk(core::Expression& e, OgrTransform& ogr, const encode::CoordinateTransf
 }
 
 }  // namespace
+
+void check_crs84_literals(const core::Expression& e) {
+  using Kind = core::Expression::Kind;
+  if (e.kind == Kind::Geometry || e.kind == Kind::Envelope) {
+    const core::Envelope env = e.kind == Kind::Envelope ? e.envelope : core::wkb_envelope(e.wkb);
+    const bool outside = !env.empty() && (env.min_x < -180 || env.max_x > 180 ||
+                                          env.min_y < -90 || env.max_y > 90);
+    if (outside)
+      throw core::InvalidParameter("filter", "the literal " + core::to_debug_string(e).substr(0, 80) +
+                                                 " lies outside longitude -180..180, latitude -90..90");
+  }
+  for (const auto& arg : e.args) check_crs84_literals(arg);
+}
 
 void transform_literals_to_crs84(core::Expression& filter, const core::Crs& from) {
   if (from.is_crs84()) return;

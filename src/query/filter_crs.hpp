@@ -10,4 +10,9 @@ namespace amis::query {
 // or a literal that cannot be transformed.
 void transform_literals_to_crs84(core::Expression& filter, const core::Crs& from);
 
+// Geometry and BBOX literals must lie within longitude -180..180 and latitude
+// -90..90 once in CRS84 (CQL2: "POINT(90 180)" is a client error).
+// @throws core::InvalidParameter("filter", ...) naming the literal.
+void check_crs84_literals(const core::Expression& filter);
+
 }  // namespace amis::query

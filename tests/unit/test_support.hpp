@@ -103,11 +103,18 @@ struct RecordingResponse : http::Response, core::ByteSink {
   }
   core::ByteSink& stream(int s, std::string_view type, const http::Headers& h) override {
     status = s;
+    streaming = true;
     content_type = type;
     headers = h;
     return *this;
   }
-  bool started() const override { return status != 0; }
+  bool started() const override { return status != 0 && !streaming; }
+  void discard_unsent() override {
+    status = 0;
+    body.clear();
+    streaming = false;
+  }
+  bool streaming = false;
   void write(std::string_view bytes) override { body.append(bytes); }
 };
 

@@ -12,6 +12,7 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
       handler(request, response);
     } catch (const core::OgcError& e) {
       if (response.started()) throw;
+      response.discard_unsent();
       std::string description = e.what();
       if (e.status() >= 500) {
         spdlog::error("{} {}: {}", request.method, request.path, e.what());

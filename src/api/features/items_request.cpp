@@ -107,8 +107,9 @@ core::Envelope bbox_numbers(std::string_view text) {
 
 }  // namespace
 
-core::Envelope parse_bbox(std::string_view text) {
-  const core::Envelope box = bbox_numbers(text);
+core::Envelope parse_bbox(std::string_view text) { return checked_crs84_box(bbox_numbers(text)); }
+
+core::Envelope checked_crs84_box(const core::Envelope& box) {
   if (box.min_y > box.max_y)
     throw core::InvalidParameter("bbox", "the lower latitude is above the upper one");
   if (box.min_y < -90 || box.max_y > 90)
@@ -155,8 +156,14 @@ core::FeatureQuery parse_items_request(const http::Request& request,
   if (bbox_text) {
     if (bbox_crs.is_crs84()) {
       query.bbox = parse_bbox(*bbox_text);
+    } else if (bbox_crs.epsg == 4326) {
+      // CRS84 with the axes swapped: the same checks, antimeridian included.
+      const core::Envelope box = bbox_numbers(*bbox_text);
+      query.bbox = checked_crs84_box({box.min_y, box.min_x, box.max_y, box.max_x});
     } else {  // in the CRS's own axis order, transformed to a CRS84 box
       const core::Envelope box = bbox_numbers(*bbox_text);
+      if (box.min_x > box.max_x || box.min_y > box.max_y)
+        throw core::InvalidParameter("bbox", "each lower corner value must not exceed the upper one");
       const encode::CoordinateTransform to_crs84(bbox_crs, "bbox-crs", /*inverse=*/true);
       query.bbox = to_crs84.to_crs84_bounds(box.min_x, box.min_y, box.max_x, box.max_y);
     }
@@ -174,6 +181,7 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       query::transform_literals_to_crs84(*tree, filter_crs);
       query.filter = std::move(tree);
     }
+    query::check_crs84_literals(*query.filter);
   } else if (request.param("filter-lang")) {
     throw core::InvalidParameter("filter-lang", "given without a filter");
   }

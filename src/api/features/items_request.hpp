@@ -27,4 +27,8 @@ bool is_items_parameter(std::string_view name);
 // @throws InvalidParameter when it is not 4 or 6 numbers or not a valid box.
 core::Envelope parse_bbox(std::string_view text);
 
+// A CRS84 box as given (west may exceed east: across the antimeridian).
+// @throws InvalidParameter when latitudes are inverted or out of range.
+core::Envelope checked_crs84_box(const core::Envelope& box);
+
 }  // namespace amis::api::features

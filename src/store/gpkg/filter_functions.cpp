@@ -108,6 +108,25 @@ void spatial(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int(ctx, result);
 }
 
+// Latin letters whose diacritic is not a combining mark, so NFD leaves them
+// whole: Vietnamese đ, Nordic ø, Polish ł, Maltese ħ, Turkish ı, Sami ŧ.
+UChar32 base_letter(UChar32 c) {
+  switch (c) {
+    case 0x0111: return 'd';  // đ
+    case 0x0110: return 'D';  // Đ
+    case 0x00F8: return 'o';  // ø
+    case 0x00D8: return 'O';  // Ø
+    case 0x0142: return 'l';  // ł
+    case 0x0141: return 'L';  // Ł
+    case 0x0127: return 'h';  // ħ
+    case 0x0126: return 'H';  // Ħ
+    case 0x0131: return 'i';  // ı
+    case 0x0167: return 't';  // ŧ
+    case 0x0166: return 'T';  // Ŧ
+    default: return c;
+  }
+}
+
 // Folds or strips `text` with ICU; returns UTF-8.
 std::string icu_transform(const char* utf8, int bytes, bool fold_case, bool strip_accents) {
   UErrorCode status = U_ZERO_ERROR;
@@ -127,6 +146,7 @@ std::string icu_transform(const char* utf8, int bytes, bool fold_case, bool stri
       UChar32 c;
       U16_NEXT(decomposed.data(), i, length, c);
       if (u_charType(c) == U_NON_SPACING_MARK) continue;
+      c = base_letter(c);
       UChar buf[2];
       int32_t n = 0;
       U16_APPEND_UNSAFE(buf, n, c);
@@ -174,7 +194,8 @@ void array_predicate(sqlite3_context* ctx, int, sqlite3_value** argv) {
   };
   bool result = false;
   const std::string name(op);
-  if (name == "a_equals") result = a == b;
+  // CQL2 compares arrays as sets: the order of the elements does not matter.
+  if (name == "a_equals") result = contains_all(a, b) && contains_all(b, a);
   else if (name == "a_contains") result = contains_all(a, b);
   else if (name == "a_containedBy") result = contains_all(b, a);
   else if (name == "a_overlaps") {

@@ -26,21 +26,55 @@ bool is_comparison(const std::string& op) {
   return op == "=" || op == "<>" || op == "<" || op == ">" || op == "<=" || op == ">=";
 }
 
-// ISO WKB of a box, for BBOX literals used as geometries.
-std::vector<std::uint8_t> box_wkb(const core::Envelope& e) {
-  std::vector<std::uint8_t> wkb = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
-  const double xy[10] = {e.min_x, e.min_y, e.max_x, e.min_y, e.max_x, e.max_y,
-                         e.min_x, e.max_y, e.min_x, e.min_y};
+void append_polygon(std::vector<std::uint8_t>& wkb, double x0, double y0, double x1, double y1) {
+  const std::uint8_t header[] = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};
+  wkb.insert(wkb.end(), header, header + sizeof header);
+  const double xy[10] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(xy);
   wkb.insert(wkb.end(), bytes, bytes + sizeof xy);
+}
+
+// ISO WKB of a BBOX literal used as a geometry; a box whose west edge lies east
+// of its east edge crosses the antimeridian and is two boxes.
+std::vector<std::uint8_t> box_wkb(const core::Envelope& e) {
+  std::vector<std::uint8_t> wkb;
+  if (e.min_x <= e.max_x) {
+    append_polygon(wkb, e.min_x, e.min_y, e.max_x, e.max_y);
+    return wkb;
+  }
+  wkb = {1, 6, 0, 0, 0, 2, 0, 0, 0};  // MultiPolygon of 2
+  append_polygon(wkb, e.min_x, e.min_y, 180, e.max_y);
+  append_polygon(wkb, -180, e.min_y, e.max_x, e.max_y);
   return wkb;
 }
+
+// The CRS84 envelope a literal can meet, for the R-tree pre-filter.
+core::Envelope literal_envelope(const Expression& e) {
+  if (e.kind != Kind::Envelope) return core::wkb_envelope(e.wkb);
+  core::Envelope env = e.envelope;
+  if (env.min_x > env.max_x) {  // across the antimeridian: every longitude
+    env.min_x = -180;
+    env.max_x = 180;
+  }
+  return env;
+}
+
+// SQLite's parser gives up on deeply nested SQL (about 50 levels of
+// parentheses); filters deeper than this are refused as too complex.
+constexpr int kMaxSqlDepth = 30;
 
 class Compiler {
  public:
   Compiler(const core::Collection& c, std::vector<Binding>& b) : collection_(c), bindings_(b) {}
 
   Sql compile(const Expression& e) {
+    struct Depth {
+      explicit Depth(int& d) : d_(d) {
+        if (++d_ > kMaxSqlDepth) fail("the filter nests too deeply (at most 30 levels)");
+      }
+      ~Depth() { --d_; }
+      int& d_;
+    } depth(depth_);
     switch (e.kind) {
       case Kind::Null: return {"NULL", Type::Null};
       case Kind::Boolean: return bind(std::int64_t{e.boolean ? 1 : 0}, Type::Boolean);
@@ -125,14 +159,18 @@ class Compiler {
     const std::string& name = e.text;
     if (name == "and" || name == "or") {
       if (e.args.size() < 2) fail("'" + name + "' takes two or more arguments");
-      std::string sql = "(";
-      for (size_t i = 0; i < e.args.size(); ++i)
-        sql += (i ? (name == "and" ? " AND " : " OR ") : "") + boolean(e.args[i]).text;
-      return {sql + ")", Type::Boolean};
+      if (e.args.size() > 1000) fail("'" + name + "' takes at most 1000 arguments");
+      std::vector<std::string> parts;
+      for (const auto& arg : e.args) parts.push_back(boolean(arg).text);
+      return {join_balanced(parts, 0, parts.size(), name == "and" ? " AND " : " OR "), Type::Boolean};
     }
     if (name == "not") {
       expect_args(e, 1);
-      return {"(NOT " + boolean(e.args[0]).text + ")", Type::Boolean};
+      const Expression& operand = e.args[0];
+      // NOT NOT x is x: chains of negations must not deepen the SQL.
+      if (operand.kind == Kind::Operator && operand.text == "not" && operand.args.size() == 1)
+        return boolean(operand.args[0]);
+      return {"(NOT " + boolean(operand).text + ")", Type::Boolean};
     }
     if (is_comparison(name)) {
       expect_args(e, 2);
@@ -219,8 +257,11 @@ class Compiler {
     // Every relation but disjoint implies that the envelopes meet: let the R-tree
     // narrow the candidates when the column is compared with a literal.
     if (op != "disjoint" && sa.text == "geom" && is_literal(b)) {
-      const core::Envelope env = b->kind == Kind::Envelope ? b->envelope : core::wkb_envelope(b->wkb);
-      if (env.empty()) return {"(0)", Type::Boolean};
+      const core::Envelope env = literal_envelope(*b);
+      if (env.empty()) {  // an empty geometry meets nothing
+        bindings_.pop_back();
+        return {"(0)", Type::Boolean};
+      }
       std::string prefilter = "fid IN (SELECT id FROM " + quote_identifier(rtree_name(collection_.id)) +
                               " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
       // The R-tree's values come first in the SQL text, so insert their bindings
@@ -280,6 +321,41 @@ class Compiler {
     return {s.text, s.text};
   }
 
+  // True when the operand is a date, a date property, or an interval of those
+  // (open ends included): then the comparison is made on whole days.
+  bool is_date_valued(const Expression& e) const {
+    if (e.kind == Kind::Date) return true;
+    if (e.kind == Kind::String && e.text == "..") return true;
+    if (e.kind == Kind::Property) {
+      const core::Property* p = collection_.property(e.text);
+      return p && p->type == core::PropertyType::Date;
+    }
+    if (e.kind == Kind::Interval) {
+      for (const auto& bound : e.args)
+        if (!is_date_valued(bound)) return false;
+      return true;
+    }
+    return false;
+  }
+
+  // A period on the day scale: dates stay 'YYYY-MM-DD', open ends are far dates.
+  Period date_period(const Expression& e) {
+    auto bound = [this](const Expression& b, bool start) {
+      if (b.kind == Kind::String) return bind(std::string(start ? "0000-01-01" : "9999-12-31"), Type::Date).text;
+      return compile(b).text;
+    };
+    if (e.kind == Kind::Interval) {
+      const std::string start = bound(e.args[0], true);
+      return {start, bound(e.args[1], false)};
+    }
+    const Sql s = compile(e);
+    if (s.text == "?") {
+      bindings_.push_back(bindings_.back());
+      return {s.text, "?"};
+    }
+    return {s.text, s.text};
+  }
+
   Sql temporal(const Expression& e) {
     expect_args(e, 2);
     // CQL2 7.10: these relations are defined on intervals only; instants are a client error.
@@ -288,8 +364,9 @@ class Compiler {
     for (const char* name : kIntervalOnly)
       if (e.text == name && (e.args[0].kind != Kind::Interval || e.args[1].kind != Kind::Interval))
         fail("'" + e.text + "' compares intervals: use INTERVAL(...) for both arguments");
-    const Period a = period(e.args[0]);
-    const Period b = period(e.args[1]);
+    const bool days = is_date_valued(e.args[0]) && is_date_valued(e.args[1]);
+    const Period a = days ? date_period(e.args[0]) : period(e.args[0]);
+    const Period b = days ? date_period(e.args[1]) : period(e.args[1]);
     // Allen's relations on closed periods (CQL2 7.10), written with the bounds in
     // the order they were bound: a.start, a.end, b.start, b.end.
     const std::string& n = e.text;
@@ -333,8 +410,23 @@ class Compiler {
     return {"(amis_array('" + e.text + "', " + a.text + ", " + b.text + ") = 1)", Type::Boolean};
   }
 
+  // Long AND/OR chains as a balanced tree of parenthesised groups, so that
+  // SQLite's expression depth grows with the logarithm of their length.
+  std::string join_balanced(const std::vector<std::string>& parts, size_t from, size_t to,
+                            const char* op) {
+    std::string sql = "(";
+    if (to - from <= 8) {
+      for (size_t i = from; i < to; ++i) sql += (i > from ? op : "") + parts[i];
+    } else {
+      const size_t mid = from + (to - from) / 2;
+      sql += join_balanced(parts, from, mid, op) + op + join_balanced(parts, mid, to, op);
+    }
+    return sql + ")";
+  }
+
   const core::Collection& collection_;
   std::vector<Binding>& bindings_;
+  int depth_ = 0;
 };
 
 }  // namespace

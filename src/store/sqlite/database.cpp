@@ -36,15 +36,21 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
-void Statement::bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+// A binding that does not fit its statement is a bug in the SQL we generated:
+// fail loudly rather than run a query with shifted values.
+void Statement::check_bind(int rc) {
+  if (rc != SQLITE_OK) fail(db_, "bind");
+}
+
+void Statement::bind(int index, std::int64_t value) { check_bind(sqlite3_bind_int64(stmt_, index, value)); }
+void Statement::bind(int index, double value) { check_bind(sqlite3_bind_double(stmt_, index, value)); }
 void Statement::bind(int index, std::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  check_bind(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
 }
 void Statement::bind_blob(int index, std::span<const std::uint8_t> value) {
-  sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  check_bind(sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT));
 }
-void Statement::bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+void Statement::bind_null(int index) { check_bind(sqlite3_bind_null(stmt_, index)); }
 
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);

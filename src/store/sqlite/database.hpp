@@ -40,6 +40,7 @@ class Statement {
   std::span<const std::uint8_t> column_blob(int i) const;
 
  private:
+  void check_bind(int rc);
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
