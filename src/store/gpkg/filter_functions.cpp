@@ -13,19 +13,13 @@
 #include <vector>
 
 #include "core/wkb.hpp"
+#include "store/gpkg/geos_context.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 
 namespace amis::store::gpkg {
 namespace {
 
-GEOSContextHandle_t geos() {
-  struct Context {
-    GEOSContextHandle_t handle = GEOS_init_r();
-    ~Context() { GEOS_finish_r(handle); }
-  };
-  thread_local Context context;
-  return context.handle;
-}
+GEOSContextHandle_t geos() { return geos_context(); }
 
 // A GEOS geometry read from a GeoPackage blob or plain WKB.
 GEOSGeometry* read_geometry(sqlite3_value* v) {

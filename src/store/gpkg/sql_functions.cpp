@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "core/wkb.hpp"
+#include "store/gpkg/geos_context.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 
 namespace amis::store::gpkg {
@@ -15,15 +16,7 @@ std::span<const std::uint8_t> blob_arg(sqlite3_value* v) {
   return {data, static_cast<size_t>(sqlite3_value_bytes(v))};
 }
 
-// One GEOS context per thread: the reentrant API is not thread-safe per handle.
-GEOSContextHandle_t geos() {
-  struct Context {
-    GEOSContextHandle_t handle = GEOS_init_r();
-    ~Context() { GEOS_finish_r(handle); }
-  };
-  thread_local Context context;
-  return context.handle;
-}
+GEOSContextHandle_t geos() { return geos_context(); }
 
 template <double core::Envelope::*Member>
 void envelope_member(sqlite3_context* ctx, int, sqlite3_value** argv) {
