@@ -819,3 +819,28 @@ def test_properties_with_a_filter_and_sortby_on_other_properties(cql2, cql2_sour
     features = cql2.items(PLACES, "adm0name = 'India'", properties="name", sortby="-pop_min")
     assert [f["id"] for f in features] == expected
     assert all(set(f["properties"]) == {"name"} for f in features)
+
+
+# --------------------------------------------------------------------------- functions (/functions)
+
+
+def test_functions_endpoint_lists_what_filters_can_call(cql2):
+    doc = cql2.s.get(cql2.base + "/functions", timeout=30).json()
+    names = {f["name"] for f in doc["functions"]}
+    assert {"lower", "upper", "length", "abs"} <= names
+    for f in doc["functions"]:
+        assert f["arguments"] and f["returns"], f
+    conformance = cql2.s.get(cql2.base + "/conformance", timeout=30).json()["conformsTo"]
+    assert "http://www.opengis.net/spec/cql2/1.0/conf/functions" in conformance
+
+
+@pytest.mark.parametrize("text,predicate", [
+    ("upper(name) = 'PARIS'", lambda p: (p["name"] or "").upper() == "PARIS"),
+    ("LOWER(name) LIKE 'san%'", lambda p: (p["name"] or "").lower().startswith("san")),
+    ("length(name) > 12", lambda p: len(p["name"] or "") > 12),
+    ("abs(pop_max - pop_min) < 1000", lambda p: p["pop_max"] is not None and p["pop_min"] is not None and abs(p["pop_max"] - p["pop_min"]) < 1000),
+])
+def test_functions_match_python(cql2, cql2_source, text, predicate):
+    want = {f.fid for f in cql2_source[PLACES] if predicate(f.props)}
+    assert want, "the case selects nothing"
+    assert cql2.ids(PLACES, text) == want

@@ -69,11 +69,20 @@ TEST_F(FilterSqlTest, UnknownPropertiesAndTypeErrorsAre400WithTheName) {
   EXPECT_THROW(names("capacity"), core::InvalidParameter);
   EXPECT_THROW(names("S_INTERSECTS(name, POINT(1 1))"), core::InvalidParameter);
   EXPECT_THROW(names("name + 1 = 2"), core::InvalidParameter);
-  EXPECT_THROW(names("unknownfn(name) = 2"), core::InvalidParameter);
+  EXPECT_THROW(names("unknownfn(name) = 2"), core::InvalidParameter);  // not in /functions
 }
 
 TEST_F(FilterSqlTest, InjectionTextStaysData) {
   EXPECT_EQ(names("name = 'x'' OR ''1''=''1'"), Names{});
   EXPECT_THROW(names("\"name\"\"; DROP TABLE mines; --\" = 1"), core::InvalidParameter);
   EXPECT_EQ(store_->collection("mines")->feature_count, 3);
+}
+
+TEST_F(FilterSqlTest, FunctionsFromTheCatalogue) {
+  EXPECT_EQ(names("upper(name) = 'HAN SENG'"), Names{"Han Seng"});
+  EXPECT_EQ(names("LOWER(iso3) = 'idn'"), Names{"Kaltim Prima"});
+  EXPECT_EQ(names("length(name) = 11"), Names{"Bailongshan"});
+  EXPECT_EQ(names("abs(capacity * -1) > 50"), Names{"Kaltim Prima"});
+  EXPECT_THROW(names("abs(name) > 1"), core::InvalidParameter);
+  EXPECT_THROW(names("upper(name, iso3) = 'x'"), core::InvalidParameter);
 }

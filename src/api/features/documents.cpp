@@ -1,6 +1,7 @@
 #include "api/features/documents.hpp"
 
 #include "core/crs.hpp"
+#include "core/filter_functions.hpp"
 
 namespace amis::api::features {
 namespace {
@@ -43,6 +44,7 @@ const std::vector<std::string>& conformance_classes() {
       "http://www.opengis.net/spec/cql2/1.0/conf/array-functions",
       "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
       "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
+      "http://www.opengis.net/spec/cql2/1.0/conf/functions",
   };
   return classes;
 }
@@ -149,6 +151,18 @@ json queryables_json(const std::string& base, const core::Collection& c) {
           {"title", c.title},
           {"properties", properties},
           {"additionalProperties", false}};
+}
+
+json functions_json(const std::string& base) {
+  json list = json::array();
+  for (const auto& f : core::filter_functions()) {
+    json arguments = json::array();
+    for (const auto& type : f.arguments) arguments.push_back({{"type", {type}}});
+    list.push_back({{"name", f.name}, {"description", f.description},
+                    {"arguments", arguments}, {"returns", {f.returns}}});
+  }
+  return {{"functions", list},
+          {"links", {link(base + "/functions?f=json", "self", "application/json", "This document")}}};
 }
 
 json collections_json(const std::string& base, const std::vector<core::Collection>& collections) {

@@ -19,6 +19,8 @@ nlohmann::json conformance_json(const std::string& base);
 nlohmann::json collection_json(const std::string& base, const core::Collection& collection);
 // The queryables of a collection as a JSON Schema (OGC API - Features Part 3, 6.2).
 nlohmann::json queryables_json(const std::string& base, const core::Collection& collection);
+// The functions filters may call (CQL2 functions class).
+nlohmann::json functions_json(const std::string& base);
 nlohmann::json collections_json(const std::string& base,
                                 const std::vector<core::Collection>& collections);
 

@@ -70,6 +70,7 @@ void FeaturesApi::register_routes(http::Router& router) {
   router.add("GET", "/conformance", bind(&FeaturesApi::conformance));
   router.add("GET", "/api", bind(&FeaturesApi::api_definition));
   router.add("GET", "/collections", bind(&FeaturesApi::collections));
+  router.add("GET", "/functions", bind(&FeaturesApi::functions));
   router.add("GET", "/collections/{collectionId}", bind(&FeaturesApi::collection));
   router.add("GET", "/collections/{collectionId}/queryables", bind(&FeaturesApi::queryables));
   router.add("GET", "/collections/{collectionId}/items", bind(&FeaturesApi::items));
@@ -112,6 +113,12 @@ void FeaturesApi::api_definition(http::Request& request, http::Response& respons
   if (negotiate(request) == Format::Html)
     return response.send(200, kHtml, html_api_page(base, doc));
   send_json(response, doc, "application/vnd.oai.openapi+json;version=3.0");
+}
+
+void FeaturesApi::functions(http::Request& request, http::Response& response) {
+  reject_parameters(request, {"f"});
+  if (negotiate(request) == Format::Html) throw core::NotAcceptable("/functions is offered as JSON");
+  send_json(response, functions_json(base_url(request)));
 }
 
 void FeaturesApi::collections(http::Request& request, http::Response& response) {

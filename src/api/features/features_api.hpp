@@ -26,6 +26,7 @@ class FeaturesApi {
   void landing_page(http::Request& request, http::Response& response);
   void conformance(http::Request& request, http::Response& response);
   void api_definition(http::Request& request, http::Response& response);
+  void functions(http::Request& request, http::Response& response);
   void collections(http::Request& request, http::Response& response);
   void collection(http::Request& request, http::Response& response);
   void queryables(http::Request& request, http::Response& response);

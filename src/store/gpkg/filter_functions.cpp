@@ -173,6 +173,26 @@ void text_transform(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
+// Unicode case mapping (SQLite's own lower()/upper() only know ASCII).
+template <bool Upper>
+void change_case(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const int bytes = sqlite3_value_bytes(argv[0]);
+  UErrorCode status = U_ZERO_ERROR;
+  std::vector<UChar> u(static_cast<size_t>(bytes) + 1);
+  int32_t length = 0;
+  u_strFromUTF8(u.data(), static_cast<int32_t>(u.size()), &length, text, bytes, &status);
+  std::vector<UChar> mapped(static_cast<size_t>(length) * 3 + 4);
+  const int32_t n = Upper ? u_strToUpper(mapped.data(), static_cast<int32_t>(mapped.size()), u.data(), length, "", &status)
+                          : u_strToLower(mapped.data(), static_cast<int32_t>(mapped.size()), u.data(), length, "", &status);
+  std::string out(static_cast<size_t>(n) * 4 + 4, '\0');
+  int32_t out_length = 0;
+  u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &out_length, mapped.data(), n, &status);
+  if (U_FAILURE(status)) return sqlite3_result_text(ctx, text, bytes, SQLITE_TRANSIENT);
+  sqlite3_result_text(ctx, out.data(), out_length, SQLITE_TRANSIENT);
+}
+
 void array_predicate(sqlite3_context* ctx, int, sqlite3_value** argv) {
   const auto* op = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
   const auto* a_text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
@@ -217,6 +237,8 @@ void register_filter_functions(sqlite3* db) {
   add(db, "amis_spatial", 3, spatial);
   add(db, "amis_casei", 1, text_transform<true, false>);
   add(db, "amis_accenti", 1, text_transform<false, true>);
+  add(db, "amis_lower", 1, change_case<false>);
+  add(db, "amis_upper", 1, change_case<true>);
   add(db, "amis_array", 3, array_predicate);
   add(db, "amis_pow", 2, power);
 }

@@ -11,6 +11,7 @@ namespace amis::store::gpkg {
 //   amis_accenti(text)       removes diacritics: NFD, drop non-spacing marks, NFC (ICU)
 //   amis_array(op, a, b)     CQL2 array predicates on JSON arrays
 //   amis_pow(a, b)           a^b
+//   amis_lower/amis_upper    Unicode case mapping (ICU) for lower()/upper()
 void register_filter_functions(sqlite3* db);
 
 }  // namespace amis::store::gpkg

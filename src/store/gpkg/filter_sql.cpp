@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/filter_functions.hpp"
 #include "core/wkb.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
@@ -88,7 +89,7 @@ class Compiler {
       case Kind::Property: return property(e.text);
       case Kind::Array: return bind(array_json(e), Type::Array);
       case Kind::Interval: fail("an INTERVAL can only be an argument of a temporal function");
-      case Kind::Function: fail("unknown function '" + e.text + "'");
+      case Kind::Function: return function(e);
       case Kind::Operator: return op(e);
     }
     fail("unsupported expression");
@@ -216,6 +217,22 @@ class Compiler {
     if (name.starts_with("t_")) return temporal(e);
     if (name.starts_with("a_")) return array(e);
     fail("unknown operator '" + name + "'");
+  }
+
+  // The functions of core::filter_functions(), as SQL.
+  Sql function(const Expression& e) {
+    const core::FilterFunction* f = core::find_filter_function(e.text);
+    if (!f) fail("unknown function '" + e.text + "' (see /functions)");
+    if (e.args.size() != f->arguments.size())
+      fail("'" + f->name + "' takes " + std::to_string(f->arguments.size()) + " argument(s)");
+    const Sql arg = scalar(e.args[0]);
+    const bool wants_number = f->arguments[0] == "number";
+    if (arg.type != Type::Null && wants_number != (arg.type == Type::Number))
+      fail("'" + f->name + "' takes a " + f->arguments[0]);
+    const char* sql = f->name == "lower" ? "amis_lower" : f->name == "upper" ? "amis_upper"
+                    : f->name == "length" ? "length" : "abs";
+    const Type type = f->returns == "string" ? Type::Text : Type::Number;
+    return {std::string(sql) + "(" + arg.text + ")", type};
   }
 
   Sql arithmetic(const Expression& e) {
