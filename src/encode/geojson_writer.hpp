@@ -32,6 +32,8 @@ class GeoJsonFeatureCollection final : public core::FeatureSink {
   void begin(const core::Collection& collection) override;
   void feature(const core::FeatureView& feature) override;
   void end() override;
+  // numberMatched, when it is known only after the features (written at the end).
+  void set_number_matched(std::int64_t n) { number_matched_ = n; }
 
  private:
   void flush_if_full();

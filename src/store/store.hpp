@@ -40,10 +40,12 @@ class Store {
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
 
   // Pushes the matching features, ordered by id, into `sink` (feature() only; the
-  // caller calls begin() and end()). Returns how many were pushed.
+  // caller calls begin() and end()). Returns how many were pushed. With `matched`,
+  // also counts all matching features (as count() would), in the same pass where
+  // the backend can.
   // @throws InvalidParameter when a filter value does not fit its property's type.
   virtual std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,
-                                core::FeatureSink& sink) = 0;
+                                core::FeatureSink& sink, std::int64_t* matched = nullptr) = 0;
 
   // Pushes one feature; false when there is no such feature.
   virtual bool feature(const core::Collection& collection, std::int64_t id,

@@ -155,11 +155,11 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   const Format format = negotiate(request);
   const auto base = base_url(request);
   const std::string href = base + "/collections/" + c.id + "/items";
-  const std::int64_t matched = store_.count(c, query);
   const core::Collection output = core::project(c, query.properties);
 
   const auto transform = transform_for(query.crs);
   if (format == Format::Html) {
+    const std::int64_t matched = store_.count(c, query);  // the page says it first
     auto& out = response.stream(200, kHtml, crs_headers(core::Crs{}));  // the map draws in CRS84
     HtmlItemsPage page(out, base, output, query, matched,
                        query_with_offset(request, query.offset, "json", /*keep_crs=*/false));
@@ -169,6 +169,7 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
     return;
   }
 
+  std::int64_t matched = 0;  // counted with the page, known before the links are written
   auto links = [&](std::int64_t returned) {
     std::vector<encode::Link> l = {
         {href + query_with_offset(request, query.offset, "json"), "self", kGeoJson, "This page"},
@@ -185,9 +186,10 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
     return l;
   };
   auto& out = response.stream(200, kGeoJson, crs_headers(query.crs));
-  encode::GeoJsonFeatureCollection sink(out, matched, links, transform.get());
+  encode::GeoJsonFeatureCollection sink(out, std::nullopt, links, transform.get());
   sink.begin(output);
-  store_.features(c, query, sink);
+  store_.features(c, query, sink, &matched);
+  sink.set_number_matched(matched);
   sink.end();
 }
 

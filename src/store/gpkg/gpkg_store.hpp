@@ -21,7 +21,7 @@ class GpkgStore final : public Store {
   std::optional<core::Collection> collection(std::string_view id) override;
   std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) override;
   std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,
-                        core::FeatureSink& sink) override;
+                        core::FeatureSink& sink, std::int64_t* matched = nullptr) override;
   bool feature(const core::Collection& collection, std::int64_t id,
                core::FeatureSink& sink) override;
   std::unique_ptr<CollectionWriter> replace_collection(const core::Collection& metadata) override;
