@@ -8,7 +8,14 @@
 #   AMIS_BIN=build/release/bin/amis  the server binary (relative: to the repo root)
 #   DURATION=15 ROUNDS=3             wrk seconds per case and run, interleaved rounds (medians)
 #   CONNS=8 THREADS=2                wrk -c / -t
-#   CASES="oapif_bbox_1k oapif_page_10k oapif_item"   cases to load (names of bench/amis/peer.conf)
+#   CASES="oapif_bbox_1k oapif_page_10k oapif_item"   cases to load (names of bench/amis/peer.conf
+#                                    or bench/amis/cql2.conf; a cql2.conf case means AMIS alone)
+#   CQL2=1                           the CQL2 filter and crs cases of bench/amis/cql2.conf against the
+#                                    plain oapif_bbox_1k of the same run, AMIS alone: sets PEERS=0 and
+#                                    CASES="oapif_bbox_1k <the cql2.conf cases>", BIG_RUNS=0 FLATMEM=0
+#   LAT_N=32                         sequential single requests per case after the load (wall and
+#                                    server CPU ms per request); default 32 with cql2 cases, else 0
+#   FLATMEM=1                        0: skip the flat-memory check
 #   BIG_RUNS=$ROUNDS                 runs of the big export per server
 #   PEERS=auto|0                     0: AMIS alone even when ../shared/peers exists
 #   PORT=8083                        AMIS port (loopback only)
@@ -34,10 +41,23 @@ DURATION="${DURATION:-15}"
 ROUNDS="${ROUNDS:-3}"
 CONNS="${CONNS:-8}"
 THREADS="${THREADS:-2}"
-CASES="${CASES:-oapif_bbox_1k oapif_page_10k oapif_item}"
-BIG_RUNS="${BIG_RUNS:-$ROUNDS}"
 QUIET_MAX="${QUIET_MAX:-5}"
 AMIS_CONF="$BENCH/amis/peer.conf"
+CQL2_CONF="$BENCH/amis/cql2.conf"
+CQL2_CASES="$(awk '$1 == "case" {printf "%s ", $2}' "$CQL2_CONF")"
+if [ "${CQL2:-0}" = 1 ]; then
+  CASES="${CASES:-oapif_bbox_1k $CQL2_CASES}"
+  PEERS=0
+  BIG_RUNS="${BIG_RUNS:-0}"
+  FLATMEM="${FLATMEM:-0}"
+fi
+CASES="${CASES:-oapif_bbox_1k oapif_page_10k oapif_item}"
+BIG_RUNS="${BIG_RUNS:-$ROUNDS}"
+FLATMEM="${FLATMEM:-1}"
+# the cql2.conf cases asked for (AMIS only: MapServer 8.0 and QGIS 3.22 have no CQL2 on OAPIF)
+WANT_CQL2=""
+for c in $CASES; do grep -qw -- "$c" <<< "$CQL2_CASES" && WANT_CQL2="$WANT_CQL2 $c"; done
+LAT_N="${LAT_N:-$([ -n "$WANT_CQL2" ] && echo 32 || echo 0)}"
 PEERS_DIR="$(cd "$ROOT/.." && pwd)/shared/peers"
 
 AMIS_BIN="${AMIS_BIN:-build/release/bin/amis}"
@@ -49,6 +69,10 @@ command -v curl >/dev/null || { echo "run.sh: curl is not installed" >&2; exit 2
 
 USE_PEERS=0
 if [ "${PEERS:-auto}" != 0 ] && [ -x "$PEERS_DIR/compare.sh" ]; then USE_PEERS=1; fi
+if [ -n "$WANT_CQL2" ] && [ "$USE_PEERS" = 1 ]; then
+  echo "run.sh: cases of bench/amis/cql2.conf ($WANT_CQL2 ) are AMIS-only: running without the peers" >&2
+  USE_PEERS=0
+fi
 
 mkdir -p "$WORK/results"
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -171,6 +195,13 @@ say "# data: $GPKG ($(stat -c %s "$GPKG") bytes), store $STORE, cases $CASES_DIR
 # ---------------------------------------------------------------- pre-flight
 PREFLIGHT_OK=1
 if ! "$PY" "$LIB" preflight "$BASE" "$GPKG" "$CASES_DIR" 2>&1 | tee -a "$LOG"; then PREFLIGHT_OK=0; fi
+if [ -n "$WANT_CQL2" ]; then
+  # every request of the CQL2 / crs cases against numpy, sqlite3 on $GPKG, OGR and OSR
+  # shellcheck disable=SC2086
+  if ! "$PY" "$LIB" preflight-cql2 "$BASE" "$GPKG" "$CASES_DIR" "$CQL2_CONF" $WANT_CQL2 2>&1 | tee -a "$LOG"; then
+    PREFLIGHT_OK=0
+  fi
+fi
 
 # ---------------------------------------------------------------- big export / flat memory (AMIS)
 kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -217,7 +248,7 @@ if [ "$USE_PEERS" = 1 ]; then
   done
 else
   WORKDIR="$WORK/bench"
-  read -r -a CASE_LIST <<< "$("$PY" "$LIB" expand "$AMIS_CONF" "$CASES_DIR" "$WORKDIR")"
+  read -r -a CASE_LIST <<< "$("$PY" "$LIB" expand "$AMIS_CONF" "$CASES_DIR" "$WORKDIR" "$CQL2_CONF")"
   TSV="$WORK/results/amis-$STAMP.tsv"
   server_ticks() { awk '{print $14 + $15}' "/proc/$AMIS_PID/stat"; }
   say "# load: wrk -t$THREADS -c$CONNS -d${DURATION}s with bench/lib/rotate.lua, AMIS only"
@@ -238,8 +269,16 @@ else
   done
   say "## medians over $ROUNDS rounds"
   "$PY" "$LIB" median "$TSV" amis | tee -a "$LOG"
+  if [ "$LAT_N" -gt 0 ]; then
+    # one request at a time (no concurrency): latency and server CPU per request
+    LAT_CASES=()
+    for c in "${CASE_LIST[@]}"; do grep -qw -- "$c" <<< "$CASES" && LAT_CASES+=("$c"); done
+    say "# single requests: $LAT_N sequential GETs per case (one keep-alive connection each; the cases take turns in 4 blocks)"
+    quiet_wait "$QUIET_MAX" > /dev/null
+    "$PY" "$LIB" latency "$BASE" "$WORKDIR" "$AMIS_PID" "$LAT_N" "${LAT_CASES[@]}" 2>&1 | tee -a "$LOG"
+  fi
   BIGQ="$("$PY" "$LIB" get "$AMIS_CONF" bigexport)"
-  say "# big export: $BIGQ"
+  [ "$BIG_RUNS" -gt 0 ] && say "# big export: $BIGQ"
   for r in $(seq 1 "$BIG_RUNS"); do
     quiet_wait "$QUIET_MAX" > /dev/null
     measure_export "$BIGQ" "amis bigexport run=$r" | sed 's/rss_before_MB/server_rss_before_MB/; s/ peak_rss_MB/ server_peak_rss_MB/' | tee -a "$LOG"
@@ -247,11 +286,13 @@ else
 fi
 
 # flat memory: peak RSS while streaming 20k vs 200k features (same store, two limits)
-say "# flat-memory check: peak RSS of amis during a 20000- and a 200000-feature export"
-for lim in 20000 200000; do
-  quiet_wait "$QUIET_MAX" > /dev/null
-  measure_export "/collections/occurrences/items?f=json&limit=$lim" "FLATMEM limit=$lim" | tee -a "$LOG"
-done
+if [ "$FLATMEM" != 0 ]; then
+  say "# flat-memory check: peak RSS of amis during a 20000- and a 200000-feature export"
+  for lim in 20000 200000; do
+    quiet_wait "$QUIET_MAX" > /dev/null
+    measure_export "/collections/occurrences/items?f=json&limit=$lim" "FLATMEM limit=$lim" | tee -a "$LOG"
+  done
+fi
 say "# amis after the run: VmRSS $(( $(kb "$AMIS_PID" VmRSS) / 1024 )) MB, threads $(kb "$AMIS_PID" Threads), stderr: $(wc -l < "$WORK/amis.stderr") lines"
 
 # ---------------------------------------------------------------- summary
