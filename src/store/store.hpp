@@ -41,8 +41,8 @@ class Store {
 
   // Pushes the matching features, ordered by id, into `sink` (feature() only; the
   // caller calls begin() and end()). Returns how many were pushed. With `matched`,
-  // also counts all matching features (as count() would), in the same pass where
-  // the backend can.
+  // also gives the number of all matching features (as count() would), without a
+  // second query where the page itself tells (the last page, no filter).
   // @throws InvalidParameter when a filter value does not fit its property's type.
   virtual std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,
                                 core::FeatureSink& sink, std::int64_t* matched = nullptr) = 0;

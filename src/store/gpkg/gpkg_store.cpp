@@ -78,9 +78,6 @@ core::Collection read_collection(sqlite::Database& db, sqlite::Statement& s) {
   return c;
 }
 
-// Pages up to this many features count their matches in the same query.
-constexpr std::int64_t kCountInPassLimit = 10000;
-
 }  // namespace
 
 class GpkgStore::Connection {
@@ -156,10 +153,8 @@ std::int64_t GpkgStore::count(const core::Collection& collection, const core::Fe
 
 namespace {
 
-// Reads rows of (fid, geom, properties... [, count]) and pushes them into the
-// sink; with `window_count`, the last column is count(*) OVER () and lands there.
-std::int64_t push_rows(sqlite::Statement& s, size_t property_count, core::FeatureSink& sink,
-                       std::int64_t* window_count = nullptr) {
+// Reads rows of (fid, geom, properties...) and pushes them into the sink.
+std::int64_t push_rows(sqlite::Statement& s, size_t property_count, core::FeatureSink& sink) {
   std::vector<core::Value> values(property_count);
   std::int64_t pushed = 0;
   while (s.step()) {
@@ -183,7 +178,6 @@ std::int64_t push_rows(sqlite::Statement& s, size_t property_count, core::Featur
       }
     }
     view.values = values;
-    if (window_count && pushed == 0) *window_count = s.column_int(static_cast<int>(property_count) + 2);
     sink.feature(view);
     ++pushed;
   }
@@ -195,26 +189,24 @@ std::int64_t push_rows(sqlite::Statement& s, size_t property_count, core::Featur
 std::int64_t GpkgStore::features(const core::Collection& collection, const core::FeatureQuery& query,
                                  core::FeatureSink& sink, std::int64_t* matched) {
   const SqlWhere where = where_clause(collection, query);
-  // A page of a filtered query counts its matches in the same pass with a window
-  // function; SQLite then keeps the matching rows, so only for bounded pages.
-  const bool count_in_pass = matched && !where.sql.empty() && query.limit <= kCountInPassLimit;
-  std::int64_t counted = -1;
   std::int64_t pushed = 0;
   {
     auto db = connect();
     const core::Collection output = project(collection, query.properties);
-    auto s = db->cached("SELECT " + select_list(output) + (count_in_pass ? ", count(*) OVER ()" : "") +
-                        " FROM " + sqlite::quote_identifier(collection.id) + where.sql +
+    auto s = db->cached("SELECT " + select_list(output) + " FROM " +
+                        sqlite::quote_identifier(collection.id) + where.sql +
                         order_by(collection, query) + " LIMIT ? OFFSET ?");
     const int next = bind_all(*s, where.bindings);
     s->bind(next, query.limit);
     s->bind(next + 1, query.offset);
-    pushed = push_rows(*s, output.properties.size(), sink, count_in_pass ? &counted : nullptr);
+    pushed = push_rows(*s, output.properties.size(), sink);
   }
   if (matched) {
+    // A page that is not full is the last one: its end is the count. (Counting in
+    // the same query with count(*) OVER () made SQLite gather every match before
+    // the first row, ten times slower for broad filters with small pages.)
     if (where.sql.empty()) *matched = collection.feature_count;
-    else if (counted >= 0) *matched = counted;
-    else if (pushed > 0 && pushed < query.limit) *matched = query.offset + pushed;  // the last page
+    else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
     else *matched = count(collection, query);
   }
   return pushed;
