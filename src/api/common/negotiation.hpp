@@ -1,6 +1,5 @@
 #pragma once
 // Which representation a client asked for: `f=` first, then the Accept header.
-#include <initializer_list>
 #include <string_view>
 
 #include "http/request.hpp"

@@ -76,10 +76,6 @@ std::vector<std::string> parse_properties(std::string_view text, const core::Col
   return names;
 }
 
-}  // namespace
-
-namespace {
-
 // The 4 (or 6) numbers of a bbox in the order given, without checking ranges.
 core::Envelope bbox_numbers(std::string_view text) {
   std::vector<double> numbers;

@@ -142,7 +142,10 @@ std::optional<core::Collection> GpkgStore::collection(std::string_view id) {
 }
 
 std::int64_t GpkgStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
-  const SqlWhere where = where_clause(collection, query);
+  return count_where(collection, where_clause(collection, query));
+}
+
+std::int64_t GpkgStore::count_where(const core::Collection& collection, const SqlWhere& where) {
   if (where.sql.empty()) return collection.feature_count;  // kept exact by every commit
   auto db = connect();
   auto s = db->cached("SELECT count(*) FROM " + sqlite::quote_identifier(collection.id) + where.sql);
@@ -207,7 +210,7 @@ std::int64_t GpkgStore::features(const core::Collection& collection, const core:
     // the first row, ten times slower for broad filters with small pages.)
     if (where.sql.empty()) *matched = collection.feature_count;
     else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
-    else *matched = count(collection, query);
+    else *matched = count_where(collection, where);  // the filter is compiled once
   }
   return pushed;
 }

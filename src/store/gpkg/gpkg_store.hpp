@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/gpkg/gpkg_query.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/store.hpp"
 
@@ -33,6 +34,7 @@ class GpkgStore final : public Store {
   class Connection;  // a pooled connection, returned on destruction
   Connection connect();
   std::unique_ptr<sqlite::Database> open();
+  std::int64_t count_where(const core::Collection& collection, const SqlWhere& where);
 
   std::string path_;
   std::mutex mutex_;
