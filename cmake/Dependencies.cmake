@@ -14,4 +14,5 @@ if(NOT CLI11_FOUND)
   target_include_directories(CLI11::CLI11 INTERFACE ${CLI11_INCLUDE_DIR})
 endif()
 find_package(ICU REQUIRED COMPONENTS uc i18n)  # libicu-dev: CASEI/ACCENTI Unicode folding
+find_package(pugixml REQUIRED)               # libpugixml-dev: WFS/FES XML requests (no DTDs)
 find_package(Threads REQUIRED)

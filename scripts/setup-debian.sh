@@ -4,7 +4,8 @@
 set -euo pipefail
 BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin libproj-dev
        libgeos-dev libsqlite3-dev sqlite3 libboost-dev nlohmann-json3-dev libtomlplusplus-dev
-       libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev)
+       libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev
+       libpugixml-dev)
 TEST=(python3 python3-pytest python3-owslib python3-gdal python3-jsonschema python3-requests
       python3-yaml libxml2-utils nodejs npm zip unzip curl)
 want=("${BUILD[@]}")

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/features/features_api.hpp"
+#include "api/wfs/wfs_service.hpp"
 #include "cli/commands.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -30,6 +31,8 @@ int serve(const config::Config& config) {
   http::Router router;
   api::features::FeaturesApi features(store, config.service);
   features.register_routes(router);
+  api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url});
+  wfs.register_routes(router);
   http::add_static_files(router, config.static_dir);
 
   http::Server server(router, config.server);

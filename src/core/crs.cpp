@@ -38,6 +38,31 @@ std::optional<Crs> parse_crs(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<SrsName> parse_srs_name(std::string_view text) {
+  for (std::string_view crs84 : {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84",
+                                 "CRS:84", "OGC:CRS84", kCrs84Uri})
+    if (text == crs84) return SrsName{Crs{}, true, std::string(text)};
+  for (std::string_view prefix : {"urn:ogc:def:crs:EPSG::", "urn:x-ogc:def:crs:EPSG::", "urn:x-ogc:def:crs:EPSG:",
+                                  "http://www.opengis.net/def/crs/EPSG/0/",
+                                  "https://www.opengis.net/def/crs/EPSG/0/"})
+    if (auto code = code_after(text, prefix)) return SrsName{Crs{*code}, false, std::string(text)};
+  // urn:ogc:def:crs:EPSG:<version>:<code>
+  if (text.starts_with("urn:ogc:def:crs:EPSG:")) {
+    const auto colon = text.rfind(':');
+    if (auto code = code_after(text.substr(colon), ":")) return SrsName{Crs{*code}, false, std::string(text)};
+  }
+  for (std::string_view prefix : {"EPSG:", "http://www.opengis.net/gml/srs/epsg.xml#"})
+    if (auto code = code_after(text, prefix)) {
+      // Longitude first on WGS 84 is CRS84.
+      return SrsName{*code == 4326 ? Crs{} : Crs{*code}, true, std::string(text)};
+    }
+  return std::nullopt;
+}
+
+std::string crs_urn(const Crs& crs) {
+  return crs.is_crs84() ? "urn:ogc:def:crs:OGC:1.3:CRS84" : "urn:ogc:def:crs:EPSG::" + std::to_string(crs.epsg);
+}
+
 const std::vector<Crs>& advertised_crs() {
   static const std::vector<Crs> list = [] {
     std::vector<Crs> l = {Crs{}, Crs{4326}, Crs{3857}};

@@ -37,6 +37,12 @@ struct UnknownParameter : OgcError {
       : OgcError(400, "InvalidParameterValue", "Unknown parameter '" + parameter + "'", parameter) {}
 };
 
+// A request document (an XML body, a FES filter) that cannot be read (400).
+struct ParsingFailed : OgcError {
+  ParsingFailed(const std::string& locator, const std::string& why)
+      : OgcError(400, "OperationParsingFailed", why, locator) {}
+};
+
 // A resource that does not exist (404).
 struct NotFound : OgcError {
   explicit NotFound(const std::string& what) : OgcError(404, "NotFound", what) {}

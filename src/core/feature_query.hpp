@@ -30,7 +30,8 @@ struct FeatureQuery {
   std::optional<Envelope> bbox;  // CRS84
   std::optional<TimeInterval> datetime;
   std::vector<PropertyEquals> equals;
-  std::shared_ptr<const Expression> filter;  // CQL2 (Part 3); null: none
+  std::shared_ptr<const Expression> filter;  // CQL2 (Part 3) or FES; null: none
+  std::optional<std::vector<std::int64_t>> ids;  // only these features (FES ResourceId)
   std::vector<SortKey> sortby;               // then by id, always
   std::optional<std::vector<std::string>> properties;  // which properties to return; nullopt: all
   Crs crs;  // the CRS of the returned geometries (Part 2); stores return CRS84, encoders reproject

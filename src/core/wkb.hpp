@@ -27,6 +27,7 @@ class WkbReader {
   struct Header {
     WkbType type;
     int dimensions;  // 2, 3 (Z or M) or 4 (ZM)
+    bool has_z;      // the third ordinate is Z (not M)
   };
 
   // Reads a byte order mark and a geometry type (ISO and EWKB-style Z/M flags).
@@ -36,12 +37,14 @@ class WkbReader {
     int dims = 2;
     if (code & 0x80000000u) ++dims;
     if (code & 0x40000000u) ++dims;
+    // M-only geometries are 2000-2999 (ISO) or carry only the 0x40000000 flag (EWKB).
+    const bool m_only = (code & 0x0FFFFFFFu) / 1000 == 2 || ((code & 0x40000000u) && !(code & 0x80000000u));
     code &= 0x0FFFFFFFu;
     if (code >= 3000) { dims = 4; code -= 3000; }
     else if (code >= 2000) { dims = 3; code -= 2000; }
     else if (code >= 1000) { dims = 3; code -= 1000; }
     if (code < 1 || code > 7) throw WkbError("unsupported WKB geometry type");
-    return {static_cast<WkbType>(code), dims};
+    return {static_cast<WkbType>(code), dims, dims >= 3 && !m_only};
   }
 
   std::uint32_t count() {

@@ -3,6 +3,7 @@
 #include <proj.h>
 
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "core/error.hpp"
@@ -21,13 +22,18 @@ class ThreadTransforms {
   }
   PJ_CONTEXT* context() { return context_; }
   // Null when PROJ cannot make the transformation.
-  PJ* get(int epsg, bool inverse) {
-    const auto key = std::make_pair(epsg, inverse);
+  PJ* get(int epsg, bool inverse, bool east_north) {
+    const auto key = std::make_tuple(epsg, inverse, east_north);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (cache_.size() >= kMaxEntries) clear();
     const std::string other = core::Crs{epsg}.proj_name();
     PJ* pj = inverse ? proj_create_crs_to_crs(context_, other.c_str(), "OGC:CRS84", nullptr)
                      : proj_create_crs_to_crs(context_, "OGC:CRS84", other.c_str(), nullptr);
+    if (pj && east_north) {
+      PJ* normalized = proj_normalize_for_visualization(context_, pj);
+      proj_destroy(pj);
+      pj = normalized;
+    }
     if (pj) cache_.emplace(key, pj);
     return pj;
   }
@@ -43,7 +49,7 @@ class ThreadTransforms {
     proj_log_level(c, PJ_LOG_NONE);
     return c;
   }();
-  std::map<std::pair<int, bool>, PJ*> cache_;
+  std::map<std::tuple<int, bool, bool>, PJ*> cache_;
 };
 
 ThreadTransforms& thread_transforms() {
@@ -58,11 +64,12 @@ struct CoordinateTransform::State {
   PJ* transform = nullptr;  // owned by the thread's cache
 };
 
-CoordinateTransform::CoordinateTransform(const core::Crs& crs, const char* parameter, bool inverse)
+CoordinateTransform::CoordinateTransform(const core::Crs& crs, const char* parameter, bool inverse,
+                                         bool east_north)
     : state_(std::make_unique<State>()) {
   auto& transforms = thread_transforms();
   state_->context = transforms.context();
-  state_->transform = transforms.get(crs.epsg, inverse);
+  state_->transform = transforms.get(crs.epsg, inverse, east_north);
   if (!state_->transform)
     throw core::InvalidParameter(parameter, "the CRS " + crs.uri() + " is not supported");
 }

@@ -14,8 +14,10 @@ namespace amis::encode {
 class CoordinateTransform {
  public:
   // @throws core::InvalidParameter(parameter, ...) when PROJ does not know the CRS.
-  // `inverse`: from `crs` to CRS84 instead.
-  CoordinateTransform(const core::Crs& crs, const char* parameter, bool inverse = false);
+  // `inverse`: from `crs` to CRS84 instead. `east_north`: easting/longitude
+  // first whatever the CRS's axis order (the `EPSG:n` form of WFS and WMS 1.1).
+  CoordinateTransform(const core::Crs& crs, const char* parameter, bool inverse = false,
+                      bool east_north = false);
   ~CoordinateTransform();
   CoordinateTransform(const CoordinateTransform&) = delete;
   CoordinateTransform& operator=(const CoordinateTransform&) = delete;

@@ -26,27 +26,10 @@ const char* geojson_type(WkbType type) {
   return "Point";
 }
 
-// A WKB header's dimension count does not say whether a third ordinate is Z or
-// M; the type code does: M-only geometries are 2000-2999 (ISO) or carry only the
-// 0x40000000 flag (EWKB).
 struct Dims {
   int count;
   bool has_z;
 };
-
-Dims dims_of(std::span<const std::uint8_t> wkb, size_t at, int count) {
-  std::uint32_t code = 0;
-  if (at + 5 <= wkb.size()) {
-    const bool little = wkb[at] == 1;
-    for (int i = 0; i < 4; ++i) {
-      const std::uint32_t b = wkb[at + 1 + static_cast<size_t>(i)];
-      code |= little ? b << (8 * i) : b << (8 * (3 - i));
-    }
-  }
-  const bool m_only = (code & 0x0FFFFFFFu) / 1000 == 2 ||
-                      ((code & 0x40000000u) && !(code & 0x80000000u));
-  return {count, count >= 3 && !m_only};
-}
 
 // Walks one WKB geometry and writes it. Without a transform, coordinates go
 // straight from WKB to text; with one, each coordinate sequence is read whole,
@@ -55,13 +38,12 @@ class GeoJsonGeometryWriter {
  public:
   GeoJsonGeometryWriter(std::string& out, std::span<const std::uint8_t> wkb,
                         const CoordinateTransform* transform)
-      : out_(out), wkb_(wkb), reader_(wkb), transform_(transform) {}
+      : out_(out), reader_(wkb), transform_(transform) {}
 
   void geometry(int depth) {
     if (depth > 32) throw core::WkbError("WKB nesting too deep");
-    const size_t at = reader_.position();
     const auto h = reader_.header();
-    const Dims d = dims_of(wkb_, at, h.dimensions);
+    const Dims d{h.dimensions, h.has_z};
     out_ += R"({"type":")";
     out_ += geojson_type(h.type);
     out_ += h.type == WkbType::GeometryCollection ? R"(","geometries":)" : R"(","coordinates":)";
@@ -153,10 +135,9 @@ class GeoJsonGeometryWriter {
     out_ += '[';
     for (std::uint32_t i = 0; i < n; ++i) {
       if (i) out_ += ',';
-      const size_t at = reader_.position();
       const auto h = reader_.header();
       if (h.type != member) throw core::WkbError("unexpected member type in multi-geometry");
-      const Dims d = dims_of(wkb_, at, h.dimensions);
+      const Dims d{h.dimensions, h.has_z};
       if (member == WkbType::Point) sequence(d, 1, false);
       else if (member == WkbType::LineString) sequence(d, reader_.count(), true);
       else rings(d);
@@ -165,7 +146,6 @@ class GeoJsonGeometryWriter {
   }
 
   std::string& out_;
-  std::span<const std::uint8_t> wkb_;
   WkbReader reader_;
   const CoordinateTransform* transform_;
   std::vector<double> xyz_;

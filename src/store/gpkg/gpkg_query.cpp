@@ -96,6 +96,14 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
     compile_filter(collection, *query.filter, condition, where.bindings);
     add(condition);
   }
+  if (query.ids) {
+    std::string list;
+    for (auto id : *query.ids) {
+      list += list.empty() ? "?" : ", ?";
+      where.bindings.emplace_back(id);
+    }
+    add(list.empty() ? "0" : "fid IN (" + list + ")");
+  }
   for (const auto& eq : query.equals) {
     const core::Property* property = collection.property(eq.property);
     if (!property) throw core::UnknownParameter(eq.property);
