@@ -13,7 +13,7 @@ constexpr OgrFormat kFormats[] = {
     {"geojson", "GeoJSON", "geojson"}, {"gpkg", "GPKG", "gpkg"},
     {"shp", "ESRI Shapefile", "shp"},  {"fgb", "FlatGeobuf", "fgb"},
     {"csv", "CSV", "csv"},             {"kml", "KML", "kml"},
-    {"gml", "GML", "gml"},
+    {"gml", "GML", "gml"},             {"shapezip", "ESRI Shapefile", "shp.zip"},
 };
 
 OGRwkbGeometryType ogr_type(const std::string& name) {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/common/downloads.hpp"
 #include "api/common/exception_response.hpp"
 #include "api/common/negotiation.hpp"
 #include "api/features/documents.hpp"
@@ -152,6 +153,13 @@ void FeaturesApi::queryables(http::Request& request, http::Response& response) {
 void FeaturesApi::items(http::Request& request, http::Response& response) {
   const auto c = require_collection(request);
   const auto query = parse_items_request(request, c, info_.limits);
+  if (auto f = request.param("f")) {
+    if (const auto* download = find_download_format(*f)) {
+      if (!query.crs.is_crs84())
+        throw core::InvalidParameter("crs", std::string(download->name) + " downloads are in CRS84");
+      return send_download(store_, c, query, *download, response);
+    }
+  }
   const Format format = negotiate(request);
   const auto base = base_url(request);
   const std::string href = base + "/collections/" + c.id + "/items";

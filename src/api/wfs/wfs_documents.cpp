@@ -117,10 +117,12 @@ std::string service_identification(const ServiceDescription& s, const char* vers
 const std::vector<std::string>& output_format_names(GmlVersion version) {
   static const std::vector<std::string> v2 = {
       "application/gml+xml; version=3.2", "text/xml; subtype=gml/3.2", "text/xml; subtype=gml/3.1.1",
-      "application/json", "application/geo+json"};
+      "application/json", "application/geo+json", "text/csv", "application/vnd.google-earth.kml+xml",
+      "SHAPE-ZIP", "application/geopackage+sqlite3", "application/flatgeobuf"};
   static const std::vector<std::string> v1 = {
       "text/xml; subtype=gml/3.1.1", "application/gml+xml; version=3.2", "text/xml; subtype=gml/3.2",
-      "application/json", "application/geo+json"};
+      "application/json", "application/geo+json", "text/csv", "application/vnd.google-earth.kml+xml",
+      "SHAPE-ZIP", "application/geopackage+sqlite3", "application/flatgeobuf"};
   return version == GmlVersion::V3_2 ? v2 : v1;
 }
 

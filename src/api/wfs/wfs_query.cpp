@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "api/common/downloads.hpp"
 #include "core/error.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/xml_text.hpp"
@@ -174,6 +175,7 @@ OutputFormat parse_output_format(std::string_view text, bool wfs_2_0) {
     return OutputFormat::Gml311;
   if (f == "application/json" || f == "application/geo+json" || f == "json" || f == "geojson")
     return OutputFormat::GeoJson;
+  if (find_download_format(text)) return OutputFormat::Download;
   throw core::InvalidParameter("outputFormat", "'" + std::string(text).substr(0, 80) + "' is not offered");
 }
 

@@ -31,7 +31,7 @@ std::optional<std::int64_t> feature_id_of(std::string_view resource_id, const co
 // "amis:coal_mines" or "coal_mines" → "coal_mines"; nullopt for another prefix.
 std::optional<std::string> collection_id_of(std::string_view type_name);
 
-enum class OutputFormat { Gml32, Gml311, GeoJson };
+enum class OutputFormat { Gml32, Gml311, GeoJson, Download };  // Download: api::find_download_format
 
 // @throws InvalidParameterValue (locator outputFormat) for a format not offered.
 OutputFormat parse_output_format(std::string_view text, bool wfs_2_0);

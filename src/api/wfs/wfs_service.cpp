@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/common/downloads.hpp"
 #include "api/wfs/ows_exception.hpp"
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
@@ -212,6 +213,10 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
   const core::Collection output = core::project(c, w.query.properties);
   const auto base = base_url(request);
 
+  if (format == OutputFormat::Download) {
+    if (hits) throw core::InvalidParameter("resultType", "hits are answered in GML or GeoJSON");
+    return send_download(store_, c, w.query, *find_download_format(r.output_format), response);
+  }
   if (format == OutputFormat::GeoJson) {
     // GeoJSON is longitude, latitude unless another CRS is asked for by name.
     const core::SrsName srs = r.srs_name.empty() ? core::SrsName{core::Crs{}, true, core::kCrs84Uri} : w.srs;
@@ -298,6 +303,8 @@ void WfsService::get_feature_by_id(const WfsRequest& r, Version version, http::R
   const auto format = parse_output_format(r.output_format, version == Version::V2_0);
   std::string body;
   bool found = false;
+  if (format == OutputFormat::Download)
+    throw core::InvalidParameter("outputFormat", "GetFeatureById answers in GML or GeoJSON");
   if (format == OutputFormat::GeoJson) {
     auto crs = output_crs(r.srs_name.empty() ? core::SrsName{core::Crs{}, true, core::kCrs84Uri} : w.srs,
                           encode::GmlVersion::V3_2);

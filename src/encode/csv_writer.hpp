@@ -1,0 +1,27 @@
+#pragma once
+// Streaming CSV (RFC 4180) of features: a WKT geometry column first (the column
+// GDAL, QGIS and spreadsheets pick up), then the id and every property.
+#include <string>
+
+#include "core/byte_sink.hpp"
+#include "core/feature_sink.hpp"
+
+namespace amis::encode {
+
+class CsvFeatureWriter final : public core::FeatureSink {
+ public:
+  explicit CsvFeatureWriter(core::ByteSink& out) : out_(out) {}
+  void begin(const core::Collection& collection) override;
+  void feature(const core::FeatureView& feature) override;
+  void end() override;
+
+ private:
+  core::ByteSink& out_;
+  const core::Collection* collection_ = nullptr;
+  std::string buffer_;
+};
+
+// WKT of an ISO WKB geometry (empty for none or unreadable), through OGR.
+std::string wkb_to_wkt(std::span<const std::uint8_t> wkb);
+
+}  // namespace amis::encode

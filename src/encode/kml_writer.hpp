@@ -1,0 +1,26 @@
+#pragma once
+// Streaming KML 2.2: one Placemark per feature with its properties as typed
+// ExtendedData (a Schema per collection), named after the collection's name
+// property when it has one. KML is always longitude, latitude on WGS 84.
+#include <string>
+
+#include "core/byte_sink.hpp"
+#include "core/feature_sink.hpp"
+
+namespace amis::encode {
+
+class KmlFeatureWriter final : public core::FeatureSink {
+ public:
+  explicit KmlFeatureWriter(core::ByteSink& out) : out_(out) {}
+  void begin(const core::Collection& collection) override;
+  void feature(const core::FeatureView& feature) override;
+  void end() override;
+
+ private:
+  core::ByteSink& out_;
+  const core::Collection* collection_ = nullptr;
+  int name_index_ = -1;  // the property that names each Placemark, -1: none
+  std::string buffer_;
+};
+
+}  // namespace amis::encode
