@@ -10,6 +10,9 @@
 #   CONNS=8 THREADS=2                wrk -c / -t
 #   CASES="oapif_bbox_1k oapif_page_10k oapif_item"   cases to load (names of bench/amis/peer.conf
 #                                    or bench/amis/cql2.conf; a cql2.conf case means AMIS alone)
+#   WFS=1                            the WFS cases of bench/amis/wfs.conf (GetFeature GeoJSON and GML
+#                                    for 1000 features in a box) against the peers' WFS, and the big
+#                                    export through WFS (GeoJSON vs the peers; GML for AMIS alone)
 #   CQL2=1                           the CQL2 filter and crs cases of bench/amis/cql2.conf against the
 #                                    plain oapif_bbox_1k of the same run, AMIS alone: sets PEERS=0 and
 #                                    CASES="oapif_bbox_1k <the cql2.conf cases>", BIG_RUNS=0 FLATMEM=0
@@ -50,6 +53,10 @@ if [ "${CQL2:-0}" = 1 ]; then
   PEERS=0
   BIG_RUNS="${BIG_RUNS:-0}"
   FLATMEM="${FLATMEM:-0}"
+fi
+if [ "${WFS:-0}" = 1 ]; then
+  AMIS_CONF="$BENCH/amis/wfs.conf"
+  CASES="${CASES:-wfs_bbox_1k_json wfs_bbox_1k_gml}"
 fi
 CASES="${CASES:-oapif_bbox_1k oapif_page_10k oapif_item}"
 BIG_RUNS="${BIG_RUNS:-$ROUNDS}"
@@ -282,6 +289,16 @@ else
   for r in $(seq 1 "$BIG_RUNS"); do
     quiet_wait "$QUIET_MAX" > /dev/null
     measure_export "$BIGQ" "amis bigexport run=$r" | sed 's/rss_before_MB/server_rss_before_MB/; s/ peak_rss_MB/ server_peak_rss_MB/' | tee -a "$LOG"
+  done
+fi
+
+# WFS: the whole collection as GML 3.2 (AMIS alone: the peers' bigexport is GeoJSON)
+if [ "${WFS:-0}" = 1 ]; then
+  GMLQ="$("$PY" "$LIB" get "$AMIS_CONF" bigexport_gml)"
+  say "# big export as GML: $GMLQ"
+  for r in $(seq 1 "$BIG_RUNS"); do
+    quiet_wait "$QUIET_MAX" > /dev/null
+    measure_export "$GMLQ" "amis bigexport_gml run=$r" | sed 's/ features=unparsable//' | tee -a "$LOG"
   done
 fi
 

@@ -7,7 +7,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin 
        libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev
        libpugixml-dev)
 TEST=(python3 python3-pytest python3-owslib python3-gdal python3-jsonschema python3-requests
-      python3-yaml libxml2-utils nodejs npm zip unzip curl)
+      python3-yaml python3-lxml libxml2-utils nodejs npm zip unzip curl)
 want=("${BUILD[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST[@]}")
 missing=()

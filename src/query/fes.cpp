@@ -270,7 +270,23 @@ class FesReader {
       if (inner.empty()) return Expression::op(std::move(op), {std::move(property), instant(time.child_value())});
       time = inner[0];
     }
-    return Expression::op(std::move(op), {std::move(property), time_literal(time)});
+    Expression literal = time_literal(time);
+    if (op == "t_during" && literal.kind == Kind::Interval && is_instant_property(property)) {
+      // An instant lies during a period when it is after its begin and before
+      // its end (ISO 19108, strict); CQL2's T_DURING relates two intervals.
+      std::vector<Expression> sides;
+      if (literal.args[0].kind != Kind::String) sides.push_back(Expression::op("t_after", {property, literal.args[0]}));
+      if (literal.args[1].kind != Kind::String) sides.push_back(Expression::op("t_before", {property, literal.args[1]}));
+      if (sides.empty()) return Expression::op("not", {Expression::op("isNull", {property})});
+      if (sides.size() == 1) return std::move(sides[0]);
+      return Expression::op("and", std::move(sides));
+    }
+    return Expression::op(std::move(op), {std::move(property), std::move(literal)});
+  }
+
+  bool is_instant_property(const Expression& property) const {
+    const core::Property* p = c_.collection.property(property.text);
+    return p && (p->type == core::PropertyType::Date || p->type == core::PropertyType::DateTime);
   }
 
   Expression time_literal(const pugi::xml_node& node) {

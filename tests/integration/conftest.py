@@ -268,3 +268,23 @@ def cql2_source(cql2) -> dict:
                     f"{layer} id {feature['id']}: {name} is {value!r}, source fid has {want!r}")
         out[layer] = source
     return out
+
+
+# --------------------------------------------------------------------------- WFS
+
+
+@pytest.fixture(scope="session")
+def wfs_expected(store_path, observations_gpkg):
+    """collection -> wfs_support.Expected: the source features keyed by the ids the store
+    gave them (checked row by row against the source), for the WFS tests."""
+    import wfs_support
+
+    return wfs_support.ExpectedCollections(store_path, observations_gpkg)
+
+
+@pytest.fixture(scope="session")
+def dft_schema(http, base_url):
+    """The server's DescribeFeatureType compiled together with the official WFS 2.0 schema."""
+    import wfs_support
+
+    return wfs_support.describe_feature_type_schema(http, base_url)

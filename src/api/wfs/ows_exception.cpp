@@ -16,7 +16,8 @@ std::string exception_report(const core::OgcError& error, OwsVersion version,
   out += ns;
   out += ' ';
   out += xsd;
-  out += "\" version=\"" + report_version + "\" xml:lang=\"en\">\n  <ows:Exception exceptionCode=\"";
+  out += "\" version=\"" + report_version + (v11 ? "\" xml:lang=\"en\"" : "\" language=\"en\"") +
+         ">\n  <ows:Exception exceptionCode=\"";
   encode::append_xml_text(out, error.code());
   out += '"';
   if (!error.locator().empty()) {

@@ -41,10 +41,13 @@ std::string constraint(const char* prefix, std::string_view name, std::string_vi
          ":Constraint>";
 }
 
-std::string allowed_values(std::string_view name, const std::vector<std::string>& values) {
-  std::string out = "<ows:Parameter name=\"" + std::string(name) + "\"><ows:AllowedValues>";
+// OWS 1.1 wraps a parameter's values in AllowedValues; OWS 1.0 (WFS 1.1) lists them.
+std::string allowed_values(std::string_view name, const std::vector<std::string>& values, bool ows_1_1 = true) {
+  std::string out = "<ows:Parameter name=\"" + std::string(name) + "\">";
+  if (ows_1_1) out += "<ows:AllowedValues>";
   for (const auto& v : values) out += "<ows:Value>" + escaped(v) + "</ows:Value>";
-  return out + "</ows:AllowedValues></ows:Parameter>";
+  if (ows_1_1) out += "</ows:AllowedValues>";
+  return out + "</ows:Parameter>";
 }
 
 std::string operation(const std::string& service_url, std::string_view name, const std::string& parameters = "") {
@@ -244,11 +247,12 @@ std::string capabilities_1_1(const ServiceDescription& s, const std::vector<core
       " xsi:schemaLocation=\"http://www.opengis.net/wfs http://schemas.opengis.net/wfs/1.1.0/wfs.xsd\">\n";
   out += service_identification(s, "<ows:ServiceTypeVersion>1.1.0</ows:ServiceTypeVersion>");
   out += "\n<ows:OperationsMetadata>";
-  out += operation(url, "GetCapabilities", allowed_values("AcceptVersions", {"1.1.0", "2.0.0"}));
+  out += operation(url, "GetCapabilities", allowed_values("AcceptVersions", {"1.1.0", "2.0.0"}, false));
   out += operation(url, "DescribeFeatureType",
-                   allowed_values("outputFormat", {"text/xml; subtype=gml/3.1.1"}));
-  out += operation(url, "GetFeature", allowed_values("resultType", {"results", "hits"}) +
-                                          allowed_values("outputFormat", output_format_names(GmlVersion::V3_1_1)));
+                   allowed_values("outputFormat", {"text/xml; subtype=gml/3.1.1"}, false));
+  out += operation(url, "GetFeature",
+                   allowed_values("resultType", {"results", "hits"}, false) +
+                       allowed_values("outputFormat", output_format_names(GmlVersion::V3_1_1), false));
   out += "</ows:OperationsMetadata>\n<wfs:FeatureTypeList><wfs:Operations><wfs:Operation>Query</wfs:Operation>"
          "</wfs:Operations>";
   for (const auto& c : collections) {

@@ -1,5 +1,6 @@
 #include "api/wfs/wfs_query.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -79,10 +80,12 @@ core::SrsName default_srs(bool wfs_2_0) {
                  : core::SrsName{core::Crs{4326}, false, "urn:x-ogc:def:crs:EPSG:4326"};
 }
 
-std::optional<std::string> collection_id_of(std::string_view type_name) {
+std::optional<std::string> collection_id_of(std::string_view type_name, const std::vector<std::string>& prefixes) {
   const auto colon = type_name.find(':');
   if (colon != std::string_view::npos) {
-    if (type_name.substr(0, colon) != "amis") return std::nullopt;
+    const auto prefix = type_name.substr(0, colon);
+    if (prefix != "amis" && std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end())
+      return std::nullopt;
     type_name.remove_prefix(colon + 1);
   }
   if (type_name.empty()) return std::nullopt;
@@ -110,7 +113,11 @@ WfsQuery type_query(const WfsRequest& r, const core::Collection& c, bool wfs_2_0
     // Refuse a CRS PROJ does not know before any output is written.
     encode::CoordinateTransform probe(w.srs.crs, "srsName", false, w.srs.east_north);
   }
-  if (!r.bbox.empty()) q.bbox = bbox_to_crs84(r.bbox, w.srs);
+  if (!r.bbox.empty()) {
+    if (!r.filter.empty() || !r.resource_id.empty())
+      throw core::InvalidParameter("bbox", "BBOX, FILTER and RESOURCEID are mutually exclusive (use a BBOX operator in the filter)");
+    q.bbox = bbox_to_crs84(r.bbox, w.srs);
+  }
 
   std::vector<std::string> rids;
   if (!r.filter.empty()) {
@@ -146,7 +153,8 @@ WfsQuery type_query(const WfsRequest& r, const core::Collection& c, bool wfs_2_0
     }
   }
 
-  if (!r.property_names.empty()) {
+  const bool every_property = r.property_names.size() == 1 && r.property_names[0] == "*";
+  if (!r.property_names.empty() && !every_property) {
     std::vector<std::string> names;
     for (const auto& name : r.property_names) {
       auto property = query::resolve_value_reference(name, c);

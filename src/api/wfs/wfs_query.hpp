@@ -28,8 +28,9 @@ WfsQuery type_query(const WfsRequest& request, const core::Collection& collectio
 // "coal_mines.12" → 12 when the prefix names `collection`; nullopt otherwise.
 std::optional<std::int64_t> feature_id_of(std::string_view resource_id, const core::Collection& collection);
 
-// "amis:coal_mines" or "coal_mines" → "coal_mines"; nullopt for another prefix.
-std::optional<std::string> collection_id_of(std::string_view type_name);
+// "amis:coal_mines" or "coal_mines" → "coal_mines" (or "m:coal_mines" when the
+// request binds m to the amis namespace); nullopt for another prefix.
+std::optional<std::string> collection_id_of(std::string_view type_name, const std::vector<std::string>& prefixes);
 
 enum class OutputFormat { Gml32, Gml311, GeoJson, Download };  // Download: api::find_download_format
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "encode/gml_writer.hpp"
 #include "query/xml_document.hpp"
 
 namespace amis::api::wfs {
@@ -35,6 +36,33 @@ std::vector<std::string> split_list(std::string_view text) {
   return out;
 }
 
+// NAMESPACES=xmlns(m,https://...),xmlns(n,...) (2.0) or xmlns(m=https://...) (1.1):
+// the prefixes bound to the amis namespace.
+std::vector<std::string> amis_prefixes_of(std::string_view text) {
+  std::vector<std::string> out;
+  while (true) {
+    const auto open = text.find("xmlns(");
+    if (open == std::string_view::npos) break;
+    const auto close = text.find(')', open);
+    if (close == std::string_view::npos) break;
+    const auto inner = text.substr(open + 6, close - open - 6);
+    const auto sep = inner.find_first_of(",=");
+    if (sep != std::string_view::npos && inner.substr(sep + 1) == encode::kAmisNamespace)
+      out.emplace_back(inner.substr(0, sep));
+    text.remove_prefix(close + 1);
+  }
+  return out;
+}
+
+// xmlns:p="<amis namespace>" declarations on an element.
+void collect_prefixes(const pugi::xml_node& node, std::vector<std::string>& out) {
+  for (auto a : node.attributes()) {
+    const std::string_view name = a.name();
+    if (name.starts_with("xmlns:") && std::string_view(a.value()) == encode::kAmisNamespace)
+      out.emplace_back(name.substr(6));
+  }
+}
+
 std::string element_text(const pugi::xml_node& node) {
   std::string_view t = node.child_value();
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
@@ -54,6 +82,7 @@ void read_query(const pugi::xml_node& query, WfsRequest& r) {
   if (types.empty()) types = query.attribute("typeName").value();  // WFS 1.1
   for (auto& t : split_list(types)) r.type_names.push_back(t);
   r.srs_name = query.attribute("srsName").value();
+  collect_prefixes(query, r.amis_prefixes);
   for (auto child : query.children()) {
     if (child.type() != pugi::node_element) continue;
     const auto name = local_name(child);
@@ -105,6 +134,7 @@ WfsRequest parse_kvp_request(const http::Request& request) {
     else if (name == "STOREDQUERY_ID") r.stored_query_id = value;
     else if (name == "STOREDQUERY_IDS" || name == "STOREDQUERYID") r.stored_query_ids = split_list(value);
     else if (name == "ID") r.id = value;
+    else if (name == "NAMESPACES") r.amis_prefixes = amis_prefixes_of(value);
     // Other parameters (NAMESPACES, FILTER_LANGUAGE, vendor ones) are ignored, as
     // OWS Common asks of servers.
   }
@@ -120,6 +150,7 @@ WfsRequest parse_xml_request(std::string_view body) {
   r.operation = std::string(local_name(root));
   r.service = root.attribute("service").value();
   r.version = root.attribute("version").value();
+  collect_prefixes(root, r.amis_prefixes);
   if (r.operation == "GetCapabilities") {
     for (auto v : child_element(root, "AcceptVersions").children())
       if (v.type() == pugi::node_element) r.accept_versions += (r.accept_versions.empty() ? "" : ",") + element_text(v);

@@ -32,6 +32,7 @@ struct WfsRequest {
   std::string stored_query_id;
   std::vector<std::string> stored_query_ids;  // DescribeStoredQueries
   std::string id;  // the ID parameter of GetFeatureById
+  std::vector<std::string> amis_prefixes;  // prefixes the request binds to the amis namespace
   bool xml = false;  // came as an XML document
 };
 

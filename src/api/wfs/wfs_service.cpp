@@ -30,6 +30,25 @@ struct MissingParameter : core::OgcError {
       : core::OgcError(400, "MissingParameterValue", "the parameter '" + name + "' is required", name) {}
 };
 
+// RESOURCEID=countries.3,coal_mines.7 → {{"countries", "countries.3"}, {"coal_mines", "coal_mines.7"}},
+// the types in the order the identifiers first name them.
+std::vector<std::pair<std::string, std::string>> resource_ids_by_type(const std::string& list) {
+  std::vector<std::pair<std::string, std::string>> groups;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    const std::string rid = list.substr(start, end - start);
+    const auto dot = rid.rfind('.');
+    const std::string type = dot == std::string::npos ? rid : rid.substr(0, dot);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == type; });
+    if (it == groups.end()) groups.emplace_back(type, rid);
+    else it->second += "," + rid;
+    start = end + 1;
+  }
+  return groups;
+}
+
 bool is_2_0(std::string_view v) { return v == "2.0.0" || v == "2.0.2" || v == "2.0"; }
 bool is_1_1(std::string_view v) { return v == "1.1.0" || v == "1.1"; }
 
@@ -63,15 +82,32 @@ std::string schema_location(const std::string& base, const std::string& type, bo
                   encode::kAmisNamespace + " " + dft;
 }
 
-// The request's KVP with STARTINDEX replaced: the next and previous pages.
-std::string page_url(const std::string& base, const http::Request& request, std::int64_t start) {
-  std::string q;
-  for (const auto& [name, value] : request.query) {
-    std::string upper = name;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (upper == "STARTINDEX") continue;
-    q += (q.empty() ? "" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
-  }
+// The KVP GET URL of the same request from `start` on: the next and previous
+// pages, for GET and POST (XML) requests alike.
+std::string page_url(const std::string& base, const WfsRequest& r, std::int64_t start) {
+  std::string q = "SERVICE=WFS&VERSION=" + http::percent_encode(r.version.empty() ? "2.0.0" : r.version) +
+                  "&REQUEST=" + http::percent_encode(r.operation);
+  auto add = [&q](const char* name, const std::string& value) {
+    if (!value.empty()) q += std::string("&") + name + "=" + http::percent_encode(value);
+  };
+  auto joined = [](const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& item : list) out += (out.empty() ? "" : ",") + item;
+    return out;
+  };
+  add("TYPENAMES", joined(r.type_names));
+  std::string namespaces;
+  for (const auto& p : r.amis_prefixes) namespaces += (namespaces.empty() ? "" : ",") + ("xmlns(" + p + "," + encode::kAmisNamespace + ")");
+  add("NAMESPACES", namespaces);
+  add("SRSNAME", r.srs_name);
+  add("BBOX", r.bbox);
+  add("FILTER", r.filter);
+  add("RESOURCEID", r.resource_id);
+  add("SORTBY", r.sortby);
+  add("PROPERTYNAME", joined(r.property_names));
+  add("VALUEREFERENCE", r.value_reference);
+  add("OUTPUTFORMAT", r.output_format);
+  add("COUNT", r.count.value_or(""));
   return base + "/wfs?" + q + "&STARTINDEX=" + std::to_string(start);
 }
 
@@ -133,6 +169,10 @@ void WfsService::handle(http::Request& request, http::Response& response) {
       return response.send(500, kXml, exception_report(hidden, v2 ? OwsVersion::V1_1 : OwsVersion::V1_0,
                                                          v2 ? "2.0.0" : "1.1.0"));
     }
+    if (!v2 && (e.locator() == "typeNames" || e.locator() == "count")) {  // WFS 1.1 names them so
+      const core::OgcError named(e.status(), e.code(), e.what(), e.locator() == "count" ? "maxFeatures" : "typeName");
+      return response.send(e.status(), kXml, exception_report(named, OwsVersion::V1_0, "1.1.0"));
+    }
     response.send(e.status(), kXml,
                   exception_report(e, v2 ? OwsVersion::V1_1 : OwsVersion::V1_0, v2 ? "2.0.0" : "1.1.0"));
   }
@@ -151,7 +191,9 @@ void WfsService::dispatch(const WfsRequest& r, Version version, const http::Requ
     if (op == "GetPropertyValue") return get_property_value(r, request, response);
     if (op == "ListStoredQueries") return response.send(200, kXml, list_stored_queries(store_.collections()));
     if (op == "DescribeStoredQueries") {
-      for (const auto& id : r.stored_query_ids)
+      auto ids = r.stored_query_ids;
+      if (ids.empty() && !r.stored_query_id.empty()) ids.push_back(r.stored_query_id);  // the KVP STOREDQUERY_ID
+      for (const auto& id : ids)
         if (id != kGetFeatureById) throw core::InvalidParameter("storedQuery_Id", "no stored query '" + id.substr(0, 80) + "'");
       return response.send(200, kXml, describe_stored_queries());
     }
@@ -170,8 +212,9 @@ void WfsService::get_capabilities(const WfsRequest& r, const http::Request& requ
   response.send(200, kXml, v11 ? capabilities_1_1(service, collections) : capabilities_2_0(service, collections));
 }
 
-core::Collection WfsService::require_type(const std::string& type_name, const char* locator) {
-  auto id = collection_id_of(type_name);
+core::Collection WfsService::require_type(const std::string& type_name, const char* locator,
+                                          const std::vector<std::string>& prefixes) {
+  auto id = collection_id_of(type_name, prefixes);
   std::optional<core::Collection> c;
   if (id) c = store_.collection(*id);
   if (!c)
@@ -184,7 +227,7 @@ core::Collection WfsService::require_type(const std::string& type_name, const ch
 void WfsService::describe_feature_type(const WfsRequest& r, Version version, http::Response& response) {
   std::vector<core::Collection> types;
   if (r.type_names.empty()) types = store_.collections();
-  for (const auto& name : r.type_names) types.push_back(require_type(name, "typeNames"));
+  for (const auto& name : r.type_names) types.push_back(require_type(name, "typeNames", r.amis_prefixes));
   const auto gml = version == Version::V2_0 ? encode::GmlVersion::V3_2 : encode::GmlVersion::V3_1_1;
   if (!r.output_format.empty()) {
     const auto f = parse_output_format(r.output_format, version == Version::V2_0);
@@ -200,11 +243,12 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
     throw core::OgcError(400, "OptionNotSupported", "one feature type per GetFeature request is supported", "typeNames");
   std::string type_name = r.type_names.empty() ? "" : r.type_names[0];
   if (type_name.empty() && !r.resource_id.empty()) {
-    const auto first = r.resource_id.substr(0, r.resource_id.find(','));
-    type_name = first.substr(0, first.rfind('.'));
+    const auto groups = resource_ids_by_type(r.resource_id);
+    if (groups.size() > 1) return get_features_of_types(r, groups, version, request, response);
+    type_name = groups.front().first;
   }
   if (type_name.empty()) throw MissingParameter("typeNames");
-  const core::Collection c = require_type(type_name, "typeNames");
+  const core::Collection c = require_type(type_name, "typeNames", r.amis_prefixes);
   WfsQuery w = type_query(r, c, v2);
   const auto format = parse_output_format(r.output_format, v2);
   const bool hits = r.result_type == "hits";
@@ -248,10 +292,10 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
                                                 encode::gml_collection_end());
   }
   auto links = [&](std::int64_t matched, std::int64_t returned) {
-    if (!w.paged || !v2 || r.xml) return;
-    if (w.query.offset + returned < matched) header.next = page_url(base, request, w.query.offset + returned);
+    if (!w.paged || !v2) return;
+    if (w.query.offset + returned < matched) header.next = page_url(base, r, w.query.offset + returned);
     if (w.query.offset > 0)
-      header.previous = page_url(base, request, std::max<std::int64_t>(0, w.query.offset - w.query.limit));
+      header.previous = page_url(base, r, std::max<std::int64_t>(0, w.query.offset - w.query.limit));
   };
   if (w.query.limit <= kBufferedPageLimit) {
     // A page: read it first, then its counts are known (the store counts only
@@ -285,13 +329,75 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
   out.write(encode::gml_collection_end());
 }
 
+void WfsService::get_features_of_types(const WfsRequest& r, const std::vector<std::pair<std::string, std::string>>& groups,
+                                       Version version, const http::Request& request, http::Response& response) {
+  const bool v2 = version == Version::V2_0;
+  const auto format = parse_output_format(r.output_format, v2);
+  if (format != OutputFormat::Gml32 && format != OutputFormat::Gml311)
+    throw core::OgcError(400, "OptionNotSupported", "features of several types are answered in GML", "outputFormat");
+  struct Part {
+    core::Collection collection;
+    WfsQuery query;
+    std::int64_t matched = 0;
+  };
+  std::vector<Part> parts;
+  WfsRequest whole = r;
+  whole.count.reset();
+  whole.start_index.reset();
+  WfsRequest outer = r;  // only count, startIndex and srsName: the parts have the rest
+  outer.resource_id.clear();
+  outer.sortby.clear();
+  outer.property_names.clear();
+  outer.filter.clear();
+  outer.bbox.clear();
+  const WfsQuery paging = type_query(outer, core::Collection{}, v2);
+  std::int64_t matched = 0;
+  for (const auto& [type, ids] : groups) {
+    Part part{require_type(type, "resourceId", r.amis_prefixes), {}, 0};
+    whole.resource_id = ids;
+    part.query = type_query(whole, part.collection, v2);
+    part.matched = store_.count(part.collection, part.query.query);
+    matched += part.matched;
+    parts.push_back(std::move(part));
+  }
+  const auto gml_version = format == OutputFormat::Gml32 ? encode::GmlVersion::V3_2 : encode::GmlVersion::V3_1_1;
+  const auto crs = output_crs(paging.srs, gml_version);
+  encode::GmlCollectionHeader header;
+  header.number_matched = matched;
+  header.number_returned = std::clamp<std::int64_t>(matched - paging.query.offset, 0, paging.query.limit);
+  if (r.result_type == "hits") header.number_returned = v2 ? 0 : matched;
+  auto& out = response.stream(200, gml_version == encode::GmlVersion::V3_2 ? kGml32 : kGml311);
+  out.write(encode::gml_collection_start(gml_version, header));
+  if (r.result_type != "hits") {
+    // startIndex and count run over the parts in the order the identifiers named their types.
+    std::int64_t skip = paging.query.offset, left = paging.query.limit;
+    encode::GmlMembers members(out, crs.gml);
+    for (auto& part : parts) {
+      if (left <= 0) break;
+      if (skip >= part.matched) {
+        skip -= part.matched;
+        continue;
+      }
+      part.query.query.offset = skip;
+      part.query.query.limit = left;
+      const core::Collection output = core::project(part.collection, part.query.query.properties);
+      members.begin(output);
+      left -= store_.features(part.collection, part.query.query, members);
+      members.end();
+      skip = 0;
+    }
+  }
+  out.write(encode::gml_collection_end());
+  (void)request;
+}
+
 void WfsService::get_feature_by_id(const WfsRequest& r, Version version, http::Response& response) {
   if (r.stored_query_id != kGetFeatureById)
     throw core::InvalidParameter("storedQuery_Id", "no stored query '" + r.stored_query_id.substr(0, 80) + "'");
   if (r.id.empty()) throw MissingParameter("ID");
   const auto dot = r.id.rfind('.');
   if (dot == std::string::npos) throw core::NotFound("no feature '" + r.id.substr(0, 80) + "'");
-  auto id = collection_id_of(r.id.substr(0, dot));
+  auto id = collection_id_of(r.id.substr(0, dot), r.amis_prefixes);
   std::optional<core::Collection> c;
   if (id) c = store_.collection(*id);
   std::optional<std::int64_t> fid;
@@ -345,7 +451,7 @@ void WfsService::get_property_value(const WfsRequest& r, const http::Request& re
     if (r.type_names.empty()) throw MissingParameter("typeNames");
     throw core::OgcError(400, "OptionNotSupported", "one feature type per request is supported", "typeNames");
   }
-  const core::Collection c = require_type(r.type_names[0], "typeNames");
+  const core::Collection c = require_type(r.type_names[0], "typeNames", r.amis_prefixes);
   const auto property = query::resolve_value_reference(r.value_reference, c);
   if (!property)
     throw core::InvalidParameter("valueReference", "'" + r.value_reference.substr(0, 80) + "' is not a property of " +
@@ -404,9 +510,9 @@ void WfsService::get_property_value(const WfsRequest& r, const http::Request& re
                       encode::gml_namespace_declarations(encode::GmlVersion::V3_2) + " timeStamp=\"" +
                       encode::utc_timestamp() + "\" numberMatched=\"" + std::to_string(matched) +
                       "\" numberReturned=\"" + std::to_string(returned) + "\"";
-  if (w.paged && w.query.offset + returned < matched && !r.xml) {
+  if (w.paged && w.query.offset + returned < matched) {
     start += " next=\"";
-    encode::append_xml_text(start, page_url(base_url(request), request, w.query.offset + returned));
+    encode::append_xml_text(start, page_url(base_url(request), r, w.query.offset + returned));
     start += '"';
   }
   start += " xsi:schemaLocation=\"http://www.opengis.net/wfs/2.0 http://schemas.opengis.net/wfs/2.0/wfs.xsd\">\n";

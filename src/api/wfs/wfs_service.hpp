@@ -30,10 +30,13 @@ class WfsService {
   void get_capabilities(const WfsRequest& r, const http::Request& request, http::Response& response);
   void describe_feature_type(const WfsRequest& r, Version version, http::Response& response);
   void get_feature(const WfsRequest& r, Version version, const http::Request& request, http::Response& response);
+  void get_features_of_types(const WfsRequest& r, const std::vector<std::pair<std::string, std::string>>& groups,
+                             Version version, const http::Request& request, http::Response& response);
   void get_feature_by_id(const WfsRequest& r, Version version, http::Response& response);
   void get_property_value(const WfsRequest& r, const http::Request& request, http::Response& response);
 
-  core::Collection require_type(const std::string& type_name, const char* locator);
+  core::Collection require_type(const std::string& type_name, const char* locator,
+                                const std::vector<std::string>& prefixes);
   std::string base_url(const http::Request& request) const;
 
   store::Store& store_;

@@ -113,6 +113,22 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
   return where;
 }
 
+std::optional<SqlWhere> bbox_count(const core::Collection& collection, const core::FeatureQuery& query) {
+  if (!query.bbox || query.filter || query.ids || !query.equals.empty() ||
+      (query.datetime && collection.temporal_property) || query.bbox->min_x > query.bbox->max_x)
+    return std::nullopt;
+  const auto& b = *query.bbox;
+  const std::string rtree = quote_identifier(rtree_name(collection.id));
+  const std::string inside = "minx >= ?1 AND maxx <= ?3 AND miny >= ?2 AND maxy <= ?4";
+  SqlWhere count;
+  count.sql = "SELECT (SELECT count(*) FROM " + rtree + " WHERE " + inside + ") + (SELECT count(*) FROM " +
+              quote_identifier(collection.id) + " WHERE fid IN (SELECT id FROM " + rtree +
+              " WHERE minx <= ?3 AND maxx >= ?1 AND miny <= ?4 AND maxy >= ?2 AND NOT (" + inside +
+              ")) AND amis_intersects_bbox(geom, ?1, ?2, ?3, ?4))";
+  for (double v : {b.min_x, b.min_y, b.max_x, b.max_y}) count.bindings.emplace_back(v);
+  return count;
+}
+
 std::string select_list(const core::Collection& collection) {
   std::string list = "fid, geom";
   for (const auto& p : collection.properties) list += ", " + quote_identifier(p.name);

@@ -2,6 +2,7 @@
 // Turns a typed FeatureQuery into SQL for a GeoPackage feature table. Values are
 // returned as bindings, never spliced into the text.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,6 +23,13 @@ struct SqlWhere {
 
 // @throws InvalidParameter when a `property=value` value does not fit the property's type.
 SqlWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query);
+
+// A query whose only condition is a bbox (not crossing the antimeridian) is
+// counted mostly from the R-tree: entries whose bounds lie inside the box match
+// without reading their geometry (R-tree bounds are rounded outwards, so inside
+// stays inside); only those crossing its edges are tested exactly. Returns the
+// whole "SELECT ..." with bindings, or nullopt for any other query.
+std::optional<SqlWhere> bbox_count(const core::Collection& collection, const core::FeatureQuery& query);
 
 // "fid, geom, "p1", "p2", ..." for the collection's properties.
 std::string select_list(const core::Collection& collection);

@@ -142,7 +142,16 @@ std::optional<core::Collection> GpkgStore::collection(std::string_view id) {
 }
 
 std::int64_t GpkgStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
+  if (auto fast = bbox_count(collection, query)) return run_count(*fast);
   return count_where(collection, where_clause(collection, query));
+}
+
+std::int64_t GpkgStore::run_count(const SqlWhere& statement) {
+  auto db = connect();
+  auto s = db->cached(statement.sql);
+  bind_all(*s, statement.bindings);
+  s->step();
+  return s->column_int(0);
 }
 
 std::int64_t GpkgStore::count_where(const core::Collection& collection, const SqlWhere& where) {
@@ -210,6 +219,7 @@ std::int64_t GpkgStore::features(const core::Collection& collection, const core:
     // the first row, ten times slower for broad filters with small pages.)
     if (where.sql.empty()) *matched = collection.feature_count;
     else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
+    else if (auto fast = bbox_count(collection, query)) *matched = run_count(*fast);
     else *matched = count_where(collection, where);  // the filter is compiled once
   }
   return pushed;

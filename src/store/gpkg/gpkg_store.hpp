@@ -35,6 +35,7 @@ class GpkgStore final : public Store {
   Connection connect();
   std::unique_ptr<sqlite::Database> open();
   std::int64_t count_where(const core::Collection& collection, const SqlWhere& where);
+  std::int64_t run_count(const SqlWhere& statement);  // a whole "SELECT count" statement
 
   std::string path_;
   std::mutex mutex_;
