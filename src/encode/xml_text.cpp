@@ -85,15 +85,41 @@ void append_xml_number(std::string& out, double value) {
   out.append(buffer, end);
 }
 
+// XML 1.0 (fifth edition) NameStartChar and NameChar, without ':' (NCName).
+bool name_start_char(std::uint32_t c) {
+  return (c >= 'A' && c <= 'Z') || c == '_' || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) ||
+         (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
+         (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
+         (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF) ||
+         (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
+}
+bool name_char(std::uint32_t c) {
+  return name_start_char(c) || c == '-' || c == '.' || (c >= '0' && c <= '9') || c == 0xB7 ||
+         (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
+}
+
 std::string xml_name(std::string_view name) {
   std::string out;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.' || static_cast<unsigned char>(c) >= 0x80;
-    out += ok ? c : '_';
+  for (std::size_t i = 0; i < name.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t n = utf8_length(name, i, cp);
+    const bool first = out.empty();
+    if (n == 0) {
+      out += '_';
+      ++i;
+      continue;
+    }
+    if (first && !name_start_char(cp)) {
+      out += '_';
+      if (name_char(cp)) out.append(name.substr(i, n));  // "1abc" → "_1abc"
+    } else if (name_char(cp)) {
+      out.append(name.substr(i, n));
+    } else {
+      out += '_';
+    }
+    i += n;
   }
-  if (out.empty() || (out[0] >= '0' && out[0] <= '9') || out[0] == '-' || out[0] == '.')
-    out.insert(out.begin(), '_');
+  if (out.empty()) out = "_";
   return out;
 }
 

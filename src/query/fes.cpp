@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -113,7 +114,8 @@ std::vector<double> numbers(std::string_view text, const char* what) {
   while (!text.empty()) {
     double v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{}) fail(std::string("'") + std::string(text.substr(0, 40)) + "' in " + what + " is not a number");
+    if (ec != std::errc{} || !std::isfinite(v))
+      fail(std::string("'") + std::string(text.substr(0, 40)) + "' in " + what + " is not a number");
     out.push_back(v);
     text.remove_prefix(static_cast<size_t>(end - text.data()));
     text = trim(text);
@@ -189,7 +191,9 @@ class FesReader {
     Expression b = expression(operands[1], depth + 1);
     coerce(a, b);
     coerce(b, a);
-    if (std::string_view(node.attribute("matchCase").value()) == "false" && is_text(a) && is_text(b)) {
+    if (is_numeric(a) && b.kind == Kind::String) b = number_or_string(b.text);
+    if (is_numeric(b) && a.kind == Kind::String) a = number_or_string(a.text);
+    if (!match_case(node) && is_text(a) && is_text(b)) {
       a = Expression::op("casei", {std::move(a)});
       b = Expression::op("casei", {std::move(b)});
     }
@@ -227,7 +231,7 @@ class FesReader {
         pattern.text += c;
       }
     }
-    if (std::string_view(node.attribute("matchCase").value()) == "false")
+    if (!match_case(node))
       return Expression::op("like", {Expression::op("casei", {std::move(subject)}),
                                      Expression::op("casei", {std::move(pattern)})});
     return Expression::op("like", {std::move(subject), std::move(pattern)});
@@ -473,7 +477,7 @@ class FesReader {
     }
     double d = 0;
     auto [dend, dec] = std::from_chars(t.data(), t.data() + t.size(), d);
-    if (!t.empty() && dec == std::errc{} && dend == t.data() + t.size()) {
+    if (!t.empty() && dec == std::errc{} && dend == t.data() + t.size() && std::isfinite(d)) {
       e.kind = Kind::Real;
       e.real = d;
       return e;
@@ -483,7 +487,22 @@ class FesReader {
     return e;
   }
 
+  // A computed number: arithmetic or a function returning one.
+  static bool is_numeric(const Expression& e) {
+    if (e.kind == Kind::Operator) return arithmetic_name(e.text);
+    if (e.kind != Kind::Function) return false;
+    const auto* f = core::find_filter_function(e.text);
+    return f && (f->returns == "number" || f->returns == "integer");
+  }
+  static bool arithmetic_name(const std::string& op) { return op == "+" || op == "-" || op == "*" || op == "/"; }
+
   static bool is_text(const Expression& e) { return e.kind == Kind::String || e.kind == Kind::Property; }
+
+  // matchCase is an xs:boolean, true unless given as false or 0.
+  static bool match_case(const pugi::xml_node& node) {
+    const std::string_view v = node.attribute("matchCase").value();
+    return v != "false" && v != "0";
+  }
 
   static std::string attribute(const pugi::xml_node& node, const char* name, const char* fallback) {
     const char* v = node.attribute(name).value();

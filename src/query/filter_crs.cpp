@@ -22,15 +22,23 @@ struct OgrTransform {
     // Coordinates in the filter follow the CRS's own axis order (EPSG:4326: lat, lon).
     OSRSetAxisMappingStrategy(source, OAMS_AUTHORITY_COMPLIANT);
     OSRSetAxisMappingStrategy(target, OAMS_TRADITIONAL_GIS_ORDER);
-    if (OSRImportFromEPSG(source, from.epsg) != OGRERR_NONE || OSRImportFromEPSG(target, 4326) != OGRERR_NONE)
+    if (OSRImportFromEPSG(source, from.epsg) != OGRERR_NONE || OSRImportFromEPSG(target, 4326) != OGRERR_NONE) {
+      release();  // a constructor that throws runs no destructor
       throw core::InvalidParameter("filter-crs", "the CRS " + from.uri() + " is not supported");
+    }
     transform = OCTNewCoordinateTransformation(source, target);
-    if (!transform) throw core::InvalidParameter("filter-crs", "no transformation from " + from.uri());
+    if (!transform) {
+      release();
+      throw core::InvalidParameter("filter-crs", "no transformation from " + from.uri());
+    }
   }
-  ~OgrTransform() {
+  ~OgrTransform() { release(); }
+  void release() {
     if (transform) OCTDestroyCoordinateTransformation(transform);
-    OSRDestroySpatialReference(source);
-    OSRDestroySpatialReference(target);
+    if (source) OSRDestroySpatialReference(source);
+    if (target) OSRDestroySpatialReference(target);
+    transform = nullptr;
+    source = target = nullptr;
   }
 };
 

@@ -82,8 +82,8 @@ void collect_elements(const pugi::xml_node& node, std::vector<pugi::xml_node>& o
 }
 
 bool is_geometry_element(std::string_view name) {
-  for (std::string_view g : {"gml:Point", "gml:LineString", "gml:Polygon", "gml:MultiPoint", "gml:MultiCurve",
-                             "gml:MultiSurface", "gml:MultiGeometry"})
+  for (std::string_view g : {"gml:Point", "gml:LineString", "gml:Polygon", "gml:MultiPoint",
+                             "gml:MultiCurve", "gml:MultiSurface", "gml:MultiGeometry"})
     if (name == g) return true;
   return false;
 }
@@ -94,8 +94,10 @@ const char* const kAllTypes[] = {
     "POLYGON ((100 0,101 0,101 1,100 1,100 0),(100.2 0.2,100.8 0.2,100.8 0.8,100.2 0.2))",
     "MULTIPOINT ((100 0),(101 1))",
     "MULTILINESTRING ((100 0,101 1),(102 2,103 3))",
-    "MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 1,100 0),(100.2 0.2,100.8 0.2,100.8 0.8,100.2 0.2)))",
-    "GEOMETRYCOLLECTION (POINT (100 0),LINESTRING (101 0,102 1),POLYGON ((100 0,101 0,101 1,100 0)))",
+    "MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 1,100 0),(100.2 "
+    "0.2,100.8 0.2,100.8 0.8,100.2 0.2)))",
+    "GEOMETRYCOLLECTION (POINT (100 0),LINESTRING (101 0,102 1),POLYGON ((100 0,101 0,101 1,100 "
+    "0)))",
     "POINT Z (104.3 14.2 25.5)",
     "LINESTRING Z (100 0 5,101 1 10,102 2 -3.25)",
 };
@@ -107,14 +109,15 @@ class GmlRoundTrip : public ::testing::TestWithParam<std::tuple<const char*, Gml
 TEST_P(GmlRoundTrip, OgrReadsBackTheSameGeometry) {
   const auto& [wkt, version, swap_xy] = GetParam();
   const std::string gml = gml_of(wkt, version, swap_xy);
-  OgrGeometry read(OGR_G_CreateFromGML(gml.c_str()));
-  ASSERT_NE(read.get(), nullptr) << gml;
+  OgrGeometry parsed(OGR_G_CreateFromGML(gml.c_str()));
+  ASSERT_NE(parsed.get(), nullptr) << gml;
   OgrGeometry expected(from_wkt(wkt));
   if (swap_xy) OGR_G_SwapXY(expected.get());
   // OGR may read gml:MultiCurve as a MULTICURVE, gml:MultiSurface as a MULTISURFACE.
   const auto type = OGR_G_GetGeometryType(expected.get());
-  if (OGR_G_GetGeometryType(read.get()) != type) read.reset(OGR_G_ForceTo(read.release(), type, nullptr));
-  EXPECT_TRUE(OGR_G_Equals(read.get(), expected.get())) << wkt << "\n" << gml;
+  if (OGR_G_GetGeometryType(parsed.get()) != type)
+    parsed.reset(OGR_G_ForceTo(parsed.release(), type, nullptr));
+  EXPECT_TRUE(OGR_G_Equals(parsed.get(), expected.get())) << wkt << "\n" << gml;
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSimpleFeatureTypes, GmlRoundTrip,
@@ -132,10 +135,12 @@ INSTANTIATE_TEST_SUITE_P(AllSimpleFeatureTypes, GmlRoundTrip,
                          });
 
 TEST(GmlGeometry, SwapWritesLatitudeFirst) {
-  EXPECT_EQ(gml_of("POINT (104.3 14.2)", GmlVersion::V3_2, true),
-            R"(<gml:Point gml:id="mines.1.geom" srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>14.2 104.3</gml:pos></gml:Point>)");
-  EXPECT_EQ(gml_of("POINT (104.3 14.2)", GmlVersion::V3_1_1, false),
-            R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>104.3 14.2</gml:pos></gml:Point>)");
+  EXPECT_EQ(
+      gml_of("POINT (104.3 14.2)", GmlVersion::V3_2, true),
+      R"(<gml:Point gml:id="mines.1.geom" srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>14.2 104.3</gml:pos></gml:Point>)");
+  EXPECT_EQ(
+      gml_of("POINT (104.3 14.2)", GmlVersion::V3_1_1, false),
+      R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>104.3 14.2</gml:pos></gml:Point>)");
 }
 
 TEST(GmlGeometry, ZIsDeclaredOnceOnTheOuterElementAndStaysLast) {
@@ -145,8 +150,9 @@ TEST(GmlGeometry, ZIsDeclaredOnceOnTheOuterElementAndStaysLast) {
 }
 
 TEST(GmlGeometry, MeasuresAreDropped) {
-  EXPECT_EQ(gml_of("POINT M (1 2 9)", GmlVersion::V3_1_1),
-            R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>1 2</gml:pos></gml:Point>)");
+  EXPECT_EQ(
+      gml_of("POINT M (1 2 9)", GmlVersion::V3_1_1),
+      R"(<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>1 2</gml:pos></gml:Point>)");
   EXPECT_EQ(gml_of("LINESTRING ZM (1 2 3 9,4 5 6 9)", GmlVersion::V3_1_1),
             R"(<gml:LineString srsName="urn:ogc:def:crs:EPSG::4326" srsDimension="3">)"
             "<gml:posList>1 2 3 4 5 6</gml:posList></gml:LineString>");
@@ -154,7 +160,8 @@ TEST(GmlGeometry, MeasuresAreDropped) {
 
 TEST(GmlGeometry, Gml32GivesEveryGeometryAUniqueIdAndOnlyTheOuterOneAnSrsName) {
   const std::string gml = gml_of(
-      "GEOMETRYCOLLECTION (POINT (100 0),MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 0))),"
+      "GEOMETRYCOLLECTION (POINT (100 0),MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 "
+      "0,101 0,101 1,100 0))),"
       "GEOMETRYCOLLECTION (MULTILINESTRING ((1 2,3 4)),MULTIPOINT ((5 6))))",
       GmlVersion::V3_2);
   pugi::xml_document doc;
@@ -174,17 +181,20 @@ TEST(GmlGeometry, Gml32GivesEveryGeometryAUniqueIdAndOnlyTheOuterOneAnSrsName) {
       continue;
     }
     const std::string id = e.attribute("gml:id").value();
-    EXPECT_TRUE(ids.insert(id).second) << "missing or repeated gml:id '" << id << "' on " << e.name();
+    EXPECT_TRUE(ids.insert(id).second)
+        << "missing or repeated gml:id '" << id << "' on " << e.name();
   }
   const std::set<std::string> expected = {
-      "mines.1.geom.1",      "mines.1.geom.2",      "mines.1.geom.2.1",    "mines.1.geom.2.2", "mines.1.geom.3",
-      "mines.1.geom.3.1",    "mines.1.geom.3.1.1",  "mines.1.geom.3.2",    "mines.1.geom.3.2.1"};
+      "mines.1.geom.1",     "mines.1.geom.2",   "mines.1.geom.2.1",
+      "mines.1.geom.2.2",   "mines.1.geom.3",   "mines.1.geom.3.1",
+      "mines.1.geom.3.1.1", "mines.1.geom.3.2", "mines.1.geom.3.2.1"};
   EXPECT_EQ(ids, expected);
 }
 
 TEST(GmlGeometry, Gml311HasNoGmlIdsAndOneSrsName) {
-  const std::string gml = gml_of("MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 0)))",
-                                 GmlVersion::V3_1_1);
+  const std::string gml =
+      gml_of("MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 0)))",
+             GmlVersion::V3_1_1);
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(gml.c_str())) << gml;
   const auto root = doc.document_element();
@@ -201,20 +211,23 @@ TEST(GmlGeometry, Gml311HasNoGmlIdsAndOneSrsName) {
 
 TEST(GmlGeometry, AttributesAreEscaped) {
   std::string out;
-  amis::encode::append_gml_geometry(out, wkb_of("POINT (1 2)"), {GmlVersion::V3_2, "x&y", nullptr, false},
-                                    "a<b\"c");
-  EXPECT_EQ(out, R"(<gml:Point gml:id="a&lt;b&quot;c" srsName="x&amp;y"><gml:pos>1 2</gml:pos></gml:Point>)");
+  amis::encode::append_gml_geometry(out, wkb_of("POINT (1 2)"),
+                                    {GmlVersion::V3_2, "x&y", nullptr, false}, "a<b\"c");
+  EXPECT_EQ(
+      out,
+      R"(<gml:Point gml:id="a&lt;b&quot;c" srsName="x&amp;y"><gml:pos>1 2</gml:pos></gml:Point>)");
 }
 
 TEST(GmlGeometry, ReprojectsThroughATransform) {
   const amis::encode::CoordinateTransform to_mercator(amis::core::Crs{3857}, "srsName");
   std::string out;
-  amis::encode::append_gml_geometry(out, wkb_of("POINT (104 14)"),
-                                    {GmlVersion::V3_2, "urn:ogc:def:crs:EPSG::3857", &to_mercator, false}, kGmlId);
-  OgrGeometry read(OGR_G_CreateFromGML(out.c_str()));
-  ASSERT_NE(read.get(), nullptr) << out;
-  EXPECT_NEAR(OGR_G_GetX(read.get(), 0), 11577227.042500451, 1e-3) << out;
-  EXPECT_NEAR(OGR_G_GetY(read.get(), 0), 1574216.5481614638, 1e-3) << out;
+  amis::encode::append_gml_geometry(
+      out, wkb_of("POINT (104 14)"),
+      {GmlVersion::V3_2, "urn:ogc:def:crs:EPSG::3857", &to_mercator, false}, kGmlId);
+  OgrGeometry parsed(OGR_G_CreateFromGML(out.c_str()));
+  ASSERT_NE(parsed.get(), nullptr) << out;
+  EXPECT_NEAR(OGR_G_GetX(parsed.get(), 0), 11577227.042500451, 1e-3) << out;
+  EXPECT_NEAR(OGR_G_GetY(parsed.get(), 0), 1574216.5481614638, 1e-3) << out;
 }
 
 TEST(GmlGeometry, EmptyBlobWritesNothing) {
@@ -224,35 +237,40 @@ TEST(GmlGeometry, EmptyBlobWritesNothing) {
 }
 
 TEST(GmlGeometry, TruncatedWkbThrowsInsteadOfReadingPastTheEnd) {
-  const auto wkb = wkb_of("MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 0)))");
+  const auto wkb =
+      wkb_of("MULTIPOLYGON (((102 2,103 2,103 3,102 3,102 2)),((100 0,101 0,101 1,100 0)))");
   for (size_t n = 1; n < wkb.size(); ++n) {
     const std::vector<std::uint8_t> cut(wkb.begin(), wkb.begin() + static_cast<long>(n));
     std::string out;
-    EXPECT_THROW(amis::encode::append_gml_geometry(out, cut, coordinates(GmlVersion::V3_2, false), kGmlId),
-                 amis::core::WkbError)
+    EXPECT_THROW(
+        amis::encode::append_gml_geometry(out, cut, coordinates(GmlVersion::V3_2, false), kGmlId),
+        amis::core::WkbError)
         << n;
   }
 }
 
 TEST(GmlGeometry, HostileWkbThrows) {
   const std::vector<std::vector<std::uint8_t>> hostile = {
-      {1, 99, 0, 0, 0},                             // no such geometry type
-      {1, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff},      // 2^32-1 points and no coordinates
+      {1, 99, 0, 0, 0},                                     // no such geometry type
+      {1, 2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff},              // 2^32-1 points and no coordinates
       {1, 3, 0, 0, 0, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f},  // a ring of 2^31-1 points
   };
   for (const auto& wkb : hostile) {
     std::string out;
-    EXPECT_THROW(amis::encode::append_gml_geometry(out, wkb, coordinates(GmlVersion::V3_2, false), kGmlId),
-                 amis::core::WkbError);
+    EXPECT_THROW(
+        amis::encode::append_gml_geometry(out, wkb, coordinates(GmlVersion::V3_2, false), kGmlId),
+        amis::core::WkbError);
   }
 }
 
 TEST(GmlGeometry, NestingDeeperThan32CollectionsThrows) {
   std::vector<std::uint8_t> wkb;
-  for (int i = 0; i < 40; ++i) wkb.insert(wkb.end(), {1, 7, 0, 0, 0, 1, 0, 0, 0});  // a collection of one
+  for (int i = 0; i < 40; ++i)
+    wkb.insert(wkb.end(), {1, 7, 0, 0, 0, 1, 0, 0, 0});  // a collection of one
   const auto point = wkb_of("POINT (1 2)");
   wkb.insert(wkb.end(), point.begin(), point.end());
   std::string out;
-  EXPECT_THROW(amis::encode::append_gml_geometry(out, wkb, coordinates(GmlVersion::V3_2, false), kGmlId),
-               amis::core::WkbError);
+  EXPECT_THROW(
+      amis::encode::append_gml_geometry(out, wkb, coordinates(GmlVersion::V3_2, false), kGmlId),
+      amis::core::WkbError);
 }

@@ -53,31 +53,34 @@ TEST(GmlFeature, GeometryThenPropertiesInCollectionOrderWithNullsLeftOut) {
                           {Value::Kind::Real, 0, 12, {}}};
   std::string out;
   encode::append_gml_feature(out, mines(), core::FeatureView{7, wkb, values}, kLatLon);
-  EXPECT_EQ(out,
-            R"(<amis:mines gml:id="mines.7"><amis:geometry>)"
-            R"(<gml:Point gml:id="mines.7.geom" srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>14.2 104.3</gml:pos></gml:Point>)"
-            R"(</amis:geometry><amis:name>Han &amp; &lt;Seng&gt;</amis:name><amis:capacity>2.5</amis:capacity>)"
-            R"(<amis:active>true</amis:active><amis:Area__km2_>12</amis:Area__km2_></amis:mines>)");
+  EXPECT_EQ(
+      out,
+      R"(<amis:mines gml:id="mines.7"><amis:geometry>)"
+      R"(<gml:Point gml:id="mines.7.geom" srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>14.2 104.3</gml:pos></gml:Point>)"
+      R"(</amis:geometry><amis:name>Han &amp; &lt;Seng&gt;</amis:name><amis:capacity>2.5</amis:capacity>)"
+      R"(<amis:active>true</amis:active><amis:Area__km2_>12</amis:Area__km2_></amis:mines>)");
 }
 
 TEST(GmlFeature, ACorruptGeometryIsLeftOutAndTheFeatureStaysWellFormed) {
-  const std::vector<std::uint8_t> corrupt = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0, 0};  // a ring cut short
+  const std::vector<std::uint8_t> corrupt = {1, 3, 0, 0, 0, 1, 0, 0,
+                                             0, 5, 0, 0, 0, 0, 0};  // a ring cut short
   const Value values[] = {{Value::Kind::Text, 0, 0, "Kaltim Prima"}, {}, {}, {}, {}};
   std::string out;
   encode::append_gml_feature(out, mines(), core::FeatureView{8, corrupt, values}, kLatLon);
-  EXPECT_EQ(out, R"(<amis:mines gml:id="mines.8"><amis:name>Kaltim Prima</amis:name></amis:mines>)");
+  EXPECT_EQ(out,
+            R"(<amis:mines gml:id="mines.8"><amis:name>Kaltim Prima</amis:name></amis:mines>)");
 }
 
 TEST(GmlFeature, ACollectionIsOneWellFormedDocument) {
   const auto wkb = wkb_of("POINT (104.3 14.2)");
   const auto collection = mines();
   const Value values[] = {{Value::Kind::Text, 0, 0, "Bailongshan"}, {}, {}, {}, {}};
-  std::string document = encode::gml_collection_start(
-      GmlVersion::V3_2, {.number_matched = 2,
-                         .number_returned = 2,
-                         .next = "http://localhost/wfs?a=1&b=2",
-                         .previous = "",
-                         .schema_location = ""});
+  std::string document =
+      encode::gml_collection_start(GmlVersion::V3_2, {.number_matched = 2,
+                                                      .number_returned = 2,
+                                                      .next = "http://localhost/wfs?a=1&b=2",
+                                                      .previous = "",
+                                                      .schema_location = ""});
   core::StringSink sink(document);
   encode::GmlMembers members(sink, kLatLon);
   members.begin(collection);
@@ -96,15 +99,19 @@ TEST(GmlFeature, ACollectionIsOneWellFormedDocument) {
   int members_read = 0;
   for (auto member : root.children("wfs:member")) {
     ++members_read;
-    EXPECT_FALSE(member.child("amis:mines").child("amis:geometry").child("gml:Point").empty()) << document;
+    EXPECT_FALSE(member.child("amis:mines").child("amis:geometry").child("gml:Point").empty())
+        << document;
   }
   EXPECT_EQ(members_read, 2);
 }
 
 TEST(GmlFeature, Wfs11CollectionsCountFeaturesAndUseFeatureMembers) {
-  const std::string start = encode::gml_collection_start(
-      GmlVersion::V3_1_1,
-      {.number_matched = std::nullopt, .number_returned = 3, .next = "", .previous = "", .schema_location = ""});
+  const std::string start =
+      encode::gml_collection_start(GmlVersion::V3_1_1, {.number_matched = std::nullopt,
+                                                        .number_returned = 3,
+                                                        .next = "",
+                                                        .previous = "",
+                                                        .schema_location = ""});
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string((start + encode::gml_collection_end()).c_str())) << start;
   EXPECT_STREQ(doc.document_element().attribute("numberOfFeatures").value(), "3");

@@ -30,7 +30,8 @@ core::FeatureQuery query_of(const WfsRequest& r, bool wfs_2_0 = true) {
   return type_query(r, amis::testing::mines_collection(), wfs_2_0).query;
 }
 
-core::Envelope bbox_of(const std::string& bbox, const std::string& srs_name = "", bool wfs_2_0 = true) {
+core::Envelope bbox_of(const std::string& bbox, const std::string& srs_name = "",
+                       bool wfs_2_0 = true) {
   auto r = get_feature();
   r.bbox = bbox;
   r.srs_name = srs_name;
@@ -39,8 +40,8 @@ core::Envelope bbox_of(const std::string& bbox, const std::string& srs_name = ""
   return q.bbox.value_or(core::Envelope{});
 }
 
-void expect_envelope(const core::Envelope& e, double min_x, double min_y, double max_x, double max_y,
-                     double tolerance = 0) {
+void expect_envelope(const core::Envelope& e, double min_x, double min_y, double max_x,
+                     double max_y, double tolerance = 0) {
   EXPECT_NEAR(e.min_x, min_x, tolerance);
   EXPECT_NEAR(e.min_y, min_y, tolerance);
   EXPECT_NEAR(e.max_x, max_x, tolerance);
@@ -69,11 +70,13 @@ core::OgcError error_for(const WfsRequest& r) {
 
 TEST(WfsBbox, WithoutACrsTheDefaultLatitudeFirstOrderApplies) {
   expect_envelope(bbox_of("14,104,15,105"), 104, 14, 105, 15);
-  expect_envelope(bbox_of("14,104,15,105", "", /*wfs_2_0=*/false), 104, 14, 105, 15);  // urn:x-ogc:def:crs:EPSG:4326
+  // WFS 1.1.0: urn:x-ogc:def:crs:EPSG:4326
+  expect_envelope(bbox_of("14,104,15,105", "", /*wfs_2_0=*/false), 104, 14, 105, 15);
 }
 
 TEST(WfsBbox, EpsgColon4326AndCrs84AreLongitudeFirst) {
-  for (const char* crs : {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+  for (const char* crs : {"EPSG:4326", "urn:ogc:def:crs:OGC:1.3:CRS84",
+                          "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
                           "http://www.opengis.net/gml/srs/epsg.xml#4326"})
     expect_envelope(bbox_of(std::string("104,14,105,15,") + crs), 104, 14, 105, 15);
 }
@@ -88,17 +91,20 @@ TEST(WfsBbox, WithoutACrsTheQuerySrsNameApplies) {
   expect_envelope(bbox_of("104,14,105,15", "EPSG:4326"), 104, 14, 105, 15);
   expect_envelope(bbox_of("104,14,105,15", "urn:ogc:def:crs:OGC:1.3:CRS84"), 104, 14, 105, 15);
   // Its own CRS wins over the query's.
-  expect_envelope(bbox_of("14,104,15,105,urn:ogc:def:crs:EPSG::4326", "EPSG:4326"), 104, 14, 105, 15);
+  expect_envelope(bbox_of("14,104,15,105,urn:ogc:def:crs:EPSG::4326", "EPSG:4326"), 104, 14, 105,
+                  15);
 }
 
 TEST(WfsBbox, AProjectedBboxIsTransformedToCrs84) {
-  expect_envelope(bbox_of("11577227.042500451,1574216.5481614638,11688546.533293726,1689200.1396078924,"
-                          "urn:ogc:def:crs:EPSG::3857"),
-                  104, 14, 105, 15, 1e-7);
+  expect_envelope(
+      bbox_of("11577227.042500451,1574216.5481614638,11688546.533293726,1689200.1396078924,"
+              "urn:ogc:def:crs:EPSG::3857"),
+      104, 14, 105, 15, 1e-7);
 }
 
 TEST(WfsBbox, MalformedBoxesAreInvalidBboxValues) {
-  for (const char* bad : {"1,2,3", "1,2,3,4,5,6", "a,b,c,d", "15,104,14,105", "nan,1,2,3", "1,2,3,4,EPSG:nope"}) {
+  for (const char* bad :
+       {"1,2,3", "1,2,3,4,5,6", "a,b,c,d", "15,104,14,105", "nan,1,2,3", "1,2,3,4,EPSG:nope"}) {
     auto r = get_feature();
     r.bbox = bad;
     const auto e = error_for(r);
@@ -127,7 +133,8 @@ TEST(WfsSrsName, TheFormOfTheNameGivesTheAxisOrder) {
 }
 
 TEST(WfsSrsName, UnknownCrsIsAnInvalidSrsNameValue) {
-  for (const char* bad : {"EPSG:abc", "urn:ogc:def:crs:EPSG::", "4326", "urn:ogc:def:crs:EPSG::999999"}) {
+  for (const char* bad :
+       {"EPSG:abc", "urn:ogc:def:crs:EPSG::", "4326", "urn:ogc:def:crs:EPSG::999999"}) {
     auto r = get_feature();
     r.srs_name = bad;
     const auto e = error_for(r);
@@ -185,7 +192,8 @@ TEST(WfsSortBy, PropertiesWithAscOrDesc) {
 }
 
 TEST(WfsSortBy, UnknownPropertiesOrdersAndTheGeometryAreRefused) {
-  for (const char* bad : {"name DOWN", "colour ASC", "geometry ASC", "name ASC DESC", "name,", "//name DESC"}) {
+  for (const char* bad :
+       {"name DOWN", "colour ASC", "geometry ASC", "name ASC DESC", "name,", "//name DESC"}) {
     auto r = get_feature();
     r.sortby = bad;
     const auto e = error_for(r);
@@ -202,6 +210,8 @@ TEST(WfsPropertyName, NamesResolveAndTheGeometryIsAlwaysReturned) {
   EXPECT_EQ(*q.properties, (std::vector<std::string>{"name", "capacity"}));
   r.property_names = {"name", "colour"};
   EXPECT_EQ(error_for(r).locator(), "propertyName");
+  r.property_names = {"*"};
+  EXPECT_FALSE(query_of(r).properties);  // every property
 }
 
 // ---------------------------------------------------------------- resource ids and filters
@@ -216,8 +226,9 @@ TEST(WfsResourceId, IdsOfThisTypeBecomeFeatureIds) {
 
 TEST(WfsResourceId, FesResourceIdsToo) {
   auto r = get_feature();
-  r.filter = R"(<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:ResourceId rid="mines.2"/>)"
-             R"(<fes:ResourceId rid="mines.5"/></fes:Filter>)";
+  r.filter =
+      R"(<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:ResourceId rid="mines.2"/>)"
+      R"(<fes:ResourceId rid="mines.5"/></fes:Filter>)";
   const auto q = query_of(r);
   ASSERT_TRUE(q.ids);
   EXPECT_EQ(*q.ids, (std::vector<std::int64_t>{2, 5}));
@@ -227,14 +238,27 @@ TEST(WfsResourceId, FesResourceIdsToo) {
 TEST(WfsResourceId, ExcludesFilter) {
   auto r = get_feature();
   r.resource_id = "mines.1";
-  r.filter = R"(<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:ResourceId rid="mines.2"/></fes:Filter>)";
+  r.filter =
+      R"(<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:ResourceId rid="mines.2"/></fes:Filter>)";
   EXPECT_EQ(error_for(r).locator(), "filter");
+}
+
+TEST(WfsBbox, ExcludesFilterAndResourceId) {
+  auto r = get_feature();
+  r.bbox = "14,104,15,105";
+  r.resource_id = "mines.1";
+  EXPECT_EQ(error_for(r).locator(), "bbox");
+  r.resource_id.clear();
+  r.filter =
+      R"(<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0"><fes:ResourceId rid="mines.2"/></fes:Filter>)";
+  EXPECT_EQ(error_for(r).locator(), "bbox");
 }
 
 TEST(WfsFilter, FilterGeometriesWithoutSrsNameAreInTheQuerySrs) {
   const std::string filter =
       R"(<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0" xmlns:gml="http://www.opengis.net/gml/3.2"><fes:BBOX>)"
-      "<fes:ValueReference>geometry</fes:ValueReference><gml:Envelope><gml:lowerCorner>14 104</gml:lowerCorner>"
+      "<fes:ValueReference>geometry</fes:ValueReference><gml:Envelope><gml:lowerCorner>14 "
+      "104</gml:lowerCorner>"
       "<gml:upperCorner>15 105</gml:upperCorner></gml:Envelope></fes:BBOX></fes:Filter>";
   auto r = get_feature();
   r.filter = filter;
@@ -262,10 +286,13 @@ TEST(WfsFilter, MalformedFiltersAreClientErrors) {
 
 TEST(WfsNames, TypeNamesAndFeatureIds) {
   const auto c = amis::testing::mines_collection();
-  EXPECT_EQ(api::wfs::collection_id_of("amis:mines"), "mines");
-  EXPECT_EQ(api::wfs::collection_id_of("mines"), "mines");
-  EXPECT_FALSE(api::wfs::collection_id_of("other:mines"));
-  EXPECT_FALSE(api::wfs::collection_id_of("amis:"));
+  const std::vector<std::string> none;
+  EXPECT_EQ(api::wfs::collection_id_of("amis:mines", none), "mines");
+  EXPECT_EQ(api::wfs::collection_id_of("mines", none), "mines");
+  EXPECT_FALSE(api::wfs::collection_id_of("other:mines", none));
+  EXPECT_FALSE(api::wfs::collection_id_of("amis:", none));
+  // A prefix the request binds to the amis namespace.
+  EXPECT_EQ(api::wfs::collection_id_of("m:mines", {"m"}), "mines");
   EXPECT_EQ(api::wfs::feature_id_of("mines.12", c), 12);
   EXPECT_FALSE(api::wfs::feature_id_of("countries.12", c));
   EXPECT_FALSE(api::wfs::feature_id_of("mines.12a", c));

@@ -15,7 +15,7 @@ using amis::encode::xml_name;
 
 namespace {
 
-const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+const std::string kReplacement = "\xEF\xBF\xBD";                      // U+FFFD
 const std::string kChinese = "\xe7\x99\xbd\xe9\xbe\x99\xe5\xb1\xb1";  // 白龙山
 
 std::string escaped(std::string_view text) {
@@ -34,8 +34,7 @@ std::string number(double v) {
 // an independent check. The text must hold no '"' or '\' (escaped ones do not).
 bool is_valid_utf8(const std::string& text) {
   try {
-    nlohmann::json::parse("\"" + text + "\"");
-    return true;
+    return nlohmann::json::parse("\"" + text + "\"").is_string();
   } catch (const nlohmann::json::exception&) {
     return false;
   }
@@ -44,10 +43,15 @@ bool is_valid_utf8(const std::string& text) {
 // One UTF-8 sequence at s[i] into cp; its length, 0 when invalid.
 std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
   const auto c = static_cast<unsigned char>(s[i]);
-  const std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  const std::size_t n = c < 0x80             ? 1
+                        : (c & 0xE0) == 0xC0 ? 2
+                        : (c & 0xF0) == 0xE0 ? 3
+                        : (c & 0xF8) == 0xF0 ? 4
+                                             : 0;
   if (n == 0 || i + n > s.size()) return 0;
   cp = n == 1 ? std::uint32_t{c} : (c & (0x7Fu >> n));
-  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  for (std::size_t k = 1; k < n; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
   return n;
 }
 
@@ -55,8 +59,9 @@ std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
 bool name_start_char(std::uint32_t c) {
   return (c >= 'A' && c <= 'Z') || c == '_' || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0xD6) ||
          (c >= 0xD8 && c <= 0xF6) || (c >= 0xF8 && c <= 0x2FF) || (c >= 0x370 && c <= 0x37D) ||
-         (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D) || (c >= 0x2070 && c <= 0x218F) ||
-         (c >= 0x2C00 && c <= 0x2FEF) || (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF) ||
+         (c >= 0x37F && c <= 0x1FFF) || (c >= 0x200C && c <= 0x200D) ||
+         (c >= 0x2070 && c <= 0x218F) || (c >= 0x2C00 && c <= 0x2FEF) ||
+         (c >= 0x3001 && c <= 0xD7FF) || (c >= 0xF900 && c <= 0xFDCF) ||
          (c >= 0xFDF0 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0xEFFFF);
 }
 bool name_char(std::uint32_t c) {
@@ -95,18 +100,19 @@ TEST(XmlText, ReplacesCharactersXml10Forbids) {
 }
 
 TEST(XmlText, KeepsValidUtf8) {
-  for (const std::string& text : {kChinese, std::string("\xc4\x90\xe1\xbb\x93ng Nai"), std::string("\xf0\x9f\x98\x80")})
+  for (const std::string& text :
+       {kChinese, std::string("\xc4\x90\xe1\xbb\x93ng Nai"), std::string("\xf0\x9f\x98\x80")})
     EXPECT_EQ(escaped(text), text);
 }
 
 TEST(XmlText, ReplacesInvalidUtf8SoTheDocumentStaysWellFormed) {
   const char* const bad[] = {
-      "ok\xff",            // a byte that never starts a sequence
-      "ok\xc3(",           // a truncated sequence
-      "ok\x80",            // a lone continuation byte
-      "ok\xed\xa0\x80",    // a UTF-16 surrogate
+      "ok\xff",              // a byte that never starts a sequence
+      "ok\xc3(",             // a truncated sequence
+      "ok\x80",              // a lone continuation byte
+      "ok\xed\xa0\x80",      // a UTF-16 surrogate
       "ok\xf4\x90\x80\x80",  // beyond U+10FFFF
-      "ok\xe7\x99",        // truncated at the end
+      "ok\xe7\x99",          // truncated at the end
   };
   for (const char* text : bad) {
     const std::string out = escaped(text);
@@ -148,20 +154,24 @@ TEST(XmlName, AsciiNamesBecomeNcNames) {
   EXPECT_EQ(xml_name("-x"), "_-x");
   EXPECT_EQ(xml_name(".x"), "_.x");
   EXPECT_EQ(xml_name(kChinese), kChinese);
-  for (const char* name : {"name", "1abc", "a b", "a:b", "Area (km2)", "", "-x", ".x", "a<b>&\"'", "x\ty"})
+  for (const char* name :
+       {"name", "1abc", "a b", "a:b", "Area (km2)", "", "-x", ".x", "a<b>&\"'", "x\ty"})
     EXPECT_TRUE(is_ncname(xml_name(name))) << name << " -> " << xml_name(name);
 }
 
 // Column names of imported files often hold units and symbols: km², °, a no-break
 // space. Kept as they are they make element names no XML parser accepts.
 TEST(XmlName, NonAsciiCharactersThatAreNotNameCharactersAreReplacedToo) {
-  for (const char* name : {"Area (km\xc2\xb2)",  // ²
-                           "Dip (\xc2\xb0)",      // °
-                           "a\xc2\xa0" "b",       // no-break space
-                           "grade\xe2\x80\x94" "cu",  // em dash
-                           "\xc2\xb7x",           // a middle dot may not start a name
-                           "\xc3\x97",            // ×
-                           "bad\xff"})            // not UTF-8
+  const char* const names[] = {
+      "Area (km\u00B2)",  // superscript two
+      "Dip (\u00B0)",     // degree sign
+      "a\u00A0b",         // no-break space
+      "grade\u2014cu",    // em dash
+      "\u00B7x",          // a middle dot may not start a name
+      "\u00D7",           // multiplication sign
+      "bad\xff",          // not UTF-8
+  };
+  for (const char* name : names)
     EXPECT_TRUE(is_ncname(xml_name(name))) << name << " -> " << xml_name(name);
 }
 

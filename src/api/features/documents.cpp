@@ -1,5 +1,7 @@
 #include "api/features/documents.hpp"
 
+#include "api/common/downloads.hpp"
+
 #include "core/crs.hpp"
 #include "core/filter_functions.hpp"
 
@@ -91,6 +93,14 @@ json collection_json(const std::string& base, const core::Collection& c) {
         link(href + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
              "application/schema+json", "The queryable properties")}},
   };
+  // The whole collection as one file, through WFS (which has no page limit).
+  const std::string whole = base + "/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=amis:" + c.id +
+                            "&OUTPUTFORMAT=";
+  doc["links"].push_back(link(whole + "application/json", "enclosure", "application/geo+json",
+                              "All features as GeoJSON"));
+  for (const auto& f : api::download_formats())
+    doc["links"].push_back(link(whole + f.name, "enclosure", f.media_type,
+                                std::string("All features as ") + f.name));
   if (!c.licence.empty()) doc["license"] = c.licence;
   if (!c.attribution.empty()) doc["attribution"] = c.attribution;
   json extent = json::object();

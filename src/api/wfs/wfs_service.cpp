@@ -239,8 +239,15 @@ void WfsService::describe_feature_type(const WfsRequest& r, Version version, htt
 void WfsService::get_feature(const WfsRequest& r, Version version, const http::Request& request,
                              http::Response& response) {
   const bool v2 = version == Version::V2_0;
-  if (r.type_names.size() > 1)
-    throw core::OgcError(400, "OptionNotSupported", "one feature type per GetFeature request is supported", "typeNames");
+  if (r.type_names.size() > 1) {
+    // Several types: each gets the same query (bbox, filter, sortBy), one after the other.
+    if (!r.property_names.empty())
+      throw core::OgcError(400, "OptionNotSupported", "PROPERTYNAME with several feature types is not supported",
+                           "propertyName");
+    std::vector<std::pair<std::string, std::string>> groups;
+    for (const auto& t : r.type_names) groups.emplace_back(t, r.resource_id);
+    return get_features_of_types(r, groups, version, request, response);
+  }
   std::string type_name = r.type_names.empty() ? "" : r.type_names[0];
   if (type_name.empty() && !r.resource_id.empty()) {
     const auto groups = resource_ids_by_type(r.resource_id);
@@ -353,7 +360,7 @@ void WfsService::get_features_of_types(const WfsRequest& r, const std::vector<st
   const WfsQuery paging = type_query(outer, core::Collection{}, v2);
   std::int64_t matched = 0;
   for (const auto& [type, ids] : groups) {
-    Part part{require_type(type, "resourceId", r.amis_prefixes), {}, 0};
+    Part part{require_type(type, r.type_names.size() > 1 ? "typeNames" : "resourceId", r.amis_prefixes), {}, 0};
     whole.resource_id = ids;
     part.query = type_query(whole, part.collection, v2);
     part.matched = store_.count(part.collection, part.query.query);
