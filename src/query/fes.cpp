@@ -13,6 +13,7 @@
 #include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
+#include "encode/geojson_writer.hpp"
 #include "encode/xml_text.hpp"
 #include "query/cql2.hpp"
 #include "query/filter_crs.hpp"
@@ -209,6 +210,7 @@ class FesReader {
     if (escape.empty()) escape = node.attribute("escape").value();  // FES 1.1
     if (escape.empty()) escape = "\\";
     if (wild.empty() || single.empty()) fail("PropertyIsLike needs a wildCard and a singleChar");
+    if (local_name(operands[1]) != "Literal") fail("the pattern of PropertyIsLike must be a Literal");
     const std::string text = operands[1].child_value();
     Expression pattern;
     pattern.kind = Kind::String;
@@ -302,7 +304,8 @@ class FesReader {
         if (!p) p = child_element(child_element(child_element(node, wrapper), "TimeInstant"), "timePosition");
         const std::string_view text = trim(p.child_value());
         const std::string_view indeterminate = p.attribute("indeterminatePosition").value();
-        if (text.empty() || indeterminate == "unknown" || indeterminate == "now") {
+        if (indeterminate == "now") return instant(encode::utc_timestamp());
+        if (text.empty() || indeterminate == "unknown") {
           Expression open;
           open.kind = Kind::String;
           open.text = "..";

@@ -124,14 +124,14 @@ INSTANTIATE_TEST_SUITE_P(AllSimpleFeatureTypes, GmlRoundTrip,
                          ::testing::Combine(::testing::ValuesIn(kAllTypes),
                                             ::testing::Values(GmlVersion::V3_2, GmlVersion::V3_1_1),
                                             ::testing::Bool()),
-                         [](const auto& info) {
-                           std::string name = std::get<0>(info.param);
+                         [](const auto& param_info) {
+                           std::string name = std::get<0>(param_info.param);
                            name = name.substr(0, name.find('('));
                            for (auto& c : name)
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            while (!name.empty() && name.back() == '_') name.pop_back();
-                           return name + "_" + version_name(std::get<1>(info.param)) +
-                                  (std::get<2>(info.param) ? "_LatLon" : "_LonLat");
+                           return name + "_" + version_name(std::get<1>(param_info.param)) +
+                                  (std::get<2>(param_info.param) ? "_LatLon" : "_LonLat");
                          });
 
 TEST(GmlGeometry, SwapWritesLatitudeFirst) {

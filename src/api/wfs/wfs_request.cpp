@@ -21,17 +21,22 @@ std::string upper(std::string_view s) {
 }
 
 // "a,b,(c,d)" → {"a", "b", "c", "d"}; parentheses group per type name and are dropped.
-std::vector<std::string> split_list(std::string_view text) {
+std::vector<std::string> split_list(std::string_view text, bool xml_list = false) {
   std::vector<std::string> out;
   std::string current;
   for (char c : text) {
-    if (c == ',' || c == '(' || c == ')') {
+    // Commas separate KVP list items; XML attributes such as Query/@typeNames are
+    // xsd:lists separated by whitespace.
+    const bool space = std::isspace(static_cast<unsigned char>(c));
+    if (c == ',' || c == '(' || c == ')' || (xml_list && space)) {
+      while (!current.empty() && std::isspace(static_cast<unsigned char>(current.back()))) current.pop_back();
       if (!current.empty()) out.push_back(current);
       current.clear();
-    } else if (c != ' ' || !current.empty()) {
+    } else if (!space || !current.empty()) {
       current += c;
     }
   }
+  while (!current.empty() && std::isspace(static_cast<unsigned char>(current.back()))) current.pop_back();
   if (!current.empty()) out.push_back(current);
   return out;
 }
@@ -80,7 +85,7 @@ std::string serialize(const pugi::xml_node& node) {
 void read_query(const pugi::xml_node& query, WfsRequest& r) {
   std::string types = query.attribute("typeNames").value();
   if (types.empty()) types = query.attribute("typeName").value();  // WFS 1.1
-  for (auto& t : split_list(types)) r.type_names.push_back(t);
+  for (auto& t : split_list(types, /*xml_list=*/true)) r.type_names.push_back(t);
   r.srs_name = query.attribute("srsName").value();
   collect_prefixes(query, r.amis_prefixes);
   for (auto child : query.children()) {
@@ -111,10 +116,13 @@ WfsRequest parse_kvp_request(const http::Request& request) {
   WfsRequest r;
   std::vector<std::string> seen;
   for (const auto& [raw_name, value] : request.query) {
-    const std::string name = upper(raw_name);
-    if (std::find(seen.begin(), seen.end(), name) != seen.end())
+    std::string name = upper(raw_name);
+    // Aliases of one parameter (WFS 1.1 and 2.0 spellings) count as the same name.
+    std::string key = name == "TYPENAME" ? "TYPENAMES" : name == "MAXFEATURES" ? "COUNT"
+                    : name == "FEATUREID" ? "RESOURCEID" : name;
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
       throw core::InvalidParameter(raw_name, "given more than once");
-    seen.push_back(name);
+    seen.push_back(key);
     if (name == "REQUEST") r.operation = value;
     else if (name == "VERSION") r.version = value;
     else if (name == "ACCEPTVERSIONS") r.accept_versions = value;
