@@ -15,4 +15,16 @@ if(NOT CLI11_FOUND)
 endif()
 find_package(ICU REQUIRED COMPONENTS uc i18n)  # libicu-dev: CASEI/ACCENTI Unicode folding
 find_package(pugixml REQUIRED)               # libpugixml-dev: WFS/FES XML requests (no DTDs)
+# libmapnik-dev: map rendering (render/). Debian ships mapnik-config, no CMake package.
+find_library(MAPNIK_LIBRARY mapnik REQUIRED)
+find_path(MAPNIK_INCLUDE_DIR mapnik/map.hpp REQUIRED)
+find_package(Freetype REQUIRED)
+add_library(Mapnik::mapnik INTERFACE IMPORTED)
+target_link_libraries(Mapnik::mapnik INTERFACE ${MAPNIK_LIBRARY})
+# The definitions mapnik-config --cflags gives: they change Mapnik's types (BIGINT).
+set(MAPNIK_DEFINITIONS MAPNIK_MEMORY_MAPPED_FILE MAPNIK_HAS_DLCFN BIGINT HAVE_JPEG MAPNIK_USE_PROJ HAVE_PNG
+    HAVE_WEBP HAVE_TIFF MAPNIK_THREADSAFE GRID_RENDERER HAVE_CAIRO BOOST_SPIRIT_NO_PREDEFINED_TERMINALS=1
+    BOOST_PHOENIX_NO_PREDEFINED_TERMINALS=1 BOOST_SPIRIT_USE_PHOENIX_V3=1)
+set(MAPNIK_SYSTEM_INCLUDES ${MAPNIK_INCLUDE_DIR}/mapnik/agg ${FREETYPE_INCLUDE_DIRS} /usr/include/cairo
+    /usr/include/glib-2.0 /usr/lib/x86_64-linux-gnu/glib-2.0/include /usr/include/pixman-1 /usr/include/libpng16)
 find_package(Threads REQUIRED)

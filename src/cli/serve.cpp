@@ -7,6 +7,7 @@
 
 #include "api/features/features_api.hpp"
 #include "api/wfs/wfs_service.hpp"
+#include "api/wms/wms_service.hpp"
 #include "cli/commands.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -33,6 +34,8 @@ int serve(const config::Config& config) {
   features.register_routes(router);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url});
   wfs.register_routes(router);
+  api::wms::WmsService wms(store, {config.service.title, config.service.description, config.service.base_url});
+  wms.register_routes(router);
   http::add_static_files(router, config.static_dir);
 
   http::Server server(router, config.server);

@@ -1,5 +1,6 @@
 #include "encode/coordinate_transform.hpp"
 
+#include <ogr_srs_api.h>
 #include <proj.h>
 
 #include <map>
@@ -88,6 +89,16 @@ core::Envelope CoordinateTransform::to_crs84_bounds(double a_min, double b_min, 
                          &e.min_x, &e.min_y, &e.max_x, &e.max_y, 21))
     throw core::InvalidParameter("bbox", "the box cannot be transformed to longitude/latitude");
   return e;
+}
+
+bool north_first(const core::Crs& crs) {
+  if (crs.is_crs84()) return false;
+  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+  bool result = false;
+  if (OSRImportFromEPSG(srs, crs.epsg) == OGRERR_NONE)
+    result = OSREPSGTreatsAsLatLong(srs) || OSREPSGTreatsAsNorthingEasting(srs);
+  OSRDestroySpatialReference(srs);
+  return result;
 }
 
 }  // namespace amis::encode

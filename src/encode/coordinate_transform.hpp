@@ -34,4 +34,8 @@ class CoordinateTransform {
   std::unique_ptr<State> state_;
 };
 
+// True when the CRS's first axis points north (EPSG:4326 and most geographic
+// CRSs, some national grids): WMS 1.3 and WFS 2.0 boxes then come north first.
+bool north_first(const core::Crs& crs);
+
 }  // namespace amis::encode

@@ -13,6 +13,7 @@
 #include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
+#include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
 #include "encode/xml_text.hpp"
 #include "query/cql2.hpp"
@@ -73,15 +74,6 @@ const std::map<std::string_view, std::string_view>& arithmetic_operators() {  //
   return ops;
 }
 
-bool north_first(const core::Crs& crs) {
-  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
-  bool result = false;
-  if (OSRImportFromEPSG(srs, crs.epsg) == OGRERR_NONE)
-    result = OSREPSGTreatsAsLatLong(srs) || OSREPSGTreatsAsNorthingEasting(srs);
-  OSRDestroySpatialReference(srs);
-  return result;
-}
-
 void swap_xy(Expression& literal) {
   if (literal.kind == Kind::Envelope) {
     auto& e = literal.envelope;
@@ -101,7 +93,7 @@ void swap_xy(Expression& literal) {
 // A geometry literal read in `srs`, brought to CRS84 (longitude, latitude).
 void to_crs84(Expression& literal, const core::SrsName& srs) {
   if (srs.crs.is_crs84()) return;
-  if (srs.east_north && north_first(srs.crs)) swap_xy(literal);
+  if (srs.east_north && encode::north_first(srs.crs)) swap_xy(literal);
   try {
     transform_literals_to_crs84(literal, srs.crs);
   } catch (const core::OgcError& e) {
