@@ -12,7 +12,8 @@
 #                                    or bench/amis/cql2.conf; a cql2.conf case means AMIS alone)
 #   WFS=1                            the WFS cases of bench/amis/wfs.conf (GetFeature GeoJSON and GML
 #                                    for 1000 features in a box) against the peers' WFS, and the big
-#                                    export through WFS (GeoJSON vs the peers; GML for AMIS alone)
+#                                    export through WFS (GeoJSON vs the peers; GML for AMIS alone);
+#                                    CASES="wms_tile_points wms_tile_both" for WMS GetMap (same file)
 #   CQL2=1                           the CQL2 filter and crs cases of bench/amis/cql2.conf against the
 #                                    plain oapif_bbox_1k of the same run, AMIS alone: sets PEERS=0 and
 #                                    CASES="oapif_bbox_1k <the cql2.conf cases>", BIG_RUNS=0 FLATMEM=0

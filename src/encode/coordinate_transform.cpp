@@ -3,6 +3,7 @@
 #include <ogr_srs_api.h>
 #include <proj.h>
 
+#include <cmath>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -63,6 +64,7 @@ ThreadTransforms& thread_transforms() {
 struct CoordinateTransform::State {
   PJ_CONTEXT* context = nullptr;
   PJ* transform = nullptr;  // owned by the thread's cache
+  bool web_mercator = false;  // CRS84 → EPSG:3857: the closed formula, no PROJ call
 };
 
 CoordinateTransform::CoordinateTransform(const core::Crs& crs, const char* parameter, bool inverse,
@@ -71,6 +73,7 @@ CoordinateTransform::CoordinateTransform(const core::Crs& crs, const char* param
   auto& transforms = thread_transforms();
   state_->context = transforms.context();
   state_->transform = transforms.get(crs.epsg, inverse, east_north);
+  state_->web_mercator = crs.epsg == 3857 && !inverse;
   if (!state_->transform)
     throw core::InvalidParameter(parameter, "the CRS " + crs.uri() + " is not supported");
 }
@@ -78,6 +81,23 @@ CoordinateTransform::CoordinateTransform(const core::Crs& crs, const char* param
 CoordinateTransform::~CoordinateTransform() = default;
 
 void CoordinateTransform::transform(double* x, double* y, std::size_t n, std::size_t stride) const {
+  if (state_->web_mercator) {
+    // EPSG:3857 (PROJ's webmerc): x = a·λ, y = a·ln(tan(π/4 + φ/2)) on the WGS 84
+    // semi-major axis; the poles are out of its domain, as with PROJ.
+    constexpr double a = 6378137.0;
+    constexpr double radians = 3.14159265358979323846 / 180.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double& px = x[i * stride];
+      double& py = y[i * stride];
+      if (!(py > -90.0 && py < 90.0) || !(px >= -180.0 - 1e-9 && px <= 180.0 + 1e-9)) {
+        px = py = HUGE_VAL;
+        continue;
+      }
+      px = a * px * radians;
+      py = a * std::log(std::tan(3.14159265358979323846 / 4.0 + py * radians / 2.0));
+    }
+    return;
+  }
   const std::size_t bytes = stride * sizeof(double);
   proj_trans_generic(state_->transform, PJ_FWD, x, bytes, n, y, bytes, n, nullptr, 0, 0, nullptr, 0, 0);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "core/crs.hpp"
 #include "core/error.hpp"
@@ -165,8 +166,11 @@ std::string WmsService::base_url(const http::Request& request) const {
 }
 
 void WmsService::handle(http::Request& request, http::Response& response) {
+  // Version negotiation (WMS 1.3.0, 6.2.4): 1.3.0 for 1.3.0 and above, 1.1.1 below it.
   const auto version = param(request, "VERSION").value_or(param(request, "WMTVER").value_or("1.3.0"));
-  const bool v130 = version != "1.1.1" && version != "1.1.0" && version != "1.1";
+  int major = 0, minor = 0;
+  std::sscanf(version.c_str(), "%d.%d", &major, &minor);
+  const bool v130 = version.empty() || major > 1 || (major == 1 && minor >= 3);
   try {
     if (auto service = param(request, "SERVICE"); service && upper(*service) != "WMS")
       throw WmsError("InvalidParameterValue", "SERVICE must be WMS", "SERVICE");
