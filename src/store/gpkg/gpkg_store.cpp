@@ -110,6 +110,9 @@ std::unique_ptr<sqlite::Database> GpkgStore::open() {
   register_filter_functions(db->handle());
   // CQL2 LIKE is case-sensitive; CASEI() makes it insensitive where asked.
   db->exec("PRAGMA case_sensitive_like = ON");
+  // Reads through a memory map instead of a pread() per page: the profile of map
+  // rendering spent 13% of its time in pread. The map is shared by the page cache.
+  db->exec("PRAGMA mmap_size = 1073741824");
   return db;
 }
 
