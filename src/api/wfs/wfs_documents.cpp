@@ -115,6 +115,22 @@ std::string service_identification(const ServiceDescription& s, const char* vers
   return out;
 }
 
+// The start of a wfs:FeatureType (the same elements in WFS 2.0 and 1.1).
+void feature_type_description(std::string& out, const core::Collection& c) {
+  out += "<wfs:FeatureType>";
+  element(out, "wfs:Name", "amis:" + encode::xml_name(c.id));
+  element(out, "wfs:Title", c.title.empty() ? c.id : c.title);
+  if (!c.description.empty()) element(out, "wfs:Abstract", c.description);
+  out += keywords(c);
+}
+
+std::string wgs84_bounding_box(const core::Collection& c) {
+  if (!c.extent || c.extent->empty()) return "";
+  return "<ows:WGS84BoundingBox><ows:LowerCorner>" + number(c.extent->min_x) + " " + number(c.extent->min_y) +
+         "</ows:LowerCorner><ows:UpperCorner>" + number(c.extent->max_x) + " " + number(c.extent->max_y) +
+         "</ows:UpperCorner></ows:WGS84BoundingBox>";
+}
+
 }  // namespace
 
 const std::vector<std::string>& output_format_names(GmlVersion version) {
@@ -176,21 +192,14 @@ std::string capabilities_2_0(const ServiceDescription& s, const std::vector<core
          "<ows:Value>wfs:StoredQuery</ows:Value></ows:AllowedValues></ows:Constraint>";
   out += "</ows:OperationsMetadata>\n<wfs:FeatureTypeList>";
   for (const auto& c : collections) {
-    out += "<wfs:FeatureType>";
-    element(out, "wfs:Name", "amis:" + encode::xml_name(c.id));
-    element(out, "wfs:Title", c.title.empty() ? c.id : c.title);
-    if (!c.description.empty()) element(out, "wfs:Abstract", c.description);
-    out += keywords(c);
+    feature_type_description(out, c);
     out += "<wfs:DefaultCRS>urn:ogc:def:crs:EPSG::4326</wfs:DefaultCRS>";
     for (const auto& crs : core::advertised_crs())
       if (crs.epsg != 4326) element(out, "wfs:OtherCRS", core::crs_urn(crs));
     out += "<wfs:OutputFormats>";
     for (const auto& f : output_format_names(GmlVersion::V3_2)) element(out, "wfs:Format", f);
     out += "</wfs:OutputFormats>";
-    if (c.extent && !c.extent->empty())
-      out += "<ows:WGS84BoundingBox><ows:LowerCorner>" + number(c.extent->min_x) + " " + number(c.extent->min_y) +
-             "</ows:LowerCorner><ows:UpperCorner>" + number(c.extent->max_x) + " " + number(c.extent->max_y) +
-             "</ows:UpperCorner></ows:WGS84BoundingBox>";
+    out += wgs84_bounding_box(c);
     out += "<wfs:MetadataURL xlink:href=\"" + escaped(s.base_url + "/collections/" + c.id) + "\"/>";
     out += "</wfs:FeatureType>";
   }
@@ -256,11 +265,7 @@ std::string capabilities_1_1(const ServiceDescription& s, const std::vector<core
   out += "</ows:OperationsMetadata>\n<wfs:FeatureTypeList><wfs:Operations><wfs:Operation>Query</wfs:Operation>"
          "</wfs:Operations>";
   for (const auto& c : collections) {
-    out += "<wfs:FeatureType>";
-    element(out, "wfs:Name", "amis:" + encode::xml_name(c.id));
-    element(out, "wfs:Title", c.title.empty() ? c.id : c.title);
-    if (!c.description.empty()) element(out, "wfs:Abstract", c.description);
-    out += keywords(c);
+    feature_type_description(out, c);
     out += "<wfs:DefaultSRS>urn:x-ogc:def:crs:EPSG:4326</wfs:DefaultSRS>";
     for (const auto& crs : core::advertised_crs())
       if (!crs.is_crs84() && crs.epsg != 4326)
@@ -268,10 +273,7 @@ std::string capabilities_1_1(const ServiceDescription& s, const std::vector<core
     out += "<wfs:OutputFormats>";
     for (const auto& f : output_format_names(GmlVersion::V3_1_1)) element(out, "wfs:Format", f);
     out += "</wfs:OutputFormats>";
-    if (c.extent && !c.extent->empty())
-      out += "<ows:WGS84BoundingBox><ows:LowerCorner>" + number(c.extent->min_x) + " " + number(c.extent->min_y) +
-             "</ows:LowerCorner><ows:UpperCorner>" + number(c.extent->max_x) + " " + number(c.extent->max_y) +
-             "</ows:UpperCorner></ows:WGS84BoundingBox>";
+    out += wgs84_bounding_box(c);
     out += "</wfs:FeatureType>";
   }
   out += "</wfs:FeatureTypeList>\n<ogc:Filter_Capabilities><ogc:Spatial_Capabilities><ogc:GeometryOperands>"
