@@ -15,6 +15,7 @@
 #include <mapnik/symbolizer.hpp>
 #include <mapnik/wkb.hpp>
 
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -33,63 +34,46 @@ constexpr const char* kIdentitySrs = "epsg:4326";
 // Colours of the default styles, one per layer in turn (ColorBrewer Dark2).
 constexpr const char* kPalette[] = {"#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"};
 
-// Reprojects every position of an ISO WKB geometry in place.
+// Reprojects every position of a little-endian ISO WKB geometry in place: the
+// WkbReader walks the structure, the coordinates are rewritten where it read them.
 class WkbTransformer {
  public:
-  WkbTransformer(std::vector<std::uint8_t>& wkb, const encode::CoordinateTransform& t) : wkb_(wkb), t_(t) {}
+  WkbTransformer(std::vector<std::uint8_t>& wkb, const encode::CoordinateTransform& t)
+      : wkb_(wkb), reader_(wkb), t_(t) {}
 
   void geometry(int depth) {
     if (depth > 32) throw core::WkbError("WKB nesting too deep");
-    const bool little = byte() == 1;
-    std::uint32_t code = u32(little);
-    int dims = 2;
-    if (code & 0x80000000u) ++dims;
-    if (code & 0x40000000u) ++dims;
-    code &= 0x0FFFFFFFu;
-    if (code >= 3000) { dims = 4; code -= 3000; }
-    else if (code >= 1000) { dims = 3; code %= 1000; }
-    if (!little) throw core::WkbError("big-endian WKB is not reprojected");
-    switch (code) {
-      case 1: positions(1, dims); break;
-      case 2: positions(u32(little), dims); break;
-      case 3: for (std::uint32_t n = u32(little), i = 0; i < n; ++i) positions(u32(little), dims); break;
-      case 4: case 5: case 6: case 7:
-        for (std::uint32_t n = u32(little), i = 0; i < n; ++i) geometry(depth + 1);
+    if (wkb_.size() > reader_.position() && wkb_[reader_.position()] != 1)
+      throw core::WkbError("big-endian WKB is not reprojected");
+    const auto h = reader_.header();
+    switch (h.type) {
+      case core::WkbType::Point: positions(1, h.dimensions); break;
+      case core::WkbType::LineString: positions(reader_.count(), h.dimensions); break;
+      case core::WkbType::Polygon:
+        for (std::uint32_t n = reader_.count(), i = 0; i < n; ++i) positions(reader_.count(), h.dimensions);
         break;
-      default: throw core::WkbError("unsupported WKB geometry type");
+      default:
+        for (std::uint32_t n = reader_.count(), i = 0; i < n; ++i) geometry(depth + 1);
     }
   }
 
  private:
-  std::uint8_t byte() {
-    need(1);
-    return wkb_[pos_++];
-  }
-  std::uint32_t u32(bool little) {
-    need(4);
-    std::uint32_t v;
-    std::memcpy(&v, wkb_.data() + pos_, 4);
-    if (!little) v = __builtin_bswap32(v);
-    pos_ += 4;
-    return v;
-  }
-  void need(std::size_t n) const {
-    if (wkb_.size() - pos_ < n) throw core::WkbError("truncated WKB");
-  }
   void positions(std::uint32_t n, int dims) {
+    const std::size_t start = reader_.position();
     const std::size_t stride = static_cast<std::size_t>(dims) * 8;
-    if (n > (wkb_.size() - pos_) / stride) throw core::WkbError("truncated WKB");
-    // Unaligned doubles: copy out, transform, copy back.
     xy_.resize(static_cast<std::size_t>(n) * 2);
-    for (std::uint32_t i = 0; i < n; ++i) std::memcpy(&xy_[i * 2], wkb_.data() + pos_ + i * stride, 16);
+    for (std::uint32_t i = 0; i < n; ++i) {  // reading also checks the bounds
+      xy_[i * 2] = reader_.f64();
+      xy_[i * 2 + 1] = reader_.f64();
+      for (int k = 2; k < dims; ++k) reader_.f64();
+    }
     t_.transform(xy_.data(), xy_.data() + 1, n, 2);
-    for (std::uint32_t i = 0; i < n; ++i) std::memcpy(wkb_.data() + pos_ + i * stride, &xy_[i * 2], 16);
-    pos_ += n * stride;
+    for (std::uint32_t i = 0; i < n; ++i) std::memcpy(wkb_.data() + start + i * stride, &xy_[i * 2], 16);
   }
 
   std::vector<std::uint8_t>& wkb_;
+  core::WkbReader reader_;
   const encode::CoordinateTransform& t_;
-  std::size_t pos_ = 0;
   std::vector<double> xy_;
 };
 

@@ -246,12 +246,12 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
                            "propertyName");
     std::vector<std::pair<std::string, std::string>> groups;
     for (const auto& t : r.type_names) groups.emplace_back(t, r.resource_id);
-    return get_features_of_types(r, groups, version, request, response);
+    return get_features_of_types(r, groups, version, response);
   }
   std::string type_name = r.type_names.empty() ? "" : r.type_names[0];
   if (type_name.empty() && !r.resource_id.empty()) {
     const auto groups = resource_ids_by_type(r.resource_id);
-    if (groups.size() > 1) return get_features_of_types(r, groups, version, request, response);
+    if (groups.size() > 1) return get_features_of_types(r, groups, version, response);
     type_name = groups.front().first;
   }
   if (type_name.empty()) throw MissingParameter("typeNames");
@@ -337,7 +337,7 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
 }
 
 void WfsService::get_features_of_types(const WfsRequest& r, const std::vector<std::pair<std::string, std::string>>& groups,
-                                       Version version, const http::Request& request, http::Response& response) {
+                                       Version version, http::Response& response) {
   const bool v2 = version == Version::V2_0;
   const auto format = parse_output_format(r.output_format, v2);
   if (format != OutputFormat::Gml32 && format != OutputFormat::Gml311)
@@ -395,7 +395,6 @@ void WfsService::get_features_of_types(const WfsRequest& r, const std::vector<st
     }
   }
   out.write(encode::gml_collection_end());
-  (void)request;
 }
 
 void WfsService::get_feature_by_id(const WfsRequest& r, Version version, http::Response& response) {

@@ -31,7 +31,7 @@ class WfsService {
   void describe_feature_type(const WfsRequest& r, Version version, http::Response& response);
   void get_feature(const WfsRequest& r, Version version, const http::Request& request, http::Response& response);
   void get_features_of_types(const WfsRequest& r, const std::vector<std::pair<std::string, std::string>>& groups,
-                             Version version, const http::Request& request, http::Response& response);
+                             Version version, http::Response& response);
   void get_feature_by_id(const WfsRequest& r, Version version, http::Response& response);
   void get_property_value(const WfsRequest& r, const http::Request& request, http::Response& response);
 
