@@ -1,17 +1,22 @@
 // The composition root: the store, the services and the HTTP server are built
 // and wired here, and nowhere else.
 #include <csignal>
+#include <memory>
 #include <filesystem>
 #include <stdexcept>
 #include <spdlog/spdlog.h>
 
 #include "api/features/features_api.hpp"
+#include "api/tiles/tiles_api.hpp"
 #include "api/wfs/wfs_service.hpp"
 #include "api/wms/wms_service.hpp"
+#include "api/wmts/wmts_service.hpp"
 #include "cli/commands.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "store/gpkg/gpkg_store.hpp"
+#include "tiles/tile_cache.hpp"
+#include "tiles/tile_maker.hpp"
 
 namespace amis::cli {
 namespace {
@@ -34,8 +39,22 @@ int serve(const config::Config& config) {
   features.register_routes(router);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url});
   wfs.register_routes(router);
-  api::wms::WmsService wms(store, {config.service.title, config.service.description, config.service.base_url});
+  api::wms::WmsService wms(store, {config.service.title, config.service.description, config.service.base_url,
+                                   config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
+  std::unique_ptr<tiles::TileCache> tile_cache;
+  if (config.tile_cache_max_mb > 0) {
+    const auto dir = config.tile_cache_dir.empty()
+                         ? (std::filesystem::path(config.store_path).parent_path() / "tile-cache").string()
+                         : config.tile_cache_dir;
+    tile_cache = std::make_unique<tiles::TileCache>(dir, static_cast<std::uint64_t>(config.tile_cache_max_mb) << 20);
+  }
+  tiles::TileMaker tile_maker(store, tile_cache.get());
+  api::tiles::TilesApi tiles_api(store, tile_maker, config.service.base_url);
+  tiles_api.register_routes(router);
+  api::wmts::WmtsService wmts(store, tile_maker,
+                              {config.service.title, config.service.description, config.service.base_url});
+  wmts.register_routes(router);
   http::add_static_files(router, config.static_dir);
 
   http::Server server(router, config.server);
@@ -45,6 +64,9 @@ int serve(const config::Config& config) {
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
   spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
+  if (tile_cache)
+    spdlog::info("tile cache: {} tiles, {} MB of {} MB", tile_cache->tiles(), tile_cache->size_bytes() >> 20,
+                 config.tile_cache_max_mb);
   server.run();
   running = nullptr;
   spdlog::info("AMIS stopped");

@@ -32,6 +32,14 @@ Config load_config(const std::string& path) {
   if (svc.limits.max_limit < 1 || svc.limits.default_limit < 1 ||
       svc.limits.default_limit > svc.limits.max_limit)
     throw std::runtime_error(path + ": [features] needs 1 <= default_limit <= max_limit");
+  config.wms_max_width = t["wms"]["max_width"].value_or(config.wms_max_width);
+  config.wms_max_height = t["wms"]["max_height"].value_or(config.wms_max_height);
+  if (config.wms_max_width < 1 || config.wms_max_height < 1 || config.wms_max_width > 16384 ||
+      config.wms_max_height > 16384)
+    throw std::runtime_error(path + ": [wms] max_width and max_height must be between 1 and 16384");
+  config.tile_cache_dir = t["tiles"]["cache_dir"].value_or(config.tile_cache_dir);
+  config.tile_cache_max_mb = t["tiles"]["cache_max_mb"].value_or(config.tile_cache_max_mb);
+  if (config.tile_cache_max_mb < 0) throw std::runtime_error(path + ": [tiles] cache_max_mb must be 0 or more");
   return config;
 }
 

@@ -13,6 +13,12 @@ struct Config {
   std::string static_dir;  // default: the static/ folder installed next to the sources
   api::features::ServiceInfo service;
   std::string log_level = "info";
+  // WMS GetMap's largest image, refused before any memory is taken.
+  int wms_max_width = 4096;
+  int wms_max_height = 4096;
+  // Tiles kept on disk; empty: "tile-cache" next to the store. 0 MB: no cache.
+  std::string tile_cache_dir;
+  long long tile_cache_max_mb = 512;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

@@ -177,6 +177,8 @@ const char* media_type(ImageFormat format) {
 std::string render_map(store::Store& store, const MapRequest& request) {
   mapnik::Map map(request.width, request.height, kIdentitySrs);
   map.set_aspect_fix_mode(mapnik::Map::RESPECT);
+  // Features up to 8 pixels outside are drawn too, so symbols at tile seams are whole.
+  map.set_buffer_size(8);
   const bool opaque = !request.transparent || request.format == ImageFormat::Jpeg;
   map.set_background(mapnik::color(request.background.r, request.background.g, request.background.b,
                                    opaque ? 255 : 0));

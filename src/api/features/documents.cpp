@@ -47,6 +47,16 @@ const std::vector<std::string>& conformance_classes() {
       "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
       "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
       "http://www.opengis.net/spec/cql2/1.0/conf/functions",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/png",
+      "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/jpeg",
+      "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+      "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
   };
   return classes;
 }
@@ -64,7 +74,13 @@ json landing_page_json(const std::string& base, const std::string& title,
         link(base + "/api?f=html", "service-doc", "text/html", "The API documentation"),
         link(base + "/conformance", "conformance", "application/json",
              "Conformance classes implemented"),
-        link(base + "/collections", "data", "application/json", "The feature collections")}},
+        link(base + "/collections", "data", "application/json", "The feature collections"),
+        link(base + "/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "application/json",
+             "The tile matrix sets"),
+        link(base + "/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json",
+             "Vector tiles of all collections"),
+        link(base + "/map/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", "application/json",
+             "Map tiles of all collections")}},
   };
 }
 
@@ -91,7 +107,11 @@ json collection_json(const std::string& base, const core::Collection& c) {
         link(href + "/items?f=json", "items", "application/geo+json", "The features (GeoJSON)"),
         link(href + "/items?f=html", "items", "text/html", "The features (HTML)"),
         link(href + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
-             "application/schema+json", "The queryable properties")}},
+             "application/schema+json", "The queryable properties"),
+        link(href + "/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json",
+             "Vector tiles (MVT)"),
+        link(href + "/map/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", "application/json",
+             "Map tiles")}},
   };
   // The whole collection as one file, through WFS (which has no page limit).
   const std::string whole = base + "/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=amis:" + c.id +

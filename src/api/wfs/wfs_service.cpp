@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "api/common/downloads.hpp"
-#include "api/wfs/ows_exception.hpp"
+#include "api/common/ows_exception.hpp"
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
 #include "core/error.hpp"

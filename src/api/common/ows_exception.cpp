@@ -1,8 +1,8 @@
-#include "api/wfs/ows_exception.hpp"
+#include "api/common/ows_exception.hpp"
 
 #include "encode/xml_text.hpp"
 
-namespace amis::api::wfs {
+namespace amis::api {
 
 std::string exception_report(const core::OgcError& error, OwsVersion version,
                              const std::string& report_version) {
@@ -31,4 +31,4 @@ std::string exception_report(const core::OgcError& error, OwsVersion version,
   return out;
 }
 
-}  // namespace amis::api::wfs
+}  // namespace amis::api

@@ -1,12 +1,12 @@
 #pragma once
 // OWS Common exception reports: the error format of WFS (and later WMS 1.3,
-// WMTS, CSW). OWS 1.1 for WFS 2.0, OWS 1.0 for WFS 1.1.
+// WMTS, CSW). OWS 1.1 for WFS 2.0 and WMTS, OWS 1.0 for WFS 1.1.
 #include <string>
 
 #include "core/error.hpp"
 #include "http/router.hpp"
 
-namespace amis::api::wfs {
+namespace amis::api {
 
 enum class OwsVersion { V1_0, V1_1 };
 
@@ -14,4 +14,4 @@ enum class OwsVersion { V1_0, V1_1 };
 std::string exception_report(const core::OgcError& error, OwsVersion version,
                              const std::string& report_version);
 
-}  // namespace amis::api::wfs
+}  // namespace amis::api

@@ -1,0 +1,170 @@
+#include "api/tiles/tiles_api.hpp"
+
+#include <charconv>
+
+#include "api/common/exception_response.hpp"
+#include "api/tiles/tile_documents.hpp"
+#include "core/error.hpp"
+
+namespace amis::api::tiles {
+namespace {
+
+using amis::tiles::TileAddress;
+using amis::tiles::TileMatrixSet;
+
+void send_json(http::Response& response, const nlohmann::json& doc) {
+  response.send(200, "application/json", doc.dump());
+}
+
+const TileMatrixSet& require_set(const http::Request& request) {
+  const auto& id = request.path_param("tileMatrixSetId");
+  const auto* set = amis::tiles::find_tile_matrix_set(id);
+  if (!set) throw core::NotFound("no tile matrix set '" + id + "': see /tileMatrixSets");
+  return *set;
+}
+
+long long tile_index(const http::Request& request, const char* name) {
+  const auto& text = request.path_param(name);
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    throw core::InvalidParameter(name, std::string(name) + " must be an integer, not '" + text + "'");
+  return value;
+}
+
+std::vector<std::string> split_ids(std::string_view text) {
+  std::vector<std::string> ids;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const auto id = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    if (!id.empty()) ids.emplace_back(id);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return ids;
+}
+
+render::ImageFormat map_format(const http::Request& request) {
+  auto f = request.param("f");
+  if (!f || *f == "png") return render::ImageFormat::Png32;
+  if (*f == "png8") return render::ImageFormat::Png8;
+  if (*f == "jpeg" || *f == "jpg") return render::ImageFormat::Jpeg;
+  if (*f == "webp") return render::ImageFormat::Webp;
+  throw core::NotAcceptable("map tiles come as f=png, png8, jpeg or webp, not '" + std::string(*f) + "'");
+}
+
+}  // namespace
+
+void TilesApi::register_routes(http::Router& router) {
+  auto wrap = [](auto fn) { return with_ogcapi_errors(std::move(fn)); };
+  using R = http::Request;
+  using S = http::Response;
+  router.add("GET", "/tileMatrixSets", wrap([this](R& q, S& s) { tile_matrix_sets(q, s); }));
+  router.add("GET", "/tileMatrixSets/{tileMatrixSetId}", wrap([this](R& q, S& s) { tile_matrix_set(q, s); }));
+  struct Family {
+    const char* prefix;
+    Kind kind;
+    bool dataset;
+  };
+  for (const Family f : {Family{"/tiles", Kind::Vector, true}, Family{"/map/tiles", Kind::Map, true},
+                         Family{"/collections/{collectionId}/tiles", Kind::Vector, false},
+                         Family{"/collections/{collectionId}/map/tiles", Kind::Map, false}}) {
+    const std::string p = f.prefix;
+    router.add("GET", p, wrap([this, f](R& q, S& s) { tilesets(f.kind, f.dataset, q, s); }));
+    router.add("GET", p + "/{tileMatrixSetId}", wrap([this, f](R& q, S& s) { tileset(f.kind, f.dataset, q, s); }));
+    router.add("GET", p + "/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
+               wrap([this, f](R& q, S& s) { tile(f.kind, f.dataset, q, s); }));
+  }
+}
+
+std::string TilesApi::base_url(const http::Request& request) const {
+  if (!base_url_.empty()) return base_url_;
+  const auto host = request.header("host");
+  return "http://" + std::string(host.empty() ? "localhost" : host);
+}
+
+std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request& request) {
+  if (!dataset) {
+    const auto& id = request.path_param("collectionId");
+    auto c = store_.collection(id);
+    if (!c) throw core::NotFound("no collection '" + id + "'");
+    return {std::move(*c)};
+  }
+  auto all = store_.collections();
+  const auto wanted = request.param("collections");
+  if (!wanted) return all;
+  std::vector<core::Collection> chosen;
+  for (const auto& id : split_ids(*wanted)) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const core::Collection& c) { return c.id == id; });
+    if (it == all.end()) throw core::InvalidParameter("collections", "no collection '" + id + "'");
+    chosen.push_back(*it);
+  }
+  if (chosen.empty()) throw core::InvalidParameter("collections", "collections names no collection");
+  return chosen;
+}
+
+void TilesApi::tile_matrix_sets(http::Request& request, http::Response& response) {
+  send_json(response, tile_matrix_sets_json(base_url(request)));
+}
+
+void TilesApi::tile_matrix_set(http::Request& request, http::Response& response) {
+  send_json(response, tile_matrix_set_json(require_set(request)));
+}
+
+namespace {
+
+TilesetTarget target_of(const std::string& base, bool vector, bool dataset, const http::Request& request,
+                        std::vector<core::Collection> layers) {
+  TilesetTarget t;
+  t.vector = vector;
+  const std::string tiles = vector ? "/tiles" : "/map/tiles";
+  if (dataset) {
+    t.prefix = base + tiles;
+    t.title = vector ? "Vector tiles of the AMIS collections" : "Map of the AMIS collections";
+    if (auto c = request.param("collections")) t.query = "?collections=" + http::percent_encode(*c);
+  } else {
+    t.prefix = base + "/collections/" + http::percent_encode(layers.front().id) + tiles;
+    t.title = layers.front().title;
+  }
+  t.layers = std::move(layers);
+  return t;
+}
+
+}  // namespace
+
+void TilesApi::tilesets(Kind kind, bool dataset, http::Request& request, http::Response& response) {
+  const auto base = base_url(request);
+  send_json(response, tilesets_json(base, target_of(base, kind == Kind::Vector, dataset, request,
+                                                    layers(dataset, request))));
+}
+
+void TilesApi::tileset(Kind kind, bool dataset, http::Request& request, http::Response& response) {
+  const auto& set = require_set(request);
+  const auto base = base_url(request);
+  send_json(response, tileset_json(base, target_of(base, kind == Kind::Vector, dataset, request,
+                                                   layers(dataset, request)),
+                                   set));
+}
+
+void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Response& response) {
+  const auto& set = require_set(request);
+  const TileAddress address{static_cast<int>(std::clamp(tile_index(request, "tileMatrix"), -1LL, 1000LL)),
+                            tile_index(request, "tileRow"), tile_index(request, "tileCol")};
+  if (!amis::tiles::contains(set, address))
+    throw core::NotFound("tile " + request.path_param("tileMatrix") + "/" + request.path_param("tileRow") + "/" +
+                         request.path_param("tileCol") + " is outside " + set.id);
+  auto collections = layers(dataset, request);
+  const http::Headers headers = {{"Cache-Control", "public, max-age=60"}};
+  if (kind == Kind::Vector) {
+    response.send(200, kMvtMediaType, maker_.vector_tile(set, address, collections), headers);
+    return;
+  }
+  const auto format = map_format(request);
+  bool transparent = true;
+  if (auto t = request.param("transparent")) transparent = *t != "false";
+  response.send(200, render::media_type(format), maker_.map_tile(set, address, collections, format, transparent),
+                headers);
+}
+
+}  // namespace amis::api::tiles

@@ -1,0 +1,20 @@
+#pragma once
+// The WMTS 1.0.0 ServiceMetadata document (OGC 07-057r7, §7.1).
+#include <string>
+#include <vector>
+
+#include "core/collection.hpp"
+
+namespace amis::api::wmts {
+
+struct TileFormat {
+  const char* media_type;
+  const char* extension;  // of the RESTful resource URL
+};
+// The tile formats of every layer: PNG, JPEG, WebP images and MVT vector tiles.
+const std::vector<TileFormat>& tile_formats();
+
+std::string capabilities_document(const std::string& base, const std::string& title, const std::string& description,
+                                  const std::vector<core::Collection>& layers);
+
+}  // namespace amis::api::wmts

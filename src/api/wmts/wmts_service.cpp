@@ -1,0 +1,167 @@
+#include "api/wmts/wmts_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "api/common/ows_exception.hpp"
+#include "api/wmts/wmts_capabilities.hpp"
+#include "core/error.hpp"
+
+namespace amis::api::wmts {
+namespace {
+
+constexpr const char* kXml = "application/xml";
+
+struct WmtsError : core::OgcError {
+  WmtsError(const std::string& code, const std::string& message, const std::string& locator)
+      : core::OgcError(400, code, message, locator) {}
+};
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::optional<std::string> param(const http::Request& request, std::string_view name) {
+  for (const auto& [k, v] : request.query)
+    if (upper(k) == name) return v;
+  return std::nullopt;
+}
+
+std::string required(const http::Request& request, const char* name) {
+  auto v = param(request, name);
+  if (!v || v->empty()) throw WmtsError("MissingParameterValue", std::string("the parameter ") + name + " is required", name);
+  return *v;
+}
+
+long long index(const std::string& text, const char* locator) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    throw WmtsError("InvalidParameterValue", std::string(locator) + " must be an integer", locator);
+  return v;
+}
+
+// Runs a WMTS handler: every error becomes an OWS 1.1 ExceptionReport.
+template <typename Fn>
+void answer(http::Request& request, http::Response& response, Fn fn) {
+  try {
+    fn();
+  } catch (const core::OgcError& e) {
+    if (response.started()) throw;
+    response.discard_unsent();
+    if (e.status() >= 500) {
+      spdlog::error("{} {}: {}", request.method, request.path, e.what());
+      const core::OgcError hidden(500, "NoApplicableCode", "the server could not complete the request", "");
+      return response.send(500, kXml, exception_report(hidden, OwsVersion::V1_1, "1.0.0"));
+    }
+    response.send(e.status(), kXml, exception_report(e, OwsVersion::V1_1, "1.0.0"));
+  }
+}
+
+}  // namespace
+
+struct WmtsService::TileRequest {
+  std::string layer;
+  std::string style;
+  std::string format;  // media type
+  std::string tile_matrix_set;
+  std::string tile_matrix;
+  std::string tile_row;
+  std::string tile_col;
+};
+
+void WmtsService::register_routes(http::Router& router) {
+  router.add("GET", "/wmts", [this](http::Request& q, http::Response& s) { kvp(q, s); });
+  router.add("GET", "/wmts/1.0.0/WMTSCapabilities.xml",
+             [this](http::Request& q, http::Response& s) { answer(q, s, [&] { capabilities(q, s); }); });
+  router.add("GET", "/wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{tileMatrix}/{tileRow}/{tileCol}",
+             [this](http::Request& q, http::Response& s) { answer(q, s, [&] { rest_tile(q, s); }); });
+}
+
+std::string WmtsService::base_url(const http::Request& request) const {
+  if (!settings_.base_url.empty()) return settings_.base_url;
+  const auto host = request.header("host");
+  return "http://" + std::string(host.empty() ? "localhost" : host);
+}
+
+void WmtsService::kvp(http::Request& request, http::Response& response) {
+  answer(request, response, [&] {
+    const auto service = param(request, "SERVICE");
+    if (service && upper(*service) != "WMTS")
+      throw WmtsError("InvalidParameterValue", "SERVICE must be WMTS", "service");
+    const auto operation = required(request, "REQUEST");
+    if (operation == "GetCapabilities") return capabilities(request, response);
+    if (!service) throw WmtsError("MissingParameterValue", "the parameter SERVICE is required", "service");
+    if (operation != "GetTile")
+      throw WmtsError("OperationNotSupported", "this WMTS answers GetCapabilities and GetTile, not '" +
+                                                   operation.substr(0, 40) + "'",
+                      "request");
+    const auto version = required(request, "VERSION");
+    if (version != "1.0.0") throw WmtsError("InvalidParameterValue", "VERSION must be 1.0.0", "version");
+    TileRequest tile{required(request, "LAYER"),         required(request, "STYLE"),
+                     required(request, "FORMAT"),        required(request, "TILEMATRIXSET"),
+                     required(request, "TILEMATRIX"),    required(request, "TILEROW"),
+                     required(request, "TILECOL")};
+    get_tile(tile, response);
+  });
+}
+
+void WmtsService::capabilities(http::Request& request, http::Response& response) {
+  response.send(200, kXml,
+                capabilities_document(base_url(request), settings_.title, settings_.description, store_.collections()));
+}
+
+void WmtsService::rest_tile(http::Request& request, http::Response& response) {
+  const std::string& last = request.path_param("tileCol");
+  const auto dot = last.rfind('.');
+  const std::string extension = dot == std::string::npos ? "" : last.substr(dot + 1);
+  const TileFormat* format = nullptr;
+  for (const auto& f : tile_formats())
+    if (extension == f.extension) format = &f;
+  if (!format)
+    throw WmtsError("InvalidParameterValue", "tiles end in .png, .jpg, .webp or .mvt", "format");
+  get_tile({request.path_param("layer"), request.path_param("style"), format->media_type,
+            request.path_param("tileMatrixSet"), request.path_param("tileMatrix"), request.path_param("tileRow"),
+            last.substr(0, dot)},
+           response);
+}
+
+void WmtsService::get_tile(const TileRequest& t, http::Response& response) {
+  auto collection = store_.collection(t.layer);
+  if (!collection) throw WmtsError("InvalidParameterValue", "no layer '" + t.layer.substr(0, 60) + "'", "layer");
+  if (t.style != "default")
+    throw WmtsError("InvalidParameterValue", "layer '" + t.layer + "' has only the style 'default'", "style");
+  const auto* set = amis::tiles::find_tile_matrix_set(t.tile_matrix_set);
+  if (!set)
+    throw WmtsError("InvalidParameterValue", "no tile matrix set '" + t.tile_matrix_set.substr(0, 60) + "'",
+                    "tilematrixset");
+  const long long level = index(t.tile_matrix, "tilematrix");
+  if (level < 0 || level > set->max_level)
+    throw WmtsError("InvalidParameterValue", "no tile matrix '" + t.tile_matrix + "' in " + set->id, "tilematrix");
+  const amis::tiles::TileAddress address{static_cast<int>(level), index(t.tile_row, "tilerow"),
+                                         index(t.tile_col, "tilecol")};
+  const auto matrix = set->matrix(address.level);
+  if (address.row < 0 || address.row >= matrix.matrix_height)
+    throw WmtsError("TileOutOfRange", "TileRow must be between 0 and " + std::to_string(matrix.matrix_height - 1),
+                    "tilerow");
+  if (address.col < 0 || address.col >= matrix.matrix_width)
+    throw WmtsError("TileOutOfRange", "TileCol must be between 0 and " + std::to_string(matrix.matrix_width - 1),
+                    "tilecol");
+  const std::vector<core::Collection> layers{std::move(*collection)};
+  const http::Headers headers = {{"Cache-Control", "public, max-age=60"}};
+  std::string format;
+  for (char c : t.format) if (c != ' ') format += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (format == "application/vnd.mapbox-vector-tile")
+    return response.send(200, t.format, maker_.vector_tile(*set, address, layers), headers);
+  render::ImageFormat image;
+  if (format == "image/png") image = render::ImageFormat::Png32;
+  else if (format == "image/jpeg") image = render::ImageFormat::Jpeg;
+  else if (format == "image/webp") image = render::ImageFormat::Webp;
+  else throw WmtsError("InvalidParameterValue", "the format '" + t.format.substr(0, 60) + "' is not offered", "format");
+  response.send(200, render::media_type(image), maker_.map_tile(*set, address, layers, image, true), headers);
+}
+
+}  // namespace amis::api::wmts

@@ -1,0 +1,110 @@
+#include "tiles/tile_maker.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+
+#include "encode/coordinate_transform.hpp"
+#include "encode/mvt_writer.hpp"
+#include "encode/tile_geometry.hpp"
+
+namespace amis::tiles {
+namespace {
+
+constexpr int kExtent = 4096;
+constexpr int kBuffer = 64;  // 1/64 of the tile: symbols at the seams are whole
+
+// What a tile is made of: the layers and the versions of their data.
+std::string layers_and_versions(const std::vector<core::Collection>& layers) {
+  std::string out;
+  for (const auto& c : layers) out += c.id + '@' + c.updated + ';';
+  return out;
+}
+
+const char* extension(render::ImageFormat format) {
+  switch (format) {
+    case render::ImageFormat::Png32: return "png";
+    case render::ImageFormat::Png8: return "png8";
+    case render::ImageFormat::Jpeg: return "jpg";
+    case render::ImageFormat::Webp: return "webp";
+  }
+  return "png";
+}
+
+}  // namespace
+
+core::Envelope tile_crs84_box(const TileMatrixSet& set, const core::Envelope& b, double margin) {
+  const double mx = (b.max_x - b.min_x) * margin, my = (b.max_y - b.min_y) * margin;
+  core::Envelope wide{b.min_x - mx, b.min_y - my, b.max_x + mx, b.max_y + my};
+  if (!set.crs.is_crs84()) {
+    const auto world = set.bounds();
+    wide = {std::max(wide.min_x, world.min_x), std::max(wide.min_y, world.min_y), std::min(wide.max_x, world.max_x),
+            std::min(wide.max_y, world.max_y)};
+    const encode::CoordinateTransform inverse(set.crs, "tileMatrixSet", true, true);
+    wide = inverse.to_crs84_bounds(wide.min_x, wide.min_y, wide.max_x, wide.max_y);
+    // The rows at the top and bottom of Web Mercator reach the poles' data.
+    if (b.max_y >= world.max_y) wide.max_y = 90;
+    if (b.min_y <= world.min_y) wide.min_y = -90;
+  }
+  return {std::max(-180.0, wide.min_x), std::max(-90.0, wide.min_y), std::min(180.0, wide.max_x),
+          std::min(90.0, wide.max_y)};
+}
+
+std::string TileMaker::vector_tile(const TileMatrixSet& set, const TileAddress& tile,
+                                   const std::vector<core::Collection>& layers) {
+  if (!cache_) return make_vector_tile(set, tile, layers);
+  const auto key = tile_key("mvt", set.id, layers_and_versions(layers), tile.level, tile.row, tile.col, "mvt");
+  if (auto hit = cache_->get(key)) return std::move(*hit);
+  auto bytes = make_vector_tile(set, tile, layers);
+  cache_->put(key, bytes);
+  return bytes;
+}
+
+std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,
+                                        const std::vector<core::Collection>& layers) {
+  encode::TileFrame frame;
+  frame.bounds = tile_bounds(set, tile);
+  frame.extent = kExtent;
+  frame.buffer = kBuffer;
+  frame.mercator = !set.crs.is_crs84();
+  std::unique_ptr<encode::CoordinateTransform> forward;
+  if (!set.crs.is_crs84()) forward = std::make_unique<encode::CoordinateTransform>(set.crs, "tileMatrixSet", false, true);
+  encode::TileGeometryBuilder geometry(frame, forward.get());
+  const core::Envelope box = tile_crs84_box(set, frame.bounds, static_cast<double>(kBuffer) / kExtent);
+
+  std::string out;
+  for (const auto& c : layers) {
+    core::FeatureQuery query;
+    query.collection = c.id;
+    query.bbox = box;
+    query.limit = std::numeric_limits<std::int64_t>::max();
+    encode::MvtLayer layer(c.id, geometry, kExtent);
+    layer.begin(c);
+    store_.features(c, query, layer);
+    layer.end();
+    layer.append_to(out);
+  }
+  return out;
+}
+
+std::string TileMaker::map_tile(const TileMatrixSet& set, const TileAddress& tile,
+                                const std::vector<core::Collection>& layers, render::ImageFormat format,
+                                bool transparent) {
+  render::MapRequest request;
+  request.layers = layers;
+  request.crs = set.crs;
+  request.bbox = tile_bounds(set, tile);
+  request.width = request.height = set.tile_size;
+  request.format = format;
+  request.transparent = transparent;
+  if (!cache_) return render::render_map(store_, request);
+  const std::string kind = transparent ? "map" : "map-opaque";
+  const auto key = tile_key(kind, set.id, layers_and_versions(layers), tile.level, tile.row, tile.col,
+                            extension(format));
+  if (auto hit = cache_->get(key)) return std::move(*hit);
+  auto bytes = render::render_map(store_, request);
+  cache_->put(key, bytes);
+  return bytes;
+}
+
+}  // namespace amis::tiles

@@ -1,0 +1,40 @@
+#pragma once
+// Makes the tiles that OGC API - Tiles and WMTS serve, through the cache: vector
+// tiles (MVT, a layer per collection) and map tiles (images drawn by render/).
+#include <string>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "render/map_renderer.hpp"
+#include "store/store.hpp"
+#include "tiles/tile_cache.hpp"
+#include "tiles/tile_matrix_set.hpp"
+
+namespace amis::tiles {
+
+class TileMaker {
+ public:
+  // `cache` may be null: every tile is then made afresh.
+  TileMaker(store::Store& store, TileCache* cache) : store_(store), cache_(cache) {}
+
+  // The MVT bytes of the tile; empty when no feature of `layers` touches it.
+  std::string vector_tile(const TileMatrixSet& set, const TileAddress& tile,
+                          const std::vector<core::Collection>& layers);
+
+  // The tile drawn with the layers' default styles.
+  std::string map_tile(const TileMatrixSet& set, const TileAddress& tile, const std::vector<core::Collection>& layers,
+                       render::ImageFormat format, bool transparent);
+
+ private:
+  std::string make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,
+                               const std::vector<core::Collection>& layers);
+
+  store::Store& store_;
+  TileCache* cache_;
+};
+
+// The CRS84 box to read for a tile of `set`, widened by `margin` (a fraction of
+// the tile's size) on each side.
+core::Envelope tile_crs84_box(const TileMatrixSet& set, const core::Envelope& bounds, double margin);
+
+}  // namespace amis::tiles
