@@ -15,6 +15,7 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "store/gpkg/gpkg_store.hpp"
+#include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
 #include "tiles/tile_maker.hpp"
 
@@ -39,7 +40,8 @@ int serve(const config::Config& config) {
   features.register_routes(router);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url});
   wfs.register_routes(router);
-  api::wms::WmsService wms(store, {config.service.title, config.service.description, config.service.base_url,
+  styles::StyleCatalog style_catalog(store);
+  api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
   std::unique_ptr<tiles::TileCache> tile_cache;

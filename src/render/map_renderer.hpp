@@ -4,12 +4,15 @@
 // box, reprojects them and styles them by geometry type. Mapnik stays behind
 // this interface (mapnik_renderer.cpp).
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/collection.hpp"
 #include "core/crs.hpp"
 #include "core/envelope.hpp"
+#include "render/style.hpp"
 #include "store/store.hpp"
 
 namespace amis::render {
@@ -22,6 +25,8 @@ struct Rgb {
 
 struct MapRequest {
   std::vector<core::Collection> layers;  // drawn bottom to top
+  // One per layer, or fewer: a missing or null style is the layer's default.
+  std::vector<std::shared_ptr<const Style>> styles;
   core::Crs crs;                         // the map's CRS
   core::Envelope bbox;                   // in `crs`, x easting/longitude, y northing/latitude
   int width = 256;
@@ -33,6 +38,26 @@ struct MapRequest {
 
 // The encoded image. @throws core::OgcError for a CRS PROJ cannot handle.
 std::string render_map(store::Store& store, const MapRequest& request);
+
+// An image of the request's size, format and background with `message` written
+// across it: WMS errors with EXCEPTIONS=INIMAGE.
+std::string render_message(const MapRequest& request, std::string_view message);
+
+// The scale denominator of the map (OGC's 0.28 mm pixel; degrees taken at the
+// equator), which selects the rules of a style.
+double scale_denominator(const MapRequest& request);
+
+struct LegendRequest {
+  int width = 0;  // 0: as wide as the longest label needs
+  int symbol_size = 20;
+  ImageFormat format = ImageFormat::Png32;
+  bool transparent = true;
+  std::string rule;  // only this rule; empty: all
+};
+
+// A legend: one row per rule, its symbol and its title. @throws core::NotFound
+// for a rule the style does not have.
+std::string render_legend(const core::Collection& collection, const Style& style, const LegendRequest& request);
 
 // The media type of a format ("image/png", ...).
 const char* media_type(ImageFormat format);

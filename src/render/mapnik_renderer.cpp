@@ -1,6 +1,7 @@
 // Mapnik rendering. Features are reprojected by AMIS (PROJ, east/north order)
 // before Mapnik sees them, so Mapnik draws in the map's own CRS and never
-// reprojects.
+// reprojects. Each rule of a style is its own store query (its filter runs in
+// SQL) feeding its own Mapnik layer; labels are drawn last, above every layer.
 #include <mapnik/agg_renderer.hpp>
 #include <mapnik/color.hpp>
 #include <mapnik/feature.hpp>
@@ -13,8 +14,10 @@
 #include <mapnik/memory_datasource.hpp>
 #include <mapnik/rule.hpp>
 #include <mapnik/symbolizer.hpp>
+#include <mapnik/unicode.hpp>
 #include <mapnik/wkb.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -24,15 +27,15 @@
 #include "core/wkb.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "render/map_renderer.hpp"
+#include "render/mapnik_symbolizers.hpp"
 
 namespace amis::render {
 namespace {
 
 // Mapnik is told both the map and the layers are in this CRS: an identity.
 constexpr const char* kIdentitySrs = "epsg:4326";
-
-// Colours of the default styles, one per layer in turn (ColorBrewer Dark2).
-constexpr const char* kPalette[] = {"#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"};
+constexpr double kPixelMetres = 0.00028;
+constexpr double kMetresPerDegree = 6378137.0 * M_PI / 180.0;
 
 // Reprojects every position of a little-endian ISO WKB geometry in place: the
 // WkbReader walks the structure, the coordinates are rewritten where it read them.
@@ -77,11 +80,15 @@ class WkbTransformer {
   std::vector<double> xy_;
 };
 
-// Collects a layer's features into a Mapnik memory datasource.
+// Collects a rule's features into a Mapnik memory datasource; with a label
+// property, each feature carries its value as kLabelAttribute.
 class LayerFeatures final : public core::FeatureSink {
  public:
-  LayerFeatures(std::shared_ptr<mapnik::memory_datasource> ds, const encode::CoordinateTransform* transform)
-      : ds_(std::move(ds)), transform_(transform), context_(std::make_shared<mapnik::context_type>()) {}
+  LayerFeatures(std::shared_ptr<mapnik::memory_datasource> ds, const encode::CoordinateTransform* transform,
+                bool labelled)
+      : ds_(std::move(ds)), transform_(transform), labelled_(labelled), context_(std::make_shared<mapnik::context_type>()) {
+    if (labelled_) context_->push(kLabelAttribute);
+  }
   void begin(const core::Collection&) override {}
   void feature(const core::FeatureView& f) override {
     if (f.wkb.empty()) return;
@@ -101,54 +108,31 @@ class LayerFeatures final : public core::FeatureSink {
     }
     mapnik::feature_ptr feature(mapnik::feature_factory::create(context_, f.id));
     feature->set_geometry(std::move(geometry));
+    if (labelled_) {
+      if (f.values.empty() || f.values[0].kind == core::Value::Kind::Null) return;  // nothing to write
+      feature->put(kLabelAttribute, label_value(f.values[0]));
+    }
     ds_->push(feature);
   }
   void end() override {}
 
  private:
+  static mapnik::value label_value(const core::Value& v) {
+    switch (v.kind) {
+      case core::Value::Kind::Integer: return mapnik::value_integer(v.integer);
+      case core::Value::Kind::Real: return mapnik::value_double(v.real);
+      default:
+        return mapnik::value_unicode_string(icu::UnicodeString::fromUTF8(
+            icu::StringPiece(v.text.data(), static_cast<std::int32_t>(v.text.size()))));
+    }
+  }
+
   std::shared_ptr<mapnik::memory_datasource> ds_;
   const encode::CoordinateTransform* transform_;
+  bool labelled_;
   mapnik::context_ptr context_;
   std::vector<std::uint8_t> wkb_;
 };
-
-// The default style of a collection, by its geometry type.
-mapnik::feature_type_style default_style(const core::Collection& c, const char* colour) {
-  mapnik::rule rule;
-  const std::string& g = c.geometry_type;
-  const bool points = g == "POINT" || g == "MULTIPOINT";
-  const bool lines = g == "LINESTRING" || g == "MULTILINESTRING";
-  if (points || g == "GEOMETRY" || g == "GEOMETRYCOLLECTION") {
-    mapnik::markers_symbolizer marker;
-    mapnik::put(marker, mapnik::keys::fill, mapnik::color(colour));
-    mapnik::put(marker, mapnik::keys::width, mapnik::value_double(7));
-    mapnik::put(marker, mapnik::keys::height, mapnik::value_double(7));
-    mapnik::put(marker, mapnik::keys::stroke, mapnik::color("#ffffff"));
-    mapnik::put(marker, mapnik::keys::stroke_width, mapnik::value_double(1));
-    mapnik::put(marker, mapnik::keys::allow_overlap, true);
-    mapnik::put(marker, mapnik::keys::ignore_placement, true);
-    if (points) {
-      rule.append(std::move(marker));
-      mapnik::feature_type_style style;
-      style.add_rule(std::move(rule));
-      return style;
-    }
-    rule.append(std::move(marker));
-  }
-  if (!lines && !points) {
-    mapnik::polygon_symbolizer fill;
-    mapnik::put(fill, mapnik::keys::fill, mapnik::color(colour));
-    mapnik::put(fill, mapnik::keys::fill_opacity, mapnik::value_double(0.35));
-    rule.append(std::move(fill));
-  }
-  mapnik::line_symbolizer line;
-  mapnik::put(line, mapnik::keys::stroke, mapnik::color(colour));
-  mapnik::put(line, mapnik::keys::stroke_width, mapnik::value_double(lines ? 1.5 : 0.8));
-  rule.append(std::move(line));
-  mapnik::feature_type_style style;
-  style.add_rule(std::move(rule));
-  return style;
-}
 
 std::string encode_image(const mapnik::image_rgba8& image, ImageFormat format) {
   switch (format) {
@@ -160,6 +144,39 @@ std::string encode_image(const mapnik::image_rgba8& image, ImageFormat format) {
     case ImageFormat::Webp: return mapnik::save_to_string(image, "webp");
   }
   return mapnik::save_to_string(image, "png32");
+}
+
+mapnik::Map blank_map(const MapRequest& request) {
+  mapnik::Map map(request.width, request.height, kIdentitySrs);
+  map.set_aspect_fix_mode(mapnik::Map::RESPECT);
+  // Features up to 8 pixels outside are drawn too, so symbols at tile seams are whole.
+  map.set_buffer_size(8);
+  const bool opaque = !request.transparent || request.format == ImageFormat::Jpeg;
+  map.set_background(mapnik::color(request.background.r, request.background.g, request.background.b,
+                                   opaque ? 255 : 0));
+  return map;
+}
+
+std::string draw(const mapnik::Map& map, const MapRequest& request) {
+  mapnik::image_rgba8 image(request.width, request.height);
+  mapnik::agg_renderer<mapnik::image_rgba8> renderer(map, image);
+  renderer.apply();
+  return encode_image(image, request.format);
+}
+
+// The filter selecting a rule's features: its own, or for an ElseFilter rule
+// the features no other rule's filter selects (nullopt: none at all).
+std::optional<std::shared_ptr<const core::Expression>> rule_filter(const Style& style, const Rule& rule) {
+  if (!rule.else_filter) return rule.filter;
+  std::vector<core::Expression> others;
+  for (const auto& r : style.rules) {
+    if (r.else_filter) continue;
+    if (!r.filter) return std::nullopt;  // another rule takes every feature
+    others.push_back(*r.filter);
+  }
+  if (others.empty()) return std::shared_ptr<const core::Expression>();
+  core::Expression any = others.size() == 1 ? others.front() : core::Expression::op("or", std::move(others));
+  return std::make_shared<const core::Expression>(core::Expression::op("not", {std::move(any)}));
 }
 
 }  // namespace
@@ -174,14 +191,14 @@ const char* media_type(ImageFormat format) {
   return "image/png";
 }
 
+double scale_denominator(const MapRequest& request) {
+  double units_per_pixel = (request.bbox.max_x - request.bbox.min_x) / request.width;
+  if (request.crs.is_crs84() || request.crs.epsg == 4326) units_per_pixel *= kMetresPerDegree;
+  return units_per_pixel / kPixelMetres;
+}
+
 std::string render_map(store::Store& store, const MapRequest& request) {
-  mapnik::Map map(request.width, request.height, kIdentitySrs);
-  map.set_aspect_fix_mode(mapnik::Map::RESPECT);
-  // Features up to 8 pixels outside are drawn too, so symbols at tile seams are whole.
-  map.set_buffer_size(8);
-  const bool opaque = !request.transparent || request.format == ImageFormat::Jpeg;
-  map.set_background(mapnik::color(request.background.r, request.background.g, request.background.b,
-                                   opaque ? 255 : 0));
+  mapnik::Map map = blank_map(request);
 
   // The features to draw come from the box's CRS84 envelope (a little wider, so
   // that symbols of features just outside still show their edge).
@@ -196,31 +213,96 @@ std::string render_map(store::Store& store, const MapRequest& request) {
   const double margin_y = (crs84.max_y - crs84.min_y) * 8.0 / request.height;
   crs84 = {std::max(-180.0, crs84.min_x - margin_x), std::max(-90.0, crs84.min_y - margin_y),
            std::min(180.0, crs84.max_x + margin_x), std::min(90.0, crs84.max_y + margin_y)};
+  const double scale = scale_denominator(request);
 
-  for (std::size_t i = 0; i < request.layers.size(); ++i) {
-    const auto& c = request.layers[i];
+  auto read = [&](const core::Collection& c, const std::shared_ptr<const core::Expression>& filter,
+                  const std::string* label) {
     mapnik::parameters parameters;
     parameters["type"] = "memory";
     auto ds = std::make_shared<mapnik::memory_datasource>(parameters);
     core::FeatureQuery query;
     query.collection = c.id;
     query.bbox = crs84;
-    query.properties = std::vector<std::string>{};
+    query.filter = filter;
+    query.properties = label ? std::vector<std::string>{*label} : std::vector<std::string>{};
     query.limit = std::numeric_limits<std::int64_t>::max();
-    LayerFeatures features(ds, forward.get());
+    LayerFeatures features(ds, forward.get(), label != nullptr);
     store.features(c, query, features);
-    const std::string name = "layer" + std::to_string(i);
-    map.insert_style(name, default_style(c, kPalette[i % std::size(kPalette)]));
-    mapnik::layer layer(c.id, kIdentitySrs);
-    layer.set_datasource(ds);
-    layer.add_style(name);
-    map.add_layer(layer);
+    return ds;
+  };
+
+  std::vector<mapnik::layer> labels;
+  for (std::size_t i = 0; i < request.layers.size(); ++i) {
+    const auto& c = request.layers[i];
+    const std::shared_ptr<const Style> given = i < request.styles.size() ? request.styles[i] : nullptr;
+    const Style style = given ? *given : default_style(c, i);
+    for (std::size_t r = 0; r < style.rules.size(); ++r) {
+      const Rule& rule = style.rules[r];
+      if (scale < rule.min_scale || scale >= rule.max_scale) continue;
+      const auto filter = rule_filter(style, rule);
+      if (!filter) continue;
+      mapnik::rule geometry_rule;
+      for (const auto& s : rule.symbolizers) append_geometry_symbolizer(geometry_rule, s);
+      const std::string name = "l" + std::to_string(i) + "r" + std::to_string(r);
+      if (!geometry_rule.get_symbolizers().empty()) {
+        mapnik::feature_type_style fts;
+        fts.add_rule(std::move(geometry_rule));
+        map.insert_style(name, std::move(fts));
+        mapnik::layer layer(name, kIdentitySrs);
+        layer.set_datasource(read(c, *filter, nullptr));
+        layer.add_style(name);
+        map.add_layer(layer);
+      }
+      for (std::size_t t = 0; t < rule.symbolizers.size(); ++t) {
+        const auto* text = std::get_if<TextSymbolizer>(&rule.symbolizers[t]);
+        if (!text || !c.property(text->label)) continue;
+        mapnik::rule label_rule;
+        label_rule.append(make_text_symbolizer(*text));
+        mapnik::feature_type_style fts;
+        fts.add_rule(std::move(label_rule));
+        const std::string label_name = name + "t" + std::to_string(t);
+        map.insert_style(label_name, std::move(fts));
+        mapnik::layer layer(label_name, kIdentitySrs);
+        layer.set_datasource(read(c, *filter, &text->label));
+        layer.add_style(label_name);
+        labels.push_back(layer);
+      }
+    }
   }
+  for (auto& layer : labels) map.add_layer(layer);
   map.zoom_to_box(mapnik::box2d<double>(request.bbox.min_x, request.bbox.min_y, request.bbox.max_x, request.bbox.max_y));
-  mapnik::image_rgba8 image(request.width, request.height);
-  mapnik::agg_renderer<mapnik::image_rgba8> renderer(map, image);
-  renderer.apply();
-  return encode_image(image, request.format);
+  return draw(map, request);
+}
+
+std::string render_message(const MapRequest& request, std::string_view message) {
+  mapnik::Map map = blank_map(request);
+  mapnik::parameters parameters;
+  parameters["type"] = "memory";
+  auto ds = std::make_shared<mapnik::memory_datasource>(parameters);
+  auto context = std::make_shared<mapnik::context_type>();
+  context->push(kLabelAttribute);
+  mapnik::feature_ptr feature(mapnik::feature_factory::create(context, 1));
+  feature->set_geometry(mapnik::geometry::point<double>(request.width / 2.0, request.height / 2.0));
+  feature->put(kLabelAttribute, mapnik::value_unicode_string(icu::UnicodeString::fromUTF8(
+                                    icu::StringPiece(message.data(), static_cast<std::int32_t>(message.size())))));
+  ds->push(feature);
+  TextSymbolizer text;
+  text.size = 12;
+  text.fill = {180, 0, 0, 1};
+  text.halo_radius = 1.5;
+  mapnik::rule rule;
+  auto symbolizer = make_text_symbolizer(text, std::max(20, request.width - 16));
+  mapnik::put(symbolizer, mapnik::keys::allow_overlap, true);
+  rule.append(std::move(symbolizer));
+  mapnik::feature_type_style fts;
+  fts.add_rule(std::move(rule));
+  map.insert_style("message", std::move(fts));
+  mapnik::layer layer("message", kIdentitySrs);
+  layer.set_datasource(ds);
+  layer.add_style("message");
+  map.add_layer(layer);
+  map.zoom_to_box(mapnik::box2d<double>(0, 0, request.width, request.height));
+  return draw(map, request);
 }
 
 }  // namespace amis::render

@@ -1,11 +1,14 @@
 #pragma once
-// WMS 1.3.0 (and 1.1.1) at /wms: GetCapabilities and GetMap, every collection a
-// layer drawn by render/ with its default style. Errors are ServiceException
-// reports with the standard codes.
+// WMS 1.3.0 (and 1.1.1) at /wms: GetCapabilities, GetMap, GetFeatureInfo and
+// GetLegendGraphic; every collection is a layer drawn by render/ with its
+// default or a named style. Errors are ServiceException reports with the
+// standard codes, or for GetMap with EXCEPTIONS=INIMAGE/BLANK an image.
 #include <string>
 
+#include "api/wms/wms_params.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
+#include "styles/style_catalog.hpp"
 
 namespace amis::api::wms {
 
@@ -19,16 +22,23 @@ struct WmsSettings {
 
 class WmsService {
  public:
-  WmsService(store::Store& store, WmsSettings settings) : store_(store), settings_(std::move(settings)) {}
+  WmsService(store::Store& store, styles::StyleCatalog& styles, WmsSettings settings)
+      : store_(store), styles_(styles), settings_(std::move(settings)) {}
   void register_routes(http::Router& router);
 
  private:
   void handle(http::Request& request, http::Response& response);
   void get_capabilities(bool v130, const http::Request& request, http::Response& response);
   void get_map(bool v130, const http::Request& request, http::Response& response);
+  void get_feature_info(bool v130, const http::Request& request, http::Response& response);
+  void get_legend_graphic(const http::Request& request, http::Response& response);
+  // GetMap and GetFeatureInfo's map, with the named styles resolved.
+  render::MapRequest map_request(bool v130, const http::Request& request, bool format_required);
   std::string base_url(const http::Request& request) const;
+  MapLimits limits() const { return {settings_.max_width, settings_.max_height}; }
 
   store::Store& store_;
+  styles::StyleCatalog& styles_;
   WmsSettings settings_;
 };
 

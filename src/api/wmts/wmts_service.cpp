@@ -30,9 +30,18 @@ std::optional<std::string> param(const http::Request& request, std::string_view 
   return std::nullopt;
 }
 
+// The locator of an error is the parameter's name in lower case, as the
+// other WMTS errors name it.
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::string required(const http::Request& request, const char* name) {
   auto v = param(request, name);
-  if (!v || v->empty()) throw WmtsError("MissingParameterValue", std::string("the parameter ") + name + " is required", name);
+  if (!v || v->empty())
+    throw WmtsError("MissingParameterValue", std::string("the parameter ") + name + " is required", lower(name));
   return *v;
 }
 
@@ -139,7 +148,8 @@ void WmtsService::get_tile(const TileRequest& t, http::Response& response) {
     throw WmtsError("InvalidParameterValue", "no tile matrix set '" + t.tile_matrix_set.substr(0, 60) + "'",
                     "tilematrixset");
   const long long level = index(t.tile_matrix, "tilematrix");
-  if (level < 0 || level > set->max_level)
+  // Only the identifiers the capabilities declare: "3", not "03" or "-0".
+  if (level < 0 || level > set->max_level || std::to_string(level) != t.tile_matrix)
     throw WmtsError("InvalidParameterValue", "no tile matrix '" + t.tile_matrix + "' in " + set->id, "tilematrix");
   const amis::tiles::TileAddress address{static_cast<int>(level), index(t.tile_row, "tilerow"),
                                          index(t.tile_col, "tilecol")};

@@ -1,0 +1,173 @@
+// WMS GetFeatureInfo (1.3.0 §7.4): the features of QUERY_LAYERS under a pixel
+// of the map, within a few pixels' tolerance, in HTML, GeoJSON, GML or text.
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "api/wms/wms_capabilities.hpp"
+#include "api/wms/wms_service.hpp"
+#include "core/byte_sink.hpp"
+#include "encode/coordinate_transform.hpp"
+#include "encode/geojson_writer.hpp"
+#include "encode/gml_writer.hpp"
+#include "encode/xml_text.hpp"
+
+namespace amis::api::wms {
+namespace {
+
+constexpr int kDefaultTolerance = 4;  // pixels around the queried one (BUFFER)
+
+int pixel(const http::Request& request, const char* name, int size) {
+  const std::string text = required(request, name);
+  int v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || v < 0 || v >= size)
+    throw WmsError("InvalidPoint", std::string(name) + " must be a pixel of the map, from 0 to " +
+                                       std::to_string(size - 1), name);
+  return v;
+}
+
+int bounded(const http::Request& request, const char* name, int fallback, int low, int high) {
+  const auto text = param(request, name);
+  if (!text) return fallback;
+  int v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc{} || end != text->data() + text->size() || v < low || v > high)
+    throw WmsError("InvalidParameterValue",
+                   std::string(name) + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high),
+                   name);
+  return v;
+}
+
+std::string value_text(const core::Value& v, core::PropertyType type) {
+  switch (v.kind) {
+    case core::Value::Kind::Null: return "";
+    case core::Value::Kind::Integer:
+      if (type == core::PropertyType::Boolean) return v.integer ? "true" : "false";
+      return std::to_string(v.integer);
+    case core::Value::Kind::Real: {
+      char buffer[32];
+      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.real);
+      return ec == std::errc{} ? std::string(buffer, end) : std::string();
+    }
+    case core::Value::Kind::Text: return std::string(v.text);
+  }
+  return "";
+}
+
+// Collects the answer in one of the formats, layer by layer.
+class FeatureInfoWriter final : public core::FeatureSink {
+ public:
+  explicit FeatureInfoWriter(std::string format) : format_(std::move(format)) {}
+
+  void begin(const core::Collection& c) override {
+    collection_ = &c;
+    if (format_ == "text/html") {
+      html_ += "<h2>";
+      encode::append_xml_text(html_, c.title.empty() ? c.id : c.title);
+      html_ += "</h2>\n";
+    } else if (format_ == "text/plain") {
+      text_ += "Layer '" + c.id + "'\n";
+    }
+  }
+
+  void feature(const core::FeatureView& f) override {
+    const auto& c = *collection_;
+    if (format_ == "application/json") {
+      if (count_ > 0) json_ += ',';
+      encode::append_feature(json_, c, f);
+    } else if (format_ == "application/vnd.ogc.gml") {
+      gml_ += "<wfs:member>";
+      encode::append_gml_feature(gml_, c, f, encode::GmlCoordinates{encode::GmlVersion::V3_2,
+                                                                   "http://www.opengis.net/def/crs/OGC/1.3/CRS84"});
+      gml_ += "</wfs:member>";
+    } else if (format_ == "text/html") {
+      html_ += "<table class=\"feature\"><caption>Feature " + std::to_string(f.id) + "</caption>\n";
+      for (std::size_t i = 0; i < c.properties.size() && i < f.values.size(); ++i) {
+        html_ += "<tr><th scope=\"row\">";
+        encode::append_xml_text(html_, c.properties[i].name);
+        html_ += "</th><td>";
+        encode::append_xml_text(html_, value_text(f.values[i], c.properties[i].type));
+        html_ += "</td></tr>\n";
+      }
+      html_ += "</table>\n";
+    } else {
+      text_ += "  Feature " + std::to_string(f.id) + ":\n";
+      for (std::size_t i = 0; i < c.properties.size() && i < f.values.size(); ++i)
+        text_ += "    " + c.properties[i].name + " = " + value_text(f.values[i], c.properties[i].type) + "\n";
+    }
+    ++count_;
+  }
+
+  void end() override {}
+
+  std::string document() const {
+    if (format_ == "application/json") return "{\"type\":\"FeatureCollection\",\"features\":[" + json_ + "]}";
+    if (format_ == "application/vnd.ogc.gml") {
+      encode::GmlCollectionHeader header;
+      header.number_matched = count_;
+      header.number_returned = count_;
+      return encode::gml_collection_start(encode::GmlVersion::V3_2, header) + gml_ + encode::gml_collection_end();
+    }
+    if (format_ == "text/html")
+      return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Feature information</title>"
+             "</head><body>\n" + html_ + (count_ == 0 ? "<p>No feature here.</p>\n" : "") + "</body></html>\n";
+    return text_.empty() || count_ == 0 ? "No feature here.\n" : text_;
+  }
+
+ private:
+  std::string format_;
+  const core::Collection* collection_ = nullptr;
+  std::string json_, gml_, html_, text_;
+  std::int64_t count_ = 0;
+};
+
+}  // namespace
+
+void WmsService::get_feature_info(bool v130, const http::Request& request, http::Response& response) {
+  const render::MapRequest map = map_request(v130, request, false);
+  const auto query_layers = split(required(request, "QUERY_LAYERS"));
+  std::string format = param(request, "INFO_FORMAT").value_or("text/html");
+  std::string plain;
+  for (char c : format) if (c != ' ') plain += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (plain == "application/geo+json") plain = "application/json";
+  if (plain == "text/xml" || plain == "application/gml+xml") plain = "application/vnd.ogc.gml";
+  bool offered = false;
+  for (const auto& f : feature_info_formats()) offered = offered || f == plain;
+  if (!offered) throw WmsError("InvalidFormat", "INFO_FORMAT '" + format.substr(0, 60) + "' is not offered", "INFO_FORMAT");
+  const int i = pixel(request, v130 ? "I" : "X", map.width);
+  const int j = pixel(request, v130 ? "J" : "Y", map.height);
+  const int count = bounded(request, "FEATURE_COUNT", 1, 1, 1000);
+  const int tolerance = bounded(request, "BUFFER", kDefaultTolerance, 0, 100);
+
+  // The queried pixel with its tolerance, as a box of the map's CRS, then CRS84.
+  const double px = (map.bbox.max_x - map.bbox.min_x) / map.width;
+  const double py = (map.bbox.max_y - map.bbox.min_y) / map.height;
+  core::Envelope box{map.bbox.min_x + (i - tolerance) * px, map.bbox.max_y - (j + 1 + tolerance) * py,
+                     map.bbox.min_x + (i + 1 + tolerance) * px, map.bbox.max_y - (j - tolerance) * py};
+  if (!map.crs.is_crs84()) {
+    const encode::CoordinateTransform inverse(map.crs, v130 ? "CRS" : "SRS", true, true);
+    box = inverse.to_crs84_bounds(box.min_x, box.min_y, box.max_x, box.max_y);
+  }
+  FeatureInfoWriter writer(plain);
+  for (const auto& name : query_layers) {
+    const core::Collection* layer = nullptr;
+    for (const auto& c : map.layers) layer = layer ? layer : (c.id == name ? &c : nullptr);
+    if (!layer)
+      throw WmsError("LayerNotQueryable", "QUERY_LAYERS names '" + name.substr(0, 80) + "', which LAYERS does not",
+                     "QUERY_LAYERS");
+    core::FeatureQuery query;
+    query.collection = layer->id;
+    query.bbox = box;
+    query.limit = count;
+    writer.begin(*layer);
+    store_.features(*layer, query, writer);
+    writer.end();
+  }
+  const char* type = plain == "application/json" ? "application/json"
+                     : plain == "application/vnd.ogc.gml" ? "application/vnd.ogc.gml"
+                     : plain == "text/html" ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
+  response.send(200, type, writer.document());
+}
+
+}  // namespace amis::api::wms

@@ -1,0 +1,82 @@
+#pragma once
+// How a layer is drawn: the model of an OGC Symbology Encoding style (SE 1.1 /
+// SLD 1.0), independent of Mapnik. Rules select features with a filter of the
+// shared filter tree (run by the store, never evaluated here) and a scale range.
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "core/expression.hpp"
+
+namespace amis::render {
+
+struct Colour {
+  unsigned char r = 128, g = 128, b = 128;
+  double opacity = 1;
+};
+
+struct Stroke {
+  Colour colour{0, 0, 0, 1};
+  double width = 1;
+  std::vector<double> dashes;  // on, off, ... in pixels; empty: solid
+};
+
+enum class MarkShape { Circle, Square, Triangle, Star, Cross, X };
+
+struct PointSymbolizer {
+  MarkShape shape = MarkShape::Square;  // SE's default mark
+  std::optional<Colour> fill = Colour{128, 128, 128, 1};
+  std::optional<Stroke> stroke = Stroke{};
+  std::string graphic;  // an external PNG or SVG file (local path); replaces the mark
+  double size = 6;      // pixels
+  double rotation = 0;  // degrees, clockwise
+  double opacity = 1;
+};
+
+struct LineSymbolizer {
+  Stroke stroke;
+};
+
+struct PolygonSymbolizer {
+  std::optional<Colour> fill = Colour{128, 128, 128, 1};
+  std::optional<Stroke> stroke;
+};
+
+struct TextSymbolizer {
+  std::string label;  // the property whose value is written
+  double size = 10;
+  Colour fill{0, 0, 0, 1};
+  std::optional<double> halo_radius;
+  Colour halo_fill{255, 255, 255, 1};
+  bool bold = false;
+  double dx = 0, dy = 0;  // displacement in pixels
+};
+
+using Symbolizer = std::variant<PointSymbolizer, LineSymbolizer, PolygonSymbolizer, TextSymbolizer>;
+
+struct Rule {
+  std::string name;
+  std::string title;
+  std::shared_ptr<const core::Expression> filter;  // null: every feature
+  bool else_filter = false;  // the features no other rule of the style selects
+  double min_scale = 0;      // drawn where min_scale <= scale denominator < max_scale
+  double max_scale = std::numeric_limits<double>::infinity();
+  std::vector<Symbolizer> symbolizers;
+};
+
+struct Style {
+  std::string name;
+  std::string title;
+  std::string abstract;
+  std::vector<Rule> rules;
+};
+
+// The style of a collection when none is named: by geometry type, in the
+// `index`-th colour of a qualitative palette.
+Style default_style(const core::Collection& collection, std::size_t index);
+
+}  // namespace amis::render
