@@ -1,5 +1,6 @@
 #include "api/tiles/tiles_api.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "api/common/exception_response.hpp"
@@ -27,6 +28,9 @@ long long tile_index(const http::Request& request, const char* name) {
   const auto& text = request.path_param(name);
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  // An integer too large for any matrix is a tile that does not exist.
+  if (ec == std::errc::result_out_of_range && end == text.data() + text.size())
+    throw core::NotFound("there is no tile " + std::string(name) + " " + text);
   if (ec != std::errc{} || end != text.data() + text.size())
     throw core::InvalidParameter(name, std::string(name) + " must be an integer, not '" + text + "'");
   return value;
@@ -98,7 +102,9 @@ std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request
   for (const auto& id : split_ids(*wanted)) {
     auto it = std::find_if(all.begin(), all.end(), [&](const core::Collection& c) { return c.id == id; });
     if (it == all.end()) throw core::InvalidParameter("collections", "no collection '" + id + "'");
-    chosen.push_back(*it);
+    // A tile has one layer per name (MVT 2.1, 4.1): a repeated id counts once.
+    if (std::none_of(chosen.begin(), chosen.end(), [&](const core::Collection& c) { return c.id == id; }))
+      chosen.push_back(*it);
   }
   if (chosen.empty()) throw core::InvalidParameter("collections", "collections names no collection");
   return chosen;
@@ -162,7 +168,13 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
   }
   const auto format = map_format(request);
   bool transparent = true;
-  if (auto t = request.param("transparent")) transparent = *t != "false";
+  if (auto t = request.param("transparent")) {
+    std::string value(*t);
+    for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (value != "true" && value != "false")
+      throw core::InvalidParameter("transparent", "transparent must be true or false");
+    transparent = value == "true";
+  }
   response.send(200, render::media_type(format), maker_.map_tile(set, address, collections, format, transparent),
                 headers);
 }
