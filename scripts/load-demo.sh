@@ -28,3 +28,7 @@ mkdir -p "$(dirname "$STORE")"
   --description "Located coal and metal mines, smelters and refineries with their commodities, from Jasansky et al. (2023), An open database on global coal and metal mine production, Scientific Data 10:52." \
   --keywords "mines,facilities,production,commodities" --licence "GPL-3.0" \
   --attribution "Jasansky, Lieber, Giljum, Maus (2023), fineprint-global/compilation_mining_data"
+# Named styles (SLD 1.1 / SE 1.1), kept in the store with the data they style.
+"$AMIS" style add --store "$STORE" --collection coal_mines --name status-capacity "$D/styles/coal_mines-status-capacity.sld"
+"$AMIS" style add --store "$STORE" --collection countries --name asean-plus-three "$D/styles/countries-asean-plus-three.sld"
+"$AMIS" style add --store "$STORE" --collection coal_mine_boundaries --name outline "$D/styles/coal_mine_boundaries-outline.sld"

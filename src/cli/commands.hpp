@@ -14,4 +14,12 @@ int export_collection(const std::string& store_path, const std::string& collecti
                       const std::string& format, const std::string& path);
 int list_collections(const std::string& store_path);
 
+struct StyleCommand {
+  std::string action;  // add, list, show, remove
+  std::string collection;
+  std::string name;
+  std::string file;  // the SLD document (add)
+};
+int style_command(const config::Config& config, const StyleCommand& command);
+
 }  // namespace amis::cli

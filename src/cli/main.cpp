@@ -49,6 +49,24 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("collections", "List the collections in the store");
   list->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
 
+  amis::cli::StyleCommand style;
+  auto* styles = app.add_subcommand("style", "Manage the named SLD styles of a collection");
+  styles->require_subcommand(1);
+  auto* style_add = styles->add_subcommand("add", "Add or replace a style from an SLD 1.0 / SE 1.1 file");
+  style_add->add_option("--collection", style.collection, "Collection id")->required();
+  style_add->add_option("--name", style.name, "Style name (letters, digits, _ - .)")->required();
+  style_add->add_option("file", style.file, "The SLD document")->required()->check(CLI::ExistingFile);
+  auto* style_list = styles->add_subcommand("list", "List a collection's styles");
+  style_list->add_option("--collection", style.collection, "Collection id")->required();
+  auto* style_show = styles->add_subcommand("show", "Print a style's SLD");
+  style_show->add_option("--collection", style.collection, "Collection id")->required();
+  style_show->add_option("--name", style.name, "Style name")->required();
+  auto* style_remove = styles->add_subcommand("remove", "Remove a style");
+  style_remove->add_option("--collection", style.collection, "Collection id")->required();
+  style_remove->add_option("--name", style.name, "Style name")->required();
+  for (auto* sub : {style_add, style_list, style_show, style_remove})
+    sub->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
@@ -79,6 +97,10 @@ int main(int argc, char** argv) {
     }
     if (*exp) return amis::cli::export_collection(config.store_path, collection, format, output);
     if (*list) return amis::cli::list_collections(config.store_path);
+    if (*styles) {
+      for (auto* sub : styles->get_subcommands()) style.action = sub->get_name();
+      return amis::cli::style_command(config, style);
+    }
   } catch (const amis::core::OgcError& e) {
     std::cerr << "amis: " << e.what() << "\n";
     return 1;

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/features/features_api.hpp"
+#include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/wfs/wfs_service.hpp"
 #include "api/wms/wms_service.hpp"
@@ -40,10 +41,12 @@ int serve(const config::Config& config) {
   features.register_routes(router);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url});
   wfs.register_routes(router);
-  styles::StyleCatalog style_catalog(store);
+  styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
+  api::styles::StylesApi styles_api(store, style_catalog, config.service.base_url, config.admin_token);
+  styles_api.register_routes(router);
   std::unique_ptr<tiles::TileCache> tile_cache;
   if (config.tile_cache_max_mb > 0) {
     const auto dir = config.tile_cache_dir.empty()

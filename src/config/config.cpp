@@ -40,6 +40,9 @@ Config load_config(const std::string& path) {
   config.tile_cache_dir = t["tiles"]["cache_dir"].value_or(config.tile_cache_dir);
   config.tile_cache_max_mb = t["tiles"]["cache_max_mb"].value_or(config.tile_cache_max_mb);
   if (config.tile_cache_max_mb < 0) throw std::runtime_error(path + ": [tiles] cache_max_mb must be 0 or more");
+  config.admin_token = t["admin"]["token"].value_or(config.admin_token);
+  if (!config.admin_token.empty() && config.admin_token.size() < 24)
+    throw std::runtime_error(path + ": [admin] token must be at least 24 characters");
   return config;
 }
 

@@ -19,6 +19,9 @@ struct Config {
   // Tiles kept on disk; empty: "tile-cache" next to the store. 0 MB: no cache.
   std::string tile_cache_dir;
   long long tile_cache_max_mb = 512;
+  // The bearer token of the administrator's API writes (styles), until user
+  // accounts exist; empty: those writes are refused. Never logged.
+  std::string admin_token;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

@@ -49,6 +49,15 @@ struct NotFound : OgcError {
 };
 
 // A representation the server cannot produce (406).
+// No or wrong credentials for an operation that needs them.
+struct Unauthorized : OgcError {
+  explicit Unauthorized(const std::string& what) : OgcError(401, "Unauthorized", what) {}
+};
+
+struct Forbidden : OgcError {
+  explicit Forbidden(const std::string& what) : OgcError(403, "Forbidden", what) {}
+};
+
 struct NotAcceptable : OgcError {
   explicit NotAcceptable(const std::string& what) : OgcError(406, "NotAcceptable", what) {}
 };

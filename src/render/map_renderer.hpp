@@ -55,6 +55,13 @@ struct LegendRequest {
   std::string rule;  // only this rule; empty: all
 };
 
+struct LegendSize {
+  int width = 0;
+  int height = 0;
+};
+// The size render_legend() gives the legend (for capabilities' LegendURL).
+LegendSize legend_size(const core::Collection& collection, const Style& style, const LegendRequest& request);
+
 // A legend: one row per rule, its symbol and its title. @throws core::NotFound
 // for a rule the style does not have.
 std::string render_legend(const core::Collection& collection, const Style& style, const LegendRequest& request);

@@ -61,24 +61,48 @@ std::shared_ptr<mapnik::memory_datasource> one_feature(Geometry geometry, const 
   return ds;
 }
 
+// The rows of a legend and its geometry, shared by its size and its drawing.
+struct LegendLayout {
+  std::vector<const Rule*> rules;
+  std::vector<std::string> titles;
+  int symbol = 20;
+  int row = 24;
+  LegendSize size;
+};
+
+LegendLayout layout(const core::Collection& collection, const Style& style, const LegendRequest& request) {
+  LegendLayout l;
+  for (const auto& r : style.rules)
+    if (request.rule.empty() || r.name == request.rule) l.rules.push_back(&r);
+  if (l.rules.empty()) throw core::NotFound("the style '" + style.name + "' has no rule '" + request.rule + "'");
+  l.symbol = std::clamp(request.symbol_size, 8, 512);
+  l.row = std::max(l.symbol, kTextSize + 4) + 4;
+  std::size_t longest = 0;
+  for (const auto* r : l.rules) {
+    l.titles.push_back(!r->title.empty() ? r->title : !r->name.empty() ? r->name : collection.title);
+    longest = std::max(longest, l.titles.back().size());
+  }
+  // About 7 pixels per character of 11-pixel DejaVu Sans.
+  l.size.width = request.width > 0 ? std::min(request.width, 2048)
+                                   : std::min(2048, l.symbol + 12 + static_cast<int>(longest) * 7 + 4);
+  l.size.height = std::min(8192, l.row * static_cast<int>(l.rules.size()));
+  return l;
+}
+
 }  // namespace
 
+LegendSize legend_size(const core::Collection& collection, const Style& style, const LegendRequest& request) {
+  return layout(collection, style, request).size;
+}
+
 std::string render_legend(const core::Collection& collection, const Style& style, const LegendRequest& request) {
-  std::vector<const Rule*> rules;
-  for (const auto& r : style.rules)
-    if (request.rule.empty() || r.name == request.rule) rules.push_back(&r);
-  if (rules.empty()) throw core::NotFound("the style '" + style.name + "' has no rule '" + request.rule + "'");
-  const int s = std::clamp(request.symbol_size, 8, 64);
-  const int row = std::max(s, kTextSize + 4) + 4;
-  std::size_t longest = 0;
-  std::vector<std::string> titles;
-  for (const auto* r : rules) {
-    titles.push_back(!r->title.empty() ? r->title : !r->name.empty() ? r->name : collection.title);
-    longest = std::max(longest, titles.back().size());
-  }
-  const int width = request.width > 0 ? std::min(request.width, 2048)
-                                      : std::min(2048, s + 12 + static_cast<int>(longest) * 7 + 4);
-  const int height = std::min(4096, row * static_cast<int>(rules.size()));
+  const LegendLayout l = layout(collection, style, request);
+  const auto& rules = l.rules;
+  const auto& titles = l.titles;
+  const int s = l.symbol;
+  const int row = l.row;
+  const int width = l.size.width;
+  const int height = l.size.height;
 
   mapnik::Map map(width, height, kIdentitySrs);
   map.set_background(mapnik::color(255, 255, 255, request.transparent && request.format != ImageFormat::Jpeg ? 0 : 255));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,16 @@ class CollectionWriter {
   // Publishes the collection: metadata, extent and feature count are updated.
   // @throws ServerError when the store cannot write.
   virtual void commit() = 0;
+};
+
+// A named style of a collection, kept as the SLD document it was given in.
+struct StoredStyle {
+  std::string collection;
+  std::string name;
+  std::string title;
+  std::string abstract;
+  std::string sld;
+  std::string updated;  // RFC 3339, set by the store
 };
 
 class Store {
@@ -56,8 +67,16 @@ class Store {
   // @throws InvalidParameter for an invalid collection id.
   virtual std::unique_ptr<CollectionWriter> replace_collection(const core::Collection& metadata) = 0;
 
-  // @throws NotFound when there is no such collection.
+  // @throws NotFound when there is no such collection (its styles go with it).
   virtual void remove_collection(std::string_view id) = 0;
+
+  // The named styles of a collection, by name.
+  virtual std::vector<StoredStyle> styles(std::string_view collection) = 0;
+  virtual std::optional<StoredStyle> style(std::string_view collection, std::string_view name) = 0;
+  // Adds or replaces a style. @throws NotFound when there is no such collection.
+  virtual void put_style(const StoredStyle& style) = 0;
+  // False when there was no such style.
+  virtual bool remove_style(std::string_view collection, std::string_view name) = 0;
 };
 
 }  // namespace amis::store

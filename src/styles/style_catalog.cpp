@@ -1,16 +1,49 @@
 #include "styles/style_catalog.hpp"
 
+#include <cctype>
+
+#include "core/error.hpp"
+#include "styles/sld_parser.hpp"
+
 namespace amis::styles {
 
+bool valid_style_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+  return true;
+}
+
 std::vector<StyleSummary> StyleCatalog::list(const core::Collection& collection) {
-  return {{"default", "Default style", "Drawn by geometry type: " + collection.geometry_type}};
+  std::vector<StyleSummary> out = {{"default", "Default style", "Drawn by geometry type: " + collection.geometry_type}};
+  for (auto& s : store_.styles(collection.id)) out.push_back({s.name, s.title, s.abstract});
+  return out;
 }
 
 std::shared_ptr<const render::Style> StyleCatalog::find(const core::Collection& collection, const std::string& name,
                                                         std::size_t index) {
   if (name.empty() || name == "default")
     return std::make_shared<const render::Style>(render::default_style(collection, index));
-  return nullptr;
+  if (!valid_style_name(name)) return nullptr;
+  auto stored = store_.style(collection.id, name);
+  if (!stored) return nullptr;
+  // Checked when stored; read again because the collection's properties may
+  // have changed since (a re-import): a style that no longer fits is refused.
+  auto styles = parse_sld_for(stored->sld, collection, symbol_directory_);
+  auto style = std::make_shared<render::Style>(std::move(styles.front()));
+  style->name = stored->name;
+  return style;
+}
+
+store::StoredStyle StyleCatalog::put(const core::Collection& collection, const std::string& name,
+                                     const std::string& sld) {
+  if (!valid_style_name(name) || name == "default")
+    throw core::InvalidParameter("styleId", "a style name is 1 to 64 letters, digits, '_', '-' or '.', not 'default'");
+  const auto styles = parse_sld_for(sld, collection, symbol_directory_);
+  store::StoredStyle stored{collection.id, name, styles.front().title, styles.front().abstract, sld, ""};
+  if (stored.title.empty()) stored.title = name;
+  store_.put_style(stored);
+  return *store_.style(collection.id, name);
 }
 
 }  // namespace amis::styles

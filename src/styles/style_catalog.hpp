@@ -1,6 +1,7 @@
 #pragma once
 // The styles of each collection: "default" (by geometry type) and the named
 // SLD styles kept in the store, read into render::Style on use.
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +21,9 @@ struct StyleSummary {
 
 class StyleCatalog {
  public:
-  explicit StyleCatalog(store::Store& store) : store_(store) {}
+  // `symbol_directory`: where SLD ExternalGraphics are looked up.
+  StyleCatalog(store::Store& store, std::filesystem::path symbol_directory)
+      : store_(store), symbol_directory_(std::move(symbol_directory)) {}
 
   // "default" first, then the stored styles by name.
   std::vector<StyleSummary> list(const core::Collection& collection);
@@ -30,8 +33,20 @@ class StyleCatalog {
   std::shared_ptr<const render::Style> find(const core::Collection& collection, const std::string& name,
                                             std::size_t index = 0);
 
+  // Checks an SLD document for a collection and stores it under `name` (the
+  // first UserStyle of the document is the style). Returns the stored style.
+  // @throws core::InvalidParameter("sld", ...) for a document that is not a
+  // valid style of the collection, or a name that is not a plain identifier.
+  store::StoredStyle put(const core::Collection& collection, const std::string& name, const std::string& sld);
+
+  const std::filesystem::path& symbol_directory() const { return symbol_directory_; }
+
  private:
   store::Store& store_;
+  std::filesystem::path symbol_directory_;
 };
+
+// True for a style name made of letters, digits, '_', '-' and '.', 1 to 64 long.
+bool valid_style_name(std::string_view name);
 
 }  // namespace amis::styles

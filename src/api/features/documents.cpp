@@ -111,7 +111,9 @@ json collection_json(const std::string& base, const core::Collection& c) {
         link(href + "/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json",
              "Vector tiles (MVT)"),
         link(href + "/map/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", "application/json",
-             "Map tiles")}},
+             "Map tiles"),
+        link(href + "/styles", "http://www.opengis.net/def/rel/ogc/1.0/styles", "application/json",
+             "The styles of the collection")}},
   };
   // The whole collection as one file, through WFS (which has no page limit).
   const std::string whole = base + "/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=amis:" + c.id +

@@ -54,8 +54,8 @@ std::string style_element(bool v130, const std::string& url, const std::string& 
   const std::string legend = url + "?SERVICE=WMS&VERSION=" + (v130 ? "1.3.0" : "1.1.1") +
                              "&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=" + http::percent_encode(layer) +
                              "&STYLE=" + http::percent_encode(s.name);
-  // The size is the legend's for a single rule; longer legends are taller.
-  out += "<LegendURL width=\"160\" height=\"28\"><Format>image/png</Format>" + online_resource(legend) +
+  out += "<LegendURL width=\"" + std::to_string(s.legend_width) + "\" height=\"" + std::to_string(s.legend_height) +
+         "\"><Format>image/png</Format>" + online_resource(legend) +
          "</LegendURL></Style>";
   return out;
 }

@@ -12,6 +12,8 @@ struct LayerStyle {
   std::string name;
   std::string title;
   std::string abstract;
+  int legend_width = 0;  // the size of its GetLegendGraphic image
+  int legend_height = 0;
 };
 
 struct CapabilitiesLayer {

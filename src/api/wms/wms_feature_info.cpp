@@ -55,6 +55,17 @@ std::string value_text(const core::Value& v, core::PropertyType type) {
   return "";
 }
 
+// A value on one line of the text format: line breaks written as \n.
+std::string one_line(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
+
 // Collects the answer in one of the formats, layer by layer.
 class FeatureInfoWriter final : public core::FeatureSink {
  public:
@@ -76,6 +87,7 @@ class FeatureInfoWriter final : public core::FeatureSink {
     if (format_ == "application/json") {
       if (count_ > 0) json_ += ',';
       encode::append_feature(json_, c, f);
+      json_ += '}';  // append_feature leaves the object open for members such as links
     } else if (format_ == "application/vnd.ogc.gml") {
       gml_ += "<wfs:member>";
       encode::append_gml_feature(gml_, c, f, encode::GmlCoordinates{encode::GmlVersion::V3_2,
@@ -94,7 +106,7 @@ class FeatureInfoWriter final : public core::FeatureSink {
     } else {
       text_ += "  Feature " + std::to_string(f.id) + ":\n";
       for (std::size_t i = 0; i < c.properties.size() && i < f.values.size(); ++i)
-        text_ += "    " + c.properties[i].name + " = " + value_text(f.values[i], c.properties[i].type) + "\n";
+        text_ += "    " + c.properties[i].name + " = " + one_line(value_text(f.values[i], c.properties[i].type)) + "\n";
     }
     ++count_;
   }

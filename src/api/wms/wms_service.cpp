@@ -2,13 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <deque>
 #include <cstdio>
 
 #include "api/wms/wms_capabilities.hpp"
 #include "core/error.hpp"
 #include "encode/xml_text.hpp"
 #include "render/map_renderer.hpp"
+#include "styles/sld_parser.hpp"
 
 namespace amis::api::wms {
 namespace {
@@ -104,17 +107,80 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
   std::vector<CapabilitiesLayer> layers;
   for (auto& c : store_.collections()) {
     CapabilitiesLayer layer{c, {}};
-    for (auto& s : styles_.list(c)) layer.styles.push_back({s.name, s.title, s.abstract});
+    for (auto& s : styles_.list(c)) {
+      LayerStyle style{s.name, s.title, s.abstract, 0, 0};
+      try {
+        if (auto drawn = styles_.find(c, s.name)) {
+          const auto size = render::legend_size(c, *drawn, {});
+          style.legend_width = size.width;
+          style.legend_height = size.height;
+        }
+      } catch (const core::OgcError& e) {  // a stored style that no longer fits its collection
+        spdlog::warn("style '{}' of '{}' is left out of the capabilities: {}", s.name, c.id, e.what());
+        continue;
+      }
+      layer.styles.push_back(std::move(style));
+    }
     layers.push_back(std::move(layer));
   }
   response.send(200, v130 ? "text/xml" : "application/vnd.ogc.wms_xml", capabilities_document(v130, info, layers));
 }
 
 render::MapRequest WmsService::map_request(bool v130, const http::Request& request, bool format_required) {
+  if (param(request, "SLD"))
+    throw WmsError("OperationNotSupported", "SLD by reference is not fetched: send the document as SLD_BODY", "SLD");
+  if (auto body = param(request, "SLD_BODY")) return styled_map_request(v130, request, *body, format_required);
   std::vector<std::string> names;
   render::MapRequest map = parse_map_request(v130, request, store_, limits(), names, format_required);
   for (std::size_t i = 0; i < map.layers.size(); ++i) {
     auto style = styles_.find(map.layers[i], names[i], i);
+    if (!style)
+      throw WmsError("StyleNotDefined",
+                     "layer '" + map.layers[i].id + "' has no style '" + names[i].substr(0, 80) + "'", "STYLES");
+    map.styles.push_back(std::move(style));
+  }
+  return map;
+}
+
+// SLD_BODY (SLD 1.0 WMS profile): each NamedLayer's first UserStyle styles that
+// layer; without LAYERS, the document's layers are drawn in its order.
+render::MapRequest WmsService::styled_map_request(bool v130, const http::Request& request, const std::string& body,
+                                                  bool format_required) {
+  std::vector<amis::styles::SldLayerStyle> sld;
+  std::deque<core::Collection> known;  // stable addresses for the parser
+  try {
+    amis::styles::SldContext context{[&](std::string_view name) -> const core::Collection* {
+                                 for (const auto& c : known)
+                                   if (c.id == name) return &c;
+                                 auto c = store_.collection(name);
+                                 if (!c) return nullptr;
+                                 known.push_back(std::move(*c));
+                                 return &known.back();
+                               },
+                               styles_.symbol_directory()};
+    sld = amis::styles::parse_sld(body, context);
+  } catch (const core::OgcError& e) {
+    throw WmsError("InvalidParameterValue", e.what(), "SLD_BODY");
+  }
+  http::Request copy = request;
+  if (!param(request, "LAYERS")) {
+    std::vector<std::string> seen;
+    std::string layers;
+    for (const auto& s : sld) {
+      if (std::find(seen.begin(), seen.end(), s.layer) != seen.end()) continue;
+      seen.push_back(s.layer);
+      layers += (layers.empty() ? "" : ",") + s.layer;
+    }
+    copy.query.emplace_back("LAYERS", layers);
+    copy.query.emplace_back("STYLES", "");
+  }
+  std::vector<std::string> names;
+  render::MapRequest map = parse_map_request(v130, copy, store_, limits(), names, format_required);
+  for (std::size_t i = 0; i < map.layers.size(); ++i) {
+    std::shared_ptr<const render::Style> style;
+    for (const auto& s : sld)
+      if (!style && s.layer == map.layers[i].id) style = std::make_shared<const render::Style>(s.style);
+    if (!style) style = styles_.find(map.layers[i], names[i], i);
     if (!style)
       throw WmsError("StyleNotDefined",
                      "layer '" + map.layers[i].id + "' has no style '" + names[i].substr(0, 80) + "'", "STYLES");
@@ -151,7 +217,11 @@ void WmsService::get_legend_graphic(const http::Request& request, http::Response
     return v;
   };
   legend.symbol_size = std::max(size("HEIGHT", 20), size("WIDTH", 20));
-  if (auto t = param(request, "TRANSPARENT")) legend.transparent = upper(*t) != "FALSE";
+  if (auto t = param(request, "TRANSPARENT")) {
+    if (upper(*t) != "TRUE" && upper(*t) != "FALSE")
+      throw WmsError("InvalidParameterValue", "TRANSPARENT must be TRUE or FALSE", "TRANSPARENT");
+    legend.transparent = upper(*t) == "TRUE";
+  }
   try {
     response.send(200, render::media_type(legend.format), render::render_legend(*collection, *style, legend));
   } catch (const core::NotFound& e) {

@@ -22,7 +22,7 @@ struct WmsSettings {
 
 class WmsService {
  public:
-  WmsService(store::Store& store, styles::StyleCatalog& styles, WmsSettings settings)
+  WmsService(store::Store& store, amis::styles::StyleCatalog& styles, WmsSettings settings)
       : store_(store), styles_(styles), settings_(std::move(settings)) {}
   void register_routes(http::Router& router);
 
@@ -34,11 +34,13 @@ class WmsService {
   void get_legend_graphic(const http::Request& request, http::Response& response);
   // GetMap and GetFeatureInfo's map, with the named styles resolved.
   render::MapRequest map_request(bool v130, const http::Request& request, bool format_required);
+  render::MapRequest styled_map_request(bool v130, const http::Request& request, const std::string& sld_body,
+                                        bool format_required);
   std::string base_url(const http::Request& request) const;
   MapLimits limits() const { return {settings_.max_width, settings_.max_height}; }
 
   store::Store& store_;
-  styles::StyleCatalog& styles_;
+  amis::styles::StyleCatalog& styles_;
   WmsSettings settings_;
 };
 

@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS amis_collections (
   id TEXT PRIMARY KEY, table_name TEXT NOT NULL UNIQUE, title TEXT NOT NULL, description TEXT,
   keywords TEXT, licence TEXT, attribution TEXT, temporal_property TEXT, temporal_start TEXT,
   temporal_end TEXT, feature_count INTEGER NOT NULL DEFAULT 0, updated TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_styles (
+  collection TEXT NOT NULL, name TEXT NOT NULL, title TEXT NOT NULL, abstract TEXT NOT NULL,
+  sld TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (collection, name));
 )SQL";
 
 const char* column_type(core::PropertyType type) {

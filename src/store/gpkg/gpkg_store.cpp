@@ -252,7 +252,69 @@ void GpkgStore::remove_collection(std::string_view id) {
     table = s->column_text(0);
   }
   drop_feature_table(*db, table);
+  auto styles = db->cached("DELETE FROM amis_styles WHERE collection = ?");
+  styles->bind(1, id);
+  styles->run();
   tx.commit();
+}
+
+namespace {
+
+constexpr const char* kStyleSelect =
+    "SELECT collection, name, title, abstract, sld, updated FROM amis_styles WHERE collection = ?";
+
+StoredStyle read_style(sqlite::Statement& s) {
+  return {std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(2)),
+          std::string(s.column_text(3)), std::string(s.column_text(4)), std::string(s.column_text(5))};
+}
+
+}  // namespace
+
+std::vector<StoredStyle> GpkgStore::styles(std::string_view collection) {
+  auto db = connect();
+  auto s = db->cached(std::string(kStyleSelect) + " ORDER BY name");
+  s->bind(1, collection);
+  std::vector<StoredStyle> out;
+  while (s->step()) out.push_back(read_style(*s));
+  return out;
+}
+
+std::optional<StoredStyle> GpkgStore::style(std::string_view collection, std::string_view name) {
+  auto db = connect();
+  auto s = db->cached(std::string(kStyleSelect) + " AND name = ?");
+  s->bind(1, collection);
+  s->bind(2, name);
+  if (!s->step()) return std::nullopt;
+  return read_style(*s);
+}
+
+void GpkgStore::put_style(const StoredStyle& style) {
+  auto db = connect();
+  sqlite::Transaction tx(*db);
+  {
+    auto exists = db->cached("SELECT 1 FROM amis_collections WHERE id = ?");
+    exists->bind(1, std::string_view(style.collection));
+    if (!exists->step()) throw core::NotFound("no collection '" + style.collection + "'");
+  }
+  auto s = db->cached(
+      "INSERT OR REPLACE INTO amis_styles (collection, name, title, abstract, sld, updated) "
+      "VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))");
+  s->bind(1, std::string_view(style.collection));
+  s->bind(2, std::string_view(style.name));
+  s->bind(3, std::string_view(style.title));
+  s->bind(4, std::string_view(style.abstract));
+  s->bind(5, std::string_view(style.sld));
+  s->run();
+  tx.commit();
+}
+
+bool GpkgStore::remove_style(std::string_view collection, std::string_view name) {
+  auto db = connect();
+  auto s = db->cached("DELETE FROM amis_styles WHERE collection = ? AND name = ?");
+  s->bind(1, collection);
+  s->bind(2, name);
+  s->run();
+  return sqlite3_changes(db->handle()) > 0;
 }
 
 }  // namespace amis::store::gpkg

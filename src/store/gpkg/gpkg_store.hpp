@@ -27,6 +27,10 @@ class GpkgStore final : public Store {
                core::FeatureSink& sink) override;
   std::unique_ptr<CollectionWriter> replace_collection(const core::Collection& metadata) override;
   void remove_collection(std::string_view id) override;
+  std::vector<StoredStyle> styles(std::string_view collection) override;
+  std::optional<StoredStyle> style(std::string_view collection, std::string_view name) override;
+  void put_style(const StoredStyle& style) override;
+  bool remove_style(std::string_view collection, std::string_view name) override;
 
   const std::string& path() const { return path_; }
 
