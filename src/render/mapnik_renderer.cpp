@@ -21,6 +21,8 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/error.hpp"
@@ -80,13 +82,94 @@ class WkbTransformer {
   std::vector<double> xy_;
 };
 
-// Collects a rule's features into a Mapnik memory datasource; with a label
-// property, each feature carries its value as kLabelAttribute.
+// The pixels of a map already holding a point of one rule: a second point on
+// the same pixel would draw the same symbol again over the first (dense point
+// layers at small scales hold tens of thousands of points per image), so it is
+// left out. Positions are rounded to whole pixels.
+class PixelGrid {
+ public:
+  PixelGrid(const core::Envelope& bbox, int width, int height, int margin)
+      : min_x_(bbox.min_x), max_y_(bbox.max_y), sx_(width / (bbox.max_x - bbox.min_x)),
+        sy_(height / (bbox.max_y - bbox.min_y)), width_(width + 2 * margin), height_(height + 2 * margin),
+        margin_(margin), seen_(static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_)) {}
+
+  // True the first time a point falls on its pixel (and for points off the grid).
+  bool first_at(double x, double y) {
+    const double px = std::floor((x - min_x_) * sx_) + margin_;
+    const double py = std::floor((max_y_ - y) * sy_) + margin_;
+    if (!(px >= 0 && py >= 0 && px < width_ && py < height_)) return true;
+    const auto i = static_cast<std::size_t>(py) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(px);
+    if (seen_[i]) return false;
+    seen_[i] = true;
+    return true;
+  }
+
+ private:
+  double min_x_, max_y_, sx_, sy_;
+  int width_, height_, margin_;
+  std::vector<bool> seen_;
+};
+
+// The position of a little-endian 2D-or-more WKB Point; false for anything else.
+bool point_position(std::span<const std::uint8_t> wkb, double& x, double& y) {
+  if (wkb.size() < 21 || wkb[0] != 1) return false;
+  std::uint32_t type;
+  std::memcpy(&type, wkb.data() + 1, 4);
+  if (type % 1000 != 1 || (type & 0xE0000000u) != 0) return false;
+  std::memcpy(&x, wkb.data() + 5, 8);
+  std::memcpy(&y, wkb.data() + 13, 8);
+  return true;
+}
+
+// The points of a rule drawn with sprites, split by the phase of their pixel
+// position into one datasource per sprite variant (created when first used).
+class SpritePhases {
+ public:
+  SpritePhases(const core::Envelope& bbox, int width, int height, int side)
+      : min_x_(bbox.min_x), max_y_(bbox.max_y), sx_(width / (bbox.max_x - bbox.min_x)),
+        sy_(height / (bbox.max_y - bbox.min_y)), side_(side), sources_(kSpritePhases * kSpritePhases) {}
+
+  // The datasource for a point at (x, y) of the map's CRS, or for a feature
+  // that is not a single point (placed by Mapnik: the middle variant).
+  mapnik::memory_datasource& source(bool point, double x, double y) {
+    int px = kSpritePhases / 2, py = kSpritePhases / 2;
+    if (point) {
+      px = sprite_phase((x - min_x_) * sx_, side_);
+      py = sprite_phase((max_y_ - y) * sy_, side_);
+    }
+    auto& ds = sources_[static_cast<std::size_t>(py * kSpritePhases + px)];
+    if (!ds) {
+      mapnik::parameters parameters;
+      parameters["type"] = "memory";
+      ds = std::make_shared<mapnik::memory_datasource>(parameters);
+    }
+    return *ds;
+  }
+
+  // Calls fn(phase_x, phase_y, datasource) for each variant that has points.
+  template <typename Fn>
+  void each(Fn fn) const {
+    for (int i = 0; i < kSpritePhases * kSpritePhases; ++i)
+      if (sources_[static_cast<std::size_t>(i)]) fn(i % kSpritePhases, i / kSpritePhases, sources_[static_cast<std::size_t>(i)]);
+  }
+
+ private:
+  double min_x_, max_y_, sx_, sy_;
+  int side_;
+  std::vector<std::shared_ptr<mapnik::memory_datasource>> sources_;
+};
+
+// Collects a rule's features into a Mapnik memory datasource (or, for sprites,
+// the datasource of each point's phase); with a label property, each feature
+// carries its value as kLabelAttribute.
 class LayerFeatures final : public core::FeatureSink {
  public:
+  // `grid`: leave out points on a pixel that already has one (not for labels).
+  // `phases`: split the features among sprite variants instead of `ds`.
   LayerFeatures(std::shared_ptr<mapnik::memory_datasource> ds, const encode::CoordinateTransform* transform,
-                bool labelled)
-      : ds_(std::move(ds)), transform_(transform), labelled_(labelled), context_(std::make_shared<mapnik::context_type>()) {
+                bool labelled, PixelGrid* grid, SpritePhases* phases = nullptr)
+      : ds_(std::move(ds)), transform_(transform), labelled_(labelled), grid_(grid), phases_(phases),
+        context_(std::make_shared<mapnik::context_type>()) {
     if (labelled_) context_->push(kLabelAttribute);
   }
   void begin(const core::Collection&) override {}
@@ -100,19 +183,21 @@ class LayerFeatures final : public core::FeatureSink {
       } catch (const core::WkbError&) {
         return;  // a geometry that cannot be drawn is left out
       }
-      geometry = mapnik::geometry_utils::from_wkb(reinterpret_cast<const char*>(wkb_.data()), wkb_.size(),
-                                                  mapnik::wkbGeneric);
-    } else {
-      geometry = mapnik::geometry_utils::from_wkb(reinterpret_cast<const char*>(f.wkb.data()), f.wkb.size(),
-                                                  mapnik::wkbGeneric);
     }
+    const std::span<const std::uint8_t> wkb = transform_ ? std::span<const std::uint8_t>(wkb_) : f.wkb;
+    double x = 0, y = 0;
+    const bool point = point_position(wkb, x, y);
+    if (point && grid_ && !grid_->first_at(x, y)) return;
+    geometry = mapnik::geometry_utils::from_wkb(reinterpret_cast<const char*>(wkb.data()), wkb.size(),
+                                                mapnik::wkbGeneric);
     mapnik::feature_ptr feature(mapnik::feature_factory::create(context_, f.id));
     feature->set_geometry(std::move(geometry));
     if (labelled_) {
       if (f.values.empty() || f.values[0].kind == core::Value::Kind::Null) return;  // nothing to write
       feature->put(kLabelAttribute, label_value(f.values[0]));
     }
-    ds_->push(feature);
+    if (phases_) phases_->source(point, x, y).push(feature);
+    else ds_->push(feature);
   }
   void end() override {}
 
@@ -130,6 +215,8 @@ class LayerFeatures final : public core::FeatureSink {
   std::shared_ptr<mapnik::memory_datasource> ds_;
   const encode::CoordinateTransform* transform_;
   bool labelled_;
+  PixelGrid* grid_;
+  SpritePhases* phases_;
   mapnik::context_ptr context_;
   std::vector<std::uint8_t> wkb_;
 };
@@ -226,9 +313,41 @@ std::string render_map(store::Store& store, const MapRequest& request) {
     query.filter = filter;
     query.properties = label ? std::vector<std::string>{*label} : std::vector<std::string>{};
     query.limit = std::numeric_limits<std::int64_t>::max();
-    LayerFeatures features(ds, forward.get(), label != nullptr);
+    std::optional<PixelGrid> grid;
+    if (!label) grid.emplace(request.bbox, request.width, request.height, 8);
+    LayerFeatures features(ds, forward.get(), label != nullptr, grid ? &*grid : nullptr);
     store.features(c, query, features);
     return ds;
+  };
+
+  // A rule of plain marks: its points by sprite variant, a Mapnik layer each.
+  auto add_sprite_layers = [&](mapnik::Map& m, const std::string& name, const core::Collection& c, const Rule& rule,
+                               const std::shared_ptr<const core::Expression>& filter) {
+    int side = 0;
+    for (const auto& s : rule.symbolizers)
+      if (const auto* p = std::get_if<PointSymbolizer>(&s)) side = std::max(side, sprite_side(*p));
+    SpritePhases phases(request.bbox, request.width, request.height, side);
+    PixelGrid grid(request.bbox, request.width, request.height, 8);
+    core::FeatureQuery query;
+    query.collection = c.id;
+    query.bbox = crs84;
+    query.filter = filter;
+    query.properties = std::vector<std::string>{};
+    query.limit = std::numeric_limits<std::int64_t>::max();
+    LayerFeatures features(nullptr, forward.get(), false, &grid, &phases);
+    store.features(c, query, features);
+    phases.each([&](int px, int py, const std::shared_ptr<mapnik::memory_datasource>& ds) {
+      const std::string phase_name = name + "p" + std::to_string(px) + "_" + std::to_string(py);
+      mapnik::rule sprites;
+      append_sprite_symbolizers(sprites, rule, px, py);
+      mapnik::feature_type_style fts;
+      fts.add_rule(std::move(sprites));
+      m.insert_style(phase_name, std::move(fts));
+      mapnik::layer layer(phase_name, kIdentitySrs);
+      layer.set_datasource(ds);
+      layer.add_style(phase_name);
+      m.add_layer(layer);
+    });
   };
 
   std::vector<mapnik::layer> labels;
@@ -241,9 +360,13 @@ std::string render_map(store::Store& store, const MapRequest& request) {
       if (scale < rule.min_scale || scale >= rule.max_scale) continue;
       const auto filter = rule_filter(style, rule);
       if (!filter) continue;
-      mapnik::rule geometry_rule;
-      for (const auto& s : rule.symbolizers) append_geometry_symbolizer(geometry_rule, s);
       const std::string name = "l" + std::to_string(i) + "r" + std::to_string(r);
+      mapnik::rule geometry_rule;
+      if (draws_with_sprites(rule)) {
+        add_sprite_layers(map, name, c, rule, *filter);
+      } else {
+        for (const auto& s : rule.symbolizers) append_geometry_symbolizer(geometry_rule, s);
+      }
       if (!geometry_rule.get_symbolizers().empty()) {
         mapnik::feature_type_style fts;
         fts.add_rule(std::move(geometry_rule));

@@ -11,6 +11,19 @@ namespace amis::render {
 // Registers the DejaVu fonts with Mapnik, once.
 void register_fonts();
 
+// Points drawn as copies of a pre-drawn mark (a sprite), in kSpritePhases ×
+// kSpritePhases variants by the fractional pixel position of each point.
+inline constexpr int kSpritePhases = 17;
+// True when every geometry symbolizer of the rule is a plain mark (no external
+// graphic, no rotation): its points can be drawn with sprites.
+bool draws_with_sprites(const Rule& rule);
+// The side of a point symbolizer's sprite, and the variant for a position (in
+// image pixels) along one axis.
+int sprite_side(const PointSymbolizer& point);
+int sprite_phase(double position, int side);
+// The rule's marks as sprites of one phase.
+void append_sprite_symbolizers(mapnik::rule& rule, const Rule& style_rule, int phase_x, int phase_y);
+
 // Appends the Mapnik symbolizers of a point, line or polygon symbolizer.
 void append_geometry_symbolizer(mapnik::rule& rule, const Symbolizer& symbolizer);
 
