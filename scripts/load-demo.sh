@@ -32,3 +32,8 @@ mkdir -p "$(dirname "$STORE")"
 "$AMIS" style add --store "$STORE" --collection coal_mines --name status-capacity "$D/styles/coal_mines-status-capacity.sld"
 "$AMIS" style add --store "$STORE" --collection countries --name asean-plus-three "$D/styles/countries-asean-plus-three.sld"
 "$AMIS" style add --store "$STORE" --collection coal_mine_boundaries --name outline "$D/styles/coal_mine_boundaries-outline.sld"
+# A raster layer: the EGM96 geoid, drawn with a blue-white-red ramp (WMS).
+"$AMIS" raster add "$D/asean3_egm96_geoid_15min.tif" --store "$STORE" --id geoid \
+  --title "EGM96 geoid undulation (m)" \
+  --description "Height of the EGM96 geoid above the WGS 84 ellipsoid in metres, 15 arc-minute grid, ASEAN+3 window." \
+  --attribution "NGA/NASA EGM96, via the PROJ datum grids (Debian proj-data)" --licence "Public domain"

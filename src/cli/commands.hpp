@@ -22,4 +22,14 @@ struct StyleCommand {
 };
 int style_command(const config::Config& config, const StyleCommand& command);
 
+struct RasterCommand {
+  std::string file;
+  std::string id;
+  std::string title;
+  std::string description;
+  std::string attribution;
+  std::string licence;
+};
+int raster_command(const config::Config& config, const RasterCommand& command);
+
 }  // namespace amis::cli

@@ -67,6 +67,18 @@ int main(int argc, char** argv) {
   for (auto* sub : {style_add, style_list, style_show, style_remove})
     sub->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
 
+  amis::cli::RasterCommand raster;
+  auto* rasters = app.add_subcommand("raster", "Manage raster layers");
+  rasters->require_subcommand(1);
+  auto* raster_add = rasters->add_subcommand("add", "Add or replace a raster layer from a one-band GeoTIFF");
+  raster_add->add_option("file", raster.file, "The raster (any format GDAL reads)")->required()->check(CLI::ExistingFile);
+  raster_add->add_option("--id", raster.id, "Layer id")->required();
+  raster_add->add_option("--title", raster.title, "Title");
+  raster_add->add_option("--description", raster.description, "Description");
+  raster_add->add_option("--attribution", raster.attribution, "Attribution");
+  raster_add->add_option("--licence", raster.licence, "Licence");
+  raster_add->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
@@ -97,6 +109,7 @@ int main(int argc, char** argv) {
     }
     if (*exp) return amis::cli::export_collection(config.store_path, collection, format, output);
     if (*list) return amis::cli::list_collections(config.store_path);
+    if (*rasters) return amis::cli::raster_command(config, raster);
     if (*styles) {
       for (auto* sub : styles->get_subcommands()) style.action = sub->get_name();
       return amis::cli::style_command(config, style);

@@ -3,7 +3,9 @@
 // CQL2-JSON and (later) FES 2.0. It mirrors CQL2-JSON's shape: an operator node
 // has a name ("and", "=", "s_intersects", "t_before", "like", "+", "casei", ...)
 // and arguments; leaves are literals and property references. Nothing in it is
-// ever evaluated as code: stores compile it to SQL with bound values.
+// ever evaluated as code: stores compile it to SQL with bound values. One
+// operator no parser produces: "not_true" (true unless its operand is true, so
+// also where the operand is unknown for NULL values), for SLD's ElseFilter.
 #include <cstdint>
 #include <string>
 #include <vector>

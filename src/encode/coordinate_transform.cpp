@@ -1,5 +1,8 @@
 #include "encode/coordinate_transform.hpp"
 
+#include <mutex>
+#include <unordered_map>
+
 #include <ogr_srs_api.h>
 #include <proj.h>
 
@@ -118,6 +121,21 @@ bool north_first(const core::Crs& crs) {
   if (OSRImportFromEPSG(srs, crs.epsg) == OGRERR_NONE)
     result = OSREPSGTreatsAsLatLong(srs) || OSREPSGTreatsAsNorthingEasting(srs);
   OSRDestroySpatialReference(srs);
+  return result;
+}
+
+bool geographic(const core::Crs& crs) {
+  if (crs.is_crs84() || crs.epsg == 4326) return true;
+  if (crs.epsg == 3857) return false;
+  // Asked of every map: the answer per EPSG code is kept (codes are few).
+  static std::mutex mutex;
+  static std::unordered_map<int, bool> known;
+  std::lock_guard lock(mutex);
+  if (auto it = known.find(crs.epsg); it != known.end()) return it->second;
+  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+  const bool result = OSRImportFromEPSG(srs, crs.epsg) == OGRERR_NONE && OSRIsGeographic(srs);
+  OSRDestroySpatialReference(srs);
+  known.emplace(crs.epsg, result);
   return result;
 }
 

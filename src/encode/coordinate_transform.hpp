@@ -38,4 +38,7 @@ class CoordinateTransform {
 // CRSs, some national grids): WMS 1.3 and WFS 2.0 boxes then come north first.
 bool north_first(const core::Crs& crs);
 
+// True when the CRS's units are degrees (CRS84, EPSG:4326, 4490, ...).
+bool geographic(const core::Crs& crs);
+
 }  // namespace amis::encode

@@ -27,6 +27,9 @@ struct MapRequest {
   std::vector<core::Collection> layers;  // drawn bottom to top
   // One per layer, or fewer: a missing or null style is the layer's default.
   std::vector<std::shared_ptr<const Style>> styles;
+  // One per layer, or fewer: a layer with a raster here is that raster, drawn
+  // with its colour ramp (its Collection entry only names it).
+  std::vector<std::shared_ptr<const store::RasterLayer>> rasters;
   core::Crs crs;                         // the map's CRS
   core::Envelope bbox;                   // in `crs`, x easting/longitude, y northing/latitude
   int width = 256;
@@ -38,6 +41,14 @@ struct MapRequest {
 
 // The encoded image. @throws core::OgcError for a CRS PROJ cannot handle.
 std::string render_map(store::Store& store, const MapRequest& request);
+
+// The colour ramp of raster layers (blue, white, red from minimum to maximum),
+// as (fraction, colour) stops: for legends and documentation.
+struct RampStop {
+  double at;
+  Rgb colour;
+};
+const std::vector<RampStop>& raster_ramp();
 
 // An image of the request's size, format and background with `message` written
 // across it: WMS errors with EXCEPTIONS=INIMAGE.

@@ -12,6 +12,7 @@
 #include <mapnik/layer.hpp>
 #include <mapnik/map.hpp>
 #include <mapnik/memory_datasource.hpp>
+#include <mapnik/raster.hpp>
 #include <mapnik/rule.hpp>
 #include <mapnik/symbolizer.hpp>
 #include <mapnik/unicode.hpp>
@@ -30,6 +31,7 @@
 #include "encode/coordinate_transform.hpp"
 #include "render/map_renderer.hpp"
 #include "render/mapnik_symbolizers.hpp"
+#include "render/raster_image.hpp"
 
 namespace amis::render {
 namespace {
@@ -263,7 +265,45 @@ std::optional<std::shared_ptr<const core::Expression>> rule_filter(const Style& 
   }
   if (others.empty()) return std::shared_ptr<const core::Expression>();
   core::Expression any = others.size() == 1 ? others.front() : core::Expression::op("or", std::move(others));
-  return std::make_shared<const core::Expression>(core::Expression::op("not", {std::move(any)}));
+  // Not NOT: a feature whose property is NULL is selected by no filter and so
+  // belongs to the ElseFilter, where SQL's NOT(NULL) would leave it out.
+  return std::make_shared<const core::Expression>(core::Expression::op("not_true", {std::move(any)}));
+}
+
+// A raster layer: one Mapnik feature holding the warped, coloured image of the
+// map's box (and that box as its geometry, which Mapnik's memory datasource
+// uses to select it).
+void add_raster_layer(mapnik::Map& map, const std::string& name, const store::RasterLayer& raster,
+                      const MapRequest& request) {
+  const auto rgba = raster_image(raster, request);
+  mapnik::image_rgba8 image(request.width, request.height);
+  std::memcpy(image.data(), rgba.data(), rgba.size());
+  const auto& b = request.bbox;
+  const mapnik::box2d<double> extent(b.min_x, b.min_y, b.max_x, b.max_y);
+  mapnik::parameters parameters;
+  parameters["type"] = "memory";
+  auto ds = std::make_shared<mapnik::memory_datasource>(parameters);
+  mapnik::feature_ptr feature(mapnik::feature_factory::create(std::make_shared<mapnik::context_type>(), 1));
+  feature->set_raster(std::make_shared<mapnik::raster>(extent, mapnik::image_any(std::move(image)), 1.0));
+  mapnik::geometry::polygon<double> box;
+  mapnik::geometry::linear_ring<double> ring;
+  ring.emplace_back(b.min_x, b.min_y);
+  ring.emplace_back(b.max_x, b.min_y);
+  ring.emplace_back(b.max_x, b.max_y);
+  ring.emplace_back(b.min_x, b.max_y);
+  ring.emplace_back(b.min_x, b.min_y);
+  box.set_exterior_ring(std::move(ring));
+  feature->set_geometry(std::move(box));
+  ds->push(feature);
+  mapnik::rule rule;
+  rule.append(mapnik::raster_symbolizer());
+  mapnik::feature_type_style style;
+  style.add_rule(std::move(rule));
+  map.insert_style(name, std::move(style));
+  mapnik::layer layer(name, kIdentitySrs);
+  layer.set_datasource(ds);
+  layer.add_style(name);
+  map.add_layer(layer);
 }
 
 }  // namespace
@@ -280,7 +320,7 @@ const char* media_type(ImageFormat format) {
 
 double scale_denominator(const MapRequest& request) {
   double units_per_pixel = (request.bbox.max_x - request.bbox.min_x) / request.width;
-  if (request.crs.is_crs84() || request.crs.epsg == 4326) units_per_pixel *= kMetresPerDegree;
+  if (encode::geographic(request.crs)) units_per_pixel *= kMetresPerDegree;
   return units_per_pixel / kPixelMetres;
 }
 
@@ -353,6 +393,10 @@ std::string render_map(store::Store& store, const MapRequest& request) {
   std::vector<mapnik::layer> labels;
   for (std::size_t i = 0; i < request.layers.size(); ++i) {
     const auto& c = request.layers[i];
+    if (i < request.rasters.size() && request.rasters[i]) {
+      add_raster_layer(map, "l" + std::to_string(i), *request.rasters[i], request);
+      continue;
+    }
     const std::shared_ptr<const Style> given = i < request.styles.size() ? request.styles[i] : nullptr;
     const Style style = given ? *given : default_style(c, i);
     for (std::size_t r = 0; r < style.rules.size(); ++r) {

@@ -104,7 +104,10 @@ mapnik::markers_symbolizer vector_mark(const PointSymbolizer& p) {
   }
   if (p.stroke) {
     mapnik::put(marker, mapnik::keys::stroke, to_mapnik(p.stroke->colour));
-    mapnik::put(marker, mapnik::keys::stroke_width, mapnik::value_double(p.stroke->width));
+    // The SVG marks are drawn in a 10-unit box scaled to `size`, their stroke
+    // with them: the width is given in those units so that it ends up in pixels.
+    const double scale = p.shape == MarkShape::Circle || p.size <= 0 ? 1.0 : 10.0 / p.size;
+    mapnik::put(marker, mapnik::keys::stroke_width, mapnik::value_double(p.stroke->width * scale));
     if (p.stroke->colour.opacity < 1)
       mapnik::put(marker, mapnik::keys::stroke_opacity, mapnik::value_double(p.stroke->colour.opacity));
   } else {

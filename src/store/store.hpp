@@ -40,6 +40,20 @@ struct StoredStyle {
   std::string updated;  // RFC 3339, set by the store
 };
 
+// A raster layer: one band of a GeoTIFF drawn with a colour ramp from `min` to
+// `max` (the band's range when it was added).
+struct RasterLayer {
+  std::string id;
+  std::string title;
+  std::string description;
+  std::string attribution;
+  std::string licence;
+  std::string path;  // absolute when read from the store
+  double min = 0;
+  double max = 1;
+  core::Envelope extent;  // CRS84
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -77,6 +91,13 @@ class Store {
   virtual void put_style(const StoredStyle& style) = 0;
   // False when there was no such style.
   virtual bool remove_style(std::string_view collection, std::string_view name) = 0;
+
+  // The raster layers, by id. Their files live in the store's rasters/ folder.
+  virtual std::vector<RasterLayer> rasters() = 0;
+  virtual std::optional<RasterLayer> raster(std::string_view id) = 0;
+  // Records a raster layer whose file is already in place (`path` relative to
+  // the store's folder). @throws InvalidParameter when a collection has that id.
+  virtual void put_raster(const RasterLayer& raster) = 0;
 };
 
 }  // namespace amis::store

@@ -113,6 +113,10 @@ render::Stroke read_stroke(const pugi::xml_node& stroke) {
         start = end;
       }
       if (s.dashes.size() > 16) refuse("stroke-dasharray has more than 16 values");
+      double total = 0;
+      for (double d : s.dashes) total += d;
+      // A pattern of (nearly) nothing would never advance along the line.
+      if (!s.dashes.empty() && total < 1) refuse("stroke-dasharray must add up to at least 1 pixel");
       if (s.dashes.size() % 2 == 1) {  // SVG repeats an odd list to make it even
         const auto copy = s.dashes;
         s.dashes.insert(s.dashes.end(), copy.begin(), copy.end());
@@ -275,6 +279,8 @@ render::Style read_user_style(const pugi::xml_node& node, const core::Collection
     }
   }
   if (style.rules.empty()) refuse("the style '" + style.name + "' has no rule");
+  if (style.title.empty()) style.title = title_of(child_element(node, "FeatureTypeStyle"));
+  if (style.abstract.empty()) style.abstract = abstract_of(child_element(node, "FeatureTypeStyle"));
   return style;
 }
 

@@ -19,8 +19,10 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
         description = "the server could not complete the request";
       }
       nlohmann::json body = {{"code", e.code()}, {"description", description}};
-      response.send(e.status(), "application/json", body.dump(-1, ' ', false,
-                                                               nlohmann::json::error_handler_t::replace));
+      http::Headers headers;
+      if (e.status() == 401) headers.emplace_back("WWW-Authenticate", "Bearer realm=\"AMIS\"");
+      response.send(e.status(), "application/json",
+                    body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);
     }
   };
 }

@@ -58,7 +58,10 @@ core::Collection StylesApi::require_collection(const http::Request& request) {
 void StylesApi::require_admin(const http::Request& request) const {
   if (admin_token_.empty()) throw core::Forbidden("style changes are disabled: no [admin] token is configured");
   const auto auth = request.header("authorization");
-  if (!auth.starts_with("Bearer ")) throw core::Unauthorized("style changes need the administrator's bearer token");
+  // RFC 7235: the scheme name is case-insensitive.
+  std::string scheme(auth.substr(0, std::min<std::size_t>(auth.size(), 7)));
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "bearer ") throw core::Unauthorized("style changes need the administrator's bearer token");
   if (!same_secret(auth.substr(7), admin_token_)) throw core::Forbidden("the bearer token is not the administrator's");
 }
 

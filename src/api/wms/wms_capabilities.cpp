@@ -51,6 +51,7 @@ std::string style_element(bool v130, const std::string& url, const std::string& 
   std::string out = "<Style><Name>" + text(s.name) + "</Name><Title>" + text(s.title.empty() ? s.name : s.title) +
                     "</Title>";
   if (!s.abstract.empty()) out += "<Abstract>" + text(s.abstract) + "</Abstract>";
+  if (s.legend_width == 0) return out + "</Style>";  // no legend image
   const std::string legend = url + "?SERVICE=WMS&VERSION=" + (v130 ? "1.3.0" : "1.1.1") +
                              "&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=" + http::percent_encode(layer) +
                              "&STYLE=" + http::percent_encode(s.name);
@@ -107,7 +108,7 @@ std::string capabilities_document(bool v130, const CapabilitiesInfo& info, const
   if (!all.empty()) out += geographic_box(v130, all);
   for (const auto& l : layers) {
     const auto& c = l.collection;
-    out += "<Layer queryable=\"1\"><Name>" + text(c.id) + "</Name><Title>" + text(c.title.empty() ? c.id : c.title) +
+    out += std::string("<Layer queryable=\"") + (l.queryable ? "1" : "0") + "\"><Name>" + text(c.id) + "</Name><Title>" + text(c.title.empty() ? c.id : c.title) +
            "</Title>";
     if (!c.description.empty()) out += "<Abstract>" + text(c.description) + "</Abstract>";
     if (!c.keywords.empty()) {

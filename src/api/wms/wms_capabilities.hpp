@@ -19,6 +19,7 @@ struct LayerStyle {
 struct CapabilitiesLayer {
   core::Collection collection;
   std::vector<LayerStyle> styles;  // the first is the default
+  bool queryable = true;           // GetFeatureInfo answers for it
 };
 
 struct CapabilitiesInfo {

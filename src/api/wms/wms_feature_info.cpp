@@ -168,6 +168,8 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
     if (!layer)
       throw WmsError("LayerNotQueryable", "QUERY_LAYERS names '" + name.substr(0, 80) + "', which LAYERS does not",
                      "QUERY_LAYERS");
+    if (layer->geometry_type == kRasterType)
+      throw WmsError("LayerNotQueryable", "raster layer '" + layer->id + "' is not queryable", "QUERY_LAYERS");
     core::FeatureQuery query;
     query.collection = layer->id;
     query.bbox = box;

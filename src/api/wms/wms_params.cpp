@@ -69,6 +69,18 @@ bool parse_transparent(const http::Request& request) {
 
 }  // namespace
 
+core::Collection raster_collection(const store::RasterLayer& raster) {
+  core::Collection c;
+  c.id = raster.id;
+  c.title = raster.title;
+  c.description = raster.description;
+  c.attribution = raster.attribution;
+  c.licence = raster.licence;
+  c.geometry_type = kRasterType;
+  c.extent = raster.extent;
+  return c;
+}
+
 std::string upper(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -132,10 +144,16 @@ render::MapRequest parse_map_request(bool v130, const http::Request& request, st
   if (styles.size() > 1 && styles.size() != layers.size())
     throw WmsError("StyleNotDefined", "STYLES must name one style per layer (or be empty)", "STYLES");
   for (std::size_t i = 0; i < layers.size(); ++i) {
-    auto c = store.collection(layers[i]);
-    if (!c) throw WmsError("LayerNotDefined", "no layer '" + layers[i].substr(0, 80) + "'", "LAYERS");
     style_names.push_back(styles.size() > i ? styles[i] : "");
-    map.layers.push_back(std::move(*c));
+    if (auto c = store.collection(layers[i])) {
+      map.layers.push_back(std::move(*c));
+      continue;
+    }
+    auto raster = store.raster(layers[i]);
+    if (!raster) throw WmsError("LayerNotDefined", "no layer '" + layers[i].substr(0, 80) + "'", "LAYERS");
+    map.rasters.resize(i + 1);
+    map.rasters[i] = std::make_shared<const store::RasterLayer>(*raster);
+    map.layers.push_back(raster_collection(*raster));
   }
   const MapCrs crs = parse_map_crs(required(request, v130 ? "CRS" : "SRS"), v130);
   map.crs = crs.crs;

@@ -19,6 +19,11 @@ struct WmsError : core::OgcError {
       : core::OgcError(400, code, message, locator) {}
 };
 
+// A raster layer as the Collection entry of a map request (only its names and
+// extent; geometry_type kRasterType marks it).
+inline constexpr const char* kRasterType = "RASTER";
+core::Collection raster_collection(const store::RasterLayer& raster);
+
 std::string upper(std::string_view s);
 std::optional<std::string> param(const http::Request& request, std::string_view upper_name);
 // @throws WmsError MissingParameterValue when absent or empty.

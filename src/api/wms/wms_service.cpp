@@ -123,6 +123,12 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
     }
     layers.push_back(std::move(layer));
   }
+  for (const auto& raster : store_.rasters()) {
+    CapabilitiesLayer layer{raster_collection(raster), {{"default", "Colour ramp", "Blue (" + std::to_string(raster.min) +
+                                                          ") to white to red (" + std::to_string(raster.max) + ")", 0, 0}}};
+    layer.queryable = false;
+    layers.push_back(std::move(layer));
+  }
   response.send(200, v130 ? "text/xml" : "application/vnd.ogc.wms_xml", capabilities_document(v130, info, layers));
 }
 
@@ -133,6 +139,13 @@ render::MapRequest WmsService::map_request(bool v130, const http::Request& reque
   std::vector<std::string> names;
   render::MapRequest map = parse_map_request(v130, request, store_, limits(), names, format_required);
   for (std::size_t i = 0; i < map.layers.size(); ++i) {
+    if (map.layers[i].geometry_type == kRasterType) {
+      if (!names[i].empty() && names[i] != "default")
+        throw WmsError("StyleNotDefined", "raster layer '" + map.layers[i].id + "' has only its default colour ramp",
+                       "STYLES");
+      map.styles.push_back(nullptr);
+      continue;
+    }
     auto style = styles_.find(map.layers[i], names[i], i);
     if (!style)
       throw WmsError("StyleNotDefined",
@@ -199,6 +212,8 @@ void WmsService::get_map(bool v130, const http::Request& request, http::Response
 void WmsService::get_legend_graphic(const http::Request& request, http::Response& response) {
   const std::string layer = required(request, "LAYER");
   auto collection = store_.collection(layer);
+  if (!collection && store_.raster(layer))
+    throw WmsError("InvalidParameterValue", "raster layer '" + layer.substr(0, 80) + "' has no legend image", "LAYER");
   if (!collection) throw WmsError("LayerNotDefined", "no layer '" + layer.substr(0, 80) + "'", "LAYER");
   const std::string name = param(request, "STYLE").value_or("");
   auto style = styles_.find(*collection, name);

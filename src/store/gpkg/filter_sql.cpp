@@ -173,6 +173,10 @@ class Compiler {
         return boolean(operand.args[0]);
       return {"(NOT " + boolean(operand).text + ")", Type::Boolean};
     }
+    if (name == "not_true") {  // internal (no parser makes it): NULL counts as not true
+      expect_args(e, 1);
+      return {"(" + boolean(e.args[0]).text + " IS NOT 1)", Type::Boolean};
+    }
     if (is_comparison(name)) {
       expect_args(e, 2);
       const Sql a = scalar(e.args[0]);

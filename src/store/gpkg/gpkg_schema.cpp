@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS amis_collections (
 CREATE TABLE IF NOT EXISTS amis_styles (
   collection TEXT NOT NULL, name TEXT NOT NULL, title TEXT NOT NULL, abstract TEXT NOT NULL,
   sld TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (collection, name));
+CREATE TABLE IF NOT EXISTS amis_rasters (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, attribution TEXT NOT NULL,
+  licence TEXT NOT NULL, path TEXT NOT NULL, min_value REAL NOT NULL, max_value REAL NOT NULL,
+  min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL);
 )SQL";
 
 const char* column_type(core::PropertyType type) {

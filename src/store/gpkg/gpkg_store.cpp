@@ -1,5 +1,7 @@
 #include "store/gpkg/gpkg_store.hpp"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -315,6 +317,66 @@ bool GpkgStore::remove_style(std::string_view collection, std::string_view name)
   s->bind(2, name);
   s->run();
   return sqlite3_changes(db->handle()) > 0;
+}
+
+namespace {
+
+constexpr const char* kRasterSelect =
+    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y "
+    "FROM amis_rasters";
+
+RasterLayer read_raster(sqlite::Statement& s, const std::string& store_path) {
+  RasterLayer r{std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(2)),
+                std::string(s.column_text(3)), std::string(s.column_text(4)), std::string(s.column_text(5)),
+                s.column_double(6), s.column_double(7),
+                core::Envelope{s.column_double(8), s.column_double(9), s.column_double(10), s.column_double(11)}};
+  r.path = (std::filesystem::absolute(store_path).parent_path() / r.path).string();
+  return r;
+}
+
+}  // namespace
+
+std::vector<RasterLayer> GpkgStore::rasters() {
+  auto db = connect();
+  auto s = db->cached(std::string(kRasterSelect) + " ORDER BY id");
+  std::vector<RasterLayer> out;
+  while (s->step()) out.push_back(read_raster(*s, path_));
+  return out;
+}
+
+std::optional<RasterLayer> GpkgStore::raster(std::string_view id) {
+  auto db = connect();
+  auto s = db->cached(std::string(kRasterSelect) + " WHERE id = ?");
+  s->bind(1, id);
+  if (!s->step()) return std::nullopt;
+  return read_raster(*s, path_);
+}
+
+void GpkgStore::put_raster(const RasterLayer& r) {
+  auto db = connect();
+  sqlite::Transaction tx(*db);
+  {
+    auto taken = db->cached("SELECT 1 FROM amis_collections WHERE id = ?");
+    taken->bind(1, std::string_view(r.id));
+    if (taken->step()) throw core::InvalidParameter("id", "a collection is already called '" + r.id + "'");
+  }
+  auto s = db->cached(
+      "INSERT OR REPLACE INTO amis_rasters (id, title, description, attribution, licence, path, min_value, "
+      "max_value, min_x, min_y, max_x, max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, std::string_view(r.id));
+  s->bind(2, std::string_view(r.title));
+  s->bind(3, std::string_view(r.description));
+  s->bind(4, std::string_view(r.attribution));
+  s->bind(5, std::string_view(r.licence));
+  s->bind(6, std::string_view(r.path));
+  s->bind(7, r.min);
+  s->bind(8, r.max);
+  s->bind(9, r.extent.min_x);
+  s->bind(10, r.extent.min_y);
+  s->bind(11, r.extent.max_x);
+  s->bind(12, r.extent.max_y);
+  s->run();
+  tx.commit();
 }
 
 }  // namespace amis::store::gpkg

@@ -31,6 +31,9 @@ class GpkgStore final : public Store {
   std::optional<StoredStyle> style(std::string_view collection, std::string_view name) override;
   void put_style(const StoredStyle& style) override;
   bool remove_style(std::string_view collection, std::string_view name) override;
+  std::vector<RasterLayer> rasters() override;
+  std::optional<RasterLayer> raster(std::string_view id) override;
+  void put_raster(const RasterLayer& raster) override;
 
   const std::string& path() const { return path_; }
 

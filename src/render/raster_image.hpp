@@ -1,0 +1,15 @@
+#pragma once
+// A raster layer for one map: its band warped by GDAL to the map's CRS, box and
+// size (bilinear), then coloured with the ramp. Cells without data stay clear.
+#include <cstdint>
+#include <vector>
+
+#include "render/map_renderer.hpp"
+
+namespace amis::render {
+
+// RGBA pixels, row by row from the top, not premultiplied.
+// @throws core::ServerError when the file cannot be read or warped.
+std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request);
+
+}  // namespace amis::render
