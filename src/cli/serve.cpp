@@ -55,9 +55,9 @@ int serve(const config::Config& config) {
     tile_cache = std::make_unique<tiles::TileCache>(dir, static_cast<std::uint64_t>(config.tile_cache_max_mb) << 20);
   }
   tiles::TileMaker tile_maker(store, tile_cache.get());
-  api::tiles::TilesApi tiles_api(store, tile_maker, config.service.base_url);
+  api::tiles::TilesApi tiles_api(store, tile_maker, style_catalog, config.service.base_url);
   tiles_api.register_routes(router);
-  api::wmts::WmtsService wmts(store, tile_maker,
+  api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
   http::add_static_files(router, config.static_dir);

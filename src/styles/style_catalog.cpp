@@ -35,6 +35,13 @@ std::shared_ptr<const render::Style> StyleCatalog::find(const core::Collection& 
   return style;
 }
 
+std::string StyleCatalog::version(const core::Collection& collection, const std::string& name) {
+  if (name.empty() || name == "default") return "default";
+  if (!valid_style_name(name)) return "";
+  auto stored = store_.style(collection.id, name);
+  return stored ? stored->name + "@" + stored->updated : "";
+}
+
 store::StoredStyle StyleCatalog::put(const core::Collection& collection, const std::string& name,
                                      const std::string& sld) {
   if (!valid_style_name(name) || name == "default")

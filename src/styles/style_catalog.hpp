@@ -33,6 +33,10 @@ class StyleCatalog {
   std::shared_ptr<const render::Style> find(const core::Collection& collection, const std::string& name,
                                             std::size_t index = 0);
 
+  // What identifies the style's current version (for tile caches): "default",
+  // or the stored style's name and update time; empty when there is none.
+  std::string version(const core::Collection& collection, const std::string& name);
+
   // Checks an SLD document for a collection and stores it under `name` (the
   // first UserStyle of the document is the style). Returns the stored style.
   // @throws core::InvalidParameter("sld", ...) for a document that is not a

@@ -89,7 +89,7 @@ std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddr
 
 std::string TileMaker::map_tile(const TileMatrixSet& set, const TileAddress& tile,
                                 const std::vector<core::Collection>& layers, render::ImageFormat format,
-                                bool transparent) {
+                                bool transparent, const std::vector<LayerStyle>& styles) {
   render::MapRequest request;
   request.layers = layers;
   request.crs = set.crs;
@@ -97,10 +97,14 @@ std::string TileMaker::map_tile(const TileMatrixSet& set, const TileAddress& til
   request.width = request.height = set.tile_size;
   request.format = format;
   request.transparent = transparent;
+  std::string versions = layers_and_versions(layers);
+  for (const auto& s : styles) {
+    request.styles.push_back(s.style);
+    versions += "style:" + s.version + ';';
+  }
   if (!cache_) return render::render_map(store_, request);
   const std::string kind = transparent ? "map" : "map-opaque";
-  const auto key = tile_key(kind, set.id, layers_and_versions(layers), tile.level, tile.row, tile.col,
-                            extension(format));
+  const auto key = tile_key(kind, set.id, versions, tile.level, tile.row, tile.col, extension(format));
   if (auto hit = cache_->get(key)) return std::move(*hit);
   auto bytes = render::render_map(store_, request);
   cache_->put(key, bytes);

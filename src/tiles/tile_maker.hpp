@@ -1,6 +1,7 @@
 #pragma once
 // Makes the tiles that OGC API - Tiles and WMTS serve, through the cache: vector
 // tiles (MVT, a layer per collection) and map tiles (images drawn by render/).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,16 @@ class TileMaker {
   std::string vector_tile(const TileMatrixSet& set, const TileAddress& tile,
                           const std::vector<core::Collection>& layers);
 
-  // The tile drawn with the layers' default styles.
+  // A style for a map tile's layer, and what names its version in the cache
+  // ("default", or the stored style's name and update time).
+  struct LayerStyle {
+    std::shared_ptr<const render::Style> style;  // null: the layer's default
+    std::string version;
+  };
+
+  // The tile drawn with the given styles (one per layer, or none for defaults).
   std::string map_tile(const TileMatrixSet& set, const TileAddress& tile, const std::vector<core::Collection>& layers,
-                       render::ImageFormat format, bool transparent);
+                       render::ImageFormat format, bool transparent, const std::vector<LayerStyle>& styles = {});
 
  private:
   std::string make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,

@@ -73,7 +73,8 @@ void TilesApi::register_routes(http::Router& router) {
   };
   for (const Family f : {Family{"/tiles", Kind::Vector, true}, Family{"/map/tiles", Kind::Map, true},
                          Family{"/collections/{collectionId}/tiles", Kind::Vector, false},
-                         Family{"/collections/{collectionId}/map/tiles", Kind::Map, false}}) {
+                         Family{"/collections/{collectionId}/map/tiles", Kind::Map, false},
+                         Family{"/collections/{collectionId}/styles/{styleId}/map/tiles", Kind::Map, false}}) {
     const std::string p = f.prefix;
     router.add("GET", p, wrap([this, f](R& q, S& s) { tilesets(f.kind, f.dataset, q, s); }));
     router.add("GET", p + "/{tileMatrixSetId}", wrap([this, f](R& q, S& s) { tileset(f.kind, f.dataset, q, s); }));
@@ -93,6 +94,8 @@ std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request
     const auto& id = request.path_param("collectionId");
     auto c = store_.collection(id);
     if (!c) throw core::NotFound("no collection '" + id + "'");
+    if (request.path_params.count("styleId") && styles_.version(*c, request.path_param("styleId")).empty())
+      throw core::NotFound("no style '" + request.path_param("styleId") + "' for collection '" + id + "'");
     return {std::move(*c)};
   }
   auto all = store_.collections();
@@ -129,6 +132,11 @@ TilesetTarget target_of(const std::string& base, bool vector, bool dataset, cons
     t.prefix = base + tiles;
     t.title = vector ? "Vector tiles of the AMIS collections" : "Map of the AMIS collections";
     if (auto c = request.param("collections")) t.query = "?collections=" + http::percent_encode(*c);
+  } else if (request.path_params.count("styleId")) {
+    const auto& style = request.path_param("styleId");
+    t.prefix = base + "/collections/" + http::percent_encode(layers.front().id) + "/styles/" +
+               http::percent_encode(style) + tiles;
+    t.title = layers.front().title + " (style " + style + ")";
   } else {
     t.prefix = base + "/collections/" + http::percent_encode(layers.front().id) + tiles;
     t.title = layers.front().title;
@@ -175,8 +183,13 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
       throw core::InvalidParameter("transparent", "transparent must be true or false");
     transparent = value == "true";
   }
-  response.send(200, render::media_type(format), maker_.map_tile(set, address, collections, format, transparent),
-                headers);
+  std::vector<amis::tiles::TileMaker::LayerStyle> styles;
+  if (request.path_params.count("styleId")) {
+    const auto& name = request.path_param("styleId");
+    styles.push_back({styles_.find(collections.front(), name), styles_.version(collections.front(), name)});
+  }
+  response.send(200, render::media_type(format),
+                maker_.map_tile(set, address, collections, format, transparent, styles), headers);
 }
 
 }  // namespace amis::api::tiles

@@ -4,20 +4,23 @@
 //   /tiles[/{tms}[/{z}/{row}/{col}]]             vector tiles of every collection
 //   /collections/{id}/tiles[/...]                vector tiles (MVT) of one collection
 //   /map/tiles[/...], /collections/{id}/map/tiles[/...]   map tiles (PNG, JPEG, WebP)
+//   /collections/{id}/styles/{styleId}/map/tiles[/...]   map tiles in a named style
 // The dataset tiles take a `collections` parameter (comma-separated ids).
 #include <string>
 #include <vector>
 
 #include "http/router.hpp"
 #include "store/store.hpp"
+#include "styles/style_catalog.hpp"
 #include "tiles/tile_maker.hpp"
 
 namespace amis::api::tiles {
 
 class TilesApi {
  public:
-  TilesApi(store::Store& store, amis::tiles::TileMaker& maker, std::string base_url)
-      : store_(store), maker_(maker), base_url_(std::move(base_url)) {}
+  TilesApi(store::Store& store, amis::tiles::TileMaker& maker, amis::styles::StyleCatalog& styles,
+           std::string base_url)
+      : store_(store), maker_(maker), styles_(styles), base_url_(std::move(base_url)) {}
   void register_routes(http::Router& router);
 
  private:
@@ -35,6 +38,7 @@ class TilesApi {
 
   store::Store& store_;
   amis::tiles::TileMaker& maker_;
+  amis::styles::StyleCatalog& styles_;
   std::string base_url_;
 };
 

@@ -44,7 +44,8 @@ void operation(std::string& out, const char* name, const std::string& base) {
          "</ows:AllowedValues></ows:Constraint></ows:Get></ows:HTTP></ows:DCP></ows:Operation>";
 }
 
-void layer(std::string& out, const std::string& base, const core::Collection& c) {
+void layer(std::string& out, const std::string& base, const LayerStyles& l) {
+  const core::Collection& c = l.collection;
   out += "<Layer>";
   element(out, "ows:Title", c.title.empty() ? c.id : c.title);
   if (!c.description.empty()) element(out, "ows:Abstract", c.description);
@@ -59,7 +60,12 @@ void layer(std::string& out, const std::string& base, const core::Collection& c)
   number_pair(out, "ows:UpperCorner", e.max_x, e.max_y);
   out += "</ows:WGS84BoundingBox>";
   element(out, "ows:Identifier", c.id);
-  out += "<Style isDefault=\"true\"><ows:Title>Default</ows:Title><ows:Identifier>default</ows:Identifier></Style>";
+  for (std::size_t i = 0; i < l.styles.size(); ++i) {
+    out += i == 0 ? "<Style isDefault=\"true\">" : "<Style>";
+    element(out, "ows:Title", l.styles[i].second);
+    element(out, "ows:Identifier", l.styles[i].first);
+    out += "</Style>";
+  }
   for (const auto& f : tile_formats()) element(out, "Format", f.media_type);
   for (const auto& s : amis::tiles::tile_matrix_sets()) {
     out += "<TileMatrixSetLink>";
@@ -112,7 +118,7 @@ const std::vector<TileFormat>& tile_formats() {
 }
 
 std::string capabilities_document(const std::string& base, const std::string& title, const std::string& description,
-                                  const std::vector<core::Collection>& layers) {
+                                  const std::vector<LayerStyles>& layers) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<Capabilities xmlns=\"http://www.opengis.net/wmts/1.0\" xmlns:ows=\"http://www.opengis.net/ows/1.1\""
@@ -129,7 +135,7 @@ std::string capabilities_document(const std::string& base, const std::string& ti
   operation(out, "GetCapabilities", base);
   operation(out, "GetTile", base);
   out += "</ows:OperationsMetadata><Contents>";
-  for (const auto& c : layers) layer(out, base, c);
+  for (const auto& l : layers) layer(out, base, l);
   for (const auto& s : amis::tiles::tile_matrix_sets()) tile_matrix_set(out, s);
   out += "</Contents><ServiceMetadataURL xlink:href=\"";
   append_xml_text(out, base + "/wmts/1.0.0/WMTSCapabilities.xml");

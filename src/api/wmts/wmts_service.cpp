@@ -119,8 +119,13 @@ void WmtsService::kvp(http::Request& request, http::Response& response) {
 }
 
 void WmtsService::capabilities(http::Request& request, http::Response& response) {
-  response.send(200, kXml,
-                capabilities_document(base_url(request), settings_.title, settings_.description, store_.collections()));
+  std::vector<LayerStyles> layers;
+  for (auto& c : store_.collections()) {
+    LayerStyles layer{c, {}};
+    for (auto& s : styles_.list(c)) layer.styles.push_back({s.name, s.title});
+    layers.push_back(std::move(layer));
+  }
+  response.send(200, kXml, capabilities_document(base_url(request), settings_.title, settings_.description, layers));
 }
 
 void WmtsService::rest_tile(http::Request& request, http::Response& response) {
@@ -141,8 +146,10 @@ void WmtsService::rest_tile(http::Request& request, http::Response& response) {
 void WmtsService::get_tile(const TileRequest& t, http::Response& response) {
   auto collection = store_.collection(t.layer);
   if (!collection) throw WmtsError("InvalidParameterValue", "no layer '" + t.layer.substr(0, 60) + "'", "layer");
-  if (t.style != "default")
-    throw WmtsError("InvalidParameterValue", "layer '" + t.layer + "' has only the style 'default'", "style");
+  const std::string version = styles_.version(*collection, t.style);
+  if (version.empty())
+    throw WmtsError("InvalidParameterValue", "layer '" + t.layer + "' has no style '" + t.style.substr(0, 60) + "'",
+                    "style");
   const auto* set = amis::tiles::find_tile_matrix_set(t.tile_matrix_set);
   if (!set)
     throw WmtsError("InvalidParameterValue", "no tile matrix set '" + t.tile_matrix_set.substr(0, 60) + "'",
@@ -171,7 +178,8 @@ void WmtsService::get_tile(const TileRequest& t, http::Response& response) {
   else if (format == "image/jpeg") image = render::ImageFormat::Jpeg;
   else if (format == "image/webp") image = render::ImageFormat::Webp;
   else throw WmtsError("InvalidParameterValue", "the format '" + t.format.substr(0, 60) + "' is not offered", "format");
-  response.send(200, render::media_type(image), maker_.map_tile(*set, address, layers, image, true), headers);
+  const std::vector<amis::tiles::TileMaker::LayerStyle> styles = {{styles_.find(layers.front(), t.style), version}};
+  response.send(200, render::media_type(image), maker_.map_tile(*set, address, layers, image, true, styles), headers);
 }
 
 }  // namespace amis::api::wmts

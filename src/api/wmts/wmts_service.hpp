@@ -4,12 +4,14 @@
 //        &TILEMATRIXSET=..&TILEMATRIX=..&TILEROW=..&TILECOL=..
 //   REST /wmts/1.0.0/WMTSCapabilities.xml
 //        /wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{tileMatrix}/{tileRow}/{tileCol}.{png|jpg|webp|mvt}
-// Every collection is a layer with the style "default". Errors are OWS 1.1
+// Every collection is a layer with its styles ("default" and the stored ones;
+// vector tiles are the same in every style). Errors are OWS 1.1
 // ExceptionReports with HTTP 400 (TileOutOfRange for a tile outside the matrix).
 #include <string>
 
 #include "http/router.hpp"
 #include "store/store.hpp"
+#include "styles/style_catalog.hpp"
 #include "tiles/tile_maker.hpp"
 
 namespace amis::api::wmts {
@@ -22,8 +24,9 @@ struct WmtsSettings {
 
 class WmtsService {
  public:
-  WmtsService(store::Store& store, amis::tiles::TileMaker& maker, WmtsSettings settings)
-      : store_(store), maker_(maker), settings_(std::move(settings)) {}
+  WmtsService(store::Store& store, amis::tiles::TileMaker& maker, amis::styles::StyleCatalog& styles,
+              WmtsSettings settings)
+      : store_(store), maker_(maker), styles_(styles), settings_(std::move(settings)) {}
   void register_routes(http::Router& router);
 
  private:
@@ -36,6 +39,7 @@ class WmtsService {
 
   store::Store& store_;
   amis::tiles::TileMaker& maker_;
+  amis::styles::StyleCatalog& styles_;
   WmtsSettings settings_;
 };
 
