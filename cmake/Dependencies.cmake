@@ -27,4 +27,10 @@ set(MAPNIK_DEFINITIONS MAPNIK_MEMORY_MAPPED_FILE MAPNIK_HAS_DLCFN BIGINT HAVE_JP
     BOOST_PHOENIX_NO_PREDEFINED_TERMINALS=1 BOOST_SPIRIT_USE_PHOENIX_V3=1)
 set(MAPNIK_SYSTEM_INCLUDES ${MAPNIK_INCLUDE_DIR}/mapnik/agg ${FREETYPE_INCLUDE_DIRS} /usr/include/cairo
     /usr/include/glib-2.0 /usr/lib/x86_64-linux-gnu/glib-2.0/include /usr/include/pixman-1 /usr/include/libpng16)
+# libsodium-dev: argon2id password hashes, random tokens, SHA-256 of tokens.
+find_library(SODIUM_LIBRARY sodium REQUIRED)
+find_path(SODIUM_INCLUDE_DIR sodium.h REQUIRED)
+add_library(Sodium::sodium INTERFACE IMPORTED)
+target_link_libraries(Sodium::sodium INTERFACE ${SODIUM_LIBRARY})
+target_include_directories(Sodium::sodium INTERFACE ${SODIUM_INCLUDE_DIR})
 find_package(Threads REQUIRED)

@@ -1,5 +1,6 @@
 #pragma once
 // The `amis` subcommands. Each returns the process exit code.
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -31,5 +32,15 @@ struct RasterCommand {
   std::string licence;
 };
 int raster_command(const config::Config& config, const RasterCommand& command);
+
+struct AccountCommand {
+  std::string action;  // "user add", "user list", ..., "token create", ...
+  std::string name;    // the user
+  std::string role;
+  std::string country;
+  std::string label;
+  std::int64_t token_id = 0;
+};
+int account_command(const config::Config& config, const AccountCommand& command);
 
 }  // namespace amis::cli

@@ -79,6 +79,32 @@ int main(int argc, char** argv) {
   raster_add->add_option("--licence", raster.licence, "Licence");
   raster_add->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
 
+  amis::cli::AccountCommand account;
+  auto* users = app.add_subcommand("user", "Manage user accounts (passwords on standard input)");
+  users->require_subcommand(1);
+  auto* user_add = users->add_subcommand("add", "Add a user");
+  user_add->add_option("name", account.name, "User name")->required();
+  user_add->add_option("--role", account.role, "admin, reviewer or editor")->required();
+  user_add->add_option("--country", account.country, "ISO alpha-3 of an editor's member state");
+  auto* user_list = users->add_subcommand("list", "List the users");
+  auto* user_passwd = users->add_subcommand("passwd", "Set a user's password");
+  user_passwd->add_option("name", account.name, "User name")->required();
+  auto* user_disable = users->add_subcommand("disable", "Disable a user (and their tokens)");
+  user_disable->add_option("name", account.name, "User name")->required();
+  auto* user_enable = users->add_subcommand("enable", "Enable a user again");
+  user_enable->add_option("name", account.name, "User name")->required();
+  auto* tokens = app.add_subcommand("token", "Manage API tokens (bearer tokens for machine clients)");
+  tokens->require_subcommand(1);
+  auto* token_create = tokens->add_subcommand("create", "Create a token for a user (printed once)");
+  token_create->add_option("name", account.name, "User name")->required();
+  token_create->add_option("--label", account.label, "What the token is for");
+  auto* token_list = tokens->add_subcommand("list", "List a user's tokens");
+  token_list->add_option("name", account.name, "User name")->required();
+  auto* token_revoke = tokens->add_subcommand("revoke", "Revoke a token");
+  token_revoke->add_option("id", account.token_id, "Token id (from token list)")->required();
+  for (auto* sub : {user_add, user_list, user_passwd, user_disable, user_enable, token_create, token_list, token_revoke})
+    sub->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
@@ -110,6 +136,11 @@ int main(int argc, char** argv) {
     if (*exp) return amis::cli::export_collection(config.store_path, collection, format, output);
     if (*list) return amis::cli::list_collections(config.store_path);
     if (*rasters) return amis::cli::raster_command(config, raster);
+    if (*users || *tokens) {
+      auto* group = *users ? users : tokens;
+      for (auto* sub : group->get_subcommands()) account.action = group->get_name() + " " + sub->get_name();
+      return amis::cli::account_command(config, account);
+    }
     if (*styles) {
       for (auto* sub : styles->get_subcommands()) style.action = sub->get_name();
       return amis::cli::style_command(config, style);

@@ -15,6 +15,8 @@
 #include "cli/commands.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "auth/authenticator.hpp"
+#include "store/gpkg/gpkg_accounts.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
@@ -45,7 +47,9 @@ int serve(const config::Config& config) {
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
-  api::styles::StylesApi styles_api(store, style_catalog, config.service.base_url, config.admin_token);
+  store::gpkg::GpkgAccounts accounts(config.store_path);
+  auth::Authenticator authenticator(accounts, config.admin_token);
+  api::styles::StylesApi styles_api(store, style_catalog, authenticator, config.service.base_url);
   styles_api.register_routes(router);
   std::unique_ptr<tiles::TileCache> tile_cache;
   if (config.tile_cache_max_mb > 0) {

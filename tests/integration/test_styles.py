@@ -1208,12 +1208,12 @@ def test_put_to_unknown_collection(shttp, styled):
     ({"Authorization": ""}, 401),
     ({"Authorization": "Basic YWRtaW46YWRtaW4="}, 401),
     ({"Authorization": "Bearer"}, 401),
-    (auth("wrong-token-of-some-length-000000000"), 403),
-    (auth("x" * len(ss.ADMIN_TOKEN)), 403),
-    (auth(ss.ADMIN_TOKEN[:-1]), 403),
-    (auth(ss.ADMIN_TOKEN + "x"), 403),
-    (auth(" " + ss.ADMIN_TOKEN), 403),
-    (auth(ss.ADMIN_TOKEN.upper()), 403),
+    (auth("wrong-token-of-some-length-000000000"), 401),
+    (auth("x" * len(ss.ADMIN_TOKEN)), 401),
+    (auth(ss.ADMIN_TOKEN[:-1]), 401),
+    (auth(ss.ADMIN_TOKEN + "x"), 401),
+    (auth(" " + ss.ADMIN_TOKEN), 401),
+    (auth(ss.ADMIN_TOKEN.upper()), 401),
 ])
 def test_writes_need_the_admin_token(shttp, styled, headers, status):
     before = ss.style_rows(styled.store)
@@ -1247,11 +1247,12 @@ def test_token_is_never_logged(shttp, styled):
 
 
 def test_writes_refused_without_a_configured_token(http, base_url, store_path):
-    """The session server has no amis.toml: every write is 403, with or without a token."""
+    """The session server has no amis.toml and no accounts: every write is 401 (RFC 6750:
+    no or invalid credentials), with or without a token."""
     before = ss.style_rows(store_path)
     for headers in ({}, auth(), auth("")):
         r = http.put(base_url + "/collections/coal_mines/styles/x", data=MAGENTA_SQUARES.encode(), headers=headers,
                      timeout=30)
-        json_error(r, 403, "Forbidden")
-        json_error(http.delete(base_url + "/collections/coal_mines/styles/x", headers=headers, timeout=30), 403)
+        json_error(r, 401, "Unauthorized")
+        json_error(http.delete(base_url + "/collections/coal_mines/styles/x", headers=headers, timeout=30), 401)
     assert ss.style_rows(store_path) == before

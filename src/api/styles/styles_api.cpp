@@ -12,15 +12,6 @@ namespace {
 constexpr const char* kSld10 = "application/vnd.ogc.sld+xml;version=1.0";
 constexpr const char* kSld11 = "application/vnd.ogc.sld+xml;version=1.1";
 
-// Compares in a time that does not depend on where the strings differ (only
-// their lengths show).
-bool same_secret(std::string_view given, std::string_view secret) {
-  if (secret.empty() || given.size() != secret.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < secret.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ secret[i]);
-  return diff == 0;
-}
-
 // The SLD version a document declares on its root (1.1.0 for SE 1.1).
 const char* sld_media_type(const std::string& sld) {
   const auto root = sld.find("StyledLayerDescriptor");
@@ -53,16 +44,6 @@ core::Collection StylesApi::require_collection(const http::Request& request) {
   auto c = store_.collection(id);
   if (!c) throw core::NotFound("no collection '" + id + "'");
   return std::move(*c);
-}
-
-void StylesApi::require_admin(const http::Request& request) const {
-  if (admin_token_.empty()) throw core::Forbidden("style changes are disabled: no [admin] token is configured");
-  const auto auth = request.header("authorization");
-  // RFC 7235: the scheme name is case-insensitive.
-  std::string scheme(auth.substr(0, std::min<std::size_t>(auth.size(), 7)));
-  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "bearer ") throw core::Unauthorized("style changes need the administrator's bearer token");
-  if (!same_secret(auth.substr(7), admin_token_)) throw core::Forbidden("the bearer token is not the administrator's");
 }
 
 void StylesApi::list(http::Request& request, http::Response& response) {
@@ -107,7 +88,7 @@ void StylesApi::legend(http::Request& request, http::Response& response) {
 }
 
 void StylesApi::put(http::Request& request, http::Response& response) {
-  require_admin(request);
+  authenticator_.require(request, {auth::Role::Admin}, "changing styles");
   const auto c = require_collection(request);
   const auto stored = catalog_.put(c, request.path_param("styleId"), request.body);
   response.send(200, "application/json",
@@ -115,7 +96,7 @@ void StylesApi::put(http::Request& request, http::Response& response) {
 }
 
 void StylesApi::remove(http::Request& request, http::Response& response) {
-  require_admin(request);
+  authenticator_.require(request, {auth::Role::Admin}, "changing styles");
   const auto c = require_collection(request);
   const auto& name = request.path_param("styleId");
   if (!store_.remove_style(c.id, name)) throw core::NotFound("no style '" + name + "' for collection '" + c.id + "'");

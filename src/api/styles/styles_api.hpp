@@ -5,10 +5,11 @@
 //   GET    /collections/{id}/styles/{styleId}/legend   the legend image (PNG)
 //   PUT    /collections/{id}/styles/{styleId}    store an SLD 1.0 / SE 1.1 document
 //   DELETE /collections/{id}/styles/{styleId}
-// Writes need the administrator's bearer token ([admin] token in amis.toml)
-// until user accounts exist; without a configured token they are refused.
+// Writes need an administrator's bearer token (an API token of an admin user,
+// or the [admin] token of amis.toml).
 #include <string>
 
+#include "auth/authenticator.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 #include "styles/style_catalog.hpp"
@@ -17,8 +18,9 @@ namespace amis::api::styles {
 
 class StylesApi {
  public:
-  StylesApi(store::Store& store, amis::styles::StyleCatalog& catalog, std::string base_url, std::string admin_token)
-      : store_(store), catalog_(catalog), base_url_(std::move(base_url)), admin_token_(std::move(admin_token)) {}
+  StylesApi(store::Store& store, amis::styles::StyleCatalog& catalog, const auth::Authenticator& authenticator,
+            std::string base_url)
+      : store_(store), catalog_(catalog), authenticator_(authenticator), base_url_(std::move(base_url)) {}
   void register_routes(http::Router& router);
 
  private:
@@ -28,13 +30,12 @@ class StylesApi {
   void put(http::Request& request, http::Response& response);
   void remove(http::Request& request, http::Response& response);
   core::Collection require_collection(const http::Request& request);
-  void require_admin(const http::Request& request) const;
   std::string base_url(const http::Request& request) const;
 
   store::Store& store_;
   amis::styles::StyleCatalog& catalog_;
+  const auth::Authenticator& authenticator_;
   std::string base_url_;
-  std::string admin_token_;
 };
 
 }  // namespace amis::api::styles

@@ -1,0 +1,34 @@
+#pragma once
+// Who a request comes from: a bearer API token (or the bootstrap [admin] token
+// of amis.toml), checked in one place for every write path. Tokens are looked
+// up by their SHA-256; nothing secret is logged or echoed.
+#include <optional>
+#include <string>
+
+#include "auth/account.hpp"
+#include "http/request.hpp"
+#include "store/accounts.hpp"
+
+namespace amis::auth {
+
+class Authenticator {
+ public:
+  // `bootstrap_token`: the [admin] token of amis.toml (an administrator), or empty.
+  Authenticator(store::AccountStore& accounts, std::string bootstrap_token)
+      : accounts_(accounts), bootstrap_token_(std::move(bootstrap_token)) {}
+
+  // The caller, or nullopt for an anonymous request (no Authorization header).
+  // @throws core::Unauthorized for credentials that are not valid (an unknown or
+  // revoked token, a disabled user, another scheme).
+  std::optional<Principal> authenticate(const http::Request& request) const;
+
+  // The caller, who must hold one of `roles`. @throws core::Unauthorized
+  // without valid credentials, core::Forbidden for another role.
+  Principal require(const http::Request& request, std::initializer_list<Role> roles, const char* action) const;
+
+ private:
+  store::AccountStore& accounts_;
+  std::string bootstrap_token_;
+};
+
+}  // namespace amis::auth

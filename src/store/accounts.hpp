@@ -1,0 +1,42 @@
+#pragma once
+// Users and API tokens, kept with the data (issue 6). Passwords arrive here
+// already hashed (argon2id) and tokens as their SHA-256: the store never sees
+// a secret.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/account.hpp"
+
+namespace amis::store {
+
+struct TokenInfo {
+  std::int64_t id = 0;
+  std::string user;
+  std::string label;
+  std::string created;
+  bool revoked = false;
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  virtual std::vector<auth::User> users() = 0;
+  virtual std::optional<auth::User> user(std::string_view name) = 0;
+  // @throws core::InvalidParameter when the name is taken.
+  virtual void add_user(const auth::User& user, const std::string& password_hash) = 0;
+  virtual std::optional<std::string> password_hash(std::string_view name) = 0;
+  // False when there is no such user.
+  virtual bool set_password(std::string_view name, const std::string& password_hash) = 0;
+  virtual bool set_disabled(std::string_view name, bool disabled) = 0;
+  // Returns the token's id. @throws core::NotFound for an unknown user.
+  virtual std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) = 0;
+  virtual bool revoke_token(std::int64_t id) = 0;
+  virtual std::vector<TokenInfo> tokens(std::string_view user) = 0;
+  // The user a live (not revoked) token belongs to, whether enabled or not.
+  virtual std::optional<auth::User> user_for_token(std::string_view digest) = 0;
+};
+
+}  // namespace amis::store

@@ -1,0 +1,150 @@
+#include "store/gpkg/gpkg_accounts.hpp"
+
+#include <sqlite3.h>
+
+#include "core/error.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS amis_users (
+  name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'editor')),
+  country TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+  created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_tokens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, user_name TEXT NOT NULL REFERENCES amis_users (name),
+  digest TEXT NOT NULL UNIQUE, label TEXT NOT NULL, created TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+)SQL";
+
+constexpr const char* kUserSelect = "SELECT name, role, country, disabled, created FROM amis_users";
+
+auth::User read_user(sqlite::Statement& s) {
+  auth::User u;
+  u.name = s.column_text(0);
+  u.role = auth::parse_role(s.column_text(1)).value_or(auth::Role::Editor);
+  u.country = s.column_text(2);
+  u.disabled = s.column_int(3) != 0;
+  u.created = s.column_text(4);
+  return u;
+}
+
+}  // namespace
+
+GpkgAccounts::GpkgAccounts(const std::string& path)
+    : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
+  db_->exec(kSchema);
+}
+
+std::vector<auth::User> GpkgAccounts::users() {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(std::string(kUserSelect) + " ORDER BY name");
+  std::vector<auth::User> out;
+  while (s->step()) out.push_back(read_user(*s));
+  return out;
+}
+
+std::optional<auth::User> GpkgAccounts::user(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(std::string(kUserSelect) + " WHERE name = ?");
+  s->bind(1, name);
+  if (!s->step()) return std::nullopt;
+  return read_user(*s);
+}
+
+void GpkgAccounts::add_user(const auth::User& user, const std::string& password_hash) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  {
+    auto taken = db_->cached("SELECT 1 FROM amis_users WHERE name = ?");
+    taken->bind(1, std::string_view(user.name));
+    if (taken->step()) throw core::InvalidParameter("name", "there is already a user '" + user.name + "'");
+  }
+  auto s = db_->cached(
+      "INSERT INTO amis_users (name, role, country, password_hash, disabled, created) "
+      "VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+  s->bind(1, std::string_view(user.name));
+  s->bind(2, std::string_view(auth::to_string(user.role)));
+  s->bind(3, std::string_view(user.country));
+  s->bind(4, std::string_view(password_hash));
+  s->bind(5, static_cast<std::int64_t>(user.disabled ? 1 : 0));
+  s->run();
+  tx.commit();
+}
+
+std::optional<std::string> GpkgAccounts::password_hash(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("SELECT password_hash FROM amis_users WHERE name = ?");
+  s->bind(1, name);
+  if (!s->step()) return std::nullopt;
+  return std::string(s->column_text(0));
+}
+
+bool GpkgAccounts::set_password(std::string_view name, const std::string& password_hash) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("UPDATE amis_users SET password_hash = ? WHERE name = ?");
+  s->bind(1, std::string_view(password_hash));
+  s->bind(2, name);
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
+bool GpkgAccounts::set_disabled(std::string_view name, bool disabled) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("UPDATE amis_users SET disabled = ? WHERE name = ?");
+  s->bind(1, static_cast<std::int64_t>(disabled ? 1 : 0));
+  s->bind(2, name);
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
+std::int64_t GpkgAccounts::add_token(std::string_view user, const std::string& digest, const std::string& label) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  {
+    auto known = db_->cached("SELECT 1 FROM amis_users WHERE name = ?");
+    known->bind(1, user);
+    if (!known->step()) throw core::NotFound("no user '" + std::string(user) + "'");
+  }
+  auto s = db_->cached(
+      "INSERT INTO amis_tokens (user_name, digest, label, created) "
+      "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+  s->bind(1, user);
+  s->bind(2, std::string_view(digest));
+  s->bind(3, std::string_view(label));
+  s->run();
+  const auto id = sqlite3_last_insert_rowid(db_->handle());
+  tx.commit();
+  return id;
+}
+
+bool GpkgAccounts::revoke_token(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("UPDATE amis_tokens SET revoked = 1 WHERE id = ? AND revoked = 0");
+  s->bind(1, id);
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
+std::vector<TokenInfo> GpkgAccounts::tokens(std::string_view user) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("SELECT id, user_name, label, created, revoked FROM amis_tokens WHERE user_name = ? ORDER BY id");
+  s->bind(1, user);
+  std::vector<TokenInfo> out;
+  while (s->step())
+    out.push_back({s->column_int(0), std::string(s->column_text(1)), std::string(s->column_text(2)),
+                   std::string(s->column_text(3)), s->column_int(4) != 0});
+  return out;
+}
+
+std::optional<auth::User> GpkgAccounts::user_for_token(std::string_view digest) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT u.name, u.role, u.country, u.disabled, u.created FROM amis_tokens t "
+      "JOIN amis_users u ON u.name = t.user_name WHERE t.digest = ? AND t.revoked = 0");
+  s->bind(1, digest);
+  if (!s->step()) return std::nullopt;
+  return read_user(*s);
+}
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,33 @@
+#pragma once
+// The account tables of the GeoPackage store: amis_users and amis_tokens.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/accounts.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace amis::store::gpkg {
+
+class GpkgAccounts final : public AccountStore {
+ public:
+  // Opens the store at `path` (creating the tables when missing).
+  explicit GpkgAccounts(const std::string& path);
+
+  std::vector<auth::User> users() override;
+  std::optional<auth::User> user(std::string_view name) override;
+  void add_user(const auth::User& user, const std::string& password_hash) override;
+  std::optional<std::string> password_hash(std::string_view name) override;
+  bool set_password(std::string_view name, const std::string& password_hash) override;
+  bool set_disabled(std::string_view name, bool disabled) override;
+  std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) override;
+  bool revoke_token(std::int64_t id) override;
+  std::vector<TokenInfo> tokens(std::string_view user) override;
+  std::optional<auth::User> user_for_token(std::string_view digest) override;
+
+ private:
+  std::mutex mutex_;  // one connection, for the few account reads and writes
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace amis::store::gpkg
