@@ -1,5 +1,7 @@
 #include "http/request.hpp"
 
+#include <cctype>
+
 namespace amis::http {
 namespace {
 
@@ -62,6 +64,19 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_query(std:
     pairs.emplace_back(std::move(*key), std::move(*value));
   }
   return pairs;
+}
+
+std::optional<std::string> param_ignoring_case(const Request& request, std::string_view name) {
+  auto same = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+        return false;
+    return true;
+  };
+  for (const auto& [k, v] : request.query)
+    if (same(k, name)) return v;
+  return std::nullopt;
 }
 
 }  // namespace amis::http

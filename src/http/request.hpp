@@ -31,6 +31,10 @@ struct Request {
   const std::string& path_param(std::string_view name) const { return path_params.find(name)->second; }
 };
 
+// The first value of a query parameter whose name matches `name` in any case,
+// as the OGC KVP encodings (WMS, WMTS, WFS) want.
+std::optional<std::string> param_ignoring_case(const Request& request, std::string_view name);
+
 // Percent-decoding; '+' becomes a space when `plus_is_space` (query strings).
 // Returns nullopt for a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);

@@ -88,9 +88,7 @@ std::string upper(std::string_view s) {
 }
 
 std::optional<std::string> param(const http::Request& request, std::string_view name) {
-  for (const auto& [k, v] : request.query)
-    if (upper(k) == name) return v;
-  return std::nullopt;
+  return http::param_ignoring_case(request, name);
 }
 
 std::string required(const http::Request& request, std::string_view name) {

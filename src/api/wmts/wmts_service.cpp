@@ -25,9 +25,7 @@ std::string upper(std::string_view s) {
 }
 
 std::optional<std::string> param(const http::Request& request, std::string_view name) {
-  for (const auto& [k, v] : request.query)
-    if (upper(k) == name) return v;
-  return std::nullopt;
+  return http::param_ignoring_case(request, name);
 }
 
 // The locator of an error is the parameter's name in lower case, as the
