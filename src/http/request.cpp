@@ -79,4 +79,10 @@ std::optional<std::string> param_ignoring_case(const Request& request, std::stri
   return std::nullopt;
 }
 
+std::string base_url(const Request& request, const std::string& configured) {
+  if (!configured.empty()) return configured;
+  const auto host = request.header("host");
+  return "http://" + std::string(host.empty() ? "localhost" : host);
+}
+
 }  // namespace amis::http

@@ -35,6 +35,10 @@ struct Request {
 // as the OGC KVP encodings (WMS, WMTS, WFS) want.
 std::optional<std::string> param_ignoring_case(const Request& request, std::string_view name);
 
+// The address documents link to: `configured` (the service's base_url setting,
+// for a server behind a proxy) or else http:// and the request's Host header.
+std::string base_url(const Request& request, const std::string& configured);
+
 // Percent-decoding; '+' becomes a space when `plus_is_space` (query strings).
 // Returns nullopt for a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);

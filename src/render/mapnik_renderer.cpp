@@ -342,17 +342,24 @@ std::string render_map(store::Store& store, const MapRequest& request) {
            std::min(180.0, crs84.max_x + margin_x), std::min(90.0, crs84.max_y + margin_y)};
   const double scale = scale_denominator(request);
 
+  // Every feature of a rule in the map's box, with only the named properties.
+  auto rule_query = [&](const core::Collection& c, const std::shared_ptr<const core::Expression>& filter,
+                        std::vector<std::string> properties) {
+    core::FeatureQuery query;
+    query.collection = c.id;
+    query.bbox = crs84;
+    query.filter = filter;
+    query.properties = std::move(properties);
+    query.limit = std::numeric_limits<std::int64_t>::max();
+    return query;
+  };
+
   auto read = [&](const core::Collection& c, const std::shared_ptr<const core::Expression>& filter,
                   const std::string* label) {
     mapnik::parameters parameters;
     parameters["type"] = "memory";
     auto ds = std::make_shared<mapnik::memory_datasource>(parameters);
-    core::FeatureQuery query;
-    query.collection = c.id;
-    query.bbox = crs84;
-    query.filter = filter;
-    query.properties = label ? std::vector<std::string>{*label} : std::vector<std::string>{};
-    query.limit = std::numeric_limits<std::int64_t>::max();
+    const auto query = rule_query(c, filter, label ? std::vector<std::string>{*label} : std::vector<std::string>{});
     std::optional<PixelGrid> grid;
     if (!label) grid.emplace(request.bbox, request.width, request.height, 8);
     LayerFeatures features(ds, forward.get(), label != nullptr, grid ? &*grid : nullptr);
@@ -368,12 +375,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
       if (const auto* p = std::get_if<PointSymbolizer>(&s)) side = std::max(side, sprite_side(*p));
     SpritePhases phases(request.bbox, request.width, request.height, side);
     PixelGrid grid(request.bbox, request.width, request.height, 8);
-    core::FeatureQuery query;
-    query.collection = c.id;
-    query.bbox = crs84;
-    query.filter = filter;
-    query.properties = std::vector<std::string>{};
-    query.limit = std::numeric_limits<std::int64_t>::max();
+    const auto query = rule_query(c, filter, {});
     LayerFeatures features(nullptr, forward.get(), false, &grid, &phases);
     store.features(c, query, features);
     phases.each([&](int px, int py, const std::shared_ptr<mapnik::memory_datasource>& ds) {

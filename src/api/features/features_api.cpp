@@ -79,9 +79,7 @@ void FeaturesApi::register_routes(http::Router& router) {
 }
 
 std::string FeaturesApi::base_url(const http::Request& request) const {
-  if (!info_.base_url.empty()) return info_.base_url;
-  const auto host = request.header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  return http::base_url(request, info_.base_url);
 }
 
 core::Collection FeaturesApi::require_collection(const http::Request& request) {

@@ -34,9 +34,7 @@ void StylesApi::register_routes(http::Router& router) {
 }
 
 std::string StylesApi::base_url(const http::Request& request) const {
-  if (!base_url_.empty()) return base_url_;
-  const auto host = request.header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  return http::base_url(request, base_url_);
 }
 
 core::Collection StylesApi::require_collection(const http::Request& request) {

@@ -84,9 +84,7 @@ void TilesApi::register_routes(http::Router& router) {
 }
 
 std::string TilesApi::base_url(const http::Request& request) const {
-  if (!base_url_.empty()) return base_url_;
-  const auto host = request.header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  return http::base_url(request, base_url_);
 }
 
 std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request& request) {

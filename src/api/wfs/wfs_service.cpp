@@ -120,9 +120,7 @@ void WfsService::register_routes(http::Router& router) {
 }
 
 std::string WfsService::base_url(const http::Request& request) const {
-  if (!settings_.base_url.empty()) return settings_.base_url;
-  const auto host = request.header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  return http::base_url(request, settings_.base_url);
 }
 
 void WfsService::handle(http::Request& request, http::Response& response) {

@@ -89,9 +89,7 @@ void WmtsService::register_routes(http::Router& router) {
 }
 
 std::string WmtsService::base_url(const http::Request& request) const {
-  if (!settings_.base_url.empty()) return settings_.base_url;
-  const auto host = request.header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  return http::base_url(request, settings_.base_url);
 }
 
 void WmtsService::kvp(http::Request& request, http::Response& response) {
