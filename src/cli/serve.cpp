@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <spdlog/spdlog.h>
 
+#include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
@@ -17,6 +18,7 @@
 #include "http/static_files.hpp"
 #include "auth/authenticator.hpp"
 #include "store/gpkg/gpkg_accounts.hpp"
+#include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
@@ -49,6 +51,15 @@ int serve(const config::Config& config) {
   wms.register_routes(router);
   store::gpkg::GpkgAccounts accounts(config.store_path);
   auth::Authenticator authenticator(accounts, config.admin_token);
+  store::gpkg::GpkgChangeSets change_sets(config.store_path);
+  edit::EditingPolicy editing_policy(config.editing);
+  edit::ChangeService change_service(store, change_sets, editing_policy);
+  features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
+    return change_service.etag(c, fid);
+  });
+  api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
+                                       config.service.base_url);
+  editing_api.register_routes(router);
   api::styles::StylesApi styles_api(store, style_catalog, authenticator, config.service.base_url);
   styles_api.register_routes(router);
   std::unique_ptr<tiles::TileCache> tile_cache;

@@ -4,6 +4,33 @@
 #include <toml++/toml.h>
 
 namespace amis::config {
+namespace {
+
+// [editing] or [editing.collections.<id>], over `rules`.
+edit::CollectionRules read_rules(const std::string& path, const toml::node_view<toml::node>& node,
+                                 edit::CollectionRules rules) {
+  rules.country_property = node["country_property"].value_or(rules.country_property);
+  if (auto roles = node["direct_publish"].as_array()) {
+    rules.direct_publish.clear();
+    for (const auto& r : *roles) {
+      auto role = auth::parse_role(r.value_or(std::string()));
+      if (!role) throw std::runtime_error(path + ": [editing] direct_publish takes \"admin\", \"reviewer\", \"editor\"");
+      rules.direct_publish.push_back(*role);
+    }
+  }
+  return rules;
+}
+
+void read_editing(const std::string& path, toml::table& t, edit::EditingRules& editing) {
+  auto section = t["editing"];
+  editing.defaults = read_rules(path, section, editing.defaults);
+  editing.boundaries = section["boundaries"].value_or(editing.boundaries);
+  if (auto collections = section["collections"].as_table())
+    for (auto& [id, node] : *collections)
+      editing.collections[std::string(id.str())] = read_rules(path, toml::node_view<toml::node>(node), editing.defaults);
+}
+
+}  // namespace
 
 Config load_config(const std::string& path) {
   Config config;
@@ -43,6 +70,7 @@ Config load_config(const std::string& path) {
   config.admin_token = t["admin"]["token"].value_or(config.admin_token);
   if (!config.admin_token.empty() && config.admin_token.size() < 24)
     throw std::runtime_error(path + ": [admin] token must be at least 24 characters");
+  read_editing(path, t, config.editing);
   return config;
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/features/features_api.hpp"
+#include "edit/editing_policy.hpp"
 #include "http/server.hpp"
 
 namespace amis::config {
@@ -22,6 +23,9 @@ struct Config {
   // The bearer token of the administrator's API writes (styles), until user
   // accounts exist; empty: those writes are refused. Never logged.
   std::string admin_token;
+  // Who edits which collection by which country property, and who publishes
+  // without review ([editing] and [editing.collections.<id>]).
+  edit::EditingRules editing;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

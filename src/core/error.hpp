@@ -62,6 +62,29 @@ struct NotAcceptable : OgcError {
   explicit NotAcceptable(const std::string& what) : OgcError(406, "NotAcceptable", what) {}
 };
 
+// A value in a request document (a feature's property or geometry) that the
+// collection does not accept (400).
+struct InvalidValue : OgcError {
+  InvalidValue(const std::string& locator, const std::string& why)
+      : OgcError(400, "InvalidValue", why, locator) {}
+};
+
+// A request that contradicts the state of the resource: a change set in the
+// wrong state, features changed since a change was written (409).
+struct Conflict : OgcError {
+  explicit Conflict(const std::string& what) : OgcError(409, "Conflict", what) {}
+};
+
+// A request body in a media type the operation does not take (415).
+struct UnsupportedMediaType : OgcError {
+  explicit UnsupportedMediaType(const std::string& what) : OgcError(415, "UnsupportedMediaType", what) {}
+};
+
+// An If-Match that no longer matches the resource's ETag (412).
+struct PreconditionFailed : OgcError {
+  explicit PreconditionFailed(const std::string& what) : OgcError(412, "PreconditionFailed", what) {}
+};
+
 // A failure of the server itself; the message is for the log, never the client.
 struct ServerError : OgcError {
   explicit ServerError(const std::string& what) : OgcError(500, "ServerError", what) {}

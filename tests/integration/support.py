@@ -92,6 +92,7 @@ class AmisServer:
     store: Path
     log_dir: Path
     name: str = "amis"
+    config: Path | None = None  # an amis.toml to serve with
     process: subprocess.Popen | None = None
     port: int = 0
     _files: list = field(default_factory=list)
@@ -122,7 +123,8 @@ class AmisServer:
             err = open(self.stderr_path, "wb")
             self._files = [out, err]
             self.process = subprocess.Popen(
-                [str(AMIS_BIN), "serve", "--store", str(self.store), "--port", str(self.port)],
+                [str(AMIS_BIN), "serve", "--store", str(self.store), "--port", str(self.port),
+                 *(["--config", str(self.config)] if self.config else [])],
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + wait_seconds
             while time.monotonic() < deadline:

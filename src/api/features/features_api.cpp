@@ -231,7 +231,12 @@ void FeaturesApi::item(http::Request& request, http::Response& response) {
         transform.get());
     sink.begin(c);
     found = store_.feature(c, id, sink);
-    if (found) return response.send(200, kGeoJson, std::move(body), crs_headers(crs));
+    if (found) {
+      auto headers = crs_headers(crs);
+      if (etags_)
+        if (auto etag = etags_(c, id)) headers.emplace_back("ETag", *etag);
+      return response.send(200, kGeoJson, std::move(body), headers);
+    }
   }
   throw core::NotFound("no feature '" + fid + "' in collection '" + c.id + "'");
 }

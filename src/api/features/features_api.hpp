@@ -1,5 +1,7 @@
 #pragma once
 // OGC API - Features - Part 1: Core (core, oas30, geojson, html conformance classes).
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "api/features/items_request.hpp"
@@ -21,6 +23,9 @@ class FeaturesApi {
  public:
   FeaturesApi(store::Store& store, ServiceInfo info) : store_(store), info_(std::move(info)) {}
   void register_routes(http::Router& router);
+  // Where a feature's ETag comes from (the editing service); none: no ETags.
+  using ETagSource = std::function<std::optional<std::string>(const core::Collection&, std::int64_t)>;
+  void set_etags(ETagSource source) { etags_ = std::move(source); }
 
  private:
   void landing_page(http::Request& request, http::Response& response);
@@ -38,6 +43,7 @@ class FeaturesApi {
 
   store::Store& store_;
   ServiceInfo info_;
+  ETagSource etags_;
 };
 
 }  // namespace amis::api::features

@@ -44,6 +44,27 @@ CREATE TABLE IF NOT EXISTS amis_rasters (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, attribution TEXT NOT NULL,
   licence TEXT NOT NULL, path TEXT NOT NULL, min_value REAL NOT NULL, max_value REAL NOT NULL,
   min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_change_sets (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, title TEXT NOT NULL, author TEXT NOT NULL,
+  country TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'approved', 'rejected')),
+  created TEXT NOT NULL, submitted TEXT, reviewed TEXT, reviewer TEXT, comment TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS amis_change_sets_state ON amis_change_sets (state, id);
+CREATE TABLE IF NOT EXISTS amis_changes (
+  change_set INTEGER NOT NULL REFERENCES amis_change_sets (id), seq INTEGER NOT NULL,
+  operation TEXT NOT NULL CHECK (operation IN ('insert', 'replace', 'delete')), fid INTEGER,
+  base TEXT NOT NULL, geom BLOB, properties TEXT, PRIMARY KEY (change_set, seq));
+CREATE INDEX IF NOT EXISTS amis_changes_fid ON amis_changes (change_set, fid);
+CREATE TABLE IF NOT EXISTS amis_feature_versions (
+  collection TEXT NOT NULL, fid INTEGER NOT NULL, version INTEGER NOT NULL, operation TEXT NOT NULL,
+  change_set INTEGER, author TEXT, valid_from TEXT, geom BLOB, properties TEXT,
+  PRIMARY KEY (collection, fid, version));
+CREATE TABLE IF NOT EXISTS amis_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  subject TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS amis_audit_append_only_update BEFORE UPDATE ON amis_audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS amis_audit_append_only_delete BEFORE DELETE ON amis_audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )SQL";
 
 const char* column_type(core::PropertyType type) {
@@ -148,6 +169,10 @@ void drop_feature_table(sqlite::Database& db, const std::string& table) {
     del->bind(1, std::string_view(table));
     del->run();
   }
+  // A re-imported collection starts a new history: its fids are new.
+  auto versions = db.cached("DELETE FROM amis_feature_versions WHERE collection = ?");
+  versions->bind(1, std::string_view(table));
+  versions->run();
 }
 
 }  // namespace amis::store::gpkg

@@ -1,0 +1,208 @@
+#include "edit/change_service.hpp"
+
+#include "core/error.hpp"
+#include "edit/feature_input.hpp"
+
+namespace amis::edit {
+namespace {
+
+std::string strong_etag(const std::string& digest) { return "\"" + digest + "\""; }
+
+std::string trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string describe(Operation op, const core::Collection& c, std::optional<std::int64_t> fid) {
+  std::string verb = op == Operation::Insert ? "New feature in " : op == Operation::Replace ? "Change of " : "Deletion of ";
+  return verb + (fid ? "feature " + std::to_string(*fid) + " of " : std::string()) + c.id;
+}
+
+std::string conflict_message(std::int64_t id, const std::vector<Conflict>& conflicts) {
+  std::string text = "change set " + std::to_string(id) + " conflicts with changes published since it was written:";
+  for (std::size_t i = 0; i < conflicts.size(); ++i) {
+    if (i == 20) {
+      text += " and " + std::to_string(conflicts.size() - i) + " more";
+      break;
+    }
+    text += (i ? "; " : " ") + std::string("feature ") + std::to_string(conflicts[i].fid) + ": " + conflicts[i].reason;
+  }
+  return text + ". Nothing was applied.";
+}
+
+}  // namespace
+
+bool if_match_accepts(std::string_view header, const std::string& etag) {
+  if (trimmed(header) == "*") return true;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    const std::string tag = trimmed(header.substr(0, comma));
+    if (tag == etag) return true;  // strong comparison: a weak tag (W/"...") never matches
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+std::optional<std::string> ChangeService::etag(const core::Collection& collection, std::int64_t fid) {
+  auto state = change_sets_.current(collection, fid);
+  if (!state) return std::nullopt;
+  return strong_etag(digest(*state));
+}
+
+core::Collection ChangeService::collection_of(const ChangeSet& cs) {
+  auto c = store_.collection(cs.collection);
+  if (!c) throw core::Conflict("collection '" + cs.collection + "' of change set " + std::to_string(cs.id) +
+                               " no longer exists");
+  return *c;
+}
+
+ChangeSet ChangeService::draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id) {
+  auto cs = change_sets_.change_set(id);
+  if (!cs || !policy_.may_read(who, *cs)) throw core::NotFound("no change set " + std::to_string(id));
+  policy_.check_author(who, *cs);
+  if (cs->state != ChangeSetState::Draft)
+    throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs->state) +
+                         ": only a draft takes more changes");
+  if (cs->collection != collection.id)
+    throw core::Conflict("change set " + std::to_string(id) + " is for collection '" + cs->collection + "'");
+  return *cs;
+}
+
+WriteResult ChangeService::write(const auth::Principal& who, const core::Collection& collection, Operation operation,
+                                 std::optional<std::int64_t> fid, std::optional<FeatureState> after,
+                                 std::string_view if_match, std::optional<std::int64_t> into) {
+  std::optional<FeatureState> before;
+  std::string base;
+  if (fid) {
+    before = change_sets_.current(collection, *fid);
+    if (!before)
+      throw core::NotFound("no feature '" + std::to_string(*fid) + "' in collection '" + collection.id + "'");
+    base = digest(*before);
+    if (!if_match.empty() && !if_match_accepts(if_match, strong_etag(base)))
+      throw core::PreconditionFailed("feature " + std::to_string(*fid) + " has changed: its ETag is now " +
+                                     strong_etag(base));
+  }
+  policy_.check_write(who, collection, before ? &*before : nullptr, after ? &*after : nullptr);
+
+  ChangeSet cs;
+  if (into) {
+    cs = draft_for(who, collection, *into);
+  } else {
+    ChangeSet fresh;
+    fresh.collection = collection.id;
+    fresh.title = describe(operation, collection, fid);
+    fresh.author = who.user;
+    fresh.country = who.country;
+    fresh.state = ChangeSetState::Submitted;
+    cs = change_sets_.create(fresh);
+  }
+  Change change;
+  change.operation = operation;
+  change.fid = fid;
+  change.base = base;
+  if (after) change.after = std::move(*after);
+  change_sets_.add_change(cs.id, change);
+
+  WriteResult result{cs, fid, false};
+  if (into) {
+    result.change_set = *change_sets_.change_set(cs.id);
+    return result;
+  }
+  if (policy_.publishes_directly(who, collection.id)) {
+    const auto conflicts = change_sets_.approve(collection, cs.id, who.user, "published directly");
+    if (!conflicts.empty()) throw core::Conflict(conflict_message(cs.id, conflicts));
+    result.published = true;
+    if (!fid) result.fid = change_sets_.changes(cs.id).front().fid;
+  } else {
+    change_sets_.audit(who.user, "submit", "change set " + std::to_string(cs.id), collection.id + ", 1 change");
+  }
+  result.change_set = *change_sets_.change_set(cs.id);
+  return result;
+}
+
+WriteResult ChangeService::insert(const auth::Principal& who, const core::Collection& collection, FeatureState after,
+                                  std::optional<std::int64_t> into) {
+  return write(who, collection, Operation::Insert, std::nullopt, std::move(after), "", into);
+}
+
+WriteResult ChangeService::replace(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
+                                   FeatureState after, std::string_view if_match, std::optional<std::int64_t> into) {
+  return write(who, collection, Operation::Replace, fid, std::move(after), if_match, into);
+}
+
+WriteResult ChangeService::patch(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
+                                 std::string_view body, std::string_view if_match, std::optional<std::int64_t> into) {
+  auto current = change_sets_.current(collection, fid);
+  if (!current) throw core::NotFound("no feature '" + std::to_string(fid) + "' in collection '" + collection.id + "'");
+  return write(who, collection, Operation::Replace, fid, merge_patch(collection, *current, body), if_match, into);
+}
+
+WriteResult ChangeService::remove(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
+                                  std::string_view if_match, std::optional<std::int64_t> into) {
+  return write(who, collection, Operation::Delete, fid, std::nullopt, if_match, into);
+}
+
+ChangeSet ChangeService::create_draft(const auth::Principal& who, const core::Collection& collection,
+                                      std::string title) {
+  ChangeSet cs;
+  cs.collection = collection.id;
+  cs.title = title.empty() ? "Changes to " + collection.id : std::move(title);
+  cs.author = who.user;
+  cs.country = who.country;
+  cs.state = ChangeSetState::Draft;
+  return change_sets_.create(cs);
+}
+
+ChangeSet ChangeService::read(const auth::Principal& who, std::int64_t id) {
+  auto cs = change_sets_.change_set(id);
+  if (!cs || !policy_.may_read(who, *cs)) throw core::NotFound("no change set " + std::to_string(id));
+  return *cs;
+}
+
+std::vector<ChangeSet> ChangeService::list(const auth::Principal& who, store::ChangeSetFilter filter) {
+  if (who.role == auth::Role::Editor) filter.author = who.user;
+  return change_sets_.change_sets(filter);
+}
+
+ChangeSet ChangeService::submit(const auth::Principal& who, std::int64_t id) {
+  auto cs = read(who, id);
+  policy_.check_author(who, cs);
+  if (cs.change_count == 0) throw core::Conflict("change set " + std::to_string(id) + " has no changes to submit");
+  if (!change_sets_.transition(id, ChangeSetState::Draft, ChangeSetState::Submitted, "", ""))
+    throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ", not a draft");
+  change_sets_.audit(who.user, "submit", "change set " + std::to_string(id),
+                     cs.collection + ", " + std::to_string(cs.change_count) + " changes");
+  if (policy_.publishes_directly(who, cs.collection)) return approve(who, id, "published directly");
+  return *change_sets_.change_set(id);
+}
+
+ChangeSet ChangeService::withdraw(const auth::Principal& who, std::int64_t id) {
+  auto cs = read(who, id);
+  policy_.check_author(who, cs);
+  if (!change_sets_.transition(id, ChangeSetState::Submitted, ChangeSetState::Draft, "", ""))
+    throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ", not submitted");
+  change_sets_.audit(who.user, "withdraw", "change set " + std::to_string(id), cs.collection);
+  return *change_sets_.change_set(id);
+}
+
+ChangeSet ChangeService::approve(const auth::Principal& who, std::int64_t id, const std::string& comment) {
+  auto cs = read(who, id);
+  if (!(cs.author == who.user && policy_.publishes_directly(who, cs.collection))) policy_.check_reviewer(who, cs);
+  const auto conflicts = change_sets_.approve(collection_of(cs), id, who.user, comment);
+  if (!conflicts.empty()) throw core::Conflict(conflict_message(id, conflicts));
+  return *change_sets_.change_set(id);
+}
+
+ChangeSet ChangeService::reject(const auth::Principal& who, std::int64_t id, const std::string& comment) {
+  auto cs = read(who, id);
+  policy_.check_reviewer(who, cs);
+  if (comment.empty()) throw core::InvalidValue("comment", "a rejection needs a comment for the author");
+  if (!change_sets_.transition(id, ChangeSetState::Submitted, ChangeSetState::Rejected, who.user, comment))
+    throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ", not submitted");
+  change_sets_.audit(who.user, "reject", "change set " + std::to_string(id), comment);
+  return *change_sets_.change_set(id);
+}
+
+}  // namespace amis::edit

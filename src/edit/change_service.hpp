@@ -1,0 +1,76 @@
+#pragma once
+// The editing workflow (issue 6), the same for every write path: a write becomes
+// a change in a change set (a draft named by the client, or a new change set
+// submitted at once); the author submits or withdraws it; a reviewer approves
+// it (the store applies it atomically, refusing conflicts) or rejects it.
+// Roles named for direct publishing have their writes approved at once.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/account.hpp"
+#include "edit/editing_policy.hpp"
+#include "store/change_sets.hpp"
+#include "store/store.hpp"
+
+namespace amis::edit {
+
+struct WriteResult {
+  ChangeSet change_set;
+  std::optional<std::int64_t> fid;  // the feature written; for an insert, once published
+  bool published = false;
+};
+
+class ChangeService {
+ public:
+  ChangeService(store::Store& store, store::ChangeSetStore& change_sets, const EditingPolicy& policy)
+      : store_(store), change_sets_(change_sets), policy_(policy) {}
+
+  // The ETag of a published feature ("\"<digest>\""), nullopt when there is none.
+  std::optional<std::string> etag(const core::Collection& collection, std::int64_t fid);
+
+  // Writes. `into`: the caller's draft change set to add to; without it, a new
+  // change set holding this one change is submitted. `if_match`: the If-Match
+  // header, empty when absent. @throws core::NotFound, core::Forbidden,
+  // core::PreconditionFailed, core::Conflict.
+  WriteResult insert(const auth::Principal& who, const core::Collection& collection, FeatureState after,
+                     std::optional<std::int64_t> into);
+  WriteResult replace(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
+                      FeatureState after, std::string_view if_match, std::optional<std::int64_t> into);
+  WriteResult patch(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
+                    std::string_view merge_patch, std::string_view if_match, std::optional<std::int64_t> into);
+  WriteResult remove(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
+                     std::string_view if_match, std::optional<std::int64_t> into);
+
+  ChangeSet create_draft(const auth::Principal& who, const core::Collection& collection, std::string title);
+  ChangeSet submit(const auth::Principal& who, std::int64_t id);
+  ChangeSet withdraw(const auth::Principal& who, std::int64_t id);
+  // @throws core::Conflict listing the features changed meanwhile (nothing applied).
+  ChangeSet approve(const auth::Principal& who, std::int64_t id, const std::string& comment);
+  ChangeSet reject(const auth::Principal& who, std::int64_t id, const std::string& comment);
+
+  // A change set the caller may read. @throws core::NotFound otherwise.
+  ChangeSet read(const auth::Principal& who, std::int64_t id);
+  // Editors see their own change sets only.
+  std::vector<ChangeSet> list(const auth::Principal& who, store::ChangeSetFilter filter);
+
+  // The collection a change set writes to. @throws core::Conflict when it is gone.
+  core::Collection collection_of(const ChangeSet& change_set);
+
+ private:
+  WriteResult write(const auth::Principal& who, const core::Collection& collection, Operation operation,
+                    std::optional<std::int64_t> fid, std::optional<FeatureState> after, std::string_view if_match,
+                    std::optional<std::int64_t> into);
+  ChangeSet draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id);
+
+  store::Store& store_;
+  store::ChangeSetStore& change_sets_;
+  const EditingPolicy& policy_;
+};
+
+// True when an If-Match header value ("*", or a list of entity tags) matches
+// the strong ETag `etag`.
+bool if_match_accepts(std::string_view header, const std::string& etag);
+
+}  // namespace amis::edit

@@ -1,0 +1,61 @@
+#pragma once
+// Who may change what (issue 6), decided here and nowhere else for every write
+// path: an editor writes only features of their own country (by the
+// collection's country property, `iso3` unless configured) and may not move a
+// feature to another country; reviewers and administrators write any country;
+// change sets are approved by a reviewer other than their author, or by an
+// administrator.
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/account.hpp"
+#include "core/collection.hpp"
+#include "edit/change_set.hpp"
+
+namespace amis::edit {
+
+struct CollectionRules {
+  std::string country_property = "iso3";
+  // Roles whose writes are published at once (still recorded as change sets
+  // approved by their author).
+  std::vector<auth::Role> direct_publish;
+};
+
+struct EditingRules {
+  CollectionRules defaults;
+  std::map<std::string, CollectionRules, std::less<>> collections;
+  // The collection of country boundaries (with the same country property)
+  // that reviewers' validation checks edited features against.
+  std::string boundaries = "countries";
+
+  const CollectionRules& rules(std::string_view collection) const;
+};
+
+class EditingPolicy {
+ public:
+  explicit EditingPolicy(EditingRules rules) : rules_(std::move(rules)) {}
+
+  const EditingRules& rules() const { return rules_; }
+
+  // Checks a write of `before` (the published feature; null for an insert) into
+  // `after` (null for a delete). An editor's new feature without a country gets
+  // the editor's. @throws core::Forbidden.
+  void check_write(const auth::Principal& who, const core::Collection& collection, const FeatureState* before,
+                   FeatureState* after) const;
+
+  bool publishes_directly(const auth::Principal& who, std::string_view collection) const;
+
+  // The author may add to, submit and withdraw their change set. @throws core::Forbidden.
+  void check_author(const auth::Principal& who, const ChangeSet& change_set) const;
+  // Approving and rejecting. @throws core::Forbidden.
+  void check_reviewer(const auth::Principal& who, const ChangeSet& change_set) const;
+  // Reading a change set: its author, reviewers and administrators.
+  bool may_read(const auth::Principal& who, const ChangeSet& change_set) const;
+
+ private:
+  EditingRules rules_;
+};
+
+}  // namespace amis::edit

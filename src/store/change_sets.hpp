@@ -1,0 +1,62 @@
+#pragma once
+// Change sets, feature versions and the audit log, kept with the data (issue 6).
+// The store applies an approved change set in one transaction: all of it is
+// published, or none of it.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "edit/change_set.hpp"
+
+namespace amis::store {
+
+struct ChangeSetFilter {
+  std::optional<edit::ChangeSetState> state;
+  std::optional<std::string> author;
+  std::optional<std::string> collection;
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+class ChangeSetStore {
+ public:
+  virtual ~ChangeSetStore() = default;
+
+  // Records a new change set (id, times and count are set here); returns it.
+  virtual edit::ChangeSet create(const edit::ChangeSet& change_set) = 0;
+  virtual std::optional<edit::ChangeSet> change_set(std::int64_t id) = 0;
+  virtual std::vector<edit::ChangeSet> change_sets(const ChangeSetFilter& filter) = 0;
+
+  // Adds a change to a draft or new change set. A second change to the same
+  // feature replaces the first (keeping its base), so a change set holds at
+  // most one change per feature.
+  virtual void add_change(std::int64_t change_set, const edit::Change& change) = 0;
+  virtual std::vector<edit::Change> changes(std::int64_t change_set) = 0;
+
+  // Moves a change set from `from` to `to`, recording the reviewer and comment
+  // for approved/rejected. False when it was not in state `from`.
+  virtual bool transition(std::int64_t id, edit::ChangeSetState from, edit::ChangeSetState to,
+                          const std::string& reviewer, const std::string& comment) = 0;
+
+  // Applies a submitted change set to `collection` and marks it approved, in
+  // one transaction with its versions and audit entry. Returns the conflicts
+  // (features whose content is no longer the change's base), in which case
+  // nothing at all was changed. @throws core::Conflict when it is not submitted.
+  virtual std::vector<edit::Conflict> approve(const core::Collection& collection, std::int64_t id,
+                                              const std::string& reviewer, const std::string& comment) = 0;
+
+  // The published content of a feature, or nullopt when there is none.
+  virtual std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) = 0;
+  // Every version of a feature, oldest first (empty for an unknown feature).
+  virtual std::vector<edit::Version> history(const core::Collection& collection, std::int64_t fid) = 0;
+
+  // The append-only audit log.
+  virtual void audit(const std::string& actor, const std::string& action, const std::string& subject,
+                     const std::string& detail) = 0;
+  virtual std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) = 0;
+};
+
+}  // namespace amis::store

@@ -1,0 +1,460 @@
+#include "store/gpkg/gpkg_change_sets.hpp"
+
+#include <sqlite3.h>
+
+#include "core/error.hpp"
+#include "core/wkb.hpp"
+#include "store/gpkg/gpkg_binary.hpp"
+#include "store/gpkg/gpkg_schema.hpp"
+#include "store/gpkg/sql_functions.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+using edit::ChangeSetState;
+using edit::Operation;
+using sqlite::quote_identifier;
+
+constexpr const char* kChangeSetSelect =
+    "SELECT id, collection, title, author, country, state, created, coalesce(submitted, ''), "
+    "coalesce(reviewed, ''), coalesce(reviewer, ''), comment, "
+    "(SELECT count(*) FROM amis_changes c WHERE c.change_set = s.id) FROM amis_change_sets s";
+
+edit::ChangeSet read_change_set_row(sqlite::Statement& s) {
+  edit::ChangeSet cs;
+  cs.id = s.column_int(0);
+  cs.collection = s.column_text(1);
+  cs.title = s.column_text(2);
+  cs.author = s.column_text(3);
+  cs.country = s.column_text(4);
+  cs.state = edit::parse_change_set_state(s.column_text(5)).value_or(ChangeSetState::Draft);
+  cs.created = s.column_text(6);
+  cs.submitted = s.column_text(7);
+  cs.reviewed = s.column_text(8);
+  cs.reviewer = s.column_text(9);
+  cs.comment = s.column_text(10);
+  cs.change_count = s.column_int(11);
+  return cs;
+}
+
+std::vector<std::uint8_t> blob(sqlite::Statement& s, int i) {
+  if (s.column_type(i) != SQLITE_BLOB) return {};
+  auto b = s.column_blob(i);
+  return {b.begin(), b.end()};
+}
+
+nlohmann::json json_column(sqlite::Statement& s, int i) {
+  if (s.is_null(i)) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(s.column_text(i), nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+// A column of a feature table as the JSON value of its property's type.
+nlohmann::json column_json(sqlite::Statement& s, int i, core::PropertyType type) {
+  switch (s.column_type(i)) {
+    case SQLITE_NULL: return nullptr;
+    case SQLITE_INTEGER:
+      if (type == core::PropertyType::Boolean) return s.column_int(i) != 0;
+      if (type == core::PropertyType::Real) return static_cast<double>(s.column_int(i));
+      return s.column_int(i);
+    case SQLITE_FLOAT: return s.column_double(i);
+    default: return std::string(s.column_text(i));
+  }
+}
+
+// Binds a property value, which the edit layer has checked against the type.
+void bind_json(sqlite::Statement& s, int i, const nlohmann::json& v, core::PropertyType type) {
+  if (v.is_null()) return s.bind_null(i);
+  if (v.is_boolean()) return s.bind(i, std::int64_t{v.get<bool>() ? 1 : 0});
+  if (v.is_number_integer() && type != core::PropertyType::Real) return s.bind(i, v.get<std::int64_t>());
+  if (v.is_number()) return s.bind(i, v.get<double>());
+  if (v.is_string()) return s.bind(i, std::string_view(v.get_ref<const std::string&>()));
+  s.bind(i, std::string_view(v.dump()));
+}
+
+void bind_geometry(sqlite::Statement& s, int i, const std::vector<std::uint8_t>& wkb) {
+  if (wkb.empty()) return s.bind_null(i);
+  std::vector<std::uint8_t> gpkg;
+  append_gpkg_geometry(wkb, kCrs84SrsId, gpkg);
+  s.bind_blob(i, gpkg);
+}
+
+}  // namespace
+
+GpkgChangeSets::GpkgChangeSets(const std::string& path)
+    : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
+  register_sql_functions(db_->handle());  // the R-tree triggers of feature tables call ST_*
+  initialise_geopackage(*db_);
+}
+
+edit::ChangeSet GpkgChangeSets::create(const edit::ChangeSet& cs) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "INSERT INTO amis_change_sets (collection, title, author, country, state, created, submitted) "
+      "VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
+      "CASE WHEN ?5 = 'draft' THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%fZ','now') END)");
+  s->bind(1, std::string_view(cs.collection));
+  s->bind(2, std::string_view(cs.title));
+  s->bind(3, std::string_view(cs.author));
+  s->bind(4, std::string_view(cs.country));
+  s->bind(5, std::string_view(edit::to_string(cs.state)));
+  s->run();
+  return *read_change_set(sqlite3_last_insert_rowid(db_->handle()));
+}
+
+std::optional<edit::ChangeSet> GpkgChangeSets::read_change_set(std::int64_t id) {
+  auto s = db_->cached(std::string(kChangeSetSelect) + " WHERE id = ?");
+  s->bind(1, id);
+  if (!s->step()) return std::nullopt;
+  return read_change_set_row(*s);
+}
+
+std::optional<edit::ChangeSet> GpkgChangeSets::change_set(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  return read_change_set(id);
+}
+
+std::vector<edit::ChangeSet> GpkgChangeSets::change_sets(const ChangeSetFilter& f) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(std::string(kChangeSetSelect) +
+                       " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR author = ?2) "
+                       "AND (?3 IS NULL OR collection = ?3) ORDER BY id DESC LIMIT ?4 OFFSET ?5");
+  if (f.state) s->bind(1, std::string_view(edit::to_string(*f.state)));
+  if (f.author) s->bind(2, std::string_view(*f.author));
+  if (f.collection) s->bind(3, std::string_view(*f.collection));
+  s->bind(4, f.limit);
+  s->bind(5, f.offset);
+  std::vector<edit::ChangeSet> out;
+  while (s->step()) out.push_back(read_change_set_row(*s));
+  return out;
+}
+
+void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& change) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump();
+  if (change.fid) {
+    auto replace = db_->cached(
+        "UPDATE amis_changes SET operation = ?, geom = ?, properties = ? WHERE change_set = ? AND fid = ?");
+    replace->bind(1, std::string_view(edit::to_string(change.operation)));
+    if (change.after.wkb.empty()) replace->bind_null(2);
+    else replace->bind_blob(2, change.after.wkb);
+    if (properties.empty()) replace->bind_null(3);
+    else replace->bind(3, std::string_view(properties));
+    replace->bind(4, change_set);
+    replace->bind(5, *change.fid);
+    replace->run();
+    if (sqlite3_changes(db_->handle()) > 0) {
+      tx.commit();
+      return;
+    }
+  }
+  auto add = db_->cached(
+      "INSERT INTO amis_changes (change_set, seq, operation, fid, base, geom, properties) VALUES "
+      "(?1, (SELECT coalesce(max(seq), 0) + 1 FROM amis_changes WHERE change_set = ?1), ?2, ?3, ?4, ?5, ?6)");
+  add->bind(1, change_set);
+  add->bind(2, std::string_view(edit::to_string(change.operation)));
+  if (change.fid) add->bind(3, *change.fid);
+  add->bind(4, std::string_view(change.base));
+  if (!change.after.wkb.empty()) add->bind_blob(5, change.after.wkb);
+  if (!properties.empty()) add->bind(6, std::string_view(properties));
+  add->run();
+  tx.commit();
+}
+
+std::vector<edit::Change> GpkgChangeSets::changes(std::int64_t change_set) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT seq, operation, fid, base, geom, properties FROM amis_changes WHERE change_set = ? ORDER BY seq");
+  s->bind(1, change_set);
+  std::vector<edit::Change> out;
+  while (s->step()) {
+    edit::Change c;
+    c.seq = s->column_int(0);
+    c.operation = edit::parse_operation(s->column_text(1)).value_or(Operation::Insert);
+    if (!s->is_null(2)) c.fid = s->column_int(2);
+    c.base = s->column_text(3);
+    c.after.wkb = blob(*s, 4);
+    c.after.properties = json_column(*s, 5);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+bool GpkgChangeSets::transition(std::int64_t id, ChangeSetState from, ChangeSetState to,
+                                const std::string& reviewer, const std::string& comment) {
+  std::lock_guard lock(mutex_);
+  const bool reviewed = to == ChangeSetState::Approved || to == ChangeSetState::Rejected;
+  auto s = db_->cached(
+      "UPDATE amis_change_sets SET state = ?1, "
+      "submitted = CASE WHEN ?1 = 'submitted' THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE submitted END, "
+      "reviewed = CASE WHEN ?4 THEN strftime('%Y-%m-%dT%H:%M:%fZ','now') ELSE reviewed END, "
+      "reviewer = CASE WHEN ?4 THEN ?5 ELSE reviewer END, comment = CASE WHEN ?4 THEN ?6 ELSE comment END "
+      "WHERE id = ?2 AND state = ?3");
+  s->bind(1, std::string_view(edit::to_string(to)));
+  s->bind(2, id);
+  s->bind(3, std::string_view(edit::to_string(from)));
+  s->bind(4, std::int64_t{reviewed ? 1 : 0});
+  s->bind(5, std::string_view(reviewer));
+  s->bind(6, std::string_view(comment));
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
+std::optional<edit::FeatureState> GpkgChangeSets::read_feature(const core::Collection& c, std::int64_t fid) {
+  std::string sql = "SELECT geom";
+  for (const auto& p : c.properties) sql += ", " + quote_identifier(p.name);
+  auto s = db_->cached(sql + " FROM " + quote_identifier(c.id) + " WHERE fid = ?");
+  s->bind(1, fid);
+  if (!s->step()) return std::nullopt;
+  edit::FeatureState state;
+  if (s->column_type(0) == SQLITE_BLOB) {
+    try {
+      auto wkb = parse_gpkg_geometry(s->column_blob(0)).wkb;
+      state.wkb.assign(wkb.begin(), wkb.end());
+    } catch (const core::WkbError&) {
+      state.wkb.clear();  // read as no geometry, as the feature readers do
+    }
+  }
+  for (std::size_t i = 0; i < c.properties.size(); ++i)
+    state.properties[c.properties[i].name] = column_json(*s, static_cast<int>(i) + 1, c.properties[i].type);
+  return state;
+}
+
+std::optional<edit::FeatureState> GpkgChangeSets::current(const core::Collection& c, std::int64_t fid) {
+  std::lock_guard lock(mutex_);
+  return read_feature(c, fid);
+}
+
+std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& collection, std::int64_t id,
+                                                    const std::string& reviewer, const std::string& comment) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  auto cs = read_change_set(id);
+  if (!cs || cs->state != ChangeSetState::Submitted)
+    throw core::Conflict("change set " + std::to_string(id) + " is not submitted");
+  if (cs->collection != collection.id) throw core::ServerError("change set of another collection");
+
+  std::vector<edit::Change> list;
+  {
+    auto s = db_->cached(
+        "SELECT seq, operation, fid, base, geom, properties FROM amis_changes WHERE change_set = ? ORDER BY seq");
+    s->bind(1, id);
+    while (s->step()) {
+      edit::Change c;
+      c.seq = s->column_int(0);
+      c.operation = edit::parse_operation(s->column_text(1)).value_or(Operation::Insert);
+      if (!s->is_null(2)) c.fid = s->column_int(2);
+      c.base = s->column_text(3);
+      c.after.wkb = blob(*s, 4);
+      c.after.properties = json_column(*s, 5);
+      list.push_back(std::move(c));
+    }
+  }
+  std::vector<edit::Conflict> conflicts;
+  for (const auto& c : list) {
+    if (c.operation == Operation::Insert) continue;
+    auto now = read_feature(collection, *c.fid);
+    if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written"});
+    else if (edit::digest(*now) != c.base)
+      conflicts.push_back({*c.fid, "the feature was changed after this change was written"});
+  }
+  if (!conflicts.empty()) return conflicts;  // the transaction rolls back: nothing changed
+
+  std::string time;
+  {
+    auto s = db_->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+    s->step();
+    time = s->column_text(0);
+  }
+  for (auto& c : list) apply(collection, *cs, c, time);
+  refresh_collection(collection, time);
+  auto mark = db_->cached(
+      "UPDATE amis_change_sets SET state = 'approved', reviewed = ?, reviewer = ?, comment = ? WHERE id = ?");
+  mark->bind(1, std::string_view(time));
+  mark->bind(2, std::string_view(reviewer));
+  mark->bind(3, std::string_view(comment));
+  mark->bind(4, id);
+  mark->run();
+  append_audit(reviewer, "approve", "change set " + std::to_string(id),
+               collection.id + ", " + std::to_string(list.size()) + " changes");
+  tx.commit();
+  return {};
+}
+
+void GpkgChangeSets::apply(const core::Collection& collection, const edit::ChangeSet& cs, edit::Change& change,
+                           const std::string& time) {
+  const std::string table = quote_identifier(collection.id);
+  if (change.operation == Operation::Insert) {
+    std::string sql = "INSERT INTO " + table + " (geom";
+    std::string values = "?";
+    for (const auto& p : collection.properties) {
+      sql += ", " + quote_identifier(p.name);
+      values += ", ?";
+    }
+    auto s = db_->cached(sql + ") VALUES (" + values + ")");
+    bind_geometry(*s, 1, change.after.wkb);
+    for (std::size_t i = 0; i < collection.properties.size(); ++i) {
+      const auto& p = collection.properties[i];
+      bind_json(*s, static_cast<int>(i) + 2, change.after.properties.value(p.name, nlohmann::json()), p.type);
+    }
+    s->run();
+    change.fid = sqlite3_last_insert_rowid(db_->handle());
+    auto fid = db_->cached("UPDATE amis_changes SET fid = ? WHERE change_set = ? AND seq = ?");
+    fid->bind(1, *change.fid);
+    fid->bind(2, cs.id);
+    fid->bind(3, change.seq);
+    fid->run();
+    record_version(collection, *change.fid, "insert", &cs, time, &change.after);
+    return;
+  }
+  if (change.operation == Operation::Replace) {
+    std::string sql = "UPDATE " + table + " SET geom = ?";
+    for (const auto& p : collection.properties) sql += ", " + quote_identifier(p.name) + " = ?";
+    auto s = db_->cached(sql + " WHERE fid = ?");
+    bind_geometry(*s, 1, change.after.wkb);
+    const int n = static_cast<int>(collection.properties.size());
+    for (int i = 0; i < n; ++i) {
+      const auto& p = collection.properties[static_cast<std::size_t>(i)];
+      bind_json(*s, i + 2, change.after.properties.value(p.name, nlohmann::json()), p.type);
+    }
+    s->bind(n + 2, *change.fid);
+    record_version(collection, *change.fid, "replace", &cs, time, &change.after);
+    s->run();
+    return;
+  }
+  record_version(collection, *change.fid, "delete", &cs, time, nullptr);
+  auto s = db_->cached("DELETE FROM " + table + " WHERE fid = ?");
+  s->bind(1, *change.fid);
+  s->run();
+}
+
+// Records the version a change makes; before the first change of an imported
+// feature, its imported state becomes version 0.
+void GpkgChangeSets::record_version(const core::Collection& collection, std::int64_t fid,
+                                    const std::string& operation, const edit::ChangeSet* cs,
+                                    const std::string& time, const edit::FeatureState* state) {
+  std::int64_t last = -1;
+  {
+    auto s = db_->cached("SELECT max(version) FROM amis_feature_versions WHERE collection = ? AND fid = ?");
+    s->bind(1, std::string_view(collection.id));
+    s->bind(2, fid);
+    if (s->step() && !s->is_null(0)) last = s->column_int(0);
+  }
+  auto insert = [&](std::int64_t version, const std::string& op, const edit::ChangeSet* by,
+                    const std::string& when, const edit::FeatureState* content) {
+    auto s = db_->cached(
+        "INSERT INTO amis_feature_versions (collection, fid, version, operation, change_set, author, valid_from, "
+        "geom, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s->bind(1, std::string_view(collection.id));
+    s->bind(2, fid);
+    s->bind(3, version);
+    s->bind(4, std::string_view(op));
+    if (by) {
+      s->bind(5, by->id);
+      s->bind(6, std::string_view(by->author));
+    }
+    if (!when.empty()) s->bind(7, std::string_view(when));
+    if (content && !content->wkb.empty()) s->bind_blob(8, content->wkb);
+    if (content) s->bind(9, std::string_view(content->properties.dump()));
+    s->run();
+  };
+  if (last < 0 && operation != "insert") {
+    auto imported = read_feature(collection, fid);
+    insert(0, "import", nullptr, "", imported ? &*imported : nullptr);
+    last = 0;
+  }
+  insert(std::max<std::int64_t>(last + 1, 1), operation, cs, time, state);
+}
+
+void GpkgChangeSets::refresh_collection(const core::Collection& c, const std::string& time) {
+  const std::string table = quote_identifier(c.id);
+  std::int64_t count = 0;
+  {
+    auto s = db_->cached("SELECT count(*) FROM " + table);
+    s->step();
+    count = s->column_int(0);
+  }
+  std::string temporal = "temporal_start, temporal_end";
+  if (c.temporal_property) {
+    const std::string t = quote_identifier(*c.temporal_property);
+    temporal = "(SELECT min(" + t + ") FROM " + table + " WHERE typeof(" + t + ") = 'text'), (SELECT max(" + t +
+               ") FROM " + table + " WHERE typeof(" + t + ") = 'text')";
+  }
+  auto amis = db_->cached("UPDATE amis_collections SET (feature_count, updated, temporal_start, temporal_end) = "
+                          "(SELECT ?, ?, " + temporal + ") WHERE id = ?");
+  amis->bind(1, count);
+  amis->bind(2, std::string_view(time));
+  amis->bind(3, std::string_view(c.id));
+  amis->run();
+  auto contents = db_->cached(
+      "UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) = "
+      "(SELECT min(minx), min(miny), max(maxx), max(maxy), ? FROM " + quote_identifier(rtree_name(c.id)) +
+      ") WHERE table_name = ?");
+  contents->bind(1, std::string_view(time));
+  contents->bind(2, std::string_view(c.id));
+  contents->run();
+  auto ogr = db_->cached("INSERT OR REPLACE INTO gpkg_ogr_contents VALUES (?, ?)");
+  ogr->bind(1, std::string_view(c.id));
+  ogr->bind(2, count);
+  ogr->run();
+}
+
+std::vector<edit::Version> GpkgChangeSets::history(const core::Collection& c, std::int64_t fid) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT version, operation, change_set, coalesce(author, ''), coalesce(valid_from, ''), geom, properties "
+      "FROM amis_feature_versions WHERE collection = ? AND fid = ? ORDER BY version");
+  s->bind(1, std::string_view(c.id));
+  s->bind(2, fid);
+  std::vector<edit::Version> out;
+  while (s->step()) {
+    edit::Version v;
+    v.fid = fid;
+    v.number = s->column_int(0);
+    v.operation = s->column_text(1);
+    if (!s->is_null(2)) v.change_set = s->column_int(2);
+    v.author = s->column_text(3);
+    v.time = s->column_text(4);
+    if (v.operation != "delete") v.state = edit::FeatureState{blob(*s, 5), json_column(*s, 6)};
+    out.push_back(std::move(v));
+  }
+  if (out.empty()) {
+    if (auto imported = read_feature(c, fid)) out.push_back({fid, 0, "import", std::nullopt, "", "", imported});
+  }
+  return out;
+}
+
+void GpkgChangeSets::append_audit(const std::string& actor, const std::string& action, const std::string& subject,
+                                  const std::string& detail) {
+  auto s = db_->cached(
+      "INSERT INTO amis_audit (time, actor, action, subject, detail) "
+      "VALUES (strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?, ?, ?)");
+  s->bind(1, std::string_view(actor));
+  s->bind(2, std::string_view(action));
+  s->bind(3, std::string_view(subject));
+  s->bind(4, std::string_view(detail));
+  s->run();
+}
+
+void GpkgChangeSets::audit(const std::string& actor, const std::string& action, const std::string& subject,
+                           const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  append_audit(actor, action, subject, detail);
+}
+
+std::vector<edit::AuditEntry> GpkgChangeSets::audit_log(std::int64_t limit, std::optional<std::int64_t> before) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT id, time, actor, action, subject, detail FROM amis_audit WHERE (?1 IS NULL OR id < ?1) "
+      "ORDER BY id DESC LIMIT ?2");
+  if (before) s->bind(1, *before);
+  s->bind(2, limit);
+  std::vector<edit::AuditEntry> out;
+  while (s->step())
+    out.push_back({s->column_int(0), std::string(s->column_text(1)), std::string(s->column_text(2)),
+                   std::string(s->column_text(3)), std::string(s->column_text(4)), std::string(s->column_text(5))});
+  return out;
+}
+
+}  // namespace amis::store::gpkg

@@ -1,0 +1,49 @@
+#pragma once
+// Change sets, versions and the audit log in the GeoPackage (amis_change_sets,
+// amis_changes, amis_feature_versions, amis_audit). One connection, serialised:
+// writes are rare next to reads, which go through GpkgStore's own connections.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/change_sets.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace amis::store::gpkg {
+
+class GpkgChangeSets final : public ChangeSetStore {
+ public:
+  explicit GpkgChangeSets(const std::string& path);
+
+  edit::ChangeSet create(const edit::ChangeSet& change_set) override;
+  std::optional<edit::ChangeSet> change_set(std::int64_t id) override;
+  std::vector<edit::ChangeSet> change_sets(const ChangeSetFilter& filter) override;
+  void add_change(std::int64_t change_set, const edit::Change& change) override;
+  std::vector<edit::Change> changes(std::int64_t change_set) override;
+  bool transition(std::int64_t id, edit::ChangeSetState from, edit::ChangeSetState to,
+                  const std::string& reviewer, const std::string& comment) override;
+  std::vector<edit::Conflict> approve(const core::Collection& collection, std::int64_t id,
+                                      const std::string& reviewer, const std::string& comment) override;
+  std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) override;
+  std::vector<edit::Version> history(const core::Collection& collection, std::int64_t fid) override;
+  void audit(const std::string& actor, const std::string& action, const std::string& subject,
+             const std::string& detail) override;
+  std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) override;
+
+ private:
+  std::optional<edit::ChangeSet> read_change_set(std::int64_t id);
+  std::optional<edit::FeatureState> read_feature(const core::Collection& collection, std::int64_t fid);
+  void apply(const core::Collection& collection, const edit::ChangeSet& change_set, edit::Change& change,
+             const std::string& time);
+  void record_version(const core::Collection& collection, std::int64_t fid, const std::string& operation,
+                      const edit::ChangeSet* change_set, const std::string& time,
+                      const edit::FeatureState* state);
+  void refresh_collection(const core::Collection& collection, const std::string& time);
+  void append_audit(const std::string& actor, const std::string& action, const std::string& subject,
+                    const std::string& detail);
+
+  std::mutex mutex_;
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace amis::store::gpkg
