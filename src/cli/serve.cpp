@@ -43,8 +43,6 @@ int serve(const config::Config& config) {
   http::Router router;
   api::features::FeaturesApi features(store, config.service);
   features.register_routes(router);
-  api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url});
-  wfs.register_routes(router);
   styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
@@ -60,6 +58,10 @@ int serve(const config::Config& config) {
   api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
                                        config.service.base_url);
   editing_api.register_routes(router);
+  api::wfs::WfsTransaction wfs_transactions(store, change_service, authenticator);
+  api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url,
+                                   &wfs_transactions});
+  wfs.register_routes(router);
   api::styles::StylesApi styles_api(store, style_catalog, authenticator, config.service.base_url);
   styles_api.register_routes(router);
   std::unique_ptr<tiles::TileCache> tile_cache;

@@ -70,55 +70,67 @@ ChangeSet ChangeService::draft_for(const auth::Principal& who, const core::Colle
   return *cs;
 }
 
-WriteResult ChangeService::write(const auth::Principal& who, const core::Collection& collection, Operation operation,
-                                 std::optional<std::int64_t> fid, std::optional<FeatureState> after,
-                                 std::string_view if_match, std::optional<std::int64_t> into) {
+Change ChangeService::prepare(const auth::Principal& who, const core::Collection& collection, Write write) {
   std::optional<FeatureState> before;
-  std::string base;
-  if (fid) {
-    before = change_sets_.current(collection, *fid);
-    if (!before)
-      throw core::NotFound("no feature '" + std::to_string(*fid) + "' in collection '" + collection.id + "'");
-    base = digest(*before);
-    if (!if_match.empty() && !if_match_accepts(if_match, strong_etag(base)))
-      throw core::PreconditionFailed("feature " + std::to_string(*fid) + " has changed: its ETag is now " +
-                                     strong_etag(base));
-  }
-  policy_.check_write(who, collection, before ? &*before : nullptr, after ? &*after : nullptr);
-
-  ChangeSet cs;
-  if (into) {
-    cs = draft_for(who, collection, *into);
-  } else {
-    ChangeSet fresh;
-    fresh.collection = collection.id;
-    fresh.title = describe(operation, collection, fid);
-    fresh.author = who.user;
-    fresh.country = who.country;
-    fresh.state = ChangeSetState::Submitted;
-    cs = change_sets_.create(fresh);
-  }
   Change change;
-  change.operation = operation;
-  change.fid = fid;
-  change.base = base;
-  if (after) change.after = std::move(*after);
-  change_sets_.add_change(cs.id, change);
+  change.operation = write.operation;
+  change.fid = write.fid;
+  if (write.fid) {
+    before = change_sets_.current(collection, *write.fid);
+    if (!before)
+      throw core::NotFound("no feature '" + std::to_string(*write.fid) + "' in collection '" + collection.id + "'");
+    change.base = digest(*before);
+    if (!write.if_match.empty() && !if_match_accepts(write.if_match, strong_etag(change.base)))
+      throw core::PreconditionFailed("feature " + std::to_string(*write.fid) + " has changed: its ETag is now " +
+                                     strong_etag(change.base));
+  }
+  policy_.check_write(who, collection, before ? &*before : nullptr, write.after ? &*write.after : nullptr);
+  if (write.after) change.after = std::move(*write.after);
+  return change;
+}
 
-  WriteResult result{cs, fid, false};
+WriteResult ChangeService::write_batch(const auth::Principal& who, const core::Collection& collection,
+                                       std::vector<Write> writes, const std::string& title,
+                                       std::optional<std::int64_t> into) {
+  std::vector<Change> changes;
+  changes.reserve(writes.size());
+  for (auto& w : writes) changes.push_back(prepare(who, collection, std::move(w)));
+  WriteResult result;
   if (into) {
-    result.change_set = *change_sets_.change_set(cs.id);
+    const auto draft = draft_for(who, collection, *into);
+    change_sets_.add_changes(draft.id, changes);
+    result.change_set = *change_sets_.change_set(draft.id);
     return result;
   }
+  ChangeSet fresh;
+  fresh.collection = collection.id;
+  fresh.title = title;
+  fresh.author = who.user;
+  fresh.country = who.country;
+  fresh.state = ChangeSetState::Submitted;
+  const auto cs = change_sets_.create(fresh, changes);
   if (policy_.publishes_directly(who, collection.id)) {
     const auto conflicts = change_sets_.approve(collection, cs.id, who.user, "published directly");
     if (!conflicts.empty()) throw core::Conflict(conflict_message(cs.id, conflicts));
     result.published = true;
-    if (!fid) result.fid = change_sets_.changes(cs.id).front().fid;
+    for (const auto& c : change_sets_.changes(cs.id))
+      if (c.operation == Operation::Insert && c.fid) result.inserted.push_back(*c.fid);
   } else {
-    change_sets_.audit(who.user, "submit", "change set " + std::to_string(cs.id), collection.id + ", 1 change");
+    change_sets_.audit(who.user, "submit", "change set " + std::to_string(cs.id),
+                       collection.id + ", " + std::to_string(changes.size()) + " changes");
   }
   result.change_set = *change_sets_.change_set(cs.id);
+  return result;
+}
+
+WriteResult ChangeService::write(const auth::Principal& who, const core::Collection& collection, Operation operation,
+                                 std::optional<std::int64_t> fid, std::optional<FeatureState> after,
+                                 std::string_view if_match, std::optional<std::int64_t> into) {
+  std::vector<Write> writes;
+  writes.push_back({operation, fid, std::move(after), std::string(if_match)});
+  auto result = write_batch(who, collection, std::move(writes), describe(operation, collection, fid), into);
+  result.fid = fid;
+  if (!fid && !result.inserted.empty()) result.fid = result.inserted.front();
   return result;
 }
 
@@ -152,7 +164,7 @@ ChangeSet ChangeService::create_draft(const auth::Principal& who, const core::Co
   cs.author = who.user;
   cs.country = who.country;
   cs.state = ChangeSetState::Draft;
-  return change_sets_.create(cs);
+  return change_sets_.create(cs, {});
 }
 
 ChangeSet ChangeService::read(const auth::Principal& who, std::int64_t id) {

@@ -20,12 +20,26 @@ struct WriteResult {
   ChangeSet change_set;
   std::optional<std::int64_t> fid;  // the feature written; for an insert, once published
   bool published = false;
+  std::vector<std::int64_t> inserted;  // the fids of published inserts, in order
+};
+
+// One write of a batch (a WFS Transaction): `after` for an insert or replace.
+struct Write {
+  Operation operation = Operation::Insert;
+  std::optional<std::int64_t> fid;
+  std::optional<FeatureState> after;
+  std::string if_match;
 };
 
 class ChangeService {
  public:
   ChangeService(store::Store& store, store::ChangeSetStore& change_sets, const EditingPolicy& policy)
       : store_(store), change_sets_(change_sets), policy_(policy) {}
+
+  // The published content of a feature, nullopt when there is none.
+  std::optional<FeatureState> current(const core::Collection& collection, std::int64_t fid) {
+    return change_sets_.current(collection, fid);
+  }
 
   // The ETag of a published feature ("\"<digest>\""), nullopt when there is none.
   std::optional<std::string> etag(const core::Collection& collection, std::int64_t fid);
@@ -42,6 +56,10 @@ class ChangeService {
                     std::string_view merge_patch, std::string_view if_match, std::optional<std::int64_t> into);
   WriteResult remove(const auth::Principal& who, const core::Collection& collection, std::int64_t fid,
                      std::string_view if_match, std::optional<std::int64_t> into);
+
+  // Several writes to one collection as one change set (all or none recorded).
+  WriteResult write_batch(const auth::Principal& who, const core::Collection& collection, std::vector<Write> writes,
+                          const std::string& title, std::optional<std::int64_t> into);
 
   ChangeSet create_draft(const auth::Principal& who, const core::Collection& collection, std::string title);
   ChangeSet submit(const auth::Principal& who, std::int64_t id);
@@ -62,6 +80,8 @@ class ChangeService {
   WriteResult write(const auth::Principal& who, const core::Collection& collection, Operation operation,
                     std::optional<std::int64_t> fid, std::optional<FeatureState> after, std::string_view if_match,
                     std::optional<std::int64_t> into);
+  // Checks a write against the published feature and the policy.
+  Change prepare(const auth::Principal& who, const core::Collection& collection, Write write);
   ChangeSet draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id);
 
   store::Store& store_;

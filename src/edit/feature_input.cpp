@@ -36,11 +36,7 @@ OGRwkbGeometryType declared_type(const std::string& name) {
   return wkbUnknown;
 }
 
-std::vector<std::uint8_t> read_geometry(const core::Collection& collection, const json& geometry) {
-  if (geometry.is_null()) return {};
-  if (!geometry.is_object()) throw core::InvalidValue("geometry", "the geometry is not a GeoJSON object");
-  Geometry g(OGR_G_CreateGeometryFromJson(geometry.dump().c_str()));
-  if (!g) throw core::InvalidValue("geometry", "the geometry is not valid GeoJSON");
+std::vector<std::uint8_t> checked(const core::Collection& collection, Geometry g) {
   if (OGR_G_Is3D(g.get())) OGR_G_Set3D(g.get(), FALSE);
   if (OGR_G_IsMeasured(g.get())) OGR_G_SetMeasured(g.get(), FALSE);
 
@@ -66,6 +62,14 @@ std::vector<std::uint8_t> read_geometry(const core::Collection& collection, cons
   std::vector<std::uint8_t> wkb(static_cast<std::size_t>(OGR_G_WkbSize(g.get())));
   OGR_G_ExportToIsoWkb(g.get(), wkbNDR, wkb.data());
   return wkb;
+}
+
+std::vector<std::uint8_t> read_geometry(const core::Collection& collection, const json& geometry) {
+  if (geometry.is_null()) return {};
+  if (!geometry.is_object()) throw core::InvalidValue("geometry", "the geometry is not a GeoJSON object");
+  Geometry g(OGR_G_CreateGeometryFromJson(geometry.dump().c_str()));
+  if (!g) throw core::InvalidValue("geometry", "the geometry is not valid GeoJSON");
+  return checked(collection, std::move(g));
 }
 
 json checked_value(const core::Property& p, const json& v) {
@@ -106,6 +110,14 @@ json checked_value(const core::Property& p, const json& v) {
 }
 
 }  // namespace
+
+std::vector<std::uint8_t> checked_geometry(const core::Collection& collection, std::span<const std::uint8_t> wkb) {
+  if (wkb.empty()) return {};
+  OGRGeometryH g = nullptr;
+  if (OGR_G_CreateFromWkbEx(const_cast<std::uint8_t*>(wkb.data()), nullptr, &g, wkb.size()) != OGRERR_NONE || !g)
+    throw core::InvalidValue("geometry", "the geometry cannot be read");
+  return checked(collection, Geometry(g));
+}
 
 json checked_properties(const core::Collection& collection, const json& properties) {
   if (!properties.is_null() && !properties.is_object())

@@ -3,6 +3,7 @@
 // against the collection's schema before anything is stored: a GeoJSON Feature
 // whose geometry is valid, in CRS84 and of the collection's type, and whose
 // properties are the collection's, with values of their types.
+#include <span>
 #include <string_view>
 
 #include "core/collection.hpp"
@@ -18,6 +19,11 @@ FeatureState read_feature(const core::Collection& collection, std::string_view b
 // replaces the geometry, "properties" is merged (null removes a value).
 // @throws as read_feature.
 FeatureState merge_patch(const core::Collection& collection, FeatureState current, std::string_view body);
+
+// Checks a geometry (ISO WKB in CRS84) as read_feature does; returns it as the
+// collection stores it (a single geometry promoted to the collection's multi
+// type, 2D). @throws core::InvalidValue.
+std::vector<std::uint8_t> checked_geometry(const core::Collection& collection, std::span<const std::uint8_t> wkb);
 
 // Checks and normalises a properties object: every property of the collection
 // is present (null when absent), values have their property's JSON type.

@@ -120,6 +120,9 @@ class FesReader {
  public:
   explicit FesReader(const FesContext& context) : c_(context) {}
 
+  // A geometry on its own (a feature's, in a WFS transaction).
+  Expression geometry(const pugi::xml_node& node) { return geometry_operand(node); }
+
   FesFilter filter(const pugi::xml_node& node) {
     FesFilter result;
     const auto children = elements(node);
@@ -535,6 +538,12 @@ std::optional<std::string> resolve_value_reference(std::string_view text, const 
 FesFilter parse_fes_filter(const pugi::xml_node& filter, const FesContext& context) {
   if (local_name(filter) != "Filter") fail("expected a fes:Filter, found '" + std::string(filter.name()) + "'");
   return FesReader(context).filter(filter);
+}
+
+std::vector<std::uint8_t> parse_gml_geometry(const pugi::xml_node& geometry, const FesContext& context) {
+  auto literal = FesReader(context).geometry(geometry);
+  if (literal.kind != Kind::Geometry) fail("a feature's geometry cannot be an " + std::string(local_name(geometry)));
+  return std::move(literal.wkb);
 }
 
 FesFilter parse_fes_filter_text(std::string_view xml, const FesContext& context) {

@@ -30,6 +30,11 @@ struct FesFilter {
 FesFilter parse_fes_filter(const pugi::xml_node& filter, const FesContext& context);
 FesFilter parse_fes_filter_text(std::string_view xml, const FesContext& context);
 
+// A GML geometry (gml:Point to gml:MultiSurface) as ISO WKB in CRS84, read as
+// the filters' geometry literals are; `context.default_srs` applies without
+// srsName. @throws core::InvalidParameter as parse_fes_filter.
+std::vector<std::uint8_t> parse_gml_geometry(const pugi::xml_node& geometry, const FesContext& context);
+
 // The property a valueReference (FES 2.0) or PropertyName (FES 1.1) names:
 // "name", "amis:name" or "amis:<type>/amis:name"; "geometry" for the geometry.
 // nullopt for anything else (paths, predicates, functions: never evaluated).

@@ -25,15 +25,16 @@ class ChangeSetStore {
  public:
   virtual ~ChangeSetStore() = default;
 
-  // Records a new change set (id, times and count are set here); returns it.
-  virtual edit::ChangeSet create(const edit::ChangeSet& change_set) = 0;
+  // Records a new change set with its changes, in one transaction (id, times
+  // and count are set here); returns it.
+  virtual edit::ChangeSet create(const edit::ChangeSet& change_set, const std::vector<edit::Change>& changes) = 0;
   virtual std::optional<edit::ChangeSet> change_set(std::int64_t id) = 0;
   virtual std::vector<edit::ChangeSet> change_sets(const ChangeSetFilter& filter) = 0;
 
-  // Adds a change to a draft or new change set. A second change to the same
+  // Adds changes to a draft, in one transaction. A second change to the same
   // feature replaces the first (keeping its base), so a change set holds at
   // most one change per feature.
-  virtual void add_change(std::int64_t change_set, const edit::Change& change) = 0;
+  virtual void add_changes(std::int64_t change_set, const std::vector<edit::Change>& changes) = 0;
   virtual std::vector<edit::Change> changes(std::int64_t change_set) = 0;
 
   // Moves a change set from `from` to `to`, recording the reviewer and comment

@@ -105,7 +105,9 @@ def test_operations_20_have_get_and_post_endpoints(caps20, base_url):
         assert href and href.split("?")[0].endswith("/wfs"), f"{name}: Get href {href!r}"
     for name in ("GetFeature", "GetCapabilities", "DescribeFeatureType"):
         assert ops[name].find(f".//{qname('ows', 'Post')}") is not None, f"{name}: no HTTP Post DCP"
-    assert "Transaction" not in ops, "Transaction declared although it is not supported"
+    # WFS-T (issue 6): Transaction is an XML document sent by POST only.
+    assert ops["Transaction"].find(f".//{qname('ows', 'Post')}") is not None
+    assert ops["Transaction"].find(f".//{qname('ows', 'Get')}") is None
 
 
 @pytest.mark.parametrize("name, value", [
@@ -113,7 +115,7 @@ def test_operations_20_have_get_and_post_endpoints(caps20, base_url):
     ("ImplementsResultPaging", "TRUE"),
     ("KVPEncoding", "TRUE"),
     ("XMLEncoding", "TRUE"),
-    ("ImplementsTransactionalWFS", "FALSE"),
+    ("ImplementsTransactionalWFS", "TRUE"),
     ("ImplementsLockingWFS", "FALSE"),
 ])
 def test_conformance_constraints_20(caps20, name, value):
@@ -242,7 +244,7 @@ def test_operations_11(caps11):
     _, doc = caps11
     ops = {op.get("name") for op in doc.iter(qname("ows10", "Operation"))}
     assert set(OPERATIONS_11) <= ops
-    assert "Transaction" not in ops
+    assert "Transaction" in ops
 
 
 def test_every_collection_is_a_feature_type_11(caps11):

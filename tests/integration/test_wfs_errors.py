@@ -128,11 +128,13 @@ def test_filter_and_bbox_are_mutually_exclusive(http, base_url):
                          BBOX="10,100,20,110"))
 
 
-def test_transaction_is_operation_not_supported(http, base_url):
+def test_transaction_needs_xml_and_credentials(http, base_url):
     assert_exception(kvp(base_url, http, "Transaction"), "OperationNotSupported")
     body = (f'<wfs:Transaction service="WFS" version="2.0.0" {XMLNS}><wfs:Delete typeName="amis:coal_mines">'
             '<fes:Filter><fes:ResourceId rid="coal_mines.1"/></fes:Filter></wfs:Delete></wfs:Transaction>')
-    assert_exception(post_xml(base_url, http, body), "OperationNotSupported")
+    r = post_xml(base_url, http, body)
+    assert_exception(r, "Unauthorized", status=401)
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_transaction_deleted_nothing(http, base_url, wfs_expected):

@@ -6,6 +6,11 @@
 
 namespace amis::api {
 
+http::Headers error_headers(const core::OgcError& error) {
+  if (error.status() == 401) return {{"WWW-Authenticate", "Bearer realm=\"AMIS\""}};
+  return {};
+}
+
 http::Handler with_ogcapi_errors(http::Handler handler) {
   return [handler = std::move(handler)](http::Request& request, http::Response& response) {
     try {
@@ -19,8 +24,7 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
         description = "the server could not complete the request";
       }
       nlohmann::json body = {{"code", e.code()}, {"description", description}};
-      http::Headers headers;
-      if (e.status() == 401) headers.emplace_back("WWW-Authenticate", "Bearer realm=\"AMIS\"");
+      const http::Headers headers = error_headers(e);
       response.send(e.status(), "application/json",
                     body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);
     }

@@ -12,4 +12,8 @@ namespace amis::api {
 // Server errors are logged; the client sees only that one occurred.
 http::Handler with_ogcapi_errors(http::Handler handler);
 
+// The headers an error answer carries besides its body: a 401 names the
+// scheme to authenticate with (RFC 6750), in every protocol.
+http::Headers error_headers(const core::OgcError& error);
+
 }  // namespace amis::api

@@ -50,10 +50,12 @@ std::string allowed_values(std::string_view name, const std::vector<std::string>
   return out + "</ows:Parameter>";
 }
 
-std::string operation(const std::string& service_url, std::string_view name, const std::string& parameters = "") {
-  return "<ows:Operation name=\"" + std::string(name) + "\"><ows:DCP><ows:HTTP><ows:Get xlink:href=\"" +
-         escaped(service_url) + "?\"/><ows:Post xlink:href=\"" + escaped(service_url) +
-         "\"/></ows:HTTP></ows:DCP>" + parameters + "</ows:Operation>";
+std::string operation(const std::string& service_url, std::string_view name, const std::string& parameters = "",
+                      bool get = true) {
+  std::string out = "<ows:Operation name=\"" + std::string(name) + "\"><ows:DCP><ows:HTTP>";
+  if (get) out += "<ows:Get xlink:href=\"" + escaped(service_url) + "?\"/>";
+  return out + "<ows:Post xlink:href=\"" + escaped(service_url) + "\"/></ows:HTTP></ows:DCP>" + parameters +
+         "</ows:Operation>";
 }
 
 const char* const kComparisonOperators[] = {
@@ -172,9 +174,11 @@ std::string capabilities_2_0(const ServiceDescription& s, const std::vector<core
                        allowed_values("resolve", {"none"}));
   out += operation(url, "ListStoredQueries");
   out += operation(url, "DescribeStoredQueries");
+  if (s.transactional)
+    out += operation(url, "Transaction", allowed_values("inputFormat", {"application/gml+xml; version=3.2"}), false);
   out += allowed_values("version", {"2.0.0", "1.1.0"});
   for (auto [name, value] : {std::pair{"ImplementsBasicWFS", "TRUE"},
-                             {"ImplementsTransactionalWFS", "FALSE"},
+                             {"ImplementsTransactionalWFS", s.transactional ? "TRUE" : "FALSE"},
                              {"ImplementsLockingWFS", "FALSE"},
                              {"KVPEncoding", "TRUE"},
                              {"XMLEncoding", "TRUE"},
@@ -262,8 +266,13 @@ std::string capabilities_1_1(const ServiceDescription& s, const std::vector<core
   out += operation(url, "GetFeature",
                    allowed_values("resultType", {"results", "hits"}, false) +
                        allowed_values("outputFormat", output_format_names(GmlVersion::V3_1_1), false));
-  out += "</ows:OperationsMetadata>\n<wfs:FeatureTypeList><wfs:Operations><wfs:Operation>Query</wfs:Operation>"
-         "</wfs:Operations>";
+  if (s.transactional)
+    out += operation(url, "Transaction", allowed_values("inputFormat", {"text/xml; subtype=gml/3.1.1"}, false), false);
+  out += "</ows:OperationsMetadata>\n<wfs:FeatureTypeList><wfs:Operations><wfs:Operation>Query</wfs:Operation>";
+  if (s.transactional)
+    out += "<wfs:Operation>Insert</wfs:Operation><wfs:Operation>Update</wfs:Operation>"
+           "<wfs:Operation>Delete</wfs:Operation>";
+  out += "</wfs:Operations>";
   for (const auto& c : collections) {
     feature_type_description(out, c);
     out += "<wfs:DefaultSRS>urn:x-ogc:def:crs:EPSG:4326</wfs:DefaultSRS>";

@@ -14,6 +14,7 @@ struct ServiceDescription {
   std::string title;
   std::string description;
   std::string base_url;  // "http://host:port", the service is at base_url + "/wfs"
+  bool transactional = false;  // Transaction is offered
 };
 
 // The output formats GetFeature offers, in the spelling capabilities list.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "api/common/downloads.hpp"
+#include "api/common/exception_response.hpp"
 #include "api/common/ows_exception.hpp"
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
@@ -172,7 +173,8 @@ void WfsService::handle(http::Request& request, http::Response& response) {
       return response.send(e.status(), kXml, exception_report(named, OwsVersion::V1_0, "1.1.0"));
     }
     response.send(e.status(), kXml,
-                  exception_report(e, v2 ? OwsVersion::V1_1 : OwsVersion::V1_0, v2 ? "2.0.0" : "1.1.0"));
+                  exception_report(e, v2 ? OwsVersion::V1_1 : OwsVersion::V1_0, v2 ? "2.0.0" : "1.1.0"),
+                  error_headers(e));
   }
 }
 
@@ -196,6 +198,10 @@ void WfsService::dispatch(const WfsRequest& r, Version version, const http::Requ
       return response.send(200, kXml, describe_stored_queries());
     }
   }
+  if (op == "Transaction" && settings_.transactions) {
+    if (!r.xml) throw core::OgcError(400, "OperationNotSupported", "a Transaction is an XML document sent by POST", "request");
+    return settings_.transactions->execute(request, version == Version::V2_0, base_url(request), response);
+  }
   if (op == "Transaction" || op == "LockFeature" || op == "GetFeatureWithLock" || op == "CreateStoredQuery" ||
       op == "DropStoredQuery" || op == "GetGmlObject")
     throw core::OgcError(400, "OperationNotSupported", "the operation " + op + " is not offered by this server", "request");
@@ -203,7 +209,8 @@ void WfsService::dispatch(const WfsRequest& r, Version version, const http::Requ
 }
 
 void WfsService::get_capabilities(const WfsRequest& r, const http::Request& request, http::Response& response) {
-  const ServiceDescription service{settings_.title, settings_.description, base_url(request)};
+  const ServiceDescription service{settings_.title, settings_.description, base_url(request),
+                                   settings_.transactions != nullptr};
   const bool v11 = is_1_1(r.version) ||
                    (r.version.empty() && !r.accept_versions.empty() && r.accept_versions.find("2.0") == std::string::npos);
   const auto collections = store_.collections();

@@ -1,8 +1,9 @@
 #pragma once
 // WFS 2.0.0 and 1.1.0 at /wfs (KVP over GET and POST forms, XML over POST):
 // GetCapabilities, DescribeFeatureType, GetFeature, GetPropertyValue,
-// ListStoredQueries, DescribeStoredQueries. Requests are typed here into the
+// ListStoredQueries, DescribeStoredQueries, and Transaction (wfs_transaction). Requests are typed here into the
 // same FeatureQuery as OGC API - Features and run by the same store.
+#include "api/wfs/wfs_transaction.hpp"
 #include <string>
 
 #include "api/wfs/wfs_request.hpp"
@@ -15,6 +16,7 @@ struct WfsSettings {
   std::string title;
   std::string description;
   std::string base_url;  // empty: from the Host header
+  WfsTransaction* transactions = nullptr;  // none: a basic (read-only) WFS
 };
 
 class WfsService {

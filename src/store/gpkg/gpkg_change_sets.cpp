@@ -87,8 +87,9 @@ GpkgChangeSets::GpkgChangeSets(const std::string& path)
   initialise_geopackage(*db_);
 }
 
-edit::ChangeSet GpkgChangeSets::create(const edit::ChangeSet& cs) {
+edit::ChangeSet GpkgChangeSets::create(const edit::ChangeSet& cs, const std::vector<edit::Change>& changes) {
   std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
   auto s = db_->cached(
       "INSERT INTO amis_change_sets (collection, title, author, country, state, created, submitted) "
       "VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
@@ -99,7 +100,10 @@ edit::ChangeSet GpkgChangeSets::create(const edit::ChangeSet& cs) {
   s->bind(4, std::string_view(cs.country));
   s->bind(5, std::string_view(edit::to_string(cs.state)));
   s->run();
-  return *read_change_set(sqlite3_last_insert_rowid(db_->handle()));
+  const std::int64_t id = sqlite3_last_insert_rowid(db_->handle());
+  for (const auto& change : changes) add_change(id, change);
+  tx.commit();
+  return *read_change_set(id);
 }
 
 std::optional<edit::ChangeSet> GpkgChangeSets::read_change_set(std::int64_t id) {
@@ -129,9 +133,14 @@ std::vector<edit::ChangeSet> GpkgChangeSets::change_sets(const ChangeSetFilter& 
   return out;
 }
 
-void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& change) {
+void GpkgChangeSets::add_changes(std::int64_t change_set, const std::vector<edit::Change>& changes) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction tx(*db_);
+  for (const auto& change : changes) add_change(change_set, change);
+  tx.commit();
+}
+
+void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& change) {
   const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump();
   if (change.fid) {
     auto replace = db_->cached(
@@ -144,10 +153,7 @@ void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& cha
     replace->bind(4, change_set);
     replace->bind(5, *change.fid);
     replace->run();
-    if (sqlite3_changes(db_->handle()) > 0) {
-      tx.commit();
-      return;
-    }
+    if (sqlite3_changes(db_->handle()) > 0) return;
   }
   auto add = db_->cached(
       "INSERT INTO amis_changes (change_set, seq, operation, fid, base, geom, properties) VALUES "
@@ -159,7 +165,6 @@ void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& cha
   if (!change.after.wkb.empty()) add->bind_blob(5, change.after.wkb);
   if (!properties.empty()) add->bind(6, std::string_view(properties));
   add->run();
-  tx.commit();
 }
 
 std::vector<edit::Change> GpkgChangeSets::changes(std::int64_t change_set) {

@@ -15,10 +15,10 @@ class GpkgChangeSets final : public ChangeSetStore {
  public:
   explicit GpkgChangeSets(const std::string& path);
 
-  edit::ChangeSet create(const edit::ChangeSet& change_set) override;
+  edit::ChangeSet create(const edit::ChangeSet& change_set, const std::vector<edit::Change>& changes) override;
   std::optional<edit::ChangeSet> change_set(std::int64_t id) override;
   std::vector<edit::ChangeSet> change_sets(const ChangeSetFilter& filter) override;
-  void add_change(std::int64_t change_set, const edit::Change& change) override;
+  void add_changes(std::int64_t change_set, const std::vector<edit::Change>& changes) override;
   std::vector<edit::Change> changes(std::int64_t change_set) override;
   bool transition(std::int64_t id, edit::ChangeSetState from, edit::ChangeSetState to,
                   const std::string& reviewer, const std::string& comment) override;
@@ -32,6 +32,7 @@ class GpkgChangeSets final : public ChangeSetStore {
 
  private:
   std::optional<edit::ChangeSet> read_change_set(std::int64_t id);
+  void add_change(std::int64_t change_set, const edit::Change& change);
   std::optional<edit::FeatureState> read_feature(const core::Collection& collection, std::int64_t fid);
   void apply(const core::Collection& collection, const edit::ChangeSet& change_set, edit::Change& change,
              const std::string& time);
