@@ -7,17 +7,7 @@
 
 namespace {
 
-std::string sqlite_text(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
-  std::string out;
-  while (sqlite3_step(s) == SQLITE_ROW) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) + ";";
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
-}
+using amis::testing::sqlite_text;
 
 TEST(StoreStyles, AreKeptPerCollectionAndGoWithIt) {
   amis::testing::TempStorePath path("styles");

@@ -4,6 +4,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -45,6 +46,23 @@ class TempStorePath {
   }
   std::string path_;
 };
+
+// The rows of a query read with plain SQLite (not the store's code), each
+// row's first column followed by ';'.
+inline std::string sqlite_text(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+  std::string out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    const auto* text = sqlite3_column_text(s, 0);
+    out += (text ? std::string(reinterpret_cast<const char*>(text)) : std::string("NULL")) + ";";
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return out;
+}
 
 // mines: 3 points (fid 1..3) and one polygon-free layout, properties name/iso3/capacity/opened.
 inline core::Collection mines_collection() {
