@@ -174,7 +174,10 @@ ChangeSet ChangeService::read(const auth::Principal& who, std::int64_t id) {
 }
 
 std::vector<ChangeSet> ChangeService::list(const auth::Principal& who, store::ChangeSetFilter filter) {
-  if (who.role == auth::Role::Editor) filter.author = who.user;
+  if (who.role == auth::Role::Editor) {
+    if (filter.author && *filter.author != who.user) return {};  // editors see their own only
+    filter.author = who.user;
+  }
   return change_sets_.change_sets(filter);
 }
 

@@ -18,8 +18,19 @@ struct GeometryCloser {
 };
 using Geometry = std::unique_ptr<std::remove_pointer_t<OGRGeometryH>, GeometryCloser>;
 
+// Deeper JSON than any feature needs is refused while it is read: the
+// recursive steps after it (OGR's GeoJSON reader, dump) would exhaust the stack.
+constexpr int kMaxDepth = 64;
+
 json parse_object(std::string_view body, const char* what) {
-  auto doc = json::parse(body, nullptr, false);
+  bool too_deep = false;
+  json::parser_callback_t depth_guard = [&too_deep](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return !too_deep;
+  };
+  auto doc = json::parse(body, depth_guard, false);
+  if (too_deep)
+    throw core::ParsingFailed("body", "the body nests deeper than " + std::to_string(kMaxDepth) + " levels");
   if (doc.is_discarded()) throw core::ParsingFailed("body", std::string("the body is not JSON: ") + what + " expected");
   if (!doc.is_object()) throw core::ParsingFailed("body", std::string("the body is not a JSON object: ") + what + " expected");
   return doc;
@@ -98,7 +109,7 @@ json checked_value(const core::Property& p, const json& v) {
         return v;
       return wrong("a date (YYYY-MM-DD)");
     case core::PropertyType::DateTime:
-      if (v.is_string()) {
+      if (v.is_string() && v.get_ref<const std::string&>().find('T') != std::string::npos) {
         if (auto instant = core::parse_instant(v.get_ref<const std::string&>())) return *instant;
       }
       return wrong("a date-time (RFC 3339)");

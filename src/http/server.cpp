@@ -128,8 +128,10 @@ void Server::serve_connection(int fd) {
                             message.method() == beast_http::verb::head);
     if (ec) {
       if (ec == boost::asio::error::timed_out) return;
-      response.send_error_and_close(ec == beast_http::error::body_limit ? 413 : 400,
-                                    "malformed HTTP request: " + ec.message());
+      if (ec == beast_http::error::body_limit)
+        return response.send_error_and_close(413, "the request body is larger than the server accepts (" +
+                                                      std::to_string(options_.body_limit >> 20) + " MB)");
+      response.send_error_and_close(400, "malformed HTTP request: " + ec.message());
       return;
     }
     bool bad = false;

@@ -22,7 +22,7 @@ void apply_headers(Message& message, std::string_view content_type, const Header
 
 std::string json_error(int status, const std::string& message) {
   std::string code = status == 404 ? "NotFound" : status == 405 ? "MethodNotAllowed"
-                   : status >= 500 ? "ServerError" : "BadRequest";
+                   : status == 413 ? "PayloadTooLarge" : status >= 500 ? "ServerError" : "BadRequest";
   std::string escaped;
   for (char c : message) {
     if (c == '"' || c == '\\') escaped += '\\';

@@ -32,8 +32,8 @@ class ChangeSetStore {
   virtual std::vector<edit::ChangeSet> change_sets(const ChangeSetFilter& filter) = 0;
 
   // Adds changes to a draft, in one transaction. A second change to the same
-  // feature replaces the first (keeping its base), so a change set holds at
-  // most one change per feature.
+  // feature replaces the first (with its base: it was written against the
+  // feature as published then), so a change set holds one change per feature.
   virtual void add_changes(std::int64_t change_set, const std::vector<edit::Change>& changes) = 0;
   virtual std::vector<edit::Change> changes(std::int64_t change_set) = 0;
 

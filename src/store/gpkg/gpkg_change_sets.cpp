@@ -144,14 +144,15 @@ void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& cha
   const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump();
   if (change.fid) {
     auto replace = db_->cached(
-        "UPDATE amis_changes SET operation = ?, geom = ?, properties = ? WHERE change_set = ? AND fid = ?");
+        "UPDATE amis_changes SET operation = ?, geom = ?, properties = ?, base = ? WHERE change_set = ? AND fid = ?");
     replace->bind(1, std::string_view(edit::to_string(change.operation)));
     if (change.after.wkb.empty()) replace->bind_null(2);
     else replace->bind_blob(2, change.after.wkb);
     if (properties.empty()) replace->bind_null(3);
     else replace->bind(3, std::string_view(properties));
-    replace->bind(4, change_set);
-    replace->bind(5, *change.fid);
+    replace->bind(4, std::string_view(change.base));  // written against the feature as published now
+    replace->bind(5, change_set);
+    replace->bind(6, *change.fid);
     replace->run();
     if (sqlite3_changes(db_->handle()) > 0) return;
   }
