@@ -36,7 +36,7 @@ std::string digest(const FeatureState& state) {
   const std::uint64_t size = state.wkb.size();
   crypto_generichash_update(&h, reinterpret_cast<const unsigned char*>(&size), sizeof size);
   crypto_generichash_update(&h, state.wkb.data(), state.wkb.size());
-  const std::string properties = state.properties.dump();
+  const std::string properties = state.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   crypto_generichash_update(&h, reinterpret_cast<const unsigned char*>(properties.data()), properties.size());
   crypto_generichash_final(&h, out.data(), out.size());
   static constexpr char kHex[] = "0123456789abcdef";

@@ -78,7 +78,7 @@ std::vector<std::uint8_t> checked(const core::Collection& collection, Geometry g
 std::vector<std::uint8_t> read_geometry(const core::Collection& collection, const json& geometry) {
   if (geometry.is_null()) return {};
   if (!geometry.is_object()) throw core::InvalidValue("geometry", "the geometry is not a GeoJSON object");
-  Geometry g(OGR_G_CreateGeometryFromJson(geometry.dump().c_str()));
+  Geometry g(OGR_G_CreateGeometryFromJson(geometry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str()));
   if (!g) throw core::InvalidValue("geometry", "the geometry is not valid GeoJSON");
   return checked(collection, std::move(g));
 }
@@ -87,7 +87,7 @@ json checked_value(const core::Property& p, const json& v) {
   if (v.is_null()) return nullptr;
   auto wrong = [&](const char* expected) -> json {
     throw core::InvalidValue("properties." + p.name, "property '" + p.name + "' takes " + expected + ", not " +
-                                                          v.dump());
+                                                          v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   };
   switch (p.type) {
     case core::PropertyType::Integer:
@@ -148,7 +148,8 @@ json checked_properties(const core::Collection& collection, const json& properti
 
 FeatureState read_feature(const core::Collection& collection, std::string_view body) {
   const json doc = parse_object(body, "a GeoJSON Feature");
-  if (doc.value("type", "") != "Feature") throw core::ParsingFailed("body", "a GeoJSON Feature (\"type\": \"Feature\") expected");
+  const auto type = doc.find("type");
+  if (type == doc.end() || !type->is_string() || *type != "Feature") throw core::ParsingFailed("body", "a GeoJSON Feature (\"type\": \"Feature\") expected");
   if (!doc.contains("geometry")) throw core::ParsingFailed("body", "a GeoJSON Feature needs a \"geometry\" member");
   FeatureState state;
   state.wkb = read_geometry(collection, doc["geometry"]);

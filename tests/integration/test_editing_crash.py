@@ -188,8 +188,8 @@ def check_store(store: Path, b: Bulk) -> bool:
 
 # When to SIGKILL the server after the approval request is sent: once after its answer
 # (which also measures how long the approval takes), after 50 ms, and at fractions of
-# that measured duration (the last one close to the commit).
-KILLS = [("after-answer", None), ("50ms", 0.05), ("0.3T", 0.3), ("0.7T", 0.7), ("0.95T", 0.95)]
+# that measured duration (the last ones close to the commit, before or after it).
+KILLS = [("after-answer", None), ("50ms", 0.05), ("0.3T", 0.3), ("0.7T", 0.7), ("0.95T", 0.95), ("1.0T", 1.0)]
 ESTIMATED_DURATION = 4.0  # s, if the first case did not run (-k)
 
 

@@ -39,6 +39,11 @@ json typed_value(const core::Property& p, const pugi::xml_node& node) {
   if (std::string_view(node.attribute("xsi:nil").value()) == "true") return nullptr;
   const std::string text = trimmed(node.child_value());
   if (text.empty() && p.type != core::PropertyType::Text) return nullptr;
+  try {
+    (void)json(text).dump();  // throws for text that is not UTF-8
+  } catch (const json::type_error&) {
+    throw core::InvalidValue(p.name, "the value of '" + p.name + "' is not UTF-8 text");
+  }
   auto wrong = [&](const char* expected) -> json {
     throw core::InvalidValue(p.name, "property '" + p.name + "' takes " + expected + ", not '" + text.substr(0, 40) + "'");
   };

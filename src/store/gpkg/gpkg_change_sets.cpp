@@ -69,7 +69,7 @@ void bind_json(sqlite::Statement& s, int i, const nlohmann::json& v, core::Prope
   if (v.is_number_integer() && type != core::PropertyType::Real) return s.bind(i, v.get<std::int64_t>());
   if (v.is_number()) return s.bind(i, v.get<double>());
   if (v.is_string()) return s.bind(i, std::string_view(v.get_ref<const std::string&>()));
-  s.bind(i, std::string_view(v.dump()));
+  s.bind(i, std::string_view(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
 void bind_geometry(sqlite::Statement& s, int i, const std::vector<std::uint8_t>& wkb) {
@@ -141,7 +141,7 @@ void GpkgChangeSets::add_changes(std::int64_t change_set, const std::vector<edit
 }
 
 void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& change) {
-  const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump();
+  const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (change.fid) {
     auto replace = db_->cached(
         "UPDATE amis_changes SET operation = ?, geom = ?, properties = ?, base = ? WHERE change_set = ? AND fid = ?");
@@ -362,7 +362,7 @@ void GpkgChangeSets::record_version(const core::Collection& collection, std::int
     }
     if (!when.empty()) s->bind(7, std::string_view(when));
     if (content && !content->wkb.empty()) s->bind_blob(8, content->wkb);
-    if (content) s->bind(9, std::string_view(content->properties.dump()));
+    if (content) s->bind(9, std::string_view(content->properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     s->run();
   };
   if (last < 0 && operation != "insert") {
