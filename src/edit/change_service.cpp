@@ -75,7 +75,10 @@ Change ChangeService::prepare(const auth::Principal& who, const core::Collection
   Change change;
   change.operation = write.operation;
   change.fid = write.fid;
-  if (write.fid) {
+  if (write.fid && write.operation == Operation::Insert) {  // restoring a deleted feature
+    if (change_sets_.current(collection, *write.fid))
+      throw core::Conflict("feature " + std::to_string(*write.fid) + " of '" + collection.id + "' exists");
+  } else if (write.fid) {
     before = change_sets_.current(collection, *write.fid);
     if (!before)
       throw core::NotFound("no feature '" + std::to_string(*write.fid) + "' in collection '" + collection.id + "'");
@@ -208,6 +211,40 @@ ChangeSet ChangeService::approve(const auth::Principal& who, std::int64_t id, co
   const auto conflicts = change_sets_.approve(collection_of(cs), id, who.user, comment);
   if (!conflicts.empty()) throw core::Conflict(conflict_message(id, conflicts));
   return *change_sets_.change_set(id);
+}
+
+ChangeSet ChangeService::revert(const auth::Principal& who, std::int64_t id) {
+  const auto cs = read(who, id);
+  if (who.role == auth::Role::Editor) throw core::Forbidden("reverting change sets is not allowed to editors");
+  if (cs.state != ChangeSetState::Approved)
+    throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ": only an approved one is reverted");
+  const auto collection = collection_of(cs);
+  std::vector<Write> writes;
+  std::vector<Conflict> changed;
+  for (const auto& change : change_sets_.changes(id)) {
+    if (!change.fid) continue;
+    const auto versions = change_sets_.history(collection, *change.fid);
+    std::size_t i = 0;
+    while (i < versions.size() && versions[i].change_set != id) ++i;
+    if (i == versions.size()) continue;
+    // Reverting is safe only while the feature is as this change set left it.
+    const auto now = change_sets_.current(collection, *change.fid);
+    const bool as_left = now ? versions[i].state && digest(*now) == digest(*versions[i].state) : !versions[i].state;
+    if (!as_left) {
+      changed.push_back({*change.fid, "changed again after change set " + std::to_string(id)});
+      continue;
+    }
+    const auto& before = i > 0 ? versions[i - 1].state : std::nullopt;
+    if (!before) writes.push_back({Operation::Delete, change.fid, std::nullopt, ""});
+    else if (!now) writes.push_back({Operation::Insert, change.fid, *before, ""});
+    else writes.push_back({Operation::Replace, change.fid, *before, ""});
+  }
+  if (!changed.empty()) throw core::Conflict(conflict_message(id, changed));
+  if (writes.empty()) throw core::Conflict("change set " + std::to_string(id) + " changed no feature");
+  auto result = write_batch(who, collection, std::move(writes), "Revert of change set " + std::to_string(id), std::nullopt);
+  change_sets_.audit(who.user, "revert", "change set " + std::to_string(id),
+                     "by change set " + std::to_string(result.change_set.id));
+  return result.change_set;
 }
 
 ChangeSet ChangeService::reject(const auth::Principal& who, std::int64_t id, const std::string& comment) {

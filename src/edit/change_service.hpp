@@ -67,6 +67,11 @@ class ChangeService {
   // @throws core::Conflict listing the features changed meanwhile (nothing applied).
   ChangeSet approve(const auth::Principal& who, std::int64_t id, const std::string& comment);
   ChangeSet reject(const auth::Principal& who, std::int64_t id, const std::string& comment);
+  // A new change set undoing an approved one (deleting what it inserted,
+  // restoring what it replaced or deleted), submitted for review or published
+  // as the caller's writes are. Reviewers and administrators only.
+  // @throws core::Conflict when a feature changed again since.
+  ChangeSet revert(const auth::Principal& who, std::int64_t id);
 
   // A change set the caller may read. @throws core::NotFound otherwise.
   ChangeSet read(const auth::Principal& who, std::int64_t id);

@@ -629,8 +629,12 @@ TEST(FesDocument, DtdsAreRefusedSoNoEntityIsEverExpanded) {
   }
 }
 
-TEST(FesDocument, UndeclaredEntitiesStayText) {
-  EXPECT_EQ(fes(binary("PropertyIsEqualTo", "name", "&xxe;")), cql2("name = '&xxe;'"));
+TEST(FesDocument, UndeclaredEntitiesAreRefused) {
+  // XML 1.0 4.1 (WFC: Entity Declared): without a DTD only the predefined entities exist.
+  EXPECT_THROW(parse_filter(fes20_document(binary("PropertyIsEqualTo", "name", "&xxe;"))), core::ParsingFailed);
+  EXPECT_EQ(fes(binary("PropertyIsEqualTo", "name", "&amp;xxe;")), cql2("name = '&xxe;'"));
+  EXPECT_EQ(fes(binary("PropertyIsEqualTo", "name", "<![CDATA[&xxe;]]>")), cql2("name = '&xxe;'"));
+  EXPECT_EQ(fes(binary("PropertyIsEqualTo", "name", "&#38;&#x41;")), cql2("name = '&A'"));
 }
 
 TEST(FesDocument, MalformedXmlIsAParsingFailure) {

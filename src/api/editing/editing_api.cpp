@@ -97,7 +97,7 @@ void EditingApi::register_routes(http::Router& router) {
   router.add("POST", "/changesets", bind(&EditingApi::create_change_set));
   router.add("GET", "/changesets/{changeSetId}", bind(&EditingApi::change_set));
   router.add("GET", "/changesets/{changeSetId}/review", bind(&EditingApi::review));
-  for (const char* action : {"submit", "withdraw", "approve", "reject"})
+  for (const char* action : {"submit", "withdraw", "approve", "reject", "revert"})
     router.add("POST", std::string("/changesets/{changeSetId}/") + action, bind(&EditingApi::act));
   router.add("GET", "/audit", bind(&EditingApi::audit_log));
 }
@@ -244,6 +244,7 @@ void EditingApi::act(http::Request& request, http::Response& response) {
   if (action == "submit") cs = changes_.submit(who, id);
   else if (action == "withdraw") cs = changes_.withdraw(who, id);
   else if (action == "approve") cs = changes_.approve(who, id, comment);
+  else if (action == "revert") cs = changes_.revert(who, id);
   else cs = changes_.reject(who, id, comment);
   send_json(response, 200, change_set_json(base(request), cs));
 }

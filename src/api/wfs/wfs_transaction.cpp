@@ -35,8 +35,23 @@ std::vector<pugi::xml_node> elements(const pugi::xml_node& node) {
 
 // The text of a property element as the JSON value of the property's type
 // (edit::checked_properties then checks it as for any write).
+// xsi:nil="true" under any prefix bound to the XML Schema instance namespace.
+bool is_nil(const pugi::xml_node& node) {
+  for (auto a : node.attributes()) {
+    const std::string_view name = a.name();
+    const auto colon = name.find(':');
+    if (colon == std::string_view::npos || name.substr(colon + 1) != "nil" || std::string_view(a.value()) != "true")
+      continue;
+    const std::string declaration = "xmlns:" + std::string(name.substr(0, colon));
+    for (auto n = node; n; n = n.parent())
+      if (auto ns = n.attribute(declaration.c_str()))
+        return std::string_view(ns.value()) == "http://www.w3.org/2001/XMLSchema-instance";
+  }
+  return false;
+}
+
 json typed_value(const core::Property& p, const pugi::xml_node& node) {
-  if (std::string_view(node.attribute("xsi:nil").value()) == "true") return nullptr;
+  if (is_nil(node)) return nullptr;
   const std::string text = trimmed(node.child_value());
   if (text.empty() && p.type != core::PropertyType::Text) return nullptr;
   try {
@@ -145,7 +160,12 @@ class TransactionReader {
 
   std::vector<std::uint8_t> geometry(const pugi::xml_node& holder, const query::FesContext& ctx) {
     const auto inner = elements(holder);
-    if (inner.empty()) return {};
+    if (inner.empty()) {
+      if (!trimmed(holder.child_value()).empty())
+        throw core::InvalidValue("geometry", "a geometry is given as a GML element (gml:Point, gml:Polygon, ...), "
+                                             "not as text");
+      return {};
+    }
     if (inner.size() != 1) throw core::InvalidValue("geometry", "a geometry property holds one GML geometry");
     try {
       return edit::checked_geometry(*collection_, query::parse_gml_geometry(inner[0], ctx));
@@ -193,19 +213,27 @@ class TransactionReader {
     return sink.ids;
   }
 
+  // The features a filter selects as this transaction has left them: not
+  // those it deleted.
+  std::vector<std::int64_t> live_targets(const pugi::xml_node& action, const query::FesContext& ctx) {
+    auto ids = targets(action, ctx);
+    std::erase_if(ids, [this](std::int64_t fid) {
+      auto it = pending_.find(fid);
+      return it != pending_.end() && !it->second;
+    });
+    return ids;
+  }
+
   // The feature as this transaction has left it so far.
   edit::FeatureState state_of(std::int64_t fid) {
-    if (auto it = pending_.find(fid); it != pending_.end()) return it->second;
+    if (auto it = pending_.find(fid); it != pending_.end() && it->second) return *it->second;
     auto current = changes_.current(*collection_, fid);
     if (!current) throw core::InvalidValue("Filter", "feature " + std::to_string(fid) + " is gone");
     return *current;
   }
 
   void put(edit::Operation op, std::optional<std::int64_t> fid, std::optional<edit::FeatureState> after) {
-    if (fid) {
-      if (after) pending_[*fid] = *after;
-      else pending_.erase(*fid);
-    }
+    if (fid) pending_[*fid] = after;  // none: deleted
     writes_.push_back({op, fid, std::move(after), ""});
   }
 
@@ -233,7 +261,7 @@ class TransactionReader {
       values.emplace_back(*property, child_element(p, "Value"));
     }
     if (values.empty()) throw core::InvalidValue("Property", "an Update changes at least one property");
-    for (auto fid : targets(action, ctx)) {
+    for (auto fid : live_targets(action, ctx)) {
       auto after = state_of(fid);
       for (const auto& [property, value] : values) {
         if (property == "geometry") {
@@ -256,7 +284,7 @@ class TransactionReader {
     use_collection(f, f.name(), "Replace");
     const auto ctx = context(action);
     const auto state = feature(f, ctx);
-    for (auto fid : targets(action, ctx)) {
+    for (auto fid : live_targets(action, ctx)) {
       put(edit::Operation::Replace, fid, state);
       ++replaced;
     }
@@ -264,7 +292,7 @@ class TransactionReader {
 
   void remove(const pugi::xml_node& action) {
     use_collection(action, action.attribute("typeName").value(), "typeName");
-    for (auto fid : targets(action, context(action))) {
+    for (auto fid : live_targets(action, context(action))) {
       put(edit::Operation::Delete, fid, std::nullopt);
       ++deleted;
     }
@@ -275,7 +303,7 @@ class TransactionReader {
   bool wfs_2_0_;
   std::optional<core::Collection> collection_;
   std::vector<edit::Write> writes_;
-  std::map<std::int64_t, edit::FeatureState> pending_;
+  std::map<std::int64_t, std::optional<edit::FeatureState>> pending_;
 };
 
 std::string response_document(const TransactionReader& t, const edit::WriteResult& result, bool wfs_2_0) {
@@ -319,6 +347,8 @@ void WfsTransaction::execute(const http::Request& request, bool wfs_2_0, const s
   reader.read(root);
   std::string title = "WFS transaction on " + reader.collection().id;
   if (const char* handle = root.attribute("handle").value(); *handle) title += " (" + std::string(handle).substr(0, 200) + ")";
+  if (reader.writes().empty())  // the filters selected nothing: no change set
+    return response.send(200, "text/xml; charset=utf-8", response_document(reader, {}, wfs_2_0));
   const auto result = changes_.write_batch(who, reader.collection(), std::move(reader.writes()), title, std::nullopt);
   http::Headers headers;
   if (!result.published)

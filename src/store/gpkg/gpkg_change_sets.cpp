@@ -259,7 +259,11 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
   }
   std::vector<edit::Conflict> conflicts;
   for (const auto& c : list) {
-    if (c.operation == Operation::Insert) continue;
+    if (c.operation == Operation::Insert) {
+      if (c.fid && read_feature(collection, *c.fid))  // a restored feature's id is taken again
+        conflicts.push_back({*c.fid, "a feature with this id exists again"});
+      continue;
+    }
     auto now = read_feature(collection, *c.fid);
     if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written"});
     else if (edit::digest(*now) != c.base)
@@ -292,17 +296,20 @@ void GpkgChangeSets::apply(const core::Collection& collection, const edit::Chang
                            const std::string& time) {
   const std::string table = quote_identifier(collection.id);
   if (change.operation == Operation::Insert) {
-    std::string sql = "INSERT INTO " + table + " (geom";
-    std::string values = "?";
+    // A new feature gets the next fid; a restored one (a revert) its own again.
+    std::string sql = "INSERT INTO " + table + " (" + (change.fid ? "fid, " : "") + "geom";
+    std::string values = change.fid ? "?, ?" : "?";
     for (const auto& p : collection.properties) {
       sql += ", " + quote_identifier(p.name);
       values += ", ?";
     }
     auto s = db_->cached(sql + ") VALUES (" + values + ")");
-    bind_geometry(*s, 1, change.after.wkb);
+    const int first = change.fid ? 2 : 1;
+    if (change.fid) s->bind(1, *change.fid);
+    bind_geometry(*s, first, change.after.wkb);
     for (std::size_t i = 0; i < collection.properties.size(); ++i) {
       const auto& p = collection.properties[i];
-      bind_json(*s, static_cast<int>(i) + 2, change.after.properties.value(p.name, nlohmann::json()), p.type);
+      bind_json(*s, static_cast<int>(i) + first + 1, change.after.properties.value(p.name, nlohmann::json()), p.type);
     }
     s->run();
     change.fid = sqlite3_last_insert_rowid(db_->handle());
