@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <spdlog/spdlog.h>
 
+#include "api/admin/admin_api.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
 #include "api/styles/styles_api.hpp"
@@ -58,6 +59,12 @@ int serve(const config::Config& config) {
   api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
                                        config.service.base_url);
   editing_api.register_routes(router);
+  auth::AccountAdmin account_admin(accounts, [&change_sets](const std::string& actor, const std::string& action,
+                                                            const std::string& subject, const std::string& detail) {
+    change_sets.audit(actor, action, subject, detail);
+  });
+  api::admin::AdminApi admin_api(accounts, account_admin, authenticator);
+  admin_api.register_routes(router);
   api::wfs::WfsTransaction wfs_transactions(store, change_service, authenticator);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url,
                                    &wfs_transactions});

@@ -31,6 +31,7 @@ class AccountStore {
   // False when there is no such user.
   virtual bool set_password(std::string_view name, const std::string& password_hash) = 0;
   virtual bool set_disabled(std::string_view name, bool disabled) = 0;
+  virtual bool set_role(std::string_view name, auth::Role role, const std::string& country) = 0;
   // Returns the token's id. @throws core::NotFound for an unknown user.
   virtual std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) = 0;
   virtual bool revoke_token(std::int64_t id) = 0;

@@ -98,6 +98,16 @@ bool GpkgAccounts::set_disabled(std::string_view name, bool disabled) {
   return sqlite3_changes(db_->handle()) > 0;
 }
 
+bool GpkgAccounts::set_role(std::string_view name, auth::Role role, const std::string& country) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("UPDATE amis_users SET role = ?, country = ? WHERE name = ?");
+  s->bind(1, std::string_view(auth::to_string(role)));
+  s->bind(2, std::string_view(country));
+  s->bind(3, name);
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
 std::int64_t GpkgAccounts::add_token(std::string_view user, const std::string& digest, const std::string& label) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction tx(*db_);

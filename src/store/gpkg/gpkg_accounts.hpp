@@ -20,6 +20,7 @@ class GpkgAccounts final : public AccountStore {
   std::optional<std::string> password_hash(std::string_view name) override;
   bool set_password(std::string_view name, const std::string& password_hash) override;
   bool set_disabled(std::string_view name, bool disabled) override;
+  bool set_role(std::string_view name, auth::Role role, const std::string& country) override;
   std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) override;
   bool revoke_token(std::int64_t id) override;
   std::vector<TokenInfo> tokens(std::string_view user) override;
