@@ -7,6 +7,8 @@
 #include "core/error.hpp"
 #include "edit/change_review.hpp"
 #include "edit/feature_input.hpp"
+#include "edit/upload_plan.hpp"
+#include "ingest/upload_reader.hpp"
 
 namespace amis::api::editing {
 namespace {
@@ -93,6 +95,7 @@ void EditingApi::register_routes(http::Router& router) {
   router.add("PATCH", "/collections/{collectionId}/items/{featureId}", bind(&EditingApi::update_item));
   router.add("DELETE", "/collections/{collectionId}/items/{featureId}", bind(&EditingApi::delete_item));
   router.add("GET", "/collections/{collectionId}/items/{featureId}/history", bind(&EditingApi::item_history));
+  router.add("POST", "/collections/{collectionId}/upload", bind(&EditingApi::upload));
   router.add("GET", "/changesets", bind(&EditingApi::list_change_sets));
   router.add("POST", "/changesets", bind(&EditingApi::create_change_set));
   router.add("GET", "/changesets/{changeSetId}", bind(&EditingApi::change_set));
@@ -166,6 +169,53 @@ void EditingApi::delete_item(http::Request& request, http::Response& response) {
   const auto into = target_change_set(request);
   const auto who = authenticator_.require(request, kAnyone, "deleting features");
   send_write_result(request, response, c, changes_.remove(who, c, id, request.header("if-match"), into), 200);
+}
+
+void EditingApi::upload(http::Request& request, http::Response& response) {
+  const auto c = require_collection(request);
+  edit::UploadRequest plan_request;
+  std::optional<std::int64_t> into;
+  for (const auto& [name, value] : request.query) {
+    if (name == "mode") {
+      if (value == "merge") plan_request.mode = edit::UploadMode::Merge;
+      else if (value == "replace") plan_request.mode = edit::UploadMode::Replace;
+      else throw core::InvalidParameter("mode", "merge or replace");
+    } else if (name == "key") {
+      plan_request.key = value;
+    } else if (name == "country") {
+      plan_request.country = value;
+    } else if (name == "changeset") {
+      into = parse_id(value);
+      if (!into) throw core::InvalidParameter("changeset", "must be the id of one of your draft change sets");
+    } else {
+      throw core::UnknownParameter(name);
+    }
+  }
+  const auto who = authenticator_.require(request, kAnyone, "uploading datasets");
+  if (who.role == Role::Editor) {
+    if (!plan_request.country.empty() && plan_request.country != who.country)
+      throw core::Forbidden("an editor for " + who.country + " may not upload features of " + plan_request.country);
+    plan_request.country = who.country;
+  } else if (!plan_request.country.empty() && !auth::is_member_country(plan_request.country)) {
+    throw core::InvalidParameter("country", "one of the ASEAN+3 ISO alpha-3 codes");
+  }
+  auto uploaded = ingest::read_upload(c, request.body);
+  const std::size_t count = uploaded.features.size();
+  plan_request.columns = std::move(uploaded.columns);
+  plan_request.has_geometry = uploaded.has_geometry;
+  auto plan = edit::plan_upload(store_, changes_, policy_.rules(), c, std::move(uploaded.features), plan_request);
+  nlohmann::json summary = {{"features", count}, {"inserted", plan.inserted}, {"replaced", plan.replaced},
+                            {"deleted", plan.deleted}, {"unchanged", plan.unchanged}};
+  if (plan.writes.empty())
+    return send_json(response, 200, {{"changeSet", nullptr}, {"published", false}, {"summary", summary}});
+  const std::string title = "Upload to " + c.id + ": " + std::to_string(plan.inserted) + " new, " +
+                            std::to_string(plan.replaced) + " changed, " + std::to_string(plan.deleted) + " deleted";
+  const auto result = changes_.write_batch(who, c, std::move(plan.writes), title, into);
+  const std::string b = base(request);
+  nlohmann::json doc = {{"changeSet", change_set_json(b, result.change_set)}, {"published", result.published},
+                        {"summary", summary}};
+  http::Headers headers{{"Location", b + "/changesets/" + std::to_string(result.change_set.id)}};
+  send_json(response, result.published ? 200 : 202, doc, headers);
 }
 
 void EditingApi::item_history(http::Request& request, http::Response& response) {

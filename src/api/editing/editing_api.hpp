@@ -31,6 +31,7 @@ class EditingApi {
   void update_item(http::Request& request, http::Response& response);
   void delete_item(http::Request& request, http::Response& response);
   void item_history(http::Request& request, http::Response& response);
+  void upload(http::Request& request, http::Response& response);
   // Change sets and review
   void list_change_sets(http::Request& request, http::Response& response);
   void create_change_set(http::Request& request, http::Response& response);
