@@ -61,6 +61,7 @@ User AccountAdmin::set_role(const std::string& actor, const std::string& name, c
   const User before = user(name);
   const Role role = checked_role(role_text);
   check_country(role, country);
+  if (role == before.role && country == before.country) return before;
   accounts_.set_role(name, role, country);
   audit_(actor, "change role", name,
          std::string(to_string(before.role)) + (before.country.empty() ? "" : " " + before.country) + " -> " +

@@ -1,6 +1,7 @@
 #pragma once
 // Who a request comes from: a bearer API token (or the bootstrap [admin] token
-// of amis.toml), checked in one place for every write path. Tokens are looked
+// of amis.toml) or a login session's cookie (with its CSRF token on unsafe
+// requests), checked in one place for every write path. Tokens are looked
 // up by their SHA-256; nothing secret is logged or echoed.
 #include <optional>
 #include <string>
@@ -10,6 +11,9 @@
 #include "store/accounts.hpp"
 
 namespace amis::auth {
+
+// Who the bootstrap [admin] token acts as (in change sets and the audit log).
+inline constexpr const char* kBootstrapAdmin = "[admin token]";
 
 class Authenticator {
  public:
@@ -26,7 +30,12 @@ class Authenticator {
   // without valid credentials, core::Forbidden for another role.
   Principal require(const http::Request& request, std::initializer_list<Role> roles, const char* action) const;
 
+  // The live login session of the request's cookie, if any.
+  std::optional<store::SessionInfo> session(const http::Request& request) const;
+
  private:
+  std::optional<Principal> from_session(const http::Request& request) const;
+
   store::AccountStore& accounts_;
   std::string bootstrap_token_;
 };

@@ -26,7 +26,11 @@ bool verify_password(std::string_view encoded_hash, std::string_view password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
-bool acceptable_password(std::string_view password) { return password.size() >= 10 && password.size() <= 1024; }
+bool acceptable_password(std::string_view password) {
+  std::size_t characters = 0;  // UTF-8 code points: every byte but continuation bytes
+  for (unsigned char c : password) characters += (c & 0xC0) != 0x80;
+  return characters >= 10 && characters <= 1024;
+}
 
 std::string new_token() {
   init_secrets();

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/admin/admin_api.hpp"
+#include "api/auth/session_api.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
 #include "api/styles/styles_api.hpp"
@@ -63,6 +64,12 @@ int serve(const config::Config& config) {
                                                             const std::string& subject, const std::string& detail) {
     change_sets.audit(actor, action, subject, detail);
   });
+  auth::LoginService logins(accounts, [&change_sets](const std::string& actor, const std::string& action,
+                                                    const std::string& subject, const std::string& detail) {
+    change_sets.audit(actor, action, subject, detail);
+  });
+  api::auth_api::SessionApi session_api(logins, authenticator, config.service.base_url);
+  session_api.register_routes(router);
   api::admin::AdminApi admin_api(accounts, account_admin, authenticator);
   admin_api.register_routes(router);
   api::wfs::WfsTransaction wfs_transactions(store, change_service, authenticator);

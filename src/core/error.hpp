@@ -75,6 +75,11 @@ struct Conflict : OgcError {
   explicit Conflict(const std::string& what) : OgcError(409, "Conflict", what) {}
 };
 
+// Too many attempts (failed logins) in a while (429).
+struct TooManyRequests : OgcError {
+  explicit TooManyRequests(const std::string& what) : OgcError(429, "TooManyRequests", what) {}
+};
+
 // A request body in a media type the operation does not take (415).
 struct UnsupportedMediaType : OgcError {
   explicit UnsupportedMediaType(const std::string& what) : OgcError(415, "UnsupportedMediaType", what) {}

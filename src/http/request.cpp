@@ -79,6 +79,24 @@ std::optional<std::string> param_ignoring_case(const Request& request, std::stri
   return std::nullopt;
 }
 
+std::optional<std::string> cookie(const Request& request, std::string_view name) {
+  std::string_view header = request.header("cookie");
+  while (!header.empty()) {
+    const auto semicolon = header.find(';');
+    std::string_view pair = header.substr(0, semicolon);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const auto equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      std::string_view value = pair.substr(equals + 1);
+      while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+      return std::string(value);
+    }
+    if (semicolon == std::string_view::npos) break;
+    header.remove_prefix(semicolon + 1);
+  }
+  return std::nullopt;
+}
+
 std::string base_url(const Request& request, const std::string& configured) {
   if (!configured.empty()) return configured;
   const auto host = request.header("host");

@@ -17,6 +17,7 @@ struct Request {
   std::map<std::string, std::string, std::less<>> headers;  // lower-case names
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the router
   std::string body;
+  std::string remote_address;  // the peer's IP address, as text
 
   // The first value of a query parameter.
   std::optional<std::string_view> param(std::string_view name) const {
@@ -30,6 +31,9 @@ struct Request {
   }
   const std::string& path_param(std::string_view name) const { return path_params.find(name)->second; }
 };
+
+// The value of a cookie of the Cookie header (RFC 6265 5.4), or nullopt.
+std::optional<std::string> cookie(const Request& request, std::string_view name);
 
 // The first value of a query parameter whose name matches `name` in any case,
 // as the OGC KVP encodings (WMS, WMTS, WFS) want.

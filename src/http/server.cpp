@@ -88,6 +88,19 @@ void Server::stop() { stopping_ = true; }
 
 namespace {
 
+// The peer's address as text ("127.0.0.1", "::1").
+std::string peer_address(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return {};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address)->sin_addr, text, sizeof text);
+  else if (address.ss_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address)->sin6_addr, text, sizeof text);
+  return text;
+}
+
 Request to_request(beast_http::request<beast_http::string_body>& message, bool& bad) {
   Request request;
   request.method = std::string(message.method_string());
@@ -113,6 +126,7 @@ Request to_request(beast_http::request<beast_http::string_body>& message, bool& 
 
 void Server::serve_connection(int fd) {
   SocketStream stream(fd, options_.io_timeout_seconds);
+  const std::string peer = peer_address(fd);
   boost::beast::flat_buffer buffer;
   for (;;) {
     if (buffer.size() == 0 && !stream.wait_readable(options_.idle_timeout_seconds)) return;
@@ -136,6 +150,7 @@ void Server::serve_connection(int fd) {
     }
     bool bad = false;
     Request request = to_request(message, bad);
+    request.remote_address = peer;
     if (bad) {
       response.send_error_and_close(400, "malformed percent-encoding in the request target");
       return;

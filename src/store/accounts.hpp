@@ -20,12 +20,20 @@ struct TokenInfo {
   bool revoked = false;
 };
 
+// A login session: the browser holds its id in an HttpOnly cookie; the store
+// holds the id's SHA-256 only.
+struct SessionInfo {
+  std::string user;
+  std::string csrf;     // the token unsafe requests must repeat in X-CSRF-Token
+  std::int64_t expires = 0;  // seconds since the epoch
+};
+
 class AccountStore {
  public:
   virtual ~AccountStore() = default;
   virtual std::vector<auth::User> users() = 0;
   virtual std::optional<auth::User> user(std::string_view name) = 0;
-  // @throws core::InvalidParameter when the name is taken.
+  // @throws core::Conflict when the name is taken.
   virtual void add_user(const auth::User& user, const std::string& password_hash) = 0;
   virtual std::optional<std::string> password_hash(std::string_view name) = 0;
   // False when there is no such user.
@@ -36,6 +44,10 @@ class AccountStore {
   virtual std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) = 0;
   virtual bool revoke_token(std::int64_t id) = 0;
   virtual std::vector<TokenInfo> tokens(std::string_view user) = 0;
+  virtual void add_session(const std::string& digest, const SessionInfo& session) = 0;
+  // A session that has not expired.
+  virtual std::optional<SessionInfo> session(const std::string& digest, std::int64_t now) = 0;
+  virtual void remove_session(const std::string& digest) = 0;
   // The user a live (not revoked) token belongs to, whether enabled or not.
   virtual std::optional<auth::User> user_for_token(std::string_view digest) = 0;
 };

@@ -109,7 +109,10 @@ void AdminApi::change_user(http::Request& request, http::Response& response) {
   }
   if (doc.contains("role") || doc.contains("country")) {
     const std::string role = doc.contains("role") ? text_member(doc, "role", true) : auth::to_string(before.role);
-    const std::string country = doc.contains("country") ? text_member(doc, "country", false) : before.country;
+    // A new role without a country keeps the editor's country only for an editor.
+    const std::string country = doc.contains("country") ? text_member(doc, "country", false)
+                                : role == "editor"      ? before.country
+                                                        : std::string();
     admin_.set_role(who.user, name, role, country);
   }
   if (password) admin_.set_password(who.user, name, *password);

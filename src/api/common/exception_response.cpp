@@ -8,6 +8,7 @@ namespace amis::api {
 
 http::Headers error_headers(const core::OgcError& error) {
   if (error.status() == 401) return {{"WWW-Authenticate", "Bearer realm=\"AMIS\""}};
+  if (error.status() == 429) return {{"Retry-After", "900"}};
   return {};
 }
 

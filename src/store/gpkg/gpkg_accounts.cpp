@@ -15,6 +15,9 @@ CREATE TABLE IF NOT EXISTS amis_users (
 CREATE TABLE IF NOT EXISTS amis_tokens (
   id INTEGER PRIMARY KEY AUTOINCREMENT, user_name TEXT NOT NULL REFERENCES amis_users (name),
   digest TEXT NOT NULL UNIQUE, label TEXT NOT NULL, created TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS amis_sessions (
+  digest TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES amis_users (name), csrf TEXT NOT NULL,
+  expires INTEGER NOT NULL);
 )SQL";
 
 constexpr const char* kUserSelect = "SELECT name, role, country, disabled, created FROM amis_users";
@@ -58,7 +61,7 @@ void GpkgAccounts::add_user(const auth::User& user, const std::string& password_
   {
     auto taken = db_->cached("SELECT 1 FROM amis_users WHERE name = ?");
     taken->bind(1, std::string_view(user.name));
-    if (taken->step()) throw core::InvalidParameter("name", "there is already a user '" + user.name + "'");
+    if (taken->step()) throw core::Conflict("a user '" + user.name + "' already exists");
   }
   auto s = db_->cached(
       "INSERT INTO amis_users (name, role, country, password_hash, disabled, created) "
@@ -106,6 +109,37 @@ bool GpkgAccounts::set_role(std::string_view name, auth::Role role, const std::s
   s->bind(3, name);
   s->run();
   return sqlite3_changes(db_->handle()) > 0;
+}
+
+void GpkgAccounts::add_session(const std::string& digest, const SessionInfo& session) {
+  std::lock_guard lock(mutex_);
+  {
+    auto expired = db_->cached("DELETE FROM amis_sessions WHERE expires <= ?");
+    expired->bind(1, session.expires - 366 * 86400);  // long gone: any session lasts less than a year
+    expired->run();
+  }
+  auto s = db_->cached("INSERT INTO amis_sessions (digest, user_name, csrf, expires) VALUES (?, ?, ?, ?)");
+  s->bind(1, std::string_view(digest));
+  s->bind(2, std::string_view(session.user));
+  s->bind(3, std::string_view(session.csrf));
+  s->bind(4, session.expires);
+  s->run();
+}
+
+std::optional<SessionInfo> GpkgAccounts::session(const std::string& digest, std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("SELECT user_name, csrf, expires FROM amis_sessions WHERE digest = ? AND expires > ?");
+  s->bind(1, std::string_view(digest));
+  s->bind(2, now);
+  if (!s->step()) return std::nullopt;
+  return SessionInfo{std::string(s->column_text(0)), std::string(s->column_text(1)), s->column_int(2)};
+}
+
+void GpkgAccounts::remove_session(const std::string& digest) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("DELETE FROM amis_sessions WHERE digest = ?");
+  s->bind(1, std::string_view(digest));
+  s->run();
 }
 
 std::int64_t GpkgAccounts::add_token(std::string_view user, const std::string& digest, const std::string& label) {

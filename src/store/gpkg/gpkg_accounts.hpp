@@ -21,6 +21,9 @@ class GpkgAccounts final : public AccountStore {
   bool set_password(std::string_view name, const std::string& password_hash) override;
   bool set_disabled(std::string_view name, bool disabled) override;
   bool set_role(std::string_view name, auth::Role role, const std::string& country) override;
+  void add_session(const std::string& digest, const SessionInfo& session) override;
+  std::optional<SessionInfo> session(const std::string& digest, std::int64_t now) override;
+  void remove_session(const std::string& digest) override;
   std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) override;
   bool revoke_token(std::int64_t id) override;
   std::vector<TokenInfo> tokens(std::string_view user) override;
