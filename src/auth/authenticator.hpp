@@ -30,6 +30,10 @@ class Authenticator {
   // without valid credentials, core::Forbidden for another role.
   Principal require(const http::Request& request, std::initializer_list<Role> roles, const char* action) const;
 
+  // The caller for reading: as authenticate(), but credentials that are not
+  // valid count as anonymous (a read of public data does not fail on them).
+  std::optional<Principal> identify(const http::Request& request) const noexcept;
+
   // The live login session of the request's cookie, if any.
   std::optional<store::SessionInfo> session(const http::Request& request) const;
 

@@ -19,9 +19,11 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "auth/authenticator.hpp"
+#include "auth/read_access.hpp"
 #include "store/gpkg/gpkg_accounts.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
+#include "store/visible_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
 #include "tiles/tile_maker.hpp"
@@ -41,16 +43,23 @@ int serve(const config::Config& config) {
   if (!std::filesystem::exists(config.store_path))
     throw std::runtime_error("no store at " + config.store_path +
                              ": create it with `amis import` (or scripts/load-demo.sh)");
-  store::gpkg::GpkgStore store(config.store_path);
+  store::gpkg::GpkgStore stored(config.store_path);
+  store::gpkg::GpkgAccounts accounts(config.store_path);
+  auth::Authenticator authenticator(accounts, config.admin_token);
+  // Every service reads through `store`: what the caller of each request may see.
+  const auth::ReadAccess read_access(config.restricted);
+  store::VisibleStore store(stored, read_access);
   http::Router router;
+  router.set_middleware([&authenticator](http::Request& rq, http::Response& rs, const http::Handler& next) {
+    const auth::RequestPrincipal caller(authenticator.identify(rq));
+    next(rq, rs);
+  });
   api::features::FeaturesApi features(store, config.service);
   features.register_routes(router);
   styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
-  store::gpkg::GpkgAccounts accounts(config.store_path);
-  auth::Authenticator authenticator(accounts, config.admin_token);
   store::gpkg::GpkgChangeSets change_sets(config.store_path);
   edit::EditingPolicy editing_policy(config.editing);
   edit::ChangeService change_service(store, change_sets, editing_policy);

@@ -30,6 +30,26 @@ void read_editing(const std::string& path, toml::table& t, edit::EditingRules& e
       editing.collections[std::string(id.str())] = read_rules(path, toml::node_view<toml::node>(node), editing.defaults);
 }
 
+// [access.collections.<id>] read = ["reviewer", "THA", ...]: roles and member states.
+void read_access(const std::string& path, toml::table& t, std::map<std::string, auth::ReadRule, std::less<>>& out) {
+  auto collections = t["access"]["collections"].as_table();
+  if (!collections) return;
+  for (auto& [id, node] : *collections) {
+    auth::ReadRule rule;
+    auto readers = toml::node_view<toml::node>(node)["read"].as_array();
+    if (!readers) throw std::runtime_error(path + ": [access.collections." + std::string(id.str()) + "] needs read = [...]");
+    for (const auto& r : *readers) {
+      const std::string reader = r.value_or(std::string());
+      if (auto role = auth::parse_role(reader)) rule.roles.push_back(*role);
+      else if (auth::is_member_country(reader)) rule.countries.push_back(reader);
+      else
+        throw std::runtime_error(path + ": [access.collections." + std::string(id.str()) + "] read takes roles "
+                                 "(admin, reviewer, editor) and ASEAN+3 ISO alpha-3 codes, not '" + reader + "'");
+    }
+    out[std::string(id.str())] = std::move(rule);
+  }
+}
+
 }  // namespace
 
 Config load_config(const std::string& path) {
@@ -71,6 +91,7 @@ Config load_config(const std::string& path) {
   if (!config.admin_token.empty() && config.admin_token.size() < 24)
     throw std::runtime_error(path + ": [admin] token must be at least 24 characters");
   read_editing(path, t, config.editing);
+  read_access(path, t, config.restricted);
   return config;
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/features/features_api.hpp"
+#include "auth/read_access.hpp"
 #include "edit/editing_policy.hpp"
 #include "http/server.hpp"
 
@@ -26,6 +27,8 @@ struct Config {
   // Who edits which collection by which country property, and who publishes
   // without review ([editing] and [editing.collections.<id>]).
   edit::EditingRules editing;
+  // Collections readable only by named roles and member states ([access.collections.<id>] read = [...]).
+  std::map<std::string, auth::ReadRule, std::less<>> restricted;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

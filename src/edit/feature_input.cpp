@@ -1,5 +1,6 @@
 #include "edit/feature_input.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <memory>
 
@@ -128,6 +129,37 @@ std::vector<std::uint8_t> checked_geometry(const core::Collection& collection, s
   if (OGR_G_CreateFromWkbEx(const_cast<std::uint8_t*>(wkb.data()), nullptr, &g, wkb.size()) != OGRERR_NONE || !g)
     throw core::InvalidValue("geometry", "the geometry cannot be read");
   return checked(collection, Geometry(g));
+}
+
+json value_from_text(const core::Property& p, const std::string& text) {
+  if (text.empty() && p.type != core::PropertyType::Text) return nullptr;
+  try {
+    (void)json(text).dump();  // throws for text that is not UTF-8
+  } catch (const json::type_error&) {
+    throw core::InvalidValue(p.name, "the value of '" + p.name + "' is not UTF-8 text");
+  }
+  auto wrong = [&](const char* expected) -> json {
+    throw core::InvalidValue(p.name, "property '" + p.name + "' takes " + expected + ", not '" + text.substr(0, 40) + "'");
+  };
+  switch (p.type) {
+    case core::PropertyType::Integer: {
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size()) return wrong("an integer");
+      return v;
+    }
+    case core::PropertyType::Real: {
+      double v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v)) return wrong("a number");
+      return v;
+    }
+    case core::PropertyType::Boolean:
+      if (text == "true" || text == "1") return true;
+      if (text == "false" || text == "0") return false;
+      return wrong("true or false");
+    default: return text;
+  }
 }
 
 json checked_properties(const core::Collection& collection, const json& properties) {

@@ -25,6 +25,11 @@ FeatureState merge_patch(const core::Collection& collection, FeatureState curren
 // type, 2D). @throws core::InvalidValue.
 std::vector<std::uint8_t> checked_geometry(const core::Collection& collection, std::span<const std::uint8_t> wkb);
 
+// A value written as text (a WFS-T element, a CSV cell) as the JSON value of
+// the property's type; empty text is null except for text properties.
+// @throws core::InvalidValue for text that is not of the type, or not UTF-8.
+nlohmann::json value_from_text(const core::Property& property, const std::string& text);
+
 // Checks and normalises a properties object: every property of the collection
 // is present (null when absent), values have their property's JSON type.
 // @throws core::InvalidValue.

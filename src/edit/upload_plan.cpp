@@ -46,7 +46,7 @@ class KeySink final : public core::FeatureSink {
 }  // namespace
 
 UploadPlan plan_upload(store::Store& store, ChangeService& changes, const EditingRules& rules,
-                       const core::Collection& collection, std::vector<FeatureState> uploaded,
+                       const core::Collection& collection, std::vector<UploadedFeature> uploaded,
                        const UploadRequest& request) {
   const std::string& country_property = rules.rules(collection.id).country_property;
   const bool has_country = collection.property(country_property) != nullptr;
@@ -71,7 +71,7 @@ UploadPlan plan_upload(store::Store& store, ChangeService& changes, const Editin
 
   UploadPlan plan;
   std::map<std::string, bool> seen;
-  for (auto& state : uploaded) {
+  for (auto& [state, columns] : uploaded) {
     if (!request.country.empty() && has_country && state.properties[country_property].is_null())
       state.properties[country_property] = request.country;
     if (!key) {
@@ -98,7 +98,7 @@ UploadPlan plan_upload(store::Store& store, ChangeService& changes, const Editin
     const auto current = changes.current(collection, fid);
     if (current) {  // what the upload does not give stays as published
       FeatureState merged = *current;
-      for (const auto& column : request.columns) merged.properties[column] = state.properties[column];
+      for (const auto& column : columns) merged.properties[column] = state.properties[column];
       if (request.has_geometry) merged.wkb = std::move(state.wkb);
       if (!request.country.empty() && has_country && merged.properties[country_property].is_null())
         merged.properties[country_property] = request.country;

@@ -18,10 +18,7 @@ enum class UploadMode { Merge, Replace };
 
 struct UploadRequest {
   UploadMode mode = UploadMode::Merge;
-  // The properties the upload has values for: a published feature keeps the
-  // others (and its geometry when the upload has none).
-  std::vector<std::string> columns;
-  bool has_geometry = true;
+  bool has_geometry = true;  // false: published features keep their geometry
   std::optional<std::string> key;  // a property of the collection
   std::string country;              // the features the upload may replace (an editor's own)
 };
@@ -33,8 +30,15 @@ struct UploadPlan {
 
 // @throws core::InvalidValue for a key the collection lacks, a feature without
 // a key value, or a key given twice in the upload.
+// An uploaded feature: its content, and the properties it gives (a published
+// feature keeps the others).
+struct UploadedFeature {
+  FeatureState state;
+  std::vector<std::string> columns;
+};
+
 UploadPlan plan_upload(store::Store& store, ChangeService& changes, const EditingRules& rules,
-                       const core::Collection& collection, std::vector<FeatureState> uploaded,
+                       const core::Collection& collection, std::vector<UploadedFeature> uploaded,
                        const UploadRequest& request);
 
 }  // namespace amis::edit

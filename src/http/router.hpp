@@ -15,6 +15,12 @@ class Router {
  public:
   void add(std::string method, const std::string& pattern, Handler handler);
 
+  // Runs around every matched handler (it calls `next`): the composition root
+  // uses it to know who is asking before any service reads the store.
+  using Middleware = std::function<void(Request&, Response&, const Handler& next)>;
+  void set_middleware(Middleware middleware) { middleware_ = std::move(middleware); }
+  const Middleware& middleware() const { return middleware_; }
+
   enum class Match { Found, WrongMethod, NotFound };
   // On Found, fills request.path_params and sets `handler`; on WrongMethod fills `allowed`.
   Match match(Request& request, const Handler*& handler, std::string& allowed) const;
@@ -26,6 +32,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Middleware middleware_;
 };
 
 }  // namespace amis::http

@@ -140,7 +140,7 @@ void dispatch(const Router& router, Request& request, StreamResponse& response) 
     if (request.method == "OPTIONS") {
       response.send(204, "", "",
                     {{"Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"},
-                     {"Access-Control-Allow-Headers", "Accept, Content-Type, Authorization, If-Match"},
+                     {"Access-Control-Allow-Headers", "Accept, Content-Type, Authorization, If-Match, X-CSRF-Token"},
                      {"Access-Control-Max-Age", "86400"}});
       return;
     }
@@ -156,7 +156,8 @@ void dispatch(const Router& router, Request& request, StreamResponse& response) 
         return;
       case Router::Match::Found: break;
     }
-    (*handler)(request, response);
+    if (router.middleware()) router.middleware()(request, response, *handler);
+    else (*handler)(request, response);
     response.finish();
   } catch (const ClientGone&) {
     response.abort();

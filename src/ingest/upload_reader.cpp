@@ -163,8 +163,8 @@ void* open_upload(const std::string& path) {
   std::vector<const char*> options;
   if (lower_extension(path) == ".csv")
     options = {"X_POSSIBLE_NAMES=lon,long,longitude,x,lng", "Y_POSSIBLE_NAMES=lat,latitude,y",
-               "GEOM_POSSIBLE_NAMES=wkt,geom,geometry,the_geom", "KEEP_GEOM_COLUMNS=NO", "AUTODETECT_TYPE=YES",
-               "EMPTY_STRING_AS_NULL=YES"};
+               "GEOM_POSSIBLE_NAMES=wkt,geom,geometry,the_geom", "KEEP_GEOM_COLUMNS=NO",
+               "EMPTY_STRING_AS_NULL=YES"};  // cells stay text, typed below by the collection's properties
   options.push_back(nullptr);
   CPLErrorReset();
   void* ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options.data(), nullptr);
@@ -195,7 +195,7 @@ const core::Property* property_for(const core::Collection& c, const std::string&
   return found;
 }
 
-json field_value(OGRFeatureH f, int i, OGRFieldDefnH defn) {
+json field_value(OGRFeatureH f, int i, OGRFieldDefnH defn, const core::Property& property) {
   if (!OGR_F_IsFieldSetAndNotNull(f, i)) return nullptr;
   switch (OGR_Fld_GetType(defn)) {
     case OFTInteger:
@@ -205,15 +205,7 @@ json field_value(OGRFeatureH f, int i, OGRFieldDefnH defn) {
     case OFTReal: return OGR_F_GetFieldAsDouble(f, i);
     case OFTDate: return datetime_text(f, i, true);
     case OFTDateTime: return datetime_text(f, i, false);
-    default: {
-      std::string text = OGR_F_GetFieldAsString(f, i);
-      try {
-        (void)json(text).dump();
-      } catch (const json::type_error&) {
-        refuse("a text value is not UTF-8");
-      }
-      return text;
-    }
+    default: return edit::value_from_text(property, OGR_F_GetFieldAsString(f, i));
   }
 }
 
@@ -228,8 +220,6 @@ UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, 
     if (!targets.back()) unknown += (unknown.empty() ? "" : ", ") + name;
   }
   UploadedDataset dataset;
-  for (const auto* p : targets)
-    if (p) dataset.columns.push_back(p->name);
   dataset.has_geometry = OGR_FD_GetGeomFieldCount(defn) > 0;
   if (!unknown.empty())
     refuse("collection '" + collection.id + "' has no properties " + unknown.substr(0, 300) +
@@ -263,14 +253,20 @@ UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, 
       }
     }
     json properties = json::object();
-    for (int i = 0; i < fields; ++i)
-      properties[targets[static_cast<std::size_t>(i)]->name] = field_value(f, i, OGR_FD_GetFieldDefn(defn, i));
+    edit::UploadedFeature feature;
     try {
+      for (int i = 0; i < fields; ++i) {
+        if (!OGR_F_IsFieldSet(f, i)) continue;  // a property this feature does not give (not a null)
+        const auto& p = *targets[static_cast<std::size_t>(i)];
+        properties[p.name] = field_value(f, i, OGR_FD_GetFieldDefn(defn, i), p);
+        feature.columns.push_back(p.name);
+      }
       state.properties = edit::checked_properties(collection, properties);
     } catch (const core::OgcError& e) {
       refuse(where + e.what());
     }
-    out.push_back(std::move(state));
+    feature.state = std::move(state);
+    out.push_back(std::move(feature));
   }
   return dataset;
 }

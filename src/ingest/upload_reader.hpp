@@ -12,6 +12,7 @@
 
 #include "core/collection.hpp"
 #include "edit/change_set.hpp"
+#include "edit/upload_plan.hpp"
 
 namespace amis::ingest {
 
@@ -23,9 +24,8 @@ struct UploadLimits {
 };
 
 struct UploadedDataset {
-  std::vector<std::string> columns;  // the collection's properties the upload has columns for
-  bool has_geometry = true;          // false for a table without geometry (a CSV of attributes)
-  std::vector<edit::FeatureState> features;  // every property present, null where the upload has none
+  bool has_geometry = true;  // false for a table without geometry (a CSV of attributes)
+  std::vector<edit::UploadedFeature> features;  // every property present, null where not given
 };
 
 // @throws core::InvalidValue or core::ParsingFailed (400) for a file that is

@@ -201,7 +201,6 @@ void EditingApi::upload(http::Request& request, http::Response& response) {
   }
   auto uploaded = ingest::read_upload(c, request.body);
   const std::size_t count = uploaded.features.size();
-  plan_request.columns = std::move(uploaded.columns);
   plan_request.has_geometry = uploaded.has_geometry;
   auto plan = edit::plan_upload(store_, changes_, policy_.rules(), c, std::move(uploaded.features), plan_request);
   nlohmann::json summary = {{"features", count}, {"inserted", plan.inserted}, {"replaced", plan.replaced},

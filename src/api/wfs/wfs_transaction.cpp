@@ -52,35 +52,7 @@ bool is_nil(const pugi::xml_node& node) {
 
 json typed_value(const core::Property& p, const pugi::xml_node& node) {
   if (is_nil(node)) return nullptr;
-  const std::string text = trimmed(node.child_value());
-  if (text.empty() && p.type != core::PropertyType::Text) return nullptr;
-  try {
-    (void)json(text).dump();  // throws for text that is not UTF-8
-  } catch (const json::type_error&) {
-    throw core::InvalidValue(p.name, "the value of '" + p.name + "' is not UTF-8 text");
-  }
-  auto wrong = [&](const char* expected) -> json {
-    throw core::InvalidValue(p.name, "property '" + p.name + "' takes " + expected + ", not '" + text.substr(0, 40) + "'");
-  };
-  switch (p.type) {
-    case core::PropertyType::Integer: {
-      std::int64_t v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size()) return wrong("an integer");
-      return v;
-    }
-    case core::PropertyType::Real: {
-      double v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size()) return wrong("a number");
-      return v;
-    }
-    case core::PropertyType::Boolean:
-      if (text == "true" || text == "1") return true;
-      if (text == "false" || text == "0") return false;
-      return wrong("true or false");
-    default: return text;
-  }
+  return edit::value_from_text(p, trimmed(node.child_value()));
 }
 
 const core::Property* property_named(const core::Collection& c, std::string_view name) {
