@@ -1,5 +1,7 @@
 #include "auth/login.hpp"
 
+#include <algorithm>
+
 #include "auth/secrets.hpp"
 #include "core/error.hpp"
 
@@ -33,25 +35,28 @@ LoginResult LoginService::login(const std::string& name, const std::string& pass
   const std::string user_key = "user:" + name.substr(0, 64);
   const std::string address_key = "address:" + address;
   {
+    // Each attempt counts as a failure from the start, so that attempts made
+    // at the same time cannot all pass the limit before any of them fails.
     std::lock_guard lock(mutex_);
     if (limited(user_key, now) || limited(address_key, now))
       throw core::TooManyRequests("too many failed logins; try again in 15 minutes");
+    record_failure(user_key, now);
+    record_failure(address_key, now);
   }
   const auto user = valid_user_name(name) ? accounts_.user(name) : std::nullopt;
   const auto hash = user ? accounts_.password_hash(name) : std::nullopt;
   const bool verified = verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value();
   if (!verified || user->disabled) {
-    {
-      std::lock_guard lock(mutex_);
-      record_failure(user_key, now);
-      record_failure(address_key, now);
-    }
     audit_("anonymous", "login failed", name.substr(0, 64), address);
     throw core::Unauthorized("the user name or the password is wrong, or the account is disabled");
   }
   {
     std::lock_guard lock(mutex_);
     failures_.erase(user_key);
+    if (auto it = failures_.find(address_key); it != failures_.end()) {  // this attempt did not fail
+      auto& times = it->second;
+      if (auto t = std::find(times.rbegin(), times.rend(), now); t != times.rend()) times.erase(std::next(t).base());
+    }
   }
   LoginResult result;
   result.session_id = new_token();
