@@ -66,6 +66,10 @@ int serve(const config::Config& config) {
   features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
     return change_service.etag(c, fid);
   });
+  features.set_as_of([&change_sets](const core::Collection& c, const std::string& instant, std::int64_t limit,
+                                    std::int64_t offset, core::FeatureSink& sink) {
+    return change_sets.features_as_of(c, instant, limit, offset, sink);
+  });
   api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
                                        config.service.base_url);
   editing_api.register_routes(router);

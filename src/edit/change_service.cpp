@@ -172,7 +172,9 @@ ChangeSet ChangeService::create_draft(const auth::Principal& who, const core::Co
 
 ChangeSet ChangeService::read(const auth::Principal& who, std::int64_t id) {
   auto cs = change_sets_.change_set(id);
-  if (!cs || !policy_.may_read(who, *cs)) throw core::NotFound("no change set " + std::to_string(id));
+  // Change sets of a collection the caller may not read do not exist for them.
+  if (!cs || !policy_.may_read(who, *cs) || !store_.collection(cs->collection))
+    throw core::NotFound("no change set " + std::to_string(id));
   return *cs;
 }
 
@@ -181,7 +183,9 @@ std::vector<ChangeSet> ChangeService::list(const auth::Principal& who, store::Ch
     if (filter.author && *filter.author != who.user) return {};  // editors see their own only
     filter.author = who.user;
   }
-  return change_sets_.change_sets(filter);
+  auto list = change_sets_.change_sets(filter);
+  std::erase_if(list, [this](const ChangeSet& cs) { return !store_.collection(cs.collection); });
+  return list;
 }
 
 ChangeSet ChangeService::submit(const auth::Principal& who, std::int64_t id) {

@@ -97,6 +97,12 @@ std::optional<std::string> cookie(const Request& request, std::string_view name)
   return std::nullopt;
 }
 
+std::vector<std::pair<std::string, std::string>> cache_headers(const Request& request) {
+  const bool credentials = !request.header("authorization").empty() || !request.header("cookie").empty();
+  return {{"Cache-Control", credentials ? "private, max-age=60" : "public, max-age=60"},
+          {"Vary", "Authorization, Cookie"}};
+}
+
 std::string base_url(const Request& request, const std::string& configured) {
   if (!configured.empty()) return configured;
   const auto host = request.header("host");

@@ -35,6 +35,11 @@ struct Request {
 // The value of a cookie of the Cookie header (RFC 6265 5.4), or nullopt.
 std::optional<std::string> cookie(const Request& request, std::string_view name);
 
+// The caching headers of a response that anyone may reuse for 60 s, unless the
+// request carried credentials (a bearer token or a cookie): what such a caller
+// sees may hold restricted data, which a shared cache must not keep.
+std::vector<std::pair<std::string, std::string>> cache_headers(const Request& request);
+
 // The first value of a query parameter whose name matches `name` in any case,
 // as the OGC KVP encodings (WMS, WMTS, WFS) want.
 std::optional<std::string> param_ignoring_case(const Request& request, std::string_view name);

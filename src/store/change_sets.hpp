@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/collection.hpp"
+#include "core/feature_sink.hpp"
 #include "edit/change_set.hpp"
 
 namespace amis::store {
@@ -53,6 +54,12 @@ class ChangeSetStore {
   virtual std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) = 0;
   // Every version of a feature, oldest first (empty for an unknown feature).
   virtual std::vector<edit::Version> history(const core::Collection& collection, std::int64_t fid) = 0;
+
+  // The features of a collection as published at `instant` (RFC 3339 UTC), by
+  // fid, pushed into `sink` (feature() only); returns how many. Features never
+  // changed since their import are served as imported.
+  virtual std::int64_t features_as_of(const core::Collection& collection, const std::string& instant,
+                                      std::int64_t limit, std::int64_t offset, core::FeatureSink& sink) = 0;
 
   // The append-only audit log.
   virtual void audit(const std::string& actor, const std::string& action, const std::string& subject,

@@ -98,6 +98,29 @@ TEST_F(ChangeSetStore, ApprovalAppliesEveryChangeAndKeepsEveryVersion) {
   EXPECT_EQ(change_sets->changes(cs.id)[0].fid, 4);
 }
 
+TEST_F(ChangeSetStore, ReadsTheCollectionAsItWasPublished) {
+  const auto cs = change_sets->create(
+      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
+                            change(Operation::Replace, 1, base_of(1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
+                            change(Operation::Delete, 2, base_of(2))});
+  ASSERT_TRUE(change_sets->approve(mines, cs.id, "reviewer", "").empty());
+  const std::string approved = sqlite_text(path.str(), "SELECT valid_from FROM amis_feature_versions WHERE version = 1 LIMIT 1");
+  auto read = [&](const std::string& instant, std::int64_t limit = 100, std::int64_t offset = 0) {
+    amis::testing::RecordingSink sink;
+    change_sets->features_as_of(mines, instant, limit, offset, sink);
+    std::string out;
+    for (std::size_t i = 0; i < sink.ids.size(); ++i) out += std::to_string(sink.ids[i]) + " " + sink.names[i] + ";";
+    return out;
+  };
+  const std::string before = "2000-01-01T00:00:00.000Z", after = approved.substr(0, approved.size() - 1);
+  EXPECT_EQ(read(before), "1 Han Seng;2 Kaltim Prima;3 Bailongshan;");
+  EXPECT_EQ(read(after), "1 Han Seng 2;3 Bailongshan;4 New;");
+  EXPECT_EQ(read(before, 1, 1), "2 Kaltim Prima;");
+  // The same as the published rows, read independently.
+  EXPECT_EQ(read("9999-12-31T00:00:00.000Z"),
+            sqlite_text(path.str(), "SELECT fid || ' ' || name FROM mines ORDER BY fid"));
+}
+
 TEST_F(ChangeSetStore, AConflictAppliesNothing) {
   const auto first = change_sets->create(
       submitted("a"), {change(Operation::Replace, 1, base_of(1), state("POINT (104 14)", "A", "KHM"))});

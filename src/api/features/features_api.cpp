@@ -8,6 +8,7 @@
 #include "api/features/documents.hpp"
 #include "api/features/html_pages.hpp"
 #include "api/features/openapi.hpp"
+#include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
@@ -148,8 +149,46 @@ void FeaturesApi::queryables(http::Request& request, http::Response& response) {
   send_json(response, doc, "application/schema+json");
 }
 
+void FeaturesApi::items_as_of(http::Request& request, http::Response& response, const core::Collection& c,
+                              std::string_view instant) {
+  reject_parameters(request, {"asOf", "limit", "offset", "f"});
+  if (auto f = request.param("f"); f && *f != "json" && *f != "geojson")
+    throw core::InvalidParameter("f", "a collection as it was is served as GeoJSON (f=json)");
+  const auto normalised = core::parse_instant(instant);
+  if (!normalised || normalised->find('T') == std::string::npos)
+    throw core::InvalidParameter("asOf", "an instant such as 2026-11-27T10:00:00Z");
+  auto number = [&](const char* name, std::int64_t fallback, std::int64_t max) {
+    auto text = request.param(name);
+    if (!text) return fallback;
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || end != text->data() + text->size() || v < 0)
+      throw core::InvalidParameter(name, "'" + std::string(*text) + "' is not an integer >= 0");
+    return std::min(v, max);
+  };
+  const std::int64_t limit = std::max<std::int64_t>(1, number("limit", info_.limits.default_limit, info_.limits.max_limit));
+  const std::int64_t offset = number("offset", 0, std::numeric_limits<std::int64_t>::max() / 2);
+  const auto base = base_url(request);
+  const std::string href = base + "/collections/" + c.id + "/items?asOf=" + http::percent_encode(instant);
+  auto links = [&](std::int64_t returned) {
+    std::vector<encode::Link> l = {
+        {href + "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset), "self", kGeoJson,
+         "This page of the collection as it was at " + *normalised}};
+    if (returned == limit)
+      l.push_back({href + "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset + limit), "next",
+                   kGeoJson, "Next page"});
+    return l;
+  };
+  auto& out = response.stream(200, kGeoJson, crs_headers(core::Crs{}));
+  encode::GeoJsonFeatureCollection sink(out, std::nullopt, links);
+  sink.begin(c);
+  as_of_(c, *normalised, limit, offset, sink);
+  sink.end();
+}
+
 void FeaturesApi::items(http::Request& request, http::Response& response) {
   const auto c = require_collection(request);
+  if (auto instant = request.param("asOf"); instant && as_of_) return items_as_of(request, response, c, *instant);
   const auto query = parse_items_request(request, c, info_.limits);
   if (auto f = request.param("f")) {
     if (const auto* download = find_download_format(*f)) {

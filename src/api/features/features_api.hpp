@@ -26,6 +26,11 @@ class FeaturesApi {
   // Where a feature's ETag comes from (the editing service); none: no ETags.
   using ETagSource = std::function<std::optional<std::string>(const core::Collection&, std::int64_t)>;
   void set_etags(ETagSource source) { etags_ = std::move(source); }
+  // Where `items?asOf=<instant>` reads a collection as it was published then
+  // (the editing history); none: the parameter is unknown.
+  using AsOfReader = std::function<std::int64_t(const core::Collection&, const std::string& instant,
+                                                std::int64_t limit, std::int64_t offset, core::FeatureSink&)>;
+  void set_as_of(AsOfReader reader) { as_of_ = std::move(reader); }
 
  private:
   void landing_page(http::Request& request, http::Response& response);
@@ -36,6 +41,8 @@ class FeaturesApi {
   void collection(http::Request& request, http::Response& response);
   void queryables(http::Request& request, http::Response& response);
   void items(http::Request& request, http::Response& response);
+  void items_as_of(http::Request& request, http::Response& response, const core::Collection& c,
+                   std::string_view instant);
   void item(http::Request& request, http::Response& response);
 
   core::Collection require_collection(const http::Request& request);
@@ -44,6 +51,7 @@ class FeaturesApi {
   store::Store& store_;
   ServiceInfo info_;
   ETagSource etags_;
+  AsOfReader as_of_;
 };
 
 }  // namespace amis::api::features

@@ -167,7 +167,7 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
     throw core::NotFound("tile " + request.path_param("tileMatrix") + "/" + request.path_param("tileRow") + "/" +
                          request.path_param("tileCol") + " is outside " + set.id);
   auto collections = layers(dataset, request);
-  const http::Headers headers = {{"Cache-Control", "public, max-age=60"}};
+  const http::Headers headers = http::cache_headers(request);
   if (kind == Kind::Vector) {
     response.send(200, kMvtMediaType, maker_.vector_tile(set, address, collections), headers);
     return;

@@ -110,7 +110,7 @@ void WmtsService::kvp(http::Request& request, http::Response& response) {
                      required(request, "FORMAT"),        required(request, "TILEMATRIXSET"),
                      required(request, "TILEMATRIX"),    required(request, "TILEROW"),
                      required(request, "TILECOL")};
-    get_tile(tile, response);
+    get_tile(tile, request, response);
   });
 }
 
@@ -136,10 +136,10 @@ void WmtsService::rest_tile(http::Request& request, http::Response& response) {
   get_tile({request.path_param("layer"), request.path_param("style"), format->media_type,
             request.path_param("tileMatrixSet"), request.path_param("tileMatrix"), request.path_param("tileRow"),
             last.substr(0, dot)},
-           response);
+           request, response);
 }
 
-void WmtsService::get_tile(const TileRequest& t, http::Response& response) {
+void WmtsService::get_tile(const TileRequest& t, const http::Request& request, http::Response& response) {
   auto collection = store_.collection(t.layer);
   if (!collection) throw WmtsError("InvalidParameterValue", "no layer '" + t.layer.substr(0, 60) + "'", "layer");
   const std::string version = styles_.version(*collection, t.style);
@@ -164,7 +164,7 @@ void WmtsService::get_tile(const TileRequest& t, http::Response& response) {
     throw WmtsError("TileOutOfRange", "TileCol must be between 0 and " + std::to_string(matrix.matrix_width - 1),
                     "tilecol");
   const std::vector<core::Collection> layers{std::move(*collection)};
-  const http::Headers headers = {{"Cache-Control", "public, max-age=60"}};
+  const http::Headers headers = http::cache_headers(request);
   std::string format;
   for (char c : t.format) if (c != ' ') format += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (format == "application/vnd.mapbox-vector-tile")

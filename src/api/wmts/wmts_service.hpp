@@ -34,7 +34,7 @@ class WmtsService {
   void capabilities(http::Request& request, http::Response& response);
   void rest_tile(http::Request& request, http::Response& response);
   struct TileRequest;
-  void get_tile(const TileRequest& tile, http::Response& response);
+  void get_tile(const TileRequest& tile, const http::Request& request, http::Response& response);
   std::string base_url(const http::Request& request) const;
 
   store::Store& store_;

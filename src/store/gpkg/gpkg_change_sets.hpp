@@ -26,6 +26,8 @@ class GpkgChangeSets final : public ChangeSetStore {
                                       const std::string& reviewer, const std::string& comment) override;
   std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) override;
   std::vector<edit::Version> history(const core::Collection& collection, std::int64_t fid) override;
+  std::int64_t features_as_of(const core::Collection& collection, const std::string& instant, std::int64_t limit,
+                              std::int64_t offset, core::FeatureSink& sink) override;
   void audit(const std::string& actor, const std::string& action, const std::string& subject,
              const std::string& detail) override;
   std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) override;
@@ -43,6 +45,7 @@ class GpkgChangeSets final : public ChangeSetStore {
   void append_audit(const std::string& actor, const std::string& action, const std::string& subject,
                     const std::string& detail);
 
+  std::string path_;
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;
 };
