@@ -48,11 +48,13 @@ void AccountAdmin::set_password(const std::string& actor, const std::string& nam
   user(name);
   check_password(password);
   accounts_.set_password(name, hash_password(password));
+  accounts_.remove_sessions_of(name);  // whoever knew the old password is logged out
   audit_(actor, "set password", name, "");
 }
 
 void AccountAdmin::set_disabled(const std::string& actor, const std::string& name, bool disabled) {
   if (!accounts_.set_disabled(name, disabled)) throw core::NotFound("no user '" + name + "'");
+  if (disabled) accounts_.remove_sessions_of(name);  // re-enabling does not bring them back
   audit_(actor, disabled ? "disable user" : "enable user", name, "");
 }
 

@@ -48,6 +48,7 @@ class AccountStore {
   // A session that has not expired.
   virtual std::optional<SessionInfo> session(const std::string& digest, std::int64_t now) = 0;
   virtual void remove_session(const std::string& digest) = 0;
+  virtual void remove_sessions_of(std::string_view user) = 0;
   // The user a live (not revoked) token belongs to, whether enabled or not.
   virtual std::optional<auth::User> user_for_token(std::string_view digest) = 0;
 };

@@ -691,6 +691,29 @@ def test_a_disabled_users_session_is_refused(env):
     assert snapshot(env.store) == before
 
 
+def test_a_new_password_or_disabling_ends_the_users_sessions(env):
+    """Whoever knew the old password is logged out; re-enabling an account does not bring
+    its sessions back. Other users' sessions stay."""
+    name, other = "session-then-new-password", "session-of-someone-else"
+    env.add_user(name, "editor", "IDN")
+    env.add_user(other, "editor", "IDN")
+    first, second, bystander = env.login(name), env.login(name), env.login(other)
+    assert rows(env.store, "SELECT count(*) FROM amis_sessions WHERE user_name = ?", name) == [(2,)]
+    r = env.call("PATCH", f"/admin/users/{name}", token=ADMIN, body={"password": "a brand new long password"})
+    assert r.status_code == 200, r.text
+    assert rows(env.store, "SELECT count(*) FROM amis_sessions WHERE user_name = ?", name) == [(0,)]
+    for login in (first, second):
+        error(env.call("GET", "/session", cookie=login.cookie), 401)
+    assert env.call("GET", "/session", cookie=bystander.cookie).status_code == 200
+
+    third = env.login(name, "a brand new long password")
+    for disabled in (True, False):
+        r = env.call("PATCH", f"/admin/users/{name}", token=ADMIN, body={"disabled": disabled})
+        assert r.status_code == 200, r.text
+    error(env.call("GET", "/session", cookie=third.cookie), 401)
+    assert env.call("GET", "/session", cookie=bystander.cookie).status_code == 200
+
+
 def test_a_role_change_applies_to_a_live_session(env):
     """A session carries the user, not a copy of the role: an administrator's change is in
     force at once, as for a bearer token."""

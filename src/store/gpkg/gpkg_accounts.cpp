@@ -142,6 +142,13 @@ void GpkgAccounts::remove_session(const std::string& digest) {
   s->run();
 }
 
+void GpkgAccounts::remove_sessions_of(std::string_view user) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("DELETE FROM amis_sessions WHERE user_name = ?");
+  s->bind(1, user);
+  s->run();
+}
+
 std::int64_t GpkgAccounts::add_token(std::string_view user, const std::string& digest, const std::string& label) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction tx(*db_);

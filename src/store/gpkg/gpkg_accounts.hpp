@@ -24,6 +24,7 @@ class GpkgAccounts final : public AccountStore {
   void add_session(const std::string& digest, const SessionInfo& session) override;
   std::optional<SessionInfo> session(const std::string& digest, std::int64_t now) override;
   void remove_session(const std::string& digest) override;
+  void remove_sessions_of(std::string_view user) override;
   std::int64_t add_token(std::string_view user, const std::string& digest, const std::string& label) override;
   bool revoke_token(std::int64_t id) override;
   std::vector<TokenInfo> tokens(std::string_view user) override;
