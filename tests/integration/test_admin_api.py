@@ -33,6 +33,7 @@ import requests
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, free_loopback_port, http_session
+from store_support import amis, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 ADMIN, REVIEWER, IDN_EDITOR = "secretariat", "expert", "idn-editor"
@@ -46,24 +47,10 @@ ASEAN3 = ("BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM", 
 # --------------------------------------------------------------------------- the store, read directly
 
 
-def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
-
-
-def rows(store: Path, sql: str, *args) -> list[tuple]:
-    with ro(store) as db:
-        return db.execute(sql, args).fetchall()
-
 
 def snapshot(store: Path, tables=ACCOUNT_TABLES) -> dict[str, str]:
-    out = {}
-    with ro(store) as db:
-        for t in tables:
-            h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(r).encode())
-            out[t] = h.hexdigest()
-    return out
+    """table -> SHA-256 of all its rows in rowid order."""
+    return table_digests(store, tables)
 
 
 def user_row(store: Path, name: str) -> dict | None:
@@ -119,10 +106,6 @@ def password_matches(encoded_hash: str, password: str) -> bool:
 
 # --------------------------------------------------------------------------- the server
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 @dataclass

@@ -40,6 +40,7 @@ import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
 from support import AMIS_BIN, AmisServer, http_session
+from store_support import amis, ro, rows, table_digests
 
 gdal.UseExceptions()
 
@@ -82,25 +83,10 @@ WATCHED = ("coal_mines", "mine_facilities", "coal_mine_boundaries", "observation
 # --------------------------------------------------------------------------- the store, read directly
 
 
-def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
-
-
-def rows(store: Path, sql: str, *args) -> list[tuple]:
-    with ro(store) as db:
-        return db.execute(sql, args).fetchall()
-
 
 def snapshot(store: Path, tables=WATCHED) -> dict[str, str]:
     """table -> SHA-256 of all its rows in rowid order."""
-    out = {}
-    with ro(store) as db:
-        for t in tables:
-            h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(r).encode())
-            out[t] = h.hexdigest()
-    return out
+    return table_digests(store, tables)
 
 
 def gpkg_geometry(blob: bytes | None) -> ogr.Geometry | None:
@@ -181,10 +167,6 @@ def same_point(g: ogr.Geometry | None, lon: float, lat: float, tol: float = 1e-9
 
 # --------------------------------------------------------------------------- the server
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 @dataclass

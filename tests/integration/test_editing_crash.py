@@ -33,16 +33,13 @@ from osgeo import ogr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, assert_same_geometry, http_session
+from store_support import amis
 
 PASSWORD = "correct horse battery staple"
 N = 50_000
 NS20 = ('xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:fes="http://www.opengis.net/fes/2.0" '
         'xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:amis="https://amis.asean.org/ns/amis"')
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 def add_users(store: Path) -> dict[str, str]:

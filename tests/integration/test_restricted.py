@@ -45,6 +45,7 @@ import tiles_support as ts
 import wfs_support as ws
 import wms_support as wm
 from support import AMIS_BIN, AmisServer, http_session
+from store_support import amis, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 BOOTSTRAP = "bootstrap-token-for-the-restricted-collection-tests-91c2"  # >= 24 characters
@@ -128,24 +129,10 @@ STYLE_OF = {"mine_facilities": "red-squares", "coal_mine_boundaries": "outline"}
 # --------------------------------------------------------------------------- the store, read directly
 
 
-def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
-
-
-def rows(store: Path, sql: str, *args) -> list[tuple]:
-    with ro(store) as db:
-        return db.execute(sql, args).fetchall()
-
 
 def snapshot(store: Path, tables: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    with ro(store) as db:
-        for t in tables:
-            h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(r).encode())
-            out[t] = h.hexdigest()
-    return out
+    """table -> SHA-256 of all its rows in rowid order."""
+    return table_digests(store, tables)
 
 
 WATCHED = ("mine_facilities", "coal_mine_boundaries", "amis_change_sets", "amis_changes",
@@ -169,10 +156,6 @@ def fids_in_box(store: Path, collection: str, box: tuple[float, float, float, fl
 
 # --------------------------------------------------------------------------- the servers
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from osgeo import ogr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
+from store_support import amis, ro, rows, table_digests
 
 ogr.UseExceptions()
 
@@ -68,14 +69,6 @@ RECORDS = ("amis_change_sets", "amis_changes", "amis_feature_versions", "amis_au
 # --------------------------------------------------------------------------- the store, read directly
 
 
-def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
-
-
-def rows(store: Path, sql: str, *args) -> list[tuple]:
-    with ro(store) as db:
-        return db.execute(sql, args).fetchall()
-
 
 def dump(store: Path, table: str) -> dict[str, Any]:
     """Everything a reader of the GeoPackage sees of a collection: the column names, every
@@ -108,14 +101,8 @@ def assert_same_dump(got: dict, want: dict, what: str) -> None:
 
 
 def snapshot(store: Path, tables=RECORDS) -> dict[str, str]:
-    out = {}
-    with ro(store) as db:
-        for t in tables:
-            h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(r).encode())
-            out[t] = h.hexdigest()
-    return out
+    """table -> SHA-256 of all its rows in rowid order."""
+    return table_digests(store, tables)
 
 
 def raw_row(store: Path, table: str, fid: int) -> dict | None:
@@ -175,10 +162,6 @@ def new_mine(name: str, lonlat=IN_JAVA, **properties) -> dict:
 
 # --------------------------------------------------------------------------- the server
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 @dataclass

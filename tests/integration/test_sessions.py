@@ -41,6 +41,7 @@ from requests.adapters import HTTPAdapter
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
 from wfs_support import AMIS_NS, NS
+from store_support import amis, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 ADMIN, REVIEWER, IDN_EDITOR = "secretariat", "expert", "idn-editor"
@@ -72,27 +73,12 @@ def fresh_address() -> str:
 # --------------------------------------------------------------------------- the store, read directly
 
 
-def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
-
-
-def rows(store: Path, sql: str, *args) -> list[tuple]:
-    with ro(store) as db:
-        return db.execute(sql, args).fetchall()
-
 
 def snapshot(store: Path) -> dict[str, str]:
-    out = {}
+    """The watched tables that exist -> SHA-256 of all their rows in rowid order."""
     with ro(store) as db:
         tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        for t in WATCHED:
-            if t not in tables:
-                continue
-            h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(r).encode())
-            out[t] = h.hexdigest()
-    return out
+    return table_digests(store, [t for t in WATCHED if t in tables])
 
 
 def sessions_of(store: Path, user: str) -> list[tuple]:
@@ -261,10 +247,6 @@ class Env:
         r = self.call("POST", "/admin/users", token=self.tokens.get(ADMIN, BOOTSTRAP), body=body)
         assert r.status_code == 201, r.text
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 def stop(srv: AmisServer) -> None:

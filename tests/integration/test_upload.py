@@ -41,6 +41,7 @@ from osgeo import gdal, ogr, osr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
+from store_support import amis, ro, rows, table_digests
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -84,25 +85,10 @@ SITES = [("Doi Site", "first survey", "THA", "Operating", (99.0, 18.0)),
 # --------------------------------------------------------------------------- the store, read directly
 
 
-def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
-
-
-def rows(store: Path, sql: str, *args) -> list[tuple]:
-    with ro(store) as db:
-        return db.execute(sql, args).fetchall()
-
 
 def snapshot(store: Path, tables=WATCHED) -> dict[str, str]:
     """table -> SHA-256 of all its rows in rowid order."""
-    out = {}
-    with ro(store) as db:
-        for t in tables:
-            h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
-                h.update(repr(r).encode())
-            out[t] = h.hexdigest()
-    return out
+    return table_digests(store, tables)
 
 
 def table_rows(store: Path, collection: str, where: str = "1", *args) -> dict[int, dict]:
@@ -288,10 +274,6 @@ def zip64_of(name: str, data: bytes, zip64_end_record: bool) -> bytes:
 
 # --------------------------------------------------------------------------- the server
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 @dataclass

@@ -24,6 +24,7 @@ import styles_support as ss
 from support import AMIS_BIN, AmisServer, assert_same_geometry, http_session
 from wfs_support import (AMIS_NS, NS, WFS11_XSD, WFS20_XSD, assert_valid, assert_xmllint_valid, compiled_schema,
                          describe_feature_type_schema, exception_report, kvp, parse_xml, qname)
+from store_support import amis
 
 PASSWORD = "correct horse battery staple"
 USERS = (("secretariat", "admin", None), ("expert", "reviewer", None), ("expert2", "reviewer", None),
@@ -38,10 +39,6 @@ URN_4326 = "urn:ogc:def:crs:EPSG::4326"
 
 # --------------------------------------------------------------------------- fixture
 
-
-def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
-                          timeout=120)
 
 
 @dataclass
