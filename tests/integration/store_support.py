@@ -1,6 +1,6 @@
 """What the editing tests share: reading a store with read-only sqlite3 (independently of
-AMIS), digests of whole tables to prove that a refused request changed nothing, and the
-`amis` command line."""
+AMIS), digests of whole tables to prove that a refused request changed nothing, the audit
+log and change sets as stored, OGC API JSON errors, and the `amis` command line."""
 from __future__ import annotations
 
 import contextlib
@@ -8,6 +8,8 @@ import hashlib
 import sqlite3
 import subprocess
 from pathlib import Path
+
+import requests
 
 from support import AMIS_BIN
 
@@ -36,3 +38,30 @@ def table_digests(store: Path, tables) -> dict[str, str]:
 def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
                           timeout=120)
+
+
+def change_set_row(store: Path, cs: int) -> dict:
+    with ro(store) as db:
+        cur = db.execute("SELECT * FROM amis_change_sets WHERE id = ?", (cs,))
+        names = [d[0] for d in cur.description]
+        row = cur.fetchone()
+    assert row is not None, f"no change set {cs} in amis_change_sets"
+    return dict(zip(names, row))
+
+
+def last_audit_id(store: Path) -> int:
+    return rows(store, "SELECT coalesce(max(id), 0) FROM amis_audit")[0][0]
+
+
+def audit_since(store: Path, after_id: int) -> list[tuple]:
+    return rows(store, "SELECT actor, action, subject, detail FROM amis_audit WHERE id > ? ORDER BY id", after_id)
+
+
+def error(r: requests.Response, status: int, code: str | None = None) -> dict:
+    assert r.status_code == status, f"{r.request.method} {r.url}: {r.status_code} {r.text[:400]}"
+    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
+    doc = r.json()
+    assert set(doc) >= {"code", "description"} and doc["description"], doc
+    if code:
+        assert doc["code"] == code, doc
+    return doc

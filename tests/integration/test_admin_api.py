@@ -33,7 +33,7 @@ import requests
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, free_loopback_port, http_session
-from store_support import amis, ro, rows, table_digests
+from store_support import amis, audit_since, error, last_audit_id, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 ADMIN, REVIEWER, IDN_EDITOR = "secretariat", "expert", "idn-editor"
@@ -68,13 +68,6 @@ def token_row(store: Path, token_id: int) -> dict | None:
         r = cur.fetchone()
     return None if r is None else dict(zip(names, r))
 
-
-def audit_since(store: Path, after_id: int) -> list[tuple]:
-    return rows(store, "SELECT actor, action, subject, detail FROM amis_audit WHERE id > ? ORDER BY id", after_id)
-
-
-def last_audit_id(store: Path) -> int:
-    return rows(store, "SELECT coalesce(max(id), 0) FROM amis_audit")[0][0]
 
 
 def expected_user(store: Path, name: str) -> dict:
@@ -181,15 +174,6 @@ def env(tmp_path_factory, store_path):
     assert alive, f"amis serve died during the admin API tests:\n{srv.stderr()}"
     assert status == 0, srv.stderr()
 
-
-def error(r: requests.Response, status: int, code: str | None = None) -> dict:
-    assert r.status_code == status, f"{r.request.method} {r.url}: {r.status_code} {r.text[:400]}"
-    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
-    doc = r.json()
-    assert set(doc) >= {"code", "description"} and doc["description"], doc
-    if code:
-        assert doc["code"] == code, doc
-    return doc
 
 
 # --------------------------------------------------------------------------- who may

@@ -40,7 +40,7 @@ import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
 from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, ro, rows, table_digests
+from store_support import amis, change_set_row, error, ro, rows, table_digests
 
 gdal.UseExceptions()
 
@@ -121,14 +121,6 @@ def feature_row(store: Path, collection: str, fid: int) -> tuple[ogr.Geometry | 
 def count(store: Path, collection: str) -> int:
     return rows(store, f'SELECT count(*) FROM "{collection}"')[0][0]
 
-
-def change_set_row(store: Path, cs: int) -> dict:
-    with ro(store) as db:
-        cur = db.execute("SELECT * FROM amis_change_sets WHERE id = ?", (cs,))
-        names = [d[0] for d in cur.description]
-        row = cur.fetchone()
-    assert row is not None, f"no change set {cs} in amis_change_sets"
-    return dict(zip(names, row))
 
 
 def changes_of(store: Path, cs: int) -> list[dict]:
@@ -262,15 +254,6 @@ def env(tmp_path_factory, store_path):
     assert alive, f"amis serve died during the editing tests:\n{srv.stderr()}"
     assert status == 0, srv.stderr()
 
-
-def error(r: requests.Response, status: int, code: str | None = None) -> dict:
-    assert r.status_code == status, f"{r.request.method} {r.url}: {r.status_code} {r.text[:400]}"
-    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
-    doc = r.json()
-    assert set(doc) >= {"code", "description"} and doc["description"], doc
-    if code:
-        assert doc["code"] == code, doc
-    return doc
 
 
 def new_mine(name: str, lonlat: tuple[float, float] = IN_JAVA, **properties) -> dict:

@@ -30,7 +30,7 @@ from osgeo import ogr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, ro, rows, table_digests
+from store_support import amis, error, last_audit_id, ro, rows, table_digests
 
 ogr.UseExceptions()
 
@@ -147,9 +147,6 @@ def audit_since(store: Path, after_id: int) -> list[tuple]:
     return rows(store, "SELECT actor, action, subject FROM amis_audit WHERE id > ? ORDER BY id", after_id)
 
 
-def last_audit_id(store: Path) -> int:
-    return rows(store, "SELECT coalesce(max(id), 0) FROM amis_audit")[0][0]
-
 
 def point(lon: float, lat: float) -> dict:
     return {"type": "Point", "coordinates": [lon, lat]}
@@ -264,15 +261,6 @@ def env(tmp_path_factory, store_path):
     assert alive, f"amis serve died during the revert tests:\n{srv.stderr()}"
     assert status == 0, srv.stderr()
 
-
-def error(r: requests.Response, status: int, code: str | None = None) -> dict:
-    assert r.status_code == status, f"{r.request.method} {r.url}: {r.status_code} {r.text[:400]}"
-    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
-    doc = r.json()
-    assert set(doc) >= {"code", "description"} and doc["description"], doc
-    if code:
-        assert doc["code"] == code, doc
-    return doc
 
 
 def mixed_change_set(env: Env, author: str = REVIEWER, approver: str = REVIEWER2) -> dict:

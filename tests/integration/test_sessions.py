@@ -41,7 +41,7 @@ from requests.adapters import HTTPAdapter
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
 from wfs_support import AMIS_NS, NS
-from store_support import amis, ro, rows, table_digests
+from store_support import amis, audit_since, error, last_audit_id, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 ADMIN, REVIEWER, IDN_EDITOR = "secretariat", "expert", "idn-editor"
@@ -96,13 +96,6 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def last_audit_id(store: Path) -> int:
-    return rows(store, "SELECT coalesce(max(id), 0) FROM amis_audit")[0][0]
-
-
-def audit_since(store: Path, after_id: int) -> list[tuple]:
-    return rows(store, "SELECT actor, action, subject, detail FROM amis_audit WHERE id > ? ORDER BY id", after_id)
-
 
 def store_bytes(store: Path) -> bytes:
     """The store file and its journal / WAL files, as bytes."""
@@ -156,15 +149,6 @@ def set_cookies(r: requests.Response) -> list[SetCookie]:
         out.append(SetCookie(name, value, attributes, header))
     return out
 
-
-def error(r: requests.Response, status: int, code: str | None = None) -> dict:
-    assert r.status_code == status, f"{r.request.method} {r.url}: {r.status_code} {r.text[:400]}"
-    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
-    doc = r.json()
-    assert set(doc) >= {"code", "description"} and doc["description"], doc
-    if code:
-        assert doc["code"] == code, doc
-    return doc
 
 
 @dataclass

@@ -41,7 +41,7 @@ from osgeo import gdal, ogr, osr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, ro, rows, table_digests
+from store_support import amis, change_set_row, ro, rows, table_digests
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -113,14 +113,6 @@ def gpkg_geometry(blob: bytes | None) -> ogr.Geometry | None:
     envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(blob[3] >> 1) & 7]
     return ogr.CreateGeometryFromWkb(blob[8 + envelope:])
 
-
-def change_set_row(store: Path, cs: int) -> dict:
-    with ro(store) as db:
-        cur = db.execute("SELECT * FROM amis_change_sets WHERE id = ?", (cs,))
-        names = [d[0] for d in cur.description]
-        row = cur.fetchone()
-    assert row is not None, f"no change set {cs} in amis_change_sets"
-    return dict(zip(names, row))
 
 
 def changes_of(store: Path, cs: int) -> list[dict]:
