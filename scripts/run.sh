@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, loads the demo data and serves it on
-# http://localhost:8080 (PORT=... to change). Safe to run again.
+# Installs what is missing, builds the server and the web portal, loads the demo
+# data and serves it on http://localhost:8080 (the portal at /portal/; PORT=... to
+# change). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
 scripts/build.sh release
+scripts/build-web.sh
 STORE="${STORE:-data/amis.gpkg}"
 if [ ! -s "$STORE" ] || [ -n "$(find data/demo -newer "$STORE" -print -quit)" ]; then
   scripts/load-demo.sh "$STORE"

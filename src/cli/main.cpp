@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
     if (!config_path.empty()) config = amis::config::load_config(config_path);
     if (!store_path.empty()) config.store_path = store_path;
     if (config.static_dir.empty()) config.static_dir = AMIS_STATIC_DIR;
+    if (config.portal_dir.empty()) config.portal_dir = AMIS_PORTAL_DIR;
     if (*serve) {
       if (port) config.server.port = static_cast<unsigned short>(*port);
       spdlog::set_level(spdlog::level::from_str(config.log_level));

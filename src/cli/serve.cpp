@@ -105,6 +105,7 @@ int serve(const config::Config& config) {
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
   http::add_static_files(router, config.static_dir);
+  http::add_portal(router, config.portal_dir);
 
   http::Server server(router, config.server);
   server.listen();

@@ -67,6 +67,7 @@ Config load_config(const std::string& path) {
   s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);
   s.idle_timeout_seconds = t["server"]["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
   config.static_dir = t["server"]["static_dir"].value_or(config.static_dir);
+  config.portal_dir = t["server"]["portal_dir"].value_or(config.portal_dir);
   config.log_level = t["server"]["log_level"].value_or(config.log_level);
   config.store_path = t["store"]["path"].value_or(config.store_path);
   auto& svc = config.service;

@@ -13,6 +13,7 @@ struct Config {
   http::ServerOptions server;
   std::string store_path = "data/amis.gpkg";
   std::string static_dir;  // default: the static/ folder installed next to the sources
+  std::string portal_dir;  // default: web/dist, where scripts/build-web.sh builds the portal
   api::features::ServiceInfo service;
   std::string log_level = "info";
   // WMS GetMap's largest image, refused before any memory is taken.

@@ -14,6 +14,9 @@ const char* media_type(const std::string& name) {
   if (ends(".svg")) return "image/svg+xml";
   if (ends(".html")) return "text/html; charset=utf-8";
   if (ends(".json")) return "application/json";
+  if (ends(".woff2")) return "font/woff2";
+  if (ends(".ico")) return "image/x-icon";
+  if (ends(".webmanifest")) return "application/manifest+json";
   if (ends(".txt") || ends("LICENSE")) return "text/plain; charset=utf-8";
   return nullptr;
 }
@@ -24,16 +27,19 @@ bool safe_segment(const std::string& s) {
          s.find('\\') == std::string::npos && s.find('\0') == std::string::npos;
 }
 
-void serve(const std::string& folder, const std::string& relative, Response& response) {
+void not_found(Response& response, std::string_view description = "no such file") {
+  response.send(404, "application/json",
+                R"({"code":"NotFound","description":")" + std::string(description) + "\"}");
+}
+
+void serve(const std::string& folder, const std::string& relative, Response& response,
+           const std::string& cache_control = "public, max-age=86400") {
   const char* type = media_type(relative);
   std::ifstream file(folder + "/" + relative, std::ios::binary);
-  if (!type || !file) {
-    response.send(404, "application/json", R"({"code":"NotFound","description":"no such file"})");
-    return;
-  }
+  if (!type || !file) return not_found(response);
   std::ostringstream body;
   body << file.rdbuf();
-  response.send(200, type, body.str(), {{"Cache-Control", "public, max-age=86400"}});
+  response.send(200, type, body.str(), {{"Cache-Control", cache_control}});
 }
 
 }  // namespace
@@ -44,13 +50,35 @@ void add_static_files(Router& router, const std::string& folder) {
     router.add("GET", pattern, [folder](Request& rq, Response& rs) {
       std::string relative;
       for (const auto& [name, segment] : rq.path_params) {  // s0 < s1 < s2: map order is path order
-        if (!safe_segment(segment))
-          return rs.send(404, "application/json", R"({"code":"NotFound","description":"no such file"})");
+        if (!safe_segment(segment)) return not_found(rs);
         relative += (relative.empty() ? "" : "/") + segment;
       }
       serve(folder, relative, rs);
     });
   }
+}
+
+void add_portal(Router& router, const std::string& folder) {
+  // The router ignores a trailing slash; the page needs it, for its relative links.
+  router.add("GET", "/portal", [folder](Request& rq, Response& rs) {
+    // Relative, so that it holds behind a proxy that adds a path prefix.
+    if (!rq.path.ends_with('/'))
+      return rs.send(301, "text/plain; charset=utf-8", "The portal is at portal/\n", {{"Location", "portal/"}});
+    if (!std::ifstream(folder + "/index.html"))
+      return not_found(rs, "the portal is not built: run scripts/build-web.sh");
+    // The page names its scripts by content hash: it is revalidated, they are kept.
+    serve(folder, "index.html", rs, "no-cache");
+  });
+  router.add("GET", "/portal/{s0}", [folder](Request& rq, Response& rs) {
+    const auto& name = rq.path_param("s0");
+    if (!safe_segment(name)) return not_found(rs);
+    serve(folder, name, rs, "no-cache");
+  });
+  router.add("GET", "/portal/assets/{s0}", [folder](Request& rq, Response& rs) {
+    const auto& name = rq.path_param("s0");
+    if (!safe_segment(name)) return not_found(rs);
+    serve(folder, "assets/" + name, rs, "public, max-age=31536000, immutable");
+  });
 }
 
 }  // namespace amis::http

@@ -1,5 +1,6 @@
 #pragma once
-// Serves the files of one folder (the HTML pages' styles, Leaflet) read-only.
+// Serves the files of a folder read-only: the HTML pages' styles and Leaflet, and
+// the web portal.
 #include <string>
 
 #include "http/router.hpp"
@@ -8,5 +9,9 @@ namespace amis::http {
 
 // Adds GET /static/... (up to three path levels) for files under `folder`.
 void add_static_files(Router& router, const std::string& folder);
+
+// Adds the web portal built into `folder` (web/dist): GET /portal/ is its page,
+// /portal/assets/... its content-hashed scripts and styles, kept for a year.
+void add_portal(Router& router, const std::string& folder);
 
 }  // namespace amis::http

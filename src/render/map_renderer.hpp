@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/collection.hpp"
+#include "core/expression.hpp"
 #include "core/crs.hpp"
 #include "core/envelope.hpp"
 #include "render/style.hpp"
@@ -30,6 +31,9 @@ struct MapRequest {
   // One per layer, or fewer: a layer with a raster here is that raster, drawn
   // with its colour ramp (its Collection entry only names it).
   std::vector<std::shared_ptr<const store::RasterLayer>> rasters;
+  // One per layer, or fewer: only the features a layer's filter selects are
+  // drawn (null: all of them). WMS fills it from CQL_FILTER.
+  std::vector<std::shared_ptr<const core::Expression>> filters;
   core::Crs crs;                         // the map's CRS
   core::Envelope bbox;                   // in `crs`, x easting/longitude, y northing/latitude
   int width = 256;

@@ -255,6 +255,14 @@ std::string draw(const mapnik::Map& map, const MapRequest& request) {
 
 // The filter selecting a rule's features: its own, or for an ElseFilter rule
 // the features no other rule's filter selects (nullopt: none at all).
+// What a rule draws of a layer: its own filter and the layer's, both.
+std::shared_ptr<const core::Expression> both_filters(const std::shared_ptr<const core::Expression>& layer,
+                                                     const std::shared_ptr<const core::Expression>& rule) {
+  if (!layer) return rule;
+  if (!rule) return layer;
+  return std::make_shared<const core::Expression>(core::Expression::op("and", {*layer, *rule}));
+}
+
 std::optional<std::shared_ptr<const core::Expression>> rule_filter(const Style& style, const Rule& rule) {
   if (!rule.else_filter) return rule.filter;
   std::vector<core::Expression> others;
@@ -401,15 +409,17 @@ std::string render_map(store::Store& store, const MapRequest& request) {
     }
     const std::shared_ptr<const Style> given = i < request.styles.size() ? request.styles[i] : nullptr;
     const Style style = given ? *given : default_style(c, i);
+    const auto layer_filter = i < request.filters.size() ? request.filters[i] : nullptr;
     for (std::size_t r = 0; r < style.rules.size(); ++r) {
       const Rule& rule = style.rules[r];
       if (scale < rule.min_scale || scale >= rule.max_scale) continue;
-      const auto filter = rule_filter(style, rule);
-      if (!filter) continue;
+      const auto rule_only = rule_filter(style, rule);
+      if (!rule_only) continue;
+      const auto filter = both_filters(layer_filter, *rule_only);
       const std::string name = "l" + std::to_string(i) + "r" + std::to_string(r);
       mapnik::rule geometry_rule;
       if (draws_with_sprites(rule)) {
-        add_sprite_layers(map, name, c, rule, *filter);
+        add_sprite_layers(map, name, c, rule, filter);
       } else {
         for (const auto& s : rule.symbolizers) append_geometry_symbolizer(geometry_rule, s);
       }
@@ -418,7 +428,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
         fts.add_rule(std::move(geometry_rule));
         map.insert_style(name, std::move(fts));
         mapnik::layer layer(name, kIdentitySrs);
-        layer.set_datasource(read(c, *filter, nullptr));
+        layer.set_datasource(read(c, filter, nullptr));
         layer.add_style(name);
         map.add_layer(layer);
       }
@@ -432,7 +442,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
         const std::string label_name = name + "t" + std::to_string(t);
         map.insert_style(label_name, std::move(fts));
         mapnik::layer layer(label_name, kIdentitySrs);
-        layer.set_datasource(read(c, *filter, &text->label));
+        layer.set_datasource(read(c, filter, &text->label));
         layer.add_style(label_name);
         labels.push_back(layer);
       }

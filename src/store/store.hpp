@@ -61,6 +61,11 @@ class Store {
   virtual std::vector<core::Collection> collections() = 0;
   virtual std::optional<core::Collection> collection(std::string_view id) = 0;
 
+  // The distinct values of a text property, sorted, without null; empty when it has
+  // more than `max` of them (a name, not a category).
+  virtual std::vector<std::string> text_values(const core::Collection& collection, const std::string& property,
+                                               std::size_t max) = 0;
+
   // The number of features matching the query (ignoring limit and offset).
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
 

@@ -15,6 +15,10 @@ class VisibleStore final : public Store {
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
   std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override { return store_.count(c, q); }
+  std::vector<std::string> text_values(const core::Collection& c, const std::string& property,
+                                       std::size_t max) override {
+    return store_.text_values(c, property, max);
+  }
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override {
     return store_.features(c, q, sink, matched);

@@ -176,10 +176,14 @@ json property_schema(const core::Property& p) {
 
 }  // namespace
 
-json queryables_json(const std::string& base, const core::Collection& c) {
+json queryables_json(const std::string& base, const core::Collection& c,
+                    const std::map<std::string, std::vector<std::string>>& values) {
   json properties = json::object();
   if (!c.property("geometry")) properties["geometry"] = geometry_schema(c.geometry_type);
-  for (const auto& p : c.properties) properties[p.name] = property_schema(p);
+  for (const auto& p : c.properties) {
+    properties[p.name] = property_schema(p);
+    if (auto v = values.find(p.name); v != values.end()) properties[p.name]["enum"] = v->second;
+  }
   return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
           {"$id", base + "/collections/" + c.id + "/queryables"},
           {"type", "object"},

@@ -1,6 +1,7 @@
 #pragma once
 // The JSON documents of OGC API - Features Part 1 (landing page, conformance,
 // collections, collection), built with nlohmann::json: they are small.
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,7 +19,9 @@ nlohmann::json landing_page_json(const std::string& base, const std::string& tit
 nlohmann::json conformance_json(const std::string& base);
 nlohmann::json collection_json(const std::string& base, const core::Collection& collection);
 // The queryables of a collection as a JSON Schema (OGC API - Features Part 3, 6.2).
-nlohmann::json queryables_json(const std::string& base, const core::Collection& collection);
+// `values` gives the "enum" of category properties (QueryableValues).
+nlohmann::json queryables_json(const std::string& base, const core::Collection& collection,
+                               const std::map<std::string, std::vector<std::string>>& values = {});
 // The functions filters may call (CQL2 functions class).
 nlohmann::json functions_json(const std::string& base);
 nlohmann::json collections_json(const std::string& base,

@@ -143,7 +143,7 @@ void FeaturesApi::queryables(http::Request& request, http::Response& response) {
   reject_parameters(request, {"f"});
   const auto base = base_url(request);
   const auto c = require_collection(request);
-  const auto doc = queryables_json(base, c);
+  const auto doc = queryables_json(base, c, values_.of(c));
   if (negotiate(request) == Format::Html)
     return response.send(200, kHtml, html_queryables(base, c, doc));
   send_json(response, doc, "application/schema+json");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/features/items_request.hpp"
+#include "api/features/queryable_values.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -21,7 +22,7 @@ struct ServiceInfo {
 
 class FeaturesApi {
  public:
-  FeaturesApi(store::Store& store, ServiceInfo info) : store_(store), info_(std::move(info)) {}
+  FeaturesApi(store::Store& store, ServiceInfo info) : store_(store), info_(std::move(info)), values_(store) {}
   void register_routes(http::Router& router);
   // Where a feature's ETag comes from (the editing service); none: no ETags.
   using ETagSource = std::function<std::optional<std::string>(const core::Collection&, std::int64_t)>;
@@ -52,6 +53,7 @@ class FeaturesApi {
   ServiceInfo info_;
   ETagSource etags_;
   AsOfReader as_of_;
+  QueryableValues values_;
 };
 
 }  // namespace amis::api::features

@@ -17,7 +17,8 @@ std::string page_head(const std::string& base, const std::string& title, bool ma
          "<script src=\"" + base + "/static/leaflet/leaflet.js\"></script>";
   h += "</head><body><header><a class=\"brand\" href=\"" + base +
        "/?f=html\">AMIS</a> <span>ASEAN Minerals Information System</span>"
-       "<nav><a href=\"" + base + "/collections?f=html\">Collections</a> <a href=\"" + base +
+       "<nav><a href=\"" + base + "/portal/\">Map portal</a> <a href=\"" + base +
+       "/collections?f=html\">Collections</a> <a href=\"" + base +
        "/api?f=html\">API</a> <a href=\"" + base + "/conformance?f=html\">Conformance</a></nav>"
        "</header><main>";
   return h;
@@ -68,6 +69,8 @@ std::string html_landing_page(const std::string& base, const std::string& title,
   return page_head(base, title) + "<h1>" + html_escape(title) + "</h1><p>" +
          html_escape(description) +
          "</p><ul>"
+         "<li><a href=\"" + base + "/portal/\">Map portal</a>: view, filter and download the data; "
+         "editors and reviewers log in here</li>"
          "<li><a href=\"" + base + "/collections?f=html\">Collections</a>: the data</li>"
          "<li><a href=\"" + base + "/api?f=html\">API definition</a> (<a href=\"" + base +
          "/api\">OpenAPI 3.0 JSON</a>)</li>"

@@ -164,7 +164,12 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
   FeatureInfoWriter writer(plain);
   for (const auto& name : query_layers) {
     const core::Collection* layer = nullptr;
-    for (const auto& c : map.layers) layer = layer ? layer : (c.id == name ? &c : nullptr);
+    std::shared_ptr<const core::Expression> filter;
+    for (std::size_t n = 0; n < map.layers.size() && !layer; ++n)
+      if (map.layers[n].id == name) {
+        layer = &map.layers[n];
+        if (n < map.filters.size()) filter = map.filters[n];
+      }
     if (!layer)
       throw WmsError("LayerNotQueryable", "QUERY_LAYERS names '" + name.substr(0, 80) + "', which LAYERS does not",
                      "QUERY_LAYERS");
@@ -174,6 +179,7 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
     query.collection = layer->id;
     query.bbox = box;
     query.limit = count;
+    query.filter = filter;
     writer.begin(*layer);
     store_.features(*layer, query, writer);
     writer.end();

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "api/wms/wms_filter.hpp"
 #include "core/crs.hpp"
 #include "encode/coordinate_transform.hpp"
 
@@ -170,6 +171,11 @@ render::MapRequest parse_map_request(bool v130, const http::Request& request, st
   if (format_required || param(request, "FORMAT")) map.format = parse_format(required(request, "FORMAT"));
   map.transparent = parse_transparent(request);
   if (auto bg = param(request, "BGCOLOR")) map.background = parse_bgcolor(*bg);
+  map.filters = parse_cql_filter(request, layers.size());
+  for (std::size_t i = 0; i < map.filters.size(); ++i)
+    if (map.filters[i] && map.layers[i].geometry_type == kRasterType)
+      throw WmsError("InvalidParameterValue", "raster layer '" + layers[i] + "' has no features to filter",
+                     "CQL_FILTER");
   return map;
 }
 

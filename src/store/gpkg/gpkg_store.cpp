@@ -151,6 +151,21 @@ std::int64_t GpkgStore::count(const core::Collection& collection, const core::Fe
   return count_where(collection, where_clause(collection, query));
 }
 
+std::vector<std::string> GpkgStore::text_values(const core::Collection& collection, const std::string& property,
+                                                std::size_t max) {
+  const auto* p = collection.property(property);
+  if (!p || p->type != core::PropertyType::Text) return {};
+  auto db = connect();
+  const auto column = sqlite::quote_identifier(property);
+  auto s = db->cached("SELECT DISTINCT " + column + " FROM " + sqlite::quote_identifier(collection.id) + " WHERE " +
+                      column + " IS NOT NULL ORDER BY 1 LIMIT ?");
+  s->bind(1, static_cast<std::int64_t>(max) + 1);
+  std::vector<std::string> values;
+  while (s->step()) values.emplace_back(s->column_text(0));
+  if (values.size() > max) values.clear();
+  return values;
+}
+
 std::int64_t GpkgStore::run_count(const SqlWhere& statement) {
   auto db = connect();
   auto s = db->cached(statement.sql);

@@ -21,6 +21,8 @@ class GpkgStore final : public Store {
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
   std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) override;
+  std::vector<std::string> text_values(const core::Collection& collection, const std::string& property,
+                                       std::size_t max) override;
   std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,
                         core::FeatureSink& sink, std::int64_t* matched = nullptr) override;
   bool feature(const core::Collection& collection, std::int64_t id,

@@ -1,0 +1,149 @@
+// The AMIS server as the portal talks to it: JSON over fetch, with the session
+// cookie and its CSRF token on every request that changes something.
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface Session {
+  user: string;
+  role: 'admin' | 'reviewer' | 'editor' | string;
+  country: string;
+  csrfToken: string;
+  expires: number;
+}
+
+export interface ChangeSet {
+  id: number;
+  collection: string;
+  title: string;
+  author: string;
+  country: string;
+  state: 'draft' | 'submitted' | 'approved' | 'rejected' | string;
+  changes: number;
+  comment: string;
+  created: string;
+  submitted: string | null;
+  reviewed: string | null;
+  reviewer: string | null;
+}
+
+export interface Account {
+  name: string;
+  role: string;
+  country: string;
+  disabled: boolean;
+  [key: string]: unknown;
+}
+
+export class Api {
+  private csrf = '';
+
+  constructor(readonly root: string) {}
+
+  url(path: string): string {
+    return `${this.root}${path}`;
+  }
+
+  setSession(session: Session | null): void {
+    this.csrf = session?.csrfToken ?? '';
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
+    if (method !== 'GET' && method !== 'HEAD' && this.csrf) (init.headers as Record<string, string>)['X-CSRF-Token'] = this.csrf;
+    if (body instanceof Blob || body instanceof ArrayBuffer) {
+      init.body = body;
+    } else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
+    }
+    const response = await fetch(this.url(path), init);
+    const text = await response.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const e = (json ?? {}) as { code?: string; description?: string; title?: string; detail?: string };
+      throw new ApiError(response.status, e.code ?? String(response.status),
+        e.description ?? e.detail ?? e.title ?? (text.slice(0, 200) || response.statusText));
+    }
+    return json as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  // --- sessions
+  async session(): Promise<Session | null> {
+    try {
+      return await this.get<Session>('/session');
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return null;
+      throw e;
+    }
+  }
+
+  login(user: string, password: string): Promise<Session> {
+    return this.request<Session>('POST', '/login', { user, password });
+  }
+
+  logout(): Promise<unknown> {
+    return this.request('POST', '/logout');
+  }
+
+  // --- change sets
+  changeSets(query: Record<string, string> = {}): Promise<{ changeSets: ChangeSet[] }> {
+    const q = new URLSearchParams(query).toString();
+    return this.get(`/changesets${q ? `?${q}` : ''}`);
+  }
+
+  createChangeSet(collection: string, title: string): Promise<ChangeSet> {
+    return this.request('POST', '/changesets', { collection, title });
+  }
+
+  changeSetAction(id: number, action: 'submit' | 'withdraw' | 'approve' | 'reject' | 'revert', comment = ''): Promise<ChangeSet> {
+    return this.request('POST', `/changesets/${id}/${action}`, { comment });
+  }
+
+  review<T>(id: number): Promise<T> {
+    return this.get(`/changesets/${id}/review?limit=1000`);
+  }
+
+  // --- features (OGC API - Features Part 4)
+  writeFeature(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', collection: string, fid: number | null,
+    body: unknown, changeSet: number): Promise<{ changeSet?: ChangeSet; published?: boolean }> {
+    const path = `/collections/${encodeURIComponent(collection)}/items${fid === null ? '' : `/${fid}`}?changeset=${changeSet}`;
+    const type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/geo+json';
+    return this.request(method, path, body, body === undefined ? {} : { 'Content-Type': type });
+  }
+
+  upload(collection: string, file: Blob, options: { key?: string; mode?: string; changeSet: number }): Promise<{
+    changeSet: ChangeSet; summary: Record<string, number>; published: boolean;
+  }> {
+    const q = new URLSearchParams({ changeset: String(options.changeSet) });
+    if (options.key) q.set('key', options.key);
+    if (options.mode) q.set('mode', options.mode);
+    return this.request('POST', `/collections/${encodeURIComponent(collection)}/upload?${q}`, file,
+      { 'Content-Type': 'application/octet-stream' });
+  }
+
+  // --- accounts (admins)
+  users(): Promise<{ users: Account[] }> {
+    return this.get('/admin/users');
+  }
+
+  addUser(user: { name: string; password: string; role: string; country?: string }): Promise<Account> {
+    return this.request('POST', '/admin/users', user);
+  }
+
+  changeUser(name: string, change: Record<string, unknown>): Promise<Account> {
+    return this.request('PATCH', `/admin/users/${encodeURIComponent(name)}`, change);
+  }
+}

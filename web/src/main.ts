@@ -1,0 +1,136 @@
+// The AMIS portal: the composition root. It reads the server's catalogue, builds
+// the map and the panels, and restores a login session.
+import 'ol/ol.css';
+import './style.css';
+import { Api } from './api';
+import { layerOf, type LayerInfo } from './catalogue';
+import { serviceRoot } from './links';
+import { MEMBERS } from './members';
+import { PortalState } from './state';
+import { byId, announce, h } from './dom';
+import { createMap } from './viewer/map-view';
+import { MapLayer } from './viewer/map-layers';
+import { renderLayerPanel } from './viewer/layer-panel';
+import { identify, showFound, type Found } from './viewer/identify';
+import { FeatureTable } from './viewer/feature-table';
+import { renderFilterPanel } from './viewer/filter-panel';
+import { renderDownloadPanel } from './viewer/download-panel';
+import { setUpSearch } from './viewer/search';
+import { Workspace } from './workspace/workspace';
+import { mayEdit } from './workspace/editor';
+import { setUpLogin } from './login';
+
+// Drawn bottom to top; the active layer at start is the first of these found.
+const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
+
+async function loadLayers(api: Api): Promise<LayerInfo[]> {
+  const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
+  const features = collections.filter((c) => c.id !== 'countries' && (c.itemType ?? 'feature') === 'feature');
+  const infos = await Promise.all(features.map(async (c) => layerOf(c as never, await api.get(`/collections/${encodeURIComponent(c.id)}/queryables`))));
+  // Polygons under lines under points, so that nothing hides a smaller thing.
+  const rank = (i: LayerInfo) => (/polygon/i.test(i.geometryType) ? 0 : /line/i.test(i.geometryType) ? 1 : 2);
+  return infos.sort((a, b) => rank(a) - rank(b) || b.id.localeCompare(a.id));
+}
+
+// The WMS capabilities give the styles of each layer (a named style first: it is
+// the one made for the data) and the raster layers, which are WMS-only.
+async function readWms(api: Api, vectors: LayerInfo[]): Promise<LayerInfo[]> {
+  const response = await fetch(api.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'));
+  if (!response.ok) return [];
+  const xml = new DOMParser().parseFromString(await response.text(), 'application/xml');
+  const out: LayerInfo[] = [];
+  for (const layer of xml.querySelectorAll('Layer > Layer')) {
+    const name = layer.querySelector(':scope > Name')?.textContent ?? '';
+    const styles = [...layer.querySelectorAll(':scope > Style > Name')].map((e) => e.textContent ?? '');
+    const known = vectors.find((v) => v.id === name);
+    if (known) known.styles = [...styles.filter((s) => s !== 'default'), ...styles.filter((s) => s === 'default')];
+    if (!name || known || name === 'countries') continue;
+    out.push({ id: name, title: layer.querySelector(':scope > Title')?.textContent ?? name,
+      description: layer.querySelector(':scope > Abstract')?.textContent ?? '', kind: 'raster', geometryType: '', properties: [], roles: {} });
+  }
+  return out;
+}
+
+async function start(): Promise<void> {
+  const root = serviceRoot(location.href);
+  const api = new Api(root);
+  const state = new PortalState();
+  const view = createMap(byId('map'), root);
+  const infoPanel = byId('identify');
+
+  const vectors = await loadLayers(api);
+  const rasters = await readWms(api, vectors);
+  const ordered = [...rasters, ...vectors];
+  state.layers = ordered.map((info, i) => new MapLayer(info, root, i, 'wms', info.kind === 'vector'));
+  state.layers.forEach((l, i) => l.all().forEach((ol) => { ol.setZIndex(10 + i); view.map.addLayer(ol); }));
+  state.active = PREFERRED_ACTIVE.map((id) => state.layer(id)).find((l) => l) ?? state.layers.find((l) => l.info.kind === 'vector');
+
+  const workspace = new Workspace(byId('panel-workspace'), state, view, api);
+  const actions = [
+    { label: 'Edit', when: (f: Found) => f.id !== undefined && mayEdit(state, f.layer, f.properties),
+      run: (f: Found) => { openTab('workspace'); workspace.show('edit', false); void workspace.editor.edit(f.layer, f.id!); } },
+    { label: 'History', when: (f: Found) => f.id !== undefined,
+      run: (f: Found) => window.open(api.url(`/collections/${encodeURIComponent(f.layer.id)}/items/${f.id}/history`), '_blank') },
+  ];
+  const showFeature = async (layerId: string, fid: number) => {
+    const layer = state.layer(layerId);
+    if (!layer) return;
+    const doc = await api.get<{ id: number; properties: Record<string, unknown> }>(`/collections/${encodeURIComponent(layerId)}/items/${fid}?f=json`);
+    showFound(infoPanel, [{ layer: layer.info, id: doc.id, properties: doc.properties }], view, actions);
+  };
+  view.map.on('singleclick', async (event) => {
+    if (view.map.getInteractions().getArray().some((i) => i.get('editing'))) return;
+    showFound(infoPanel, await identify(event, state, view), view, actions);
+  });
+
+  renderLayerPanel(byId('panel-layers'), state, view);
+  renderFilterPanel(byId('panel-filter'), state, view, MEMBERS);
+  renderDownloadPanel(byId('panel-download'), state, view, root);
+  const table = new FeatureTable(byId('table'), state, view, (layerId, fid) => void showFeature(layerId, fid));
+  setUpSearch(byId<HTMLInputElement>('search'), byId('search-results'), state, view, (id, fid) => void showFeature(id, fid));
+  state.on('active', () => { byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`; });
+  byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`;
+  await setUpLogin(api, state);
+  state.on('session', () => { byId('tab-workspace').hidden = !state.session; if (!state.session) openTab('layers'); });
+  byId('tab-workspace').hidden = !state.session;
+  if (state.session) workspace.render();
+  void table.load();
+  document.body.classList.add('ready');
+  announce(`${state.layers.length} layers loaded`);
+}
+
+export function openTab(name: string): void {
+  for (const tab of document.querySelectorAll<HTMLButtonElement>('.tabs [role=tab]')) {
+    const selected = tab.dataset.tab === name;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    byId(`panel-${tab.dataset.tab}`).hidden = !selected;
+  }
+  document.body.classList.add('sidebar-open');
+}
+
+function setUpTabs(): void {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('.tabs [role=tab]')];
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => openTab(tab.dataset.tab!));
+    tab.addEventListener('keydown', (e) => {
+      const visible = tabs.filter((t) => !t.hidden);
+      const i = visible.indexOf(tab);
+      const next = e.key === 'ArrowRight' ? visible[(i + 1) % visible.length] : e.key === 'ArrowLeft' ? visible[(i - 1 + visible.length) % visible.length] : undefined;
+      if (next) { e.preventDefault(); next.focus(); openTab(next.dataset.tab!); }
+    });
+  }
+  byId('toggle-sidebar').addEventListener('click', () => {
+    const open = document.body.classList.toggle('sidebar-open');
+    byId('toggle-sidebar').setAttribute('aria-expanded', String(open));
+  });
+}
+
+setUpTabs();
+// The side panel starts open where it does not cover the map.
+if (window.matchMedia('(min-width: 901px)').matches) document.body.classList.add('sidebar-open');
+else byId('toggle-sidebar').setAttribute('aria-expanded', 'false');
+start().catch((e) => {
+  announce(`The portal could not start: ${(e as Error).message}`, 'error');
+  byId('map').append(h('p', { class: 'error' }, String(e)));
+});

@@ -1,0 +1,67 @@
+// The reviewer's view of a change set: one row per change, with what differs.
+import { displayValue } from './catalogue';
+
+export interface ReviewChange {
+  seq: number;
+  featureId: number | null;
+  operation: 'insert' | 'replace' | 'delete' | string;
+  before: GeoJSON | null;
+  after: GeoJSON | null;
+  properties: Array<{ name: string; before: unknown; after: unknown }>;
+  geometryChanged: boolean;
+  problems: string[] | Array<{ message?: string; kind?: string }>;
+}
+
+export interface GeoJSON {
+  type: 'Feature';
+  id?: number | string;
+  geometry: unknown;
+  properties: Record<string, unknown>;
+}
+
+export interface DiffRow {
+  change: number;
+  feature: string;
+  operation: string;
+  property: string;
+  before: string;
+  after: string;
+}
+
+const OPERATION: Record<string, string> = { insert: 'new feature', replace: 'changed', delete: 'deleted' };
+
+export function operationLabel(operation: string): string {
+  return OPERATION[operation] ?? operation;
+}
+
+export function problemText(problem: unknown): string {
+  if (typeof problem === 'string') return problem;
+  if (problem && typeof problem === 'object') {
+    const p = problem as Record<string, unknown>;
+    return String(p.message ?? p.description ?? p.kind ?? JSON.stringify(p));
+  }
+  return String(problem);
+}
+
+// The rows of the diff table: a row per differing property, one for a moved
+// geometry, and one for a new or deleted feature without differences listed.
+export function diffRows(changes: ReviewChange[], nameProperty?: string): DiffRow[] {
+  const rows: DiffRow[] = [];
+  for (const c of changes) {
+    const feature = featureLabel(c, nameProperty);
+    const base = { change: c.seq, feature, operation: operationLabel(c.operation) };
+    for (const p of c.properties) rows.push({ ...base, property: p.name, before: displayValue(p.before), after: displayValue(p.after) });
+    if (c.geometryChanged && c.operation === 'replace') rows.push({ ...base, property: '(geometry)', before: 'old position', after: 'moved' });
+    if (!c.properties.length && !(c.geometryChanged && c.operation === 'replace'))
+      rows.push({ ...base, property: '', before: c.operation === 'insert' ? '' : 'whole feature', after: c.operation === 'delete' ? '' : 'whole feature' });
+  }
+  return rows;
+}
+
+export function featureLabel(c: ReviewChange, nameProperty?: string): string {
+  const f = c.after ?? c.before;
+  const name = nameProperty && f ? f.properties[nameProperty] : undefined;
+  const id = c.featureId ?? f?.id;
+  const idText = id === null || id === undefined ? 'new' : `#${id}`;
+  return name ? `${String(name)} (${idText})` : idText;
+}

@@ -1,0 +1,48 @@
+// Downloads of the active layer with its filter (and, if asked, the view's box),
+// and the service URLs to paste into a desktop GIS.
+import type { MapView } from './map-view';
+import { viewBox } from './map-view';
+import type { PortalState } from '../state';
+import { DOWNLOAD_FORMATS, downloadUrl, serviceUrls } from '../links';
+import { h, clear, announce } from '../dom';
+
+async function copy(text: string, input: HTMLInputElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    input.select();
+    document.execCommand('copy');
+  }
+  announce(`Copied ${text}`);
+}
+
+export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view: MapView, root: string): void {
+  const links = h('ul', { class: 'downloads' });
+  const inView = h('input', { type: 'checkbox', id: 'download-in-view' });
+  const summary = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const refresh = () => {
+    const layer = state.active;
+    if (!layer) return;
+    const filter = state.filter();
+    const box = inView.checked ? viewBox(view.map) : undefined;
+    clear(links, ...DOWNLOAD_FORMATS.map((format) => h('li', {},
+      h('a', { href: downloadUrl(root, layer.info.id, format.f, filter, box), download: `${layer.info.id}.${format.extension}`,
+        'data-format': format.f, class: 'button' }, format.label))));
+    summary.textContent = `${layer.info.title}${filter ? `, filtered by ${filter}` : ', all features'}${box ? ', in the current view' : ''}.`;
+  };
+  inView.addEventListener('change', refresh);
+  view.map.on('moveend', () => { if (inView.checked) refresh(); });
+  state.on('active', refresh);
+  state.on('filter', refresh);
+  const services = serviceUrls(root).map((s) => {
+    const input = h('input', { type: 'text', readonly: true, value: s.url, 'aria-label': `${s.name} URL` });
+    return h('li', { class: 'service' }, h('strong', {}, s.name),
+      h('div', { class: 'copy-row' }, input, h('button', { type: 'button', onclick: () => copy(s.url, input) }, 'Copy')),
+      h('small', {}, s.hint));
+  });
+  clear(panel, h('h2', {}, 'Download'), summary,
+    h('div', { class: 'field inline' }, inView, h('label', { for: 'download-in-view' }, 'Only the features in the current view')),
+    links,
+    h('h2', {}, 'Use in QGIS, ArcGIS, GDAL'), h('ul', { class: 'services' }, ...services));
+  refresh();
+}

@@ -1,0 +1,97 @@
+// The features of the active layer in the current view and filter, a page at a
+// time, from the items endpoint (bbox + CQL2 filter are evaluated by the server).
+import GeoJSON from 'ol/format/GeoJSON';
+import Feature from 'ol/Feature';
+import type { MapView } from './map-view';
+import { viewBox } from './map-view';
+import type { PortalState } from '../state';
+import { displayValue, type Property } from '../catalogue';
+import { h, clear, debounce, announce } from '../dom';
+
+export const PAGE_SIZE = 20;
+
+interface ItemsPage {
+  features: Array<{ id: number; geometry: unknown; properties: Record<string, unknown> }>;
+  numberMatched?: number;
+  numberReturned: number;
+}
+
+// The columns worth a glance: the roles first, then the next few properties.
+export function tableColumns(properties: Property[], roles: Record<string, string | undefined>, max = 7): Property[] {
+  const byName = new Map(properties.map((p) => [p.name, p]));
+  const chosen: Property[] = [];
+  for (const r of [roles.name, roles.country, roles.status, roles.commodity])
+    if (r && byName.has(r) && !chosen.includes(byName.get(r)!)) chosen.push(byName.get(r)!);
+  for (const p of properties) {
+    if (chosen.length >= max) break;
+    if (!chosen.includes(p) && !/(url|_non_eng|akas|^gid_)/i.test(p.name)) chosen.push(p);
+  }
+  return chosen;
+}
+
+export class FeatureTable {
+  private offset = 0;
+  private readonly geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
+  private generation = 0;
+
+  constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly view: MapView,
+    private readonly onPick: (layerId: string, fid: number) => void) {
+    const later = debounce(() => this.load(), 250);
+    view.map.on('moveend', () => { this.offset = 0; later(); });
+    state.on('active', () => { this.offset = 0; this.load(); });
+    state.on('filter', () => { this.offset = 0; this.load(); });
+    state.on('data', () => this.load());
+  }
+
+  async load(): Promise<void> {
+    const layer = this.state.active;
+    if (!layer) return;
+    const generation = ++this.generation;
+    const q = new URLSearchParams({ bbox: viewBox(this.view.map).join(','), limit: String(PAGE_SIZE), offset: String(this.offset), f: 'json' });
+    const filter = this.state.filter();
+    if (filter) q.set('filter', filter);
+    this.panel.setAttribute('aria-busy', 'true');
+    try {
+      const response = await fetch(`${layer.root}/collections/${encodeURIComponent(layer.info.id)}/items?${q}`);
+      const page = (await response.json()) as ItemsPage & { description?: string };
+      if (generation !== this.generation) return;
+      if (!response.ok) throw new Error(page.description ?? response.statusText);
+      this.render(page);
+    } catch (e) {
+      announce(`The table could not be read: ${(e as Error).message}`, 'error');
+    } finally {
+      this.panel.removeAttribute('aria-busy');
+    }
+  }
+
+  private render(page: ItemsPage): void {
+    const layer = this.state.active!;
+    const columns = tableColumns(layer.info.properties, layer.info.roles as Record<string, string | undefined>);
+    const total = page.numberMatched ?? page.numberReturned;
+    const first = page.numberReturned ? this.offset + 1 : 0;
+    const last = this.offset + page.numberReturned;
+    const rows = page.features.map((f) => h('tr', { 'data-fid': f.id, tabindex: 0,
+      onclick: () => this.pick(f), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') this.pick(f); } },
+    ...columns.map((c) => h('td', {}, displayValue(f.properties[c.name])))));
+    const previous = h('button', { type: 'button', disabled: this.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE_SIZE); this.load(); } }, '‹ Previous');
+    const next = h('button', { type: 'button', disabled: last >= total, onclick: () => { this.offset += PAGE_SIZE; this.load(); } }, 'Next ›');
+    const filter = this.state.filter();
+    clear(this.panel,
+      h('div', { class: 'table-head' },
+        h('h2', { id: 'table-title' }, `${layer.info.title} in view`),
+        h('span', { class: 'count', 'aria-live': 'polite' }, total ? `${first}–${last} of ${total}` : 'none'),
+        filter ? h('code', { class: 'filter-text', title: 'The CQL2 filter sent to the server' }, filter) : null,
+        h('span', { class: 'pager' }, previous, next)),
+      h('div', { class: 'table-scroll' },
+        h('table', { class: 'features', 'aria-labelledby': 'table-title' },
+          h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c.title)))),
+          h('tbody', {}, ...rows))));
+  }
+
+  private pick(f: ItemsPage['features'][number]): void {
+    const feature = this.geojson.readFeature(f) as Feature;
+    const geometry = feature.getGeometry();
+    if (geometry) this.view.map.getView().fit(geometry.getExtent(), { maxZoom: 10, duration: 300, padding: [60, 60, 60, 60] });
+    this.onPick(this.state.active!.info.id, f.id);
+  }
+}

@@ -1,0 +1,90 @@
+// Click on the map: what is there, layer by layer (WMS GetFeatureInfo for map
+// images, the drawn features for vector layers), in a readable attribute panel.
+import GeoJSON from 'ol/format/GeoJSON';
+import Feature from 'ol/Feature';
+import Geometry from 'ol/geom/Geometry';
+import type RenderFeature from 'ol/render/Feature';
+import type { MapBrowserEvent } from 'ol';
+import type { MapView } from './map-view';
+import type { MapLayer } from './map-layers';
+import type { PortalState } from '../state';
+import { displayValue, type LayerInfo } from '../catalogue';
+import { h, clear, announce } from '../dom';
+
+export interface Found {
+  layer: LayerInfo;
+  id: number | undefined;
+  properties: Record<string, unknown>;
+  geometry?: Geometry;
+}
+
+const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
+
+async function wmsFeatures(layer: MapLayer, event: MapBrowserEvent<PointerEvent | KeyboardEvent | WheelEvent>, view: MapView): Promise<Found[]> {
+  const source = layer.wmsSource();
+  const resolution = view.map.getView().getResolution();
+  if (!source || resolution === undefined) return [];
+  const url = source.getFeatureInfoUrl(event.coordinate, resolution, 'EPSG:3857',
+    { INFO_FORMAT: 'application/json', FEATURE_COUNT: 5, QUERY_LAYERS: layer.info.id });
+  if (!url) return [];
+  const response = await fetch(url);
+  if (!response.ok) return [];
+  const doc = await response.json();
+  return geojson.readFeatures(doc).map((f) => found(layer.info, f));
+}
+
+function found(info: LayerInfo, f: Feature | RenderFeature): Found {
+  const properties = { ...f.getProperties() };
+  delete properties.geometry;
+  delete properties.layer;
+  const id = f.getId();
+  const g = f.getGeometry();
+  const geometry = g instanceof Geometry ? g : undefined;
+  return { layer: info, id: id === undefined ? undefined : Number(id), properties, geometry };
+}
+
+export async function identify(event: MapBrowserEvent<PointerEvent | KeyboardEvent | WheelEvent>, state: PortalState, view: MapView): Promise<Found[]> {
+  const results: Found[] = [];
+  for (const layer of [...state.layers].reverse()) {
+    if (!layer.visible || layer.info.kind !== 'vector') continue;
+    if (layer.mode === 'wms') {
+      results.push(...await wmsFeatures(layer, event, view));
+    } else {
+      const features = view.map.getFeaturesAtPixel(event.pixel, { hitTolerance: 4, layerFilter: (l) => l.get('amisLayer') === layer.info.id });
+      for (const f of features.slice(0, 5)) results.push(found(layer.info, f));
+    }
+  }
+  return results;
+}
+
+export type FeatureAction = { label: string; run: (f: Found) => void; when: (f: Found) => boolean };
+
+export function showFound(panel: HTMLElement, results: Found[], view: MapView, actions: FeatureAction[] = []): void {
+  view.highlight.getSource()?.clear();
+  if (!results.length) {
+    clear(panel, h('h2', {}, 'Nothing here'), h('p', {}, 'No feature of a visible layer at that place.'));
+    panel.hidden = false;
+    return;
+  }
+  const blocks = results.map((f) => {
+    const name = f.layer.roles.name ? displayValue(f.properties[f.layer.roles.name]) : '';
+    const rows = f.layer.properties
+      .filter((p) => f.properties[p.name] !== null && f.properties[p.name] !== undefined && f.properties[p.name] !== '')
+      .map((p) => {
+        const text = displayValue(f.properties[p.name]);
+        const value = /^https?:\/\//.test(text) ? h('a', { href: text, target: '_blank', rel: 'noopener' }, text) : text;
+        return h('tr', {}, h('th', { scope: 'row' }, p.title), h('td', {}, value));
+      });
+    const buttons = actions.filter((a) => a.when(f)).map((a) => h('button', { type: 'button', onclick: () => a.run(f) }, a.label));
+    return h('section', { class: 'found', 'data-layer': f.layer.id, 'data-fid': f.id ?? '' },
+      h('h3', {}, name || `Feature ${f.id ?? ''}`, h('small', {}, ` · ${f.layer.title}`)),
+      h('table', { class: 'attributes' }, h('tbody', {}, ...rows)),
+      buttons.length ? h('div', { class: 'actions' }, ...buttons) : null);
+  });
+  for (const f of results) if (f.geometry) view.highlight.getSource()?.addFeature(new Feature(f.geometry.clone()));
+  clear(panel, h('div', { class: 'panel-head' }, h('h2', {}, `Identified: ${results.length}`),
+    h('button', { type: 'button', class: 'close', 'aria-label': 'Close the results', onclick: () => { panel.hidden = true; view.highlight.getSource()?.clear(); } }, '×')),
+  ...blocks);
+  panel.hidden = false;
+  announce(`${results.length} feature${results.length === 1 ? '' : 's'} identified`);
+}

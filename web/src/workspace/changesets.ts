@@ -1,0 +1,94 @@
+// The editor's change sets and their state, with submit and withdraw; and the
+// upload of a file as a change set.
+import type { Api, ChangeSet } from '../api';
+import { ApiError } from '../api';
+import type { PortalState } from '../state';
+import type { Drafts } from './drafts';
+import { h, clear, announce } from '../dom';
+
+export const STATE_LABEL: Record<string, string> = {
+  draft: 'Draft', submitted: 'Waiting for review', approved: 'Approved', rejected: 'Rejected',
+};
+
+export function stateBadge(state: string): HTMLElement {
+  return h('span', { class: `badge state-${state}` }, STATE_LABEL[state] ?? state);
+}
+
+export class ChangeSetList {
+  constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly api: Api,
+    private readonly drafts: Drafts, private readonly open: (c: ChangeSet) => void) {}
+
+  async render(): Promise<void> {
+    const s = this.state.session;
+    if (!s) return;
+    let sets: ChangeSet[] = [];
+    try {
+      sets = (await this.api.changeSets({ author: s.user, limit: '50' })).changeSets;
+    } catch (e) {
+      return clear(this.panel, h('p', { class: 'error' }, `Change sets could not be read: ${(e as Error).message}`));
+    }
+    const rows = sets.map((c) => h('tr', { 'data-changeset': c.id },
+      h('td', {}, String(c.id)), h('td', {}, c.title, h('br'), h('small', {}, `${c.collection} · ${c.changes} change${c.changes === 1 ? '' : 's'}`)),
+      h('td', {}, stateBadge(c.state), c.comment ? h('div', { class: 'comment' }, `“${c.comment}”`) : null),
+      h('td', { class: 'actions' },
+        h('button', { type: 'button', onclick: () => this.open(c) }, 'Show'),
+        c.state === 'draft' && c.changes > 0 ? h('button', { type: 'button', class: 'primary', onclick: () => this.act(c, 'submit') }, 'Submit for review') : null,
+        c.state === 'submitted' ? h('button', { type: 'button', onclick: () => this.act(c, 'withdraw') }, 'Withdraw') : null)));
+    clear(this.panel, h('h3', {}, 'My change sets'),
+      sets.length ? h('table', { class: 'changesets' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Actions'))),
+        h('tbody', {}, ...rows)) : h('p', { class: 'hint' }, 'None yet: your edits and uploads will appear here.'));
+  }
+
+  private async act(c: ChangeSet, action: 'submit' | 'withdraw'): Promise<void> {
+    try {
+      await this.api.changeSetAction(c.id, action);
+      if (action === 'submit') this.drafts.forget(c.collection);
+      announce(action === 'submit' ? `Change set ${c.id} submitted for review` : `Change set ${c.id} withdrawn to draft`);
+    } catch (e) {
+      announce(e instanceof ApiError ? e.message : String(e), 'error');
+    }
+    await this.render();
+  }
+}
+
+export function renderUpload(panel: HTMLElement, state: PortalState, api: Api, done: () => void): void {
+  const layers = state.layers.map((l) => l.info).filter((i) => i.kind === 'vector' && i.roles.country);
+  const layerSelect = h('select', { id: 'upload-layer' }, ...layers.map((l) => h('option', { value: l.id }, l.title)));
+  const keySelect = h('select', { id: 'upload-key' });
+  const fillKeys = () => {
+    const layer = layers.find((l) => l.id === layerSelect.value);
+    clear(keySelect, h('option', { value: '' }, '(none: add every feature)'),
+      ...(layer?.properties ?? []).filter((p) => p.type === 'string' || p.type === 'integer')
+        .map((p) => h('option', { value: p.name, selected: /_id$/.test(p.name) }, p.title)));
+  };
+  layerSelect.addEventListener('change', fillKeys);
+  fillKeys();
+  const file = h('input', { type: 'file', id: 'upload-file', required: true, accept: '.geojson,.json,.gpkg,.zip,.fgb,.kml,.csv' });
+  const mode = h('select', { id: 'upload-mode' }, h('option', { value: 'merge' }, 'Merge: change matching features, add new ones'),
+    h('option', { value: 'replace' }, 'Replace my country’s features with the file'));
+  const result = h('p', { role: 'status', class: 'hint' });
+  const form = h('form', { class: 'upload', 'aria-label': 'Upload a file' },
+    h('div', { class: 'field' }, h('label', { for: 'upload-layer' }, 'Layer'), layerSelect),
+    h('div', { class: 'field' }, h('label', { for: 'upload-file' }, 'File (GeoJSON, GeoPackage, zipped Shapefile, FlatGeobuf, KML, CSV)'), file),
+    h('div', { class: 'field' }, h('label', { for: 'upload-key' }, 'Match features by'), keySelect),
+    h('div', { class: 'field' }, h('label', { for: 'upload-mode' }, 'Mode'), mode),
+    h('button', { type: 'submit', class: 'primary' }, 'Upload as a new change set'), result);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const f = file.files?.[0];
+    if (!f) return;
+    result.textContent = 'Uploading…';
+    try {
+      const draft = await api.createChangeSet(layerSelect.value, `Upload of ${f.name}`);
+      const r = await api.upload(layerSelect.value, f, { key: keySelect.value, mode: mode.value, changeSet: draft.id });
+      const s = r.summary ?? {};
+      result.textContent = `Change set ${r.changeSet.id}: ${s.inserted ?? 0} new, ${s.replaced ?? 0} changed, ${s.deleted ?? 0} deleted, ${s.unchanged ?? 0} unchanged. Submit it for review below.`;
+      announce(result.textContent);
+      done();
+    } catch (err) {
+      result.textContent = err instanceof ApiError ? `Refused: ${err.message}` : String(err);
+    }
+  });
+  clear(panel, h('h3', {}, 'Upload a file'), form);
+}

@@ -1,0 +1,196 @@
+// Drawing and editing features of the editor's own country: the geometry on the
+// map (OpenLayers Draw and Modify), the attributes in a form made from the
+// collection's queryables; saved into the user's draft change set (Part 4).
+import Feature from 'ol/Feature';
+import GeoJSON from 'ol/format/GeoJSON';
+import VectorLayer from 'ol/layer/Vector';
+import VectorSource from 'ol/source/Vector';
+import { Draw, Modify } from 'ol/interaction';
+import { Circle, Fill, Stroke, Style } from 'ol/style';
+import type { Type as GeometryType } from 'ol/geom/Geometry';
+import type { MapView } from '../viewer/map-view';
+import type { PortalState } from '../state';
+import type { Api } from '../api';
+import { ApiError } from '../api';
+import type { LayerInfo } from '../catalogue';
+import { FieldError, inputType, textFromValue, valueFromText } from '../forms';
+import { Drafts } from './drafts';
+import { h, clear, announce } from '../dom';
+
+const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
+
+const EDIT_STYLE = new Style({
+  image: new Circle({ radius: 7, fill: new Fill({ color: '#00a0b0' }), stroke: new Stroke({ color: '#fff', width: 2 }) }),
+  stroke: new Stroke({ color: '#00a0b0', width: 3 }),
+  fill: new Fill({ color: 'rgba(0,160,176,0.2)' }),
+});
+
+function drawType(geometryType: string): GeometryType {
+  const t = geometryType.toLowerCase();
+  if (t.includes('polygon')) return 'Polygon';
+  if (t.includes('line')) return 'LineString';
+  return 'Point';
+}
+
+// May the session's user edit this feature? (The server decides; this only hides
+// buttons that would be refused.)
+export function mayEdit(state: PortalState, layer: LayerInfo, properties: Record<string, unknown>): boolean {
+  const s = state.session;
+  if (!s || !layer.roles.country) return false;
+  if (s.role === 'admin' || s.role === 'reviewer') return true;
+  return s.role === 'editor' && properties[layer.roles.country] === s.country;
+}
+
+export class FeatureEditor {
+  private readonly source = new VectorSource();
+  private readonly layer = new VectorLayer({ source: this.source, style: EDIT_STYLE, zIndex: 900 });
+  private draw?: Draw;
+  private modify?: Modify;
+  private target?: { layer: LayerInfo; fid: number | null; properties: Record<string, unknown> };
+
+  constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly view: MapView,
+    private readonly api: Api, readonly drafts: Drafts, private readonly changed: () => void) {
+    view.map.addLayer(this.layer);
+  }
+
+  editable(): LayerInfo[] {
+    return this.state.layers.map((l) => l.info).filter((i) => i.kind === 'vector' && i.roles.country && i.id !== 'countries');
+  }
+
+  render(): void {
+    if (this.target) return;
+    const layers = this.editable();
+    const select = h('select', { id: 'new-feature-layer' }, ...layers.map((l) => h('option', { value: l.id }, l.title)));
+    clear(this.panel, h('h3', {}, 'Edit features'),
+      h('p', { class: 'hint' }, this.state.session?.role === 'editor'
+        ? `You may add and change features of ${this.state.session.country}. Click a feature on the map and choose “Edit”, or add one.`
+        : 'Click a feature on the map and choose “Edit”, or add one.'),
+      h('div', { class: 'field' }, h('label', { for: 'new-feature-layer' }, 'Layer'), select),
+      h('button', { type: 'button', id: 'add-feature', onclick: () => this.startNew(select.value) }, 'Add a feature on the map'));
+  }
+
+  startNew(layerId: string): void {
+    const layer = this.editable().find((l) => l.id === layerId);
+    if (!layer) return;
+    this.stop();
+    const properties: Record<string, unknown> = {};
+    if (layer.roles.country && this.state.session?.role === 'editor') properties[layer.roles.country] = this.state.session.country;
+    this.target = { layer, fid: null, properties };
+    this.draw = new Draw({ source: this.source, type: drawType(layer.geometryType) });
+    this.draw.set('editing', true);
+    this.draw.on('drawend', () => {
+      this.view.map.removeInteraction(this.draw!);
+      this.draw = undefined;
+      this.modify = new Modify({ source: this.source });
+      this.modify.set('editing', true);
+      this.view.map.addInteraction(this.modify);
+      this.form();
+    });
+    this.view.map.addInteraction(this.draw);
+    clear(this.panel, h('h3', {}, `New feature in ${layer.title}`),
+      h('p', { class: 'hint', role: 'status' }, `Click on the map to place it${drawType(layer.geometryType) === 'Point' ? '' : ' (double-click to finish)'}.`),
+      h('button', { type: 'button', onclick: () => this.cancel() }, 'Cancel'));
+    announce('Click on the map to place the new feature');
+  }
+
+  async edit(layer: LayerInfo, fid: number): Promise<void> {
+    this.stop();
+    const response = await fetch(this.api.url(`/collections/${encodeURIComponent(layer.id)}/items/${fid}?f=json`));
+    if (!response.ok) return announce(`Feature ${fid} could not be read`, 'error');
+    const doc = await response.json();
+    const feature = geojson.readFeature(doc) as Feature;
+    this.source.addFeature(feature);
+    this.target = { layer, fid, properties: doc.properties ?? {} };
+    this.modify = new Modify({ source: this.source });
+    this.modify.set('editing', true);
+    this.view.map.addInteraction(this.modify);
+    this.form();
+    announce(`Editing ${layer.title} feature ${fid}: drag it on the map, change its attributes, then save`);
+  }
+
+  private form(): void {
+    const t = this.target!;
+    const country = t.layer.roles.country;
+    const fields = t.layer.properties.map((p) => {
+      const id = `edit-${p.name}`;
+      const lockedCountry = p.name === country && this.state.session?.role === 'editor';
+      const list = p.values ? h('datalist', { id: `${id}-values` }, ...p.values.map((v) => h('option', { value: String(v) }))) : null;
+      const input = h('input', { id, name: p.name, type: inputType(p), step: p.type === 'number' ? 'any' : undefined,
+        value: textFromValue(t.properties[p.name]), readonly: lockedCountry, list: list ? `${id}-values` : undefined });
+      return h('div', { class: 'field' }, h('label', { for: id }, p.title, h('small', {}, ` ${p.name}`)), input, list);
+    });
+    const form = h('form', { class: 'edit-form', 'aria-label': 'Feature attributes' }, ...fields,
+      h('p', { class: 'error', role: 'alert', id: 'edit-error' }),
+      h('div', { class: 'actions sticky' },
+        h('button', { type: 'submit', class: 'primary' }, 'Save to draft'),
+        t.fid !== null ? h('button', { type: 'button', class: 'danger', onclick: () => this.remove() }, 'Delete feature') : null,
+        h('button', { type: 'button', onclick: () => this.cancel() }, 'Cancel')));
+    form.addEventListener('submit', (e) => { e.preventDefault(); this.save(form); });
+    clear(this.panel, h('h3', {}, t.fid === null ? `New feature in ${t.layer.title}` : `Edit ${t.layer.title} #${t.fid}`),
+      h('p', { class: 'hint' }, 'Drag the geometry on the map to move it.'), form);
+    (form.querySelector('input:not([readonly])') as HTMLInputElement | null)?.focus();
+  }
+
+  private async save(form: HTMLFormElement): Promise<void> {
+    const t = this.target!;
+    const error = form.querySelector('#edit-error')!;
+    const properties: Record<string, unknown> = {};
+    try {
+      for (const p of t.layer.properties) {
+        const input = form.querySelector<HTMLInputElement>(`#edit-${p.name}`)!;
+        properties[p.name] = valueFromText(p, input.value);
+      }
+    } catch (e) {
+      if (e instanceof FieldError) {
+        error.textContent = e.message;
+        form.querySelector<HTMLInputElement>(`#edit-${e.property}`)?.focus();
+        return;
+      }
+      throw e;
+    }
+    const feature = this.source.getFeatures()[0];
+    if (!feature) return void (error.textContent = 'Draw the feature on the map first');
+    const body = { type: 'Feature', geometry: geojson.writeGeometryObject(feature.getGeometry()!, { decimals: 7 }), properties };
+    try {
+      const draft = await this.drafts.of(t.layer.id, this.state.session!.user);
+      await this.api.writeFeature(t.fid === null ? 'POST' : 'PUT', t.layer.id, t.fid, body, draft);
+      announce(`Saved to draft change set ${draft}. Submit it for review under “My change sets”.`);
+      this.finish();
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? `${e.message} (${e.status})` : String(e);
+    }
+  }
+
+  private async remove(): Promise<void> {
+    const t = this.target!;
+    if (t.fid === null || !confirm(`Delete feature ${t.fid} of ${t.layer.title}? The deletion goes into your draft for review.`)) return;
+    try {
+      const draft = await this.drafts.of(t.layer.id, this.state.session!.user);
+      await this.api.writeFeature('DELETE', t.layer.id, t.fid, undefined, draft);
+      announce(`Deletion saved to draft change set ${draft}`);
+      this.finish();
+    } catch (e) {
+      announce(e instanceof ApiError ? e.message : String(e), 'error');
+    }
+  }
+
+  private finish(): void {
+    this.stop();
+    this.render();
+    this.changed();
+  }
+
+  cancel(): void {
+    this.stop();
+    this.render();
+    announce('Editing cancelled');
+  }
+
+  private stop(): void {
+    if (this.draw) this.view.map.removeInteraction(this.draw);
+    if (this.modify) this.view.map.removeInteraction(this.modify);
+    this.draw = this.modify = undefined;
+    this.source.clear();
+    this.target = undefined;
+  }
+}

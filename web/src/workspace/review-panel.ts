@@ -1,0 +1,126 @@
+// The reviewers' queue, and one change set in review: its changes before and
+// after on the map and in a table, with its problems; approve, or reject with a
+// comment.
+import GeoJSON from 'ol/format/GeoJSON';
+import VectorLayer from 'ol/layer/Vector';
+import VectorSource from 'ol/source/Vector';
+import { createEmpty, extend, isEmpty } from 'ol/extent';
+import { Circle, Fill, Stroke, Style } from 'ol/style';
+import type { Api, ChangeSet } from '../api';
+import { ApiError } from '../api';
+import type { MapView } from '../viewer/map-view';
+import type { PortalState } from '../state';
+import { diffRows, featureLabel, operationLabel, problemText, type ReviewChange } from '../review';
+import { stateBadge } from './changesets';
+import { h, clear, announce } from '../dom';
+
+const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
+
+function style(colour: string, dash?: number[]): Style {
+  return new Style({
+    image: new Circle({ radius: 7, fill: new Fill({ color: `${colour}88` }), stroke: new Stroke({ color: colour, width: 2, lineDash: dash }) }),
+    stroke: new Stroke({ color: colour, width: 2.5, lineDash: dash }),
+    fill: new Fill({ color: `${colour}22` }),
+  });
+}
+
+interface Review {
+  changeSet: ChangeSet;
+  changes: ReviewChange[];
+  numberOfChanges: number;
+  changesWithProblems: number;
+}
+
+export class ReviewPanel {
+  private readonly before = new VectorLayer({ source: new VectorSource(), style: style('#c0392b', [6, 4]), zIndex: 950 });
+  private readonly after = new VectorLayer({ source: new VectorSource(), style: style('#1e8449'), zIndex: 951 });
+
+  constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly view: MapView,
+    private readonly api: Api) {
+    view.map.addLayer(this.before);
+    view.map.addLayer(this.after);
+  }
+
+  clearMap(): void {
+    this.before.getSource()?.clear();
+    this.after.getSource()?.clear();
+  }
+
+  async queue(): Promise<void> {
+    this.clearMap();
+    let sets: ChangeSet[] = [];
+    try {
+      sets = (await this.api.changeSets({ state: 'submitted', limit: '100' })).changeSets;
+    } catch (e) {
+      return clear(this.panel, h('p', { class: 'error' }, (e as Error).message));
+    }
+    clear(this.panel, h('h3', {}, `Review queue (${sets.length})`),
+      sets.length ? h('ul', { class: 'queue' }, ...sets.map((c) => h('li', { 'data-changeset': c.id },
+        h('button', { type: 'button', class: 'link', onclick: () => this.show(c.id) },
+          `#${c.id} ${c.title}`), h('small', {}, ` ${c.collection} · ${c.author} (${c.country || 'all'}) · ${c.changes} change${c.changes === 1 ? '' : 's'}`))))
+        : h('p', { class: 'hint' }, 'Nothing waits for review.'));
+  }
+
+  async show(id: number): Promise<void> {
+    let review: Review;
+    try {
+      review = await this.api.review<Review>(id);
+    } catch (e) {
+      return announce((e as Error).message, 'error');
+    }
+    const c = review.changeSet;
+    const layer = this.state.layer(c.collection)?.info;
+    this.clearMap();
+    const extent = createEmpty();
+    for (const change of review.changes) {
+      for (const [which, layerOf] of [['before', this.before], ['after', this.after]] as const) {
+        const doc = change[which];
+        if (!doc?.geometry) continue;
+        const f = geojson.readFeature(doc) as import('ol/Feature').default;
+        layerOf.getSource()?.addFeature(f);
+        const g = f.getGeometry();
+        if (g) extend(extent, g.getExtent());
+      }
+    }
+    if (!isEmpty(extent)) this.view.map.getView().fit(extent, { maxZoom: 11, padding: [80, 80, 80, 80], duration: 300 });
+    const rows = diffRows(review.changes, layer?.roles.name);
+    const problems = review.changes.flatMap((ch) => ch.problems.map((p) => `${featureLabel(ch, layer?.roles.name)}: ${problemText(p)}`));
+    const mayDecide = this.state.session && this.state.session.role !== 'editor' && c.state === 'submitted' &&
+      (c.author !== this.state.session.user || this.state.session.role === 'admin');
+    const comment = h('textarea', { id: 'review-comment', rows: 3 });
+    const error = h('p', { class: 'error', role: 'alert' });
+    clear(this.panel,
+      h('div', { class: 'panel-head' }, h('h3', {}, `Change set #${c.id}: ${c.title}`),
+        h('button', { type: 'button', onclick: () => (this.state.session?.role === 'editor' ? this.clearMap() : this.queue()) }, 'Back')),
+      h('p', {}, stateBadge(c.state), ` ${c.collection} · by ${c.author} · ${review.numberOfChanges} change${review.numberOfChanges === 1 ? '' : 's'}`),
+      h('p', { class: 'legend-row' }, h('span', { class: 'swatch before' }), ' before ', h('span', { class: 'swatch after' }), ' after'),
+      problems.length ? h('div', { class: 'problems', role: 'note' }, h('strong', {}, 'Problems'), h('ul', {}, ...problems.map((p) => h('li', {}, p)))) : null,
+      h('div', { class: 'table-scroll' }, h('table', { class: 'diff' },
+        h('thead', {}, h('tr', {}, ...['Feature', 'Change', 'Property', 'Before', 'After'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.feature), h('td', {}, r.operation), h('td', {}, r.property),
+          h('td', { class: 'before' }, r.before), h('td', { class: 'after' }, r.after)))))),
+      review.changes.length < review.numberOfChanges ? h('p', { class: 'hint' }, `The first ${review.changes.length} changes are shown.`) : null,
+      mayDecide ? h('div', { class: 'decide' },
+        h('label', { for: 'review-comment' }, 'Comment (required to reject)'), comment, error,
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'primary', onclick: () => this.decide(c, 'approve', comment.value, error) }, 'Approve and publish'),
+          h('button', { type: 'button', class: 'danger', onclick: () => this.decide(c, 'reject', comment.value, error) }, 'Reject'))) : null);
+    announce(`Change set ${c.id}: ${rows.length} differences, ${problems.length} problems`);
+    void operationLabel;
+  }
+
+  private async decide(c: ChangeSet, action: 'approve' | 'reject', comment: string, error: HTMLElement): Promise<void> {
+    if (action === 'reject' && !comment.trim()) {
+      error.textContent = 'Say why the change set is rejected';
+      return;
+    }
+    try {
+      await this.api.changeSetAction(c.id, action, comment);
+      announce(action === 'approve' ? `Change set ${c.id} approved and published` : `Change set ${c.id} rejected`);
+      if (action === 'approve') this.state.dataChanged();
+      await this.queue();
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? `${e.message} (${e.status})` : String(e);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// The workspace after login: what the user's role may do, as tabs.
+import type { Api } from '../api';
+import type { PortalState } from '../state';
+import type { MapView } from '../viewer/map-view';
+import { MEMBERS } from '../members';
+import { Drafts } from './drafts';
+import { FeatureEditor } from './editor';
+import { ChangeSetList, renderUpload } from './changesets';
+import { ReviewPanel } from './review-panel';
+import { renderUsers } from './users';
+import { h, clear } from '../dom';
+
+export class Workspace {
+  readonly editor: FeatureEditor;
+  private readonly review: ReviewPanel;
+  private readonly changeSets: ChangeSetList;
+  private readonly sections: Record<string, HTMLElement> = {};
+
+  constructor(private readonly panel: HTMLElement, private readonly state: PortalState, view: MapView, private readonly api: Api) {
+    for (const name of ['edit', 'mine', 'upload', 'review', 'users']) this.sections[name] = h('section', { class: `ws-${name}`, id: `ws-${name}` });
+    const drafts = new Drafts(api);
+    this.editor = new FeatureEditor(this.sections.edit, state, view, api, drafts, () => this.changeSets.render());
+    this.review = new ReviewPanel(this.sections.review, state, view, api);
+    this.changeSets = new ChangeSetList(this.sections.mine, state, api, drafts, (c) => {
+      this.show('review', false);
+      void this.review.show(c.id);
+    });
+    state.on('session', () => this.render());
+  }
+
+  private tabs(): Array<[string, string]> {
+    const role = this.state.session?.role;
+    const tabs: Array<[string, string]> = [];
+    if (role === 'reviewer' || role === 'admin') tabs.push(['review', 'Review queue']);
+    tabs.push(['edit', 'Edit'], ['mine', 'My change sets'], ['upload', 'Upload']);
+    if (role === 'admin') tabs.push(['users', 'Accounts']);
+    return tabs;
+  }
+
+  render(): void {
+    const s = this.state.session;
+    if (!s) return clear(this.panel);
+    const bar = h('div', { class: 'ws-tabs', role: 'tablist', 'aria-label': 'Workspace' },
+      ...this.tabs().map(([name, label]) => h('button', { type: 'button', role: 'tab', id: `ws-tab-${name}`, 'aria-controls': `ws-${name}`,
+        onclick: () => this.show(name) }, label)));
+    clear(this.panel, h('h2', {}, 'Workspace'),
+      h('p', { class: 'hint' }, `${s.user} · ${s.role}${s.country ? ` · ${s.country}` : ''}`), bar,
+      ...this.tabs().map(([name]) => this.sections[name]),
+      // An editor has no queue, but sees their own change sets in review form.
+      this.tabs().some(([name]) => name === 'review') ? null : this.sections.review);
+    this.show(this.tabs()[0][0]);
+  }
+
+  show(name: string, load = true): void {
+    for (const [n, section] of Object.entries(this.sections)) {
+      section.hidden = n !== name;
+      document.getElementById(`ws-tab-${n}`)?.setAttribute('aria-selected', String(n === name));
+    }
+    if (name !== 'review') this.review.clearMap();
+    if (!load) return;
+    if (name === 'edit') this.editor.render();
+    if (name === 'mine') void this.changeSets.render();
+    if (name === 'upload') renderUpload(this.sections.upload, this.state, this.api, () => void this.changeSets.render());
+    if (name === 'review') void this.review.queue();
+    if (name === 'users') void renderUsers(this.sections.users, this.api, MEMBERS);
+  }
+}
