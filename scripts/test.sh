@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds and runs every test:
-#  1. the `ci` build (gcc, warnings as errors): GoogleTest unit tests, then the pytest
-#     integration tests against the real server with real clients;
+#  1. the `ci` build (gcc, warnings as errors) and the web portal (type-checked):
+#     GoogleTest unit tests, the portal's Vitest unit tests, then the pytest
+#     integration tests against the real server with real clients, the portal's in
+#     Debian's Chromium among them (screenshots in tests/integration/artefacts/);
 #  2. the `fuzz` build (clang, ASan + UBSan, warnings as errors): the unit tests again
 #     under the sanitizers, and each libFuzzer target for FUZZ_SECONDS (default 10).
 # Extra arguments go to pytest (for example -k paging).
@@ -9,7 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh --test
 scripts/build.sh ci
+scripts/build-web.sh
 ctest --preset ci -j "$(nproc)"
+(cd web && npm test --silent)
 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q tests/integration "$@"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 ctest --preset fuzz -j "$(nproc)"

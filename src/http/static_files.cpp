@@ -1,5 +1,6 @@
 #include "http/static_files.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -35,8 +36,11 @@ void not_found(Response& response, std::string_view description = "no such file"
 void serve(const std::string& folder, const std::string& relative, Response& response,
            const std::string& cache_control = "public, max-age=86400") {
   const char* type = media_type(relative);
-  std::ifstream file(folder + "/" + relative, std::ios::binary);
-  if (!type || !file) return not_found(response);
+  const std::string path = folder + "/" + relative;
+  std::error_code error;
+  if (!type || !std::filesystem::is_regular_file(path, error)) return not_found(response);  // not a folder
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return not_found(response);
   std::ostringstream body;
   body << file.rdbuf();
   response.send(200, type, body.str(), {{"Cache-Control", cache_control}});
@@ -64,7 +68,8 @@ void add_portal(Router& router, const std::string& folder) {
     // Relative, so that it holds behind a proxy that adds a path prefix.
     if (!rq.path.ends_with('/'))
       return rs.send(301, "text/plain; charset=utf-8", "The portal is at portal/\n", {{"Location", "portal/"}});
-    if (!std::ifstream(folder + "/index.html"))
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(folder + "/index.html", error))
       return not_found(rs, "the portal is not built: run scripts/build-web.sh");
     // The page names its scripts by content hash: it is revalidated, they are kept.
     serve(folder, "index.html", rs, "no-cache");

@@ -74,9 +74,14 @@ void WmsService::handle(http::Request& request, http::Response& response) {
     if (is(op, "GetFeatureInfo") || op == "feature_info") return get_feature_info(v130, request, response);
     if (is(op, "GetLegendGraphic")) return get_legend_graphic(request, response);
     throw WmsError("OperationNotSupported", "the operation '" + op.substr(0, 60) + "' is not offered", "REQUEST");
-  } catch (const core::OgcError& e) {
+  } catch (const core::OgcError& raised) {
     if (response.started()) throw;
     response.discard_unsent();
+    // The store names a filter's errors after OGC API's parameter; here it is CQL_FILTER.
+    const core::OgcError e = raised.locator() == "filter" && param(request, "CQL_FILTER")
+                                 ? WmsError("InvalidParameterValue", std::string("CQL_FILTER: ") + raised.what(),
+                                            "CQL_FILTER")
+                                 : raised;
     if (e.status() >= 500) {
       spdlog::error("{} {}: {}", request.method, request.path, e.what());
       const WmsError hidden("", "the server could not complete the request", "");

@@ -47,7 +47,8 @@ export class FeatureTable {
     const layer = this.state.active;
     if (!layer) return;
     const generation = ++this.generation;
-    const q = new URLSearchParams({ bbox: viewBox(this.view.map).join(','), limit: String(PAGE_SIZE), offset: String(this.offset), f: 'json' });
+    const box = viewBox(this.view.map).join(',');
+    const q = new URLSearchParams({ bbox: box, limit: String(PAGE_SIZE), offset: String(this.offset), f: 'json' });
     const filter = this.state.filter();
     if (filter) q.set('filter', filter);
     this.panel.setAttribute('aria-busy', 'true');
@@ -57,6 +58,10 @@ export class FeatureTable {
       if (generation !== this.generation) return;
       if (!response.ok) throw new Error(page.description ?? response.statusText);
       this.render(page);
+      // What the table shows, for those who check it against the data.
+      this.panel.dataset.bbox = box;
+      this.panel.dataset.matched = String(page.numberMatched ?? page.numberReturned);
+      this.panel.dataset.filter = filter ?? '';
     } catch (e) {
       announce(`The table could not be read: ${(e as Error).message}`, 'error');
     } finally {

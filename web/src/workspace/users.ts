@@ -30,7 +30,7 @@ export async function renderUsers(panel: HTMLElement, api: Api, countries: Array
     h('td', {}, u.disabled ? 'disabled' : 'active'),
     h('td', { class: 'actions' }, h('button', { type: 'button', onclick: () => act(u.name, { disabled: !u.disabled }, `${u.name} ${u.disabled ? 'enabled' : 'disabled'}`) },
       u.disabled ? 'Enable' : 'Disable'))));
-  const name = h('input', { id: 'user-name', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9._@-]{3,64}' });
+  const name = h('input', { id: 'user-name', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9._@\\-]{3,64}' });
   const password = h('input', { id: 'user-password', type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });
   const role = h('select', { id: 'user-role' }, ...ROLES.map((r) => h('option', { value: r }, r)));
   const country = h('select', { id: 'user-country' }, ...countryOptions());

@@ -1,0 +1,211 @@
+"""The web portal in a real browser: Debian's Chromium driven by playwright-core
+(web/e2e/portal.mjs) against `amis serve` on a copy of the demo store. Each scenario
+answers what it saw as JSON; the answers are checked here against the store itself
+(sqlite3, OGR) and the downloaded files are opened with GDAL. Screenshots are kept in
+tests/integration/artefacts/portal/ (CI keeps that folder).
+
+Needs the portal built (scripts/build-web.sh), Node.js and /usr/bin/chromium."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from osgeo import ogr
+
+import store_support as ss
+from styles_support import copy_store
+from support import REPO_ROOT, AmisServer
+
+WEB = REPO_ROOT / "web"
+ARTEFACTS = Path(__file__).parent / "artefacts" / "portal"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+PASSWORD = "portal test password 1"
+EDITOR, REVIEWER, ADMIN = "editor-vnm", "reviewer-portal", "admin-portal"
+COUNTRY = "VNM"
+
+pytestmark = pytest.mark.skipif(
+    not (WEB / "dist" / "index.html").exists() or not (WEB / "node_modules" / "playwright-core").exists()
+    or not CHROMIUM.exists() or shutil.which("node") is None,
+    reason="the portal is not built (scripts/build-web.sh) or Chromium/Node.js is missing")
+
+
+class Portal:
+    def __init__(self, store: Path, server: AmisServer):
+        self.store = store
+        self.server = server
+
+    @property
+    def url(self) -> str:
+        return self.server.url + "/portal/"
+
+    def run(self, scenario: str, **env: str) -> dict:
+        """Runs a scenario of portal.mjs; its JSON answer, failing on a browser error."""
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        full = {**os.environ, "AMIS_PASSWORD": PASSWORD, "AMIS_EDITOR": EDITOR, "AMIS_REVIEWER": REVIEWER,
+                "AMIS_ADMIN": ADMIN, "AMIS_COUNTRY": COUNTRY, "CHROMIUM": str(CHROMIUM), **env}
+        p = subprocess.run(["node", "e2e/portal.mjs", scenario, self.url, str(ARTEFACTS)], cwd=WEB, env=full,
+                           capture_output=True, text=True, timeout=180)
+        assert p.returncode == 0, p.stderr[-3000:]
+        answer = json.loads(p.stdout.strip().splitlines()[-1])
+        assert "failure" not in answer, answer["failure"] + f"\n(screenshot {ARTEFACTS}/{scenario}-failure.png)"
+        assert answer["errors"] == [], answer["errors"]
+        return answer
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory, store_path):
+    work = tmp_path_factory.mktemp("portal")
+    store = copy_store(store_path, work / "store.gpkg")
+    for name, role, country in [(EDITOR, "editor", COUNTRY), (REVIEWER, "reviewer", None), (ADMIN, "admin", None)]:
+        extra = ["--country", country] if country else []
+        r = ss.amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
+        assert r.returncode == 0, r.stderr
+    config = work / "amis.toml"
+    config.write_text('[server]\nlog_level = "info"\n')
+    srv = AmisServer(store, work, name="portal", config=config)
+    srv.start()
+    yield Portal(store, srv)
+    alive = srv.alive()
+    assert srv.stop() == 0 and alive, srv.stderr()[-3000:]
+
+
+def national_mines(store: Path, count: int) -> list[tuple[int, str, str]]:
+    """Operating coal mines of COUNTRY whose names are unique in the collection."""
+    return ss.rows(store, "SELECT fid, mine_name, status FROM coal_mines WHERE iso3 = ? AND status = 'Operating' "
+                          "AND mine_name IN (SELECT mine_name FROM coal_mines GROUP BY mine_name HAVING count(*) = 1) "
+                          "ORDER BY fid LIMIT ?", COUNTRY, count)
+
+
+def ogr_count(store: Path, bbox: str, where: str | None) -> int:
+    ds = ogr.Open(str(store))
+    layer = ds.GetLayerByName("coal_mines")
+    minx, miny, maxx, maxy = map(float, bbox.split(","))
+    layer.SetSpatialFilterRect(minx, miny, maxx, maxy)
+    layer.SetAttributeFilter(where)
+    return layer.GetFeatureCount()
+
+
+def point_of(store: Path, fid: int) -> tuple[float, float]:
+    ds = ogr.Open(str(store))  # the dataset and the feature own what they give: both kept
+    feature = ds.GetLayerByName("coal_mines").GetFeature(fid)
+    g = feature.GetGeometryRef()
+    return g.GetX(), g.GetY()
+
+
+def test_first_view_lists_the_collections_and_fills_the_table(portal):
+    a = portal.run("load")
+    collections = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
+    assert set(a["layers"]) == collections - {"countries"}
+    assert a["active"] == "coal_mines"
+    assert int(a["table"]["matched"]) == ogr_count(portal.store, a["table"]["bbox"], None) > 0
+    assert a["rows"] == min(20, int(a["table"]["matched"]))
+    assert a["legend"]["width"] > 0 and "GetLegendGraphic" in a["legend"]["src"]
+    assert a["unlabelled"] == []
+    assert a["keyboardTab"] == "tab-filter"
+    print(f"first view ready in {a['readyMs']} ms")
+
+
+def test_toggling_a_layer_hides_it_and_brings_it_back(portal):
+    a = portal.run("toggle")
+    assert a["hiddenDiffers"] and a["shownDiffersFromHidden"]
+    assert a["tileRequest"].split("?")[0].rsplit("/", 3)[-3:][0].isdigit()
+
+
+def test_search_and_click_identify_a_mine(portal):
+    fid, name, status = national_mines(portal.store, 1)[0]
+    gem_id = ss.rows(portal.store, "SELECT gem_mine_id FROM coal_mines WHERE fid = ?", fid)[0][0]
+    a = portal.run("identify", AMIS_MINE_NAME=name, AMIS_MINE_FID=str(fid))
+    for panel in (a["searchPanel"], a["clickPanel"]):
+        assert name in panel and gem_id in panel and status in panel
+
+
+def test_filters_change_the_table_and_the_map(portal):
+    status = "Operating"
+    a = portal.run("filter", AMIS_STATUS=status)
+    country, both = a["country"], a["countryAndStatus"]
+    assert country["filter"] == f"iso3 = '{COUNTRY}'"
+    assert int(country["matched"]) == ogr_count(portal.store, country["bbox"], f"iso3 = '{COUNTRY}'") > 0
+    assert int(both["matched"]) == ogr_count(portal.store, both["bbox"], f"iso3 = '{COUNTRY}' AND status = '{status}'")
+    assert int(both["matched"]) < int(country["matched"]) < int(a["before"]["matched"])
+    assert a["wmsWithFilter"] and "CQL_FILTER=" in a["wmsWithFilter"]
+
+
+def test_downloads_of_the_filtered_layer_open_in_gdal(portal):
+    a = portal.run("download")
+    expected = {r[0] for r in ss.rows(portal.store, "SELECT gem_mine_id FROM coal_mines WHERE iso3 = ?", COUNTRY)}
+    count = ss.rows(portal.store, "SELECT count(*) FROM coal_mines WHERE iso3 = ?", COUNTRY)[0][0]
+    assert expected
+    for format, path in a["files"].items():
+        source = f"/vsizip/{path}" if format == "shapezip" else path
+        ds = ogr.Open(source)
+        assert ds is not None, f"GDAL cannot open the {format} download {path}"
+        layer = ds.GetLayer(0)
+        if format == "kml":  # KML keeps the name and description only
+            assert layer.GetFeatureCount() == count, format
+            continue
+        defn = layer.GetLayerDefn()
+        names = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+        # A Shapefile cuts field names to 10 characters.
+        key = next(n for n in names if "gem_mine_id".startswith(n) and len(n) >= 10)
+        ids = [f.GetField(key) for f in layer]
+        assert len(ids) == count and set(ids) == expected, format
+        iso3 = {f.GetField("iso3") for f in layer}
+        assert iso3 == {COUNTRY}, format
+    base = portal.server.url
+    assert a["serviceUrls"] == [f"{base}/", f"{base}/wms", f"{base}/wfs", f"{base}/wmts"]
+
+
+def test_editor_edits_and_submits_reviewer_approves_and_the_map_shows_it(portal):
+    fid, name, status = national_mines(portal.store, 2)[1]
+    before = point_of(portal.store, fid)
+    a = portal.run("edit-review", AMIS_MINE_NAME=name, AMIS_MINE_FID=str(fid), AMIS_NEW_STATUS="Mothballed")
+    assert a["countryLocked"] is True
+    assert a["saveStatus"] == 202 and a["approveStatus"] == 200
+    assert a["editorState"] == "Waiting for review"
+    assert any(r[2] == "status" and r[3] == status and r[4] == "Mothballed" for r in a["diff"]), a["diff"]
+    row = ss.change_set_row(portal.store, int(a["changeSet"]))
+    assert row["state"] == "approved" and row["author"] == EDITOR and row["reviewer"] == REVIEWER
+    assert ss.rows(portal.store, "SELECT status FROM coal_mines WHERE fid = ?", fid)[0][0] == "Mothballed"
+    after = point_of(portal.store, fid)
+    assert 0.01 < after[0] - before[0] < 0.5 and abs(after[1] - before[1]) < 0.01, (before, after)
+    assert name in a["afterPanel"] and "Mothballed" in a["afterPanel"]
+
+
+def test_reviewer_rejects_with_a_comment_the_editor_reads(portal):
+    fid, name, _ = national_mines(portal.store, 3)[2]
+    owners = ss.rows(portal.store, "SELECT owners FROM coal_mines WHERE fid = ?", fid)[0][0]
+    comment = "The owner needs a source: please cite the concession record."
+    a = portal.run("reject", AMIS_MINE_NAME=name, AMIS_MINE_FID=str(fid), AMIS_NEW_OWNER="Portal Test Co",
+                   AMIS_COMMENT=comment)
+    assert "required" in a["emptyCommentError"].lower() or "why" in a["emptyCommentError"].lower()
+    assert a["rejectStatus"] == 200
+    assert "Rejected" in a["editorSees"] and comment in a["editorSees"]
+    row = ss.change_set_row(portal.store, int(a["changeSet"]))
+    assert row["state"] == "rejected" and row["comment"] == comment
+    assert ss.rows(portal.store, "SELECT owners FROM coal_mines WHERE fid = ?", fid)[0][0] == owners
+
+
+def test_admin_adds_and_disables_an_account(portal):
+    a = portal.run("admin", AMIS_NEW_USER="somchai.portal")
+    assert "somchai.portal" in a["row"] and "editor" in a["row"] and COUNTRY in a["row"]
+    listed = ss.amis("user", "list", "--store", portal.store).stdout
+    line = next(l for l in listed.splitlines() if l.startswith("somchai.portal"))
+    assert "editor" in line and COUNTRY in line
+    assert ss.rows(portal.store, "SELECT disabled FROM amis_users WHERE name = ?", "somchai.portal")[0][0] == 1
+    assert a["unlabelled"] == []
+
+
+def test_a_wrong_password_is_refused_in_the_dialog(portal):
+    a = portal.run("wrong-password")
+    assert "wrong" in a["error"].lower()
+    assert a["workspaceHidden"] is True
+
+
+def test_tablet_layout_puts_the_panel_over_the_map(portal):
+    a = portal.run("tablet")
+    assert a["sidebarAtStart"] is False and a["sidebarAfterToggle"] is True
+    assert a["overflowX"] is False

@@ -1,0 +1,288 @@
+// End-to-end scenarios of the portal in Debian's Chromium, driven by playwright-core.
+// Run by tests/integration/test_portal.py, which starts the server, gives the users
+// and the feature to work on in the environment, and checks the answers (the last
+// line of stdout, JSON) against the store with sqlite3 and GDAL.
+//
+//   node e2e/portal.mjs <scenario> <portal url> <artefacts folder>
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch } from './browser.mjs';
+
+const [scenario, url, out] = process.argv.slice(2);
+const env = process.env;
+mkdirSync(out, { recursive: true });
+
+const browser = await launch();
+const context = await browser.newContext({
+  viewport: scenario === 'tablet' ? { width: 820, height: 1180 } : { width: 1400, height: 900 },
+  acceptDownloads: true,
+});
+const page = await context.newPage();
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+page.on('console', (m) => { if (m.type() === 'error' && !/401 \(Unauthorized\)/.test(m.text())) errors.push(m.text()); });
+const shot = (name) => page.screenshot({ path: join(out, `${scenario}-${name}.png`) });
+
+async function open() {
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForSelector('body.ready', { timeout: 20000 });
+  await page.waitForSelector('#table[data-matched]', { timeout: 20000 });
+  return Date.now() - t0;
+}
+
+async function tableAfter(action) {
+  const before = await page.getAttribute('#table', 'data-filter');
+  await action();
+  await page.waitForFunction((b) => document.querySelector('#table')?.dataset.filter !== b, before, { timeout: 10000 });
+  return page.evaluate(() => ({ ...document.querySelector('#table').dataset, count: document.querySelector('#table .count')?.textContent }));
+}
+
+async function mapCentre() {
+  const box = await page.locator('#map').boundingBox();
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+async function searchAndPick(name, fid) {
+  await page.fill('#search', name);
+  const option = page.locator(`#search-results li[data-fid="${fid}"]`);
+  await option.waitFor({ timeout: 10000 });
+  await option.click();
+  await page.waitForSelector(`#identify .found[data-fid="${fid}"]`, { timeout: 10000 });
+  await page.waitForTimeout(800); // the view's animation, and the map images of the new view
+}
+
+async function identifyAtCentre() {
+  const c = await mapCentre();
+  await page.locator('#identify').evaluate((e) => { e.hidden = true; });
+  const info = page.waitForResponse((r) => r.url().includes('GetFeatureInfo'), { timeout: 10000 });
+  await page.mouse.click(c.x, c.y);
+  await info;
+  await page.waitForSelector('#identify:not([hidden])', { timeout: 10000 });
+  return page.locator('#identify').innerText();
+}
+
+async function login(user, password) {
+  await page.click('#login');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#logout', { timeout: 10000 });
+}
+
+async function logout() {
+  await page.click('#logout');
+  await page.waitForSelector('#login', { timeout: 10000 });
+}
+
+// Form fields without a name a screen reader can read.
+function unlabelled() {
+  return page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((e) => e.offsetParent !== null)
+    .filter((e) => {
+      if (e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')) return false;
+      if (e.id && document.querySelector(`label[for="${CSS.escape(e.id)}"]`)) return false;
+      if (e.closest('label')) return false;
+      if (e.tagName === 'BUTTON' && (e.textContent ?? '').trim()) return false;
+      if (e.getAttribute('title')) return false;
+      return true;
+    }).map((e) => e.outerHTML.slice(0, 120)));
+}
+
+const result = {};
+try {
+  if (scenario === 'load') {
+    result.readyMs = await open();
+    await page.waitForTimeout(1500);
+    await shot('first-view');
+    result.layers = await page.$$eval('.layers .layer', (ls) => ls.map((l) => l.dataset.layer));
+    result.active = await page.$eval('input[name=active-layer]:checked', (e) => e.value);
+    result.table = await page.evaluate(() => ({ ...document.querySelector('#table').dataset }));
+    result.rows = await page.locator('#table tbody tr').count();
+    result.unlabelled = await unlabelled();
+    result.legend = await page.evaluate(async () => {
+      const d = document.querySelector('.layer[data-layer="coal_mines"] details');
+      d.open = true;
+      const img = d.querySelector('img');
+      await new Promise((r) => { if (img.complete && img.naturalWidth) r(); else { img.onload = r; img.onerror = r; } });
+      return { src: img.src, width: img.naturalWidth };
+    });
+    // Keyboard: the tabs move with the arrow keys.
+    await page.focus('#tab-layers');
+    await page.keyboard.press('ArrowRight');
+    result.keyboardTab = await page.evaluate(() => document.activeElement?.id);
+  } else if (scenario === 'toggle') {
+    await open();
+    await page.waitForTimeout(1500);
+    const before = await page.locator('#map').screenshot();
+    await page.uncheck('#visible-coal_mines');
+    await page.waitForTimeout(800);
+    const hidden = await page.locator('#map').screenshot();
+    await shot('coal-mines-hidden');
+    await page.check('#visible-coal_mines');
+    await page.waitForTimeout(1200);
+    const shown = await page.locator('#map').screenshot();
+    result.hiddenDiffers = !before.equals(hidden);
+    result.shownDiffersFromHidden = !shown.equals(hidden);
+    // Vector mode asks for the MVT tiles.
+    const tiles = page.waitForRequest((r) => r.url().includes('/collections/coal_mines/tiles/WebMercatorQuad/'), { timeout: 10000 });
+    await page.selectOption('#mode-coal_mines', 'vector');
+    result.tileRequest = (await tiles).url();
+    await page.waitForTimeout(1000);
+    await shot('coal-mines-vector');
+  } else if (scenario === 'identify') {
+    await open();
+    await searchAndPick(env.AMIS_MINE_NAME, env.AMIS_MINE_FID);
+    result.searchPanel = await page.locator('#identify').innerText();
+    result.clickPanel = await identifyAtCentre();
+    await shot('identified');
+  } else if (scenario === 'filter') {
+    await open();
+    result.before = await page.evaluate(() => ({ ...document.querySelector('#table').dataset }));
+    await page.click('#tab-filter');
+    result.country = await tableAfter(() => page.selectOption('#filter-country', [env.AMIS_COUNTRY]));
+    result.countryAndStatus = await tableAfter(() => page.selectOption('#filter-status', [env.AMIS_STATUS]));
+    const wms = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)
+      .filter((n) => n.includes('GetMap') && n.includes('CQL_FILTER')));
+    result.wmsWithFilter = wms.at(-1) ?? null;
+    await page.waitForTimeout(1000);
+    await shot('filtered');
+  } else if (scenario === 'download') {
+    await open();
+    await page.click('#tab-filter');
+    await tableAfter(() => page.selectOption('#filter-country', [env.AMIS_COUNTRY]));
+    await page.click('#tab-download');
+    result.files = {};
+    for (const format of ['geojson', 'csv', 'gpkg', 'shapezip', 'kml']) {
+      const download = page.waitForEvent('download', { timeout: 20000 });
+      await page.click(`a[data-format="${format}"]`);
+      const d = await download;
+      const path = join(out, `download-${d.suggestedFilename()}`);
+      await d.saveAs(path);
+      result.files[format] = path;
+    }
+    result.serviceUrls = await page.$$eval('.services input', (is) => is.map((i) => i.value));
+    await shot('download-panel');
+  } else if (scenario === 'edit-review') {
+    await open();
+    const fid = env.AMIS_MINE_FID;
+    await login(env.AMIS_EDITOR, env.AMIS_PASSWORD);
+    await searchAndPick(env.AMIS_MINE_NAME, fid);
+    await page.click(`#identify .found[data-fid="${fid}"] button:has-text("Edit")`);
+    await page.waitForSelector('#edit-status', { timeout: 10000 });
+    result.countryLocked = await page.$eval('#edit-iso3', (e) => e.readOnly);
+    await page.fill('#edit-status', env.AMIS_NEW_STATUS);
+    // Move the point: drag it 60 pixels east.
+    const c = await mapCentre();
+    await page.mouse.move(c.x, c.y);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 30, c.y, { steps: 5 });
+    await page.mouse.move(c.x + 60, c.y, { steps: 5 });
+    await page.mouse.up();
+    await shot('editor-editing');
+    const saved = page.waitForResponse((r) => r.url().includes(`/items/${fid}?changeset=`) && r.request().method() === 'PUT');
+    await page.click('.edit-form button[type=submit]');
+    result.saveStatus = (await saved).status();
+    await page.click('#ws-tab-mine');
+    const row = page.locator('table.changesets tbody tr').first();
+    await row.waitFor();
+    result.changeSet = await row.getAttribute('data-changeset');
+    await row.locator('button:has-text("Submit for review")').click();
+    await page.waitForSelector(`tr[data-changeset="${result.changeSet}"] .state-submitted`, { timeout: 10000 });
+    result.editorState = await page.locator(`tr[data-changeset="${result.changeSet}"] .badge`).innerText();
+    await shot('editor-submitted');
+    await logout();
+    await login(env.AMIS_REVIEWER, env.AMIS_PASSWORD);
+    await page.click('#tab-workspace');
+    await page.click('#ws-tab-review');
+    await page.click(`.queue li[data-changeset="${result.changeSet}"] button`);
+    await page.waitForSelector('table.diff tbody tr', { timeout: 10000 });
+    result.diff = await page.$$eval('table.diff tbody tr', (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent)));
+    await page.waitForTimeout(800);
+    await shot('reviewer-diff');
+    const approved = page.waitForResponse((r) => r.url().endsWith(`/changesets/${result.changeSet}/approve`));
+    await page.click('.decide button:has-text("Approve")');
+    result.approveStatus = (await approved).status();
+    await logout();
+    // The published change on the map: found again where it now is.
+    await searchAndPick(env.AMIS_MINE_NAME, fid);
+    result.afterPanel = await identifyAtCentre();
+    await shot('after-approval');
+  } else if (scenario === 'reject') {
+    await open();
+    await login(env.AMIS_EDITOR, env.AMIS_PASSWORD);
+    await searchAndPick(env.AMIS_MINE_NAME, env.AMIS_MINE_FID);
+    await page.click(`#identify .found[data-fid="${env.AMIS_MINE_FID}"] button:has-text("Edit")`);
+    await page.fill('#edit-owners', env.AMIS_NEW_OWNER);
+    await page.click('.edit-form button[type=submit]');
+    await page.click('#ws-tab-mine');
+    const row = page.locator('table.changesets tbody tr').first();
+    await row.waitFor();
+    result.changeSet = await row.getAttribute('data-changeset');
+    await row.locator('button:has-text("Submit for review")').click();
+    await page.waitForSelector(`tr[data-changeset="${result.changeSet}"] .state-submitted`);
+    await logout();
+    await login(env.AMIS_REVIEWER, env.AMIS_PASSWORD);
+    await page.click('#tab-workspace');
+    await page.click(`.queue li[data-changeset="${result.changeSet}"] button`);
+    await page.waitForSelector('.decide');
+    await page.click('.decide button:has-text("Reject")');
+    result.emptyCommentError = await page.locator('.decide .error').innerText();
+    await page.fill('#review-comment', env.AMIS_COMMENT);
+    const rejected = page.waitForResponse((r) => r.url().endsWith(`/changesets/${result.changeSet}/reject`));
+    await page.click('.decide button:has-text("Reject")');
+    result.rejectStatus = (await rejected).status();
+    await logout();
+    await login(env.AMIS_EDITOR, env.AMIS_PASSWORD);
+    await page.click('#tab-workspace');
+    await page.click('#ws-tab-mine');
+    await page.waitForSelector(`tr[data-changeset="${result.changeSet}"]`);
+    result.editorSees = await page.locator(`tr[data-changeset="${result.changeSet}"]`).innerText();
+    await shot('editor-sees-rejection');
+  } else if (scenario === 'admin') {
+    await open();
+    await login(env.AMIS_ADMIN, env.AMIS_PASSWORD);
+    await page.click('#tab-workspace');
+    await page.click('#ws-tab-users');
+    await page.waitForSelector('table.users tbody tr');
+    await page.fill('#user-name', env.AMIS_NEW_USER);
+    await page.fill('#user-password', env.AMIS_PASSWORD);
+    await page.selectOption('#user-role', 'editor');
+    await page.selectOption('#user-country', env.AMIS_COUNTRY);
+    await page.click('.add-user button[type=submit]');
+    await page.waitForSelector(`tr[data-user="${env.AMIS_NEW_USER}"]`, { timeout: 10000 });
+    result.row = await page.locator(`tr[data-user="${env.AMIS_NEW_USER}"]`).innerText();
+    await page.click(`tr[data-user="${env.AMIS_NEW_USER}"] button:has-text("Disable")`);
+    await page.waitForSelector(`tr[data-user="${env.AMIS_NEW_USER}"] button:has-text("Enable")`, { timeout: 10000 });
+    result.unlabelled = await unlabelled();
+    await shot('accounts');
+  } else if (scenario === 'wrong-password') {
+    await open();
+    await page.click('#login');
+    await page.fill('#login-user', env.AMIS_EDITOR);
+    await page.fill('#login-password', 'not the password');
+    await page.click('#login-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#login-error')?.textContent, null, { timeout: 10000 });
+    result.error = await page.locator('#login-error').innerText();
+    result.workspaceHidden = await page.locator('#tab-workspace').isHidden();
+  } else if (scenario === 'tablet') {
+    result.readyMs = await open();
+    result.sidebarAtStart = await page.locator('#sidebar').isVisible();
+    await shot('tablet-map');
+    await page.click('#toggle-sidebar');
+    result.sidebarAfterToggle = await page.locator('#sidebar').isVisible();
+    result.overflowX = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    await shot('tablet-sidebar');
+  } else {
+    throw new Error(`no scenario ${scenario}`);
+  }
+  result.errors = errors;
+} catch (e) {
+  result.failure = String(e?.stack ?? e);
+  result.errors = errors;
+  await shot('failure').catch(() => {});
+} finally {
+  await browser.close();
+}
+writeFileSync(join(out, `${scenario}.json`), JSON.stringify(result, null, 2));
+console.log(JSON.stringify(result));
