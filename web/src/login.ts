@@ -1,11 +1,11 @@
 // Logging in and out: the session cookie is set by the server (HttpOnly); the
 // portal keeps only the CSRF token it answers, in memory.
-import type { Api } from './api';
+import type { Api, Session } from './api';
 import { ApiError } from './api';
 import type { PortalState } from './state';
 import { byId, clear, h, announce } from './dom';
 
-export async function setUpLogin(api: Api, state: PortalState): Promise<void> {
+export async function setUpLogin(api: Api, state: PortalState, session: Session | null): Promise<void> {
   const area = byId('account');
   const dialog = byId<HTMLDialogElement>('login-dialog');
   const form = byId<HTMLFormElement>('login-form');
@@ -42,7 +42,6 @@ export async function setUpLogin(api: Api, state: PortalState): Promise<void> {
   });
   byId('login-cancel').addEventListener('click', () => dialog.close());
   state.on('session', render);
-  const session = await api.session();
   api.setSession(session);
   state.session = session;
   render();

@@ -32,12 +32,16 @@ async function loadLayers(api: Api): Promise<LayerInfo[]> {
   return infos.sort((a, b) => rank(a) - rank(b) || b.id.localeCompare(a.id));
 }
 
+async function wmsCapabilities(api: Api): Promise<Document | null> {
+  const response = await fetch(api.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'));
+  if (!response.ok) return null;
+  return new DOMParser().parseFromString(await response.text(), 'application/xml');
+}
+
 // The WMS capabilities give the styles of each layer (a named style first: it is
 // the one made for the data) and the raster layers, which are WMS-only.
-async function readWms(api: Api, vectors: LayerInfo[]): Promise<LayerInfo[]> {
-  const response = await fetch(api.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'));
-  if (!response.ok) return [];
-  const xml = new DOMParser().parseFromString(await response.text(), 'application/xml');
+function readWms(xml: Document | null, vectors: LayerInfo[]): LayerInfo[] {
+  if (!xml) return [];
   const out: LayerInfo[] = [];
   for (const layer of xml.querySelectorAll('Layer > Layer')) {
     const name = layer.querySelector(':scope > Name')?.textContent ?? '';
@@ -55,11 +59,15 @@ async function start(): Promise<void> {
   const root = serviceRoot(location.href);
   const api = new Api(root);
   const state = new PortalState();
+  // Asked for at once, before the map takes the main thread: the first view waits
+  // for the slowest, not for the sum.
+  const capabilities = wmsCapabilities(api);
+  const session = api.session();
+  const catalogue = loadLayers(api);
   const view = createMap(byId('map'), root);
   const infoPanel = byId('identify');
-
-  const vectors = await loadLayers(api);
-  const rasters = await readWms(api, vectors);
+  const vectors = await catalogue;
+  const rasters = readWms(await capabilities, vectors);
   const ordered = [...rasters, ...vectors];
   state.layers = ordered.map((info, i) => new MapLayer(info, root, i, 'wms', info.kind === 'vector'));
   state.layers.forEach((l, i) => l.all().forEach((ol) => { ol.setZIndex(10 + i); view.map.addLayer(ol); }));
@@ -90,7 +98,7 @@ async function start(): Promise<void> {
   setUpSearch(byId<HTMLInputElement>('search'), byId('search-results'), state, view, (id, fid) => void showFeature(id, fid));
   state.on('active', () => { byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`; });
   byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`;
-  await setUpLogin(api, state);
+  await setUpLogin(api, state, await session);
   state.on('session', () => { byId('tab-workspace').hidden = !state.session; if (!state.session) openTab('layers'); });
   byId('tab-workspace').hidden = !state.session;
   if (state.session) workspace.render();
