@@ -2,7 +2,8 @@
 (web/e2e/portal.mjs) against `amis serve` on a copy of the demo store. Each scenario
 answers what it saw as JSON; the answers are checked here against the store itself
 (sqlite3, OGR) and the downloaded files are opened with GDAL. Screenshots are kept in
-tests/integration/artefacts/portal/ (CI keeps that folder).
+tests/integration/artefacts/portal/ (CI keeps that folder). The store is the demo as
+scripts/load-demo.sh loads it.
 
 Needs the portal built (scripts/build-web.sh), Node.js and /usr/bin/chromium."""
 from __future__ import annotations
@@ -17,8 +18,7 @@ import pytest
 from osgeo import ogr
 
 import store_support as ss
-from styles_support import copy_store
-from support import REPO_ROOT, AmisServer
+from support import AMIS_BIN, REPO_ROOT, AmisServer
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent / "artefacts" / "portal"
@@ -57,9 +57,13 @@ class Portal:
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory, store_path):
+def portal(tmp_path_factory):
+    """The demo exactly as scripts/run.sh loads it (titles, styles, the geoid raster)."""
     work = tmp_path_factory.mktemp("portal")
-    store = copy_store(store_path, work / "store.gpkg")
+    store = work / "store.gpkg"
+    load = subprocess.run([str(REPO_ROOT / "scripts" / "load-demo.sh"), str(store)], capture_output=True, text=True,
+                          env={**os.environ, "AMIS_BIN": str(AMIS_BIN)}, timeout=600)
+    assert load.returncode == 0, load.stderr[-3000:]
     for name, role, country in [(EDITOR, "editor", COUNTRY), (REVIEWER, "reviewer", None), (ADMIN, "admin", None)]:
         extra = ["--country", country] if country else []
         r = ss.amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
@@ -97,15 +101,21 @@ def point_of(store: Path, fid: int) -> tuple[float, float]:
 
 
 def test_first_view_lists_the_collections_and_fills_the_table(portal):
-    a = portal.run("load")
+    a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries GEM")
     collections = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
-    assert set(a["layers"]) == collections - {"countries"}
+    rasters = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_rasters")}
+    assert rasters == {"geoid"}
+    assert set(a["layers"]) == (collections - {"countries"}) | rasters
     assert a["active"] == "coal_mines"
     assert int(a["table"]["matched"]) == ogr_count(portal.store, a["table"]["bbox"], None) > 0
     assert a["rows"] == min(20, int(a["table"]["matched"]))
     assert a["legend"]["width"] > 0 and "GetLegendGraphic" in a["legend"]["src"]
     assert a["unlabelled"] == []
-    assert a["keyboardTab"] == "tab-filter"
+    assert a["keyboardTab"] == "tab-data"
+    titled = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE lower(identifier) LIKE '%boundaries%' "
+                                                  "AND identifier LIKE '%GEM%'")}
+    assert set(a["datasets"]) == titled == {"coal_mine_boundaries"}
+    assert a["activeAfterShow"] == "coal_mine_boundaries"
     print(f"first view ready in {a['readyMs']} ms")
 
 

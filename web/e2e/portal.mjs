@@ -111,6 +111,14 @@ try {
     await page.focus('#tab-layers');
     await page.keyboard.press('ArrowRight');
     result.keyboardTab = await page.evaluate(() => document.activeElement?.id);
+    // The catalogue: a search narrows the datasets; "Show on map" makes one active.
+    await page.click('#tab-data');
+    await page.fill('#catalogue-search', env.AMIS_CATALOGUE_SEARCH);
+    result.datasets = await page.$$eval('.catalogue .dataset', (ds) => ds.map((d) => d.dataset.layer));
+    await page.click('.catalogue .dataset button:has-text("Show on map")');
+    await page.waitForSelector('#panel-layers:not([hidden])');
+    result.activeAfterShow = await page.$eval('input[name=active-layer]:checked', (e) => e.value);
+    await shot('catalogue');
   } else if (scenario === 'toggle') {
     await open();
     await page.waitForTimeout(1500);

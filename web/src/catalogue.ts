@@ -30,6 +30,7 @@ export interface LayerInfo {
   attribution?: string;
   licence?: string;
   styles?: string[]; // the WMS styles, the one drawn first
+  keywords?: string[];
 }
 
 interface JsonSchemaProperty {
@@ -92,6 +93,7 @@ interface CollectionDocument {
   extent?: { spatial?: { bbox?: number[][] } };
   attribution?: string;
   license?: string;
+  keywords?: string[];
 }
 
 export function layerOf(collection: CollectionDocument, queryables: { properties?: Record<string, JsonSchemaProperty> },
@@ -110,6 +112,7 @@ export function layerOf(collection: CollectionDocument, queryables: { properties
     extent: box && box.length >= 4 ? [box[0], box[1], box[2], box[3]] : undefined,
     attribution: collection.attribution,
     licence: collection.license,
+    keywords: collection.keywords ?? [],
   };
 }
 
@@ -120,4 +123,11 @@ export function displayValue(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
+}
+
+// Does the layer match every word of a catalogue search (title, description,
+// keywords, attribution; any case)?
+export function matchesSearch(layer: LayerInfo, text: string): boolean {
+  const haystack = [layer.title, layer.description, layer.attribution ?? '', ...(layer.keywords ?? [])].join(' ').toLowerCase();
+  return text.toLowerCase().split(/\s+/).filter(Boolean).every((word) => haystack.includes(word));
 }

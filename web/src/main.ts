@@ -14,6 +14,7 @@ import { renderLayerPanel } from './viewer/layer-panel';
 import { identify, showFound, type Found } from './viewer/identify';
 import { FeatureTable } from './viewer/feature-table';
 import { renderFilterPanel } from './viewer/filter-panel';
+import { renderCataloguePanel } from './viewer/catalogue-panel';
 import { renderDownloadPanel } from './viewer/download-panel';
 import { setUpSearch } from './viewer/search';
 import { Workspace } from './workspace/workspace';
@@ -92,6 +93,10 @@ async function start(): Promise<void> {
   });
 
   renderLayerPanel(byId('panel-layers'), state, view);
+  renderCataloguePanel(byId('panel-data'), state, view, root, () => {
+    openTab('layers');
+    renderLayerPanel(byId('panel-layers'), state, view);
+  });
   renderFilterPanel(byId('panel-filter'), state, view, MEMBERS);
   renderDownloadPanel(byId('panel-download'), state, view, root);
   const table = new FeatureTable(byId('table'), state, view, (layerId, fid) => void showFeature(layerId, fid));

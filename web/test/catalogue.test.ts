@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayValue, humanName, layerOf, propertiesOf, rolesOf } from '../src/catalogue';
+import { displayValue, humanName, layerOf, matchesSearch, propertiesOf, rolesOf } from '../src/catalogue';
 
 const coalMines = {
   properties: {
@@ -61,5 +61,16 @@ describe('layer catalogue', () => {
     expect(displayValue(0.30000000000000004)).toBe('0.3');
     expect(displayValue(2021)).toBe('2021');
     expect(displayValue(true)).toBe('yes');
+  });
+});
+
+describe('catalogue search', () => {
+  const layer = layerOf({ id: 'b', title: 'Coal mine boundaries (GEM)', description: 'Mapped boundaries of coal mines',
+    keywords: ['methane', 'GEM'], attribution: 'Global Energy Monitor' } as never, { properties: {} });
+  it('needs every word somewhere, in any case', () => {
+    expect(matchesSearch(layer, 'coal METHANE')).toBe(true);
+    expect(matchesSearch(layer, 'energy monitor')).toBe(true);
+    expect(matchesSearch(layer, 'coal gold')).toBe(false);
+    expect(matchesSearch(layer, '   ')).toBe(true);
   });
 });
