@@ -176,7 +176,7 @@ def test_editor_edits_and_submits_reviewer_approves_and_the_map_shows_it(portal)
     assert a["countryLocked"] is True
     assert a["saveStatus"] == 202 and a["approveStatus"] == 200
     assert a["editorState"] == "Waiting for review"
-    assert any(r[2] == "status" and r[3] == status and r[4] == "Mothballed" for r in a["diff"]), a["diff"]
+    assert any(r[1] == "status" and r[2] == status and r[3] == "Mothballed" for r in a["diff"]), a["diff"]
     row = ss.change_set_row(portal.store, int(a["changeSet"]))
     assert row["state"] == "approved" and row["author"] == EDITOR and row["reviewer"] == REVIEWER
     assert ss.rows(portal.store, "SELECT status FROM coal_mines WHERE fid = ?", fid)[0][0] == "Mothballed"

@@ -77,7 +77,12 @@ async function start(): Promise<void> {
   const workspace = new Workspace(byId('panel-workspace'), state, view, api);
   const actions = [
     { label: 'Edit', when: (f: Found) => f.id !== undefined && mayEdit(state, f.layer, f.properties),
-      run: (f: Found) => { openTab('workspace'); workspace.show('edit', false); void workspace.editor.edit(f.layer, f.id!); } },
+      run: (f: Found) => {
+        infoPanel.hidden = true;
+        openTab('workspace');
+        workspace.show('edit', false);
+        void workspace.editor.edit(f.layer, f.id!);
+      } },
     { label: 'History', when: (f: Found) => f.id !== undefined,
       run: (f: Found) => window.open(api.url(`/collections/${encodeURIComponent(f.layer.id)}/items/${f.id}/history`), '_blank') },
   ];

@@ -22,8 +22,8 @@ export function renderLayerPanel(panel: HTMLElement, state: PortalState, view: M
     const mode = layer.info.kind === 'vector'
       ? h('select', { id: `mode-${id}`, 'aria-label': `How ${layer.info.title} is drawn`,
         onchange: (e: Event) => layer.setMode((e.target as HTMLSelectElement).value as RenderMode) },
-      h('option', { value: 'wms', selected: layer.mode === 'wms' }, 'Map image (WMS, server style)'),
-      h('option', { value: 'vector', selected: layer.mode === 'vector' }, 'Vector (MVT tiles / GeoJSON)'))
+      h('option', { value: 'wms', selected: layer.mode === 'wms' }, 'Server map (WMS)'),
+      h('option', { value: 'vector', selected: layer.mode === 'vector' }, 'Vector (MVT)'))
       : null;
     const styles = (layer.info.styles ?? []).length > 1
       ? h('select', { id: `style-${id}`, 'aria-label': `Map style of ${layer.info.title}`,

@@ -10,7 +10,7 @@ import type { Api, ChangeSet } from '../api';
 import { ApiError } from '../api';
 import type { MapView } from '../viewer/map-view';
 import type { PortalState } from '../state';
-import { diffRows, featureLabel, operationLabel, problemText, type ReviewChange } from '../review';
+import { diffRows, featureLabel, problemText, type ReviewChange } from '../review';
 import { stateBadge } from './changesets';
 import { h, clear, announce } from '../dom';
 
@@ -71,6 +71,8 @@ export class ReviewPanel {
     const c = review.changeSet;
     const layer = this.state.layer(c.collection)?.info;
     this.clearMap();
+    const identified = document.getElementById('identify');
+    if (identified) identified.hidden = true;
     const extent = createEmpty();
     for (const change of review.changes) {
       for (const [which, layerOf] of [['before', this.before], ['after', this.after]] as const) {
@@ -96,8 +98,8 @@ export class ReviewPanel {
       h('p', { class: 'legend-row' }, h('span', { class: 'swatch before' }), ' before ', h('span', { class: 'swatch after' }), ' after'),
       problems.length ? h('div', { class: 'problems', role: 'note' }, h('strong', {}, 'Problems'), h('ul', {}, ...problems.map((p) => h('li', {}, p)))) : null,
       h('div', { class: 'table-scroll' }, h('table', { class: 'diff' },
-        h('thead', {}, h('tr', {}, ...['Feature', 'Change', 'Property', 'Before', 'After'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.feature), h('td', {}, r.operation), h('td', {}, r.property),
+        h('thead', {}, h('tr', {}, ...['Feature', 'Property', 'Before', 'After'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.feature, h('br'), h('small', {}, r.operation)), h('td', {}, r.property),
           h('td', { class: 'before' }, r.before), h('td', { class: 'after' }, r.after)))))),
       review.changes.length < review.numberOfChanges ? h('p', { class: 'hint' }, `The first ${review.changes.length} changes are shown.`) : null,
       mayDecide ? h('div', { class: 'decide' },
@@ -106,7 +108,6 @@ export class ReviewPanel {
           h('button', { type: 'button', class: 'primary', onclick: () => this.decide(c, 'approve', comment.value, error) }, 'Approve and publish'),
           h('button', { type: 'button', class: 'danger', onclick: () => this.decide(c, 'reject', comment.value, error) }, 'Reject'))) : null);
     announce(`Change set ${c.id}: ${rows.length} differences, ${problems.length} problems`);
-    void operationLabel;
   }
 
   private async decide(c: ChangeSet, action: 'approve' | 'reject', comment: string, error: HTMLElement): Promise<void> {
