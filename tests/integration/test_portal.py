@@ -174,6 +174,7 @@ def test_editor_edits_and_submits_reviewer_approves_and_the_map_shows_it(portal)
     before = point_of(portal.store, fid)
     a = portal.run("edit-review", AMIS_MINE_NAME=name, AMIS_MINE_FID=str(fid), AMIS_NEW_STATUS="Mothballed")
     assert a["countryLocked"] is True
+    assert a["unlabelledInForm"] == a["unlabelledInUpload"] == a["unlabelledInReview"] == []
     assert a["saveStatus"] == 202 and a["approveStatus"] == 200
     assert a["editorState"] == "Waiting for review"
     assert any(r[1] == "status" and r[2] == status and r[3] == "Mothballed" for r in a["diff"]), a["diff"]
@@ -192,7 +193,7 @@ def test_reviewer_rejects_with_a_comment_the_editor_reads(portal):
     a = portal.run("reject", AMIS_MINE_NAME=name, AMIS_MINE_FID=str(fid), AMIS_NEW_OWNER="Portal Test Co",
                    AMIS_COMMENT=comment)
     assert "required" in a["emptyCommentError"].lower() or "why" in a["emptyCommentError"].lower()
-    assert a["rejectStatus"] == 200
+    assert a["saveStatus"] == 202 and a["rejectStatus"] == 200
     assert "Rejected" in a["editorSees"] and comment in a["editorSees"]
     row = ss.change_set_row(portal.store, int(a["changeSet"]))
     assert row["state"] == "rejected" and row["comment"] == comment

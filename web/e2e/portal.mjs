@@ -179,6 +179,7 @@ try {
     await page.click(`#identify .found[data-fid="${fid}"] button:has-text("Edit")`);
     await page.waitForSelector('#edit-status', { timeout: 10000 });
     result.countryLocked = await page.$eval('#edit-iso3', (e) => e.readOnly);
+    result.unlabelledInForm = await unlabelled();
     await page.fill('#edit-status', env.AMIS_NEW_STATUS);
     // Move the point: drag it 60 pixels east.
     const c = await mapCentre();
@@ -188,9 +189,11 @@ try {
     await page.mouse.move(c.x + 60, c.y, { steps: 5 });
     await page.mouse.up();
     await shot('editor-editing');
-    const saved = page.waitForResponse((r) => r.url().includes(`/items/${fid}?changeset=`) && r.request().method() === 'PUT');
+    const saved = page.waitForResponse((r) => r.url().includes(`/items/${fid}?changeset=`) && r.request().method() === 'PATCH');
     await page.click('.edit-form button[type=submit]');
     result.saveStatus = (await saved).status();
+    await page.click('#ws-tab-upload');
+    result.unlabelledInUpload = await unlabelled();
     await page.click('#ws-tab-mine');
     const row = page.locator('table.changesets tbody tr').first();
     await row.waitFor();
@@ -205,6 +208,7 @@ try {
     await page.click('#ws-tab-review');
     await page.click(`.queue li[data-changeset="${result.changeSet}"] button`);
     await page.waitForSelector('table.diff tbody tr', { timeout: 10000 });
+    result.unlabelledInReview = await unlabelled();
     result.diff = await page.$$eval('table.diff tbody tr', (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent)));
     await page.waitForTimeout(800);
     await shot('reviewer-diff');
@@ -222,7 +226,9 @@ try {
     await searchAndPick(env.AMIS_MINE_NAME, env.AMIS_MINE_FID);
     await page.click(`#identify .found[data-fid="${env.AMIS_MINE_FID}"] button:has-text("Edit")`);
     await page.fill('#edit-owners', env.AMIS_NEW_OWNER);
+    const saved = page.waitForResponse((r) => r.url().includes(`/items/${env.AMIS_MINE_FID}?changeset=`));
     await page.click('.edit-form button[type=submit]');
+    result.saveStatus = (await saved).status();
     await page.click('#ws-tab-mine');
     const row = page.locator('table.changesets tbody tr').first();
     await row.waitFor();

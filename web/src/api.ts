@@ -117,19 +117,31 @@ export class Api {
   }
 
   // --- features (OGC API - Features Part 4)
+  // `etag`: the feature's ETag when it was read; the server refuses the write (412)
+  // if the feature has changed since.
   writeFeature(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', collection: string, fid: number | null,
-    body: unknown, changeSet: number): Promise<{ changeSet?: ChangeSet; published?: boolean }> {
+    body: unknown, changeSet: number, etag?: string): Promise<{ changeSet?: ChangeSet; published?: boolean }> {
     const path = `/collections/${encodeURIComponent(collection)}/items${fid === null ? '' : `/${fid}`}?changeset=${changeSet}`;
-    const type = method === 'PATCH' ? 'application/merge-patch+json' : 'application/geo+json';
-    return this.request(method, path, body, body === undefined ? {} : { 'Content-Type': type });
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['Content-Type'] = method === 'PATCH' ? 'application/merge-patch+json' : 'application/geo+json';
+    if (etag) headers['If-Match'] = etag;
+    return this.request(method, path, body, headers);
   }
 
-  upload(collection: string, file: Blob, options: { key?: string; mode?: string; changeSet: number }): Promise<{
-    changeSet: ChangeSet; summary: Record<string, number>; published: boolean;
+  // A feature as GeoJSON with its ETag.
+  async feature(collection: string, fid: number): Promise<{ doc: { id: number; properties: Record<string, unknown> }; etag?: string }> {
+    const response = await fetch(this.url(`/collections/${encodeURIComponent(collection)}/items/${fid}?f=json`), { credentials: 'same-origin' });
+    if (!response.ok) throw new ApiError(response.status, 'NotFound', `feature ${fid} could not be read`);
+    return { doc: await response.json(), etag: response.headers.get('ETag') ?? undefined };
+  }
+
+  upload(collection: string, file: Blob, options: { key?: string; mode?: string; country?: string; changeSet: number }): Promise<{
+    changeSet: ChangeSet | null; summary: Record<string, number>; published: boolean;
   }> {
     const q = new URLSearchParams({ changeset: String(options.changeSet) });
     if (options.key) q.set('key', options.key);
     if (options.mode) q.set('mode', options.mode);
+    if (options.country) q.set('country', options.country);
     return this.request('POST', `/collections/${encodeURIComponent(collection)}/upload?${q}`, file,
       { 'Content-Type': 'application/octet-stream' });
   }

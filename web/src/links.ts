@@ -53,6 +53,6 @@ export function serviceUrls(base: string): ServiceUrl[] {
 // The service root of the page at `pageUrl` (the portal lives at <root>/portal/).
 export function serviceRoot(pageUrl: string): string {
   const u = new URL(pageUrl);
-  const path = u.pathname.replace(/\/portal(\/.*)?$/, '');
+  const path = u.pathname.replace(/\/portal(\/.*)?$/, '').replace(/\/+$/, '');
   return `${u.origin}${path}`;
 }

@@ -18,6 +18,7 @@ export async function setUpLogin(api: Api, state: PortalState, session: Session 
           try { await api.logout(); } catch { /* the session may have ended already */ }
           api.setSession(null);
           state.setSession(null);
+          byId('login').focus();
           announce('Logged out');
         } }, 'Log out'));
     } else {
@@ -30,9 +31,9 @@ export async function setUpLogin(api: Api, state: PortalState, session: Session 
     try {
       const session = await api.login(String(data.get('user')), String(data.get('password')));
       api.setSession(session);
-      form.reset();
       dialog.close();
       state.setSession(session);
+      byId('logout').focus();
       announce(`Logged in as ${session.user}`);
     } catch (err) {
       error.textContent = err instanceof ApiError
@@ -41,6 +42,8 @@ export async function setUpLogin(api: Api, state: PortalState, session: Session 
     }
   });
   byId('login-cancel').addEventListener('click', () => dialog.close());
+  // Closed in any way (Escape too), the dialog keeps no password.
+  dialog.addEventListener('close', () => form.reset());
   state.on('session', render);
   api.setSession(session);
   state.session = session;

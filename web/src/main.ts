@@ -92,10 +92,15 @@ async function start(): Promise<void> {
     const doc = await api.get<{ id: number; properties: Record<string, unknown> }>(`/collections/${encodeURIComponent(layerId)}/items/${fid}?f=json`);
     showFound(infoPanel, [{ layer: layer.info, id: doc.id, properties: doc.properties }], view, actions);
   };
+  let click = 0; // the latest click wins over a slower earlier one
   view.map.on('singleclick', async (event) => {
     if (view.map.getInteractions().getArray().some((i) => i.get('editing'))) return;
-    showFound(infoPanel, await identify(event, state, view), view, actions);
+    const mine = ++click;
+    const found = await identify(event, state, view);
+    if (mine === click) showFound(infoPanel, found, view, actions);
   });
+  // The panel's buttons depend on who is logged in.
+  state.on('session', () => { infoPanel.hidden = true; view.highlight.getSource()?.clear(); });
 
   renderLayerPanel(byId('panel-layers'), state, view);
   renderCataloguePanel(byId('panel-data'), state, view, root, () => {
@@ -125,6 +130,7 @@ export function openTab(name: string): void {
     byId(`panel-${tab.dataset.tab}`).hidden = !selected;
   }
   document.body.classList.add('sidebar-open');
+  byId('toggle-sidebar').setAttribute('aria-expanded', 'true');
 }
 
 function setUpTabs(): void {

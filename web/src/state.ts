@@ -51,8 +51,11 @@ export class PortalState {
   }
 
   // Published data changed (an approval): maps and tables read again.
+  private version = 0;
+
   dataChanged(): void {
-    for (const l of this.layers) l.setFilter(l.filter);
+    ++this.version;
+    for (const l of this.layers) l.reload(this.version);
     this.emit('data');
   }
 }

@@ -9,7 +9,7 @@ import { h, clear, announce } from '../dom';
 
 export function renderCataloguePanel(panel: HTMLElement, state: PortalState, view: MapView, root: string,
   showLayers: () => void): void {
-  const list = h('ul', { class: 'catalogue', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'catalogue' });
   const search = h('input', { id: 'catalogue-search', type: 'search', autocomplete: 'off', placeholder: 'coal, boundaries, CC BY…' });
   const draw = () => {
     const layers = state.layers.filter((l) => matchesSearch(l.info, search.value));

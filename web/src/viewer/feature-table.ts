@@ -53,11 +53,12 @@ export class FeatureTable {
     if (filter) q.set('filter', filter);
     this.panel.setAttribute('aria-busy', 'true');
     try {
+      const offset = this.offset;
       const response = await fetch(`${layer.root}/collections/${encodeURIComponent(layer.info.id)}/items?${q}`);
-      const page = (await response.json()) as ItemsPage & { description?: string };
+      const page = (await response.json().catch(() => ({}))) as ItemsPage & { description?: string };
       if (generation !== this.generation) return;
       if (!response.ok) throw new Error(page.description ?? response.statusText);
-      this.render(page);
+      this.render(page, offset);
       // What the table shows, for those who check it against the data.
       this.panel.dataset.bbox = box;
       this.panel.dataset.matched = String(page.numberMatched ?? page.numberReturned);
@@ -69,12 +70,12 @@ export class FeatureTable {
     }
   }
 
-  private render(page: ItemsPage): void {
+  private render(page: ItemsPage, offset: number): void {
     const layer = this.state.active!;
     const columns = tableColumns(layer.info.properties, layer.info.roles as Record<string, string | undefined>);
     const total = page.numberMatched ?? page.numberReturned;
-    const first = page.numberReturned ? this.offset + 1 : 0;
-    const last = this.offset + page.numberReturned;
+    const first = page.numberReturned ? offset + 1 : 0;
+    const last = offset + page.numberReturned;
     const rows = page.features.map((f) => h('tr', { 'data-fid': f.id, tabindex: 0,
       onclick: () => this.pick(f), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') this.pick(f); } },
     ...columns.map((c) => h('td', {}, displayValue(f.properties[c.name])))));
@@ -84,7 +85,7 @@ export class FeatureTable {
     clear(this.panel,
       h('div', { class: 'table-head' },
         h('h2', { id: 'table-title' }, `${layer.info.title} in view`),
-        h('span', { class: 'count', 'aria-live': 'polite' }, total ? `${first}–${last} of ${total}` : 'none'),
+        h('span', { class: 'count' }, total ? `${first}–${last} of ${total}` : 'none'),
         filter ? h('code', { class: 'filter-text', title: 'The CQL2 filter sent to the server' }, filter) : null,
         h('span', { class: 'pager' }, previous, next)),
       h('div', { class: 'table-scroll' },

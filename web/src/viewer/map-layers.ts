@@ -123,6 +123,15 @@ export class MapLayer {
     this.wms?.getSource()?.updateParams({ STYLES: style });
   }
 
+  // Published data changed: everything is read again. Tiles are kept by browsers
+  // for a minute (Cache-Control), so their address changes.
+  reload(version: number): void {
+    this.wms?.getSource()?.refresh();
+    this.features?.getSource()?.refresh();
+    const tiles = this.tiles?.getSource();
+    if (tiles) tiles.setUrl(`${this.root}/collections/${encodeURIComponent(this.info.id)}/tiles/WebMercatorQuad/{z}/{y}/{x}?v=${version}`);
+  }
+
   legendUrl(): string {
     const q = new URLSearchParams({ SERVICE: 'WMS', VERSION: '1.3.0', REQUEST: 'GetLegendGraphic', FORMAT: 'image/png', LAYER: this.info.id, STYLE: this.style });
     return `${this.root}/wms?${q}`;

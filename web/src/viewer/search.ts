@@ -5,12 +5,14 @@ import type { MapView } from './map-view';
 import type { PortalState } from '../state';
 import { buildFilter, NO_FILTER } from '../cql2';
 import { displayValue } from '../catalogue';
-import { h, clear, debounce } from '../dom';
+import { h, clear, debounce, announce } from '../dom';
 
 export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state: PortalState, view: MapView,
   show: (layerId: string, fid: number) => void): void {
   const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
+  let latest = 0; // answers to older queries are dropped
   const run = async () => {
+    const mine = ++latest;
     const layer = state.active;
     const text = input.value.trim();
     if (!layer || !layer.info.roles.name || text.length < 2) {
@@ -21,30 +23,34 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
     const filter = buildFilter(layer.info.roles, { ...NO_FILTER, name: text })!;
     const q = new URLSearchParams({ filter, limit: '8', f: 'json' });
     const response = await fetch(`${layer.root}/collections/${encodeURIComponent(layer.info.id)}/items?${q}`);
-    if (!response.ok) return;
+    if (!response.ok || mine !== latest) return;
     const page = await response.json() as { features: Array<{ id: number; properties: Record<string, unknown> }> };
+    if (mine !== latest) return;
     const nameOf = (f: { properties: Record<string, unknown> }) => displayValue(f.properties[layer.info.roles.name!]);
     const country = layer.info.roles.country;
     clear(results, ...page.features.map((f, i) => h('li', { role: 'option', id: `search-${i}`, tabindex: -1, 'data-fid': f.id,
-      onclick: () => pick(f) }, nameOf(f), country ? h('small', {}, ` ${displayValue(f.properties[country])}`) : null)));
-    if (!page.features.length) clear(results, h('li', { class: 'empty' }, `No ${layer.info.title.toLowerCase()} named like “${text}”`));
+      onclick: () => pick(layer.info.id, f) }, nameOf(f), country ? h('small', {}, ` ${displayValue(f.properties[country])}`) : null)));
+    if (!page.features.length) clear(results, h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true' }, `No ${layer.info.title.toLowerCase()} named like “${text}”`));
     results.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   };
-  const pick = (f: { id: number }) => {
-    const full = (page: unknown) => geojson.readFeature(page);
+  // The result's own layer: the active one may have changed since the search.
+  const pick = async (layerId: string, f: { id: number }) => {
+    ++latest;
     results.hidden = true;
     input.setAttribute('aria-expanded', 'false');
-    const layer = state.active!;
-    fetch(`${layer.root}/collections/${encodeURIComponent(layer.info.id)}/items/${f.id}?f=json`)
-      .then((r) => r.json())
-      .then((doc) => {
-        const geometry = (full(doc) as import('ol/Feature').default).getGeometry();
-        if (geometry) view.map.getView().fit(geometry.getExtent(), { maxZoom: 10, duration: 300 });
-        show(layer.info.id, f.id);
-      });
+    const layer = state.layer(layerId);
+    if (!layer) return;
+    const response = await fetch(`${layer.root}/collections/${encodeURIComponent(layerId)}/items/${f.id}?f=json`);
+    if (!response.ok) return announce(`That feature could not be read (${response.status})`, 'error');
+    const geometry = (geojson.readFeature(await response.json()) as import('ol/Feature').default).getGeometry();
+    if (geometry) view.map.getView().fit(geometry.getExtent(), { maxZoom: 10, duration: 300 });
+    show(layerId, f.id);
   };
   input.addEventListener('input', debounce(run, 250));
+  input.addEventListener('blur', () => setTimeout(() => {
+    if (!results.contains(document.activeElement)) { results.hidden = true; input.setAttribute('aria-expanded', 'false'); }
+  }, 150));
   input.addEventListener('keydown', (e) => {
     const items = [...results.querySelectorAll<HTMLElement>('li[data-fid]')];
     if (e.key === 'ArrowDown' && items.length) { e.preventDefault(); items[0].focus(); }

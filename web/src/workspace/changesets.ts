@@ -4,6 +4,7 @@ import type { Api, ChangeSet } from '../api';
 import { ApiError } from '../api';
 import type { PortalState } from '../state';
 import type { Drafts } from './drafts';
+import { MEMBERS } from '../members';
 import { h, clear, announce } from '../dom';
 
 export const STATE_LABEL: Record<string, string> = {
@@ -42,8 +43,9 @@ export class ChangeSetList {
 
   private async act(c: ChangeSet, action: 'submit' | 'withdraw'): Promise<void> {
     try {
-      await this.api.changeSetAction(c.id, action);
+      const after = await this.api.changeSetAction(c.id, action);
       if (action === 'submit') this.drafts.forget(c.collection);
+      if (after.state === 'approved') this.state.dataChanged();
       announce(action === 'submit' ? `Change set ${c.id} submitted for review` : `Change set ${c.id} withdrawn to draft`);
     } catch (e) {
       announce(e instanceof ApiError ? e.message : String(e), 'error');
@@ -53,26 +55,32 @@ export class ChangeSetList {
 }
 
 export function renderUpload(panel: HTMLElement, state: PortalState, api: Api, done: () => void): void {
-  const layers = state.layers.map((l) => l.info).filter((i) => i.kind === 'vector' && i.roles.country);
+  const editor = state.session?.role === 'editor';
+  const layers = state.layers.map((l) => l.info).filter((i) => i.kind === 'vector' && i.id !== 'countries' && (!editor || i.roles.country));
   const layerSelect = h('select', { id: 'upload-layer' }, ...layers.map((l) => h('option', { value: l.id }, l.title)));
   const keySelect = h('select', { id: 'upload-key' });
   const fillKeys = () => {
     const layer = layers.find((l) => l.id === layerSelect.value);
+    const candidates = (layer?.properties ?? []).filter((p) => p.type === 'string' || p.type === 'integer');
+    const guess = candidates.find((p) => /_id$/.test(p.name))?.name;
     clear(keySelect, h('option', { value: '' }, '(none: add every feature)'),
-      ...(layer?.properties ?? []).filter((p) => p.type === 'string' || p.type === 'integer')
-        .map((p) => h('option', { value: p.name, selected: /_id$/.test(p.name) }, p.title)));
+      ...candidates.map((p) => h('option', { value: p.name, selected: p.name === guess }, p.title)));
   };
   layerSelect.addEventListener('change', fillKeys);
   fillKeys();
   const file = h('input', { type: 'file', id: 'upload-file', required: true, accept: '.geojson,.json,.gpkg,.zip,.fgb,.kml,.csv' });
   const mode = h('select', { id: 'upload-mode' }, h('option', { value: 'merge' }, 'Merge: change matching features, add new ones'),
     h('option', { value: 'replace' }, 'Replace my country’s features with the file'));
+  // Reviewers and administrators name the country a replacement is for.
+  const country = editor ? null : h('select', { id: 'upload-country' }, h('option', { value: '' }, '—'),
+    ...MEMBERS.map((m) => h('option', { value: m.iso3 }, `${m.name} (${m.iso3})`)));
   const result = h('p', { role: 'status', class: 'hint' });
   const form = h('form', { class: 'upload', 'aria-label': 'Upload a file' },
     h('div', { class: 'field' }, h('label', { for: 'upload-layer' }, 'Layer'), layerSelect),
     h('div', { class: 'field' }, h('label', { for: 'upload-file' }, 'File (GeoJSON, GeoPackage, zipped Shapefile, FlatGeobuf, KML, CSV)'), file),
     h('div', { class: 'field' }, h('label', { for: 'upload-key' }, 'Match features by'), keySelect),
     h('div', { class: 'field' }, h('label', { for: 'upload-mode' }, 'Mode'), mode),
+    country ? h('div', { class: 'field' }, h('label', { for: 'upload-country' }, 'Country (to replace)'), country) : null,
     h('button', { type: 'submit', class: 'primary' }, 'Upload as a new change set'), result);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -81,10 +89,15 @@ export function renderUpload(panel: HTMLElement, state: PortalState, api: Api, d
     result.textContent = 'Uploading…';
     try {
       const draft = await api.createChangeSet(layerSelect.value, `Upload of ${f.name}`);
-      const r = await api.upload(layerSelect.value, f, { key: keySelect.value, mode: mode.value, changeSet: draft.id });
+      const r = await api.upload(layerSelect.value, f, { key: keySelect.value, mode: mode.value,
+        country: country?.value || undefined, changeSet: draft.id });
       const s = r.summary ?? {};
-      result.textContent = `Change set ${r.changeSet.id}: ${s.inserted ?? 0} new, ${s.replaced ?? 0} changed, ${s.deleted ?? 0} deleted, ${s.unchanged ?? 0} unchanged. Submit it for review below.`;
+      const counts = `${s.inserted ?? 0} new, ${s.replaced ?? 0} changed, ${s.deleted ?? 0} deleted, ${s.unchanged ?? 0} unchanged`;
+      result.textContent = !r.changeSet ? `Nothing to change: ${counts}.`
+        : r.published ? `Change set ${r.changeSet.id} is published: ${counts}.`
+          : `Change set ${r.changeSet.id}: ${counts}. Submit it for review under “My change sets”.`;
       announce(result.textContent);
+      if (r.published) state.dataChanged();
       done();
     } catch (err) {
       result.textContent = err instanceof ApiError ? `Refused: ${err.message}` : String(err);

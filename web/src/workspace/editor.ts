@@ -13,7 +13,7 @@ import type { PortalState } from '../state';
 import type { Api } from '../api';
 import { ApiError } from '../api';
 import type { LayerInfo } from '../catalogue';
-import { FieldError, inputType, textFromValue, valueFromText } from '../forms';
+import { changedProperties, FieldError, inputType, textFromValue, valueFromText } from '../forms';
 import { Drafts } from './drafts';
 import { h, clear, announce } from '../dom';
 
@@ -36,9 +36,19 @@ function drawType(geometryType: string): GeometryType {
 // buttons that would be refused.)
 export function mayEdit(state: PortalState, layer: LayerInfo, properties: Record<string, unknown>): boolean {
   const s = state.session;
-  if (!s || !layer.roles.country) return false;
+  if (!s || layer.kind !== 'vector' || layer.id === 'countries') return false;
   if (s.role === 'admin' || s.role === 'reviewer') return true;
-  return s.role === 'editor' && properties[layer.roles.country] === s.country;
+  return s.role === 'editor' && !!layer.roles.country && properties[layer.roles.country] === s.country;
+}
+
+// What a feature was when its form opened: the write is a merge patch of what changed.
+interface Target {
+  layer: LayerInfo;
+  fid: number | null;
+  properties: Record<string, unknown>;
+  feature?: Feature;
+  geometry?: string; // its GeoJSON when read, to tell whether it moved
+  etag?: string;
 }
 
 export class FeatureEditor {
@@ -46,15 +56,18 @@ export class FeatureEditor {
   private readonly layer = new VectorLayer({ source: this.source, style: EDIT_STYLE, zIndex: 900 });
   private draw?: Draw;
   private modify?: Modify;
-  private target?: { layer: LayerInfo; fid: number | null; properties: Record<string, unknown> };
+  private target?: Target;
+  private generation = 0; // of the feature being opened: a later one wins
 
   constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly view: MapView,
     private readonly api: Api, readonly drafts: Drafts, private readonly changed: () => void) {
     view.map.addLayer(this.layer);
   }
 
+  // Editors change the layers with a country; reviewers and administrators any layer.
   editable(): LayerInfo[] {
-    return this.state.layers.map((l) => l.info).filter((i) => i.kind === 'vector' && i.roles.country && i.id !== 'countries');
+    const editor = this.state.session?.role === 'editor';
+    return this.state.layers.map((l) => l.info).filter((i) => i.kind === 'vector' && i.id !== 'countries' && (!editor || i.roles.country));
   }
 
   render(): void {
@@ -78,7 +91,8 @@ export class FeatureEditor {
     this.target = { layer, fid: null, properties };
     this.draw = new Draw({ source: this.source, type: drawType(layer.geometryType) });
     this.draw.set('editing', true);
-    this.draw.on('drawend', () => {
+    this.draw.on('drawend', (e) => {
+      if (this.target) this.target.feature = e.feature;
       this.view.map.removeInteraction(this.draw!);
       this.draw = undefined;
       this.modify = new Modify({ source: this.source });
@@ -95,12 +109,18 @@ export class FeatureEditor {
 
   async edit(layer: LayerInfo, fid: number): Promise<void> {
     this.stop();
-    const response = await fetch(this.api.url(`/collections/${encodeURIComponent(layer.id)}/items/${fid}?f=json`));
-    if (!response.ok) return announce(`Feature ${fid} could not be read`, 'error');
-    const doc = await response.json();
-    const feature = geojson.readFeature(doc) as Feature;
+    const generation = ++this.generation;
+    let read;
+    try {
+      read = await this.api.feature(layer.id, fid);
+    } catch {
+      return announce(`Feature ${fid} could not be read`, 'error');
+    }
+    if (generation !== this.generation || !this.state.session) return; // another edit, or a logout, came first
+    const feature = geojson.readFeature(read.doc) as Feature;
     this.source.addFeature(feature);
-    this.target = { layer, fid, properties: doc.properties ?? {} };
+    this.target = { layer, fid, properties: read.doc.properties ?? {}, feature, etag: read.etag,
+      geometry: JSON.stringify(geojson.writeGeometryObject(feature.getGeometry()!, { decimals: 7 })) };
     this.modify = new Modify({ source: this.source });
     this.modify.set('editing', true);
     this.view.map.addInteraction(this.modify);
@@ -137,27 +157,59 @@ export class FeatureEditor {
     const properties: Record<string, unknown> = {};
     try {
       for (const p of t.layer.properties) {
-        const input = form.querySelector<HTMLInputElement>(`#edit-${p.name}`)!;
+        const input = form.querySelector<HTMLInputElement>(`#${CSS.escape(`edit-${p.name}`)}`)!;
         properties[p.name] = valueFromText(p, input.value);
       }
     } catch (e) {
       if (e instanceof FieldError) {
         error.textContent = e.message;
-        form.querySelector<HTMLInputElement>(`#edit-${e.property}`)?.focus();
+        form.querySelector<HTMLInputElement>(`#${CSS.escape(`edit-${e.property}`)}`)?.focus();
         return;
       }
       throw e;
     }
-    const feature = this.source.getFeatures()[0];
-    if (!feature) return void (error.textContent = 'Draw the feature on the map first');
-    const body = { type: 'Feature', geometry: geojson.writeGeometryObject(feature.getGeometry()!, { decimals: 7 }), properties };
+    const feature = t.feature;
+    if (!feature?.getGeometry()) return void (error.textContent = 'Draw the feature on the map first');
+    const geometry = geojson.writeGeometryObject(feature.getGeometry()!, { decimals: 7 });
+    let method: 'POST' | 'PATCH' = 'POST';
+    let body: Record<string, unknown> = { type: 'Feature', geometry, properties };
+    if (t.fid !== null) {
+      // Only what changed, guarded by the ETag: a change published meanwhile is not undone.
+      method = 'PATCH';
+      body = {};
+      const changed = changedProperties(t.properties, properties);
+      if (Object.keys(changed).length) body.properties = changed;
+      if (JSON.stringify(geometry) !== t.geometry) body.geometry = geometry;
+      if (!Object.keys(body).length) return void (error.textContent = 'Nothing has changed');
+    }
+    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
+    submit.disabled = true;
     try {
-      const draft = await this.drafts.of(t.layer.id, this.state.session!.user);
-      await this.api.writeFeature(t.fid === null ? 'POST' : 'PUT', t.layer.id, t.fid, body, draft);
+      const draft = await this.write(method, t, body);
       announce(`Saved to draft change set ${draft}. Submit it for review under “My change sets”.`);
       this.finish();
     } catch (e) {
-      error.textContent = e instanceof ApiError ? `${e.message} (${e.status})` : String(e);
+      error.textContent = e instanceof ApiError
+        ? (e.status === 412 ? 'This feature has been changed since you opened it: cancel and open it again.' : `${e.message} (${e.status})`)
+        : String(e);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  // Writes into the user's draft; a draft the server no longer takes (submitted
+  // elsewhere, or another user's) is forgotten and a new one used.
+  private async write(method: 'POST' | 'PATCH' | 'DELETE', t: Target, body?: unknown): Promise<number> {
+    const user = this.state.session!.user;
+    for (let attempt = 0; ; ++attempt) {
+      const draft = await this.drafts.of(t.layer.id, user);
+      try {
+        await this.api.writeFeature(method, t.layer.id, t.fid, body, draft, t.etag);
+        return draft;
+      } catch (e) {
+        if (attempt > 0 || !(e instanceof ApiError) || ![403, 404, 409].includes(e.status)) throw e;
+        this.drafts.forget(t.layer.id);
+      }
     }
   }
 
@@ -165,8 +217,7 @@ export class FeatureEditor {
     const t = this.target!;
     if (t.fid === null || !confirm(`Delete feature ${t.fid} of ${t.layer.title}? The deletion goes into your draft for review.`)) return;
     try {
-      const draft = await this.drafts.of(t.layer.id, this.state.session!.user);
-      await this.api.writeFeature('DELETE', t.layer.id, t.fid, undefined, draft);
+      const draft = await this.write('DELETE', t);
       announce(`Deletion saved to draft change set ${draft}`);
       this.finish();
     } catch (e) {
@@ -186,7 +237,14 @@ export class FeatureEditor {
     announce('Editing cancelled');
   }
 
+  // Ends any editing without a word: a logout, a new user.
+  reset(): void {
+    this.stop();
+    this.drafts.forget();
+  }
+
   private stop(): void {
+    ++this.generation;
     if (this.draw) this.view.map.removeInteraction(this.draw);
     if (this.modify) this.view.map.removeInteraction(this.modify);
     this.draw = this.modify = undefined;

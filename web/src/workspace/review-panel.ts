@@ -42,6 +42,7 @@ export class ReviewPanel {
   }
 
   clearMap(): void {
+    ++this.shown;
     this.before.getSource()?.clear();
     this.after.getSource()?.clear();
   }
@@ -61,13 +62,17 @@ export class ReviewPanel {
         : h('p', { class: 'hint' }, 'Nothing waits for review.'));
   }
 
+  private shown = 0; // the latest change set asked for; a slower earlier answer is dropped
+
   async show(id: number): Promise<void> {
+    const mine = ++this.shown;
     let review: Review;
     try {
       review = await this.api.review<Review>(id);
     } catch (e) {
       return announce((e as Error).message, 'error');
     }
+    if (mine !== this.shown || this.panel.hidden) return;
     const c = review.changeSet;
     const layer = this.state.layer(c.collection)?.info;
     this.clearMap();

@@ -1,5 +1,5 @@
-// Administrators manage accounts: the list, a new account, a new role or country,
-// disabling and enabling (the server's /admin/users API).
+// Administrators manage accounts: the list, a new account, disabling and enabling
+// (the server's /admin/users API; roles and countries change there or on the CLI).
 import type { Api, Account } from '../api';
 import { ApiError } from '../api';
 import { h, clear, announce } from '../dom';

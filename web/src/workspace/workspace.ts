@@ -25,7 +25,12 @@ export class Workspace {
       this.show('review', false);
       void this.review.show(c.id);
     });
-    state.on('session', () => this.render());
+    state.on('session', () => {
+      // Nothing of the previous user stays: their edit, their drafts, their review.
+      this.editor.reset();
+      this.review.clearMap();
+      this.render();
+    });
   }
 
   private tabs(): Array<[string, string]> {
