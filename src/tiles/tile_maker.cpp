@@ -51,17 +51,19 @@ core::Envelope tile_crs84_box(const TileMatrixSet& set, const core::Envelope& b,
 }
 
 std::string TileMaker::vector_tile(const TileMatrixSet& set, const TileAddress& tile,
-                                   const std::vector<core::Collection>& layers) {
-  if (!cache_) return make_vector_tile(set, tile, layers);
+                                   const std::vector<core::Collection>& layers,
+                                   const std::shared_ptr<const core::Expression>& filter) {
+  if (!cache_ || filter) return make_vector_tile(set, tile, layers, filter);
   const auto key = tile_key("mvt", set.id, layers_and_versions(layers), tile.level, tile.row, tile.col, "mvt");
   if (auto hit = cache_->get(key)) return std::move(*hit);
-  auto bytes = make_vector_tile(set, tile, layers);
+  auto bytes = make_vector_tile(set, tile, layers, nullptr);
   cache_->put(key, bytes);
   return bytes;
 }
 
 std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,
-                                        const std::vector<core::Collection>& layers) {
+                                        const std::vector<core::Collection>& layers,
+                                        const std::shared_ptr<const core::Expression>& filter) {
   encode::TileFrame frame;
   frame.bounds = tile_bounds(set, tile);
   frame.extent = kExtent;
@@ -77,6 +79,7 @@ std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddr
     core::FeatureQuery query;
     query.collection = c.id;
     query.bbox = box;
+    query.filter = filter;
     query.limit = std::numeric_limits<std::int64_t>::max();
     encode::MvtLayer layer(c.id, geometry, kExtent);
     layer.begin(c);
@@ -89,7 +92,8 @@ std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddr
 
 std::string TileMaker::map_tile(const TileMatrixSet& set, const TileAddress& tile,
                                 const std::vector<core::Collection>& layers, render::ImageFormat format,
-                                bool transparent, const std::vector<LayerStyle>& styles) {
+                                bool transparent, const std::vector<LayerStyle>& styles,
+                                const std::shared_ptr<const core::Expression>& filter) {
   render::MapRequest request;
   request.layers = layers;
   request.crs = set.crs;
@@ -102,7 +106,8 @@ std::string TileMaker::map_tile(const TileMatrixSet& set, const TileAddress& til
     request.styles.push_back(s.style);
     versions += "style:" + s.version + ';';
   }
-  if (!cache_) return render::render_map(store_, request);
+  if (filter) request.filters.assign(layers.size(), filter);
+  if (!cache_ || filter) return render::render_map(store_, request);
   const std::string kind = transparent ? "map" : "map-opaque";
   const auto key = tile_key(kind, set.id, versions, tile.level, tile.row, tile.col, extension(format));
   if (auto hit = cache_->get(key)) return std::move(*hit);

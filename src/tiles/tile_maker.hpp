@@ -18,9 +18,11 @@ class TileMaker {
   // `cache` may be null: every tile is then made afresh.
   TileMaker(store::Store& store, TileCache* cache) : store_(store), cache_(cache) {}
 
-  // The MVT bytes of the tile; empty when no feature of `layers` touches it.
+  // The MVT bytes of the tile; empty when no feature of `layers` touches it. With a
+  // filter, only the features it selects (such tiles are made afresh, not cached).
   std::string vector_tile(const TileMatrixSet& set, const TileAddress& tile,
-                          const std::vector<core::Collection>& layers);
+                          const std::vector<core::Collection>& layers,
+                          const std::shared_ptr<const core::Expression>& filter = nullptr);
 
   // A style for a map tile's layer, and what names its version in the cache
   // ("default", or the stored style's name and update time).
@@ -31,11 +33,13 @@ class TileMaker {
 
   // The tile drawn with the given styles (one per layer, or none for defaults).
   std::string map_tile(const TileMatrixSet& set, const TileAddress& tile, const std::vector<core::Collection>& layers,
-                       render::ImageFormat format, bool transparent, const std::vector<LayerStyle>& styles = {});
+                       render::ImageFormat format, bool transparent, const std::vector<LayerStyle>& styles = {},
+                       const std::shared_ptr<const core::Expression>& filter = nullptr);
 
  private:
   std::string make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,
-                               const std::vector<core::Collection>& layers);
+                               const std::vector<core::Collection>& layers,
+                               const std::shared_ptr<const core::Expression>& filter);
 
   store::Store& store_;
   TileCache* cache_;

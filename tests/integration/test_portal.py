@@ -142,6 +142,8 @@ def test_filters_change_the_table_and_the_map(portal):
     assert int(both["matched"]) == ogr_count(portal.store, both["bbox"], f"iso3 = '{COUNTRY}' AND status = '{status}'")
     assert int(both["matched"]) < int(country["matched"]) < int(a["before"]["matched"])
     assert a["wmsWithFilter"] and "CQL_FILTER=" in a["wmsWithFilter"]
+    from urllib.parse import parse_qs, urlparse
+    assert parse_qs(urlparse(a["tileWithFilter"]).query)["filter"] == [both["filter"]]
 
 
 def test_downloads_of_the_filtered_layer_open_in_gdal(portal):

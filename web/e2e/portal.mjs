@@ -155,6 +155,13 @@ try {
     result.wmsWithFilter = wms.at(-1) ?? null;
     await page.waitForTimeout(1000);
     await shot('filtered');
+    // Drawn as vector tiles, the filter goes with every tile.
+    await page.click('#tab-layers');
+    const tile = page.waitForRequest((r) => r.url().includes('/collections/coal_mines/tiles/WebMercatorQuad/'), { timeout: 10000 });
+    await page.selectOption('#mode-coal_mines', 'vector');
+    result.tileWithFilter = (await tile).url();
+    await page.waitForTimeout(1000);
+    await shot('filtered-vector');
   } else if (scenario === 'download') {
     await open();
     await page.click('#tab-filter');

@@ -115,6 +115,14 @@ async function start(): Promise<void> {
   byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`;
   await setUpLogin(api, state, await session);
   state.on('session', () => { byId('tab-workspace').hidden = !state.session; if (!state.session) openTab('layers'); });
+  // Collections kept for some roles appear (or go) with the login: the page is read
+  // again when the list changed (the session cookie stays).
+  const loaded = new Set(vectors.map((v) => v.id));
+  state.on('session', async () => {
+    const { collections } = await api.get<{ collections: Array<{ id: string }> }>('/collections');
+    const now = new Set(collections.map((c) => c.id).filter((id) => id !== 'countries'));
+    if (now.size !== loaded.size || [...now].some((id) => !loaded.has(id))) location.reload();
+  });
   byId('tab-workspace').hidden = !state.session;
   if (state.session) workspace.render();
   void table.load();

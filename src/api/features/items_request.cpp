@@ -164,24 +164,27 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       query.bbox = to_crs84.to_crs84_bounds(box.min_x, box.min_y, box.max_x, box.max_y);
     }
   }
-  if (auto filter = request.param("filter")) {
-    const auto lang = request.param("filter-lang").value_or("cql2-text");
-    if (lang == "cql2-text")
-      query.filter = std::make_shared<const core::Expression>(query::parse_cql2_text(*filter));
-    else if (lang == "cql2-json")
-      query.filter = std::make_shared<const core::Expression>(query::parse_cql2_json(*filter));
-    else
-      throw core::InvalidParameter("filter-lang", "'" + std::string(lang) + "': use cql2-text or cql2-json");
+  if ((query.filter = parse_filter(request))) {
     if (!filter_crs.is_crs84()) {
       auto tree = std::make_shared<core::Expression>(*query.filter);
       query::transform_literals_to_crs84(*tree, filter_crs);
       query.filter = std::move(tree);
     }
     query::check_crs84_literals(*query.filter);
-  } else if (request.param("filter-lang")) {
-    throw core::InvalidParameter("filter-lang", "given without a filter");
   }
   return query;
+}
+
+std::shared_ptr<const core::Expression> parse_filter(const http::Request& request) {
+  const auto filter = request.param("filter");
+  if (!filter) {
+    if (request.param("filter-lang")) throw core::InvalidParameter("filter-lang", "given without a filter");
+    return nullptr;
+  }
+  const auto lang = request.param("filter-lang").value_or("cql2-text");
+  if (lang == "cql2-text") return std::make_shared<const core::Expression>(query::parse_cql2_text(*filter));
+  if (lang == "cql2-json") return std::make_shared<const core::Expression>(query::parse_cql2_json(*filter));
+  throw core::InvalidParameter("filter-lang", "'" + std::string(lang) + "': use cql2-text or cql2-json");
 }
 
 }  // namespace amis::api::features

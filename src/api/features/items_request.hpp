@@ -2,6 +2,7 @@
 // The query parameters of /collections/{collectionId}/items, parsed into a typed
 // FeatureQuery (OGC API - Features Part 1, 7.15).
 #include <cstdint>
+#include <memory>
 
 #include "core/collection.hpp"
 #include "core/feature_query.hpp"
@@ -22,6 +23,11 @@ core::FeatureQuery parse_items_request(const http::Request& request,
 
 // True for the parameters the standard defines for items (f, bbox, datetime, ...).
 bool is_items_parameter(std::string_view name);
+
+// `filter` with `filter-lang` (cql2-text, the default, or cql2-json) as a tree with
+// its literals as written (no filter-crs); null without a filter.
+// @throws InvalidParameter for a filter that does not parse or an unknown language.
+std::shared_ptr<const core::Expression> parse_filter(const http::Request& request);
 
 // bbox=minx,miny,maxx,maxy (or the 6-number 3D form) in CRS84.
 // @throws InvalidParameter when it is not 4 or 6 numbers or not a valid box.

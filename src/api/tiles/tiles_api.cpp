@@ -4,8 +4,10 @@
 #include <charconv>
 
 #include "api/common/exception_response.hpp"
+#include "api/features/items_request.hpp"
 #include "api/tiles/tile_documents.hpp"
 #include "core/error.hpp"
+#include "query/filter_crs.hpp"
 
 namespace amis::api::tiles {
 namespace {
@@ -167,9 +169,16 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
     throw core::NotFound("tile " + request.path_param("tileMatrix") + "/" + request.path_param("tileRow") + "/" +
                          request.path_param("tileCol") + " is outside " + set.id);
   auto collections = layers(dataset, request);
+  // A CQL2 filter for one collection's tiles (as for its items); the properties of
+  // several collections differ, so a dataset's tiles take none.
+  const auto filter = features::parse_filter(request);
+  if (filter) {
+    if (dataset) throw core::InvalidParameter("filter", "a filter is for the tiles of one collection");
+    query::check_crs84_literals(*filter);
+  }
   const http::Headers headers = http::cache_headers(request);
   if (kind == Kind::Vector) {
-    response.send(200, kMvtMediaType, maker_.vector_tile(set, address, collections), headers);
+    response.send(200, kMvtMediaType, maker_.vector_tile(set, address, collections, filter), headers);
     return;
   }
   const auto format = map_format(request);
@@ -187,7 +196,7 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
     styles.push_back({styles_.find(collections.front(), name), styles_.version(collections.front(), name)});
   }
   response.send(200, render::media_type(format),
-                maker_.map_tile(set, address, collections, format, transparent, styles), headers);
+                maker_.map_tile(set, address, collections, format, transparent, styles, filter), headers);
 }
 
 }  // namespace amis::api::tiles

@@ -1,19 +1,14 @@
 // A layer of the map: a collection drawn by the server's WMS (with its SLD style,
-// so that the legend is GetLegendGraphic's) or as vector data (MVT tiles, or the
-// filtered features as GeoJSON), with the viewer's CQL2 filter applied either way.
+// so that the legend is GetLegendGraphic's) or as vector tiles (MVT), with the
+// viewer's CQL2 filter applied by the server either way (WMS CQL_FILTER, the
+// tiles' filter parameter).
 import ImageLayer from 'ol/layer/Image';
-import VectorLayer from 'ol/layer/Vector';
 import VectorTileLayer from 'ol/layer/VectorTile';
 import ImageWMS from 'ol/source/ImageWMS';
-import VectorSource from 'ol/source/Vector';
 import VectorTileSource from 'ol/source/VectorTile';
 import MVT from 'ol/format/MVT';
-import GeoJSON from 'ol/format/GeoJSON';
-import { bbox as bboxStrategy } from 'ol/loadingstrategy';
-import { transformExtent } from 'ol/proj';
 import { Circle, Fill, Stroke, Style } from 'ol/style';
 import type BaseLayer from 'ol/layer/Base';
-import type Feature from 'ol/Feature';
 import type { LayerInfo } from '../catalogue';
 
 export type RenderMode = 'wms' | 'vector';
@@ -35,7 +30,7 @@ export class MapLayer {
   filter: string | undefined;
   private readonly wms?: ImageLayer<ImageWMS>;
   private readonly tiles?: VectorTileLayer;
-  private readonly features?: VectorLayer<VectorSource>;
+  private version = 0; // of the published data, in the tile addresses
   readonly colour: string;
   style: string;
 
@@ -54,26 +49,10 @@ export class MapLayer {
     });
     if (info.kind === 'vector') {
       this.tiles = new VectorTileLayer({
-        source: new VectorTileSource({
-          format: new MVT(),
-          url: `${root}/collections/${encodeURIComponent(info.id)}/tiles/WebMercatorQuad/{z}/{y}/{x}`,
-          maxZoom: 16,
-        }),
+        source: new VectorTileSource({ format: new MVT(), url: this.tileUrl(), maxZoom: 16 }),
         style,
         properties: { amisLayer: info.id },
       });
-      const source = new VectorSource<Feature>({
-        format: new GeoJSON<Feature>(),
-        strategy: bboxStrategy,
-        url: (extent) => {
-          const box = transformExtent(extent, 'EPSG:3857', 'EPSG:4326').map((v, i) =>
-            Math.max(i % 2 ? -90 : -180, Math.min(i % 2 ? 90 : 180, v)));
-          const q = new URLSearchParams({ bbox: box.join(','), limit: '10000', f: 'json' });
-          if (this.filter) q.set('filter', this.filter);
-          return `${root}/collections/${encodeURIComponent(info.id)}/items?${q}`;
-        },
-      });
-      this.features = new VectorLayer({ source, style, properties: { amisLayer: info.id } });
     }
     // One group-like wrapper is not needed: the active child is swapped in the map.
     this.layer = this.current();
@@ -82,12 +61,11 @@ export class MapLayer {
 
   // The OpenLayers layer that draws now.
   current(): BaseLayer {
-    if (this.mode === 'wms' || !this.tiles || !this.features) return this.wms!;
-    return this.filter ? this.features : this.tiles;
+    return this.mode === 'wms' || !this.tiles ? this.wms! : this.tiles;
   }
 
   all(): BaseLayer[] {
-    return [this.wms, this.tiles, this.features].filter((l): l is NonNullable<typeof l> => !!l);
+    return [this.wms, this.tiles].filter((l): l is NonNullable<typeof l> => !!l);
   }
 
   wmsSource(): ImageWMS | undefined {
@@ -114,8 +92,7 @@ export class MapLayer {
   setFilter(filter: string | undefined): void {
     this.filter = filter;
     this.wms?.getSource()?.updateParams({ CQL_FILTER: filter });
-    this.features?.getSource()?.refresh();
-    this.setVisible(this.visible);
+    this.tiles?.getSource()?.setUrl(this.tileUrl());
   }
 
   setStyle(style: string): void {
@@ -126,10 +103,17 @@ export class MapLayer {
   // Published data changed: everything is read again. Tiles are kept by browsers
   // for a minute (Cache-Control), so their address changes.
   reload(version: number): void {
+    this.version = version;
     this.wms?.getSource()?.refresh();
-    this.features?.getSource()?.refresh();
-    const tiles = this.tiles?.getSource();
-    if (tiles) tiles.setUrl(`${this.root}/collections/${encodeURIComponent(this.info.id)}/tiles/WebMercatorQuad/{z}/{y}/{x}?v=${version}`);
+    this.tiles?.getSource()?.setUrl(this.tileUrl());
+  }
+
+  private tileUrl(): string {
+    const q = new URLSearchParams();
+    if (this.filter) q.set('filter', this.filter);
+    if (this.version) q.set('v', String(this.version));
+    const query = q.toString();
+    return `${this.root}/collections/${encodeURIComponent(this.info.id)}/tiles/WebMercatorQuad/{z}/{y}/{x}${query ? `?${query}` : ''}`;
   }
 
   legendUrl(): string {

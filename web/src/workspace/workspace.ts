@@ -48,6 +48,17 @@ export class Workspace {
     const bar = h('div', { class: 'ws-tabs', role: 'tablist', 'aria-label': 'Workspace' },
       ...this.tabs().map(([name, label]) => h('button', { type: 'button', role: 'tab', id: `ws-tab-${name}`, 'aria-controls': `ws-${name}`,
         onclick: () => this.show(name) }, label)));
+    // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
+    bar.addEventListener('keydown', (e) => {
+      const tabs = [...bar.querySelectorAll<HTMLButtonElement>('[role=tab]')];
+      const i = tabs.indexOf(document.activeElement as HTMLButtonElement);
+      const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (!step || i < 0) return;
+      e.preventDefault();
+      const next = tabs[(i + step + tabs.length) % tabs.length];
+      next.focus();
+      next.click();
+    });
     clear(this.panel, h('h2', {}, 'Workspace'),
       h('p', { class: 'hint' }, `${s.user} · ${s.role}${s.country ? ` · ${s.country}` : ''}`), bar,
       ...this.tabs().map(([name]) => this.sections[name]),
@@ -59,7 +70,11 @@ export class Workspace {
   show(name: string, load = true): void {
     for (const [n, section] of Object.entries(this.sections)) {
       section.hidden = n !== name;
-      document.getElementById(`ws-tab-${n}`)?.setAttribute('aria-selected', String(n === name));
+      section.setAttribute('role', 'tabpanel');
+      section.setAttribute('aria-labelledby', `ws-tab-${n}`);
+      const tab = document.getElementById(`ws-tab-${n}`);
+      tab?.setAttribute('aria-selected', String(n === name));
+      if (tab) tab.tabIndex = n === name ? 0 : -1;
     }
     if (name !== 'review') this.review.clearMap();
     if (!load) return;
