@@ -159,6 +159,9 @@ function setUpTabs(): void {
 }
 
 setUpTabs();
+// The side panel of narrow screens starts under the header, however high it wraps.
+const header = document.querySelector<HTMLElement>('header.top')!;
+new ResizeObserver(() => document.documentElement.style.setProperty('--header-height', `${header.offsetHeight}px`)).observe(header);
 // The side panel starts open where it does not cover the map.
 if (window.matchMedia('(min-width: 901px)').matches) document.body.classList.add('sidebar-open');
 else byId('toggle-sidebar').setAttribute('aria-expanded', 'false');

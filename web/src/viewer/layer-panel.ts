@@ -16,7 +16,7 @@ export function renderLayerPanel(panel: HTMLElement, state: PortalState, view: M
     });
     const visible = h('input', { type: 'checkbox', id: `visible-${id}`, checked: layer.visible,
       onchange: (e: Event) => layer.setVisible((e.target as HTMLInputElement).checked) });
-    const opacity = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 1, id: `opacity-${id}`,
+    const opacity = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: layer.opacity, id: `opacity-${id}`,
       'aria-label': `Opacity of ${layer.info.title}`,
       oninput: (e: Event) => layer.setOpacity(Number((e.target as HTMLInputElement).value)) });
     const mode = layer.info.kind === 'vector'

@@ -79,7 +79,10 @@ export class MapLayer {
 
   visible = true;
 
+  opacity = 1;
+
   setOpacity(opacity: number): void {
+    this.opacity = opacity;
     for (const l of this.all()) l.setOpacity(opacity);
   }
 

@@ -32,9 +32,11 @@ export class ChangeSetList {
       h('td', {}, String(c.id)), h('td', {}, c.title, h('br'), h('small', {}, `${c.collection} · ${c.changes} change${c.changes === 1 ? '' : 's'}`)),
       h('td', {}, stateBadge(c.state), c.comment ? h('div', { class: 'comment' }, `“${c.comment}”`) : null),
       h('td', { class: 'actions' },
-        h('button', { type: 'button', onclick: () => this.open(c) }, 'Show'),
-        c.state === 'draft' && c.changes > 0 ? h('button', { type: 'button', class: 'primary', onclick: () => this.act(c, 'submit') }, 'Submit for review') : null,
-        c.state === 'submitted' ? h('button', { type: 'button', onclick: () => this.act(c, 'withdraw') }, 'Withdraw') : null)));
+        h('button', { type: 'button', 'aria-label': `Show change set ${c.id}`, onclick: () => this.open(c) }, 'Show'),
+        c.state === 'draft' && c.changes > 0 ? h('button', { type: 'button', class: 'primary', 'aria-label': `Submit change set ${c.id} for review`,
+          onclick: () => this.act(c, 'submit') }, 'Submit for review') : null,
+        c.state === 'submitted' ? h('button', { type: 'button', 'aria-label': `Withdraw change set ${c.id}`,
+          onclick: () => this.act(c, 'withdraw') }, 'Withdraw') : null)));
     clear(this.panel, h('h3', {}, 'My change sets'),
       sets.length ? h('table', { class: 'changesets' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'State'), h('th', { scope: 'col' }, 'Actions'))),

@@ -35,8 +35,9 @@ export class ReviewPanel {
   private readonly before = new VectorLayer({ source: new VectorSource(), style: style('#c0392b', [6, 4]), zIndex: 950 });
   private readonly after = new VectorLayer({ source: new VectorSource(), style: style('#1e8449'), zIndex: 951 });
 
+  // `back`: where an editor returns from their own change set.
   constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly view: MapView,
-    private readonly api: Api) {
+    private readonly api: Api, private readonly back: () => void) {
     view.map.addLayer(this.before);
     view.map.addLayer(this.after);
   }
@@ -98,7 +99,7 @@ export class ReviewPanel {
     const error = h('p', { class: 'error', role: 'alert' });
     clear(this.panel,
       h('div', { class: 'panel-head' }, h('h3', {}, `Change set #${c.id}: ${c.title}`),
-        h('button', { type: 'button', onclick: () => (this.state.session?.role === 'editor' ? this.clearMap() : this.queue()) }, 'Back')),
+        h('button', { type: 'button', onclick: () => (this.state.session?.role === 'editor' ? this.back() : this.queue()) }, 'Back')),
       h('p', {}, stateBadge(c.state), ` ${c.collection} · by ${c.author} · ${review.numberOfChanges} change${review.numberOfChanges === 1 ? '' : 's'}`),
       h('p', { class: 'legend-row' }, h('span', { class: 'swatch before' }), ' before ', h('span', { class: 'swatch after' }), ' after'),
       problems.length ? h('div', { class: 'problems', role: 'note' }, h('strong', {}, 'Problems'), h('ul', {}, ...problems.map((p) => h('li', {}, p)))) : null,

@@ -28,7 +28,7 @@ export async function renderUsers(panel: HTMLElement, api: Api, countries: Array
   const rows = users.map((u) => h('tr', { 'data-user': u.name },
     h('td', {}, u.name), h('td', {}, u.role), h('td', {}, String(u.country ?? '')),
     h('td', {}, u.disabled ? 'disabled' : 'active'),
-    h('td', { class: 'actions' }, h('button', { type: 'button', onclick: () => act(u.name, { disabled: !u.disabled }, `${u.name} ${u.disabled ? 'enabled' : 'disabled'}`) },
+    h('td', { class: 'actions' }, h('button', { type: 'button', 'aria-label': `${u.disabled ? 'Enable' : 'Disable'} ${u.name}`, onclick: () => act(u.name, { disabled: !u.disabled }, `${u.name} ${u.disabled ? 'enabled' : 'disabled'}`) },
       u.disabled ? 'Enable' : 'Disable'))));
   const name = h('input', { id: 'user-name', required: true, autocomplete: 'off', pattern: '[A-Za-z0-9._@\\-]{3,64}' });
   const password = h('input', { id: 'user-password', type: 'password', required: true, minlength: 12, autocomplete: 'new-password' });

@@ -20,7 +20,7 @@ export class Workspace {
     for (const name of ['edit', 'mine', 'upload', 'review', 'users']) this.sections[name] = h('section', { class: `ws-${name}`, id: `ws-${name}` });
     const drafts = new Drafts(api);
     this.editor = new FeatureEditor(this.sections.edit, state, view, api, drafts, () => this.changeSets.render());
-    this.review = new ReviewPanel(this.sections.review, state, view, api);
+    this.review = new ReviewPanel(this.sections.review, state, view, api, () => this.show('mine'));
     this.changeSets = new ChangeSetList(this.sections.mine, state, api, drafts, (c) => {
       this.show('review', false);
       void this.review.show(c.id);
