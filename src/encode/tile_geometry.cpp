@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+
+#include <geos_c.h>
 
 namespace amis::encode {
 namespace {
@@ -14,6 +17,86 @@ TilePoint snap(double x, double y) {
 }
 
 // Twice the signed area by the surveyor's formula, in tile units (y down).
+// One GEOS context per thread: the reentrant API is not thread-safe per handle.
+GEOSContextHandle_t geos() {
+  struct Context {
+    GEOSContextHandle_t handle = GEOS_init_r();
+    ~Context() { GEOS_finish_r(handle); }
+  };
+  thread_local Context context;
+  return context.handle;
+}
+
+struct GeosDeleter {
+  void operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(geos(), g); }
+};
+using GeosGeometry = std::unique_ptr<GEOSGeometry, GeosDeleter>;
+
+// A closed GEOS ring of a tile ring (which MVT keeps open).
+GEOSGeometry* geos_ring(const std::vector<TilePoint>& ring) {
+  auto* ctx = geos();
+  GEOSCoordSequence* seq = GEOSCoordSeq_create_r(ctx, static_cast<unsigned>(ring.size() + 1), 2);
+  for (std::size_t i = 0; i <= ring.size(); ++i) {
+    const auto& p = ring[i % ring.size()];
+    GEOSCoordSeq_setXY_r(ctx, seq, static_cast<unsigned>(i), p.x, p.y);
+  }
+  return GEOSGeom_createLinearRing_r(ctx, seq);
+}
+
+// The ring's positions back on the grid, open again.
+std::vector<TilePoint> tile_ring(const GEOSGeometry* ring) {
+  auto* ctx = geos();
+  const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
+  unsigned n = 0;
+  GEOSCoordSeq_getSize_r(ctx, seq, &n);
+  std::vector<TilePoint> out;
+  for (unsigned i = 0; i + 1 < n; ++i) {
+    double x = 0, y = 0;
+    GEOSCoordSeq_getXY_r(ctx, seq, i, &x, &y);
+    out.push_back({static_cast<std::int32_t>(std::lround(x)), static_cast<std::int32_t>(std::lround(y))});
+  }
+  return out;
+}
+
+std::int64_t doubled_area(const std::vector<TilePoint>& ring);
+
+// The polygons of `parts` (each exterior, positive, followed by its holes) with the
+// vertices within `tolerance` of their neighbours' line removed, topology kept; the
+// parts unchanged when GEOS cannot.
+void simplify_polygons(std::vector<std::vector<TilePoint>>& parts, double tolerance) {
+  auto* ctx = geos();
+  std::vector<GEOSGeometry*> polygons;
+  for (std::size_t i = 0; i < parts.size();) {
+    GEOSGeometry* shell = geos_ring(parts[i]);
+    std::vector<GEOSGeometry*> holes;
+    for (++i; i < parts.size() && doubled_area(parts[i]) < 0; ++i) holes.push_back(geos_ring(parts[i]));
+    polygons.push_back(GEOSGeom_createPolygon_r(ctx, shell, holes.data(), static_cast<unsigned>(holes.size())));
+  }
+  GeosGeometry all(GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polygons.data(),
+                                               static_cast<unsigned>(polygons.size())));
+  if (!all) return;
+  GeosGeometry simple(GEOSTopologyPreserveSimplify_r(ctx, all.get(), tolerance));
+  if (!simple) return;
+  std::vector<std::vector<TilePoint>> out;
+  for (int p = 0, np = GEOSGetNumGeometries_r(ctx, simple.get()); p < np; ++p) {
+    const GEOSGeometry* polygon = GEOSGetGeometryN_r(ctx, simple.get(), p);
+    if (GEOSGeomTypeId_r(ctx, polygon) != GEOS_POLYGON) return;
+    auto shell = tile_ring(GEOSGetExteriorRing_r(ctx, polygon));
+    const auto shell_area = shell.size() >= 3 ? doubled_area(shell) : 0;
+    if (shell_area == 0) continue;
+    if (shell_area < 0) std::reverse(shell.begin(), shell.end());
+    out.push_back(std::move(shell));
+    for (int h = 0, nh = GEOSGetNumInteriorRings_r(ctx, polygon); h < nh; ++h) {
+      auto hole = tile_ring(GEOSGetInteriorRingN_r(ctx, polygon, h));
+      const auto area = hole.size() >= 3 ? doubled_area(hole) : 0;
+      if (area == 0) continue;
+      if (area > 0) std::reverse(hole.begin(), hole.end());
+      out.push_back(std::move(hole));
+    }
+  }
+  parts = std::move(out);
+}
+
 std::int64_t doubled_area(const std::vector<TilePoint>& ring) {
   std::int64_t sum = 0;
   for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
@@ -82,6 +165,11 @@ bool TileGeometryBuilder::build(std::span<const std::uint8_t> wkb, TileGeometry&
     out.parts.clear();
     return false;
   }
+  // Small polygons are left as they are: there is nothing to gain.
+  std::size_t vertices = 0;
+  for (const auto& p : out.parts) vertices += p.size();
+  if (frame_.simplify > 0 && out.type == TileGeometryType::Polygon && vertices > 32)
+    simplify_polygons(out.parts, frame_.simplify);
   return !out.parts.empty();
 }
 

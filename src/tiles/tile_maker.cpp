@@ -13,6 +13,9 @@ namespace {
 
 constexpr int kExtent = 4096;
 constexpr int kBuffer = 64;  // 1/64 of the tile: symbols at the seams are whole
+// Half a tile unit: at most 1/16 of a pixel at 512 pixels a tile, and it takes the
+// countries' z2 tiles from 13,000 vertices to a fraction.
+constexpr double kSimplify = 0.5;
 
 // What a tile is made of: the layers and the versions of their data.
 std::string layers_and_versions(const std::vector<core::Collection>& layers) {
@@ -69,6 +72,7 @@ std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddr
   frame.extent = kExtent;
   frame.buffer = kBuffer;
   frame.mercator = !set.crs.is_crs84();
+  frame.simplify = kSimplify;
   std::unique_ptr<encode::CoordinateTransform> forward;
   if (!set.crs.is_crs84()) forward = std::make_unique<encode::CoordinateTransform>(set.crs, "tileMatrixSet", false, true);
   encode::TileGeometryBuilder geometry(frame, forward.get());

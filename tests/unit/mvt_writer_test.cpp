@@ -234,4 +234,56 @@ TEST(TileGeometry, TinyRingsCollapseAndAreDropped) {
   EXPECT_FALSE(builder.build(bad, g));
 }
 
+// A ring of 4 x 400 vertices wobbling by 0.3 units along a square, with a hole
+// whose edge comes within 2 units of the shell: simplified at 0.5 units, the
+// wobble goes, the hole stays a hole inside the shell, and the area barely moves.
+std::string wobbly_square_wkt() {
+  std::string ring;
+  auto add = [&ring](double x, double y) { ring += std::to_string(x) + " " + std::to_string(y) + ", "; };
+  for (int side = 0; side < 4; ++side)
+    for (int i = 0; i < 400; ++i) {
+      const double t = 100 + i * 2.0, wobble = (i % 2 ? 0.3 : -0.3);
+      if (side == 0) add(t, 100 + wobble);
+      if (side == 1) add(900 + wobble, t);
+      if (side == 2) add(900 - (t - 100), 900 + wobble);
+      if (side == 3) add(100 + wobble, 900 - (t - 100));
+    }
+  ring += "100 100";
+  return "POLYGON ((" + ring + "), (102 200, 400 200, 400 400, 102 400, 102 200))";
+}
+
+TEST(TileGeometry, PolygonsAreSimplifiedKeepingTheirTopology) {
+  amis::encode::TileFrame frame;
+  frame.bounds = {0, 0, 4096, 4096};
+  const auto wkb = amis::testing::wkb_from_wkt(wobbly_square_wkt().c_str());
+  TileGeometry all, simple;
+  amis::encode::TileGeometryBuilder keep(frame, nullptr);
+  ASSERT_TRUE(keep.build(wkb, all));
+  frame.simplify = 0.5;
+  amis::encode::TileGeometryBuilder simplify(frame, nullptr);
+  ASSERT_TRUE(simplify.build(wkb, simple));
+  ASSERT_EQ(all.parts.size(), 2u);
+  ASSERT_EQ(simple.parts.size(), 2u);  // the hole is kept
+  EXPECT_GT(all.parts[0].size(), 1000u);
+  EXPECT_LT(simple.parts[0].size(), 50u);
+  EXPECT_EQ(simple.parts[1].size(), 4u);
+  auto area = [](const std::vector<amis::encode::TilePoint>& r) {
+    std::int64_t a = 0;
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      const auto& p = r[i];
+      const auto& q = r[(i + 1) % r.size()];
+      a += static_cast<std::int64_t>(p.x) * q.y - static_cast<std::int64_t>(q.x) * p.y;
+    }
+    return a;
+  };
+  // Orientation as MVT wants it (y down: exterior positive, hole negative) and the
+  // area within 0.5 units times the perimeter.
+  EXPECT_GT(area(simple.parts[0]), 0);
+  EXPECT_LT(area(simple.parts[1]), 0);
+  EXPECT_NEAR(static_cast<double>(area(simple.parts[0]) + area(simple.parts[1])),
+              static_cast<double>(area(all.parts[0]) + area(all.parts[1])), 2 * 0.5 * 4 * 800 * 2);
+  // Every hole vertex stays inside the shell's box (the tile's y grows downwards).
+  for (const auto& p : simple.parts[1]) EXPECT_TRUE(p.x > 99 && p.x < 901 && p.y > 4096 - 901 && p.y < 4096 - 99);
+}
+
 }  // namespace
