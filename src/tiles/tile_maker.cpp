@@ -57,7 +57,8 @@ std::string TileMaker::vector_tile(const TileMatrixSet& set, const TileAddress& 
                                    const std::vector<core::Collection>& layers,
                                    const std::shared_ptr<const core::Expression>& filter) {
   if (!cache_ || filter) return make_vector_tile(set, tile, layers, filter);
-  const auto key = tile_key("mvt", set.id, layers_and_versions(layers), tile.level, tile.row, tile.col, "mvt");
+  // "mvt2": polygons simplified; tiles cached before that are not served again.
+  const auto key = tile_key("mvt2", set.id, layers_and_versions(layers), tile.level, tile.row, tile.col, "mvt");
   if (auto hit = cache_->get(key)) return std::move(*hit);
   auto bytes = make_vector_tile(set, tile, layers, nullptr);
   cache_->put(key, bytes);

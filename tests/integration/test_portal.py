@@ -167,6 +167,7 @@ def test_downloads_of_the_filtered_layer_open_in_gdal(portal):
         assert len(ids) == count and set(ids) == expected, format
         iso3 = {f.GetField("iso3") for f in layer}
         assert iso3 == {COUNTRY}, format
+    assert a["limitWarningShown"] is False  # 10,000 features or fewer: the files hold them all
     base = portal.server.url
     assert a["serviceUrls"] == [f"{base}/", f"{base}/wms", f"{base}/wfs", f"{base}/wmts"]
 

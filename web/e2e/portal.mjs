@@ -177,6 +177,7 @@ try {
       result.files[format] = path;
     }
     result.serviceUrls = await page.$$eval('.services input', (is) => is.map((i) => i.value));
+    result.limitWarningShown = await page.locator('#download-limit').isVisible();
     await shot('download-panel');
   } else if (scenario === 'edit-review') {
     await open();

@@ -3,7 +3,7 @@
 import type { MapView } from './map-view';
 import { viewBox } from './map-view';
 import type { PortalState } from '../state';
-import { DOWNLOAD_FORMATS, downloadUrl, serviceUrls } from '../links';
+import { DOWNLOAD_FORMATS, DOWNLOAD_LIMIT, downloadUrl, serviceUrls } from '../links';
 import { h, clear, announce } from '../dom';
 
 async function copy(text: string, input: HTMLInputElement): Promise<void> {
@@ -20,6 +20,21 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
   const links = h('ul', { class: 'downloads' });
   const inView = h('input', { type: 'checkbox', id: 'download-in-view' });
   const summary = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const limit = h('p', { class: 'problems', id: 'download-limit', hidden: true });
+  let asked = 0;
+  // A file holds at most the items limit: say so before a user relies on it.
+  const count = async (layerId: string, filter?: string, box?: number[]) => {
+    const mine = ++asked;
+    const q = new URLSearchParams({ limit: '1', f: 'json' });
+    if (filter) q.set('filter', filter);
+    if (box) q.set('bbox', box.join(','));
+    const response = await fetch(`${root}/collections/${encodeURIComponent(layerId)}/items?${q}`);
+    if (!response.ok || mine !== asked) return;
+    const matched = Number((await response.json()).numberMatched ?? 0);
+    limit.hidden = matched <= DOWNLOAD_LIMIT;
+    limit.textContent = `${matched.toLocaleString('en')} features match: a file holds the first ${DOWNLOAD_LIMIT.toLocaleString('en')}. ` +
+      'For all of them use WFS GetFeature with paging (QGIS, ogr2ogr) or ask for an export.';
+  };
   const refresh = () => {
     const layer = state.active;
     if (!layer) return;
@@ -29,6 +44,7 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
       h('a', { href: downloadUrl(root, layer.info.id, format.f, filter, box), download: `${layer.info.id}.${format.extension}`,
         'data-format': format.f, class: 'button' }, format.label))));
     summary.textContent = `${layer.info.title}${filter ? `, filtered by ${filter}` : ', all features'}${box ? ', in the current view' : ''}.`;
+    void count(layer.info.id, filter, box);
   };
   inView.addEventListener('change', refresh);
   view.map.on('moveend', () => { if (inView.checked) refresh(); });
@@ -42,7 +58,7 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
   });
   clear(panel, h('h2', {}, 'Download'), summary,
     h('div', { class: 'field inline' }, inView, h('label', { for: 'download-in-view' }, 'Only the features in the current view')),
-    links,
+    limit, links,
     h('h2', {}, 'Use in QGIS, ArcGIS, GDAL'), h('ul', { class: 'services' }, ...services));
   refresh();
 }
