@@ -6,6 +6,8 @@
 
 #include <geos_c.h>
 
+#include "core/geos_context.hpp"
+
 namespace amis::encode {
 namespace {
 
@@ -16,16 +18,7 @@ TilePoint snap(double x, double y) {
   return {static_cast<std::int32_t>(std::lround(x)), static_cast<std::int32_t>(std::lround(y))};
 }
 
-// Twice the signed area by the surveyor's formula, in tile units (y down).
-// One GEOS context per thread: the reentrant API is not thread-safe per handle.
-GEOSContextHandle_t geos() {
-  struct Context {
-    GEOSContextHandle_t handle = GEOS_init_r();
-    ~Context() { GEOS_finish_r(handle); }
-  };
-  thread_local Context context;
-  return context.handle;
-}
+GEOSContextHandle_t geos() { return core::geos_context(); }
 
 struct GeosDeleter {
   void operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(geos(), g); }
@@ -97,6 +90,7 @@ void simplify_polygons(std::vector<std::vector<TilePoint>>& parts, double tolera
   parts = std::move(out);
 }
 
+// Twice the signed area by the surveyor's formula, in tile units (y down).
 std::int64_t doubled_area(const std::vector<TilePoint>& ring) {
   std::int64_t sum = 0;
   for (std::size_t i = 0, n = ring.size(); i < n; ++i) {

@@ -11,7 +11,7 @@ import { byId, announce, h } from './dom';
 import { createMap } from './viewer/map-view';
 import { MapLayer } from './viewer/map-layers';
 import { renderLayerPanel } from './viewer/layer-panel';
-import { identify, showFound, type Found } from './viewer/identify';
+import { identify, showFound, type Found, type Item } from './viewer/identify';
 import { FeatureTable } from './viewer/feature-table';
 import { renderFilterPanel } from './viewer/filter-panel';
 import { renderCataloguePanel } from './viewer/catalogue-panel';
@@ -86,11 +86,10 @@ async function start(): Promise<void> {
     { label: 'History', when: (f: Found) => f.id !== undefined,
       run: (f: Found) => window.open(api.url(`/collections/${encodeURIComponent(f.layer.id)}/items/${f.id}/history`), '_blank') },
   ];
-  const showFeature = async (layerId: string, fid: number) => {
+  // A feature the table or the search has read already.
+  const showFeature = (layerId: string, feature: Item) => {
     const layer = state.layer(layerId);
-    if (!layer) return;
-    const doc = await api.get<{ id: number; properties: Record<string, unknown> }>(`/collections/${encodeURIComponent(layerId)}/items/${fid}?f=json`);
-    showFound(infoPanel, [{ layer: layer.info, id: doc.id, properties: doc.properties }], view, actions);
+    if (layer) showFound(infoPanel, [{ layer: layer.info, id: feature.id, properties: feature.properties }], view, actions);
   };
   let click = 0; // the latest click wins over a slower earlier one
   view.map.on('singleclick', async (event) => {
@@ -109,8 +108,8 @@ async function start(): Promise<void> {
   });
   renderFilterPanel(byId('panel-filter'), state, view, MEMBERS);
   renderDownloadPanel(byId('panel-download'), state, view, root);
-  const table = new FeatureTable(byId('table'), state, view, (layerId, fid) => void showFeature(layerId, fid));
-  setUpSearch(byId<HTMLInputElement>('search'), byId('search-results'), state, view, (id, fid) => void showFeature(id, fid));
+  const table = new FeatureTable(byId('table'), state, view, showFeature);
+  setUpSearch(byId<HTMLInputElement>('search'), byId('search-results'), state, view, showFeature);
   state.on('active', () => { byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`; });
   byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`;
   await setUpLogin(api, state, await session);

@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "core/wkb.hpp"
-#include "store/gpkg/geos_context.hpp"
+#include "core/geos_context.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 
 namespace amis::store::gpkg {
 namespace {
 
-GEOSContextHandle_t geos() { return geos_context(); }
+GEOSContextHandle_t geos() { return core::geos_context(); }
 
 // A GEOS geometry read from a GeoPackage blob or plain WKB.
 GEOSGeometry* read_geometry(sqlite3_value* v) {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "core/wkb.hpp"
-#include "store/gpkg/geos_context.hpp"
+#include "core/geos_context.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 
 namespace amis::store::gpkg {
@@ -16,7 +16,7 @@ std::span<const std::uint8_t> blob_arg(sqlite3_value* v) {
   return {data, static_cast<size_t>(sqlite3_value_bytes(v))};
 }
 
-GEOSContextHandle_t geos() { return geos_context(); }
+GEOSContextHandle_t geos() { return core::geos_context(); }
 
 template <double core::Envelope::*Member>
 void envelope_member(sqlite3_context* ctx, int, sqlite3_value** argv) {

@@ -5,13 +5,14 @@ import Feature from 'ol/Feature';
 import type { MapView } from './map-view';
 import { viewBox } from './map-view';
 import type { PortalState } from '../state';
+import type { Item } from './identify';
 import { displayValue, type Property } from '../catalogue';
 import { h, clear, debounce, announce } from '../dom';
 
 export const PAGE_SIZE = 20;
 
 interface ItemsPage {
-  features: Array<{ id: number; geometry: unknown; properties: Record<string, unknown> }>;
+  features: Item[];
   numberMatched?: number;
   numberReturned: number;
 }
@@ -35,7 +36,7 @@ export class FeatureTable {
   private generation = 0;
 
   constructor(private readonly panel: HTMLElement, private readonly state: PortalState, private readonly view: MapView,
-    private readonly onPick: (layerId: string, fid: number) => void) {
+    private readonly onPick: (layerId: string, feature: Item) => void) {
     const later = debounce(() => this.load(), 250);
     view.map.on('moveend', () => { this.offset = 0; later(); });
     state.on('active', () => { this.offset = 0; this.load(); });
@@ -98,6 +99,6 @@ export class FeatureTable {
     const feature = this.geojson.readFeature(f) as Feature;
     const geometry = feature.getGeometry();
     if (geometry) this.view.map.getView().fit(geometry.getExtent(), { maxZoom: 10, duration: 300, padding: [60, 60, 60, 60] });
-    this.onPick(this.state.active!.info.id, f.id);
+    this.onPick(this.state.active!.info.id, f);
   }
 }

@@ -5,7 +5,7 @@ import GeoJSON from 'ol/format/GeoJSON';
 import type { MapView } from './map-view';
 import type { PortalState } from '../state';
 import type { Property } from '../catalogue';
-import { NO_FILTER } from '../cql2';
+import { literal, NO_FILTER } from '../cql2';
 import { h, clear, announce, debounce } from '../dom';
 
 export interface Country {
@@ -76,7 +76,7 @@ export function renderFilterPanel(panel: HTMLElement, state: PortalState, view: 
 
 export async function zoomToCountry(iso3: string, root: string, view: MapView): Promise<void> {
   if (!iso3) return;
-  const q = new URLSearchParams({ filter: `iso3 = '${iso3.replace(/'/g, "''")}'`, f: 'json', limit: '1' });
+  const q = new URLSearchParams({ filter: `iso3 = ${literal(iso3)}`, f: 'json', limit: '1' });
   const response = await fetch(`${root}/collections/countries/items?${q}`);
   if (!response.ok) return announce('The country could not be read', 'error');
   const features = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' }).readFeatures(await response.json());

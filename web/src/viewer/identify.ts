@@ -11,6 +11,13 @@ import type { PortalState } from '../state';
 import { displayValue, type LayerInfo } from '../catalogue';
 import { h, clear, announce } from '../dom';
 
+// A feature of an items page, as GeoJSON.
+export interface Item {
+  id: number;
+  geometry: unknown;
+  properties: Record<string, unknown>;
+}
+
 export interface Found {
   layer: LayerInfo;
   id: number | undefined;

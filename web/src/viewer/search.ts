@@ -5,10 +5,11 @@ import type { MapView } from './map-view';
 import type { PortalState } from '../state';
 import { buildFilter, NO_FILTER } from '../cql2';
 import { displayValue } from '../catalogue';
-import { h, clear, debounce, announce } from '../dom';
+import { h, clear, debounce } from '../dom';
+import type { Item } from './identify';
 
 export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state: PortalState, view: MapView,
-  show: (layerId: string, fid: number) => void): void {
+  show: (layerId: string, feature: Item) => void): void {
   const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
   let latest = 0; // answers to older queries are dropped
   const run = async () => {
@@ -24,7 +25,7 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
     const q = new URLSearchParams({ filter, limit: '8', f: 'json' });
     const response = await fetch(`${layer.root}/collections/${encodeURIComponent(layer.info.id)}/items?${q}`);
     if (!response.ok || mine !== latest) return;
-    const page = await response.json() as { features: Array<{ id: number; properties: Record<string, unknown> }> };
+    const page = await response.json() as { features: Item[] };
     if (mine !== latest) return;
     const nameOf = (f: { properties: Record<string, unknown> }) => displayValue(f.properties[layer.info.roles.name!]);
     const country = layer.info.roles.country;
@@ -34,18 +35,15 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
     results.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   };
-  // The result's own layer: the active one may have changed since the search.
-  const pick = async (layerId: string, f: { id: number }) => {
+  // The result came whole with the search, from its own layer (the active one may
+  // have changed since).
+  const pick = (layerId: string, f: Item) => {
     ++latest;
     results.hidden = true;
     input.setAttribute('aria-expanded', 'false');
-    const layer = state.layer(layerId);
-    if (!layer) return;
-    const response = await fetch(`${layer.root}/collections/${encodeURIComponent(layerId)}/items/${f.id}?f=json`);
-    if (!response.ok) return announce(`That feature could not be read (${response.status})`, 'error');
-    const geometry = (geojson.readFeature(await response.json()) as import('ol/Feature').default).getGeometry();
+    const geometry = (geojson.readFeature(f) as import('ol/Feature').default).getGeometry();
     if (geometry) view.map.getView().fit(geometry.getExtent(), { maxZoom: 10, duration: 300 });
-    show(layerId, f.id);
+    show(layerId, f);
   };
   input.addEventListener('input', debounce(run, 250));
   input.addEventListener('blur', () => setTimeout(() => {

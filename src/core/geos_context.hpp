@@ -1,7 +1,9 @@
 #pragma once
+// The GEOS context of this thread, for the store's SQL functions and the tile
+// geometry's simplification.
 #include <geos_c.h>
 
-namespace amis::store::gpkg {
+namespace amis::core {
 
 // One GEOS context per thread: the reentrant API is not thread-safe per handle.
 inline GEOSContextHandle_t geos_context() {
@@ -13,4 +15,4 @@ inline GEOSContextHandle_t geos_context() {
   return context.handle;
 }
 
-}  // namespace amis::store::gpkg
+}  // namespace amis::core
