@@ -66,6 +66,8 @@ Config load_config(const std::string& path) {
   s.port = static_cast<unsigned short>(t["server"]["port"].value_or(int{s.port}));
   s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);
   s.idle_timeout_seconds = t["server"]["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
+  s.work_timeout_seconds = t["server"]["work_timeout_seconds"].value_or(s.work_timeout_seconds);
+  if (s.work_timeout_seconds < 1) throw std::runtime_error(path + ": [server] work_timeout_seconds must be 1 or more");
   config.static_dir = t["server"]["static_dir"].value_or(config.static_dir);
   config.portal_dir = t["server"]["portal_dir"].value_or(config.portal_dir);
   config.log_level = t["server"]["log_level"].value_or(config.log_level);

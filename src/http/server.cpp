@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "core/request_budget.hpp"
 #include "http/socket_stream.hpp"
 #include "http/stream_response.hpp"
 
@@ -156,7 +157,11 @@ void Server::serve_connection(int fd) {
       return;
     }
     std::string target(message.target());
-    dispatch(router_, request, response);
+    {
+      const core::RequestBudget budget(started + std::chrono::seconds(options_.work_timeout_seconds),
+                                       options_.work_timeout_seconds, nullptr);
+      dispatch(router_, request, response);
+    }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     spdlog::get("access")->info("{} {} {} {} {:.1f}ms", request.method, target, response.status(),
                                 response.bytes_sent(), ms);

@@ -14,6 +14,9 @@ struct ServerOptions {
   int max_connections = 256;
   int idle_timeout_seconds = 30;
   int io_timeout_seconds = 60;
+  // The most time one request's work may take (queries, renders, warps) before it is
+  // abandoned with a 503; the client leaving abandons it at once.
+  int work_timeout_seconds = 60;
   std::size_t body_limit = 16 * 1024 * 1024;
 };
 

@@ -5,6 +5,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/request_budget.hpp"
+
 namespace amis::http {
 namespace beast_http = boost::beast::http;
 
@@ -161,6 +163,15 @@ void dispatch(const Router& router, Request& request, StreamResponse& response) 
     response.finish();
   } catch (const ClientGone&) {
     response.abort();
+  } catch (const core::ClientDisconnected&) {
+    response.abort();
+  } catch (const core::OgcError& e) {  // a service that let its own error through
+    if (response.started()) {
+      response.abort();
+    } else {
+      response.discard_unsent();
+      response.send(e.status(), "application/json", json_error(e.status(), e.what()));
+    }
   } catch (const std::exception& e) {
     spdlog::error("{} {}: {}", request.method, request.path, e.what());
     if (response.started()) {
