@@ -29,15 +29,6 @@
 #include "tiles/tile_maker.hpp"
 
 namespace amis::cli {
-namespace {
-
-http::Server* running = nullptr;
-
-void on_signal(int) {
-  if (running) running->stop();
-}
-
-}  // namespace
 
 int serve(const config::Config& config) {
   if (!std::filesystem::exists(config.store_path))
@@ -109,16 +100,12 @@ int serve(const config::Config& config) {
 
   http::Server server(router, config.server);
   server.listen();
-  running = &server;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
   spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
   if (tile_cache)
     spdlog::info("tile cache: {} tiles, {} MB of {} MB", tile_cache->tiles(), tile_cache->size_bytes() >> 20,
                  config.tile_cache_max_mb);
   server.run();
-  running = nullptr;
   spdlog::info("AMIS stopped");
   return 0;
 }

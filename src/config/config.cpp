@@ -65,7 +65,22 @@ Config load_config(const std::string& path) {
   s.host = t["server"]["host"].value_or(s.host);
   s.port = static_cast<unsigned short>(t["server"]["port"].value_or(int{s.port}));
   s.max_connections = t["server"]["max_connections"].value_or(s.max_connections);
+  s.max_connections_per_address = t["server"]["max_connections_per_address"].value_or(s.max_connections_per_address);
+  if (auto proxies = t["server"]["trusted_proxies"].as_array()) {
+    s.trusted_proxies.clear();
+    for (const auto& p : *proxies) s.trusted_proxies.push_back(p.value_or(std::string()));
+  }
   s.idle_timeout_seconds = t["server"]["idle_timeout_seconds"].value_or(s.idle_timeout_seconds);
+  s.head_timeout_seconds = t["server"]["head_timeout_seconds"].value_or(s.head_timeout_seconds);
+  s.body_timeout_seconds = t["server"]["body_timeout_seconds"].value_or(s.body_timeout_seconds);
+  s.io_timeout_seconds = t["server"]["io_timeout_seconds"].value_or(s.io_timeout_seconds);
+  s.workers = t["server"]["workers"].value_or(s.workers);
+  s.max_queued_requests = t["server"]["max_queued_requests"].value_or(s.max_queued_requests);
+  if (s.max_connections < 1 || s.max_connections_per_address < 1 || s.idle_timeout_seconds < 1 ||
+      s.head_timeout_seconds < 1 || s.body_timeout_seconds < 1 || s.io_timeout_seconds < 1 || s.workers < 0 ||
+      s.max_queued_requests < 1)
+    throw std::runtime_error(path + ": [server] connection limits, timeouts and max_queued_requests must be 1 or "
+                             "more (workers 0 or more)");
   s.work_timeout_seconds = t["server"]["work_timeout_seconds"].value_or(s.work_timeout_seconds);
   if (s.work_timeout_seconds < 1) throw std::runtime_error(path + ": [server] work_timeout_seconds must be 1 or more");
   config.static_dir = t["server"]["static_dir"].value_or(config.static_dir);

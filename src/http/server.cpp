@@ -1,172 +1,142 @@
 #include "http/server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
-#include <chrono>
-#include <cstring>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
 #include <stdexcept>
 #include <thread>
 
-#include "core/request_budget.hpp"
-#include "http/socket_stream.hpp"
-#include "http/stream_response.hpp"
+#include "http/connection_limits.hpp"
+#include "http/session.hpp"
+#include "http/worker_pool.hpp"
 
 namespace amis::http {
-namespace beast_http = boost::beast::http;
-
-SocketStream::SocketStream(int fd, int timeout_seconds) : fd_(fd) {
-  timeval tv{timeout_seconds, 0};
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  int one = 1;
-  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
-bool SocketStream::wait_readable(int seconds) const {
-  pollfd p{fd_, POLLIN, 0};
-  for (;;) {
-    const int n = ::poll(&p, 1, seconds * 1000);
-    if (n < 0 && errno == EINTR) continue;
-    return n > 0 && (p.revents & POLLIN);
-  }
-}
-
-Server::Server(const Router& router, ServerOptions options)
-    : router_(router), options_(std::move(options)) {}
-
-void Server::listen() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("cannot create a socket");
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(options_.port);
-  if (::inet_pton(AF_INET, options_.host.c_str(), &addr.sin_addr) != 1)
-    throw std::runtime_error("invalid listen address " + options_.host);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-    throw std::runtime_error("cannot listen on " + options_.host + ":" +
-                             std::to_string(options_.port) + ": " + std::strerror(errno));
-  if (::listen(listen_fd_, 512) != 0) throw std::runtime_error("listen failed");
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  bound_port_ = ntohs(addr.sin_port);
-}
-
-void Server::run() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 500) <= 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    if (connections_.load() >= options_.max_connections) {
-      static constexpr char kBusy[] =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
-          "Connection: close\r\n\r\n";
-      [[maybe_unused]] auto sent = ::send(fd, kBusy, sizeof kBusy - 1, MSG_NOSIGNAL);
-      ::close(fd);
-      continue;
-    }
-    ++connections_;
-    std::thread([this, fd] {
-      serve_connection(fd);
-      --connections_;
-    }).detach();
-  }
-  ::close(listen_fd_);
-  // Give open connections a moment to finish their current response.
-  for (int i = 0; i < 50 && connections_.load() > 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-}
-
-void Server::stop() { stopping_ = true; }
+namespace net = boost::asio;
+using net::ip::tcp;
+using boost::system::error_code;
 
 namespace {
 
-// The peer's address as text ("127.0.0.1", "::1").
-std::string peer_address(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return {};
-  char text[INET6_ADDRSTRLEN] = {};
-  if (address.ss_family == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address)->sin_addr, text, sizeof text);
-  else if (address.ss_family == AF_INET6)
-    inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address)->sin6_addr, text, sizeof text);
-  return text;
+int worker_count(int configured) {
+  if (configured > 0) return configured;
+  return std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-Request to_request(beast_http::request<beast_http::string_body>& message, bool& bad) {
-  Request request;
-  request.method = std::string(message.method_string());
-  const std::string_view target = message.target();
-  const auto question = target.find('?');
-  auto path = percent_decode(target.substr(0, question), false);
-  auto query = question == std::string_view::npos ? std::optional<decltype(request.query)>(std::in_place)
-                                                  : parse_query(target.substr(question + 1));
-  bad = !path || !query;
-  if (bad) return request;
-  request.path = std::move(*path);
-  request.query = std::move(*query);
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace(std::move(name), std::string(field.value()));
+// Raises the open-file limit to what the system allows, so that max_connections
+// can be held; returns the connections that fit (some descriptors stay for files).
+int connections_that_fit(int wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
   }
-  request.body = std::move(message.body());
-  return request;
+  const auto usable = limit.rlim_cur == RLIM_INFINITY ? wanted : static_cast<long long>(limit.rlim_cur) - 256;
+  return static_cast<int>(std::max<long long>(16, std::min<long long>(wanted, usable)));
 }
 
 }  // namespace
 
-void Server::serve_connection(int fd) {
-  SocketStream stream(fd, options_.io_timeout_seconds);
-  const std::string peer = peer_address(fd);
-  boost::beast::flat_buffer buffer;
-  for (;;) {
-    if (buffer.size() == 0 && !stream.wait_readable(options_.idle_timeout_seconds)) return;
-    beast_http::request_parser<beast_http::string_body> parser;
-    parser.body_limit(options_.body_limit);
-    parser.header_limit(64 * 1024);
-    boost::system::error_code ec;
-    beast_http::read(stream, buffer, parser, ec);
-    const auto started = std::chrono::steady_clock::now();
-    if (ec == beast_http::error::end_of_stream || ec == boost::asio::error::eof) return;
-    auto& message = parser.get();
-    StreamResponse response(stream, message.version(), message.keep_alive(),
-                            message.method() == beast_http::verb::head);
-    if (ec) {
-      if (ec == boost::asio::error::timed_out) return;
-      if (ec == beast_http::error::body_limit)
-        return response.send_error_and_close(413, "the request body is larger than the server accepts (" +
-                                                      std::to_string(options_.body_limit >> 20) + " MB)");
-      response.send_error_and_close(400, "malformed HTTP request: " + ec.message());
-      return;
-    }
-    bool bad = false;
-    Request request = to_request(message, bad);
-    request.remote_address = peer;
-    if (bad) {
-      response.send_error_and_close(400, "malformed percent-encoding in the request target");
-      return;
-    }
-    std::string target(message.target());
-    {
-      const core::RequestBudget budget(started + std::chrono::seconds(options_.work_timeout_seconds),
-                                       options_.work_timeout_seconds, nullptr);
-      dispatch(router_, request, response);
-    }
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    spdlog::get("access")->info("{} {} {} {} {:.1f}ms", request.method, target, response.status(),
-                                response.bytes_sent(), ms);
-    if (!response.reusable()) return;
+struct Server::State {
+  State(const Router& router, ServerOptions opts)
+      : options(std::move(opts)),
+        limits(static_cast<std::size_t>(connections_that_fit(options.max_connections)),
+               static_cast<std::size_t>(std::max(1, options.max_connections_per_address)), options.trusted_proxies),
+        acceptor(io),
+        signals(io, SIGINT, SIGTERM),
+        workers(worker_count(options.workers), static_cast<std::size_t>(std::max(1, options.max_queued_requests))),
+        context{router, options, workers, stopping, io_stopped} {}
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(io), [this](error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || stopping) return;
+      if (!ec) admit(std::move(socket));
+      accept();
+    });
   }
+
+  void admit(tcp::socket socket) {
+    error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return;
+    std::string peer = endpoint.address().to_string();
+    auto slot = limits.try_acquire(peer);
+    if (!slot) {  // the kernel's buffer takes this short answer at once
+      static constexpr char kBusy[] =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\nConnection: close\r\n\r\n";
+      socket.non_blocking(true, ec);
+      socket.send(net::buffer(kBusy, sizeof kBusy - 1), 0, ec);
+      return;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<Session>(std::move(socket), context, std::move(peer), std::move(slot))->start();
+  }
+
+  void begin_stop() {
+    if (stopping.exchange(true)) return;
+    error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    // Running requests finish (up to 10 s); then the I/O threads stop, which ends idle connections.
+    std::thread([this] {
+      workers.drain(std::chrono::seconds(10));
+      io.stop();
+    }).detach();
+  }
+
+  // Declared so that the workers (which hold sessions) are joined first, before
+  // the I/O context and the connection limits their sessions refer to.
+  ServerOptions options;
+  ConnectionLimits limits;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> io_stopped{false};
+  net::io_context io;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  WorkerPool workers;
+  SessionContext context;
+};
+
+Server::Server(const Router& router, ServerOptions options)
+    : state_(std::make_unique<State>(router, std::move(options))) {}
+
+Server::~Server() = default;
+
+void Server::listen() {
+  auto& s = *state_;
+  error_code ec;
+  const auto address = net::ip::make_address(s.options.host, ec);
+  if (ec) throw std::runtime_error("invalid listen address " + s.options.host);
+  const tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(4096, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) + ": " +
+                             ec.message());
+  bound_port_ = s.acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  auto& s = *state_;
+  s.signals.async_wait([&s](error_code ec, int) {
+    if (!ec) s.begin_stop();
+  });
+  s.accept();
+  s.io.run();  // one I/O thread: reading and writing bytes is cheap; workers do the rest
+  s.io_stopped = true;
+  s.workers.drain(std::chrono::seconds(2));
+}
+
+void Server::stop() {
+  net::post(state_->io, [this] { state_->begin_stop(); });
 }
 
 }  // namespace amis::http

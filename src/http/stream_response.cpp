@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/request_budget.hpp"
@@ -12,6 +11,8 @@ namespace beast_http = boost::beast::http;
 
 namespace {
 
+// The headers every response carries, then the handler's own. HTML pages get a
+// Content-Security-Policy: scripts and styles only from AMIS itself, no framing.
 template <class Message>
 void apply_headers(Message& message, std::string_view content_type, const Headers& headers) {
   message.set(beast_http::field::server, "AMIS");
@@ -19,12 +20,57 @@ void apply_headers(Message& message, std::string_view content_type, const Header
   message.set(beast_http::field::access_control_allow_origin, "*");
   message.set(beast_http::field::access_control_expose_headers,
               "Content-Crs, Link, ETag, Location");
+  message.set("X-Content-Type-Options", "nosniff");
+  if (content_type.substr(0, 9) == "text/html") {
+    message.set("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+                "script-src 'self'; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+    message.set("X-Frame-Options", "DENY");
+    message.set("Referrer-Policy", "same-origin");
+  }
   for (const auto& [name, value] : headers) message.set(name, value);
+}
+
+// A SyncWriteStream that appends to a string: Beast serialises a head into it.
+class StringWriteStream {
+ public:
+  explicit StringWriteStream(std::string& out) : out_(out) {}
+  template <class ConstBufferSequence>
+  std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec) {
+    std::size_t n = 0;
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+      boost::asio::const_buffer b = *it;
+      out_.append(static_cast<const char*>(b.data()), b.size());
+      n += b.size();
+    }
+    ec = {};
+    return n;
+  }
+  template <class ConstBufferSequence>
+  std::size_t write_some(const ConstBufferSequence& buffers) {
+    boost::system::error_code ec;
+    return write_some(buffers, ec);
+  }
+
+ private:
+  std::string& out_;
+};
+
+template <class Body>
+std::string head_bytes(beast_http::response<Body>& message) {
+  std::string out;
+  StringWriteStream stream(out);
+  beast_http::response_serializer<Body> serializer(message);
+  boost::system::error_code ec;
+  beast_http::write_header(stream, serializer, ec);
+  return out;
 }
 
 std::string json_error(int status, const std::string& message) {
   std::string code = status == 404 ? "NotFound" : status == 405 ? "MethodNotAllowed"
-                   : status == 413 ? "PayloadTooLarge" : status >= 500 ? "ServerError" : "BadRequest";
+                   : status == 413 ? "PayloadTooLarge" : status == 431 ? "RequestHeaderFieldsTooLarge"
+                   : status == 503 ? "ServiceUnavailable" : status >= 500 ? "ServerError" : "BadRequest";
   std::string escaped;
   for (char c : message) {
     if (c == '"' || c == '\\') escaped += '\\';
@@ -36,9 +82,15 @@ std::string json_error(int status, const std::string& message) {
 }  // namespace
 
 
-StreamResponse::StreamResponse(SocketStream& stream, unsigned version, bool keep_alive,
-                               bool head_only)
-    : socket_(stream), version_(version), keep_alive_(keep_alive), head_only_(head_only) {}
+StreamResponse::StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only)
+    : out_(out), version_(version), keep_alive_(keep_alive), head_only_(head_only) {}
+
+void StreamResponse::put(std::string bytes) {
+  if (!out_.write(std::move(bytes))) {
+    broken_ = true;
+    throw ClientGone("client closed the connection");
+  }
+}
 
 void StreamResponse::send(int status, std::string_view content_type, std::string body,
                           const Headers& headers) {
@@ -49,15 +101,12 @@ void StreamResponse::send(int status, std::string_view content_type, std::string
   message.keep_alive(keep_alive_);
   message.body() = std::move(body);
   message.prepare_payload();
-  boost::system::error_code ec;
-  if (head_only_) {
-    beast_http::response_serializer<beast_http::string_body> serializer(message);
-    beast_http::write_header(socket_, serializer, ec);
-  } else {
-    beast_http::write(socket_, message, ec);
+  std::string bytes = head_bytes(message);
+  if (!head_only_) {
     bytes_ += message.body().size();
+    bytes += message.body();
   }
-  if (ec) broken_ = true;
+  if (!out_.write(std::move(bytes))) broken_ = true;
 }
 
 ByteSink& StreamResponse::stream(int status, std::string_view content_type,
@@ -78,13 +127,7 @@ void StreamResponse::send_stream_header() {
   message.keep_alive(keep_alive_);
   if (version_ >= 11) message.chunked(true);
   else keep_alive_ = false;  // HTTP/1.0: the end of the body is the end of the connection
-  beast_http::response_serializer<beast_http::empty_body> serializer(message);
-  boost::system::error_code ec;
-  beast_http::write_header(socket_, serializer, ec);
-  if (ec) {
-    broken_ = true;
-    throw ClientGone("client closed the connection");
-  }
+  put(head_bytes(message));
 }
 
 void StreamResponse::write(std::string_view bytes) {
@@ -92,22 +135,30 @@ void StreamResponse::write(std::string_view bytes) {
   if (pending_.size() >= kChunkBytes) flush_chunk();
 }
 
+namespace {
+
+std::string chunk_frame(std::string_view data) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string size;
+  for (std::size_t n = data.size(); n > 0; n >>= 4) size.insert(size.begin(), kHex[n & 15]);
+  std::string out;
+  out.reserve(size.size() + data.size() + 4);
+  out.append(size).append("\r\n").append(data).append("\r\n");
+  return out;
+}
+
+}  // namespace
+
 void StreamResponse::flush_chunk() {
   if (!header_sent_) send_stream_header();
   if (pending_.empty() || head_only_) {
     pending_.clear();
     return;
   }
-  boost::system::error_code ec;
-  if (version_ >= 11)
-    boost::asio::write(socket_, beast_http::make_chunk(boost::asio::buffer(pending_)), ec);
-  else
-    boost::asio::write(socket_, boost::asio::buffer(pending_), ec);
-  if (ec) {
-    broken_ = true;
-    throw ClientGone("client closed the connection");
-  }
-  bytes_ += pending_.size();
+  const std::size_t size = pending_.size();
+  if (version_ >= 11) put(chunk_frame(pending_));
+  else put(std::move(pending_));
+  bytes_ += size;
   pending_.clear();
 }
 
@@ -119,17 +170,22 @@ void StreamResponse::finish() {
     return;
   }
   flush_chunk();
-  if (version_ >= 11 && !head_only_) {
-    boost::system::error_code ec;
-    boost::asio::write(socket_, beast_http::make_chunk_last(), ec);
-    if (ec) broken_ = true;
-  }
+  if (version_ >= 11 && !head_only_ && !out_.write("0\r\n\r\n")) broken_ = true;
 }
 
 void StreamResponse::discard_unsent() {
   streaming_ = false;
   status_ = 0;
   pending_.clear();
+}
+
+std::string error_response_bytes(int status, const std::string& message, unsigned version, const Headers& headers) {
+  beast_http::response<beast_http::string_body> response{static_cast<beast_http::status>(status), version};
+  apply_headers(response, "application/json", headers);
+  response.keep_alive(false);
+  response.body() = json_error(status, message);
+  response.prepare_payload();
+  return head_bytes(response) + response.body();
 }
 
 void StreamResponse::send_error_and_close(int status, const std::string& message) {

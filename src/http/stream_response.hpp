@@ -8,15 +8,23 @@
 
 #include "http/response.hpp"
 #include "http/router.hpp"
-#include "http/socket_stream.hpp"
 
 namespace amis::http {
+
+// Where a response's bytes go: the connection, written in order. Blocks until the
+// bytes are handed to the socket (so a slow client slows its own request only).
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+  // False when the client can no longer be reached (gone, or too slow to read).
+  virtual bool write(std::string bytes) = 0;
+};
 
 class StreamResponse final : public Response, private ByteSink {
  public:
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
-  StreamResponse(SocketStream& stream, unsigned version, bool keep_alive, bool head_only);
+  StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only);
 
   void send(int status, std::string_view content_type, std::string body,
             const Headers& headers = {}) override;
@@ -34,13 +42,17 @@ class StreamResponse final : public Response, private ByteSink {
   int status() const { return status_; }
   std::size_t bytes_sent() const { return bytes_; }
   bool reusable() const { return keep_alive_ && !broken_; }
+  // True when the client stopped taking the answer before its end.
+  bool broken() const { return broken_; }
 
  private:
   void write(std::string_view bytes) override;
   void flush_chunk();
   void send_stream_header();
 
-  SocketStream& socket_;
+  void put(std::string bytes);
+
+  ResponseWriter& out_;
   unsigned version_;
   bool keep_alive_;
   bool head_only_;
@@ -57,6 +69,11 @@ class StreamResponse final : public Response, private ByteSink {
 // Routes a request and runs its handler; the last line of defence: nothing a
 // handler throws escapes, and a client never sees an internal message.
 void dispatch(const Router& router, Request& request, StreamResponse& response);
+
+// A whole error response (JSON, as OGC API exceptions) that closes the connection,
+// for errors found before a request reaches a handler: a bad head, a full queue.
+std::string error_response_bytes(int status, const std::string& message, unsigned version,
+                                 const Headers& headers = {});
 
 
 }  // namespace amis::http
