@@ -34,3 +34,4 @@ add_library(Sodium::sodium INTERFACE IMPORTED)
 target_link_libraries(Sodium::sodium INTERFACE ${SODIUM_LIBRARY})
 target_include_directories(Sodium::sodium INTERFACE ${SODIUM_INCLUDE_DIR})
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of textual answers

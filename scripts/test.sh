@@ -14,6 +14,6 @@ scripts/build.sh ci
 scripts/build-web.sh
 ctest --preset ci -j "$(nproc)"
 (cd web && npm test --silent)
-AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q tests/integration "$@"
+AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" --dist loadfile tests/integration "$@"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 ctest --preset fuzz -j "$(nproc)"

@@ -155,7 +155,7 @@ void Session::hand_to_worker() {
 void Session::serve(Request& request, const std::string& target, unsigned version, bool keep_alive,
                     bool head_only) {
   SessionWriter writer(*this);
-  StreamResponse response(writer, version, keep_alive, head_only);
+  StreamResponse response(writer, version, keep_alive, head_only, negotiate_coding(request.header("accept-encoding")));
   const auto& options = context_.options;
   if (!client_gone_->load()) {
     const core::RequestBudget budget(received_ + std::chrono::seconds(options.work_timeout_seconds),

@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/request_budget.hpp"
 
 namespace amis::http {
+namespace beast = boost::beast;
 namespace beast_http = boost::beast::http;
 
 namespace {
@@ -14,7 +16,8 @@ namespace {
 // The headers every response carries, then the handler's own. HTML pages get a
 // Content-Security-Policy: scripts and styles only from AMIS itself, no framing.
 template <class Message>
-void apply_headers(Message& message, std::string_view content_type, const Headers& headers) {
+void apply_headers(Message& message, std::string_view content_type, const Headers& headers,
+                   ContentCoding coding = ContentCoding::identity) {
   message.set(beast_http::field::server, "AMIS");
   if (!content_type.empty()) message.set(beast_http::field::content_type, content_type);
   message.set(beast_http::field::access_control_allow_origin, "*");
@@ -30,7 +33,22 @@ void apply_headers(Message& message, std::string_view content_type, const Header
     message.set("Referrer-Policy", "same-origin");
   }
   for (const auto& [name, value] : headers) message.set(name, value);
+  if (compressible(content_type)) {  // the answer depends on Accept-Encoding: caches must know
+    const std::string vary(message[beast_http::field::vary]);
+    if (vary.empty()) message.set(beast_http::field::vary, "Accept-Encoding");
+    else if (vary.find("Accept-Encoding") == std::string::npos) message.set(beast_http::field::vary, vary + ", Accept-Encoding");
+  }
+  if (coding != ContentCoding::identity) message.set(beast_http::field::content_encoding, coding_name(coding));
 }
+
+bool has_header(const Headers& headers, std::string_view name) {
+  for (const auto& [n, v] : headers)
+    if (beast::iequals(n, name)) return true;
+  return false;
+}
+
+// Bodies smaller than this go out as they are: compressing them saves nothing.
+constexpr std::size_t kMinCompressedBytes = 512;
 
 // A SyncWriteStream that appends to a string: Beast serialises a head into it.
 class StringWriteStream {
@@ -82,8 +100,15 @@ std::string json_error(int status, const std::string& message) {
 }  // namespace
 
 
-StreamResponse::StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only)
-    : out_(out), version_(version), keep_alive_(keep_alive), head_only_(head_only) {}
+StreamResponse::StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only,
+                               ContentCoding coding)
+    : out_(out), version_(version), keep_alive_(keep_alive), head_only_(head_only), accepted_(coding) {}
+
+ContentCoding StreamResponse::coding_for(std::string_view content_type, const Headers& headers) const {
+  if (accepted_ == ContentCoding::identity || !compressible(content_type) || has_header(headers, "Content-Encoding"))
+    return ContentCoding::identity;
+  return accepted_;
+}
 
 void StreamResponse::put(std::string bytes) {
   if (!out_.write(std::move(bytes))) {
@@ -97,9 +122,10 @@ void StreamResponse::send(int status, std::string_view content_type, std::string
   status_ = status;
   beast_http::response<beast_http::string_body> message{static_cast<beast_http::status>(status),
                                                         version_};
-  apply_headers(message, content_type, headers);
+  const auto coding = body.size() >= kMinCompressedBytes ? coding_for(content_type, headers) : ContentCoding::identity;
+  apply_headers(message, content_type, headers, coding);
   message.keep_alive(keep_alive_);
-  message.body() = std::move(body);
+  message.body() = coding == ContentCoding::identity ? std::move(body) : Compressor(coding).compress(body, true);
   message.prepare_payload();
   std::string bytes = head_bytes(message);
   if (!head_only_) {
@@ -123,7 +149,9 @@ void StreamResponse::send_stream_header() {
   header_sent_ = true;
   beast_http::response<beast_http::empty_body> message{static_cast<beast_http::status>(status_),
                                                        version_};
-  apply_headers(message, content_type_, headers_);
+  const auto coding = coding_for(content_type_, headers_);
+  if (coding != ContentCoding::identity) compressor_ = std::make_unique<Compressor>(coding);
+  apply_headers(message, content_type_, headers_, coding);
   message.keep_alive(keep_alive_);
   if (version_ >= 11) message.chunked(true);
   else keep_alive_ = false;  // HTTP/1.0: the end of the body is the end of the connection
@@ -155,11 +183,15 @@ void StreamResponse::flush_chunk() {
     pending_.clear();
     return;
   }
-  const std::size_t size = pending_.size();
-  if (version_ >= 11) put(chunk_frame(pending_));
-  else put(std::move(pending_));
-  bytes_ += size;
+  std::string data = compressor_ ? compressor_->compress(pending_, false) : std::move(pending_);
   pending_.clear();
+  send_chunk(std::move(data));
+}
+
+void StreamResponse::send_chunk(std::string data) {
+  if (data.empty()) return;  // an empty chunk would end the body
+  bytes_ += data.size();
+  put(version_ >= 11 ? chunk_frame(data) : std::move(data));
 }
 
 void StreamResponse::finish() {
@@ -169,12 +201,18 @@ void StreamResponse::finish() {
     send(status_, content_type_, std::move(pending_), headers_);
     return;
   }
-  flush_chunk();
+  try {
+    flush_chunk();
+    if (compressor_ && !head_only_) send_chunk(compressor_->compress({}, true));
+  } catch (const ClientGone&) {
+    return;
+  }
   if (version_ >= 11 && !head_only_ && !out_.write("0\r\n\r\n")) broken_ = true;
 }
 
 void StreamResponse::discard_unsent() {
   streaming_ = false;
+  compressor_.reset();
   status_ = 0;
   pending_.clear();
 }

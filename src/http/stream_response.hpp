@@ -4,7 +4,10 @@
 // response sends its status line only with its first chunk, so an error found
 // before then (a filter the database refuses, say) still becomes a proper error
 // response; a body that never fills a chunk goes out whole, with a length.
+#include <memory>
 #include <string>
+
+#include "http/compression.hpp"
 
 #include "http/response.hpp"
 #include "http/router.hpp"
@@ -24,7 +27,9 @@ class StreamResponse final : public Response, private ByteSink {
  public:
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
-  StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only);
+  // `coding`: what the client accepts (Accept-Encoding); compressible answers use it.
+  StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only,
+                 ContentCoding coding = ContentCoding::identity);
 
   void send(int status, std::string_view content_type, std::string body,
             const Headers& headers = {}) override;
@@ -48,9 +53,13 @@ class StreamResponse final : public Response, private ByteSink {
  private:
   void write(std::string_view bytes) override;
   void flush_chunk();
+  void send_chunk(std::string data);
   void send_stream_header();
 
   void put(std::string bytes);
+  // The coding of an answer of this type and these headers (identity when the
+  // handler chose its own Content-Encoding or the type does not compress).
+  ContentCoding coding_for(std::string_view content_type, const Headers& headers) const;
 
   ResponseWriter& out_;
   unsigned version_;
@@ -64,6 +73,8 @@ class StreamResponse final : public Response, private ByteSink {
   int status_ = 0;
   std::size_t bytes_ = 0;
   std::string pending_;
+  ContentCoding accepted_;
+  std::unique_ptr<Compressor> compressor_;  // while a compressed stream is sent
 };
 
 // Routes a request and runs its handler; the last line of defence: nothing a
