@@ -131,10 +131,12 @@ void Session::on_body(error_code ec) {
 void Session::hand_to_worker() {
   auto message = parser_->release();
   parser_.reset();
-  auto target = std::make_shared<std::string>(message.target().substr(0, 1000));
+  // For the access log: a long filter is cut (a 1 MiB URL would be a 1 MiB log line).
+  constexpr std::size_t kLoggedTarget = 8192;
+  auto target = std::make_shared<std::string>(message.target().substr(0, kLoggedTarget));
+  if (message.target().size() > kLoggedTarget) *target += "…";
   const unsigned version = message.version();
   const bool keep_alive = message.keep_alive() && !context_.stopping.load();
-  const bool head_only = message.method() == beast_http::verb::head;
   bool bad = false;
   auto request = std::make_shared<Request>(to_request(std::move(message), bad));
   if (bad) return refuse(400, "malformed request target (percent-encoding or path)");
@@ -142,8 +144,8 @@ void Session::hand_to_worker() {
   client_gone_ = std::make_shared<std::atomic<bool>>(false);
   stream_.expires_never();
   const bool queued = context_.workers.try_submit(
-      [self = shared_from_this(), request, target, version, keep_alive, head_only] {
-        self->serve(*request, *target, version, keep_alive, head_only);
+      [self = shared_from_this(), request, target, version, keep_alive] {
+        self->serve(*request, *target, version, keep_alive);
       });
   if (!queued)
     return refuse(503, "the server is busy; try again in a moment", {{"Retry-After", "2"}});
@@ -152,10 +154,9 @@ void Session::hand_to_worker() {
 }
 
 // Runs on a worker thread.
-void Session::serve(Request& request, const std::string& target, unsigned version, bool keep_alive,
-                    bool head_only) {
+void Session::serve(Request& request, const std::string& target, unsigned version, bool keep_alive) {
   SessionWriter writer(*this);
-  StreamResponse response(writer, version, keep_alive, head_only, negotiate_coding(request.header("accept-encoding")));
+  StreamResponse response(writer, exchange_of(request, version, keep_alive));
   const auto& options = context_.options;
   if (!client_gone_->load()) {
     const core::RequestBudget budget(received_ + std::chrono::seconds(options.work_timeout_seconds),

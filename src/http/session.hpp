@@ -53,7 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body();
   void on_body(boost::system::error_code ec);
   void hand_to_worker();
-  void serve(Request& request, const std::string& target, unsigned version, bool keep_alive, bool head_only);
+  void serve(Request& request, const std::string& target, unsigned version, bool keep_alive);
   void watch_for_disconnect();
   void after_response(bool keep_alive);
   // Sends a whole response made on the I/O thread, then closes the connection.

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/request_budget.hpp"
+#include "http/conditional.hpp"
 
 namespace amis::http {
 namespace beast = boost::beast;
@@ -100,14 +101,43 @@ std::string json_error(int status, const std::string& message) {
 }  // namespace
 
 
-StreamResponse::StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only,
-                               ContentCoding coding)
-    : out_(out), version_(version), keep_alive_(keep_alive), head_only_(head_only), accepted_(coding) {}
+Exchange exchange_of(const Request& request, unsigned version, bool keep_alive) {
+  Exchange e;
+  e.version = version;
+  e.keep_alive = keep_alive;
+  e.head_only = request.method == "HEAD";
+  e.conditional = request.method == "GET" || request.method == "HEAD";
+  e.credentials = !request.header("authorization").empty() || !request.header("cookie").empty();
+  e.coding = negotiate_coding(request.header("accept-encoding"));
+  e.if_none_match = std::string(request.header("if-none-match"));
+  return e;
+}
+
+StreamResponse::StreamResponse(ResponseWriter& out, Exchange exchange)
+    : out_(out),
+      exchange_(std::move(exchange)),
+      version_(exchange_.version),
+      keep_alive_(exchange_.keep_alive),
+      head_only_(exchange_.head_only) {}
 
 ContentCoding StreamResponse::coding_for(std::string_view content_type, const Headers& headers) const {
-  if (accepted_ == ContentCoding::identity || !compressible(content_type) || has_header(headers, "Content-Encoding"))
+  if (exchange_.coding == ContentCoding::identity || !compressible(content_type) ||
+      has_header(headers, "Content-Encoding"))
     return ContentCoding::identity;
-  return accepted_;
+  return exchange_.coding;
+}
+
+// A CDN may keep what anyone may read and revalidate it (no-cache: with the ETag,
+// for a 304); what a caller with credentials reads may be restricted: private.
+Headers StreamResponse::with_caching(int status, const Headers& headers, const std::string* body) const {
+  Headers out = headers;
+  if (!exchange_.conditional || status != 200) return out;
+  if (!has_header(out, "Cache-Control")) {
+    out.emplace_back("Cache-Control", exchange_.credentials ? "private, no-cache" : "public, no-cache");
+    if (!has_header(out, "Vary")) out.emplace_back("Vary", "Authorization, Cookie");
+  }
+  if (body && !has_header(out, "ETag")) out.emplace_back("ETag", weak_etag(*body));
+  return out;
 }
 
 void StreamResponse::put(std::string bytes) {
@@ -118,7 +148,13 @@ void StreamResponse::put(std::string bytes) {
 }
 
 void StreamResponse::send(int status, std::string_view content_type, std::string body,
-                          const Headers& headers) {
+                          const Headers& handler_headers) {
+  const Headers headers = with_caching(status, handler_headers, &body);
+  if (status == 200 && exchange_.conditional && !exchange_.if_none_match.empty()) {
+    for (const auto& [name, value] : headers)
+      if (beast::iequals(name, "ETag") && none_match_names(exchange_.if_none_match, value))
+        return send_not_modified(content_type, headers);
+  }
   status_ = status;
   beast_http::response<beast_http::string_body> message{static_cast<beast_http::status>(status),
                                                         version_};
@@ -133,6 +169,16 @@ void StreamResponse::send(int status, std::string_view content_type, std::string
     bytes += message.body();
   }
   if (!out_.write(std::move(bytes))) broken_ = true;
+}
+
+// 304: the headers a 200 would carry (ETag, caching, Vary), no body.
+void StreamResponse::send_not_modified(std::string_view content_type, const Headers& headers) {
+  status_ = 304;
+  beast_http::response<beast_http::empty_body> message{beast_http::status::not_modified, version_};
+  apply_headers(message, content_type, headers);
+  message.erase(beast_http::field::content_type);
+  message.keep_alive(keep_alive_);
+  if (!out_.write(head_bytes(message))) broken_ = true;
 }
 
 ByteSink& StreamResponse::stream(int status, std::string_view content_type,
@@ -151,7 +197,7 @@ void StreamResponse::send_stream_header() {
                                                        version_};
   const auto coding = coding_for(content_type_, headers_);
   if (coding != ContentCoding::identity) compressor_ = std::make_unique<Compressor>(coding);
-  apply_headers(message, content_type_, headers_, coding);
+  apply_headers(message, content_type_, with_caching(status_, headers_, nullptr), coding);
   message.keep_alive(keep_alive_);
   if (version_ >= 11) message.chunked(true);
   else keep_alive_ = false;  // HTTP/1.0: the end of the body is the end of the connection

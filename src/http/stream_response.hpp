@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/compression.hpp"
+#include "http/request.hpp"
 
 #include "http/response.hpp"
 #include "http/router.hpp"
@@ -23,13 +24,25 @@ class ResponseWriter {
   virtual bool write(std::string bytes) = 0;
 };
 
+// What the request says about how to answer it.
+struct Exchange {
+  unsigned version = 11;
+  bool keep_alive = true;
+  bool head_only = false;       // HEAD: the headers of a GET, no body
+  bool conditional = false;     // GET or HEAD: ETag, If-None-Match and default caching apply
+  bool credentials = false;     // Authorization or a cookie: the answer may hold restricted data
+  ContentCoding coding = ContentCoding::identity;  // what Accept-Encoding accepts
+  std::string if_none_match;
+};
+
+// The Exchange of a request.
+Exchange exchange_of(const Request& request, unsigned version, bool keep_alive);
+
 class StreamResponse final : public Response, private ByteSink {
  public:
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
-  // `coding`: what the client accepts (Accept-Encoding); compressible answers use it.
-  StreamResponse(ResponseWriter& out, unsigned version, bool keep_alive, bool head_only,
-                 ContentCoding coding = ContentCoding::identity);
+  StreamResponse(ResponseWriter& out, Exchange exchange);
 
   void send(int status, std::string_view content_type, std::string body,
             const Headers& headers = {}) override;
@@ -55,13 +68,18 @@ class StreamResponse final : public Response, private ByteSink {
   void flush_chunk();
   void send_chunk(std::string data);
   void send_stream_header();
+  void send_not_modified(std::string_view content_type, const Headers& headers);
 
   void put(std::string bytes);
   // The coding of an answer of this type and these headers (identity when the
   // handler chose its own Content-Encoding or the type does not compress).
   ContentCoding coding_for(std::string_view content_type, const Headers& headers) const;
+  // The handler's headers with what the server adds to a successful GET: caching
+  // (unless the handler chose its own) and, for a whole body, an ETag.
+  Headers with_caching(int status, const Headers& headers, const std::string* body) const;
 
   ResponseWriter& out_;
+  const Exchange exchange_;
   unsigned version_;
   bool keep_alive_;
   bool head_only_;
@@ -73,7 +91,6 @@ class StreamResponse final : public Response, private ByteSink {
   int status_ = 0;
   std::size_t bytes_ = 0;
   std::string pending_;
-  ContentCoding accepted_;
   std::unique_ptr<Compressor> compressor_;  // while a compressed stream is sent
 };
 

@@ -3,6 +3,7 @@ streamed, with Vary; the decompressed bytes equal the plain answer for every for
 from __future__ import annotations
 
 import gzip
+import re
 import zlib
 
 import pytest
@@ -21,6 +22,12 @@ FORMATS = [
     ("/api", "json"),
     ("/collections/countries/tiles/WebMercatorQuad/2/1/3?f=mvt", "application/vnd.mapbox-vector-tile"),
 ]
+
+
+def same_answer(a: bytes, b: bytes) -> bool:
+    """Equal but for the time of the answer (timeStamp in GeoJSON and GML)."""
+    stamp = re.compile(rb'(timeStamp"?[=:]\s*")[^"]*"')
+    return stamp.sub(rb"\1\"", a) == stamp.sub(rb"\1\"", b)
 
 
 def raw_get(session, url: str, accept_encoding: str | None):
@@ -47,7 +54,7 @@ def test_gzip_answer_decompresses_to_the_plain_one(session, base_url, path, medi
     assert zipped_response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in zipped_response.headers["Vary"]
     assert zipped[:2] == b"\x1f\x8b"
-    assert gzip.decompress(zipped) == plain
+    assert same_answer(gzip.decompress(zipped), plain)
     assert len(zipped) < len(plain)
 
 
@@ -56,7 +63,7 @@ def test_deflate_is_the_zlib_format(session, base_url, path, media):
     _, plain = raw_get(session, base_url + path, None)
     r, body = raw_get(session, base_url + path, "deflate")
     assert r.headers["Content-Encoding"] == "deflate"
-    assert zlib.decompress(body) == plain
+    assert same_answer(zlib.decompress(body), plain)
 
 
 def test_a_large_stream_stays_chunked_when_compressed(session, base_url):
