@@ -75,9 +75,27 @@ struct Conflict : OgcError {
   explicit Conflict(const std::string& what) : OgcError(409, "Conflict", what) {}
 };
 
+// A refusal that may succeed later; protocols send the wait as HTTP's Retry-After.
+class RetryLater : public OgcError {
+ public:
+  RetryLater(int http_status, std::string code, const std::string& message, int retry_after_seconds)
+      : OgcError(http_status, std::move(code), message), retry_after_seconds_(retry_after_seconds) {}
+  int retry_after_seconds() const noexcept { return retry_after_seconds_; }
+
+ private:
+  int retry_after_seconds_;
+};
+
 // Too many attempts (failed logins) in a while (429).
-struct TooManyRequests : OgcError {
-  explicit TooManyRequests(const std::string& what) : OgcError(429, "TooManyRequests", what) {}
+struct TooManyRequests : RetryLater {
+  explicit TooManyRequests(const std::string& what, int retry_after_seconds = 900)
+      : RetryLater(429, "TooManyRequests", what, retry_after_seconds) {}
+};
+
+// The server is busy with as much of this kind of work as it takes at once (503).
+struct ServiceBusy : RetryLater {
+  ServiceBusy(const std::string& what, int retry_after_seconds)
+      : RetryLater(503, "ServiceUnavailable", what, retry_after_seconds) {}
 };
 
 // A request body in a media type the operation does not take (415).

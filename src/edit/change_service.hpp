@@ -81,13 +81,18 @@ class ChangeService {
   // The collection a change set writes to. @throws core::Conflict when it is gone.
   core::Collection collection_of(const ChangeSet& change_set);
 
+  // The caller's draft of the collection that writes may join, checked before
+  // work is spent on them. @throws core::NotFound (not one the caller may
+  // read), core::Forbidden (not its author), core::Conflict (not a draft, or
+  // of another collection).
+  ChangeSet draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id);
+
  private:
   WriteResult write(const auth::Principal& who, const core::Collection& collection, Operation operation,
                     std::optional<std::int64_t> fid, std::optional<FeatureState> after, std::string_view if_match,
                     std::optional<std::int64_t> into);
   // Checks a write against the published feature and the policy.
   Change prepare(const auth::Principal& who, const core::Collection& collection, Write write);
-  ChangeSet draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id);
 
   store::Store& store_;
   store::ChangeSetStore& change_sets_;

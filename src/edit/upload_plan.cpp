@@ -43,6 +43,18 @@ class KeySink final : public core::FeatureSink {
   core::PropertyType type_;
 };
 
+[[noreturn]] void refuse_keys_of_other_countries(const core::Property& key, const std::string& country_property,
+                                                 const std::string& country, const std::vector<std::string>& keys) {
+  constexpr std::size_t kNamed = 5;
+  std::string named;
+  for (std::size_t i = 0; i < keys.size() && i < kNamed; ++i) named += (i ? ", " : "") + keys[i].substr(0, 60);
+  if (keys.size() > kNamed) named += " and " + std::to_string(keys.size() - kNamed) + " more";
+  throw core::Conflict("'" + key.name + "' " + named + (keys.size() == 1 ? " is the key" : " are the keys") +
+                       " of published features whose " + country_property + " is not " + country +
+                       "; keys stay unique, so the upload cannot add them as new features (upload them for their "
+                       "own country, or give them new keys)");
+}
+
 }  // namespace
 
 UploadPlan plan_upload(store::Store& store, ChangeService& changes, const EditingRules& rules,
@@ -68,6 +80,15 @@ UploadPlan plan_upload(store::Store& store, ChangeService& changes, const Editin
   scope.limit = std::numeric_limits<std::int64_t>::max();
   KeySink published(key ? key->type : core::PropertyType::Text);
   store.features(collection, scope, published);
+  // Keys stay unique in the whole collection: a key the country's features lack
+  // may still be another country's, and inserting it again would make two.
+  KeySink everywhere(key ? key->type : core::PropertyType::Text);
+  if (key && !scope.equals.empty()) {
+    core::FeatureQuery all = scope;
+    all.equals.clear();
+    store.features(collection, all, everywhere);
+  }
+  std::vector<std::string> keys_elsewhere;
 
   UploadPlan plan;
   std::map<std::string, bool> seen;
@@ -84,17 +105,29 @@ UploadPlan plan_upload(store::Store& store, ChangeService& changes, const Editin
     const std::string k = key_text(value);
     if (seen[k]) throw core::InvalidValue("key", "the upload holds '" + key->name + "' = " + k.substr(0, 60) + " twice");
     seen[k] = true;
-    auto match = published.by_key.find(k);
-    if (match == published.by_key.end()) {
+    const std::vector<std::int64_t>* matched = nullptr;
+    if (auto m = published.by_key.find(k); m != published.by_key.end()) {
+      matched = &m->second;
+    } else if (auto other = everywhere.by_key.find(k); other != everywhere.by_key.end()) {
+      // A feature that names another country is a write to that country's feature
+      // (the policy decides who may); one filed under the upload's country would
+      // be a second feature with the key.
+      if (state.properties[country_property] == json(request.country)) {
+        keys_elsewhere.push_back(k);
+        continue;
+      }
+      matched = &other->second;
+    }
+    if (!matched) {
       plan.writes.push_back({Operation::Insert, std::nullopt, std::move(state), ""});
       ++plan.inserted;
       continue;
     }
-    if (match->second.size() > 1)
+    if (matched->size() > 1)
       throw core::InvalidValue("key", "'" + key->name + "' = " + k.substr(0, 60) + " names " +
-                                          std::to_string(match->second.size()) + " published features; choose a key "
+                                          std::to_string(matched->size()) + " published features; choose a key "
                                           "that identifies one");
-    const auto fid = match->second.front();
+    const auto fid = matched->front();
     const auto current = changes.current(collection, fid);
     if (current) {  // what the upload does not give stays as published
       FeatureState merged = *current;
@@ -111,6 +144,7 @@ UploadPlan plan_upload(store::Store& store, ChangeService& changes, const Editin
     plan.writes.push_back({Operation::Replace, fid, std::move(state), ""});
     ++plan.replaced;
   }
+  if (!keys_elsewhere.empty()) refuse_keys_of_other_countries(*key, country_property, request.country, keys_elsewhere);
   if (request.mode == UploadMode::Replace) {
     if (key) {
       for (const auto& [k, fids] : published.by_key)

@@ -29,7 +29,8 @@ struct UploadPlan {
 };
 
 // @throws core::InvalidValue for a key the collection lacks, a feature without
-// a key value, or a key given twice in the upload.
+// a key value, or a key given twice in the upload; core::Conflict for keys of
+// published features outside the upload's country (keys stay unique).
 // An uploaded feature: its content, and the properties it gives (a published
 // feature keeps the others).
 struct UploadedFeature {

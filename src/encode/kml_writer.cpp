@@ -32,14 +32,19 @@ void append_kml_geometry(std::string& out, std::span<const std::uint8_t> wkb) {
 
 }  // namespace
 
+const core::Property* kml_name_property(const core::Collection& collection) {
+  const core::Property* found = nullptr;
+  for (const auto& p : collection.properties) {
+    if (p.type != core::PropertyType::Text) continue;
+    if (p.name == "name") return &p;
+    if (!found && p.name.size() > 5 && p.name.ends_with("_name")) found = &p;
+  }
+  return found;
+}
+
 void KmlFeatureWriter::begin(const core::Collection& collection) {
   collection_ = &collection;
-  for (std::size_t i = 0; i < collection.properties.size(); ++i) {
-    const auto& name = collection.properties[i].name;
-    if (collection.properties[i].type != core::PropertyType::Text) continue;
-    if (name == "name") { name_index_ = static_cast<int>(i); break; }
-    if (name_index_ < 0 && name.size() > 5 && name.ends_with("_name")) name_index_ = static_cast<int>(i);
-  }
+  if (const auto* p = kml_name_property(collection)) name_index_ = static_cast<int>(p - collection.properties.data());
   const std::string id = xml_name(collection.id);
   buffer_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>";
   append_xml_text(buffer_, collection.title.empty() ? collection.id : collection.title);

@@ -9,6 +9,11 @@
 
 namespace amis::encode {
 
+// The property whose text names each Placemark (<name>): a text property called
+// "name", or else the first text property ending in "_name"; null for none.
+// Uploads of KML map a Placemark's name back to it.
+const core::Property* kml_name_property(const core::Collection& collection);
+
 class KmlFeatureWriter final : public core::FeatureSink {
  public:
   explicit KmlFeatureWriter(core::ByteSink& out) : out_(out) {}

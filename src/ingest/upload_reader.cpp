@@ -1,5 +1,6 @@
 #include "ingest/upload_reader.hpp"
 
+#include <cpl_conv.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "edit/feature_input.hpp"
+#include "encode/kml_writer.hpp"
 #include "ingest/ogr_import.hpp"
 #include "ingest/ogr_source.hpp"
 #include "ingest/zip_archive.hpp"
@@ -62,10 +64,31 @@ struct DatasetCloser {
   void operator()(void* ds) const { GDALClose(ds); }
 };
 
+// LIBKML reads a KML's ExtendedData (GDAL's KML driver gives only a placemark's
+// name and description), but can fetch external styles and follow a KMZ's or a
+// folder's doc.kml links: while an upload is read, on this thread, it does not.
+class LibkmlStaysLocal {
+ public:
+  LibkmlStaysLocal() {
+    for (const char* key : kKeys) CPLSetThreadLocalConfigOption(key, "NO");
+  }
+  ~LibkmlStaysLocal() {
+    for (const char* key : kKeys) CPLSetThreadLocalConfigOption(key, nullptr);
+  }
+  LibkmlStaysLocal(const LibkmlStaysLocal&) = delete;
+  LibkmlStaysLocal& operator=(const LibkmlStaysLocal&) = delete;
+
+ private:
+  static constexpr const char* kKeys[] = {"LIBKML_EXTERNAL_STYLE", "LIBKML_RESOLVE_STYLE", "LIBKML_USE_DOC.KML"};
+};
+
 // Only these drivers read uploads: no VRT or GML (which reference other files
-// and URLs), no LIBKML (network links).
+// and URLs); LIBKML only for a .kml file (not a KMZ or a folder, whose doc.kml
+// links to other files), with LibkmlStaysLocal around it.
 void* open_upload(const std::string& path) {
-  const char* drivers[] = {"GeoJSON", "GPKG", "FlatGeobuf", "KML", "CSV", "ESRI Shapefile", nullptr};
+  std::vector<const char*> drivers = {"GeoJSON", "GPKG", "FlatGeobuf", "KML", "CSV", "ESRI Shapefile"};
+  if (path.ends_with(".kml")) drivers.insert(drivers.begin(), "LIBKML");
+  drivers.push_back(nullptr);
   std::vector<const char*> options;
   if (path.ends_with(".csv"))  // named so by file_name_for
     options = {"X_POSSIBLE_NAMES=lon,long,longitude,x,lng", "Y_POSSIBLE_NAMES=lat,latitude,y",
@@ -73,7 +96,7 @@ void* open_upload(const std::string& path) {
                "EMPTY_STRING_AS_NULL=YES"};  // cells stay text, typed below by the collection's properties
   options.push_back(nullptr);
   CPLErrorReset();
-  void* ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, options.data(), nullptr);
+  void* ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers.data(), options.data(), nullptr);
   if (!ds) refuse("the upload is not a dataset AMIS reads (GeoJSON, GeoPackage, zipped Shapefile, FlatGeobuf, KML, CSV)");
   return ds;
 }
@@ -115,21 +138,51 @@ json field_value(OGRFeatureH f, int i, OGRFieldDefnH defn, const core::Property&
   }
 }
 
-UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, const UploadLimits& limits) {
-  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+// The fields GDAL's KML and LIBKML drivers give every placemark: its name and
+// description, and LIBKML's time, altitude, display and icon fields.
+bool kml_own_field(std::string_view name) {
+  static constexpr std::string_view kOwn[] = {"Name",       "Description", "description", "timestamp", "begin",
+                                              "end",        "altitudeMode", "tessellate", "extrude",   "visibility",
+                                              "drawOrder", "icon",          "snippet"};
+  return std::find(std::begin(kOwn), std::end(kOwn), name) != std::end(kOwn);
+}
+
+// The property each field of the layer fills, null for a field left out. For
+// KML, the fields the driver gives every placemark (kml_own_field) fill the
+// collection's properties of that name; without one, a placemark's
+// name fills the property AMIS's KML export names placemarks after (unless
+// ExtendedData gives that property too), and the rest is left out.
+// @throws core::InvalidValue naming the other fields the collection lacks.
+std::vector<const core::Property*> field_targets(const core::Collection& collection, OGRFeatureDefnH defn, bool kml) {
   const int fields = OGR_FD_GetFieldCount(defn);
   std::vector<const core::Property*> targets;
+  std::vector<int> kml_own;
   std::string unknown;
   for (int i = 0; i < fields; ++i) {
     const std::string name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
     targets.push_back(property_for(collection, name));
-    if (!targets.back()) unknown += (unknown.empty() ? "" : ", ") + name;
+    if (targets.back()) continue;
+    if (kml && kml_own_field(name)) kml_own.push_back(i);
+    else unknown += (unknown.empty() ? "" : ", ") + name;
   }
-  UploadedDataset dataset;
-  dataset.has_geometry = OGR_FD_GetGeomFieldCount(defn) > 0;
   if (!unknown.empty())
     refuse("collection '" + collection.id + "' has no properties " + unknown.substr(0, 300) +
            " (rename or drop those columns)");
+  for (int i : kml_own) {
+    const auto* named = encode::kml_name_property(collection);
+    if (std::string_view(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i))) == "Name" && named &&
+        std::find(targets.begin(), targets.end(), named) == targets.end())
+      targets[static_cast<std::size_t>(i)] = named;
+  }
+  return targets;
+}
+
+UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, const UploadLimits& limits, bool kml) {
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+  const int fields = OGR_FD_GetFieldCount(defn);
+  const auto targets = field_targets(collection, defn, kml);
+  UploadedDataset dataset;
+  dataset.has_geometry = OGR_FD_GetGeomFieldCount(defn) > 0;
   OGRCoordinateTransformationH transform = nullptr;
   try {
     transform = to_crs84(layer);
@@ -162,8 +215,9 @@ UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, 
     edit::UploadedFeature feature;
     try {
       for (int i = 0; i < fields; ++i) {
-        if (!OGR_F_IsFieldSet(f, i)) continue;  // a property this feature does not give (not a null)
-        const auto& p = *targets[static_cast<std::size_t>(i)];
+        const auto* target = targets[static_cast<std::size_t>(i)];
+        if (!target || !OGR_F_IsFieldSet(f, i)) continue;  // left out, or not given by this feature (not a null)
+        const auto& p = *target;
         properties[p.name] = field_value(f, i, OGR_FD_GetFieldDefn(defn, i), p);
         feature.columns.push_back(p.name);
       }
@@ -190,11 +244,14 @@ UploadedDataset read_upload(const core::Collection& collection, std::string_view
   }
   std::string path = file.string();
   if (name == "upload.zip") path = "/vsizip/" + path + "/" + dataset_in_zip(bytes, limits);
+  const LibkmlStaysLocal libkml_stays_local;
   std::unique_ptr<void, DatasetCloser> ds(open_upload(path));
   const int layers = GDALDatasetGetLayerCount(ds.get());
   if (layers != 1)
     refuse("the upload holds " + std::to_string(layers) + " layers; upload a dataset with one layer");
-  return read_layer(collection, GDALDatasetGetLayer(ds.get(), 0), limits);
+  const std::string_view driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds.get()));
+  const bool kml = driver == "KML" || driver == "LIBKML";
+  return read_layer(collection, GDALDatasetGetLayer(ds.get(), 0), limits, kml);
 }
 
 }  // namespace amis::ingest

@@ -8,7 +8,8 @@ namespace amis::api {
 
 http::Headers error_headers(const core::OgcError& error) {
   if (error.status() == 401) return {{"WWW-Authenticate", "Bearer realm=\"AMIS\""}};
-  if (error.status() == 429) return {{"Retry-After", "900"}};
+  if (const auto* later = dynamic_cast<const core::RetryLater*>(&error))
+    return {{"Retry-After", std::to_string(later->retry_after_seconds())}};
   return {};
 }
 

@@ -199,6 +199,7 @@ void EditingApi::upload(http::Request& request, http::Response& response) {
   } else if (!plan_request.country.empty() && !auth::is_member_country(plan_request.country)) {
     throw core::InvalidParameter("country", "one of the ASEAN+3 ISO alpha-3 codes");
   }
+  if (into) changes_.draft_for(who, c, *into);  // a wrong draft is answered before the file is read
   auto uploaded = ingest::read_upload(c, request.body);
   const std::size_t count = uploaded.features.size();
   plan_request.has_geometry = uploaded.has_geometry;
