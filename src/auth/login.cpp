@@ -11,6 +11,14 @@ LoginService::LoginService(store::AccountStore& accounts, Audit audit, std::chro
       session_length_(session_length),
       dummy_hash_(hash_password(new_token())) {}
 
+namespace {
+
+// What the audit log keeps of the client: never its address (personal data), a
+// pseudonym that tells the attempts of one address apart within this process's life.
+std::string client_pseudonym(const LoginThrottle::Attempt& attempt) { return "client " + attempt.address.substr(0, 12); }
+
+}  // namespace
+
 LoginResult LoginService::login(const std::string& name, const std::string& password, const std::string& address) {
   const auto attempt = throttle_.begin(name.substr(0, 64), address, LoginThrottle::Clock::now());
   const auto user = valid_user_name(name) ? accounts_.user(name) : std::nullopt;
@@ -18,7 +26,7 @@ LoginResult LoginService::login(const std::string& name, const std::string& pass
   const bool verified = verify_password(hash ? *hash : dummy_hash_, password) && hash.has_value();
   if (!verified || user->disabled) {
     throttle_.failed(attempt, LoginThrottle::Clock::now());
-    audit_("anonymous", "login failed", name.substr(0, 64), address);
+    audit_("anonymous", "login failed", name.substr(0, 64), client_pseudonym(attempt));
     throw core::Unauthorized("the user name or the password is wrong, or the account is disabled");
   }
   throttle_.succeeded(attempt);
@@ -30,7 +38,7 @@ LoginResult LoginService::login(const std::string& name, const std::string& pass
                        .count();
   result.principal = Principal{user->name, user->role, user->country};
   accounts_.add_session(token_digest(result.session_id), {user->name, result.csrf, result.expires});
-  audit_(user->name, "login", user->name, address);
+  audit_(user->name, "login", user->name, client_pseudonym(attempt));
   return result;
 }
 

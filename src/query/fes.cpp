@@ -18,6 +18,7 @@
 #include "encode/xml_text.hpp"
 #include "query/cql2.hpp"
 #include "query/filter_crs.hpp"
+#include "query/geometry_literal.hpp"
 #include "query/xml_document.hpp"
 
 namespace amis::query {
@@ -420,10 +421,13 @@ class FesReader {
       g.print(text, "", pugi::format_raw);
       OGRGeometryH geometry = OGR_G_CreateFromGML(text.str().c_str());
       if (!geometry) fail("the GML geometry " + std::string(g.name()) + " cannot be read");
-      literal.kind = Kind::Geometry;
-      literal.wkb.resize(static_cast<size_t>(OGR_G_WkbSize(geometry)));
-      OGR_G_ExportToIsoWkb(geometry, wkbNDR, literal.wkb.data());
-      OGR_G_DestroyGeometry(geometry);
+      try {
+        Expression read = geometry_from_ogr(geometry);
+        literal.kind = Kind::Geometry;
+        literal.wkb = std::move(read.wkb);
+      } catch (const GeometryLiteralError& e) {
+        fail("the GML " + std::string(g.name()) + ": " + e.what());
+      }
     }
     to_crs84(literal, srs);
     return literal;

@@ -1,6 +1,8 @@
 #pragma once
 // Geometry literals of filters (WKT in CQL2-Text, GeoJSON in CQL2-JSON, BBOX in
 // both) turned into ISO WKB by OGR.
+#include <ogr_api.h>
+
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -16,7 +18,13 @@ struct GeometryLiteralError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// @throws GeometryLiteralError for text OGR cannot read as a geometry.
+// A literal OGR has read (GML in FES filters), checked like the others; takes `g`.
+// @throws GeometryLiteralError for a geometry a filter cannot test against: rings
+// with fewer than four points or open, linestrings of one point, empty parts,
+// coordinates that are not finite, polygons whose rings cross.
+Expression geometry_from_ogr(OGRGeometryH g);
+
+// @throws GeometryLiteralError for text OGR cannot read as a geometry, or as above.
 Expression geometry_from_wkt(const std::string& wkt);
 Expression geometry_from_geojson(const std::string& geojson);
 
