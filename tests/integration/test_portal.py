@@ -28,10 +28,35 @@ PASSWORD = "portal test password 1"
 EDITOR, REVIEWER, ADMIN = "editor-vnm", "reviewer-portal", "admin-portal"
 COUNTRY = "VNM"
 
-pytestmark = pytest.mark.skipif(
-    not (WEB / "dist" / "index.html").exists() or not (WEB / "node_modules" / "playwright-core").exists()
-    or not CHROMIUM.exists() or shutil.which("node") is None,
-    reason="the portal is not built (scripts/build-web.sh) or Chromium/Node.js is missing")
+
+
+def missing_for_the_portal() -> list[str]:
+    """What the browser scenarios need and this machine lacks."""
+    missing = []
+    if not (WEB / "dist" / "index.html").exists():
+        missing.append("web/dist (scripts/build-web.sh)")
+    if not (WEB / "node_modules" / "playwright-core").exists():
+        missing.append("web/node_modules/playwright-core (scripts/build-web.sh)")
+    if not CHROMIUM.exists():
+        missing.append(str(CHROMIUM))
+    if shutil.which("node") is None:
+        missing.append("node")
+    return missing
+
+
+def portal_required() -> bool:
+    """In CI (CI set, as CI services do) or under scripts/test.sh (AMIS_REQUIRE_PORTAL=1)
+    a portal that cannot be tested is a failure, not a skip."""
+    return bool(os.environ.get("CI")) or os.environ.get("AMIS_REQUIRE_PORTAL") == "1"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def portal_can_run():
+    missing = missing_for_the_portal()
+    if missing and portal_required():
+        pytest.fail("the portal's browser tests cannot run, missing: " + ", ".join(missing), pytrace=False)
+    if missing:
+        pytest.skip("missing: " + ", ".join(missing) + " (set CI or AMIS_REQUIRE_PORTAL=1 to make this a failure)")
 
 
 class Portal:
