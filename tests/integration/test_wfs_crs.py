@@ -103,19 +103,6 @@ def test_post_query_srs_name(http, base_url, wfs_expected):
         assert (f.geometry.GetX(), f.geometry.GetY()) == pytest.approx((want.GetX(), want.GetY()), abs=METRE)
 
 
-def test_bounded_by_envelope_follows_the_srs_name(http, base_url, wfs_expected):
-    """If the server writes gml:boundedBy on the collection, it is in the requested CRS
-    and contains every feature."""
-    doc, features = get_features(http, base_url, TYPENAMES="amis:coal_mines", COUNT=50, SRSNAME="EPSG:4326")
-    env = doc.find(f"{{{NS['wfs']}}}boundedBy/{{{NS['gml']}}}Envelope")
-    if env is None:
-        pytest.skip("no gml:boundedBy on the FeatureCollection (optional)")
-    lower = numbers(env.findtext(f"{{{NS['gml']}}}lowerCorner"))
-    upper = numbers(env.findtext(f"{{{NS['gml']}}}upperCorner"))
-    for f in features:  # EPSG:4326 here is lon/lat
-        assert lower[0] <= f.geometry.GetX() <= upper[0] and lower[1] <= f.geometry.GetY() <= upper[1]
-
-
 @pytest.mark.parametrize("srs_name", ["EPSG:999999", "urn:ogc:def:crs:EPSG::0", "banana", "urn:ogc:def:crs:EPSG::"])
 def test_unknown_srs_name_is_invalid_parameter_value(http, base_url, srs_name):
     assert_exception(kvp(base_url, http, "GetFeature", TYPENAMES="amis:coal_mines", COUNT=1, SRSNAME=srs_name),
