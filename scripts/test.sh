@@ -14,6 +14,8 @@ scripts/build.sh ci
 scripts/build-web.sh
 ctest --preset ci -j "$(nproc)"
 (cd web && npm test --silent)
-AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" --dist loadfile tests/integration "$@"
+# The portal was just built: its browser tests must run, not be skipped.
+AMIS_REQUIRE_PORTAL=1 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" --dist loadfile \
+  tests/integration "$@"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 ctest --preset fuzz -j "$(nproc)"

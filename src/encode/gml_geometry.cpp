@@ -1,5 +1,6 @@
 #include "encode/gml_geometry.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -15,8 +16,9 @@ using core::WkbType;
 
 class GmlGeometryWriter {
  public:
-  GmlGeometryWriter(std::string& out, std::span<const std::uint8_t> wkb, const GmlCoordinates& c)
-      : out_(out), reader_(wkb), c_(c) {}
+  GmlGeometryWriter(std::string& out, std::span<const std::uint8_t> wkb, const GmlCoordinates& c,
+                    GmlEnvelope* envelope)
+      : out_(out), reader_(wkb), c_(c), envelope_(envelope) {}
 
   void geometry(int depth, const std::string& id, bool outer) {
     if (depth > 32) throw core::WkbError("WKB nesting too deep");
@@ -118,6 +120,12 @@ class GmlGeometryWriter {
       if (!std::isfinite(x) || !std::isfinite(y))
         throw core::WkbError("a position lies outside the domain of the requested CRS");
       if (c_.swap_xy && !c_.transform) std::swap(x, y);
+      if (envelope_) {
+        envelope_->min_x = std::min(envelope_->min_x, x);
+        envelope_->min_y = std::min(envelope_->min_y, y);
+        envelope_->max_x = std::max(envelope_->max_x, x);
+        envelope_->max_y = std::max(envelope_->max_y, y);
+      }
       if (i) out_ += ' ';
       append_xml_number(out_, x);
       out_ += ' ';
@@ -132,15 +140,16 @@ class GmlGeometryWriter {
   std::string& out_;
   WkbReader reader_;
   const GmlCoordinates& c_;
+  GmlEnvelope* envelope_;
   std::vector<double> xyz_;
 };
 
 }  // namespace
 
 void append_gml_geometry(std::string& out, std::span<const std::uint8_t> wkb,
-                         const GmlCoordinates& coordinates, std::string_view gml_id) {
+                         const GmlCoordinates& coordinates, std::string_view gml_id, GmlEnvelope* envelope) {
   if (wkb.empty()) return;
-  GmlGeometryWriter(out, wkb, coordinates).geometry(0, std::string(gml_id), true);
+  GmlGeometryWriter(out, wkb, coordinates, envelope).geometry(0, std::string(gml_id), true);
 }
 
 }  // namespace amis::encode

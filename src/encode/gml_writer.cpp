@@ -29,6 +29,21 @@ void attribute(std::string& out, const char* name, std::string_view value) {
   out += '"';
 }
 
+// gml:boundedBy with the Envelope of the positions as written (srsName's axis order).
+void append_bounded_by(std::string& out, const GmlEnvelope& box, std::string_view srs_name) {
+  out += "<gml:boundedBy><gml:Envelope srsName=\"";
+  append_xml_text(out, srs_name);
+  out += "\"><gml:lowerCorner>";
+  append_xml_number(out, box.min_x);
+  out += ' ';
+  append_xml_number(out, box.min_y);
+  out += "</gml:lowerCorner><gml:upperCorner>";
+  append_xml_number(out, box.max_x);
+  out += ' ';
+  append_xml_number(out, box.max_y);
+  out += "</gml:upperCorner></gml:Envelope></gml:boundedBy>";
+}
+
 }  // namespace
 
 std::string gml_namespace_declarations(GmlVersion version) {
@@ -46,13 +61,16 @@ void append_gml_feature(std::string& out, const core::Collection& collection,
   const std::string id = type + "." + std::to_string(feature.id);
   out += "<amis:" + type + " gml:id=\"" + id + "\">";
   if (!feature.wkb.empty()) {
-    const std::size_t start = out.size();
+    // The geometry is written first, to know its box: gml:boundedBy comes before it.
+    std::string geometry = std::string("<amis:") + kGeometryElement + ">";
+    GmlEnvelope box;
     try {
-      out += std::string("<amis:") + kGeometryElement + ">";
-      append_gml_geometry(out, feature.wkb, coordinates, id + ".geom");
-      out += std::string("</amis:") + kGeometryElement + ">";
+      append_gml_geometry(geometry, feature.wkb, coordinates, id + ".geom", &box);
+      geometry += std::string("</amis:") + kGeometryElement + ">";
+      if (!box.empty()) append_bounded_by(out, box, coordinates.srs_name);
+      out += geometry;
     } catch (const core::WkbError&) {
-      out.resize(start);  // a corrupt geometry must not corrupt the document
+      // a corrupt geometry must not corrupt the document: left out
     }
   }
   for (std::size_t i = 0; i < feature.values.size() && i < collection.properties.size(); ++i) {

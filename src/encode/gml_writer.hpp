@@ -21,7 +21,9 @@ inline constexpr const char* kWfs11Namespace = "http://www.opengis.net/wfs";
 // The name of the geometry property element of every feature type.
 inline constexpr const char* kGeometryElement = "geometry";
 
-// Appends one feature element `amis:<collection id>` with gml:id "<id>.<fid>".
+// Appends one feature element `amis:<collection id>` with gml:id "<id>.<fid>": its
+// gml:boundedBy (the box of its geometry in the output CRS and axis order), its
+// geometry, then its non-null properties in the collection's order.
 void append_gml_feature(std::string& out, const core::Collection& collection,
                         const core::FeatureView& feature, const GmlCoordinates& coordinates);
 

@@ -55,7 +55,7 @@ std::int64_t doubled_area(const std::vector<TilePoint>& ring);
 
 // The polygons of `parts` (each exterior, positive, followed by its holes) with the
 // vertices within `tolerance` of their neighbours' line removed, topology kept; the
-// parts unchanged when GEOS cannot.
+// parts unchanged when GEOS cannot, or when its result is not a valid polygon.
 void simplify_polygons(std::vector<std::vector<TilePoint>>& parts, double tolerance) {
   auto* ctx = geos();
   std::vector<GEOSGeometry*> polygons;
@@ -69,7 +69,9 @@ void simplify_polygons(std::vector<std::vector<TilePoint>>& parts, double tolera
                                                static_cast<unsigned>(polygons.size())));
   if (!all) return;
   GeosGeometry simple(GEOSTopologyPreserveSimplify_r(ctx, all.get(), tolerance));
-  if (!simple) return;
+  // GEOS's simplifier keeps rings from crossing, but (GEOS 3.11) not a hole from ending
+  // up wholly outside a shell that was straightened past it: such a result is not used.
+  if (!simple || GEOSisValid_r(ctx, simple.get()) != 1) return;
   std::vector<std::vector<TilePoint>> out;
   for (int p = 0, np = GEOSGetNumGeometries_r(ctx, simple.get()); p < np; ++p) {
     const GEOSGeometry* polygon = GEOSGetGeometryN_r(ctx, simple.get(), p);

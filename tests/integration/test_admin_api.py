@@ -388,6 +388,10 @@ def test_add_user_with_a_charset_parameter(env):
                  {"name": "charset-user", "role": "reviewer", "password": env.keep("charset password 1")},
                  "application/json; charset=utf-8")
     assert r.status_code == 201, r.text
+    row = user_row(env.store, "charset-user")
+    assert row is not None, "the account was not stored"
+    assert (row["role"], row["country"], row["disabled"]) == ("reviewer", "", 0)
+    assert password_matches(row["password_hash"], "charset password 1")
 
 
 def test_password_length_is_counted_in_characters(env):

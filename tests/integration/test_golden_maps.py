@@ -23,6 +23,7 @@ and their paths given in the failure message.
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -31,7 +32,7 @@ import pytest
 
 import styles_support as ss
 from support import http_session
-from wms_support import decode
+from wms_support import WHITE, Frame, colour_distance, count_in_box, decode, over, project, rgb
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("AMIS_UPDATE_GOLDEN", "") not in ("", "0")
@@ -155,3 +156,97 @@ def test_golden_folder_is_small_and_complete():
         f"references without a case or cases without one: {sorted(p.stem for p in files)} vs {sorted(CASES)}")
     total = sum(p.stat().st_size for p in files)
     assert total <= GOLDEN_BUDGET, f"the references take {total} bytes, more than {GOLDEN_BUDGET}"
+
+
+# --------------------------------------------------------------------------- independent checks
+# The references are AMIS's own drawings. These checks hold both the image drawn now and
+# the reference to what the sources say, computed here: a solid background where there is
+# nothing, and the marker of each isolated coal mine (OGR on the source, osr for Web
+# Mercator) at its pixel in the colour of its status.
+
+# name -> (frame in east/north order, CRS for osr)
+MARKER_CASES = {
+    "wms-3857-mainland-demo-styles": (Frame((10500000.0, 1000000.0, 12500000.0, 3000000.0), 256, 256), "EPSG:3857"),
+    "wms-crs84-borneo-demo-styles": (Frame((108.0, -5.0, 120.0, 4.0), 256, 192), "CRS:84"),
+}  # (not wms-4326-kalimantan-names: there the mine names are drawn over the markers)
+ISOLATION = 10.0   # px to the nearest other coal mine: no other marker (at most 15 px wide) covers the centre
+MARKER_REACH = 6.0  # px: the default style's marker never reaches farther (test_tiles_map)
+
+
+def both_images(ghttp, golden_server, name: str) -> dict[str, np.ndarray]:
+    """The image drawn now and the reference, RGBA."""
+    path, query = CASES[name]
+    r = ghttp.get(golden_server.url + path, params=query or None, timeout=60)
+    assert r.status_code == 200, f"GET {r.url}: HTTP {r.status_code}: {r.text[:300]}"
+    return {"drawn": decode(r.content).rgba, "reference": decode((GOLDEN_DIR / f"{name}.png").read_bytes()).rgba}
+
+
+def mine_pixels(frame: Frame, crs: str) -> list[tuple[ss.SourceMine, float, float]]:
+    """(mine, column, row) of every source coal mine within 8 px of the frame."""
+    out = []
+    for m in ss.coal_mines():
+        col, row = frame.pixel(*project(crs, m.lon, m.lat))
+        if -8 <= col <= frame.width + 8 and -8 <= row <= frame.height + 8:
+            out.append((m, col, row))
+    return out
+
+
+def assert_tasman_box_is_empty() -> None:
+    """Nothing of any layer lies in the Tasman Sea box (OGR on the sources)."""
+    for collection in ("countries", "coal_mine_boundaries", "coal_mines"):
+        assert count_in_box(collection, (160.0, -40.0, 170.0, -30.0)) == 0, collection
+
+
+@pytest.mark.parametrize("name", ["wms-empty-tasman-sea"])
+def test_empty_map_is_a_solid_computed_colour(ghttp, golden_server, name):
+    """No feature in the box (OGR): the map is BGCOLOR 0x123456, opaque, in every pixel."""
+    assert_tasman_box_is_empty()
+    want = np.zeros((48, 64, 4), dtype=np.uint8)
+    want[...] = (0x12, 0x34, 0x56, 255)
+    for which, rgba in both_images(ghttp, golden_server, name).items():
+        assert rgba.shape == want.shape, which
+        off = np.argwhere((rgba != want).any(axis=2))
+        assert len(off) == 0, f"{which}: {len(off)} pixels are not #123456, e.g. (row, col) {off[:4].tolist()}"
+
+
+@pytest.mark.parametrize("name", sorted(MARKER_CASES))
+def test_isolated_mines_are_drawn_at_their_pixels_in_their_status_colour(ghttp, golden_server, name):
+    """At the pixel of each coal mine with no other within ISOLATION px and 10 px inside the
+    map: the status-capacity fill of its status at 0.85 over white or a country fill (the
+    candidates below a marker), within 30."""
+    frame, crs = MARKER_CASES[name]
+    mines = mine_pixels(frame, crs)
+    isolated = [(m, c, r) for m, c, r in mines if 10 <= c < frame.width - 10 and 10 <= r < frame.height - 10
+                and all(math.hypot(c - c2, r - r2) >= ISOLATION for m2, c2, r2 in mines if m2 is not m)]
+    assert len(isolated) >= 3, f"{name}: only {len(isolated)} isolated mines"
+    below = [WHITE] + [over(rgb(ss.GROUP_FILL[g]), ss.COUNTRY_FILL_OPACITY, WHITE) for g in ss.GROUP_FILL]
+    for which, rgba in both_images(ghttp, golden_server, name).items():
+        for m, col, row in isolated:
+            pixel = rgba[int(row), int(col)]
+            colour = rgb(ss.STATUS_MARK[m.status][1])
+            distance = min(colour_distance(pixel, over(colour, ss.MINE_FILL_OPACITY, b)) for b in below)
+            assert distance <= 30, (f"{which} {name}: {m.name} ({m.status}) at ({col:.1f}, {row:.1f}) is "
+                                    f"{tuple(int(v) for v in pixel)}, not its status colour")
+
+
+def test_map_tile_draws_the_mines_and_nothing_else(ghttp, golden_server):
+    """WebMercatorQuad 5/14/25, default style on a transparent tile: every source coal mine
+    in it (osr) has a drawn pixel; pixels MARKER_REACH px or more from every mine are
+    transparent."""
+    name = "tile-coal-mines-webmercatorquad-5-14-25"
+    z, row, col = 5, 14, 25
+    size = 2 * 20037508.342789244 / 2 ** z
+    minx, maxy = -20037508.342789244 + col * size, 20037508.342789244 - row * size
+    frame = Frame((minx, maxy - size, minx + size, maxy), 256, 256)
+    mines = mine_pixels(frame, "EPSG:3857")
+    inside = [(c, r) for _, c, r in mines if 0 <= c < 256 and 0 <= r < 256]
+    assert len(inside) >= 10, len(inside)
+    ys, xs = np.mgrid[0:256, 0:256]
+    far = np.ones((256, 256), dtype=bool)
+    for _, c, r in mines:
+        far &= np.hypot(xs + 0.5 - c, ys + 0.5 - r) >= MARKER_REACH
+    for which, rgba in both_images(ghttp, golden_server, name).items():
+        missing = [(round(c, 1), round(r, 1)) for c, r in inside if rgba[int(r), int(c), 3] == 0]
+        assert not missing, f"{which}: no marker at {missing[:5]}"
+        stray = np.argwhere((rgba[..., 3] > 0) & far)
+        assert len(stray) == 0, f"{which}: {len(stray)} pixels drawn away from every mine, e.g. {stray[:4].tolist()}"

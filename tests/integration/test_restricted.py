@@ -481,10 +481,44 @@ def test_wms_requests_naming_a_hidden_layer_are_layer_not_defined(env, case):
     same_as_missing(env, caller, "/wms", restricted, {**WMS_MAP, "REQUEST": "GetMap", "SLD_BODY": sld})
 
 
+def rasterised(store: Path, collection: str, frame: wm.Frame, all_touched: bool) -> np.ndarray:
+    """GDAL's rasterisation of the collection's polygons as OGR reads them from the store:
+    pixels whose centre is covered (or, all_touched, that any polygon touches)."""
+    mem = gdal.GetDriverByName("MEM").Create("", frame.width, frame.height, 1, gdal.GDT_Byte)
+    mem.SetGeoTransform(frame.geotransform())
+    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # the MEM raster has no CRS: both are lon/lat by construction
+    try:
+        gdal.RasterizeLayer(mem, [1], ds.GetLayerByName(collection), burn_values=[1],
+                            options=["ALL_TOUCHED=TRUE"] if all_touched else [])
+    finally:
+        gdal.PopErrorHandler()
+    return mem.GetRasterBand(1).ReadAsArray() > 0
+
+
 @pytest.mark.parametrize("caller", ["admin", "idn-editor"])
 def test_wms_draws_the_restricted_layer_for_its_readers(env, caller):
-    r = env.get(caller, "/wms", {**WMS_MAP, "REQUEST": "GetMap", "LAYERS": "coal_mine_boundaries"})
+    """The largest mine boundary filling most of a 128 x 128 map: the pixels inside the
+    store's polygons (GDAL rasterisation, eroded by 2 px) are drawn, the pixels 3 px or
+    more from every polygon are the white background."""
+    with ro(env.store) as db:  # the largest box of the R-tree
+        minx, maxx, miny, maxy = db.execute(
+            "SELECT minx, maxx, miny, maxy FROM rtree_coal_mine_boundaries_geom "
+            "ORDER BY (maxx - minx) * (maxy - miny) DESC LIMIT 1").fetchone()
+    side = max(maxx - minx, maxy - miny) * 1.25
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    frame = wm.Frame((cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2), 128, 128)
+    r = env.get(caller, "/wms", {**WMS_MAP, "REQUEST": "GetMap", "LAYERS": "coal_mine_boundaries",
+                                 "BBOX": wm.bbox_text(frame.bbox), "WIDTH": "128", "HEIGHT": "128"})
     assert r.status_code == 200 and r.headers["Content-Type"] == "image/png", r.text[:300]
+    rgb = wm.decode(r.content).rgba[..., :3].astype(int)
+    inside = wm.erode(rasterised(env.store, "coal_mine_boundaries", frame, False), 2)
+    near = rasterised(env.store, "coal_mine_boundaries", frame, True)
+    outside = wm.erode(~near, 3)
+    assert inside.sum() >= 200 and outside.sum() >= 200, (inside.sum(), outside.sum())
+    white = (rgb == 255).all(axis=2)
+    assert not white[inside].any(), f"{int(white[inside].sum())} of {int(inside.sum())} pixels inside the polygons are blank"
+    assert white[outside].all(), f"{int((~white[outside]).sum())} pixels away from every polygon are drawn"
 
 
 # --------------------------------------------------------------------------- WMTS

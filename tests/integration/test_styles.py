@@ -1016,26 +1016,42 @@ def test_hostile_sld_body_is_never_a_server_error(shttp, styled, body):
 
 
 def test_zero_dash_pattern_does_not_hang(tmp_path, store_path):
-    """On a throwaway server (killed afterwards): the request must be answered in 2 s, by an
-    image with the outline drawn solid or by an InvalidParameterValue report."""
+    """On a throwaway server (killed afterwards): the request must be answered (a render
+    spinning on the pattern never answers; 30 s is far beyond any render of 64 x 64 px), by
+    an InvalidParameterValue report or by an image with the outline drawn solid: every
+    pixel a border touches (GDAL's rasterisation of the country boundaries, the Thai-Lao
+    border here) has red next to it, and nothing is drawn 3 px or more from a border."""
     store = ss.copy_store(store_path, tmp_path / "store.gpkg")
     srv = ss.ConfiguredServer(store, tmp_path, name="dash")
     srv.start()
+    frame = Frame((100.0, 17.0, 102.0, 19.0), 64, 64)
     body = sld10(named_layer("countries", rule("<LineSymbolizer><Stroke>" + css("stroke", "#ff0000")
                                                + css("stroke-dasharray", "0 0") + "</Stroke></LineSymbolizer>")))
     try:
         with http_session() as s:
             try:
-                r = s.get(srv.url + "/wms", timeout=2, params={
+                r = s.get(srv.url + "/wms", timeout=30, params={
                     "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": "countries", "STYLES": "",
-                    "CRS": "CRS:84", "BBOX": "96,20,97,21", "WIDTH": 64, "HEIGHT": 64, "FORMAT": "image/png",
-                    "SLD_BODY": body})
+                    "CRS": "CRS:84", "BBOX": ",".join(str(v) for v in frame.bbox), "WIDTH": frame.width,
+                    "HEIGHT": frame.height, "FORMAT": "image/png", "TRANSPARENT": "TRUE", "SLD_BODY": body})
             except requests.exceptions.Timeout:
-                pytest.fail("GetMap with stroke-dasharray `0 0` did not answer in 2 s")
-        if r.status_code == 200:
-            decode(r.content)
-        else:
+                pytest.fail("GetMap with stroke-dasharray `0 0` did not answer")
+        if r.status_code != 200:
             assert_service_exception(r, "InvalidParameterValue")
+            return
+        rgba = decode(r.content).rgba.astype(int)
+        red = (rgba[..., 3] > 64) & (rgba[..., 0] > 128) & (rgba[..., 1] < 100) & (rgba[..., 2] < 100)
+        border = rasterize_countries(frame, "CRS:84", "boundaries") > 0
+        inner = np.zeros_like(border)
+        inner[2:-2, 2:-2] = True
+        assert (border & inner).sum() >= 50, "the box should hold a border"
+        near_red = ~erode(~red, 1)  # red in the pixel or one of its 8 neighbours
+        gaps = border & inner & ~near_red
+        assert not gaps.any(), (f"{int(gaps.sum())} of {int((border & inner).sum())} border pixels have no red "
+                                f"next to them (a dashed or missing outline), e.g. (row, col) {np.argwhere(gaps)[:4].tolist()}")
+        near_border = ~erode(~border, 2)  # anti-aliasing may tint the pixels next to the line's
+        stray = (rgba[..., 3] > 0) & ~near_border
+        assert not stray.any(), f"{int(stray.sum())} pixels drawn away from every border"
     finally:
         srv.process.kill()  # a spinning render thread would hold up a SIGTERM
         srv.process.wait(timeout=10)

@@ -1,13 +1,18 @@
 """A CQL2 `filter` on one collection's tiles (what the portal sends in vector mode): the
 filtered vector tile holds exactly the features of the unfiltered tile that sqlite3
-selects with the same predicate, with the same geometry; map tiles draw only those;
+selects with the same predicate, with the same geometry; map tiles draw only those (pixels
+at the mines' osr-projected positions);
 errors are OGC API exceptions; a dataset's tiles refuse a filter."""
 from __future__ import annotations
 
+import math
+
 import pytest
+from osgeo import ogr
 
 import store_support as ss
-from tiles_support import decode_mvt
+from tiles_support import TILE_SIZE, WEB_MERCATOR_QUAD, decode_mvt
+from wms_support import decode
 
 TILES = "/collections/{c}/tiles/WebMercatorQuad/{z}/{y}/{x}"
 # (collection, tile, CQL2 filter, the same predicate in SQL)
@@ -64,14 +69,53 @@ def test_filter_selecting_nothing_gives_an_empty_tile(http, base_url):
     assert features(r.content, "coal_mines") == {}
 
 
-def test_filtered_map_tile_differs_and_empty_selection_is_blank(http, base_url):
-    url = base_url + "/collections/coal_mines/map/tiles/WebMercatorQuad/4/7/12"
-    whole = http.get(url).content
-    some = http.get(url, params={"filter": "iso3 = 'VNM'"}).content
-    none = http.get(url, params={"filter": "iso3 = 'XXX'"}).content
-    blank = http.get(base_url + "/collections/coal_mines/map/tiles/WebMercatorQuad/4/0/0").content  # the Arctic: no mine
-    assert whole != some != none
-    assert none == blank
+MARKER_REACH = 6.0  # px: beyond this from its centre a marker leaves a map tile untouched (test_tiles_map)
+
+
+def mine_pixels(store, z: int, row: int, col: int) -> list[tuple[str, float, float]]:
+    """(iso3, column, row) of every coal mine of the store inside the map tile, projected
+    by osr (tiles_support) from the coordinates OGR reads, at least MARKER_REACH from the
+    tile's edges."""
+    tms = WEB_MERCATOR_QUAD
+    ds = ogr.Open(str(store))
+    out = []
+    for f in ds.GetLayerByName("coal_mines"):
+        g = f.GetGeometryRef()
+        px, py = tms.tile_position(*tms.project(g.GetX(), g.GetY()), z, row, col, TILE_SIZE)
+        if MARKER_REACH <= px <= TILE_SIZE - MARKER_REACH and MARKER_REACH <= py <= TILE_SIZE - MARKER_REACH:
+            out.append((f.GetField("iso3"), px, py))
+    return out
+
+
+def test_filtered_map_tile_draws_the_selection_only_and_empty_selection_is_blank(http, base_url, store_path):
+    """Viet Nam's mines in tile 4/7/12: in the filtered map tile every Vietnamese mine's
+    pixel is drawn, every other mine's pixel farther than a marker from the Vietnamese
+    ones is transparent (while the unfiltered tile draws it); a filter selecting nothing
+    gives a fully transparent tile, the bytes of an empty (Arctic) tile."""
+    z, row, col = 4, 7, 12
+    url = base_url + f"/collections/coal_mines/map/tiles/WebMercatorQuad/{z}/{row}/{col}"
+
+    def alpha(params=None):
+        r = http.get(url, params=params)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("image/png"), r.text[:300]
+        return decode(r.content).rgba[..., 3], r.content
+
+    whole, _ = alpha()
+    some, _ = alpha({"filter": "iso3 = 'VNM'"})
+    none, none_bytes = alpha({"filter": "iso3 = 'XXX'"})
+    mines = mine_pixels(store_path, z, row, col)
+    selected = [(px, py) for iso3, px, py in mines if iso3 == "VNM"]
+    excluded = [(px, py) for iso3, px, py in mines if iso3 != "VNM"
+                and all(math.hypot(px - sx, py - sy) > 2 * MARKER_REACH for sx, sy in selected)]
+    assert len(selected) >= 10 and len(excluded) >= 10, (len(selected), len(excluded))
+    for px, py in selected:
+        assert whole[int(py), int(px)] > 0 and some[int(py), int(px)] > 0, f"Vietnamese mine at ({px:.1f}, {py:.1f}) not drawn"
+    for px, py in excluded:
+        assert whole[int(py), int(px)] > 0, f"mine at ({px:.1f}, {py:.1f}) not drawn in the unfiltered tile"
+        assert some[int(py), int(px)] == 0, f"a mine outside the selection drawn at ({px:.1f}, {py:.1f})"
+    assert (none == 0).all(), "something drawn for an empty selection"
+    blank = http.get(base_url + "/collections/coal_mines/map/tiles/WebMercatorQuad/4/0/0").content  # the Arctic
+    assert none_bytes == blank
 
 
 @pytest.mark.parametrize("params,code", [

@@ -103,17 +103,31 @@ def test_post_query_srs_name(http, base_url, wfs_expected):
         assert (f.geometry.GetX(), f.geometry.GetY()) == pytest.approx((want.GetX(), want.GetY()), abs=METRE)
 
 
-def test_bounded_by_envelope_follows_the_srs_name(http, base_url, wfs_expected):
-    """If the server writes gml:boundedBy on the collection, it is in the requested CRS
-    and contains every feature."""
-    doc, features = get_features(http, base_url, TYPENAMES="amis:coal_mines", COUNT=50, SRSNAME="EPSG:4326")
-    env = doc.find(f"{{{NS['wfs']}}}boundedBy/{{{NS['gml']}}}Envelope")
-    if env is None:
-        pytest.skip("no gml:boundedBy on the FeatureCollection (optional)")
-    lower = numbers(env.findtext(f"{{{NS['gml']}}}lowerCorner"))
-    upper = numbers(env.findtext(f"{{{NS['gml']}}}upperCorner"))
-    for f in features:  # EPSG:4326 here is lon/lat
-        assert lower[0] <= f.geometry.GetX() <= upper[0] and lower[1] <= f.geometry.GetY() <= upper[1]
+@pytest.mark.parametrize("srs_name, tolerance", [
+    ("urn:ogc:def:crs:EPSG::4326", DEG), ("EPSG:4326", DEG), ("urn:ogc:def:crs:OGC:1.3:CRS84", DEG),
+    ("urn:ogc:def:crs:EPSG::3857", METRE), ("urn:ogc:def:crs:EPSG::32648", METRE),
+])
+def test_bounded_by_envelope_follows_the_srs_name(http, base_url, wfs_expected, dft_schema, srs_name, tolerance):
+    """Each feature's gml:boundedBy is a gml:Envelope in the requested CRS (its srsName) and
+    axis order whose corners are the box of the source geometry as osr puts it in that CRS
+    (OGR's envelope of the expected geometry); the collection stays schema-valid."""
+    exp = wfs_expected("countries")
+    ids = sorted(exp.by_id)[:6]
+    doc, features = get_features(http, base_url, TYPENAMES="amis:countries",
+                                 RESOURCEID=",".join(f"countries.{i}" for i in ids), SRSNAME=srs_name)
+    assert sorted(served_ids(features, "countries")) == ids
+    assert dft_schema.validate(doc), list(dft_schema.error_log)[:5]
+    for f in features:
+        envelopes = f.element.findall(f"{{{NS['gml']}}}boundedBy/{{{NS['gml']}}}Envelope")
+        assert len(envelopes) == 1, f"{f.gml_id}: {len(envelopes)} gml:boundedBy/gml:Envelope"
+        env = envelopes[0]
+        assert_same_crs(env.get("srsName"), srs_name)
+        lower = numbers(env.findtext(f"{{{NS['gml']}}}lowerCorner"))
+        upper = numbers(env.findtext(f"{{{NS['gml']}}}upperCorner"))
+        minx, maxx, miny, maxy = expected_geometry(exp.by_id[int(f.gml_id.split(".")[1])].geometry,
+                                                   srs_name).GetEnvelope()
+        assert lower == pytest.approx([minx, miny], abs=tolerance, rel=1e-12), f"{f.gml_id} in {srs_name}"
+        assert upper == pytest.approx([maxx, maxy], abs=tolerance, rel=1e-12), f"{f.gml_id} in {srs_name}"
 
 
 @pytest.mark.parametrize("srs_name", ["EPSG:999999", "urn:ogc:def:crs:EPSG::0", "banana", "urn:ogc:def:crs:EPSG::"])

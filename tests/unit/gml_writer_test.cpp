@@ -44,7 +44,7 @@ const encode::GmlCoordinates kLatLon{GmlVersion::V3_2, "urn:ogc:def:crs:EPSG::43
 
 }  // namespace
 
-TEST(GmlFeature, GeometryThenPropertiesInCollectionOrderWithNullsLeftOut) {
+TEST(GmlFeature, BoundsGeometryThenPropertiesInCollectionOrderWithNullsLeftOut) {
   const auto wkb = wkb_of("POINT (104.3 14.2)");
   const Value values[] = {{Value::Kind::Text, 0, 0, "Han & <Seng>"},
                           {Value::Kind::Real, 0, 2.5, {}},
@@ -55,7 +55,9 @@ TEST(GmlFeature, GeometryThenPropertiesInCollectionOrderWithNullsLeftOut) {
   encode::append_gml_feature(out, mines(), core::FeatureView{7, wkb, values}, kLatLon);
   EXPECT_EQ(
       out,
-      R"(<amis:mines gml:id="mines.7"><amis:geometry>)"
+      R"(<amis:mines gml:id="mines.7"><gml:boundedBy><gml:Envelope srsName="urn:ogc:def:crs:EPSG::4326">)"
+      R"(<gml:lowerCorner>14.2 104.3</gml:lowerCorner><gml:upperCorner>14.2 104.3</gml:upperCorner>)"
+      R"(</gml:Envelope></gml:boundedBy><amis:geometry>)"
       R"(<gml:Point gml:id="mines.7.geom" srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>14.2 104.3</gml:pos></gml:Point>)"
       R"(</amis:geometry><amis:name>Han &amp; &lt;Seng&gt;</amis:name><amis:capacity>2.5</amis:capacity>)"
       R"(<amis:active>true</amis:active><amis:Area__km2_>12</amis:Area__km2_></amis:mines>)");

@@ -234,40 +234,94 @@ TEST(TileGeometry, TinyRingsCollapseAndAreDropped) {
   EXPECT_FALSE(builder.build(bad, g));
 }
 
-// A ring of 4 x 400 vertices wobbling by 0.3 units along a square, with a hole
-// whose edge comes within 2 units of the shell: simplified at 0.5 units, the
-// wobble goes, the hole stays a hole inside the shell, and the area barely moves.
-std::string wobbly_square_wkt() {
+// A square shell (100..900) whose sides wobble by 3 units either side every 4
+// units, with an outward bump 6 units deep on its southern side and a hole inside
+// that bump, 1 unit from the bump's edge. Simplified at 6 units, the wobble and the
+// bump are within tolerance: plain Douglas-Peucker straightens the side and cuts
+// the hole off (GEOS then drops it); a topology-preserving simplifier keeps the
+// bump around the hole. At 10 units GEOS 3.11's topology-preserving simplifier
+// itself straightens the side past the hole (no crossing, the hole wholly outside):
+// the polygon must then stay as it was. The coordinates are whole tile units (the
+// frame maps 1 unit to 1 unit), so snapping changes nothing and the simplifier is
+// what is tested.
+constexpr int kBumpFrom = 380, kBumpTo = 460;
+const char* const kHoleInBump = "(400 95, 440 95, 440 98, 400 98, 400 95)";
+
+std::string wobbly_square_with_a_bump_wkt() {
   std::string ring;
-  auto add = [&ring](double x, double y) { ring += std::to_string(x) + " " + std::to_string(y) + ", "; };
+  auto add = [&ring](int x, int y) { ring += std::to_string(x) + " " + std::to_string(y) + ", "; };
   for (int side = 0; side < 4; ++side)
-    for (int i = 0; i < 400; ++i) {
-      const double t = 100 + i * 2.0, wobble = (i % 2 ? 0.3 : -0.3);
-      if (side == 0) add(t, 100 + wobble);
+    for (int i = 0; i < 200; ++i) {
+      const int t = 100 + i * 4, wobble = (i % 2 ? 3 : -3);
+      if (side == 0) {
+        if (t > kBumpFrom && t < kBumpTo) continue;
+        add(t, 100 + wobble);
+        if (t == kBumpFrom) add(kBumpFrom, 94), add(kBumpTo, 94);
+      }
       if (side == 1) add(900 + wobble, t);
       if (side == 2) add(900 - (t - 100), 900 + wobble);
       if (side == 3) add(100 + wobble, 900 - (t - 100));
     }
-  ring += "100 100";
-  return "POLYGON ((" + ring + "), (102 200, 400 200, 400 400, 102 400, 102 200))";
+  ring += "100 97";  // the first position again
+  return "POLYGON ((" + ring + "), " + kHoleInBump + ")";
 }
 
-TEST(TileGeometry, PolygonsAreSimplifiedKeepingTheirTopology) {
+// An OGR (GEOS) polygon of tile rings, closed again.
+OGRGeometryH ogr_polygon(const std::vector<std::vector<TilePoint>>& rings) {
+  OGRGeometryH polygon = OGR_G_CreateGeometry(wkbPolygon);
+  for (const auto& r : rings) {
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    for (const auto& p : r) OGR_G_AddPoint_2D(ring, p.x, p.y);
+    OGR_G_AddPoint_2D(ring, r.front().x, r.front().y);
+    OGR_G_AddGeometryDirectly(polygon, ring);
+  }
+  return polygon;
+}
+
+// The test polygon built without and with simplification at `tolerance`; checks
+// that the result is valid for GEOS (through OGR) with the hole, unchanged, inside
+// the shell, oriented as MVT wants.
+void check_simplified(double tolerance, TileGeometry& all, TileGeometry& simple) {
   amis::encode::TileFrame frame;
   frame.bounds = {0, 0, 4096, 4096};
-  const auto wkb = amis::testing::wkb_from_wkt(wobbly_square_wkt().c_str());
-  TileGeometry all, simple;
+  const auto wkt = wobbly_square_with_a_bump_wkt();
+  const auto wkb = amis::testing::wkb_from_wkt(wkt.c_str());
+  {
+    OGRGeometryH source = nullptr;
+    char* text = const_cast<char*>(wkt.c_str());
+    ASSERT_EQ(OGR_G_CreateFromWkt(&text, nullptr, &source), OGRERR_NONE);
+    ASSERT_TRUE(OGR_G_IsValid(source)) << "the test polygon itself must be valid";
+    OGR_G_DestroyGeometry(source);
+  }
   amis::encode::TileGeometryBuilder keep(frame, nullptr);
   ASSERT_TRUE(keep.build(wkb, all));
-  frame.simplify = 0.5;
+  frame.simplify = tolerance;
   amis::encode::TileGeometryBuilder simplify(frame, nullptr);
   ASSERT_TRUE(simplify.build(wkb, simple));
   ASSERT_EQ(all.parts.size(), 2u);
-  ASSERT_EQ(simple.parts.size(), 2u);  // the hole is kept
-  EXPECT_GT(all.parts[0].size(), 1000u);
-  EXPECT_LT(simple.parts[0].size(), 50u);
+  EXPECT_GT(all.parts[0].size(), 780u);  // snapping kept the wobble: the simplifier sees it
+  ASSERT_EQ(simple.parts.size(), 2u) << "the hole is kept as a hole";
   EXPECT_EQ(simple.parts[1].size(), 4u);
-  auto area = [](const std::vector<amis::encode::TilePoint>& r) {
+
+  // Valid for GEOS: no ring crosses itself or another, the hole inside the shell.
+  OGRGeometryH polygon = ogr_polygon(simple.parts);
+  EXPECT_TRUE(OGR_G_IsValid(polygon)) << "the simplified polygon is invalid";
+  OGRGeometryH shell = ogr_polygon({simple.parts[0]});
+  OGRGeometryH hole = ogr_polygon({simple.parts[1]});
+  EXPECT_TRUE(OGR_G_Contains(shell, hole)) << "the hole left the shell";
+  // The hole itself is unchanged (tile y grows downwards: 4096 - y).
+  OGREnvelope h;
+  OGR_G_GetEnvelope(hole, &h);
+  EXPECT_EQ(h.MinX, 400);
+  EXPECT_EQ(h.MaxX, 440);
+  EXPECT_EQ(h.MinY, 4096 - 98);
+  EXPECT_EQ(h.MaxY, 4096 - 95);
+  // The area moves by at most the tolerance times the perimeter.
+  OGRGeometryH original = ogr_polygon(all.parts);
+  EXPECT_NEAR(OGR_G_Area(polygon), OGR_G_Area(original), tolerance * 3200);
+  // Orientation as MVT wants it (y down: exterior positive, hole negative by the
+  // surveyor's formula).
+  auto area = [](const std::vector<TilePoint>& r) {
     std::int64_t a = 0;
     for (std::size_t i = 0; i < r.size(); ++i) {
       const auto& p = r[i];
@@ -276,14 +330,21 @@ TEST(TileGeometry, PolygonsAreSimplifiedKeepingTheirTopology) {
     }
     return a;
   };
-  // Orientation as MVT wants it (y down: exterior positive, hole negative) and the
-  // area within 0.5 units times the perimeter.
   EXPECT_GT(area(simple.parts[0]), 0);
   EXPECT_LT(area(simple.parts[1]), 0);
-  EXPECT_NEAR(static_cast<double>(area(simple.parts[0]) + area(simple.parts[1])),
-              static_cast<double>(area(all.parts[0]) + area(all.parts[1])), 2 * 0.5 * 4 * 800 * 2);
-  // Every hole vertex stays inside the shell's box (the tile's y grows downwards).
-  for (const auto& p : simple.parts[1]) EXPECT_TRUE(p.x > 99 && p.x < 901 && p.y > 4096 - 901 && p.y < 4096 - 99);
+  for (auto g : {polygon, shell, hole, original}) OGR_G_DestroyGeometry(g);
+}
+
+TEST(TileGeometry, PolygonsAreSimplifiedKeepingTheirTopology) {
+  TileGeometry all, simple;
+  ASSERT_NO_FATAL_FAILURE(check_simplified(6, all, simple));
+  EXPECT_LT(simple.parts[0].size(), 40u) << "the wobble is gone";
+}
+
+TEST(TileGeometry, APolygonWhoseHoleWouldLeaveItsShellStaysAsItWas) {
+  TileGeometry all, simple;
+  ASSERT_NO_FATAL_FAILURE(check_simplified(10, all, simple));
+  EXPECT_EQ(simple.parts, all.parts);
 }
 
 }  // namespace

@@ -122,16 +122,23 @@ try {
   } else if (scenario === 'toggle') {
     await open();
     await page.waitForTimeout(1500);
-    const before = await page.locator('#map').screenshot();
+    // The map alone, shown, hidden and shown again, with the view's box (lon/lat, the
+    // table's data-bbox) and size, so that the test can find the mines' pixels.
+    const map = page.locator('#map');
+    result.view = await page.evaluate(() => document.querySelector('#table').dataset.bbox);
+    const box = await map.boundingBox();
+    result.mapSize = [box.width, box.height];
+    result.mapShots = { before: join(out, 'toggle-map-before.png'), hidden: join(out, 'toggle-map-hidden.png'),
+      shown: join(out, 'toggle-map-shown.png') };
+    await map.screenshot({ path: result.mapShots.before });
     await page.uncheck('#visible-coal_mines');
     await page.waitForTimeout(800);
-    const hidden = await page.locator('#map').screenshot();
+    await map.screenshot({ path: result.mapShots.hidden });
     await shot('coal-mines-hidden');
     await page.check('#visible-coal_mines');
     await page.waitForTimeout(1200);
-    const shown = await page.locator('#map').screenshot();
-    result.hiddenDiffers = !before.equals(hidden);
-    result.shownDiffersFromHidden = !shown.equals(hidden);
+    await map.screenshot({ path: result.mapShots.shown });
+    result.viewAfter = await page.evaluate(() => document.querySelector('#table').dataset.bbox);
     // Vector mode asks for the MVT tiles.
     const tiles = page.waitForRequest((r) => r.url().includes('/collections/coal_mines/tiles/WebMercatorQuad/'), { timeout: 10000 });
     await page.selectOption('#mode-coal_mines', 'vector');
@@ -149,10 +156,11 @@ try {
     result.before = await page.evaluate(() => ({ ...document.querySelector('#table').dataset }));
     await page.click('#tab-filter');
     result.country = await tableAfter(() => page.selectOption('#filter-country', [env.AMIS_COUNTRY]));
+    // The map asks again for the layer once the status is chosen: that request's filter.
+    const wms = page.waitForRequest((r) => r.url().includes('GetMap')
+      && (new URL(r.url()).searchParams.get('CQL_FILTER') ?? '').includes('status'), { timeout: 10000 });
     result.countryAndStatus = await tableAfter(() => page.selectOption('#filter-status', [env.AMIS_STATUS]));
-    const wms = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)
-      .filter((n) => n.includes('GetMap') && n.includes('CQL_FILTER')));
-    result.wmsWithFilter = wms.at(-1) ?? null;
+    result.wmsWithFilter = (await wms).url();
     await page.waitForTimeout(1000);
     await shot('filtered');
     // Drawn as vector tiles, the filter goes with every tile.
@@ -179,6 +187,24 @@ try {
     result.serviceUrls = await page.$$eval('.services input', (is) => is.map((i) => i.value));
     result.limitWarningShown = await page.locator('#download-limit').isVisible();
     await shot('download-panel');
+  } else if (scenario === 'download-limit') {
+    // The warning of the Download tab, for the whole layer and then for one country.
+    const warning = async (before) => {
+      await page.waitForFunction((b) => {
+        const t = document.querySelector('#download-limit')?.textContent;
+        return t && t !== b;
+      }, before, { timeout: 10000 });
+      return { shown: await page.locator('#download-limit').isVisible(), text: await page.locator('#download-limit').textContent() };
+    };
+    await open();
+    await page.click('#tab-download');
+    result.whole = await warning(null);
+    await shot('download-limit-whole');
+    await page.click('#tab-filter');
+    await tableAfter(() => page.selectOption('#filter-country', [env.AMIS_COUNTRY]));
+    await page.click('#tab-download');
+    result.country = await warning(result.whole.text);
+    await shot('download-limit-country');
   } else if (scenario === 'edit-review') {
     await open();
     const fid = env.AMIS_MINE_FID;
