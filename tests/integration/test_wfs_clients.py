@@ -12,6 +12,8 @@ Client quirks (OWSLib 0.27.2, GDAL 3.6.2 on Debian 12), avoided rather than test
 """
 from __future__ import annotations
 
+import time
+
 import re
 import subprocess
 from urllib.parse import parse_qsl, urlsplit
@@ -172,9 +174,18 @@ def gdal_features(layer) -> dict[int, ogr.Feature]:
 
 
 def wfs_requests(server, since: int) -> list[dict]:
-    """The query parameters (upper-cased names) of the /wfs requests logged after `since` bytes."""
+    """The query parameters (upper-cased names) of the /wfs requests logged after `since` bytes.
+    The server writes a request's line after its last byte went out, so the log is read
+    once it has stopped growing (at most 2 s)."""
+    log, deadline = server.access_log(), time.monotonic() + 2
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        again = server.access_log()
+        if again == log:
+            break
+        log = again
     out = []
-    for line in server.access_log()[since:].splitlines():
+    for line in log[since:].splitlines():
         parts = line.split()
         if len(parts) >= 2 and parts[1].startswith("/wfs"):
             out.append({k.upper(): v for k, v in parse_qsl(urlsplit(parts[1]).query)})
