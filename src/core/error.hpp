@@ -95,4 +95,20 @@ struct ServerError : OgcError {
   explicit ServerError(const std::string& what) : OgcError(500, "ServerError", what) {}
 };
 
+// The server is doing as much of this kind of work as it takes at once and
+// waited long enough for a turn (503 with Retry-After: ask again later).
+struct ServerBusy : OgcError {
+  ServerBusy(const std::string& what, int retry_after_seconds)
+      : OgcError(503, "ServerBusy", what), retry_after_seconds_(retry_after_seconds) {}
+  int retry_after_seconds() const noexcept { return retry_after_seconds_; }
+
+ private:
+  int retry_after_seconds_;
+};
+
+// Whether the client is told only that the server failed (the message is for the
+// log): every 5xx but 503, whose messages (a deadline, a busy server) are ours,
+// say what to do, and hold nothing internal.
+inline bool hidden_from_client(const OgcError& e) { return e.status() >= 500 && e.status() != 503; }
+
 }  // namespace amis::core

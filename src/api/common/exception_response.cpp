@@ -9,6 +9,8 @@ namespace amis::api {
 http::Headers error_headers(const core::OgcError& error) {
   if (error.status() == 401) return {{"WWW-Authenticate", "Bearer realm=\"AMIS\""}};
   if (error.status() == 429) return {{"Retry-After", "900"}};
+  if (const auto* busy = dynamic_cast<const core::ServerBusy*>(&error))
+    return {{"Retry-After", std::to_string(busy->retry_after_seconds())}};
   return {};
 }
 
@@ -20,7 +22,7 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
       if (response.started()) throw;
       response.discard_unsent();
       std::string description = e.what();
-      if (e.status() >= 500) {
+      if (core::hidden_from_client(e)) {
         spdlog::error("{} {}: {}", request.method, request.path, e.what());
         description = "the server could not complete the request";
       }

@@ -7,6 +7,7 @@
 #include <deque>
 #include <cstdio>
 
+#include "api/common/exception_response.hpp"
 #include "api/wms/wms_capabilities.hpp"
 #include "core/error.hpp"
 #include "encode/xml_text.hpp"
@@ -82,7 +83,7 @@ void WmsService::handle(http::Request& request, http::Response& response) {
                                  ? WmsError("InvalidParameterValue", std::string("CQL_FILTER: ") + raised.what(),
                                             "CQL_FILTER")
                                  : raised;
-    if (e.status() >= 500) {
+    if (core::hidden_from_client(e)) {
       spdlog::error("{} {}: {}", request.method, request.path, e.what());
       const WmsError hidden("", "the server could not complete the request", "");
       return response.send(500, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(hidden, v130));
@@ -98,9 +99,11 @@ void WmsService::handle(http::Request& request, http::Response& response) {
       const auto image = error_image_request(request, limits());
       return response.send(status, render::media_type(image.format),
                            mode == ExceptionMode::InImage ? render::render_message(image, e.what())
-                                                          : render::render_message(image, ""));
+                                                          : render::render_message(image, ""),
+                           error_headers(e));
     }
-    response.send(status, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(e, v130));
+    response.send(status, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(e, v130),
+                  error_headers(e));
   }
 }
 
