@@ -1,22 +1,20 @@
 """Fixtures of the hostile tests: requests built to take the server's time, memory or
 threads (absurd map boxes, filter geometries of thousands of vertices, many layers,
-many large renders at once). Each test starts its own server on the demo store with a
-short [server] work_timeout_seconds where a deadline is what is proven, and asserts on
-behaviour (the answer, its status and code, another request answered meanwhile), never
-on how fast something was.
+many large renders at once). Each test module starts its own server on a copy of a store,
+with a short [server] work_timeout_seconds where a deadline is what is proven, and
+asserts on behaviour (the answer, its status and code, another request answered
+meanwhile), never on how fast something was. Helpers: hostile_support.py.
 """
 from __future__ import annotations
 
-import contextlib
-import shutil
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from support import DEMO_DIR, DEMO_SOURCES, AmisServer, amis_import, http_session, run_amis
+from hostile_support import GEOID, write_grid_gpkg
+from support import DEMO_SOURCES, amis_import, http_session, run_amis
 
-GEOID = DEMO_DIR / "asean3_egm96_geoid_15min.tif"
+GRID_COUNT = 200_000
 
 
 @pytest.fixture(scope="session")
@@ -31,23 +29,16 @@ def hostile_store(tmp_path_factory, amis_bin) -> Path:
     return store
 
 
-@contextlib.contextmanager
-def serving(store: Path, work: Path, name: str, config: str = "") -> Iterator[AmisServer]:
-    """`amis serve` on a copy of `store` (with its raster folder) and `config` as its
-    amis.toml; checks at the end that it is still alive."""
-    copy = work / "store.gpkg"
-    shutil.copy(store, copy)
-    if (store.parent / "rasters").is_dir():
-        shutil.copytree(store.parent / "rasters", work / "rasters", dirs_exist_ok=True)
-    toml = work / "amis.toml"
-    toml.write_text(config)
-    srv = AmisServer(copy, work, name=name, config=toml)
-    srv.start()
-    try:
-        yield srv
-        assert srv.alive(), f"amis serve ({name}) died:\n{srv.stderr()}"
-    finally:
-        srv.stop()
+@pytest.fixture(scope="session")
+def grid_store(tmp_path_factory, amis_bin) -> Path:
+    """A store holding only 'grid': 200,000 synthetic points (hostile_support.write_grid_gpkg)."""
+    work = tmp_path_factory.mktemp("hostile-grid")
+    source = work / "grid_source.gpkg"
+    write_grid_gpkg(source, GRID_COUNT)
+    store = work / "store" / "grid.gpkg"
+    store.parent.mkdir()
+    amis_import(store, source, "grid")
+    return store
 
 
 @pytest.fixture()

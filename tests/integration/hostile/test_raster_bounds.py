@@ -19,7 +19,7 @@ import pytest
 import requests
 from osgeo import gdal
 
-from conftest import GEOID, serving
+from hostile_support import GEOID, serving
 from wms_support import decode, image_response
 
 MERCATOR_WORLD = 20037508.342789244
