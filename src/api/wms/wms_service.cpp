@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "encode/xml_text.hpp"
 #include "render/map_renderer.hpp"
+#include "render/render_gate.hpp"
 #include "styles/sld_parser.hpp"
 
 namespace amis::api::wms {
@@ -50,6 +51,10 @@ bool is(const std::string& op, const char* name) {
 
 void WmsService::register_routes(http::Router& router) {
   router.add("GET", "/wms", [this](http::Request& rq, http::Response& rs) { handle(rq, rs); });
+}
+
+MapLimits WmsService::limits() const {
+  return {settings_.max_width, settings_.max_height, render::render_gate().limits().layer_limit};
 }
 
 std::string WmsService::base_url(const http::Request& request) const {
@@ -100,16 +105,16 @@ void WmsService::handle(http::Request& request, http::Response& response) {
       return response.send(status, render::media_type(image.format),
                            mode == ExceptionMode::InImage ? render::render_message(image, e.what())
                                                           : render::render_message(image, ""),
-                           error_headers(e));
+                           error_headers(raised));
     }
     response.send(status, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(e, v130),
-                  error_headers(e));
+                  error_headers(raised));
   }
 }
 
 void WmsService::get_capabilities(bool v130, const http::Request& request, http::Response& response) {
   CapabilitiesInfo info{base_url(request) + "/wms", settings_.title, settings_.description, settings_.max_width,
-                        settings_.max_height};
+                        settings_.max_height, limits().layer_limit};
   std::vector<CapabilitiesLayer> layers;
   for (auto& c : store_.collections()) {
     CapabilitiesLayer layer{c, {}};
