@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "render/render_gate.hpp"
 
 #ifndef AMIS_STATIC_DIR
 #define AMIS_STATIC_DIR "static"
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
     if (*serve) {
       if (port) config.server.port = static_cast<unsigned short>(*port);
       spdlog::set_level(spdlog::level::from_str(config.log_level));
+      // The render gate is the process's (render/render_gate.hpp): set here, before
+      // any service draws, rather than in serve(), which wires the services.
+      amis::render::configure_render_gate(config.render);
       return amis::cli::serve(config);
     }
     if (*imp) {

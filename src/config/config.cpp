@@ -102,6 +102,14 @@ Config load_config(const std::string& path) {
   if (config.wms_max_width < 1 || config.wms_max_height < 1 || config.wms_max_width > 16384 ||
       config.wms_max_height > 16384)
     throw std::runtime_error(path + ": [wms] max_width and max_height must be between 1 and 16384");
+  auto& r = config.render;
+  r.max_concurrent = t["wms"]["max_concurrent_renders"].value_or(r.max_concurrent);
+  r.max_queued = t["wms"]["render_queue"].value_or(r.max_queued);
+  r.max_wait_seconds = t["wms"]["render_wait_seconds"].value_or(r.max_wait_seconds);
+  r.layer_limit = t["wms"]["layer_limit"].value_or(r.layer_limit);
+  if (r.max_concurrent < 0 || r.max_queued < 0 || !(r.max_wait_seconds >= 0) || r.layer_limit < 1)
+    throw std::runtime_error(path + ": [wms] max_concurrent_renders and render_queue must be 0 (from the cores) or "
+                                    "more, render_wait_seconds 0 or more, layer_limit 1 or more");
   config.tile_cache_dir = t["tiles"]["cache_dir"].value_or(config.tile_cache_dir);
   config.tile_cache_max_mb = t["tiles"]["cache_max_mb"].value_or(config.tile_cache_max_mb);
   if (config.tile_cache_max_mb < 0) throw std::runtime_error(path + ": [tiles] cache_max_mb must be 0 or more");

@@ -6,6 +6,7 @@
 #include "auth/read_access.hpp"
 #include "edit/editing_policy.hpp"
 #include "http/server.hpp"
+#include "render/render_gate.hpp"
 
 namespace amis::config {
 
@@ -19,6 +20,10 @@ struct Config {
   // WMS GetMap's largest image, refused before any memory is taken.
   int wms_max_width = 4096;
   int wms_max_height = 4096;
+  // Maps drawn at once, how many wait and how long, layers in one map ([wms]
+  // max_concurrent_renders, render_queue, render_wait_seconds, layer_limit); for
+  // WMS, map tiles and WMTS alike.
+  render::RenderLimits render;
   // Tiles kept on disk; empty: "tile-cache" next to the store. 0 MB: no cache.
   std::string tile_cache_dir;
   long long tile_cache_max_mb = 512;

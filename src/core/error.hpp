@@ -113,4 +113,9 @@ struct ServerError : OgcError {
   explicit ServerError(const std::string& what) : OgcError(500, "ServerError", what) {}
 };
 
+// Whether the client is told only that the server failed (the message is for the
+// log): every 5xx but 503, whose messages (a deadline, a busy server) are ours,
+// say what to do, and hold nothing internal.
+inline bool hidden_from_client(const OgcError& e) { return e.status() >= 500 && e.status() != 503; }
+
 }  // namespace amis::core

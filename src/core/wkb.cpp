@@ -32,7 +32,32 @@ void expand_geometry(WkbReader& r, Envelope& env, int depth) {
   }
 }
 
+std::size_t count_positions(WkbReader& r, int depth) {
+  if (depth > 32) throw WkbError("WKB nesting too deep");
+  const auto h = r.header();
+  auto skip = [&](std::uint32_t n) {
+    for (std::uint32_t i = 0; i < n * static_cast<std::uint32_t>(h.dimensions); ++i) r.f64();
+    return std::size_t{n};
+  };
+  std::size_t total = 0;
+  switch (h.type) {
+    case WkbType::Point: return skip(1);
+    case WkbType::LineString: return skip(r.count());
+    case WkbType::Polygon:
+      for (std::uint32_t rings = r.count(), i = 0; i < rings; ++i) total += skip(r.count());
+      return total;
+    default:
+      for (std::uint32_t parts = r.count(), i = 0; i < parts; ++i) total += count_positions(r, depth + 1);
+      return total;
+  }
+}
+
 }  // namespace
+
+std::size_t wkb_vertex_count(std::span<const std::uint8_t> wkb) {
+  WkbReader reader(wkb);
+  return count_positions(reader, 0);
+}
 
 Envelope wkb_envelope(std::span<const std::uint8_t> wkb) {
   Envelope env;

@@ -94,6 +94,10 @@ class WkbReader {
 // @throws WkbError for malformed WKB.
 Envelope wkb_envelope(std::span<const std::uint8_t> wkb);
 
+// The number of positions (vertices, points) of a WKB geometry.
+// @throws WkbError for malformed WKB.
+std::size_t wkb_vertex_count(std::span<const std::uint8_t> wkb);
+
 // The OGC name of the WKB geometry type ("POINT", "MULTIPOLYGON", ...).
 const char* wkb_type_name(WkbType type);
 

@@ -43,7 +43,11 @@ struct MapRequest {
   Rgb background;
 };
 
-// The encoded image. @throws core::OgcError for a CRS PROJ cannot handle.
+// The encoded image, drawn in a slot of the process's render gate (render_gate.hpp);
+// the request's budget is looked at while features are read, between layers and
+// while Mapnik draws. @throws core::OgcError for a CRS PROJ cannot handle,
+// core::ServiceBusy when no slot came free in time, core::DeadlineExceeded or
+// core::ClientDisconnected when the budget ran out.
 std::string render_map(store::Store& store, const MapRequest& request);
 
 // The colour ramp of raster layers (blue, white, red from minimum to maximum),

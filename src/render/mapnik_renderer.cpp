@@ -27,11 +27,13 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/request_budget.hpp"
 #include "core/wkb.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "render/map_renderer.hpp"
 #include "render/mapnik_symbolizers.hpp"
 #include "render/raster_image.hpp"
+#include "render/render_gate.hpp"
 
 namespace amis::render {
 namespace {
@@ -40,6 +42,40 @@ namespace {
 constexpr const char* kIdentitySrs = "epsg:4326";
 constexpr double kPixelMetres = 0.00028;
 constexpr double kMetresPerDegree = 6378137.0 * M_PI / 180.0;
+// Features read between two looks at the request's budget (reading one is cheap).
+constexpr unsigned kBudgetEvery = 256;
+
+// The features Mapnik draws of a layer, handed out one at a time with a look at
+// the request's budget before each (drawing one polygon on a large map can take
+// longer than reading thousands): a map whose client has left or whose
+// deadline passed stops in the middle of Mapnik's drawing (the exception passes
+// through agg_renderer::apply to render_map's caller).
+class BudgetedFeatureset final : public mapnik::Featureset {
+ public:
+  explicit BudgetedFeatureset(mapnik::featureset_ptr inner) : inner_(std::move(inner)) {}
+  mapnik::feature_ptr next() override {
+    core::RequestBudget::check();
+    return inner_ ? inner_->next() : mapnik::feature_ptr();
+  }
+
+ private:
+  mapnik::featureset_ptr inner_;
+};
+
+class BudgetedDatasource final : public mapnik::memory_datasource {
+ public:
+  BudgetedDatasource() : mapnik::memory_datasource(memory_parameters()) {}
+  mapnik::featureset_ptr features(mapnik::query const& q) const override {
+    return std::make_shared<BudgetedFeatureset>(mapnik::memory_datasource::features(q));
+  }
+
+ private:
+  static mapnik::parameters memory_parameters() {
+    mapnik::parameters parameters;
+    parameters["type"] = "memory";
+    return parameters;
+  }
+};
 
 // Reprojects every position of a little-endian ISO WKB geometry in place: the
 // WkbReader walks the structure, the coordinates are rewritten where it read them.
@@ -140,11 +176,7 @@ class SpritePhases {
       py = sprite_phase((max_y_ - y) * sy_, side_);
     }
     auto& ds = sources_[static_cast<std::size_t>(py * kSpritePhases + px)];
-    if (!ds) {
-      mapnik::parameters parameters;
-      parameters["type"] = "memory";
-      ds = std::make_shared<mapnik::memory_datasource>(parameters);
-    }
+    if (!ds) ds = std::make_shared<BudgetedDatasource>();
     return *ds;
   }
 
@@ -158,7 +190,7 @@ class SpritePhases {
  private:
   double min_x_, max_y_, sx_, sy_;
   int side_;
-  std::vector<std::shared_ptr<mapnik::memory_datasource>> sources_;
+  std::vector<std::shared_ptr<BudgetedDatasource>> sources_;
 };
 
 // Collects a rule's features into a Mapnik memory datasource (or, for sprites,
@@ -168,7 +200,7 @@ class LayerFeatures final : public core::FeatureSink {
  public:
   // `grid`: leave out points on a pixel that already has one (not for labels).
   // `phases`: split the features among sprite variants instead of `ds`.
-  LayerFeatures(std::shared_ptr<mapnik::memory_datasource> ds, const encode::CoordinateTransform* transform,
+  LayerFeatures(std::shared_ptr<BudgetedDatasource> ds, const encode::CoordinateTransform* transform,
                 bool labelled, PixelGrid* grid, SpritePhases* phases = nullptr)
       : ds_(std::move(ds)), transform_(transform), labelled_(labelled), grid_(grid), phases_(phases),
         context_(std::make_shared<mapnik::context_type>()) {
@@ -176,6 +208,7 @@ class LayerFeatures final : public core::FeatureSink {
   }
   void begin(const core::Collection&) override {}
   void feature(const core::FeatureView& f) override {
+    if (++read_ % kBudgetEvery == 0) core::RequestBudget::check();
     if (f.wkb.empty()) return;
     mapnik::geometry::geometry<double> geometry;
     if (transform_) {
@@ -214,13 +247,14 @@ class LayerFeatures final : public core::FeatureSink {
     }
   }
 
-  std::shared_ptr<mapnik::memory_datasource> ds_;
+  std::shared_ptr<BudgetedDatasource> ds_;
   const encode::CoordinateTransform* transform_;
   bool labelled_;
   PixelGrid* grid_;
   SpritePhases* phases_;
   mapnik::context_ptr context_;
   std::vector<std::uint8_t> wkb_;
+  unsigned read_ = 0;
 };
 
 std::string encode_image(const mapnik::image_rgba8& image, ImageFormat format) {
@@ -250,6 +284,7 @@ std::string draw(const mapnik::Map& map, const MapRequest& request) {
   mapnik::image_rgba8 image(request.width, request.height);
   mapnik::agg_renderer<mapnik::image_rgba8> renderer(map, image);
   renderer.apply();
+  core::RequestBudget::check();  // before encoding: nobody may want the image any more
   return encode_image(image, request.format);
 }
 
@@ -333,6 +368,7 @@ double scale_denominator(const MapRequest& request) {
 }
 
 std::string render_map(store::Store& store, const MapRequest& request) {
+  const auto slot = render_gate().enter();
   mapnik::Map map = blank_map(request);
 
   // The features to draw come from the box's CRS84 envelope (a little wider, so
@@ -364,9 +400,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
 
   auto read = [&](const core::Collection& c, const std::shared_ptr<const core::Expression>& filter,
                   const std::string* label) {
-    mapnik::parameters parameters;
-    parameters["type"] = "memory";
-    auto ds = std::make_shared<mapnik::memory_datasource>(parameters);
+    auto ds = std::make_shared<BudgetedDatasource>();
     const auto query = rule_query(c, filter, label ? std::vector<std::string>{*label} : std::vector<std::string>{});
     std::optional<PixelGrid> grid;
     if (!label) grid.emplace(request.bbox, request.width, request.height, 8);
@@ -386,7 +420,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
     const auto query = rule_query(c, filter, {});
     LayerFeatures features(nullptr, forward.get(), false, &grid, &phases);
     store.features(c, query, features);
-    phases.each([&](int px, int py, const std::shared_ptr<mapnik::memory_datasource>& ds) {
+    phases.each([&](int px, int py, const std::shared_ptr<BudgetedDatasource>& ds) {
       const std::string phase_name = name + "p" + std::to_string(px) + "_" + std::to_string(py);
       mapnik::rule sprites;
       append_sprite_symbolizers(sprites, rule, px, py);
@@ -402,6 +436,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
 
   std::vector<mapnik::layer> labels;
   for (std::size_t i = 0; i < request.layers.size(); ++i) {
+    core::RequestBudget::check();
     const auto& c = request.layers[i];
     if (i < request.rasters.size() && request.rasters[i]) {
       add_raster_layer(map, "l" + std::to_string(i), *request.rasters[i], request);
@@ -449,6 +484,7 @@ std::string render_map(store::Store& store, const MapRequest& request) {
     }
   }
   for (auto& layer : labels) map.add_layer(layer);
+  core::RequestBudget::check();
   map.zoom_to_box(mapnik::box2d<double>(request.bbox.min_x, request.bbox.min_y, request.bbox.max_x, request.bbox.max_y));
   return draw(map, request);
 }

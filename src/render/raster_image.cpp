@@ -4,10 +4,16 @@
 #include <gdal_utils.h>
 #include <ogr_srs_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
+#include "core/envelope.hpp"
 #include "core/error.hpp"
+#include "core/request_budget.hpp"
 
 namespace amis::render {
 namespace {
@@ -36,6 +42,134 @@ Rgb ramp_colour(double fraction) {
   return stops.back().colour;
 }
 
+struct SpatialRefDeleter {
+  void operator()(OGRSpatialReferenceH srs) const { OSRDestroySpatialReference(srs); }
+};
+// An OGRSpatialReference whose coordinates are always east/north (x, y), as the
+// map's box and GDAL's geotransforms are.
+using SpatialRef = std::unique_ptr<std::remove_pointer_t<OGRSpatialReferenceH>, SpatialRefDeleter>;
+
+SpatialRef east_north(OGRSpatialReferenceH srs) {
+  OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+  return SpatialRef(srs);
+}
+
+SpatialRef map_srs(const core::Crs& crs) {
+  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
+  if (crs.is_crs84()) OSRSetWellKnownGeogCS(srs, "WGS84");
+  else OSRImportFromEPSG(srs, crs.epsg);
+  return east_north(srs);
+}
+
+// `box` from one CRS to another, its edges densified by OGR; nullopt when it
+// cannot be transformed or comes out infinite.
+std::optional<core::Envelope> transform_box(OGRSpatialReferenceH from, OGRSpatialReferenceH to,
+                                            const core::Envelope& box) {
+  if (box.empty()) return std::nullopt;
+  OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(from, to);
+  if (!ct) return std::nullopt;
+  core::Envelope out;
+  const int ok = OCTTransformBounds(ct, box.min_x, box.min_y, box.max_x, box.max_y, &out.min_x, &out.min_y,
+                                    &out.max_x, &out.max_y, 21);
+  OCTDestroyCoordinateTransformation(ct);
+  const bool finite = std::isfinite(out.min_x) && std::isfinite(out.min_y) && std::isfinite(out.max_x) &&
+                      std::isfinite(out.max_y);
+  if (!ok || !finite || out.empty()) return std::nullopt;
+  return out;
+}
+
+// Where, in the map's CRS, the raster can have values: its extent there, or
+// where that cannot be transformed (a world raster in Web Mercator), the part of
+// it within the area of use of the map's CRS. GDAL's warper is only ever asked
+// for pixels in this region: a box far outside a projection's domain (Web
+// Mercator to 1e20 m) kept it looping for days in
+// GDALWarpOperation::ComputeSourceWindow, where no progress callback is called.
+std::optional<core::Envelope> drawable_region(GDALDatasetH source, OGRSpatialReferenceH target) {
+  double t[6];
+  const OGRSpatialReferenceH source_srs = GDALGetSpatialRef(source);
+  if (GDALGetGeoTransform(source, t) != CE_None || !source_srs) return std::nullopt;
+  const double w = GDALGetRasterXSize(source), h = GDALGetRasterYSize(source);
+  core::Envelope extent;
+  for (const auto& [px, py] : {std::pair{0.0, 0.0}, {w, 0.0}, {0.0, h}, {w, h}})
+    extent.expand(t[0] + px * t[1] + py * t[2], t[3] + px * t[4] + py * t[5]);
+  const SpatialRef from = east_north(OSRClone(source_srs));
+  if (auto region = transform_box(from.get(), target, extent)) return region;
+  double west = 0, south = 0, east = 0, north = 0;
+  const char* name = nullptr;
+  if (!OSRGetAreaOfUse(target, &west, &south, &east, &north, &name)) return std::nullopt;
+  if (west > east) west = -180, east = 180;  // an area across the antimeridian: all longitudes
+  const SpatialRef lonlat = map_srs(core::Crs{});
+  auto in_lonlat = transform_box(from.get(), lonlat.get(), extent);
+  if (!in_lonlat) return std::nullopt;
+  const core::Envelope usable{std::max(in_lonlat->min_x, west), std::max(in_lonlat->min_y, south),
+                              std::min(in_lonlat->max_x, east), std::min(in_lonlat->max_y, north)};
+  return transform_box(lonlat.get(), target, usable);
+}
+
+// The pixels of the map to warp: a rectangle of columns and rows.
+struct PixelWindow {
+  int col = 0, row = 0, width = 0, height = 0;
+};
+
+// The pixels whose centre lies in `region` (widened by 1 % of its size, so that
+// the cells at the raster's edge keep their bilinear values); nullopt for none.
+// The warp samples each pixel at its centre, so every pixel left out would have
+// had no value.
+std::optional<PixelWindow> pixel_window(const MapRequest& request, const core::Envelope& region) {
+  const auto& b = request.bbox;
+  const double sx = (b.max_x - b.min_x) / request.width, sy = (b.max_y - b.min_y) / request.height;
+  const double mx = (region.max_x - region.min_x) * 0.01, my = (region.max_y - region.min_y) * 0.01;
+  // Pixel centres: x = min_x + (col + 0.5) sx, y = max_y - (row + 0.5) sy.
+  auto clamp = [](double v, int n) { return static_cast<int>(std::clamp(v, -1.0, static_cast<double>(n))); };
+  const int col0 = clamp(std::ceil((region.min_x - mx - b.min_x) / sx - 0.5), request.width);
+  const int col1 = clamp(std::floor((region.max_x + mx - b.min_x) / sx - 0.5), request.width);
+  const int row0 = clamp(std::ceil((b.max_y - region.max_y - my) / sy - 0.5), request.height);
+  const int row1 = clamp(std::floor((b.max_y - region.min_y + my) / sy - 0.5), request.height);
+  PixelWindow w;
+  w.col = std::max(col0, 0);
+  w.row = std::max(row0, 0);
+  w.width = std::min(col1, request.width - 1) - w.col + 1;
+  w.height = std::min(row1, request.height - 1) - w.row + 1;
+  if (w.width <= 0 || w.height <= 0) return std::nullopt;
+  return w;
+}
+
+// GDAL asks between chunks and scanlines of a warp whether to go on.
+int CPL_STDCALL go_on_while_budget_lasts(double, const char*, void*) {
+  return core::RequestBudget::exhausted() ? FALSE : TRUE;
+}
+
+// The raster's values at the centres of the window's pixels (NaN: no data).
+// @throws core::DeadlineExceeded, core::ClientDisconnected, core::ServerError
+std::vector<float> warp(GDALDatasetH source, OGRSpatialReferenceH target_srs, const MapRequest& request,
+                        const PixelWindow& window, const std::string& id) {
+  const auto& b = request.bbox;
+  const double sx = (b.max_x - b.min_x) / request.width, sy = (b.max_y - b.min_y) / request.height;
+  Dataset target(GDALCreate(GDALGetDriverByName("MEM"), "", window.width, window.height, 1, GDT_Float32, nullptr));
+  double transform[6] = {b.min_x + window.col * sx, sx, 0, b.max_y - window.row * sy, 0, -sy};
+  GDALSetGeoTransform(target.get(), transform);
+  GDALSetSpatialRef(target.get(), target_srs);
+  GDALRasterBandH band = GDALGetRasterBand(target.get(), 1);
+  GDALSetRasterNoDataValue(band, std::nan(""));
+  GDALFillRaster(band, std::nan(""), 0);
+  const char* arguments[] = {"-r", "bilinear", "-dstnodata", "nan", "-wo", "INIT_DEST=NO_DATA", nullptr};
+  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(arguments), nullptr);
+  GDALWarpAppOptionsSetProgress(options, go_on_while_budget_lasts, nullptr);
+  GDALDatasetH sources[] = {source};
+  int usage_error = 0;
+  GDALDatasetH warped = GDALWarp(nullptr, target.get(), 1, sources, options, &usage_error);
+  GDALWarpAppOptionsFree(options);
+  if (!warped) {
+    core::RequestBudget::check();  // stopped by the callback
+    throw core::ServerError("cannot warp the raster of layer '" + id + "'");
+  }
+  std::vector<float> values(static_cast<std::size_t>(window.width) * static_cast<std::size_t>(window.height));
+  if (GDALRasterIO(band, GF_Read, 0, 0, window.width, window.height, values.data(), window.width, window.height,
+                   GDT_Float32, 0, 0) != CE_None)
+    throw core::ServerError("cannot read the warped raster of layer '" + id + "'");
+  return values;
+}
+
 }  // namespace
 
 const std::vector<RampStop>& raster_ramp() {
@@ -47,44 +181,32 @@ const std::vector<RampStop>& raster_ramp() {
 }
 
 std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request) {
+  core::RequestBudget::check();
   Dataset source(GDALOpen(raster.path.c_str(), GA_ReadOnly));
   if (!source) throw core::ServerError("cannot read the raster of layer '" + raster.id + "'");
-  GDALDriverH mem = GDALGetDriverByName("MEM");
-  Dataset target(GDALCreate(mem, "", request.width, request.height, 1, GDT_Float32, nullptr));
-  const auto& b = request.bbox;
-  double transform[6] = {b.min_x, (b.max_x - b.min_x) / request.width, 0,
-                         b.max_y, 0, -(b.max_y - b.min_y) / request.height};
-  GDALSetGeoTransform(target.get(), transform);
-  OGRSpatialReferenceH srs = OSRNewSpatialReference(nullptr);
-  if (request.crs.is_crs84()) OSRSetWellKnownGeogCS(srs, "WGS84");
-  else OSRImportFromEPSG(srs, request.crs.epsg);
-  OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);  // east/north, as the box is
-  GDALSetSpatialRef(target.get(), srs);
-  OSRDestroySpatialReference(srs);
-  GDALRasterBandH band = GDALGetRasterBand(target.get(), 1);
-  GDALSetRasterNoDataValue(band, std::nan(""));
-  GDALFillRaster(band, std::nan(""), 0);
-  const char* arguments[] = {"-r", "bilinear", "-dstnodata", "nan", "-wo", "INIT_DEST=NO_DATA", nullptr};
-  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(arguments), nullptr);
-  GDALDatasetH sources[] = {source.get()};
-  int usage_error = 0;
-  GDALDatasetH warped = GDALWarp(nullptr, target.get(), 1, sources, options, &usage_error);
-  GDALWarpAppOptionsFree(options);
-  if (!warped) throw core::ServerError("cannot warp the raster of layer '" + raster.id + "'");
-  std::vector<float> values(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height));
-  if (GDALRasterIO(band, GF_Read, 0, 0, request.width, request.height, values.data(), request.width, request.height,
-                   GDT_Float32, 0, 0) != CE_None)
-    throw core::ServerError("cannot read the warped raster of layer '" + raster.id + "'");
-  std::vector<std::uint8_t> rgba(values.size() * 4, 0);
+  std::vector<std::uint8_t> rgba(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height) * 4,
+                                 0);
+  const SpatialRef target_srs = map_srs(request.crs);
+  const auto region = drawable_region(source.get(), target_srs.get());
+  if (!region) return rgba;  // the raster has no place in this CRS
+  const auto window = pixel_window(request, *region);
+  if (!window) return rgba;  // no pixel's centre falls where the raster can have values
+  const auto values = warp(source.get(), target_srs.get(), request, *window, raster.id);
   const double range = raster.max > raster.min ? raster.max - raster.min : 1;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (std::isnan(values[i])) continue;
-    const Rgb c = ramp_colour((values[i] - raster.min) / range);
-    rgba[i * 4] = c.r;
-    rgba[i * 4 + 1] = c.g;
-    rgba[i * 4 + 2] = c.b;
-    rgba[i * 4 + 3] = 255;
-  }
+  for (int row = 0; row < window->height; ++row)
+    for (int col = 0; col < window->width; ++col) {
+      const float v = values[static_cast<std::size_t>(row) * static_cast<std::size_t>(window->width) +
+                             static_cast<std::size_t>(col)];
+      if (std::isnan(v)) continue;
+      const Rgb c = ramp_colour((v - raster.min) / range);
+      const std::size_t i =
+          (static_cast<std::size_t>(window->row + row) * static_cast<std::size_t>(request.width) +
+           static_cast<std::size_t>(window->col + col)) * 4;
+      rgba[i] = c.r;
+      rgba[i + 1] = c.g;
+      rgba[i + 2] = c.b;
+      rgba[i + 3] = 255;
+    }
   return rgba;
 }
 

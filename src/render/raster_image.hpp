@@ -1,6 +1,8 @@
 #pragma once
 // A raster layer for one map: its band warped by GDAL to the map's CRS, box and
 // size (bilinear), then coloured with the ramp. Cells without data stay clear.
+// Only the pixels where the raster can have values are warped, and the warp stops
+// when the request's budget (core::RequestBudget) is spent.
 #include <cstdint>
 #include <vector>
 
@@ -9,7 +11,8 @@
 namespace amis::render {
 
 // RGBA pixels, row by row from the top, not premultiplied.
-// @throws core::ServerError when the file cannot be read or warped.
+// @throws core::ServerError when the file cannot be read or warped;
+// core::DeadlineExceeded or core::ClientDisconnected when the budget is spent.
 std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request);
 
 }  // namespace amis::render

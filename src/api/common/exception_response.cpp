@@ -21,7 +21,7 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
       if (response.started()) throw;
       response.discard_unsent();
       std::string description = e.what();
-      if (e.status() >= 500) {
+      if (core::hidden_from_client(e)) {
         spdlog::error("{} {}: {}", request.method, request.path, e.what());
         description = "the server could not complete the request";
       }

@@ -13,7 +13,8 @@ namespace amis::api {
 http::Handler with_ogcapi_errors(http::Handler handler);
 
 // The headers an error answer carries besides its body: a 401 names the
-// scheme to authenticate with (RFC 6750), in every protocol.
+// scheme to authenticate with (RFC 6750), a 429 or a busy server's 503 when to
+// ask again (Retry-After), in every protocol.
 http::Headers error_headers(const core::OgcError& error);
 
 }  // namespace amis::api

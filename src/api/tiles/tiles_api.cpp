@@ -8,6 +8,7 @@
 #include "api/tiles/tile_documents.hpp"
 #include "core/error.hpp"
 #include "query/filter_crs.hpp"
+#include "render/render_gate.hpp"
 
 namespace amis::api::tiles {
 namespace {
@@ -110,6 +111,9 @@ std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request
       chosen.push_back(*it);
   }
   if (chosen.empty()) throw core::InvalidParameter("collections", "collections names no collection");
+  const int most = render::render_gate().limits().layer_limit;  // as WMS's LayerLimit
+  if (chosen.size() > static_cast<std::size_t>(most))
+    throw core::InvalidParameter("collections", "at most " + std::to_string(most) + " collections make one tile");
   return chosen;
 }
 

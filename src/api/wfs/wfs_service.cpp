@@ -162,7 +162,7 @@ void WfsService::handle(http::Request& request, http::Response& response) {
     if (response.started()) throw;
     response.discard_unsent();
     const bool v2 = version == Version::V2_0;
-    if (e.status() >= 500) {
+    if (core::hidden_from_client(e)) {
       spdlog::error("{} {}: {}", request.method, request.path, e.what());
       const core::OgcError hidden(500, "NoApplicableCode", "the server could not complete the request");
       return response.send(500, kXml, exception_report(hidden, v2 ? OwsVersion::V1_1 : OwsVersion::V1_0,

@@ -81,7 +81,7 @@ std::string capabilities_document(bool v130, const CapabilitiesInfo& info, const
          "</Title><Abstract>" + text(info.description) + "</Abstract>" + online_resource(info.url) +
          "<Fees>none</Fees><AccessConstraints>none</AccessConstraints>";
   if (v130)
-    out += "<MaxWidth>" + std::to_string(info.max_width) + "</MaxWidth><MaxHeight>" + std::to_string(info.max_height) +
+    out += "<LayerLimit>" + std::to_string(info.layer_limit) + "</LayerLimit><MaxWidth>" + std::to_string(info.max_width) + "</MaxWidth><MaxHeight>" + std::to_string(info.max_height) +
            "</MaxHeight>";
   out += "</Service><Capability><Request>";
   const std::string dcp = "<DCPType><HTTP><Get>" + online_resource(info.url + "?") + "</Get></HTTP></DCPType>";

@@ -28,6 +28,7 @@ struct CapabilitiesInfo {
   std::string description;
   int max_width = 4096;
   int max_height = 4096;
+  int layer_limit = 32;
 };
 
 std::string capabilities_document(bool v130, const CapabilitiesInfo& info, const std::vector<CapabilitiesLayer>& layers);

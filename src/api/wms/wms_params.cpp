@@ -139,6 +139,11 @@ render::MapRequest parse_map_request(bool v130, const http::Request& request, st
   map.width = dimension(request, "WIDTH", limits.max_width);
   map.height = dimension(request, "HEIGHT", limits.max_height);
   const auto layers = split(required(request, "LAYERS"));
+  if (layers.size() > static_cast<std::size_t>(limits.layer_limit))
+    throw WmsError("InvalidParameterValue",
+                   "LAYERS names " + std::to_string(layers.size()) + " layers; this server draws at most " +
+                       std::to_string(limits.layer_limit) + " in one map (its LayerLimit)",
+                   "LAYERS");
   const auto styles = split(param(request, "STYLES").value_or(""));
   if (styles.size() > 1 && styles.size() != layers.size())
     throw WmsError("StyleNotDefined", "STYLES must name one style per layer (or be empty)", "STYLES");

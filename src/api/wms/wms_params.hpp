@@ -40,12 +40,13 @@ render::ImageFormat parse_format(const std::string& text);
 struct MapLimits {
   int max_width = 4096;
   int max_height = 4096;
+  int layer_limit = 32;  // layers in one map (WMS 1.3.0 LayerLimit)
 };
 
 // The map part of GetMap and GetFeatureInfo: LAYERS, STYLES, CRS/SRS, BBOX,
 // WIDTH, HEIGHT, FORMAT (optional with `format_required` false), TRANSPARENT,
-// BGCOLOR. The size is checked first: a request too large is refused before
-// anything is read or allocated. The styles are left to the caller: `style_names`
+// BGCOLOR. The size and the number of layers are checked first: a request too
+// large is refused before anything is read or allocated. The styles are left to the caller: `style_names`
 // gets one name per layer ("" for the default).
 render::MapRequest parse_map_request(bool v130, const http::Request& request, store::Store& store,
                                      const MapLimits& limits, std::vector<std::string>& style_names,

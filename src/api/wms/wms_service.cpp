@@ -7,10 +7,12 @@
 #include <deque>
 #include <cstdio>
 
+#include "api/common/exception_response.hpp"
 #include "api/wms/wms_capabilities.hpp"
 #include "core/error.hpp"
 #include "encode/xml_text.hpp"
 #include "render/map_renderer.hpp"
+#include "render/render_gate.hpp"
 #include "styles/sld_parser.hpp"
 
 namespace amis::api::wms {
@@ -51,6 +53,10 @@ void WmsService::register_routes(http::Router& router) {
   router.add("GET", "/wms", [this](http::Request& rq, http::Response& rs) { handle(rq, rs); });
 }
 
+MapLimits WmsService::limits() const {
+  return {settings_.max_width, settings_.max_height, render::render_gate().limits().layer_limit};
+}
+
 std::string WmsService::base_url(const http::Request& request) const {
   return http::base_url(request, settings_.base_url);
 }
@@ -82,7 +88,7 @@ void WmsService::handle(http::Request& request, http::Response& response) {
                                  ? WmsError("InvalidParameterValue", std::string("CQL_FILTER: ") + raised.what(),
                                             "CQL_FILTER")
                                  : raised;
-    if (e.status() >= 500) {
+    if (core::hidden_from_client(e)) {
       spdlog::error("{} {}: {}", request.method, request.path, e.what());
       const WmsError hidden("", "the server could not complete the request", "");
       return response.send(500, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(hidden, v130));
@@ -98,15 +104,17 @@ void WmsService::handle(http::Request& request, http::Response& response) {
       const auto image = error_image_request(request, limits());
       return response.send(status, render::media_type(image.format),
                            mode == ExceptionMode::InImage ? render::render_message(image, e.what())
-                                                          : render::render_message(image, ""));
+                                                          : render::render_message(image, ""),
+                           error_headers(raised));
     }
-    response.send(status, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(e, v130));
+    response.send(status, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(e, v130),
+                  error_headers(raised));
   }
 }
 
 void WmsService::get_capabilities(bool v130, const http::Request& request, http::Response& response) {
   CapabilitiesInfo info{base_url(request) + "/wms", settings_.title, settings_.description, settings_.max_width,
-                        settings_.max_height};
+                        settings_.max_height, limits().layer_limit};
   std::vector<CapabilitiesLayer> layers;
   for (auto& c : store_.collections()) {
     CapabilitiesLayer layer{c, {}};

@@ -37,7 +37,8 @@ class WmsService {
   render::MapRequest styled_map_request(bool v130, const http::Request& request, const std::string& sld_body,
                                         bool format_required);
   std::string base_url(const http::Request& request) const;
-  MapLimits limits() const { return {settings_.max_width, settings_.max_height}; }
+  // The layer limit is the renderer's (render_gate.hpp), which map tiles share.
+  MapLimits limits() const;
 
   store::Store& store_;
   amis::styles::StyleCatalog& styles_;

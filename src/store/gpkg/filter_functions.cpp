@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "core/wkb.hpp"
 #include "core/geos_context.hpp"
+#include "core/request_budget.hpp"
+#include "core/wkb.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
+#include "store/gpkg/spatial_predicate.hpp"
 
 namespace amis::store::gpkg {
 namespace {
@@ -36,70 +38,34 @@ GEOSGeometry* read_geometry(sqlite3_value* v) {
   return GEOSGeomFromWKB_buf_r(geos(), bytes.data(), bytes.size());
 }
 
-struct Prepared {
-  GEOSGeometry* geometry;
-  const GEOSPreparedGeometry* prepared;
-};
-
-void destroy_prepared(void* p) {
-  auto* prepared = static_cast<Prepared*>(p);
-  GEOSPreparedGeom_destroy_r(geos(), prepared->prepared);
-  GEOSGeom_destroy_r(geos(), prepared->geometry);
-  delete prepared;
-}
-
-// op codes, in the order of kOps.
-enum Op { Intersects, Equals, Disjoint, Touches, Within, Overlaps, Crosses, Contains };
-constexpr const char* kOps[] = {"intersects", "equals", "disjoint", "touches",
-                                "within", "overlaps", "crosses", "contains"};
-
-int op_code(sqlite3_value* v) {
-  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-  for (int i = 0; text && i < 8; ++i)
-    if (std::strcmp(text, kOps[i]) == 0) return i;
-  return -1;
-}
-
-// With a prepared constant `p` on the right: a OP p.
-char evaluate_prepared(int op, const GEOSPreparedGeometry* p, GEOSGeometry* a) {
-  auto* h = geos();
-  switch (op) {  // a OP p  ==  p CONVERSE(OP) a
-    case Intersects: return GEOSPreparedIntersects_r(h, p, a);
-    case Disjoint: return GEOSPreparedDisjoint_r(h, p, a);
-    case Touches: return GEOSPreparedTouches_r(h, p, a);
-    case Within: return GEOSPreparedContains_r(h, p, a);
-    case Contains: return GEOSPreparedWithin_r(h, p, a);
-    case Overlaps: return GEOSPreparedOverlaps_r(h, p, a);
-    case Crosses: return GEOSPreparedCrosses_r(h, p, a);
-    default: return 2;
-  }
-}
-
+// amis_spatial(op, a, b): b, a bound literal, is the same for every row; SQLite
+// keeps it parsed and prepared as auxiliary data between calls of one statement.
+// A request whose budget is spent stops here too: one relate can take long, and
+// SQLite's progress handler only runs between rows.
 void spatial(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const int op = op_code(argv[0]);
-  if (op < 0) return sqlite3_result_error(ctx, "amis_spatial: unknown operator", -1);
+  if (core::RequestBudget::exhausted()) return sqlite3_result_error(ctx, "amis_spatial: the request's budget is spent", -1);
+  const auto* name = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+  const auto op = name ? parse_spatial_op(name) : std::nullopt;
+  if (!op) return sqlite3_result_error(ctx, "amis_spatial: unknown operator", -1);
   GEOSGeometry* a = read_geometry(argv[1]);
   if (!a) return sqlite3_result_null(ctx);
-  // A bound literal is the same for every row: SQLite keeps its prepared form as
-  // auxiliary data between calls of one statement.
-  auto* cached = static_cast<Prepared*>(sqlite3_get_auxdata(ctx, 2));
-  Prepared* fresh = nullptr;
+  auto* cached = static_cast<PreparedLiteral*>(sqlite3_get_auxdata(ctx, 2));
+  PreparedLiteral* fresh = nullptr;
   if (!cached) {
     GEOSGeometry* b = read_geometry(argv[2]);
     if (!b) {
       GEOSGeom_destroy_r(geos(), a);
       return sqlite3_result_null(ctx);
     }
-    fresh = new Prepared{b, GEOSPrepare_r(geos(), b)};
+    fresh = new PreparedLiteral(b);
   }
-  const Prepared* p = cached ? cached : fresh;
-  const char result = op == Equals ? GEOSEquals_r(geos(), a, p->geometry)
-                                   : evaluate_prepared(op, p->prepared, a);
+  const PreparedLiteral* p = cached ? cached : fresh;
+  const auto result = p->test(*op, a);
   GEOSGeom_destroy_r(geos(), a);
   // Last: SQLite may destroy the data at once when the argument is not constant.
-  if (fresh) sqlite3_set_auxdata(ctx, 2, fresh, destroy_prepared);
-  if (result == 2) return sqlite3_result_null(ctx);
-  sqlite3_result_int(ctx, result);
+  if (fresh) sqlite3_set_auxdata(ctx, 2, fresh, [](void* data) { delete static_cast<PreparedLiteral*>(data); });
+  if (!result) return sqlite3_result_null(ctx);
+  sqlite3_result_int(ctx, *result ? 1 : 0);
 }
 
 // Latin letters whose diacritic is not a combining mark, so NFD leaves them

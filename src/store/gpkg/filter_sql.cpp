@@ -84,7 +84,7 @@ class Compiler {
       case Kind::String: return bind(e.text, Type::Text);
       case Kind::Date: return bind(e.text, Type::Date);
       case Kind::Timestamp: return bind(e.text, Type::Timestamp);
-      case Kind::Geometry: return bind(e.wkb, Type::Geometry);
+      case Kind::Geometry: return geometry_literal(e);
       case Kind::Envelope: return bind(box_wkb(e.envelope), Type::Geometry);
       case Kind::Property: return property(e.text);
       case Kind::Array: return bind(array_json(e), Type::Array);
@@ -96,6 +96,20 @@ class Compiler {
   }
 
  private:
+  Sql geometry_literal(const Expression& e) {
+    std::size_t n = 0;
+    try {
+      n = core::wkb_vertex_count(e.wkb);
+    } catch (const core::WkbError&) {
+      fail("a geometry of the filter cannot be read");
+    }
+    vertices_ += n;
+    if (vertices_ > core::kMaxFilterVertices)
+      fail("the filter's geometries have " + std::to_string(vertices_) + " vertices or more; at most " +
+           std::to_string(core::kMaxFilterVertices) + " are accepted (simplify the geometry)");
+    return bind(e.wkb, Type::Geometry);
+  }
+
   template <class T>
   Sql bind(T value, Type type) {
     bindings_.emplace_back(std::move(value));
@@ -448,6 +462,7 @@ class Compiler {
   const core::Collection& collection_;
   std::vector<Binding>& bindings_;
   int depth_ = 0;
+  std::size_t vertices_ = 0;  // of the geometry literals compiled so far
 };
 
 }  // namespace

@@ -3,11 +3,22 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/request_budget.hpp"
 
 namespace amis::store::sqlite {
 namespace {
 
+// SQLite calls this every kProgressSteps virtual machine instructions of a
+// statement; a non-zero answer interrupts it (SQLITE_INTERRUPT).
+constexpr int kProgressSteps = 1000;
+int stop_when_exhausted(void*) { return core::RequestBudget::exhausted() ? 1 : 0; }
+
+// A statement that failed because the request ran out of budget (the progress
+// handler interrupted it, or a filter function gave up) is the budget's error,
+// not the store's: the client learns that its request asked too much (503), and
+// a client that left is not answered at all.
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  core::RequestBudget::check();
   throw core::ServerError(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
@@ -80,6 +91,9 @@ Database::Database(const std::string& path, Mode mode) {
   }
   sqlite3_busy_timeout(db_, 10000);
   sqlite3_extended_result_codes(db_, 1);
+  // Every connection, for every statement: a request's deadline and its client's
+  // departure stop its queries (outside a request nothing is ever interrupted).
+  sqlite3_progress_handler(db_, kProgressSteps, stop_when_exhausted, nullptr);
 }
 
 Database::~Database() {
@@ -92,8 +106,20 @@ void Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
+    core::RequestBudget::check();
     throw core::ServerError("sqlite: " + message);
   }
+}
+
+void Database::exec_unbounded(std::string_view sql) {
+  sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  try {
+    exec(sql);
+  } catch (...) {
+    sqlite3_progress_handler(db_, kProgressSteps, stop_when_exhausted, nullptr);
+    throw;
+  }
+  sqlite3_progress_handler(db_, kProgressSteps, stop_when_exhausted, nullptr);
 }
 
 Database::Lease Database::cached(const std::string& sql) {
@@ -107,7 +133,7 @@ Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); 
 Transaction::~Transaction() {
   if (done_) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.exec_unbounded("ROLLBACK");  // even when the request's budget is spent
   } catch (const std::exception& e) {
     spdlog::error("rollback failed: {}", e.what());
   }

@@ -1,6 +1,8 @@
 #pragma once
 // Thin RAII wrappers over the SQLite C API. Values are always bound, never spliced;
 // identifiers (table and column names) are quoted with quote_identifier().
+// Every connection stops a statement when the request it serves has spent its
+// budget (core::RequestBudget: deadline passed or client gone).
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -28,7 +30,9 @@ class Statement {
   void bind_blob(int index, std::span<const std::uint8_t> value);
   void bind_null(int index);
 
-  // True while there is a row. @throws ServerError on an SQLite error.
+  // True while there is a row. @throws core::DeadlineExceeded or
+  // core::ClientDisconnected when the request's budget interrupted the statement,
+  // ServerError on another SQLite error.
   bool step();
   void run() { while (step()) {} }
 
@@ -54,7 +58,11 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   sqlite3* handle() { return db_; }
+  // @throws as Statement::step().
   void exec(std::string_view sql);
+  // exec() that the request's budget does not interrupt: for a ROLLBACK that
+  // must run however late it is.
+  void exec_unbounded(std::string_view sql);
   // A statement prepared once per connection and reused. The lease resets it
   // when it goes out of scope, so no read snapshot stays open between requests.
   class Lease {
