@@ -21,7 +21,8 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
       if (response.started()) throw;
       response.discard_unsent();
       std::string description = e.what();
-      if (e.status() >= 500) {
+      // A server failure is described in the log only; a "come back later" is for the client.
+      if (e.status() >= 500 && !dynamic_cast<const core::RetryLater*>(&e)) {
         spdlog::error("{} {}: {}", request.method, request.path, e.what());
         description = "the server could not complete the request";
       }
