@@ -54,7 +54,8 @@ core::Envelope crs84_extent(GDALDatasetH ds) {
 
 int raster_command(const config::Config& config, const RasterCommand& command) {
   if (!styles::valid_style_name(command.id) || command.id.find('.') != std::string::npos)
-    throw std::runtime_error("a raster id is 1 to 64 letters, digits, '_' or '-'");
+    throw std::runtime_error("'" + command.id.substr(0, 80) +
+                             "' is not a raster id: 1 to 64 letters, digits, '_' or '-', beginning with a letter or digit");
   store::gpkg::GpkgStore store(config.store_path);
   Dataset source(GDALOpen(command.file.c_str(), GA_ReadOnly));
   if (!source) throw std::runtime_error("cannot read " + command.file + " as a raster");

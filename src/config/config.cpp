@@ -1,5 +1,6 @@
 #include "config/config.hpp"
 
+#include <cstdint>
 #include <stdexcept>
 #include <toml++/toml.h>
 
@@ -25,6 +26,9 @@ void read_editing(const std::string& path, toml::table& t, edit::EditingRules& e
   auto section = t["editing"];
   editing.defaults = read_rules(path, section, editing.defaults);
   editing.boundaries = section["boundaries"].value_or(editing.boundaries);
+  const auto uploads = section["concurrent_uploads"].value_or(static_cast<std::int64_t>(editing.concurrent_uploads));
+  if (uploads < 1 || uploads > 64) throw std::runtime_error(path + ": [editing] concurrent_uploads is 1 to 64");
+  editing.concurrent_uploads = static_cast<int>(uploads);
   if (auto collections = section["collections"].as_table())
     for (auto& [id, node] : *collections)
       editing.collections[std::string(id.str())] = read_rules(path, toml::node_view<toml::node>(node), editing.defaults);

@@ -29,6 +29,9 @@ struct EditingRules {
   // The collection of country boundaries (with the same country property)
   // that reviewers' validation checks edited features against.
   std::string boundaries = "countries";
+  // Dataset uploads read at the same time; more are answered 503 (an upload
+  // holds its features in memory while it is planned).
+  int concurrent_uploads = 2;
 
   const CollectionRules& rules(std::string_view collection) const;
 };

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/request_budget.hpp"
 #include "edit/feature_input.hpp"
 #include "encode/kml_writer.hpp"
 #include "ingest/ogr_import.hpp"
@@ -177,10 +178,29 @@ std::vector<const core::Property*> field_targets(const core::Collection& collect
   return targets;
 }
 
+// Refuses a layer of more than `max` features before any is kept: from the
+// format's own count where it has one (a Shapefile's header), or else by
+// reading the features once without keeping them.
+void refuse_too_many_features(OGRLayerH layer, std::size_t max) {
+  const std::string why = "the upload holds more than " + std::to_string(max) + " features";
+  if (OGR_L_TestCapability(layer, OLCFastFeatureCount)) {
+    if (OGR_L_GetFeatureCount(layer, FALSE) > static_cast<GIntBig>(max)) refuse(why);
+    return;
+  }
+  std::size_t count = 0;
+  OGR_L_ResetReading(layer);
+  while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+    OGR_F_Destroy(f);
+    core::RequestBudget::check();  // an abandoned or overlong upload stops here
+    if (++count > max) refuse(why);
+  }
+}
+
 UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, const UploadLimits& limits, bool kml) {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
   const int fields = OGR_FD_GetFieldCount(defn);
   const auto targets = field_targets(collection, defn, kml);
+  refuse_too_many_features(layer, limits.max_features);
   UploadedDataset dataset;
   dataset.has_geometry = OGR_FD_GetGeomFieldCount(defn) > 0;
   OGRCoordinateTransformationH transform = nullptr;
@@ -197,7 +217,8 @@ UploadedDataset read_layer(const core::Collection& collection, OGRLayerH layer, 
   OGR_L_ResetReading(layer);
   while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
     std::unique_ptr<void, void (*)(void*)> owner(f, [](void* x) { OGR_F_Destroy(static_cast<OGRFeatureH>(x)); });
-    if (out.size() == limits.max_features)
+    core::RequestBudget::check();
+    if (out.size() == limits.max_features)  // a format whose count was wrong
       refuse("the upload holds more than " + std::to_string(limits.max_features) + " features");
     const std::string where = "feature " + std::to_string(out.size() + 1) + ": ";
     edit::FeatureState state;

@@ -119,6 +119,17 @@ TEST(WfsKvp, ParametersGivenTwiceAreRejected) {
                core::InvalidParameter);
 }
 
+TEST(WfsKvp, RepeatsAndAliasesThatAgreeCountOnce) {
+  // QGIS 3.22 sends TYPENAMES and TYPENAME with the same value.
+  const auto r = parse_kvp_request(kvp({{"TYPENAMES", "amis:a,amis:b"}, {"TYPENAME", "amis:a,amis:b"},
+                                        {"count", "5"}, {"MAXFEATURES", "5"}, {"COUNT", "5"}}));
+  EXPECT_EQ(r.type_names, (Strings{"amis:a", "amis:b"}));
+  EXPECT_EQ(r.count, "5");
+  const auto e = error_of([] { parse_kvp_request(kvp({{"TYPENAMES", "amis:a"}, {"TYPENAME", "amis:b"}})); });
+  EXPECT_EQ(e.locator(), "TYPENAME");
+  EXPECT_NE(std::string(e.what()).find("'amis:a' and 'amis:b'"), std::string::npos) << e.what();
+}
+
 TEST(WfsKvp, ListsDropTheParenthesesOfPerTypeGroups) {
   const auto r = parse_kvp_request(
       kvp({{"TYPENAMES", "amis:mines,amis:countries"}, {"PROPERTYNAME", "(name,iso3)(capacity)"}}));

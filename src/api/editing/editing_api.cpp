@@ -200,6 +200,7 @@ void EditingApi::upload(http::Request& request, http::Response& response) {
     throw core::InvalidParameter("country", "one of the ASEAN+3 ISO alpha-3 codes");
   }
   if (into) changes_.draft_for(who, c, *into);  // a wrong draft is answered before the file is read
+  const auto slot = upload_slots_.take(policy_.rules().concurrent_uploads);
   auto uploaded = ingest::read_upload(c, request.body);
   const std::size_t count = uploaded.features.size();
   plan_request.has_geometry = uploaded.has_geometry;

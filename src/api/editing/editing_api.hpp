@@ -5,6 +5,7 @@
 // edit::ChangeService; who may do it is decided by edit::EditingPolicy.
 #include <string>
 
+#include "api/editing/upload_slots.hpp"
 #include "auth/authenticator.hpp"
 #include "edit/change_service.hpp"
 #include "http/router.hpp"
@@ -51,6 +52,7 @@ class EditingApi {
   const edit::EditingPolicy& policy_;
   const auth::Authenticator& authenticator_;
   std::string base_url_;
+  UploadSlots upload_slots_;
 };
 
 }  // namespace amis::api::editing

@@ -37,7 +37,9 @@ struct WfsRequest {
 };
 
 // KVP: parameter names are case-insensitive (WFS 2.0, 6.2.5.2).
-// @throws core::OgcError for parameters given twice or malformed lists.
+// A parameter repeated (or given under its alias) with the same value counts once.
+// @throws core::OgcError for a parameter given twice with different values, or
+// malformed lists.
 WfsRequest parse_kvp_request(const http::Request& request);
 
 // @throws core::ParsingFailed for a document that is not a WFS request.

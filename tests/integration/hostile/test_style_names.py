@@ -96,3 +96,14 @@ def test_safe_names_are_stored(site, name):
 def test_a_wrong_name_in_a_get_is_a_404_naming_it(site):
     doc = json_error(site.s.get(f"{site.url}/collections/coal_mines/styles/no-such-style", timeout=30), 404, "NotFound")
     assert "'no-such-style'" in doc["description"], doc
+
+
+@pytest.mark.parametrize("raster_id", ["..", ".", "-x", "a.b"])
+def test_raster_ids_share_the_rule_and_name_the_value(site, raster_id):
+    """`amis raster add` checks its id with the style-name rule (and no '.'): refused before
+    the file is read, naming the id; amis_rasters is unchanged."""
+    before = rows(site.store, "SELECT * FROM amis_rasters")
+    r = amis("raster", "add", "--store", site.store, "--id", raster_id, "--title", "x", __file__)
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert f"'{raster_id}' is not a raster id" in r.stderr, r.stderr
+    assert rows(site.store, "SELECT * FROM amis_rasters") == before

@@ -1,0 +1,81 @@
+// auth::LoginThrottle on a clock of the test's own: which attempts wait, for how
+// long, and whom a wait touches.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "auth/login_throttle.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+using amis::auth::LoginThrottle;
+using namespace std::chrono_literals;
+
+// The seconds a refused attempt is told to wait; 0 when it may go ahead (and is counted).
+int wait_of(LoginThrottle& t, const std::string& name, const std::string& address, LoginThrottle::Clock::time_point now) {
+  try {
+    t.failed(t.begin(name, address, now), now);
+    return 0;
+  } catch (const amis::core::TooManyRequests& e) {
+    EXPECT_EQ(e.status(), 429);
+    return e.retry_after_seconds();
+  }
+}
+
+TEST(LoginThrottle, FiveFreeFailuresThenTheWaitOfThePairDoubles) {
+  LoginThrottle t;
+  auto now = LoginThrottle::Clock::now();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 0) << i;
+  EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 1);
+  int previous = 1;
+  for (int expected : {2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900}) {
+    EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now + std::chrono::seconds(previous - 1)), 1);  // not yet
+    now += std::chrono::seconds(previous);
+    EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 0);           // the wait is over: checked, wrong again
+    EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), expected);  // and the next wait is longer
+    previous = expected;
+  }
+}
+
+TEST(LoginThrottle, AWaitingPairTouchesNoOtherNameOrAddress) {
+  LoginThrottle t;
+  const auto now = LoginThrottle::Clock::now();
+  for (int i = 0; i < 5; ++i) wait_of(t, "ana", "192.0.2.1", now);
+  EXPECT_GT(wait_of(t, "ana", "192.0.2.1", now), 0);
+  EXPECT_EQ(wait_of(t, "ben", "192.0.2.1", now), 0);   // a colleague behind the same proxy
+  EXPECT_EQ(wait_of(t, "ana", "198.51.100.9", now), 0);  // the user elsewhere
+}
+
+TEST(LoginThrottle, ASuccessStartsThePairAfresh) {
+  LoginThrottle t;
+  const auto now = LoginThrottle::Clock::now();
+  for (int i = 0; i < 4; ++i) wait_of(t, "ana", "192.0.2.1", now);
+  t.succeeded(t.begin("ana", "192.0.2.1", now));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 0) << i;
+  EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 1);
+}
+
+TEST(LoginThrottle, FailuresAreForgottenAfterTheWindow) {
+  LoginThrottle t;
+  const auto now = LoginThrottle::Clock::now();
+  for (int i = 0; i < 5; ++i) wait_of(t, "ana", "192.0.2.1", now);
+  const auto later = now + LoginThrottle::kWindow + 2s;
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", later), 0) << i;
+}
+
+TEST(LoginThrottle, AnAddressSprayingNamesReachesItsCeiling) {
+  LoginThrottle t;
+  const auto now = LoginThrottle::Clock::now();
+  for (std::size_t i = 0; i < LoginThrottle::kAddressNameCeiling; ++i)
+    EXPECT_EQ(wait_of(t, "name-" + std::to_string(i), "192.0.2.7", now + std::chrono::seconds(i)), 0) << i;
+  const auto at = now + 100s;
+  const int wait = wait_of(t, "another-name", "192.0.2.7", at);
+  EXPECT_EQ(wait, 15 * 60 - 100);  // until the first of the fifty is 15 minutes old
+  EXPECT_EQ(wait_of(t, "name-3", "192.0.2.7", at), 0);  // a name already counted: its pair decides
+  EXPECT_EQ(wait_of(t, "another-name", "203.0.113.5", at), 0);
+  EXPECT_EQ(wait_of(t, "another-name", "192.0.2.7", now + LoginThrottle::kWindow + 1s), 0);
+}
+
+}  // namespace
