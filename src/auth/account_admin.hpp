@@ -27,6 +27,9 @@ class AccountAdmin {
                 const std::string& country, const std::string& password);
   // @throws core::NotFound, core::InvalidValue.
   void set_password(const std::string& actor, const std::string& name, const std::string& password);
+  // Disabling or demoting the last enabled administrator is refused: someone
+  // must be able to manage the accounts. @throws core::NotFound,
+  // core::InvalidValue, core::Conflict (the last administrator).
   void set_disabled(const std::string& actor, const std::string& name, bool disabled);
   User set_role(const std::string& actor, const std::string& name, const std::string& role,
                 const std::string& country);

@@ -3,6 +3,8 @@
 #include <cpl_conv.h>
 #include <ogr_api.h>
 
+#include <cctype>
+
 #include "encode/xml_text.hpp"
 
 namespace amis::encode {
@@ -21,6 +23,45 @@ void append_field(std::string& out, std::string_view text) {
     out += c;
   }
   out += '"';
+}
+
+// Text that is just a decimal number ("-12.5", "+7", "1e-3"): a spreadsheet reads
+// it as that number, never as a formula.
+bool plain_number(std::string_view text) {
+  std::size_t i = 0;
+  auto sign = [&] {
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  };
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+    return i - from;
+  };
+  sign();
+  std::size_t mantissa = digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    sign();
+    if (digits() == 0) return false;
+  }
+  return i == text.size();
+}
+
+// A text cell a spreadsheet would run as a formula (OWASP, "CSV Injection"):
+// one beginning with = + - @, a tab or a carriage return. It is written with a
+// single quote first, which spreadsheets show as text and do not evaluate.
+void append_text_cell(std::string& out, std::string_view text) {
+  const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos &&
+                       !plain_number(text);
+  if (!formula) return append_field(out, text);
+  std::string quoted = "'";
+  quoted += text;
+  append_field(out, quoted);
 }
 
 }  // namespace
@@ -42,7 +83,7 @@ void CsvFeatureWriter::begin(const core::Collection& collection) {
   buffer_ = "WKT,id";
   for (const auto& p : collection.properties) {
     buffer_ += ',';
-    append_field(buffer_, p.name);
+    append_text_cell(buffer_, p.name);
   }
   buffer_ += "\r\n";
 }
@@ -62,7 +103,7 @@ void CsvFeatureWriter::feature(const core::FeatureView& feature) {
         else buffer_ += std::to_string(v.integer);
         break;
       case core::Value::Kind::Real: append_xml_number(buffer_, v.real); break;
-      case core::Value::Kind::Text: append_field(buffer_, v.text); break;
+      case core::Value::Kind::Text: append_text_cell(buffer_, v.text); break;
     }
   }
   buffer_ += "\r\n";

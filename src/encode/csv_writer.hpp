@@ -1,6 +1,8 @@
 #pragma once
 // Streaming CSV (RFC 4180) of features: a WKT geometry column first (the column
-// GDAL, QGIS and spreadsheets pick up), then the id and every property.
+// GDAL, QGIS and spreadsheets pick up), then the id and every property. Text
+// cells a spreadsheet would run as a formula (= + - @, tab, carriage return
+// first) get a single quote before them; numbers are written as numbers.
 #include <string>
 
 #include "core/byte_sink.hpp"

@@ -1,7 +1,9 @@
 #include "http/static_files.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace amis::http {
@@ -33,13 +35,27 @@ void not_found(Response& response, std::string_view description = "no such file"
                 R"({"code":"NotFound","description":")" + std::string(description) + "\"}");
 }
 
+// The file `relative` names under `folder`, if it is a regular file whose real
+// path (symbolic links resolved) stays inside the folder's real path: a link
+// pointing out of the folder, a folder and a missing file are all nothing.
+std::optional<std::filesystem::path> file_inside(const std::string& folder, const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path root = fs::canonical(folder, error);
+  if (error) return std::nullopt;
+  const fs::path file = fs::canonical(root / relative, error);
+  if (error || !fs::is_regular_file(file, error)) return std::nullopt;
+  const auto [end, _] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (end != root.end()) return std::nullopt;  // not under the folder
+  return file;
+}
+
 void serve(const std::string& folder, const std::string& relative, Response& response,
            const std::string& cache_control = "public, max-age=86400") {
   const char* type = media_type(relative);
-  const std::string path = folder + "/" + relative;
-  std::error_code error;
-  if (!type || !std::filesystem::is_regular_file(path, error)) return not_found(response);  // not a folder
-  std::ifstream file(path, std::ios::binary);
+  const auto path = type ? file_inside(folder, relative) : std::nullopt;
+  if (!path) return not_found(response);
+  std::ifstream file(*path, std::ios::binary);
   if (!file) return not_found(response);
   std::ostringstream body;
   body << file.rdbuf();
@@ -68,9 +84,7 @@ void add_portal(Router& router, const std::string& folder) {
     // Relative, so that it holds behind a proxy that adds a path prefix.
     if (!rq.path.ends_with('/'))
       return rs.send(301, "text/plain; charset=utf-8", "The portal is at portal/\n", {{"Location", "portal/"}});
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(folder + "/index.html", error))
-      return not_found(rs, "the portal is not built: run scripts/build-web.sh");
+    if (!file_inside(folder, "index.html")) return not_found(rs, "the portal is not built: run scripts/build-web.sh");
     // The page names its scripts by content hash: it is revalidated, they are kept.
     serve(folder, "index.html", rs, "no-cache");
   });

@@ -1,11 +1,60 @@
 #include "query/xml_document.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <string>
 
 #include "core/error.hpp"
 
 namespace amis::query {
 namespace {
+
+// XML 1.0 (2.2): Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+bool xml_char(std::uint32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+// XML 1.0 (4.1, WFC "Legal Character"): "&#0;" and "&#x1;" name no character a
+// document may hold, so the document is not well-formed. pugixml would turn them
+// into a NUL (which cuts the text short: "A&#0;B" was stored as "A") or a control
+// character; they are refused with the reference shown. `reference` starts at '&'.
+void refuse_forbidden_character_reference(std::string_view reference, const char* locator) {
+  const bool hex = reference.size() > 2 && reference[2] == 'x';
+  const std::string_view digits = reference.substr(hex ? 3 : 2);
+  std::uint64_t code = 0;
+  std::size_t n = 0;
+  for (; n < digits.size() && digits[n] != ';'; ++n) {
+    const char c = digits[n];
+    const int d = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
+                  : hex && std::isxdigit(static_cast<unsigned char>(c))
+                      ? std::tolower(static_cast<unsigned char>(c)) - 'a' + 10
+                      : -1;
+    if (d < 0) break;
+    code = std::min<std::uint64_t>(code * (hex ? 16 : 10) + static_cast<unsigned>(d), 0x110000);
+  }
+  const bool terminated = n < digits.size() && digits[n] == ';';
+  if (n == 0 || !terminated)
+    throw core::ParsingFailed(locator, "the XML holds a malformed character reference '" +
+                                           std::string(reference.substr(0, 12)) + "'");
+  if (!xml_char(static_cast<std::uint32_t>(code)))
+    throw core::ParsingFailed(locator, "the XML refers to a character XML 1.0 does not allow ('" +
+                                           std::string(reference.substr(0, 12)) + "'): not well-formed");
+}
+
+// Characters below U+0020 other than tab, line feed and carriage return are not
+// XML characters either, written as themselves.
+void refuse_control_characters(std::string_view text, const char* locator) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 || c == 0x9 || c == 0xA || c == 0xD) continue;
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const std::string code = {'U', '+', '0', '0', kHex[c >> 4], kHex[c & 15]};
+    throw core::ParsingFailed(locator, "the XML holds the control character " + code + " at byte " + std::to_string(i) +
+                                           ", which XML 1.0 does not allow");
+  }
+}
 
 // XML 1.0 (4.1, WFC "Entity Declared"): without a DTD only the five predefined
 // entities exist. pugixml leaves any other reference as text; it is refused
@@ -28,6 +77,8 @@ void refuse_undeclared_entities(std::string_view text, const char* locator) {
     }
     const auto semicolon = text.find(';', i);
     if (i + 1 < text.size() && text[i + 1] == '#') {
+      refuse_forbidden_character_reference(text.substr(i, semicolon == std::string_view::npos ? 12 : semicolon - i + 1),
+                                           locator);
       ++i;
       continue;
     }
@@ -48,6 +99,7 @@ void parse_xml(pugi::xml_document& doc, std::string_view text, const char* locat
   if (text.size() > kMaxXmlBytes)
     throw core::ParsingFailed(locator, "the XML document is larger than " +
                                            std::to_string(kMaxXmlBytes / 1024) + " KiB");
+  refuse_control_characters(text, locator);
   // parse_doctype keeps a DOCTYPE as a node so that it can be refused; pugixml
   // never expands custom entities or reads external ones either way.
   const auto result = doc.load_buffer(text.data(), text.size(),

@@ -38,6 +38,10 @@ class AccountStore {
   virtual std::optional<std::string> password_hash(std::string_view name) = 0;
   // False when there is no such user.
   virtual bool set_password(std::string_view name, const std::string& password_hash) = 0;
+  // Disabling or demoting checks and changes in one statement that at least one
+  // enabled administrator remains, so that two changes at the same time cannot
+  // both take the last one away. False when there is no such user.
+  // @throws core::Conflict when the change would leave no enabled administrator.
   virtual bool set_disabled(std::string_view name, bool disabled) = 0;
   virtual bool set_role(std::string_view name, auth::Role role, const std::string& country) = 0;
   // Returns the token's id. @throws core::NotFound for an unknown user.

@@ -1,5 +1,6 @@
 #include "styles/style_catalog.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/error.hpp"
@@ -8,10 +9,10 @@
 namespace amis::styles {
 
 bool valid_style_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
-  return true;
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (name.empty() || name.size() > 64 || !alnum(name.front()) || name.back() == '.') return false;
+  if (name.find("..") != std::string_view::npos) return false;  // never a path step, however it is used
+  return std::all_of(name.begin(), name.end(), [&](char c) { return alnum(c) || c == '_' || c == '-' || c == '.'; });
 }
 
 std::vector<StyleSummary> StyleCatalog::list(const core::Collection& collection) {
@@ -44,8 +45,10 @@ std::string StyleCatalog::version(const core::Collection& collection, const std:
 
 store::StoredStyle StyleCatalog::put(const core::Collection& collection, const std::string& name,
                                      const std::string& sld) {
-  if (!valid_style_name(name) || name == "default")
-    throw core::InvalidParameter("styleId", "a style name is 1 to 64 letters, digits, '_', '-' or '.', not 'default'");
+  if (name == "default")
+    throw core::InvalidParameter("styleId", "'default' is the style drawn by geometry type; choose another name");
+  if (!valid_style_name(name))
+    throw core::InvalidParameter("styleId", "'" + name.substr(0, 80) + "' is not a style name: " + kStyleNameRule);
   const auto styles = parse_sld_for(sld, collection, symbol_directory_);
   store::StoredStyle stored{collection.id, name, styles.front().title, styles.front().abstract, sld, ""};
   if (stored.title.empty()) stored.title = name;

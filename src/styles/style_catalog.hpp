@@ -50,7 +50,11 @@ class StyleCatalog {
   std::filesystem::path symbol_directory_;
 };
 
-// True for a style name made of letters, digits, '_', '-' and '.', 1 to 64 long.
+inline constexpr const char* kStyleNameRule =
+    "1 to 64 letters, digits, '_', '-' or '.', beginning with a letter or digit, without '..' or a final '.'";
+
+// True for a style name that follows kStyleNameRule: a plain identifier, never
+// a path step such as "..".
 bool valid_style_name(std::string_view name);
 
 }  // namespace amis::styles

@@ -91,6 +91,9 @@ def test_revoked_tokens_and_disabled_users_are_refused(accounts):
     assert amis("token", "revoke", last_id, "--store", store).returncode == 0
     assert put(s, srv, "after-revoke", extra).status_code == 401
     assert "revoked" in amis("token", "list", "secretariat", "--store", store).stdout.splitlines()[-1]
+    # The last enabled administrator may not be disabled (tests/integration/hostile/test_last_admin.py).
+    r = amis("user", "add", "standby-admin", "--role", "admin", "--store", store, stdin=PASSWORD + "\n")
+    assert r.returncode == 0, r.stderr
     assert amis("user", "disable", "secretariat", "--store", store).returncode == 0
     assert put(s, srv, "while-disabled", tokens["secretariat"]).status_code == 401
     assert amis("user", "enable", "secretariat", "--store", store).returncode == 0

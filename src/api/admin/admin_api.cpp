@@ -115,9 +115,10 @@ void AdminApi::change_user(http::Request& request, http::Response& response) {
                                                         : std::string();
     admin_.set_role(who.user, name, role, country);
   }
-  if (password) admin_.set_password(who.user, name, *password);
+  // Disabling may be refused (the last administrator): before the password changes.
   if (doc.contains("disabled") && doc["disabled"].get<bool>() != before.disabled)
     admin_.set_disabled(who.user, name, doc["disabled"].get<bool>());
+  if (password) admin_.set_password(who.user, name, *password);
   send_json(response, 200, user_json(admin_.user(name)));
 }
 

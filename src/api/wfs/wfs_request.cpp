@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <sstream>
+#include <utility>
 
 #include "core/error.hpp"
 #include "encode/gml_writer.hpp"
@@ -114,15 +115,22 @@ void read_query(const pugi::xml_node& query, WfsRequest& r) {
 
 WfsRequest parse_kvp_request(const http::Request& request) {
   WfsRequest r;
-  std::vector<std::string> seen;
+  // Parameter (aliases merged) → the value it was first given.
+  std::vector<std::pair<std::string, std::string>> seen;
   for (const auto& [raw_name, value] : request.query) {
     std::string name = upper(raw_name);
     // Aliases of one parameter (WFS 1.1 and 2.0 spellings) count as the same name.
     std::string key = name == "TYPENAME" ? "TYPENAMES" : name == "MAXFEATURES" ? "COUNT"
                     : name == "FEATUREID" ? "RESOURCEID" : name;
-    if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      throw core::InvalidParameter(raw_name, "given more than once");
-    seen.push_back(key);
+    const auto earlier = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+    if (earlier != seen.end()) {
+      // Clients such as QGIS 3.22 send TYPENAMES and TYPENAME together: a repetition that
+      // agrees says nothing new; one that contradicts cannot be answered.
+      if (earlier->second == value) continue;
+      throw core::InvalidParameter(raw_name, "given more than once with different values ('" +
+                                                 earlier->second + "' and '" + value + "')");
+    }
+    seen.emplace_back(key, value);
     if (name == "REQUEST") r.operation = value;
     else if (name == "VERSION") r.version = value;
     else if (name == "ACCEPTVERSIONS") r.accept_versions = value;

@@ -92,23 +92,44 @@ bool GpkgAccounts::set_password(std::string_view name, const std::string& passwo
   return sqlite3_changes(db_->handle()) > 0;
 }
 
+namespace {
+
+// The condition an UPDATE of amis_users adds when its change takes the user's
+// administrator rights away: that user is not the last enabled administrator.
+constexpr const char* kKeepsAnAdministrator =
+    "NOT (role = 'admin' AND disabled = 0 AND "
+    "(SELECT count(*) FROM amis_users WHERE role = 'admin' AND disabled = 0) <= 1)";
+
+}  // namespace
+
+bool GpkgAccounts::changed_or_last_admin(std::string_view name) {
+  if (sqlite3_changes(db_->handle()) > 0) return true;
+  auto exists = db_->cached("SELECT 1 FROM amis_users WHERE name = ?");
+  exists->bind(1, name);
+  if (!exists->step()) return false;
+  throw core::Conflict("'" + std::string(name) + "' is the last enabled administrator; make another account an "
+                       "administrator first, so that someone can still manage the accounts");
+}
+
 bool GpkgAccounts::set_disabled(std::string_view name, bool disabled) {
   std::lock_guard lock(mutex_);
-  auto s = db_->cached("UPDATE amis_users SET disabled = ? WHERE name = ?");
-  s->bind(1, static_cast<std::int64_t>(disabled ? 1 : 0));
-  s->bind(2, name);
+  auto s = db_->cached(disabled ? std::string("UPDATE amis_users SET disabled = 1 WHERE name = ? AND ") + kKeepsAnAdministrator
+                                : std::string("UPDATE amis_users SET disabled = 0 WHERE name = ?"));
+  s->bind(1, name);
   s->run();
-  return sqlite3_changes(db_->handle()) > 0;
+  return changed_or_last_admin(name);
 }
 
 bool GpkgAccounts::set_role(std::string_view name, auth::Role role, const std::string& country) {
   std::lock_guard lock(mutex_);
-  auto s = db_->cached("UPDATE amis_users SET role = ?, country = ? WHERE name = ?");
+  const bool demotes = role != auth::Role::Admin;
+  auto s = db_->cached(std::string("UPDATE amis_users SET role = ?, country = ? WHERE name = ?") +
+                       (demotes ? std::string(" AND ") + kKeepsAnAdministrator : std::string()));
   s->bind(1, std::string_view(auth::to_string(role)));
   s->bind(2, std::string_view(country));
   s->bind(3, name);
   s->run();
-  return sqlite3_changes(db_->handle()) > 0;
+  return changed_or_last_admin(name);
 }
 
 void GpkgAccounts::add_session(const std::string& digest, const SessionInfo& session) {

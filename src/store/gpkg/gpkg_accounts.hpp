@@ -31,6 +31,11 @@ class GpkgAccounts final : public AccountStore {
   std::optional<auth::User> user_for_token(std::string_view digest) override;
 
  private:
+  // After an UPDATE of one user: true if it changed, false if there is no such
+  // user. @throws core::Conflict when the user exists: the update kept the last
+  // enabled administrator.
+  bool changed_or_last_admin(std::string_view name);
+
   std::mutex mutex_;  // one connection, for the few account reads and writes
   std::unique_ptr<sqlite::Database> db_;
 };
