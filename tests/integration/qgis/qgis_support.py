@@ -249,3 +249,40 @@ def to_web_mercator(lon: float, lat: float) -> tuple[float, float]:
         s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     x, y, _ = osr.CoordinateTransformation(src, dst).TransformPoint(lon, lat)
     return x, y
+
+
+def rasterize(store: Path, table: str, extent: list, size: list, epsg: int,
+              all_touched: bool = False) -> np.ndarray:
+    """Which pixels of an image of `size` over `extent` (in EPSG:`epsg`) hold a feature of
+    the store's table: GDAL's rasterisation of the store (reprojected by GDAL), rows
+    from the top. A point marks the pixel it falls in; a polygon the pixels whose centre it
+    covers (or that it touches, with all_touched)."""
+    width, height = size
+    minx, miny, maxx, maxy = extent
+    ds = gdal.GetDriverByName("MEM").Create("", width, height, 1, gdal.GDT_Byte)
+    ds.SetGeoTransform((minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(epsg)
+    ds.SetProjection(srs.ExportToWkt())
+    src = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    options = ["ALL_TOUCHED=TRUE"] if all_touched else []
+    gdal.RasterizeLayer(ds, [1], src.GetLayerByName(table), burn_values=[1], options=options)
+    return ds.GetRasterBand(1).ReadAsArray().astype(bool)
+
+
+def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
+    """The mask grown by `radius` pixels in every direction (a square)."""
+    out = mask.copy()
+    for axis in (0, 1):
+        grown = out.copy()
+        for d in range(1, radius + 1):
+            grown[tuple(slice(d, None) if a == axis else slice(None) for a in (0, 1))] |= \
+                out[tuple(slice(None, -d) if a == axis else slice(None) for a in (0, 1))]
+            grown[tuple(slice(None, -d) if a == axis else slice(None) for a in (0, 1))] |= \
+                out[tuple(slice(d, None) if a == axis else slice(None) for a in (0, 1))]
+        out = grown
+    return out
+
+
+def erode(mask: np.ndarray, radius: int) -> np.ndarray:
+    return ~dilate(~mask, radius)

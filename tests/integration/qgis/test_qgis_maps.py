@@ -1,0 +1,109 @@
+"""QGIS 3.22 draws AMIS's WMS 1.3.0 and WMTS 1.0.0 layers (provider "wms", URIs as the
+WMS/WMTS dialog writes them) with its own map renderer jobs into images of a known
+extent with a transparent background. Where GDAL's rasterisation of the store says a
+coal mine or a country is, QGIS's image is painted; far from every mine and country (the
+sea) it is transparent.
+
+The oracle is the store file (GDAL rasterises its tables into the same pixel grid); the
+margins allow for the marker's size, the outline's width and tile resampling, not for
+misplacement: a map shifted by more than a marker fails."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qgis_support import dilate, erode, rasterize, read_rgba, to_web_mercator, wms_uri
+
+# South-East Asia, 50 x 37 degrees: 500 x 370 pixels of 0.1 degree
+EXTENT_4326 = [95.0, -12.0, 145.0, 25.0]
+SIZE = [500, 370]
+MINE_MARGIN = 12  # pixels: the default marker's radius with its outline, and some
+COUNTRY_MARGIN = 3  # pixels: the outline and anti-aliasing
+
+
+def mercator_extent(lonlat: list) -> list:
+    return [*to_web_mercator(lonlat[0], lonlat[1]), *to_web_mercator(lonlat[2], lonlat[3])]
+
+
+def draw(qgis, tmp_path, uri: str, crs: str, extent: list, size: list, job: str) -> tuple:
+    path = tmp_path / f"qgis-{job}.png"
+    result = qgis.run("render", layers=[{"kind": "raster", "provider": "wms", "uri": uri}],
+                      extent=extent, crs=crs, width=size[0], height=size[1], path=str(path), job=job)
+    assert all(layer["valid"] for layer in result["layers"]), result
+    assert not result["errors"], result["errors"]
+    assert result["size"] == size
+    return read_rgba(path), result["extent"]
+
+
+def assert_drawn_where_the_store_says(image, store_path, table, extent, epsg, margin, points: bool) -> None:
+    """Every pixel of a feature (a point's pixel, or a polygon's interior shrunk by the
+    margin) is painted; every pixel farther than the margin from all features is not."""
+    size = [image.shape[1], image.shape[0]]
+    painted = image[..., 3] > 0
+    inside = rasterize(store_path, table, extent, size, epsg)
+    must_paint = inside if points else erode(inside, margin)
+    near = near_features(store_path, table, extent, size, epsg, margin)
+    assert must_paint.sum() > 20, f"too few {table} pixels in the extent for a meaningful test"
+    assert (~near).sum() > 0.2 * near.size, "too little empty sea in the extent"
+    missing = must_paint & ~painted
+    assert not missing.any(), (
+        f"{missing.sum()} of {must_paint.sum()} pixels where the store has {table} are not drawn, "
+        f"e.g. (row, column) {list(zip(*missing.nonzero()))[:5]}")
+    stray = painted & ~near
+    assert not stray.any(), (
+        f"{stray.sum()} pixels drawn farther than {margin} px from every {table} feature, "
+        f"e.g. (row, column) {list(zip(*stray.nonzero()))[:5]}")
+
+
+def near_features(store_path, table, extent, size, epsg, margin) -> np.ndarray:
+    """Pixels within `margin` of a feature, features beyond the image's edge included (a
+    marker just outside the extent reaches into it)."""
+    minx, miny, maxx, maxy = extent
+    dx, dy = (maxx - minx) / size[0], (maxy - miny) / size[1]
+    padded = [minx - margin * dx, miny - margin * dy, maxx + margin * dx, maxy + margin * dy]
+    touched = rasterize(store_path, table, padded, [size[0] + 2 * margin, size[1] + 2 * margin], epsg,
+                        all_touched=True)
+    return dilate(touched, margin)[margin:-margin, margin:-margin]
+
+
+@pytest.mark.parametrize("job", ["parallel", "sequential"])
+def test_wms_coal_mines(qgis, server, store_path, tmp_path, job):
+    uri = wms_uri(server.url + "/wms", ["coal_mines"], [""], "EPSG:4326")
+    image, extent = draw(qgis, tmp_path, uri, "EPSG:4326", EXTENT_4326, SIZE, job)
+    assert_drawn_where_the_store_says(image, store_path, "coal_mines", extent, 4326, MINE_MARGIN, points=True)
+
+
+def test_wms_countries(qgis, server, store_path, tmp_path):
+    uri = wms_uri(server.url + "/wms", ["countries"], [""], "EPSG:4326")
+    image, extent = draw(qgis, tmp_path, uri, "EPSG:4326", EXTENT_4326, SIZE, "parallel")
+    assert_drawn_where_the_store_says(image, store_path, "countries", extent, 4326, COUNTRY_MARGIN, points=False)
+
+
+def test_wms_countries_in_web_mercator(qgis, server, store_path, tmp_path):
+    """The same layer asked in EPSG:3857 (QGIS sends CRS=EPSG:3857)."""
+    uri = wms_uri(server.url + "/wms", ["countries"], [""], "EPSG:3857")
+    extent = mercator_extent(EXTENT_4326)
+    size = [500, round(500 * (extent[3] - extent[1]) / (extent[2] - extent[0]))]
+    image, drawn = draw(qgis, tmp_path, uri, "EPSG:3857", extent, size, "parallel")
+    assert_drawn_where_the_store_says(image, store_path, "countries", drawn, 3857, COUNTRY_MARGIN, points=False)
+
+
+WMTS = "/wmts/1.0.0/WMTSCapabilities.xml"
+
+
+@pytest.mark.parametrize("table,margin,points", [("coal_mines", MINE_MARGIN, True),
+                                                  ("countries", COUNTRY_MARGIN, False)])
+def test_wmts_web_mercator_quad(qgis, server, store_path, tmp_path, table, margin, points):
+    """WMTS: the layer and tile matrix set of the capabilities, tiles fetched and placed by
+    QGIS (KVP GetTile) and resampled to the image's scale."""
+    uri = wms_uri(server.url + WMTS, [table], ["default"], "EPSG:3857", tileMatrixSet="WebMercatorQuad")
+    extent = mercator_extent(EXTENT_4326)
+    size = [512, round(512 * (extent[3] - extent[1]) / (extent[2] - extent[0]))]
+    image, drawn = draw(qgis, tmp_path, uri, "EPSG:3857", extent, size, "parallel")
+    assert_drawn_where_the_store_says(image, store_path, table, drawn, 3857, margin, points)
+
+
+def test_wmts_world_crs84_quad(qgis, server, store_path, tmp_path):
+    uri = wms_uri(server.url + WMTS, ["countries"], ["default"], "EPSG:4326", tileMatrixSet="WorldCRS84Quad")
+    image, extent = draw(qgis, tmp_path, uri, "EPSG:4326", EXTENT_4326, SIZE, "parallel")
+    assert_drawn_where_the_store_says(image, store_path, "countries", extent, 4326, COUNTRY_MARGIN, points=False)
