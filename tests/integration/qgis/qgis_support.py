@@ -286,3 +286,34 @@ def dilate(mask: np.ndarray, radius: int) -> np.ndarray:
 
 def erode(mask: np.ndarray, radius: int) -> np.ndarray:
     return ~dilate(~mask, radius)
+
+
+def assert_drawn_where_the_store_says(image, store_path, table, extent, epsg, margin, points: bool) -> None:
+    """Every pixel of a feature (a point's pixel, or a polygon's interior shrunk by the
+    margin) is painted; every pixel farther than the margin from all features is not."""
+    size = [image.shape[1], image.shape[0]]
+    painted = image[..., 3] > 0
+    inside = rasterize(store_path, table, extent, size, epsg)
+    must_paint = inside if points else erode(inside, margin)
+    near = near_features(store_path, table, extent, size, epsg, margin)
+    assert must_paint.sum() > 20, f"too few {table} pixels in the extent for a meaningful test"
+    assert (~near).sum() > 0.2 * near.size, "too little empty sea in the extent"
+    missing = must_paint & ~painted
+    assert not missing.any(), (
+        f"{missing.sum()} of {must_paint.sum()} pixels where the store has {table} are not drawn, "
+        f"e.g. (row, column) {list(zip(*missing.nonzero()))[:5]}")
+    stray = painted & ~near
+    assert not stray.any(), (
+        f"{stray.sum()} pixels drawn farther than {margin} px from every {table} feature, "
+        f"e.g. (row, column) {list(zip(*stray.nonzero()))[:5]}")
+
+
+def near_features(store_path, table, extent, size, epsg, margin) -> np.ndarray:
+    """Pixels within `margin` of a feature, features beyond the image's edge included (a
+    marker just outside the extent reaches into it)."""
+    minx, miny, maxx, maxy = extent
+    dx, dy = (maxx - minx) / size[0], (maxy - miny) / size[1]
+    padded = [minx - margin * dx, miny - margin * dy, maxx + margin * dx, maxy + margin * dy]
+    touched = rasterize(store_path, table, padded, [size[0] + 2 * margin, size[1] + 2 * margin], epsg,
+                        all_touched=True)
+    return dilate(touched, margin)[margin:-margin, margin:-margin]
