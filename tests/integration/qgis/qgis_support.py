@@ -184,6 +184,13 @@ def ogr_field_names(store: Path, table: str) -> list[str]:
     return [d.GetFieldDefn(i).GetName() for i in range(d.GetFieldCount())]
 
 
+def ogr_field_kinds(store: Path, table: str) -> dict[str, str]:
+    """Field name -> OGR type name (String, Integer, Real, DateTime, ...)."""
+    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    d = ds.GetLayerByName(table).GetLayerDefn()
+    return {d.GetFieldDefn(i).GetName(): d.GetFieldDefn(i).GetTypeName() for i in range(d.GetFieldCount())}
+
+
 def sql(store: Path, query: str, *params) -> list[tuple]:
     with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
         return db.execute(query, params).fetchall()

@@ -22,7 +22,7 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsExpressi
                        QgsMapRendererParallelJob, QgsMapRendererSequentialJob, QgsMapSettings,
                        QgsRasterLayer, QgsRectangle, QgsVectorLayer, QgsVectorTileBasicRenderer,
                        QgsVectorTileBasicRendererStyle, QgsVectorTileLayer)
-from qgis.PyQt.QtCore import QDate, QDateTime, QSize, QTime, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QSize, Qt, QTime, QVariant
 from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
 MESSAGES: list[str] = []
@@ -37,7 +37,7 @@ def plain(value):
     if value is None or (isinstance(value, QVariant) and value.isNull()):
         return None
     if isinstance(value, QDateTime):
-        return value.toString("yyyy-MM-ddTHH:mm:ss")
+        return value.toString(Qt.ISODateWithMs)  # with Z or the offset when QGIS knows it
     if isinstance(value, (QDate, QTime)):
         return value.toString("yyyy-MM-dd" if isinstance(value, QDate) else "HH:mm:ss")
     if isinstance(value, QVariant):
