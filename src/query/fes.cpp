@@ -393,6 +393,7 @@ class FesReader {
       if (!parsed) fail("unknown srsName '" + std::string(name).substr(0, 80) + "'");
       srs = *parsed;
     }
+    if (c_.east_north_always) srs.east_north = true;
     Expression literal;
     const auto kind = local_name(g);
     if (kind == "Envelope" || kind == "Box") {
