@@ -190,11 +190,12 @@ def render_vector_tiles(uri: str, layer_name: str, fields: list[str], extent: li
 
 
 def edit_vector(provider: str, uri: str, add: list | None = None, change: dict | None = None,
-                delete: list | None = None, key: str = "gem_mine_id") -> dict:
+                move: dict | None = None, delete: list | None = None, key: str = "gem_mine_id") -> dict:
     """Edits through the provider directly (layer.dataProvider()), as QGIS's editing
     buffer does on Save: addFeatures (attributes by name, geometry as WKT),
-    changeAttributeValues and deleteFeatures of the features whose `key` attribute has the
-    given values. Returns each call's result and the provider's errors."""
+    changeAttributeValues, changeGeometryValues (WKT) and deleteFeatures of the features
+    whose `key` attribute has the given values. Returns each call's result and the
+    provider's errors."""
     layer = open_vector(provider, uri)
     out = vector_summary(layer)
     if not layer.isValid():
@@ -227,6 +228,14 @@ def edit_vector(provider: str, uri: str, add: list | None = None, change: dict |
             if fid is not None:
                 changes[fid] = {fields.indexFromName(n): v for n, v in attrs.items()}
         out["change"] = dp.changeAttributeValues(changes) if changes else False
+    if move:
+        geometries = {}
+        for value, wkt in move.items():
+            fid = fid_of(value)
+            out.setdefault("move_fids", {})[value] = fid
+            if fid is not None:
+                geometries[fid] = QgsGeometry.fromWkt(wkt)
+        out["move"] = dp.changeGeometryValues(geometries) if geometries else False
     if delete:
         fids = [fid_of(v) for v in delete]
         out["delete_fids"] = fids
@@ -235,7 +244,69 @@ def edit_vector(provider: str, uri: str, add: list | None = None, change: dict |
     return out
 
 
-COMMANDS = {"read_vector": read_vector, "render": render,
+def identify(uri: str, point: list, extent: list, width: int, height: int, fmt: str) -> dict:
+    """What QGIS's identify tool shows for a WMS layer at a map point: the wms provider's
+    identify() (GetFeatureInfo) in QGIS's feature format (the features and their
+    attributes, from GML) or as text/HTML."""
+    from qgis.core import QgsPointXY, QgsRaster
+    layer = QgsRasterLayer(uri, "wms", "wms")
+    out = {"valid": layer.isValid(), "error": error_text(layer)}
+    if not layer.isValid():
+        return out
+    formats = {"feature": QgsRaster.IdentifyFormatFeature, "html": QgsRaster.IdentifyFormatHtml,
+               "text": QgsRaster.IdentifyFormatText}
+    result = layer.dataProvider().identify(QgsPointXY(*point), formats[fmt], QgsRectangle(*extent), width, height)
+    out["valid_result"] = result.isValid()
+    out["capabilities"] = int(layer.dataProvider().capabilities())
+    results = {}
+    for key, value in result.results().items():
+        if fmt == "feature":
+            features = []
+            for store in value:
+                for f in store.features():
+                    names = [fld.name() for fld in f.fields()]
+                    features.append(feature_dict(f, names))
+            results[str(key)] = features
+        else:
+            results[str(key)] = plain(value)
+    out["results"] = results
+    return out
+
+
+def legend(uri: str, path: str) -> dict:
+    """The legend QGIS shows for a WMS layer in its layer tree: the provider's
+    GetLegendGraphic fetcher (QgsImageFetcher), waited for in an event loop."""
+    from qgis.PyQt.QtCore import QEventLoop, QTimer
+    layer = QgsRasterLayer(uri, "wms", "wms")
+    out = {"valid": layer.isValid(), "error": error_text(layer)}
+    if not layer.isValid():
+        return out
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    fetcher = layer.dataProvider().getLegendGraphicFetcher(settings)
+    out["supported"] = fetcher is not None
+    if fetcher is None:
+        return out
+    got: dict = {}
+    loop = QEventLoop()
+    fetcher.finish.connect(lambda image: (got.update(image=QImage(image)), loop.quit()))
+    fetcher.error.connect(lambda message: (got.update(fetch_error=message), loop.quit()))
+    QTimer.singleShot(COMMAND_WAIT_MS, loop.quit)  # a hang ends the wait; the test then fails
+    fetcher.start()
+    if not got:
+        loop.exec_()
+    out["fetch_error"] = got.get("fetch_error", "" if got else "no answer")
+    image = got.get("image")
+    out["null"] = image is None or image.isNull()
+    if not out["null"]:
+        image.save(path, "PNG")
+    return out
+
+
+COMMAND_WAIT_MS = 60_000
+
+
+COMMANDS = {"read_vector": read_vector, "render": render, "identify": identify, "legend": legend,
             "render_vector_tiles": render_vector_tiles, "edit_vector": edit_vector}
 
 

@@ -66,12 +66,19 @@ def mine_row(store: Path, fid: int) -> dict:
     return dict(zip(cur_names, values[0]))
 
 
-def two_indonesian_mines(store: Path, skip: int) -> list[tuple[int, str]]:
+def gpkg_geometry(blob: bytes) -> ogr.Geometry:
+    """A GeoPackage geometry blob (GeoPackage 1.3, 2.1.3): header, envelope, WKB."""
+    assert blob[:2] == b"GP", blob[:8]
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(blob[3] >> 1) & 7]
+    return ogr.CreateGeometryFromWkb(bytes(blob[8 + envelope:]))
+
+
+def indonesian_mines(store: Path, skip: int, count: int) -> list[tuple[int, str]]:
     """(fid, gem_mine_id) of Indonesian mines whose GEM id no other mine shares (the test
     finds them in QGIS by that id) and that are not Shelved."""
     return rows(store, "SELECT fid, gem_mine_id FROM coal_mines WHERE iso3 = 'IDN' AND status <> 'Shelved' AND "
                        "gem_mine_id IN (SELECT gem_mine_id FROM coal_mines GROUP BY gem_mine_id HAVING count(*) = 1) "
-                       "ORDER BY fid LIMIT 2 OFFSET ?", skip)
+                       "ORDER BY fid LIMIT ? OFFSET ?", count, skip)
 
 
 def change_sets_after(store: Path, last: int) -> list[dict]:
@@ -89,11 +96,14 @@ def last_change_set(store: Path) -> int:
     return rows(store, "SELECT coalesce(max(id), 0) FROM amis_change_sets")[0][0]
 
 
-@pytest.mark.parametrize("version,skip,point", [("1.1.0", 0, (116.5, -1.0)), ("2.0.0", 2, (116.25, -0.75))])
-def test_editor_saves_an_insert_an_update_and_a_delete(qgis, editing, version, skip, point):
+@pytest.mark.parametrize("version,skip,point", [("1.1.0", 0, (116.5, -1.0)), ("2.0.0", 3, (116.25, -0.75))])
+def test_editor_saves_an_insert_an_update_a_move_and_a_delete(qgis, editing, version, skip, point):
     store = editing.store
-    (changed_fid, changed_id), (deleted_fid, deleted_id) = two_indonesian_mines(store, skip)
+    (changed_fid, changed_id), (moved_fid, moved_id), (deleted_fid, deleted_id) = indonesian_mines(store, skip, 3)
     before_changed, before_deleted = mine_row(store, changed_fid), mine_row(store, deleted_fid)
+    before_moved = mine_row(store, moved_fid)
+    old_point = gpkg_geometry(before_moved["geom"])
+    moved_to = (round(old_point.GetX() + 0.125, 6), round(old_point.GetY() - 0.0625, 6))
     count_before = rows(store, "SELECT count(*) FROM coal_mines")[0][0]
     last = last_change_set(store)
     new_id = f"QGIS-{version}"
@@ -103,16 +113,17 @@ def test_editor_saves_an_insert_an_update_and_a_delete(qgis, editing, version, s
                       add=[{"attributes": {"gem_mine_id": new_id, "mine_name": "Mine added in QGIS",
                                            "country": "Indonesia", "iso3": "IDN", "status": "Proposed"},
                             "wkt": f"Point ({point[0]} {point[1]})"}],
-                      change={changed_id: {"status": "Shelved"}}, delete=[deleted_id])
+                      change={changed_id: {"status": "Shelved"}},
+                      move={moved_id: f"Point ({moved_to[0]} {moved_to[1]})"}, delete=[deleted_id])
     assert result["valid"], result["error"]
     assert "Add Features" in result["capabilities"], result["capabilities"]
-    assert (result.get("add"), result.get("change"), result.get("delete")) == (True, True, True), (
+    assert [result.get(k) for k in ("add", "change", "move", "delete")] == [True] * 4, (
         f"QGIS could not save: {result['messages']} {result['provider_errors']}")
 
     sets = change_sets_after(store, last)
     assert [(s["collection"], s["author"], s["country"], s["state"]) for s in sets] == \
-        [("coal_mines", EDITOR, "IDN", "submitted")] * 3, sets
-    insert, update, delete = (changes_of(store, s["id"]) for s in sets)
+        [("coal_mines", EDITOR, "IDN", "submitted")] * 4, sets
+    insert, update, move, delete = (changes_of(store, s["id"]) for s in sets)
 
     assert [c["operation"] for c in insert] == ["insert"]
     added = insert[0]["properties"]
@@ -126,11 +137,17 @@ def test_editor_saves_an_insert_an_update_and_a_delete(qgis, editing, version, s
     expected["status"] = "Shelved"
     assert update[0]["properties"] == expected, "the update changed more (or less) than the status"
 
+    assert [(c["operation"], c["fid"]) for c in move] == [("replace", moved_fid)]
+    g = ogr.CreateGeometryFromWkb(bytes(move[0]["geom"]))
+    assert (g.GetX(), g.GetY()) == moved_to, f"the moved point is stored at {g.ExportToWkt()}"
+    assert move[0]["properties"] == {k: v for k, v in before_moved.items() if k not in ("fid", "geom")}
+
     assert [(c["operation"], c["fid"]) for c in delete] == [("delete", deleted_fid)]
 
     # under review: nothing is published yet
     assert mine_row(store, changed_fid) == before_changed
     assert mine_row(store, deleted_fid) == before_deleted
+    assert mine_row(store, moved_fid) == before_moved
     assert rows(store, "SELECT count(*) FROM coal_mines")[0][0] == count_before
 
 
@@ -141,7 +158,7 @@ def test_wrong_credentials_save_nothing(qgis, editing, password):
     store = editing.store
     secret = PASSWORD if password.startswith("the account") else "amis_" + "x" * 43
     last = last_change_set(store)
-    (changed_fid, changed_id), _ = two_indonesian_mines(store, 4)
+    (changed_fid, changed_id), = indonesian_mines(store, 6, 1)
     uri = wfs_uri(editing.server.url + "/wfs", "amis:coal_mines", "1.1.0", username=EDITOR, password=secret)
     result = qgis.run("edit_vector", provider="WFS", uri=uri,
                       add=[{"attributes": {"gem_mine_id": "QGIS-refused", "iso3": "IDN"}, "wkt": "Point (116 -1)"}],

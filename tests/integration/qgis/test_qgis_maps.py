@@ -9,9 +9,13 @@ margins allow for the marker's size, the outline's width and tile resampling, no
 misplacement: a map shifted by more than a marker fails."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from osgeo import ogr
 
-from qgis_support import assert_drawn_where_the_store_says, read_rgba, to_web_mercator, wms_uri
+from qgis_support import (assert_drawn_where_the_store_says, comparable, ogr_features, read_rgba, to_web_mercator,
+                          wms_uri)
+from support import assert_same_geometry
 
 # South-East Asia, 50 x 37 degrees: 500 x 370 pixels of 0.1 degree
 EXTENT_4326 = [95.0, -12.0, 145.0, 25.0]
@@ -75,3 +79,66 @@ def test_wmts_world_crs84_quad(qgis, server, store_path, tmp_path):
     uri = wms_uri(server.url + WMTS, ["countries"], ["default"], "EPSG:4326", tileMatrixSet="WorldCRS84Quad")
     image, extent = draw(qgis, tmp_path, uri, "EPSG:4326", EXTENT_4326, SIZE, "parallel")
     assert_drawn_where_the_store_says(image, store_path, "countries", extent, 4326, COUNTRY_MARGIN, points=False)
+
+
+def most_isolated_mine(store_path, extent: list) -> dict:
+    """The coal mine at least a degree inside the extent that is farthest from its nearest
+    neighbour, neighbours outside the extent included (OGR + numpy)."""
+    mines = ogr_features(store_path, "coal_mines")
+    xy = np.array([(m["geometry"].GetX(), m["geometry"].GetY()) for m in mines])
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    np.fill_diagonal(d, np.inf)
+    inside = (xy[:, 0] > extent[0] + 1) & (xy[:, 0] < extent[2] - 1) & (xy[:, 1] > extent[1] + 1) & \
+        (xy[:, 1] < extent[3] - 1)
+    isolation = np.where(inside, d.min(axis=1), -1)
+    best = int(np.argmax(isolation))
+    assert isolation[best] > 1.0, "no mine is a degree away from the others"
+    return mines[best]
+
+
+def country_at(store_path, lon: float, lat: float) -> dict:
+    found = [c for c in ogr_features(store_path, "countries", bbox=(lon, lat, lon, lat))
+             if c["geometry"].Contains(ogr.CreateGeometryFromWkt(f"POINT ({lon} {lat})"))]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("layer", ["countries", "coal_mines"])
+def test_wms_identify(qgis, server, store_path, layer):
+    """QGIS's Identify tool on a WMS layer (the provider's identify() in feature format,
+    a GetFeatureInfo in the feature format QGIS picks from the capabilities): the feature
+    under the point with the store's attributes and geometry (OGR)."""
+    if layer == "countries":
+        lon, lat = 101.5, 15.0  # Thailand
+        want = country_at(store_path, lon, lat)
+    else:
+        want = most_isolated_mine(store_path, EXTENT_4326)
+        lon, lat = want["geometry"].GetX(), want["geometry"].GetY()
+    uri = wms_uri(server.url + "/wms", [layer], [""], "EPSG:4326")
+    result = qgis.run("identify", uri=uri, point=[lon, lat], extent=EXTENT_4326, width=SIZE[0], height=SIZE[1],
+                      fmt="feature")
+    assert result["valid"] and result["valid_result"], result
+    features = [f for fs in result["results"].values() for f in fs]
+    assert len(features) == 1, features
+    got = features[0]
+    assert sorted(got["attributes"]) == sorted(want["attributes"]), (
+        f"QGIS shows the attributes {sorted(got['attributes'])}")
+    for name, value in want["attributes"].items():
+        assert comparable(got["attributes"][name]) == comparable(value), (name, got["attributes"][name], value)
+    assert got["wkt"], "QGIS shows no geometry"
+    assert_same_geometry(ogr.CreateGeometryFromWkt(got["wkt"]), want["geometry"], 1e-9, layer)
+
+
+@pytest.mark.parametrize("layer", ["countries", "coal_mines"])
+def test_wms_legend(qgis, server, tmp_path, layer):
+    """The legend QGIS shows in its layer tree for a WMS layer (GetLegendGraphic through the
+    provider): an image with a drawn swatch, not QGIS's empty placeholder."""
+    path = tmp_path / f"legend-{layer}.png"
+    uri = wms_uri(server.url + "/wms", [layer], [""], "EPSG:4326")
+    result = qgis.run("legend", uri=uri, path=str(path))
+    assert result["valid"], result
+    assert result["supported"], "QGIS offers no legend for the layer"
+    assert not result["null"], f"QGIS got no legend image: {result['fetch_error']} {result['messages']}"
+    image = read_rgba(path)
+    opaque = (image[..., 3] > 0) & (image[..., :3].min(axis=2) < 200)  # drawn, and darker than white
+    assert opaque.sum() >= 20, f"the legend of {layer} shows only {opaque.sum()} drawn pixels"
