@@ -6,6 +6,7 @@
 
 #include "api/common/downloads.hpp"
 #include "api/common/exception_response.hpp"
+#include "api/common/no_store_response.hpp"
 #include "api/common/ows_exception.hpp"
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
@@ -129,7 +130,9 @@ std::string WfsService::base_url(const http::Request& request) const {
   return http::base_url(request, settings_.base_url);
 }
 
-void WfsService::handle(http::Request& request, http::Response& response) {
+void WfsService::handle(http::Request& request, http::Response& plain) {
+  // Features change with every published change set: no WFS answer may be reused.
+  NoStoreResponse response(plain);
   Version version = Version::V2_0;
   try {
     WfsRequest r;

@@ -28,6 +28,7 @@ from styles_support import copy_store
 from support import AmisServer, http_session
 
 EDITOR, PASSWORD = "idn-editor", "a password of the editor"
+ADMIN = "secretariat"  # publishes at once ([editing] direct_publish)
 
 
 @dataclass
@@ -35,20 +36,29 @@ class Editing:
     store: Path
     server: AmisServer
     token: str
+    admin_token: str
 
 
 @pytest.fixture(scope="module")
 def editing(tmp_path_factory, store_path):
-    """A server over a copy of the session store with an editor for Indonesia."""
+    """A server over a copy of the session store with an editor for Indonesia and an
+    administrator whose edits are published at once."""
     work = tmp_path_factory.mktemp("qgis-editing")
     store = copy_store(store_path, work / "store.gpkg")
     r = amis("user", "add", EDITOR, "--role", "editor", "--country", "IDN", "--store", store, stdin=PASSWORD + "\n")
     assert r.returncode == 0, r.stderr
     r = amis("token", "create", EDITOR, "--store", store)
     assert r.returncode == 0, r.stderr
-    server = AmisServer(store, work, name="qgis-editing")
+    token = r.stdout.strip()
+    r = amis("user", "add", ADMIN, "--role", "admin", "--store", store, stdin=PASSWORD + "\n")
+    assert r.returncode == 0, r.stderr
+    r = amis("token", "create", ADMIN, "--store", store)
+    assert r.returncode == 0, r.stderr
+    config = work / "amis.toml"
+    config.write_text('[editing]\ndirect_publish = ["admin"]\n')
+    server = AmisServer(store, work, name="qgis-editing", config=config)
     server.start()
-    yield Editing(store, server, r.stdout.strip())
+    yield Editing(store, server, token, r.stdout.strip())
     alive = server.alive()
     status = server.stop()
     assert alive and status == 0, server.stderr()[-3000:]
@@ -189,3 +199,32 @@ def test_only_a_transaction_may_say_1_0_0(editing):
         r = s.post(url, data=delete, headers={"Content-Type": "text/xml"}, timeout=60)
         assert r.status_code == 401, r.text
         assert change_sets_after(editing.store, last) == []
+
+
+@pytest.mark.parametrize("version,skip", [("2.0.0", 8), ("1.1.0", 9)])
+def test_a_published_edit_shows_when_the_layer_is_opened_again(qgis, editing, version, skip):
+    """QGIS shows a mine, an administrator changes it in QGIS (published at once), and
+    the same layer opened again shows the new value: QGIS must not answer the second
+    GetFeature from its disk cache (Qt keeps HTTP answers across sessions and, for WFS,
+    reuses one for the same URL unless the server forbids storing it)."""
+    store = editing.store
+    (fid, gem_id), = indonesian_mines(store, skip, 1)
+    x, y = gpkg_geometry(mine_row(store, fid)["geom"]).GetPoint_2D()
+    box = [x - 0.01, y - 0.01, x + 0.01, y + 0.01]
+    reader = wfs_uri(editing.server.url + "/wfs", "amis:coal_mines", version, restrict_to_bbox=True)
+
+    def status_in_qgis() -> str:
+        layer = qgis.run("read_vector", provider="WFS", uri=reader, rect=box, count=False)
+        found = [f["attributes"]["status"] for f in layer["features"] if f["attributes"]["gem_mine_id"] == gem_id]
+        assert len(found) == 1, layer["features"]
+        return found[0]
+
+    before = status_in_qgis()
+    assert before == mine_row(store, fid)["status"]
+    new_status = "Mothballed" if before != "Mothballed" else "Operating"
+    editor = wfs_uri(editing.server.url + "/wfs", "amis:coal_mines", version, username=ADMIN,
+                     password=editing.admin_token)
+    result = qgis.run("edit_vector", provider="WFS", uri=editor, change={gem_id: {"status": new_status}})
+    assert result.get("change") is True, result["messages"]
+    assert mine_row(store, fid)["status"] == new_status, "the administrator's change is not published"
+    assert status_in_qgis() == new_status, "QGIS shows the feature as it was before the edit"

@@ -40,6 +40,8 @@ SERVICES = {
     "oapif": Service("oapif", "", TABLE, "OGC_API_FEATURES", f"GET /collections/{TABLE}/items", "bbox="),
     "wfs-2.0.0": Service("WFS", "/wfs", f"amis:{TABLE}", "2.0.0", "GET /wfs?SERVICE=WFS&REQUEST=GetFeature", "BBOX"),
     "wfs-1.1.0": Service("WFS", "/wfs", f"amis:{TABLE}", "1.1.0", "GET /wfs?SERVICE=WFS&REQUEST=GetFeature", "BBOX"),
+    # the dialog's default, "Maximum": QGIS negotiates the version (2.0.0 here)
+    "wfs-auto": Service("WFS", "/wfs", f"amis:{TABLE}", "auto", "GET /wfs?SERVICE=WFS&REQUEST=GetFeature", "BBOX"),
 }
 
 
