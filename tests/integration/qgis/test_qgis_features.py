@@ -247,3 +247,23 @@ def test_every_collection_equals_the_store(qgis, server, store_path, name, colle
     want = [Row(norm(f["attributes"], False), f["geometry"]) for f in store]
     for served, expected in match_features(got, want, names):
         assert_same_geometry(served.geometry, expected.geometry, 1e-9, f"{name} {collection}")
+
+
+@pytest.mark.parametrize("version", ["2.0.0", "1.1.0"])
+def test_wfs_sql_query_sorts_and_filters_on_the_server(qgis, server, store_path, version):
+    """The SQL query of QGIS's WFS source (the dialog's "Build query") becomes a FES filter
+    and SORTBY on every GetFeature; the features come in the order of SQL's ORDER BY."""
+    s = SERVICES[f"wfs-{version}"]
+    query = 'SELECT * FROM "amis:coal_mines" WHERE capacity_mtpa > 20 ORDER BY capacity_mtpa DESC'
+    want = sql(store_path, f"SELECT {KEY}, capacity_mtpa FROM {TABLE} WHERE capacity_mtpa > 20 "
+                           "ORDER BY capacity_mtpa DESC")
+    assert 10 < len(want) < 100
+    mark = LogMark.now(server)
+    layer = qgis.run("read_vector", provider=s.provider, uri=uri(server, s, sql=query))
+    assert layer["valid"], f"{layer['error']} {layer['messages']}"
+    got = [(f["attributes"][KEY], f["attributes"]["capacity_mtpa"]) for f in layer["features"]]
+    assert [c for _, c in got] == [c for _, c in want], "not in the order of capacity_mtpa DESC"
+    assert sorted(got) == sorted(want)
+    made = [r for r in feature_requests(mark, s) if "RESULTTYPE=hits" not in r]
+    sortby = "SORTBY=capacity_mtpa DESC" if version == "2.0.0" else "SORTBY=capacity_mtpa D "  # 1.1: " D"
+    assert made and all(sortby in r and "capacity_mtpa" in r.split("FILTER=")[1] for r in made), made

@@ -12,6 +12,7 @@ import math
 from collections import Counter
 
 import pytest
+from osgeo import ogr
 
 from qgis_support import (assert_drawn_where_the_store_says, comparable, ogr_features, read_rgba,
                           to_web_mercator)
@@ -102,6 +103,35 @@ def test_decoded_tiles_hold_the_mines_of_their_bounds(drawn, store_path):
                 bounds[1] - 64 * unit <= py <= bounds[3] + 64 * unit, f"tile {tile}: {f} far outside"
         assert sum(unmatched.values()) == len(in_tile) - len(inside)
     assert total_inside > 50, f"only {total_inside} mines in the decoded tiles: a weak test"
+
+
+def test_decoded_country_tiles_hold_the_countries_they_cross(qgis, server, store_path, tmp_path):
+    """Polygons: for every countries tile QGIS decoded (a z6 tile over the Malacca Strait,
+    between Sumatra and the peninsula), the countries (iso3) in it are all those OGR says
+    cross the tile, and none that does not reach the tile's 64-unit buffer."""
+    bounds = tile_bounds(6, 49, 31)
+    uri = f"type=xyz&url={url_template(server, 'countries')}&zmin=0&zmax=14"
+    result = qgis.run("render_vector_tiles", uri=uri, layer_name="countries", fields=["iso3", "name"],
+                      extent=bounds, width=256, height=256, path=str(tmp_path / "countries.png"))
+    assert result["valid"], result["error"]
+    tiles = sorted({tuple(f["tile"]) for f in result["features"]})
+    assert tiles, "QGIS decoded no countries tile"
+    for tile in tiles:
+        b = tile_bounds(*tile)
+        unit = (b[2] - b[0]) / EXTENT_UNITS
+        decoded = {f["attributes"]["iso3"] for f in result["features"] if tuple(f["tile"]) == tile}
+        crossing = {c["attributes"]["iso3"] for c in ogr_features(store_path, "countries")
+                    if c["geometry"].Intersects(box(lonlat_bounds(b)))}
+        reaching = {c["attributes"]["iso3"] for c in ogr_features(store_path, "countries")
+                    if c["geometry"].Intersects(box(lonlat_bounds([b[0] - 64 * unit, b[1] - 64 * unit,
+                                                                    b[2] + 64 * unit, b[3] + 64 * unit])))}
+        assert crossing <= decoded <= reaching, (tile, decoded, crossing, reaching)
+    assert {"IDN", "MYS"} <= {f["attributes"]["iso3"] for f in result["features"]}
+
+
+def box(bounds) -> ogr.Geometry:
+    w, s, e, n = bounds
+    return ogr.CreateGeometryFromWkt(f"POLYGON (({w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s}))")
 
 
 def decoded_key(f: dict) -> tuple:
