@@ -228,3 +228,32 @@ def test_a_published_edit_shows_when_the_layer_is_opened_again(qgis, editing, ve
     assert result.get("change") is True, result["messages"]
     assert mine_row(store, fid)["status"] == new_status, "the administrator's change is not published"
     assert status_in_qgis() == new_status, "QGIS shows the feature as it was before the edit"
+
+
+@pytest.mark.parametrize("version,dx", [("1.1.0", 0.0), ("2.0.0", 0.05)])
+def test_editor_adds_a_polygon_with_a_hole(qgis, editing, version, dx):
+    """A mine boundary drawn in QGIS (a polygon with a hole, in Kalimantan) is stored in its
+    change set with the same rings: GML 3.1.1 in lat/lon order over 1.1.0, GML 2 in
+    lon/lat over 2.0.0 (1.0.0 transactions)."""
+    x0, y0 = 116.0 + dx, -1.0
+    outer = [(x0, y0), (x0 + 0.02, y0), (x0 + 0.02, y0 + 0.02), (x0, y0 + 0.02), (x0, y0)]
+    inner = [(x0 + 0.005, y0 + 0.005), (x0 + 0.005, y0 + 0.01), (x0 + 0.01, y0 + 0.01), (x0 + 0.01, y0 + 0.005),
+             (x0 + 0.005, y0 + 0.005)]
+    ring = lambda pts: "(" + ", ".join(f"{x!r} {y!r}" for x, y in pts) + ")"
+    wkt = f"MultiPolygon (({ring(outer)}, {ring(inner)}))"
+    last = last_change_set(editing.store)
+    uri = wfs_uri(editing.server.url + "/wfs", "amis:coal_mine_boundaries", version, username=EDITOR,
+                  password=editing.token)
+    result = qgis.run("edit_vector", provider="WFS", uri=uri,
+                      add=[{"attributes": {"mine_name": f"Boundary drawn in QGIS {version}", "country": "Indonesia",
+                                           "iso3": "IDN"}, "wkt": wkt}])
+    assert result["valid"], result["error"]
+    assert result.get("add") is True, result["messages"]
+    sets = change_sets_after(editing.store, last)
+    assert [(s["collection"], s["state"]) for s in sets] == [("coal_mine_boundaries", "submitted")]
+    (change,) = changes_of(editing.store, sets[0]["id"])
+    stored = ogr.CreateGeometryFromWkb(bytes(change["geom"]))
+    expected = ogr.CreateGeometryFromWkt(wkt)
+    assert stored.GetGeometryCount() == 1 and stored.GetGeometryRef(0).GetGeometryCount() == 2, stored.ExportToWkt()
+    assert stored.SymDifference(expected).GetArea() < 1e-15, f"stored {stored.ExportToWkt()}"
+    assert change["properties"]["mine_name"] == f"Boundary drawn in QGIS {version}"
