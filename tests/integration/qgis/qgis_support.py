@@ -71,6 +71,9 @@ class QgisWorker:
         ready, _, _ = select.select([self.reply], [], [], COMMAND_TIMEOUT)
         line = self.reply.readline() if ready else ""
         if not line:
+            if ready:  # the pipe closed: QGIS is ending, let it finish dying
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.proc.wait(timeout=30)
             hung = self.proc.poll() is None
             self._kill()
             raise QgisFailed(f"QGIS {'hung' if hung else 'crashed (exit %s)' % self.proc.returncode} "

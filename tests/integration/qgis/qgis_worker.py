@@ -306,7 +306,14 @@ def legend(uri: str, path: str) -> dict:
 COMMAND_WAIT_MS = 60_000
 
 
-COMMANDS = {"read_vector": read_vector, "render": render, "identify": identify, "legend": legend,
+def crash() -> dict:
+    """Crashes QGIS as QGIS 3.22 itself does (QgsError.summary() of an empty error), for
+    the test of the harness."""
+    QgsVectorLayer("Point?crs=EPSG:4326", "empty", "memory").error().summary()
+    return {"crashed": False}
+
+
+COMMANDS = {"crash": crash, "read_vector": read_vector, "render": render, "identify": identify, "legend": legend,
             "render_vector_tiles": render_vector_tiles, "edit_vector": edit_vector}
 
 

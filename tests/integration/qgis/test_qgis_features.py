@@ -267,3 +267,21 @@ def test_wfs_sql_query_sorts_and_filters_on_the_server(qgis, server, store_path,
     made = [r for r in feature_requests(mark, s) if "RESULTTYPE=hits" not in r]
     sortby = "SORTBY=capacity_mtpa DESC" if version == "2.0.0" else "SORTBY=capacity_mtpa D "  # 1.1: " D"
     assert made and all(sortby in r and "capacity_mtpa" in r.split("FILTER=")[1] for r in made), made
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_max_num_features_is_asked_of_the_server(qgis, server, store_path, name):
+    """The source dialog's "Max. number of features" (maxNumFeatures=100): QGIS shows 100
+    store features and asks the server for no more (COUNT/MAXFEATURES/limit <= 100)."""
+    s = SERVICES[name]
+    mark = LogMark.now(server)
+    layer = qgis.run("read_vector", provider=s.provider, uri=uri(server, s, max_features=100), count=False)
+    assert layer["valid"], layer["error"]
+    names = ogr_field_names(store_path, TABLE)
+    types = dict(zip(layer["fields"], layer["field_types"]))
+    store = Counter(store_row(f, names, types) for f in ogr_features(store_path, TABLE))
+    got = [qgis_row(f, names) for f in layer["features"]]
+    assert len(got) == 100
+    assert not Counter(got) - store, "QGIS shows features the store does not hold"
+    sizes = [int(m) for r in feature_requests(mark, s) for m in re.findall(r"(?:COUNT|MAXFEATURES|limit)=(\d+)", r)]
+    assert sizes and max(sizes) <= 100, feature_requests(mark, s)
