@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from osgeo import ogr
 
-from qgis_support import (assert_drawn_where_the_store_says, comparable, ogr_features, read_rgba, to_web_mercator,
+from qgis_support import (LogMark, assert_drawn_where_the_store_says, comparable, ogr_features, read_rgba, to_web_mercator,
                           wms_uri)
 from support import assert_same_geometry
 
@@ -51,13 +51,22 @@ def test_wms_countries(qgis, server, store_path, tmp_path):
     assert_drawn_where_the_store_says(image, store_path, "countries", extent, 4326, COUNTRY_MARGIN, points=False)
 
 
-def test_wms_countries_in_web_mercator(qgis, server, store_path, tmp_path):
-    """The same layer asked in EPSG:3857 (QGIS sends CRS=EPSG:3857)."""
-    uri = wms_uri(server.url + "/wms", ["countries"], [""], "EPSG:3857")
-    extent = mercator_extent(EXTENT_4326)
+# EPSG code -> an extent in it: South-East Asia in Web Mercator; the Gulf of Thailand,
+# the peninsula and Borneo's west in UTM 48N (metres)
+PROJECTED = {3857: None, 32648: [300_000.0, 0.0, 1_300_000.0, 1_800_000.0]}
+
+
+@pytest.mark.parametrize("epsg", PROJECTED)
+def test_wms_countries_in_projected_crs(qgis, server, store_path, tmp_path, epsg):
+    """The same layer asked in a projected CRS the capabilities list (QGIS sends CRS=EPSG:n
+    and draws the server's image as it is)."""
+    uri = wms_uri(server.url + "/wms", ["countries"], [""], f"EPSG:{epsg}")
+    extent = PROJECTED[epsg] or mercator_extent(EXTENT_4326)
     size = [500, round(500 * (extent[3] - extent[1]) / (extent[2] - extent[0]))]
-    image, drawn = draw(qgis, tmp_path, uri, "EPSG:3857", extent, size, "parallel")
-    assert_drawn_where_the_store_says(image, store_path, "countries", drawn, 3857, COUNTRY_MARGIN, points=False)
+    mark = LogMark.now(server)
+    image, drawn = draw(qgis, tmp_path, uri, f"EPSG:{epsg}", extent, size, "parallel")
+    assert any(f"CRS=EPSG:{epsg}" in line for line in mark.lines() if "REQUEST=GetMap" in line), mark.lines()
+    assert_drawn_where_the_store_says(image, store_path, "countries", drawn, epsg, COUNTRY_MARGIN, points=False)
 
 
 WMTS = "/wmts/1.0.0/WMTSCapabilities.xml"
