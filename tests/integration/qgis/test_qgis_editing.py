@@ -257,3 +257,27 @@ def test_editor_adds_a_polygon_with_a_hole(qgis, editing, version, dx):
     assert stored.GetGeometryCount() == 1 and stored.GetGeometryRef(0).GetGeometryCount() == 2, stored.ExportToWkt()
     assert stored.SymDifference(expected).GetArea() < 1e-15, f"stored {stored.ExportToWkt()}"
     assert change["properties"]["mine_name"] == f"Boundary drawn in QGIS {version}"
+
+
+@pytest.mark.parametrize("version", ["1.1.0", "2.0.0"])
+def test_editor_cannot_touch_another_countrys_mines(qgis, editing, version):
+    """Indonesia's editor, in QGIS, changes and deletes Thai mines and adds one in Thailand:
+    every save is refused with the server's reason, nothing is recorded, the rows are as
+    they were."""
+    store = editing.store
+    (changed_fid, changed_id), (deleted_fid, deleted_id) = rows(
+        store, "SELECT fid, gem_mine_id FROM coal_mines WHERE iso3 = 'THA' AND gem_mine_id IN "
+               "(SELECT gem_mine_id FROM coal_mines GROUP BY gem_mine_id HAVING count(*) = 1) ORDER BY fid LIMIT 2")
+    before = mine_row(store, changed_fid), mine_row(store, deleted_fid)
+    last = last_change_set(store)
+    uri = wfs_uri(editing.server.url + "/wfs", "amis:coal_mines", version, username=EDITOR, password=editing.token)
+    result = qgis.run("edit_vector", provider="WFS", uri=uri,
+                      add=[{"attributes": {"gem_mine_id": "QGIS-THA", "iso3": "THA", "country": "Thailand"},
+                            "wkt": "Point (100.5 14.5)"}],
+                      change={changed_id: {"status": "Shelved"}}, delete=[deleted_id])
+    assert result["valid"], result["error"]
+    assert [result.get(k) for k in ("add", "change", "delete")] == [False, False, False], result
+    refusals = [m for m in result["messages"] if "exception report" in m]
+    assert len(refusals) == 3 and all("THA" in m or "Thailand" in m or "country" in m for m in refusals), refusals
+    assert change_sets_after(store, last) == []
+    assert (mine_row(store, changed_fid), mine_row(store, deleted_fid)) == before
