@@ -285,3 +285,29 @@ def test_max_num_features_is_asked_of_the_server(qgis, server, store_path, name)
     assert not Counter(got) - store, "QGIS shows features the store does not hold"
     sizes = [int(m) for r in feature_requests(mark, s) for m in re.findall(r"(?:COUNT|MAXFEATURES|limit)=(\d+)", r)]
     assert sizes and max(sizes) <= 100, feature_requests(mark, s)
+
+
+@pytest.mark.parametrize("version", ["2.0.0", "1.1.0"])
+@pytest.mark.parametrize("expression,after", [
+    ("\"observed\" >= '2024-01-05T12:00:00Z'", "2024-01-05T12:00:00+00:00"),
+    ("\"observed\" < '2024-01-03T00:00:00+07:00'", None),
+])
+def test_wfs_datetime_filter(qgis, server, observations, version, expression, after):
+    """A subset string on a timestamp (the synthetic observations, written with offsets)
+    runs on the server; the stations QGIS shows are those whose instant Python says
+    qualifies."""
+    s = SERVICES[f"wfs-{version}"]
+    source = Service(s.provider, s.path, "amis:observations", s.version, s.items, s.bbox_param)
+    if after:
+        bound = datetime.fromisoformat(after)
+        want = sorted(o.seq for o in observations if o.observed is not None and o.observed >= bound)
+    else:
+        bound = datetime.fromisoformat("2024-01-03T00:00:00+07:00")
+        want = sorted(o.seq for o in observations if o.observed is not None and o.observed < bound)
+    assert 0 < len(want) < 48
+    mark = LogMark.now(server)
+    layer = qgis.run("read_vector", provider=s.provider, uri=uri(server, source), subset=expression)
+    assert layer["valid"] and layer["subset_accepted"], layer
+    assert sorted(f["attributes"]["seq"] for f in layer["features"]) == want
+    made = [urllib.parse.unquote(l) for l in mark.lines() if "REQUEST=GetFeature" in l]
+    assert made and all("observed" in r.split("FILTER=")[1] for r in made), made
