@@ -82,6 +82,8 @@ def read_vector(provider: str, uri: str, subset: str | None = None, rect: list |
     out = vector_summary(layer)
     if not layer.isValid():
         return out
+    e = layer.extent()  # as QGIS knows it on opening: from the capabilities / collection
+    out["extent"] = [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]
     if subset is not None:
         out["subset_accepted"] = layer.setSubsetString(subset)
     if count:

@@ -103,6 +103,11 @@ def test_layer_is_valid_with_the_stores_count_and_fields(qgis, server, store_pat
     assert layer["crs"] == "EPSG:4326"
     assert layer["feature_count"] == len(mines), f"{name}: QGIS counts {layer['feature_count']}"
     assert layer["fields"] == ogr_field_names(store_path, TABLE)
+    xs = [m["geometry"].GetX() for m in mines]
+    ys = [m["geometry"].GetY() for m in mines]
+    want = [min(xs), min(ys), max(xs), max(ys)]
+    assert all(abs(a - b) <= 1e-6 for a, b in zip(layer["extent"], want)), (
+        f"{name}: QGIS's extent (for 'Zoom to layer') is {layer['extent']}, the store's {want}")
 
 
 @pytest.mark.parametrize("name", SERVICES)
