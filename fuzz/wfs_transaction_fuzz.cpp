@@ -99,7 +99,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.body.assign(reinterpret_cast<const char*>(data), size);
   Answer answer;
   try {
-    service.transactions->execute(request, size % 2 == 0, "http://localhost", answer);
+    using amis::api::wfs::TransactionVersion;
+    constexpr TransactionVersion kVersions[] = {TransactionVersion::V2_0, TransactionVersion::V1_1,
+                                                TransactionVersion::V1_0};
+    service.transactions->execute(request, kVersions[size % 3], "http://localhost", answer);
     if (answer.status != 200 || answer.body.find("TransactionResponse") == std::string::npos) __builtin_trap();
   } catch (const amis::core::OgcError& e) {
     if (e.status() >= 500) __builtin_trap();

@@ -35,14 +35,38 @@ std::optional<Principal> Authenticator::authenticate(const http::Request& reques
   const auto header = request.header("authorization");
   if (header.empty()) return from_session(request);
   // RFC 9110 11.1: the scheme name is case-insensitive.
-  std::string scheme(header.substr(0, std::min<std::size_t>(header.size(), 7)));
+  const auto space = header.find(' ');
+  std::string scheme(header.substr(0, std::min(space, header.size())));
   for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "bearer ") throw core::Unauthorized("AMIS accepts bearer tokens only");
-  const auto token = header.substr(7);
+  const auto credentials = space == std::string_view::npos ? std::string_view{} : header.substr(space + 1);
+  if (scheme == "bearer") return from_bearer(credentials);
+  if (scheme == "basic") return from_basic(credentials);
+  throw core::Unauthorized("AMIS accepts bearer tokens, or HTTP Basic with an API token as the password");
+}
+
+std::optional<Principal> Authenticator::from_bearer(std::string_view token) const {
   // Its name is not a valid user name, so that no account can ever act as it.
   if (same_secret(token, bootstrap_token_)) return Principal{kBootstrapAdmin, Role::Admin, ""};
   auto user = accounts_.user_for_token(token_digest(token));
   if (!user) throw core::Unauthorized("the bearer token is not valid");
+  if (user->disabled) throw core::Unauthorized("the account of this token is disabled");
+  return Principal{user->name, user->role, user->country};
+}
+
+// HTTP Basic (RFC 7617) for clients that can send only a user name and a
+// password, such as QGIS's WFS provider: the password is one of the account's
+// API tokens, as in GitHub's and GitLab's Basic authentication. Never the
+// account's own password: an argon2id check on every request of a map would be
+// slow, and would let guesses past the login's rate limit.
+std::optional<Principal> Authenticator::from_basic(std::string_view credentials) const {
+  const auto decoded = decode_base64(credentials);
+  const auto colon = decoded ? decoded->find(':') : std::string::npos;
+  if (colon == std::string::npos) throw core::Unauthorized("malformed Basic credentials");
+  const std::string_view name = std::string_view(*decoded).substr(0, colon);
+  auto user = accounts_.user_for_token(token_digest(std::string_view(*decoded).substr(colon + 1)));
+  if (!user || user->name != name)
+    throw core::Unauthorized("the user name and password are not valid; the password is one of the account's API "
+                             "tokens (amis token create), not its login password");
   if (user->disabled) throw core::Unauthorized("the account of this token is disabled");
   return Principal{user->name, user->role, user->country};
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Who a request comes from: a bearer API token (or the bootstrap [admin] token
-// of amis.toml) or a login session's cookie (with its CSRF token on unsafe
+// of amis.toml), HTTP Basic with an API token as the password, or a login session's cookie (with its CSRF token on unsafe
 // requests), checked in one place for every write path. Tokens are looked
 // up by their SHA-256; nothing secret is logged or echoed.
 #include <optional>
@@ -23,7 +23,7 @@ class Authenticator {
 
   // The caller, or nullopt for an anonymous request (no Authorization header).
   // @throws core::Unauthorized for credentials that are not valid (an unknown or
-  // revoked token, a disabled user, another scheme).
+  // revoked token, a user name that is not the token's, a disabled user, another scheme).
   std::optional<Principal> authenticate(const http::Request& request) const;
 
   // The caller, who must hold one of `roles`. @throws core::Unauthorized
@@ -39,6 +39,8 @@ class Authenticator {
 
  private:
   std::optional<Principal> from_session(const http::Request& request) const;
+  std::optional<Principal> from_bearer(std::string_view token) const;
+  std::optional<Principal> from_basic(std::string_view credentials) const;
 
   store::AccountStore& accounts_;
   std::string bootstrap_token_;

@@ -50,6 +50,19 @@ std::string token_digest(std::string_view token) {
   return hex;
 }
 
+std::optional<std::string> decode_base64(std::string_view text) {
+  init_secrets();
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return std::nullopt;
+  out.resize(length);
+  return out;
+}
+
 bool same_secret(std::string_view given, std::string_view secret) {
   if (secret.empty() || given.size() != secret.size()) return false;
   return sodium_memcmp(given.data(), secret.data(), secret.size()) == 0;

@@ -117,6 +117,22 @@ std::vector<double> numbers(std::string_view text, const char* what) {
   return out;
 }
 
+// A UTC offset's '+' that a client left unencoded in a KVP FILTER (QGIS 3.22's
+// WFS provider does) is decoded as a space: "2024-01-03T00:00:00 07:00". Nothing
+// else puts a space between a time and hh:mm, so it is read as the '+' it was.
+std::string offset_plus_restored(std::string_view text) {
+  std::string out(text);
+  const auto space = out.rfind(' ');
+  if (space == std::string::npos || space == 0 || out.find('T') > space) return out;
+  const std::string_view offset = std::string_view(out).substr(space + 1);
+  auto digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const bool hh_mm = offset.size() == 5 && offset[2] == ':' && digits(offset.substr(0, 2)) && digits(offset.substr(3));
+  if (hh_mm && out[space - 1] >= '0' && out[space - 1] <= '9') out[space] = '+';
+  return out;
+}
+
 class FesReader {
  public:
   explicit FesReader(const FesContext& context) : c_(context) {}
@@ -318,7 +334,8 @@ class FesReader {
   }
 
   static Expression instant(std::string_view text) {
-    text = trim(text);
+    const std::string repaired = offset_plus_restored(trim(text));
+    text = repaired;
     const auto normalised = core::parse_instant(text);
     if (!normalised) fail("'" + std::string(text.substr(0, 40)) + "' is not an ISO 8601 date or date-time");
     Expression e;
@@ -394,6 +411,7 @@ class FesReader {
       if (!parsed) fail("unknown srsName '" + std::string(name).substr(0, 80) + "'");
       srs = *parsed;
     }
+    if (c_.east_north_always) srs.east_north = true;
     Expression literal;
     const auto kind = local_name(g);
     if (kind == "Envelope" || kind == "Box") {

@@ -18,6 +18,9 @@ namespace amis::query {
 struct FesContext {
   const core::Collection& collection;
   core::SrsName default_srs;  // for geometries without srsName: the query's CRS
+  // WFS 1.0.0 (GML 2): coordinates are x/y, easting first, whatever the srsName
+  // (QGIS writes urn:ogc:def:crs:EPSG::4326 there with longitude first).
+  bool east_north_always = false;
 };
 
 struct FesFilter {

@@ -74,7 +74,7 @@ MISSING = "no_such_layer"  # a collection that does not exist, to compare answer
 CALLERS: dict[str, tuple[str, str | None] | None] = {
     "anonymous": None,
     "bad-token": None,       # invalid credentials on a read count as none
-    "basic-auth": None,      # AMIS takes bearer tokens only
+    "basic-auth": None,      # Basic with the login password: only an API token is a Basic password
     "admin": ACCOUNTS["secretariat"],
     "bootstrap": ("admin", None),
     "reviewer": ACCOUNTS["expert"],

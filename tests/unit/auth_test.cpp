@@ -12,6 +12,19 @@
 
 namespace {
 
+// RFC 4648 base64, written here so that the test does not check AMIS's decoder with itself.
+std::string base64(const std::string& in) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    const auto n = std::min<std::size_t>(3, in.size() - i);
+    std::uint32_t v = 0;
+    for (std::size_t k = 0; k < 3; ++k) v = v << 8 | (k < n ? static_cast<unsigned char>(in[i + k]) : 0u);
+    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  return out;
+}
+
 TEST(Secrets, PasswordsHashWithArgon2idAndVerify) {
   const auto hash = amis::auth::hash_password("correct horse battery");
   EXPECT_TRUE(hash.starts_with("$argon2id$"));
@@ -68,13 +81,27 @@ TEST(Accounts, TokensAuthenticateUntilRevokedOrDisabled) {
   EXPECT_EQ(who->user, "editor1");
   EXPECT_EQ(who->country, "VNM");
   EXPECT_THROW(authenticator.require(request, {amis::auth::Role::Admin}, "this"), amis::core::Forbidden);
+  // HTTP Basic (QGIS): the account's name and one of its tokens as the password
+  request.headers["authorization"] = "Basic " + base64("editor1:" + token);
+  ASSERT_TRUE(authenticator.authenticate(request));
+  EXPECT_EQ(authenticator.authenticate(request)->user, "editor1");
+  request.headers["authorization"] = "basic " + base64("editor1:" + token);  // schemes are case-insensitive
+  EXPECT_EQ(authenticator.authenticate(request)->country, "VNM");
+  for (const auto& wrong : {base64("editor2:" + token), base64("editor1:0123456789"), base64("editor1" + token),
+                            base64(":" + token), std::string("not base64!"), std::string()}) {
+    request.headers["authorization"] = "Basic " + wrong;
+    EXPECT_THROW(authenticator.authenticate(request), amis::core::Unauthorized) << wrong;
+  }
+  request.headers["authorization"] = "Bearer " + token;
   accounts.set_disabled("editor1", true);
   EXPECT_THROW(authenticator.authenticate(request), amis::core::Unauthorized);
   accounts.set_disabled("editor1", false);
   EXPECT_TRUE(accounts.revoke_token(id));
   EXPECT_FALSE(accounts.revoke_token(id));
   EXPECT_THROW(authenticator.authenticate(request), amis::core::Unauthorized);
-  request.headers["authorization"] = "Basic ZWRpdG9yMTowMTIzNDU2Nzg5";
+  request.headers["authorization"] = "Basic " + base64("editor1:" + token);  // the revoked token
+  EXPECT_THROW(authenticator.authenticate(request), amis::core::Unauthorized);
+  request.headers["authorization"] = "Basic ZWRpdG9yMTowMTIzNDU2Nzg5";  // editor1:0123456789, the password
   EXPECT_THROW(authenticator.authenticate(request), amis::core::Unauthorized);
 }
 

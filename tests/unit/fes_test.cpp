@@ -379,6 +379,24 @@ TEST(FesTemporal, InstantsAreTimestampsOrDates) {
             cql2("T_BEFORE(surveyed, DATE('2000-01-01'))"));
 }
 
+// QGIS 3.22 sends FILTER=...+07:00... without encoding the '+', which a query
+// string decodes as a space.
+TEST(FesTemporal, AnOffsetWhosePlusBecameASpaceIsReadAsPlus) {
+  EXPECT_EQ(fes("<fes:PropertyIsLessThan>" + ref("opened") + literal("2024-01-03T00:00:00 07:00") +
+                "</fes:PropertyIsLessThan>"),
+            cql2("opened < TIMESTAMP('2024-01-02T17:00:00Z')"));
+  EXPECT_EQ(fes("<fes:PropertyIsLessThan>" + ref("opened") + literal("2024-01-03T00:00:00.5 07:00") +
+                "</fes:PropertyIsLessThan>"),
+            cql2("opened < TIMESTAMP('2024-01-02T17:00:00.5Z')"));
+  // a space elsewhere is still not a date-time
+  EXPECT_THROW(fes("<fes:PropertyIsLessThan>" + ref("opened") + literal("2024-01-03 07:00") +
+                   "</fes:PropertyIsLessThan>"),
+               core::OgcError);
+  EXPECT_THROW(fes("<fes:PropertyIsLessThan>" + ref("opened") + literal("2024-01-03T00:00:00 7") +
+                   "</fes:PropertyIsLessThan>"),
+               core::OgcError);
+}
+
 TEST(FesTemporal, Gml31BeginAndEndWrappers) {
   const std::string period =
       "<gml:TimePeriod><gml:begin><gml:TimeInstant><gml:timePosition>2000-01-01</gml:timePosition>"

@@ -6,6 +6,7 @@
 
 #include "api/common/downloads.hpp"
 #include "api/common/exception_response.hpp"
+#include "api/common/no_store_response.hpp"
 #include "api/common/ows_exception.hpp"
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
@@ -52,6 +53,11 @@ std::vector<std::pair<std::string, std::string>> resource_ids_by_type(const std:
 
 bool is_2_0(std::string_view v) { return v == "2.0.0" || v == "2.0.2" || v == "2.0"; }
 bool is_1_1(std::string_view v) { return v == "1.1.0" || v == "1.1"; }
+// Only a Transaction document may say 1.0.0: QGIS 3.22 writes its WFS-T
+// requests as 1.0.0 on a WFS 2.0 connection. The server offers no other 1.0.0.
+bool is_1_0_transaction(const WfsRequest& r) {
+  return r.xml && r.operation == "Transaction" && (r.version == "1.0.0" || r.version == "1.0");
+}
 
 // The coordinates of a response in `srs`: CRS84 and lon/lat WGS 84 as stored,
 // EPSG:4326 by swapping, any other CRS through PROJ.
@@ -124,7 +130,9 @@ std::string WfsService::base_url(const http::Request& request) const {
   return http::base_url(request, settings_.base_url);
 }
 
-void WfsService::handle(http::Request& request, http::Response& response) {
+void WfsService::handle(http::Request& request, http::Response& plain) {
+  // Features change with every published change set: no WFS answer may be reused.
+  NoStoreResponse response(plain);
   Version version = Version::V2_0;
   try {
     WfsRequest r;
@@ -149,7 +157,8 @@ void WfsService::handle(http::Request& request, http::Response& response) {
       throw core::InvalidParameter("service", "'" + r.service.substr(0, 40) + "' is not WFS");
     if (r.operation.empty()) throw MissingParameter("request");
     if (r.service.empty() && !r.xml && r.operation != "GetCapabilities") throw MissingParameter("service");
-    if (!r.version.empty() && !is_2_0(r.version) && !is_1_1(r.version)) {
+    if (is_1_0_transaction(r)) version = Version::V1_1;  // WFS 1.x exception reports
+    if (!r.version.empty() && !is_2_0(r.version) && !is_1_1(r.version) && !is_1_0_transaction(r)) {
       if (r.operation == "GetCapabilities")
         throw core::OgcError(400, "VersionNegotiationFailed", "this server offers WFS 2.0.0 and 1.1.0", "version");
       throw core::InvalidParameter("version", "'" + r.version.substr(0, 20) + "' is not 2.0.0 or 1.1.0");
@@ -200,7 +209,10 @@ void WfsService::dispatch(const WfsRequest& r, Version version, const http::Requ
   }
   if (op == "Transaction" && settings_.transactions) {
     if (!r.xml) throw core::OgcError(400, "OperationNotSupported", "a Transaction is an XML document sent by POST", "request");
-    return settings_.transactions->execute(request, version == Version::V2_0, base_url(request), response);
+    const auto v = version == Version::V2_0 ? TransactionVersion::V2_0
+                   : is_1_0_transaction(r)  ? TransactionVersion::V1_0
+                                            : TransactionVersion::V1_1;
+    return settings_.transactions->execute(request, v, base_url(request), response);
   }
   if (op == "Transaction" || op == "LockFeature" || op == "GetFeatureWithLock" || op == "CreateStoredQuery" ||
       op == "DropStoredQuery" || op == "GetGmlObject")

@@ -27,7 +27,7 @@ class WfsService {
  private:
   enum class Version { V1_1, V2_0 };
 
-  void handle(http::Request& request, http::Response& response);
+  void handle(http::Request& request, http::Response& plain);  // answers with Cache-Control: no-store
   void dispatch(const WfsRequest& r, Version version, const http::Request& request, http::Response& response);
   void get_capabilities(const WfsRequest& r, const http::Request& request, http::Response& response);
   void describe_feature_type(const WfsRequest& r, Version version, http::Response& response);

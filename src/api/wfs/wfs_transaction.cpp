@@ -86,8 +86,9 @@ class IdSink final : public core::FeatureSink {
 // Reads the actions of one transaction into writes of one collection.
 class TransactionReader {
  public:
-  TransactionReader(store::Store& store, edit::ChangeService& changes, bool wfs_2_0)
-      : store_(store), changes_(changes), wfs_2_0_(wfs_2_0) {}
+  TransactionReader(store::Store& store, edit::ChangeService& changes, TransactionVersion version)
+      : store_(store), changes_(changes), wfs_2_0_(version == TransactionVersion::V2_0),
+        wfs_1_0_(version == TransactionVersion::V1_0) {}
 
   void read(const pugi::xml_node& transaction) {
     for (const auto& action : elements(transaction)) {
@@ -127,7 +128,8 @@ class TransactionReader {
       if (!parsed) throw core::InvalidValue("srsName", "unknown srsName '" + std::string(name).substr(0, 80) + "'");
       srs = *parsed;
     }
-    return {*collection_, srs};
+    if (wfs_1_0_) srs.east_north = true;
+    return {*collection_, srs, wfs_1_0_};
   }
 
   std::vector<std::uint8_t> geometry(const pugi::xml_node& holder, const query::FesContext& ctx) {
@@ -273,12 +275,33 @@ class TransactionReader {
   store::Store& store_;
   edit::ChangeService& changes_;
   bool wfs_2_0_;
+  bool wfs_1_0_;  // GML 2 coordinates, always x/y
   std::optional<core::Collection> collection_;
   std::vector<edit::Write> writes_;
   std::map<std::int64_t, std::optional<edit::FeatureState>> pending_;
 };
 
-std::string response_document(const TransactionReader& t, const edit::WriteResult& result, bool wfs_2_0) {
+// WFS 1.0.0's answer (WFS-transaction.xsd of 1.0.0): the inserted ids, then the status.
+std::string response_document_1_0(const TransactionReader& t, const edit::WriteResult& result) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<wfs:WFS_TransactionResponse xmlns:wfs=\"http://www.opengis.net/wfs\" "
+                    "xmlns:ogc=\"http://www.opengis.net/ogc\" version=\"1.0.0\">";
+  if (!result.inserted.empty()) {
+    out += "<wfs:InsertResult>";
+    for (auto fid : result.inserted) {
+      std::string rid;
+      encode::append_xml_text(rid, t.collection().id + "." + std::to_string(fid));
+      out += "<ogc:FeatureId fid=\"" + rid + "\"/>";
+    }
+    out += "</wfs:InsertResult>";
+  }
+  return out + "<wfs:TransactionResult><wfs:Status><wfs:SUCCESS/></wfs:Status></wfs:TransactionResult>"
+               "</wfs:WFS_TransactionResponse>\n";
+}
+
+std::string response_document(const TransactionReader& t, const edit::WriteResult& result, TransactionVersion version) {
+  if (version == TransactionVersion::V1_0) return response_document_1_0(t, result);
+  const bool wfs_2_0 = version == TransactionVersion::V2_0;
   auto total = [](const char* name, std::int64_t n) {
     return std::string("<wfs:") + name + ">" + std::to_string(n) + "</wfs:" + name + ">";
   };
@@ -308,24 +331,24 @@ std::string response_document(const TransactionReader& t, const edit::WriteResul
 
 }  // namespace
 
-void WfsTransaction::execute(const http::Request& request, bool wfs_2_0, const std::string& base_url,
+void WfsTransaction::execute(const http::Request& request, TransactionVersion version, const std::string& base_url,
                              http::Response& response) {
   const auto who = authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor},
                                           "WFS transactions");
   pugi::xml_document doc;
   query::parse_xml(doc, request.body, "Transaction");
   const auto root = doc.document_element();
-  TransactionReader reader(store_, changes_, wfs_2_0);
+  TransactionReader reader(store_, changes_, version);
   reader.read(root);
   std::string title = "WFS transaction on " + reader.collection().id;
   if (const char* handle = root.attribute("handle").value(); *handle) title += " (" + std::string(handle).substr(0, 200) + ")";
   if (reader.writes().empty())  // the filters selected nothing: no change set
-    return response.send(200, "text/xml; charset=utf-8", response_document(reader, {}, wfs_2_0));
+    return response.send(200, "text/xml; charset=utf-8", response_document(reader, {}, version));
   const auto result = changes_.write_batch(who, reader.collection(), std::move(reader.writes()), title, std::nullopt);
   http::Headers headers;
   if (!result.published)
     headers.emplace_back("Location", base_url + "/changesets/" + std::to_string(result.change_set.id));
-  response.send(200, "text/xml; charset=utf-8", response_document(reader, result, wfs_2_0), headers);
+  response.send(200, "text/xml; charset=utf-8", response_document(reader, result, version), headers);
 }
 
 }  // namespace amis::api::wfs

@@ -64,7 +64,11 @@ std::string style_element(bool v130, const std::string& url, const std::string& 
 }  // namespace
 
 const std::vector<std::string>& feature_info_formats() {
-  static const std::vector<std::string> formats = {"text/html", "application/json", "application/vnd.ogc.gml",
+  // QGIS (3.22) identifies with the last feature format it knows from this list, and
+  // reads application/json fully but not our GML 3.2 (its GetFeatureInfo reader knows
+  // GML 2 geometry names only: no attributes for a MultiSurface, a point's coordinates
+  // as an attribute): JSON comes after GML.
+  static const std::vector<std::string> formats = {"text/html", "application/vnd.ogc.gml", "application/json",
                                                    "text/plain"};
   return formats;
 }
