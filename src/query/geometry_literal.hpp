@@ -21,7 +21,7 @@ struct GeometryLiteralError : std::runtime_error {
 // A literal OGR has read (GML in FES filters), checked like the others; takes `g`.
 // @throws GeometryLiteralError for a geometry a filter cannot test against: rings
 // with fewer than four points or open, linestrings of one point, empty parts,
-// coordinates that are not finite, polygons whose rings cross.
+// coordinates that are not finite (rings that cross are taken, as in CQL2's examples).
 Expression geometry_from_ogr(OGRGeometryH g);
 
 // @throws GeometryLiteralError for text OGR cannot read as a geometry, or as above.

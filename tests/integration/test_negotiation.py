@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import XSS_NOTE
+from synthetic_data import XSS_NOTE
 
 CRS84_HEADER = "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"

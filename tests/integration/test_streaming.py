@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from conftest import GRID_COUNT, grid_point
+from synthetic_data import GRID_COUNT, grid_point
 from support import get_json, link, raw_chunks
 
 

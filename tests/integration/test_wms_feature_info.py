@@ -26,7 +26,7 @@ from wfs_support import (NS, assert_valid, fid_of, gml_features, parse_xml, same
 from wms_support import (COLLECTIONS, WMS_NS, Frame, assert_service_exception, bbox_text, count_in_box,
                          countries_touching, frame_around, isolated_mine, named_layers, north_first, project,
                          service_exceptions, wms_get, wms_url)
-from conftest import XSS_NOTE
+from synthetic_data import XSS_NOTE
 
 VERSIONS = ["1.3.0", "1.1.1"]
 INFO_FORMATS = ["text/html", "application/json", "application/vnd.ogc.gml", "text/plain"]

@@ -1,5 +1,5 @@
 """Geometry literals of filters are checked before they are used (issue 22): a ring of
-two points, an open ring, a one-point linestring, a bow-tie polygon, empty parts and
+two points, an open ring, a one-point linestring, empty parts and
 coordinates that are not numbers are 400 saying what is wrong and where (CQL2-Text: at
 which character the literal starts), in CQL2-Text, CQL2-JSON and FES GML alike."""
 from __future__ import annotations
@@ -13,7 +13,6 @@ INVALID_WKT = {
     "POLYGON((1 1, 2 2))": "at least 4 points",
     "POLYGON((100 0, 110 0, 110 10))": "at least 4 points",
     "POLYGON((100 0, 110 0, 110 10, 100 10))": "end where it starts",
-    "POLYGON((100 0, 110 10, 110 0, 100 10, 100 0))": "not a valid polygon",
     "POLYGON((100 0, 110 0, 110 10, 100 10, 100 0), (1 1, 2 2, 1 1))": "at least 4 points",
     "MULTIPOLYGON(((100 0, 110 0, 110 10, 100 10, 100 0)), ((1 1, 2 2)))": "at least 4 points",
     "LINESTRING(100 0)": "at least 2 points",
@@ -70,6 +69,7 @@ def test_an_invalid_gml_polygon_in_fes_is_400(http, base_url):
 
 @pytest.mark.parametrize("wkt", [
     "POLYGON((100 0, 110 0, 110 10, 100 10, 100 0))",
+    "POLYGON((100 0, 110 10, 110 0, 100 10, 100 0))",  # a bow-tie: CQL2's own examples (46, 49) cross too
     "POLYGON((100 0, 110 0, 110 10, 100 10, 100 0), (102 2, 104 2, 104 4, 102 4, 102 2))",
     "MULTIPOLYGON(((100 0, 110 0, 110 10, 100 10, 100 0)), ((120 20, 121 20, 121 21, 120 20)))",
     "LINESTRING(100 0, 110 10)", "POINT(105 5)", "MULTIPOINT((105 5), (106 6))",
