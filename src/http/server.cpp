@@ -83,11 +83,12 @@ struct Server::State {
     error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
-    // Running requests finish (up to 10 s); then the I/O threads stop, which ends idle connections.
-    std::thread([this] {
+    // Running requests finish (up to 10 s); then the I/O threads stop, which ends idle
+    // connections. run() joins this thread before the state it uses goes away.
+    stopper = std::thread([this] {
       workers.drain(std::chrono::seconds(10));
       io.stop();
-    }).detach();
+    });
   }
 
   // Declared so that the workers (which hold sessions) are joined first, before
@@ -101,6 +102,7 @@ struct Server::State {
   net::signal_set signals;
   WorkerPool workers;
   SessionContext context;
+  std::thread stopper;
 };
 
 Server::Server(const Router& router, ServerOptions options)
@@ -132,6 +134,7 @@ void Server::run() {
   s.accept();
   s.io.run();  // one I/O thread: reading and writing bytes is cheap; workers do the rest
   s.io_stopped = true;
+  if (s.stopper.joinable()) s.stopper.join();
   s.workers.drain(std::chrono::seconds(2));
 }
 
