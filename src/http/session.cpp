@@ -70,7 +70,8 @@ void Session::wait_for_request() {
   if (context_.stopping.load()) return close_gracefully();
   if (buffer_.size() > 0) return read_head();
   stream_.expires_after(std::chrono::seconds(context_.options.idle_timeout_seconds));
-  stream_.async_read_some(buffer_.prepare(8192), [self = shared_from_this()](error_code ec, std::size_t n) {
+  // A small first read: an idle connection holds no more than this (the head's read grows it).
+  stream_.async_read_some(buffer_.prepare(1024), [self = shared_from_this()](error_code ec, std::size_t n) {
     if (ec) return;  // idle too long, or the client closed: the session ends
     self->buffer_.commit(n);
     self->read_head();
@@ -206,6 +207,7 @@ void Session::after_response(bool keep_alive) {
   error_code ignored;
   stream_.socket().cancel(ignored);  // the disconnect watch
   if (!keep_alive) return close_gracefully();
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();  // an idle connection keeps no large buffer
   wait_for_request();
 }
 
@@ -231,7 +233,8 @@ void Session::close_gracefully() {
 // is read and dropped for a moment, so that closing does not reset the connection
 // before the client has read the answer.
 void Session::drain_then_close(std::size_t budget) {
-  stream_.async_read_some(net::buffer(discard_), [self = shared_from_this(), budget](error_code ec, std::size_t n) {
+  if (!discard_) discard_ = std::make_unique<std::array<char, 4096>>();
+  stream_.async_read_some(net::buffer(*discard_), [self = shared_from_this(), budget](error_code ec, std::size_t n) {
     if (!ec && n < budget) self->drain_then_close(budget - n);
   });
 }

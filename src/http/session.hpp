@@ -71,7 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<std::atomic<bool>> client_gone_;
   bool watching_ = false;
   std::string outgoing_;  // the bytes of a response written on the I/O thread
-  std::array<char, 4096> discard_{};
+  std::unique_ptr<std::array<char, 4096>> discard_;  // only while draining a refused request
 };
 
 }  // namespace amis::http
