@@ -3,6 +3,8 @@
 #include <csignal>
 #include <memory>
 #include <filesystem>
+#include <functional>
+#include <iostream>
 #include <stdexcept>
 #include <spdlog/spdlog.h>
 
@@ -29,8 +31,11 @@
 #include "tiles/tile_maker.hpp"
 
 namespace amis::cli {
+namespace {
 
-int serve(const config::Config& config) {
+// Builds the store, the services and the router, and hands the router to `use`
+// while they live: `serve` serves it, `routes` lists it.
+void with_router(const config::Config& config, const std::function<void(http::Router&)>& use) {
   if (!std::filesystem::exists(config.store_path))
     throw std::runtime_error("no store at " + config.store_path +
                              ": create it with `amis import` (or scripts/load-demo.sh)");
@@ -88,6 +93,8 @@ int serve(const config::Config& config) {
                          ? (std::filesystem::path(config.store_path).parent_path() / "tile-cache").string()
                          : config.tile_cache_dir;
     tile_cache = std::make_unique<tiles::TileCache>(dir, static_cast<std::uint64_t>(config.tile_cache_max_mb) << 20);
+    spdlog::info("tile cache: {} tiles, {} MB of {} MB", tile_cache->tiles(), tile_cache->size_bytes() >> 20,
+                 config.tile_cache_max_mb);
   }
   tiles::TileMaker tile_maker(store, tile_cache.get());
   api::tiles::TilesApi tiles_api(store, tile_maker, style_catalog, config.service.base_url);
@@ -97,16 +104,27 @@ int serve(const config::Config& config) {
   wmts.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
+  use(router);
+}
 
-  http::Server server(router, config.server);
-  server.listen();
-  std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
-  spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
-  if (tile_cache)
-    spdlog::info("tile cache: {} tiles, {} MB of {} MB", tile_cache->tiles(), tile_cache->size_bytes() >> 20,
-                 config.tile_cache_max_mb);
-  server.run();
+}  // namespace
+
+int serve(const config::Config& config) {
+  with_router(config, [&config](http::Router& router) {
+    http::Server server(router, config.server);
+    server.listen();
+    std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
+    spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
+    server.run();
+  });
   spdlog::info("AMIS stopped");
+  return 0;
+}
+
+int list_routes(const config::Config& config) {
+  with_router(config, [](http::Router& router) {
+    for (const auto& route : router.routes()) std::cout << route.method << ' ' << route.pattern << '\n';
+  });
   return 0;
 }
 
