@@ -1,15 +1,13 @@
 #include "api/features/openapi.hpp"
 
 #include "api/features/items_request.hpp"
+#include "api/features/openapi_parts.hpp"
 
 namespace amis::api::features {
 namespace {
 
 using nlohmann::json;
-
-json ref(const std::string& kind, const std::string& name) {
-  return {{"$ref", "#/components/" + kind + "/" + name}};
-}
+using oas::ref;
 
 json json_response(const std::string& description, const std::string& schema,
                    const char* media = "application/json") {
@@ -127,22 +125,23 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
                         {"description", "The collection identifier."}, {"schema", {{"type", "string"}}}}},
       {"featureId", {{"name", "featureId"}, {"in", "path"}, {"required", true},
                      {"description", "The feature identifier."}, {"schema", {{"type", "string"}}}}}};
-  auto error_response = [](const char* description) {
-    return json{{"description", description},
-                {"content", {{"application/json", {{"schema", ref("schemas", "exception")}}}}}};
-  };
-  json responses = {
-      {"InvalidParameter", error_response("A query parameter has an invalid value.")},
-      {"NotFound", error_response("The requested resource does not exist.")},
-      {"NotAcceptable", error_response("The requested representation is not offered.")},
-      {"ServerError", error_response("A server error occurred.")}};
-  return {{"schemas", schemas}, {"parameters", parameters}, {"responses", responses}};
+  json all = {{"schemas", schemas}, {"parameters", parameters}};
+  oas::add_shared_components(all);
+  return all;
 }
 
+// A read of the features API: parameters and responses in that order, then the tag.
 json operation(const std::string& id, const std::string& summary, json parameters, json responses,
                const char* tag) {
-  return {{"operationId", id}, {"summary", summary}, {"tags", {tag}},
-          {"parameters", std::move(parameters)}, {"responses", std::move(responses)}};
+  return oas::operation(id, summary, tag, std::move(parameters), std::move(responses));
+}
+
+json tags() {
+  json all = json::array();
+  for (const char* name : {"Capabilities", "Data", "Editing", "Change sets", "Session", "Admin", "Styles", "Tiles",
+                           "OGC web services", "Files"})
+    all.push_back({{"name", name}});
+  return all;
 }
 
 }  // namespace
@@ -178,7 +177,11 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                             ref("parameters", "limit"), ref("parameters", "offset"),
                             ref("parameters", "filter"), ref("parameters", "filter-lang"),
                             ref("parameters", "filter-crs"), ref("parameters", "sortby"),
-                            ref("parameters", "properties"), f};
+                            ref("parameters", "properties"), f,
+                            oas::query_parameter("asOf", "The collection as it was published at this instant "
+                                                 "(RFC 3339, e.g. 2026-11-27T10:00:00Z), from the feature versions; "
+                                                 "only limit, offset and f=json go with it.",
+                                                 {{"type", "string"}, {"format", "date-time"}})};
     for (const auto& prop : c.properties) {
       // A property named like a standard parameter cannot be a filter parameter.
       if (is_items_parameter(prop.name)) continue;
@@ -197,12 +200,21 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
     paths[p + "/items"] = {{"get", operation(
         "getFeatures_" + c.id, "Features of " + c.title, item_parameters,
         standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json")),
-        "Data")}};
-    paths[p + "/items/{featureId}"] = {{"get", operation(
-        "getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), f},
-        standard_responses(json_response("The feature", "featureGeoJSON", "application/geo+json")),
-        "Data")}};
+        "Data")}, {"post", oas::create_item(c)}};
+    json one_feature = standard_responses(json_response("The feature", "featureGeoJSON", "application/geo+json"));
+    one_feature["200"]["headers"]["ETag"] = {{"description", "The feature's version, for If-Match on writes."},
+                                             {"schema", {{"type", "string"}}}};
+    paths[p + "/items/{featureId}"] = {
+        {"get", operation("getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), f},
+                          one_feature, "Data")},
+        {"put", oas::replace_item(c)},
+        {"patch", oas::update_item(c)},
+        {"delete", oas::delete_item(c)}};
   }
+  json components_of_all = components(info.limits.default_limit, info.limits.max_limit);
+  oas::add_editing_paths(paths, components_of_all);
+  oas::add_account_paths(paths, components_of_all);
+  oas::add_map_paths(paths, components_of_all);
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", info.title},
@@ -210,9 +222,9 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
             {"version", "1.0.0"},
             {"license", {{"name", "Data licences are given per collection"}}}}},
           {"servers", {{{"url", base}}}},
-          {"tags", {{{"name", "Capabilities"}}, {{"name", "Data"}}}},
+          {"tags", tags()},
           {"paths", paths},
-          {"components", components(info.limits.default_limit, info.limits.max_limit)}};
+          {"components", components_of_all}};
 }
 
 }  // namespace amis::api::features
