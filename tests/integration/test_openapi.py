@@ -266,3 +266,70 @@ def test_writes_declare_bodies_conditions_and_security(api):
     assert schemes["bearerToken"]["scheme"] == "bearer"
     assert (schemes["sessionCookie"]["in"], schemes["sessionCookie"]["name"]) == ("cookie", "amis_session")
     assert (schemes["csrfToken"]["in"], schemes["csrfToken"]["name"]) == ("header", "X-CSRF-Token")
+
+
+# A value for each path parameter the router names, so that every route can be called.
+SAMPLE_PATH_VALUES = {
+    "collectionId": "coal_mines", "featureId": "1", "changeSetId": "1", "name": "nobody", "id": "1",
+    "styleId": "default", "tileMatrixSetId": "WebMercatorQuad", "tileMatrix": "0", "tileRow": "0",
+    "tileCol": "0", "layer": "coal_mines", "style": "default", "tileMatrixSet": "WebMercatorQuad",
+    "s0": "no-such-file", "s1": "x", "s2": "x",
+}
+
+
+def documented_operation(api: dict, method: str, pattern: str) -> dict:
+    concrete = pattern.replace("/collections/{collectionId}", "/collections/coal_mines", 1)
+    item = api["paths"].get(concrete) or api["paths"][pattern]
+    return item[method.lower()]
+
+
+def sweep(api: dict, routes, session, url: str, headers: dict | None = None) -> list:
+    """Calls every route without parameters or body; returns the answers whose status
+    the route's operation does not list."""
+    undocumented = []
+    for method, pattern in sorted(routes):
+        path = pattern
+        for name, value in SAMPLE_PATH_VALUES.items():
+            path = path.replace("{" + name + "}", value)
+        if pattern.startswith("/wmts/1.0.0/{layer}"):
+            path += ".png"
+        r = session.request(method, url + path, headers=headers, allow_redirects=False, timeout=60)
+        if str(r.status_code) not in documented_operation(api, method, pattern)["responses"]:
+            undocumented.append((method, pattern, r.status_code, r.text[:120]))
+    return undocumented
+
+
+def test_every_route_answers_with_a_documented_status(api, amis_bin, store_path, http, base_url):
+    """Called without credentials, parameters or body, each route answers a status its
+    operation lists (401 for what needs a caller, 400 for a KVP request without REQUEST...)."""
+    assert sweep(api, router_routes(amis_bin, store_path), http, base_url) == []
+
+
+ADMIN_TOKEN = "bootstrap-admin-token-for-the-openapi-tests-7e2c"  # >= 24 characters, no real secret
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory, amis_bin):
+    """A store of its own (the sweep writes: it deletes feature 1) served with a bootstrap
+    admin token."""
+    from support import AmisServer, amis_import
+    work = tmp_path_factory.mktemp("openapi-admin")
+    store = work / "store.gpkg"
+    amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
+    config = work / "amis.toml"
+    config.write_text(f'[admin]\ntoken = "{ADMIN_TOKEN}"\n')
+    srv = AmisServer(store, work, name="openapi-admin", config=config)
+    srv.start()
+    yield srv, store
+    assert srv.stop() == 0, srv.stderr()
+
+
+def test_every_route_answers_an_admin_with_a_documented_status(admin_server, amis_bin):
+    """The same sweep as an administrator: past authentication, the 400, 404 and 415 of
+    each handler must be documented too."""
+    from support import http_session
+    srv, store = admin_server
+    with http_session() as s:
+        api = s.get(f"{srv.url}/api", timeout=30).json()
+        assert sweep(api, router_routes(amis_bin, store), s, srv.url,
+                     {"Authorization": f"Bearer {ADMIN_TOKEN}"}) == []
