@@ -3,6 +3,7 @@ that describes every collection and its properties, and every route the server h
 (compared with `amis routes`, the composition root's router)."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -333,3 +334,91 @@ def test_every_route_answers_an_admin_with_a_documented_status(admin_server, ami
         api = s.get(f"{srv.url}/api", timeout=30).json()
         assert sweep(api, router_routes(amis_bin, store), s, srv.url,
                      {"Authorization": f"Bearer {ADMIN_TOKEN}"}) == []
+
+
+def as_json_schema(node):
+    """OpenAPI 3.0 schema objects as JSON Schema: `nullable` becomes a "null" alternative."""
+    if isinstance(node, list):
+        return [as_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: as_json_schema(v) for k, v in node.items() if k != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def check_answer(api: dict, method: str, pattern: str, r) -> None:
+    """The answer's status is documented for the operation and, for JSON, its body is
+    valid against the schema documented for that status and media type."""
+    import jsonschema
+    responses = documented_operation(api, method, pattern)["responses"]
+    assert str(r.status_code) in responses, (method, pattern, r.status_code, r.text[:300])
+    documented = resolve(api, responses[str(r.status_code)])
+    media = r.headers.get("Content-Type", "").split(";")[0].strip()
+    if r.status_code == 204 or not media.endswith("json"):
+        return
+    assert media in documented.get("content", {}), (method, pattern, r.status_code, media)
+    schema = documented["content"][media]["schema"]
+    root = as_json_schema({"components": api["components"]})
+    jsonschema.validate(r.json(), {**as_json_schema(schema), "components": root["components"]})
+
+
+def test_editing_and_account_answers_match_their_documented_schemas(admin_server):
+    """A user's life (created, logged in with cookie and CSRF token, given a token) and a
+    change set's (draft, a feature written into it, reviewed, submitted, approved), a
+    stale If-Match, history, an upload and the audit log: every answer has a documented
+    status and a body valid against the documented schema."""
+    from support import http_session
+    srv, _ = admin_server
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with http_session() as s:
+        api = s.get(f"{srv.url}/api", timeout=30).json()
+
+        def call(method, pattern, path=None, **kw):
+            kw.setdefault("headers", admin)
+            r = s.request(method, srv.url + (path or pattern), timeout=60, **kw)
+            check_answer(api, method, pattern, r)
+            return r
+
+        password = "a long enough password"
+        assert call("POST", "/admin/users", json={"name": "oa-reviewer", "role": "reviewer",
+                                                  "password": password}).status_code == 201
+        call("GET", "/admin/users")
+        call("PATCH", "/admin/users/{name}", "/admin/users/oa-reviewer", json={"disabled": False})
+        assert call("POST", "/admin/users/{name}/tokens", "/admin/users/oa-reviewer/tokens",
+                    json={"label": "openapi"}).status_code == 201
+        call("GET", "/admin/users/{name}/tokens", "/admin/users/oa-reviewer/tokens")
+        with http_session() as browser:
+            r = browser.post(f"{srv.url}/login", json={"user": "oa-reviewer", "password": password}, timeout=30)
+            check_answer(api, "POST", "/login", r)
+            csrf = r.json()["csrfToken"]
+            check_answer(api, "GET", "/session", browser.get(f"{srv.url}/session", timeout=30))
+            r = browser.post(f"{srv.url}/logout", headers={"X-CSRF-Token": csrf}, timeout=30)
+            check_answer(api, "POST", "/logout", r)
+            assert r.status_code == 200
+
+        feature = call("GET", "/collections/{collectionId}/items/{featureId}", "/collections/coal_mines/items/2",
+                       headers={**admin, "Accept": "application/geo+json"}).json()
+        draft = call("POST", "/changesets", json={"collection": "coal_mines", "title": "openapi"}).json()
+        r = call("POST", "/collections/{collectionId}/items", "/collections/coal_mines/items",
+                 params={"changeset": draft["id"]},
+                 json={"type": "Feature", "geometry": feature["geometry"], "properties": feature["properties"]},
+                 headers={**admin, "Content-Type": "application/geo+json"})
+        assert r.status_code == 202, r.text
+        call("GET", "/changesets/{changeSetId}/review", f"/changesets/{draft['id']}/review")
+        call("POST", "/changesets/{changeSetId}/submit", f"/changesets/{draft['id']}/submit")
+        call("POST", "/changesets/{changeSetId}/approve", f"/changesets/{draft['id']}/approve",
+             json={"comment": "fine"})
+        call("GET", "/changesets", params={"state": "approved"})
+        call("GET", "/changesets/{changeSetId}", f"/changesets/{draft['id']}")
+        r = call("PATCH", "/collections/{collectionId}/items/{featureId}", "/collections/coal_mines/items/2",
+                 data='{"properties": {}}', headers={**admin, "Content-Type": "application/merge-patch+json",
+                                                     "If-Match": '"stale"'})
+        assert r.status_code == 412, r.text
+        call("GET", "/collections/{collectionId}/items/{featureId}/history", "/collections/coal_mines/items/2/history")
+        upload = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": feature["geometry"], "properties": feature["properties"]}]}
+        call("POST", "/collections/{collectionId}/upload", "/collections/coal_mines/upload", data=json.dumps(upload),
+             headers={**admin, "Content-Type": "application/geo+json"})
+        call("GET", "/audit")
