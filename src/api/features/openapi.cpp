@@ -117,6 +117,17 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
       {"filter-crs", query_parameter("filter-crs", "The CRS of geometries in `filter`.",
                                      {{"type", "string"}, {"format", "uri"},
                                       {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"crs", query_parameter("crs", "The CRS of the geometries returned (see the collection's crs list).",
+                              {{"type", "string"}, {"format", "uri"},
+                               {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"bbox-crs", query_parameter("bbox-crs", "The CRS of `bbox`.",
+                                   {{"type", "string"}, {"format", "uri"},
+                                    {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"itemsFormat", query_parameter("f", "The representation: json (GeoJSON) or html, or a download in CRS84: "
+                                      "csv, kml, shapezip (zipped Shapefile), gpkg, fgb (FlatGeobuf).",
+                                      {{"type", "string"},
+                                       {"enum", {"json", "geojson", "html", "csv", "kml", "shapezip", "gpkg", "fgb"}}},
+                                      true)},
       {"sortby", query_parameter("sortby", "Sort keys: +name (ascending) or -name (descending).",
                                  {{"type", "array"}, {"items", {{"type", "string"}}}}, false)},
       {"properties", query_parameter("properties", "The properties to return.",
@@ -177,14 +188,15 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                             ref("parameters", "limit"), ref("parameters", "offset"),
                             ref("parameters", "filter"), ref("parameters", "filter-lang"),
                             ref("parameters", "filter-crs"), ref("parameters", "sortby"),
-                            ref("parameters", "properties"), f,
+                            ref("parameters", "properties"), ref("parameters", "crs"),
+                            ref("parameters", "bbox-crs"), ref("parameters", "itemsFormat"),
                             oas::query_parameter("asOf", "The collection as it was published at this instant "
                                                  "(RFC 3339, e.g. 2026-11-27T10:00:00Z), from the feature versions; "
                                                  "only limit, offset and f=json go with it.",
                                                  {{"type", "string"}, {"format", "date-time"}})};
     for (const auto& prop : c.properties) {
       // A property named like a standard parameter cannot be a filter parameter.
-      if (is_items_parameter(prop.name)) continue;
+      if (is_items_parameter(prop.name) || prop.name == "asOf") continue;
       item_parameters.push_back({{"name", prop.name}, {"in", "query"}, {"required", false},
                                  {"description", "Only features whose '" + prop.name + "' equals this value."},
                                  {"schema", schema_for(prop.type)}, {"style", "form"}, {"explode", false}});
@@ -197,15 +209,18 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
         standard_responses({{"description", "A JSON Schema of the queryables"},
                             {"content", {{"application/schema+json", {{"schema", {{"type", "object"}}}}}}}}),
         "Data")}};
-    paths[p + "/items"] = {{"get", operation(
-        "getFeatures_" + c.id, "Features of " + c.title, item_parameters,
-        standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json")),
-        "Data")}, {"post", oas::create_item(c)}};
+    json features = standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json"));
+    for (const char* media : {"text/csv", "application/vnd.google-earth.kml+xml", "application/zip",
+                              "application/geopackage+sqlite3", "application/flatgeobuf"})
+      features["200"]["content"][media] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+    paths[p + "/items"] = {
+        {"get", operation("getFeatures_" + c.id, "Features of " + c.title, item_parameters, features, "Data")},
+        {"post", oas::create_item(c)}};
     json one_feature = standard_responses(json_response("The feature", "featureGeoJSON", "application/geo+json"));
     one_feature["200"]["headers"]["ETag"] = {{"description", "The feature's version, for If-Match on writes."},
                                              {"schema", {{"type", "string"}}}};
     paths[p + "/items/{featureId}"] = {
-        {"get", operation("getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), f},
+        {"get", operation("getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), ref("parameters", "crs"), f},
                           one_feature, "Data")},
         {"put", oas::replace_item(c)},
         {"patch", oas::update_item(c)},
