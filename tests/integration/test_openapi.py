@@ -295,8 +295,13 @@ def sweep(api: dict, routes, session, url: str, headers: dict | None = None) -> 
         if pattern.startswith("/wmts/1.0.0/{layer}"):
             path += ".png"
         r = session.request(method, url + path, headers=headers, allow_redirects=False, timeout=60)
-        if str(r.status_code) not in documented_operation(api, method, pattern)["responses"]:
-            undocumented.append((method, pattern, r.status_code, r.text[:120]))
+        answers = [r]
+        if method == "GET" and r.status_code == 200 and "ETag" in r.headers:  # a conditional GET: 304
+            answers.append(session.get(url + path, headers={**(headers or {}), "If-None-Match": r.headers["ETag"]},
+                                       allow_redirects=False, timeout=60))
+        for a in answers:
+            if str(a.status_code) not in documented_operation(api, method, pattern)["responses"]:
+                undocumented.append((method, pattern, a.status_code, a.text[:120]))
     return undocumented
 
 

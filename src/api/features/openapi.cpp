@@ -230,6 +230,7 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
   oas::add_editing_paths(paths, components_of_all);
   oas::add_account_paths(paths, components_of_all);
   oas::add_map_paths(paths, components_of_all);
+  oas::add_server_responses(paths);
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", info.title},

@@ -34,6 +34,10 @@ json signed_in(bool unsafe);
 // and the schemas of editing and accounts.
 void add_shared_components(json& components);
 
+// What the HTTP server itself may answer to any operation: 304 to a GET whose
+// If-None-Match names the ETag, 413 for a body over the limit, 503 when busy.
+void add_server_responses(json& paths);
+
 // Part 4 writes on one collection's items and item (on its own paths, next to the reads).
 json create_item(const core::Collection& c);
 json replace_item(const core::Collection& c);
