@@ -239,6 +239,10 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
             {"license", {{"name", "Data licences are given per collection"}}}}},
           {"servers", {{{"url", base}}}},
           {"tags", tags()},
+          // Credentials are optional on reads: with them a caller also sees the
+          // restricted collections open to their role or member state.
+          {"security", json::array({json::object(), {{"bearerToken", json::array()}},
+                                    {{"sessionCookie", json::array()}}})},
           {"paths", paths},
           {"components", components_of_all}};
 }

@@ -104,13 +104,16 @@ void add_shared_components(json& components) {
     components["responses"][kind.name] = r;
   }
   components["responses"]["NotModified"] = {
-      {"description", "If-None-Match names the answer's current ETag: the 200's headers, no body."}};
+      {"description",
+       "If-None-Match names the answer's current ETag: the 200's headers, no body."}};
   components["responses"]["PayloadTooLarge"] = {
-      {"description", "The declared body is larger than the server accepts (refused before it is sent)."},
+      {"description",
+       "The declared body is larger than the server accepts (refused before it is sent)."},
       {"content", {{"application/json", {{"schema", ref("schemas", "exception")}}}}}};
   components["responses"]["ServiceUnavailable"] = {
       {"description", "Every worker is busy and the queue is full: try again after Retry-After."},
-      {"headers", {{"Retry-After", {{"description", "Seconds to wait."}, {"schema", {{"type", "integer"}}}}}}},
+      {"headers",
+       {{"Retry-After", {{"description", "Seconds to wait."}, {"schema", {{"type", "integer"}}}}}}},
       {"content", {{"application/json", {{"schema", ref("schemas", "exception")}}}}}};
   components["securitySchemes"] = {
       {"bearerToken",
@@ -137,7 +140,8 @@ void add_server_responses(json& paths) {
   for (auto& [path, item] : paths.items()) {
     for (auto& [method, op] : item.items()) {
       auto& responses = op["responses"];
-      if (method == "get" && responses.contains("200")) responses["304"] = ref("responses", "NotModified");
+      if (method == "get" && responses.contains("200"))
+        responses["304"] = ref("responses", "NotModified");
       if (op.contains("requestBody")) responses["413"] = ref("responses", "PayloadTooLarge");
       responses["503"] = ref("responses", "ServiceUnavailable");
     }

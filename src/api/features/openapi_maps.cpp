@@ -187,6 +187,9 @@ void add_service_paths(json& paths) {
       {"required", true},
       {"content", {{"application/xml", {{"schema", kText}}}, {"text/xml", {{"schema", kText}}}}}};
   wfs_post["responses"] = wfs_get["responses"];
+  // Anonymous for queries; a Transaction needs an editor, reviewer or admin.
+  wfs_post["security"] = signed_in(true);
+  wfs_post["security"].insert(wfs_post["security"].begin(), json::object());
   paths["/wfs"] = {{"get", wfs_get}, {"post", wfs_post}};
   paths["/wmts"] = {
       {"get", kvp_operation(
