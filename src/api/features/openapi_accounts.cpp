@@ -72,7 +72,7 @@ void add_session_paths(json& paths) {
   paths["/logout"] = {{"post", logout}};
 
   json session = operation("getSession", "Who the caller is (and the session's CSRF token)",
-                           "Session", json::array(), error_responses({401, 403}));
+                           "Session", json::array(), error_responses({401}));
   session["responses"]["200"] = body_response("The caller", "application/json", principal_schema());
   session["security"] = signed_in(false);
   paths["/session"] = {{"get", session}};

@@ -230,16 +230,16 @@ void add_editing_paths(json& paths, json& components) {
       "into a collection as one change set",
       "Editing",
       {collection_id,
-       query_parameter(
-           "mode",
-           "merge: add and change features; replace: also delete the published features (of the "
-           "editor's member state) the upload lacks.",
-           {{"type", "string"}, {"enum", {"merge", "replace"}}, {"default", "merge"}}),
+       query_parameter("mode",
+                       "merge: add and change features; replace: also delete the published "
+                       "features of `country` "
+                       "the upload lacks (country is then required).",
+                       {{"type", "string"}, {"enum", {"merge", "replace"}}, {"default", "merge"}}),
        query_parameter("key", "The property that matches uploaded features with published ones."),
        query_parameter(
            "country",
-           "The member state (ISO alpha-3) whose features the upload may replace; an editor's "
-           "own by default."),
+           "The member state (ISO alpha-3) whose published features the upload is matched with "
+           "(an editor's own, always)."),
        changeset_parameter()},
       error_responses({400, 401, 403, 404, 409}));
   const json binary = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
@@ -270,7 +270,7 @@ void add_editing_paths(json& paths, json& components) {
                                     {"enum", {"draft", "submitted", "approved", "rejected"}}}),
                    query_parameter("collection", "Only change sets of this collection."),
                    query_parameter("author", "Only change sets by this user.")}),
-      error_responses({400, 401, 403}));
+      error_responses({400, 401}));
   for (const auto& p : paging(1000)) list["parameters"].push_back(p);
   list["responses"]["200"] = body_response("The change sets, newest first", "application/json",
                                            ref("schemas", "changeSets"));
@@ -293,7 +293,7 @@ void add_editing_paths(json& paths, json& components) {
   paths["/changesets"] = {{"get", list}, {"post", create}};
 
   json one = operation("getChangeSet", "A change set", "Change sets", {change_set_id()},
-                       error_responses({401, 403, 404}));
+                       error_responses({401, 404}));
   one["responses"]["200"] =
       body_response("The change set", "application/json", ref("schemas", "changeSet"));
   one["security"] = signed_in(false);
@@ -302,7 +302,7 @@ void add_editing_paths(json& paths, json& components) {
   json review = operation("reviewChangeSet",
                           "Each change of a change set as before and after, with the problems "
                           "the editing rules find",
-                          "Change sets", {change_set_id()}, error_responses({400, 401, 403, 404}));
+                          "Change sets", {change_set_id()}, error_responses({400, 401, 404}));
   for (const auto& p : paging(1000)) review["parameters"].push_back(p);
   review["responses"]["200"] =
       body_response("The review", "application/json", ref("schemas", "review"));
