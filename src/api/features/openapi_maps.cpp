@@ -157,6 +157,7 @@ json kvp_operation(const std::string& id, const std::string& service, const std:
                        {"content", {{"application/xml", {{"schema", kText}}}}}};
   op["responses"]["400"] = report;
   op["responses"]["404"] = report;
+  op["responses"]["500"] = report;
   return op;
 }
 
@@ -187,6 +188,9 @@ void add_service_paths(json& paths) {
       {"required", true},
       {"content", {{"application/xml", {{"schema", kText}}}, {"text/xml", {{"schema", kText}}}}}};
   wfs_post["responses"] = wfs_get["responses"];
+  for (const char* status :
+       {"401", "403", "409"})  // a Transaction's: who, and features changed meanwhile
+    wfs_post["responses"][status] = wfs_get["responses"]["400"];
   // Anonymous for queries; a Transaction needs an editor, reviewer or admin.
   wfs_post["security"] = signed_in(true);
   wfs_post["security"].insert(wfs_post["security"].begin(), json::object());
