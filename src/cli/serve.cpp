@@ -122,7 +122,10 @@ int serve(const config::Config& config) {
 }
 
 int list_routes(const config::Config& config) {
-  with_router(config, [](http::Router& router) {
+  // The routes do not depend on the tile cache: listing them opens no cache folder.
+  config::Config without_cache = config;
+  without_cache.tile_cache_max_mb = 0;
+  with_router(without_cache, [](http::Router& router) {
     for (const auto& route : router.routes()) std::cout << route.method << ' ' << route.pattern << '\n';
   });
   return 0;
