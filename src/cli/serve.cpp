@@ -33,9 +33,15 @@
 namespace amis::cli {
 namespace {
 
+// What with_router hands out while the services it built live.
+struct Wired {
+  http::Router& router;
+  const tiles::TileCache* tile_cache;  // null when the tile cache is off (tile_cache_max_mb = 0)
+};
+
 // Builds the store, the services and the router, and hands the router to `use`
 // while they live: `serve` serves it, `routes` lists it.
-void with_router(const config::Config& config, const std::function<void(http::Router&)>& use) {
+void with_router(const config::Config& config, const std::function<void(const Wired&)>& use) {
   if (!std::filesystem::exists(config.store_path))
     throw std::runtime_error("no store at " + config.store_path +
                              ": create it with `amis import` (or scripts/load-demo.sh)");
@@ -93,8 +99,6 @@ void with_router(const config::Config& config, const std::function<void(http::Ro
                          ? (std::filesystem::path(config.store_path).parent_path() / "tile-cache").string()
                          : config.tile_cache_dir;
     tile_cache = std::make_unique<tiles::TileCache>(dir, static_cast<std::uint64_t>(config.tile_cache_max_mb) << 20);
-    spdlog::info("tile cache: {} tiles, {} MB of {} MB", tile_cache->tiles(), tile_cache->size_bytes() >> 20,
-                 config.tile_cache_max_mb);
   }
   tiles::TileMaker tile_maker(store, tile_cache.get());
   api::tiles::TilesApi tiles_api(store, tile_maker, style_catalog, config.service.base_url);
@@ -104,17 +108,20 @@ void with_router(const config::Config& config, const std::function<void(http::Ro
   wmts.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
-  use(router);
+  use(Wired{router, tile_cache.get()});
 }
 
 }  // namespace
 
 int serve(const config::Config& config) {
-  with_router(config, [&config](http::Router& router) {
-    http::Server server(router, config.server);
+  with_router(config, [&config](const Wired& wired) {
+    http::Server server(wired.router, config.server);
     server.listen();
     std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
     spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
+    if (const auto* cache = wired.tile_cache)
+      spdlog::info("tile cache: {} tiles, {} MB of {} MB", cache->tiles(), cache->size_bytes() >> 20,
+                   config.tile_cache_max_mb);
     server.run();
   });
   spdlog::info("AMIS stopped");
@@ -125,8 +132,8 @@ int list_routes(const config::Config& config) {
   // The routes do not depend on the tile cache: listing them opens no cache folder.
   config::Config without_cache = config;
   without_cache.tile_cache_max_mb = 0;
-  with_router(without_cache, [](http::Router& router) {
-    for (const auto& route : router.routes()) std::cout << route.method << ' ' << route.pattern << '\n';
+  with_router(without_cache, [](const Wired& wired) {
+    for (const auto& route : wired.router.routes()) std::cout << route.method << ' ' << route.pattern << '\n';
   });
   return 0;
 }
