@@ -10,6 +10,8 @@
 namespace amis::cli {
 
 int serve(const config::Config& config);
+// Prints "METHOD /pattern" for every route `serve` would answer.
+int list_routes(const config::Config& config);
 int import_file(const std::string& store_path, const ingest::ImportOptions& options);
 int export_collection(const std::string& store_path, const std::string& collection,
                       const std::string& format, const std::string& path);

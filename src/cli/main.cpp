@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
   serve->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
   serve->add_option("--port", port, "TCP port (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
 
+  auto* routes = app.add_subcommand("routes", "List the HTTP routes (method and path pattern) the server answers");
+  routes->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
+  routes->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+
   amis::ingest::ImportOptions import;
   std::string keywords;
   auto* imp = app.add_subcommand("import", "Import a vector file into a collection");
@@ -127,6 +131,7 @@ int main(int argc, char** argv) {
       amis::render::configure_render_gate(config.render);
       return amis::cli::serve(config);
     }
+    if (*routes) return amis::cli::list_routes(config);
     if (*imp) {
       size_t start = 0;
       while (start < keywords.size()) {

@@ -3,6 +3,8 @@
 #include <csignal>
 #include <memory>
 #include <filesystem>
+#include <functional>
+#include <iostream>
 #include <stdexcept>
 #include <spdlog/spdlog.h>
 
@@ -29,8 +31,17 @@
 #include "tiles/tile_maker.hpp"
 
 namespace amis::cli {
+namespace {
 
-int serve(const config::Config& config) {
+// What with_router hands out while the services it built live.
+struct Wired {
+  http::Router& router;
+  const tiles::TileCache* tile_cache;  // null when the tile cache is off (tile_cache_max_mb = 0)
+};
+
+// Builds the store, the services and the router, and hands the router to `use`
+// while they live: `serve` serves it, `routes` lists it.
+void with_router(const config::Config& config, const std::function<void(const Wired&)>& use) {
   if (!std::filesystem::exists(config.store_path))
     throw std::runtime_error("no store at " + config.store_path +
                              ": create it with `amis import` (or scripts/load-demo.sh)");
@@ -97,16 +108,33 @@ int serve(const config::Config& config) {
   wmts.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
+  use(Wired{router, tile_cache.get()});
+}
 
-  http::Server server(router, config.server);
-  server.listen();
-  std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
-  spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
-  if (tile_cache)
-    spdlog::info("tile cache: {} tiles, {} MB of {} MB", tile_cache->tiles(), tile_cache->size_bytes() >> 20,
-                 config.tile_cache_max_mb);
-  server.run();
+}  // namespace
+
+int serve(const config::Config& config) {
+  with_router(config, [&config](const Wired& wired) {
+    http::Server server(wired.router, config.server);
+    server.listen();
+    std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
+    spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
+    if (const auto* cache = wired.tile_cache)
+      spdlog::info("tile cache: {} tiles, {} MB of {} MB", cache->tiles(), cache->size_bytes() >> 20,
+                   config.tile_cache_max_mb);
+    server.run();
+  });
   spdlog::info("AMIS stopped");
+  return 0;
+}
+
+int list_routes(const config::Config& config) {
+  // The routes do not depend on the tile cache: listing them opens no cache folder.
+  config::Config without_cache = config;
+  without_cache.tile_cache_max_mb = 0;
+  with_router(without_cache, [](const Wired& wired) {
+    for (const auto& route : wired.router.routes()) std::cout << route.method << ' ' << route.pattern << '\n';
+  });
   return 0;
 }
 

@@ -24,6 +24,17 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
   routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
 }
 
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) {
+    std::string pattern;
+    for (const auto& segment : route.segments) pattern += "/" + segment;
+    out.push_back({route.method, pattern.empty() ? "/" : pattern});
+  }
+  return out;
+}
+
 Router::Match Router::match(Request& request, const Handler*& handler, std::string& allowed) const {
   const auto segments = split_path(request.path);
   Match result = Match::NotFound;

@@ -25,6 +25,14 @@ class Router {
   // On Found, fills request.path_params and sets `handler`; on WrongMethod fills `allowed`.
   Match match(Request& request, const Handler*& handler, std::string& allowed) const;
 
+  // What is registered, in order ("GET", "/collections/{collectionId}"): for
+  // `amis routes`, which a test compares with the OpenAPI document.
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<RouteInfo> routes() const;
+
  private:
   struct Route {
     std::string method;

@@ -1,7 +1,9 @@
 """/api: a valid OpenAPI 3.0 document (checked by @apidevtools/swagger-parser under Node)
-that describes every collection and its properties."""
+that describes every collection and its properties, and every route the server has
+(compared with `amis routes`, the composition root's router)."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -139,7 +141,7 @@ def test_api_html(http, base_url):
 
 def test_api_document_equals_collections_list(http, base_url, api):
     ids = {c["id"] for c in get_json(http, f"{base_url}/collections")["collections"]}
-    described = {p.split("/")[2] for p in api["paths"] if p.startswith("/collections/")}
+    described = {p.split("/")[2] for p in api["paths"] if p.startswith("/collections/")} - {"{collectionId}"}
     assert described == ids
 
 
@@ -196,3 +198,232 @@ def clash_api(tmp_path_factory, amis_bin) -> dict:
 
 def test_property_named_like_a_standard_parameter_is_not_listed_twice(clash_api):
     assert duplicate_parameters(clash_api) == []
+
+
+# ------------------------------------------------------------------ completeness
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def router_routes(amis_bin, store_path) -> set[tuple[str, str]]:
+    """(METHOD, /pattern) for every route of the server, as `amis routes` lists them."""
+    result = subprocess.run([str(amis_bin), "routes", "--store", str(store_path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    routes = {tuple(line.split(" ", 1)) for line in result.stdout.splitlines() if line}
+    assert ("GET", "/collections/{collectionId}/items") in routes, result.stdout
+    return routes
+
+
+def documented_routes(api: dict, collections: set[str]) -> set[tuple[str, str]]:
+    """(METHOD, /pattern) for every operation of the document. The features API is
+    described per collection (/collections/coal_mines/items, with that collection's
+    properties): such paths count as the {collectionId} template, and each collection
+    must have the same operations."""
+    per_collection: dict[str, set[tuple[str, str]]] = {c: set() for c in collections}
+    documented = set()
+    for path, item in api["paths"].items():
+        parts = path.split("/")
+        concrete = len(parts) > 2 and parts[1] == "collections" and parts[2] in collections
+        template = "/".join([*parts[:2], "{collectionId}", *parts[3:]]) if concrete else path
+        for method in set(item) & HTTP_METHODS:
+            documented.add((method.upper(), template))
+            if concrete:
+                per_collection[parts[2]].add((method.upper(), template))
+    first = next(iter(per_collection.values()))
+    for c, ops in per_collection.items():
+        assert ops == first, f"{c} is described with other operations: {sorted(ops ^ first)}"
+    return documented
+
+
+def test_every_route_is_documented_with_its_methods(api, amis_bin, store_path, http, base_url):
+    ids = {c["id"] for c in get_json(http, f"{base_url}/collections")["collections"]}
+    routes = router_routes(amis_bin, store_path)
+    documented = documented_routes(api, ids)
+    assert sorted(routes - documented) == [], "routes missing from /api"
+    assert sorted(documented - routes) == [], "operations in /api the server does not route"
+
+
+def test_completeness_check_sees_a_missing_route(api, amis_bin, store_path, http, base_url):
+    """The comparison is not vacuous: a document without one path fails it."""
+    ids = {c["id"] for c in get_json(http, f"{base_url}/collections")["collections"]}
+    partial = {**api, "paths": {p: v for p, v in api["paths"].items() if p != "/changesets/{changeSetId}/revert"}}
+    missing = router_routes(amis_bin, store_path) - documented_routes(partial, ids)
+    assert missing == {("POST", "/changesets/{changeSetId}/revert")}
+
+
+def test_writes_declare_bodies_conditions_and_security(api):
+    item = api["paths"]["/collections/coal_mines/items/{featureId}"]
+    for method in ("put", "patch", "delete"):
+        names = {resolve(api, p)["name"] for p in item[method]["parameters"]}
+        assert {"If-Match", "changeset", "featureId"} <= names, method
+        assert "412" in item[method]["responses"], method
+        assert item[method]["security"], method
+    assert "application/merge-patch+json" in item["patch"]["requestBody"]["content"]
+    post = api["paths"]["/collections/coal_mines/items"]["post"]
+    assert "application/geo+json" in post["requestBody"]["content"]
+    assert {"201", "202"} <= set(post["responses"])
+    schemes = api["components"]["securitySchemes"]
+    assert schemes["bearerToken"]["scheme"] == "bearer"
+    assert (schemes["sessionCookie"]["in"], schemes["sessionCookie"]["name"]) == ("cookie", "amis_session")
+    assert (schemes["csrfToken"]["in"], schemes["csrfToken"]["name"]) == ("header", "X-CSRF-Token")
+
+
+# A value for each path parameter the router names, so that every route can be called.
+SAMPLE_PATH_VALUES = {
+    "collectionId": "coal_mines", "featureId": "1", "changeSetId": "1", "name": "nobody", "id": "1",
+    "styleId": "default", "tileMatrixSetId": "WebMercatorQuad", "tileMatrix": "0", "tileRow": "0",
+    "tileCol": "0", "layer": "coal_mines", "style": "default", "tileMatrixSet": "WebMercatorQuad",
+    "s0": "no-such-file", "s1": "x", "s2": "x",
+}
+
+
+def documented_operation(api: dict, method: str, pattern: str) -> dict:
+    concrete = pattern.replace("/collections/{collectionId}", "/collections/coal_mines", 1)
+    item = api["paths"].get(concrete) or api["paths"][pattern]
+    return item[method.lower()]
+
+
+def sweep(api: dict, routes, session, url: str, headers: dict | None = None) -> list:
+    """Calls every route without parameters or body; returns the answers whose status
+    the route's operation does not list."""
+    undocumented = []
+    for method, pattern in sorted(routes):
+        path = pattern
+        for name, value in SAMPLE_PATH_VALUES.items():
+            path = path.replace("{" + name + "}", value)
+        if pattern.startswith("/wmts/1.0.0/{layer}"):
+            path += ".png"
+        r = session.request(method, url + path, headers=headers, allow_redirects=False, timeout=60)
+        answers = [r]
+        if method == "GET" and r.status_code == 200 and "ETag" in r.headers:  # a conditional GET: 304
+            answers.append(session.get(url + path, headers={**(headers or {}), "If-None-Match": r.headers["ETag"]},
+                                       allow_redirects=False, timeout=60))
+        for a in answers:
+            if str(a.status_code) not in documented_operation(api, method, pattern)["responses"]:
+                undocumented.append((method, pattern, a.status_code, a.text[:120]))
+    return undocumented
+
+
+def test_every_route_answers_with_a_documented_status(api, amis_bin, store_path, http, base_url):
+    """Called without credentials, parameters or body, each route answers a status its
+    operation lists (401 for what needs a caller, 400 for a KVP request without REQUEST...)."""
+    assert sweep(api, router_routes(amis_bin, store_path), http, base_url) == []
+
+
+ADMIN_TOKEN = "bootstrap-admin-token-for-the-openapi-tests-7e2c"  # >= 24 characters, no real secret
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory, amis_bin):
+    """A store of its own (the sweep writes: it deletes feature 1) served with a bootstrap
+    admin token."""
+    from support import AmisServer, amis_import
+    work = tmp_path_factory.mktemp("openapi-admin")
+    store = work / "store.gpkg"
+    amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
+    config = work / "amis.toml"
+    config.write_text(f'[admin]\ntoken = "{ADMIN_TOKEN}"\n')
+    srv = AmisServer(store, work, name="openapi-admin", config=config)
+    srv.start()
+    yield srv, store
+    assert srv.stop() == 0, srv.stderr()
+
+
+def test_every_route_answers_an_admin_with_a_documented_status(admin_server, amis_bin):
+    """The same sweep as an administrator: past authentication, the 400, 404 and 415 of
+    each handler must be documented too."""
+    from support import http_session
+    srv, store = admin_server
+    with http_session() as s:
+        api = s.get(f"{srv.url}/api", timeout=30).json()
+        assert sweep(api, router_routes(amis_bin, store), s, srv.url,
+                     {"Authorization": f"Bearer {ADMIN_TOKEN}"}) == []
+
+
+def as_json_schema(node):
+    """OpenAPI 3.0 schema objects as JSON Schema: `nullable` becomes a "null" alternative."""
+    if isinstance(node, list):
+        return [as_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: as_json_schema(v) for k, v in node.items() if k != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def check_answer(api: dict, method: str, pattern: str, r) -> None:
+    """The answer's status is documented for the operation and, for JSON, its body is
+    valid against the schema documented for that status and media type."""
+    import jsonschema
+    responses = documented_operation(api, method, pattern)["responses"]
+    assert str(r.status_code) in responses, (method, pattern, r.status_code, r.text[:300])
+    documented = resolve(api, responses[str(r.status_code)])
+    media = r.headers.get("Content-Type", "").split(";")[0].strip()
+    if r.status_code == 204 or not media.endswith("json"):
+        return
+    assert media in documented.get("content", {}), (method, pattern, r.status_code, media)
+    schema = documented["content"][media]["schema"]
+    root = as_json_schema({"components": api["components"]})
+    jsonschema.validate(r.json(), {**as_json_schema(schema), "components": root["components"]})
+
+
+def test_editing_and_account_answers_match_their_documented_schemas(admin_server):
+    """A user's life (created, logged in with cookie and CSRF token, given a token) and a
+    change set's (draft, a feature written into it, reviewed, submitted, approved), a
+    stale If-Match, history, an upload and the audit log: every answer has a documented
+    status and a body valid against the documented schema."""
+    from support import http_session
+    srv, _ = admin_server
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    with http_session() as s:
+        api = s.get(f"{srv.url}/api", timeout=30).json()
+
+        def call(method, pattern, path=None, **kw):
+            kw.setdefault("headers", admin)
+            r = s.request(method, srv.url + (path or pattern), timeout=60, **kw)
+            check_answer(api, method, pattern, r)
+            return r
+
+        password = "a long enough password"
+        assert call("POST", "/admin/users", json={"name": "oa-reviewer", "role": "reviewer",
+                                                  "password": password}).status_code == 201
+        call("GET", "/admin/users")
+        call("PATCH", "/admin/users/{name}", "/admin/users/oa-reviewer", json={"disabled": False})
+        assert call("POST", "/admin/users/{name}/tokens", "/admin/users/oa-reviewer/tokens",
+                    json={"label": "openapi"}).status_code == 201
+        call("GET", "/admin/users/{name}/tokens", "/admin/users/oa-reviewer/tokens")
+        with http_session() as browser:
+            r = browser.post(f"{srv.url}/login", json={"user": "oa-reviewer", "password": password}, timeout=30)
+            check_answer(api, "POST", "/login", r)
+            csrf = r.json()["csrfToken"]
+            check_answer(api, "GET", "/session", browser.get(f"{srv.url}/session", timeout=30))
+            r = browser.post(f"{srv.url}/logout", headers={"X-CSRF-Token": csrf}, timeout=30)
+            check_answer(api, "POST", "/logout", r)
+            assert r.status_code == 200
+
+        feature = call("GET", "/collections/{collectionId}/items/{featureId}", "/collections/coal_mines/items/2",
+                       headers={**admin, "Accept": "application/geo+json"}).json()
+        draft = call("POST", "/changesets", json={"collection": "coal_mines", "title": "openapi"}).json()
+        r = call("POST", "/collections/{collectionId}/items", "/collections/coal_mines/items",
+                 params={"changeset": draft["id"]},
+                 json={"type": "Feature", "geometry": feature["geometry"], "properties": feature["properties"]},
+                 headers={**admin, "Content-Type": "application/geo+json"})
+        assert r.status_code == 202, r.text
+        call("GET", "/changesets/{changeSetId}/review", f"/changesets/{draft['id']}/review")
+        call("POST", "/changesets/{changeSetId}/submit", f"/changesets/{draft['id']}/submit")
+        call("POST", "/changesets/{changeSetId}/approve", f"/changesets/{draft['id']}/approve",
+             json={"comment": "fine"})
+        call("GET", "/changesets", params={"state": "approved"})
+        call("GET", "/changesets/{changeSetId}", f"/changesets/{draft['id']}")
+        r = call("PATCH", "/collections/{collectionId}/items/{featureId}", "/collections/coal_mines/items/2",
+                 data='{"properties": {}}', headers={**admin, "Content-Type": "application/merge-patch+json",
+                                                     "If-Match": '"stale"'})
+        assert r.status_code == 412, r.text
+        call("GET", "/collections/{collectionId}/items/{featureId}/history", "/collections/coal_mines/items/2/history")
+        upload = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": feature["geometry"], "properties": feature["properties"]}]}
+        call("POST", "/collections/{collectionId}/upload", "/collections/coal_mines/upload", data=json.dumps(upload),
+             headers={**admin, "Content-Type": "application/geo+json"})
+        call("GET", "/audit")

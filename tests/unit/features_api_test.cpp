@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
@@ -83,4 +86,34 @@ TEST_F(FeaturesApiTest, OpenApiDescribesEveryCollectionWithItsQueryables) {
   bool has_iso3 = false;
   for (const auto& p : params) has_iso3 = has_iso3 || p.value("name", "") == "iso3";
   EXPECT_TRUE(has_iso3);
+}
+
+// Every $ref of the document points into it (swagger-parser checks this too, but
+// only where Node is installed), and every path parameter is declared.
+TEST_F(FeaturesApiTest, OpenApiReferencesResolveAndPathParametersAreDeclared) {
+  const auto doc = nlohmann::json::parse(get("/api").body);
+  std::vector<std::string> dangling;
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& node) {
+    if (node.is_object() && node.contains("$ref")) {
+      const auto target = node["$ref"].get<std::string>().substr(1);  // "#/components/..." -> "/components/..."
+      if (!doc.contains(nlohmann::json::json_pointer(target))) dangling.push_back(target);
+    }
+    if (node.is_structured())
+      for (const auto& child : node) walk(child);
+  };
+  walk(doc);
+  EXPECT_EQ(dangling, std::vector<std::string>{});
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      std::set<std::string> declared;
+      for (auto p : op["parameters"]) {
+        if (p.contains("$ref")) p = doc[nlohmann::json::json_pointer(p["$ref"].get<std::string>().substr(1))];
+        if (p["in"] == "path") declared.insert(p["name"].get<std::string>());
+      }
+      for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1)) {
+        const auto name = path.substr(open + 1, path.find('}', open) - open - 1);
+        EXPECT_TRUE(declared.count(name)) << method << " " << path << " does not declare {" << name << "}";
+      }
+    }
+  }
 }

@@ -41,3 +41,15 @@ TEST(QueryString, DecodesPercentAndPlusAndRejectsBrokenEscapes) {
   EXPECT_FALSE(parse_query("a=%4"));
   EXPECT_EQ(percent_encode("a b/c,d"), "a%20b%2Fc,d");
 }
+
+TEST(Router, ListsItsRoutesInOrderWithTheirPatterns) {
+  Router router;
+  router.add("GET", "/", [](Request&, Response&) {});
+  router.add("POST", "/collections/{collectionId}/items/", [](Request&, Response&) {});
+  const auto routes = router.routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].pattern, "/");
+  EXPECT_EQ(routes[1].method, "POST");
+  EXPECT_EQ(routes[1].pattern, "/collections/{collectionId}/items");
+}

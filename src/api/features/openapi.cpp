@@ -1,15 +1,13 @@
 #include "api/features/openapi.hpp"
 
 #include "api/features/items_request.hpp"
+#include "api/features/openapi_parts.hpp"
 
 namespace amis::api::features {
 namespace {
 
 using nlohmann::json;
-
-json ref(const std::string& kind, const std::string& name) {
-  return {{"$ref", "#/components/" + kind + "/" + name}};
-}
+using oas::ref;
 
 json json_response(const std::string& description, const std::string& schema,
                    const char* media = "application/json") {
@@ -119,6 +117,17 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
       {"filter-crs", query_parameter("filter-crs", "The CRS of geometries in `filter`.",
                                      {{"type", "string"}, {"format", "uri"},
                                       {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"crs", query_parameter("crs", "The CRS of the geometries returned (see the collection's crs list).",
+                              {{"type", "string"}, {"format", "uri"},
+                               {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"bbox-crs", query_parameter("bbox-crs", "The CRS of `bbox`.",
+                                   {{"type", "string"}, {"format", "uri"},
+                                    {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}, true)},
+      {"itemsFormat", query_parameter("f", "The representation: json (GeoJSON) or html, or a download in CRS84: "
+                                      "csv, kml, shapezip (zipped Shapefile), gpkg, fgb (FlatGeobuf).",
+                                      {{"type", "string"},
+                                       {"enum", {"json", "geojson", "html", "csv", "kml", "shapezip", "gpkg", "fgb"}}},
+                                      true)},
       {"sortby", query_parameter("sortby", "Sort keys: +name (ascending) or -name (descending).",
                                  {{"type", "array"}, {"items", {{"type", "string"}}}}, false)},
       {"properties", query_parameter("properties", "The properties to return.",
@@ -127,22 +136,23 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
                         {"description", "The collection identifier."}, {"schema", {{"type", "string"}}}}},
       {"featureId", {{"name", "featureId"}, {"in", "path"}, {"required", true},
                      {"description", "The feature identifier."}, {"schema", {{"type", "string"}}}}}};
-  auto error_response = [](const char* description) {
-    return json{{"description", description},
-                {"content", {{"application/json", {{"schema", ref("schemas", "exception")}}}}}};
-  };
-  json responses = {
-      {"InvalidParameter", error_response("A query parameter has an invalid value.")},
-      {"NotFound", error_response("The requested resource does not exist.")},
-      {"NotAcceptable", error_response("The requested representation is not offered.")},
-      {"ServerError", error_response("A server error occurred.")}};
-  return {{"schemas", schemas}, {"parameters", parameters}, {"responses", responses}};
+  json all = {{"schemas", schemas}, {"parameters", parameters}};
+  oas::add_shared_components(all);
+  return all;
 }
 
+// A read of the features API: parameters and responses in that order, then the tag.
 json operation(const std::string& id, const std::string& summary, json parameters, json responses,
                const char* tag) {
-  return {{"operationId", id}, {"summary", summary}, {"tags", {tag}},
-          {"parameters", std::move(parameters)}, {"responses", std::move(responses)}};
+  return oas::operation(id, summary, tag, std::move(parameters), std::move(responses));
+}
+
+json tags() {
+  json all = json::array();
+  for (const char* name : {"Capabilities", "Data", "Editing", "Change sets", "Session", "Admin", "Styles", "Tiles",
+                           "OGC web services", "Files"})
+    all.push_back({{"name", name}});
+  return all;
 }
 
 }  // namespace
@@ -178,10 +188,15 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                             ref("parameters", "limit"), ref("parameters", "offset"),
                             ref("parameters", "filter"), ref("parameters", "filter-lang"),
                             ref("parameters", "filter-crs"), ref("parameters", "sortby"),
-                            ref("parameters", "properties"), f};
+                            ref("parameters", "properties"), ref("parameters", "crs"),
+                            ref("parameters", "bbox-crs"), ref("parameters", "itemsFormat"),
+                            oas::query_parameter("asOf", "The collection as it was published at this instant "
+                                                 "(RFC 3339, e.g. 2026-11-27T10:00:00Z), from the feature versions; "
+                                                 "only limit, offset and f=json go with it.",
+                                                 {{"type", "string"}, {"format", "date-time"}})};
     for (const auto& prop : c.properties) {
       // A property named like a standard parameter cannot be a filter parameter.
-      if (is_items_parameter(prop.name)) continue;
+      if (is_items_parameter(prop.name) || prop.name == "asOf") continue;
       item_parameters.push_back({{"name", prop.name}, {"in", "query"}, {"required", false},
                                  {"description", "Only features whose '" + prop.name + "' equals this value."},
                                  {"schema", schema_for(prop.type)}, {"style", "form"}, {"explode", false}});
@@ -194,15 +209,28 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
         standard_responses({{"description", "A JSON Schema of the queryables"},
                             {"content", {{"application/schema+json", {{"schema", {{"type", "object"}}}}}}}}),
         "Data")}};
-    paths[p + "/items"] = {{"get", operation(
-        "getFeatures_" + c.id, "Features of " + c.title, item_parameters,
-        standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json")),
-        "Data")}};
-    paths[p + "/items/{featureId}"] = {{"get", operation(
-        "getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), f},
-        standard_responses(json_response("The feature", "featureGeoJSON", "application/geo+json")),
-        "Data")}};
+    json features = standard_responses(json_response("The features", "featureCollectionGeoJSON", "application/geo+json"));
+    for (const char* media : {"text/csv", "application/vnd.google-earth.kml+xml", "application/zip",
+                              "application/geopackage+sqlite3", "application/flatgeobuf"})
+      features["200"]["content"][media] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+    paths[p + "/items"] = {
+        {"get", operation("getFeatures_" + c.id, "Features of " + c.title, item_parameters, features, "Data")},
+        {"post", oas::create_item(c)}};
+    json one_feature = standard_responses(json_response("The feature", "featureGeoJSON", "application/geo+json"));
+    one_feature["200"]["headers"]["ETag"] = {{"description", "The feature's version, for If-Match on writes."},
+                                             {"schema", {{"type", "string"}}}};
+    paths[p + "/items/{featureId}"] = {
+        {"get", operation("getFeature_" + c.id, "One feature of " + c.title, {ref("parameters", "featureId"), ref("parameters", "crs"), f},
+                          one_feature, "Data")},
+        {"put", oas::replace_item(c)},
+        {"patch", oas::update_item(c)},
+        {"delete", oas::delete_item(c)}};
   }
+  json components_of_all = components(info.limits.default_limit, info.limits.max_limit);
+  oas::add_editing_paths(paths, components_of_all);
+  oas::add_account_paths(paths, components_of_all);
+  oas::add_map_paths(paths, components_of_all);
+  oas::add_server_responses(paths);
   return {{"openapi", "3.0.3"},
           {"info",
            {{"title", info.title},
@@ -210,9 +238,13 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
             {"version", "1.0.0"},
             {"license", {{"name", "Data licences are given per collection"}}}}},
           {"servers", {{{"url", base}}}},
-          {"tags", {{{"name", "Capabilities"}}, {{"name", "Data"}}}},
+          {"tags", tags()},
+          // Credentials are optional on reads: with them a caller also sees the
+          // restricted collections open to their role or member state.
+          {"security", json::array({json::object(), {{"bearerToken", json::array()}},
+                                    {{"sessionCookie", json::array()}}})},
           {"paths", paths},
-          {"components", components(info.limits.default_limit, info.limits.max_limit)}};
+          {"components", components_of_all}};
 }
 
 }  // namespace amis::api::features
