@@ -63,7 +63,9 @@ void RenderGate::leave() {
   freed_.notify_all();
 }
 
-RenderGate::Slot::~Slot() { gate_->leave(); }
+RenderGate::Slot::~Slot() {
+  if (gate_) gate_->leave();
+}
 
 RenderGate& render_gate() {
   static RenderGate gate{RenderLimits{}};

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <utility>
 
 namespace amis::render {
 
@@ -31,9 +32,11 @@ class RenderGate {
   class Slot {
    public:
     explicit Slot(RenderGate& gate) : gate_(&gate) {}
+    Slot(Slot&& other) noexcept : gate_(std::exchange(other.gate_, nullptr)) {}
     ~Slot();
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+    Slot& operator=(Slot&&) = delete;
 
    private:
     RenderGate* gate_;
