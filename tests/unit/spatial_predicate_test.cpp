@@ -41,15 +41,17 @@ std::string coords(const std::vector<std::pair<double, double>>& pts) {
 }
 
 std::vector<std::string> literals() {
-  const auto s = star(40);
+  const auto s = star(200);  // more than kClipFrom vertices: line and points are clipped
+  const auto few = star(40);  // fewer than kClipFrom: related whole
   return {"POLYGON((" + coords(s) + "))", "LINESTRING(" + coords(s) + ")", "MULTIPOINT(" + coords(s) + ")",
+          "LINESTRING(" + coords(few) + ")", "MULTIPOINT(" + coords(few) + ")",
           "POLYGON((-2 -2,2 -2,2 2,-2 2,-2 -2))", "MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0)),((5 5,6 5,6 6,5 6,5 5)))"};
 }
 
 // Stored geometries: points at, near and away from the literals' vertices and edges;
 // point sets mixing them; lines and polygons inside, outside, across and on edges.
 std::vector<std::string> stored() {
-  const auto s = star(40);
+  const auto s = star(200);  // more than kClipFrom vertices: line and points are clipped
   std::vector<std::string> out;
   for (int i = 0; i < 6; ++i) {
     const auto& [x, y] = s[static_cast<std::size_t>(i)];
