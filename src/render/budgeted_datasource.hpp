@@ -6,7 +6,6 @@
 #include <mapnik/featureset.hpp>
 #include <mapnik/memory_datasource.hpp>
 #include <mapnik/params.hpp>
-
 #include <memory>
 
 #include "core/request_budget.hpp"

@@ -11,7 +11,8 @@ namespace amis::render {
 namespace {
 
 RenderLimits resolved(RenderLimits limits) {
-  if (limits.max_concurrent <= 0) limits.max_concurrent = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (limits.max_concurrent <= 0)
+    limits.max_concurrent = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (limits.max_queued <= 0) limits.max_queued = 4 * limits.max_concurrent;
   return limits;
 }
@@ -37,7 +38,8 @@ RenderGate::Slot RenderGate::enter() {
   }
   const int retry = std::max(1, static_cast<int>(limits_.max_wait_seconds + 0.5));
   if (waiting_ >= limits_.max_queued)
-    throw core::ServerBusy("the server is drawing as many maps as it can; ask again in a few seconds", retry);
+    throw core::ServerBusy(
+        "the server is drawing as many maps as it can; ask again in a few seconds", retry);
   ++waiting_;
   const auto until = std::chrono::steady_clock::now() +
                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -48,9 +50,11 @@ RenderGate::Slot RenderGate::enter() {
       freed_.notify_all();
       lock.unlock();
       core::RequestBudget::check();
-      throw core::ServerBusy("the server is drawing as many maps as it can; ask again in a few seconds", retry);
+      throw core::ServerBusy(
+          "the server is drawing as many maps as it can; ask again in a few seconds", retry);
     }
-    freed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(kBudgetPoll, until - std::chrono::steady_clock::now()));
+    freed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(
+                              kBudgetPoll, until - std::chrono::steady_clock::now()));
   }
   --waiting_;
   ++drawing_;

@@ -17,9 +17,9 @@
 namespace amis::render {
 
 struct RenderLimits {
-  int max_concurrent = 0;  // maps drawn at once; 0: one per core
-  int max_queued = 0;      // requests waiting for a slot; 0: four per slot (a browser asks
-                           // for six tiles at once)
+  int max_concurrent = 0;       // maps drawn at once; 0: one per core
+  int max_queued = 0;           // requests waiting for a slot; 0: four per slot (a browser asks
+                                // for six tiles at once)
   double max_wait_seconds = 5;  // how long one waits before it is turned away
   int layer_limit = 32;         // layers in one map (WMS LayerLimit)
 };

@@ -15,7 +15,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // Never ends on its own: only the progress handler stops it.
-constexpr const char* kEndless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+constexpr const char* kEndless =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 
 TEST(DatabaseBudget, AStatementStopsAtTheDeadline) {
   Database db(":memory:", Database::Mode::ReadWrite);
@@ -30,15 +31,18 @@ TEST(DatabaseBudget, AStatementStopsWhenTheClientLeaves) {
   const core::RequestBudget budget(std::chrono::steady_clock::now() + 60s, 60, gone);
   Statement s(db.handle(), kEndless);
   EXPECT_THROW(s.step(), core::ClientDisconnected);
-  EXPECT_THROW(db.exec("SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-                       "SELECT x FROM c)"),
-               core::ClientDisconnected);
+  EXPECT_THROW(
+      db.exec(
+          "SELECT count(*) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+          "SELECT x FROM c)"),
+      core::ClientDisconnected);
 }
 
 TEST(DatabaseBudget, WithoutABudgetNothingIsInterrupted) {
   Database db(":memory:", Database::Mode::ReadWrite);
-  Statement s(db.handle(), "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) "
-                           "SELECT count(*) FROM c");
+  Statement s(db.handle(),
+              "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) "
+              "SELECT count(*) FROM c");
   ASSERT_TRUE(s.step());
   EXPECT_EQ(s.column_int(0), 200000);
 }

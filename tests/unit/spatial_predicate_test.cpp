@@ -36,16 +36,21 @@ std::vector<std::pair<double, double>> star(int n) {
 
 std::string coords(const std::vector<std::pair<double, double>>& pts) {
   std::string s;
-  for (const auto& [x, y] : pts) s += (s.empty() ? "" : ",") + std::to_string(x) + " " + std::to_string(y);
+  for (const auto& [x, y] : pts)
+    s += (s.empty() ? "" : ",") + std::to_string(x) + " " + std::to_string(y);
   return s;
 }
 
 std::vector<std::string> literals() {
-  const auto s = star(200);  // more than kClipFrom vertices: line and points are clipped
+  const auto s = star(200);   // more than kClipFrom vertices: line and points are clipped
   const auto few = star(40);  // fewer than kClipFrom: related whole
-  return {"POLYGON((" + coords(s) + "))", "LINESTRING(" + coords(s) + ")", "MULTIPOINT(" + coords(s) + ")",
-          "LINESTRING(" + coords(few) + ")", "MULTIPOINT(" + coords(few) + ")",
-          "POLYGON((-2 -2,2 -2,2 2,-2 2,-2 -2))", "MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0)),((5 5,6 5,6 6,5 6,5 5)))"};
+  return {"POLYGON((" + coords(s) + "))",
+          "LINESTRING(" + coords(s) + ")",
+          "MULTIPOINT(" + coords(s) + ")",
+          "LINESTRING(" + coords(few) + ")",
+          "MULTIPOINT(" + coords(few) + ")",
+          "POLYGON((-2 -2,2 -2,2 2,-2 2,-2 -2))",
+          "MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0)),((5 5,6 5,6 6,5 6,5 5)))"};
 }
 
 // Stored geometries: points at, near and away from the literals' vertices and edges;
@@ -57,37 +62,65 @@ std::vector<std::string> stored() {
     const auto& [x, y] = s[static_cast<std::size_t>(i)];
     out.push_back("POINT(" + std::to_string(x) + " " + std::to_string(y) + ")");  // a star vertex
   }
-  for (const char* g : {"POINT(0 0)", "POINT(20 20)", "POINT(2 0)", "POINT(2 1)", "POINT(-2 0)", "POINT(0 4)",
-                        "MULTIPOINT(0 0,20 20)", "MULTIPOINT(2 2,0 0)", "MULTIPOINT(2 2,20 20)", "MULTIPOINT(0 0,1 1)",
-                        "LINESTRING(0 0,1 1)", "LINESTRING(0 0,20 20)", "LINESTRING(20 20,30 30)",
-                        "LINESTRING(-2 -2,2 -2)", "LINESTRING(-3 -2,3 -2)", "LINESTRING(-5 0,5 0)",
-                        "LINESTRING(2 2,20 2)", "MULTILINESTRING((0 0,1 1),(20 20,21 21))",
-                        "POLYGON((-1 -1,1 -1,1 1,-1 1,-1 -1))", "POLYGON((-3 -3,3 -3,3 3,-3 3,-3 -3))",
-                        "POLYGON((2 -2,6 -2,6 2,2 2,2 -2))", "POLYGON((20 20,21 20,21 21,20 21,20 20))",
-                        "POLYGON((-20 -20,20 -20,20 20,-20 20,-20 -20))", "POLYGON((-2 -2,2 -2,2 2,-2 2,-2 -2))",
-                        "POLYGON((1 1,3 1,3 3,1 3,1 1))", "POLYGON((4 0,5 0,5 1,4 1,4 0))",
-                        "MULTIPOLYGON(((-1 -1,1 -1,1 1,-1 1,-1 -1)),((20 20,21 20,21 21,20 21,20 20)))",
-                        "POINT EMPTY", "POLYGON EMPTY"})
+  for (const char* g :
+       {"POINT(0 0)",
+        "POINT(20 20)",
+        "POINT(2 0)",
+        "POINT(2 1)",
+        "POINT(-2 0)",
+        "POINT(0 4)",
+        "MULTIPOINT(0 0,20 20)",
+        "MULTIPOINT(2 2,0 0)",
+        "MULTIPOINT(2 2,20 20)",
+        "MULTIPOINT(0 0,1 1)",
+        "LINESTRING(0 0,1 1)",
+        "LINESTRING(0 0,20 20)",
+        "LINESTRING(20 20,30 30)",
+        "LINESTRING(-2 -2,2 -2)",
+        "LINESTRING(-3 -2,3 -2)",
+        "LINESTRING(-5 0,5 0)",
+        "LINESTRING(2 2,20 2)",
+        "MULTILINESTRING((0 0,1 1),(20 20,21 21))",
+        "POLYGON((-1 -1,1 -1,1 1,-1 1,-1 -1))",
+        "POLYGON((-3 -3,3 -3,3 3,-3 3,-3 -3))",
+        "POLYGON((2 -2,6 -2,6 2,2 2,2 -2))",
+        "POLYGON((20 20,21 20,21 21,20 21,20 20))",
+        "POLYGON((-20 -20,20 -20,20 20,-20 20,-20 -20))",
+        "POLYGON((-2 -2,2 -2,2 2,-2 2,-2 -2))",
+        "POLYGON((1 1,3 1,3 3,1 3,1 1))",
+        "POLYGON((4 0,5 0,5 1,4 1,4 0))",
+        "MULTIPOLYGON(((-1 -1,1 -1,1 1,-1 1,-1 -1)),((20 20,21 20,21 21,20 21,20 20)))",
+        "POINT EMPTY",
+        "POLYGON EMPTY"})
     out.emplace_back(g);
   return out;
 }
 
 char geos_answer(SpatialOp op, const GEOSGeometry* a, const GEOSGeometry* b) {
   switch (op) {
-    case SpatialOp::Intersects: return GEOSIntersects_r(h(), a, b);
-    case SpatialOp::Equals: return GEOSEquals_r(h(), a, b);
-    case SpatialOp::Disjoint: return GEOSDisjoint_r(h(), a, b);
-    case SpatialOp::Touches: return GEOSTouches_r(h(), a, b);
-    case SpatialOp::Within: return GEOSWithin_r(h(), a, b);
-    case SpatialOp::Overlaps: return GEOSOverlaps_r(h(), a, b);
-    case SpatialOp::Crosses: return GEOSCrosses_r(h(), a, b);
-    case SpatialOp::Contains: return GEOSContains_r(h(), a, b);
+    case SpatialOp::Intersects:
+      return GEOSIntersects_r(h(), a, b);
+    case SpatialOp::Equals:
+      return GEOSEquals_r(h(), a, b);
+    case SpatialOp::Disjoint:
+      return GEOSDisjoint_r(h(), a, b);
+    case SpatialOp::Touches:
+      return GEOSTouches_r(h(), a, b);
+    case SpatialOp::Within:
+      return GEOSWithin_r(h(), a, b);
+    case SpatialOp::Overlaps:
+      return GEOSOverlaps_r(h(), a, b);
+    case SpatialOp::Crosses:
+      return GEOSCrosses_r(h(), a, b);
+    case SpatialOp::Contains:
+      return GEOSContains_r(h(), a, b);
   }
   return 2;
 }
 
 TEST(SpatialPredicate, EveryAnswerIsGeosRelates) {
-  const char* names[] = {"intersects", "equals", "disjoint", "touches", "within", "overlaps", "crosses", "contains"};
+  const char* names[] = {"intersects", "equals",   "disjoint", "touches",
+                         "within",     "overlaps", "crosses",  "contains"};
   int compared = 0, true_answers = 0;
   for (const auto& literal_text : literals()) {
     GEOSGeometry* literal = wkt(literal_text);
@@ -102,7 +135,8 @@ TEST(SpatialPredicate, EveryAnswerIsGeosRelates) {
         const char want = geos_answer(*op, row, literal);
         const auto got = prepared.test(*op, row);
         ASSERT_NE(want, 2) << name << " " << row_text;
-        ASSERT_TRUE(got.has_value()) << name << " " << row_text << " / " << literal_text.substr(0, 40);
+        ASSERT_TRUE(got.has_value())
+            << name << " " << row_text << " / " << literal_text.substr(0, 40);
         EXPECT_EQ(*got, want == 1) << row_text << " " << name << " " << literal_text.substr(0, 60);
         ++compared;
         true_answers += want == 1;
