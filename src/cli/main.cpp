@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/work_limits.hpp"
 #include "render/render_gate.hpp"
 
 #ifndef AMIS_STATIC_DIR
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
       // The render gate is the process's (render/render_gate.hpp): set here, before
       // any service draws, rather than in serve(), which wires the services.
       amis::render::configure_render_gate(config.render);
+      amis::core::set_work_limits(config.work);
       return amis::cli::serve(config);
     }
     if (*routes) return amis::cli::list_routes(config);

@@ -6,6 +6,7 @@
 #include "auth/read_access.hpp"
 #include "edit/editing_policy.hpp"
 #include "http/server.hpp"
+#include "core/work_limits.hpp"
 #include "render/render_gate.hpp"
 
 namespace amis::config {
@@ -24,6 +25,8 @@ struct Config {
   // max_concurrent_renders, render_queue, render_wait_seconds, layer_limit); for
   // WMS, map tiles and WMTS alike.
   render::RenderLimits render;
+  // [features] max_filter_vertices, for every protocol.
+  core::WorkLimits work;
   // Tiles kept on disk; empty: "tile-cache" next to the store. 0 MB: no cache.
   std::string tile_cache_dir;
   long long tile_cache_max_mb = 512;

@@ -25,11 +25,6 @@ struct SortKey {
   bool descending = false;
 };
 
-// The most vertices the geometry literals of one filter may have together, in every
-// protocol and store: each literal is tested against every candidate feature, and
-// the work of a test grows with its vertices. Beyond it: 400, InvalidParameterValue.
-inline constexpr std::size_t kMaxFilterVertices = 10'000;
-
 struct FeatureQuery {
   std::string collection;
   std::optional<Envelope> bbox;  // CRS84

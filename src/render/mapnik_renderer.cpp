@@ -32,6 +32,7 @@
 #include "encode/coordinate_transform.hpp"
 #include "render/map_renderer.hpp"
 #include "render/mapnik_symbolizers.hpp"
+#include "render/budgeted_datasource.hpp"
 #include "render/raster_image.hpp"
 #include "render/render_gate.hpp"
 
@@ -44,38 +45,6 @@ constexpr double kPixelMetres = 0.00028;
 constexpr double kMetresPerDegree = 6378137.0 * M_PI / 180.0;
 // Features read between two looks at the request's budget (reading one is cheap).
 constexpr unsigned kBudgetEvery = 256;
-
-// The features Mapnik draws of a layer, handed out one at a time with a look at
-// the request's budget before each (drawing one polygon on a large map can take
-// longer than reading thousands): a map whose client has left or whose
-// deadline passed stops in the middle of Mapnik's drawing (the exception passes
-// through agg_renderer::apply to render_map's caller).
-class BudgetedFeatureset final : public mapnik::Featureset {
- public:
-  explicit BudgetedFeatureset(mapnik::featureset_ptr inner) : inner_(std::move(inner)) {}
-  mapnik::feature_ptr next() override {
-    core::RequestBudget::check();
-    return inner_ ? inner_->next() : mapnik::feature_ptr();
-  }
-
- private:
-  mapnik::featureset_ptr inner_;
-};
-
-class BudgetedDatasource final : public mapnik::memory_datasource {
- public:
-  BudgetedDatasource() : mapnik::memory_datasource(memory_parameters()) {}
-  mapnik::featureset_ptr features(mapnik::query const& q) const override {
-    return std::make_shared<BudgetedFeatureset>(mapnik::memory_datasource::features(q));
-  }
-
- private:
-  static mapnik::parameters memory_parameters() {
-    mapnik::parameters parameters;
-    parameters["type"] = "memory";
-    return parameters;
-  }
-};
 
 // Reprojects every position of a little-endian ISO WKB geometry in place: the
 // WkbReader walks the structure, the coordinates are rewritten where it read them.

@@ -11,7 +11,8 @@ namespace amis::render {
 namespace {
 
 RenderLimits resolved(RenderLimits limits) {
-  if (limits.max_concurrent <= 0) limits.max_concurrent = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (limits.max_concurrent <= 0)
+    limits.max_concurrent = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (limits.max_queued <= 0) limits.max_queued = 4 * limits.max_concurrent;
   return limits;
 }
@@ -50,7 +51,8 @@ RenderGate::Slot RenderGate::enter() {
       core::RequestBudget::check();
       throw core::ServiceBusy("the server is drawing as many maps as it can; ask again in a few seconds", retry);
     }
-    freed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(kBudgetPoll, until - std::chrono::steady_clock::now()));
+    freed_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(
+                              kBudgetPoll, until - std::chrono::steady_clock::now()));
   }
   --waiting_;
   ++drawing_;
@@ -63,7 +65,9 @@ void RenderGate::leave() {
   freed_.notify_all();
 }
 
-RenderGate::Slot::~Slot() { gate_->leave(); }
+RenderGate::Slot::~Slot() {
+  if (gate_) gate_->leave();
+}
 
 RenderGate& render_gate() {
   static RenderGate gate{RenderLimits{}};

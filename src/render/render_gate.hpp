@@ -12,13 +12,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <utility>
 
 namespace amis::render {
 
 struct RenderLimits {
-  int max_concurrent = 0;  // maps drawn at once; 0: one per core
-  int max_queued = 0;      // requests waiting for a slot; 0: four per slot (a browser asks
-                           // for six tiles at once)
+  int max_concurrent = 0;       // maps drawn at once; 0: one per core
+  int max_queued = 0;           // requests waiting for a slot; 0: four per slot (a browser asks
+                                // for six tiles at once)
   double max_wait_seconds = 5;  // how long one waits before it is turned away
   int layer_limit = 32;         // layers in one map (WMS LayerLimit)
 };
@@ -31,9 +32,11 @@ class RenderGate {
   class Slot {
    public:
     explicit Slot(RenderGate& gate) : gate_(&gate) {}
+    Slot(Slot&& other) noexcept : gate_(std::exchange(other.gate_, nullptr)) {}
     ~Slot();
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+    Slot& operator=(Slot&&) = delete;
 
    private:
     RenderGate* gate_;

@@ -94,10 +94,12 @@ void WmsService::handle(http::Request& request, http::Response& response) {
       return response.send(500, v130 ? "text/xml" : "application/vnd.ogc.se_xml", exception_report(hidden, v130));
     }
     const int status = e.status() >= 400 ? e.status() : 400;
-    // GetMap errors as an image when the client asked for that (WMS 1.3.0, 7.3.3.11).
+    // GetMap errors as an image when the client asked for that (WMS 1.3.0, 7.3.3.11),
+    // except a 503: drawing an image of the requested size (up to the maximum) for a
+    // request turned away because the server draws too much would draw anyway.
     ExceptionMode mode = ExceptionMode::Xml;
     try {
-      if (get_map_request) mode = parse_exceptions(request);
+      if (get_map_request && e.status() != 503) mode = parse_exceptions(request);
     } catch (const core::OgcError&) {
     }
     if (mode != ExceptionMode::Xml) {

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
 #include "core/wkb.hpp"
+#include "core/work_limits.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
 namespace amis::store::gpkg {
@@ -104,9 +105,10 @@ class Compiler {
       fail("a geometry of the filter cannot be read");
     }
     vertices_ += n;
-    if (vertices_ > core::kMaxFilterVertices)
+    const std::size_t most = core::work_limits().max_filter_vertices;
+    if (vertices_ > most)
       fail("the filter's geometries have " + std::to_string(vertices_) + " vertices or more; at most " +
-           std::to_string(core::kMaxFilterVertices) + " are accepted (simplify the geometry)");
+           std::to_string(most) + " are accepted (simplify the geometry)");
     return bind(e.wkb, Type::Geometry);
   }
 

@@ -16,7 +16,11 @@
 //     interior in common with it (no touch); with vertices strictly inside and
 //     strictly outside, a line crosses it and an area (whose envelope does not hold
 //     the literal's) overlaps it.
-// Only what none of these settles goes to GEOS's relate.
+// Only what none of these settles goes to GEOS's relate; a line or point literal
+// first clipped to a box around the stored geometry (what lies beyond cannot change
+// how the two meet, only whether the literal reaches outside the stored geometry,
+// which is added back), so that a small feature is related to the few vertices
+// near it rather than to all of them.
 #include <geos_c.h>
 
 #include <optional>
@@ -44,10 +48,13 @@ class PreparedLiteral {
   std::optional<bool> by_relate(SpatialOp op, const GEOSGeometry* a) const;
   std::optional<bool> by_points(SpatialOp op, const GEOSGeometry* a) const;
   std::optional<bool> by_vertices(SpatialOp op, const GEOSGeometry* a, int a_dimension) const;
+  std::optional<bool> by_clipped_relate(SpatialOp op, const GEOSGeometry* a, int a_dimension) const;
 
   GEOSGeometry* geometry_;
   const GEOSPreparedGeometry* prepared_;
   int dimension_;
+  int vertices_;
+  double min_x_ = 0, min_y_ = 0, max_x_ = 0, max_y_ = 0;  // the literal's envelope
 };
 
 }  // namespace amis::store::gpkg

@@ -7,8 +7,8 @@
   The answers must stay GEOS's: they are compared here with OGR's (GEOS) on the
   source features, for every predicate, with literals whose vertices are demo points
   (so that touching is not vacuous).
-- A filter's geometries may have 10,000 vertices together; more is a 400 naming the
-  parameter, in OGC API, WFS and WMS alike.
+- A filter's geometries may have 10,000 vertices together ([features]
+  max_filter_vertices); more is a 400 naming the parameter, in OGC API, WFS and WMS alike.
 - Every SQLite statement stops when the request's deadline passes (a progress handler):
   a filter of 2,000 comparisons over 200,000 points (about 6 s of SQLite) answers 503
   OperationProcessingTimeout under work_timeout_seconds = 1, for items, WFS GetFeature,
@@ -258,3 +258,25 @@ def test_others_are_answered_while_a_filter_runs_out(grid_server):
     t.join(60)
     assert quick.status_code == 200
     assert slow == [503]
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory, hostile_store):
+    with serving(hostile_store, tmp_path_factory.mktemp("filter-strict"), "filter-strict",
+                 "[features]\nmax_filter_vertices = 100\n") as srv:
+        yield srv
+
+
+def test_the_vertex_limit_is_configured(strict_server, session):
+    items = f"{strict_server.url}/collections/coal_mines/items"
+    assert session.get(items, params={"filter": f"S_INTERSECTS(geometry, {long_line(100)})"},
+                       timeout=60).status_code == 200
+    r = session.get(items, params={"filter": f"S_INTERSECTS(geometry, {long_line(101)})"}, timeout=60)
+    assert r.status_code == 400, r.text[:300]
+    assert "at most 100 " in r.json()["description"]
+    r = session.get(f"{strict_server.url}/wms", params={
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": "coal_mines", "STYLES": "",
+        "CRS": "CRS:84", "BBOX": "90,-12,150,55", "WIDTH": 64, "HEIGHT": 64, "FORMAT": "image/png",
+        "CQL_FILTER": f"S_TOUCHES(geometry, {long_line(101)})"}, timeout=60)
+    assert r.status_code == 400
+    assert wms_exception(r)[:2] == ("InvalidParameterValue", "CQL_FILTER")

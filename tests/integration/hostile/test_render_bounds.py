@@ -170,3 +170,30 @@ def test_a_map_stops_at_the_deadline(grid_map_server, session):
         "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": "grid", "STYLES": "",
         "CRS": "CRS:84", "BBOX": "90,-10,91,-9", "WIDTH": 64, "HEIGHT": 64, "FORMAT": "image/png"}, timeout=60)
     assert small.status_code == 200
+
+
+def test_a_busy_answer_is_never_drawn(gated_server):
+    # EXCEPTIONS=INIMAGE asks for errors as an image of the map's size; a 503 that
+    # drew a 4096 x 4096 message would draw while turning drawing away.
+    answers: list[requests.Response] = []
+    lock = threading.Lock()
+    start = threading.Barrier(6)
+
+    def one():
+        with requests.Session() as s:
+            s.trust_env = False
+            start.wait()
+            r = get_map(s, gated_server, DEMO_LAYERS * 8, 4096, 4096, EXCEPTIONS="INIMAGE")
+            with lock:
+                answers.append(r)
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    busy = [r for r in answers if r.status_code == 503]
+    assert busy, sorted(r.status_code for r in answers)
+    for r in busy:
+        assert r.headers["Content-Type"].startswith("text/xml")
+        assert service_exception(r)[0] == "ServiceUnavailable"
