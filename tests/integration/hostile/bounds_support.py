@@ -10,6 +10,7 @@ from typing import Iterator
 
 from osgeo import ogr, osr
 
+from synthetic_data import write_grid_gpkg  # noqa: F401  (the main suite's grid, for conftest)
 from support import DEMO_DIR, AmisServer
 
 GEOID = DEMO_DIR / "asean3_egm96_geoid_15min.tif"
@@ -32,30 +33,6 @@ def serving(store: Path, work: Path, name: str, config: str = "") -> Iterator[Am
         assert srv.alive(), f"amis serve ({name}) died:\n{srv.stderr()}"
     finally:
         srv.stop()
-
-
-def write_grid_gpkg(path: Path, count: int) -> None:
-    """`count` points 0.05 degrees apart in rows of 1,000 from (90, -10), with a
-    sequence number, a label and a value (as the main suite's grid)."""
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    layer = ds.CreateLayer("grid", srs, ogr.wkbPoint)
-    for name, kind in (("seq", ogr.OFTInteger), ("label", ogr.OFTString), ("value", ogr.OFTReal)):
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    defn = layer.GetLayerDefn()
-    layer.StartTransaction()
-    for i in range(count):
-        f = ogr.Feature(defn)
-        f.SetField(0, i)
-        f.SetField(1, f"grid point {i:06d}")
-        f.SetField(2, i * 0.5)
-        g = ogr.Geometry(ogr.wkbPoint)
-        g.AddPoint_2D(90 + (i % 1000) * 0.05, -10 + (i // 1000) * 0.25)
-        f.SetGeometryDirectly(g)
-        layer.CreateFeature(f)
-    layer.CommitTransaction()
-    ds = None
 
 
 def star_points(n: int, cx=115.0, cy=15.0, r_out=40.0, r_in=12.0) -> list[tuple[float, float]]:
