@@ -101,6 +101,10 @@ Config load_config(const std::string& path) {
   if (svc.limits.max_limit < 1 || svc.limits.default_limit < 1 ||
       svc.limits.default_limit > svc.limits.max_limit)
     throw std::runtime_error(path + ": [features] needs 1 <= default_limit <= max_limit");
+  svc.limits.max_download_features =
+      t["features"]["max_download_features"].value_or(svc.limits.max_download_features);
+  if (svc.limits.max_download_features < svc.limits.max_limit)
+    throw std::runtime_error(path + ": [features] needs max_download_features >= max_limit");
   config.wms_max_width = t["wms"]["max_width"].value_or(config.wms_max_width);
   config.wms_max_height = t["wms"]["max_height"].value_or(config.wms_max_height);
   if (config.wms_max_width < 1 || config.wms_max_height < 1 || config.wms_max_width > 16384 ||
