@@ -187,24 +187,24 @@ try {
     result.serviceUrls = await page.$$eval('.services input', (is) => is.map((i) => i.value));
     result.limitWarningShown = await page.locator('#download-limit').isVisible();
     await shot('download-panel');
-  } else if (scenario === 'download-limit') {
-    // The warning of the Download tab, for the whole layer and then for one country.
-    const warning = async (before) => {
-      await page.waitForFunction((b) => {
-        const t = document.querySelector('#download-limit')?.textContent;
-        return t && t !== b;
-      }, before, { timeout: 10000 });
-      return { shown: await page.locator('#download-limit').isVisible(), text: await page.locator('#download-limit').textContent() };
-    };
+  } else if (scenario === 'download-whole') {
+    // The whole layer (more features than a page) as files, and the Download tab's words.
     await open();
     await page.click('#tab-download');
-    result.whole = await warning(null);
-    await shot('download-limit-whole');
-    await page.click('#tab-filter');
-    await tableAfter(() => page.selectOption('#filter-country', [env.AMIS_COUNTRY]));
-    await page.click('#tab-download');
-    result.country = await warning(result.whole.text);
-    await shot('download-limit-country');
+    await page.waitForSelector('#download-count[data-matched]', { timeout: 20000 });
+    result.matched = Number(await page.getAttribute('#download-count', 'data-matched'));
+    result.countText = await page.locator('#download-count').textContent();
+    result.limitWarningShown = await page.locator('#download-limit').isVisible();
+    result.files = {};
+    for (const format of ['geojson', 'csv', 'gpkg']) {
+      const download = page.waitForEvent('download', { timeout: 120000 });
+      await page.click(`a[data-format="${format}"]`);
+      const d = await download;
+      const path = join(out, `download-whole-${d.suggestedFilename()}`);
+      await d.saveAs(path);
+      result.files[format] = path;
+    }
+    await shot('download-whole');
   } else if (scenario === 'edit-review') {
     await open();
     const fid = env.AMIS_MINE_FID;
