@@ -9,9 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 from osgeo import gdal, ogr
 
 from conftest import GRID_COUNT, grid_point
+from support import AmisServer, run_amis
 
 gdal.UseExceptions()
 
@@ -80,3 +82,25 @@ def test_a_download_stops_at_its_limit_and_a_page_at_the_page_limit(grid_http, g
     assert "Content-Disposition" not in r.headers and r.json()["numberReturned"] == 10_000
     assert grid_http.get(url, params={"download": "yes"}).status_code == 400
     assert grid_http.get(url, params={"f": "html", "download": "true"}).status_code == 400
+
+
+def test_max_download_features_is_the_cap_of_a_download(grid_server, tmp_path):
+    """[features] max_download_features bounds a download (a larger limit is served the cap,
+    like a page's max_limit), and a cap below max_limit is refused at start."""
+    config = tmp_path / "amis.toml"
+    config.write_text("[features]\nmax_limit = 5000\nmax_download_features = 12000\n")
+    srv = AmisServer(grid_server.store, tmp_path, name="download-cap", config=config)
+    srv.start()
+    try:
+        url = f"{srv.url}/collections/grid/items"
+        r = requests.get(url, params={"f": "csv", "limit": 1_000_000}, timeout=120)
+        assert r.status_code == 200 and r.text.count("\n") == 12_000 + 1
+        doc = requests.get(url, params={"f": "geojson", "download": "true", "limit": 1_000_000}, timeout=120).json()
+        assert doc["numberReturned"] == 12_000 and [link for link in doc["links"] if link["rel"] == "next"]
+        assert requests.get(url, params={"limit": 1_000_000}, timeout=120).json()["numberReturned"] == 5000
+    finally:
+        alive = srv.alive()
+        assert srv.stop() == 0 and alive, srv.stderr()[-2000:]
+    config.write_text("[features]\nmax_limit = 5000\nmax_download_features = 4000\n")
+    r = run_amis("serve", "--store", grid_server.store, "--port", "1", "--config", config, timeout=60)
+    assert r.returncode != 0 and "max_download_features >= max_limit" in r.stderr, r.stderr
