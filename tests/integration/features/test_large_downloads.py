@@ -6,6 +6,7 @@ more than 10,000 features, every id once, the attributes of each. A JSON or HTML
 still stops at 10,000 with a next link."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,28 @@ def test_max_download_features_is_the_cap_of_a_download(grid_server, tmp_path):
     config.write_text("[features]\nmax_limit = 5000\nmax_download_features = 4000\n")
     r = run_amis("serve", "--store", grid_server.store, "--port", "1", "--config", config, timeout=60)
     assert r.returncode != 0 and "max_download_features >= max_limit" in r.stderr, r.stderr
+
+
+def test_a_slow_client_gets_the_whole_download(grid_server, tmp_path):
+    """The time a download waits for its client is not work: with work_timeout_seconds = 1
+    a client that reads all 200,000 grid points as KML (61 MB, far more than the socket
+    buffers) slowly, over several seconds, still gets every placemark and the closing tag."""
+    config = tmp_path / "amis.toml"
+    config.write_text("[server]\nwork_timeout_seconds = 1\n")
+    srv = AmisServer(grid_server.store, tmp_path, name="slow-client", config=config)
+    srv.start()
+    try:
+        body = bytearray()
+        # Uncompressed: gzip would shrink the file into the socket buffers.
+        with requests.get(f"{srv.url}/collections/grid/items", params={"f": "kml", "limit": 1_000_000},
+                          headers={"Accept-Encoding": "identity"}, stream=True, timeout=120) as r:
+            assert r.status_code == 200
+            for chunk in r.iter_content(64 * 1024):
+                body += chunk
+                time.sleep(len(chunk) / 8e6)  # a client taking 8 MB/s: about 8 s for the file
+        text = body.decode()
+        assert text.count("<Placemark ") == GRID_COUNT
+        assert text.rstrip().endswith("</kml>")
+    finally:
+        alive = srv.alive()
+        assert srv.stop() == 0 and alive, srv.stderr()[-2000:]
