@@ -39,6 +39,7 @@ std::string query_with_offset(const http::Request& request, std::int64_t offset,
   std::string q;
   for (const auto& [name, value] : request.query) {
     if (name == "offset" || name == "f" || (name == "crs" && !keep_crs)) continue;
+    if (name == "download" && std::string_view(f) == "html") continue;  // a page is not a file
     q += (q.empty() ? "?" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
   }
   q += (q.empty() ? "?" : "&") + std::string("f=") + f;

@@ -69,6 +69,8 @@ def test_a_download_holds_every_feature_of_the_filter(grid_http, grid_server, tm
         doc = r.json()
         assert doc["numberMatched"] == doc["numberReturned"] == len(EXPECTED)
         assert not [link for link in doc["links"] if link["rel"] == "next"]
+        html = [link["href"] for link in doc["links"] if link["type"] == "text/html"]
+        assert html and all("download" not in href for href in html), html  # an HTML page is no file
 
 
 def test_a_download_stops_at_its_limit_and_a_page_at_the_page_limit(grid_http, grid_server):
