@@ -104,6 +104,10 @@ Config load_config(const std::string& path) {
   const auto vertices = t["features"]["max_filter_vertices"].value_or(static_cast<std::int64_t>(config.work.max_filter_vertices));
   if (vertices < 1) throw std::runtime_error(path + ": [features] max_filter_vertices must be 1 or more");
   config.work.max_filter_vertices = static_cast<std::size_t>(vertices);
+  svc.limits.max_download_features =
+      t["features"]["max_download_features"].value_or(svc.limits.max_download_features);
+  if (svc.limits.max_download_features < svc.limits.max_limit)
+    throw std::runtime_error(path + ": [features] needs max_download_features >= max_limit");
   config.wms_max_width = t["wms"]["max_width"].value_or(config.wms_max_width);
   config.wms_max_height = t["wms"]["max_height"].value_or(config.wms_max_height);
   if (config.wms_max_width < 1 || config.wms_max_height < 1 || config.wms_max_width > 16384 ||

@@ -2,7 +2,7 @@
 
 namespace amis::core {
 
-thread_local const RequestBudget::State* RequestBudget::current_ = nullptr;
+thread_local RequestBudget::State* RequestBudget::current_ = nullptr;
 
 RequestBudget::RequestBudget(Clock::time_point deadline, int seconds,
                              std::shared_ptr<const std::atomic<bool>> client_gone)
@@ -31,6 +31,12 @@ std::optional<double> RequestBudget::seconds_left() noexcept {
   if (!s) return std::nullopt;
   const double left = std::chrono::duration<double>(s->deadline - Clock::now()).count();
   return left > 0 ? left : 0.0;
+}
+
+RequestBudget::ClientWait::ClientWait() noexcept : start_(Clock::now()) {}
+
+RequestBudget::ClientWait::~ClientWait() {
+  if (current_) current_->deadline += Clock::now() - start_;
 }
 
 }  // namespace amis::core

@@ -48,15 +48,30 @@ class RequestBudget {
   // Seconds left (at least 0), or nullopt without a budget: for a statement timeout.
   static std::optional<double> seconds_left() noexcept;
 
+  // Waiting for a slow client to take the bytes written is not the server's work: while
+  // a ClientWait lives on this thread, the deadline moves on by the time it waits, so a
+  // large download to a slow client is not cut off at the work timeout (a stalled client
+  // is bounded by the socket's I/O timeout instead). No effect without a budget.
+  class ClientWait {
+   public:
+    ClientWait() noexcept;
+    ~ClientWait();
+    ClientWait(const ClientWait&) = delete;
+    ClientWait& operator=(const ClientWait&) = delete;
+
+   private:
+    Clock::time_point start_;
+  };
+
  private:
   struct State {
     Clock::time_point deadline;
     int seconds;
     std::shared_ptr<const std::atomic<bool>> client_gone;
   };
-  static thread_local const State* current_;
+  static thread_local State* current_;
   State state_;
-  const State* previous_;
+  State* previous_;
 };
 
 }  // namespace amis::core

@@ -180,6 +180,7 @@ bool Session::write_from_worker(std::string bytes) {
     net::async_write(stream_, net::buffer(bytes), [&done](error_code ec, std::size_t) { done.set_value(ec); });
   });
   // The I/O threads stop only after the workers are done; a write never waits forever.
+  const core::RequestBudget::ClientWait waiting;  // the client's pace is not the request's work
   while (result.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready)
     if (context_.io_stopped.load()) return false;
   if (result.get()) {

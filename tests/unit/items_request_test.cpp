@@ -44,6 +44,21 @@ TEST(ItemsRequest, DefaultsAndClampsTheLimit) {
   EXPECT_THROW(parse_items_request(request_with({{"offset", "-1"}}), c, limits), core::InvalidParameter);
 }
 
+TEST(ItemsRequest, DownloadsTakeALimitUpToTheDownloadCap) {
+  const auto c = amis::testing::mines_collection();
+  const api::features::ItemsLimits limits{10, 10000, 250000};
+  for (const char* f : {"csv", "kml", "gpkg", "shapezip", "fgb", "text/csv"})
+    EXPECT_EQ(parse_items_request(request_with({{"f", f}, {"limit", "100000"}}), c, limits).limit, 100000) << f;
+  EXPECT_EQ(parse_items_request(request_with({{"f", "csv"}, {"limit", "9000000"}}), c, limits).limit, 250000);
+  EXPECT_EQ(parse_items_request(request_with({{"f", "geojson"}, {"download", "true"}, {"limit", "100000"}}), c, limits)
+                .limit,
+            100000);
+  // A page keeps the page limit, with or without download=false.
+  EXPECT_EQ(parse_items_request(request_with({{"f", "geojson"}, {"limit", "100000"}}), c, limits).limit, 10000);
+  EXPECT_EQ(parse_items_request(request_with({{"download", "false"}, {"limit", "100000"}}), c, limits).limit, 10000);
+  EXPECT_THROW(parse_items_request(request_with({{"download", "yes"}}), c, limits), core::InvalidParameter);
+}
+
 TEST(ItemsRequest, QueryablesBecomeFiltersAndUnknownParametersAreRejected) {
   const auto c = amis::testing::mines_collection();
   const auto q = parse_items_request(request_with({{"iso3", "IDN"}, {"f", "json"}}), c, {});

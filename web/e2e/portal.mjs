@@ -62,6 +62,57 @@ async function identifyAtCentre() {
   return page.locator('#identify').innerText();
 }
 
+// Keyboard only: Tab (or Shift+Tab) until the element matching `selector` has the focus.
+async function tabTo(selector, key = 'Tab') {
+  for (let i = 0; i < 60; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`${key} never reached ${selector}`);
+}
+
+// The search box and its list as assistive technology sees them.
+async function comboboxState() {
+  return page.evaluate(() => {
+    const input = document.querySelector('#search');
+    const list = document.querySelector('#search-results');
+    return {
+      focus: document.activeElement?.id ?? null,
+      role: input.getAttribute('role'),
+      expanded: input.getAttribute('aria-expanded'),
+      controls: input.getAttribute('aria-controls'),
+      activedescendant: input.getAttribute('aria-activedescendant'),
+      listRole: list.getAttribute('role'),
+      listHidden: list.hidden,
+      options: [...list.querySelectorAll('li')].map((li) => ({ id: li.id, role: li.getAttribute('role'),
+        selected: li.getAttribute('aria-selected'), fid: li.dataset.fid ?? null })),
+    };
+  });
+}
+
+// One arrow key on the focused map, then the end of the pan it starts (the crosshair moved).
+async function panWith(key) {
+  const before = await page.getAttribute('#map', 'data-crosshair');
+  await page.keyboard.press(key);
+  await page.waitForFunction((b) => document.querySelector('#map').dataset.crosshair !== b, before, { timeout: 10000 });
+}
+
+// Enter on the focused map; what the panel then shows and the live region says.
+async function identifyWithEnter() {
+  await page.locator('#identify').evaluate((e) => { e.hidden = true; });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#identify:not([hidden])', { timeout: 10000 });
+  await page.waitForFunction(() => /identified/i.test(document.querySelector('#status').textContent), null, { timeout: 10000 });
+  return page.evaluate(() => ({
+    crosshair: document.querySelector('#map').dataset.crosshair,
+    resolution: Number(document.querySelector('#map').dataset.resolution),
+    found: [...document.querySelectorAll('#identify .found')].map((f) => ({ layer: f.dataset.layer, fid: f.dataset.fid })),
+    panel: document.querySelector('#identify').innerText,
+    status: document.querySelector('#status').textContent,
+    focus: document.activeElement?.id ?? null,
+  }));
+}
+
 async function login(user, password) {
   await page.click('#login');
   await page.fill('#login-user', user);
@@ -187,24 +238,63 @@ try {
     result.serviceUrls = await page.$$eval('.services input', (is) => is.map((i) => i.value));
     result.limitWarningShown = await page.locator('#download-limit').isVisible();
     await shot('download-panel');
-  } else if (scenario === 'download-limit') {
-    // The warning of the Download tab, for the whole layer and then for one country.
-    const warning = async (before) => {
-      await page.waitForFunction((b) => {
-        const t = document.querySelector('#download-limit')?.textContent;
-        return t && t !== b;
-      }, before, { timeout: 10000 });
-      return { shown: await page.locator('#download-limit').isVisible(), text: await page.locator('#download-limit').textContent() };
-    };
+  } else if (scenario === 'download-whole') {
+    // The whole layer (more features than a page) as files, and the Download tab's words.
     await open();
     await page.click('#tab-download');
-    result.whole = await warning(null);
-    await shot('download-limit-whole');
-    await page.click('#tab-filter');
-    await tableAfter(() => page.selectOption('#filter-country', [env.AMIS_COUNTRY]));
-    await page.click('#tab-download');
-    result.country = await warning(result.whole.text);
-    await shot('download-limit-country');
+    await page.waitForSelector('#download-count[data-matched]', { timeout: 20000 });
+    result.matched = Number(await page.getAttribute('#download-count', 'data-matched'));
+    result.countText = await page.locator('#download-count').textContent();
+    result.limitWarningShown = await page.locator('#download-limit').isVisible();
+    result.files = {};
+    for (const format of ['geojson', 'csv', 'gpkg']) {
+      const download = page.waitForEvent('download', { timeout: 120000 });
+      await page.click(`a[data-format="${format}"]`);
+      const d = await download;
+      const path = join(out, `download-whole-${d.suggestedFilename()}`);
+      await d.saveAs(path);
+      result.files[format] = path;
+    }
+    await shot('download-whole');
+  } else if (scenario === 'search-keys') {
+    // The combobox with the keyboard alone: aria-activedescendant follows the arrow keys.
+    await open();
+    await tabTo('#search');
+    await page.keyboard.type(env.AMIS_SEARCH_TEXT);
+    await page.waitForFunction(() => document.querySelectorAll('#search-results li[data-fid]').length >= 3, null, { timeout: 10000 });
+    result.states = [{ key: 'typed', ...await comboboxState() }];
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowUp', 'ArrowUp', 'Home', 'ArrowDown']) {
+      await page.keyboard.press(key);
+      result.states.push({ key, ...await comboboxState() });
+    }
+    const chosen = result.states.at(-1).options.find((o) => o.selected === 'true');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`#identify .found[data-fid="${chosen?.fid}"]`, { timeout: 10000 });
+    result.picked = chosen?.fid ?? null;
+    result.afterEnter = await comboboxState();
+    result.panel = await page.locator('#identify').innerText();
+    await shot('picked');
+  } else if (scenario === 'keyboard-identify') {
+    // Identify without the mouse: the search brings the map to a mine; the map is focused
+    // by the skip link; arrow keys move it under the crosshair; Enter identifies.
+    await open();
+    await tabTo('#search');
+    await page.keyboard.type(env.AMIS_MINE_NAME);
+    await page.locator(`#search-results li[data-fid="${env.AMIS_MINE_FID}"]`).waitFor({ timeout: 10000 });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`#identify .found[data-fid="${env.AMIS_MINE_FID}"]`, { timeout: 10000 });
+    await page.waitForTimeout(800); // the view's animation to the mine
+    await tabTo('a.skip', 'Shift+Tab');
+    await page.keyboard.press('Enter'); // "Skip to the map"
+    result.mapFocused = await page.evaluate(() => document.activeElement?.id === 'map');
+    result.atMine = await identifyWithEnter();
+    await shot('crosshair-at-mine');
+    for (const key of env.AMIS_KEYS_AWAY.split(',')) await panWith(key);
+    result.away = await identifyWithEnter();
+    await shot('crosshair-away');
+    for (const key of env.AMIS_KEYS_BACK.split(',')) await panWith(key);
+    result.back = await identifyWithEnter();
   } else if (scenario === 'edit-review') {
     await open();
     const fid = env.AMIS_MINE_FID;

@@ -15,13 +15,16 @@ export const DOWNLOAD_FORMATS: DownloadFormat[] = [
   { f: 'kml', label: 'KML', extension: 'kml' },
 ];
 
-// The largest page the items endpoint serves: a download asks for all of it.
-export const DOWNLOAD_LIMIT = 10000;
+// The most features a download holds: the server's [features] max_download_features
+// (default 1,000,000). A download asks for all of them: the server streams the file
+// (download=true makes GeoJSON one attachment instead of a 10,000-feature page) and
+// serves at most its own cap.
+export const DOWNLOAD_CAP = 1_000_000;
 
 // `base` is the service root, e.g. "http://host:8080" (no trailing slash).
 export function downloadUrl(base: string, collection: string, format: string, filter?: string,
   bbox?: [number, number, number, number]): string {
-  const q = new URLSearchParams({ f: format, limit: String(DOWNLOAD_LIMIT) });
+  const q = new URLSearchParams({ f: format, limit: String(DOWNLOAD_CAP), download: 'true' });
   if (filter) {
     q.set('filter', filter);
     q.set('filter-lang', 'cql2-text');

@@ -11,7 +11,8 @@ import { byId, announce, h } from './dom';
 import { createMap } from './viewer/map-view';
 import { MapLayer } from './viewer/map-layers';
 import { renderLayerPanel } from './viewer/layer-panel';
-import { identify, showFound, type Found, type Item } from './viewer/identify';
+import { identify, showFound, type Found, type Item, type Place } from './viewer/identify';
+import { setUpKeyboardIdentify } from './viewer/keyboard-identify';
 import { FeatureTable } from './viewer/feature-table';
 import { renderFilterPanel } from './viewer/filter-panel';
 import { renderCataloguePanel } from './viewer/catalogue-panel';
@@ -92,12 +93,14 @@ async function start(): Promise<void> {
     if (layer) showFound(infoPanel, [{ layer: layer.info, id: feature.id, properties: feature.properties }], view, actions);
   };
   let click = 0; // the latest click wins over a slower earlier one
-  view.map.on('singleclick', async (event) => {
+  const identifyAt = async (place: Place) => {
     if (view.map.getInteractions().getArray().some((i) => i.get('editing'))) return;
     const mine = ++click;
-    const found = await identify(event, state, view);
+    const found = await identify(place, state, view);
     if (mine === click) showFound(infoPanel, found, view, actions);
-  });
+  };
+  view.map.on('singleclick', (event) => void identifyAt(event));
+  setUpKeyboardIdentify(view, identifyAt);
   // The panel's buttons depend on who is logged in.
   state.on('session', () => { infoPanel.hidden = true; view.highlight.getSource()?.clear(); });
 

@@ -9,7 +9,8 @@ describe('download and service links', () => {
     expect(url.searchParams.get('filter')).toBe("iso3 = 'THA'");
     expect(url.searchParams.get('filter-lang')).toBe('cql2-text');
     expect(url.searchParams.get('bbox')).toBe('100.123457,5,105,20');
-    expect(url.searchParams.get('limit')).toBe('10000');
+    expect(url.searchParams.get('limit')).toBe('1000000');
+    expect(url.searchParams.get('download')).toBe('true');
   });
 
   it('leaves out what is not chosen', () => {

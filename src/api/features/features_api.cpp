@@ -39,6 +39,7 @@ std::string query_with_offset(const http::Request& request, std::int64_t offset,
   std::string q;
   for (const auto& [name, value] : request.query) {
     if (name == "offset" || name == "f" || (name == "crs" && !keep_crs)) continue;
+    if (name == "download" && std::string_view(f) == "html") continue;  // a page is not a file
     q += (q.empty() ? "?" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
   }
   q += (q.empty() ? "?" : "&") + std::string("f=") + f;
@@ -203,7 +204,9 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   const core::Collection output = core::project(c, query.properties);
 
   const auto transform = transform_for(query.crs);
+  const bool download = is_download_request(request);
   if (format == Format::Html) {
+    if (download) throw core::InvalidParameter("download", "an HTML page is not a download; ask for f=geojson");
     const std::int64_t matched = store_.count(c, query);  // the page says it first
     auto& out = response.stream(200, kHtml, crs_headers(core::Crs{}));  // the map draws in CRS84
     HtmlItemsPage page(out, base, output, query, matched,
@@ -230,7 +233,10 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
                    "prev", kGeoJson, "Previous page"});
     return l;
   };
-  auto& out = response.stream(200, kGeoJson, crs_headers(query.crs));
+  auto headers = crs_headers(query.crs);
+  if (download)  // one file of up to max_download_features, streamed like a page
+    headers.push_back({"Content-Disposition", "attachment; filename=\"" + c.id + ".geojson\""});
+  auto& out = response.stream(200, kGeoJson, headers);
   encode::GeoJsonFeatureCollection sink(out, std::nullopt, links, transform.get());
   sink.begin(output);
   store_.features(c, query, sink, &matched);

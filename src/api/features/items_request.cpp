@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "api/common/downloads.hpp"
 #include "core/error.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "query/cql2.hpp"
@@ -27,7 +28,19 @@ std::int64_t parse_integer(std::string_view name, std::string_view text, std::in
 bool is_items_parameter(std::string_view name) {
   return name == "f" || name == "bbox" || name == "datetime" || name == "limit" ||
          name == "offset" || name == "crs" || name == "bbox-crs" || name == "filter" ||
-         name == "filter-lang" || name == "filter-crs" || name == "sortby" || name == "properties";
+         name == "filter-lang" || name == "filter-crs" || name == "sortby" || name == "properties" ||
+         name == "download";
+}
+
+bool is_download_request(const http::Request& request) {
+  bool download = false;
+  if (auto value = request.param("download")) {
+    if (*value != "true" && *value != "false")
+      throw core::InvalidParameter("download", "'" + std::string(*value) + "' is not true or false");
+    download = *value == "true";
+  }
+  if (auto f = request.param("f"); f && find_download_format(*f)) download = true;
+  return download;
 }
 
 namespace {
@@ -123,10 +136,12 @@ core::FeatureQuery parse_items_request(const http::Request& request,
   std::optional<std::string> bbox_text;
   core::Crs bbox_crs, filter_crs;
   query.limit = limits.default_limit;
+  // A file has no next link: it may hold more than a page (max_download_features).
+  const std::int64_t max_limit = is_download_request(request) ? limits.max_download_features : limits.max_limit;
   for (const auto& [name, value] : request.query) {
     if (name == "limit") {
       // Part 1, /req/core/fc-limit-response-1: above the maximum, serve the maximum.
-      query.limit = std::min(parse_integer(name, value, 1), limits.max_limit);
+      query.limit = std::min(parse_integer(name, value, 1), max_limit);
     } else if (name == "offset") {
       query.offset = parse_integer(name, value, 0);
     } else if (name == "bbox") {

@@ -12,8 +12,16 @@ namespace amis::api::features {
 
 struct ItemsLimits {
   std::int64_t default_limit = 10;
-  std::int64_t max_limit = 10000;
+  std::int64_t max_limit = 10000;  // a page of JSON or HTML, which has a next link
+  // A download (f= csv, kml, gpkg, shapezip, fgb, or download=true): one file without
+  // paging links, so it may hold this many; the encoders stream, GDAL's through a file.
+  std::int64_t max_download_features = 1'000'000;
 };
+
+// True when the request asks for the result as one file: f= a download format, or
+// download=true (GeoJSON as an attachment).
+// @throws InvalidParameter when download= is neither true nor false.
+bool is_download_request(const http::Request& request);
 
 // @throws InvalidParameter for a malformed bbox, limit, offset or datetime;
 // UnknownParameter for a parameter that is neither standard nor a queryable.

@@ -3,7 +3,7 @@
 import type { MapView } from './map-view';
 import { viewBox } from './map-view';
 import type { PortalState } from '../state';
-import { DOWNLOAD_FORMATS, DOWNLOAD_LIMIT, downloadUrl, serviceUrls } from '../links';
+import { DOWNLOAD_FORMATS, DOWNLOAD_CAP, downloadUrl, serviceUrls } from '../links';
 import { h, clear, announce } from '../dom';
 
 async function copy(text: string, input: HTMLInputElement): Promise<void> {
@@ -21,8 +21,10 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
   const inView = h('input', { type: 'checkbox', id: 'download-in-view' });
   const summary = h('p', { class: 'hint', 'aria-live': 'polite' });
   const limit = h('p', { class: 'problems', id: 'download-limit', hidden: true });
+  const matchedText = h('p', { class: 'hint', id: 'download-count' });
   let asked = 0;
-  // A file holds at most the items limit: say so before a user relies on it.
+  // A file holds every matching feature up to the server's download cap: say so only
+  // above it, before a user relies on it.
   const count = async (layerId: string, filter?: string, box?: number[]) => {
     const mine = ++asked;
     const q = new URLSearchParams({ limit: '1', f: 'json' });
@@ -31,9 +33,11 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
     const response = await fetch(`${root}/collections/${encodeURIComponent(layerId)}/items?${q}`);
     if (!response.ok || mine !== asked) return;
     const matched = Number((await response.json()).numberMatched ?? 0);
-    limit.hidden = matched <= DOWNLOAD_LIMIT;
-    limit.textContent = `${matched.toLocaleString('en')} features match: a file holds the first ${DOWNLOAD_LIMIT.toLocaleString('en')}. ` +
+    limit.hidden = matched <= DOWNLOAD_CAP;
+    limit.textContent = `${matched.toLocaleString('en')} features match: a file holds the first ${DOWNLOAD_CAP.toLocaleString('en')}. ` +
       'For all of them use WFS GetFeature with paging (QGIS, ogr2ogr) or ask for an export.';
+    matchedText.dataset.matched = String(matched);
+    matchedText.textContent = `${matched.toLocaleString('en')} feature${matched === 1 ? '' : 's'}, all in each file.`;
   };
   const refresh = () => {
     const layer = state.active;
@@ -58,7 +62,7 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
   });
   clear(panel, h('h2', {}, 'Download'), summary,
     h('div', { class: 'field inline' }, inView, h('label', { for: 'download-in-view' }, 'Only the features in the current view')),
-    limit, links,
+    matchedText, limit, links,
     h('h2', {}, 'Use in QGIS, ArcGIS, GDAL'), h('ul', { class: 'services' }, ...services));
   refresh();
 }

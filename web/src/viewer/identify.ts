@@ -4,7 +4,8 @@ import GeoJSON from 'ol/format/GeoJSON';
 import Feature from 'ol/Feature';
 import Geometry from 'ol/geom/Geometry';
 import type RenderFeature from 'ol/render/Feature';
-import type { MapBrowserEvent } from 'ol';
+import type { Coordinate } from 'ol/coordinate';
+import type { Pixel } from 'ol/pixel';
 import type { MapView } from './map-view';
 import type { MapLayer } from './map-layers';
 import type { PortalState } from '../state';
@@ -27,7 +28,13 @@ export interface Found {
 
 const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
 
-async function wmsFeatures(layer: MapLayer, event: MapBrowserEvent<PointerEvent | KeyboardEvent | WheelEvent>, view: MapView): Promise<Found[]> {
+// Where to identify: a click's map event, or the keyboard crosshair (the view's centre).
+export interface Place {
+  coordinate: Coordinate; // EPSG:3857
+  pixel: Pixel;
+}
+
+async function wmsFeatures(layer: MapLayer, event: Place, view: MapView): Promise<Found[]> {
   const source = layer.wmsSource();
   const resolution = view.map.getView().getResolution();
   if (!source || resolution === undefined) return [];
@@ -50,7 +57,7 @@ function found(info: LayerInfo, f: Feature | RenderFeature): Found {
   return { layer: info, id: id === undefined ? undefined : Number(id), properties, geometry };
 }
 
-export async function identify(event: MapBrowserEvent<PointerEvent | KeyboardEvent | WheelEvent>, state: PortalState, view: MapView): Promise<Found[]> {
+export async function identify(event: Place, state: PortalState, view: MapView): Promise<Found[]> {
   const results: Found[] = [];
   for (const layer of [...state.layers].reverse()) {
     if (!layer.visible || layer.info.kind !== 'vector') continue;
@@ -71,6 +78,7 @@ export function showFound(panel: HTMLElement, results: Found[], view: MapView, a
   if (!results.length) {
     clear(panel, h('h2', {}, 'Nothing here'), h('p', {}, 'No feature of a visible layer at that place.'));
     panel.hidden = false;
+    announce('Nothing identified here');
     return;
   }
   const blocks = results.map((f) => {
@@ -93,5 +101,7 @@ export function showFound(panel: HTMLElement, results: Found[], view: MapView, a
     h('button', { type: 'button', class: 'close', 'aria-label': 'Close the results', onclick: () => { panel.hidden = true; view.highlight.getSource()?.clear(); } }, '×')),
   ...blocks);
   panel.hidden = false;
-  announce(`${results.length} feature${results.length === 1 ? '' : 's'} identified`);
+  // Read out what was found, not only how many: a keyboard user may not see the panel.
+  const names = results.slice(0, 3).map((f) => `${(f.layer.roles.name && displayValue(f.properties[f.layer.roles.name])) || `feature ${f.id ?? ''}`} (${f.layer.title})`);
+  announce(`${results.length} feature${results.length === 1 ? '' : 's'} identified: ${names.join(', ')}${results.length > 3 ? ', …' : ''}`);
 }

@@ -12,13 +12,32 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
   show: (layerId: string, feature: Item) => void): void {
   const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
   let latest = 0; // answers to older queries are dropped
+  // The combobox pattern (WAI-ARIA APG): focus stays in the box, the arrow keys move
+  // the active option, named by aria-activedescendant and marked aria-selected.
+  let active = -1;
+  const options = () => [...results.querySelectorAll<HTMLElement>('li[data-fid]')];
+  const activate = (i: number) => {
+    const items = options();
+    active = items.length ? Math.max(-1, Math.min(items.length - 1, i)) : -1;
+    items.forEach((item, k) => item.setAttribute('aria-selected', String(k === active)));
+    if (active >= 0) {
+      input.setAttribute('aria-activedescendant', items[active].id);
+      items[active].scrollIntoView({ block: 'nearest' });
+    } else {
+      input.removeAttribute('aria-activedescendant');
+    }
+  };
+  const close = () => {
+    results.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    activate(-1);
+  };
   const run = async () => {
     const mine = ++latest;
     const layer = state.active;
     const text = input.value.trim();
     if (!layer || !layer.info.roles.name || text.length < 2) {
-      results.hidden = true;
-      input.setAttribute('aria-expanded', 'false');
+      close();
       return;
     }
     const filter = buildFilter(layer.info.roles, { ...NO_FILTER, name: text })!;
@@ -29,9 +48,11 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
     if (mine !== latest) return;
     const nameOf = (f: { properties: Record<string, unknown> }) => displayValue(f.properties[layer.info.roles.name!]);
     const country = layer.info.roles.country;
-    clear(results, ...page.features.map((f, i) => h('li', { role: 'option', id: `search-${i}`, tabindex: -1, 'data-fid': f.id,
-      onclick: () => pick(layer.info.id, f) }, nameOf(f), country ? h('small', {}, ` ${displayValue(f.properties[country])}`) : null)));
+    clear(results, ...page.features.map((f, i) => h('li', { role: 'option', id: `search-${i}`, 'aria-selected': 'false',
+      'data-fid': f.id, onclick: () => pick(layer.info.id, f) },
+    nameOf(f), country ? h('small', {}, ` ${displayValue(f.properties[country])}`) : null)));
     if (!page.features.length) clear(results, h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true' }, `No ${layer.info.title.toLowerCase()} named like “${text}”`));
+    activate(-1);
     results.hidden = false;
     input.setAttribute('aria-expanded', 'true');
   };
@@ -39,28 +60,36 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
   // have changed since).
   const pick = (layerId: string, f: Item) => {
     ++latest;
-    results.hidden = true;
-    input.setAttribute('aria-expanded', 'false');
+    close();
     const geometry = (geojson.readFeature(f) as import('ol/Feature').default).getGeometry();
     if (geometry) view.map.getView().fit(geometry.getExtent(), { maxZoom: 10, duration: 300 });
     show(layerId, f);
   };
   input.addEventListener('input', debounce(run, 250));
-  input.addEventListener('blur', () => setTimeout(() => {
-    if (!results.contains(document.activeElement)) { results.hidden = true; input.setAttribute('aria-expanded', 'false'); }
-  }, 150));
+  input.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== input) close(); }, 150));
+  results.addEventListener('mousedown', (e) => e.preventDefault()); // a click keeps the focus in the box
   input.addEventListener('keydown', (e) => {
-    const items = [...results.querySelectorAll<HTMLElement>('li[data-fid]')];
-    if (e.key === 'ArrowDown' && items.length) { e.preventDefault(); items[0].focus(); }
-    if (e.key === 'Escape') { results.hidden = true; input.setAttribute('aria-expanded', 'false'); }
-    if (e.key === 'Enter' && items.length) { e.preventDefault(); items[0].click(); }
-  });
-  results.addEventListener('keydown', (e) => {
-    const items = [...results.querySelectorAll<HTMLElement>('li[data-fid]')];
-    const i = items.indexOf(document.activeElement as HTMLElement);
-    if (e.key === 'ArrowDown') { e.preventDefault(); items[Math.min(items.length - 1, i + 1)]?.focus(); }
-    if (e.key === 'ArrowUp') { e.preventDefault(); (i <= 0 ? input : items[i - 1]).focus(); }
-    if (e.key === 'Enter' && i >= 0) { e.preventDefault(); items[i].click(); }
-    if (e.key === 'Escape') { results.hidden = true; input.focus(); }
+    const items = options();
+    const open = !results.hidden;
+    if (e.key === 'ArrowDown' && items.length) {
+      e.preventDefault();
+      results.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+      activate(open ? (active + 1) % items.length : 0);
+    } else if (e.key === 'ArrowUp' && items.length && open) {
+      e.preventDefault();
+      activate(active <= 0 ? items.length - 1 : active - 1);
+    } else if (e.key === 'Home' && open && items.length) {
+      e.preventDefault();
+      activate(0);
+    } else if (e.key === 'End' && open && items.length) {
+      e.preventDefault();
+      activate(items.length - 1);
+    } else if (e.key === 'Escape') {
+      close();
+    } else if (e.key === 'Enter' && open && items.length) {
+      e.preventDefault();
+      items[Math.max(0, active)].click(); // no active option: the first, the best match
+    }
   });
 }
