@@ -5,6 +5,7 @@
 #include <ogr_srs_api.h>
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <set>
 
@@ -203,6 +204,14 @@ std::int64_t import_dataset(store::Store& store, const ImportOptions& options,
   writer->commit();
   if (progress) progress(1.0);
   return count;
+}
+
+UploadedDataset read_dataset(const core::Collection& collection, const ImportOptions& options) {
+  Dataset ds = open_source(options.source);
+  OGRLayerH layer = choose_layer(ds.get(), options.source, options.layer);
+  UploadLimits limits;
+  limits.max_features = std::numeric_limits<std::size_t>::max();  // an administrator's file, not an upload
+  return read_upload_layer(collection, layer, limits);
 }
 
 }  // namespace amis::ingest
