@@ -6,10 +6,13 @@
 
 #include "config/config.hpp"
 #include "ingest/ogr_import.hpp"
+#include "store/attribute_indexes.hpp"
 
 namespace amis::cli {
 
 int serve(const config::Config& config);
+// The attribute indexes a collection gets: amis.toml's and the editing country property.
+store::IndexRules index_rules(const config::Config& config, const std::string& collection);
 // A collection imported again by key (`amis import --key K --as ADMIN`).
 struct KeyedImport {
   std::string key;      // the property that names a feature in the file and the collection

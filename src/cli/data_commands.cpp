@@ -72,6 +72,14 @@ int import_by_key(const config::Config& config, const ingest::ImportOptions& opt
 
 }  // namespace
 
+store::IndexRules index_rules(const config::Config& config, const std::string& collection) {
+  store::IndexRules rules;
+  if (auto it = config.attribute_indexes.find(collection); it != config.attribute_indexes.end())
+    rules.declared = it->second;
+  rules.country_property = config.editing.rules(collection).country_property;
+  return rules;
+}
+
 int import_file(const config::Config& config, const ingest::ImportOptions& options,
                 const std::optional<KeyedImport>& keyed) {
   if (!std::filesystem::exists(options.source) && options.source.find(':') == std::string::npos) {
@@ -90,6 +98,10 @@ int import_file(const config::Config& config, const ingest::ImportOptions& optio
   try {
     const auto count = ingest::import_dataset(store, options, progress);
     std::cout << "imported " << count << " features into '" << options.collection << "'\n";
+    if (const auto collection = store.collection(options.collection)) {
+      const auto indexes = store::ensure_attribute_indexes(store, *collection, index_rules(config, collection->id));
+      std::cout << "attribute indexes: " << store::describe_indexes(indexes) << "\n";
+    }
     return 0;
   } catch (const ingest::ImportError& e) {
     if (progress) std::fprintf(stderr, "\n");
