@@ -92,11 +92,14 @@ int import_file(const config::Config& config, const ingest::ImportOptions& optio
     std::cerr << "amis: " << e.what() << "\n";
     return 1;
   }
+  ingest::ImportOptions checked = options;
+  for (const auto& columns : index_rules(config, options.collection).declared)
+    checked.required_properties.insert(checked.required_properties.end(), columns.begin(), columns.end());
   store::gpkg::GpkgStore store(config.store_path);
   std::function<void(double)> progress;
   if (::isatty(STDERR_FILENO)) progress = progress_bar;
   try {
-    const auto count = ingest::import_dataset(store, options, progress);
+    const auto count = ingest::import_dataset(store, checked, progress);
     std::cout << "imported " << count << " features into '" << options.collection << "'\n";
     if (const auto collection = store.collection(options.collection)) {
       const auto indexes = store::ensure_attribute_indexes(store, *collection, index_rules(config, collection->id));

@@ -128,6 +128,10 @@ std::int64_t import_dataset(store::Store& store, const ImportOptions& options,
   // Shapefiles mix polygons and multipolygons in one layer: store them all as multi.
   const bool promote = driver == "ESRI Shapefile";
   meta.geometry_type = geometry_type_name(OGR_L_GetGeomType(layer), promote);
+  for (const auto& name : options.required_properties)
+    if (!meta.property(name))
+      throw ImportError("'" + options.source + "' has no field '" + name + "' for the attribute index declared in " +
+                        "[features.collections." + options.collection + "] indexes");
   if (options.temporal_property) {
     if (!meta.property(*options.temporal_property))
       throw ImportError("no field '" + *options.temporal_property + "' for the time property");

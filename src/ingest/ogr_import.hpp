@@ -24,6 +24,9 @@ struct ImportOptions {
   std::string licence;
   std::string attribution;
   std::optional<std::string> temporal_property;  // default: the first date-time field
+  // Properties the collection must have (declared attribute indexes): checked
+  // before anything is written, so a wrong amis.toml never costs the old collection.
+  std::vector<std::string> required_properties;
 };
 
 struct ImportError : std::runtime_error {

@@ -89,6 +89,9 @@ def test_serve_makes_missing_indexes_and_refuses_unknown_properties(tmp_path):
                                    "amis_sites_iso3_idx"}
     assert "CREATE INDEX \"amis_sites_name_idx\" ON \"sites\" (\"name\")" in indexes(store).values()
 
+    # A declared property the file lacks fails the import before the collection is replaced.
+    fids = rows(store, "SELECT fid FROM sites ORDER BY fid")
     config.write_text('[features.collections.sites]\nindexes = ["no_such"]\n')
     r = amis("import", src, "--collection", "sites", "--config", config, "--store", store)
     assert r.returncode == 1 and "no_such" in r.stderr, (r.stdout, r.stderr)
+    assert rows(store, "SELECT fid FROM sites ORDER BY fid") == fids and "amis_sites_name_idx" in indexes(store)
