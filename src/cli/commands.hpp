@@ -6,13 +6,22 @@
 
 #include "config/config.hpp"
 #include "ingest/ogr_import.hpp"
+#include "store/attribute_indexes.hpp"
 
 namespace amis::cli {
 
 int serve(const config::Config& config);
 // Prints "METHOD /pattern" for every route `serve` would answer.
 int list_routes(const config::Config& config);
-int import_file(const std::string& store_path, const ingest::ImportOptions& options);
+// The attribute indexes a collection gets: amis.toml's and the editing country property.
+store::IndexRules index_rules(const config::Config& config, const std::string& collection);
+// A collection imported again by key (`amis import --key K --as ADMIN`).
+struct KeyedImport {
+  std::string key;      // the property that names a feature in the file and the collection
+  std::string as_user;  // the administrator the change set is published as
+};
+int import_file(const config::Config& config, const ingest::ImportOptions& options,
+                const std::optional<KeyedImport>& keyed);
 int export_collection(const std::string& store_path, const std::string& collection,
                       const std::string& format, const std::string& path);
 int list_collections(const std::string& store_path);

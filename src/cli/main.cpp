@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
   imp->add_option("--attribution", import.attribution, "Attribution required by the licence");
   imp->add_option("--datetime", import.temporal_property, "Field that `datetime` filters on");
   imp->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  imp->add_option("--config", config_path, "amis.toml (editing rules, attribute indexes)")->check(CLI::ExistingFile);
+  amis::cli::KeyedImport keyed;
+  auto* key_option = imp->add_option(
+      "--key", keyed.key,
+      "Import an existing collection again: apply the difference by this property as one change set "
+      "(features keep their ids and history)");
+  imp->add_option("--as", keyed.as_user, "The administrator account that publishes a --key import")
+      ->needs(key_option);
 
   std::string collection, format, output;
   auto* exp = app.add_subcommand("export", "Export a collection to a file");
@@ -143,7 +151,12 @@ int main(int argc, char** argv) {
         if (end == std::string::npos) break;
         start = end + 1;
       }
-      return amis::cli::import_file(config.store_path, import);
+      if (!keyed.key.empty() && keyed.as_user.empty()) {
+        std::cerr << "amis: --key needs --as <administrator>: the change set is published in their name\n";
+        return 1;
+      }
+      return amis::cli::import_file(config, import,
+                                    keyed.key.empty() ? std::nullopt : std::optional<amis::cli::KeyedImport>(keyed));
     }
     if (*exp) return amis::cli::export_collection(config.store_path, collection, format, output);
     if (*list) return amis::cli::list_collections(config.store_path);

@@ -46,6 +46,10 @@ void with_router(const config::Config& config, const std::function<void(const Wi
     throw std::runtime_error("no store at " + config.store_path +
                              ": create it with `amis import` (or scripts/load-demo.sh)");
   store::gpkg::GpkgStore stored(config.store_path);
+  for (const auto& c : stored.collections()) {  // indexes added to amis.toml, or a store from an older amis
+    const auto indexes = store::ensure_attribute_indexes(stored, c, index_rules(config, c.id));
+    spdlog::debug("collection {}: attribute indexes {}", c.id, store::describe_indexes(indexes));
+  }
   store::gpkg::GpkgAccounts accounts(config.store_path);
   auth::Authenticator authenticator(accounts, config.admin_token);
   // Every service reads through `store`: what the caller of each request may see.

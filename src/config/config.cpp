@@ -34,6 +34,30 @@ void read_editing(const std::string& path, toml::table& t, edit::EditingRules& e
       editing.collections[std::string(id.str())] = read_rules(path, toml::node_view<toml::node>(node), editing.defaults);
 }
 
+// [features.collections.<id>] indexes = ["status", ["commodity", "tonnage_mt"]]: a
+// name is an index on that property, a list one index on those columns in order.
+void read_attribute_indexes(const std::string& path, toml::table& t,
+                            std::map<std::string, std::vector<std::vector<std::string>>, std::less<>>& out) {
+  auto collections = t["features"]["collections"].as_table();
+  if (!collections) return;
+  for (auto& [id, node] : *collections) {
+    const std::string where = path + ": [features.collections." + std::string(id.str()) + "] indexes";
+    auto* list = node.as_table() ? (*node.as_table())["indexes"].as_array() : nullptr;
+    if (!list) throw std::runtime_error(where + " must be a list of property names or lists of them");
+    auto& indexes = out[std::string(id.str())];
+    for (auto& entry : *list) {
+      std::vector<std::string> columns;
+      if (auto name = entry.value<std::string>()) columns.push_back(*name);
+      else if (auto* parts = entry.as_array())
+        for (auto& part : *parts)
+          if (auto column = part.value<std::string>()) columns.push_back(*column);
+          else throw std::runtime_error(where + ": a composite index is a list of property names");
+      else throw std::runtime_error(where + " must be a list of property names or lists of them");
+      if (!columns.empty()) indexes.push_back(std::move(columns));
+    }
+  }
+}
+
 // [access.collections.<id>] read = ["reviewer", "THA", ...]: roles and member states.
 void read_access(const std::string& path, toml::table& t, std::map<std::string, auth::ReadRule, std::less<>>& out) {
   auto collections = t["access"]["collections"].as_table();
@@ -108,6 +132,7 @@ Config load_config(const std::string& path) {
       t["features"]["max_download_features"].value_or(svc.limits.max_download_features);
   if (svc.limits.max_download_features < svc.limits.max_limit)
     throw std::runtime_error(path + ": [features] needs max_download_features >= max_limit");
+  read_attribute_indexes(path, t, config.attribute_indexes);
   config.wms_max_width = t["wms"]["max_width"].value_or(config.wms_max_width);
   config.wms_max_height = t["wms"]["max_height"].value_or(config.wms_max_height);
   if (config.wms_max_width < 1 || config.wms_max_height < 1 || config.wms_max_width > 16384 ||

@@ -1,6 +1,8 @@
 #pragma once
 // amis.toml: everything an operator can set, with defaults that serve the demo.
+#include <map>
 #include <string>
+#include <vector>
 
 #include "api/features/features_api.hpp"
 #include "auth/read_access.hpp"
@@ -36,6 +38,9 @@ struct Config {
   // Who edits which collection by which country property, and who publishes
   // without review ([editing] and [editing.collections.<id>]).
   edit::EditingRules editing;
+  // [features.collections.<id>] indexes = ["status", ["commodity", "tonnage_mt"]]:
+  // the attribute indexes declared per collection (each a list of columns).
+  std::map<std::string, std::vector<std::vector<std::string>>, std::less<>> attribute_indexes;
   // Collections readable only by named roles and member states ([access.collections.<id>] read = [...]).
   std::map<std::string, auth::ReadRule, std::less<>> restricted;
 };

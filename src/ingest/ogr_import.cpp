@@ -5,6 +5,7 @@
 #include <ogr_srs_api.h>
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <set>
 
@@ -127,6 +128,10 @@ std::int64_t import_dataset(store::Store& store, const ImportOptions& options,
   // Shapefiles mix polygons and multipolygons in one layer: store them all as multi.
   const bool promote = driver == "ESRI Shapefile";
   meta.geometry_type = geometry_type_name(OGR_L_GetGeomType(layer), promote);
+  for (const auto& name : options.required_properties)
+    if (!meta.property(name))
+      throw ImportError("'" + options.source + "' has no field '" + name + "' for the attribute index declared in " +
+                        "[features.collections." + options.collection + "] indexes");
   if (options.temporal_property) {
     if (!meta.property(*options.temporal_property))
       throw ImportError("no field '" + *options.temporal_property + "' for the time property");
@@ -203,6 +208,14 @@ std::int64_t import_dataset(store::Store& store, const ImportOptions& options,
   writer->commit();
   if (progress) progress(1.0);
   return count;
+}
+
+UploadedDataset read_dataset(const core::Collection& collection, const ImportOptions& options) {
+  Dataset ds = open_source(options.source);
+  OGRLayerH layer = choose_layer(ds.get(), options.source, options.layer);
+  UploadLimits limits;
+  limits.max_features = std::numeric_limits<std::size_t>::max();  // an administrator's file, not an upload
+  return read_upload_layer(collection, layer, limits);
 }
 
 }  // namespace amis::ingest

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/upload_reader.hpp"
 #include "store/store.hpp"
 
 namespace amis::ingest {
@@ -23,6 +24,9 @@ struct ImportOptions {
   std::string licence;
   std::string attribution;
   std::optional<std::string> temporal_property;  // default: the first date-time field
+  // Properties the collection must have (declared attribute indexes): checked
+  // before anything is written, so a wrong amis.toml never costs the old collection.
+  std::vector<std::string> required_properties;
 };
 
 struct ImportError : std::runtime_error {
@@ -34,5 +38,12 @@ struct ImportError : std::runtime_error {
 // layers or fields; InvalidParameter for an invalid collection id.
 std::int64_t import_dataset(store::Store& store, const ImportOptions& options,
                             const std::function<void(double)>& progress = {});
+
+// The features of `options.source` (its `options.layer`) in the terms of an
+// existing collection, checked as an upload's are: what a re-import by key
+// compares with the published features.
+// @throws ImportError for an unreadable source or layer; core::InvalidValue for
+// fields the collection lacks or values that do not fit its properties.
+UploadedDataset read_dataset(const core::Collection& collection, const ImportOptions& options);
 
 }  // namespace amis::ingest

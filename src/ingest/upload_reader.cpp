@@ -275,4 +275,8 @@ UploadedDataset read_upload(const core::Collection& collection, std::string_view
   return read_layer(collection, GDALDatasetGetLayer(ds.get(), 0), limits, kml);
 }
 
+UploadedDataset read_upload_layer(const core::Collection& collection, OGRLayerH layer, const UploadLimits& limits) {
+  return read_layer(collection, layer, limits);
+}
+
 }  // namespace amis::ingest

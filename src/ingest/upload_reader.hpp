@@ -5,6 +5,8 @@
 // network), a zip is checked before it is read (entry names, count, unpacked
 // size and ratio: no traversal, no zip bomb), and every feature is checked as
 // an API write is (edit::checked_geometry, edit::checked_properties).
+#include <ogr_api.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,5 +34,9 @@ struct UploadedDataset {
 // not a readable dataset, is unsafe, or holds what the collection does not.
 UploadedDataset read_upload(const core::Collection& collection, std::string_view bytes,
                             const UploadLimits& limits = {});
+
+// The features of a layer already open (any driver: `amis import --key` reads
+// what an administrator names), checked as an upload's are. @throws as read_upload.
+UploadedDataset read_upload_layer(const core::Collection& collection, OGRLayerH layer, const UploadLimits& limits);
 
 }  // namespace amis::ingest

@@ -66,6 +66,11 @@ class Store {
   virtual std::vector<std::string> text_values(const core::Collection& collection, const std::string& property,
                                                std::size_t max) = 0;
 
+  // Creates, unless it exists, an index on these properties of the collection
+  // (in this order), named after the collection and the columns.
+  // @throws core::InvalidValue for a property the collection lacks.
+  virtual void create_attribute_index(const core::Collection& collection, const std::vector<std::string>& properties) = 0;
+
   // The number of features matching the query (ignoring limit and offset).
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
 

@@ -19,6 +19,9 @@ class VisibleStore final : public Store {
                                        std::size_t max) override {
     return store_.text_values(c, property, max);
   }
+  void create_attribute_index(const core::Collection& c, const std::vector<std::string>& properties) override {
+    store_.create_attribute_index(c, properties);
+  }
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override {
     return store_.features(c, q, sink, matched);

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "core/collection.hpp"
+#include "store/gpkg/rtree_bulk.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,7 @@ class GpkgCollectionWriter final : public CollectionWriter {
   std::unique_ptr<sqlite::Statement> insert_;
   std::vector<std::uint8_t> geometry_;
   core::Envelope extent_;
+  std::vector<RtreeEntry> boxes_;  // the R-tree, built at commit()
   std::int64_t count_ = 0;
   int temporal_index_ = -1;
   std::optional<std::string> time_min_, time_max_;

@@ -153,10 +153,7 @@ void create_feature_table(sqlite::Database& db, const core::Collection& c) {
   extension->run();
 }
 
-void fill_spatial_index(sqlite::Database& db, const std::string& table) {
-  db.exec("INSERT INTO " + quote_identifier(rtree_name(table)) +
-          " SELECT fid, ST_MinX(geom), ST_MaxX(geom), ST_MinY(geom), ST_MaxY(geom) FROM " +
-          quote_identifier(table) + " WHERE geom NOT NULL AND NOT ST_IsEmpty(geom)");
+void install_spatial_index_triggers(sqlite::Database& db, const std::string& table) {
   db.exec(rtree_triggers(table));
 }
 

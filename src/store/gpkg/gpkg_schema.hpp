@@ -15,11 +15,11 @@ void initialise_geopackage(sqlite::Database& db);
 
 // Creates a feature table with an R-tree index and registers it in gpkg_contents,
 // gpkg_geometry_columns and gpkg_extensions. The R-tree is filled by
-// fill_spatial_index() and kept current by the GeoPackage triggers.
+// bulk_load_rtree() and then kept current by the GeoPackage triggers.
 void create_feature_table(sqlite::Database& db, const core::Collection& collection);
 
-// Fills the R-tree from the table and installs the GeoPackage R-tree triggers.
-void fill_spatial_index(sqlite::Database& db, const std::string& table);
+// Installs the GeoPackage R-tree triggers (once the R-tree is filled).
+void install_spatial_index_triggers(sqlite::Database& db, const std::string& table);
 
 // Drops a feature table, its R-tree, triggers and registrations.
 void drop_feature_table(sqlite::Database& db, const std::string& table);

@@ -1,0 +1,36 @@
+#pragma once
+// Indexes on the properties that filters compare (issue 22): without one an
+// attribute filter (`status = 'operating'`, `?iso3=IDN`) reads the whole table.
+// Which properties: those declared for the collection in amis.toml
+// ([features.collections.<id>] indexes = ["status", ["commodity", "tonnage_mt"]]),
+// the editing country property, and category-like text properties (at most
+// `category_max` distinct values, as the queryables' enums). Made at import
+// and at serve start when missing; the store names and creates them.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "store/store.hpp"
+
+namespace amis::store {
+
+struct IndexRules {
+  std::vector<std::vector<std::string>> declared;  // each one index, columns in order
+  std::string country_property;                    // empty: none
+  std::size_t category_max = 64;
+};
+
+// The indexes a collection should have, in the order they are made.
+// @throws core::InvalidValue naming a declared property the collection lacks.
+std::vector<std::vector<std::string>> wanted_indexes(Store& store, const core::Collection& collection,
+                                                     const IndexRules& rules);
+
+// Creates those that are missing; returns them all.
+std::vector<std::vector<std::string>> ensure_attribute_indexes(Store& store, const core::Collection& collection,
+                                                               const IndexRules& rules);
+
+// "status, iso3, commodity+tonnage_mt": for logs and the command line.
+std::string describe_indexes(const std::vector<std::vector<std::string>>& indexes);
+
+}  // namespace amis::store
