@@ -276,7 +276,7 @@ UploadedDataset read_upload(const core::Collection& collection, std::string_view
 }
 
 UploadedDataset read_upload_layer(const core::Collection& collection, OGRLayerH layer, const UploadLimits& limits) {
-  return read_layer(collection, layer, limits);
+  return read_layer(collection, layer, limits, false);  // an import file: its fields are named as the collection's
 }
 
 }  // namespace amis::ingest
