@@ -106,7 +106,7 @@ std::vector<std::pair<std::string, std::string>> cache_headers(const Request& re
 std::string base_url(const Request& request, const std::string& configured) {
   if (!configured.empty()) return configured;
   const auto host = request.header("host");
-  return "http://" + std::string(host.empty() ? "localhost" : host);
+  return (request.forwarded_https ? "https://" : "http://") + std::string(host.empty() ? "localhost" : host);
 }
 
 }  // namespace amis::http

@@ -18,6 +18,9 @@ struct Request {
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the router
   std::string body;
   std::string remote_address;  // the peer's IP address, as text
+  // The client reached a trusted proxy over https (X-Forwarded-Proto from one of
+  // [server] trusted_proxies): links say https and cookies are Secure.
+  bool forwarded_https = false;
 
   // The first value of a query parameter.
   std::optional<std::string_view> param(std::string_view name) const {
@@ -45,7 +48,8 @@ std::vector<std::pair<std::string, std::string>> cache_headers(const Request& re
 std::optional<std::string> param_ignoring_case(const Request& request, std::string_view name);
 
 // The address documents link to: `configured` (the service's base_url setting,
-// for a server behind a proxy) or else http:// and the request's Host header.
+// for a server behind a proxy) or else the request's scheme (https when a trusted
+// proxy says so) and its Host header (checked by the server: a name or address).
 std::string base_url(const Request& request, const std::string& configured);
 
 // Percent-decoding; '+' becomes a space when `plus_is_space` (query strings).

@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
+#include <algorithm>
 #include <future>
 
 #include "core/request_budget.hpp"
@@ -41,6 +42,11 @@ Request to_request(beast_http::request<beast_http::string_body>&& message, bool&
   }
   request.body = std::move(message.body());
   return request;
+}
+
+bool from_trusted_proxy(const ServerOptions& options, const std::string& peer) {
+  return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), peer) !=
+         options.trusted_proxies.end();
 }
 
 // The worker's side of a connection: each write is done by the session's I/O
@@ -142,6 +148,8 @@ void Session::hand_to_worker() {
   auto request = std::make_shared<Request>(to_request(std::move(message), bad));
   if (bad) return refuse(400, "malformed request target (percent-encoding or path)");
   request->remote_address = peer_;
+  request->forwarded_https = from_trusted_proxy(context_.options, peer_) &&
+                             beast::iequals(request->header("x-forwarded-proto"), "https");
   client_gone_ = std::make_shared<std::atomic<bool>>(false);
   stream_.expires_never();
   const bool queued = context_.workers.try_submit(

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <limits>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -182,9 +183,11 @@ std::vector<const core::Property*> field_targets(const core::Collection& collect
 // format's own count where it has one (a Shapefile's header), or else by
 // reading the features once without keeping them.
 void refuse_too_many_features(OGRLayerH layer, std::size_t max) {
+  if (max == std::numeric_limits<std::size_t>::max()) return;  // no limit (an administrator's import)
   const std::string why = "the upload holds more than " + std::to_string(max) + " features";
   if (OGR_L_TestCapability(layer, OLCFastFeatureCount)) {
-    if (OGR_L_GetFeatureCount(layer, FALSE) > static_cast<GIntBig>(max)) refuse(why);
+    const GIntBig count = OGR_L_GetFeatureCount(layer, FALSE);
+    if (count > 0 && static_cast<std::uint64_t>(count) > max) refuse(why);
     return;
   }
   std::size_t count = 0;

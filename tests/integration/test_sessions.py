@@ -967,6 +967,22 @@ def test_cookies_behind_https_are_secure(limits):
     assert c.attributes.get("max-age") == "0" and c.attributes.get("secure") is True, c.raw
 
 
+def test_cookies_through_a_trusted_https_proxy_are_secure(env):
+    """A login forwarded by a trusted proxy (127.0.0.1, the default) that says https gets a
+    Secure cookie although base_url is plain http; the same header from any other address
+    is not believed."""
+    name = "proxied-cookie-user"
+    env.add_user(name, "reviewer")
+    body = {"user": name, "password": PASSWORD}
+    proxied = env.call("POST", "/login", body=body, content_type=JSON, headers={"X-Forwarded-Proto": "https"})
+    assert proxied.status_code == 200, proxied.text
+    assert_session_cookie(set_cookies(proxied)[0], secure=True)
+    direct = env.call("POST", "/login", body=body, content_type=JSON, address=fresh_address(),
+                      headers={"X-Forwarded-Proto": "https"})
+    assert direct.status_code == 200, direct.text
+    assert_session_cookie(set_cookies(direct)[0], secure=False)
+
+
 # --------------------------------------------------------------------------- secrets
 
 

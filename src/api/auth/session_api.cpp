@@ -59,10 +59,10 @@ void SessionApi::register_routes(http::Router& router) {
   router.add("GET", "/session", bind(&SessionApi::session));
 }
 
-std::string SessionApi::cookie(const std::string& value, long long max_age) const {
+std::string SessionApi::cookie(const http::Request& request, const std::string& value, long long max_age) const {
   std::string c = std::string(auth::kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                   std::to_string(max_age);
-  if (base_url_.starts_with("https://")) c += "; Secure";
+  if (base_url_.starts_with("https://") || request.forwarded_https) c += "; Secure";
   return c;
 }
 
@@ -71,7 +71,7 @@ void SessionApi::login(http::Request& request, http::Response& response) {
   const auto [user, password] = credentials(request);
   const auto result = logins_.login(user, password, request.remote_address);
   send_json(response, 200, principal_json(result.principal, result.csrf, result.expires),
-            {{"Set-Cookie", cookie(result.session_id, logins_.session_length().count())}});
+            {{"Set-Cookie", cookie(request, result.session_id, logins_.session_length().count())}});
 }
 
 void SessionApi::logout(http::Request& request, http::Response& response) {
@@ -79,7 +79,7 @@ void SessionApi::logout(http::Request& request, http::Response& response) {
   if (!id) throw core::Unauthorized("there is no session to end");
   authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor}, "logging out");
   logins_.logout(*id);
-  send_json(response, 200, {{"loggedOut", true}}, {{"Set-Cookie", cookie("", 0)}});
+  send_json(response, 200, {{"loggedOut", true}}, {{"Set-Cookie", cookie(request, "", 0)}});
 }
 
 void SessionApi::session(http::Request& request, http::Response& response) {

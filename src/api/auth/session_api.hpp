@@ -21,7 +21,8 @@ class SessionApi {
   void login(http::Request& request, http::Response& response);
   void logout(http::Request& request, http::Response& response);
   void session(http::Request& request, http::Response& response);
-  std::string cookie(const std::string& value, long long max_age) const;
+  // Secure when AMIS is reached over https (base_url, or a trusted proxy's X-Forwarded-Proto).
+  std::string cookie(const http::Request& request, const std::string& value, long long max_age) const;
 
   auth::LoginService& logins_;
   const auth::Authenticator& authenticator_;

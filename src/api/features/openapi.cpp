@@ -104,7 +104,10 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
       {"datetime", query_parameter("datetime",
                                    "An RFC 3339 instant or an interval (start/end, open ends as '..').",
                                    {{"type", "string"}}, true)},
-      {"limit", query_parameter("limit", "The maximum number of features in the response.",
+      {"limit", query_parameter("limit", "The maximum number of features in the response. A download (f=csv, kml, "
+                                         "gpkg, shapezip, fgb, or download=true) takes up to the server's "
+                                         "max_download_features (1,000,000 by default) in one file; the maximum "
+                                         "below is a page's.",
                                 {{"type", "integer"}, {"minimum", 1}, {"maximum", max_limit},
                                  {"default", default_limit}}, true)},
       {"offset", query_parameter("offset", "How many matching features to skip (paging).",
@@ -190,6 +193,10 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                             ref("parameters", "filter-crs"), ref("parameters", "sortby"),
                             ref("parameters", "properties"), ref("parameters", "crs"),
                             ref("parameters", "bbox-crs"), ref("parameters", "itemsFormat"),
+                            oas::query_parameter("download", "true: the result as one file (an attachment), "
+                                                 "up to max_download_features features, streamed; GeoJSON "
+                                                 "keeps a next link only when the cap cut it.",
+                                                 {{"type", "boolean"}, {"default", false}}),
                             oas::query_parameter("asOf", "The collection as it was published at this instant "
                                                  "(RFC 3339, e.g. 2026-11-27T10:00:00Z), from the feature versions; "
                                                  "only limit, offset and f=json go with it.",

@@ -13,7 +13,7 @@ import pytest
 import requests
 from osgeo import gdal, ogr
 
-from conftest import GRID_COUNT, grid_point
+from synthetic_data import GRID_COUNT, grid_point
 from support import AmisServer, run_amis
 
 gdal.UseExceptions()

@@ -319,3 +319,25 @@ def test_garbage_is_400_and_the_server_stays_up(server):
         raw = read_until_closed(s)
         assert statuses(raw) in ([400], []), raw[:200]
     assert requests.get(server.url + "/conformance", timeout=5).status_code == 200
+
+
+# ------------------------------------------------------------------ behind a TLS-terminating proxy
+
+def test_a_trusted_proxy_saying_https_makes_links_https(server):
+    """127.0.0.1 is a trusted proxy by default: its X-Forwarded-Proto is believed."""
+    s = connect(server.port)
+    s.sendall(b"GET /?f=json HTTP/1.1\r\nHost: amis.example.org\r\nX-Forwarded-Proto: https\r\n"
+              b"Connection: close\r\n\r\n")
+    status, _, body = read_response(s)
+    assert status == 200
+    assert '"https://amis.example.org/' in body.decode() and '"http://amis.example.org/' not in body.decode()
+
+
+def test_an_untrusted_client_saying_https_is_not_believed(strict_server):
+    """The strict server trusts no proxy: a client's own X-Forwarded-Proto changes nothing."""
+    s = connect(strict_server.port)
+    s.sendall(b"GET /?f=json HTTP/1.1\r\nHost: amis.example.org\r\nX-Forwarded-Proto: https\r\n"
+              b"Connection: close\r\n\r\n")
+    status, _, body = read_response(s)
+    assert status == 200
+    assert '"http://amis.example.org/' in body.decode() and '"https://' not in body.decode()
