@@ -52,17 +52,17 @@ TEST(RenderGate, AFullQueueIsTurnedAwayAtOnce) {
 TEST(RenderGate, AWaiterGivesUpAfterTheWait) {
   RenderGate gate({.max_concurrent = 1, .max_queued = 4, .max_wait_seconds = 0.2});
   auto held = gate.enter();
-  EXPECT_THROW(gate.enter(), core::ServiceBusy);
+  EXPECT_THROW((void)gate.enter(), core::ServiceBusy);
 }
 
 TEST(RenderGate, AWaiterStopsWhenItsRequestsBudgetIsSpent) {
   RenderGate gate({.max_concurrent = 1, .max_queued = 4, .max_wait_seconds = 30});
   auto held = gate.enter();
   const core::RequestBudget budget(std::chrono::steady_clock::now() + 200ms, 1, nullptr);
-  EXPECT_THROW(gate.enter(), core::DeadlineExceeded);
+  EXPECT_THROW((void)gate.enter(), core::DeadlineExceeded);
   auto gone = std::make_shared<std::atomic<bool>>(true);
   const core::RequestBudget left(std::chrono::steady_clock::now() + 30s, 30, gone);
-  EXPECT_THROW(gate.enter(), core::ClientDisconnected);
+  EXPECT_THROW((void)gate.enter(), core::ClientDisconnected);
 }
 
 TEST(RenderGate, ASlotIsFreedForTheNext) {
