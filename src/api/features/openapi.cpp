@@ -164,30 +164,31 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                       const std::vector<core::Collection>& collections) {
   const json f = ref("parameters", "f");
   json paths = {
-      {"/", {{"get", operation("getLandingPage", "The landing page", {f},
+      {"/", {{"get", operation("getLandingPage", "The landing page", json::array({f}),
                                standard_responses(json_response("The landing page", "landingPage")),
                                "Capabilities")}}},
       {"/conformance",
-       {{"get", operation("getConformance", "The conformance classes implemented", {f},
+       {{"get", operation("getConformance", "The conformance classes implemented", json::array({f}),
                           standard_responses(json_response("Conformance classes", "confClasses")),
                           "Capabilities")}}},
-      {"/api", {{"get", operation("getApi", "This API definition", {f},
+      {"/api", {{"get", operation("getApi", "This API definition", json::array({f}),
                                   standard_responses({{"description", "The OpenAPI document"},
                                                       {"content", {{"application/vnd.oai.openapi+json;version=3.0",
                                                                     {{"schema", {{"type", "object"}}}}}}}}),
                                   "Capabilities")}}},
       {"/functions",
-       {{"get", operation("getFunctions", "The functions filters may call", {f},
+       {{"get", operation("getFunctions", "The functions filters may call", json::array({f}),
                           standard_responses({{"description", "The functions"},
                                               {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}),
                           "Capabilities")}}},
       {"/collections",
-       {{"get", operation("getCollections", "The feature collections", {f},
+       {{"get", operation("getCollections", "The feature collections", json::array({f}),
                           standard_responses(json_response("The collections", "collections")),
                           "Capabilities")}}}};
   for (const auto& c : collections) {
     const std::string p = "/collections/" + c.id;
-    json item_parameters = {ref("parameters", "bbox"), ref("parameters", "datetime"),
+    // json::array: a braced list of objects could be read as one object by some compilers.
+    json item_parameters = json::array({ref("parameters", "bbox"), ref("parameters", "datetime"),
                             ref("parameters", "limit"), ref("parameters", "offset"),
                             ref("parameters", "filter"), ref("parameters", "filter-lang"),
                             ref("parameters", "filter-crs"), ref("parameters", "sortby"),
@@ -200,7 +201,7 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                             oas::query_parameter("asOf", "The collection as it was published at this instant "
                                                  "(RFC 3339, e.g. 2026-11-27T10:00:00Z), from the feature versions; "
                                                  "only limit, offset and f=json go with it.",
-                                                 {{"type", "string"}, {"format", "date-time"}})};
+                                                 {{"type", "string"}, {"format", "date-time"}})});
     for (const auto& prop : c.properties) {
       // A property named like a standard parameter cannot be a filter parameter.
       if (is_items_parameter(prop.name) || prop.name == "asOf") continue;
@@ -208,11 +209,11 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
                                  {"description", "Only features whose '" + prop.name + "' equals this value."},
                                  {"schema", schema_for(prop.type)}, {"style", "form"}, {"explode", false}});
     }
-    paths[p] = {{"get", operation("describeCollection_" + c.id, "Describes " + c.title, {f},
+    paths[p] = {{"get", operation("describeCollection_" + c.id, "Describes " + c.title, json::array({f}),
                                   standard_responses(json_response("The collection", "collection")),
                                   "Data")}};
     paths[p + "/queryables"] = {{"get", operation(
-        "getQueryables_" + c.id, "Queryable properties of " + c.title, {f},
+        "getQueryables_" + c.id, "Queryable properties of " + c.title, json::array({f}),
         standard_responses({{"description", "A JSON Schema of the queryables"},
                             {"content", {{"application/schema+json", {{"schema", {{"type", "object"}}}}}}}}),
         "Data")}};

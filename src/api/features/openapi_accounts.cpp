@@ -105,11 +105,11 @@ void add_account_paths(json& paths, json& components) {
       body_response("The user (Location names it)", "application/json", ref("schemas", "user"));
   paths["/admin/users"] = {{"get", list}, {"post", add}};
 
-  json get = admin_operation("getUser", "A user", {user_name()}, false, {400, 401, 403, 404});
+  json get = admin_operation("getUser", "A user", json::array({user_name()}), false, {400, 401, 403, 404});
   get["responses"]["200"] = body_response("The user", "application/json", ref("schemas", "user"));
   json change =
       admin_operation("changeUser", "Changes a user's role, country, password or disabled flag",
-                      {user_name()}, true, {400, 401, 403, 404, 415});
+                      json::array({user_name()}), true, {400, 401, 403, 404, 415});
   change["requestBody"] = json_request(
       {{"type", "object"},
        {"additionalProperties", false},
@@ -123,7 +123,7 @@ void add_account_paths(json& paths, json& components) {
   paths["/admin/users/{name}"] = {{"get", get}, {"patch", change}};
 
   json tokens = admin_operation("getTokens", "A user's API tokens (not their secrets)",
-                                {user_name()}, false, {400, 401, 403, 404});
+                                json::array({user_name()}), false, {400, 401, 403, 404});
   tokens["responses"]["200"] = body_response("The tokens", "application/json",
                                              {{"type", "object"},
                                               {"properties",
@@ -138,7 +138,7 @@ void add_account_paths(json& paths, json& components) {
                                                       {"revoked", {{"type", "boolean"}}}}}}}}}}}});
   json create = admin_operation("createToken",
                                 "Creates a bearer token for a user; its secret is shown this once",
-                                {user_name()}, true, {400, 401, 403, 404, 415});
+                                json::array({user_name()}), true, {400, 401, 403, 404, 415});
   create["requestBody"] = json_request({{"type", "object"},
                                         {"additionalProperties", false},
                                         {"properties", {{"label", {{"type", "string"}}}}}},
@@ -152,7 +152,7 @@ void add_account_paths(json& paths, json& components) {
   paths["/admin/users/{name}/tokens"] = {{"get", tokens}, {"post", create}};
 
   json revoke =
-      admin_operation("revokeToken", "Revokes a token", {path_parameter("id", "The token id.")},
+      admin_operation("revokeToken", "Revokes a token", json::array({path_parameter("id", "The token id.")}),
                       true, {400, 401, 403, 404});
   revoke["responses"]["200"] = body_response(
       "Revoked", "application/json",

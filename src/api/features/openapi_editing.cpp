@@ -57,7 +57,7 @@ json change_set_id() {
 }
 
 json change_set_action(const std::string& action, const std::string& summary, bool comment) {
-  json op = operation(action + "ChangeSet", summary, "Change sets", {change_set_id()},
+  json op = operation(action + "ChangeSet", summary, "Change sets", json::array({change_set_id()}),
                       error_responses({400, 401, 403, 404, 409, 415}));
   op["responses"]["200"] = body_response("The change set after the action", "application/json",
                                          ref("schemas", "changeSet"));
@@ -107,7 +107,7 @@ json editing_schemas() {
       {"type", "object"},
       {"required", {"published", "summary"}},
       {"properties",
-       {{"changeSet", {{"allOf", {ref("schemas", "changeSet")}}, {"nullable", true}}},
+       {{"changeSet", {{"allOf", json::array({ref("schemas", "changeSet")})}, {"nullable", true}}},
         {"published", {{"type", "boolean"}}},
         {"summary",
          {{"type", "object"},
@@ -166,7 +166,7 @@ json editing_schemas() {
 
 json create_item(const core::Collection& c) {
   json op = operation("createFeature_" + c.id, "Adds a feature to " + c.title, "Editing",
-                      {changeset_parameter()},
+                      json::array({changeset_parameter()}),
                       write_responses(201, "The feature was published (Location names it)."));
   op["requestBody"] = feature_body(c);
   op["security"] = signed_in(true);
@@ -292,7 +292,7 @@ void add_editing_paths(json& paths, json& components) {
   create["security"] = signed_in(true);
   paths["/changesets"] = {{"get", list}, {"post", create}};
 
-  json one = operation("getChangeSet", "A change set", "Change sets", {change_set_id()},
+  json one = operation("getChangeSet", "A change set", "Change sets", json::array({change_set_id()}),
                        error_responses({401, 404}));
   one["responses"]["200"] =
       body_response("The change set", "application/json", ref("schemas", "changeSet"));
@@ -302,7 +302,7 @@ void add_editing_paths(json& paths, json& components) {
   json review = operation("reviewChangeSet",
                           "Each change of a change set as before and after, with the problems "
                           "the editing rules find",
-                          "Change sets", {change_set_id()}, error_responses({400, 401, 404}));
+                          "Change sets", json::array({change_set_id()}), error_responses({400, 401, 404}));
   for (const auto& p : paging(1000)) review["parameters"].push_back(p);
   review["responses"]["200"] =
       body_response("The review", "application/json", ref("schemas", "review"));

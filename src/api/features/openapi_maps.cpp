@@ -14,7 +14,7 @@ json style_id() {
 
 void add_style_paths(json& paths) {
   const json collection_id = ref("parameters", "collectionId");
-  json list = operation("getStyles", "The styles of a collection", "Styles", {collection_id},
+  json list = operation("getStyles", "The styles of a collection", "Styles", json::array({collection_id}),
                         error_responses({404}));
   list["responses"]["200"] = body_response("The styles, with links to each SLD and legend",
                                            "application/json", {{"type", "object"}});
@@ -117,7 +117,7 @@ void add_tile_paths(json& paths, json& components) {
       body_response("The tile matrix sets", "application/json", {{"type", "object"}});
   paths["/tileMatrixSets"] = {{"get", sets}};
   json set = operation("getTileMatrixSet", "A tile matrix set (OGC 2D TMS 2.0)", "Tiles",
-                       {ref("parameters", "tileMatrixSetId")}, error_responses({404}));
+                       json::array({ref("parameters", "tileMatrixSetId")}), error_responses({404}));
   set["responses"]["200"] =
       body_response("The tile matrix set", "application/json", {{"type", "object"}});
   paths["/tileMatrixSets/{tileMatrixSetId}"] = {{"get", set}};
