@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# gzip over a link of limited bandwidth, as users on slow links have it: amis serves the
+# demo store inside a network namespace reached through a veth pair shaped by tc (tbf) to
+# LINK_MBIT (default 100) megabit/s with LINK_DELAY_MS (default 20) ms of latency each way;
+# wrk asks for 1,000 coal mines as GeoJSON and as GML, with and without gzip, alternated.
+# Needs root (ip netns, tc). Usage: LINK_MBIT=20 bench/http_link.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+AMIS_BIN="$(realpath "${AMIS_BIN:-build/release/bin/amis}")"
+DURATION="${DURATION:-10}"
+MBIT="${LINK_MBIT:-100}"
+DELAY="${LINK_DELAY_MS:-20}"
+WORK=/tmp/amis-bench-http
+NS=amisbench
+mkdir -p "$WORK"
+STORE="$WORK/demo.gpkg"
+[ -s "$STORE" ] || AMIS_BIN="$AMIS_BIN" scripts/load-demo.sh "$STORE" >/dev/null
+
+cleanup() {
+  [ -f "$WORK/link.pid" ] && kill "$(cat "$WORK/link.pid")" 2>/dev/null || true
+  ip netns del "$NS" 2>/dev/null || true
+  ip link del amisb0 2>/dev/null || true
+}
+trap cleanup EXIT
+cleanup
+ip netns add "$NS"
+ip link add amisb0 type veth peer name amisb1
+ip link set amisb1 netns "$NS"
+ip addr add 10.231.0.1/24 dev amisb0 && ip link set amisb0 up
+ip netns exec "$NS" ip addr add 10.231.0.2/24 dev amisb1
+ip netns exec "$NS" ip link set amisb1 up
+ip netns exec "$NS" ip link set lo up
+for side in "" "ip netns exec $NS"; do
+  dev=$([ -z "$side" ] && echo amisb0 || echo amisb1)
+  $side tc qdisc add dev "$dev" root handle 1: netem delay "${DELAY}ms"
+  $side tc qdisc add dev "$dev" parent 1: handle 2: tbf rate "${MBIT}mbit" burst 64kb latency 400ms
+done
+ip netns exec "$NS" "$AMIS_BIN" serve --store "$STORE" --port 8080 >/dev/null 2>"$WORK/link-serve.log" &
+echo $! >"$WORK/link.pid"
+B=http://10.231.0.2:8080
+for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
+
+rps() { wrk "$@" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
+echo "## gzip on a ${MBIT} Mbit/s link with ${DELAY} ms each way (${DURATION}s per run, wrk -t2 -c8, AMIS_BIN=$AMIS_BIN)"
+printf '| answer | bytes plain | bytes gzip | req/s plain | req/s gzip | throughput change |\n|---|---|---|---|---|---|\n'
+for name in geojson gml; do
+  case $name in
+    geojson) path="/collections/coal_mines/items?limit=1000" ;;
+    gml) path="/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=amis:coal_mines&COUNT=1000" ;;
+  esac
+  plain=$(curl -s -H 'Accept-Encoding: identity' "$B$path" | wc -c)
+  zipped=$(curl -s -H 'Accept-Encoding: gzip' "$B$path" | wc -c)
+  p1=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s "$B$path")
+  g1=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s -H 'Accept-Encoding: gzip' "$B$path")
+  p2=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s "$B$path")
+  g2=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s -H 'Accept-Encoding: gzip' "$B$path")
+  awk -v n="$name" -v p="$plain" -v z="$zipped" -v p1="$p1" -v p2="$p2" -v g1="$g1" -v g2="$g2" 'BEGIN {
+    pr=(p1+p2)/2; gr=(g1+g2)/2;
+    printf "| %s | %d | %d | %.1f | %.1f | %+.0f%% |\n", n, p, z, pr, gr, (gr/pr-1)*100 }'
+done
