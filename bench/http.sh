@@ -16,6 +16,8 @@ mkdir -p "$WORK"
 STORE="$WORK/demo.gpkg"
 [ -s "$STORE" ] || AMIS_BIN="$AMIS_BIN" scripts/load-demo.sh "$STORE" >/dev/null
 ulimit -n "$(ulimit -Hn)"
+# shellcheck source=bench/lib/compression_cases.sh
+source bench/lib/compression_cases.sh
 
 start() {  # binary port
   "$1" serve --store "$STORE" --port "$2" >/dev/null 2>"$WORK/serve-$2.log" &
@@ -40,22 +42,7 @@ wrk_line() {
 start "$AMIS_BIN" 8095
 B=http://127.0.0.1:8095
 echo "## Compression (AMIS_BIN=$AMIS_BIN, ${DURATION}s per run, wrk -t2 -c8)"
-printf '| answer | bytes plain | bytes gzip | ratio | req/s plain | req/s gzip | throughput cost |\n|---|---|---|---|---|---|---|\n'
-for name in geojson gml; do
-  case $name in
-    geojson) path="/collections/coal_mines/items?limit=1000" ;;
-    gml) path="/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=amis:coal_mines&COUNT=1000" ;;
-  esac
-  plain=$(curl -s -H 'Accept-Encoding: identity' "$B$path" | wc -c)
-  zipped=$(curl -s -H 'Accept-Encoding: gzip' "$B$path" | wc -c)
-  p1=$(wrk_line -t2 -c8 -d"${DURATION}s" "$B$path" | cut -d' ' -f1)
-  g1=$(wrk_line -t2 -c8 -d"${DURATION}s" -H 'Accept-Encoding: gzip' "$B$path" | cut -d' ' -f1)
-  p2=$(wrk_line -t2 -c8 -d"${DURATION}s" "$B$path" | cut -d' ' -f1)
-  g2=$(wrk_line -t2 -c8 -d"${DURATION}s" -H 'Accept-Encoding: gzip' "$B$path" | cut -d' ' -f1)
-  awk -v n="$name" -v p="$plain" -v z="$zipped" -v p1="$p1" -v p2="$p2" -v g1="$g1" -v g2="$g2" 'BEGIN {
-    pr=(p1+p2)/2; gr=(g1+g2)/2;
-    printf "| %s | %d | %d | %.1fx | %.0f | %.0f | %.0f%% |\n", n, p, z, p/z, pr, gr, (1-gr/pr)*100 }'
-done
+compression_table "$B"
 
 echo
 echo "## 1,000 concurrent connections, one feature per request (${DURATION}s, wrk -t2 -c1000)"

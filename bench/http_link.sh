@@ -14,6 +14,8 @@ DELAY="${LINK_DELAY_MS:-20}"
 WORK=/tmp/amis-bench-http
 NS=amisbench
 mkdir -p "$WORK"
+# shellcheck source=bench/lib/compression_cases.sh
+source bench/lib/compression_cases.sh
 STORE="$WORK/demo.gpkg"
 [ -s "$STORE" ] || AMIS_BIN="$AMIS_BIN" scripts/load-demo.sh "$STORE" >/dev/null
 
@@ -45,21 +47,5 @@ echo $! >"$WORK/link.pid"
 B=http://10.231.0.2:8080
 for _ in $(seq 100); do curl -sf "$B/" >/dev/null && break; sleep 0.1; done
 
-rps() { wrk "$@" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
 echo "## gzip on a ${MBIT} Mbit/s link with ${DELAY} ms each way (${DURATION}s per run, wrk -t2 -c8, AMIS_BIN=$AMIS_BIN)"
-printf '| answer | bytes plain | bytes gzip | req/s plain | req/s gzip | throughput change |\n|---|---|---|---|---|---|\n'
-for name in geojson gml; do
-  case $name in
-    geojson) path="/collections/coal_mines/items?limit=1000" ;;
-    gml) path="/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=amis:coal_mines&COUNT=1000" ;;
-  esac
-  plain=$(curl -s -H 'Accept-Encoding: identity' "$B$path" | wc -c)
-  zipped=$(curl -s -H 'Accept-Encoding: gzip' "$B$path" | wc -c)
-  p1=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s "$B$path")
-  g1=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s -H 'Accept-Encoding: gzip' "$B$path")
-  p2=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s "$B$path")
-  g2=$(rps -t2 -c8 -d"${DURATION}s" --timeout 30s -H 'Accept-Encoding: gzip' "$B$path")
-  awk -v n="$name" -v p="$plain" -v z="$zipped" -v p1="$p1" -v p2="$p2" -v g1="$g1" -v g2="$g2" 'BEGIN {
-    pr=(p1+p2)/2; gr=(g1+g2)/2;
-    printf "| %s | %d | %d | %.1f | %.1f | %+.0f%% |\n", n, p, z, pr, gr, (gr/pr-1)*100 }'
-done
+compression_table "$B"

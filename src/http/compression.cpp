@@ -5,6 +5,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "http/request.hpp"
+
 namespace amis::http {
 namespace {
 
@@ -14,17 +16,11 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // The q-value of one Accept-Encoding element ("gzip;q=0.5" → 0.5); 1 without one, 0 when malformed.
 double quality(std::string_view parameters) {
   while (!parameters.empty()) {
     const auto semicolon = parameters.find(';');
-    auto parameter = trim(parameters.substr(0, semicolon));
+    auto parameter = trim_whitespace(parameters.substr(0, semicolon));
     if (parameter.size() > 2 && (parameter[0] == 'q' || parameter[0] == 'Q') && parameter[1] == '=') {
       try {
         return std::stod(std::string(parameter.substr(2)));
@@ -44,9 +40,9 @@ ContentCoding negotiate_coding(std::string_view accept_encoding) {
   double gzip = -1, deflate = -1, any = -1;
   while (!accept_encoding.empty()) {
     const auto comma = accept_encoding.find(',');
-    const auto element = trim(accept_encoding.substr(0, comma));
+    const auto element = trim_whitespace(accept_encoding.substr(0, comma));
     const auto semicolon = element.find(';');
-    const auto name = lower(trim(element.substr(0, semicolon)));
+    const auto name = lower(trim_whitespace(element.substr(0, semicolon)));
     const double q = semicolon == std::string_view::npos ? 1 : quality(element.substr(semicolon + 1));
     if (name == "gzip" || name == "x-gzip") gzip = q;
     else if (name == "deflate") deflate = q;
@@ -71,7 +67,7 @@ std::string_view coding_name(ContentCoding coding) {
 }
 
 bool compressible(std::string_view content_type) {
-  const auto type = lower(trim(content_type.substr(0, content_type.find(';'))));
+  const auto type = lower(trim_whitespace(content_type.substr(0, content_type.find(';'))));
   if (type.rfind("text/", 0) == 0) return true;
   if (type.size() > 5 && (type.ends_with("+json") || type.ends_with("+xml"))) return true;
   for (const char* t : {"application/json", "application/xml", "application/javascript", "application/x-protobuf",

@@ -2,12 +2,13 @@
 
 #include <sodium.h>
 
+#include "http/request.hpp"
+
 namespace amis::http {
 namespace {
 
 std::string_view opaque(std::string_view tag) {
-  while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
-  while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+  tag = trim_whitespace(tag);
   if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
   return tag;
 }

@@ -8,14 +8,14 @@ ConnectionLimits::ConnectionLimits(std::size_t max_total, std::size_t max_per_ad
                                    std::vector<std::string> trusted_proxies)
     : max_total_(max_total), max_per_address_(max_per_address), trusted_proxies_(std::move(trusted_proxies)) {}
 
-bool ConnectionLimits::trusted(const std::string& address) const {
-  return std::find(trusted_proxies_.begin(), trusted_proxies_.end(), address) != trusted_proxies_.end();
+bool is_trusted_proxy(const std::vector<std::string>& trusted_proxies, std::string_view address) {
+  return std::find(trusted_proxies.begin(), trusted_proxies.end(), address) != trusted_proxies.end();
 }
 
 ConnectionLimits::Slot ConnectionLimits::try_acquire(const std::string& address) {
   std::lock_guard lock(mutex_);
   if (total_ >= max_total_) return {};
-  if (!trusted(address)) {
+  if (!is_trusted_proxy(trusted_proxies_, address)) {
     auto& count = per_address_[address];
     if (count >= max_per_address_) return {};
     ++count;

@@ -5,10 +5,14 @@
 #include <cstddef>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace amis::http {
+
+// True when `address` is one of the trusted proxies ([server] trusted_proxies).
+bool is_trusted_proxy(const std::vector<std::string>& trusted_proxies, std::string_view address);
 
 class ConnectionLimits {
  public:
@@ -38,7 +42,6 @@ class ConnectionLimits {
 
  private:
   void release(const std::string& address);
-  bool trusted(const std::string& address) const;
 
   const std::size_t max_total_;
   const std::size_t max_per_address_;

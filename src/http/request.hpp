@@ -52,6 +52,10 @@ std::optional<std::string> param_ignoring_case(const Request& request, std::stri
 // proxy says so) and its Host header (checked by the server: a name or address).
 std::string base_url(const Request& request, const std::string& configured);
 
+// `text` without the spaces and tabs around it (RFC 9110 5.6.3, optional whitespace in
+// header values).
+std::string_view trim_whitespace(std::string_view text);
+
 // Percent-decoding; '+' becomes a space when `plus_is_space` (query strings).
 // Returns nullopt for a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);

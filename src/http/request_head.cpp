@@ -1,24 +1,14 @@
 #include "http/request_head.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <cctype>
 #include <vector>
+
+#include "http/request.hpp"
 
 namespace amis::http {
 namespace beast_http = boost::beast::http;
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // The transfer codings of every Transfer-Encoding line, in order.
 std::vector<std::string_view> transfer_codings(const beast_http::fields& fields) {
@@ -28,7 +18,7 @@ std::vector<std::string_view> transfer_codings(const beast_http::fields& fields)
     std::string_view value = it->value();
     while (true) {
       const auto comma = value.find(',');
-      codings.push_back(trim(value.substr(0, comma)));
+      codings.push_back(trim_whitespace(value.substr(0, comma)));
       if (comma == std::string_view::npos) break;
       value.remove_prefix(comma + 1);
     }
@@ -72,7 +62,7 @@ std::optional<std::string> request_head_problem(unsigned version, const beast_ht
   const auto codings = transfer_codings(fields);
   if (!codings.empty()) {
     if (version < 11) return "Transfer-Encoding in an HTTP/1.0 request";
-    if (codings.size() != 1 || !equals_ignoring_case(codings.front(), "chunked"))
+    if (codings.size() != 1 || !boost::beast::iequals(codings.front(), "chunked"))
       return "the only Transfer-Encoding accepted is 'chunked'";
     if (fields.count(beast_http::field::content_length) > 0)
       return "both Transfer-Encoding and Content-Length";

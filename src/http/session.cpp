@@ -44,11 +44,6 @@ Request to_request(beast_http::request<beast_http::string_body>&& message, bool&
   return request;
 }
 
-bool from_trusted_proxy(const ServerOptions& options, const std::string& peer) {
-  return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), peer) !=
-         options.trusted_proxies.end();
-}
-
 // The worker's side of a connection: each write is done by the session's I/O
 // thread, under the session's write deadline.
 class SessionWriter final : public ResponseWriter {
@@ -148,7 +143,7 @@ void Session::hand_to_worker() {
   auto request = std::make_shared<Request>(to_request(std::move(message), bad));
   if (bad) return refuse(400, "malformed request target (percent-encoding or path)");
   request->remote_address = peer_;
-  request->forwarded_https = from_trusted_proxy(context_.options, peer_) &&
+  request->forwarded_https = is_trusted_proxy(context_.options.trusted_proxies, peer_) &&
                              beast::iequals(request->header("x-forwarded-proto"), "https");
   client_gone_ = std::make_shared<std::atomic<bool>>(false);
   stream_.expires_never();

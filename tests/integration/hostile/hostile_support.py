@@ -14,6 +14,7 @@ import requests
 
 import styles_support as ss
 from store_support import amis
+from store_support import error as json_error  # noqa: F401  (an OGC API error with this status)
 from support import AmisServer, http_session
 
 PASSWORD = "correct horse battery staple"
@@ -77,14 +78,3 @@ def stop_site(site: Site) -> None:
     status = site.server.stop()
     assert alive, f"amis serve died during the tests:\n{site.server.stderr()[-3000:]}"
     assert status == 0, site.server.stderr()[-3000:]
-
-
-def json_error(r: requests.Response, status: int, code: str | None = None) -> dict:
-    """An OGC API error document with this status (and code)."""
-    assert r.status_code == status, f"{r.request.method} {r.url}: {r.status_code} {r.text[:400]}"
-    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
-    doc = r.json()
-    assert set(doc) >= {"code", "description"} and doc["description"], doc
-    if code:
-        assert doc["code"] == code, doc
-    return doc
