@@ -71,7 +71,7 @@ class Store {
   // @throws core::InvalidValue for a property the collection lacks.
   virtual void create_attribute_index(const core::Collection& collection, const std::vector<std::string>& properties) = 0;
 
-  // The number of features matching the query (ignoring limit and offset).
+  // The number of features matching the query (ignoring limit, offset and after).
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
 
   // Pushes the matching features, ordered by id, into `sink` (feature() only; the

@@ -112,6 +112,11 @@ json components(std::int64_t default_limit, std::int64_t max_limit) {
                                  {"default", default_limit}}, true)},
       {"offset", query_parameter("offset", "How many matching features to skip (paging).",
                                  {{"type", "integer"}, {"minimum", 0}, {"default", 0}}, true)},
+      {"after", query_parameter("after", "Keyset paging, as the next links use it: only features whose id is "
+                                         "greater than this (the last id of the previous page), so a deep page "
+                                         "costs what the first does. Id order only (not with sortby); offset then "
+                                         "gives the page's position and skips nothing.",
+                                {{"type", "integer"}}, true)},
       {"filter", query_parameter("filter", "A CQL2 filter (see the collection's queryables).",
                                  {{"type", "string"}}, true)},
       {"filter-lang", query_parameter("filter-lang", "The encoding of `filter`.",
@@ -190,7 +195,7 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
     // json::array: a braced list of objects could be read as one object by some compilers.
     json item_parameters = json::array({ref("parameters", "bbox"), ref("parameters", "datetime"),
                             ref("parameters", "limit"), ref("parameters", "offset"),
-                            ref("parameters", "filter"), ref("parameters", "filter-lang"),
+                            ref("parameters", "after"), ref("parameters", "filter"), ref("parameters", "filter-lang"),
                             ref("parameters", "filter-crs"), ref("parameters", "sortby"),
                             ref("parameters", "properties"), ref("parameters", "crs"),
                             ref("parameters", "bbox-crs"), ref("parameters", "itemsFormat"),

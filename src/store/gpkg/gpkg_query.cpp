@@ -110,6 +110,10 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
     add(quote_identifier(property->name) + " = ?");
     where.bindings.push_back(typed_value(*property, eq.value));
   }
+  if (query.after) {
+    add("fid > ?");
+    where.bindings.emplace_back(*query.after);
+  }
   return where;
 }
 
