@@ -131,6 +131,21 @@ GpkgStore::Connection GpkgStore::connect() {
   return Connection(*this, open());
 }
 
+StoreHealth GpkgStore::health() {
+  DatabaseHealth file;
+  file.role = "file";
+  file.name = std::filesystem::path(path_).filename().string();
+  try {
+    auto db = connect();
+    auto s = db->cached("SELECT count(*) FROM amis_collections");
+    s->step();
+    file.reachable = true;
+  } catch (const std::exception&) {
+    file.error = "the store file cannot be read";  // no path or SQLite text: the file system is not the client's
+  }
+  return {"geopackage", {file}};
+}
+
 std::vector<core::Collection> GpkgStore::collections() {
   auto db = connect();
   std::vector<core::Collection> result;
