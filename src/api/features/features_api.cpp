@@ -1,5 +1,6 @@
 #include "api/features/features_api.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 
@@ -48,6 +49,24 @@ std::string query_with_page(const http::Request& request, std::int64_t offset, s
   if (offset > 0 || after) q += "&offset=" + std::to_string(offset);
   if (after) q += "&after=" + std::to_string(*after);
   return q;
+}
+
+// The conditions of an items request, for its count's key: its parameters in a
+// fixed order without those of the page (limit, offset, after), of the output
+// (f, crs, properties, download) and the order (sortby), none of which change
+// which features match.
+std::string count_conditions(const http::Request& request) {
+  std::vector<std::string> conditions;
+  for (const auto& [name, value] : request.query) {
+    if (name == "limit" || name == "offset" || name == "after" || name == "f" || name == "crs" ||
+        name == "properties" || name == "download" || name == "sortby")
+      continue;
+    conditions.push_back(http::percent_encode(name) + "=" + http::percent_encode(value));
+  }
+  std::sort(conditions.begin(), conditions.end());
+  std::string text;
+  for (const auto& c : conditions) text += c + '&';
+  return text;
 }
 
 // Passes features on to an encoder and remembers the last id, where the next
@@ -228,7 +247,10 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   const bool download = is_download_request(request);
   if (format == Format::Html) {
     if (download) throw core::InvalidParameter("download", "an HTML page is not a download; ask for f=geojson");
-    const std::int64_t matched = store_.count(c, query);  // the page says it first
+    const auto count_key = CountCache::key(c, count_conditions(request));
+    const auto known = counts_.find(count_key);
+    const std::int64_t matched = known ? *known : store_.count(c, query);  // the page says it first
+    if (!known) counts_.put(count_key, matched);
     auto& out = response.stream(200, kHtml, crs_headers(core::Crs{}));  // the map draws in CRS84
     HtmlItemsPage page(out, base, output, query, matched,
                        query_with_page(request, query.offset, query.after, "json", /*keep_crs=*/false));
@@ -267,7 +289,15 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   encode::GeoJsonFeatureCollection sink(out, std::nullopt, links, transform.get());
   paged.emplace(sink);
   sink.begin(output);
-  store_.features(c, query, *paged, &matched);
+  // The pages after the first ask the same count: it is kept per collection version.
+  const auto count_key = CountCache::key(c, count_conditions(request));
+  if (const auto known = counts_.find(count_key)) {
+    store_.features(c, query, *paged);
+    matched = *known;
+  } else {
+    store_.features(c, query, *paged, &matched);
+    counts_.put(count_key, matched);
+  }
   sink.set_number_matched(matched);
   sink.end();
 }
