@@ -19,6 +19,7 @@
 #include "api/wms/wms_service.hpp"
 #include "api/wmts/wmts_service.hpp"
 #include "cli/commands.hpp"
+#include "core/read_routing.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "auth/authenticator.hpp"
@@ -59,6 +60,9 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   http::Router router;
   router.set_middleware([&authenticator](http::Request& rq, http::Response& rs, const http::Handler& next) {
     const auth::RequestPrincipal caller(authenticator.identify(rq));
+    // Only a request that cannot have written may read from a replica: anonymous GET/HEAD.
+    const core::ReplicaReads replica_reads(!auth::RequestPrincipal::current() &&
+                                           (rq.method == "GET" || rq.method == "HEAD"));
     next(rq, rs);
   });
   api::features::FeaturesApi features(store, config.service);
