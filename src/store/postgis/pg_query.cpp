@@ -121,6 +121,10 @@ PgWhere where_clause(const core::Collection& collection, const core::FeatureQuer
     add(quote_identifier(property->name) + " = ?");
     where.bindings.push_back(property_value(*property, eq.value));
   }
+  if (query.after) {  // keyset paging: a range of the primary key, as cheap deep as at the start
+    add("fid > ?");
+    where.bindings.emplace_back(*query.after);
+  }
   return where;
 }
 

@@ -169,7 +169,7 @@ std::int64_t PostgisStore::count_where(const core::Collection& collection, const
 }
 
 std::int64_t PostgisStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
-  return count_where(collection, where_clause(collection, query));
+  return count_where(collection, where_clause(collection, core::unpaged(query)));
 }
 
 std::int64_t PostgisStore::features(const core::Collection& collection, const core::FeatureQuery& query,
@@ -179,7 +179,7 @@ std::int64_t PostgisStore::features(const core::Collection& collection, const co
   Params params;
   std::string sql = "SELECT " + select_list(output) + " FROM " + feature_table(collection.id) +
                     numbered(where.sql, where.bindings, params) + order_by(collection, query);
-  params.integer(query.limit).integer(query.offset);
+  params.integer(query.limit).integer(query.after ? 0 : query.offset);  // after a key, offset is only the position
   sql += " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
   spdlog::debug("page SQL: {}", sql);
   std::int64_t pushed = 0;
@@ -190,7 +190,8 @@ std::int64_t PostgisStore::features(const core::Collection& collection, const co
   }
   if (matched) {
     // A page that is not full is the last one: its end is the count.
-    if (where.sql.empty()) *matched = collection.feature_count;
+    if (query.after) *matched = count(collection, query);  // the position is the client's word, not a count
+    else if (where.sql.empty()) *matched = collection.feature_count;
     else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
     else *matched = count_where(collection, where);
   }
