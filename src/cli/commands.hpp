@@ -13,7 +13,8 @@ namespace amis::cli {
 
 // Where the store is: [store] url (or --store), with its pool size and folder.
 inline store::StoreLocation store_location(const config::Config& config) {
-  return {config.store_path, static_cast<std::size_t>(config.store_pool_size), config.data_dir};
+  return {config.store_path, static_cast<std::size_t>(config.store_pool_size), config.data_dir,
+          config.store_replicas, config.max_replica_lag_seconds};
 }
 
 int serve(const config::Config& config);

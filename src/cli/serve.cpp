@@ -114,7 +114,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
-  api::health::HealthApi health(stored);
+  api::health::HealthApi health(*opened.health);
   health.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);

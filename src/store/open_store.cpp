@@ -13,7 +13,9 @@ namespace {
 
 std::unique_ptr<postgis::PostgisStore> open_postgis(const StoreLocation& where) {
   try {
-    return std::make_unique<postgis::PostgisStore>(where.location, where.pool_size, where.data_dir);
+    return std::make_unique<postgis::PostgisStore>(
+        postgis::DatabaseSettings{where.location, where.replicas, where.pool_size, where.max_replica_lag_seconds},
+        where.data_dir);
   } catch (const postgis::ConnectFailed& e) {
     throw std::runtime_error(e.detail());  // the operator's line: URL without password, libpq's reason
   }
@@ -53,10 +55,13 @@ OpenedStore open_store(const StoreLocation& where) {
     // Until they exist, commands that need them stop here with one line.
     throw std::runtime_error("the PostgreSQL store has no accounts and change sets yet; serve, user, token and "
                              "import --key need a GeoPackage store for now");
+    opened.health = features.get();
     opened.features = std::move(features);
     return opened;
   }
-  opened.features = std::make_unique<gpkg::GpkgStore>(where.location);
+  auto gpkg = std::make_unique<gpkg::GpkgStore>(where.location);
+  opened.health = gpkg.get();
+  opened.features = std::move(gpkg);
   opened.accounts = std::make_unique<gpkg::GpkgAccounts>(where.location);
   opened.change_sets = std::make_unique<gpkg::GpkgChangeSets>(where.location);
   return opened;

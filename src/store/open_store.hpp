@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/accounts.hpp"
 #include "store/change_sets.hpp"
+#include "store/health.hpp"
 #include "store/store.hpp"
 
 namespace amis::store {
@@ -17,6 +19,8 @@ struct StoreLocation {
   std::string location;        // [store] url / --store
   std::size_t pool_size = 8;   // [store] pool_size (PostgreSQL)
   std::string data_dir = "data";  // [store] data_dir (PostgreSQL): rasters/, tile-cache/
+  std::vector<std::string> replicas;   // [store] replicas (PostgreSQL): read replicas' URLs
+  double max_replica_lag_seconds = 30;  // [store] max_replica_lag_seconds: behind more, not read
 };
 
 bool is_postgresql(std::string_view location);
@@ -42,6 +46,7 @@ struct OpenedStore {
   std::unique_ptr<Store> features;
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<ChangeSetStore> change_sets;
+  HealthReporter* health = nullptr;  // the features' store, for /health
 };
 
 // @throws as open_features(), and std::runtime_error for a PostgreSQL store

@@ -101,7 +101,7 @@ class PostgisStoreTest : public ::testing::Test {
     if (!*pg_url()) return;
     gpkg_path_ = new testing::TempStorePath("pg-compare");
     gpkg_ = new store::gpkg::GpkgStore(gpkg_path_->str());
-    pg_ = new store::postgis::PostgisStore(pg_url(), 4, "/tmp");
+    pg_ = new store::postgis::PostgisStore({pg_url(), {}, 4, 30}, "/tmp");
     write_sites(*gpkg_);
     write_sites(*pg_);
   }
@@ -356,7 +356,11 @@ TEST(PostgisConnection, AWrongPasswordIsOneLineWithoutThePassword) {
   std::string url = tcp;
   url.replace(url.find("amis-test"), 9, "wrong-secret");
   try {
-    store::open_features({url, 2, "/tmp"});
+    store::StoreLocation where;
+    where.location = url;
+    where.pool_size = 2;
+    where.data_dir = "/tmp";
+    store::open_features(where);
     FAIL() << "connected with a wrong password";
   } catch (const std::runtime_error& e) {
     const std::string message = e.what();

@@ -106,15 +106,16 @@ constexpr const char* kNow = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYY
 
 }  // namespace
 
-PostgisStore::PostgisStore(const std::string& url, std::size_t pool_size, std::string folder)
-    : folder_(std::move(folder)) {
-  pool_ = std::make_unique<Pool>(url, pool_size);
-  auto connection = pool_->acquire();
+PostgisStore::PostgisStore(DatabaseSettings databases, std::string folder) : folder_(std::move(folder)) {
+  databases_ = std::make_unique<Databases>(std::move(databases));
+  auto connection = databases_->primary().acquire();
   ensure_schema(*connection);
 }
 
+StoreHealth PostgisStore::health() { return {"postgis", databases_->health()}; }
+
 std::vector<core::Collection> PostgisStore::collections() {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec(std::string(kCollectionSelect) + " ORDER BY id COLLATE \"C\"");
   std::vector<core::Collection> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_collection(r, i));
@@ -122,7 +123,7 @@ std::vector<core::Collection> PostgisStore::collections() {
 }
 
 std::optional<core::Collection> PostgisStore::collection(std::string_view id) {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec(std::string(kCollectionSelect) + " WHERE id = $1", Params().text(id));
   if (r.rows() == 0) return std::nullopt;
   return read_collection(r, 0);
@@ -139,7 +140,7 @@ void PostgisStore::create_attribute_index(const core::Collection& collection,
   }
   // PostgreSQL names have at most 63 bytes; a long name is cut the same way each time.
   name = (name + "_idx").substr(0, 63);
-  auto db = pool_->acquire();
+  auto db = databases_->primary().acquire();
   db->exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(name) + " ON " + feature_table(collection.id) + " (" +
            columns + ")");
 }
@@ -149,7 +150,7 @@ std::vector<std::string> PostgisStore::text_values(const core::Collection& colle
   const auto* p = collection.property(property);
   if (!p || p->type != core::PropertyType::Text) return {};
   const auto column = quote_identifier(property);
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec("SELECT DISTINCT " + column + " FROM " + feature_table(collection.id) + " WHERE " +
                                 column + " IS NOT NULL ORDER BY 1 LIMIT $1",
                             Params().integer(static_cast<std::int64_t>(max) + 1));
@@ -164,7 +165,7 @@ std::int64_t PostgisStore::count_where(const core::Collection& collection, const
   Params params;
   const std::string sql = "SELECT count(*) FROM " + feature_table(collection.id) + numbered(where.sql, where.bindings, params);
   spdlog::debug("count SQL: {}", sql);
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   return db->exec(sql, params).integer(0, 0);
 }
 
@@ -184,7 +185,7 @@ std::int64_t PostgisStore::features(const core::Collection& collection, const co
   spdlog::debug("page SQL: {}", sql);
   std::int64_t pushed = 0;
   {
-    auto db = pool_->acquire();
+    auto db = databases_->read();
     db->send_streaming(sql, params, Format::Binary);
     pushed = stream_rows(*db, output.properties.size(), sink);
   }
@@ -199,18 +200,18 @@ std::int64_t PostgisStore::features(const core::Collection& collection, const co
 }
 
 bool PostgisStore::feature(const core::Collection& collection, std::int64_t id, core::FeatureSink& sink) {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   db->send_streaming("SELECT " + select_list(collection) + " FROM " + feature_table(collection.id) + " WHERE fid = $1",
                      Params().integer(id), Format::Binary);
   return stream_rows(*db, collection.properties.size(), sink) > 0;
 }
 
 std::unique_ptr<CollectionWriter> PostgisStore::replace_collection(const core::Collection& metadata) {
-  return std::make_unique<PgCollectionWriter>(pool_->acquire(), metadata);
+  return std::make_unique<PgCollectionWriter>(databases_->primary().acquire(), metadata);
 }
 
 void PostgisStore::remove_collection(std::string_view id) {
-  auto db = pool_->acquire();
+  auto db = databases_->primary().acquire();
   Transaction tx(*db);
   if (db->exec("DELETE FROM amis_collections WHERE id = $1", Params().text(id)).affected() == 0)
     throw core::NotFound("no collection '" + std::string(id) + "'");
@@ -234,7 +235,7 @@ StoredStyle read_style(const Result& r, int i) {
 }  // namespace
 
 std::vector<StoredStyle> PostgisStore::styles(std::string_view collection) {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec(std::string(kStyleSelect) + " ORDER BY name COLLATE \"C\"", Params().text(collection));
   std::vector<StoredStyle> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_style(r, i));
@@ -242,14 +243,14 @@ std::vector<StoredStyle> PostgisStore::styles(std::string_view collection) {
 }
 
 std::optional<StoredStyle> PostgisStore::style(std::string_view collection, std::string_view name) {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec(std::string(kStyleSelect) + " AND name = $2", Params().text(collection).text(name));
   if (r.rows() == 0) return std::nullopt;
   return read_style(r, 0);
 }
 
 void PostgisStore::put_style(const StoredStyle& style) {
-  auto db = pool_->acquire();
+  auto db = databases_->primary().acquire();
   Transaction tx(*db);
   if (db->exec("SELECT 1 FROM amis_collections WHERE id = $1", Params().text(style.collection)).rows() == 0)
     throw core::NotFound("no collection '" + style.collection + "'");
@@ -262,7 +263,7 @@ void PostgisStore::put_style(const StoredStyle& style) {
 }
 
 bool PostgisStore::remove_style(std::string_view collection, std::string_view name) {
-  auto db = pool_->acquire();
+  auto db = databases_->primary().acquire();
   return db->exec("DELETE FROM amis_styles WHERE collection = $1 AND name = $2", Params().text(collection).text(name))
              .affected() > 0;
 }
@@ -286,7 +287,7 @@ RasterLayer read_raster(const Result& r, int i, const std::string& folder) {
 }  // namespace
 
 std::vector<RasterLayer> PostgisStore::rasters() {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec(std::string(kRasterSelect) + " ORDER BY id COLLATE \"C\"");
   std::vector<RasterLayer> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_raster(r, i, folder_));
@@ -294,14 +295,14 @@ std::vector<RasterLayer> PostgisStore::rasters() {
 }
 
 std::optional<RasterLayer> PostgisStore::raster(std::string_view id) {
-  auto db = pool_->acquire();
+  auto db = databases_->read();
   const Result r = db->exec(std::string(kRasterSelect) + " WHERE id = $1", Params().text(id));
   if (r.rows() == 0) return std::nullopt;
   return read_raster(r, 0, folder_);
 }
 
 void PostgisStore::put_raster(const RasterLayer& raster) {
-  auto db = pool_->acquire();
+  auto db = databases_->primary().acquire();
   Transaction tx(*db);
   if (db->exec("SELECT 1 FROM amis_collections WHERE id = $1", Params().text(raster.id)).rows() > 0)
     throw core::InvalidParameter("id", "a collection is already called '" + raster.id + "'");

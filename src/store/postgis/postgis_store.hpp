@@ -15,17 +15,19 @@
 #include <memory>
 #include <string>
 
-#include "store/postgis/pg_pool.hpp"
+#include "store/health.hpp"
+#include "store/postgis/pg_databases.hpp"
 #include "store/store.hpp"
 
 namespace amis::store::postgis {
 
-class PostgisStore final : public Store {
+class PostgisStore final : public Store, public HealthReporter {
  public:
-  // Connects (creating the tables when missing) with at most `pool_size` connections.
+  // Connects to the primary (creating the tables when missing) with at most
+  // `pool_size` connections to each database; reads may go to the replicas.
   // @throws ConnectFailed (one line for the operator: detail()), core::ServerError
   // when the database lacks PostGIS.
-  PostgisStore(const std::string& url, std::size_t pool_size, std::string folder);
+  PostgisStore(DatabaseSettings databases, std::string folder);
 
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
@@ -45,13 +47,14 @@ class PostgisStore final : public Store {
   std::vector<RasterLayer> rasters() override;
   std::optional<RasterLayer> raster(std::string_view id) override;
   void put_raster(const RasterLayer& raster) override;
+  StoreHealth health() override;
 
   // The pool, for the accounts and change sets of the same database (pg-edit) and /health.
-  Pool& pool() { return *pool_; }
+  Pool& pool() { return databases_->primary(); }
 
  private:
   std::int64_t count_where(const core::Collection& collection, const struct PgWhere& where);
-  std::unique_ptr<Pool> pool_;
+  std::unique_ptr<Databases> databases_;
   std::string folder_;
 };
 
