@@ -28,6 +28,40 @@ from synthetic_data import (GRID_COUNT, XSS_NOTE, Observation, grid_point, make_
                             write_grid_gpkg, write_observations_gpkg)
 
 
+# --------------------------------------------------------------------------- the store backend
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store-backend", choices=support.STORE_BACKENDS, default=None,
+                     help="the store every test's store is created in: gpkg (a GeoPackage file, "
+                          "the default) or postgis (a database of a private PostgreSQL cluster); "
+                          "the same as AMIS_STORE_BACKEND")
+
+
+def pytest_configure(config):
+    chosen = config.getoption("--store-backend")
+    if chosen:
+        os.environ["AMIS_STORE_BACKEND"] = chosen  # xdist workers get the option too
+    support.store_backend()  # an unknown value fails here, before any test
+
+
+def pytest_report_header(config):
+    return f"store backend: {support.store_backend()}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    # After the session fixtures' teardown (the servers are stopped), also after a failure or
+    # Ctrl-C; atexit and pg_support's watchdog cover a process that never gets here.
+    import pg_support
+    pg_support.stop_cluster()
+
+
+@pytest.fixture(scope="session")
+def store_backend() -> str:
+    return support.store_backend()
+
+
 # --------------------------------------------------------------------------- fixtures
 
 

@@ -59,13 +59,70 @@ DEMO_SOURCES = {
 COAL_MINES_GPKG = DEMO_SOURCES["coal_mines"].path
 
 
+# --------------------------------------------------------------------------- the store backend
+
+# AMIS_STORE_BACKEND=postgis runs the suite on PostGIS: every store path a test creates maps
+# to a database of its own in the session's PostgreSQL cluster (pg_support), given to amis as
+# a postgresql:// URL. The tests keep naming stores by path; only the places below translate.
+STORE_BACKENDS = ("gpkg", "postgis")
+
+
+def store_backend() -> str:
+    """gpkg (default) or postgis, from AMIS_STORE_BACKEND (or pytest's --store-backend)."""
+    backend = os.environ.get("AMIS_STORE_BACKEND", "gpkg")
+    if backend not in STORE_BACKENDS:
+        raise RuntimeError(f"AMIS_STORE_BACKEND={backend!r}: expected one of {STORE_BACKENDS}")
+    return backend
+
+
+def on_postgis() -> bool:
+    return store_backend() == "postgis"
+
+
+def store_arg(store: Path | str) -> str:
+    """What `--store` gets for a store path: the path itself on GeoPackage; on PostGIS the URL
+    of the path's database, created (with PostGIS) unless the path's folder does not exist,
+    as a GeoPackage could not be created there either."""
+    if not on_postgis() or str(store).startswith("postgresql://"):
+        return str(store)
+    import pg_support
+    return pg_support.store_url(store)
+
+
+def store_datasource(store: Path | str) -> str:
+    """What osgeo.ogr/gdal open to read a store independently of AMIS: the GeoPackage file, or
+    a `PG:` connection string for the store's database."""
+    if not on_postgis():
+        return str(store)
+    import pg_support
+    return pg_support.store_datasource(store)
+
+
+def copy_store(source: Path | str, target: Path | str) -> None:
+    """target := a copy of the store at source (a file copy, or a database copy on PostGIS)."""
+    if not on_postgis():
+        import shutil
+        shutil.copyfile(source, target)
+        return
+    import pg_support
+    pg_support.copy_store(source, target)
+
+
+def amis_argv(*args: str | Path) -> list[str]:
+    """The amis command line, with the value after every `--store` given by store_arg."""
+    argv = [str(AMIS_BIN), *map(str, args)]
+    for i in range(1, len(argv) - 1):
+        if argv[i] == "--store":
+            argv[i + 1] = store_arg(argv[i + 1])
+    return argv
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
 def run_amis(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess:
     """Runs the amis binary; never raises on a non-zero exit status."""
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(amis_argv(*args), capture_output=True, text=True, timeout=timeout)
 
 
 def amis_import(store: Path, source: Path | str, collection: str, *extra: str) -> subprocess.CompletedProcess:
@@ -123,8 +180,8 @@ class AmisServer:
             err = open(self.stderr_path, "wb")
             self._files = [out, err]
             self.process = subprocess.Popen(
-                [str(AMIS_BIN), "serve", "--store", str(self.store), "--port", str(self.port),
-                 *(["--config", str(self.config)] if self.config else [])],
+                amis_argv("serve", "--store", self.store, "--port", self.port,
+                          *(["--config", self.config] if self.config else [])),
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + wait_seconds
             while time.monotonic() < deadline:
