@@ -325,7 +325,15 @@ def store_url(store: Path | str) -> str:
     return cluster().url(store_database(store))
 
 
+def is_store(path: Path | str) -> bool:
+    """Whether this process made a database for the path (given to --store or copied)."""
+    return database_name(path) in _created
+
+
 def store_datasource(store: Path | str) -> str:
+    """`PG:` for a store's database; any other path (a source file) unchanged."""
+    if not is_store(store):
+        return str(store)
     return cluster().ogr_datasource(store_database(store, create=False))
 
 
@@ -343,3 +351,47 @@ def drop_store(store: Path | str) -> None:
     name = database_name(store)
     cluster().drop_database(name)
     _created.discard(name)
+
+
+# --------------------------------------------------------------------------- reading a store
+
+class ReadOnlyStoreConnection:
+    """A read-only psycopg2 connection to a store's database with the part of sqlite3's
+    interface the tests use (execute with `?` parameters, close), so that a test's check of
+    what was stored runs unchanged on either backend. psycopg2 is libpq's Python binding:
+    as independent of AMIS as sqlite3 is for the GeoPackage."""
+
+    def __init__(self, dsn: str):
+        import psycopg2
+        self._db = psycopg2.connect(dsn)
+        self._db.set_session(readonly=True, autocommit=True)
+
+    def execute(self, sql: str, args=()):
+        cursor = self._db.cursor()
+        cursor.execute(qmark_to_pyformat(sql), tuple(args) or None)
+        return cursor
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def qmark_to_pyformat(sql: str) -> str:
+    """sqlite3's `?` placeholders as psycopg2's `%s` (outside quoted text); `%` doubled."""
+    out, quote = [], None
+    for ch in sql:
+        if quote:
+            out.append("%%" if ch == "%" else ch)
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        else:
+            out.append("%%" if ch == "%" else ch)
+    return "".join(out)
+
+
+def connect_store(store: Path | str) -> ReadOnlyStoreConnection:
+    return ReadOnlyStoreConnection(store_dsn(store))

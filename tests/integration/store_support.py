@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import requests
 
-from support import AMIS_BIN
+from support import amis_argv, connect_store, on_postgis
 
 
 def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
+    """A read-only connection to the store (sqlite3, or psycopg2 on PostGIS): support.connect_store."""
+    return contextlib.closing(connect_store(store))
 
 
 def rows(store: Path, sql: str, *args) -> list[tuple]:
@@ -29,14 +29,15 @@ def table_digests(store: Path, tables) -> dict[str, str]:
     with ro(store) as db:
         for t in tables:
             h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
+            order = "t::text" if on_postgis() else "rowid"  # PostgreSQL has no rowid
+            for r in db.execute(f'SELECT * FROM "{t}" t ORDER BY {order}'):
                 h.update(repr(r).encode())
             out[t] = h.hexdigest()
     return out
 
 
 def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
+    return subprocess.run(amis_argv(*args), input=stdin, capture_output=True, text=True,
                           timeout=120)
 
 

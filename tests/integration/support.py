@@ -91,7 +91,8 @@ def store_arg(store: Path | str) -> str:
 
 def store_datasource(store: Path | str) -> str:
     """What osgeo.ogr/gdal open to read a store independently of AMIS: the GeoPackage file, or
-    a `PG:` connection string for the store's database."""
+    a `PG:` connection string for the store's database (any path that is not a store, such as
+    a source file, unchanged)."""
     if not on_postgis():
         return str(store)
     import pg_support
@@ -101,11 +102,24 @@ def store_datasource(store: Path | str) -> str:
 def copy_store(source: Path | str, target: Path | str) -> None:
     """target := a copy of the store at source (a file copy, or a database copy on PostGIS)."""
     if not on_postgis():
-        import shutil
-        shutil.copyfile(source, target)
+        import sqlite3  # the backup API: a consistent copy even while a server writes
+        with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+                contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
         return
     import pg_support
     pg_support.copy_store(source, target)
+
+
+def connect_store(store: Path | str):
+    """A read-only connection to a store for checking what it holds, independently of AMIS:
+    sqlite3 on the GeoPackage, psycopg2 on the store's database (same execute(sql, args) with
+    `?` parameters). Close it (contextlib.closing)."""
+    if not on_postgis():
+        import sqlite3
+        return sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+    import pg_support
+    return pg_support.connect_store(store)
 
 
 def amis_argv(*args: str | Path) -> list[str]:
@@ -238,7 +252,7 @@ def read_features(path: Path | str, layer: str | None = None,
                   bbox: tuple[float, float, float, float] | None = None) -> list[SourceFeature]:
     """Every feature of a vector file, in the file's order, read with osgeo.ogr.
     Integers come back as int, reals as float, everything else as OGR's string."""
-    ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(path), gdal.OF_VECTOR | gdal.OF_READONLY)
     lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
     if bbox:
         lyr.SetSpatialFilterRect(*bbox)
@@ -264,7 +278,7 @@ def read_features(path: Path | str, layer: str | None = None,
 
 def field_types(path: Path | str, layer: str | None = None) -> dict[str, str]:
     """Field name -> OGR type name (Integer, Integer64, Real, String, DateTime, Date)."""
-    ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(path), gdal.OF_VECTOR | gdal.OF_READONLY)
     lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
     d = lyr.GetLayerDefn()
     return {d.GetFieldDefn(i).GetName(): d.GetFieldDefn(i).GetTypeName()

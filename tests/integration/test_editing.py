@@ -39,7 +39,7 @@ from osgeo import gdal, ogr
 import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
-from support import AMIS_BIN, AmisServer, http_session
+from support import AMIS_BIN, AmisServer, http_session, store_datasource
 from store_support import amis, change_set_row, error, ro, rows, table_digests
 
 gdal.UseExceptions()
@@ -1218,7 +1218,7 @@ def test_readers_see_approved_changes(env):
     assert updated in html and str(n1) in html
 
     # GDAL's GeoPackage driver on the store file: the feature count it keeps.
-    ds = gdal.OpenEx(str(env.store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(env.store), gdal.OF_VECTOR | gdal.OF_READONLY)
     assert ds.GetLayerByName("coal_mines").GetFeatureCount() == n1
     ds = None
 

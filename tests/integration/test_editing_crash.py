@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import sqlite3
 import struct
 import subprocess
@@ -32,7 +31,7 @@ import requests
 from osgeo import ogr
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, assert_same_geometry, http_session
+from support import AMIS_BIN, AmisServer, assert_same_geometry, connect_store, copy_store, http_session
 from store_support import amis
 
 PASSWORD = "correct horse battery staple"
@@ -56,7 +55,7 @@ def add_users(store: Path) -> dict[str, str]:
 
 
 def query(store: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(sql, params).fetchall()
 
 
@@ -197,7 +196,7 @@ def kill_delay(bulk: Bulk, name: str, value: float) -> float:
 @pytest.mark.parametrize("name, value", KILLS, ids=[k[0] for k in KILLS])
 def test_sigkill_during_approval_is_all_or_nothing(bulk, tmp_path, name, value):
     store = tmp_path / "store.gpkg"
-    shutil.copyfile(bulk.store, store)
+    copy_store(bulk.store, store)
     victim = AmisServer(store, tmp_path, name="victim")
     victim.start()
     answer: dict = {}

@@ -44,7 +44,7 @@ import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
 import wms_support as wm
-from support import AMIS_BIN, AmisServer, http_session
+from support import AMIS_BIN, AmisServer, http_session, store_datasource
 from store_support import amis, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
@@ -486,7 +486,7 @@ def rasterised(store: Path, collection: str, frame: wm.Frame, all_touched: bool)
     pixels whose centre is covered (or, all_touched, that any polygon touches)."""
     mem = gdal.GetDriverByName("MEM").Create("", frame.width, frame.height, 1, gdal.GDT_Byte)
     mem.SetGeoTransform(frame.geotransform())
-    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     gdal.PushErrorHandler("CPLQuietErrorHandler")  # the MEM raster has no CRS: both are lon/lat by construction
     try:
         gdal.RasterizeLayer(mem, [1], ds.GetLayerByName(collection), burn_values=[1],

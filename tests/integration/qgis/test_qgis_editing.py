@@ -14,7 +14,6 @@ refused (docs/editing.md)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from osgeo import ogr
 from qgis_support import wfs_uri
 from store_support import amis
 from styles_support import copy_store
-from support import AmisServer, http_session
+from support import AmisServer, connect_store, http_session
 
 EDITOR, PASSWORD = "idn-editor", "a password of the editor"
 ADMIN = "secretariat"  # publishes at once ([editing] direct_publish)
@@ -65,7 +64,7 @@ def editing(tmp_path_factory, store_path):
 
 
 def rows(store: Path, query: str, *params) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(query, params).fetchall()
 
 
