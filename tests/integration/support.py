@@ -122,12 +122,17 @@ def connect_store(store: Path | str):
     return pg_support.connect_store(store)
 
 
+class GeoPackageFile(type(Path())):
+    """A store path that stays a GeoPackage file whatever the backend (the backend comparison
+    serves one GeoPackage and one PostGIS store side by side)."""
+
+
 def amis_argv(*args: str | Path) -> list[str]:
     """The amis command line, with the value after every `--store` given by store_arg."""
-    argv = [str(AMIS_BIN), *map(str, args)]
-    for i in range(1, len(argv) - 1):
-        if argv[i] == "--store":
-            argv[i + 1] = store_arg(argv[i + 1])
+    argv = [str(AMIS_BIN)]
+    for i, arg in enumerate(args):
+        after_store = i > 0 and str(args[i - 1]) == "--store"
+        argv.append(store_arg(arg) if after_store and not isinstance(arg, GeoPackageFile) else str(arg))
     return argv
 
 
