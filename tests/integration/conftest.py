@@ -43,6 +43,18 @@ def pytest_configure(config):
     if chosen:
         os.environ["AMIS_STORE_BACKEND"] = chosen  # xdist workers get the option too
     support.store_backend()  # an unknown value fails here, before any test
+    config.addinivalue_line("markers", "gpkg_only(reason): what the test checks exists only in a GeoPackage "
+                                       "store (the file's format, SQLite's own tables); skipped on PostGIS")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not support.on_postgis():
+        return
+    for item in items:
+        marker = item.get_closest_marker("gpkg_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "GeoPackage only")
+            item.add_marker(pytest.mark.skip(reason=f"GeoPackage store only: {reason}"))
 
 
 def pytest_report_header(config):

@@ -355,16 +355,24 @@ def drop_store(store: Path | str) -> None:
 
 # --------------------------------------------------------------------------- reading a store
 
-class ReadOnlyStoreConnection:
-    """A read-only psycopg2 connection to a store's database with the part of sqlite3's
-    interface the tests use (execute with `?` parameters, close), so that a test's check of
-    what was stored runs unchanged on either backend. psycopg2 is libpq's Python binding:
-    as independent of AMIS as sqlite3 is for the GeoPackage."""
+class StoreConnection:
+    """A psycopg2 connection to a store's database with the part of sqlite3's interface the
+    tests use (execute with `?` parameters, commit, rollback, close), so that a test's check of
+    what was stored runs unchanged on either backend. psycopg2 is libpq's Python binding: as
+    independent of AMIS as sqlite3 is for the GeoPackage. Read-only (and autocommit) unless
+    `write`; a writer commits like sqlite3's."""
 
-    def __init__(self, dsn: str):
+    def __init__(self, dsn: str, write: bool = False):
         import psycopg2
         self._db = psycopg2.connect(dsn)
-        self._db.set_session(readonly=True, autocommit=True)
+        if not write:
+            self._db.set_session(readonly=True, autocommit=True)
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    def rollback(self) -> None:
+        self._db.rollback()
 
     def execute(self, sql: str, args=()):
         cursor = self._db.cursor()
@@ -393,5 +401,5 @@ def qmark_to_pyformat(sql: str) -> str:
     return "".join(out)
 
 
-def connect_store(store: Path | str) -> ReadOnlyStoreConnection:
-    return ReadOnlyStoreConnection(store_dsn(store))
+def connect_store(store: Path | str, write: bool = False) -> StoreConnection:
+    return StoreConnection(store_dsn(store), write)

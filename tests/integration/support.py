@@ -111,15 +111,18 @@ def copy_store(source: Path | str, target: Path | str) -> None:
     pg_support.copy_store(source, target)
 
 
-def connect_store(store: Path | str):
-    """A read-only connection to a store for checking what it holds, independently of AMIS:
-    sqlite3 on the GeoPackage, psycopg2 on the store's database (same execute(sql, args) with
-    `?` parameters). Close it (contextlib.closing)."""
+def connect_store(store: Path | str, write: bool = False):
+    """A connection to a store for checking what it holds, independently of AMIS: sqlite3 on
+    the GeoPackage, psycopg2 on the store's database (same execute(sql, args) with `?`
+    parameters, commit, rollback). Read-only unless `write` (tests that age a session or
+    break a row on purpose). Close it (contextlib.closing)."""
     if not on_postgis():
         import sqlite3
+        if write:
+            return sqlite3.connect(store, timeout=30)
         return sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
     import pg_support
-    return pg_support.connect_store(store)
+    return pg_support.connect_store(store, write)
 
 
 class GeoPackageFile(type(Path())):

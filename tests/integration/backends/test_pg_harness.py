@@ -172,7 +172,10 @@ def test_ctrl_c_leaves_no_postgres(tmp_path, workers):
     run = subprocess.Popen(argv, cwd=REPO_ROOT, env={**os.environ, SLEEPER_ENV: str(where)},
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert wait_until(lambda: where.exists() and where.read_text(), 60), "the sleeper never started"
+        started = wait_until(lambda: (where.exists() and where.read_text()) or run.poll() is not None, 120)
+        if run.poll() is not None or not started:
+            os.killpg(run.pid, signal.SIGKILL)
+            pytest.fail(f"the sleeper never started: {run.communicate()[0].decode(errors='replace')[-3000:]}")
         root = Path(where.read_text())
         assert wait_until(lambda: bool(postgres_processes_under(root)), 10)
         os.killpg(run.pid, signal.SIGINT)
