@@ -257,3 +257,28 @@ def test_the_comparison_covers_the_issue(twins):
     sample = REQUESTS[::10]
     statuses = [twins["gpkg"].send(r).status_code for r in sample]
     assert sum(s == 200 for s in statuses) >= 0.8 * len(sample), statuses
+
+
+def test_the_normalisation_masks_only_the_node_and_the_run(module_start):
+    """What normalised() removes: the node's address and times since the module started; a
+    data time (2024), another port and a changed value still make two answers differ."""
+    class Fake:
+        def __init__(self, body: str, ctype: str = "application/geo+json"):
+            self.content, self.headers = body.encode(), {"Content-Type": ctype}
+
+    class Node:
+        def __init__(self, port: int):
+            self.server = type("S", (), {"url": f"http://127.0.0.1:{port}"})()
+
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    later = (datetime.now(timezone.utc) + timedelta(seconds=3)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    a = '{"href":"http://127.0.0.1:1111/x","updated":"%s","observed":"2024-01-01T00:00:00Z","v":1}'
+    same = normalised(Fake(a % now), Node(1111), module_start) == normalised(
+        Fake(a.replace("1111", "2222") % later), Node(2222), module_start)
+    assert same
+    for changed in (a.replace("2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z"), a.replace('"v":1', '"v":2'),
+                    a.replace("1111/x", "3333/x")):
+        assert normalised(Fake(a % now), Node(1111), module_start) != normalised(
+            Fake(changed.replace("1111", "2222") % now), Node(2222), module_start), changed
+    png = Fake("\x89PNG 127.0.0.1:1111", "image/png")
+    assert normalised(png, Node(1111), module_start) == png.content, "binary answers are compared as bytes"
