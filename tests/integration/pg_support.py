@@ -39,6 +39,11 @@ from pathlib import Path
 PG_BIN = Path(os.environ.get("AMIS_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SUPERUSER = "postgres"
 TEMPLATE = "amis_template"  # has the postgis extension; every store database is a copy of it
+# The PostGIS store keeps each collection's features in a table of this schema named after
+# the collection, its own tables (amis_*) in public: readers look in both, in this order, so
+# that a test's `SELECT … FROM coal_mines` or OGR layer "coal_mines" means the same table on
+# either backend.
+FEATURE_SCHEMA = "amis_data"
 
 # Settings for a throwaway test cluster (postgresql.conf lines).
 TEST_SETTINGS = {
@@ -108,8 +113,10 @@ class Cluster:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def ogr_datasource(self, database: str) -> str:
-        """A GDAL `PG:` connection string for the database (what osgeo.ogr opens)."""
-        return f"PG:host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={database}"
+        """A GDAL `PG:` connection string for the database (what osgeo.ogr opens); the feature
+        tables' layers are named after their collections."""
+        return (f"PG:host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={database} "
+                f"active_schema={FEATURE_SCHEMA}")
 
     def dsn(self, database: str) -> str:
         """A libpq keyword/value connection string (psycopg2, psql)."""
@@ -364,9 +371,9 @@ class StoreConnection:
 
     def __init__(self, dsn: str, write: bool = False):
         import psycopg2
-        self._db = psycopg2.connect(dsn)
-        if not write:
-            self._db.set_session(readonly=True, autocommit=True)
+        self._db = psycopg2.connect(dsn, options=f"-c search_path={FEATURE_SCHEMA},public")
+        self._db.set_session(readonly=not write, autocommit=not write)
+        register_geometry_as_geopackage_blob(self._db)
 
     def commit(self) -> None:
         self._db.commit()
@@ -381,6 +388,49 @@ class StoreConnection:
 
     def close(self) -> None:
         self._db.close()
+
+
+def register_geometry_as_geopackage_blob(db) -> None:
+    """Geometry values read through this connection come back as GeoPackage geometry blobs
+    (GeoPackage 1.3 §2.1.3: "GP", version, flags, srs_id, no envelope, then ISO WKB), the
+    form sqlite3 gives on the GeoPackage store, so the tests' one decoder reads both. Only the
+    representation changes: the WKB is PostGIS's (EWKB without its SRID)."""
+    import psycopg2.extensions
+    with db.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_type WHERE typname = 'geometry'")
+        oids = tuple(r[0] for r in cursor.fetchall())
+    if not oids:
+        return
+    geometry = psycopg2.extensions.new_type(oids, "GEOMETRY", lambda value, _cursor: (
+        None if value is None else geopackage_blob(bytes.fromhex(value))))
+    psycopg2.extensions.register_type(geometry, db)
+
+
+def geopackage_blob(ewkb: bytes) -> bytes:
+    """A PostGIS EWKB geometry as a GeoPackage blob without envelope."""
+    import struct
+    little = ewkb[0] == 1
+    order = "<" if little else ">"
+    (kind,) = struct.unpack(order + "I", ewkb[1:5])
+    srid = 0
+    wkb = ewkb
+    if kind & 0x20000000:  # EWKB's SRID flag: the SRID follows the type
+        (srid,) = struct.unpack(order + "i", ewkb[5:9])
+        wkb = ewkb[:1] + struct.pack(order + "I", kind & ~0x20000000) + ewkb[9:]
+    empty = _ewkb_is_empty(wkb, order)
+    flags = (0x01 if little else 0) | (0x10 if empty else 0)  # byte order of the header, no envelope
+    return b"GP\x00" + bytes([flags]) + struct.pack(("<" if little else ">") + "i", srid or 4326) + wkb
+
+
+def _ewkb_is_empty(wkb: bytes, order: str) -> bool:
+    import struct
+    (kind,) = struct.unpack(order + "I", wkb[1:5])
+    base = (kind & 0xFFFF) % 1000
+    if base == 1:  # a point is empty when both coordinates are NaN
+        x, y = struct.unpack(order + "dd", wkb[5:21])
+        return x != x and y != y
+    (count,) = struct.unpack(order + "I", wkb[5:9])
+    return count == 0
 
 
 def qmark_to_pyformat(sql: str) -> str:
