@@ -375,6 +375,10 @@ class StoreConnection:
         self._db.set_session(readonly=not write, autocommit=not write)
         register_geometry_as_geopackage_blob(self._db)
 
+    def executemany(self, sql: str, rows) -> None:
+        with self._db.cursor() as cursor:
+            cursor.executemany(qmark_to_pyformat(sql), list(rows))
+
     def commit(self) -> None:
         self._db.commit()
 

@@ -130,6 +130,18 @@ class GeoPackageFile(type(Path())):
     serves one GeoPackage and one PostGIS store side by side)."""
 
 
+def store_columns(store: Path | str, table: str) -> list[str]:
+    """The columns of a store's table in their order (PRAGMA table_info, or PostgreSQL's
+    information_schema for the table the readers' search path finds)."""
+    with contextlib.closing(connect_store(store)) as db:
+        if not on_postgis():
+            return [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+        return [r[0] for r in db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = "
+            "(SELECT nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+            " WHERE c.oid = to_regclass(quote_ident(?))) ORDER BY ordinal_position", (table, table))]
+
+
 def amis_argv(*args: str | Path) -> list[str]:
     """The amis command line, with the value after every `--store` given by store_arg."""
     argv = [str(AMIS_BIN)]

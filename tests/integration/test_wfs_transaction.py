@@ -20,7 +20,7 @@ import requests
 from osgeo import gdal, ogr, osr
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, assert_same_geometry, connect_store, http_session, store_datasource
+from support import AMIS_BIN, AmisServer, assert_same_geometry, connect_store, http_session, store_columns, store_datasource
 from wfs_support import (AMIS_NS, NS, WFS11_XSD, WFS20_XSD, assert_valid, assert_xmllint_valid, compiled_schema,
                          describe_feature_type_schema, exception_report, kvp, parse_xml, qname)
 from store_support import amis
@@ -86,7 +86,7 @@ def query(store: Path, sql: str, params: tuple = ()) -> list[tuple]:
 
 
 def columns(store: Path) -> list[str]:
-    return [r[1] for r in query(store, "PRAGMA table_info(coal_mines)")]
+    return store_columns(store, "coal_mines")
 
 
 def mine(store: Path, fid: int) -> dict | None:
@@ -145,7 +145,7 @@ def assert_registry_consistent(store: Path) -> None:
 
 
 def latest_change_set(store: Path) -> dict:
-    names = [r[1] for r in query(store, "PRAGMA table_info(amis_change_sets)")]
+    names = store_columns(store, "amis_change_sets")
     return dict(zip(names, query(store, "SELECT * FROM amis_change_sets ORDER BY id DESC LIMIT 1")[0]))
 
 
