@@ -142,6 +142,16 @@ def store_columns(store: Path | str, table: str) -> list[str]:
             " WHERE c.oid = to_regclass(quote_ident(?))) ORDER BY ordinal_position", (table, table))]
 
 
+def store_feature_tables(store: Path | str) -> set[str]:
+    """The feature tables a store holds, read from the store's own registry: the GeoPackage's
+    gpkg_contents (data_type 'features'), or the PostGIS store's feature schema."""
+    with contextlib.closing(connect_store(store)) as db:
+        if not on_postgis():
+            return {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
+        return {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+                                         ("amis_data",))}
+
+
 def amis_argv(*args: str | Path) -> list[str]:
     """The amis command line, with the value after every `--store` given by store_arg."""
     argv = [str(AMIS_BIN)]

@@ -22,7 +22,7 @@ from osgeo import ogr, osr
 
 import store_support as ss
 import wms_support as wm
-from support import AMIS_BIN, AmisServer, REPO_ROOT, store_datasource
+from support import AMIS_BIN, AmisServer, REPO_ROOT, store_datasource, store_feature_tables
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent / "artefacts" / "portal"
@@ -131,7 +131,7 @@ def point_of(store: Path, fid: int) -> tuple[float, float]:
 
 def test_first_view_lists_the_collections_and_fills_the_table(portal):
     a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries GEM")
-    collections = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
+    collections = store_feature_tables(portal.store)
     rasters = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_rasters")}
     assert rasters == {"geoid"}
     assert set(a["layers"]) == (collections - {"countries"}) | rasters
@@ -141,8 +141,8 @@ def test_first_view_lists_the_collections_and_fills_the_table(portal):
     assert a["legend"]["width"] > 0 and "GetLegendGraphic" in a["legend"]["src"]
     assert a["unlabelled"] == []
     assert a["keyboardTab"] == "tab-data"
-    titled = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE lower(identifier) LIKE '%boundaries%' "
-                                                  "AND identifier LIKE '%GEM%'")}
+    titled = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_collections WHERE lower(title) LIKE '%boundaries%' "
+                                                  "AND title LIKE '%GEM%'")}
     assert set(a["datasets"]) == titled == {"coal_mine_boundaries"}
     assert a["activeAfterShow"] == "coal_mine_boundaries"
     print(f"first view ready in {a['readyMs']} ms")
