@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from support import amis_argv, connect_store, on_postgis
+from support import amis_argv, amis_cwd, connect_store, on_postgis
 
 
 def ro(store: Path):
@@ -37,7 +37,7 @@ def table_digests(store: Path, tables) -> dict[str, str]:
 
 
 def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(amis_argv(*args), input=stdin, capture_output=True, text=True,
+    return subprocess.run(amis_argv(*args), cwd=amis_cwd(*args), input=stdin, capture_output=True, text=True,
                           timeout=120)
 
 

@@ -28,7 +28,7 @@ import numpy as np
 import requests
 from osgeo import gdal, ogr
 
-from support import DEMO_DIR, DEMO_SOURCES, AmisServer, amis_argv, connect_store, free_loopback_port, run_amis
+from support import DEMO_DIR, DEMO_SOURCES, AmisServer, amis_argv, amis_cwd, connect_store, free_loopback_port, run_amis
 from support import copy_store as support_copy_store
 
 STYLES_DIR = DEMO_DIR / "styles"
@@ -138,7 +138,7 @@ class ConfiguredServer(AmisServer):
             if self.config is not None:
                 command += ["--config", str(self.config)]
             self.process = subprocess.Popen(command + self.extra, stdout=out, stderr=err,
-                                            stdin=subprocess.DEVNULL)
+                                            stdin=subprocess.DEVNULL, cwd=amis_cwd("--store", self.store))
             deadline = time.monotonic() + wait_seconds
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:

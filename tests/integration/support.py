@@ -79,14 +79,47 @@ def on_postgis() -> bool:
     return store_backend() == "postgis"
 
 
+class GeoPackageFile(type(Path())):
+    """A store path that stays a GeoPackage file whatever the backend (the backend comparison
+    serves one GeoPackage and one PostGIS store side by side)."""
+
+
+class PostgisDatabase(type(Path())):
+    """A store path that maps to a PostGIS database whatever the backend (the comparison)."""
+
+
+def maps_to_postgis(store: Path | str) -> bool:
+    if isinstance(store, GeoPackageFile) or str(store).startswith("postgresql://"):
+        return False
+    return isinstance(store, PostgisDatabase) or on_postgis()
+
+
 def store_arg(store: Path | str) -> str:
     """What `--store` gets for a store path: the path itself on GeoPackage; on PostGIS the URL
     of the path's database, created (with PostGIS) unless the path's folder does not exist,
     as a GeoPackage could not be created there either."""
-    if not on_postgis() or str(store).startswith("postgresql://"):
+    if not maps_to_postgis(store):
         return str(store)
     import pg_support
     return pg_support.store_url(store)
+
+
+def store_files(store: Path | str) -> Path:
+    """The folder of a store's files (rasters/, tile-cache/): next to a GeoPackage; for a
+    PostGIS store its [store] data_dir, "data" in the folder amis runs in (amis_cwd)."""
+    folder = Path(store).absolute().parent
+    return folder / "data" if maps_to_postgis(store) else folder
+
+
+def amis_cwd(*args: str | Path) -> str | None:
+    """The folder to run amis in: for a PostGIS store, the folder of its path, so that the
+    store's files ([store] data_dir, default "data" in the working folder) are the test's
+    own as a GeoPackage's are; None (this process's) otherwise."""
+    for i, arg in enumerate(args[:-1]):
+        if str(arg) == "--store" and maps_to_postgis(args[i + 1]):
+            folder = Path(args[i + 1]).absolute().parent
+            return str(folder) if folder.is_dir() else None
+    return None
 
 
 def store_datasource(store: Path | str) -> str:
@@ -125,11 +158,6 @@ def connect_store(store: Path | str, write: bool = False):
     return pg_support.connect_store(store, write)
 
 
-class GeoPackageFile(type(Path())):
-    """A store path that stays a GeoPackage file whatever the backend (the backend comparison
-    serves one GeoPackage and one PostGIS store side by side)."""
-
-
 def store_columns(store: Path | str, table: str) -> list[str]:
     """The columns of a store's table in their order (PRAGMA table_info, or PostgreSQL's
     information_schema for the table the readers' search path finds)."""
@@ -157,7 +185,7 @@ def amis_argv(*args: str | Path) -> list[str]:
     argv = [str(AMIS_BIN)]
     for i, arg in enumerate(args):
         after_store = i > 0 and str(args[i - 1]) == "--store"
-        argv.append(store_arg(arg) if after_store and not isinstance(arg, GeoPackageFile) else str(arg))
+        argv.append(store_arg(arg) if after_store else str(arg))
     return argv
 
 
@@ -166,7 +194,7 @@ def amis_argv(*args: str | Path) -> list[str]:
 
 def run_amis(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess:
     """Runs the amis binary; never raises on a non-zero exit status."""
-    return subprocess.run(amis_argv(*args), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(amis_argv(*args), capture_output=True, text=True, timeout=timeout, cwd=amis_cwd(*args))
 
 
 def amis_import(store: Path, source: Path | str, collection: str, *extra: str) -> subprocess.CompletedProcess:
@@ -226,6 +254,7 @@ class AmisServer:
             self.process = subprocess.Popen(
                 amis_argv("serve", "--store", self.store, "--port", self.port,
                           *(["--config", self.config] if self.config else [])),
+                cwd=amis_cwd("--store", self.store),
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + wait_seconds
             while time.monotonic() < deadline:

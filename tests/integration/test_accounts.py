@@ -12,14 +12,14 @@ import subprocess
 import pytest
 
 import styles_support as ss
-from support import AmisServer, amis_argv, connect_store, http_session
+from support import AmisServer, amis_argv, amis_cwd, connect_store, http_session
 
 PASSWORD = "correct horse battery staple"
 SLD = (ss.STYLES_DIR / "countries-asean-plus-three.sld").read_bytes()
 
 
 def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(amis_argv(*args), input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(amis_argv(*args), cwd=amis_cwd(*args), input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def rows(store, sql: str) -> list[tuple]:

@@ -39,7 +39,7 @@ from osgeo import gdal, ogr
 import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
-from support import AMIS_BIN, AmisServer, http_session, store_datasource
+from support import AMIS_BIN, AmisServer, http_session, store_datasource, store_files
 from store_support import amis, change_set_row, error, ro, rows, table_digests
 
 gdal.UseExceptions()
@@ -1274,7 +1274,7 @@ def test_vector_tiles_follow_an_approved_move(env):
     assert old_tile != new_tile
     assert fid in ids_in(*old_tile) and fid in ids_in(*old_tile)  # the second from the cache
     assert fid not in ids_in(*new_tile)
-    cache = env.work / "tile-cache"
+    cache = store_files(env.store) / "tile-cache"
     assert cache.is_dir() and any(p.is_file() for p in cache.rglob("*")), "tiles are not cached: no invalidation to test"
     cs = env.write("PATCH", REVIEWER, fid, {"geometry": point(*target)}).json()["changeSet"]["id"]
     assert fid in ids_in(*old_tile)  # submitted is not published

@@ -33,10 +33,9 @@ from pathlib import Path
 import pytest
 import requests
 
-import pg_support
 from compare_requests import ADMIN, EDITOR, REVIEWER, Request, all_requests
 from store_support import amis
-from support import DEMO_SOURCES, AmisServer, GeoPackageFile, amis_import, http_session
+from support import DEMO_SOURCES, AmisServer, GeoPackageFile, PostgisDatabase, amis_import, http_session
 from synthetic_data import make_observations, write_observations_gpkg
 
 REVIEWER2 = "expert-two"
@@ -174,7 +173,7 @@ def twins(tmp_path_factory, amis_bin, module_start):
     for name in ("gpkg", "postgis"):
         (work / name).mkdir()
     second = (GeoPackageFile(work / "postgis" / "amis.gpkg") if os.environ.get(SELF_CHECK) == "gpkg"
-              else pg_support.store_url(work / "postgis" / "amis.gpkg"))
+              else PostgisDatabase(work / "postgis" / "amis.gpkg"))
     stores = {"gpkg": GeoPackageFile(work / "gpkg" / "amis.gpkg"), "postgis": second}
     nodes = {}
     with contextlib.ExitStack() as stack:
