@@ -170,6 +170,15 @@ def store_columns(store: Path | str, table: str) -> list[str]:
             " WHERE c.oid = to_regclass(quote_ident(?))) ORDER BY ordinal_position", (table, table))]
 
 
+def store_tables(store: Path | str) -> set[str]:
+    """Every table of a store (sqlite_master, or the PostGIS store's two schemas)."""
+    with contextlib.closing(connect_store(store)) as db:
+        if not on_postgis():
+            return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema IN (?, 'public')", ("amis_data",))}
+
+
 def store_feature_tables(store: Path | str) -> set[str]:
     """The feature tables a store holds, read from the store's own registry: the GeoPackage's
     gpkg_contents (data_type 'features'), or the PostGIS store's feature schema."""

@@ -793,7 +793,7 @@ def test_change_set_listing_and_visibility(env):
         assert r.status_code == 200, r.text
         return [c["id"] for c in r.json()["changeSets"]]
 
-    def db(where="1", *args):
+    def db(where="TRUE", *args):
         return [r[0] for r in rows(env.store, f"SELECT id FROM amis_change_sets WHERE {where} ORDER BY id DESC", *args)]
 
     assert ids(REVIEWER) == all_ids == ids(ADMIN)

@@ -39,7 +39,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, connect_store, http_session
+from support import AMIS_BIN, AmisServer, connect_store, http_session, store_tables
 from wfs_support import AMIS_NS, NS
 from store_support import amis, audit_since, error, last_audit_id, ro, rows, table_digests
 
@@ -76,8 +76,7 @@ def fresh_address() -> str:
 
 def snapshot(store: Path) -> dict[str, str]:
     """The watched tables that exist -> SHA-256 of all their rows in rowid order."""
-    with ro(store) as db:
-        tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = store_tables(store)
     return table_digests(store, [t for t in WATCHED if t in tables])
 
 

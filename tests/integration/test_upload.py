@@ -91,7 +91,7 @@ def snapshot(store: Path, tables=WATCHED) -> dict[str, str]:
     return table_digests(store, tables)
 
 
-def table_rows(store: Path, collection: str, where: str = "1", *args) -> dict[int, dict]:
+def table_rows(store: Path, collection: str, where: str = "TRUE", *args) -> dict[int, dict]:
     """fid -> {column: value} (the geometry as its GeoPackage blob) of a feature table."""
     with ro(store) as db:
         cur = db.execute(f'SELECT * FROM "{collection}" WHERE {where} ORDER BY fid', args)
