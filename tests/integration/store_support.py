@@ -46,6 +46,20 @@ def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
                           timeout=120)
 
 
+def add_users(store: Path, users: dict[str, tuple[str, str | None]], password: str) -> dict[str, str]:
+    """`amis user add` for name -> (role, country or None), then `amis token create` for each;
+    returns name -> token."""
+    tokens = {}
+    for name, (role, country) in users.items():
+        extra = ["--country", country] if country else []
+        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=password + "\n")
+        assert r.returncode == 0, r.stderr
+        r = amis("token", "create", name, "--store", store)
+        assert r.returncode == 0, r.stderr
+        tokens[name] = r.stdout.strip()
+    return tokens
+
+
 def change_set_row(store: Path, cs: int) -> dict:
     with ro(store) as db:
         cur = db.execute("SELECT * FROM amis_change_sets WHERE id = ?", (cs,))

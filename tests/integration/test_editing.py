@@ -40,7 +40,7 @@ import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
 from support import AMIS_BIN, AmisServer, http_session, store_datasource, store_files
-from store_support import amis, change_set_row, error, ro, rows, table_digests
+from store_support import add_users, amis, change_set_row, error, ro, rows, table_digests
 
 gdal.UseExceptions()
 
@@ -235,14 +235,7 @@ class Env:
 def env(tmp_path_factory, store_path):
     work = tmp_path_factory.mktemp("editing")
     store = ss.copy_store(store_path, work / "store.gpkg")
-    tokens = {}
-    for name, (role, country) in USERS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
+    tokens = add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"
     config.write_text(CONFIG)
     srv = AmisServer(store, work, name="editing", config=config)

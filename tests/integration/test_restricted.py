@@ -45,7 +45,7 @@ import tiles_support as ts
 import wfs_support as ws
 import wms_support as wm
 from support import AMIS_BIN, AmisServer, http_session, store_datasource
-from store_support import amis, ro, rows, table_digests
+from store_support import add_users, amis, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 BOOTSTRAP = "bootstrap-token-for-the-restricted-collection-tests-91c2"  # >= 24 characters
@@ -225,14 +225,7 @@ def env(tmp_path_factory, store_path):
     sld.write_text(FACILITY_SLD)
     r = amis("style", "add", "--store", store, "--collection", "mine_facilities", "--name", "red-squares", sld)
     assert r.returncode == 0, r.stderr
-    tokens = {}
-    for name, (role, country) in ACCOUNTS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
+    tokens = add_users(store, ACCOUNTS, PASSWORD)
     assert set(ACCESS) <= set(store_collections(store)), store_collections(store)
 
     ref_dir = work / "reference"

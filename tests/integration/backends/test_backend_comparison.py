@@ -34,7 +34,8 @@ import pytest
 import requests
 
 from compare_requests import ADMIN, EDITOR, REVIEWER, Request, all_requests
-from store_support import amis
+from store_support import add_users
+from test_editing import CONFIG  # the editing rules: review for coal_mines, admins publish facilities
 from support import DEMO_SOURCES, AmisServer, GeoPackageFile, PostgisDatabase, amis_import, http_session
 from synthetic_data import make_observations, write_observations_gpkg
 
@@ -42,17 +43,6 @@ REVIEWER2 = "expert-two"
 PASSWORD = "correct horse battery staple"
 USERS = {ADMIN: ("admin", None), REVIEWER: ("reviewer", None), REVIEWER2: ("reviewer", None),
          EDITOR: ("editor", "IDN")}
-CONFIG = """\
-[server]
-log_level = "info"
-
-[editing]
-country_property = "iso3"
-boundaries = "countries"
-
-[editing.collections.mine_facilities]
-direct_publish = ["admin"]
-"""
 GEOJSON, MERGE_PATCH = "application/geo+json", "application/merge-patch+json"
 IN_JAVA = (110.4, -7.3)
 REQUESTS = all_requests()
@@ -101,15 +91,7 @@ def build_store(store, observations_gpkg: Path) -> dict[str, str]:
     amis_import(store, observations_gpkg, "observations", "--datetime", "observed",
                 "--title", "Synthetic observations", "--description", "50 timestamped points",
                 "--keywords", "test,synthetic", "--licence", "CC0-1.0", "--attribution", "AMIS test suite")
-    tokens = {}
-    for name, (role, country) in USERS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
-    return tokens
+    return add_users(store, USERS, PASSWORD)
 
 
 def accepted(r: requests.Response) -> int:
