@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "store/postgis/pg_schema.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -45,7 +46,7 @@ FeatureRows::FeatureRows(Connection& connection, const core::Collection& collect
       std::string("SELECT table_name FROM amis_collections WHERE id = $1") + (lock ? " FOR UPDATE" : ""),
       Params().text(collection.id));
   if (r.rows() == 0) throw core::NotFound("no collection '" + collection.id + "'");
-  table_ = quote_identifier(r.text(0, 0));
+  table_ = feature_table(r.text(0, 0));  // in the feature schema (pg_schema.hpp), not public
 }
 
 std::optional<edit::FeatureState> FeatureRows::read(std::int64_t fid) {
