@@ -216,7 +216,32 @@ def first_difference(a, b) -> str:
     return "\n".join(diff[:40])
 
 
-@pytest.mark.parametrize("req", REQUESTS, ids=[f"{i:03d}-{r.area}" for i, r in enumerate(REQUESTS)])
+# Differences found and not yet fixed, each with its cause: xfail(strict), so that the fix
+# turns them red (XPASS) and the entry goes.
+EXTENT_AFTER_EDITS = (
+    "GeoPackage store: after an approved change set the collection's extent is recomputed from "
+    "the R-tree, whose 32-bit floats are rounded outwards (76.61976623535156 for 76.619772, "
+    "-7.300000190734863 for -7.3); PostGIS keeps ST_Extent's exact doubles "
+    "(store/gpkg/gpkg_change_sets.cpp: UPDATE gpkg_contents … FROM rtree_…)")
+KNOWN_DIFFERENCES = {d: EXTENT_AFTER_EDITS for d in (
+    "GET /collections", "GET /wmts?SERVICE=WMTS&REQUEST=GetCapabilities", "GET /collections/coal_mines",
+    "GET /collections/coal_mines?f=html", "GET /collections/mine_facilities", "GET /collections/mine_facilities?f=html",
+    "GET /wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetCapabilities",
+    "GET /wfs?SERVICE=WFS&REQUEST=GetCapabilities&VERSION=1.1.0",
+    "GET /wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0")}
+
+
+def compared(requests: list[Request]) -> list:
+    known = set(KNOWN_DIFFERENCES) & {r.describe() for r in requests}
+    assert known == set(KNOWN_DIFFERENCES), f"known differences no longer asked: {set(KNOWN_DIFFERENCES) - known}"
+    expected_to_differ = set() if os.environ.get(SELF_CHECK) == "gpkg" else known  # two GeoPackages agree
+    return [pytest.param(r, id=f"{i:03d}-{r.area}",
+                         marks=[pytest.mark.xfail(reason=KNOWN_DIFFERENCES[r.describe()], strict=True)]
+                         if r.describe() in expected_to_differ else [])
+            for i, r in enumerate(requests)]
+
+
+@pytest.mark.parametrize("req", compared(REQUESTS))
 def test_both_backends_answer_alike(twins, module_start, req):
     gpkg, postgis = twins["gpkg"], twins["postgis"]
     a, b = gpkg.send(req), postgis.send(req)
