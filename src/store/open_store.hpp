@@ -49,8 +49,7 @@ struct OpenedStore {
   HealthReporter* health = nullptr;  // the features' store, for /health
 };
 
-// @throws as open_features(), and std::runtime_error for a PostgreSQL store
-// until its accounts and change sets exist.
+// @throws as open_features().
 OpenedStore open_store(const StoreLocation& where);
 
 }  // namespace amis::store

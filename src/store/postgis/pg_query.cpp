@@ -80,9 +80,13 @@ PgWhere where_clause(const core::Collection& collection, const core::FeatureQuer
       boxes.push_back({b.min_x, b.min_y, 180, b.max_y});
       boxes.push_back({-180, b.min_y, b.max_x, b.max_y});
     }
+    // The box as ST_Envelope of its diagonal: a zero-width or zero-height box is then the
+    // point or line it is (ST_MakeEnvelope makes a collapsed polygon that intersects nothing,
+    // where the GeoPackage store's closed box selects a point on it).
     std::string any;
     for (const auto& box : boxes) {
-      any += std::string(any.empty() ? "" : " OR ") + "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))";
+      any += std::string(any.empty() ? "" : " OR ") +
+             "ST_Intersects(geom, ST_SetSRID(ST_Envelope(ST_MakeLine(ST_MakePoint(?, ?), ST_MakePoint(?, ?))), 4326))";
       for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) where.bindings.emplace_back(v);
     }
     add(boxes.size() == 1 ? any : "(" + any + ")");

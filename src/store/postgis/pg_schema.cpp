@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "store/postgis/pg_accounts.hpp"
+#include "store/postgis/pg_change_sets.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -89,9 +91,8 @@ std::vector<SchemaPart> schema_parts() {
   return {
       {"feature catalogue", kFeatureCatalogue},
       {"filter functions", kFilterFunctions},
-      // ---- pg-edit: the accounts and change sets parts go here, e.g.
-      //   {"accounts", kAccountTables},        (store/postgis/pg_accounts_schema.hpp)
-      //   {"change sets", kChangeSetTables},   (store/postgis/pg_change_sets_schema.hpp)
+      {"accounts", PgAccounts::schema()},        // also the time functions the change sets use
+      {"change sets", PgChangeSets::schema()},
   };
 }
 
