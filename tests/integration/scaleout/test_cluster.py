@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from support import AMIS_BIN, free_loopback_port
+from support import AMIS_BIN, free_loopback_port, on_postgis
 
 ROOT = Path(__file__).resolve().parents[3]
 CLUSTER = ROOT / "scripts" / "cluster.sh"
@@ -31,8 +31,10 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PASSWORD = "correct horse battery staple"
 MERGE_PATCH = "application/merge-patch+json"
 
-pytestmark = pytest.mark.skipif(not (PG_BIN / "initdb").exists() or not shutil.which("haproxy"),
-                                reason="needs postgresql-15-postgis-3 and haproxy (scripts/setup-debian.sh --test)")
+# It starts its own databases: it runs once, in the PostGIS pass of scripts/test.sh.
+pytestmark = [pytest.mark.skipif(not on_postgis(), reason="runs in the PostGIS pass (--store-backend postgis)"),
+              pytest.mark.skipif(not (PG_BIN / "initdb").exists() or not shutil.which("haproxy"),
+                                 reason="needs postgresql-15-postgis-3 and haproxy (scripts/setup-debian.sh --test)")]
 
 
 @dataclass
