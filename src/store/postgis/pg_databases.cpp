@@ -36,7 +36,7 @@ PoolState pool_state(Pool& pool) {
 struct Databases::Replica {
   std::string url;
   std::mutex mutex;             // guards the fields below
-  std::unique_ptr<Pool> pool;   // null until first used, and after it failed
+  std::unique_ptr<Pool> pool;   // null until first reached; then kept (it replaces broken connections)
   Clock::time_point retry_at{};  // not before this after a failure
   std::chrono::seconds backoff = kFirstRetry;
   Clock::time_point lag_checked{};
@@ -76,45 +76,64 @@ Databases::Databases(DatabaseSettings settings) : settings_(std::move(settings))
 Databases::~Databases() = default;
 
 void Databases::drop(Replica& replica, const std::string& reason) {
-  // Called with replica.mutex held.
+  // Called with replica.mutex held. The pool stays: its broken connections are
+  // replaced when the replica is tried again.
   if (replica.error.empty())
     spdlog::warn("PostgreSQL replica {} dropped ({}); reads go elsewhere, retried in {} s",
                  database_name(replica.url), reason, replica.backoff.count());
   replica.error = reason;
-  replica.pool.reset();
   replica.lag.reset();
   replica.retry_at = Clock::now() + replica.backoff;
   replica.backoff = std::min(replica.backoff * 2, kLongestRetry);
 }
 
-std::optional<Pool::Lease> Databases::replica_lease(Replica& replica) {
+void Databases::answered(Replica& replica, std::optional<double> lag) {
+  std::lock_guard lock(replica.mutex);
+  if (lag) replica.lag = lag;
+  if (!replica.error.empty()) {
+    spdlog::info("PostgreSQL replica {} is back", database_name(replica.url));
+    replica.error.clear();
+    replica.backoff = kFirstRetry;
+  }
+}
+
+Pool* Databases::replica_pool(Replica& replica, bool& check_lag) {
   std::lock_guard lock(replica.mutex);
   const auto now = Clock::now();
-  if (!replica.pool && now < replica.retry_at) return std::nullopt;
+  if (!replica.error.empty() && now < replica.retry_at) return nullptr;  // dropped: not yet
+  check_lag = !replica.lag || now - replica.lag_checked >= kLagCheckEvery;
+  if (check_lag) replica.lag_checked = now;  // one reader a second asks
+  else if (*replica.lag > settings_.max_lag_seconds) return nullptr;  // too far behind
+  if (!replica.pool) {
+    try {
+      replica.pool = std::make_unique<Pool>(replica.url, settings_.pool_size);
+    } catch (const std::exception&) {
+      drop(replica, "unreachable");
+      return nullptr;
+    }
+  }
+  return replica.pool.get();  // lives as long as this object
+}
+
+std::optional<Pool::Lease> Databases::replica_lease(Replica& replica) {
+  bool check_lag = false;
+  Pool* pool = replica_pool(replica, check_lag);
+  if (!pool) return std::nullopt;
   try {
-    if (!replica.pool) replica.pool = std::make_unique<Pool>(replica.url, settings_.pool_size);
-    auto lease = replica.pool->acquire();
-    if (!replica.lag || now - replica.lag_checked >= kLagCheckEvery) {
-      replica.lag = lag_of(*lease);
-      replica.lag_checked = now;
-    }
-    if (!replica.error.empty()) {
-      spdlog::info("PostgreSQL replica {} is back", database_name(replica.url));
-      replica.error.clear();
-      replica.backoff = kFirstRetry;
-    }
-    if (*replica.lag > settings_.max_lag_seconds) return std::nullopt;  // too far behind: the primary answers
+    auto lease = pool->acquire();  // outside the replica's lock: waits only for its own pool
+    const std::optional<double> lag = check_lag ? std::optional<double>(lag_of(*lease)) : std::nullopt;
+    answered(replica, lag);
+    if (lag && *lag > settings_.max_lag_seconds) return std::nullopt;  // too far behind: the primary answers
     return lease;
   } catch (const core::ServiceBusy&) {
-    return std::nullopt;  // its pool is full: the primary takes this read
-  } catch (const core::StoreUnavailable&) {
-    drop(replica, "unreachable");
+    return std::nullopt;  // its pool stayed full: the primary takes this read
   } catch (const core::DeadlineExceeded&) {
     throw;
   } catch (const core::ClientDisconnected&) {
     throw;
   } catch (const std::exception&) {
-    drop(replica, "failed");
+    std::lock_guard lock(replica.mutex);
+    drop(replica, "unreachable");
   }
   return std::nullopt;
 }
@@ -149,19 +168,20 @@ std::vector<DatabaseHealth> Databases::health() {
     DatabaseHealth h;
     h.role = "replica";
     h.name = database_name(replica->url);
-    std::lock_guard lock(replica->mutex);
-    if (replica->pool || Clock::now() >= replica->retry_at) {
+    bool check_lag = false;
+    if (Pool* pool = replica_pool(*replica, check_lag)) {
       try {
-        if (!replica->pool) replica->pool = std::make_unique<Pool>(replica->url, settings_.pool_size);
-        auto lease = replica->pool->acquire();
-        replica->lag = lag_of(*lease);
-        replica->lag_checked = Clock::now();
+        auto lease = pool->acquire();
+        const double lag = lag_of(*lease);
+        answered(*replica, lag);
         h.reachable = true;
-        h.lag_seconds = replica->lag;
+        h.lag_seconds = lag;
       } catch (const std::exception&) {
+        std::lock_guard lock(replica->mutex);
         drop(*replica, "unreachable");
       }
     }
+    std::lock_guard lock(replica->mutex);
     if (!h.reachable) h.error = replica->error.empty() ? "unreachable" : replica->error;
     if (replica->pool) h.pool = pool_state(*replica->pool);
     out.push_back(h);

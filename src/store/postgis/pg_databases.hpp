@@ -43,6 +43,10 @@ class Databases {
  private:
   struct Replica;
   std::optional<Pool::Lease> replica_lease(Replica& replica);
+  // The replica's pool when it may be read now (not dropped, not known to lag too
+  // much), opened on first use; sets check_lag when its lag is due to be asked.
+  Pool* replica_pool(Replica& replica, bool& check_lag);
+  void answered(Replica& replica, std::optional<double> lag);
   void drop(Replica& replica, const std::string& reason);
 
   DatabaseSettings settings_;
