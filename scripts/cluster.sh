@@ -20,7 +20,9 @@ FRONT_PORT=${PORT:-8088}
 read -r -a NODE_PORTS <<<"${NODE_PORTS:-8081 8082 8083}"
 AMIS=$(realpath -m "${AMIS_BIN:-build/release/bin/amis}")
 RUN=$DIR/run  # the databases' unix sockets
-PRIMARY_URL="postgresql:///amis?host=$RUN&port=$PRIMARY_PORT&user=postgres"
+# The primary is whichever of the two accepts writes (libpq's target_session_attrs):
+# after `pg_ctl promote` of the replica the nodes' new connections find it there.
+PRIMARY_URL="postgresql:///amis?host=$RUN,$RUN&port=$PRIMARY_PORT,$REPLICA_PORT&user=postgres&target_session_attrs=read-write"
 REPLICA_URL="postgresql:///amis?host=$RUN&port=$REPLICA_PORT&user=postgres"
 
 if [ "$(id -u)" = 0 ]; then PG_USER=postgres; else PG_USER=$(id -un); fi
@@ -105,7 +107,7 @@ start_nodes() {
   done
   for port in "${NODE_PORTS[@]}"; do
     for _ in $(seq 100); do
-      curl -fsS -o /dev/null "http://127.0.0.1:$port/health" && break
+      curl -fs -o /dev/null "http://127.0.0.1:$port/health" && break
       alive "$DIR/node-$port.pid" || { tail -5 "$DIR/node-$port.log" >&2; say "node $port failed"; exit 1; }
       sleep 0.1
     done
@@ -117,15 +119,18 @@ start_haproxy() {
   {
     cat <<EOF
 global
-  maxconn 20000
+  maxconn 8000
 defaults
   mode http
   timeout connect 5s
   timeout client 120s
   timeout server 120s
   option forwardfor
+  # A node that died: the request goes to another (a refused connection, or a reused
+  # one that closed without an answer), before the health check (1 s, 2 falls) notices.
   retries 2
-  option redispatch
+  option redispatch 1
+  retry-on conn-failure empty-response
 frontend amis
   bind 127.0.0.1:$FRONT_PORT
   default_backend nodes

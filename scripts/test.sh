@@ -3,7 +3,9 @@
 #  1. the `ci` build (gcc, warnings as errors) and the web portal (type-checked):
 #     GoogleTest unit tests, the portal's Vitest unit tests, then the pytest
 #     integration tests against the real server with real clients, the portal's in
-#     Debian's Chromium among them (screenshots in tests/integration/artefacts/);
+#     Debian's Chromium among them (screenshots in tests/integration/artefacts/), once per
+#     store backend: GeoPackage, then PostGIS (each pytest worker starts a private
+#     PostgreSQL 15 cluster and stops it at the end; STORE_BACKENDS="gpkg" runs one);
 #  2. the `fuzz` build (clang, ASan + UBSan, warnings as errors): the unit tests again
 #     under the sanitizers, and each libFuzzer target for FUZZ_SECONDS (default 10).
 # Extra arguments go to pytest (for example -k paging).
@@ -15,7 +17,13 @@ scripts/build-web.sh
 ctest --preset ci -j "$(nproc)"
 (cd web && npm test --silent)
 # The portal was just built: its browser tests must run, not be skipped.
-AMIS_REQUIRE_PORTAL=1 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" --dist loadfile \
-  tests/integration "$@"
+# Both backends run even when the first fails, so that one CI run shows both results.
+failed=()
+for backend in ${STORE_BACKENDS:-gpkg postgis}; do
+  echo "== integration tests on the $backend store"
+  AMIS_REQUIRE_PORTAL=1 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" \
+    --dist loadfile --store-backend "$backend" tests/integration "$@" || failed+=("$backend")
+done
+[ ${#failed[@]} -eq 0 ] || { echo "integration tests failed on: ${failed[*]}"; exit 1; }
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 ctest --preset fuzz -j "$(nproc)"

@@ -9,12 +9,14 @@ LoginService::LoginService(store::AccountStore& accounts, Audit audit, std::chro
     : accounts_(accounts),
       audit_(std::move(audit)),
       session_length_(session_length),
-      dummy_hash_(hash_password(new_token())) {}
+      dummy_hash_(hash_password(new_token())),
+      throttle_(accounts) {}
 
 namespace {
 
 // What the audit log keeps of the client: never its address (personal data), a
-// pseudonym that tells the attempts of one address apart within this process's life.
+// pseudonym that tells the attempts of one address apart within one day (the
+// throttle's salt changes daily and yesterday's is deleted).
 std::string client_pseudonym(const LoginThrottle::Attempt& attempt) { return "client " + attempt.address.substr(0, 12); }
 
 }  // namespace

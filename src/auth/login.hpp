@@ -41,7 +41,7 @@ class LoginService {
   Audit audit_;
   std::chrono::seconds session_length_;
   std::string dummy_hash_;  // verified for unknown names, so that they take as long
-  LoginThrottle throttle_;
+  LoginThrottle throttle_;  // its counters are in `accounts`, shared by every node
 };
 
 }  // namespace amis::auth

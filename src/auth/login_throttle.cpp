@@ -8,19 +8,44 @@
 namespace amis::auth {
 namespace {
 
-constexpr std::size_t kMaxTracked = 100000;  // pairs or addresses kept before old ones are dropped
+using Clock = LoginThrottle::Clock;
 
-int seconds_until(LoginThrottle::Clock::time_point then, LoginThrottle::Clock::time_point now) {
-  const auto left = std::chrono::ceil<std::chrono::seconds>(then - now).count();
-  return static_cast<int>(std::max<decltype(left)>(left, 1));
+std::int64_t milliseconds(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
+
+std::int64_t milliseconds(std::chrono::seconds d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+int seconds_until(std::int64_t then, std::int64_t now) {
+  const std::int64_t left = (then - now + 999) / 1000;
+  return static_cast<int>(std::max<std::int64_t>(left, 1));
+}
+
+// Why an attempt must wait, decided while the counters are locked and thrown
+// once they are saved.
+struct Refusal {
+  std::string reason;
+  int wait = 0;
+};
 
 }  // namespace
 
-LoginThrottle::LoginThrottle() : salt_(new_token()) {}
+LoginThrottle::LoginThrottle(store::LoginCounterStore& counters) : counters_(counters) {}
 
-std::string LoginThrottle::digest(std::string_view kind, std::string_view text) const {
-  std::string input = salt_;
+std::string LoginThrottle::salt_of(Clock::time_point now) {
+  const std::int64_t day = milliseconds(now) / milliseconds(std::chrono::seconds(86400));
+  std::lock_guard lock(mutex_);
+  if (day != salt_day_) {
+    salt_ = counters_.login_salt(day, new_token());
+    salt_day_ = day;
+  }
+  return salt_;
+}
+
+std::string LoginThrottle::digest(const std::string& salt, std::string_view kind, std::string_view text) {
+  std::string input = salt;
   input += kind;
   input += '\0';
   input += text;
@@ -32,61 +57,55 @@ std::chrono::seconds LoginThrottle::wait_after(int failures) {
   return std::min<std::chrono::seconds>(kFirstWait * (1LL << std::max(doublings, 0)), kLongestWait);
 }
 
-void LoginThrottle::forget_old(Clock::time_point now) {
-  std::erase_if(pairs_, [&](const auto& p) { return now - std::max(p.second.last, p.second.wait_until) > kWindow; });
-  for (auto it = addresses_.begin(); it != addresses_.end();) {
-    std::erase_if(it->second, [&](const auto& n) { return now - n.second > kWindow; });
-    it = it->second.empty() ? addresses_.erase(it) : std::next(it);
-  }
-  // Still too many (a flood of fresh names and addresses): start over rather than grow.
-  if (pairs_.size() > kMaxTracked) pairs_.clear();
-  if (addresses_.size() > kMaxTracked) addresses_.clear();
-}
-
 LoginThrottle::Attempt LoginThrottle::begin(std::string_view name, std::string_view address, Clock::time_point now) {
-  Attempt a{digest("pair", std::string(name) + '\0' + std::string(address)), digest("address", address),
-            digest("name", name)};
-  std::lock_guard lock(mutex_);
-  if (pairs_.size() > kMaxTracked || addresses_.size() > kMaxTracked) forget_old(now);
-
-  auto& pair = pairs_[a.pair];
-  if (pair.failures > 0 && now - std::max(pair.last, pair.wait_until) > kWindow) pair = Pair{};
-  if (pair.wait_until > now)
-    throw core::TooManyRequests("too many failed logins for this name from this address; try again in " +
-                                    std::to_string(seconds_until(pair.wait_until, now)) + " s",
-                                seconds_until(pair.wait_until, now));
-
-  auto& names = addresses_[a.address];
-  std::erase_if(names, [&](const auto& n) { return now - n.second > kWindow; });
-  if (names.size() >= kAddressNameCeiling && !names.contains(a.name)) {
-    const auto oldest = std::min_element(names.begin(), names.end(),
-                                         [](const auto& x, const auto& y) { return x.second < y.second; });
-    const int wait = seconds_until(oldest->second + kWindow, now);
-    throw core::TooManyRequests("too many failed logins for different names from this address; try again in " +
-                                    std::to_string(wait) + " s",
-                                wait);
-  }
-  ++pair.failures;
-  pair.last = now;
-  if (pair.failures >= kFreeFailures) pair.wait_until = now + wait_after(pair.failures);
-  names[a.name] = now;
+  const auto salt = salt_of(now);
+  const Attempt a{digest(salt, "pair", std::string(name) + '\0' + std::string(address)), digest(salt, "address", address),
+                  digest(salt, "name", name), milliseconds(now)};
+  const std::int64_t window = milliseconds(kWindow);
+  Refusal refusal;
+  counters_.update_login_counters(a.pair, a.address, a.at - window, [&](store::LoginCounters& c) {
+    auto& pair = c.pair;
+    if (pair.failures > 0 && a.at - std::max(pair.last, pair.wait_until) > window) pair = {};
+    if (pair.wait_until > a.at) {
+      refusal.wait = seconds_until(pair.wait_until, a.at);
+      refusal.reason = "too many failed logins for this name from this address; try again in " +
+                       std::to_string(refusal.wait) + " s";
+      return;
+    }
+    std::erase_if(c.names, [&](const auto& n) { return a.at - n.second > window; });
+    if (c.names.size() >= kAddressNameCeiling && !c.names.contains(a.name)) {
+      const auto oldest = std::min_element(c.names.begin(), c.names.end(),
+                                           [](const auto& x, const auto& y) { return x.second < y.second; });
+      refusal.wait = seconds_until(oldest->second + window, a.at);
+      refusal.reason = "too many failed logins for different names from this address; try again in " +
+                       std::to_string(refusal.wait) + " s";
+      return;
+    }
+    ++pair.failures;
+    pair.last = a.at;
+    if (pair.failures >= kFreeFailures) pair.wait_until = a.at + milliseconds(wait_after(pair.failures));
+    c.names[a.name] = a.at;
+  });
+  if (refusal.wait > 0) throw core::TooManyRequests(refusal.reason, refusal.wait);
   return a;
 }
 
 void LoginThrottle::failed(const Attempt& attempt, Clock::time_point now) {
-  std::lock_guard lock(mutex_);
-  auto it = pairs_.find(attempt.pair);
-  if (it == pairs_.end() || it->second.failures < kFreeFailures) return;
-  it->second.wait_until = std::max(it->second.wait_until, now + wait_after(it->second.failures));
+  const std::int64_t at = milliseconds(now);
+  counters_.update_login_counters(attempt.pair, attempt.address, at - milliseconds(kWindow),
+                                  [&](store::LoginCounters& c) {
+                                    if (c.pair.failures < kFreeFailures) return;
+                                    c.pair.wait_until =
+                                        std::max(c.pair.wait_until, at + milliseconds(wait_after(c.pair.failures)));
+                                  });
 }
 
 void LoginThrottle::succeeded(const Attempt& attempt) {
-  std::lock_guard lock(mutex_);
-  pairs_.erase(attempt.pair);
-  if (auto it = addresses_.find(attempt.address); it != addresses_.end()) {
-    it->second.erase(attempt.name);
-    if (it->second.empty()) addresses_.erase(it);
-  }
+  counters_.update_login_counters(attempt.pair, attempt.address, attempt.at - milliseconds(kWindow),
+                                  [&](store::LoginCounters& c) {
+                                    c.pair = {};
+                                    c.names.erase(attempt.name);
+                                  });
 }
 
 }  // namespace amis::auth

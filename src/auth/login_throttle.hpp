@@ -11,19 +11,23 @@
 //
 // Each attempt counts as a failure from the moment it begins (and is taken back
 // on success), so attempts made at the same time cannot pass a limit together.
-// Names and addresses are kept only as salted SHA-256 digests.
+// The counters live in the store (issue 14), so every node of a cluster sees
+// the same ones; names and addresses are kept only as SHA-256 digests salted
+// with a salt of the day (store::LoginCounterStore::login_salt).
 #include <chrono>
 #include <cstddef>
-#include <map>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
+
+#include "store/login_counters.hpp"
 
 namespace amis::auth {
 
 class LoginThrottle {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = std::chrono::system_clock;  // shared by the nodes, unlike a steady clock
   static constexpr int kFreeFailures = 5;
   static constexpr std::chrono::seconds kFirstWait{1};
   static constexpr std::chrono::seconds kLongestWait{15 * 60};
@@ -35,9 +39,10 @@ class LoginThrottle {
     std::string pair;     // digest of (name, address)
     std::string address;  // digest of the address
     std::string name;     // digest of the name
+    std::int64_t at = 0;  // when it began, ms since the epoch
   };
 
-  LoginThrottle();
+  explicit LoginThrottle(store::LoginCounterStore& counters);
 
   // Counts the attempt as a failure. @throws core::TooManyRequests (with the
   // seconds to wait) when the pair must wait or the address is at its ceiling.
@@ -49,21 +54,15 @@ class LoginThrottle {
   void succeeded(const Attempt& attempt);
 
  private:
-  struct Pair {
-    int failures = 0;
-    Clock::time_point last;
-    Clock::time_point wait_until;
-  };
-  using NameFailures = std::map<std::string, Clock::time_point>;  // name digest -> last failure
-
-  std::string digest(std::string_view kind, std::string_view text) const;
+  // The salt of the day `now` falls in, asked of the store once a day.
+  std::string salt_of(Clock::time_point now);
+  static std::string digest(const std::string& salt, std::string_view kind, std::string_view text);
   static std::chrono::seconds wait_after(int failures);
-  void forget_old(Clock::time_point now);
 
-  std::string salt_;  // per process: the digests mean nothing outside it
-  std::mutex mutex_;
-  std::map<std::string, Pair> pairs_;
-  std::map<std::string, NameFailures> addresses_;
+  store::LoginCounterStore& counters_;
+  std::mutex mutex_;  // guards the salt below
+  std::int64_t salt_day_ = -1;
+  std::string salt_;
 };
 
 }  // namespace amis::auth

@@ -15,7 +15,18 @@ namespace amis::config {
 
 struct Config {
   http::ServerOptions server;
+  // Where the data is: a GeoPackage file or a postgresql:// URL ([store] url, or
+  // its older name [store] path).
   std::string store_path = "data/amis.gpkg";
+  // Connections a node holds to PostgreSQL at most ([store] pool_size).
+  int store_pool_size = 8;
+  // The folder of a PostgreSQL store's files ([store] data_dir): rasters/ and the
+  // tile cache, which a GeoPackage store keeps next to its file.
+  std::string data_dir = "data";
+  // Read replicas of a PostgreSQL store ([store] replicas) and how far behind the
+  // primary one may be and still be read ([store] max_replica_lag_seconds).
+  std::vector<std::string> store_replicas;
+  double max_replica_lag_seconds = 30;
   std::string static_dir;  // default: the static/ folder installed next to the sources
   std::string portal_dir;  // default: web/dist, where scripts/build-web.sh builds the portal
   api::features::ServiceInfo service;

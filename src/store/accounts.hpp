@@ -1,7 +1,8 @@
 #pragma once
 // Users and API tokens, kept with the data (issue 6). Passwords arrive here
 // already hashed (argon2id) and tokens as their SHA-256: the store never sees
-// a secret.
+// a secret. The failed-login counters are kept here too (login_counters.hpp):
+// they are part of what every node must share.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "auth/account.hpp"
+#include "store/login_counters.hpp"
 
 namespace amis::store {
 
@@ -28,7 +30,7 @@ struct SessionInfo {
   std::int64_t expires = 0;  // seconds since the epoch
 };
 
-class AccountStore {
+class AccountStore : public LoginCounterStore {
  public:
   virtual ~AccountStore() = default;
   virtual std::vector<auth::User> users() = 0;

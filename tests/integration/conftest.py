@@ -28,6 +28,52 @@ from synthetic_data import (GRID_COUNT, XSS_NOTE, Observation, grid_point, make_
                             write_grid_gpkg, write_observations_gpkg)
 
 
+# --------------------------------------------------------------------------- the store backend
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store-backend", choices=support.STORE_BACKENDS, default=None,
+                     help="the store every test's store is created in: gpkg (a GeoPackage file, "
+                          "the default) or postgis (a database of a private PostgreSQL cluster); "
+                          "the same as AMIS_STORE_BACKEND")
+
+
+def pytest_configure(config):
+    chosen = config.getoption("--store-backend")
+    if chosen:
+        os.environ["AMIS_STORE_BACKEND"] = chosen  # xdist workers get the option too
+    support.store_backend()  # an unknown value fails here, before any test
+    config.addinivalue_line("markers", "gpkg_only(reason): what the test checks exists only in a GeoPackage "
+                                       "store (the file's format, SQLite's own tables); skipped on PostGIS")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not support.on_postgis():
+        return
+    for item in items:
+        marker = item.get_closest_marker("gpkg_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "GeoPackage only")
+            item.add_marker(pytest.mark.skip(reason=f"GeoPackage store only: {reason}"))
+
+
+def pytest_report_header(config):
+    return f"store backend: {support.store_backend()}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    # After the session fixtures' teardown (the servers are stopped), also after a failure or
+    # Ctrl-C; atexit and pg_support's watchdog cover a process that never gets here.
+    import pg_support
+    pg_support.stop_cluster()
+
+
+@pytest.fixture(scope="session")
+def store_backend() -> str:
+    return support.store_backend()
+
+
 # --------------------------------------------------------------------------- fixtures
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import requests
 
-from support import AMIS_BIN
+from support import amis_argv, amis_cwd, connect_store, on_postgis
 
 
 def ro(store: Path):
-    return contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True))
+    """A read-only connection to the store (sqlite3, or psycopg2 on PostGIS): support.connect_store."""
+    return contextlib.closing(connect_store(store))
 
 
 def rows(store: Path, sql: str, *args) -> list[tuple]:
@@ -23,21 +23,41 @@ def rows(store: Path, sql: str, *args) -> list[tuple]:
         return db.execute(sql, args).fetchall()
 
 
+GEOPACKAGE_BOOKKEEPING = ("gpkg_", "rtree_")
+
+
 def table_digests(store: Path, tables) -> dict[str, str]:
     """table -> SHA-256 of all its rows in rowid order."""
     out = {}
     with ro(store) as db:
         for t in tables:
+            if on_postgis() and t.startswith(GEOPACKAGE_BOOKKEEPING):
+                continue  # the GeoPackage's registry and R-trees; PostgreSQL keeps its own
             h = hashlib.sha256()
-            for r in db.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
+            order = "t::text" if on_postgis() else "rowid"  # PostgreSQL has no rowid
+            for r in db.execute(f'SELECT * FROM "{t}" t ORDER BY {order}'):
                 h.update(repr(r).encode())
             out[t] = h.hexdigest()
     return out
 
 
 def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True,
+    return subprocess.run(amis_argv(*args), cwd=amis_cwd(*args), input=stdin, capture_output=True, text=True,
                           timeout=120)
+
+
+def add_users(store: Path, users: dict[str, tuple[str, str | None]], password: str) -> dict[str, str]:
+    """`amis user add` for name -> (role, country or None), then `amis token create` for each;
+    returns name -> token."""
+    tokens = {}
+    for name, (role, country) in users.items():
+        extra = ["--country", country] if country else []
+        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=password + "\n")
+        assert r.returncode == 0, r.stderr
+        r = amis("token", "create", name, "--store", store)
+        assert r.returncode == 0, r.stderr
+        tokens[name] = r.stdout.strip()
+    return tokens
 
 
 def change_set_row(store: Path, cs: int) -> dict:

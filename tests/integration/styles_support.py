@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -29,7 +28,8 @@ import numpy as np
 import requests
 from osgeo import gdal, ogr
 
-from support import AMIS_BIN, DEMO_DIR, DEMO_SOURCES, AmisServer, free_loopback_port, run_amis
+from support import DEMO_DIR, DEMO_SOURCES, AmisServer, amis_argv, amis_cwd, connect_store, free_loopback_port, run_amis
+from support import copy_store as support_copy_store
 
 STYLES_DIR = DEMO_DIR / "styles"
 
@@ -95,10 +95,8 @@ def metres_per_pixel(scale: float) -> float:
 
 
 def copy_store(source: Path, target: Path) -> Path:
-    """A consistent copy of a GeoPackage store (sqlite3's backup API)."""
-    with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
-            contextlib.closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
+    """A consistent copy of a store (support.copy_store)."""
+    support_copy_store(source, target)
     return target
 
 
@@ -110,7 +108,7 @@ def add_demo_styles(store: Path) -> None:
 
 def style_rows(store: Path) -> list[tuple]:
     """Every row of amis_styles, sorted (collection, name, title, abstract, sld, updated)."""
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return sorted(db.execute("SELECT collection, name, title, abstract, sld, updated FROM amis_styles"))
 
 
@@ -136,11 +134,11 @@ class ConfiguredServer(AmisServer):
             out = open(self.stdout_path, "wb")
             err = open(self.stderr_path, "wb")
             self._files = [out, err]
-            command = [str(AMIS_BIN), "serve", "--store", str(self.store), "--port", str(self.port)]
+            command = amis_argv("serve", "--store", self.store, "--port", self.port)
             if self.config is not None:
                 command += ["--config", str(self.config)]
             self.process = subprocess.Popen(command + self.extra, stdout=out, stderr=err,
-                                            stdin=subprocess.DEVNULL)
+                                            stdin=subprocess.DEVNULL, cwd=amis_cwd("--store", self.store))
             deadline = time.monotonic() + wait_seconds
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:

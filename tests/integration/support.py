@@ -59,13 +59,151 @@ DEMO_SOURCES = {
 COAL_MINES_GPKG = DEMO_SOURCES["coal_mines"].path
 
 
+# --------------------------------------------------------------------------- the store backend
+
+# AMIS_STORE_BACKEND=postgis runs the suite on PostGIS: every store path a test creates maps
+# to a database of its own in the session's PostgreSQL cluster (pg_support), given to amis as
+# a postgresql:// URL. The tests keep naming stores by path; only the places below translate.
+STORE_BACKENDS = ("gpkg", "postgis")
+
+
+def store_backend() -> str:
+    """gpkg (default) or postgis, from AMIS_STORE_BACKEND (or pytest's --store-backend)."""
+    backend = os.environ.get("AMIS_STORE_BACKEND", "gpkg")
+    if backend not in STORE_BACKENDS:
+        raise RuntimeError(f"AMIS_STORE_BACKEND={backend!r}: expected one of {STORE_BACKENDS}")
+    return backend
+
+
+def on_postgis() -> bool:
+    return store_backend() == "postgis"
+
+
+class GeoPackageFile(type(Path())):
+    """A store path that stays a GeoPackage file whatever the backend (the backend comparison
+    serves one GeoPackage and one PostGIS store side by side)."""
+
+
+class PostgisDatabase(type(Path())):
+    """A store path that maps to a PostGIS database whatever the backend (the comparison)."""
+
+
+def maps_to_postgis(store: Path | str) -> bool:
+    if isinstance(store, GeoPackageFile) or str(store).startswith("postgresql://"):
+        return False
+    return isinstance(store, PostgisDatabase) or on_postgis()
+
+
+def store_arg(store: Path | str) -> str:
+    """What `--store` gets for a store path: the path itself on GeoPackage; on PostGIS the URL
+    of the path's database, created (with PostGIS) unless the path's folder does not exist,
+    as a GeoPackage could not be created there either."""
+    if not maps_to_postgis(store):
+        return str(store)
+    import pg_support
+    return pg_support.store_url(store)
+
+
+def store_files(store: Path | str) -> Path:
+    """The folder of a store's files (rasters/, tile-cache/): next to a GeoPackage; for a
+    PostGIS store its [store] data_dir, "data" in the folder amis runs in (amis_cwd)."""
+    folder = Path(store).absolute().parent
+    return folder / "data" if maps_to_postgis(store) else folder
+
+
+def amis_cwd(*args: str | Path) -> str | None:
+    """The folder to run amis in: for a PostGIS store, the folder of its path, so that the
+    store's files ([store] data_dir, default "data" in the working folder) are the test's
+    own as a GeoPackage's are; None (this process's) otherwise."""
+    for i, arg in enumerate(args[:-1]):
+        if str(arg) == "--store" and maps_to_postgis(args[i + 1]):
+            folder = Path(args[i + 1]).absolute().parent
+            return str(folder) if folder.is_dir() else None
+    return None
+
+
+def store_datasource(store: Path | str) -> str:
+    """What osgeo.ogr/gdal open to read a store independently of AMIS: the GeoPackage file, or
+    a `PG:` connection string for the store's database (any path that is not a store, such as
+    a source file, unchanged)."""
+    if not on_postgis():
+        return str(store)
+    import pg_support
+    return pg_support.store_datasource(store)
+
+
+def copy_store(source: Path | str, target: Path | str) -> None:
+    """target := a copy of the store at source (a file copy, or a database copy on PostGIS)."""
+    if not on_postgis():
+        import sqlite3  # the backup API: a consistent copy even while a server writes
+        with contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src, \
+                contextlib.closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+        return
+    import pg_support
+    pg_support.copy_store(source, target)
+
+
+def connect_store(store: Path | str, write: bool = False):
+    """A connection to a store for checking what it holds, independently of AMIS: sqlite3 on
+    the GeoPackage, psycopg2 on the store's database (same execute(sql, args) with `?`
+    parameters, commit, rollback). Read-only unless `write` (tests that age a session or
+    break a row on purpose). Close it (contextlib.closing)."""
+    if not on_postgis():
+        import sqlite3
+        if write:
+            return sqlite3.connect(store, timeout=30)
+        return sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+    import pg_support
+    return pg_support.connect_store(store, write)
+
+
+def store_columns(store: Path | str, table: str) -> list[str]:
+    """The columns of a store's table in their order (PRAGMA table_info, or PostgreSQL's
+    information_schema for the table the readers' search path finds)."""
+    with contextlib.closing(connect_store(store)) as db:
+        if not on_postgis():
+            return [r[1] for r in db.execute(f'PRAGMA table_info("{table}")')]
+        return [r[0] for r in db.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = "
+            "(SELECT nspname FROM pg_namespace n JOIN pg_class c ON c.relnamespace = n.oid "
+            " WHERE c.oid = to_regclass(quote_ident(?))) ORDER BY ordinal_position", (table, table))]
+
+
+def store_tables(store: Path | str) -> set[str]:
+    """Every table of a store (sqlite_master, or the PostGIS store's two schemas)."""
+    with contextlib.closing(connect_store(store)) as db:
+        if not on_postgis():
+            return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema IN (?, 'public')", ("amis_data",))}
+
+
+def store_feature_tables(store: Path | str) -> set[str]:
+    """The feature tables a store holds, read from the store's own registry: the GeoPackage's
+    gpkg_contents (data_type 'features'), or the PostGIS store's feature schema."""
+    with contextlib.closing(connect_store(store)) as db:
+        if not on_postgis():
+            return {r[0] for r in db.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
+        return {r[0] for r in db.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+                                         ("amis_data",))}
+
+
+def amis_argv(*args: str | Path) -> list[str]:
+    """The amis command line, with the value after every `--store` given by store_arg."""
+    argv = [str(AMIS_BIN)]
+    for i, arg in enumerate(args):
+        after_store = i > 0 and str(args[i - 1]) == "--store"
+        argv.append(store_arg(arg) if after_store else str(arg))
+    return argv
+
+
 # --------------------------------------------------------------------------- the CLI
 
 
 def run_amis(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess:
     """Runs the amis binary; never raises on a non-zero exit status."""
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(amis_argv(*args), capture_output=True, text=True, timeout=timeout, cwd=amis_cwd(*args))
 
 
 def amis_import(store: Path, source: Path | str, collection: str, *extra: str) -> subprocess.CompletedProcess:
@@ -123,8 +261,9 @@ class AmisServer:
             err = open(self.stderr_path, "wb")
             self._files = [out, err]
             self.process = subprocess.Popen(
-                [str(AMIS_BIN), "serve", "--store", str(self.store), "--port", str(self.port),
-                 *(["--config", str(self.config)] if self.config else [])],
+                amis_argv("serve", "--store", self.store, "--port", self.port,
+                          *(["--config", self.config] if self.config else [])),
+                cwd=amis_cwd("--store", self.store),
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + wait_seconds
             while time.monotonic() < deadline:
@@ -181,7 +320,7 @@ def read_features(path: Path | str, layer: str | None = None,
                   bbox: tuple[float, float, float, float] | None = None) -> list[SourceFeature]:
     """Every feature of a vector file, in the file's order, read with osgeo.ogr.
     Integers come back as int, reals as float, everything else as OGR's string."""
-    ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(path), gdal.OF_VECTOR | gdal.OF_READONLY)
     lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
     if bbox:
         lyr.SetSpatialFilterRect(*bbox)
@@ -207,7 +346,7 @@ def read_features(path: Path | str, layer: str | None = None,
 
 def field_types(path: Path | str, layer: str | None = None) -> dict[str, str]:
     """Field name -> OGR type name (Integer, Integer64, Real, String, DateTime, Date)."""
-    ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(path), gdal.OF_VECTOR | gdal.OF_READONLY)
     lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
     d = lyr.GetLayerDefn()
     return {d.GetFieldDefn(i).GetName(): d.GetFieldDefn(i).GetTypeName()

@@ -5,25 +5,25 @@ Oracles: sqlite3 reads of the store (argon2id hashes, no secret in clear), Pytho
 hashlib for the stored token digest, and the HTTP answers of a server over that store."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import sqlite3
 import subprocess
 
 import pytest
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, http_session
+from support import AmisServer, amis_argv, amis_cwd, connect_store, http_session
 
 PASSWORD = "correct horse battery staple"
 SLD = (ss.STYLES_DIR / "countries-asean-plus-three.sld").read_bytes()
 
 
 def amis(*args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(AMIS_BIN), *map(str, args)], input=stdin, capture_output=True, text=True, timeout=120)
+    return subprocess.run(amis_argv(*args), cwd=amis_cwd(*args), input=stdin, capture_output=True, text=True, timeout=120)
 
 
 def rows(store, sql: str) -> list[tuple]:
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(sql).fetchall()
 
 

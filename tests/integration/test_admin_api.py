@@ -32,7 +32,7 @@ import pytest
 import requests
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, free_loopback_port, http_session
+from support import AmisServer, amis_argv, amis_cwd, free_loopback_port, http_session
 from store_support import amis, audit_since, error, last_audit_id, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
@@ -263,8 +263,8 @@ def test_a_bootstrap_token_shorter_than_24_characters_is_refused(env, tmp_path):
     config = tmp_path / "short.toml"
     config.write_text('[admin]\ntoken = "only-23-characters-long"\n')
     assert len("only-23-characters-long") == 23
-    r = subprocess.run([str(AMIS_BIN), "serve", "--store", str(env.store), "--port", str(free_loopback_port()),
-                        "--config", str(config)], capture_output=True, text=True, timeout=30,
+    r = subprocess.run(amis_argv("serve", "--store", env.store, "--port", free_loopback_port(),
+                                 "--config", config), cwd=amis_cwd("--store", env.store), capture_output=True, text=True, timeout=30,
                        stdin=subprocess.DEVNULL)
     assert r.returncode != 0, r.stderr
     assert "24" in r.stderr, r.stderr

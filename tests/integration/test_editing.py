@@ -39,8 +39,8 @@ from osgeo import gdal, ogr
 import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
-from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, change_set_row, error, ro, rows, table_digests
+from support import AMIS_BIN, AmisServer, http_session, store_datasource, store_files
+from store_support import add_users, amis, change_set_row, error, ro, rows, table_digests
 
 gdal.UseExceptions()
 
@@ -235,14 +235,7 @@ class Env:
 def env(tmp_path_factory, store_path):
     work = tmp_path_factory.mktemp("editing")
     store = ss.copy_store(store_path, work / "store.gpkg")
-    tokens = {}
-    for name, (role, country) in USERS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
+    tokens = add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"
     config.write_text(CONFIG)
     srv = AmisServer(store, work, name="editing", config=config)
@@ -793,7 +786,7 @@ def test_change_set_listing_and_visibility(env):
         assert r.status_code == 200, r.text
         return [c["id"] for c in r.json()["changeSets"]]
 
-    def db(where="1", *args):
+    def db(where="TRUE", *args):
         return [r[0] for r in rows(env.store, f"SELECT id FROM amis_change_sets WHERE {where} ORDER BY id DESC", *args)]
 
     assert ids(REVIEWER) == all_ids == ids(ADMIN)
@@ -1218,7 +1211,7 @@ def test_readers_see_approved_changes(env):
     assert updated in html and str(n1) in html
 
     # GDAL's GeoPackage driver on the store file: the feature count it keeps.
-    ds = gdal.OpenEx(str(env.store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(env.store), gdal.OF_VECTOR | gdal.OF_READONLY)
     assert ds.GetLayerByName("coal_mines").GetFeatureCount() == n1
     ds = None
 
@@ -1274,7 +1267,7 @@ def test_vector_tiles_follow_an_approved_move(env):
     assert old_tile != new_tile
     assert fid in ids_in(*old_tile) and fid in ids_in(*old_tile)  # the second from the cache
     assert fid not in ids_in(*new_tile)
-    cache = env.work / "tile-cache"
+    cache = store_files(env.store) / "tile-cache"
     assert cache.is_dir() and any(p.is_file() for p in cache.rglob("*")), "tiles are not cached: no invalidation to test"
     cs = env.write("PATCH", REVIEWER, fid, {"geometry": point(*target)}).json()["changeSet"]["id"]
     assert fid in ids_in(*old_tile)  # submitted is not published

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
-import sqlite3
 import struct
 import subprocess
 import threading
@@ -32,7 +30,7 @@ import requests
 from osgeo import ogr
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, assert_same_geometry, http_session
+from support import AmisServer, assert_same_geometry, connect_store, copy_store, http_session, store_columns
 from store_support import amis
 
 PASSWORD = "correct horse battery staple"
@@ -56,7 +54,7 @@ def add_users(store: Path) -> dict[str, str]:
 
 
 def query(store: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(sql, params).fetchall()
 
 
@@ -111,15 +109,15 @@ def bulk(tmp_path_factory, store_path) -> Bulk:
     work = tmp_path_factory.mktemp("crash")
     store = ss.copy_store(store_path, work / "prepared.gpkg")
     tokens = add_users(store)
-    with contextlib.closing(sqlite3.connect(store)) as db:
-        names = [r[1] for r in db.execute("PRAGMA table_info(coal_mines)") if r[1] not in ("fid", "geom")]
+    names = [n for n in store_columns(store, "coal_mines") if n not in ("fid", "geom")]
+    with contextlib.closing(connect_store(store, write=True)) as db:
         assert {"mine_name", "iso3", "capacity_mtpa", "opening_year"} <= set(names)
         original = db.execute("SELECT count(*) FROM coal_mines").fetchone()[0]
         cur = db.execute(
             "INSERT INTO amis_change_sets (collection, title, author, country, state, created, submitted) "
             "VALUES ('coal_mines', 'bulk survey', 'tha-editor', 'THA', 'submitted', "
-            "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')")
-        cs_id = cur.lastrowid
+            "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z') RETURNING id")
+        cs_id = cur.fetchone()[0]
         template = dict.fromkeys(names)
 
         def rows():
@@ -197,7 +195,7 @@ def kill_delay(bulk: Bulk, name: str, value: float) -> float:
 @pytest.mark.parametrize("name, value", KILLS, ids=[k[0] for k in KILLS])
 def test_sigkill_during_approval_is_all_or_nothing(bulk, tmp_path, name, value):
     store = tmp_path / "store.gpkg"
-    shutil.copyfile(bulk.store, store)
+    copy_store(bulk.store, store)
     victim = AmisServer(store, tmp_path, name="victim")
     victim.start()
     answer: dict = {}

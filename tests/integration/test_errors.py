@@ -2,13 +2,13 @@
 (SQL, path traversal) changes nothing."""
 from __future__ import annotations
 
+import contextlib
 import socket
-import sqlite3
 from urllib.parse import quote
 
 import pytest
 
-from support import get_json, run_amis
+from support import connect_store, get_json, run_amis
 
 ITEMS = "/collections/coal_mines/items"
 
@@ -110,7 +110,7 @@ INJECTIONS = [
 
 
 def store_feature_count(store_path) -> int:
-    with sqlite3.connect(f"file:{store_path}?mode=ro", uri=True) as db:
+    with contextlib.closing(connect_store(store_path)) as db:
         return db.execute('SELECT count(*) FROM "coal_mines"').fetchone()[0]
 
 
@@ -124,7 +124,7 @@ def test_injection_in_typed_parameters_is_400(http, base_url, param, attack):
 def test_injection_in_text_property_value_matches_nothing(http, base_url, store_path, attack):
     """A text value is data: it is compared, never executed. It matches what sqlite3 says
     it matches when bound as a parameter (nothing)."""
-    with sqlite3.connect(f"file:{store_path}?mode=ro", uri=True) as db:
+    with contextlib.closing(connect_store(store_path)) as db:
         expected = db.execute('SELECT count(*) FROM coal_mines WHERE iso3 = ?', (attack,)).fetchone()[0]
     page = get_json(http, base_url + ITEMS, iso3=attack)
     assert page["numberMatched"] == expected == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support import DEMO_SOURCES, field_types, get_json
+from support import DEMO_SOURCES, amis_argv, field_types, get_json
 
 OPENAPI_DIR = Path(__file__).resolve().parent / "openapi"
 OPENAPI_MEDIA = "application/vnd.oai.openapi+json;version=3.0"
@@ -207,7 +207,7 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "tra
 
 def router_routes(amis_bin, store_path) -> set[tuple[str, str]]:
     """(METHOD, /pattern) for every route of the server, as `amis routes` lists them."""
-    result = subprocess.run([str(amis_bin), "routes", "--store", str(store_path)],
+    result = subprocess.run(amis_argv("routes", "--store", store_path),
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     routes = {tuple(line.split(" ", 1)) for line in result.stdout.splitlines() if line}

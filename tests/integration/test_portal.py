@@ -22,7 +22,7 @@ from osgeo import ogr, osr
 
 import store_support as ss
 import wms_support as wm
-from support import AMIS_BIN, REPO_ROOT, AmisServer
+from support import AMIS_BIN, AmisServer, REPO_ROOT, store_datasource, store_feature_tables
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent / "artefacts" / "portal"
@@ -114,7 +114,7 @@ def national_mines(store: Path, count: int) -> list[tuple[int, str, str]]:
 
 
 def ogr_count(store: Path, bbox: str, where: str | None) -> int:
-    ds = ogr.Open(str(store))
+    ds = ogr.Open(store_datasource(store))
     layer = ds.GetLayerByName("coal_mines")
     minx, miny, maxx, maxy = map(float, bbox.split(","))
     layer.SetSpatialFilterRect(minx, miny, maxx, maxy)
@@ -123,7 +123,7 @@ def ogr_count(store: Path, bbox: str, where: str | None) -> int:
 
 
 def point_of(store: Path, fid: int) -> tuple[float, float]:
-    ds = ogr.Open(str(store))  # the dataset and the feature own what they give: both kept
+    ds = ogr.Open(store_datasource(store))  # the dataset and the feature own what they give: both kept
     feature = ds.GetLayerByName("coal_mines").GetFeature(fid)
     g = feature.GetGeometryRef()
     return g.GetX(), g.GetY()
@@ -131,7 +131,7 @@ def point_of(store: Path, fid: int) -> tuple[float, float]:
 
 def test_first_view_lists_the_collections_and_fills_the_table(portal):
     a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries GEM")
-    collections = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")}
+    collections = store_feature_tables(portal.store)
     rasters = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_rasters")}
     assert rasters == {"geoid"}
     assert set(a["layers"]) == (collections - {"countries"}) | rasters
@@ -141,8 +141,8 @@ def test_first_view_lists_the_collections_and_fills_the_table(portal):
     assert a["legend"]["width"] > 0 and "GetLegendGraphic" in a["legend"]["src"]
     assert a["unlabelled"] == []
     assert a["keyboardTab"] == "tab-data"
-    titled = {r[0] for r in ss.rows(portal.store, "SELECT table_name FROM gpkg_contents WHERE lower(identifier) LIKE '%boundaries%' "
-                                                  "AND identifier LIKE '%GEM%'")}
+    titled = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_collections WHERE lower(title) LIKE '%boundaries%' "
+                                                  "AND title LIKE '%GEM%'")}
     assert set(a["datasets"]) == titled == {"coal_mine_boundaries"}
     assert a["activeAfterShow"] == "coal_mine_boundaries"
     print(f"first view ready in {a['readyMs']} ms")
@@ -155,7 +155,7 @@ def mine_pixels_in_view(store: Path, view: str, size: tuple[float, float]) -> li
     minlon, minlat, maxlon, maxlat = map(float, view.split(","))
     x0, y0 = wm.project("EPSG:3857", minlon, minlat)
     x1, y1 = wm.project("EPSG:3857", maxlon, maxlat)
-    ds = ogr.Open(str(store))
+    ds = ogr.Open(store_datasource(store))
     out = []
     for f in ds.GetLayerByName("coal_mines"):
         g = f.GetGeometryRef()
@@ -211,7 +211,7 @@ def test_search_and_click_identify_a_mine(portal):
 def web_mercator_points(store: Path, table: str = "coal_mines") -> dict[int, tuple[float, float]]:
     """Every point of `table` in EPSG:3857 metres, by fid (OGR and osr)."""
     to_3857 = osr.CoordinateTransformation(lonlat_srs(), mercator_srs())
-    ds = ogr.Open(str(store))
+    ds = ogr.Open(store_datasource(store))
     points = {}
     for f in ds.GetLayerByName(table):
         g = f.GetGeometryRef()

@@ -44,8 +44,8 @@ import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
 import wms_support as wm
-from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, ro, rows, table_digests
+from support import AMIS_BIN, AmisServer, http_session, store_datasource
+from store_support import add_users, amis, ro, rows, table_digests
 
 PASSWORD = "correct horse battery staple"
 BOOTSTRAP = "bootstrap-token-for-the-restricted-collection-tests-91c2"  # >= 24 characters
@@ -225,14 +225,7 @@ def env(tmp_path_factory, store_path):
     sld.write_text(FACILITY_SLD)
     r = amis("style", "add", "--store", store, "--collection", "mine_facilities", "--name", "red-squares", sld)
     assert r.returncode == 0, r.stderr
-    tokens = {}
-    for name, (role, country) in ACCOUNTS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
+    tokens = add_users(store, ACCOUNTS, PASSWORD)
     assert set(ACCESS) <= set(store_collections(store)), store_collections(store)
 
     ref_dir = work / "reference"
@@ -486,7 +479,7 @@ def rasterised(store: Path, collection: str, frame: wm.Frame, all_touched: bool)
     pixels whose centre is covered (or, all_touched, that any polygon touches)."""
     mem = gdal.GetDriverByName("MEM").Create("", frame.width, frame.height, 1, gdal.GDT_Byte)
     mem.SetGeoTransform(frame.geotransform())
-    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     gdal.PushErrorHandler("CPLQuietErrorHandler")  # the MEM raster has no CRS: both are lon/lat by construction
     try:
         gdal.RasterizeLayer(mem, [1], ds.GetLayerByName(collection), burn_values=[1],

@@ -30,7 +30,7 @@ from osgeo import ogr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, error, last_audit_id, ro, rows, table_digests
+from store_support import add_users, amis, error, last_audit_id, ro, rows, table_digests
 
 ogr.UseExceptions()
 
@@ -242,14 +242,7 @@ class Env:
 def env(tmp_path_factory, store_path):
     work = tmp_path_factory.mktemp("revert")
     store = ss.copy_store(store_path, work / "store.gpkg")
-    tokens = {}
-    for name, (role, country) in USERS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
+    tokens = add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"
     config.write_text(CONFIG)
     srv = AmisServer(store, work, name="revert", config=config)

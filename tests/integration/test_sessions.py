@@ -26,7 +26,6 @@ import http.cookiejar
 import itertools
 import json
 import re
-import sqlite3
 import statistics
 import subprocess
 import time
@@ -40,7 +39,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, http_session
+from support import AMIS_BIN, AmisServer, connect_store, http_session, store_tables
 from wfs_support import AMIS_NS, NS
 from store_support import amis, audit_since, error, last_audit_id, ro, rows, table_digests
 
@@ -77,8 +76,7 @@ def fresh_address() -> str:
 
 def snapshot(store: Path) -> dict[str, str]:
     """The watched tables that exist -> SHA-256 of all their rows in rowid order."""
-    with ro(store) as db:
-        tables = {t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = store_tables(store)
     return table_digests(store, [t for t in WATCHED if t in tables])
 
 
@@ -634,13 +632,13 @@ def test_forged_and_unknown_cookies_are_refused(env):
 def test_an_expired_session_is_refused(env):
     login = env.login(REVIEWER)
     assert env.call("GET", "/session", cookie=login.cookie).status_code == 200
-    with contextlib.closing(sqlite3.connect(env.store, timeout=30)) as db:
+    with contextlib.closing(connect_store(env.store, write=True)) as db:
         db.execute("UPDATE amis_sessions SET expires = ? WHERE digest = ?", (int(time.time()) - 1, sha256(login.cookie)))
         db.commit()
     error(env.call("GET", "/session", cookie=login.cookie), 401)
     error(env.call("POST", "/changesets", cookie=login.cookie, csrf=login.csrf, body={"collection": "coal_mines"}),
           401)
-    with contextlib.closing(sqlite3.connect(env.store, timeout=30)) as db:
+    with contextlib.closing(connect_store(env.store, write=True)) as db:
         db.execute("UPDATE amis_sessions SET expires = ? WHERE digest = ?", (int(time.time()) + 30, sha256(login.cookie)))
         db.commit()
     assert env.call("GET", "/session", cookie=login.cookie).status_code == 200

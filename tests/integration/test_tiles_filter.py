@@ -12,6 +12,7 @@ from osgeo import ogr
 
 import store_support as ss
 from tiles_support import TILE_SIZE, WEB_MERCATOR_QUAD, decode_mvt
+from support import store_datasource
 from wms_support import decode
 
 TILES = "/collections/{c}/tiles/WebMercatorQuad/{z}/{y}/{x}"
@@ -77,7 +78,7 @@ def mine_pixels(store, z: int, row: int, col: int) -> list[tuple[str, float, flo
     by osr (tiles_support) from the coordinates OGR reads, at least MARKER_REACH from the
     tile's edges."""
     tms = WEB_MERCATOR_QUAD
-    ds = ogr.Open(str(store))
+    ds = ogr.Open(store_datasource(store))
     out = []
     for f in ds.GetLayerByName("coal_mines"):
         g = f.GetGeometryRef()

@@ -16,7 +16,7 @@ import math
 import pytest
 from osgeo import ogr, osr
 
-from support import AmisServer, amis_import, fetch_all_items, http_session
+from support import AmisServer, amis_import, fetch_all_items, http_session, store_files
 from tiles_support import (ALL_COLLECTIONS, BUFFER, EXTENT, TMS, WEB_MERCATOR_QUAD, WORLD_CRS84_QUAD,
                            SourceIndex, assert_json_error, box_geometry, decode_mvt, gdal_decode, get_tile, mvt_body,
                            near_box_edge, perimeter, points_of, same_value, signed_area)
@@ -472,7 +472,7 @@ def test_reimport_replaces_cached_tiles(reimport_server):
     first = tiles()
     check(first, expect(FIRST))
     assert tiles() == first  # the second time from the cache
-    cache = store.parent / "tile-cache"
+    cache = store_files(store) / "tile-cache"
     assert cache.is_dir() and any(p.is_file() for p in cache.rglob("*")), "no tile cache next to the store"
 
     write_points(work / "second.gpkg", SECOND)

@@ -41,7 +41,7 @@ from osgeo import gdal, ogr, osr
 
 import styles_support as ss
 from support import AMIS_BIN, AmisServer, http_session
-from store_support import amis, change_set_row, ro, rows, table_digests
+from store_support import add_users, amis, change_set_row, ro, rows, table_digests
 
 gdal.UseExceptions()
 ogr.UseExceptions()
@@ -91,7 +91,7 @@ def snapshot(store: Path, tables=WATCHED) -> dict[str, str]:
     return table_digests(store, tables)
 
 
-def table_rows(store: Path, collection: str, where: str = "1", *args) -> dict[int, dict]:
+def table_rows(store: Path, collection: str, where: str = "TRUE", *args) -> dict[int, dict]:
     """fid -> {column: value} (the geometry as its GeoPackage blob) of a feature table."""
     with ro(store) as db:
         cur = db.execute(f'SELECT * FROM "{collection}" WHERE {where} ORDER BY fid', args)
@@ -332,14 +332,7 @@ def env(tmp_path_factory, store_path):
     store = ss.copy_store(store_path, work / "store.gpkg")
     r = amis("import", write_sites(work / "sites.geojson"), "--collection", "sites", "--store", store)
     assert r.returncode == 0, r.stderr
-    tokens = {}
-    for name, (role, country) in USERS.items():
-        extra = ["--country", country] if country else []
-        r = amis("user", "add", name, "--role", role, *extra, "--store", store, stdin=PASSWORD + "\n")
-        assert r.returncode == 0, r.stderr
-        r = amis("token", "create", name, "--store", store)
-        assert r.returncode == 0, r.stderr
-        tokens[name] = r.stdout.strip()
+    tokens = add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"
     config.write_text(CONFIG)
     tmpdir = work / "tmp"

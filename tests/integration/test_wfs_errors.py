@@ -6,7 +6,8 @@ levels of filter nesting is parsed, XPath in a valueReference is refused; and th
 is healthy after all of it."""
 from __future__ import annotations
 
-import sqlite3
+import contextlib
+from support import connect_store
 import time
 
 import pytest
@@ -388,7 +389,7 @@ def test_server_is_healthy_after_all_that(http, base_url, server, store_path, wf
     assert doc.tag == f"{{{NS['wfs']}}}WFS_Capabilities"
     doc, features = get_features(http, base_url, TYPENAMES="amis:coal_mines", COUNT=3)
     assert len(features) == 3
-    with sqlite3.connect(f"file:{store_path}?mode=ro", uri=True) as db:
+    with contextlib.closing(connect_store(store_path)) as db:
         assert db.execute("SELECT count(*) FROM coal_mines").fetchone()[0] == len(wfs_expected("coal_mines").by_id)
     errors = [line for line in server.access_log().splitlines()
               if len(line.split()) >= 3 and line.split()[1].startswith("/wfs") and line.split()[2].startswith("5")]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import requests
 from osgeo import gdal, ogr, osr
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, assert_same_geometry, http_session
+from support import AMIS_BIN, AmisServer, assert_same_geometry, connect_store, http_session, store_columns, store_datasource
 from wfs_support import (AMIS_NS, NS, WFS11_XSD, WFS20_XSD, assert_valid, assert_xmllint_valid, compiled_schema,
                          describe_feature_type_schema, exception_report, kvp, parse_xml, qname)
 from store_support import amis
@@ -82,12 +81,12 @@ def wfst(tmp_path_factory, store_path):
 
 
 def query(store: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(sql, params).fetchall()
 
 
 def columns(store: Path) -> list[str]:
-    return [r[1] for r in query(store, "PRAGMA table_info(coal_mines)")]
+    return store_columns(store, "coal_mines")
 
 
 def mine(store: Path, fid: int) -> dict | None:
@@ -146,7 +145,7 @@ def assert_registry_consistent(store: Path) -> None:
 
 
 def latest_change_set(store: Path) -> dict:
-    names = [r[1] for r in query(store, "PRAGMA table_info(amis_change_sets)")]
+    names = store_columns(store, "amis_change_sets")
     return dict(zip(names, query(store, "SELECT * FROM amis_change_sets ORDER BY id DESC LIMIT 1")[0]))
 
 
@@ -306,7 +305,7 @@ def test_insert_20_published_directly_in_lon_lat(wfst):
     assert query(store, "SELECT operation, change_set FROM amis_feature_versions WHERE collection = 'coal_mines' "
                         "AND fid = ?", (fid,)) == [("insert", cs["id"])]
     # ... and OGR reads the same point from the store file
-    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     f = ds.GetLayerByName("coal_mines").GetFeature(fid)
     assert_same_geometry(f.GetGeometryRef(), point(101, 15), what="OGR's reading")
 

@@ -29,7 +29,7 @@ import requests
 from osgeo import gdal, osr
 from owslib.wmts import WebMapTileService
 
-from support import COAL_MINES_GPKG
+from support import COAL_MINES_GPKG, store_datasource
 from wfs_support import exception_report, parse_xml, xml_response
 from wms_support import (COLLECTIONS, PALETTE, Frame, Image, check_countries_map, count_in_box, decode,
                          is_webp, isolated_mine, jpeg_components, png_header, rgb, source_extent)
@@ -331,7 +331,7 @@ def test_kvp_rest_and_ogcapi_tiles_are_identical(http, base_url, media, ext, tms
 
 
 def store_mines(store_path) -> dict[int, tuple[float, float]]:
-    ds = gdal.OpenEx(str(store_path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store_path), gdal.OF_VECTOR | gdal.OF_READONLY)
     lyr = ds.GetLayerByName("coal_mines")
     return {f.GetFID(): mercator(f.GetGeometryRef().GetX(), f.GetGeometryRef().GetY()) for f in lyr}
 

@@ -1,5 +1,5 @@
-// auth::LoginThrottle on a clock of the test's own: which attempts wait, for how
-// long, and whom a wait touches.
+// auth::LoginThrottle on a clock of the test's own, with its counters in a
+// GeoPackage store: which attempts wait, for how long, and whom a wait touches.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -7,11 +7,24 @@
 
 #include "auth/login_throttle.hpp"
 #include "core/error.hpp"
+#include "store/gpkg/gpkg_accounts.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using amis::auth::LoginThrottle;
 using namespace std::chrono_literals;
+
+// 2026-01-01T06:00:00Z: no test reaches the next day, whose salt would start
+// every counter afresh.
+const LoginThrottle::Clock::time_point kMorning{std::chrono::seconds(1767247200)};
+
+struct Throttle : ::testing::Test {
+  amis::testing::TempStorePath path{"login-throttle"};
+  amis::store::gpkg::GpkgStore store{path.str()};
+  amis::store::gpkg::GpkgAccounts accounts{path.str()};
+  LoginThrottle t{accounts};
+};
 
 // The seconds a refused attempt is told to wait; 0 when it may go ahead (and is counted).
 int wait_of(LoginThrottle& t, const std::string& name, const std::string& address, LoginThrottle::Clock::time_point now) {
@@ -24,9 +37,8 @@ int wait_of(LoginThrottle& t, const std::string& name, const std::string& addres
   }
 }
 
-TEST(LoginThrottle, FiveFreeFailuresThenTheWaitOfThePairDoubles) {
-  LoginThrottle t;
-  auto now = LoginThrottle::Clock::now();
+TEST_F(Throttle, FiveFreeFailuresThenTheWaitOfThePairDoubles) {
+  auto now = kMorning;
   for (int i = 0; i < 5; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 0) << i;
   EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 1);
   int previous = 1;
@@ -39,35 +51,31 @@ TEST(LoginThrottle, FiveFreeFailuresThenTheWaitOfThePairDoubles) {
   }
 }
 
-TEST(LoginThrottle, AWaitingPairTouchesNoOtherNameOrAddress) {
-  LoginThrottle t;
-  const auto now = LoginThrottle::Clock::now();
+TEST_F(Throttle, AWaitingPairTouchesNoOtherNameOrAddress) {
+  const auto now = kMorning;
   for (int i = 0; i < 5; ++i) wait_of(t, "ana", "192.0.2.1", now);
   EXPECT_GT(wait_of(t, "ana", "192.0.2.1", now), 0);
   EXPECT_EQ(wait_of(t, "ben", "192.0.2.1", now), 0);   // a colleague behind the same proxy
   EXPECT_EQ(wait_of(t, "ana", "198.51.100.9", now), 0);  // the user elsewhere
 }
 
-TEST(LoginThrottle, ASuccessStartsThePairAfresh) {
-  LoginThrottle t;
-  const auto now = LoginThrottle::Clock::now();
+TEST_F(Throttle, ASuccessStartsThePairAfresh) {
+  const auto now = kMorning;
   for (int i = 0; i < 4; ++i) wait_of(t, "ana", "192.0.2.1", now);
   t.succeeded(t.begin("ana", "192.0.2.1", now));
   for (int i = 0; i < 5; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 0) << i;
   EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", now), 1);
 }
 
-TEST(LoginThrottle, FailuresAreForgottenAfterTheWindow) {
-  LoginThrottle t;
-  const auto now = LoginThrottle::Clock::now();
+TEST_F(Throttle, FailuresAreForgottenAfterTheWindow) {
+  const auto now = kMorning;
   for (int i = 0; i < 5; ++i) wait_of(t, "ana", "192.0.2.1", now);
   const auto later = now + LoginThrottle::kWindow + 2s;
   for (int i = 0; i < 5; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", later), 0) << i;
 }
 
-TEST(LoginThrottle, AnAddressSprayingNamesReachesItsCeiling) {
-  LoginThrottle t;
-  const auto now = LoginThrottle::Clock::now();
+TEST_F(Throttle, AnAddressSprayingNamesReachesItsCeiling) {
+  const auto now = kMorning;
   for (std::size_t i = 0; i < LoginThrottle::kAddressNameCeiling; ++i)
     EXPECT_EQ(wait_of(t, "name-" + std::to_string(i), "192.0.2.7", now + std::chrono::seconds(i)), 0) << i;
   const auto at = now + 100s;
@@ -76,6 +84,31 @@ TEST(LoginThrottle, AnAddressSprayingNamesReachesItsCeiling) {
   EXPECT_EQ(wait_of(t, "name-3", "192.0.2.7", at), 0);  // a name already counted: its pair decides
   EXPECT_EQ(wait_of(t, "another-name", "203.0.113.5", at), 0);
   EXPECT_EQ(wait_of(t, "another-name", "192.0.2.7", now + LoginThrottle::kWindow + 1s), 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Throttle, TwoNodesOnOneStoreCountTheSameFailures) {
+  LoginThrottle other_node{accounts};  // its own salt cache, the same store
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", kMorning), 0) << i;
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(wait_of(other_node, "ana", "192.0.2.1", kMorning), 0) << i;
+  EXPECT_EQ(wait_of(t, "ana", "192.0.2.1", kMorning), 1);
+  EXPECT_EQ(wait_of(other_node, "ana", "192.0.2.1", kMorning), 1);
+}
+
+TEST_F(Throttle, TheStoreHoldsNoAddressNorNameAndForgetsYesterdaysSalt) {
+  for (int i = 0; i < 6; ++i) wait_of(t, "ana", "192.0.2.1", kMorning);
+  const auto everything = amis::testing::sqlite_text(
+      path.str(),
+      "SELECT group_concat(digest || failures) FROM amis_login_pairs UNION ALL "
+      "SELECT group_concat(address || name) FROM amis_login_names UNION ALL SELECT group_concat(salt) FROM amis_login_salts");
+  EXPECT_EQ(everything.find("192.0.2"), std::string::npos) << everything;
+  EXPECT_EQ(everything.find("ana"), std::string::npos) << everything;
+  EXPECT_EQ(amis::testing::sqlite_text(path.str(), "SELECT failures FROM amis_login_pairs"), "5;");  // the sixth waits
+  wait_of(t, "ana", "192.0.2.1", kMorning + 24h);
+  EXPECT_EQ(amis::testing::sqlite_text(path.str(), "SELECT count(*) FROM amis_login_salts"), "1;");
 }
 
 }  // namespace

@@ -18,6 +18,14 @@ CREATE TABLE IF NOT EXISTS amis_tokens (
 CREATE TABLE IF NOT EXISTS amis_sessions (
   digest TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES amis_users (name), csrf TEXT NOT NULL,
   expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_login_salts (day INTEGER PRIMARY KEY, salt TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_login_pairs (
+  digest TEXT PRIMARY KEY, failures INTEGER NOT NULL, last INTEGER NOT NULL, wait_until INTEGER NOT NULL,
+  active_until INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS amis_login_pairs_active ON amis_login_pairs (active_until);
+CREATE TABLE IF NOT EXISTS amis_login_names (
+  address TEXT NOT NULL, name TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (address, name));
+CREATE INDEX IF NOT EXISTS amis_login_names_last ON amis_login_names (last);
 )SQL";
 
 constexpr const char* kUserSelect = "SELECT name, role, country, disabled, created FROM amis_users";
@@ -217,6 +225,85 @@ std::optional<auth::User> GpkgAccounts::user_for_token(std::string_view digest) 
   s->bind(1, digest);
   if (!s->step()) return std::nullopt;
   return read_user(*s);
+}
+
+std::string GpkgAccounts::login_salt(std::int64_t day, const std::string& candidate) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  auto add = db_->cached("INSERT OR IGNORE INTO amis_login_salts (day, salt) VALUES (?, ?)");
+  add->bind(1, day);
+  add->bind(2, std::string_view(candidate));
+  add->run();
+  auto old = db_->cached("DELETE FROM amis_login_salts WHERE day < ?");
+  old->bind(1, day);
+  old->run();
+  auto s = db_->cached("SELECT salt FROM amis_login_salts WHERE day = ?");
+  s->bind(1, day);
+  s->step();
+  std::string salt(s->column_text(0));
+  s->reset();
+  tx.commit();
+  return salt;
+}
+
+void GpkgAccounts::update_login_counters(const std::string& pair, const std::string& address,
+                                         std::int64_t forget_before,
+                                         const std::function<void(LoginCounters&)>& change) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);  // BEGIN IMMEDIATE: other processes on the file wait too
+  {
+    auto pairs = db_->cached("DELETE FROM amis_login_pairs WHERE active_until < ?");
+    pairs->bind(1, forget_before);
+    pairs->run();
+    auto names = db_->cached("DELETE FROM amis_login_names WHERE last < ?");
+    names->bind(1, forget_before);
+    names->run();
+  }
+  LoginCounters counters;
+  {
+    auto s = db_->cached("SELECT failures, last, wait_until FROM amis_login_pairs WHERE digest = ?");
+    s->bind(1, std::string_view(pair));
+    if (s->step())
+      counters.pair = {static_cast<int>(s->column_int(0)), s->column_int(1), s->column_int(2)};
+    s->reset();
+  }
+  {
+    auto s = db_->cached("SELECT name, last FROM amis_login_names WHERE address = ?");
+    s->bind(1, std::string_view(address));
+    while (s->step()) counters.names.emplace(std::string(s->column_text(0)), s->column_int(1));
+  }
+  const auto before = counters.names;
+  change(counters);
+  if (counters.pair.failures > 0) {
+    auto s = db_->cached(
+        "INSERT OR REPLACE INTO amis_login_pairs (digest, failures, last, wait_until, active_until) "
+        "VALUES (?, ?, ?, ?, max(?3, ?4))");
+    s->bind(1, std::string_view(pair));
+    s->bind(2, std::int64_t{counters.pair.failures});
+    s->bind(3, counters.pair.last);
+    s->bind(4, counters.pair.wait_until);
+    s->run();
+  } else {
+    auto s = db_->cached("DELETE FROM amis_login_pairs WHERE digest = ?");
+    s->bind(1, std::string_view(pair));
+    s->run();
+  }
+  for (const auto& [name, last] : before) {
+    if (counters.names.contains(name)) continue;
+    auto s = db_->cached("DELETE FROM amis_login_names WHERE address = ? AND name = ?");
+    s->bind(1, std::string_view(address));
+    s->bind(2, std::string_view(name));
+    s->run();
+  }
+  for (const auto& [name, last] : counters.names) {
+    if (auto it = before.find(name); it != before.end() && it->second == last) continue;
+    auto s = db_->cached("INSERT OR REPLACE INTO amis_login_names (address, name, last) VALUES (?, ?, ?)");
+    s->bind(1, std::string_view(address));
+    s->bind(2, std::string_view(name));
+    s->bind(3, last);
+    s->run();
+  }
+  tx.commit();
 }
 
 }  // namespace amis::store::gpkg

@@ -1,5 +1,6 @@
 #pragma once
-// The account tables of the GeoPackage store: amis_users and amis_tokens.
+// The account tables of the GeoPackage store: amis_users, amis_tokens,
+// amis_sessions and the failed-login counters (amis_login_*).
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,9 @@ class GpkgAccounts final : public AccountStore {
   bool revoke_token(std::int64_t id) override;
   std::vector<TokenInfo> tokens(std::string_view user) override;
   std::optional<auth::User> user_for_token(std::string_view digest) override;
+  std::string login_salt(std::int64_t day, const std::string& candidate) override;
+  void update_login_counters(const std::string& pair, const std::string& address, std::int64_t forget_before,
+                             const std::function<void(LoginCounters&)>& change) override;
 
  private:
   // After an UPDATE of one user: true if it changed, false if there is no such

@@ -7,6 +7,7 @@
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 #include "store/gpkg/sql_functions.hpp"
+#include "store/properties_json.hpp"
 
 namespace amis::store::gpkg {
 namespace {
@@ -45,8 +46,7 @@ std::vector<std::uint8_t> blob(sqlite::Statement& s, int i) {
 
 nlohmann::json json_column(sqlite::Statement& s, int i) {
   if (s.is_null(i)) return nlohmann::json::object();
-  auto j = nlohmann::json::parse(s.column_text(i), nullptr, false);
-  return j.is_object() ? j : nlohmann::json::object();
+  return parse_properties(s.column_text(i));
 }
 
 // A column of a feature table as the JSON value of its property's type.
@@ -473,8 +473,8 @@ std::int64_t GpkgChangeSets::features_as_of(const core::Collection& c, const std
   s->bind(2, std::string_view(instant));
   s->bind(3, limit);
   s->bind(4, offset);
-  std::vector<core::Value> values(c.properties.size());
-  std::vector<std::string> texts(c.properties.size());
+  std::vector<core::Value> values;
+  std::vector<std::string> texts;
   std::int64_t pushed = 0;
   while (s->step()) {
     core::FeatureView view;
@@ -494,19 +494,7 @@ std::int64_t GpkgChangeSets::features_as_of(const core::Collection& c, const std
       }
     }
     view.wkb = wkb;
-    const auto properties = json_column(*s, 3);
-    for (std::size_t i = 0; i < c.properties.size(); ++i) {
-      const auto& v = properties.value(c.properties[i].name, nlohmann::json());
-      auto& out = values[i];
-      if (v.is_boolean()) out = {core::Value::Kind::Integer, v.get<bool>() ? 1 : 0, 0, {}};
-      else if (v.is_number_integer() && c.properties[i].type != core::PropertyType::Real)
-        out = {core::Value::Kind::Integer, v.get<std::int64_t>(), 0, {}};
-      else if (v.is_number()) out = {core::Value::Kind::Real, 0, v.get<double>(), {}};
-      else if (v.is_string()) {
-        texts[i] = v.get<std::string>();
-        out = {core::Value::Kind::Text, 0, 0, texts[i]};
-      } else out = {};
-    }
+    properties_to_values(json_column(*s, 3), c, values, texts);
     view.values = values;
     sink.feature(view);
     ++pushed;

@@ -11,7 +11,7 @@ from typing import Iterator
 from osgeo import ogr, osr
 
 from synthetic_data import write_grid_gpkg  # noqa: F401  (the main suite's grid, for conftest)
-from support import DEMO_DIR, AmisServer
+from support import DEMO_DIR, AmisServer, copy_store, store_files
 
 GEOID = DEMO_DIR / "asean3_egm96_geoid_15min.tif"
 
@@ -21,9 +21,9 @@ def serving(store: Path, work: Path, name: str, config: str = "") -> Iterator[Am
     """`amis serve` on a copy of `store` (with its raster folder) and `config` as its
     amis.toml; checks at the end that it is still alive."""
     copy = work / "store.gpkg"
-    shutil.copy(store, copy)
-    if (store.parent / "rasters").is_dir():
-        shutil.copytree(store.parent / "rasters", work / "rasters", dirs_exist_ok=True)
+    copy_store(store, copy)
+    if (store_files(store) / "rasters").is_dir():
+        shutil.copytree(store_files(store) / "rasters", store_files(copy) / "rasters", dirs_exist_ok=True)
     toml = work / "amis.toml"
     toml.write_text(config)
     srv = AmisServer(copy, work, name=name, config=toml)

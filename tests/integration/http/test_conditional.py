@@ -3,7 +3,6 @@ If-None-Match naming it gives 304 without a body; Cache-Control lets a shared ca
 public answers (revalidating them) and never what a caller with credentials read."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -78,7 +77,7 @@ def test_public_answers_may_be_shared_answers_with_credentials_may_not(session, 
 def test_a_change_of_the_data_changes_the_etag(tmp_path, store_path, amis_bin):
     """After an import adds a collection, the old ETag of /collections no longer matches."""
     store = tmp_path / "store.gpkg"
-    shutil.copy(store_path, store)
+    support.copy_store(store_path, store)
     srv = support.AmisServer(store, tmp_path, name="etag")
     srv.start()
     try:

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import select
-import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from typing import Any
 
 import numpy as np
 from osgeo import gdal, ogr, osr
+
+from support import connect_store, store_datasource
 
 WORKER = Path(__file__).with_name("qgis_worker.py")
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-qgis
@@ -167,7 +168,7 @@ def wms_uri(url: str, layers: list[str], styles: list[str], crs: str, fmt: str =
 
 def ogr_features(store: Path, table: str, bbox: tuple | None = None, where: str | None = None) -> list[dict]:
     """The store's features of a table read with osgeo.ogr: fid, attributes, geometry."""
-    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     layer = ds.GetLayerByName(table)
     if bbox is not None:
         layer.SetSpatialFilterRect(*bbox)
@@ -184,20 +185,20 @@ def ogr_features(store: Path, table: str, bbox: tuple | None = None, where: str 
 
 
 def ogr_field_names(store: Path, table: str) -> list[str]:
-    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     d = ds.GetLayerByName(table).GetLayerDefn()
     return [d.GetFieldDefn(i).GetName() for i in range(d.GetFieldCount())]
 
 
 def ogr_field_kinds(store: Path, table: str) -> dict[str, str]:
     """Field name -> OGR type name (String, Integer, Real, DateTime, ...)."""
-    ds = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     d = ds.GetLayerByName(table).GetLayerDefn()
     return {d.GetFieldDefn(i).GetName(): d.GetFieldDefn(i).GetTypeName() for i in range(d.GetFieldCount())}
 
 
 def sql(store: Path, query: str, *params) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(query, params).fetchall()
 
 
@@ -276,7 +277,7 @@ def rasterize(store: Path, table: str, extent: list, size: list, epsg: int,
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(epsg)
     ds.SetProjection(srs.ExportToWkt())
-    src = gdal.OpenEx(str(store), gdal.OF_VECTOR | gdal.OF_READONLY)
+    src = gdal.OpenEx(store_datasource(store), gdal.OF_VECTOR | gdal.OF_READONLY)
     options = ["ALL_TOUCHED=TRUE"] if all_touched else []
     gdal.RasterizeLayer(ds, [1], src.GetLayerByName(table), burn_values=[1], options=options)
     return ds.GetRasterBand(1).ReadAsArray().astype(bool)

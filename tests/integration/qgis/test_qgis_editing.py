@@ -14,7 +14,6 @@ refused (docs/editing.md)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from osgeo import ogr
 from qgis_support import wfs_uri
 from store_support import amis
 from styles_support import copy_store
-from support import AmisServer, http_session
+from support import AmisServer, connect_store, http_session, store_columns
 
 EDITOR, PASSWORD = "idn-editor", "a password of the editor"
 ADMIN = "secretariat"  # publishes at once ([editing] direct_publish)
@@ -65,12 +64,12 @@ def editing(tmp_path_factory, store_path):
 
 
 def rows(store: Path, query: str, *params) -> list[tuple]:
-    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_store(store)) as db:
         return db.execute(query, params).fetchall()
 
 
 def mine_row(store: Path, fid: int) -> dict:
-    cur_names = [r[1] for r in rows(store, "PRAGMA table_info(coal_mines)")]
+    cur_names = store_columns(store, "coal_mines")
     values = rows(store, "SELECT * FROM coal_mines WHERE fid = ?", fid)
     assert values, f"no coal mine {fid} in the store"
     return dict(zip(cur_names, values[0]))
@@ -92,7 +91,7 @@ def indonesian_mines(store: Path, skip: int, count: int) -> list[tuple[int, str]
 
 
 def change_sets_after(store: Path, last: int) -> list[dict]:
-    names = [r[1] for r in rows(store, "PRAGMA table_info(amis_change_sets)")]
+    names = store_columns(store, "amis_change_sets")
     return [dict(zip(names, r)) for r in rows(store, "SELECT * FROM amis_change_sets WHERE id > ? ORDER BY id", last)]
 
 

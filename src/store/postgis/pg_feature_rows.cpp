@@ -1,0 +1,143 @@
+#include "store/postgis/pg_feature_rows.hpp"
+
+#include <charconv>
+
+#include "core/error.hpp"
+#include "store/postgis/pg_schema.hpp"
+
+namespace amis::store::postgis {
+namespace {
+
+constexpr const char* kGeometryOut = "encode(ST_AsBinary(geom, 'NDR'), 'hex')";
+
+std::vector<std::uint8_t> from_hex(std::string_view hex) {
+  std::vector<std::uint8_t> out(hex.size() / 2);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, out[i], 16);
+  return out;
+}
+
+// A column in text format as the JSON value of its property's type, as
+// GpkgChangeSets reads a SQLite column.
+nlohmann::json column_json(const Result& r, int column, core::PropertyType type) {
+  if (r.is_null(0, column)) return nullptr;
+  const auto text = r.text(0, column);
+  switch (r.type(column)) {
+    case oid::kBool: return r.boolean(0, column);
+    case oid::kInt2:
+    case oid::kInt4:
+    case oid::kInt8:
+      if (type == core::PropertyType::Boolean) return r.integer(0, column) != 0;
+      if (type == core::PropertyType::Real) return static_cast<double>(r.integer(0, column));
+      return r.integer(0, column);
+    case oid::kFloat4:
+    case oid::kFloat8: return r.real(0, column);
+    default: return std::string(text);
+  }
+}
+
+std::string placeholder(int n) { return "$" + std::to_string(n); }
+
+}  // namespace
+
+FeatureRows::FeatureRows(Connection& connection, const core::Collection& collection, bool lock)
+    : connection_(connection), collection_(collection) {
+  const auto r = connection_.exec(
+      std::string("SELECT table_name FROM amis_collections WHERE id = $1") + (lock ? " FOR UPDATE" : ""),
+      Params().text(collection.id));
+  if (r.rows() == 0) throw core::NotFound("no collection '" + collection.id + "'");
+  table_ = feature_table(r.text(0, 0));  // in the feature schema (pg_schema.hpp), not public
+}
+
+std::optional<edit::FeatureState> FeatureRows::read(std::int64_t fid) {
+  std::string sql = std::string("SELECT ") + kGeometryOut;
+  for (const auto& p : collection_.properties) sql += ", " + quote_identifier(p.name);
+  const auto r = connection_.exec(sql + " FROM " + table_ + " WHERE fid = $1", Params().integer(fid));
+  if (r.rows() == 0) return std::nullopt;
+  edit::FeatureState state;
+  if (!r.is_null(0, 0)) state.wkb = from_hex(r.text(0, 0));
+  for (std::size_t i = 0; i < collection_.properties.size(); ++i)
+    state.properties[collection_.properties[i].name] =
+        column_json(r, static_cast<int>(i) + 1, collection_.properties[i].type);
+  return state;
+}
+
+void FeatureRows::lock(const std::vector<std::int64_t>& fids) {
+  if (fids.empty()) return;
+  std::string array = "{";
+  for (std::size_t i = 0; i < fids.size(); ++i) array += (i ? "," : "") + std::to_string(fids[i]);
+  connection_.exec("SELECT fid FROM " + table_ + " WHERE fid = ANY($1::bigint[]) ORDER BY fid FOR UPDATE",
+                   Params().text(array + "}"));
+}
+
+// Binds a property value, which the edit layer has checked against the type.
+void FeatureRows::bind_properties(Params& params, const nlohmann::json& properties) const {
+  for (const auto& p : collection_.properties) {
+    const auto& v = properties.value(p.name, nlohmann::json());
+    if (v.is_null()) params.null();
+    else if (p.type == core::PropertyType::Boolean && (v.is_boolean() || v.is_number_integer()))
+      params.boolean(v.is_boolean() ? v.get<bool>() : v.get<std::int64_t>() != 0);
+    else if (v.is_boolean()) params.integer(v.get<bool>() ? 1 : 0);
+    else if (v.is_number_integer() && p.type != core::PropertyType::Real) params.integer(v.get<std::int64_t>());
+    else if (v.is_number()) params.real(v.get<double>());
+    else if (v.is_string()) params.text(v.get_ref<const std::string&>());
+    else params.text(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
+std::int64_t FeatureRows::insert(std::optional<std::int64_t> fid, const edit::FeatureState& state) {
+  Params params;
+  if (fid) params.integer(*fid);
+  else params.null(oid::kInt8);
+  if (state.wkb.empty()) params.null(oid::kBytea);
+  else params.bytes(state.wkb);
+  bind_properties(params, state.properties);
+  std::string columns = "fid, geom", values = "coalesce($1, (SELECT coalesce(max(fid), 0) + 1 FROM " + table_ +
+                                             ")), ST_GeomFromWKB($2, 4326)";
+  for (std::size_t i = 0; i < collection_.properties.size(); ++i) {
+    columns += ", " + quote_identifier(collection_.properties[i].name);
+    values += ", " + placeholder(static_cast<int>(i) + 3);
+  }
+  const auto r =
+      connection_.exec("INSERT INTO " + table_ + " (" + columns + ") VALUES (" + values + ") RETURNING fid", params);
+  return r.integer(0, 0);
+}
+
+void FeatureRows::replace(std::int64_t fid, const edit::FeatureState& state) {
+  Params params;
+  params.integer(fid);
+  if (state.wkb.empty()) params.null(oid::kBytea);
+  else params.bytes(state.wkb);
+  bind_properties(params, state.properties);
+  std::string sql = "UPDATE " + table_ + " SET geom = ST_GeomFromWKB($2, 4326)";
+  for (std::size_t i = 0; i < collection_.properties.size(); ++i)
+    sql += ", " + quote_identifier(collection_.properties[i].name) + " = " + placeholder(static_cast<int>(i) + 3);
+  connection_.exec(sql + " WHERE fid = $1", params);
+}
+
+void FeatureRows::remove(std::int64_t fid) {
+  connection_.exec("DELETE FROM " + table_ + " WHERE fid = $1", Params().integer(fid));
+}
+
+void FeatureRows::refresh(const std::string& time) {
+  std::string temporal = "temporal_start, temporal_end";
+  if (collection_.temporal_property) {
+    const std::string t = quote_identifier(*collection_.temporal_property) + "::text COLLATE \"C\"";
+    temporal = "min(" + t + "), max(" + t + ")";
+  }
+  connection_.exec(
+      "UPDATE amis_collections SET (feature_count, updated, min_x, min_y, max_x, max_y, temporal_start, "
+      "temporal_end) = (SELECT n, $2, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), ts, te FROM (SELECT count(*) n, "
+      "ST_Extent(geom) e, " + temporal + " FROM " + table_ + ") s(n, e, ts, te)) WHERE id = $1",
+      Params().text(collection_.id).text(time));
+}
+
+std::string FeatureRows::properties_json(const std::string& alias) const {
+  std::string columns;
+  for (const auto& p : collection_.properties)
+    columns += (columns.empty() ? "" : ", ") + alias + "." + quote_identifier(p.name);
+  if (columns.empty()) return "'{}'";
+  return "(SELECT row_to_json(p)::text FROM (SELECT " + columns + ") p)";
+}
+
+}  // namespace amis::store::postgis

@@ -1,0 +1,49 @@
+#pragma once
+// The published features of one collection as the change sets read and write
+// them in PostgreSQL: a row per feature in the table amis_collections names,
+// with `fid`, a `geom` in EPSG:4326 (x = longitude, as CRS84) and a column per
+// property. Values come out as the GeoPackage store gives them (the same JSON,
+// hence the same digests and ETags).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "edit/change_set.hpp"
+#include "store/postgis/pg_connection.hpp"
+
+namespace amis::store::postgis {
+
+class FeatureRows {
+ public:
+  // Finds the collection's table; with `lock`, holds its catalogue row until
+  // the transaction ends, so that approvals of one collection take turns.
+  // @throws core::NotFound when the collection is not in the catalogue.
+  FeatureRows(Connection& connection, const core::Collection& collection, bool lock = false);
+
+  const std::string& table() const { return table_; }  // quoted
+
+  std::optional<edit::FeatureState> read(std::int64_t fid);
+  // Locks the rows of these features (those that exist) until the transaction ends.
+  void lock(const std::vector<std::int64_t>& fids);
+  // Inserts a feature with its own fid (a restored one) or the next one (as
+  // SQLite gives: one more than the largest); returns the fid.
+  std::int64_t insert(std::optional<std::int64_t> fid, const edit::FeatureState& state);
+  void replace(std::int64_t fid, const edit::FeatureState& state);
+  void remove(std::int64_t fid);
+  // The catalogue's count, extents and update time after changes at `time`.
+  void refresh(const std::string& time);
+
+  // An SQL expression of the properties of row `alias` as a JSON object (text).
+  std::string properties_json(const std::string& alias) const;
+
+ private:
+  void bind_properties(Params& params, const nlohmann::json& properties) const;
+
+  Connection& connection_;
+  const core::Collection& collection_;
+  std::string table_;
+};
+
+}  // namespace amis::store::postgis
