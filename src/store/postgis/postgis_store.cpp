@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "store/attribute_indexes.hpp"
 #include "store/postgis/pg_collection_writer.hpp"
 #include "store/postgis/pg_query.hpp"
 #include "store/postgis/pg_schema.hpp"
@@ -130,18 +131,11 @@ std::optional<core::Collection> PostgisStore::collection(std::string_view id) {
 
 void PostgisStore::create_attribute_index(const core::Collection& collection,
                                           const std::vector<std::string>& properties) {
-  std::string name = "amis_" + collection.id, columns;
-  for (const auto& property : properties) {
-    const auto* p = collection.property(property);
-    if (!p) throw core::InvalidValue("indexes", "collection '" + collection.id + "' has no property '" + property + "'");
-    name += "_" + p->name;
-    columns += (columns.empty() ? "" : ", ") + quote_identifier(p->name);
-  }
+  const auto index = index_definition(collection, properties);
   // PostgreSQL names have at most 63 bytes; a long name is cut the same way each time.
-  name = (name + "_idx").substr(0, 63);
   auto db = pool_->acquire();
-  db->exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(name) + " ON " + feature_table(collection.id) + " (" +
-           columns + ")");
+  db->exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(index.name.substr(0, 63)) + " ON " +
+           feature_table(collection.id) + " (" + index.columns + ")");
 }
 
 std::vector<std::string> PostgisStore::text_values(const core::Collection& collection, const std::string& property,
@@ -159,7 +153,7 @@ std::vector<std::string> PostgisStore::text_values(const core::Collection& colle
   return values;
 }
 
-std::int64_t PostgisStore::count_where(const core::Collection& collection, const PgWhere& where) {
+std::int64_t PostgisStore::count_where(const core::Collection& collection, const SqlWhere& where) {
   if (where.sql.empty()) return collection.feature_count;  // kept exact by every commit
   Params params;
   const std::string sql = "SELECT count(*) FROM " + feature_table(collection.id) + numbered(where.sql, where.bindings, params);
@@ -174,7 +168,7 @@ std::int64_t PostgisStore::count(const core::Collection& collection, const core:
 
 std::int64_t PostgisStore::features(const core::Collection& collection, const core::FeatureQuery& query,
                                     core::FeatureSink& sink, std::int64_t* matched) {
-  const PgWhere where = where_clause(collection, query);
+  const SqlWhere where = where_clause(collection, query);
   const core::Collection output = core::project(collection, query.properties);
   Params params;
   std::string sql = "SELECT " + select_list(output) + " FROM " + feature_table(collection.id) +

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "store/postgis/pg_pool.hpp"
+#include "store/query_where.hpp"
 #include "store/store.hpp"
 
 namespace amis::store::postgis {
@@ -50,7 +51,7 @@ class PostgisStore final : public Store {
   Pool& pool() { return *pool_; }
 
  private:
-  std::int64_t count_where(const core::Collection& collection, const struct PgWhere& where);
+  std::int64_t count_where(const core::Collection& collection, const SqlWhere& where);
   std::unique_ptr<Pool> pool_;
   std::string folder_;
 };
