@@ -35,7 +35,7 @@ std::vector<std::vector<std::string>> wanted_indexes(Store& store, const core::C
 std::vector<std::vector<std::string>> ensure_attribute_indexes(Store& store, const core::Collection& collection,
                                                                const IndexRules& rules) {
   auto indexes = wanted_indexes(store, collection, rules);
-  for (const auto& columns : indexes) store.create_attribute_index(collection, columns);
+  store.create_attribute_indexes(collection, indexes);
   return indexes;
 }
 
