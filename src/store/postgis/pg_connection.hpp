@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "core/error.hpp"
+#include "store/filter_compiler.hpp"
 
 namespace amis::store::postgis {
 
@@ -118,6 +119,12 @@ class Connection {
   // request's budget says (COMMIT, ROLLBACK).
   Result exec(std::string_view sql, const Params& params = {}, Format result = Format::Text,
               bool watch_budget = true);
+  // Sends one statement without waiting (another connection can work meanwhile);
+  // finish() waits for its result. exec() is send() then finish().
+  void send(std::string_view sql, const Params& params = {}, Format result = Format::Text);
+  // @throws the error of the SQLSTATE.
+  Result finish(bool watch_budget = true);
+
   // Runs statements without parameters (a schema script).
   void exec_script(const std::string& sql);
 
@@ -167,6 +174,6 @@ class Transaction {
 
 // A quoted SQL identifier ("name" with doubled quotes): for table and column
 // names that come from our own catalogue, never from a client.
-std::string quote_identifier(std::string_view name);
+using store::quote_identifier;
 
 }  // namespace amis::store::postgis
