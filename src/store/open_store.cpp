@@ -5,6 +5,8 @@
 #include "store/gpkg/gpkg_accounts.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
+#include "store/postgis/pg_accounts.hpp"
+#include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_connection.hpp"
 #include "store/postgis/postgis_store.hpp"
 
@@ -47,12 +49,8 @@ OpenedStore open_store(const StoreLocation& where) {
   OpenedStore opened;
   if (is_postgresql(where.location)) {
     auto features = open_postgis(where);
-    // ---- pg-edit: the PostGIS accounts and change sets, on the same pool:
-    //   opened.accounts = std::make_unique<postgis::PgAccounts>(features->pool());
-    //   opened.change_sets = std::make_unique<postgis::PgChangeSets>(features->pool());
-    // Until they exist, commands that need them stop here with one line.
-    throw std::runtime_error("the PostgreSQL store has no accounts and change sets yet; serve, user, token and "
-                             "import --key need a GeoPackage store for now");
+    opened.accounts = std::make_unique<postgis::PgAccounts>(features->pool());
+    opened.change_sets = std::make_unique<postgis::PgChangeSets>(features->pool());
     opened.features = std::move(features);
     return opened;
   }

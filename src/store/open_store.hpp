@@ -44,8 +44,7 @@ struct OpenedStore {
   std::unique_ptr<ChangeSetStore> change_sets;
 };
 
-// @throws as open_features(), and std::runtime_error for a PostgreSQL store
-// until its accounts and change sets exist.
+// @throws as open_features().
 OpenedStore open_store(const StoreLocation& where);
 
 }  // namespace amis::store

@@ -19,6 +19,7 @@
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
+#include "store/postgis/postgis_store.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -33,13 +34,15 @@ struct Backend {
   virtual ~Backend() = default;
   virtual store::ChangeSetStore& change_sets() = 0;
   virtual store::AccountStore& accounts() = 0;
-  // The stores of a second node on the same data (its own connections).
+  // The stores of a second node on the same data (its own connections; the
+  // backend outlives them).
   virtual std::unique_ptr<store::ChangeSetStore> other_change_sets() = 0;
   virtual std::unique_ptr<store::AccountStore> other_accounts() = 0;
   // Plain SQL, not the store's code: rows' first columns, and whether a write succeeds.
   virtual std::string query(const std::string& sql) = 0;
   virtual bool write(const std::string& sql) = 0;
   virtual std::string table() const = 0;  // the mines' feature table
+  virtual void reimport() = 0;            // the mines imported again
   amis::core::Collection mines = amis::testing::mines_collection();
 };
 
@@ -71,27 +74,33 @@ struct GpkgBackend : Backend {
     return ok;
   }
   std::string table() const override { return "mines"; }
+  void reimport() override { amis::testing::write_mines(stored); }
 };
 
 struct PgBackend : Backend {
-  amis::testing::PgTestSchema schema;
-  store::postgis::PgChangeSets sets{schema.pool()};
-  store::postgis::PgAccounts users{schema.pool()};
+  amis::testing::PgTestDatabase database;
+  store::postgis::PostgisStore stored;
+  store::postgis::PgChangeSets sets{stored.pool()};
+  store::postgis::PgAccounts users{stored.pool()};
   std::vector<std::unique_ptr<store::postgis::Pool>> other_pools;
-  explicit PgBackend(const std::string& url) : schema(url) { amis::testing::write_pg_mines(schema); }
+  explicit PgBackend(const std::string& url) : database(url), stored(database.url(), 4, "/tmp") {
+    amis::testing::write_mines(stored);
+    mines = *stored.collection("mines");
+  }
   store::ChangeSetStore& change_sets() override { return sets; }
   store::AccountStore& accounts() override { return users; }
   std::unique_ptr<store::ChangeSetStore> other_change_sets() override {
-    other_pools.push_back(schema.another_pool());
+    other_pools.push_back(std::make_unique<store::postgis::Pool>(database.url(), 2));
     return std::make_unique<store::postgis::PgChangeSets>(*other_pools.back());
   }
   std::unique_ptr<store::AccountStore> other_accounts() override {
-    other_pools.push_back(schema.another_pool());
+    other_pools.push_back(std::make_unique<store::postgis::Pool>(database.url(), 2));
     return std::make_unique<store::postgis::PgAccounts>(*other_pools.back());
   }
-  std::string query(const std::string& sql) override { return schema.text(sql); }
-  bool write(const std::string& sql) override { return schema.run(sql); }
-  std::string table() const override { return "mines_v1"; }
+  std::string query(const std::string& sql) override { return database.text(sql); }
+  bool write(const std::string& sql) override { return database.run(sql); }
+  std::string table() const override { return "amis_data.mines"; }
+  void reimport() override { amis::testing::write_mines(stored); }
 };
 
 amis::edit::ChangeSet submitted(const std::string& author) {
@@ -402,6 +411,18 @@ std::string tokens_and_sessions(Backend& b) {
   return out;
 }
 
+std::string reimporting_starts_a_new_history(Backend& b) {
+  auto& sets = b.change_sets();
+  const auto cs = sets.create(submitted("a"), {change(Operation::Replace, 1, base_of(b, 1), state("POINT (104 14)", "A", "KHM"))});
+  EXPECT_TRUE(sets.approve(b.mines, cs.id, "r", "").empty());
+  EXPECT_EQ(b.query("SELECT count(*) FROM amis_feature_versions"), "2;");
+  b.reimport();
+  EXPECT_EQ(b.query("SELECT count(*) FROM amis_feature_versions"), "0;");
+  const auto history = sets.history(b.mines, 1);
+  EXPECT_EQ(history.size(), 1u);
+  return published(b) + (history.empty() ? "" : history[0].operation);
+}
+
 using Scenario = std::function<std::string(Backend&)>;
 const std::vector<std::pair<const char*, Scenario>>& scenarios() {
   static const std::vector<std::pair<const char*, Scenario>> all = {
@@ -413,6 +434,7 @@ const std::vector<std::pair<const char*, Scenario>>& scenarios() {
       {"concurrent approvals", concurrent_approvals_have_one_winner},
       {"last administrator", the_last_administrator_stays},
       {"tokens and sessions", tokens_and_sessions},
+      {"re-import", reimporting_starts_a_new_history},
   };
   return all;
 }

@@ -14,6 +14,7 @@
 #include "pg_test_support.hpp"
 #include "store/gpkg/gpkg_accounts.hpp"
 #include "store/postgis/pg_accounts.hpp"
+#include "store/postgis/pg_schema.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -28,7 +29,8 @@ const LoginThrottle::Clock::time_point kMorning{std::chrono::seconds(1767247200)
 struct Throttle : ::testing::TestWithParam<std::string> {
   std::unique_ptr<amis::testing::TempStorePath> path;
   std::unique_ptr<amis::store::gpkg::GpkgStore> store;
-  std::unique_ptr<amis::testing::PgTestSchema> schema;
+  std::unique_ptr<amis::testing::PgTestDatabase> database;
+  std::unique_ptr<amis::store::postgis::Pool> pool;
   std::unique_ptr<amis::store::AccountStore> accounts;
   std::unique_ptr<LoginThrottle> t;
 
@@ -36,8 +38,10 @@ struct Throttle : ::testing::TestWithParam<std::string> {
     if (GetParam() == "postgis") {
       const auto url = amis::testing::test_pg_url();
       if (!url) GTEST_SKIP() << "AMIS_TEST_PG_URL is not set";
-      schema = std::make_unique<amis::testing::PgTestSchema>(*url);
-      accounts = std::make_unique<amis::store::postgis::PgAccounts>(schema->pool());
+      database = std::make_unique<amis::testing::PgTestDatabase>(*url);
+      pool = std::make_unique<amis::store::postgis::Pool>(database->url(), 4);
+      amis::store::postgis::ensure_schema(*pool->acquire());
+      accounts = std::make_unique<amis::store::postgis::PgAccounts>(*pool);
     } else {
       path = std::make_unique<amis::testing::TempStorePath>("login-throttle");
       store = std::make_unique<amis::store::gpkg::GpkgStore>(path->str());
@@ -47,7 +51,7 @@ struct Throttle : ::testing::TestWithParam<std::string> {
   }
   // Plain SQL on the store, not the throttle's code.
   std::string query(const std::string& sql) {
-    return schema ? schema->text(sql) : amis::testing::sqlite_text(path->str(), sql.c_str());
+    return database ? database->text(sql) : amis::testing::sqlite_text(path->str(), sql.c_str());
   }
 };
 

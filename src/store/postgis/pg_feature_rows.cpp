@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
+#include "store/postgis/pg_schema.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -42,10 +43,10 @@ std::string placeholder(int n) { return "$" + std::to_string(n); }
 FeatureRows::FeatureRows(Connection& connection, const core::Collection& collection, bool lock)
     : connection_(connection), collection_(collection) {
   const auto r = connection_.exec(
-      std::string("SELECT table_name FROM amis_collections WHERE id = $1") + (lock ? " FOR UPDATE" : ""),
+      std::string("SELECT 1 FROM amis_collections WHERE id = $1") + (lock ? " FOR UPDATE" : ""),
       Params().text(collection.id));
   if (r.rows() == 0) throw core::NotFound("no collection '" + collection.id + "'");
-  table_ = quote_identifier(r.text(0, 0));
+  table_ = feature_table(collection.id);
 }
 
 std::optional<edit::FeatureState> FeatureRows::read(std::int64_t fid) {
