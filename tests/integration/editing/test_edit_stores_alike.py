@@ -147,6 +147,8 @@ def test_an_editing_session_answers_alike_on_both_stores(tmp_path, postgres_stor
 
 def test_the_audit_log_refuses_changes_in_the_database(postgres_store):
     import psycopg2
+    r = amis("user", "add", "audited-user", "--role", "reviewer", "--store", postgres_store, stdin=PASSWORD + "\n")
+    assert r.returncode == 0, r.stderr  # an entry in the audit log
     with psycopg2.connect(postgres_store) as db, db.cursor() as cur:
         cur.execute("SELECT count(*) FROM amis_audit")
         assert cur.fetchone()[0] > 0
@@ -155,3 +157,56 @@ def test_the_audit_log_refuses_changes_in_the_database(postgres_store):
         with pytest.raises(psycopg2.Error, match="append-only"), db.cursor() as cur:
             cur.execute(statement)
         db.close()
+
+
+def test_two_nodes_on_one_database_share_sessions_and_failed_logins(tmp_path, postgres_store):
+    """Stateless nodes (issue 14): a session opened on one node works on the other, a
+    logout on one ends it on both, and failed logins on either count for both."""
+    import requests
+    config = tmp_path / "nodes.toml"
+    config.write_text(CONFIG)
+    amis_import(postgres_store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
+    r = amis("user", "add", "node-user", "--role", "reviewer", "--store", postgres_store, stdin=PASSWORD + "\n")
+    assert r.returncode == 0, r.stderr
+    nodes = [AmisServer(postgres_store, tmp_path, name=f"node-{n}", config=config) for n in range(2)]
+    try:
+        for node in nodes:
+            node.start()
+        a, b = (node.url for node in nodes)
+        login = requests.post(f"{a}/login", json={"user": "node-user", "password": PASSWORD}, timeout=30)
+        assert login.status_code == 200, login.text
+        cookie = {"amis_session": login.cookies["amis_session"]}
+        csrf = login.json()["csrfToken"]
+        seen = requests.get(f"{b}/session", cookies=cookie, timeout=30)
+        assert seen.status_code == 200 and seen.json()["user"] == "node-user", seen.text
+        assert seen.json()["csrfToken"] == csrf
+        draft = requests.post(f"{b}/changesets", json={"collection": "coal_mines"}, cookies=cookie,
+                              headers={"X-CSRF-Token": csrf}, timeout=30)
+        assert draft.status_code == 201, draft.text
+        no_csrf = requests.post(f"{b}/changesets", json={"collection": "coal_mines"}, cookies=cookie, timeout=30)
+        assert no_csrf.status_code == 403, no_csrf.text
+        out = requests.post(f"{a}/logout", cookies=cookie, headers={"X-CSRF-Token": csrf}, timeout=30)
+        assert out.status_code == 200, out.text
+        assert requests.get(f"{b}/session", cookies=cookie, timeout=30).status_code == 401
+
+        for n in range(5):
+            wrong = requests.post(f"{(a, b)[n % 2]}/login", json={"user": "node-user", "password": "wrong password!"},
+                                  timeout=30)
+            assert wrong.status_code == 401, wrong.text
+        for url in (a, b):
+            limited = requests.post(f"{url}/login", json={"user": "node-user", "password": PASSWORD}, timeout=30)
+            assert limited.status_code == 429, limited.text
+    finally:
+        for node in nodes:
+            alive = node.alive()
+            node.stop()
+            assert alive, node.stderr()[-3000:]
+
+    import psycopg2
+    with psycopg2.connect(postgres_store) as db, db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM amis_login_pairs WHERE failures = 5")
+        assert cur.fetchone()[0] == 1
+        cur.execute("SELECT string_agg(digest, ' ') FROM amis_login_pairs UNION ALL "
+                    "SELECT string_agg(address || name, ' ') FROM amis_login_names")
+        stored = " ".join(row[0] or "" for row in cur.fetchall())
+        assert "127.0.0.1" not in stored and "node-user" not in stored
