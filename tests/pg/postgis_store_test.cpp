@@ -8,7 +8,12 @@
 #include <random>
 #include <sstream>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "core/error.hpp"
+#include "core/request_budget.hpp"
 #include "query/cql2.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/open_store.hpp"
@@ -348,6 +353,86 @@ TEST_F(PostgisStoreTest, RemovesACollectionAndItsTable) {
   pg_->remove_collection("other");
   EXPECT_FALSE(pg_->collection("other"));
   EXPECT_THROW(pg_->remove_collection("other"), core::NotFound);
+}
+
+// A sink that raises the request's "client gone" flag after some features, as
+// the HTTP layer does when the socket closes mid-response.
+struct LeavingSink : core::FeatureSink {
+  std::shared_ptr<std::atomic<bool>> gone;
+  int seen = 0;
+  void begin(const core::Collection&) override {}
+  void end() override {}
+  void feature(const core::FeatureView&) override {
+    if (++seen == 3) gone->store(true);
+  }
+};
+
+TEST_F(PostgisStoreTest, AClientThatLeavesCancelsItsQueryAndTheConnectionIsReused) {
+  const auto collection = pg_->collection("sites");
+  auto gone = std::make_shared<std::atomic<bool>>(false);
+  LeavingSink sink;
+  sink.gone = gone;
+  core::FeatureQuery q;
+  q.collection = "sites";
+  q.limit = 1500;
+  {
+    core::RequestBudget budget(core::RequestBudget::Clock::now() + std::chrono::seconds(30), 30, gone);
+    EXPECT_THROW(pg_->features(*collection, q, sink), core::ClientDisconnected);
+  }
+  EXPECT_EQ(sink.seen, 3);  // stopped at once, not after the whole result
+  // A statement the server is still computing is cancelled too (PQcancel): a
+  // deadline that passes during pg_sleep ends it long before the 5 s.
+  const auto start = std::chrono::steady_clock::now();
+  {
+    core::RequestBudget budget(core::RequestBudget::Clock::now() + std::chrono::milliseconds(200), 1, nullptr);
+    auto db = pg_->pool().acquire();
+    EXPECT_THROW(db->exec("SELECT pg_sleep(5)"), core::DeadlineExceeded);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  TextSink after;
+  EXPECT_EQ(pg_->features(*collection, q, after), 1500);  // every pooled connection still works
+  EXPECT_LE(pg_->pool().stats().open, 4u);
+}
+
+TEST_F(PostgisStoreTest, AFullPoolAnswersBusyWithinTheDeadline) {
+  store::postgis::Pool pool(pg_url(), 1);
+  auto held = pool.acquire();
+  core::RequestBudget budget(core::RequestBudget::Clock::now() + std::chrono::milliseconds(300), 1, nullptr);
+  try {
+    pool.acquire();
+    FAIL() << "a second connection from a pool of one";
+  } catch (const core::OgcError& e) {
+    EXPECT_EQ(e.status(), 503);  // ServiceBusy, or the deadline itself: both ask the client to come back
+  }
+}
+
+TEST_F(PostgisStoreTest, ALostConnectionIsReplacedAndAnInFlightLossIsA503) {
+  const auto collection = pg_->collection("sites");
+  core::FeatureQuery q;
+  q.collection = "sites";
+  q.limit = 5;
+  TextSink first;
+  pg_->features(*collection, q, first);
+  // The server ends every AMIS connection (a restart, a failover).
+  store::postgis::Connection admin(pg_url());
+  admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'amis' AND pid <> "
+             "pg_backend_pid()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  TextSink again;
+  EXPECT_EQ(pg_->features(*collection, q, again), 5);  // idle connections noticed and replaced
+  EXPECT_EQ(first.text, again.text);
+  // A connection lost while lent: the statement fails as StoreUnavailable (503, Retry-After).
+  auto db = pg_->pool().acquire();
+  admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'amis' AND pid <> "
+             "pg_backend_pid()");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  try {
+    db->exec("SELECT 1");
+    FAIL() << "a statement on a terminated connection";
+  } catch (const core::StoreUnavailable& e) {
+    EXPECT_EQ(e.status(), 503);
+    EXPECT_GT(e.retry_after_seconds(), 0);
+  }
 }
 
 TEST(PostgisConnection, AWrongPasswordIsOneLineWithoutThePassword) {

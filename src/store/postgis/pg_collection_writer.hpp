@@ -1,8 +1,13 @@
 #pragma once
 // Loads a new version of a collection with COPY … FROM STDIN (FORMAT binary) into
-// a fresh table inside one transaction; commit() indexes it (primary key, GiST),
-// swaps it in under the collection's name and writes the catalogue row. Readers
-// see the old version until then; without commit() the transaction rolls back.
+// a fresh table under a loading name that no reader knows (amis_data.amis_load_…).
+// The rows go in 1 MB pieces to two connections in turn when the pool has a
+// second one free, so that two server processes parse them (PostgreSQL's COPY
+// into one table is single-threaded; the server, not the client, is what limits
+// an import). commit() builds the fid and GiST indexes side by side on those
+// connections, then in one transaction swaps the table in under the collection's
+// name and writes the catalogue row: readers see the old version until then.
+// Without commit() the loading table is dropped.
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +21,7 @@ namespace amis::store::postgis {
 class PgCollectionWriter final : public CollectionWriter {
  public:
   // @throws InvalidParameter for an invalid collection id.
-  PgCollectionWriter(Pool::Lease connection, core::Collection metadata);
+  PgCollectionWriter(Pool& pool, core::Collection metadata);
   ~PgCollectionWriter() override;
 
   void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
@@ -26,11 +31,13 @@ class PgCollectionWriter final : public CollectionWriter {
   void flush();
   void write_field(const core::Value& value, core::PropertyType type);
   void record_time(const core::Value& value);
+  std::string loading_table() const;
 
-  Pool::Lease connection_;
-  std::unique_ptr<Transaction> tx_;
-  core::Collection metadata_;
+  std::vector<Pool::Lease> loaders_;  // one or two connections, each in its own COPY
+  std::size_t next_loader_ = 0;
   bool copying_ = false;
+  bool committed_ = false;
+  core::Collection metadata_;
   std::string loading_;  // the table being loaded, renamed at commit()
   std::vector<std::uint8_t> buffer_;  // COPY data not yet sent
   core::Envelope extent_;

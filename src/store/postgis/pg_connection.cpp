@@ -193,11 +193,19 @@ void Connection::fail(PGresult* result, std::string_view what) {
 }
 
 Result Connection::exec(std::string_view sql, const Params& params, Format format, bool watch_budget) {
+  send(sql, params, format);
+  return finish(watch_budget);
+}
+
+void Connection::send(std::string_view sql, const Params& params, Format format) {
   const std::string statement(sql);
   const auto values = params.values();
   if (!PQsendQueryParams(conn_.get(), statement.c_str(), params.size(), params.types(), values.data(),
                          params.lengths(), params.formats(), static_cast<int>(format)))
     fail(nullptr, "sending a statement");
+}
+
+Result Connection::finish(bool watch_budget) {
   Result last;
   for (;;) {
     wait_for_input(watch_budget);

@@ -118,6 +118,12 @@ class Connection {
   // request's budget says (COMMIT, ROLLBACK).
   Result exec(std::string_view sql, const Params& params = {}, Format result = Format::Text,
               bool watch_budget = true);
+  // Sends one statement without waiting (another connection can work meanwhile);
+  // finish() waits for its result. exec() is send() then finish().
+  void send(std::string_view sql, const Params& params = {}, Format result = Format::Text);
+  // @throws the error of the SQLSTATE.
+  Result finish(bool watch_budget = true);
+
   // Runs statements without parameters (a schema script).
   void exec_script(const std::string& sql);
 

@@ -1,5 +1,7 @@
 #include "store/postgis/pg_pool.hpp"
 
+#include <poll.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -76,9 +78,12 @@ Pool::Lease Pool::acquire() {
     }
   }
   if (connection) {
-    // An idle connection whose server went away (restart, failover) notices the
-    // closed socket here, without a round trip; it is replaced by a new one.
-    if (!PQconsumeInput(connection->handle()) || PQstatus(connection->handle()) != CONNECTION_OK) {
+    // An idle connection has nothing to read: anything there (the server's
+    // "terminating connection" before it closed — a restart, a failover,
+    // pg_terminate_backend — or the end of the stream) means it is gone. Found
+    // without a round trip; it is replaced by a new one.
+    pollfd fd{PQsocket(connection->handle()), POLLIN, 0};
+    if (fd.fd < 0 || ::poll(&fd, 1, 0) != 0 || PQstatus(connection->handle()) != CONNECTION_OK) {
       spdlog::info("PostgreSQL: an idle connection was lost; reconnecting");
       connection.reset();
     }
@@ -106,6 +111,18 @@ Pool::Lease Pool::acquire() {
   Lease lease(*this, std::move(connection));
   lease->exec(statement_timeout());
   return lease;
+}
+
+std::optional<Pool::Lease> Pool::try_acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (idle_.empty() && open_ >= size_) return std::nullopt;
+  }
+  try {
+    return acquire();
+  } catch (const core::OgcError&) {
+    return std::nullopt;
+  }
 }
 
 Pool::Stats Pool::stats() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ class Pool {
   // @throws core::ServiceBusy when none came free in time, ConnectFailed
   // (a core::StoreUnavailable) when a new one cannot be opened.
   Lease acquire();
+
+  // A connection only if one is idle or may be opened now, without waiting (a
+  // second loader for an import that can do without).
+  std::optional<Lease> try_acquire();
 
   struct Stats {
     std::size_t size = 0;     // the bound

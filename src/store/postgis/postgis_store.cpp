@@ -205,7 +205,7 @@ bool PostgisStore::feature(const core::Collection& collection, std::int64_t id, 
 }
 
 std::unique_ptr<CollectionWriter> PostgisStore::replace_collection(const core::Collection& metadata) {
-  return std::make_unique<PgCollectionWriter>(pool_->acquire(), metadata);
+  return std::make_unique<PgCollectionWriter>(*pool_, metadata);
 }
 
 void PostgisStore::remove_collection(std::string_view id) {
