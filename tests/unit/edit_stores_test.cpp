@@ -20,13 +20,13 @@
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/postgis_store.hpp"
+#include "edit_support.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 using amis::edit::ChangeSetState;
 using amis::edit::Operation;
-using nlohmann::json;
 namespace store = amis::store;
 
 // One store of either kind, with the mines of test_support.hpp published.
@@ -103,28 +103,9 @@ struct PgBackend : Backend {
   void reimport() override { amis::testing::write_mines(stored); }
 };
 
-amis::edit::ChangeSet submitted(const std::string& author) {
-  amis::edit::ChangeSet cs;
-  cs.collection = "mines";
-  cs.title = "test";
-  cs.author = author;
-  cs.state = ChangeSetState::Submitted;
-  return cs;
-}
-
-amis::edit::FeatureState state(const char* wkt, const std::string& name, const std::string& iso3) {
-  return {amis::testing::wkb_from_wkt(wkt), json{{"name", name}, {"iso3", iso3}, {"capacity", 1.5}, {"opened", nullptr}}};
-}
-
-amis::edit::Change change(Operation op, std::optional<std::int64_t> fid, std::string base,
-                          amis::edit::FeatureState after = {}) {
-  amis::edit::Change c;
-  c.operation = op;
-  c.fid = fid;
-  c.base = std::move(base);
-  c.after = std::move(after);
-  return c;
-}
+using amis::testing::change;
+using amis::testing::state;
+using amis::testing::submitted;
 
 std::string base_of(Backend& b, std::int64_t fid) { return amis::edit::digest(*b.change_sets().current(b.mines, fid)); }
 
@@ -133,14 +114,19 @@ bool is_millisecond_time(const std::string& t) {
   return std::regex_match(t, rfc3339);
 }
 
+// A submitted change set: a new feature 4, feature 1 renamed, feature 2 deleted.
+amis::edit::ChangeSet insert_replace_delete(Backend& b) {
+  return b.change_sets().create(
+      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
+                            change(Operation::Replace, 1, base_of(b, 1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
+                            change(Operation::Delete, 2, base_of(b, 2))});
+}
+
 std::string published(Backend& b) { return b.query("SELECT fid || ' ' || name FROM " + b.table() + " ORDER BY fid"); }
 
 std::string approval_applies_everything(Backend& b) {
   auto& sets = b.change_sets();
-  const auto cs = sets.create(
-      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
-                            change(Operation::Replace, 1, base_of(b, 1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
-                            change(Operation::Delete, 2, base_of(b, 2))});
+  const auto cs = insert_replace_delete(b);
   EXPECT_EQ(cs.change_count, 3);
   EXPECT_TRUE(is_millisecond_time(cs.created)) << cs.created;
   EXPECT_EQ(cs.created, cs.submitted);
@@ -184,10 +170,7 @@ std::string approval_applies_everything(Backend& b) {
 
 std::string as_of_reads_the_past(Backend& b) {
   auto& sets = b.change_sets();
-  const auto cs = sets.create(
-      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
-                            change(Operation::Replace, 1, base_of(b, 1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
-                            change(Operation::Delete, 2, base_of(b, 2))});
+  const auto cs = insert_replace_delete(b);
   EXPECT_TRUE(sets.approve(b.mines, cs.id, "reviewer", "").empty());
   const std::string approved = sets.change_set(cs.id)->reviewed;
   auto read = [&](const std::string& instant, std::int64_t limit = 100, std::int64_t offset = 0) {
