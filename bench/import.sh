@@ -15,18 +15,12 @@ LAYER=${LAYER:-occurrences}
 SRC=$WORK/minerals.gpkg
 OUT=$WORK/import-bench
 mkdir -p "$OUT"
+. "$ROOT/bench/lib/timing.sh"
 [ -s "$SRC" ] || /usr/bin/python3 "$ROOT/bench/make_data.py" "$SRC" 200000 20000
 expected=$(sqlite3 "$SRC" "SELECT count(*) FROM \"$LAYER\"")
 echo "# $(date -u +%FT%TZ) $LAYER ($expected features) of $SRC"
 echo "# amis: $AMIS_BIN ($(stat -c '%y' "$AMIS_BIN" | cut -c1-19), sha256 $(sha256sum "$AMIS_BIN" | cut -c1-12)), $(ogr2ogr --version)"
 
-seconds() {  # runs "$@", prints its wall time in seconds
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >/dev/null 2>"$OUT/stderr" || { cat "$OUT/stderr" >&2; exit 1; }
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
-}
 check() {  # file table
   local n
   n=$(sqlite3 "$1" "SELECT count(*) FROM \"$2\"")
@@ -43,7 +37,6 @@ for i in $(seq "$RUNS"); do
   echo "run $i: amis ${a} s, ogr2ogr ${o} s"
   amis_times+=("$a") ogr_times+=("$o")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ma=$(median "${amis_times[@]}")
 mo=$(median "${ogr_times[@]}")
 echo "median of $RUNS: amis ${ma} s, ogr2ogr ${mo} s, ogr2ogr/amis $(awk -v a="$ma" -v o="$mo" 'BEGIN { printf "%.2f", o / a }')x"

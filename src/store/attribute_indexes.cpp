@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "store/filter_compiler.hpp"
 
 namespace amis::store {
 
@@ -34,8 +35,20 @@ std::vector<std::vector<std::string>> wanted_indexes(Store& store, const core::C
 std::vector<std::vector<std::string>> ensure_attribute_indexes(Store& store, const core::Collection& collection,
                                                                const IndexRules& rules) {
   auto indexes = wanted_indexes(store, collection, rules);
-  for (const auto& columns : indexes) store.create_attribute_index(collection, columns);
+  store.create_attribute_indexes(collection, indexes);
   return indexes;
+}
+
+IndexDefinition index_definition(const core::Collection& collection, const std::vector<std::string>& properties) {
+  IndexDefinition index{"amis_" + collection.id, {}};
+  for (const auto& property : properties) {
+    const auto* p = collection.property(property);
+    if (!p) throw core::InvalidValue("indexes", "collection '" + collection.id + "' has no property '" + property + "'");
+    index.name += "_" + p->name;
+    index.columns += (index.columns.empty() ? "" : ", ") + quote_identifier(p->name);
+  }
+  index.name += "_idx";
+  return index;
 }
 
 std::string describe_indexes(const std::vector<std::vector<std::string>>& indexes) {

@@ -30,6 +30,15 @@ std::vector<std::vector<std::string>> wanted_indexes(Store& store, const core::C
 std::vector<std::vector<std::string>> ensure_attribute_indexes(Store& store, const core::Collection& collection,
                                                                const IndexRules& rules);
 
+// What a store needs to create one attribute index: its name (amis_<collection>_<columns>_idx,
+// never a collection's, since no collection id starts with amis_) and the quoted column list.
+struct IndexDefinition {
+  std::string name;
+  std::string columns;  // "\"a\", \"b\""
+};
+// @throws core::InvalidValue for a property the collection lacks.
+IndexDefinition index_definition(const core::Collection& collection, const std::vector<std::string>& properties);
+
 // "status, iso3, commodity+tonnage_mt": for logs and the command line.
 std::string describe_indexes(const std::vector<std::vector<std::string>>& indexes);
 

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
 #include "core/wkb.hpp"
@@ -493,38 +492,6 @@ class Compiler {
 };
 
 }  // namespace
-
-Binding property_value(const core::Property& property, const std::string& text) {
-  switch (property.type) {
-    case core::PropertyType::Integer: {
-      std::int64_t v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size())
-        throw core::InvalidParameter(property.name, "'" + text + "' is not an integer");
-      return v;
-    }
-    case core::PropertyType::Real: {
-      double v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size())
-        throw core::InvalidParameter(property.name, "'" + text + "' is not a number");
-      return v;
-    }
-    case core::PropertyType::Boolean:
-      if (text == "true" || text == "1") return true;
-      if (text == "false" || text == "0") return false;
-      throw core::InvalidParameter(property.name, "'" + text + "' is not true or false");
-    case core::PropertyType::DateTime: {
-      auto instant = core::parse_instant(text);
-      if (!instant) throw core::InvalidParameter(property.name, "'" + text + "' is not a date-time");
-      return *instant;
-    }
-    case core::PropertyType::Date:
-    case core::PropertyType::Text: return text;
-  }
-  return text;
-}
-
 
 std::string real_as_text(double v) {
   char buffer[32];

@@ -32,6 +32,9 @@ class FilterDialect {
   virtual const char* real_type() const = 0;
   // CQL2 `div`: the quotient truncated to an integer.
   virtual std::string integer_division(const std::string& a, const std::string& b) const = 0;
+  // The condition that a feature's geometry meets one of these CRS84 boxes (one,
+  // or two for a box across the antimeridian).
+  virtual std::string bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const = 0;
   // What follows a sub-select in FROM (PostgreSQL 15 needs an alias).
   virtual const char* derived_table_alias() const = 0;
   // The condition `a OP b` (op: "intersects", "within", ... as in CQL2). When
@@ -50,11 +53,6 @@ std::string real_as_text(double v);
 
 // "name" with doubled quotes (the same in SQLite and PostgreSQL).
 std::string quote_identifier(std::string_view name);
-
-// The bound value of `property=value` (OGC API - Features 7.15.5) for the
-// property's type: dates and text as given, date-times canonical (RFC 3339 UTC).
-// @throws InvalidParameter(property) when the value does not fit the type.
-Binding property_value(const core::Property& property, const std::string& text);
 
 // Appends the condition (without WHERE/AND) to `sql` and its values to `bindings`.
 // @throws InvalidParameter("filter", ...) for an unknown property (named), a

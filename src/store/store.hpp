@@ -70,6 +70,12 @@ class Store {
   // (in this order), named after the collection and the columns.
   // @throws core::InvalidValue for a property the collection lacks.
   virtual void create_attribute_index(const core::Collection& collection, const std::vector<std::string>& properties) = 0;
+  // Several such indexes; a store may build them side by side.
+  // @throws core::InvalidValue for a property the collection lacks.
+  virtual void create_attribute_indexes(const core::Collection& collection,
+                                        const std::vector<std::vector<std::string>>& indexes) {
+    for (const auto& columns : indexes) create_attribute_index(collection, columns);
+  }
 
   // The number of features matching the query (ignoring limit and offset).
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;

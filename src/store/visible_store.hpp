@@ -22,6 +22,10 @@ class VisibleStore final : public Store {
   void create_attribute_index(const core::Collection& c, const std::vector<std::string>& properties) override {
     store_.create_attribute_index(c, properties);
   }
+  void create_attribute_indexes(const core::Collection& c,
+                                const std::vector<std::vector<std::string>>& indexes) override {
+    store_.create_attribute_indexes(c, indexes);
+  }
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override {
     return store_.features(c, q, sink, matched);

@@ -173,6 +173,14 @@ TEST_F(PostgisStoreTest, PublishesTheSameMetadata) {
   EXPECT_EQ(pg_->collections().size(), 1u);
   EXPECT_EQ(gpkg_->text_values(*a, "iso3", 20), pg_->text_values(*b, "iso3", 20));
   EXPECT_TRUE(pg_->text_values(*b, "name", 20).empty());  // more than 20: a name, not a category
+  EXPECT_EQ(gpkg_->text_values(*a, "name", 400), pg_->text_values(*b, "name", 400));
+  // What the import remembered and what the table says agree (another version of
+  // the collection, as after an edit, is read from the table).
+  core::Collection edited = *b;
+  edited.updated = "2000-01-01T00:00:00.000Z";
+  for (const char* property : {"iso3", "name", "tags"})
+    for (std::size_t max : {2, 3, 20, 300, 1000})
+      EXPECT_EQ(pg_->text_values(*b, property, max), pg_->text_values(edited, property, max)) << property << max;
 }
 
 TEST_F(PostgisStoreTest, PagesAllFeaturesInIdOrderAlike) {

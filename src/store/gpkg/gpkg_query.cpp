@@ -11,72 +11,23 @@ using sqlite::quote_identifier;
 }  // namespace
 
 SqlWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query) {
-  SqlWhere where;
-  auto add = [&](const std::string& condition) {
-    where.sql += where.sql.empty() ? " WHERE " : " AND ";
-    where.sql += condition;
-  };
-  if (query.bbox) {
-    // A box whose west edge lies east of its east edge crosses the antimeridian
-    // (OGC API - Features Part 1, 7.15.3): it is the union of two boxes.
-    std::vector<core::Envelope> boxes;
-    const auto& b = *query.bbox;
-    if (b.min_x <= b.max_x) {
-      boxes.push_back(b);
-    } else {
-      boxes.push_back({b.min_x, b.min_y, 180, b.max_y});
-      boxes.push_back({-180, b.min_y, b.max_x, b.max_y});
-    }
-    // The R-tree narrows the candidates; amis_intersects_bbox decides exactly.
-    std::string candidates, exact;
-    for (const auto& box : boxes) {
-      candidates += std::string(candidates.empty() ? "" : " OR ") + "fid IN (SELECT id FROM " +
-                    quote_identifier(rtree_name(collection.id)) +
-                    " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
-      for (double v : {box.max_x, box.min_x, box.max_y, box.min_y}) where.bindings.emplace_back(v);
-    }
-    for (const auto& box : boxes) {
-      exact += std::string(exact.empty() ? "" : " OR ") + "amis_intersects_bbox(geom, ?, ?, ?, ?)";
-      for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) where.bindings.emplace_back(v);
-    }
-    add(boxes.size() == 1 ? candidates + " AND " + exact : "(" + candidates + ") AND (" + exact + ")");
+  return query_where(collection, query, GpkgDialect(collection));
+}
+
+std::string GpkgDialect::bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const {
+  // The R-tree narrows the candidates; amis_intersects_bbox decides exactly.
+  std::string candidates, exact;
+  for (const auto& box : boxes) {
+    candidates += std::string(candidates.empty() ? "" : " OR ") + "fid IN (SELECT id FROM " +
+                  quote_identifier(rtree_name(collection_.id)) +
+                  " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
+    for (double v : {box.max_x, box.min_x, box.max_y, box.min_y}) bindings.emplace_back(v);
   }
-  if (query.datetime && collection.temporal_property) {
-    const core::Property* property = collection.property(*collection.temporal_property);
-    const std::string column = quote_identifier(*collection.temporal_property);
-    // A date stands for its whole day: it matches when its day meets the interval,
-    // so the bounds are cut to their dates.
-    const bool dates = property && property->type == core::PropertyType::Date;
-    auto bound = [dates](const std::string& instant) { return dates ? instant.substr(0, 10) : instant; };
-    if (query.datetime->start) {
-      add(column + " >= ?");
-      where.bindings.emplace_back(bound(*query.datetime->start));
-    }
-    if (query.datetime->end) {
-      add(column + " <= ?");
-      where.bindings.emplace_back(bound(*query.datetime->end));
-    }
+  for (const auto& box : boxes) {
+    exact += std::string(exact.empty() ? "" : " OR ") + "amis_intersects_bbox(geom, ?, ?, ?, ?)";
+    for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) bindings.emplace_back(v);
   }
-  if (query.filter) {
-    std::string condition;
-    compile_filter(collection, *query.filter, GpkgDialect(collection), condition, where.bindings);
-    add(condition);
-  }
-  if (query.ids) {
-    std::string list;
-    for (auto id : *query.ids) {
-      list += list.empty() ? "?" : ", ?";
-      where.bindings.emplace_back(id);
-    }
-    add(list.empty() ? "0" : "fid IN (" + list + ")");
-  }
-  for (const auto& eq : query.equals) {
-    const core::Property* property = collection.property(eq.property);
-    if (!property) throw core::UnknownParameter(eq.property);
-    add(quote_identifier(property->name) + " = ?");
-    where.bindings.push_back(property_value(*property, eq.value));
-  }
-  return where;
+  return boxes.size() == 1 ? candidates + " AND " + exact : "(" + candidates + ") AND (" + exact + ")";
 }
 
 std::string GpkgDialect::spatial(const std::string& op, const std::string& a, const std::string& b,
@@ -110,20 +61,10 @@ std::optional<SqlWhere> bbox_count(const core::Collection& collection, const cor
   return count;
 }
 
-std::string select_list(const core::Collection& collection) {
-  std::string list = "fid, geom";
-  for (const auto& p : collection.properties) list += ", " + quote_identifier(p.name);
-  return list;
-}
+std::string select_list(const core::Collection& collection) { return query_select_list(collection, "geom"); }
 
 std::string order_by(const core::Collection& collection, const core::FeatureQuery& query) {
-  std::string sql = " ORDER BY ";
-  for (const auto& key : query.sortby) {
-    const core::Property* p = collection.property(key.property);
-    if (!p) throw core::InvalidParameter("sortby", "unknown property '" + key.property + "'");
-    sql += quote_identifier(p->name) + (key.descending ? " DESC, " : " ASC, ");
-  }
-  return sql + "fid";
+  return query_order_by(collection, query, false);
 }
 
 int bind_all(sqlite::Statement& statement, const std::vector<Binding>& bindings, int first) {

@@ -10,12 +10,14 @@
 #include "core/collection.hpp"
 #include "core/feature_query.hpp"
 #include "store/filter_compiler.hpp"
+#include "store/query_where.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace amis::store::gpkg {
 
 using store::Binding;
 using store::Blob;
+using store::SqlWhere;
 
 // SQLite's spelling of a filter: spatial predicates by GEOS (amis_spatial) behind
 // the GeoPackage R-tree.
@@ -29,16 +31,12 @@ class GpkgDialect final : public FilterDialect {
     return "CAST(" + a + " / " + b + " AS INTEGER)";
   }
   const char* derived_table_alias() const override { return ""; }
+  std::string bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                       const core::Expression* literal, std::vector<Binding>& bindings) const override;
 
  private:
   const core::Collection& collection_;
-};
-
-struct SqlWhere {
-  std::string sql;  // " WHERE ..." or empty
-  std::vector<Binding> bindings;
 };
 
 // @throws InvalidParameter when a `property=value` value does not fit the property's type.

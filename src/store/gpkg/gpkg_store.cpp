@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/wkb.hpp"
+#include "store/attribute_indexes.hpp"
 #include "store/gpkg/collection_writer.hpp"
 #include "store/gpkg/filter_functions.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
@@ -154,17 +155,10 @@ std::int64_t GpkgStore::count(const core::Collection& collection, const core::Fe
 
 void GpkgStore::create_attribute_index(const core::Collection& collection,
                                        const std::vector<std::string>& properties) {
-  // amis_ starts no collection id, so the name never clashes with a table.
-  std::string name = "amis_" + collection.id, columns;
-  for (const auto& property : properties) {
-    const auto* p = collection.property(property);
-    if (!p) throw core::InvalidValue("indexes", "collection '" + collection.id + "' has no property '" + property + "'");
-    name += "_" + p->name;
-    columns += (columns.empty() ? "" : ", ") + sqlite::quote_identifier(p->name);
-  }
+  const auto index = index_definition(collection, properties);
   auto db = open();
-  db->exec("CREATE INDEX IF NOT EXISTS " + sqlite::quote_identifier(name + "_idx") + " ON " +
-           sqlite::quote_identifier(collection.id) + " (" + columns + ")");
+  db->exec("CREATE INDEX IF NOT EXISTS " + sqlite::quote_identifier(index.name) + " ON " +
+           sqlite::quote_identifier(collection.id) + " (" + index.columns + ")");
 }
 
 std::vector<std::string> GpkgStore::text_values(const core::Collection& collection, const std::string& property,

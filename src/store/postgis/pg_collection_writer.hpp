@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/collection.hpp"
+#include "store/postgis/pg_categories.hpp"
 #include "store/postgis/pg_pool.hpp"
 #include "store/store.hpp"
 
@@ -21,7 +22,8 @@ namespace amis::store::postgis {
 class PgCollectionWriter final : public CollectionWriter {
  public:
   // @throws InvalidParameter for an invalid collection id.
-  PgCollectionWriter(Pool& pool, core::Collection metadata);
+  // `categories` receives the distinct text values at commit().
+  PgCollectionWriter(Pool& pool, core::Collection metadata, CategoryCache& categories);
   ~PgCollectionWriter() override;
 
   void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
@@ -33,6 +35,8 @@ class PgCollectionWriter final : public CollectionWriter {
   void record_time(const core::Value& value);
   std::string loading_table() const;
 
+  CategoryCache& categories_;
+  std::map<std::string, PropertyValues> text_values_;  // of the text properties, as they come
   std::vector<Pool::Lease> loaders_;  // one or two connections, each in its own COPY
   std::size_t next_loader_ = 0;
   bool copying_ = false;

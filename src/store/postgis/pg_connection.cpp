@@ -316,13 +316,4 @@ void Transaction::commit() {
   done_ = true;
 }
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
 }  // namespace amis::store::postgis

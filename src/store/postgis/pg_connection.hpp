@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "core/error.hpp"
+#include "store/filter_compiler.hpp"
 
 namespace amis::store::postgis {
 
@@ -173,6 +174,6 @@ class Transaction {
 
 // A quoted SQL identifier ("name" with doubled quotes): for table and column
 // names that come from our own catalogue, never from a client.
-std::string quote_identifier(std::string_view name);
+using store::quote_identifier;
 
 }  // namespace amis::store::postgis

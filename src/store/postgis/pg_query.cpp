@@ -63,81 +63,23 @@ std::string PgDialect::spatial(const std::string& op, const std::string& a, cons
   return sql + ")";
 }
 
-PgWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query) {
-  PgWhere where;
-  auto add = [&](const std::string& condition) {
-    where.sql += where.sql.empty() ? " WHERE " : " AND ";
-    where.sql += condition;
-  };
-  if (query.bbox) {
-    // A box whose west edge lies east of its east edge crosses the antimeridian
-    // (OGC API - Features Part 1, 7.15.3): it is the union of two boxes.
-    std::vector<core::Envelope> boxes;
-    const auto& b = *query.bbox;
-    if (b.min_x <= b.max_x) {
-      boxes.push_back(b);
-    } else {
-      boxes.push_back({b.min_x, b.min_y, 180, b.max_y});
-      boxes.push_back({-180, b.min_y, b.max_x, b.max_y});
-    }
-    std::string any;
-    for (const auto& box : boxes) {
-      any += std::string(any.empty() ? "" : " OR ") + "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))";
-      for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) where.bindings.emplace_back(v);
-    }
-    add(boxes.size() == 1 ? any : "(" + any + ")");
-  }
-  if (query.datetime && collection.temporal_property) {
-    const core::Property* property = collection.property(*collection.temporal_property);
-    const std::string column = quote_identifier(*collection.temporal_property);
-    // A date stands for its whole day: it matches when its day meets the interval.
-    const bool dates = property && property->type == core::PropertyType::Date;
-    auto bound = [dates](const std::string& instant) { return dates ? instant.substr(0, 10) : instant; };
-    if (query.datetime->start) {
-      add(column + " >= ?");
-      where.bindings.emplace_back(bound(*query.datetime->start));
-    }
-    if (query.datetime->end) {
-      add(column + " <= ?");
-      where.bindings.emplace_back(bound(*query.datetime->end));
-    }
-  }
-  if (query.filter) {
-    std::string condition;
-    compile_filter(collection, *query.filter, PgDialect(), condition, where.bindings);
-    add(condition);
-  }
-  if (query.ids) {
-    std::string list;
-    for (auto id : *query.ids) {
-      list += list.empty() ? "?" : ", ?";
-      where.bindings.emplace_back(id);
-    }
-    add(list.empty() ? "FALSE" : "fid IN (" + list + ")");
-  }
-  for (const auto& eq : query.equals) {
-    const core::Property* property = collection.property(eq.property);
-    if (!property) throw core::UnknownParameter(eq.property);
-    add(quote_identifier(property->name) + " = ?");
-    where.bindings.push_back(property_value(*property, eq.value));
-  }
-  return where;
+SqlWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query) {
+  return query_where(collection, query, PgDialect());
 }
 
-std::string select_list(const core::Collection& collection) {
-  std::string list = "fid, ST_AsBinary(geom)";
-  for (const auto& p : collection.properties) list += ", " + quote_identifier(p.name);
-  return list;
+std::string PgDialect::bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const {
+  std::string any;
+  for (const auto& box : boxes) {
+    any += std::string(any.empty() ? "" : " OR ") + "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))";
+    for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) bindings.emplace_back(v);
+  }
+  return boxes.size() == 1 ? any : "(" + any + ")";
 }
+
+std::string select_list(const core::Collection& collection) { return query_select_list(collection, "ST_AsBinary(geom)"); }
 
 std::string order_by(const core::Collection& collection, const core::FeatureQuery& query) {
-  std::string sql = " ORDER BY ";
-  for (const auto& key : query.sortby) {
-    const core::Property* p = collection.property(key.property);
-    if (!p) throw core::InvalidParameter("sortby", "unknown property '" + key.property + "'");
-    sql += quote_identifier(p->name) + (key.descending ? " DESC NULLS LAST, " : " ASC NULLS FIRST, ");
-  }
-  return sql + "fid";
+  return query_order_by(collection, query, true);
 }
 
 std::string numbered(const std::string& sql, const std::vector<Binding>& bindings, Params& params) {

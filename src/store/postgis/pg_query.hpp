@@ -10,6 +10,7 @@
 #include "core/collection.hpp"
 #include "core/feature_query.hpp"
 #include "store/filter_compiler.hpp"
+#include "store/query_where.hpp"
 #include "store/postgis/pg_connection.hpp"
 
 namespace amis::store::postgis {
@@ -21,18 +22,13 @@ class PgDialect final : public FilterDialect {
   const char* real_type() const override { return "double precision"; }
   std::string integer_division(const std::string& a, const std::string& b) const override;
   const char* derived_table_alias() const override { return " AS amis_period"; }
+  std::string bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                       const core::Expression* literal, std::vector<Binding>& bindings) const override;
 };
 
-// A condition or statement written with '?' placeholders, and their values.
-struct PgWhere {
-  std::string sql;  // " WHERE ..." or empty
-  std::vector<Binding> bindings;
-};
-
 // @throws InvalidParameter when a filter or `property=value` does not fit.
-PgWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query);
+SqlWhere where_clause(const core::Collection& collection, const core::FeatureQuery& query);
 
 // "fid, ST_AsBinary(geom), "p1", ..." for the collection's properties.
 std::string select_list(const core::Collection& collection);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "store/attribute_indexes.hpp"
 #include "store/postgis/pg_collection_writer.hpp"
 #include "store/postgis/pg_query.hpp"
 #include "store/postgis/pg_schema.hpp"
@@ -128,26 +129,42 @@ std::optional<core::Collection> PostgisStore::collection(std::string_view id) {
   return read_collection(r, 0);
 }
 
+std::string PostgisStore::index_statement(const core::Collection& collection,
+                                          const std::vector<std::string>& properties) {
+  const auto index = index_definition(collection, properties);
+  // PostgreSQL names have at most 63 bytes; a long name is cut the same way each time.
+  return "CREATE INDEX IF NOT EXISTS " + quote_identifier(index.name.substr(0, 63)) + " ON " +
+         feature_table(collection.id) + " (" + index.columns + ")";
+}
+
 void PostgisStore::create_attribute_index(const core::Collection& collection,
                                           const std::vector<std::string>& properties) {
-  std::string name = "amis_" + collection.id, columns;
-  for (const auto& property : properties) {
-    const auto* p = collection.property(property);
-    if (!p) throw core::InvalidValue("indexes", "collection '" + collection.id + "' has no property '" + property + "'");
-    name += "_" + p->name;
-    columns += (columns.empty() ? "" : ", ") + quote_identifier(p->name);
-  }
-  // PostgreSQL names have at most 63 bytes; a long name is cut the same way each time.
-  name = (name + "_idx").substr(0, 63);
+  const std::string statement = index_statement(collection, properties);
   auto db = pool_->acquire();
-  db->exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(name) + " ON " + feature_table(collection.id) + " (" +
-           columns + ")");
+  db->exec(statement);
+}
+
+void PostgisStore::create_attribute_indexes(const core::Collection& collection,
+                                            const std::vector<std::vector<std::string>>& indexes) {
+  std::vector<std::string> statements;
+  for (const auto& columns : indexes) statements.push_back(index_statement(collection, columns));
+  if (statements.empty()) return;
+  std::vector<Pool::Lease> connections;
+  connections.push_back(pool_->acquire());
+  if (statements.size() > 1)
+    if (auto second = pool_->try_acquire()) connections.push_back(std::move(*second));
+  for (std::size_t i = 0; i < statements.size(); i += connections.size()) {
+    const std::size_t n = std::min(connections.size(), statements.size() - i);
+    for (std::size_t k = 0; k < n; ++k) connections[k]->send(statements[i + k]);
+    for (std::size_t k = 0; k < n; ++k) connections[k]->finish();
+  }
 }
 
 std::vector<std::string> PostgisStore::text_values(const core::Collection& collection, const std::string& property,
                                                    std::size_t max) {
   const auto* p = collection.property(property);
   if (!p || p->type != core::PropertyType::Text) return {};
+  if (auto known = categories_.values(collection.id, collection.updated, property, max)) return *known;
   const auto column = quote_identifier(property);
   auto db = pool_->acquire();
   const Result r = db->exec("SELECT DISTINCT " + column + " FROM " + feature_table(collection.id) + " WHERE " +
@@ -159,7 +176,7 @@ std::vector<std::string> PostgisStore::text_values(const core::Collection& colle
   return values;
 }
 
-std::int64_t PostgisStore::count_where(const core::Collection& collection, const PgWhere& where) {
+std::int64_t PostgisStore::count_where(const core::Collection& collection, const SqlWhere& where) {
   if (where.sql.empty()) return collection.feature_count;  // kept exact by every commit
   Params params;
   const std::string sql = "SELECT count(*) FROM " + feature_table(collection.id) + numbered(where.sql, where.bindings, params);
@@ -174,7 +191,7 @@ std::int64_t PostgisStore::count(const core::Collection& collection, const core:
 
 std::int64_t PostgisStore::features(const core::Collection& collection, const core::FeatureQuery& query,
                                     core::FeatureSink& sink, std::int64_t* matched) {
-  const PgWhere where = where_clause(collection, query);
+  const SqlWhere where = where_clause(collection, query);
   const core::Collection output = core::project(collection, query.properties);
   Params params;
   std::string sql = "SELECT " + select_list(output) + " FROM " + feature_table(collection.id) +
@@ -205,7 +222,7 @@ bool PostgisStore::feature(const core::Collection& collection, std::int64_t id, 
 }
 
 std::unique_ptr<CollectionWriter> PostgisStore::replace_collection(const core::Collection& metadata) {
-  return std::make_unique<PgCollectionWriter>(*pool_, metadata);
+  return std::make_unique<PgCollectionWriter>(*pool_, metadata, categories_);
 }
 
 void PostgisStore::remove_collection(std::string_view id) {

@@ -15,7 +15,9 @@
 #include <memory>
 #include <string>
 
+#include "store/postgis/pg_categories.hpp"
 #include "store/postgis/pg_pool.hpp"
+#include "store/query_where.hpp"
 #include "store/store.hpp"
 
 namespace amis::store::postgis {
@@ -30,6 +32,9 @@ class PostgisStore final : public Store {
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
   void create_attribute_index(const core::Collection& collection, const std::vector<std::string>& properties) override;
+  // Two at a time, on two connections, when the pool has a second one free.
+  void create_attribute_indexes(const core::Collection& collection,
+                                const std::vector<std::vector<std::string>>& indexes) override;
   std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) override;
   std::vector<std::string> text_values(const core::Collection& collection, const std::string& property,
                                        std::size_t max) override;
@@ -50,8 +55,10 @@ class PostgisStore final : public Store {
   Pool& pool() { return *pool_; }
 
  private:
-  std::int64_t count_where(const core::Collection& collection, const struct PgWhere& where);
+  std::int64_t count_where(const core::Collection& collection, const SqlWhere& where);
+  std::string index_statement(const core::Collection& collection, const std::vector<std::string>& properties);
   std::unique_ptr<Pool> pool_;
+  CategoryCache categories_;
   std::string folder_;
 };
 
