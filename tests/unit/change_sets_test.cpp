@@ -9,6 +9,7 @@
 #include "edit/editing_policy.hpp"
 #include "edit/feature_input.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
+#include "edit_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -18,28 +19,9 @@ using amis::edit::Operation;
 using amis::testing::sqlite_text;
 using nlohmann::json;
 
-amis::edit::ChangeSet submitted(const std::string& author) {
-  amis::edit::ChangeSet cs;
-  cs.collection = "mines";
-  cs.title = "test";
-  cs.author = author;
-  cs.state = ChangeSetState::Submitted;
-  return cs;
-}
-
-amis::edit::FeatureState state(const char* wkt, const std::string& name, const std::string& iso3) {
-  return {amis::testing::wkb_from_wkt(wkt), json{{"name", name}, {"iso3", iso3}, {"capacity", 1.5}, {"opened", nullptr}}};
-}
-
-amis::edit::Change change(Operation op, std::optional<std::int64_t> fid, std::string base,
-                          amis::edit::FeatureState after = {}) {
-  amis::edit::Change c;
-  c.operation = op;
-  c.fid = fid;
-  c.base = std::move(base);
-  c.after = std::move(after);
-  return c;
-}
+using amis::testing::change;
+using amis::testing::state;
+using amis::testing::submitted;
 
 struct ChangeSetStore : ::testing::Test {
   amis::testing::TempStorePath path{"change-sets"};

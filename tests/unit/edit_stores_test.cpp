@@ -19,13 +19,14 @@
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
+#include "store/postgis/postgis_store.hpp"
+#include "edit_support.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 using amis::edit::ChangeSetState;
 using amis::edit::Operation;
-using nlohmann::json;
 namespace store = amis::store;
 
 // One store of either kind, with the mines of test_support.hpp published.
@@ -33,13 +34,15 @@ struct Backend {
   virtual ~Backend() = default;
   virtual store::ChangeSetStore& change_sets() = 0;
   virtual store::AccountStore& accounts() = 0;
-  // The stores of a second node on the same data (its own connections).
+  // The stores of a second node on the same data (its own connections; the
+  // backend outlives them).
   virtual std::unique_ptr<store::ChangeSetStore> other_change_sets() = 0;
   virtual std::unique_ptr<store::AccountStore> other_accounts() = 0;
   // Plain SQL, not the store's code: rows' first columns, and whether a write succeeds.
   virtual std::string query(const std::string& sql) = 0;
   virtual bool write(const std::string& sql) = 0;
   virtual std::string table() const = 0;  // the mines' feature table
+  virtual void reimport() = 0;            // the mines imported again
   amis::core::Collection mines = amis::testing::mines_collection();
 };
 
@@ -71,51 +74,38 @@ struct GpkgBackend : Backend {
     return ok;
   }
   std::string table() const override { return "mines"; }
+  void reimport() override { amis::testing::write_mines(stored); }
 };
 
 struct PgBackend : Backend {
-  amis::testing::PgTestSchema schema;
-  store::postgis::PgChangeSets sets{schema.pool()};
-  store::postgis::PgAccounts users{schema.pool()};
+  amis::testing::PgTestDatabase database;
+  store::postgis::PostgisStore stored;
+  store::postgis::PgChangeSets sets{stored.pool()};
+  store::postgis::PgAccounts users{stored.pool()};
   std::vector<std::unique_ptr<store::postgis::Pool>> other_pools;
-  explicit PgBackend(const std::string& url) : schema(url) { amis::testing::write_pg_mines(schema); }
+  explicit PgBackend(const std::string& url) : database(url), stored(database.url(), 4, "/tmp") {
+    amis::testing::write_mines(stored);
+    mines = *stored.collection("mines");
+  }
   store::ChangeSetStore& change_sets() override { return sets; }
   store::AccountStore& accounts() override { return users; }
   std::unique_ptr<store::ChangeSetStore> other_change_sets() override {
-    other_pools.push_back(schema.another_pool());
+    other_pools.push_back(std::make_unique<store::postgis::Pool>(database.url(), 2));
     return std::make_unique<store::postgis::PgChangeSets>(*other_pools.back());
   }
   std::unique_ptr<store::AccountStore> other_accounts() override {
-    other_pools.push_back(schema.another_pool());
+    other_pools.push_back(std::make_unique<store::postgis::Pool>(database.url(), 2));
     return std::make_unique<store::postgis::PgAccounts>(*other_pools.back());
   }
-  std::string query(const std::string& sql) override { return schema.text(sql); }
-  bool write(const std::string& sql) override { return schema.run(sql); }
-  std::string table() const override { return "mines_v1"; }
+  std::string query(const std::string& sql) override { return database.text(sql); }
+  bool write(const std::string& sql) override { return database.run(sql); }
+  std::string table() const override { return "amis_data.mines"; }
+  void reimport() override { amis::testing::write_mines(stored); }
 };
 
-amis::edit::ChangeSet submitted(const std::string& author) {
-  amis::edit::ChangeSet cs;
-  cs.collection = "mines";
-  cs.title = "test";
-  cs.author = author;
-  cs.state = ChangeSetState::Submitted;
-  return cs;
-}
-
-amis::edit::FeatureState state(const char* wkt, const std::string& name, const std::string& iso3) {
-  return {amis::testing::wkb_from_wkt(wkt), json{{"name", name}, {"iso3", iso3}, {"capacity", 1.5}, {"opened", nullptr}}};
-}
-
-amis::edit::Change change(Operation op, std::optional<std::int64_t> fid, std::string base,
-                          amis::edit::FeatureState after = {}) {
-  amis::edit::Change c;
-  c.operation = op;
-  c.fid = fid;
-  c.base = std::move(base);
-  c.after = std::move(after);
-  return c;
-}
+using amis::testing::change;
+using amis::testing::state;
+using amis::testing::submitted;
 
 std::string base_of(Backend& b, std::int64_t fid) { return amis::edit::digest(*b.change_sets().current(b.mines, fid)); }
 
@@ -124,14 +114,19 @@ bool is_millisecond_time(const std::string& t) {
   return std::regex_match(t, rfc3339);
 }
 
+// A submitted change set: a new feature 4, feature 1 renamed, feature 2 deleted.
+amis::edit::ChangeSet insert_replace_delete(Backend& b) {
+  return b.change_sets().create(
+      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
+                            change(Operation::Replace, 1, base_of(b, 1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
+                            change(Operation::Delete, 2, base_of(b, 2))});
+}
+
 std::string published(Backend& b) { return b.query("SELECT fid || ' ' || name FROM " + b.table() + " ORDER BY fid"); }
 
 std::string approval_applies_everything(Backend& b) {
   auto& sets = b.change_sets();
-  const auto cs = sets.create(
-      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
-                            change(Operation::Replace, 1, base_of(b, 1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
-                            change(Operation::Delete, 2, base_of(b, 2))});
+  const auto cs = insert_replace_delete(b);
   EXPECT_EQ(cs.change_count, 3);
   EXPECT_TRUE(is_millisecond_time(cs.created)) << cs.created;
   EXPECT_EQ(cs.created, cs.submitted);
@@ -175,10 +170,7 @@ std::string approval_applies_everything(Backend& b) {
 
 std::string as_of_reads_the_past(Backend& b) {
   auto& sets = b.change_sets();
-  const auto cs = sets.create(
-      submitted("editor"), {change(Operation::Insert, std::nullopt, "", state("POINT (100 13)", "New", "THA")),
-                            change(Operation::Replace, 1, base_of(b, 1), state("POINT (104.5 14.5)", "Han Seng 2", "KHM")),
-                            change(Operation::Delete, 2, base_of(b, 2))});
+  const auto cs = insert_replace_delete(b);
   EXPECT_TRUE(sets.approve(b.mines, cs.id, "reviewer", "").empty());
   const std::string approved = sets.change_set(cs.id)->reviewed;
   auto read = [&](const std::string& instant, std::int64_t limit = 100, std::int64_t offset = 0) {
@@ -402,6 +394,18 @@ std::string tokens_and_sessions(Backend& b) {
   return out;
 }
 
+std::string reimporting_starts_a_new_history(Backend& b) {
+  auto& sets = b.change_sets();
+  const auto cs = sets.create(submitted("a"), {change(Operation::Replace, 1, base_of(b, 1), state("POINT (104 14)", "A", "KHM"))});
+  EXPECT_TRUE(sets.approve(b.mines, cs.id, "r", "").empty());
+  EXPECT_EQ(b.query("SELECT count(*) FROM amis_feature_versions"), "2;");
+  b.reimport();
+  EXPECT_EQ(b.query("SELECT count(*) FROM amis_feature_versions"), "0;");
+  const auto history = sets.history(b.mines, 1);
+  EXPECT_EQ(history.size(), 1u);
+  return published(b) + (history.empty() ? "" : history[0].operation);
+}
+
 using Scenario = std::function<std::string(Backend&)>;
 const std::vector<std::pair<const char*, Scenario>>& scenarios() {
   static const std::vector<std::pair<const char*, Scenario>> all = {
@@ -413,6 +417,7 @@ const std::vector<std::pair<const char*, Scenario>>& scenarios() {
       {"concurrent approvals", concurrent_approvals_have_one_winner},
       {"last administrator", the_last_administrator_stays},
       {"tokens and sessions", tokens_and_sessions},
+      {"re-import", reimporting_starts_a_new_history},
   };
   return all;
 }

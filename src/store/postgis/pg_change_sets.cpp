@@ -355,14 +355,25 @@ std::int64_t PgChangeSets::features_as_of(const core::Collection& collection, co
   // it was a deletion or the feature was inserted later.
   auto c = pool_.acquire();
   FeatureRows rows(*c, collection);
-  const std::string changed = "(SELECT fid FROM amis_feature_versions WHERE collection = $1 AND valid_from > $2)";
+  // The page is chosen on fids alone (the published rows by their key's index,
+  // stopping after offset + limit), and only its rows are read and turned into
+  // JSON: a page costs what its offset costs, not what the collection holds.
   const std::string sql =
-      "SELECT t.fid, 0, ST_AsBinary(t.geom, 'NDR'), " + rows.properties_json("t") + " FROM " + rows.table() +
-      " t WHERE t.fid NOT IN " + changed +
-      " UNION ALL SELECT v.fid, 1, v.geom, v.properties FROM amis_feature_versions v WHERE v.collection = $1 "
-      "AND v.fid IN " + changed + " AND v.operation != 'delete' AND v.version = (SELECT max(w.version) FROM "
+      "WITH changed AS MATERIALIZED (SELECT DISTINCT fid FROM amis_feature_versions WHERE collection = $1 AND "
+      "valid_from > $2), "
+      "kept AS MATERIALIZED (SELECT v.fid, v.version FROM amis_feature_versions v JOIN changed USING (fid) "
+      "WHERE v.collection = $1 AND v.operation != 'delete' AND v.version = (SELECT max(w.version) FROM "
       "amis_feature_versions w WHERE w.collection = $1 AND w.fid = v.fid AND (w.valid_from IS NULL OR "
-      "w.valid_from <= $2)) ORDER BY 1 LIMIT $3 OFFSET $4";
+      "w.valid_from <= $2))), "
+      "page AS MATERIALIZED (SELECT fid, kind FROM ("
+      "(SELECT fid, 0 AS kind FROM " + rows.table() + " WHERE fid NOT IN (SELECT fid FROM changed) ORDER BY fid "
+      "LIMIT $3 + $4) UNION ALL (SELECT fid, 1 FROM kept ORDER BY fid LIMIT $3 + $4)) u ORDER BY fid LIMIT $3 OFFSET $4) "
+      "SELECT p.fid, p.kind, CASE WHEN p.kind = 0 THEN ST_AsBinary(t.geom, 'NDR') ELSE v.geom END, "
+      "CASE WHEN p.kind = 0 THEN " + rows.properties_json("t") + " ELSE v.properties END FROM page p "
+      "LEFT JOIN " + rows.table() + " t ON p.kind = 0 AND t.fid = p.fid "
+      "LEFT JOIN kept k ON p.kind = 1 AND k.fid = p.fid "
+      "LEFT JOIN amis_feature_versions v ON v.collection = $1 AND v.fid = k.fid AND v.version = k.version "
+      "ORDER BY p.fid";
   // One statement streamed row by row: a consistent snapshot at the client's pace.
   c->send_streaming(sql, Params().text(collection.id, oid::kText).text(instant, oid::kText).integer(limit).integer(offset),
                     Format::Binary);

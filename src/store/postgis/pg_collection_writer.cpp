@@ -247,6 +247,8 @@ void PgCollectionWriter::commit() {
   // The swap: readers of the old table hold it until their statement ends.
   db.exec("DROP TABLE IF EXISTS " + table);
   db.exec("ALTER TABLE " + loading + " RENAME TO " + quote_identifier(metadata_.id));
+  // A re-imported collection starts a new history, as in the GeoPackage (drop_feature_table).
+  db.exec("DELETE FROM amis_feature_versions WHERE collection = $1", Params().text(metadata_.id));
   Params p;
   p.text(metadata_.id).text(metadata_.title).text(metadata_.description)
       .text(nlohmann::json(metadata_.keywords).dump()).text(metadata_.licence).text(metadata_.attribution);

@@ -1,6 +1,8 @@
 #include "store/postgis/pg_feature_rows.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 
 #include "core/error.hpp"
 #include "store/postgis/pg_schema.hpp"
@@ -43,10 +45,10 @@ std::string placeholder(int n) { return "$" + std::to_string(n); }
 FeatureRows::FeatureRows(Connection& connection, const core::Collection& collection, bool lock)
     : connection_(connection), collection_(collection) {
   const auto r = connection_.exec(
-      std::string("SELECT table_name FROM amis_collections WHERE id = $1") + (lock ? " FOR UPDATE" : ""),
+      std::string("SELECT 1 FROM amis_collections WHERE id = $1") + (lock ? " FOR UPDATE" : ""),
       Params().text(collection.id));
   if (r.rows() == 0) throw core::NotFound("no collection '" + collection.id + "'");
-  table_ = feature_table(r.text(0, 0));  // in the feature schema (pg_schema.hpp), not public
+  table_ = feature_table(collection.id);
 }
 
 std::optional<edit::FeatureState> FeatureRows::read(std::int64_t fid) {
@@ -120,16 +122,40 @@ void FeatureRows::remove(std::int64_t fid) {
 }
 
 void FeatureRows::refresh(const std::string& time) {
-  std::string temporal = "temporal_start, temporal_end";
+  std::string temporal = "NULL::text, NULL::text";
   if (collection_.temporal_property) {
     const std::string t = quote_identifier(*collection_.temporal_property) + "::text COLLATE \"C\"";
     temporal = "min(" + t + "), max(" + t + ")";
   }
+  const auto r = connection_.exec("SELECT n, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), ts, te FROM "
+                                  "(SELECT count(*), ST_Extent(geom), " + temporal + " FROM " + table_ +
+                                  ") s(n, e, ts, te)",
+                                  {}, Format::Binary);
+  Params p;
+  p.text(collection_.id).text(time).integer(r.integer(0, 0));
+  // The box as the GeoPackage's R-tree keeps it (float32, widened outwards), so
+  // that both stores publish the same extent after an approval.
+  for (int i = 1; i <= 4; ++i) {
+    if (r.is_null(0, i)) {
+      p.null(oid::kFloat8);
+      continue;
+    }
+    const double exact = r.real(0, i);
+    float f = static_cast<float>(exact);
+    if (i <= 2 && f > exact) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+    if (i > 2 && f < exact) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+    p.real(static_cast<double>(f));
+  }
+  const bool temporal_known = collection_.temporal_property.has_value();
+  const std::string keep_or_set = temporal_known ? "$8, $9" : "temporal_start, temporal_end";
+  if (temporal_known) {
+    if (r.is_null(0, 5)) p.null(oid::kText); else p.text(r.text(0, 5), oid::kText);
+    if (r.is_null(0, 6)) p.null(oid::kText); else p.text(r.text(0, 6), oid::kText);
+  }
   connection_.exec(
       "UPDATE amis_collections SET (feature_count, updated, min_x, min_y, max_x, max_y, temporal_start, "
-      "temporal_end) = (SELECT n, $2, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e), ts, te FROM (SELECT count(*) n, "
-      "ST_Extent(geom) e, " + temporal + " FROM " + table_ + ") s(n, e, ts, te)) WHERE id = $1",
-      Params().text(collection_.id).text(time));
+      "temporal_end) = ($3, $2, $4, $5, $6, $7, " + keep_or_set + ") WHERE id = $1",
+      p);
 }
 
 std::string FeatureRows::properties_json(const std::string& alias) const {

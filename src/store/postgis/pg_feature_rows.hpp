@@ -1,8 +1,8 @@
 #pragma once
 // The published features of one collection as the change sets read and write
-// them in PostgreSQL: a row per feature in the table amis_collections names,
-// with `fid`, a `geom` in EPSG:4326 (x = longitude, as CRS84) and a column per
-// property. Values come out as the GeoPackage store gives them (the same JSON,
+// them in PostgreSQL: a row per feature in the collection's table
+// (feature_table(), see postgis_store.hpp), with `fid`, a `geom` in EPSG:4326
+// (x = longitude, as CRS84) and a column per property. Values come out as the GeoPackage store gives them (the same JSON,
 // hence the same digests and ETags).
 #include <cstdint>
 #include <optional>
@@ -17,12 +17,12 @@ namespace amis::store::postgis {
 
 class FeatureRows {
  public:
-  // Finds the collection's table; with `lock`, holds its catalogue row until
+  // Checks the collection is in the catalogue; with `lock`, holds its row until
   // the transaction ends, so that approvals of one collection take turns.
   // @throws core::NotFound when the collection is not in the catalogue.
   FeatureRows(Connection& connection, const core::Collection& collection, bool lock = false);
 
-  const std::string& table() const { return table_; }  // quoted
+  const std::string& table() const { return table_; }  // qualified and quoted
 
   std::optional<edit::FeatureState> read(std::int64_t fid);
   // Locks the rows of these features (those that exist) until the transaction ends.

@@ -234,8 +234,7 @@ void PostgisStore::remove_collection(std::string_view id) {
     throw core::NotFound("no collection '" + std::string(id) + "'");
   db->exec("DROP TABLE IF EXISTS " + feature_table(id));
   db->exec("DELETE FROM amis_styles WHERE collection = $1", Params().text(id));
-  // ---- pg-edit: a re-imported or removed collection starts a new history; delete
-  //      its rows of the feature versions table here, as gpkg's drop_feature_table does.
+  db->exec("DELETE FROM amis_feature_versions WHERE collection = $1", Params().text(id));  // a new history
   tx.commit();
 }
 
