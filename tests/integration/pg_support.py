@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -387,7 +388,9 @@ class StoreConnection:
 
     def execute(self, sql: str, args=()):
         cursor = self._db.cursor()
-        cursor.execute(qmark_to_pyformat(sql), tuple(args) or None)
+        if sql.strip().upper() == "PRAGMA CASE_SENSITIVE_LIKE = ON":
+            return cursor  # PostgreSQL's LIKE is case-sensitive already
+        cursor.execute(qmark_to_pyformat(postgresql_dialect(sql)), tuple(args))  # () still unescapes %%
         return cursor
 
     def close(self) -> None:
@@ -435,6 +438,43 @@ def _ewkb_is_empty(wkb: bytes, order: str) -> bool:
         return x != x and y != y
     (count,) = struct.unpack(order + "I", wkb[5:9])
     return count == 0
+
+
+RTREE_RE = re.compile(r'"?\brtree_(\w+?)_geom\b"?')
+
+
+def envelopes_for_rtrees(sql: str) -> str:
+    """A GeoPackage R-tree (rtree_<table>_geom: id, minx, maxx, miny, maxy) named in a test's
+    SQL read on PostGIS as the envelopes of the table's geometries, computed by PostGIS from
+    what is stored, with the same columns (empty and null geometries have no entry, as in the
+    R-tree). The GeoPackage's values are 32-bit floats rounded outwards, these are exact."""
+    def table(m: re.Match) -> str:
+        name = m.group(1)
+        return (f'(SELECT fid AS id, ST_XMin(geom) AS minx, ST_XMax(geom) AS maxx, ST_YMin(geom) AS miny, '
+                f'ST_YMax(geom) AS maxy FROM {FEATURE_SCHEMA}."{name}" WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) '
+                f'AS "rtree_{name}_geom"')
+    return RTREE_RE.sub(table, sql)
+
+
+TYPEOF_RE = re.compile(r"\btypeof\(([^()]+)\)")
+GLOB_RE = re.compile(r"(\w+) GLOB '([^'*?\[]*(?:[*?][^'*?\[]*)*)'")
+
+
+def postgresql_dialect(sql: str) -> str:
+    """The few SQLite words of the tests' SQL in PostgreSQL's: R-trees (envelopes_for_rtrees),
+    typeof() as SQLite's storage class of the value PostgreSQL holds ('integer', 'real',
+    'text', 'blob', 'null'), and GLOB (case-sensitive, * and ?) as LIKE (% and _)."""
+    def storage_class(m: re.Match) -> str:
+        v = m.group(1)
+        return (f"(CASE WHEN ({v}) IS NULL THEN 'null' "
+                f"WHEN pg_typeof({v})::text IN ('smallint', 'integer', 'bigint', 'boolean') THEN 'integer' "
+                f"WHEN pg_typeof({v})::text IN ('real', 'double precision', 'numeric') THEN 'real' "
+                f"WHEN pg_typeof({v})::text = 'bytea' THEN 'blob' ELSE 'text' END)")
+
+    def like(m: re.Match) -> str:
+        pattern = m.group(2).replace("%", "\\%").replace("_", "\\_").replace("*", "%").replace("?", "_")
+        return f"{m.group(1)} LIKE '{pattern}'"
+    return GLOB_RE.sub(like, TYPEOF_RE.sub(storage_class, envelopes_for_rtrees(sql)))
 
 
 def qmark_to_pyformat(sql: str) -> str:

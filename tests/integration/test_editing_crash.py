@@ -30,7 +30,7 @@ import requests
 from osgeo import ogr
 
 import styles_support as ss
-from support import AmisServer, assert_same_geometry, connect_store, copy_store, http_session, store_columns
+from support import AmisServer, assert_same_geometry, connect_store, copy_store, http_session, on_postgis, store_columns
 from store_support import amis
 
 PASSWORD = "correct horse battery staple"
@@ -137,8 +137,9 @@ def bulk(tmp_path_factory, store_path) -> Bulk:
 
 def check_store(store: Path, b: Bulk) -> bool:
     """Every invariant of an all-or-nothing approval; returns whether it committed."""
-    assert query(store, "PRAGMA integrity_check") == [("ok",)]
-    assert scalar(store, "SELECT rtreecheck('rtree_coal_mines_geom')") == "ok"
+    if not on_postgis():  # SQLite's own checks; PostgreSQL's WAL makes a killed transaction vanish
+        assert query(store, "PRAGMA integrity_check") == [("ok",)]
+        assert scalar(store, "SELECT rtreecheck('rtree_coal_mines_geom')") == "ok"
     count = scalar(store, "SELECT count(*) FROM coal_mines")
     assert count in (b.original, b.original + N), f"{count - b.original} of {N} rows: a partial approval"
     committed = count == b.original + N
