@@ -469,7 +469,8 @@ GLOB_RE = re.compile(r"(\w+) GLOB '([^'*?\[]*(?:[*?][^'*?\[]*)*)'")
 def postgresql_dialect(sql: str) -> str:
     """The few SQLite words of the tests' SQL in PostgreSQL's: R-trees (envelopes_for_rtrees),
     typeof() as SQLite's storage class of the value PostgreSQL holds ('integer', 'real',
-    'text', 'blob', 'null'), and GLOB (case-sensitive, * and ?) as LIKE (% and _)."""
+    'text', 'blob', 'null'), GLOB (case-sensitive, * and ?) as LIKE (% and _), and
+    `IS NOT value` as IS DISTINCT FROM."""
     def storage_class(m: re.Match) -> str:
         v = m.group(1)
         return (f"(CASE WHEN ({v}) IS NULL THEN 'null' "
@@ -480,7 +481,8 @@ def postgresql_dialect(sql: str) -> str:
     def like(m: re.Match) -> str:
         pattern = m.group(2).replace("%", "\\%").replace("_", "\\_").replace("*", "%").replace("?", "_")
         return f"{m.group(1)} LIKE '{pattern}'"
-    return GLOB_RE.sub(like, TYPEOF_RE.sub(storage_class, envelopes_for_rtrees(sql)))
+    sql = GLOB_RE.sub(like, TYPEOF_RE.sub(storage_class, envelopes_for_rtrees(sql)))
+    return re.sub(r"\bIS NOT (?=['?])", "IS DISTINCT FROM ", sql)  # SQLite's IS NOT with a value
 
 
 def qmark_to_pyformat(sql: str) -> str:
