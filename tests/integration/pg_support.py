@@ -329,8 +329,8 @@ def store_database(store: Path | str, *, create: bool = True) -> str:
     return name
 
 
-def store_url(store: Path | str) -> str:
-    return cluster().url(store_database(store))
+def store_url(store: Path | str, create: bool = True) -> str:
+    return cluster().url(store_database(store, create=create))
 
 
 def is_store(path: Path | str) -> bool:
