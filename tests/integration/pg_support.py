@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -328,8 +329,8 @@ def store_database(store: Path | str, *, create: bool = True) -> str:
     return name
 
 
-def store_url(store: Path | str) -> str:
-    return cluster().url(store_database(store))
+def store_url(store: Path | str, create: bool = True) -> str:
+    return cluster().url(store_database(store, create=create))
 
 
 def is_store(path: Path | str) -> bool:
@@ -371,9 +372,15 @@ class StoreConnection:
 
     def __init__(self, dsn: str, write: bool = False):
         import psycopg2
+        import psycopg2.extensions
         self._db = psycopg2.connect(dsn, options=f"-c search_path={FEATURE_SCHEMA},public")
         self._db.set_session(readonly=not write, autocommit=not write)
         register_geometry_as_geopackage_blob(self._db)
+        # bytea as bytes, as sqlite3 gives blobs (psycopg2's memoryview has its address in its
+        # repr, which the tests' table digests hash)
+        bytea = psycopg2.extensions.new_type(psycopg2.BINARY.values, "BYTEA_AS_BYTES", lambda value, cursor: (
+            None if value is None else bytes(psycopg2.BINARY(value, cursor))))
+        psycopg2.extensions.register_type(bytea, self._db)
 
     def executemany(self, sql: str, rows) -> None:
         with self._db.cursor() as cursor:
@@ -387,7 +394,9 @@ class StoreConnection:
 
     def execute(self, sql: str, args=()):
         cursor = self._db.cursor()
-        cursor.execute(qmark_to_pyformat(sql), tuple(args) or None)
+        if sql.strip().upper() == "PRAGMA CASE_SENSITIVE_LIKE = ON":
+            return cursor  # PostgreSQL's LIKE is case-sensitive already
+        cursor.execute(qmark_to_pyformat(postgresql_dialect(sql)), tuple(args))  # () still unescapes %%
         return cursor
 
     def close(self) -> None:
@@ -435,6 +444,45 @@ def _ewkb_is_empty(wkb: bytes, order: str) -> bool:
         return x != x and y != y
     (count,) = struct.unpack(order + "I", wkb[5:9])
     return count == 0
+
+
+RTREE_RE = re.compile(r'"?\brtree_(\w+?)_geom\b"?')
+
+
+def envelopes_for_rtrees(sql: str) -> str:
+    """A GeoPackage R-tree (rtree_<table>_geom: id, minx, maxx, miny, maxy) named in a test's
+    SQL read on PostGIS as the envelopes of the table's geometries, computed by PostGIS from
+    what is stored, with the same columns (empty and null geometries have no entry, as in the
+    R-tree). The GeoPackage's values are 32-bit floats rounded outwards, these are exact."""
+    def table(m: re.Match) -> str:
+        name = m.group(1)
+        return (f'(SELECT fid AS id, ST_XMin(geom) AS minx, ST_XMax(geom) AS maxx, ST_YMin(geom) AS miny, '
+                f'ST_YMax(geom) AS maxy FROM {FEATURE_SCHEMA}."{name}" WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)) '
+                f'AS "rtree_{name}_geom"')
+    return RTREE_RE.sub(table, sql)
+
+
+TYPEOF_RE = re.compile(r"\btypeof\(([^()]+)\)")
+GLOB_RE = re.compile(r"(\w+) GLOB '([^'*?\[]*(?:[*?][^'*?\[]*)*)'")
+
+
+def postgresql_dialect(sql: str) -> str:
+    """The few SQLite words of the tests' SQL in PostgreSQL's: R-trees (envelopes_for_rtrees),
+    typeof() as SQLite's storage class of the value PostgreSQL holds ('integer', 'real',
+    'text', 'blob', 'null'), GLOB (case-sensitive, * and ?) as LIKE (% and _), and
+    `IS NOT value` as IS DISTINCT FROM."""
+    def storage_class(m: re.Match) -> str:
+        v = m.group(1)
+        return (f"(CASE WHEN ({v}) IS NULL THEN 'null' "
+                f"WHEN pg_typeof({v})::text IN ('smallint', 'integer', 'bigint', 'boolean') THEN 'integer' "
+                f"WHEN pg_typeof({v})::text IN ('real', 'double precision', 'numeric') THEN 'real' "
+                f"WHEN pg_typeof({v})::text = 'bytea' THEN 'blob' ELSE 'text' END)")
+
+    def like(m: re.Match) -> str:
+        pattern = m.group(2).replace("%", "\\%").replace("_", "\\_").replace("*", "%").replace("?", "_")
+        return f"{m.group(1)} LIKE '{pattern}'"
+    sql = GLOB_RE.sub(like, TYPEOF_RE.sub(storage_class, envelopes_for_rtrees(sql)))
+    return re.sub(r"\bIS NOT (?=['?])", "IS DISTINCT FROM ", sql)  # SQLite's IS NOT with a value
 
 
 def qmark_to_pyformat(sql: str) -> str:

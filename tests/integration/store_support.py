@@ -23,19 +23,22 @@ def rows(store: Path, sql: str, *args) -> list[tuple]:
         return db.execute(sql, args).fetchall()
 
 
-GEOPACKAGE_BOOKKEEPING = ("gpkg_", "rtree_")
-
-
 def table_digests(store: Path, tables) -> dict[str, str]:
     """table -> SHA-256 of all its rows in rowid order."""
     out = {}
     with ro(store) as db:
         for t in tables:
-            if on_postgis() and t.startswith(GEOPACKAGE_BOOKKEEPING):
-                continue  # the GeoPackage's registry and R-trees; PostgreSQL keeps its own
+            if on_postgis() and t.startswith("gpkg_"):
+                out[t] = "the GeoPackage's registry: none on PostGIS"
+                continue
             h = hashlib.sha256()
-            order = "t::text" if on_postgis() else "rowid"  # PostgreSQL has no rowid
-            for r in db.execute(f'SELECT * FROM "{t}" t ORDER BY {order}'):
+            if not on_postgis():
+                sql = f'SELECT * FROM "{t}" ORDER BY rowid'
+            elif t.startswith("rtree_"):  # the envelopes of the stored geometries (pg_support)
+                sql = f'SELECT * FROM "{t}" ORDER BY id'
+            else:
+                sql = f'SELECT * FROM "{t}" t ORDER BY t::text'  # PostgreSQL has no rowid
+            for r in db.execute(sql):
                 h.update(repr(r).encode())
             out[t] = h.hexdigest()
     return out

@@ -94,14 +94,14 @@ def maps_to_postgis(store: Path | str) -> bool:
     return isinstance(store, PostgisDatabase) or on_postgis()
 
 
-def store_arg(store: Path | str) -> str:
+def store_arg(store: Path | str, create: bool = True) -> str:
     """What `--store` gets for a store path: the path itself on GeoPackage; on PostGIS the URL
     of the path's database, created (with PostGIS) unless the path's folder does not exist,
     as a GeoPackage could not be created there either."""
     if not maps_to_postgis(store):
         return str(store)
     import pg_support
-    return pg_support.store_url(store)
+    return pg_support.store_url(store, create)
 
 
 def store_files(store: Path | str) -> Path:
@@ -189,12 +189,18 @@ def store_feature_tables(store: Path | str) -> set[str]:
                                          ("amis_data",))}
 
 
+READING_COMMANDS = ("collections", "export", "routes")  # a GeoPackage they name must exist already
+
+
 def amis_argv(*args: str | Path) -> list[str]:
-    """The amis command line, with the value after every `--store` given by store_arg."""
+    """The amis command line, with the value after every `--store` given by store_arg; the
+    commands that only read a store do not create its database (amis refuses a missing
+    GeoPackage file there, and a missing database alike)."""
     argv = [str(AMIS_BIN)]
+    reading = bool(args) and str(args[0]) in READING_COMMANDS
     for i, arg in enumerate(args):
         after_store = i > 0 and str(args[i - 1]) == "--store"
-        argv.append(store_arg(arg) if after_store else str(arg))
+        argv.append(store_arg(arg, create=not reading) if after_store else str(arg))
     return argv
 
 

@@ -180,7 +180,7 @@ def env(tmp_path_factory, store_path):
 
 
 def admin_requests(env: Env) -> list[tuple[str, str, Any]]:
-    live = rows(env.store, "SELECT id FROM amis_tokens WHERE user_name = ? AND revoked = 0", REVIEWER)[0][0]
+    live = rows(env.store, "SELECT id FROM amis_tokens WHERE user_name = ? AND NOT revoked", REVIEWER)[0][0]
     return [
         ("GET", "/admin/users", None),
         ("POST", "/admin/users", {"name": "intruder", "role": "admin", "password": "x" * 20}),

@@ -19,7 +19,7 @@ from osgeo import ogr, osr
 
 from support import (COAL_MINES_GPKG, DEMO_SOURCES, AmisServer, amis_import, assert_same_geometry,
                      get_json, http_session, match_features, on_postgis, read_features, run_amis,
-                     store_datasource, store_feature_tables)
+                     store_arg, store_datasource, store_feature_tables)
 
 COUNTRIES = DEMO_SOURCES["countries"].path
 BOUNDARIES = DEMO_SOURCES["coal_mine_boundaries"].path
@@ -437,8 +437,9 @@ def test_serve_on_a_busy_port_fails_clearly(server, store_path):
 
 
 def test_serve_with_an_unopenable_store_fails_clearly(tmp_path):
-    result = run_amis("serve", "--store", tmp_path / "no" / "dir" / "x.gpkg", "--port", "0", timeout=30)
-    assert_one_line_error(result, "x.gpkg")
+    store = tmp_path / "no" / "dir" / "x.gpkg"  # on PostGIS: a database that does not exist
+    result = run_amis("serve", "--store", store, "--port", "0", timeout=30)
+    assert_one_line_error(result, store_arg(store).rsplit("/", 1)[-1] if on_postgis() else "x.gpkg")
 
 
 def test_serve_logs_one_access_line_per_request(server, http, base_url):

@@ -39,7 +39,7 @@ from osgeo import gdal, ogr
 import styles_support as ss
 import tiles_support as ts
 import wfs_support as ws
-from support import AMIS_BIN, AmisServer, http_session, store_datasource, store_files
+from support import AMIS_BIN, AmisServer, connect_store, http_session, on_postgis, store_datasource, store_files
 from store_support import add_users, amis, change_set_row, error, ro, rows, table_digests
 
 gdal.UseExceptions()
@@ -82,6 +82,11 @@ WATCHED = ("coal_mines", "mine_facilities", "coal_mine_boundaries", "observation
 
 # --------------------------------------------------------------------------- the store, read directly
 
+
+
+def pg_errors() -> tuple:
+    import psycopg2
+    return (psycopg2.Error,)
 
 
 def snapshot(store: Path, tables=WATCHED) -> dict[str, str]:
@@ -767,9 +772,10 @@ def test_draft_workflow_from_first_change_to_approval(env):
     assert rows(env.store, "SELECT minx <= 110.55 AND maxx >= 110.55 AND miny <= -7.05 AND maxy >= -7.05 "
                            "FROM rtree_coal_mines_geom WHERE id = ?", f3) == [(1,)]
     assert rows(env.store, "SELECT count(*) FROM rtree_coal_mines_geom WHERE id = ?", f2) == [(0,)]
-    updated1, last_change = rows(env.store, "SELECT a.updated, c.last_change FROM amis_collections a JOIN "
-                                            "gpkg_contents c ON c.table_name = a.table_name WHERE a.id = 'coal_mines'")[0]
-    assert updated1 > updated0 and last_change == updated1
+    updated1 = rows(env.store, "SELECT updated FROM amis_collections WHERE id = 'coal_mines'")[0][0]
+    assert updated1 > updated0
+    if not on_postgis():  # and the GeoPackage's own registry says the same
+        assert rows(env.store, "SELECT last_change FROM gpkg_contents WHERE table_name = 'coal_mines'")[0][0] == updated1
     assert rows(env.store, "SELECT reviewed FROM amis_change_sets WHERE id = ?", d)[0][0] == updated1
 
 
@@ -971,10 +977,11 @@ def test_audit_log_records_actions_and_is_append_only(env):
     # The table refuses UPDATE and DELETE (on a copy of the store).
     copy = ss.copy_store(env.store, env.work / "audit-copy.gpkg")
     all_rows = rows(copy, "SELECT * FROM amis_audit ORDER BY id")
-    with contextlib.closing(sqlite3.connect(copy)) as db:
+    refused = (sqlite3.DatabaseError, *(pg_errors() if on_postgis() else ()))
+    with contextlib.closing(connect_store(copy, write=True)) as db:
         for sql in ("UPDATE amis_audit SET actor = 'nobody'", "DELETE FROM amis_audit",
                     "UPDATE amis_audit SET detail = '' WHERE id = (SELECT max(id) FROM amis_audit)"):
-            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            with pytest.raises(refused, match="append-only"):
                 db.execute(sql)
             db.rollback()
     assert rows(copy, "SELECT * FROM amis_audit ORDER BY id") == all_rows

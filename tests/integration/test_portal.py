@@ -22,7 +22,7 @@ from osgeo import ogr, osr
 
 import store_support as ss
 import wms_support as wm
-from support import AMIS_BIN, AmisServer, REPO_ROOT, store_datasource, store_feature_tables
+from support import AMIS_BIN, AmisServer, REPO_ROOT, amis_cwd, store_arg, store_datasource, store_feature_tables
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent / "artefacts" / "portal"
@@ -90,8 +90,9 @@ def portal(tmp_path_factory):
     """The demo exactly as scripts/run.sh loads it (titles, styles, the geoid raster)."""
     work = tmp_path_factory.mktemp("portal")
     store = work / "store.gpkg"
-    load = subprocess.run([str(REPO_ROOT / "scripts" / "load-demo.sh"), str(store)], capture_output=True, text=True,
-                          env={**os.environ, "AMIS_BIN": str(AMIS_BIN)}, timeout=600)
+    load = subprocess.run([str(REPO_ROOT / "scripts" / "load-demo.sh"), store_arg(store)], capture_output=True,
+                          text=True, env={**os.environ, "AMIS_BIN": str(AMIS_BIN)}, timeout=600,
+                          cwd=amis_cwd("--store", store) or REPO_ROOT)
     assert load.returncode == 0, load.stderr[-3000:]
     for name, role, country in [(EDITOR, "editor", COUNTRY), (REVIEWER, "reviewer", None), (ADMIN, "admin", None)]:
         extra = ["--country", country] if country else []

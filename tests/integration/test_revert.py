@@ -29,7 +29,7 @@ import requests
 from osgeo import ogr
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, http_session
+from support import AMIS_BIN, AmisServer, http_session, on_postgis
 from store_support import add_users, amis, error, last_audit_id, ro, rows, table_digests
 
 ogr.UseExceptions()
@@ -79,8 +79,8 @@ def dump(store: Path, table: str) -> dict[str, Any]:
         names = [d[0] for d in cur.description]
         table_rows = [tuple((type(v).__name__, v) for v in r) for r in cur.fetchall()]
         rtree = db.execute(f'SELECT * FROM "rtree_{table}_geom" ORDER BY id').fetchall()
-        ogr_count = db.execute("SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?",
-                               (table,)).fetchall()
+        ogr_count = [] if on_postgis() else db.execute(  # OGR's count cache: the GeoPackage's
+            "SELECT feature_count FROM gpkg_ogr_contents WHERE table_name = ?", (table,)).fetchall()
     return {"columns": names, "rows": table_rows, "rtree": rtree, "ogr_count": ogr_count}
 
 

@@ -40,7 +40,7 @@ import requests
 from osgeo import gdal, ogr, osr
 
 import styles_support as ss
-from support import AMIS_BIN, AmisServer, http_session
+from support import AMIS_BIN, AmisServer, http_session, store_datasource
 from store_support import add_users, amis, change_set_row, ro, rows, table_digests
 
 gdal.UseExceptions()
@@ -187,14 +187,14 @@ def write_vector(path: Path, driver: str, fields: Fields, features: list[tuple[d
 
 def export(store: Path, target: Path, fmt: str, layer: str, where: str, **options) -> Path:
     """ogr2ogr (gdal.VectorTranslate) of some features of the store."""
-    gdal.VectorTranslate(str(target), str(store), format=fmt, layers=[layer], where=where, **options)
+    gdal.VectorTranslate(str(target), store_datasource(store), format=fmt, layers=[layer], where=where, **options)
     return target
 
 
 def ogr_features(path: Path | str, where: str | None = None,
                  layer: str | None = None) -> list[tuple[dict, ogr.Geometry]]:
     """(properties, geometry) of every feature of a file, read with osgeo.ogr."""
-    ds = gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY)
+    ds = gdal.OpenEx(store_datasource(path), gdal.OF_VECTOR | gdal.OF_READONLY)  # a file, or a store
     lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
     if where:
         lyr.SetAttributeFilter(where)

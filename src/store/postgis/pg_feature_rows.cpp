@@ -94,8 +94,12 @@ std::int64_t FeatureRows::insert(std::optional<std::int64_t> fid, const edit::Fe
   if (state.wkb.empty()) params.null(oid::kBytea);
   else params.bytes(state.wkb);
   bind_properties(params, state.properties);
-  std::string columns = "fid, geom", values = "coalesce($1, (SELECT coalesce(max(fid), 0) + 1 FROM " + table_ +
-                                             ")), ST_GeomFromWKB($2, 4326)";
+  // A new feature takes the table's identity (never reused, as the GeoPackage's AUTOINCREMENT:
+  // max(fid) + 1 gave a new feature the id, and so the history, of a deleted one); an
+  // explicit fid (a revert re-inserting a deleted feature) keeps its own. $1 stays bound
+  // (typed int8) when unused, so the properties keep their numbers.
+  std::string columns = fid ? "fid, geom" : "geom";
+  std::string values = fid ? "$1, ST_GeomFromWKB($2, 4326)" : "ST_GeomFromWKB($2, 4326)";
   for (std::size_t i = 0; i < collection_.properties.size(); ++i) {
     columns += ", " + quote_identifier(collection_.properties[i].name);
     values += ", " + placeholder(static_cast<int>(i) + 3);

@@ -42,8 +42,10 @@ CREATE OR REPLACE FUNCTION amis_upper(text) RETURNS text LANGUAGE sql IMMUTABLE 
 CREATE OR REPLACE FUNCTION amis_casei(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT lower($1 COLLATE "und-x-icu") COLLATE "C" $$;
 CREATE OR REPLACE FUNCTION amis_accenti(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$ SELECT normalize(regexp_replace(normalize($1, NFD),
-       '[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g'), NFC) COLLATE "C" $$;
+  AS $$ SELECT normalize(translate(regexp_replace(normalize($1, NFD),
+       '[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g'),
+       -- letters whose diacritic NFD leaves whole (as the GeoPackage store's base_letter)
+       U&'\0111\0110\00F8\00D8\0142\0141\0127\0126\0131\0167\0166', 'dDoOlLhHitT'), NFC) COLLATE "C" $$;
 CREATE OR REPLACE FUNCTION amis_pow(double precision, double precision) RETURNS double precision
   LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT CASE WHEN v = 'Infinity' OR v = '-Infinity' OR v = 'NaN' THEN NULL ELSE v END

@@ -124,6 +124,9 @@ std::vector<core::Collection> PostgisStore::collections() {
 }
 
 std::optional<core::Collection> PostgisStore::collection(std::string_view id) {
+  // libpq sends a text parameter up to its first NUL: "coal_mines\0x" would find coal_mines.
+  // No stored id holds a NUL (PostgreSQL's text cannot), so such an id names nothing.
+  if (id.find('\0') != std::string_view::npos) return std::nullopt;
   auto db = databases_->read();
   const Result r = db->exec(std::string(kCollectionSelect) + " WHERE id = $1", Params().text(id));
   if (r.rows() == 0) return std::nullopt;
@@ -311,6 +314,7 @@ std::vector<RasterLayer> PostgisStore::rasters() {
 }
 
 std::optional<RasterLayer> PostgisStore::raster(std::string_view id) {
+  if (id.find('\0') != std::string_view::npos) return std::nullopt;  // as collection()
   auto db = databases_->read();
   const Result r = db->exec(std::string(kRasterSelect) + " WHERE id = $1", Params().text(id));
   if (r.rows() == 0) return std::nullopt;

@@ -10,6 +10,10 @@ import urllib.parse
 
 import pytest
 
+# The CPU measured is the amis process's: on PostGIS the query runs in the database's backend
+# (whose cancellation pg-core's PQcancel on client-gone is to prove: pg_stat_activity, a gap).
+pytestmark = pytest.mark.gpkg_only("measures the SQLite query's CPU in the amis process")
+
 from bounds_support import serving
 from http_support import connect
 
