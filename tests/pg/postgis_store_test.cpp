@@ -106,7 +106,7 @@ class PostgisStoreTest : public ::testing::Test {
     if (!*pg_url()) return;
     gpkg_path_ = new testing::TempStorePath("pg-compare");
     gpkg_ = new store::gpkg::GpkgStore(gpkg_path_->str());
-    pg_ = new store::postgis::PostgisStore({pg_url(), {}, 4, 30}, "/tmp");
+    pg_ = new store::postgis::PostgisStore(pg_url(), 4, "/tmp");
     write_sites(*gpkg_);
     write_sites(*pg_);
   }

@@ -30,6 +30,9 @@ class PostgisStore final : public Store, public HealthReporter {
   // @throws ConnectFailed (one line for the operator: detail()), core::ServerError
   // when the database lacks PostGIS.
   PostgisStore(DatabaseSettings databases, std::string folder);
+  // One database, no replicas (tools and tests).
+  PostgisStore(const std::string& url, std::size_t pool_size, std::string folder)
+      : PostgisStore(DatabaseSettings{url, {}, pool_size, 30}, std::move(folder)) {}
 
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
