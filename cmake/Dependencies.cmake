@@ -35,3 +35,7 @@ target_link_libraries(Sodium::sodium INTERFACE ${SODIUM_LIBRARY})
 target_include_directories(Sodium::sodium INTERFACE ${SODIUM_INCLUDE_DIR})
 find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of textual answers
+# libpq-dev: the PostgreSQL/PostGIS store (store/postgis/). Debian's libpq ships a
+# pkg-config file; FindPostgreSQL would also look for the server's headers.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)

@@ -114,7 +114,11 @@ Config load_config(const std::string& path) {
   config.static_dir = t["server"]["static_dir"].value_or(config.static_dir);
   config.portal_dir = t["server"]["portal_dir"].value_or(config.portal_dir);
   config.log_level = t["server"]["log_level"].value_or(config.log_level);
-  config.store_path = t["store"]["path"].value_or(config.store_path);
+  // [store] url (a GeoPackage path or a postgresql:// URL); path is its older name.
+  config.store_path = t["store"]["url"].value_or(t["store"]["path"].value_or(config.store_path));
+  config.store_pool_size = t["store"]["pool_size"].value_or(config.store_pool_size);
+  if (config.store_pool_size < 1) throw std::runtime_error(path + ": [store] pool_size must be 1 or more");
+  config.raster_dir = t["store"]["raster_dir"].value_or(config.raster_dir);
   auto& svc = config.service;
   svc.title = t["service"]["title"].value_or(svc.title);
   svc.description = t["service"]["description"].value_or(svc.description);

@@ -15,7 +15,14 @@ namespace amis::config {
 
 struct Config {
   http::ServerOptions server;
+  // Where the data is: a GeoPackage file or a postgresql:// URL ([store] url, or
+  // its older name [store] path).
   std::string store_path = "data/amis.gpkg";
+  // Connections a node holds to PostgreSQL at most ([store] pool_size).
+  int store_pool_size = 8;
+  // The raster files of a PostgreSQL store ([store] raster_dir); a GeoPackage
+  // store keeps them in the rasters/ folder next to its file.
+  std::string raster_dir;
   std::string static_dir;  // default: the static/ folder installed next to the sources
   std::string portal_dir;  // default: web/dist, where scripts/build-web.sh builds the portal
   api::features::ServiceInfo service;

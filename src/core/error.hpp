@@ -98,6 +98,13 @@ struct ServiceBusy : RetryLater {
       : RetryLater(503, "ServiceUnavailable", what, retry_after_seconds) {}
 };
 
+// The data store cannot be reached now (a database restarting, a network cut, a
+// failover under way): 503 with Retry-After, the message says nothing internal.
+struct StoreUnavailable : RetryLater {
+  explicit StoreUnavailable(const std::string& what, int retry_after_seconds = 5)
+      : RetryLater(503, "ServiceUnavailable", what, retry_after_seconds) {}
+};
+
 // A request body in a media type the operation does not take (415).
 struct UnsupportedMediaType : OgcError {
   explicit UnsupportedMediaType(const std::string& what) : OgcError(415, "UnsupportedMediaType", what) {}

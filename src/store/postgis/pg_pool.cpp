@@ -1,0 +1,108 @@
+#include "store/postgis/pg_pool.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "core/request_budget.hpp"
+
+namespace amis::store::postgis {
+namespace {
+
+constexpr double kWaitWithoutBudget = 60.0;  // seconds; the CLI and background work
+
+// statement_timeout slightly past the deadline: the client side cancels at the
+// deadline itself (and reports DeadlineExceeded); the server's own timeout is the
+// guard for a node that died mid-statement.
+std::string statement_timeout() {
+  const auto left = core::RequestBudget::seconds_left();
+  const long long ms = left ? static_cast<long long>(std::ceil(*left * 1000)) + 250 : 0;
+  return "SET statement_timeout = " + std::to_string(ms);
+}
+
+}  // namespace
+
+Pool::Pool(std::string url, std::size_t size, Setup setup)
+    : url_(std::move(url)), size_(size == 0 ? 1 : size), setup_(std::move(setup)) {
+  idle_.push_back(open_connection());
+  open_ = 1;
+}
+
+std::unique_ptr<Connection> Pool::open_connection() {
+  auto connection = std::make_unique<Connection>(url_);
+  if (setup_) setup_(*connection);
+  return connection;
+}
+
+Pool::Lease::~Lease() {
+  if (connection_) pool_->give_back(std::move(connection_));
+}
+
+void Pool::give_back(std::unique_ptr<Connection> connection) {
+  connection->abandon_streaming();
+  const bool keep = connection->reusable();
+  {
+    std::lock_guard lock(mutex_);
+    if (keep) idle_.push_back(std::move(connection));
+    else --open_;
+  }
+  available_.notify_one();
+  // A broken connection is closed here, outside the lock (PQfinish may block briefly).
+}
+
+Pool::Lease Pool::acquire() {
+  const auto left = core::RequestBudget::seconds_left();
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(left ? *left : kWaitWithoutBudget));
+  std::unique_ptr<Connection> connection;
+  {
+    std::unique_lock lock(mutex_);
+    ++waiting_;
+    const bool got = available_.wait_until(lock, until, [&] { return !idle_.empty() || open_ < size_; });
+    --waiting_;
+    if (!got) {
+      core::RequestBudget::check();
+      throw core::ServiceBusy("all " + std::to_string(size_) + " database connections are busy; ask again shortly",
+                              1);
+    }
+    if (!idle_.empty()) {
+      connection = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      ++open_;  // taken now, opened below outside the lock
+    }
+  }
+  if (connection) {
+    // An idle connection whose server went away (restart, failover) notices the
+    // closed socket here, without a round trip; it is replaced by a new one.
+    if (!PQconsumeInput(connection->handle()) || PQstatus(connection->handle()) != CONNECTION_OK) {
+      spdlog::info("PostgreSQL: an idle connection was lost; reconnecting");
+      connection.reset();
+    }
+  }
+  if (!connection) {
+    try {
+      connection = open_connection();
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        --open_;
+      }
+      available_.notify_one();
+      throw;
+    }
+  }
+  Lease lease(*this, std::move(connection));
+  lease->exec(statement_timeout());
+  return lease;
+}
+
+Pool::Stats Pool::stats() {
+  std::lock_guard lock(mutex_);
+  return {size_, open_, idle_.size(), waiting_};
+}
+
+}  // namespace amis::store::postgis

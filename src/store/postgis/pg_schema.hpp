@@ -1,0 +1,26 @@
+#pragma once
+// The tables AMIS keeps in a PostgreSQL database, created at start when missing.
+// Several amis nodes may start at once: the bootstrap runs in one transaction under
+// an advisory lock, and every statement is idempotent (IF NOT EXISTS).
+#include <string>
+#include <vector>
+
+#include "store/postgis/pg_connection.hpp"
+
+namespace amis::store::postgis {
+
+// The DDL of one part of the store (the feature catalogue, accounts, change sets ...).
+struct SchemaPart {
+  std::string name;  // for the log
+  std::string ddl;   // idempotent statements, run as one script
+};
+
+// Every part, in the order they are created. pg_schema.cpp lists them.
+std::vector<SchemaPart> schema_parts();
+
+// Creates the PostGIS extension (when allowed) and every missing table.
+// @throws ServerError with a clear message when PostGIS is not installed and the
+// role may not create it; the error of the SQLSTATE otherwise.
+void ensure_schema(Connection& connection);
+
+}  // namespace amis::store::postgis
