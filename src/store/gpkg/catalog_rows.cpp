@@ -1,12 +1,10 @@
 #include "store/gpkg/catalog_rows.hpp"
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "catalog/record_json.hpp"
-#include "core/datetime.hpp"
 #include "core/error.hpp"
+#include "store/catalog_row.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
@@ -33,64 +31,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS amis_records_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
 )SQL";
 
-// Dates as the filters compare them: normalised UTC text; a date alone as the
-// start (or the end) of its day.
-std::optional<std::string> normalised(const std::string& text, bool end, const char* element) {
-  if (text.empty()) return std::nullopt;
-  auto instant = core::parse_instant(text);
-  if (!instant) throw core::InvalidValue(element, "'" + text + "' is not an RFC 3339 date or date-time");
-  if (instant->size() == 10) return *instant + (end ? "T23:59:59.999Z" : "T00:00:00.000Z");
-  return instant;
-}
-
 void bind_optional(sqlite::Statement& s, int i, const std::optional<std::string>& v) {
   if (v) s.bind(i, std::string_view(*v));
   else s.bind_null(i);
 }
 
-void bind_text_or_null(sqlite::Statement& s, int i, const std::string& v) {
-  if (v.empty()) s.bind_null(i);
-  else s.bind(i, std::string_view(v));
-}
-
-std::string joined(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : " ") + v;
-  return out;
-}
-
-// Topic categories and the keywords of groups with a thesaurus: the `theme` facet.
-std::vector<std::string> themes(const catalog::Record& r) {
-  std::vector<std::string> out = r.topic_categories;
-  for (const auto& g : r.keywords)
-    if (!g.thesaurus.empty()) out.insert(out.end(), g.keywords.begin(), g.keywords.end());
-  return out;
-}
-
-std::vector<std::string> external_ids(const catalog::Record& r) {
-  std::vector<std::string> out;
-  for (const auto& e : r.external_ids) {
-    out.push_back(e.value);
-    if (!e.scheme.empty()) out.push_back(e.scheme + ":" + e.value);
-  }
-  return out;
-}
-
-std::vector<std::string> distinct(std::vector<std::string> values) {
-  std::vector<std::string> out;
-  for (auto& v : values)
-    if (!v.empty() && std::ranges::find(out, v) == out.end()) out.push_back(std::move(v));
-  return out;
-}
-
-std::string json_array(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
-
-void write_terms(sqlite::Database& db, std::int64_t fid, const char* field, const std::vector<std::string>& values) {
+void write_terms(sqlite::Database& db, std::int64_t fid, const std::vector<RecordTerm>& terms) {
   auto s = db.cached("INSERT OR IGNORE INTO amis_record_terms (field, value, fid) VALUES (?, ?, ?)");
-  for (const auto& v : values) {
+  for (const auto& t : terms) {
     s->reset();
-    s->bind(1, std::string_view(field));
-    s->bind(2, std::string_view(v));
+    s->bind(1, std::string_view(t.field));
+    s->bind(2, std::string_view(t.value));
     s->bind(3, fid);
     s->run();
   }
@@ -112,40 +63,32 @@ std::vector<std::uint8_t> extent_geometry(const core::Envelope& e) {
   return out;
 }
 
-std::string other_text(const catalog::Record& r) {
-  std::string out = r.id + " " + r.country + " " + r.lineage + " " + r.attribution;
-  for (const auto& p : r.contacts) out += " " + p.organisation + " " + p.individual;
-  for (const auto& e : r.external_ids) out += " " + e.value;
-  return out;
-}
-
-std::int64_t insert_row(sqlite::Database& db, const catalog::Record& r, const std::string& document) {
+std::int64_t insert_row(sqlite::Database& db, const RecordRow& r) {
   auto s = db.cached(
       "INSERT INTO amis_records (id, origin, type, title, description, country, language, license, parent, "
       "keywords, themes, formats, externalIds, created, updated, published, featureCount, time_start, time_end, "
       "min_x, min_y, max_x, max_y, geom, document) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s->bind(1, std::string_view(r.id));
-  s->bind(2, catalog::to_string(r.origin));
+  s->bind(2, std::string_view(r.origin));
   s->bind(3, std::string_view(r.type));
   s->bind(4, std::string_view(r.title));
-  s->bind(5, std::string_view(r.abstract));
-  bind_text_or_null(*s, 6, r.country);
-  bind_text_or_null(*s, 7, r.language);
-  bind_text_or_null(*s, 8, r.licence);
-  bind_text_or_null(*s, 9, r.parent_id);
-  s->bind(10, std::string_view(json_array(distinct(r.all_keywords()))));
-  s->bind(11, std::string_view(json_array(distinct(themes(r)))));
-  s->bind(12, std::string_view(json_array(r.formats())));
-  s->bind(13, std::string_view(json_array(external_ids(r))));
-  bind_optional(*s, 14, normalised(r.created, false, "created"));
-  s->bind(15, std::string_view(*normalised(r.updated, false, "updated")));
-  bind_optional(*s, 16, normalised(r.published, false, "published"));
+  s->bind(5, std::string_view(r.description));
+  bind_optional(*s, 6, r.country);
+  bind_optional(*s, 7, r.language);
+  bind_optional(*s, 8, r.license);
+  bind_optional(*s, 9, r.parent);
+  s->bind(10, std::string_view(json_array(r.keywords)));
+  s->bind(11, std::string_view(json_array(r.themes)));
+  s->bind(12, std::string_view(json_array(r.formats)));
+  s->bind(13, std::string_view(json_array(r.external_ids)));
+  bind_optional(*s, 14, r.created);
+  s->bind(15, std::string_view(r.updated));
+  bind_optional(*s, 16, r.published);
   if (r.feature_count) s->bind(17, *r.feature_count);
   else s->bind_null(17);
-  const auto& t = r.temporal_extent;
-  bind_optional(*s, 18, t && t->start ? normalised(*t->start, false, "time") : std::nullopt);
-  bind_optional(*s, 19, t && t->end ? normalised(*t->end, true, "time") : std::nullopt);
+  bind_optional(*s, 18, r.time_start);
+  bind_optional(*s, 19, r.time_end);
   if (r.extent) {
     s->bind(20, r.extent->min_x);
     s->bind(21, r.extent->min_y);
@@ -155,7 +98,7 @@ std::int64_t insert_row(sqlite::Database& db, const catalog::Record& r, const st
   } else {
     for (int i = 20; i <= 24; ++i) s->bind_null(i);
   }
-  s->bind(25, std::string_view(document));
+  s->bind(25, std::string_view(r.document));
   s->run();
   return sqlite3_last_insert_rowid(db.handle());
 }
@@ -171,21 +114,17 @@ void write_record(sqlite::Database& db, catalog::Record r) {
     now->step();
     r.updated = now->column_text(0);
   }
+  const RecordRow row = record_row(r);
   delete_record(db, r.id);
-  const std::int64_t fid = insert_row(db, r, catalog::to_json(r).dump());
-  write_terms(db, fid, "keyword", distinct(r.all_keywords()));
-  write_terms(db, fid, "theme", distinct(themes(r)));
-  write_terms(db, fid, "format", r.formats());
-  write_terms(db, fid, "externalId", distinct(external_ids(r)));
-  write_terms(db, fid, "type", {r.type});
-  if (!r.country.empty()) write_terms(db, fid, "country", {r.country});
+  const std::int64_t fid = insert_row(db, row);
+  write_terms(db, fid, record_terms(row));
 
   auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
   fts->bind(1, fid);
-  fts->bind(2, std::string_view(r.title));
-  fts->bind(3, std::string_view(joined(r.all_keywords()) + " " + joined(r.topic_categories)));
-  fts->bind(4, std::string_view(r.abstract));
-  fts->bind(5, std::string_view(other_text(r)));
+  fts->bind(2, std::string_view(row.title));
+  fts->bind(3, std::string_view(row.keyword_text));
+  fts->bind(4, std::string_view(row.description));
+  fts->bind(5, std::string_view(row.other_text));
   fts->run();
   if (r.extent) {
     auto rtree = db.cached("INSERT INTO rtree_amis_records_geom (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)");
@@ -213,12 +152,6 @@ bool delete_record(sqlite::Database& db, std::string_view id) {
     del->run();
   }
   return true;
-}
-
-catalog::Record record_from_document(std::string_view document) {
-  auto j = nlohmann::json::parse(document, nullptr, false);
-  if (j.is_discarded()) throw core::ServerError("a catalogue record's document is not JSON");
-  return catalog::record_from_json(j);
 }
 
 std::optional<catalog::Record> read_record(sqlite::Database& db, std::string_view id) {

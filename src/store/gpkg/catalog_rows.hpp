@@ -9,12 +9,10 @@
 #include <string_view>
 
 #include "catalog/record.hpp"
+#include "store/catalog_filter.hpp"  // kRecordTable (its R-tree is rtree_<this>_geom)
 #include "store/sqlite/database.hpp"
 
 namespace amis::store::gpkg {
-
-// The table the catalogue's filters compile against (its R-tree is rtree_<this>_geom).
-inline constexpr const char* kRecordTable = "amis_records";
 
 void create_catalog_tables(sqlite::Database& db);
 
@@ -27,6 +25,5 @@ void write_record(sqlite::Database& db, catalog::Record record);
 bool delete_record(sqlite::Database& db, std::string_view id);
 
 std::optional<catalog::Record> read_record(sqlite::Database& db, std::string_view id);
-catalog::Record record_from_document(std::string_view document);
 
 }  // namespace amis::store::gpkg

@@ -2,46 +2,13 @@
 
 #include "catalog/queryables.hpp"
 #include "core/error.hpp"
+#include "store/catalog_filter.hpp"
+#include "store/catalog_row.hpp"
 #include "store/gpkg/catalog_rows.hpp"
 #include "store/gpkg/filter_sql.hpp"
 
 namespace amis::store::gpkg {
 namespace {
-
-using catalog::QueryableType;
-
-// The record columns as the feature filter compiler sees a collection's properties.
-core::Collection record_columns() {
-  core::Collection c;
-  c.id = kRecordTable;
-  for (const auto& q : catalog::queryables()) {
-    switch (q.type) {
-      case QueryableType::Text:
-      case QueryableType::TextList: c.properties.push_back({std::string(q.name), core::PropertyType::Text}); break;
-      case QueryableType::DateTime:
-        if (q.name != "datetime") c.properties.push_back({std::string(q.name), core::PropertyType::DateTime});
-        break;
-      case QueryableType::Integer: c.properties.push_back({std::string(q.name), core::PropertyType::Integer}); break;
-      case QueryableType::Extent: break;  // "geometry": the compiler's geom column
-    }
-  }
-  // The queryable `parent` and `license` are the columns of those names; `datetime`
-  // (the temporal extent) is only served by the `datetime` parameter.
-  return c;
-}
-
-// `datetime` in a filter means the record's temporal extent: an interval of two columns.
-core::Expression rewrite_datetime(const core::Expression& e) {
-  if (e.kind == core::Expression::Kind::Property && e.text == "datetime") {
-    core::Expression interval;
-    interval.kind = core::Expression::Kind::Interval;
-    interval.args = {core::Expression::property("time_start"), core::Expression::property("time_end")};
-    return interval;
-  }
-  core::Expression out = e;
-  for (auto& a : out.args) a = rewrite_datetime(a);
-  return out;
-}
 
 void add_list(std::string& sql, std::vector<Binding>& b, const std::string& column, const std::vector<std::string>& v) {
   sql += " AND " + column + " IN (";
@@ -86,14 +53,12 @@ void add_datetime(std::string& sql, std::vector<Binding>& b, const core::TimeInt
 std::string fts_match(const std::vector<std::string>& terms) {
   std::string out;
   for (const auto& term : terms) {
-    bool searchable = false;
+    if (!is_searchable_term(term)) continue;
     std::string phrase = "\"";
     for (char c : term) {
       if (c == '"') phrase += "\"\"";
       else phrase += c;
-      searchable = searchable || static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c));
     }
-    if (!searchable) continue;
     out += (out.empty() ? "" : " OR ") + phrase + "\"";
   }
   return out;
@@ -125,18 +90,9 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
   }
   if (query.filter) {
     where += " AND ";
-    core::Collection columns = record_columns();
-    columns.properties.push_back({"time_start", core::PropertyType::DateTime});
-    columns.properties.push_back({"time_end", core::PropertyType::DateTime});
-    try {
-      compile_filter(columns, rewrite_datetime(*query.filter), where, b);
-    } catch (const core::OgcError& e) {
-      // The compiler names the feature table's queryables page; ours is the catalogue's.
-      std::string message = e.what();
-      const std::string page = std::string("/collections/") + kRecordTable + "/queryables";
-      if (auto at = message.find(page); at != std::string::npos) message.replace(at, page.size(), "the catalogue's /queryables");
-      throw core::OgcError(e.status(), e.code(), message, e.locator());
-    }
+    compile_record_filter(*query.filter, [&](const core::Collection& columns, const core::Expression& filter) {
+      compile_filter(columns, filter, where, b);
+    });
   }
   out.from = std::string(" FROM ") + kRecordTable + out.from + where;
   return out;

@@ -1,11 +1,10 @@
 #include "store/gpkg/gpkg_catalog.hpp"
 
-#include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
+#include "store/catalog_row.hpp"
 #include "store/gpkg/catalog_rows.hpp"
 #include "store/gpkg/catalog_sql.hpp"
 #include "store/gpkg/filter_functions.hpp"
@@ -51,12 +50,6 @@ class GpkgRecordWriter final : public RecordWriter {
   std::unique_ptr<GpkgCatalog::Connection> connection_;
   sqlite::Transaction tx_;
 };
-
-// The record's content without its time stamp, to tell whether it changed.
-std::string content(catalog::Record record) {
-  record.updated.clear();
-  return catalog::to_json(record).dump();
-}
 
 std::vector<catalog::FacetBucket> count_facet(sqlite::Database& db, const CatalogSql& matches,
                                               catalog::FacetField field, std::int64_t buckets) {
@@ -127,32 +120,16 @@ std::unique_ptr<RecordWriter> GpkgCatalog::writer() {
 std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& records) {
   auto db = connect();
   sqlite::Transaction tx(*db);
-  std::map<std::string, catalog::Record, std::less<>> old;
+  std::vector<catalog::Record> old;
   {
     auto s = db->cached("SELECT document FROM amis_records WHERE origin = 'derived'");
-    while (s->step()) {
-      auto r = record_from_document(s->column_text(0));
-      old.emplace(r.id, std::move(r));
-    }
+    while (s->step()) old.push_back(record_from_document(s->column_text(0)));
   }
-  std::int64_t changes = 0;
-  for (const auto& fresh : records) {
-    if (fresh.origin != catalog::RecordOrigin::Derived)
-      throw core::InvalidValue("origin", "replace_derived takes derived records only: " + fresh.id);
-    auto it = old.find(fresh.id);
-    if (it != old.end()) {
-      const bool same = content(it->second) == content(fresh);
-      old.erase(it);
-      if (same) continue;
-    }
-    catalog::Record r = fresh;
-    r.updated.clear();
-    write_record(*db, r);
-    ++changes;
-  }
-  for (const auto& [id, gone] : old) changes += delete_record(*db, id) ? 1 : 0;
+  const DerivedChanges changes = derived_changes(std::move(old), records);
+  for (const auto& r : changes.writes) write_record(*db, r);
+  for (const auto& id : changes.removals) delete_record(*db, id);
   tx.commit();
-  return changes;
+  return static_cast<std::int64_t>(changes.writes.size() + changes.removals.size());
 }
 
 SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink& sink) {
