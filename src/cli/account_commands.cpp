@@ -9,9 +9,6 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "auth/account_admin.hpp"
-#include "store/gpkg/gpkg_accounts.hpp"
-#include "store/gpkg/gpkg_change_sets.hpp"
-#include "store/gpkg/gpkg_store.hpp"
 
 namespace amis::cli {
 namespace {
@@ -26,9 +23,9 @@ std::string read_password() {
 }  // namespace
 
 int account_command(const config::Config& config, const AccountCommand& command) {
-  store::gpkg::GpkgStore store(config.store_path);  // creates the store and its tables when missing
-  store::gpkg::GpkgAccounts accounts(config.store_path);
-  store::gpkg::GpkgChangeSets audit_log(config.store_path);
+  auto opened = store::open_store(store_location(config));  // creates the store and its tables when missing
+  store::AccountStore& accounts = *opened.accounts;
+  store::ChangeSetStore& audit_log = *opened.change_sets;
   auth::AccountAdmin admin(accounts, [&audit_log](const std::string& actor, const std::string& action,
                                                   const std::string& subject, const std::string& detail) {
     audit_log.audit(actor, action, subject, detail);

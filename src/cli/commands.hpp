@@ -7,8 +7,14 @@
 #include "config/config.hpp"
 #include "ingest/ogr_import.hpp"
 #include "store/attribute_indexes.hpp"
+#include "store/open_store.hpp"
 
 namespace amis::cli {
+
+// Where the store is: [store] url (or --store), with its pool size and folder.
+inline store::StoreLocation store_location(const config::Config& config) {
+  return {config.store_path, static_cast<std::size_t>(config.store_pool_size), config.data_dir};
+}
 
 int serve(const config::Config& config);
 // Prints "METHOD /pattern" for every route `serve` would answer.
@@ -22,9 +28,9 @@ struct KeyedImport {
 };
 int import_file(const config::Config& config, const ingest::ImportOptions& options,
                 const std::optional<KeyedImport>& keyed);
-int export_collection(const std::string& store_path, const std::string& collection,
+int export_collection(const store::StoreLocation& where, const std::string& collection,
                       const std::string& format, const std::string& path);
-int list_collections(const std::string& store_path);
+int list_collections(const store::StoreLocation& where);
 
 struct StyleCommand {
   std::string action;  // add, list, show, remove

@@ -10,9 +10,6 @@
 #include "edit/change_service.hpp"
 #include "edit/reimport_plan.hpp"
 #include "encode/ogr_writer.hpp"
-#include "store/gpkg/gpkg_accounts.hpp"
-#include "store/gpkg/gpkg_change_sets.hpp"
-#include "store/gpkg/gpkg_store.hpp"
 
 namespace amis::cli {
 namespace {
@@ -27,8 +24,7 @@ void progress_bar(double fraction) {
 }
 
 // The administrator a re-import is published as. @throws core::Forbidden.
-auth::Principal administrator(const std::string& store_path, const std::string& name) {
-  store::gpkg::GpkgAccounts accounts(store_path);
+auth::Principal administrator(store::AccountStore& accounts, const std::string& name) {
   const auto user = accounts.user(name);
   if (!user || user->disabled || user->role != auth::Role::Admin)
     throw core::Forbidden("--as must name an enabled administrator account of the store ('" + name + "' is not one)");
@@ -38,14 +34,15 @@ auth::Principal administrator(const std::string& store_path, const std::string& 
 // `amis import --key`: the difference between the file and the published
 // collection as one change set, written and approved as the administrator's.
 int import_by_key(const config::Config& config, const ingest::ImportOptions& options, const KeyedImport& keyed) {
-  store::gpkg::GpkgStore store(config.store_path);
+  auto opened = store::open_store(store_location(config));
+  store::Store& store = *opened.features;
   const auto collection = store.collection(options.collection);
   if (!collection) {
     std::cerr << "amis: no collection '" << options.collection << "' to import again by key: import it once without --key\n";
     return 1;
   }
-  const auto admin = administrator(config.store_path, keyed.as_user);
-  store::gpkg::GpkgChangeSets change_sets(config.store_path);
+  const auto admin = administrator(*opened.accounts, keyed.as_user);
+  store::ChangeSetStore& change_sets = *opened.change_sets;
   const edit::EditingPolicy policy(config.editing);
   edit::ChangeService changes(store, change_sets, policy);
   auto dataset = ingest::read_dataset(*collection, options);
@@ -95,7 +92,8 @@ int import_file(const config::Config& config, const ingest::ImportOptions& optio
   ingest::ImportOptions checked = options;
   for (const auto& columns : index_rules(config, options.collection).declared)
     checked.required_properties.insert(checked.required_properties.end(), columns.begin(), columns.end());
-  store::gpkg::GpkgStore store(config.store_path);
+  const auto opened = store::open_features(store_location(config));
+  store::Store& store = *opened;
   std::function<void(double)> progress;
   if (::isatty(STDERR_FILENO)) progress = progress_bar;
   try {
@@ -113,17 +111,18 @@ int import_file(const config::Config& config, const ingest::ImportOptions& optio
   }
 }
 
-int export_collection(const std::string& store_path, const std::string& id,
+int export_collection(const store::StoreLocation& where, const std::string& id,
                       const std::string& format_name, const std::string& path) {
   const auto* format = encode::find_ogr_format(format_name);
   if (!format) {
     std::cerr << "amis: unknown format '" << format_name << "' (use one of " << encode::ogr_format_names() << ")\n";
     return 1;
   }
-  store::gpkg::GpkgStore store(store_path);
+  const auto opened = store::open_features(where);
+  store::Store& store = *opened;
   auto collection = store.collection(id);
   if (!collection) {
-    std::cerr << "amis: no collection '" << id << "' in " << store_path << "\n";
+    std::cerr << "amis: no collection '" << id << "' in " << store::describe(where) << "\n";
     return 1;
   }
   try {
@@ -142,13 +141,13 @@ int export_collection(const std::string& store_path, const std::string& id,
   }
 }
 
-int list_collections(const std::string& store_path) {
-  if (!std::filesystem::exists(store_path)) {
-    std::cerr << "amis: no store at " << store_path << "\n";
+int list_collections(const store::StoreLocation& where) {
+  if (!store::store_exists(where)) {
+    std::cerr << "amis: no store at " << store::describe(where) << "\n";
     return 1;
   }
-  store::gpkg::GpkgStore store(store_path);
-  for (const auto& c : store.collections())
+  const auto store = store::open_features(where);
+  for (const auto& c : store->collections())
     std::cout << c.id << "\t" << c.feature_count << "\t" << c.geometry_type << "\t" << c.title << "\n";
   return 0;
 }

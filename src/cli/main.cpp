@@ -15,6 +15,10 @@
 #define AMIS_STATIC_DIR "static"
 #endif
 
+// Every subcommand's --store.
+constexpr const char* kStoreHelp =
+    "The store: a GeoPackage file or a postgresql:// URL (default data/amis.gpkg, or [store] url)";
+
 int main(int argc, char** argv) {
   CLI::App app{"AMIS - ASEAN Minerals Information System"};
   app.require_subcommand(1);
@@ -24,12 +28,12 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "Serve the store over OGC APIs");
   serve->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
-  serve->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  serve->add_option("--store", store_path, kStoreHelp);
   serve->add_option("--port", port, "TCP port (default 8080; 0 picks a free one)")->check(CLI::Range(0, 65535));
 
   auto* routes = app.add_subcommand("routes", "List the HTTP routes (method and path pattern) the server answers");
   routes->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
-  routes->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  routes->add_option("--store", store_path, kStoreHelp);
 
   amis::ingest::ImportOptions import;
   std::string keywords;
@@ -43,7 +47,7 @@ int main(int argc, char** argv) {
   imp->add_option("--licence", import.licence, "Licence of the data");
   imp->add_option("--attribution", import.attribution, "Attribution required by the licence");
   imp->add_option("--datetime", import.temporal_property, "Field that `datetime` filters on");
-  imp->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  imp->add_option("--store", store_path, kStoreHelp);
   imp->add_option("--config", config_path, "amis.toml (editing rules, attribute indexes)")->check(CLI::ExistingFile);
   amis::cli::KeyedImport keyed;
   auto* key_option = imp->add_option(
@@ -58,10 +62,10 @@ int main(int argc, char** argv) {
   exp->add_option("--collection", collection, "Collection id")->required();
   exp->add_option("--format", format, "geojson, gpkg, shp, fgb, csv, kml, gml")->required();
   exp->add_option("file", output, "Output file")->required();
-  exp->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  exp->add_option("--store", store_path, kStoreHelp);
 
   auto* list = app.add_subcommand("collections", "List the collections in the store");
-  list->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  list->add_option("--store", store_path, kStoreHelp);
 
   amis::cli::StyleCommand style;
   auto* styles = app.add_subcommand("style", "Manage the named SLD styles of a collection");
@@ -79,7 +83,7 @@ int main(int argc, char** argv) {
   style_remove->add_option("--collection", style.collection, "Collection id")->required();
   style_remove->add_option("--name", style.name, "Style name")->required();
   for (auto* sub : {style_add, style_list, style_show, style_remove})
-    sub->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+    sub->add_option("--store", store_path, kStoreHelp);
 
   amis::cli::RasterCommand raster;
   auto* rasters = app.add_subcommand("raster", "Manage raster layers");
@@ -91,7 +95,7 @@ int main(int argc, char** argv) {
   raster_add->add_option("--description", raster.description, "Description");
   raster_add->add_option("--attribution", raster.attribution, "Attribution");
   raster_add->add_option("--licence", raster.licence, "Licence");
-  raster_add->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+  raster_add->add_option("--store", store_path, kStoreHelp);
 
   amis::cli::AccountCommand account;
   auto* users = app.add_subcommand("user", "Manage user accounts (passwords on standard input)");
@@ -117,7 +121,7 @@ int main(int argc, char** argv) {
   auto* token_revoke = tokens->add_subcommand("revoke", "Revoke a token");
   token_revoke->add_option("id", account.token_id, "Token id (from token list)")->required();
   for (auto* sub : {user_add, user_list, user_passwd, user_disable, user_enable, token_create, token_list, token_revoke})
-    sub->add_option("--store", store_path, "The GeoPackage store (default data/amis.gpkg)");
+    sub->add_option("--store", store_path, kStoreHelp);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -158,8 +162,8 @@ int main(int argc, char** argv) {
       return amis::cli::import_file(config, import,
                                     keyed.key.empty() ? std::nullopt : std::optional<amis::cli::KeyedImport>(keyed));
     }
-    if (*exp) return amis::cli::export_collection(config.store_path, collection, format, output);
-    if (*list) return amis::cli::list_collections(config.store_path);
+    if (*exp) return amis::cli::export_collection(amis::cli::store_location(config), collection, format, output);
+    if (*list) return amis::cli::list_collections(amis::cli::store_location(config));
     if (*rasters) return amis::cli::raster_command(config, raster);
     if (*users || *tokens) {
       auto* group = *users ? users : tokens;

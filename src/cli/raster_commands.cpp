@@ -10,7 +10,6 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "store/gpkg/gpkg_store.hpp"
 #include "styles/style_catalog.hpp"
 
 namespace amis::cli {
@@ -56,7 +55,8 @@ int raster_command(const config::Config& config, const RasterCommand& command) {
   if (!styles::valid_style_name(command.id) || command.id.find('.') != std::string::npos)
     throw std::runtime_error("'" + command.id.substr(0, 80) +
                              "' is not a raster id: 1 to 64 letters, digits, '_' or '-', beginning with a letter or digit");
-  store::gpkg::GpkgStore store(config.store_path);
+  const auto opened = store::open_features(store_location(config));
+  store::Store& store = *opened;
   Dataset source(GDALOpen(command.file.c_str(), GA_ReadOnly));
   if (!source) throw std::runtime_error("cannot read " + command.file + " as a raster");
   if (GDALGetRasterCount(source.get()) < 1) throw std::runtime_error(command.file + " has no band");
@@ -73,7 +73,7 @@ int raster_command(const config::Config& config, const RasterCommand& command) {
   layer.min = range[0];
   layer.max = range[1];
 
-  const auto folder = std::filesystem::absolute(config.store_path).parent_path() / "rasters";
+  const auto folder = store::store_folder(store_location(config)) / "rasters";
   std::filesystem::create_directories(folder);
   const auto target = folder / (command.id + ".tif");
   const auto temporary = folder / ("." + command.id + ".tif.part");

@@ -23,9 +23,6 @@
 #include "http/static_files.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
-#include "store/gpkg/gpkg_accounts.hpp"
-#include "store/gpkg/gpkg_change_sets.hpp"
-#include "store/gpkg/gpkg_store.hpp"
 #include "store/visible_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
@@ -43,15 +40,17 @@ struct Wired {
 // Builds the store, the services and the router, and hands the router to `use`
 // while they live: `serve` serves it, `routes` lists it.
 void with_router(const config::Config& config, const std::function<void(const Wired&)>& use) {
-  if (!std::filesystem::exists(config.store_path))
-    throw std::runtime_error("no store at " + config.store_path +
+  const auto where = store_location(config);
+  if (!store::store_exists(where))
+    throw std::runtime_error("no store at " + store::describe(where) +
                              ": create it with `amis import` (or scripts/load-demo.sh)");
-  store::gpkg::GpkgStore stored(config.store_path);
+  auto opened = store::open_store(where);
+  store::Store& stored = *opened.features;
   for (const auto& c : stored.collections()) {  // indexes added to amis.toml, or a store from an older amis
     const auto indexes = store::ensure_attribute_indexes(stored, c, index_rules(config, c.id));
     spdlog::debug("collection {}: attribute indexes {}", c.id, store::describe_indexes(indexes));
   }
-  store::gpkg::GpkgAccounts accounts(config.store_path);
+  store::AccountStore& accounts = *opened.accounts;
   auth::Authenticator authenticator(accounts, config.admin_token);
   // Every service reads through `store`: what the caller of each request may see.
   const auth::ReadAccess read_access(config.restricted);
@@ -67,7 +66,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
-  store::gpkg::GpkgChangeSets change_sets(config.store_path);
+  store::ChangeSetStore& change_sets = *opened.change_sets;
   edit::EditingPolicy editing_policy(config.editing);
   edit::ChangeService change_service(store, change_sets, editing_policy);
   features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
@@ -101,7 +100,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   std::unique_ptr<tiles::TileCache> tile_cache;
   if (config.tile_cache_max_mb > 0) {
     const auto dir = config.tile_cache_dir.empty()
-                         ? (std::filesystem::path(config.store_path).parent_path() / "tile-cache").string()
+                         ? (store::store_folder(where) / "tile-cache").string()
                          : config.tile_cache_dir;
     tile_cache = std::make_unique<tiles::TileCache>(dir, static_cast<std::uint64_t>(config.tile_cache_max_mb) << 20);
   }
@@ -125,7 +124,8 @@ int serve(const config::Config& config) {
     http::Server server(wired.router, config.server);
     server.listen();
     std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
-    spdlog::info("AMIS serving {} on http://{}:{}/", config.store_path, config.server.host, server.port());
+    spdlog::info("AMIS serving {} on http://{}:{}/", store::describe(store_location(config)), config.server.host,
+                 server.port());
     if (const auto* cache = wired.tile_cache)
       spdlog::info("tile cache: {} tiles, {} MB of {} MB", cache->tiles(), cache->size_bytes() >> 20,
                    config.tile_cache_max_mb);

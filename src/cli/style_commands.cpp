@@ -6,7 +6,6 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
-#include "store/gpkg/gpkg_store.hpp"
 #include "styles/style_catalog.hpp"
 
 namespace amis::cli {
@@ -21,11 +20,13 @@ core::Collection require_collection(store::Store& store, const std::string& id) 
 }  // namespace
 
 int style_command(const config::Config& config, const StyleCommand& command) {
-  if (!std::filesystem::exists(config.store_path)) {
-    std::cerr << "amis: no store at " << config.store_path << "\n";
+  const auto where = store_location(config);
+  if (!store::store_exists(where)) {
+    std::cerr << "amis: no store at " << store::describe(where) << "\n";
     return 1;
   }
-  store::gpkg::GpkgStore store(config.store_path);
+  const auto opened = store::open_features(where);
+  store::Store& store = *opened;
   styles::StyleCatalog catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   const auto collection = require_collection(store, command.collection);
   if (command.action == "add") {

@@ -118,7 +118,7 @@ Config load_config(const std::string& path) {
   config.store_path = t["store"]["url"].value_or(t["store"]["path"].value_or(config.store_path));
   config.store_pool_size = t["store"]["pool_size"].value_or(config.store_pool_size);
   if (config.store_pool_size < 1) throw std::runtime_error(path + ": [store] pool_size must be 1 or more");
-  config.raster_dir = t["store"]["raster_dir"].value_or(config.raster_dir);
+  config.data_dir = t["store"]["data_dir"].value_or(config.data_dir);
   auto& svc = config.service;
   svc.title = t["service"]["title"].value_or(svc.title);
   svc.description = t["service"]["description"].value_or(svc.description);

@@ -20,9 +20,9 @@ struct Config {
   std::string store_path = "data/amis.gpkg";
   // Connections a node holds to PostgreSQL at most ([store] pool_size).
   int store_pool_size = 8;
-  // The raster files of a PostgreSQL store ([store] raster_dir); a GeoPackage
-  // store keeps them in the rasters/ folder next to its file.
-  std::string raster_dir;
+  // The folder of a PostgreSQL store's files ([store] data_dir): rasters/ and the
+  // tile cache, which a GeoPackage store keeps next to its file.
+  std::string data_dir = "data";
   std::string static_dir;  // default: the static/ folder installed next to the sources
   std::string portal_dir;  // default: web/dist, where scripts/build-web.sh builds the portal
   api::features::ServiceInfo service;

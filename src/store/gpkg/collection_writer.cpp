@@ -1,24 +1,15 @@
 #include "store/gpkg/collection_writer.hpp"
 
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "core/error.hpp"
 #include "core/wkb.hpp"
+#include "store/collection_id.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 #include "store/gpkg/rtree_bulk.hpp"
 
 namespace amis::store::gpkg {
-namespace {
-
-bool valid_collection_id(const std::string& id) {
-  static const std::regex pattern("[A-Za-z][A-Za-z0-9_-]{0,63}");
-  return std::regex_match(id, pattern) && !id.starts_with("gpkg_") && !id.starts_with("rtree_") &&
-         !id.starts_with("amis_") && !id.starts_with("sqlite_");
-}
-
-}  // namespace
 
 GpkgCollectionWriter::GpkgCollectionWriter(std::unique_ptr<sqlite::Database> db,
                                            core::Collection metadata)

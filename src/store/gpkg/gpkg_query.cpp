@@ -1,46 +1,12 @@
 #include "store/gpkg/gpkg_query.hpp"
 
-#include <charconv>
-
 #include "core/error.hpp"
-#include "store/gpkg/filter_sql.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
 namespace amis::store::gpkg {
 namespace {
 
 using sqlite::quote_identifier;
-
-Binding typed_value(const core::Property& property, const std::string& text) {
-  switch (property.type) {
-    case core::PropertyType::Integer: {
-      std::int64_t v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size())
-        throw core::InvalidParameter(property.name, "'" + text + "' is not an integer");
-      return v;
-    }
-    case core::PropertyType::Real: {
-      double v = 0;
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      if (ec != std::errc{} || end != text.data() + text.size())
-        throw core::InvalidParameter(property.name, "'" + text + "' is not a number");
-      return v;
-    }
-    case core::PropertyType::Boolean:
-      if (text == "true" || text == "1") return std::int64_t{1};
-      if (text == "false" || text == "0") return std::int64_t{0};
-      throw core::InvalidParameter(property.name, "'" + text + "' is not true or false");
-    case core::PropertyType::DateTime: {
-      auto instant = core::parse_instant(text);
-      if (!instant) throw core::InvalidParameter(property.name, "'" + text + "' is not a date-time");
-      return *instant;
-    }
-    case core::PropertyType::Date:
-    case core::PropertyType::Text: return text;
-  }
-  return text;
-}
 
 }  // namespace
 
@@ -93,7 +59,7 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
   }
   if (query.filter) {
     std::string condition;
-    compile_filter(collection, *query.filter, condition, where.bindings);
+    compile_filter(collection, *query.filter, GpkgDialect(collection), condition, where.bindings);
     add(condition);
   }
   if (query.ids) {
@@ -108,13 +74,28 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
     const core::Property* property = collection.property(eq.property);
     if (!property) throw core::UnknownParameter(eq.property);
     add(quote_identifier(property->name) + " = ?");
-    where.bindings.push_back(typed_value(*property, eq.value));
+    where.bindings.push_back(property_value(*property, eq.value));
   }
   if (query.after) {
     add("fid > ?");
     where.bindings.emplace_back(*query.after);
   }
   return where;
+}
+
+std::string GpkgDialect::spatial(const std::string& op, const std::string& a, const std::string& b,
+                                 const core::Expression* literal, std::vector<Binding>& bindings) const {
+  const std::string test = "amis_spatial('" + op + "', " + a + ", " + b + ")";
+  // Every relation but disjoint implies that the envelopes meet: let the R-tree
+  // narrow the candidates when the column is compared with a literal.
+  if (op == "disjoint" || !literal) return "(" + test + " = 1)";
+  const core::Envelope env = literal_envelope(*literal);
+  const std::string prefilter = "fid IN (SELECT id FROM " + quote_identifier(rtree_name(collection_.id)) +
+                                " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
+  // The R-tree's values come first in the SQL text, so insert their bindings
+  // before the geometry literal's.
+  bindings.insert(bindings.end() - 1, {env.max_x, env.min_x, env.max_y, env.min_y});
+  return "(" + prefilter + " AND " + test + ")";
 }
 
 std::optional<SqlWhere> bbox_count(const core::Collection& collection, const core::FeatureQuery& query) {
@@ -158,6 +139,8 @@ int bind_all(sqlite::Statement& statement, const std::vector<Binding>& bindings,
         statement.bind(index, std::string_view(v));
       else if constexpr (std::is_same_v<T, Blob>)
         statement.bind_blob(index, v);
+      else if constexpr (std::is_same_v<T, bool>)
+        statement.bind(index, std::int64_t{v ? 1 : 0});
       else
         statement.bind(index, v);
     }, b);

@@ -9,12 +9,32 @@
 
 #include "core/collection.hpp"
 #include "core/feature_query.hpp"
+#include "store/filter_compiler.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace amis::store::gpkg {
 
-using Blob = std::vector<std::uint8_t>;
-using Binding = std::variant<std::int64_t, double, std::string, Blob>;
+using store::Binding;
+using store::Blob;
+
+// SQLite's spelling of a filter: spatial predicates by GEOS (amis_spatial) behind
+// the GeoPackage R-tree.
+class GpkgDialect final : public FilterDialect {
+ public:
+  explicit GpkgDialect(const core::Collection& collection) : collection_(collection) {}
+  const char* false_condition() const override { return "(0)"; }
+  std::string not_true(const std::string& condition) const override { return "(" + condition + " IS NOT 1)"; }
+  const char* real_type() const override { return "REAL"; }
+  std::string integer_division(const std::string& a, const std::string& b) const override {
+    return "CAST(" + a + " / " + b + " AS INTEGER)";
+  }
+  const char* derived_table_alias() const override { return ""; }
+  std::string spatial(const std::string& op, const std::string& a, const std::string& b,
+                      const core::Expression* literal, std::vector<Binding>& bindings) const override;
+
+ private:
+  const core::Collection& collection_;
+};
 
 struct SqlWhere {
   std::string sql;  // " WHERE ..." or empty

@@ -146,11 +146,13 @@ Connection::Connection(const std::string& url) : conn_(nullptr, PQfinish), cance
   const char* values[] = {"amis", "10", url.c_str(), "UTF8", nullptr};
   conn_.reset(PQconnectdbParams(keywords, values, 1));
   if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
-    const std::string detail = "cannot connect to " + redacted_url(url) + ": " + connection_failure(conn_.get());
-    spdlog::warn("{}", detail);
-    throw ConnectFailed(detail);
+    throw ConnectFailed("cannot connect to " + redacted_url(url) + ": " + connection_failure(conn_.get()));
   }
   cancel_.reset(PQgetCancel(conn_.get()));
+  // Server notices ("relation … already exists, skipping") go to the debug log,
+  // not to standard error.
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char* message) { spdlog::debug("PostgreSQL: {}", message); }, nullptr);
 }
 
 void Connection::cancel() {

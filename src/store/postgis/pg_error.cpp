@@ -36,6 +36,10 @@ void throw_result_error(const PGresult* result, PGconn* connection, std::string_
   // Class 22 (data exception): a value the column's type refuses, e.g. a filter
   // literal that is no date. PostgreSQL's primary message names only the value.
   if (state.starts_with("22")) throw core::InvalidParameter("filter", message);
+  // An operator or function for types the filter combined (a text property
+  // compared with a number, '%' on reals): the client's filter, not our fault.
+  if (state == "42883" || state == "42804" || state == "42725")
+    throw core::InvalidParameter("filter", "the filter combines values of types that do not go together");
   if (state == "23505") throw core::Conflict("the value already exists: " + message);
   throw core::ServerError(std::string(what) + " failed (SQLSTATE " + state + "): " + message);
 }

@@ -86,6 +86,14 @@ Pool::Lease Pool::acquire() {
   if (!connection) {
     try {
       connection = open_connection();
+    } catch (const ConnectFailed& e) {
+      spdlog::warn("PostgreSQL: {}", e.detail());
+      {
+        std::lock_guard lock(mutex_);
+        --open_;
+      }
+      available_.notify_one();
+      throw;
     } catch (...) {
       {
         std::lock_guard lock(mutex_);

@@ -11,6 +11,7 @@ namespace {
 // table_name and swapped at each import), the styles and the raster layers.
 // Dates are text in RFC 3339 as in the GeoPackage store, so both answer alike.
 constexpr const char* kFeatureCatalogue = R"SQL(
+CREATE SCHEMA IF NOT EXISTS amis_data;
 CREATE TABLE IF NOT EXISTS amis_collections (
   id text PRIMARY KEY, table_name text NOT NULL UNIQUE, title text NOT NULL, description text,
   keywords text, licence text, attribution text, temporal_property text, temporal_start text,
@@ -25,6 +26,43 @@ CREATE TABLE IF NOT EXISTS amis_rasters (
   licence text NOT NULL, path text NOT NULL, min_value double precision NOT NULL,
   max_value double precision NOT NULL, min_x double precision NOT NULL, min_y double precision NOT NULL,
   max_x double precision NOT NULL, max_y double precision NOT NULL);
+)SQL";
+
+// The functions compiled filters call (store/filter_compiler.cpp), under the
+// names the GeoPackage store registers in SQLite, with the same meaning: Unicode
+// case mapping and folding by ICU, accents removed (NFD, non-spacing marks
+// dropped, NFC), CQL2 array predicates on JSON arrays as sets, a^b.
+constexpr const char* kFilterFunctions = R"SQL(
+CREATE OR REPLACE FUNCTION amis_lower(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT lower($1 COLLATE "und-x-icu") $$;
+CREATE OR REPLACE FUNCTION amis_upper(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT upper($1 COLLATE "und-x-icu") $$;
+CREATE OR REPLACE FUNCTION amis_casei(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT lower($1 COLLATE "und-x-icu") COLLATE "C" $$;
+CREATE OR REPLACE FUNCTION amis_accenti(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT normalize(regexp_replace(normalize($1, NFD),
+       '[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g'), NFC) COLLATE "C" $$;
+CREATE OR REPLACE FUNCTION amis_pow(double precision, double precision) RETURNS double precision
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT CASE WHEN v = 'Infinity' OR v = '-Infinity' OR v = 'NaN' THEN NULL ELSE v END
+        FROM (SELECT CASE WHEN $1 = 0 AND $2 < 0 THEN 'Infinity'::double precision ELSE power($1, $2) END AS v) p $$;
+CREATE OR REPLACE FUNCTION amis_array(op text, a text, b text) RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE x jsonb; y jsonb;
+BEGIN
+  IF op IS NULL OR a IS NULL OR b IS NULL THEN RETURN NULL; END IF;
+  BEGIN
+    x := a::jsonb; y := b::jsonb;
+  EXCEPTION WHEN others THEN RETURN NULL;
+  END;
+  IF jsonb_typeof(x) <> 'array' OR jsonb_typeof(y) <> 'array' THEN RETURN NULL; END IF;
+  RETURN CASE op
+    WHEN 'a_equals' THEN (x @> y AND y @> x)::int
+    WHEN 'a_contains' THEN (x @> y)::int
+    WHEN 'a_containedBy' THEN (y @> x)::int
+    WHEN 'a_overlaps' THEN (EXISTS (SELECT 1 FROM jsonb_array_elements(x) e WHERE y @> jsonb_build_array(e)))::int
+    ELSE 0 END;
+END $$;
 )SQL";
 
 // Serialises the bootstrap of nodes that start together (any constant will do).
@@ -43,9 +81,14 @@ void ensure_postgis(Connection& connection) {
 
 }  // namespace
 
+std::string feature_table(std::string_view collection) {
+  return std::string(kFeatureSchema) + "." + quote_identifier(collection);
+}
+
 std::vector<SchemaPart> schema_parts() {
   return {
       {"feature catalogue", kFeatureCatalogue},
+      {"filter functions", kFilterFunctions},
       // ---- pg-edit: the accounts and change sets parts go here, e.g.
       //   {"accounts", kAccountTables},        (store/postgis/pg_accounts_schema.hpp)
       //   {"change sets", kChangeSetTables},   (store/postgis/pg_change_sets_schema.hpp)

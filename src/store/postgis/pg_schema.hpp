@@ -15,6 +15,13 @@ struct SchemaPart {
   std::string ddl;   // idempotent statements, run as one script
 };
 
+// The schema that holds one table per collection, apart from AMIS's own tables
+// and PostGIS's (spatial_ref_sys ...), so that no collection id can clash.
+inline constexpr const char* kFeatureSchema = "amis_data";
+
+// The qualified, quoted name of a collection's feature table: amis_data."<id>".
+std::string feature_table(std::string_view collection);
+
 // Every part, in the order they are created. pg_schema.cpp lists them.
 std::vector<SchemaPart> schema_parts();
 

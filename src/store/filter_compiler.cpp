@@ -1,19 +1,20 @@
-#include "store/gpkg/filter_sql.hpp"
+#include "store/filter_compiler.hpp"
+
+#include <charconv>
 
 #include <nlohmann/json.hpp>
 
+#include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
 #include "core/wkb.hpp"
 #include "core/work_limits.hpp"
-#include "store/gpkg/gpkg_schema.hpp"
 
-namespace amis::store::gpkg {
+namespace amis::store {
 namespace {
 
 using core::Expression;
 using Kind = Expression::Kind;
-using sqlite::quote_identifier;
 
 enum class Type { Boolean, Number, Text, Date, Timestamp, Geometry, Array, Null };
 
@@ -21,6 +22,10 @@ struct Sql {
   std::string text;
   Type type;
 };
+
+}  // namespace
+std::string real_as_text(double v);
+namespace {
 
 [[noreturn]] void fail(const std::string& why) { throw core::InvalidParameter("filter", why); }
 
@@ -67,7 +72,8 @@ constexpr int kMaxSqlDepth = 30;
 
 class Compiler {
  public:
-  Compiler(const core::Collection& c, std::vector<Binding>& b) : collection_(c), bindings_(b) {}
+  Compiler(const core::Collection& c, std::vector<Binding>& b, const FilterDialect& d)
+      : collection_(c), bindings_(b), dialect_(d) {}
 
   Sql compile(const Expression& e) {
     struct Depth {
@@ -79,7 +85,7 @@ class Compiler {
     } depth(depth_);
     switch (e.kind) {
       case Kind::Null: return {"NULL", Type::Null};
-      case Kind::Boolean: return bind(std::int64_t{e.boolean ? 1 : 0}, Type::Boolean);
+      case Kind::Boolean: return bind(e.boolean, Type::Boolean);
       case Kind::Integer: return bind(e.integer, Type::Number);
       case Kind::Real: return bind(e.real, Type::Number);
       case Kind::String: return bind(e.text, Type::Text);
@@ -191,12 +197,13 @@ class Compiler {
     }
     if (name == "not_true") {  // internal (no parser makes it): NULL counts as not true
       expect_args(e, 1);
-      return {"(" + boolean(e.args[0]).text + " IS NOT 1)", Type::Boolean};
+      return {dialect_.not_true(boolean(e.args[0]).text), Type::Boolean};
     }
     if (is_comparison(name)) {
       expect_args(e, 2);
       const Sql a = scalar(e.args[0]);
       const Sql b = scalar(e.args[1]);
+      apply_affinity(e.args[0], e.args[1]);
       return {"(" + a.text + " " + name + " " + b.text + ")", Type::Boolean};
     }
     if (name == "like") {
@@ -239,6 +246,34 @@ class Compiler {
     fail("unknown operator '" + name + "'");
   }
 
+  // SQLite's comparison affinity (datatype3.html, 4.2), made explicit so that
+  // every store compares alike: a property compared with a literal of the other
+  // kind converts the literal — a number to text for a text property; a text
+  // that reads as a number to that number for a numeric one. The literal's
+  // value is the last binding (a property binds none).
+  void apply_affinity(const Expression& x, const Expression& y) {
+    const bool x_property = x.kind == Kind::Property && collection_.property(x.text);
+    const Expression& property = x_property ? x : y;
+    const Expression& literal = x_property ? y : x;
+    if (property.kind != Kind::Property || bindings_.empty()) return;
+    const core::Property* p = collection_.property(property.text);
+    if (!p) return;
+    const bool text = p->type == core::PropertyType::Text || p->type == core::PropertyType::Date ||
+                      p->type == core::PropertyType::DateTime;
+    if (text && literal.kind == Kind::Integer) bindings_.back() = std::to_string(literal.integer);
+    else if (text && literal.kind == Kind::Real) bindings_.back() = real_as_text(literal.real);
+    else if (!text && literal.kind == Kind::String) {
+      const std::string& t = literal.text;
+      std::int64_t n = 0;
+      double d = 0;
+      if (auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n); ec == std::errc{} && end == t.data() + t.size())
+        bindings_.back() = n;
+      else if (auto [end2, ec2] = std::from_chars(t.data(), t.data() + t.size(), d);
+               ec2 == std::errc{} && end2 == t.data() + t.size())
+        bindings_.back() = d;
+    }
+  }
+
   // The functions of core::filter_functions(), as SQL.
   Sql function(const Expression& e) {
     const core::FilterFunction* f = core::find_filter_function(e.text);
@@ -263,8 +298,8 @@ class Compiler {
       if (s->type != Type::Number && s->type != Type::Null)
         fail("arithmetic needs numbers: '" + core::to_debug_string(e) + "'");
     const std::string& n = e.text;
-    if (n == "/") return {"(CAST(" + a.text + " AS REAL) / " + b.text + ")", Type::Number};
-    if (n == "div") return {"CAST(" + a.text + " / " + b.text + " AS INTEGER)", Type::Number};
+    if (n == "/") return {"(CAST(" + a.text + " AS " + dialect_.real_type() + ") / " + b.text + ")", Type::Number};
+    if (n == "div") return {dialect_.integer_division(a.text, b.text), Type::Number};
     if (n == "^") return {"amis_pow(" + a.text + ", " + b.text + ")", Type::Number};
     return {"(" + a.text + " " + n + " " + b.text + ")", Type::Number};
   }
@@ -290,23 +325,12 @@ class Compiler {
     const Sql sb = compile(*b);
     if (sa.type != Type::Geometry || sb.type != Type::Geometry)
       fail("'" + e.text + "' needs two geometries");
-    std::string test = "amis_spatial('" + op + "', " + sa.text + ", " + sb.text + ")";
-    // Every relation but disjoint implies that the envelopes meet: let the R-tree
-    // narrow the candidates when the column is compared with a literal.
-    if (op != "disjoint" && sa.text == "geom" && is_literal(b)) {
-      const core::Envelope env = literal_envelope(*b);
-      if (env.empty()) {  // an empty geometry meets nothing
-        bindings_.pop_back();
-        return {"(0)", Type::Boolean};
-      }
-      std::string prefilter = "fid IN (SELECT id FROM " + quote_identifier(rtree_name(collection_.id)) +
-                              " WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)";
-      // The R-tree's values come first in the SQL text, so insert their bindings
-      // before the geometry literal's.
-      bindings_.insert(bindings_.end() - 1, {env.max_x, env.min_x, env.max_y, env.min_y});
-      return {"(" + prefilter + " AND " + test + ")", Type::Boolean};
+    const bool column_and_literal = sa.text == "geom" && is_literal(b);
+    if (op != "disjoint" && column_and_literal && literal_envelope(*b).empty()) {
+      bindings_.pop_back();  // an empty geometry meets nothing
+      return {dialect_.false_condition(), Type::Boolean};
     }
-    return {"(" + test + " = 1)", Type::Boolean};
+    return {dialect_.spatial(op, sa.text, sb.text, column_and_literal ? b : nullptr, bindings_), Type::Boolean};
   }
 
   struct Period {
@@ -412,7 +436,7 @@ class Compiler {
     // Each bound may be a '?': to keep the binding order, every condition uses
     // a.start, a.end, b.start, b.end through a sub-select that names them.
     const std::string named = "(SELECT " + a.start + " AS s1, " + a.end + " AS e1, " + b.start +
-                              " AS s2, " + b.end + " AS e2)";
+                              " AS s2, " + b.end + " AS e2)" + dialect_.derived_table_alias();
     if (n == "t_after") c = cmp("s1", ">", "e2");
     else if (n == "t_before") c = cmp("e1", "<", "s2");
     else if (n == "t_contains") c = cmp("s1", "<", "s2") + " AND " + cmp("e1", ">", "e2");
@@ -463,18 +487,72 @@ class Compiler {
 
   const core::Collection& collection_;
   std::vector<Binding>& bindings_;
+  const FilterDialect& dialect_;
   int depth_ = 0;
   std::size_t vertices_ = 0;  // of the geometry literals compiled so far
 };
 
 }  // namespace
 
-void compile_filter(const core::Collection& collection, const core::Expression& filter,
+Binding property_value(const core::Property& property, const std::string& text) {
+  switch (property.type) {
+    case core::PropertyType::Integer: {
+      std::int64_t v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size())
+        throw core::InvalidParameter(property.name, "'" + text + "' is not an integer");
+      return v;
+    }
+    case core::PropertyType::Real: {
+      double v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (ec != std::errc{} || end != text.data() + text.size())
+        throw core::InvalidParameter(property.name, "'" + text + "' is not a number");
+      return v;
+    }
+    case core::PropertyType::Boolean:
+      if (text == "true" || text == "1") return true;
+      if (text == "false" || text == "0") return false;
+      throw core::InvalidParameter(property.name, "'" + text + "' is not true or false");
+    case core::PropertyType::DateTime: {
+      auto instant = core::parse_instant(text);
+      if (!instant) throw core::InvalidParameter(property.name, "'" + text + "' is not a date-time");
+      return *instant;
+    }
+    case core::PropertyType::Date:
+    case core::PropertyType::Text: return text;
+  }
+  return text;
+}
+
+
+std::string real_as_text(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.15g", v);
+  std::string s(buffer);
+  if (s.find_first_of(".eEni") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+core::Envelope FilterDialect::literal_envelope(const core::Expression& literal) {
+  return amis::store::literal_envelope(literal);
+}
+
+void compile_filter(const core::Collection& collection, const core::Expression& filter, const FilterDialect& dialect,
                     std::string& sql, std::vector<Binding>& bindings) {
-  Compiler compiler(collection, bindings);
+  Compiler compiler(collection, bindings, dialect);
   const Sql s = compiler.compile(filter);
   if (s.type != Type::Boolean) fail("the filter is not a condition");
   sql += s.text;
 }
 
-}  // namespace amis::store::gpkg
+}  // namespace amis::store

@@ -1,0 +1,65 @@
+#pragma once
+// Compiles a filter Expression (CQL2 text/JSON, FES, OGC Filter) to an SQL
+// condition over a feature table, for every SQL store. Literals become bound
+// parameters (positional, in the order of the text); property names are checked
+// against the collection and quoted. What differs between SQLite (GeoPackage)
+// and PostgreSQL (PostGIS) — spatial predicates and their index, a few spellings —
+// is the store's FilterDialect.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/collection.hpp"
+#include "core/envelope.hpp"
+#include "core/expression.hpp"
+
+namespace amis::store {
+
+using Blob = std::vector<std::uint8_t>;
+// A bound value: a Blob is a WKB geometry literal; a bool a boolean literal.
+using Binding = std::variant<std::int64_t, double, std::string, Blob, bool>;
+
+class FilterDialect {
+ public:
+  virtual ~FilterDialect() = default;
+  // A condition that never holds ("0" in SQLite, "FALSE" in PostgreSQL).
+  virtual const char* false_condition() const = 0;
+  // True unless `condition` is true (NULL counts as not true).
+  virtual std::string not_true(const std::string& condition) const = 0;
+  // The floating-point type `/` casts its left operand to.
+  virtual const char* real_type() const = 0;
+  // CQL2 `div`: the quotient truncated to an integer.
+  virtual std::string integer_division(const std::string& a, const std::string& b) const = 0;
+  // What follows a sub-select in FROM (PostgreSQL 15 needs an alias).
+  virtual const char* derived_table_alias() const = 0;
+  // The condition `a OP b` (op: "intersects", "within", ... as in CQL2). When
+  // `literal` is given, `a` is the geometry column and `b` the placeholder of
+  // that literal, the last of `bindings` (a dialect may insert bindings before it).
+  virtual std::string spatial(const std::string& op, const std::string& a, const std::string& b,
+                              const core::Expression* literal, std::vector<Binding>& bindings) const = 0;
+
+ protected:
+  // The CRS84 envelope a literal can meet (every longitude across the antimeridian).
+  static core::Envelope literal_envelope(const core::Expression& literal);
+};
+
+// A REAL as SQLite writes it as text ("%.15g", with ".0" when integral).
+std::string real_as_text(double v);
+
+// "name" with doubled quotes (the same in SQLite and PostgreSQL).
+std::string quote_identifier(std::string_view name);
+
+// The bound value of `property=value` (OGC API - Features 7.15.5) for the
+// property's type: dates and text as given, date-times canonical (RFC 3339 UTC).
+// @throws InvalidParameter(property) when the value does not fit the type.
+Binding property_value(const core::Property& property, const std::string& text);
+
+// Appends the condition (without WHERE/AND) to `sql` and its values to `bindings`.
+// @throws InvalidParameter("filter", ...) for an unknown property (named), a
+// type mismatch or an operator the store does not support.
+void compile_filter(const core::Collection& collection, const core::Expression& filter, const FilterDialect& dialect,
+                    std::string& sql, std::vector<Binding>& bindings);
+
+}  // namespace amis::store

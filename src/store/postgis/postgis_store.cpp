@@ -1,0 +1,321 @@
+#include "store/postgis/postgis_store.hpp"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "store/postgis/pg_collection_writer.hpp"
+#include "store/postgis/pg_query.hpp"
+#include "store/postgis/pg_schema.hpp"
+
+namespace amis::store::postgis {
+namespace {
+
+core::PropertyType property_type(const std::string& name) {
+  for (auto t : {core::PropertyType::Integer, core::PropertyType::Real, core::PropertyType::Boolean,
+                 core::PropertyType::Date, core::PropertyType::DateTime})
+    if (name == core::to_string(t)) return t;
+  return core::PropertyType::Text;
+}
+
+std::optional<std::string> optional_text(const Result& r, int row, int column) {
+  if (r.is_null(row, column)) return std::nullopt;
+  return std::string(r.text(row, column));
+}
+
+constexpr const char* kCollectionSelect =
+    "SELECT id, title, description, keywords, licence, attribution, temporal_property, temporal_start, "
+    "temporal_end, feature_count, updated, min_x, min_y, max_x, max_y, geometry_type, properties::text "
+    "FROM amis_collections";
+
+core::Collection read_collection(const Result& r, int row) {
+  core::Collection c;
+  c.id = r.text(row, 0);
+  c.title = r.text(row, 1);
+  c.description = r.text(row, 2);
+  if (!r.is_null(row, 3)) {
+    auto keywords = nlohmann::json::parse(r.text(row, 3), nullptr, false);
+    if (keywords.is_array())
+      for (const auto& k : keywords)
+        if (k.is_string()) c.keywords.push_back(k.get<std::string>());
+  }
+  c.licence = r.text(row, 4);
+  c.attribution = r.text(row, 5);
+  c.temporal_property = optional_text(r, row, 6);
+  if (!r.is_null(row, 7) || !r.is_null(row, 8))
+    c.temporal_extent = core::TimeInterval{optional_text(r, row, 7), optional_text(r, row, 8)};
+  c.feature_count = r.integer(row, 9);
+  c.updated = r.text(row, 10);
+  if (!r.is_null(row, 11))
+    c.extent = core::Envelope{r.real(row, 11), r.real(row, 12), r.real(row, 13), r.real(row, 14)};
+  c.geometry_type = r.text(row, 15);
+  auto properties = nlohmann::json::parse(r.text(row, 16), nullptr, false);
+  if (properties.is_array())
+    for (const auto& p : properties)
+      c.properties.push_back({p.value("name", ""), property_type(p.value("type", "string"))});
+  return c;
+}
+
+// Decodes one binary row of (fid, wkb, properties...) into a feature view.
+void push_row(const Result& r, std::size_t property_count, std::vector<core::Value>& values,
+              core::FeatureSink& sink) {
+  core::FeatureView view;
+  view.id = r.integer(0, 0);
+  if (!r.is_null(0, 1)) view.wkb = r.bytes(0, 1);
+  for (std::size_t i = 0; i < property_count; ++i) {
+    const int col = static_cast<int>(i) + 2;
+    auto& v = values[i];
+    if (r.is_null(0, col)) {
+      v.kind = core::Value::Kind::Null;
+      continue;
+    }
+    switch (r.type(col)) {
+      case oid::kInt2:
+      case oid::kInt4:
+      case oid::kInt8:
+      case oid::kBool: v.kind = core::Value::Kind::Integer; v.integer = r.integer(0, col); break;
+      case oid::kFloat4:
+      case oid::kFloat8: v.kind = core::Value::Kind::Real; v.real = r.real(0, col); break;
+      default: v.kind = core::Value::Kind::Text; v.text = r.text(0, col);
+    }
+  }
+  view.values = values;
+  sink.feature(view);
+}
+
+// Streams the rows of a started statement into the sink, one at a time.
+std::int64_t stream_rows(Connection& connection, std::size_t property_count, core::FeatureSink& sink) {
+  std::vector<core::Value> values(property_count);
+  std::int64_t pushed = 0;
+  while (auto row = connection.next_row()) {
+    for (int i = 0; i < row->rows(); ++i) {  // one row in single-row mode
+      if (row->rows() == 1) {
+        push_row(*row, property_count, values, sink);
+      } else {
+        throw core::ServerError("a streamed result came whole");
+      }
+    }
+    pushed += row->rows();
+  }
+  return pushed;
+}
+
+constexpr const char* kNow = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+}  // namespace
+
+PostgisStore::PostgisStore(const std::string& url, std::size_t pool_size, std::string folder)
+    : folder_(std::move(folder)) {
+  pool_ = std::make_unique<Pool>(url, pool_size);
+  auto connection = pool_->acquire();
+  ensure_schema(*connection);
+}
+
+std::vector<core::Collection> PostgisStore::collections() {
+  auto db = pool_->acquire();
+  const Result r = db->exec(std::string(kCollectionSelect) + " ORDER BY id COLLATE \"C\"");
+  std::vector<core::Collection> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_collection(r, i));
+  return out;
+}
+
+std::optional<core::Collection> PostgisStore::collection(std::string_view id) {
+  auto db = pool_->acquire();
+  const Result r = db->exec(std::string(kCollectionSelect) + " WHERE id = $1", Params().text(id));
+  if (r.rows() == 0) return std::nullopt;
+  return read_collection(r, 0);
+}
+
+void PostgisStore::create_attribute_index(const core::Collection& collection,
+                                          const std::vector<std::string>& properties) {
+  std::string name = "amis_" + collection.id, columns;
+  for (const auto& property : properties) {
+    const auto* p = collection.property(property);
+    if (!p) throw core::InvalidValue("indexes", "collection '" + collection.id + "' has no property '" + property + "'");
+    name += "_" + p->name;
+    columns += (columns.empty() ? "" : ", ") + quote_identifier(p->name);
+  }
+  // PostgreSQL names have at most 63 bytes; a long name is cut the same way each time.
+  name = (name + "_idx").substr(0, 63);
+  auto db = pool_->acquire();
+  db->exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(name) + " ON " + feature_table(collection.id) + " (" +
+           columns + ")");
+}
+
+std::vector<std::string> PostgisStore::text_values(const core::Collection& collection, const std::string& property,
+                                                   std::size_t max) {
+  const auto* p = collection.property(property);
+  if (!p || p->type != core::PropertyType::Text) return {};
+  const auto column = quote_identifier(property);
+  auto db = pool_->acquire();
+  const Result r = db->exec("SELECT DISTINCT " + column + " FROM " + feature_table(collection.id) + " WHERE " +
+                                column + " IS NOT NULL ORDER BY 1 LIMIT $1",
+                            Params().integer(static_cast<std::int64_t>(max) + 1));
+  std::vector<std::string> values;
+  for (int i = 0; i < r.rows(); ++i) values.emplace_back(r.text(i, 0));
+  if (values.size() > max) values.clear();
+  return values;
+}
+
+std::int64_t PostgisStore::count_where(const core::Collection& collection, const PgWhere& where) {
+  if (where.sql.empty()) return collection.feature_count;  // kept exact by every commit
+  Params params;
+  const std::string sql = "SELECT count(*) FROM " + feature_table(collection.id) + numbered(where.sql, where.bindings, params);
+  spdlog::debug("count SQL: {}", sql);
+  auto db = pool_->acquire();
+  return db->exec(sql, params).integer(0, 0);
+}
+
+std::int64_t PostgisStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
+  return count_where(collection, where_clause(collection, query));
+}
+
+std::int64_t PostgisStore::features(const core::Collection& collection, const core::FeatureQuery& query,
+                                    core::FeatureSink& sink, std::int64_t* matched) {
+  const PgWhere where = where_clause(collection, query);
+  const core::Collection output = core::project(collection, query.properties);
+  Params params;
+  std::string sql = "SELECT " + select_list(output) + " FROM " + feature_table(collection.id) +
+                    numbered(where.sql, where.bindings, params) + order_by(collection, query);
+  params.integer(query.limit).integer(query.offset);
+  sql += " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
+  spdlog::debug("page SQL: {}", sql);
+  std::int64_t pushed = 0;
+  {
+    auto db = pool_->acquire();
+    db->send_streaming(sql, params, Format::Binary);
+    pushed = stream_rows(*db, output.properties.size(), sink);
+  }
+  if (matched) {
+    // A page that is not full is the last one: its end is the count.
+    if (where.sql.empty()) *matched = collection.feature_count;
+    else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
+    else *matched = count_where(collection, where);
+  }
+  return pushed;
+}
+
+bool PostgisStore::feature(const core::Collection& collection, std::int64_t id, core::FeatureSink& sink) {
+  auto db = pool_->acquire();
+  db->send_streaming("SELECT " + select_list(collection) + " FROM " + feature_table(collection.id) + " WHERE fid = $1",
+                     Params().integer(id), Format::Binary);
+  return stream_rows(*db, collection.properties.size(), sink) > 0;
+}
+
+std::unique_ptr<CollectionWriter> PostgisStore::replace_collection(const core::Collection& metadata) {
+  return std::make_unique<PgCollectionWriter>(pool_->acquire(), metadata);
+}
+
+void PostgisStore::remove_collection(std::string_view id) {
+  auto db = pool_->acquire();
+  Transaction tx(*db);
+  if (db->exec("DELETE FROM amis_collections WHERE id = $1", Params().text(id)).affected() == 0)
+    throw core::NotFound("no collection '" + std::string(id) + "'");
+  db->exec("DROP TABLE IF EXISTS " + feature_table(id));
+  db->exec("DELETE FROM amis_styles WHERE collection = $1", Params().text(id));
+  // ---- pg-edit: a re-imported or removed collection starts a new history; delete
+  //      its rows of the feature versions table here, as gpkg's drop_feature_table does.
+  tx.commit();
+}
+
+namespace {
+
+constexpr const char* kStyleSelect =
+    "SELECT collection, name, title, abstract, sld, updated FROM amis_styles WHERE collection = $1";
+
+StoredStyle read_style(const Result& r, int i) {
+  return {std::string(r.text(i, 0)), std::string(r.text(i, 1)), std::string(r.text(i, 2)),
+          std::string(r.text(i, 3)), std::string(r.text(i, 4)), std::string(r.text(i, 5))};
+}
+
+}  // namespace
+
+std::vector<StoredStyle> PostgisStore::styles(std::string_view collection) {
+  auto db = pool_->acquire();
+  const Result r = db->exec(std::string(kStyleSelect) + " ORDER BY name COLLATE \"C\"", Params().text(collection));
+  std::vector<StoredStyle> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_style(r, i));
+  return out;
+}
+
+std::optional<StoredStyle> PostgisStore::style(std::string_view collection, std::string_view name) {
+  auto db = pool_->acquire();
+  const Result r = db->exec(std::string(kStyleSelect) + " AND name = $2", Params().text(collection).text(name));
+  if (r.rows() == 0) return std::nullopt;
+  return read_style(r, 0);
+}
+
+void PostgisStore::put_style(const StoredStyle& style) {
+  auto db = pool_->acquire();
+  Transaction tx(*db);
+  if (db->exec("SELECT 1 FROM amis_collections WHERE id = $1", Params().text(style.collection)).rows() == 0)
+    throw core::NotFound("no collection '" + style.collection + "'");
+  db->exec(std::string("INSERT INTO amis_styles (collection, name, title, abstract, sld, updated) "
+                       "VALUES ($1, $2, $3, $4, $5, ") + kNow + ") ON CONFLICT (collection, name) DO UPDATE SET "
+                       "title = EXCLUDED.title, abstract = EXCLUDED.abstract, sld = EXCLUDED.sld, "
+                       "updated = EXCLUDED.updated",
+           Params().text(style.collection).text(style.name).text(style.title).text(style.abstract).text(style.sld));
+  tx.commit();
+}
+
+bool PostgisStore::remove_style(std::string_view collection, std::string_view name) {
+  auto db = pool_->acquire();
+  return db->exec("DELETE FROM amis_styles WHERE collection = $1 AND name = $2", Params().text(collection).text(name))
+             .affected() > 0;
+}
+
+namespace {
+
+constexpr const char* kRasterSelect =
+    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y "
+    "FROM amis_rasters";
+
+RasterLayer read_raster(const Result& r, int i, const std::string& folder) {
+  RasterLayer layer{std::string(r.text(i, 0)), std::string(r.text(i, 1)), std::string(r.text(i, 2)),
+                    std::string(r.text(i, 3)), std::string(r.text(i, 4)), std::string(r.text(i, 5)),
+                    r.real(i, 6), r.real(i, 7),
+                    core::Envelope{r.real(i, 8), r.real(i, 9), r.real(i, 10), r.real(i, 11)}};
+  // Stored relative to the store's folder ("rasters/<file>"), as in the GeoPackage store.
+  layer.path = (std::filesystem::absolute(folder) / layer.path).string();
+  return layer;
+}
+
+}  // namespace
+
+std::vector<RasterLayer> PostgisStore::rasters() {
+  auto db = pool_->acquire();
+  const Result r = db->exec(std::string(kRasterSelect) + " ORDER BY id COLLATE \"C\"");
+  std::vector<RasterLayer> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back(read_raster(r, i, folder_));
+  return out;
+}
+
+std::optional<RasterLayer> PostgisStore::raster(std::string_view id) {
+  auto db = pool_->acquire();
+  const Result r = db->exec(std::string(kRasterSelect) + " WHERE id = $1", Params().text(id));
+  if (r.rows() == 0) return std::nullopt;
+  return read_raster(r, 0, folder_);
+}
+
+void PostgisStore::put_raster(const RasterLayer& raster) {
+  auto db = pool_->acquire();
+  Transaction tx(*db);
+  if (db->exec("SELECT 1 FROM amis_collections WHERE id = $1", Params().text(raster.id)).rows() > 0)
+    throw core::InvalidParameter("id", "a collection is already called '" + raster.id + "'");
+  db->exec(
+      "INSERT INTO amis_rasters (id, title, description, attribution, licence, path, min_value, max_value, "
+      "min_x, min_y, max_x, max_y) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+      "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description, "
+      "attribution = EXCLUDED.attribution, licence = EXCLUDED.licence, path = EXCLUDED.path, "
+      "min_value = EXCLUDED.min_value, max_value = EXCLUDED.max_value, min_x = EXCLUDED.min_x, "
+      "min_y = EXCLUDED.min_y, max_x = EXCLUDED.max_x, max_y = EXCLUDED.max_y",
+      Params()
+          .text(raster.id).text(raster.title).text(raster.description).text(raster.attribution).text(raster.licence)
+          .text(raster.path).real(raster.min).real(raster.max).real(raster.extent.min_x).real(raster.extent.min_y)
+          .real(raster.extent.max_x).real(raster.extent.max_y));
+  tx.commit();
+}
+
+}  // namespace amis::store::postgis
