@@ -4,6 +4,7 @@
 #include <memory>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <stdexcept>
 #include <spdlog/spdlog.h>
@@ -110,8 +111,13 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
-  api::health::HealthApi health(stored);
-  health.register_routes(router);
+  // Integration of main's /health with pg-core's open_store: the GeoPackage store
+  // reports its health; the PostGIS store does not yet (pg-core), so no /health there.
+  std::optional<api::health::HealthApi> health;
+  if (auto* reporter = dynamic_cast<store::HealthReporter*>(&stored)) {
+    health.emplace(*reporter);
+    health->register_routes(router);
+  }
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
   use(Wired{router, tile_cache.get()});

@@ -51,12 +51,14 @@ void compile_record_filter(const core::Expression& filter,
                            const std::function<void(const core::Collection&, const core::Expression&)>& compile) {
   try {
     compile(record_columns(), rewrite_datetime(filter));
-  } catch (const core::OgcError& e) {
+  } catch (const core::InvalidParameter& e) {
     // The compiler names the feature table's queryables page; ours is the catalogue's.
-    std::string message = e.what();
     const std::string page = std::string("/collections/") + kRecordTable + "/queryables";
-    if (auto at = message.find(page); at != std::string::npos) message.replace(at, page.size(), "the catalogue's /queryables");
-    throw core::OgcError(e.status(), e.code(), message, e.locator());
+    const std::string prefix = "Parameter '" + e.locator() + "': ";
+    std::string why = e.what();
+    if (why.starts_with(prefix)) why.erase(0, prefix.size());
+    if (auto at = why.find(page); at != std::string::npos) why.replace(at, page.size(), "the catalogue's /queryables");
+    throw core::InvalidParameter(e.locator(), why);
   }
 }
 

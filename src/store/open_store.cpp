@@ -3,8 +3,10 @@
 #include <stdexcept>
 
 #include "store/gpkg/gpkg_accounts.hpp"
+#include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
+#include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
 #include "store/postgis/postgis_store.hpp"
 
@@ -43,6 +45,15 @@ std::unique_ptr<Store> open_features(const StoreLocation& where) {
   return std::make_unique<gpkg::GpkgStore>(where.location);
 }
 
+std::unique_ptr<CatalogStore> open_catalog(const StoreLocation& where, Store& features) {
+  if (is_postgresql(where.location)) {
+    auto* store = dynamic_cast<postgis::PostgisStore*>(&features);
+    if (!store) throw std::logic_error("open_catalog: the features of a PostgreSQL location are not a PostgisStore");
+    return std::make_unique<postgis::PostgisCatalog>(store->pool());
+  }
+  return std::make_unique<gpkg::GpkgCatalog>(where.location);
+}
+
 OpenedStore open_store(const StoreLocation& where) {
   OpenedStore opened;
   if (is_postgresql(where.location)) {
@@ -53,10 +64,12 @@ OpenedStore open_store(const StoreLocation& where) {
     // Until they exist, commands that need them stop here with one line.
     throw std::runtime_error("the PostgreSQL store has no accounts and change sets yet; serve, user, token and "
                              "import --key need a GeoPackage store for now");
+    opened.catalog = std::make_unique<postgis::PostgisCatalog>(features->pool());
     opened.features = std::move(features);
     return opened;
   }
   opened.features = std::make_unique<gpkg::GpkgStore>(where.location);
+  opened.catalog = std::make_unique<gpkg::GpkgCatalog>(where.location);
   opened.accounts = std::make_unique<gpkg::GpkgAccounts>(where.location);
   opened.change_sets = std::make_unique<gpkg::GpkgChangeSets>(where.location);
   return opened;

@@ -2,28 +2,16 @@
 
 #include "catalog/queryables.hpp"
 #include "core/error.hpp"
+#include "store/catalog_conditions.hpp"
 #include "store/catalog_filter.hpp"
 #include "store/catalog_row.hpp"
 #include "store/gpkg/catalog_rows.hpp"
-#include "store/gpkg/filter_sql.hpp"
 
 namespace amis::store::gpkg {
 namespace {
 
-void add_list(std::string& sql, std::vector<Binding>& b, const std::string& column, const std::vector<std::string>& v) {
-  sql += " AND " + column + " IN (";
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    sql += i ? ", ?" : "?";
-    b.emplace_back(v[i]);
-  }
-  sql += ")";
-}
-
 void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e) {
-  // A box across the antimeridian (west > east) is two boxes.
-  std::vector<core::Envelope> boxes;
-  if (e.min_x <= e.max_x) boxes.push_back(e);
-  else boxes = {{e.min_x, e.min_y, 180, e.max_y}, {-180, e.min_y, e.max_x, e.max_y}};
+  const auto boxes = antimeridian_boxes(e);
   sql += " AND (";
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const auto& x = boxes[i];
@@ -34,18 +22,6 @@ void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e
       for (double v : {x.max_x, x.min_x, x.max_y, x.min_y}) b.emplace_back(v);
   }
   sql += ")";
-}
-
-void add_datetime(std::string& sql, std::vector<Binding>& b, const core::TimeInterval& t) {
-  sql += " AND (time_start IS NOT NULL OR time_end IS NOT NULL)";
-  if (t.end) {
-    sql += " AND (time_start IS NULL OR time_start <= ?)";
-    b.emplace_back(*t.end);
-  }
-  if (t.start) {
-    sql += " AND (time_end IS NULL OR time_end >= ?)";
-    b.emplace_back(*t.start);
-  }
 }
 
 }  // namespace
@@ -80,18 +56,18 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
     }
   }
   if (query.bbox) add_bbox(where, b, *query.bbox);
-  if (query.datetime) add_datetime(where, b, *query.datetime);
-  if (!query.types.empty()) add_list(where, b, "type", query.types);
-  if (!query.ids.empty()) add_list(where, b, "id", query.ids);
+  if (query.datetime) add_temporal_overlap(where, b, *query.datetime);
+  if (!query.types.empty()) add_in_list(where, b, "type", query.types);
+  if (!query.ids.empty()) add_in_list(where, b, "id", query.ids);
   if (!query.external_ids.empty()) {
     where += " AND fid IN (SELECT fid FROM amis_record_terms WHERE field = 'externalId'";
-    add_list(where, b, "value", query.external_ids);
+    add_in_list(where, b, "value", query.external_ids);
     where += ")";
   }
   if (query.filter) {
     where += " AND ";
     compile_record_filter(*query.filter, [&](const core::Collection& columns, const core::Expression& filter) {
-      compile_filter(columns, filter, where, b);
+      compile_filter(columns, filter, GpkgDialect(columns), where, b);
     });
   }
   out.from = std::string(" FROM ") + kRecordTable + out.from + where;

@@ -4,6 +4,7 @@
 
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
+#include "store/catalog_conditions.hpp"
 #include "store/catalog_row.hpp"
 #include "store/gpkg/catalog_rows.hpp"
 #include "store/gpkg/catalog_sql.hpp"
@@ -133,8 +134,7 @@ std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& re
 }
 
 SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink& sink) {
-  if (query.offset < 0) throw core::InvalidParameter("offset", "must be 0 or more");
-  if (query.limit && *query.limit < 0) throw core::InvalidParameter("limit", "must be 0 or more");
+  check_paging(query);
   const CatalogSql matches = catalog_matches(query);
   const std::string order = catalog_order(query, matches.ranked);
   auto db = connect();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "store/postgis/pg_catalog_schema.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -89,6 +90,7 @@ std::vector<SchemaPart> schema_parts() {
   return {
       {"feature catalogue", kFeatureCatalogue},
       {"filter functions", kFilterFunctions},
+      {"metadata catalogue", kCatalogTables},
       // ---- pg-edit: the accounts and change sets parts go here, e.g.
       //   {"accounts", kAccountTables},        (store/postgis/pg_accounts_schema.hpp)
       //   {"change sets", kChangeSetTables},   (store/postgis/pg_change_sets_schema.hpp)
