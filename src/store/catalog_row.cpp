@@ -100,11 +100,21 @@ catalog::Record record_from_document(std::string_view document) {
   return catalog::record_from_json(j);
 }
 
-bool is_searchable_term(std::string_view term) {
-  return std::ranges::any_of(term, [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x80 || std::isalnum(u);
-  });
+std::vector<std::string_view> searchable_words(std::string_view term) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (start < term.size()) {
+    std::size_t end = term.find_first_of(" \t", start);
+    if (end == std::string_view::npos) end = term.size();
+    const auto word = term.substr(start, end - start);
+    const bool searchable = std::ranges::any_of(word, [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u >= 0x80 || std::isalnum(u);
+    });
+    if (searchable) out.push_back(word);
+    start = end + 1;
+  }
+  return out;
 }
 
 std::string json_array(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }

@@ -63,9 +63,11 @@ DerivedChanges derived_changes(std::vector<catalog::Record> old, const std::vect
 // @throws core::ServerError when the document is not a record's JSON.
 catalog::Record record_from_document(std::string_view document);
 
-// Whether a full-text term has anything to search for (a letter or digit; any
-// non-ASCII character counts). A query whose terms have none matches nothing.
-bool is_searchable_term(std::string_view term);
+// The words of a full-text term (`q`: split at spaces and tabs) that have
+// something to search for (a letter or digit; any non-ASCII character counts).
+// Every word of a term must occur, any term may match; a query whose terms have
+// no such word matches nothing.
+std::vector<std::string_view> searchable_words(std::string_view term);
 
 // A list as the filter compiler sees a list queryable: a JSON array of strings.
 std::string json_array(const std::vector<std::string>& values);

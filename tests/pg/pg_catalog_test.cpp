@@ -410,20 +410,49 @@ TEST_F(PgCatalogTest, ReplaceDerivedAlike) {
   auto b = a;
   b.id = "amis:collection:b";
   for (store::CatalogStore* c : {static_cast<store::CatalogStore*>(gpkg_), static_cast<store::CatalogStore*>(pg_)}) {
-    EXPECT_EQ(c->replace_derived({a, b}), 2);
+    EXPECT_EQ(c->replace_derived({a, b}, 7), 2);
     const auto stamp = c->record(a.id)->updated;
-    EXPECT_EQ(c->replace_derived({a, b}), 0);
+    EXPECT_EQ(c->replace_derived({a, b}, 7), 0);
     EXPECT_EQ(c->record(a.id)->updated, stamp);
+    EXPECT_EQ(c->derived_version(), 7);
     auto changed = b;
     changed.title = "B";
-    EXPECT_EQ(c->replace_derived({a, changed}), 1);
+    EXPECT_EQ(c->replace_derived({a, changed}, 8), 1);
     EXPECT_EQ(c->record(b.id)->title, "B");
-    EXPECT_EQ(c->replace_derived({}), 2);
+    EXPECT_EQ(c->replace_derived({}, 9), 2);
+    EXPECT_EQ(c->derived_version(), 9);
     EXPECT_EQ(c->size(), 2000);
     auto authored = a;
     authored.origin = catalog::RecordOrigin::Authored;
-    EXPECT_THROW(c->replace_derived({authored}), core::InvalidValue);
+    EXPECT_THROW(c->replace_derived({authored}, 10), core::InvalidValue);
+    EXPECT_EQ(c->derived_version(), 9);
   }
+}
+
+// What derived records describe — styles, raster layers, collections — counts up
+// sources_version in the writer's transaction, on the PostGIS store as on the GeoPackage.
+TEST_F(PgCatalogTest, SourceChangesCountUpTheSourcesVersion) {
+  const auto before = pg_->sources_version();
+  core::Collection sites;
+  sites.id = "sites";
+  sites.title = "Sites";
+  sites.geometry_type = "POINT";
+  sites.properties = {{"name", core::PropertyType::Text}};
+  auto w = pg_store_->replace_collection(sites);
+  w->commit();
+  w.reset();
+  const auto after_import = pg_->sources_version();
+  EXPECT_GT(after_import, before);
+  store::StoredStyle style;
+  style.collection = "sites";
+  style.name = "plain";
+  style.title = "Plain";
+  style.sld = "<StyledLayerDescriptor/>";
+  pg_store_->put_style(style);
+  const auto after_style = pg_->sources_version();
+  EXPECT_GT(after_style, after_import);
+  pg_store_->remove_collection("sites");
+  EXPECT_GT(pg_->sources_version(), after_style);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "query/cql2.hpp"
+#include "catalog/derived_records.hpp"
 #include "store/gpkg/catalog_sql.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "test_support.hpp"
@@ -97,7 +98,10 @@ TEST_F(GpkgCatalogTest, FullTextIsStemmedRankedAndNeverSyntax) {
   }
   q.q = {"title:gold"};  // a phrase of the two words, not a column filter
   EXPECT_EQ(ids(q), V{});
-  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "\"O\"\"B\"");
+  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "(\"O\"\"B\")");
+  EXPECT_EQ(store::gpkg::fts_match({"coal mines", "gold"}), "(\"coal\" AND \"mines\") OR (\"gold\")");
+  q.q = {"coal mines"};
+  EXPECT_EQ(ids(q), V{"coal"});
 }
 
 TEST_F(GpkgCatalogTest, BboxDatetimeTypeIdsExternalIds) {
@@ -166,16 +170,17 @@ TEST_F(GpkgCatalogTest, ReplaceDerivedKeepsUnchangedRecordsAndRemovesTheGone) {
   a.origin = catalog::RecordOrigin::Derived;
   auto b = a;
   b.id = "amis:collection:b";
-  EXPECT_EQ(catalog_.replace_derived({a, b}), 2);
+  EXPECT_EQ(catalog_.replace_derived({a, b}, 7), 2);
   const auto stamp = catalog_.record(a.id)->updated;
-  EXPECT_EQ(catalog_.replace_derived({a, b}), 0);
+  EXPECT_EQ(catalog_.replace_derived({a, b}, 7), 0);
   EXPECT_EQ(catalog_.record(a.id)->updated, stamp);
-  EXPECT_EQ(catalog_.replace_derived({a}), 1);
+  EXPECT_EQ(catalog_.derived_version(), 7);
+  EXPECT_EQ(catalog_.replace_derived({a}, 8), 1);
   EXPECT_FALSE(catalog_.record(b.id));
   EXPECT_EQ(catalog_.size(), 5);  // the authored four stay
   auto authored = a;
   authored.origin = catalog::RecordOrigin::Authored;
-  EXPECT_THROW(catalog_.replace_derived({authored}), core::InvalidValue);
+  EXPECT_THROW(catalog_.replace_derived({authored}, 9), core::InvalidValue);
 }
 
 TEST_F(GpkgCatalogTest, WriterCommitsAllOrNothing) {
@@ -191,6 +196,42 @@ TEST_F(GpkgCatalogTest, WriterCommitsAllOrNothing) {
   w.reset();
   EXPECT_TRUE(catalog_.record("x1"));
   EXPECT_FALSE(catalog_.record("gold"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(DerivedRecords, RestrictedCollectionsGetNoRecordAndLinksArePaths) {
+  amis::testing::TempStorePath path("derived");
+  amis::store::gpkg::GpkgStore store(path.str());
+  for (const char* id : {"open_mines", "secret_mines"}) {
+    auto c = amis::testing::mines_collection();
+    c.id = id;
+    c.title = std::string("Mines ") + id;
+    auto w = store.replace_collection(c);
+    const std::vector<amis::core::Value> values(c.properties.size());
+    w->add(amis::testing::wkb_from_wkt("POINT (100 10)"), values);
+    w->commit();
+  }
+  amis::catalog::DerivationContext context{"AMIS", {{"csv", "text/csv", "CSV"}},
+                                           [](std::string_view id) { return id != "secret_mines"; }};
+  const auto records = amis::catalog::derive_records(store, context);
+  ASSERT_EQ(records.size(), 1u);
+  const auto& r = records[0];
+  EXPECT_EQ(r.id, "amis:collection:open_mines");
+  EXPECT_EQ(r.origin, amis::catalog::RecordOrigin::Derived);
+  EXPECT_EQ(r.feature_count, 1);
+  for (const auto& l : r.links) EXPECT_TRUE(l.href.starts_with("/")) << l.href;
+  EXPECT_EQ(r.formats().back(), "CSV");
+
+  amis::store::gpkg::GpkgCatalog catalog(path.str());
+  amis::catalog::RecordKeeper keeper(store, catalog, context);
+  EXPECT_EQ(keeper.refresh(), 1);
+  EXPECT_EQ(keeper.ensure_current(), 0);  // nothing changed since
+  store.remove_collection("open_mines");  // a trigger counts the change
+  EXPECT_EQ(keeper.ensure_current(), 1);
+  EXPECT_EQ(catalog.size(), 0);
 }
 
 }  // namespace

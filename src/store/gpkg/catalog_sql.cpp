@@ -29,13 +29,17 @@ void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e
 std::string fts_match(const std::vector<std::string>& terms) {
   std::string out;
   for (const auto& term : terms) {
-    if (!is_searchable_term(term)) continue;
-    std::string phrase = "\"";
-    for (char c : term) {
-      if (c == '"') phrase += "\"\"";
-      else phrase += c;
+    // The words of one term must all occur; any term may match.
+    std::string all;
+    for (auto word : searchable_words(term)) {
+      std::string quoted = "\"";
+      for (char c : word) {
+        if (c == '"') quoted += "\"\"";
+        else quoted += c;
+      }
+      all += (all.empty() ? "" : " AND ") + quoted + "\"";
     }
-    out += (out.empty() ? "" : " OR ") + phrase + "\"";
+    if (!all.empty()) out += (out.empty() ? "(" : " OR (") + all + ")";
   }
   return out;
 }

@@ -67,7 +67,19 @@ std::optional<catalog::Record> PostgisCatalog::record(std::string_view id) {
 
 std::unique_ptr<RecordWriter> PostgisCatalog::writer() { return std::make_unique<PgRecordWriter>(pool_.acquire()); }
 
-std::int64_t PostgisCatalog::replace_derived(const std::vector<catalog::Record>& records) {
+std::int64_t PostgisCatalog::sources_version() {
+  auto connection = pool_.acquire();
+  const Result r = connection->exec("SELECT sources_version FROM amis_catalog_state");
+  return r.rows() ? r.integer(0, 0) : 0;
+}
+
+std::int64_t PostgisCatalog::derived_version() {
+  auto connection = pool_.acquire();
+  const Result r = connection->exec("SELECT derived_version FROM amis_catalog_state");
+  return r.rows() ? r.integer(0, 0) : 0;
+}
+
+std::int64_t PostgisCatalog::replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) {
   PgRecordWriter w(pool_.acquire());
   w.connection().exec(kDerivedLock);
   std::vector<catalog::Record> old;
@@ -78,6 +90,7 @@ std::int64_t PostgisCatalog::replace_derived(const std::vector<catalog::Record>&
   const DerivedChanges changes = derived_changes(std::move(old), records);
   for (const auto& r : changes.writes) w.put(r);
   for (const auto& id : changes.removals) w.remove(id);
+  w.connection().exec("UPDATE amis_catalog_state SET derived_version = $1", Params().integer(sources_version));
   w.commit();
   return static_cast<std::int64_t>(changes.writes.size() + changes.removals.size());
 }

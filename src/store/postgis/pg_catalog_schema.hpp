@@ -4,7 +4,9 @@
 // that one filter compiles against both: amis_records with the record as jsonb,
 // a tsvector (english: stemming, stop words) weighted title A > keywords B >
 // abstract C > the rest D under a GIN index, the extent as a polygon under GiST;
-// amis_record_terms for the facets. Text columns collate "C", as SQLite's BINARY,
+// amis_record_terms for the facets; amis_catalog_state with the version of the
+// sources (collections, styles, rasters: counted up by statement triggers in the
+// writer's transaction, whichever node writes) and of the derived records. Text columns collate "C", as SQLite's BINARY,
 // so that sorting and facet order are the same on both stores.
 namespace amis::store::postgis {
 
@@ -33,6 +35,19 @@ CREATE TABLE IF NOT EXISTS amis_record_terms (
   id text COLLATE "C" NOT NULL REFERENCES amis_records (id) ON DELETE CASCADE,
   PRIMARY KEY (field, value, id));
 CREATE INDEX IF NOT EXISTS amis_record_terms_id ON amis_record_terms (id, field);
+CREATE TABLE IF NOT EXISTS amis_catalog_state (sources_version bigint NOT NULL, derived_version bigint NOT NULL);
+INSERT INTO amis_catalog_state SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
+CREATE OR REPLACE FUNCTION amis_catalog_sources_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE amis_catalog_state SET sources_version = sources_version + 1;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER amis_catalog_collections AFTER INSERT OR UPDATE OR DELETE ON amis_collections
+  FOR EACH STATEMENT EXECUTE FUNCTION amis_catalog_sources_changed();
+CREATE OR REPLACE TRIGGER amis_catalog_styles AFTER INSERT OR UPDATE OR DELETE ON amis_styles
+  FOR EACH STATEMENT EXECUTE FUNCTION amis_catalog_sources_changed();
+CREATE OR REPLACE TRIGGER amis_catalog_rasters AFTER INSERT OR UPDATE OR DELETE ON amis_rasters
+  FOR EACH STATEMENT EXECUTE FUNCTION amis_catalog_sources_changed();
 )SQL";
 
 }  // namespace amis::store::postgis

@@ -14,13 +14,18 @@ namespace {
 // (the GeoPackage catalogue's bm25 column weights).
 constexpr const char* kRankWeights = "'{0.1, 0.2, 0.5, 1.0}'";
 
-// One phrase per searchable term, OR'ed; empty when no term has anything to search.
+// As the GeoPackage's FTS5 query: every word of a term (each one phrase of its
+// tokens, as FTS5 reads a quoted word) and any term; empty when no word has
+// anything to search for.
 std::string text_query(const std::vector<std::string>& terms, std::vector<Binding>& bindings) {
   std::string out;
   for (const auto& term : terms) {
-    if (!is_searchable_term(term)) continue;
-    out += std::string(out.empty() ? "" : " || ") + "phraseto_tsquery('english', ?)";
-    bindings.emplace_back(term);
+    std::string all;
+    for (auto word : searchable_words(term)) {
+      all += std::string(all.empty() ? "" : " && ") + "phraseto_tsquery('english', ?)";
+      bindings.emplace_back(std::string(word));
+    }
+    if (!all.empty()) out += (out.empty() ? "(" : " || (") + all + ")";
   }
   return out;
 }

@@ -1,8 +1,8 @@
 #pragma once
 // A CatalogQuery as PostgreSQL over the catalogue's tables (pg_catalog_schema.hpp),
 // with the meaning of the GeoPackage catalogue's (store/gpkg/catalog_sql.hpp): `q`
-// as one phrase per term (phraseto_tsquery, english; the term is a bound value and
-// never query syntax) OR'ed and matched against the GIN-indexed tsvector, ranked
+// as every word of a term, any term (phraseto_tsquery per word, english; each word
+// a bound value, never query syntax), matched against the GIN-indexed tsvector, ranked
 // by ts_rank with the weights of the GeoPackage's bm25 (title 10 : keywords 5 :
 // abstract 2 : the rest 1); bbox on the GiST-indexed extent and its exact corners;
 // the filter through the shared compiler (store/catalog_filter.hpp). Written with

@@ -18,8 +18,12 @@ class PgRecordWriter final : public RecordWriter {
   void put(const catalog::Record& record) override;
   bool remove(std::string_view id) override;
   void commit() override;
-  // The writer's connection, inside its transaction (to read before writing).
-  Connection& connection() { return *connection_; }
+  // The writer's connection, inside its transaction, with what was put so far
+  // published (a statement cannot run while a COPY is open).
+  Connection& connection() {
+    publish();
+    return *connection_;
+  }
 
  private:
   void flush();    // sends what is buffered to the COPY
