@@ -35,3 +35,4 @@ target_link_libraries(Sodium::sodium INTERFACE ${SODIUM_LIBRARY})
 target_include_directories(Sodium::sodium INTERFACE ${SODIUM_INCLUDE_DIR})
 find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of textual answers
+find_package(LibXml2 REQUIRED)               # libxml2-dev: W3C XML Schema validation of ISO 19139 documents
