@@ -10,6 +10,7 @@
 
 #include "api/admin/admin_api.hpp"
 #include "api/auth/session_api.hpp"
+#include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
 #include "api/styles/styles_api.hpp"
@@ -23,6 +24,7 @@
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
 #include "store/gpkg/gpkg_accounts.hpp"
+#include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/visible_store.hpp"
@@ -110,6 +112,12 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
+  store::gpkg::GpkgCatalog record_store(config.store_path);
+  api::csw::CswService csw(record_store, authenticator,
+                           {{config.service.title + " - catalogue", config.service.description,
+                             "ASEAN Minerals Information System"},
+                            config.service.base_url});
+  csw.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
   use(Wired{router, tile_cache.get()});

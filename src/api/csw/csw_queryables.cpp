@@ -61,7 +61,7 @@ std::string_view local_part(std::string_view name) {
 bool names_property(const Expression& e, std::string_view local) {
   if (e.kind == Kind::Property) return local_part(e.text) == local;
   if (e.kind == Kind::Operator && (e.text == "casei" || e.text == "accenti") && e.args.size() == 1)
-    return names_property(e.args[0], name);
+    return names_property(e.args[0], local);
   return false;
 }
 

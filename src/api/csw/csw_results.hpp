@@ -1,0 +1,28 @@
+#pragma once
+// GetRecords and GetRecordById answers, written as the store's cursor yields the
+// records: a page of up to kBufferedPage records is read before its header (one
+// query gives its count); a larger page is counted first and then streamed in
+// chunks, so memory stays flat whatever maxRecords allows.
+#include "api/csw/csw_query.hpp"
+#include "http/response.hpp"
+#include "store/catalog_store.hpp"
+
+namespace amis::api::csw {
+
+inline constexpr std::int64_t kBufferedPage = 100;
+
+// A sink that keeps nothing (a search asked only for its count or facets).
+class CountingSink final : public store::RecordSink {
+ public:
+  void record(const catalog::Record&) override { ++count; }
+  std::int64_t count = 0;
+};
+
+// csw:GetRecordsResponse: SearchStatus, then SearchResults with
+// numberOfRecordsMatched, numberOfRecordsReturned and nextRecord (0 after the last).
+void write_search_results(store::CatalogStore& catalog, const RecordsQuery& q, http::Response& response);
+
+// csw:GetRecordByIdResponse with the records found, in the order of the ids asked.
+void write_records_by_id(store::CatalogStore& catalog, const RecordsQuery& q, http::Response& response);
+
+}  // namespace amis::api::csw
