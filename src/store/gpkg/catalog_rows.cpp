@@ -1,0 +1,231 @@
+#include "store/gpkg/catalog_rows.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/record_json.hpp"
+#include "core/datetime.hpp"
+#include "core/error.hpp"
+#include "store/gpkg/gpkg_binary.hpp"
+#include "store/gpkg/gpkg_schema.hpp"
+
+namespace amis::store::gpkg {
+namespace {
+
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS amis_records (
+  fid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, origin TEXT NOT NULL, type TEXT NOT NULL,
+  title TEXT NOT NULL, description TEXT NOT NULL, country TEXT, language TEXT, license TEXT, parent TEXT,
+  keywords TEXT NOT NULL, themes TEXT NOT NULL, formats TEXT NOT NULL, externalIds TEXT NOT NULL,
+  created TEXT, updated TEXT NOT NULL, published TEXT, featureCount INTEGER,
+  time_start TEXT, time_end TEXT, min_x REAL, min_y REAL, max_x REAL, max_y REAL, geom BLOB,
+  document TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS amis_records_origin ON amis_records (origin);
+CREATE INDEX IF NOT EXISTS amis_records_updated ON amis_records (updated);
+CREATE INDEX IF NOT EXISTS amis_records_title ON amis_records (title);
+CREATE INDEX IF NOT EXISTS amis_records_time ON amis_records (time_start, time_end);
+CREATE TABLE IF NOT EXISTS amis_record_terms (
+  field TEXT NOT NULL, value TEXT NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY (field, value, fid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS amis_record_terms_fid ON amis_record_terms (fid, field);
+CREATE VIRTUAL TABLE IF NOT EXISTS amis_records_fts USING fts5(
+  title, keywords, description, other, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
+)SQL";
+
+// Dates as the filters compare them: normalised UTC text; a date alone as the
+// start (or the end) of its day.
+std::optional<std::string> normalised(const std::string& text, bool end, const char* element) {
+  if (text.empty()) return std::nullopt;
+  auto instant = core::parse_instant(text);
+  if (!instant) throw core::InvalidValue(element, "'" + text + "' is not an RFC 3339 date or date-time");
+  if (instant->size() == 10) return *instant + (end ? "T23:59:59.999Z" : "T00:00:00.000Z");
+  return instant;
+}
+
+void bind_optional(sqlite::Statement& s, int i, const std::optional<std::string>& v) {
+  if (v) s.bind(i, std::string_view(*v));
+  else s.bind_null(i);
+}
+
+void bind_text_or_null(sqlite::Statement& s, int i, const std::string& v) {
+  if (v.empty()) s.bind_null(i);
+  else s.bind(i, std::string_view(v));
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : " ") + v;
+  return out;
+}
+
+// Topic categories and the keywords of groups with a thesaurus: the `theme` facet.
+std::vector<std::string> themes(const catalog::Record& r) {
+  std::vector<std::string> out = r.topic_categories;
+  for (const auto& g : r.keywords)
+    if (!g.thesaurus.empty()) out.insert(out.end(), g.keywords.begin(), g.keywords.end());
+  return out;
+}
+
+std::vector<std::string> external_ids(const catalog::Record& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.external_ids) {
+    out.push_back(e.value);
+    if (!e.scheme.empty()) out.push_back(e.scheme + ":" + e.value);
+  }
+  return out;
+}
+
+std::vector<std::string> distinct(std::vector<std::string> values) {
+  std::vector<std::string> out;
+  for (auto& v : values)
+    if (!v.empty() && std::ranges::find(out, v) == out.end()) out.push_back(std::move(v));
+  return out;
+}
+
+std::string json_array(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
+
+void write_terms(sqlite::Database& db, std::int64_t fid, const char* field, const std::vector<std::string>& values) {
+  auto s = db.cached("INSERT OR IGNORE INTO amis_record_terms (field, value, fid) VALUES (?, ?, ?)");
+  for (const auto& v : values) {
+    s->reset();
+    s->bind(1, std::string_view(field));
+    s->bind(2, std::string_view(v));
+    s->bind(3, fid);
+    s->run();
+  }
+}
+
+std::vector<std::uint8_t> extent_geometry(const core::Envelope& e) {
+  std::vector<std::uint8_t> wkb = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};  // Polygon, 1 ring, 5 points
+  auto put = [&](double v) {
+    const auto* b = reinterpret_cast<const std::uint8_t*>(&v);
+    wkb.insert(wkb.end(), b, b + sizeof v);
+  };
+  for (auto [x, y] : {std::pair{e.min_x, e.min_y}, {e.max_x, e.min_y}, {e.max_x, e.max_y}, {e.min_x, e.max_y},
+                      {e.min_x, e.min_y}}) {
+    put(x);
+    put(y);
+  }
+  std::vector<std::uint8_t> out;
+  append_gpkg_geometry(wkb, kCrs84SrsId, out);
+  return out;
+}
+
+std::string other_text(const catalog::Record& r) {
+  std::string out = r.id + " " + r.country + " " + r.lineage + " " + r.attribution;
+  for (const auto& p : r.contacts) out += " " + p.organisation + " " + p.individual;
+  for (const auto& e : r.external_ids) out += " " + e.value;
+  return out;
+}
+
+std::int64_t insert_row(sqlite::Database& db, const catalog::Record& r, const std::string& document) {
+  auto s = db.cached(
+      "INSERT INTO amis_records (id, origin, type, title, description, country, language, license, parent, "
+      "keywords, themes, formats, externalIds, created, updated, published, featureCount, time_start, time_end, "
+      "min_x, min_y, max_x, max_y, geom, document) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, std::string_view(r.id));
+  s->bind(2, catalog::to_string(r.origin));
+  s->bind(3, std::string_view(r.type));
+  s->bind(4, std::string_view(r.title));
+  s->bind(5, std::string_view(r.abstract));
+  bind_text_or_null(*s, 6, r.country);
+  bind_text_or_null(*s, 7, r.language);
+  bind_text_or_null(*s, 8, r.licence);
+  bind_text_or_null(*s, 9, r.parent_id);
+  s->bind(10, std::string_view(json_array(distinct(r.all_keywords()))));
+  s->bind(11, std::string_view(json_array(distinct(themes(r)))));
+  s->bind(12, std::string_view(json_array(r.formats())));
+  s->bind(13, std::string_view(json_array(external_ids(r))));
+  bind_optional(*s, 14, normalised(r.created, false, "created"));
+  s->bind(15, std::string_view(*normalised(r.updated, false, "updated")));
+  bind_optional(*s, 16, normalised(r.published, false, "published"));
+  if (r.feature_count) s->bind(17, *r.feature_count);
+  else s->bind_null(17);
+  const auto& t = r.temporal_extent;
+  bind_optional(*s, 18, t && t->start ? normalised(*t->start, false, "time") : std::nullopt);
+  bind_optional(*s, 19, t && t->end ? normalised(*t->end, true, "time") : std::nullopt);
+  if (r.extent) {
+    s->bind(20, r.extent->min_x);
+    s->bind(21, r.extent->min_y);
+    s->bind(22, r.extent->max_x);
+    s->bind(23, r.extent->max_y);
+    s->bind_blob(24, extent_geometry(*r.extent));
+  } else {
+    for (int i = 20; i <= 24; ++i) s->bind_null(i);
+  }
+  s->bind(25, std::string_view(document));
+  s->run();
+  return sqlite3_last_insert_rowid(db.handle());
+}
+
+}  // namespace
+
+void create_catalog_tables(sqlite::Database& db) { db.exec(kSchema); }
+
+void write_record(sqlite::Database& db, catalog::Record r) {
+  catalog::validate(r);
+  if (r.updated.empty()) {
+    auto now = db.cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+    now->step();
+    r.updated = now->column_text(0);
+  }
+  delete_record(db, r.id);
+  const std::int64_t fid = insert_row(db, r, catalog::to_json(r).dump());
+  write_terms(db, fid, "keyword", distinct(r.all_keywords()));
+  write_terms(db, fid, "theme", distinct(themes(r)));
+  write_terms(db, fid, "format", r.formats());
+  write_terms(db, fid, "externalId", distinct(external_ids(r)));
+  write_terms(db, fid, "type", {r.type});
+  if (!r.country.empty()) write_terms(db, fid, "country", {r.country});
+
+  auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
+  fts->bind(1, fid);
+  fts->bind(2, std::string_view(r.title));
+  fts->bind(3, std::string_view(joined(r.all_keywords()) + " " + joined(r.topic_categories)));
+  fts->bind(4, std::string_view(r.abstract));
+  fts->bind(5, std::string_view(other_text(r)));
+  fts->run();
+  if (r.extent) {
+    auto rtree = db.cached("INSERT INTO rtree_amis_records_geom (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)");
+    rtree->bind(1, fid);
+    rtree->bind(2, r.extent->min_x);
+    rtree->bind(3, r.extent->max_x);
+    rtree->bind(4, r.extent->min_y);
+    rtree->bind(5, r.extent->max_y);
+    rtree->run();
+  }
+}
+
+bool delete_record(sqlite::Database& db, std::string_view id) {
+  std::int64_t fid = 0;
+  {
+    auto find = db.cached("SELECT fid FROM amis_records WHERE id = ?");
+    find->bind(1, id);
+    if (!find->step()) return false;
+    fid = find->column_int(0);
+  }
+  for (const char* sql : {"DELETE FROM amis_record_terms WHERE fid = ?", "DELETE FROM amis_records_fts WHERE rowid = ?",
+                          "DELETE FROM rtree_amis_records_geom WHERE id = ?", "DELETE FROM amis_records WHERE fid = ?"}) {
+    auto del = db.cached(sql);
+    del->bind(1, fid);
+    del->run();
+  }
+  return true;
+}
+
+catalog::Record record_from_document(std::string_view document) {
+  auto j = nlohmann::json::parse(document, nullptr, false);
+  if (j.is_discarded()) throw core::ServerError("a catalogue record's document is not JSON");
+  return catalog::record_from_json(j);
+}
+
+std::optional<catalog::Record> read_record(sqlite::Database& db, std::string_view id) {
+  auto s = db.cached("SELECT document FROM amis_records WHERE id = ?");
+  s->bind(1, id);
+  if (!s->step()) return std::nullopt;
+  return record_from_document(s->column_text(0));
+}
+
+}  // namespace amis::store::gpkg
