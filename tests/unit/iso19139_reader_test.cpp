@@ -51,7 +51,7 @@ TEST(Iso19139Reader, ReadsTheCoreElements) {
   EXPECT_FALSE(r.lineage.empty());
   EXPECT_FALSE(r.links.empty());
   EXPECT_FALSE(r.keywords.empty());
-  EXPECT_EQ(r.topic_categories, std::vector<std::string>{"geoscientificInformation"});
+  EXPECT_EQ(r.topic_categories, std::vector<std::string>{"economy"});
   ASSERT_FALSE(r.contacts.empty());
   EXPECT_EQ(r.contacts.front().role, "pointOfContact");
 }

@@ -1,5 +1,8 @@
 #include "api/csw/csw_record_xml.hpp"
 
+#include <utility>
+#include <vector>
+
 #include "encode/xml_text.hpp"
 
 namespace amis::api::csw {
@@ -47,11 +50,17 @@ void formats(std::string& out, const catalog::Record& r) {
 
 // Who made, published and contributed to the resource, by ISO role.
 void parties(std::string& out, const catalog::Record& r) {
+  std::vector<std::pair<const char*, const std::string*>> written;
   for (const auto& p : r.contacts) {
     const std::string& name = p.organisation.empty() ? p.individual : p.organisation;
     const char* dc = p.role == "originator" || p.role == "author"           ? "dc:creator"
                      : p.role == "publisher" || p.role == "distributor" ? "dc:publisher"
                                                                           : "dc:contributor";
+    bool repeated = false;  // the metadata contact is often the resource's too
+    for (const auto& [element_name, written_name] : written)
+      repeated = repeated || (element_name == dc && *written_name == name);
+    if (repeated) continue;
+    written.emplace_back(dc, &name);
     element(out, dc, name);
   }
 }
