@@ -26,7 +26,8 @@ std::string root_start(const char* element, OutputSchema schema) {
     out += " xmlns:gmd=\"http://www.isotc211.org/2005/gmd\" xmlns:gco=\"http://www.isotc211.org/2005/gco\" "
            "xmlns:gml=\"http://www.opengis.net/gml\" xmlns:xlink=\"http://www.w3.org/1999/xlink\"";
   out += kResponseAttributes;
-  out += " version=\"2.0.2\">";
+  if (std::string_view(element) == "csw:GetRecordsResponse") out += " version=\"2.0.2\"";  // only it has one
+  out += '>';
   return out;
 }
 
