@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -61,6 +62,34 @@ std::vector<std::filesystem::path> iso_documents(const std::vector<std::filesyst
   return files;
 }
 
+namespace {
+
+// Reads files[first, first + n) on `threads` threads.
+std::vector<ReadResult> read_batch(const std::vector<std::filesystem::path>& files, std::size_t first, std::size_t n,
+                                   unsigned threads, const catalog::IsoSchema& schema) {
+  std::vector<ReadResult> batch(n);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&] {
+    try {
+      for (std::size_t i; (i = next.fetch_add(1)) < n;) batch[i] = read_document(files[first + i], schema);
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = n;
+    }
+  };
+  std::vector<std::jthread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  pool.clear();  // joins
+  if (failure) std::rethrow_exception(failure);
+  return batch;
+}
+
+}  // namespace
+
 IsoImportReport import_iso_documents(const IsoImportOptions& options, const catalog::IsoSchema& schema,
                                      store::CatalogStore& catalog,
                                      const std::function<void(std::int64_t, std::int64_t)>& progress) {
@@ -70,28 +99,17 @@ IsoImportReport import_iso_documents(const IsoImportOptions& options, const cata
   const std::string now = encode::utc_timestamp();
   IsoImportReport report;
   auto writer = catalog.writer();
-  std::vector<ReadResult> batch;
+  // The next batch is read while this one is written: the store writes on one thread.
+  auto read_from = [&](std::size_t first) {
+    return std::async(std::launch::async, read_batch, std::cref(files), first,
+                      std::min(kBatch, files.size() - first), threads, std::cref(schema));
+  };
+  std::future<std::vector<ReadResult>> next;
+  if (!files.empty()) next = read_from(0);
   for (std::size_t first = 0; first < files.size(); first += kBatch) {
-    const std::size_t n = std::min(kBatch, files.size() - first);
-    batch.assign(n, {});
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&] {
-      try {
-        for (std::size_t i; (i = next.fetch_add(1)) < n;) batch[i] = read_document(files[first + i], schema);
-      } catch (...) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = n;
-      }
-    };
-    std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-    pool.clear();  // joins
-    if (failure) std::rethrow_exception(failure);
-    for (std::size_t i = 0; i < n; ++i) {
+    auto batch = next.get();
+    if (first + kBatch < files.size()) next = read_from(first + kBatch);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
       auto& result = batch[i];
       if (!result.record) {
         report.refused.push_back({files[first + i], std::move(result.refused)});
@@ -103,7 +121,7 @@ IsoImportReport import_iso_documents(const IsoImportOptions& options, const cata
       writer->put(record);
       ++report.imported;
     }
-    if (progress) progress(static_cast<std::int64_t>(first + n), static_cast<std::int64_t>(files.size()));
+    if (progress) progress(static_cast<std::int64_t>(first + batch.size()), static_cast<std::int64_t>(files.size()));
   }
   writer->commit();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
