@@ -137,6 +137,7 @@ class ExpectedCatalogue:
 class CswEnvironment:
     url: str  # the /csw endpoint
     records_dir: Path
+    editor_token: str  # a member state editor's API token
     expected: ExpectedCatalogue
     server: AmisServer
 
@@ -151,9 +152,15 @@ def csw(tmp_path_factory, amis_bin) -> CswEnvironment:
     assert f"{CSW_RECORD_COUNT} records imported" in imported.stdout, imported.stdout
     expected = ExpectedCatalogue([read_expected(p) for p in sorted(records_dir.glob("*.xml"))])
     assert len(expected.by_id) == CSW_RECORD_COUNT
+    added = subprocess.run([str(amis_bin), "user", "add", "csw-editor", "--role", "editor", "--country", "THA",
+                            "--store", str(store)], input="a long enough password 0123\n", capture_output=True,
+                           text=True, timeout=60)
+    assert added.returncode == 0, added.stderr
+    token = run_amis("token", "create", "csw-editor", "--store", store)
+    assert token.returncode == 0, token.stderr
     server = AmisServer(store, work, name="csw")
     server.start()
-    yield CswEnvironment(server.url + "/csw", records_dir, expected, server)
+    yield CswEnvironment(server.url + "/csw", records_dir, token.stdout.strip(), expected, server)
     alive = server.alive()
     status = server.stop()
     assert alive, f"amis serve died during the CSW tests:\n{server.stderr()}"

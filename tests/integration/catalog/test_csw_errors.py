@@ -109,6 +109,17 @@ def test_anonymous_transaction_is_refused(csw):
     assert_exception(response, 401, "Unauthorized")
 
 
+def test_an_editors_transaction_is_refused_until_it_goes_through_review(csw):
+    body = (f'<csw:Transaction {CSW_NS} service="CSW" version="2.0.2"><csw:Delete typeName="csw:Record">'
+            '<csw:Constraint version="1.1.0"><ogc:Filter>' + like("dc:identifier", "%") +
+            '</ogc:Filter></csw:Constraint></csw:Delete></csw:Transaction>')
+    response = http_session().post(csw.url, data=body, timeout=60, headers={
+        "Content-Type": "application/xml", "Authorization": f"Bearer {csw.editor_token}"})
+    text = assert_exception(response, 400, "OperationNotSupported", "Transaction")
+    assert "review" in text
+    assert 'numberOfRecordsMatched="10050"' in kvp(csw, request="GetRecords", typeNames="csw:Record").text
+
+
 def test_malformed_xml_and_wrong_root(csw):
     assert_exception(post(csw, "<csw:GetRecords"), 400, "OperationParsingFailed")
     assert_exception(post(csw, f'<csw:GetRecords {CSW_NS} service="CSW" version="2.0.2"/>'), 400,
