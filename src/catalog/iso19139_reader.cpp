@@ -153,6 +153,12 @@ void read_keywords(Node identification, Record& r) {
     group.thesaurus = value_of(child(thesaurus, "title"));
     Node anchor = first_element(child(thesaurus, "title"));
     group.thesaurus_uri = attribute(anchor, "href");  // gmx:Anchor xlink:href
+    // The member state as AMIS writes it is the record's country, not a keyword.
+    const bool country = group.thesaurus == "ISO 3166-1 alpha-3" && group.keywords.size() == 1;
+    if (country && !member_state(group.keywords[0]).empty()) {
+      r.country = member_state(group.keywords[0]);
+      continue;
+    }
     if (!group.keywords.empty()) r.keywords.push_back(std::move(group));
   }
 }
@@ -165,10 +171,13 @@ void read_constraints(Node identification, Record& r) {
     for (Node o : children(constraint, "otherConstraints")) {
       auto text = value_of(o);
       if (text.empty()) continue;
-      if (r.licence.empty() && is(constraint, "MD_LegalConstraints")) r.licence = std::move(text);
+      if (text.starts_with("Attribution: ") && r.attribution.empty()) r.attribution = text.substr(13);
+      else if (r.licence.empty() && is(constraint, "MD_LegalConstraints")) r.licence = std::move(text);
       else r.constraints.push_back(std::move(text));
     }
   }
+  // AMIS's own ISO writer states the licence twice ("Licence: X" as a use limitation).
+  std::erase(r.constraints, "Licence: " + r.licence);
 }
 
 double decimal(Node property, const char* name) {
@@ -316,7 +325,7 @@ Record read_iso19139(std::string_view xml, const IsoSchema& schema) {
     read_identification(identification, r);  // MD_DataIdentification or SV_ServiceIdentification
   for (Node d : children(metadata, "distributionInfo")) read_distribution(child(d, "MD_Distribution"), r);
   r.lineage = value_of(path(metadata, {"dataQualityInfo", "DQ_DataQuality", "lineage", "LI_Lineage", "statement"}));
-  r.country = country_of(metadata, r);
+  if (r.country.empty()) r.country = country_of(metadata, r);
   validate(r);
   return r;
 }
