@@ -10,16 +10,7 @@ namespace {
 
 using encode::append_xml_text;
 
-void element(std::string& out, const char* name, std::string_view text) {
-  if (text.empty()) return;
-  out += '<';
-  out += name;
-  out += '>';
-  append_xml_text(out, text);
-  out += "</";
-  out += name;
-  out += '>';
-}
+void element(std::string& out, const char* name, std::string_view text) { encode::append_xml_element(out, name, text); }
 
 void number(std::string& out, double v) { encode::append_xml_number(out, v); }
 
@@ -82,6 +73,33 @@ void references(std::string& out, const catalog::Record& r) {
 }
 
 }  // namespace
+
+catalog::Record iso_element_set(const catalog::Record& record, ElementSet set) {
+  if (set == ElementSet::Full) return record;
+  catalog::Record out;
+  out.id = record.id;
+  out.type = record.type;
+  out.title = record.title;
+  out.extent = record.extent;
+  out.thumbnail = record.thumbnail;
+  out.contacts = record.contacts;
+  out.updated = record.updated;
+  out.language = record.language;
+  out.origin = record.origin;
+  if (set == ElementSet::Brief) return out;
+  out.abstract = record.abstract;
+  out.keywords = record.keywords;
+  out.topic_categories = record.topic_categories;
+  out.created = record.created;
+  out.published = record.published;
+  out.revised = record.revised;
+  out.reference_system = record.reference_system;
+  out.links = record.links;
+  out.lineage = record.lineage;
+  out.parent_id = record.parent_id;
+  out.temporal_extent = record.temporal_extent;
+  return out;
+}
 
 const char* dublin_core_element(ElementSet set) {
   switch (set) {

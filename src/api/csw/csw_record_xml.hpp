@@ -18,6 +18,12 @@ inline constexpr const char* kDublinCoreNamespaces =
 // Appends the record (prefixes csw, dc, dct, ows declared by the caller).
 void append_dublin_core(std::string& out, const catalog::Record& record, ElementSet set);
 
+// The record with only what an ISO AP 1.0 element set shows (brief: identifier,
+// type, title, extent, thumbnail, contacts and date stamp, which gmd requires;
+// summary: also abstract, keywords, topic categories, dates, language, reference
+// system, distribution and lineage; full: everything), for the ISO 19139 writer.
+catalog::Record iso_element_set(const catalog::Record& record, ElementSet set);
+
 // The element name of that set: "csw:BriefRecord", "csw:SummaryRecord", "csw:Record".
 const char* dublin_core_element(ElementSet set);
 

@@ -20,9 +20,12 @@ class CountingSink final : public store::RecordSink {
 
 // csw:GetRecordsResponse: SearchStatus, then SearchResults with
 // numberOfRecordsMatched, numberOfRecordsReturned and nextRecord (0 after the last).
-void write_search_results(store::CatalogStore& catalog, const RecordsQuery& q, http::Response& response);
+// `base_url` resolves the records' relative links (ISO 19139 output).
+void write_search_results(store::CatalogStore& catalog, const RecordsQuery& q, const std::string& base_url,
+                          http::Response& response);
 
 // csw:GetRecordByIdResponse with the records found, in the order of the ids asked.
-void write_records_by_id(store::CatalogStore& catalog, const RecordsQuery& q, http::Response& response);
+void write_records_by_id(store::CatalogStore& catalog, const RecordsQuery& q, const std::string& base_url,
+                         http::Response& response);
 
 }  // namespace amis::api::csw

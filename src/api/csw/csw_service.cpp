@@ -5,6 +5,7 @@
 #include "api/common/exception_response.hpp"
 #include "api/common/no_store_response.hpp"
 #include "api/common/ows_exception.hpp"
+#include "api/common/ows_request.hpp"
 #include "api/csw/csw_query.hpp"
 #include "api/csw/csw_queryables.hpp"
 #include "api/csw/csw_results.hpp"
@@ -25,10 +26,6 @@ struct OperationNotSupported : core::OgcError {
       : core::OgcError(400, "OperationNotSupported", why, operation) {}
 };
 
-bool is_form(const http::Request& request) {
-  return request.header("content-type").find("application/x-www-form-urlencoded") != std::string_view::npos;
-}
-
 }  // namespace
 
 void CswService::register_routes(http::Router& router) {
@@ -41,17 +38,9 @@ void CswService::handle(http::Request& request, http::Response& plain) {
   // Records change with every approved change set and import: nothing is reused.
   NoStoreResponse response(plain);
   try {
-    CswRequest r;
-    if (request.method == "POST" && !is_form(request)) {
-      r = parse_xml_request(request.body);
-    } else {
-      if (request.method == "POST") {
-        auto form = http::parse_query(request.body);
-        if (!form) throw core::InvalidParameter("request", "malformed form encoding");
-        request.query.insert(request.query.end(), form->begin(), form->end());
-      }
-      r = parse_kvp_request(request);
-    }
+    const CswRequest r = read_ows_request(
+        request, [](std::string_view body) { return parse_xml_request(body); },
+        [](const http::Request& rq) { return parse_kvp_request(rq); });
     if (r.operation.empty()) throw MissingParameter("request");
     if (r.service.empty() && (r.xml || r.operation != "GetCapabilities")) throw MissingParameter("service");
     if (!r.service.empty() && r.service != "CSW")
@@ -92,21 +81,21 @@ void CswService::dispatch(const CswRequest& r, const http::Request& request, htt
     }
     return response.send(200, kXml, describe_record_document(r.type_names));
   }
-  if (op == "GetRecords") return get_records(r, response);
-  if (op == "GetRecordById") return get_record_by_id(r, response);
+  if (op == "GetRecords") return get_records(r, request, response);
+  if (op == "GetRecordById") return get_record_by_id(r, request, response);
   if (op == "GetDomain") return get_domain(r, response);
   if (op == "Transaction" || op == "Harvest") return refuse_transaction(r, request);
   throw OperationNotSupported(op.substr(0, 40), "'" + op.substr(0, 40) + "' is not an operation of this CSW");
 }
 
-void CswService::get_records(const CswRequest& r, http::Response& response) {
+void CswService::get_records(const CswRequest& r, const http::Request& request, http::Response& response) {
   const RecordsQuery q = get_records_query(r);
-  write_search_results(catalog_, q, response);
+  write_search_results(catalog_, q, http::base_url(request, settings_.base_url), response);
 }
 
-void CswService::get_record_by_id(const CswRequest& r, http::Response& response) {
+void CswService::get_record_by_id(const CswRequest& r, const http::Request& request, http::Response& response) {
   const RecordsQuery q = get_record_by_id_query(r);
-  write_records_by_id(catalog_, q, response);
+  write_records_by_id(catalog_, q, http::base_url(request, settings_.base_url), response);
 }
 
 void CswService::get_domain(const CswRequest& r, http::Response& response) {

@@ -29,8 +29,8 @@ class CswService {
  private:
   void handle(http::Request& request, http::Response& response);
   void dispatch(const CswRequest& r, const http::Request& request, http::Response& response);
-  void get_records(const CswRequest& r, http::Response& response);
-  void get_record_by_id(const CswRequest& r, http::Response& response);
+  void get_records(const CswRequest& r, const http::Request& request, http::Response& response);
+  void get_record_by_id(const CswRequest& r, const http::Request& request, http::Response& response);
   void get_domain(const CswRequest& r, http::Response& response);
   void refuse_transaction(const CswRequest& r, const http::Request& request);
 

@@ -19,7 +19,6 @@ import copy
 import os
 import sqlite3
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +27,10 @@ import requests
 from lxml import etree
 
 from support import REPO_ROOT, AmisServer, http_session, run_amis
+from wfs_support import xmllint  # tests/schemas/ogc/catalog.xml, which maps the 2006 gmd to static/schemas
 
 GENERATOR = Path(os.environ.get("AMIS_ISO_GENERATOR", REPO_ROOT.parent / "shared" / "bench" / "make_iso_records.py"))
 SCHEMAS = REPO_ROOT / "tests" / "schemas"
-CATALOG = SCHEMAS / "ogc" / "catalog.xml"
 CSW_XSD = SCHEMAS / "csw-2.0.2-libxml2.xsd"
 GMD_2006_XSD = REPO_ROOT / "static" / "schemas" / "iso" / "19139" / "20060504" / "gmd" / "gmd.xsd"
 GMD_2007_XSD = SCHEMAS / "ogc" / "iso" / "19139" / "20070417" / "gmd" / "gmd.xsd"
@@ -177,18 +176,6 @@ def kvp(env: CswEnvironment, **params) -> requests.Response:
 
 def post(env: CswEnvironment, body: str | bytes, content_type: str = "application/xml") -> requests.Response:
     return http_session().post(env.url, data=body, headers={"Content-Type": content_type}, timeout=120)
-
-
-def xmllint(document: bytes, schema: Path) -> tuple[bool, str]:
-    env = {**os.environ, "XML_CATALOG_FILES": str(CATALOG)}
-    with tempfile.NamedTemporaryFile(suffix=".xml") as f:
-        f.write(document)
-        f.flush()
-        r = subprocess.run(["xmllint", "--noout", "--nonet", "--schema", str(schema), f.name],
-                           capture_output=True, text=True, env=env, timeout=300)
-    errors = "\n".join(line for line in r.stderr.replace(f.name, "<document>").splitlines()
-                       if "parser warning" not in line)
-    return r.returncode == 0, errors
 
 
 def assert_schema_valid(document: bytes) -> None:
