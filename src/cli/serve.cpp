@@ -9,6 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/admin/admin_api.hpp"
+#include "api/common/downloads.hpp"
+#include "api/records/records_api.hpp"
 #include "api/auth/session_api.hpp"
 #include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
@@ -23,6 +25,7 @@
 #include "http/static_files.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
+#include "catalog/derived_records.hpp"
 #include "store/gpkg/gpkg_accounts.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
@@ -62,7 +65,25 @@ void with_router(const config::Config& config, const std::function<void(const Wi
     const auth::RequestPrincipal caller(authenticator.identify(rq));
     next(rq, rs);
   });
+  // The catalogue (issue 15): records kept current from the public collections,
+  // styles and raster layers, checked at start and before every catalogue read.
+  store::gpkg::GpkgCatalog catalog_store(config.store_path);
+  catalog::DerivationContext derivation{config.service.title, {}, [&read_access](std::string_view id) {
+                                          return !read_access.restricted(id);
+                                        }};
+  for (const auto& d : api::download_formats())
+    derivation.downloads.push_back({d.name, d.media_type, d.title});
+  catalog::RecordKeeper record_keeper(stored, catalog_store, derivation);
+  spdlog::info("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
+  api::records::RecordsApi records_api(catalog_store, record_keeper,
+                                       {"AMIS metadata catalogue",
+                                        "ISO 19115 metadata of the data, maps and services of " + config.service.title,
+                                        config.service.base_url});
+  records_api.register_routes(router);  // before the Features routes: /collections/catalog is the catalogue's
   api::features::FeaturesApi features(store, config.service);
+  features.set_other_collections([&records_api](const std::string& base) {
+    return std::vector<nlohmann::json>{records_api.collection_entry(base)};
+  });
   features.register_routes(router);
   styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
@@ -112,8 +133,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
-  store::gpkg::GpkgCatalog record_store(config.store_path);
-  api::csw::CswService csw(record_store, authenticator,
+  api::csw::CswService csw(catalog_store, record_keeper, authenticator,
                            {{config.service.title + " - catalogue", config.service.description,
                              "ASEAN Minerals Information System"},
                             config.service.base_url});

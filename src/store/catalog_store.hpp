@@ -60,11 +60,20 @@ class CatalogStore {
   // Many writes in one transaction (see RecordWriter).
   virtual std::unique_ptr<RecordWriter> writer() = 0;
 
+  // A number that grows whenever a collection, style or raster layer of the
+  // store changes (by any process: a running server, `amis import`): derived
+  // records are current while derived_version() equals it.
+  virtual std::int64_t sources_version() = 0;
+  // The sources_version() the derived records were last made from (0: never).
+  virtual std::int64_t derived_version() = 0;
+
   // Replaces, in one transaction, every record of origin Derived by `records`
   // (all Derived): records whose id is not among them are removed, the others
   // are added or replaced; `updated` is kept for records whose content did not
-  // change. Returns how many records were added, changed or removed.
-  virtual std::int64_t replace_derived(const std::vector<catalog::Record>& records) = 0;
+  // change. `sources_version` is the sources_version() read before the records
+  // were made, kept as derived_version(). Returns how many records were added,
+  // changed or removed.
+  virtual std::int64_t replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) = 0;
 
   // Pushes the matching records, in the query's order, into `sink` and returns
   // the count, facets and number pushed.

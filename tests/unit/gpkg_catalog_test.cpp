@@ -97,7 +97,10 @@ TEST_F(GpkgCatalogTest, FullTextIsStemmedRankedAndNeverSyntax) {
   }
   q.q = {"title:gold"};  // a phrase of the two words, not a column filter
   EXPECT_EQ(ids(q), V{});
-  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "\"O\"\"B\"");
+  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "(\"O\"\"B\")");
+  EXPECT_EQ(store::gpkg::fts_match({"coal mines", "gold"}), "(\"coal\" AND \"mines\") OR (\"gold\")");
+  q.q = {"coal mines"};
+  EXPECT_EQ(ids(q), V{"coal"});
 }
 
 TEST_F(GpkgCatalogTest, BboxDatetimeTypeIdsExternalIds) {
@@ -166,16 +169,17 @@ TEST_F(GpkgCatalogTest, ReplaceDerivedKeepsUnchangedRecordsAndRemovesTheGone) {
   a.origin = catalog::RecordOrigin::Derived;
   auto b = a;
   b.id = "amis:collection:b";
-  EXPECT_EQ(catalog_.replace_derived({a, b}), 2);
+  EXPECT_EQ(catalog_.replace_derived({a, b}, 7), 2);
   const auto stamp = catalog_.record(a.id)->updated;
-  EXPECT_EQ(catalog_.replace_derived({a, b}), 0);
+  EXPECT_EQ(catalog_.replace_derived({a, b}, 7), 0);
   EXPECT_EQ(catalog_.record(a.id)->updated, stamp);
-  EXPECT_EQ(catalog_.replace_derived({a}), 1);
+  EXPECT_EQ(catalog_.derived_version(), 7);
+  EXPECT_EQ(catalog_.replace_derived({a}, 8), 1);
   EXPECT_FALSE(catalog_.record(b.id));
   EXPECT_EQ(catalog_.size(), 5);  // the authored four stay
   auto authored = a;
   authored.origin = catalog::RecordOrigin::Authored;
-  EXPECT_THROW(catalog_.replace_derived({authored}), core::InvalidValue);
+  EXPECT_THROW(catalog_.replace_derived({authored}, 9), core::InvalidValue);
 }
 
 TEST_F(GpkgCatalogTest, WriterCommitsAllOrNothing) {

@@ -81,6 +81,7 @@ void CswService::dispatch(const CswRequest& r, const http::Request& request, htt
     }
     return response.send(200, kXml, describe_record_document(r.type_names));
   }
+  if (op == "GetRecords" || op == "GetRecordById" || op == "GetDomain") keeper_.ensure_current();
   if (op == "GetRecords") return get_records(r, request, response);
   if (op == "GetRecordById") return get_record_by_id(r, request, response);
   if (op == "GetDomain") return get_domain(r, response);

@@ -10,6 +10,7 @@
 #include "api/csw/csw_documents.hpp"
 #include "api/csw/csw_request.hpp"
 #include "auth/authenticator.hpp"
+#include "catalog/derived_records.hpp"
 #include "http/router.hpp"
 #include "store/catalog_store.hpp"
 
@@ -22,8 +23,10 @@ struct CswSettings {
 
 class CswService {
  public:
-  CswService(store::CatalogStore& catalog, const auth::Authenticator& authenticator, CswSettings settings)
-      : catalog_(catalog), authenticator_(authenticator), settings_(std::move(settings)) {}
+  // `keeper` brings AMIS's own records up to date before each read.
+  CswService(store::CatalogStore& catalog, catalog::RecordKeeper& keeper, const auth::Authenticator& authenticator,
+             CswSettings settings)
+      : catalog_(catalog), keeper_(keeper), authenticator_(authenticator), settings_(std::move(settings)) {}
   void register_routes(http::Router& router);
 
  private:
@@ -35,6 +38,7 @@ class CswService {
   void refuse_transaction(const CswRequest& r, const http::Request& request);
 
   store::CatalogStore& catalog_;
+  catalog::RecordKeeper& keeper_;
   const auth::Authenticator& authenticator_;
   CswSettings settings_;
 };

@@ -3,6 +3,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "api/features/items_request.hpp"
 #include "api/features/queryable_values.hpp"
@@ -32,6 +35,10 @@ class FeaturesApi {
   using AsOfReader = std::function<std::int64_t(const core::Collection&, const std::string& instant,
                                                 std::int64_t limit, std::int64_t offset, core::FeatureSink&)>;
   void set_as_of(AsOfReader reader) { as_of_ = std::move(reader); }
+  // Collections other APIs serve under /collections (the Records catalogue),
+  // listed after the feature collections in /collections.
+  using OtherCollections = std::function<std::vector<nlohmann::json>(const std::string& base)>;
+  void set_other_collections(OtherCollections others) { others_ = std::move(others); }
 
  private:
   void landing_page(http::Request& request, http::Response& response);
@@ -53,6 +60,7 @@ class FeaturesApi {
   ServiceInfo info_;
   ETagSource etags_;
   AsOfReader as_of_;
+  OtherCollections others_;
   QueryableValues values_;
 };
 

@@ -31,7 +31,21 @@ CREATE INDEX IF NOT EXISTS amis_record_terms_fid ON amis_record_terms (fid, fiel
 CREATE VIRTUAL TABLE IF NOT EXISTS amis_records_fts USING fts5(
   title, keywords, description, other, tokenize = 'porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
+CREATE TABLE IF NOT EXISTS amis_catalog_state (
+  sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL);
+INSERT INTO amis_catalog_state SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 )SQL";
+
+// Every change to what derived records describe counts up sources_version, in the
+// writer's own transaction, whichever process writes.
+std::string source_triggers() {
+  std::string sql;
+  for (const char* table : {"amis_collections", "amis_styles", "amis_rasters"})
+    for (const char* event : {"INSERT", "UPDATE", "DELETE"})
+      sql += std::string("CREATE TRIGGER IF NOT EXISTS amis_catalog_") + table + "_" + event + " AFTER " + event +
+             " ON " + table + " BEGIN UPDATE amis_catalog_state SET sources_version = sources_version + 1; END;\n";
+  return sql;
+}
 
 // Dates as the filters compare them: normalised UTC text; a date alone as the
 // start (or the end) of its day.
@@ -162,7 +176,10 @@ std::int64_t insert_row(sqlite::Database& db, const catalog::Record& r, const st
 
 }  // namespace
 
-void create_catalog_tables(sqlite::Database& db) { db.exec(kSchema); }
+void create_catalog_tables(sqlite::Database& db) {
+  db.exec(kSchema);
+  db.exec(source_triggers());
+}
 
 void write_record(sqlite::Database& db, catalog::Record r) {
   catalog::validate(r);

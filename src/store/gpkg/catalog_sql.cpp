@@ -83,18 +83,33 @@ void add_datetime(std::string& sql, std::vector<Binding>& b, const core::TimeInt
 
 }  // namespace
 
+// One word as an FTS5 string: quoted, its quotes doubled; empty when it has no
+// letter or digit (the tokenizer would find nothing in it).
+std::string fts_word(std::string_view word) {
+  bool searchable = false;
+  std::string quoted = "\"";
+  for (char c : word) {
+    if (c == '"') quoted += "\"\"";
+    else quoted += c;
+    searchable = searchable || static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c));
+  }
+  return searchable ? quoted + "\"" : std::string();
+}
+
 std::string fts_match(const std::vector<std::string>& terms) {
   std::string out;
   for (const auto& term : terms) {
-    bool searchable = false;
-    std::string phrase = "\"";
-    for (char c : term) {
-      if (c == '"') phrase += "\"\"";
-      else phrase += c;
-      searchable = searchable || static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c));
+    // The words of one term must all occur; any term may match.
+    std::string all;
+    std::size_t start = 0;
+    while (start < term.size()) {
+      std::size_t end = term.find_first_of(" \t", start);
+      if (end == std::string::npos) end = term.size();
+      if (auto w = fts_word(std::string_view(term).substr(start, end - start)); !w.empty())
+        all += (all.empty() ? "" : " AND ") + w;
+      start = end + 1;
     }
-    if (!searchable) continue;
-    out += (out.empty() ? "" : " OR ") + phrase + "\"";
+    if (!all.empty()) out += (out.empty() ? "(" : " OR (") + all + ")";
   }
   return out;
 }

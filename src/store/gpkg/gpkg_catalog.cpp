@@ -9,6 +9,7 @@
 #include "store/gpkg/catalog_rows.hpp"
 #include "store/gpkg/catalog_sql.hpp"
 #include "store/gpkg/filter_functions.hpp"
+#include "store/gpkg/gpkg_schema.hpp"
 #include "store/gpkg/sql_functions.hpp"
 
 namespace amis::store::gpkg {
@@ -75,6 +76,7 @@ std::vector<catalog::FacetBucket> count_facet(sqlite::Database& db, const Catalo
 
 GpkgCatalog::GpkgCatalog(std::string path) : path_(std::move(path)) {
   auto db = open_database(path_);
+  initialise_geopackage(*db);  // the tables whose changes the catalogue follows
   create_catalog_tables(*db);
   idle_.push_back(std::move(db));
 }
@@ -124,7 +126,19 @@ std::unique_ptr<RecordWriter> GpkgCatalog::writer() {
   return std::make_unique<GpkgRecordWriter>(std::make_unique<Connection>(*this, std::move(db)));
 }
 
-std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& records) {
+std::int64_t GpkgCatalog::sources_version() {
+  auto db = connect();
+  auto s = db->cached("SELECT sources_version FROM amis_catalog_state");
+  return s->step() ? s->column_int(0) : 0;
+}
+
+std::int64_t GpkgCatalog::derived_version() {
+  auto db = connect();
+  auto s = db->cached("SELECT derived_version FROM amis_catalog_state");
+  return s->step() ? s->column_int(0) : 0;
+}
+
+std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) {
   auto db = connect();
   sqlite::Transaction tx(*db);
   std::map<std::string, catalog::Record, std::less<>> old;
@@ -151,6 +165,9 @@ std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& re
     ++changes;
   }
   for (const auto& [id, gone] : old) changes += delete_record(*db, id) ? 1 : 0;
+  auto version = db->cached("UPDATE amis_catalog_state SET derived_version = ?");
+  version->bind(1, sources_version);
+  version->run();
   tx.commit();
   return changes;
 }
