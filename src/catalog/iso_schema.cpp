@@ -6,23 +6,42 @@
 
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "core/error.hpp"
 
 namespace amis::catalog {
 namespace {
 
-constexpr std::string_view kIsoPrefix = "http://schemas.opengis.net/iso/19139/20060504/";
 constexpr std::size_t kMaxMessages = 10;
+constexpr const char* kGml32Namespace = "http://www.opengis.net/gml/3.2";
 
-// One schema root holds gmd (metadata), srv (service metadata) and gmx (its
-// extended types: gmx:Anchor, gmx:FileName) by their canonical locations.
-constexpr const char* kRootSchema = R"(<?xml version="1.0" encoding="UTF-8"?>
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:amis:iso19139-validation">
-  <xs:import namespace="http://www.isotc211.org/2005/gmd" schemaLocation="http://schemas.opengis.net/iso/19139/20060504/gmd/gmd.xsd"/>
-  <xs:import namespace="http://www.isotc211.org/2005/srv" schemaLocation="http://schemas.opengis.net/iso/19139/20060504/srv/srv.xsd"/>
-  <xs:import namespace="http://www.isotc211.org/2005/gmx" schemaLocation="http://schemas.opengis.net/iso/19139/20060504/gmx/gmx.xsd"/>
-</xs:schema>)";
+// The http:// locations of the schemas → their folders under the schema root.
+constexpr std::pair<std::string_view, std::string_view> kLocations[] = {
+    {"http://schemas.opengis.net/iso/19139/20060504/", "iso/19139/20060504/"},
+    {"http://schemas.opengis.net/iso/19139/20070417/", "iso/19139/20070417/"},
+    {"http://standards.iso.org/ittf/PubliclyAvailableStandards/ISO_19139_Schemas/", "iso/19139/20070417/"},
+    {"http://schemas.opengis.net/gml/3.2.1/", "gml/3.2.1/"},
+    {"http://schemas.opengis.net/gml/3.1.1/smil/", "gml/3.1.1/smil/"},
+    {"http://www.w3.org/1999/xlink.xsd", "w3c/1999/xlink.xsd"},
+    {"http://www.w3.org/2001/xml.xsd", "w3c/2001/xml.xsd"},
+    {"http://www.w3.org/XML/1998/namespace", "w3c/2001/xml.xsd"},
+};
+
+// One schema root per flavour holds gmd (metadata), srv (service metadata) and gmx
+// (its extended types: gmx:Anchor, gmx:FileName) by their canonical locations:
+// 2006-05-04 with its GML 3.1.1 subset (the ISO AP 1.0), 2007-04-17 with GML 3.2.1.
+std::string root_schema(std::string_view version) {
+  std::string out = R"(<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:amis:iso19139-validation">)";
+  for (const char* part : {"gmd", "srv", "gmx"}) {
+    const std::string folder = std::string(part) == "srv" && version == "20070417" ? "srv/1.0" : part;
+    out += std::string("<xs:import namespace=\"http://www.isotc211.org/2005/") + part +
+           "\" schemaLocation=\"http://schemas.opengis.net/iso/19139/" + std::string(version) + "/" + folder + "/" +
+           part + ".xsd\"/>";
+  }
+  return out + "</xs:schema>";
+}
 
 // The schema files while they compile: libxml2's entity loader is process-wide,
 // so compiling is serialised and the loader is put back afterwards.
@@ -34,11 +53,12 @@ std::filesystem::path g_root;
 xmlParserInputPtr local_schema_loader(const char* url, const char*, xmlParserCtxtPtr context) {
   const std::string_view u = url ? url : "";
   std::filesystem::path local;
-  if (u.starts_with(kIsoPrefix)) local = g_root / "iso/19139/20060504" / std::string(u.substr(kIsoPrefix.size()));
-  else if (u == "http://www.w3.org/1999/xlink.xsd") local = g_root / "w3c/1999/xlink.xsd";
-  else if (u == "http://www.w3.org/2001/xml.xsd" || u == "http://www.w3.org/XML/1998/namespace")
-    local = g_root / "w3c/2001/xml.xsd";
-  else if (u.find("://") == std::string_view::npos) local = std::string(u);  // a relative include, resolved
+  for (const auto& [prefix, folder] : kLocations)
+    if (u.starts_with(prefix)) {
+      local = g_root / (std::string(folder) + std::string(u.substr(prefix.size())));
+      break;
+    }
+  if (local.empty() && u.find("://") == std::string_view::npos) local = std::string(u);  // a relative include
   const auto normal = local.lexically_normal().string();
   if (local.empty() || !normal.starts_with(g_root.lexically_normal().string())) return nullptr;
   return xmlNewInputFromFile(context, normal.c_str());
@@ -76,38 +96,68 @@ bool has_doctype(std::string_view xml) {
   return false;
 }
 
+// Whether the document uses GML 3.2 (the 2007-04-17 flavour of ISO 19139).
+bool uses_gml32(const xmlNode* node) {
+  for (; node; node = node->next) {
+    if (node->type != XML_ELEMENT_NODE) continue;
+    for (const xmlNs* ns = node->nsDef; ns; ns = ns->next)
+      if (ns->href && std::strcmp(reinterpret_cast<const char*>(ns->href), kGml32Namespace) == 0) return true;
+    if (uses_gml32(node->children)) return true;
+  }
+  return false;
+}
+
+xmlSchemaPtr compile(const std::filesystem::path& schema_root, std::string_view version) {
+  const std::string root = root_schema(version);
+  std::vector<std::string> messages;
+  xmlSchemaParserCtxtPtr parser = xmlSchemaNewMemParserCtxt(root.data(), static_cast<int>(root.size()));
+  xmlSchemaSetParserStructuredErrors(parser, collect_message, &messages);
+  xmlSchemaPtr schema = xmlSchemaParse(parser);
+  xmlSchemaFreeParserCtxt(parser);
+  if (!schema)
+    throw core::ServerError("the ISO 19139 schemas (" + std::string(version) + ") in " + schema_root.string() +
+                            " do not compile: " + joined(messages));
+  return schema;
+}
+
 }  // namespace
 
 void XmlDocFree::operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
 
 struct IsoSchema::Compiled {
-  xmlSchemaPtr schema = nullptr;
-  ~Compiled() { xmlSchemaFree(schema); }
+  xmlSchemaPtr iso2006 = nullptr;  // gmd 2006-05-04, GML 3.1.1 (its subset)
+  xmlSchemaPtr iso2007 = nullptr;  // gmd 2007-04-17, GML 3.2.1
+  ~Compiled() {
+    xmlSchemaFree(iso2006);
+    xmlSchemaFree(iso2007);
+  }
 };
 
 IsoSchema::IsoSchema(const std::filesystem::path& schema_root) : compiled_(std::make_unique<Compiled>()) {
   xmlInitParser();
-  if (!std::filesystem::exists(schema_root / "iso/19139/20060504/gmd/gmd.xsd"))
-    throw core::ServerError("the ISO 19139 schemas are not in " + schema_root.string());
+  for (const char* file : {"iso/19139/20060504/gmd/gmd.xsd", "iso/19139/20070417/gmd/gmd.xsd", "gml/3.2.1/gml.xsd"})
+    if (!std::filesystem::exists(schema_root / file))
+      throw core::ServerError("the ISO 19139 schemas are not in " + schema_root.string() + " (no " + file + ")");
   std::lock_guard lock(g_compile_mutex);
   g_root = std::filesystem::absolute(schema_root);
   const auto previous = xmlGetExternalEntityLoader();
   xmlSetExternalEntityLoader(local_schema_loader);
-  std::vector<std::string> messages;
-  xmlSchemaParserCtxtPtr parser = xmlSchemaNewMemParserCtxt(kRootSchema, static_cast<int>(std::strlen(kRootSchema)));
-  xmlSchemaSetParserStructuredErrors(parser, collect_message, &messages);
-  compiled_->schema = xmlSchemaParse(parser);
-  xmlSchemaFreeParserCtxt(parser);
+  try {
+    compiled_->iso2006 = compile(schema_root, "20060504");
+    compiled_->iso2007 = compile(schema_root, "20070417");
+  } catch (...) {
+    xmlSetExternalEntityLoader(previous);
+    throw;
+  }
   xmlSetExternalEntityLoader(previous);
-  if (!compiled_->schema)
-    throw core::ServerError("the ISO 19139 schemas in " + schema_root.string() + " do not compile: " + joined(messages));
 }
 
 IsoSchema::~IsoSchema() = default;
 
 std::vector<std::string> IsoSchema::validate(xmlDoc* doc) const {
   std::vector<std::string> messages;
-  xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(compiled_->schema);
+  const bool gml32 = uses_gml32(xmlDocGetRootElement(doc));
+  xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(gml32 ? compiled_->iso2007 : compiled_->iso2006);
   if (!context) throw core::ServerError("cannot create a schema validation context");
   xmlSchemaSetValidStructuredErrors(context, collect_message, &messages);
   const int result = xmlSchemaValidateDoc(context, doc);
@@ -138,7 +188,9 @@ XmlDocPtr IsoSchema::read(std::string_view xml, const char* locator) const {
   if (doc->intSubset || doc->extSubset)
     throw core::ParsingFailed(locator, "XML documents with a DOCTYPE (DTD) are not accepted");
   if (const auto messages = validate(doc.get()); !messages.empty())
-    throw core::InvalidValue(locator, "the document is not valid ISO 19139 (gmd 2006-05-04): " + joined(messages));
+    throw core::InvalidValue(locator, std::string("the document is not valid ISO 19139 (gmd ") +
+                                          (uses_gml32(xmlDocGetRootElement(doc.get())) ? "2007-04-17, GML 3.2.1" : "2006-05-04") +
+                                          "): " + joined(messages));
   return doc;
 }
 
