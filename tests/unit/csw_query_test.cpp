@@ -88,6 +88,23 @@ TEST(CswQuery, CqlBboxAndDates) {
   EXPECT_TRUE(q.hits_only);
 }
 
+TEST(CswQuery, CqlBboxInsideAStringIsText) {
+  CswRequest r;
+  r.operation = "GetRecords";
+  r.type_names = {"csw:Record"};
+  r.constraint_language = "CQL_TEXT";
+  r.constraint = "dc:title LIKE 'BBOX(ows:BoundingBox, 1, 2, 3, 4)%'";
+  const auto q = get_records_query(r);
+  EXPECT_FALSE(q.query.bbox);
+  ASSERT_TRUE(q.query.filter);
+  EXPECT_NE(amis::core::to_debug_string(*q.query.filter).find("BBOX(ows:BoundingBox"), std::string::npos);
+  // many BBOX( without arguments are read in one pass and refused by the parser
+  std::string hostile;
+  for (int i = 0; i < 20000; ++i) hostile += "BBOX(";
+  r.constraint = hostile;
+  EXPECT_THROW(get_records_query(r), amis::core::OgcError);
+}
+
 TEST(CswRequest, XmlWithADoctypeIsRefused) {
   EXPECT_THROW(parse_xml_request("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
                                  "<csw:GetCapabilities xmlns:csw=\"http://www.opengis.net/cat/csw/2.0.2\"/>"),

@@ -63,40 +63,53 @@ void check_type_names(const std::vector<std::string>& names) {
 
 // BBOX(ows:BoundingBox, minx, miny, maxx, maxy) of OGC CQL (07-006r1 6.2.2)
 // is CQL2's S_INTERSECTS(ows:BoundingBox, BBOX(minx, miny, maxx, maxy)); its
-// coordinates are longitude, latitude.
-std::string cql2_spelling(std::string text) {
-  std::size_t from = 0;
-  while (true) {
-    std::size_t at = std::string::npos;
-    for (std::size_t i = from; i + 5 <= text.size(); ++i)
-      if ((text[i] == 'B' || text[i] == 'b') && (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]))) &&
-          std::equal(text.begin() + static_cast<std::ptrdiff_t>(i), text.begin() + static_cast<std::ptrdiff_t>(i + 4),
-                     "BBOX", [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; })) {
-        at = i;
-        break;
-      }
-    if (at == std::string::npos) return text;
-    std::size_t open = at + 4;
+// coordinates are longitude, latitude. One pass; a BBOX( whose first argument is
+// not a name (CQL2's own BBOX literal) is left as it is.
+std::string cql2_spelling(std::string_view text) {
+  constexpr std::size_t kMaxName = 256, kMaxArguments = 1024;
+  auto is_bbox_at = [&](std::size_t i) {
+    if (i + 4 > text.size() || (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_')))
+      return false;
+    for (std::size_t k = 0; k < 4; ++k)
+      if (std::toupper(static_cast<unsigned char>(text[i + k])) != "BBOX"[k]) return false;
+    return true;
+  };
+  std::string out;
+  out.reserve(text.size() + 64);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '\'') {  // a string literal is copied as it is
+      const auto end = text.find('\'', i + 1);
+      const auto stop = end == std::string_view::npos ? text.size() : end + 1;
+      out.append(text.substr(i, stop - i));
+      i = stop;
+      continue;
+    }
+    if (!is_bbox_at(i)) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t open = i + 4;
     while (open < text.size() && text[open] == ' ') ++open;
-    if (open >= text.size() || text[open] != '(') {
-      from = at + 4;
-      continue;
-    }
-    std::size_t name_start = open + 1;
-    while (name_start < text.size() && text[name_start] == ' ') ++name_start;
-    std::size_t comma = text.find(',', name_start);
-    const std::string first = comma == std::string::npos ? "" : text.substr(name_start, comma - name_start);
-    const bool names_property = !first.empty() && (std::isalpha(static_cast<unsigned char>(first[0])) || first[0] == '"');
+    std::size_t name = open + 1;
+    while (name < text.size() && text[name] == ' ') ++name;
+    const auto comma = open < text.size() && text[open] == '(' ? text.substr(0, name + kMaxName).find(',', name)
+                                                              : std::string_view::npos;
+    const auto close = comma == std::string_view::npos ? comma : text.substr(0, comma + kMaxArguments).find(')', comma);
+    const bool names_property = close != std::string_view::npos && comma > name &&
+                                (std::isalpha(static_cast<unsigned char>(text[name])) || text[name] == '"');
     if (!names_property) {
-      from = open;
+      out += text[i++];
       continue;
     }
-    const std::size_t close = text.find(')', comma);
-    if (close == std::string::npos) return text;  // the parser reports it
-    text = text.substr(0, at) + "S_INTERSECTS(" + first + ", BBOX(" + text.substr(comma + 1, close - comma - 1) + "))" +
-           text.substr(close + 1);
-    from = at + 13;
+    out += "S_INTERSECTS(";
+    out.append(text.substr(name, comma - name));
+    out += ", BBOX(";
+    out.append(text.substr(comma + 1, close - comma - 1));
+    out += "))";
+    i = close + 1;
   }
+  return out;
 }
 
 core::Expression read_constraint(const CswRequest& r) {
