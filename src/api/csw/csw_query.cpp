@@ -41,7 +41,8 @@ ElementSet element_set_of(const CswRequest& r, ElementSet fallback) {
 OutputSchema output_schema_of(const CswRequest& r) {
   const auto& s = r.output_schema;
   if (s.empty() || s == kCswNamespace || s == "csw:Record") return OutputSchema::DublinCore;
-  if (s == kGmdNamespace || s == "gmd:MD_Metadata") return OutputSchema::Iso19139;
+  // csw:IsoRecord: how GeoNetwork and clients made for it name the ISO schema
+  if (s == kGmdNamespace || s == "gmd:MD_Metadata" || s == "csw:IsoRecord") return OutputSchema::Iso19139;
   throw core::InvalidParameter("outputSchema", "'" + s.substr(0, 80) + "' is not " + kCswNamespace + " or " +
                                                    kGmdNamespace);
 }
