@@ -74,7 +74,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   for (const auto& d : api::download_formats())
     derivation.downloads.push_back({d.name, d.media_type, d.title});
   catalog::RecordKeeper record_keeper(stored, catalog_store, derivation);
-  spdlog::info("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
+  spdlog::debug("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
   api::records::RecordsApi records_api(catalog_store, record_keeper,
                                        {"AMIS metadata catalogue",
                                         "ISO 19115 metadata of the data, maps and services of " + config.service.title,

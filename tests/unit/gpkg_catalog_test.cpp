@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "query/cql2.hpp"
+#include "catalog/derived_records.hpp"
 #include "store/gpkg/catalog_sql.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "test_support.hpp"
@@ -195,6 +196,42 @@ TEST_F(GpkgCatalogTest, WriterCommitsAllOrNothing) {
   w.reset();
   EXPECT_TRUE(catalog_.record("x1"));
   EXPECT_FALSE(catalog_.record("gold"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(DerivedRecords, RestrictedCollectionsGetNoRecordAndLinksArePaths) {
+  amis::testing::TempStorePath path("derived");
+  amis::store::gpkg::GpkgStore store(path.str());
+  for (const char* id : {"open_mines", "secret_mines"}) {
+    auto c = amis::testing::mines_collection();
+    c.id = id;
+    c.title = std::string("Mines ") + id;
+    auto w = store.replace_collection(c);
+    const std::vector<amis::core::Value> values(c.properties.size());
+    w->add(amis::testing::wkb_from_wkt("POINT (100 10)"), values);
+    w->commit();
+  }
+  amis::catalog::DerivationContext context{"AMIS", {{"csv", "text/csv", "CSV"}},
+                                           [](std::string_view id) { return id != "secret_mines"; }};
+  const auto records = amis::catalog::derive_records(store, context);
+  ASSERT_EQ(records.size(), 1u);
+  const auto& r = records[0];
+  EXPECT_EQ(r.id, "amis:collection:open_mines");
+  EXPECT_EQ(r.origin, amis::catalog::RecordOrigin::Derived);
+  EXPECT_EQ(r.feature_count, 1);
+  for (const auto& l : r.links) EXPECT_TRUE(l.href.starts_with("/")) << l.href;
+  EXPECT_EQ(r.formats().back(), "CSV");
+
+  amis::store::gpkg::GpkgCatalog catalog(path.str());
+  amis::catalog::RecordKeeper keeper(store, catalog, context);
+  EXPECT_EQ(keeper.refresh(), 1);
+  EXPECT_EQ(keeper.ensure_current(), 0);  // nothing changed since
+  store.remove_collection("open_mines");  // a trigger counts the change
+  EXPECT_EQ(keeper.ensure_current(), 1);
+  EXPECT_EQ(catalog.size(), 0);
 }
 
 }  // namespace

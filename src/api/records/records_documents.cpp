@@ -191,7 +191,7 @@ json catalog_json(const std::string& base, const std::string& title, const std::
                   std::int64_t records) {
   const std::string href = catalog_path(base);
   return {{"id", kCatalogId},
-          {"type", "Catalog"},
+          {"type", "Collection"},
           {"itemType", "record"},
           {"title", title},
           {"description", description + " (" + std::to_string(records) + " records)"},
