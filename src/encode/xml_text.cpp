@@ -124,7 +124,6 @@ std::string xml_name(std::string_view name) {
 }
 
 void append_xml_element(std::string& out, std::string_view name, std::string_view text) {
-  if (text.empty()) return;
   out += '<';
   out += name;
   out += '>';

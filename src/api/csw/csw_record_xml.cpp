@@ -10,7 +10,10 @@ namespace {
 
 using encode::append_xml_text;
 
-void element(std::string& out, const char* name, std::string_view text) { encode::append_xml_element(out, name, text); }
+// Dublin Core elements are optional: an empty value is left out.
+void element(std::string& out, const char* name, std::string_view text) {
+  if (!text.empty()) encode::append_xml_element(out, name, text);
+}
 
 void number(std::string& out, double v) { encode::append_xml_number(out, v); }
 
