@@ -13,6 +13,7 @@
 #include "api/common/downloads.hpp"
 #include "api/records/records_api.hpp"
 #include "api/auth/session_api.hpp"
+#include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
 #include "api/health/health_api.hpp"
@@ -139,6 +140,11 @@ void with_router(const config::Config& config, const std::function<void(const Wi
     health.emplace(*reporter);
     health->register_routes(router);
   }
+  api::csw::CswService csw(catalog_store, record_keeper, authenticator,
+                           {{config.service.title + " - catalogue", config.service.description,
+                             "ASEAN Minerals Information System"},
+                            config.service.base_url});
+  csw.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
   use(Wired{router, tile_cache.get()});
