@@ -47,6 +47,13 @@ core::Expression rewrite_datetime(const core::Expression& e) {
 
 }  // namespace
 
+const catalog::Queryable& sortable(const core::SortKey& key) {
+  const auto* q = catalog::find_queryable(key.property);
+  if (!q || !q->sortable)
+    throw core::InvalidParameter("sortby", "'" + key.property + "' is not a sortable (see /sortables)");
+  return *q;
+}
+
 void compile_record_filter(const core::Expression& filter,
                            const std::function<void(const core::Collection&, const core::Expression&)>& compile) {
   try {

@@ -6,8 +6,10 @@
 // queryables rather than a feature collection's.
 #include <functional>
 
+#include "catalog/queryables.hpp"
 #include "core/collection.hpp"
 #include "core/expression.hpp"
+#include "core/feature_query.hpp"
 
 namespace amis::store {
 
@@ -18,5 +20,9 @@ inline constexpr const char* kRecordTable = "amis_records";
 // rewritten filter. @throws core::InvalidParameter as the compiler does.
 void compile_record_filter(const core::Expression& filter,
                            const std::function<void(const core::Collection&, const core::Expression&)>& compile);
+
+// The sortable a sortby key names. @throws core::InvalidParameter("sortby", ...)
+// for what is not one.
+const catalog::Queryable& sortable(const core::SortKey& key);
 
 }  // namespace amis::store

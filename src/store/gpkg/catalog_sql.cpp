@@ -81,10 +81,7 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
 std::string catalog_order(const catalog::CatalogQuery& query, bool ranked) {
   std::string sql = " ORDER BY ";
   for (const auto& key : query.sortby) {
-    const auto* q = catalog::find_queryable(key.property);
-    if (!q || !q->sortable)
-      throw core::InvalidParameter("sortby", "'" + key.property + "' is not a sortable (see /sortables)");
-    sql += sqlite::quote_identifier(q->name) + (key.descending ? " DESC, " : " ASC, ");
+    sql += sqlite::quote_identifier(sortable(key).name) + (key.descending ? " DESC, " : " ASC, ");
   }
   if (query.sortby.empty() && ranked) sql += "score, ";
   return sql + "id";

@@ -84,10 +84,7 @@ PgCatalogSql catalog_matches(const catalog::CatalogQuery& query) {
 std::string catalog_order(const catalog::CatalogQuery& query, bool ranked) {
   std::string sql = " ORDER BY ";
   for (const auto& key : query.sortby) {
-    const auto* q = catalog::find_queryable(key.property);
-    if (!q || !q->sortable)
-      throw core::InvalidParameter("sortby", "'" + key.property + "' is not a sortable (see /sortables)");
-    sql += std::string(kRecordTable) + "." + quote_identifier(q->name) +
+    sql += std::string(kRecordTable) + "." + quote_identifier(sortable(key).name) +
            (key.descending ? " DESC NULLS LAST, " : " ASC NULLS FIRST, ");
   }
   if (query.sortby.empty() && ranked) sql += "ts_rank(" + std::string(kRankWeights) + ", tsv, amis_q.tsq) DESC, ";
