@@ -39,3 +39,4 @@ find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of t
 # pkg-config file; FindPostgreSQL would also look for the server's headers.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+find_package(LibXml2 REQUIRED)               # libxml2-dev: W3C XML Schema validation of ISO 19139 documents

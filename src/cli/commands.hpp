@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "ingest/ogr_import.hpp"
@@ -60,5 +61,13 @@ struct AccountCommand {
   std::int64_t token_id = 0;
 };
 int account_command(const config::Config& config, const AccountCommand& command);
+
+// `amis catalog import FILE|DIR...`: ISO 19139 documents into the catalogue.
+struct CatalogImport {
+  std::vector<std::string> sources;
+  unsigned threads = 0;  // 0: one per processor
+};
+// Exit code 2 when some documents were refused (the valid ones are imported).
+int catalog_import(const config::Config& config, const CatalogImport& command);
 
 }  // namespace amis::cli

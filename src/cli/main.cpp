@@ -123,6 +123,19 @@ int main(int argc, char** argv) {
   for (auto* sub : {user_add, user_list, user_passwd, user_disable, user_enable, token_create, token_list, token_revoke})
     sub->add_option("--store", store_path, kStoreHelp);
 
+  amis::cli::CatalogImport catalog_import;
+  auto* catalogs = app.add_subcommand("catalog", "Manage the metadata catalogue");
+  catalogs->require_subcommand(1);
+  auto* catalog_imp = catalogs->add_subcommand(
+      "import", "Import ISO 19139 (gmd:MD_Metadata) documents, validated against the ISO schemas");
+  catalog_imp->add_option("sources", catalog_import.sources, "ISO documents, or folders of them (*.xml)")
+      ->required()
+      ->check(CLI::ExistingPath);
+  catalog_imp->add_option("--threads", catalog_import.threads, "Threads reading documents (default: one per processor)")
+      ->check(CLI::Range(0, 64));
+  catalog_imp->add_option("--store", store_path, kStoreHelp);
+  catalog_imp->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
@@ -146,6 +159,7 @@ int main(int argc, char** argv) {
       return amis::cli::serve(config);
     }
     if (*routes) return amis::cli::list_routes(config);
+    if (*catalog_imp) return amis::cli::catalog_import(config, catalog_import);
     if (*imp) {
       size_t start = 0;
       while (start < keywords.size()) {

@@ -4,12 +4,16 @@
 #include <memory>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <stdexcept>
 #include <spdlog/spdlog.h>
 
 #include "api/admin/admin_api.hpp"
+#include "api/common/downloads.hpp"
+#include "api/records/records_api.hpp"
 #include "api/auth/session_api.hpp"
+#include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
 #include "api/health/health_api.hpp"
@@ -24,6 +28,7 @@
 #include "http/static_files.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
+#include "catalog/derived_records.hpp"
 #include "store/visible_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
@@ -64,7 +69,25 @@ void with_router(const config::Config& config, const std::function<void(const Wi
                                            (rq.method == "GET" || rq.method == "HEAD"));
     next(rq, rs);
   });
+  // The catalogue (issue 15): records kept current from the public collections,
+  // styles and raster layers, checked at start and before every catalogue read.
+  store::CatalogStore& catalog_store = *opened.catalog;
+  catalog::DerivationContext derivation{config.service.title, {}, [&read_access](std::string_view id) {
+                                          return !read_access.restricted(id);
+                                        }};
+  for (const auto& d : api::download_formats())
+    derivation.downloads.push_back({d.name, d.media_type, d.title});
+  catalog::RecordKeeper record_keeper(stored, catalog_store, derivation);
+  spdlog::debug("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
+  api::records::RecordsApi records_api(catalog_store, record_keeper,
+                                       {"AMIS metadata catalogue",
+                                        "ISO 19115 metadata of the data, maps and services of " + config.service.title,
+                                        config.service.base_url});
+  records_api.register_routes(router);  // before the Features routes: /collections/catalog is the catalogue's
   api::features::FeaturesApi features(store, config.service);
+  features.set_other_collections([&records_api](const std::string& base) {
+    return std::vector<nlohmann::json>{records_api.collection_entry(base)};
+  });
   features.register_routes(router);
   styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
@@ -116,6 +139,11 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   wmts.register_routes(router);
   api::health::HealthApi health(*opened.health);
   health.register_routes(router);
+  api::csw::CswService csw(catalog_store, record_keeper, authenticator,
+                           {{config.service.title + " - catalogue", config.service.description,
+                             "ASEAN Minerals Information System"},
+                            config.service.base_url});
+  csw.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
   use(Wired{router, tile_cache.get()});

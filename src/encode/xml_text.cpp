@@ -123,4 +123,14 @@ std::string xml_name(std::string_view name) {
   return out;
 }
 
+void append_xml_element(std::string& out, std::string_view name, std::string_view text) {
+  out += '<';
+  out += name;
+  out += '>';
+  append_xml_text(out, text);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
 }  // namespace amis::encode

@@ -11,6 +11,9 @@ namespace amis::encode {
 // always parses.
 void append_xml_text(std::string& out, std::string_view text);
 
+// Appends <name>text</name>, the text escaped as above.
+void append_xml_element(std::string& out, std::string_view name, std::string_view text);
+
 // The shortest text that reads back as the same double (xs:double lexical form).
 void append_xml_number(std::string& out, double value);
 

@@ -3,10 +3,12 @@
 #include <stdexcept>
 
 #include "store/gpkg/gpkg_accounts.hpp"
+#include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
+#include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
 #include "store/postgis/postgis_store.hpp"
 
@@ -47,6 +49,15 @@ std::unique_ptr<Store> open_features(const StoreLocation& where) {
   return std::make_unique<gpkg::GpkgStore>(where.location);
 }
 
+std::unique_ptr<CatalogStore> open_catalog(const StoreLocation& where, Store& features) {
+  if (is_postgresql(where.location)) {
+    auto* store = dynamic_cast<postgis::PostgisStore*>(&features);
+    if (!store) throw std::logic_error("open_catalog: the features of a PostgreSQL location are not a PostgisStore");
+    return std::make_unique<postgis::PostgisCatalog>(store->pool());
+  }
+  return std::make_unique<gpkg::GpkgCatalog>(where.location);
+}
+
 OpenedStore open_store(const StoreLocation& where) {
   OpenedStore opened;
   if (is_postgresql(where.location)) {
@@ -54,6 +65,7 @@ OpenedStore open_store(const StoreLocation& where) {
     // The accounts and change sets share the primary's pool (and its schema).
     opened.accounts = std::make_unique<postgis::PgAccounts>(features->pool());
     opened.change_sets = std::make_unique<postgis::PgChangeSets>(features->pool());
+    opened.catalog = std::make_unique<postgis::PostgisCatalog>(features->pool());
     opened.health = features.get();
     opened.features = std::move(features);
     return opened;
@@ -63,6 +75,7 @@ OpenedStore open_store(const StoreLocation& where) {
   opened.features = std::move(gpkg);
   opened.accounts = std::make_unique<gpkg::GpkgAccounts>(where.location);
   opened.change_sets = std::make_unique<gpkg::GpkgChangeSets>(where.location);
+  opened.catalog = std::make_unique<gpkg::GpkgCatalog>(where.location);
   return opened;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/accounts.hpp"
+#include "store/catalog_store.hpp"
 #include "store/change_sets.hpp"
 #include "store/health.hpp"
 #include "store/store.hpp"
@@ -41,9 +42,15 @@ bool store_exists(const StoreLocation& where);
 // password, a database without PostGIS), core::OgcError for a broken GeoPackage.
 std::unique_ptr<Store> open_features(const StoreLocation& where);
 
+// The metadata catalogue of the store whose features `features` are (opened by
+// open_features for the same location): the GeoPackage file's tables, or the
+// database's on the features' pool. It must not outlive `features`.
+std::unique_ptr<CatalogStore> open_catalog(const StoreLocation& where, Store& features);
+
 // Everything a server needs from one store.
 struct OpenedStore {
   std::unique_ptr<Store> features;
+  std::unique_ptr<CatalogStore> catalog;  // on the features' connections: declared after them
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<ChangeSetStore> change_sets;
   HealthReporter* health = nullptr;  // the features' store, for /health

@@ -41,11 +41,11 @@ http::Headers attachment(const core::Collection& c, const DownloadFormat& f) {
 
 const std::vector<DownloadFormat>& download_formats() {
   static const std::vector<DownloadFormat> formats = {
-      {"csv", "text/csv; charset=utf-8", "csv", nullptr},
-      {"kml", "application/vnd.google-earth.kml+xml", "kml", nullptr},
-      {"shapezip", "application/zip", "shp.zip", "shapezip"},
-      {"gpkg", "application/geopackage+sqlite3", "gpkg", "gpkg"},
-      {"fgb", "application/flatgeobuf", "fgb", "fgb"}};
+      {"csv", "text/csv; charset=utf-8", "csv", nullptr, "CSV"},
+      {"kml", "application/vnd.google-earth.kml+xml", "kml", nullptr, "KML"},
+      {"shapezip", "application/zip", "shp.zip", "shapezip", "Shapefile (zip)"},
+      {"gpkg", "application/geopackage+sqlite3", "gpkg", "gpkg", "GeoPackage"},
+      {"fgb", "application/flatgeobuf", "fgb", "fgb", "FlatGeobuf"}};
   return formats;
 }
 

@@ -17,6 +17,7 @@ struct DownloadFormat {
   const char* media_type;  // Content-Type, and the WFS outputFormat
   const char* extension;   // of the attachment's file name
   const char* ogr_format;  // encode::find_ogr_format name; nullptr: streamed natively
+  const char* title;       // the format's name for people (catalogue records, the format facet)
 };
 
 // By f= name, media type or a WFS-style alias ("shape-zip", "SHAPE-ZIP");

@@ -1,3 +1,4 @@
+#include "api/records/records_documents.hpp"
 #include "api/features/documents.hpp"
 
 #include "api/common/downloads.hpp"
@@ -61,7 +62,13 @@ const std::vector<std::string>& conformance_classes() {
       "http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
       "http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
   };
-  return classes;
+  static const std::vector<std::string> with_records = [] {
+    auto all = classes;
+    const auto& records = records::records_conformance_classes();
+    all.insert(all.end(), records.begin(), records.end());
+    return all;
+  }();
+  return with_records;
 }
 
 json landing_page_json(const std::string& base, const std::string& title,
@@ -78,6 +85,10 @@ json landing_page_json(const std::string& base, const std::string& title,
         link(base + "/conformance", "conformance", "application/json",
              "Conformance classes implemented"),
         link(base + "/collections", "data", "application/json", "The feature collections"),
+        link(records::catalog_path(base), "http://www.opengis.net/def/rel/ogc/1.0/catalog", "application/json",
+             "The metadata catalogue (OGC API - Records)"),
+        link(records::catalog_path(base) + "/items", "search", "application/geo+json",
+             "Search the metadata catalogue"),
         link(base + "/tileMatrixSets", "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "application/json",
              "The tile matrix sets"),
         link(base + "/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "application/json",

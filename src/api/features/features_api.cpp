@@ -168,7 +168,10 @@ void FeaturesApi::collections(http::Request& request, http::Response& response) 
   const auto list = store_.collections();
   if (negotiate(request) == Format::Html)
     return response.send(200, kHtml, html_collections(base, list));
-  send_json(response, collections_json(base, list));
+  auto doc = collections_json(base, list);
+  if (others_)
+    for (auto& other : others_(base)) doc["collections"].push_back(std::move(other));
+  send_json(response, doc);
 }
 
 void FeaturesApi::collection(http::Request& request, http::Response& response) {

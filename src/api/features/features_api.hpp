@@ -3,6 +3,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "api/features/count_cache.hpp"
 #include "api/features/items_request.hpp"
@@ -33,6 +36,10 @@ class FeaturesApi {
   using AsOfReader = std::function<std::int64_t(const core::Collection&, const std::string& instant,
                                                 std::int64_t limit, std::int64_t offset, core::FeatureSink&)>;
   void set_as_of(AsOfReader reader) { as_of_ = std::move(reader); }
+  // Collections other APIs serve under /collections (the Records catalogue),
+  // listed after the feature collections in /collections.
+  using OtherCollections = std::function<std::vector<nlohmann::json>(const std::string& base)>;
+  void set_other_collections(OtherCollections others) { others_ = std::move(others); }
 
  private:
   void landing_page(http::Request& request, http::Response& response);
@@ -55,6 +62,7 @@ class FeaturesApi {
   CountCache counts_;
   ETagSource etags_;
   AsOfReader as_of_;
+  OtherCollections others_;
   QueryableValues values_;
 };
 

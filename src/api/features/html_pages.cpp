@@ -4,9 +4,8 @@
 #include "encode/json_text.hpp"
 
 namespace amis::api::features {
-namespace {
 
-std::string page_head(const std::string& base, const std::string& title, bool map = false) {
+std::string page_head(const std::string& base, const std::string& title, bool map) {
   std::string h =
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -29,6 +28,8 @@ std::string page_foot() { return "</main></body></html>"; }
 std::string json_link(const std::string& href) {
   return "<p class=\"alt\"><a href=\"" + html_escape(href) + "\">JSON</a></p>";
 }
+
+namespace {
 
 std::string value_text(const core::Property& p, const core::Value& v) {
   switch (v.kind) {

@@ -15,6 +15,13 @@ namespace amis::api::features {
 
 std::string html_escape(std::string_view text);
 
+// The pieces every page shares (other APIs' pages too): head with the site's
+// header and navigation (Leaflet's script and CSS when `map`), foot, and the
+// link to the JSON form.
+std::string page_head(const std::string& base, const std::string& title, bool map = false);
+std::string page_foot();
+std::string json_link(const std::string& href);
+
 std::string html_landing_page(const std::string& base, const std::string& title,
                               const std::string& description);
 std::string html_conformance(const std::string& base, const std::vector<std::string>& classes);

@@ -195,6 +195,18 @@ void add_service_paths(json& paths) {
   wfs_post["security"] = signed_in(true);
   wfs_post["security"].insert(wfs_post["security"].begin(), json::object());
   paths["/wfs"] = {{"get", wfs_get}, {"post", wfs_post}};
+  json csw_get = kvp_operation(
+      "cswGet", "CSW", "GetCapabilities, DescribeRecord, GetRecords, GetRecordById, GetDomain",
+      "GetRecords: TYPENAMES, ELEMENTSETNAME, OUTPUTSCHEMA, RESULTTYPE, STARTPOSITION, MAXRECORDS, "
+      "CONSTRAINTLANGUAGE (FILTER, CQL_TEXT), CONSTRAINT, SORTBY; GetRecordById: ID, ELEMENTSETNAME, "
+      "OUTPUTSCHEMA; GetDomain: PARAMETERNAME or PROPERTYNAME");
+  json csw_post = operation("cswPost", "CSW 2.0.2 (ISO Application Profile 1.0) requests as XML", "OGC web services",
+                            json::array(), json::object());
+  csw_post["requestBody"] = wfs_post["requestBody"];
+  csw_post["responses"] = csw_get["responses"];
+  for (const char* status : {"401", "403"})  // Transaction: refused
+    csw_post["responses"][status] = csw_get["responses"]["400"];
+  paths["/csw"] = {{"get", csw_get}, {"post", csw_post}};
   paths["/wmts"] = {
       {"get", kvp_operation(
                   "wmts", "WMTS", "GetCapabilities, GetTile",

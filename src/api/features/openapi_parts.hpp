@@ -2,7 +2,8 @@
 // The pieces the OpenAPI document is assembled from, one file per area
 // (openapi.cpp: capabilities and features; openapi_editing.cpp: writes, change
 // sets, history, uploads, audit; openapi_accounts.cpp: sessions and the admin API;
-// openapi_maps.cpp: styles, tiles, WMS, WFS, WMTS, static files and the portal).
+// openapi_maps.cpp: styles, tiles, WMS, WFS, WMTS, static files and the portal;
+// openapi_records.cpp: the metadata catalogue).
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -47,5 +48,6 @@ json delete_item(const core::Collection& c);
 void add_editing_paths(json& paths, json& components);
 void add_account_paths(json& paths, json& components);
 void add_map_paths(json& paths, json& components);
+void add_records_paths(json& paths, json& components);
 
 }  // namespace amis::api::features::oas

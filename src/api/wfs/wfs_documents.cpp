@@ -13,13 +13,7 @@ using encode::append_xml_text;
 using encode::GmlVersion;
 
 void element(std::string& out, std::string_view name, std::string_view text) {
-  out += '<';
-  out += name;
-  out += '>';
-  append_xml_text(out, text);
-  out += "</";
-  out += name;
-  out += '>';
+  encode::append_xml_element(out, name, text);
 }
 
 std::string escaped(std::string_view text) {

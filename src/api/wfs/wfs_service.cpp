@@ -8,6 +8,7 @@
 #include "api/common/exception_response.hpp"
 #include "api/common/no_store_response.hpp"
 #include "api/common/ows_exception.hpp"
+#include "api/common/ows_request.hpp"
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
 #include "core/error.hpp"
@@ -135,18 +136,9 @@ void WfsService::handle(http::Request& request, http::Response& plain) {
   NoStoreResponse response(plain);
   Version version = Version::V2_0;
   try {
-    WfsRequest r;
-    if (request.method == "POST" &&
-        request.header("content-type").find("application/x-www-form-urlencoded") == std::string_view::npos) {
-      r = parse_xml_request(request.body);
-    } else {
-      if (request.method == "POST") {
-        auto form = http::parse_query(request.body);
-        if (!form) throw core::InvalidParameter("request", "malformed form encoding");
-        request.query.insert(request.query.end(), form->begin(), form->end());
-      }
-      r = parse_kvp_request(request);
-    }
+    const WfsRequest r = read_ows_request(
+        request, [](std::string_view body) { return parse_xml_request(body); },
+        [](const http::Request& rq) { return parse_kvp_request(rq); });
     if (is_1_1(r.version)) version = Version::V1_1;
     if (r.operation == "GetCapabilities" && r.version.empty() && !r.accept_versions.empty()) {
       const auto& av = r.accept_versions;

@@ -11,13 +11,7 @@ using encode::append_xml_number;
 using encode::append_xml_text;
 
 void element(std::string& out, const char* name, std::string_view text) {
-  out += '<';
-  out += name;
-  out += '>';
-  append_xml_text(out, text);
-  out += "</";
-  out += name;
-  out += '>';
+  encode::append_xml_element(out, name, text);
 }
 
 void number_pair(std::string& out, const char* name, double a, double b) {

@@ -1,0 +1,82 @@
+// OpenAPI: the metadata catalogue, OGC API - Records - Part 1 (api/records).
+#include "api/features/openapi_parts.hpp"
+#include "api/records/records_documents.hpp"
+#include "api/records/records_request.hpp"
+#include "catalog/catalog_query.hpp"
+
+namespace amis::api::features::oas {
+namespace {
+
+const json kText = {{"type", "string"}};
+const json kList = {{"type", "array"}, {"items", {{"type", "string"}}}};
+
+json list_parameter(const std::string& name, const std::string& description) {
+  json p = query_parameter(name, description, kList);
+  p["style"] = "form";
+  p["explode"] = false;
+  return p;
+}
+
+json records_parameters() {
+  return json::array(
+      {ref("parameters", "f"),
+       list_parameter("q", "Search terms, comma-separated: records matching any term (all words of a term), "
+                           "ranked by relevance (stemmed full text over title, keywords, abstract)."),
+       ref("parameters", "bbox"), ref("parameters", "datetime"),
+       list_parameter("type", "Only records of these resource types (dataset, series, service, document, map, ...)."),
+       list_parameter("ids", "Only the records with these identifiers."),
+       list_parameter("externalIds", "Only records with these external identifiers ('value' or 'scheme:value')."),
+       ref("parameters", "filter"), ref("parameters", "filter-lang"), ref("parameters", "filter-crs"),
+       list_parameter("sortby", "Sort keys over the sortables: +title,-updated. Default: relevance for q, else id."),
+       query_parameter("limit", "Records per page (streamed); the next link continues to the last record.",
+                       {{"type", "integer"}, {"minimum", 1}, {"maximum", records::kMaxLimit},
+                        {"default", records::kDefaultLimit}}),
+       query_parameter("offset", "Records to skip (the next link carries it).",
+                       {{"type", "integer"}, {"minimum", 0}, {"default", 0}}),
+       query_parameter("facets", "true, or a list of keyword, country, theme, type, format: counts of each "
+                                 "value over all matching records, most frequent first.", kText)});
+}
+
+json schema_response(const std::string& description) {
+  return body_response(description, "application/schema+json", {{"type", "object"}});
+}
+
+}  // namespace
+
+void add_records_paths(json& paths, json& /*components*/) {
+  const std::string p = std::string("/collections/") + records::kCatalogId;
+  const json f = ref("parameters", "f");
+  json catalog = operation("describeCatalog", "The metadata catalogue (a collection of itemType record)", "Catalogue",
+                           json::array({f}), error_responses({400, 406}));
+  catalog["responses"]["200"] = body_response("The catalogue", "application/json", {{"type", "object"}});
+  paths[p] = {{"get", catalog}};
+
+  json search = operation("getRecords", "Searches the records (OGC API - Records)", "Catalogue",
+                          records_parameters(), error_responses({400, 406}));
+  search["responses"]["200"] = body_response("The matching records (Records GeoJSON), with numberMatched, "
+                                             "next/prev links and the facets asked for",
+                                             "application/geo+json", {{"type", "object"}});
+  search["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
+  paths[p + "/items"] = {{"get", search}};
+
+  json one = operation("getRecord", "One record: Records GeoJSON, HTML, or ISO 19139 XML (f=xml)", "Catalogue",
+                       json::array({path_parameter("recordId", "The record's identifier."),
+                                    query_parameter("f", "json, html or xml (ISO 19139 gmd:MD_Metadata).",
+                                                    {{"type", "string"}, {"enum", {"json", "html", "xml"}}})}),
+                       error_responses({400, 404, 406}));
+  one["responses"]["200"] = body_response("The record", "application/geo+json", {{"type", "object"}});
+  one["responses"]["200"]["content"]["application/xml"] = {{"schema", kText}};
+  one["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
+  paths[p + "/items/{recordId}"] = {{"get", one}};
+
+  json queryables = operation("getCatalogQueryables", "What a filter on the records may name", "Catalogue",
+                              json::array({f}), error_responses({400, 406}));
+  queryables["responses"]["200"] = schema_response("A JSON Schema of the queryables");
+  paths[p + "/queryables"] = {{"get", queryables}};
+  json sortables = operation("getCatalogSortables", "What sortby may name", "Catalogue", json::array({f}),
+                             error_responses({400, 406}));
+  sortables["responses"]["200"] = schema_response("A JSON Schema of the sortables");
+  paths[p + "/sortables"] = {{"get", sortables}};
+}
+
+}  // namespace amis::api::features::oas

@@ -1,0 +1,170 @@
+#include "catalog/derived_records.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace amis::catalog {
+namespace {
+
+constexpr const char* kCrs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+std::string enc(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+// A map of the layer over its extent, drawn by AMIS's own WMS: the thumbnail.
+std::string thumbnail(std::string_view layer, std::string_view style, const core::Envelope& e) {
+  const double w = std::max(e.max_x - e.min_x, 1e-6), h = std::max(e.max_y - e.min_y, 1e-6);
+  const int width = 256;
+  const int height = std::clamp(static_cast<int>(std::lround(width * h / w)), 32, 512);
+  return "/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=" + enc(layer) + "&STYLES=" + enc(style) +
+         "&CRS=CRS:84&BBOX=" + number(e.min_x) + "," + number(e.min_y) + "," + number(e.max_x) + "," +
+         number(e.max_y) + "&WIDTH=" + std::to_string(width) + "&HEIGHT=" + std::to_string(height) +
+         "&FORMAT=image/png";
+}
+
+void map_services(Record& r, std::string_view layer) {
+  r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WMS",
+                     std::string(layer), "WMS 1.3.0", ""});
+  r.links.push_back({"/wmts/1.0.0/WMTSCapabilities.xml", "service", "application/xml", "OGC:WMTS",
+                     std::string(layer), "WMTS 1.0.0", ""});
+}
+
+void common(Record& r, const DerivationContext& context) {
+  r.origin = RecordOrigin::Derived;
+  r.reference_system = kCrs84;
+  r.update_frequency = "asNeeded";
+  r.language = "eng";
+  r.topic_categories = {"geoscientificInformation"};
+  if (!context.publisher.empty()) r.contacts = {{"", context.publisher, "", "", "", "publisher"}};
+}
+
+std::string lineage(const std::string& attribution) {
+  return attribution.empty() ? "Published by AMIS." : "Published by AMIS from data by " + attribution + ".";
+}
+
+}  // namespace
+
+std::string collection_record_id(std::string_view collection) { return "amis:collection:" + std::string(collection); }
+std::string raster_record_id(std::string_view raster) { return "amis:raster:" + std::string(raster); }
+std::string style_record_id(std::string_view collection, std::string_view style) {
+  return "amis:style:" + std::string(collection) + ":" + std::string(style);
+}
+
+Record collection_record(const core::Collection& c, const DerivationContext& context) {
+  Record r;
+  common(r, context);
+  r.id = collection_record_id(c.id);
+  r.type = "dataset";
+  r.title = c.title.empty() ? c.id : c.title;
+  r.abstract = c.description;
+  if (!c.keywords.empty()) r.keywords.push_back({c.keywords, "", "", ""});
+  r.licence = c.licence;
+  r.attribution = c.attribution;
+  r.lineage = lineage(c.attribution);
+  r.extent = c.extent;
+  r.temporal_extent = c.temporal_extent;
+  r.feature_count = c.feature_count;
+  r.revised = c.updated;
+  const std::string path = "/collections/" + enc(c.id);
+  r.links.push_back({path + "/items", "items", "application/geo+json", "OGC API - Features", c.id, "Features (GeoJSON)", "GeoJSON"});
+  r.links.push_back({path, "collection", "application/json", "OGC API - Features", c.id, "Collection", ""});
+  r.links.push_back({path + "/items?f=html", "alternate", "text/html", "", c.id, "Features (HTML map)", ""});
+  r.links.push_back({"/wfs?SERVICE=WFS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WFS",
+                     "amis:" + c.id, "WFS 2.0.0", ""});
+  map_services(r, c.id);
+  r.links.push_back({path + "/tiles", "tilesets-vector", "application/json", "OGC API - Tiles", c.id,
+                     "Vector tiles (MVT)", "MVT"});
+  r.links.push_back({path + "/map/tiles", "tilesets-map", "application/json", "OGC API - Tiles", c.id,
+                     "Map tiles (PNG)", "PNG"});
+  r.links.push_back({path + "/items?f=json&download=true&limit=1000000", "enclosure", "application/geo+json",
+                     "WWW:DOWNLOAD-1.0-http--download", c.id, "Download GeoJSON", "GeoJSON"});
+  for (const auto& d : context.downloads)
+    r.links.push_back({path + "/items?f=" + enc(d.f) + "&limit=1000000", "enclosure", d.media_type,
+                       "WWW:DOWNLOAD-1.0-http--download", c.id, "Download " + d.format, d.format});
+  if (c.extent && !c.extent->empty()) r.thumbnail = thumbnail(c.id, "", *c.extent);
+  return r;
+}
+
+Record raster_record(const store::RasterLayer& raster, const DerivationContext& context) {
+  Record r;
+  common(r, context);
+  r.id = raster_record_id(raster.id);
+  r.type = "dataset";
+  r.title = raster.title.empty() ? raster.id : raster.title;
+  r.abstract = raster.description;
+  r.keywords.push_back({{"raster", "grid"}, "", "", ""});
+  r.licence = raster.licence;
+  r.attribution = raster.attribution;
+  r.lineage = lineage(raster.attribution);
+  if (!raster.extent.empty()) r.extent = raster.extent;
+  map_services(r, raster.id);
+  if (r.extent) r.thumbnail = thumbnail(raster.id, "", *r.extent);
+  return r;
+}
+
+Record style_record(const store::StoredStyle& style, const core::Collection& c, const DerivationContext& context) {
+  Record r;
+  common(r, context);
+  r.id = style_record_id(c.id, style.name);
+  r.type = "map";
+  r.title = (style.title.empty() ? style.name : style.title) + " (" + (c.title.empty() ? c.id : c.title) + ")";
+  r.abstract = style.abstract.empty() ? "A map of " + (c.title.empty() ? c.id : c.title) + " drawn with style '" +
+                                            style.name + "'."
+                                      : style.abstract;
+  r.keywords.push_back({{"map", "style"}, "", "", ""});
+  if (!c.keywords.empty()) r.keywords.push_back({c.keywords, "", "", ""});
+  r.licence = c.licence;
+  r.attribution = c.attribution;
+  r.lineage = lineage(c.attribution);
+  r.extent = c.extent;
+  r.revised = style.updated;
+  r.parent_id = collection_record_id(c.id);
+  const std::string path = "/collections/" + enc(c.id) + "/styles/" + enc(style.name);
+  r.links.push_back({path, "stylesheet", "application/vnd.ogc.sld+xml;version=1.0", "OGC:SLD", style.name,
+                     "Style (SLD)", "SLD"});
+  map_services(r, c.id);
+  if (c.extent && !c.extent->empty()) r.thumbnail = thumbnail(c.id, style.name, *c.extent);
+  return r;
+}
+
+std::vector<Record> derive_records(store::Store& store, const DerivationContext& context) {
+  std::vector<Record> out;
+  for (const auto& c : store.collections()) {
+    if (!context.is_public(c.id)) continue;
+    out.push_back(collection_record(c, context));
+    for (const auto& s : store.styles(c.id)) out.push_back(style_record(s, c, context));
+  }
+  for (const auto& raster : store.rasters())
+    if (context.is_public(raster.id)) out.push_back(raster_record(raster, context));
+  return out;
+}
+
+std::int64_t RecordKeeper::ensure_current() {
+  if (catalog_.derived_version() == catalog_.sources_version()) return 0;
+  return refresh();
+}
+
+std::int64_t RecordKeeper::refresh() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t version = catalog_.sources_version();
+  return catalog_.replace_derived(derive_records(store_, context_), version);
+}
+
+}  // namespace amis::catalog

@@ -1,0 +1,29 @@
+#pragma once
+// The catalogue's tables in the GeoPackage: one row per record in amis_records
+// (the record as JSON, plus the columns filters, sorting and the R-tree use), its
+// facet values in amis_record_terms, its text in the FTS5 table amis_records_fts
+// (porter stemming), its extent in the R-tree rtree_amis_records_geom. These are
+// private tables of AMIS, not GeoPackage contents.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "catalog/record.hpp"
+#include "store/catalog_filter.hpp"  // kRecordTable (its R-tree is rtree_<this>_geom)
+#include "store/sqlite/database.hpp"
+
+namespace amis::store::gpkg {
+
+void create_catalog_tables(sqlite::Database& db);
+
+// Writes the record, replacing the row with its id (inside the caller's transaction).
+// An empty `updated` becomes now. @throws core::InvalidValue from catalog::validate
+// or for a date that is not RFC 3339.
+void write_record(sqlite::Database& db, catalog::Record record);
+
+// Removes the record's rows; false when there was none.
+bool delete_record(sqlite::Database& db, std::string_view id);
+
+std::optional<catalog::Record> read_record(sqlite::Database& db, std::string_view id);
+
+}  // namespace amis::store::gpkg

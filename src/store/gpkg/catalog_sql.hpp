@@ -1,0 +1,31 @@
+#pragma once
+// Turns a CatalogQuery into SQL over the catalogue's tables (catalog_rows.hpp):
+// `q` through FTS5 (terms quoted as phrases, so no client text is query syntax;
+// bm25 ranks), bbox through the R-tree and the exact extent, the filter through
+// the feature filter compiler over the record columns. Values are bindings.
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_query.hpp"
+#include "store/gpkg/gpkg_query.hpp"
+
+namespace amis::store::gpkg {
+
+struct CatalogSql {
+  std::string from;   // " FROM amis_records [JOIN (...fts...)] WHERE ..." (the matching rows)
+  std::vector<Binding> bindings;
+  bool ranked = false;  // the FROM carries `score` (lower is better)
+};
+
+// @throws core::InvalidParameter for a filter on something that is not a queryable.
+CatalogSql catalog_matches(const catalog::CatalogQuery& query);
+
+// " ORDER BY ..." for the query: sortby keys, else relevance when ranked, then id.
+// @throws core::InvalidParameter("sortby", ...) for what is not a sortable.
+std::string catalog_order(const catalog::CatalogQuery& query, bool ranked);
+
+// The FTS5 query text for `q`: each term a quoted phrase, joined by OR; empty
+// when no term has a character to search for.
+std::string fts_match(const std::vector<std::string>& terms);
+
+}  // namespace amis::store::gpkg

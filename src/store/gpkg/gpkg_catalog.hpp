@@ -1,0 +1,39 @@
+#pragma once
+// The catalogue in the GeoPackage store (catalog_rows.hpp holds the tables):
+// searches on pooled read connections, writes in immediate transactions.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/catalog_store.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace amis::store::gpkg {
+
+class GpkgCatalog final : public CatalogStore {
+ public:
+  // Opens the store at `path`, creating the catalogue's tables when missing.
+  explicit GpkgCatalog(std::string path);
+
+  void put(const catalog::Record& record) override;
+  bool remove(std::string_view id) override;
+  std::optional<catalog::Record> record(std::string_view id) override;
+  std::unique_ptr<RecordWriter> writer() override;
+  std::int64_t sources_version() override;
+  std::int64_t derived_version() override;
+  std::int64_t replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) override;
+  SearchSummary search(const catalog::CatalogQuery& query, RecordSink& sink) override;
+  std::int64_t size() override;
+
+  class Connection;  // a pooled connection, returned on destruction
+
+ private:
+  Connection connect();
+
+  std::string path_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<sqlite::Database>> idle_;
+};
+
+}  // namespace amis::store::gpkg

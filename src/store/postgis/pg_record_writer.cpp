@@ -1,0 +1,154 @@
+#include "store/postgis/pg_record_writer.hpp"
+
+#include <charconv>
+
+#include "core/error.hpp"
+#include "store/catalog_row.hpp"
+
+namespace amis::store::postgis {
+namespace {
+
+constexpr std::size_t kFlushBytes = 1 << 20;  // COPY data sent in 1 MB pieces
+
+// The columns a writer fills (the rest are generated: geom, tsv).
+constexpr const char* kColumns =
+    "id, origin, type, title, description, country, language, license, parent, keywords, themes, formats, "
+    "\"externalIds\", created, updated, published, \"featureCount\", time_start, time_end, min_x, min_y, max_x, "
+    "max_y, fts_keywords, fts_other, document";
+
+// One line of COPY's text format: fields separated by tabs, backslash escapes,
+// \N for NULL.
+class CopyLine {
+ public:
+  explicit CopyLine(std::string& out) : out_(out) {}
+  ~CopyLine() { out_ += '\n'; }
+  CopyLine& text(std::string_view v) {
+    next();
+    for (char c : v) {
+      switch (c) {
+        case '\\': out_ += "\\\\"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default: out_ += c;
+      }
+    }
+    return *this;
+  }
+  CopyLine& maybe(const std::optional<std::string>& v) { return v ? text(*v) : null(); }
+  template <typename Number>
+  CopyLine& number(const std::optional<Number>& v) {
+    if (!v) return null();
+    next();
+    char digits[32];
+    const auto end = std::to_chars(digits, digits + sizeof digits, *v).ptr;  // shortest text that reads back the same
+    out_.append(digits, end);
+    return *this;
+  }
+  CopyLine& null() {
+    next();
+    out_ += "\\N";
+    return *this;
+  }
+
+ private:
+  void next() {
+    if (!first_) out_ += '\t';
+    first_ = false;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+// The columns in kColumns' order.
+void put_row(std::string& out, const RecordRow& r) {
+  CopyLine line(out);
+  line.text(r.id).text(r.origin).text(r.type).text(r.title).text(r.description);
+  line.maybe(r.country).maybe(r.language).maybe(r.license).maybe(r.parent);
+  line.text(json_array(r.keywords)).text(json_array(r.themes)).text(json_array(r.formats));
+  line.text(json_array(r.external_ids));
+  line.maybe(r.created).text(r.updated).maybe(r.published).number(r.feature_count);
+  line.maybe(r.time_start).maybe(r.time_end);
+  const auto corner = [&](double core::Envelope::*m) { return r.extent ? std::optional((*r.extent).*m) : std::nullopt; };
+  line.number(corner(&core::Envelope::min_x)).number(corner(&core::Envelope::min_y));
+  line.number(corner(&core::Envelope::max_x)).number(corner(&core::Envelope::max_y));
+  line.text(r.keyword_text).text(r.other_text).text(r.document);
+}
+
+// The staged rows over the records (the last put of an id wins), and their facet
+// terms from the list columns (record_terms(): keyword, theme, format, externalId,
+// type, country).
+const std::string kPublish = std::string(
+    "DELETE FROM amis_records WHERE id IN (SELECT id FROM amis_records_stage);\n"
+    "WITH fresh AS (INSERT INTO amis_records (") + kColumns + ") SELECT DISTINCT ON (id) " + kColumns +
+    " FROM amis_records_stage ORDER BY id, seq DESC"
+    " RETURNING id, type, country, keywords, themes, formats, \"externalIds\")\n"
+    "INSERT INTO amis_record_terms (field, value, id) SELECT t.field, t.value, fresh.id FROM fresh CROSS JOIN LATERAL ("
+    "SELECT 'keyword', jsonb_array_elements_text(fresh.keywords::jsonb) UNION ALL "
+    "SELECT 'theme', jsonb_array_elements_text(fresh.themes::jsonb) UNION ALL "
+    "SELECT 'format', jsonb_array_elements_text(fresh.formats::jsonb) UNION ALL "
+    "SELECT 'externalId', jsonb_array_elements_text(fresh.\"externalIds\"::jsonb) UNION ALL "
+    "SELECT 'type', fresh.type UNION ALL "
+    "SELECT 'country', fresh.country WHERE fresh.country IS NOT NULL) AS t (field, value) "
+    "ON CONFLICT DO NOTHING;\n"
+    "TRUNCATE amis_records_stage;";
+
+}  // namespace
+
+PgRecordWriter::PgRecordWriter(Pool::Lease connection) : connection_(std::move(connection)), tx_(*connection_) {
+  now_ = std::string(
+      connection_->exec("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')").text(0, 0));
+  connection_->exec(
+      "CREATE TEMP TABLE amis_records_stage (seq bigint GENERATED ALWAYS AS IDENTITY, LIKE amis_records) "
+      "ON COMMIT DROP");
+}
+
+PgRecordWriter::~PgRecordWriter() {
+  // Abandoned: end the COPY with an error, so that the transaction rolls back.
+  if (copying_ && PQputCopyEnd(connection_->handle(), "the catalogue write was abandoned") == 1)
+    while (PGresult* rest = PQgetResult(connection_->handle())) PQclear(rest);
+}
+
+void PgRecordWriter::put(const catalog::Record& record) {
+  RecordRow row;
+  if (record.updated.empty()) {
+    catalog::Record stamped = record;
+    stamped.updated = now_;
+    row = record_row(stamped);
+  } else {
+    row = record_row(record);
+  }
+  if (!copying_) {
+    connection_->copy_start(std::string("COPY amis_records_stage (") + kColumns + ") FROM STDIN");
+    copying_ = true;
+  }
+  put_row(buffer_, row);
+  staged_ = true;
+  if (buffer_.size() >= kFlushBytes) flush();
+}
+
+void PgRecordWriter::flush() {
+  connection_->copy_put({reinterpret_cast<const std::uint8_t*>(buffer_.data()), buffer_.size()});
+  buffer_.clear();
+}
+
+void PgRecordWriter::publish() {
+  if (!staged_) return;
+  flush();
+  copying_ = false;
+  connection_->copy_end();
+  connection_->exec_script(kPublish);
+  staged_ = false;
+}
+
+bool PgRecordWriter::remove(std::string_view id) {
+  publish();
+  return connection_->exec("DELETE FROM amis_records WHERE id = $1", Params().text(id)).affected() > 0;
+}
+
+void PgRecordWriter::commit() {
+  publish();
+  tx_.commit();
+}
+
+}  // namespace amis::store::postgis

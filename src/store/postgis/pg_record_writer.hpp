@@ -1,0 +1,40 @@
+#pragma once
+// A catalogue writer on one pooled connection inside one transaction: put()
+// streams the record's row into a COPY to a temporary staging table; remove(),
+// commit() and the end of the staging move the staged rows over the records
+// (the last put of an id wins), with their facet terms.
+#include <string>
+
+#include "store/catalog_store.hpp"
+#include "store/postgis/pg_pool.hpp"
+
+namespace amis::store::postgis {
+
+class PgRecordWriter final : public RecordWriter {
+ public:
+  explicit PgRecordWriter(Pool::Lease connection);
+  ~PgRecordWriter() override;
+
+  void put(const catalog::Record& record) override;
+  bool remove(std::string_view id) override;
+  void commit() override;
+  // The writer's connection, inside its transaction, with what was put so far
+  // published (a statement cannot run while a COPY is open).
+  Connection& connection() {
+    publish();
+    return *connection_;
+  }
+
+ private:
+  void flush();    // sends what is buffered to the COPY
+  void publish();  // ends the COPY and moves the staged rows over the records
+
+  Pool::Lease connection_;
+  Transaction tx_;
+  std::string buffer_;
+  bool copying_ = false;
+  bool staged_ = false;  // rows wait in the staging table
+  std::string now_;      // `updated` of records without one: the transaction's start
+};
+
+}  // namespace amis::store::postgis

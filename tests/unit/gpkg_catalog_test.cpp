@@ -1,0 +1,237 @@
+// The catalogue in the GeoPackage store: writes, replace_derived, search by q
+// (stemmed, ranked), bbox, datetime, type, ids, externalIds, filter, sortby,
+// paging and facets. Expected answers are worked out by hand from the records.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/error.hpp"
+#include "query/cql2.hpp"
+#include "catalog/derived_records.hpp"
+#include "store/gpkg/catalog_sql.hpp"
+#include "store/gpkg/gpkg_catalog.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using namespace amis;
+
+struct Collect : store::RecordSink {
+  std::vector<std::string> ids;
+  void record(const catalog::Record& r) override { ids.push_back(r.id); }
+};
+
+catalog::Record make(const std::string& id, const std::string& title, const std::string& abstract,
+                     std::vector<std::string> keywords, const std::string& country, core::Envelope extent,
+                     const std::string& start, const std::string& end, const std::string& type = "dataset") {
+  catalog::Record r;
+  r.id = id;
+  r.title = title;
+  r.abstract = abstract;
+  r.type = type;
+  r.keywords = {{std::move(keywords), "", "", ""}};
+  r.topic_categories = {"geoscientificInformation"};
+  r.country = country;
+  r.extent = extent;
+  if (!start.empty() || !end.empty())
+    r.temporal_extent = core::TimeInterval{start.empty() ? std::nullopt : std::optional(start),
+                                           end.empty() ? std::nullopt : std::optional(end)};
+  r.links = {{"https://x/" + id, "item", "application/geo+json", "", "", "", "GeoJSON"}};
+  return r;
+}
+
+class GpkgCatalogTest : public ::testing::Test {
+ protected:
+  GpkgCatalogTest() : path_("catalog"), catalog_(path_.str()) {
+    catalog_.put(make("gold", "Gold deposits of Myanmar", "Gold mining sites and deposits", {"gold", "mining"}, "MMR",
+                      {92, 10, 101, 28}, "2001-01-01", "2010-12-31"));
+    catalog_.put(make("coal", "Coal mines", "Operating coal mines of Indonesia, mined since 1990", {"coal"}, "IDN",
+                      {95, -11, 141, 6}, "1990-05-01T00:00:00Z", ""));
+    auto nickel = make("nickel", "Nickel laterites", "Laterite nickel in the Philippines", {"nickel", "mining"},
+                       "PHL", {116, 4, 127, 21}, "", "");
+    nickel.external_ids = {{"https://doi.org", "10.1/ni"}};
+    nickel.links.push_back({"https://x/wms", "service", "image/png", "OGC:WMS", "nickel", "", "PNG"});
+    catalog_.put(nickel);
+    auto fiji = make("fiji", "Pacific report", "A report on Fiji", {"report"}, "", {178, -20, -178, -15}, "", "",
+                     "document");
+    fiji.extent = core::Envelope{177, -20, 180, -15};
+    catalog_.put(fiji);
+  }
+  std::vector<std::string> ids(catalog::CatalogQuery q, store::SearchSummary* summary = nullptr) {
+    Collect c;
+    auto s = catalog_.search(q, c);
+    if (summary) *summary = s;
+    return c.ids;
+  }
+  amis::testing::TempStorePath path_;
+  store::gpkg::GpkgCatalog catalog_;
+};
+
+using V = std::vector<std::string>;
+
+TEST_F(GpkgCatalogTest, PutReplacesAndRemoves) {
+  EXPECT_EQ(catalog_.size(), 4);
+  auto r = *catalog_.record("gold");
+  EXPECT_EQ(r.title, "Gold deposits of Myanmar");
+  EXPECT_FALSE(r.updated.empty());
+  r.title = "Gold";
+  catalog_.put(r);
+  EXPECT_EQ(catalog_.record("gold")->title, "Gold");
+  EXPECT_EQ(catalog_.size(), 4);
+  EXPECT_TRUE(catalog_.remove("gold"));
+  EXPECT_FALSE(catalog_.remove("gold"));
+  EXPECT_FALSE(catalog_.record("gold"));
+  catalog::CatalogQuery q;
+  q.q = {"gold"};
+  EXPECT_EQ(ids(q), V{});
+}
+
+TEST_F(GpkgCatalogTest, FullTextIsStemmedRankedAndNeverSyntax) {
+  catalog::CatalogQuery q;
+  q.q = {"mine"};  // porter: mines, mining, mined
+  EXPECT_EQ(ids(q), (V{"coal", "gold", "nickel"}));
+  q.q = {"nickel", "gold"};
+  EXPECT_EQ(ids(q).size(), 2u);
+  for (const char* hostile : {"O'Brien", "\"", "a OR b NOT", "NEAR(", "*", "title:gold"}) {
+    q.q = {hostile};
+    EXPECT_NO_THROW(ids(q)) << hostile;
+  }
+  q.q = {"title:gold"};  // a phrase of the two words, not a column filter
+  EXPECT_EQ(ids(q), V{});
+  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "(\"O\"\"B\")");
+  EXPECT_EQ(store::gpkg::fts_match({"coal mines", "gold"}), "(\"coal\" AND \"mines\") OR (\"gold\")");
+  q.q = {"coal mines"};
+  EXPECT_EQ(ids(q), V{"coal"});
+}
+
+TEST_F(GpkgCatalogTest, BboxDatetimeTypeIdsExternalIds) {
+  catalog::CatalogQuery q;
+  q.bbox = core::Envelope{100, 0, 120, 15};
+  EXPECT_EQ(ids(q), (V{"coal", "gold", "nickel"}));
+  q.bbox = core::Envelope{179, -30, -179, 0};  // across the antimeridian
+  EXPECT_EQ(ids(q), V{"fiji"});
+  q = {};
+  q.datetime = core::parse_datetime_parameter("2005-01-01/2005-12-31");
+  EXPECT_EQ(ids(q), (V{"coal", "gold"}));
+  q.datetime = core::parse_datetime_parameter("1980-01-01/1990-04-30");
+  EXPECT_EQ(ids(q), V{});
+  q.datetime = core::parse_datetime_parameter("2010-12-31");
+  EXPECT_EQ(ids(q), (V{"coal", "gold"}));
+  q = {};
+  q.types = {"document"};
+  EXPECT_EQ(ids(q), V{"fiji"});
+  q = {};
+  q.ids = {"nickel", "fiji", "none"};
+  EXPECT_EQ(ids(q), (V{"fiji", "nickel"}));
+  q = {};
+  q.external_ids = {"10.1/ni"};
+  EXPECT_EQ(ids(q), V{"nickel"});
+  q.external_ids = {"https://doi.org:10.1/ni"};
+  EXPECT_EQ(ids(q), V{"nickel"});
+}
+
+TEST_F(GpkgCatalogTest, FilterSortbyPagingFacets) {
+  catalog::CatalogQuery q;
+  q.filter = std::make_shared<core::Expression>(query::parse_cql2_text("country IN ('IDN','PHL') AND title LIKE '%e%'"));
+  EXPECT_EQ(ids(q), (V{"coal", "nickel"}));
+  q.filter = std::make_shared<core::Expression>(query::parse_cql2_text("A_CONTAINS(keywords, ('mining'))"));
+  EXPECT_EQ(ids(q), (V{"gold", "nickel"}));
+  q.filter = std::make_shared<core::Expression>(query::parse_cql2_text("S_INTERSECTS(geometry, POINT(120 10))"));
+  EXPECT_EQ(ids(q), V{"nickel"});
+  q.filter = std::make_shared<core::Expression>(query::parse_cql2_text("colour = 'red'"));
+  EXPECT_THROW(ids(q), core::OgcError);
+  q = {};
+  q.sortby = {{"title", true}};
+  EXPECT_EQ(ids(q), (V{"fiji", "nickel", "gold", "coal"}));
+  q.sortby = {{"description", false}};
+  EXPECT_THROW(ids(q), core::InvalidParameter);
+  q = {};
+  q.limit = 3;
+  q.facets = {catalog::FacetField::Keyword, catalog::FacetField::Type, catalog::FacetField::Format};
+  store::SearchSummary s;
+  EXPECT_EQ(ids(q, &s), (V{"coal", "fiji", "gold"}));
+  EXPECT_EQ(*s.matched, 4);
+  ASSERT_EQ(s.facets.size(), 3u);
+  EXPECT_EQ(s.facets[0].buckets[0].value, "mining");
+  EXPECT_EQ(s.facets[0].buckets[0].count, 2);
+  EXPECT_EQ(s.facets[1].buckets[0].value, "dataset");
+  EXPECT_EQ(s.facets[1].buckets[0].count, 3);
+  EXPECT_EQ(s.facets[2].buckets[0].value, "GeoJSON");
+  EXPECT_EQ(s.facets[2].buckets[0].count, 4);
+  q.offset = 3;
+  EXPECT_EQ(ids(q), V{"nickel"});
+  q.limit = std::nullopt;
+  q.offset = 0;
+  EXPECT_EQ(ids(q).size(), 4u);
+}
+
+TEST_F(GpkgCatalogTest, ReplaceDerivedKeepsUnchangedRecordsAndRemovesTheGone) {
+  auto a = make("amis:collection:a", "A", "", {}, "", {0, 0, 1, 1}, "", "");
+  a.origin = catalog::RecordOrigin::Derived;
+  auto b = a;
+  b.id = "amis:collection:b";
+  EXPECT_EQ(catalog_.replace_derived({a, b}, 7), 2);
+  const auto stamp = catalog_.record(a.id)->updated;
+  EXPECT_EQ(catalog_.replace_derived({a, b}, 7), 0);
+  EXPECT_EQ(catalog_.record(a.id)->updated, stamp);
+  EXPECT_EQ(catalog_.derived_version(), 7);
+  EXPECT_EQ(catalog_.replace_derived({a}, 8), 1);
+  EXPECT_FALSE(catalog_.record(b.id));
+  EXPECT_EQ(catalog_.size(), 5);  // the authored four stay
+  auto authored = a;
+  authored.origin = catalog::RecordOrigin::Authored;
+  EXPECT_THROW(catalog_.replace_derived({authored}, 9), core::InvalidValue);
+}
+
+TEST_F(GpkgCatalogTest, WriterCommitsAllOrNothing) {
+  {
+    auto w = catalog_.writer();
+    w->put(make("x1", "X", "", {}, "", {0, 0, 1, 1}, "", ""));
+  }
+  EXPECT_FALSE(catalog_.record("x1"));
+  auto w = catalog_.writer();
+  w->put(make("x1", "X", "", {}, "", {0, 0, 1, 1}, "", ""));
+  w->remove("gold");
+  w->commit();
+  w.reset();
+  EXPECT_TRUE(catalog_.record("x1"));
+  EXPECT_FALSE(catalog_.record("gold"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(DerivedRecords, RestrictedCollectionsGetNoRecordAndLinksArePaths) {
+  amis::testing::TempStorePath path("derived");
+  amis::store::gpkg::GpkgStore store(path.str());
+  for (const char* id : {"open_mines", "secret_mines"}) {
+    auto c = amis::testing::mines_collection();
+    c.id = id;
+    c.title = std::string("Mines ") + id;
+    auto w = store.replace_collection(c);
+    const std::vector<amis::core::Value> values(c.properties.size());
+    w->add(amis::testing::wkb_from_wkt("POINT (100 10)"), values);
+    w->commit();
+  }
+  amis::catalog::DerivationContext context{"AMIS", {{"csv", "text/csv", "CSV"}},
+                                           [](std::string_view id) { return id != "secret_mines"; }};
+  const auto records = amis::catalog::derive_records(store, context);
+  ASSERT_EQ(records.size(), 1u);
+  const auto& r = records[0];
+  EXPECT_EQ(r.id, "amis:collection:open_mines");
+  EXPECT_EQ(r.origin, amis::catalog::RecordOrigin::Derived);
+  EXPECT_EQ(r.feature_count, 1);
+  for (const auto& l : r.links) EXPECT_TRUE(l.href.starts_with("/")) << l.href;
+  EXPECT_EQ(r.formats().back(), "CSV");
+
+  amis::store::gpkg::GpkgCatalog catalog(path.str());
+  amis::catalog::RecordKeeper keeper(store, catalog, context);
+  EXPECT_EQ(keeper.refresh(), 1);
+  EXPECT_EQ(keeper.ensure_current(), 0);  // nothing changed since
+  store.remove_collection("open_mines");  // a trigger counts the change
+  EXPECT_EQ(keeper.ensure_current(), 1);
+  EXPECT_EQ(catalog.size(), 0);
+}
+
+}  // namespace
