@@ -100,6 +100,9 @@ TEST_F(GpkgCatalogTest, FullTextIsStemmedRankedAndNeverSyntax) {
   EXPECT_EQ(ids(q), V{});
   EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "(\"O\"\"B\")");
   EXPECT_EQ(store::gpkg::fts_match({"coal mines", "gold"}), "(\"coal\" AND \"mines\") OR (\"gold\")");
+  EXPECT_EQ(store::gpkg::fts_match({std::string("go\0ld\x1e", 6)}), "(\"go\" AND \"ld\")");
+  q.q = {std::string("gol\0d", 5)};
+  EXPECT_NO_THROW(ids(q));
   q.q = {"coal mines"};
   EXPECT_EQ(ids(q), V{"coal"});
 }

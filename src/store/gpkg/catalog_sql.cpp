@@ -102,9 +102,12 @@ std::string fts_match(const std::vector<std::string>& terms) {
     // The words of one term must all occur; any term may match.
     std::string all;
     std::size_t start = 0;
+    // Words are separated by spaces and control characters (a NUL would end FTS5's
+    // reading of its query text inside a quoted word).
+    auto separator = [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; };
     while (start < term.size()) {
-      std::size_t end = term.find_first_of(" \t", start);
-      if (end == std::string::npos) end = term.size();
+      std::size_t end = start;
+      while (end < term.size() && !separator(term[end])) ++end;
       if (auto w = fts_word(std::string_view(term).substr(start, end - start)); !w.empty())
         all += (all.empty() ? "" : " AND ") + w;
       start = end + 1;
