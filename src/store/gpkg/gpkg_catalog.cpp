@@ -48,14 +48,17 @@ std::string content(catalog::Record record) {
   return catalog::to_json(record).dump();
 }
 
+// The values of one facet over the matching records: from each match to its terms
+// through the (fid, field) index, so the cost follows the matches, not the catalogue.
 std::vector<catalog::FacetBucket> count_facet(sqlite::Database& db, const CatalogSql& matches,
                                               catalog::FacetField field, std::int64_t buckets) {
-  const std::string sql = "SELECT value, count(*) AS n FROM amis_record_terms WHERE field = ? AND fid IN (SELECT fid" +
-                          matches.from + ") GROUP BY value ORDER BY n DESC, value LIMIT ?";
+  const std::string sql = "SELECT t.value, count(*) AS n FROM (SELECT fid AS match_fid" + matches.from +
+                          ") JOIN amis_record_terms t ON t.fid = match_fid AND t.field = ? "
+                          "GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?";
   auto s = db.cached(sql);
-  s->bind(1, catalog::to_string(field));
-  const int next = bind_all(*s, matches.bindings, 2);
-  s->bind(next, buckets);
+  const int next = bind_all(*s, matches.bindings);
+  s->bind(next, catalog::to_string(field));
+  s->bind(next + 1, buckets);
   std::vector<catalog::FacetBucket> out;
   while (s->step()) out.push_back({std::string(s->column_text(0)), s->column_int(1)});
   return out;
