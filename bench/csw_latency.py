@@ -83,11 +83,12 @@ def main():
                                               "typeNames": "csw:Record", "resultType": "results",
                                               "elementSetName": "full", "maxRecords": "5000",
                                               "startPosition": str(start)})
-        total_bytes += len(r.content)
-        seen += r.text.count("<csw:Record>")
-        marker = 'nextRecord="'
-        at = r.text.index(marker) + len(marker)
-        start = int(r.text[at:r.text.index('"', at)])
+        body = r.content  # bytes: requests would guess the charset of 10 MB of text on every .text
+        total_bytes += len(body)
+        seen += body.count(b"<csw:Record>")
+        marker = b'nextRecord="'
+        at = body.index(marker) + len(marker)
+        start = int(body[at:body.index(b'"', at)])
     assert seen == len(ids), (seen, len(ids))
     print(f"export (full, 5000 per page): {time.perf_counter() - t:.1f} s for {seen} records, "
           f"{total_bytes / 1e6:.0f} MB" + (f", server peak RSS {rss_kib(a.pid) / 1024:.0f} MiB" if a.pid else ""))

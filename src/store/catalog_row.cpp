@@ -104,8 +104,10 @@ std::vector<std::string_view> searchable_words(std::string_view term) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
   while (start < term.size()) {
-    std::size_t end = term.find_first_of(" \t", start);
-    if (end == std::string_view::npos) end = term.size();
+    // Words are separated by spaces and control characters (a NUL would end FTS5's
+    // reading of its query text inside a quoted word).
+    std::size_t end = start;
+    while (end < term.size() && static_cast<unsigned char>(term[end]) > 0x20 && term[end] != 0x7f) ++end;
     const auto word = term.substr(start, end - start);
     const bool searchable = std::ranges::any_of(word, [](char c) {
       const auto u = static_cast<unsigned char>(c);

@@ -74,13 +74,19 @@ TEST(CswQuery, MaxRecordsIsBoundedAndPagesAreUncapped) {
   EXPECT_EQ(q.query.limit, 50);
 }
 
-TEST(CswQuery, CqlBboxAndDates) {
+// A KVP GetRecords with a CQL_TEXT constraint.
+CswRequest cql_request(const std::string& type_name, const std::string& cql) {
   CswRequest r;
   r.operation = "GetRecords";
-  r.type_names = {"gmd:MD_Metadata"};
+  r.type_names = {type_name};
   r.constraint_language = "CQL_TEXT";
-  r.constraint = "BBOX(ows:BoundingBox, 100, -5, 120, 20) AND apiso:Modified >= '2020-01-01'";
-  const auto q = get_records_query(r);
+  r.constraint = cql;
+  return r;
+}
+
+TEST(CswQuery, CqlBboxAndDates) {
+  const auto q = get_records_query(cql_request(
+      "gmd:MD_Metadata", "BBOX(ows:BoundingBox, 100, -5, 120, 20) AND apiso:Modified >= '2020-01-01'"));
   ASSERT_TRUE(q.query.bbox);
   EXPECT_DOUBLE_EQ(q.query.bbox->min_x, 100);
   ASSERT_TRUE(q.query.filter);
@@ -89,11 +95,7 @@ TEST(CswQuery, CqlBboxAndDates) {
 }
 
 TEST(CswQuery, CqlBboxInsideAStringIsText) {
-  CswRequest r;
-  r.operation = "GetRecords";
-  r.type_names = {"csw:Record"};
-  r.constraint_language = "CQL_TEXT";
-  r.constraint = "dc:title LIKE 'BBOX(ows:BoundingBox, 1, 2, 3, 4)%'";
+  auto r = cql_request("csw:Record", "dc:title LIKE 'BBOX(ows:BoundingBox, 1, 2, 3, 4)%'");
   const auto q = get_records_query(r);
   EXPECT_FALSE(q.query.bbox);
   ASSERT_TRUE(q.query.filter);

@@ -14,22 +14,6 @@
 
 namespace amis::store::gpkg {
 
-class GpkgCatalog::Connection {
- public:
-  Connection(GpkgCatalog& owner, std::unique_ptr<sqlite::Database> db) : owner_(owner), db_(std::move(db)) {}
-  ~Connection() {
-    std::lock_guard lock(owner_.mutex_);
-    owner_.idle_.push_back(std::move(db_));
-  }
-  Connection(Connection&&) = delete;
-  sqlite::Database* operator->() { return db_.get(); }
-  sqlite::Database& operator*() { return *db_; }
-
- private:
-  GpkgCatalog& owner_;
-  std::unique_ptr<sqlite::Database> db_;
-};
-
 namespace {
 
 std::unique_ptr<sqlite::Database> open_database(const std::string& path) {
@@ -42,25 +26,33 @@ std::unique_ptr<sqlite::Database> open_database(const std::string& path) {
 
 class GpkgRecordWriter final : public RecordWriter {
  public:
-  explicit GpkgRecordWriter(std::unique_ptr<GpkgCatalog::Connection> connection)
-      : connection_(std::move(connection)), tx_(**connection_) {}
-  void put(const catalog::Record& record) override { write_record(**connection_, record); }
-  bool remove(std::string_view id) override { return delete_record(**connection_, id); }
-  void commit() override { tx_.commit(); }
+  explicit GpkgRecordWriter(sqlite::ConnectionPool& pool)
+      : pool_(pool), db_(pool.take()), tx_(std::make_unique<sqlite::Transaction>(*db_)) {}
+  ~GpkgRecordWriter() override {
+    tx_.reset();  // rolls back unless committed, before the connection is reused
+    pool_.give_back(std::move(db_));
+  }
+  void put(const catalog::Record& record) override { write_record(*db_, record); }
+  bool remove(std::string_view id) override { return delete_record(*db_, id); }
+  void commit() override { tx_->commit(); }
 
  private:
-  std::unique_ptr<GpkgCatalog::Connection> connection_;
-  sqlite::Transaction tx_;
+  sqlite::ConnectionPool& pool_;
+  std::unique_ptr<sqlite::Database> db_;
+  std::unique_ptr<sqlite::Transaction> tx_;
 };
 
+// The values of one facet over the matching records: from each match to its terms
+// through the (fid, field) index, so the cost follows the matches, not the catalogue.
 std::vector<catalog::FacetBucket> count_facet(sqlite::Database& db, const CatalogSql& matches,
                                               catalog::FacetField field, std::int64_t buckets) {
-  const std::string sql = "SELECT value, count(*) AS n FROM amis_record_terms WHERE field = ? AND fid IN (SELECT fid" +
-                          matches.from + ") GROUP BY value ORDER BY n DESC, value LIMIT ?";
+  const std::string sql = "SELECT t.value, count(*) AS n FROM (SELECT fid AS match_fid" + matches.from +
+                          ") JOIN amis_record_terms t ON t.fid = match_fid AND t.field = ? "
+                          "GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?";
   auto s = db.cached(sql);
-  s->bind(1, catalog::to_string(field));
-  const int next = bind_all(*s, matches.bindings, 2);
-  s->bind(next, buckets);
+  const int next = bind_all(*s, matches.bindings);
+  s->bind(next, catalog::to_string(field));
+  s->bind(next + 1, buckets);
   std::vector<catalog::FacetBucket> out;
   while (s->step()) out.push_back({std::string(s->column_text(0)), s->column_int(1)});
   return out;
@@ -68,34 +60,22 @@ std::vector<catalog::FacetBucket> count_facet(sqlite::Database& db, const Catalo
 
 }  // namespace
 
-GpkgCatalog::GpkgCatalog(std::string path) : path_(std::move(path)) {
+GpkgCatalog::GpkgCatalog(std::string path) : path_(std::move(path)), pool_([this] { return open_database(path_); }) {
   auto db = open_database(path_);
   initialise_geopackage(*db);  // the tables whose changes the catalogue follows
   create_catalog_tables(*db);
-  idle_.push_back(std::move(db));
-}
-
-GpkgCatalog::Connection GpkgCatalog::connect() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      auto db = std::move(idle_.back());
-      idle_.pop_back();
-      return Connection(*this, std::move(db));
-    }
-  }
-  return Connection(*this, open_database(path_));
+  pool_.give_back(std::move(db));
 }
 
 void GpkgCatalog::put(const catalog::Record& record) {
-  auto db = connect();
+  auto db = pool_.lease();
   sqlite::Transaction tx(*db);
   write_record(*db, record);
   tx.commit();
 }
 
 bool GpkgCatalog::remove(std::string_view id) {
-  auto db = connect();
+  auto db = pool_.lease();
   sqlite::Transaction tx(*db);
   const bool removed = delete_record(*db, id);
   tx.commit();
@@ -103,37 +83,26 @@ bool GpkgCatalog::remove(std::string_view id) {
 }
 
 std::optional<catalog::Record> GpkgCatalog::record(std::string_view id) {
-  auto db = connect();
+  auto db = pool_.lease();
   return read_record(*db, id);
 }
 
-std::unique_ptr<RecordWriter> GpkgCatalog::writer() {
-  std::unique_ptr<sqlite::Database> db;
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      db = std::move(idle_.back());
-      idle_.pop_back();
-    }
-  }
-  if (!db) db = open_database(path_);
-  return std::make_unique<GpkgRecordWriter>(std::make_unique<Connection>(*this, std::move(db)));
-}
+std::unique_ptr<RecordWriter> GpkgCatalog::writer() { return std::make_unique<GpkgRecordWriter>(pool_); }
 
 std::int64_t GpkgCatalog::sources_version() {
-  auto db = connect();
+  auto db = pool_.lease();
   auto s = db->cached("SELECT sources_version FROM amis_catalog_state");
   return s->step() ? s->column_int(0) : 0;
 }
 
 std::int64_t GpkgCatalog::derived_version() {
-  auto db = connect();
+  auto db = pool_.lease();
   auto s = db->cached("SELECT derived_version FROM amis_catalog_state");
   return s->step() ? s->column_int(0) : 0;
 }
 
 std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) {
-  auto db = connect();
+  auto db = pool_.lease();
   sqlite::Transaction tx(*db);
   std::vector<catalog::Record> old;
   {
@@ -154,7 +123,7 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
   check_paging(query);
   const CatalogSql matches = catalog_matches(query);
   const std::string order = catalog_order(query, matches.ranked);
-  auto db = connect();
+  auto db = pool_.lease();
   SearchSummary summary;
   {
     auto s = db->cached("SELECT document" + matches.from + order + " LIMIT ? OFFSET ?");
@@ -182,7 +151,7 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
 }
 
 std::int64_t GpkgCatalog::size() {
-  auto db = connect();
+  auto db = pool_.lease();
   auto s = db->cached("SELECT count(*) FROM amis_records");
   s->step();
   return s->column_int(0);

@@ -2,11 +2,11 @@
 // The catalogue in the GeoPackage store (catalog_rows.hpp holds the tables):
 // searches on pooled read connections, writes in immediate transactions.
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "store/catalog_store.hpp"
+#include "store/sqlite/connection_pool.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace amis::store::gpkg {
@@ -26,14 +26,9 @@ class GpkgCatalog final : public CatalogStore {
   SearchSummary search(const catalog::CatalogQuery& query, RecordSink& sink) override;
   std::int64_t size() override;
 
-  class Connection;  // a pooled connection, returned on destruction
-
  private:
-  Connection connect();
-
   std::string path_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<sqlite::Database>> idle_;
+  sqlite::ConnectionPool pool_;
 };
 
 }  // namespace amis::store::gpkg

@@ -84,28 +84,10 @@ core::Collection read_collection(sqlite::Database& db, sqlite::Statement& s) {
 
 }  // namespace
 
-class GpkgStore::Connection {
- public:
-  Connection(GpkgStore& store, std::unique_ptr<sqlite::Database> db)
-      : store_(store), db_(std::move(db)) {}
-  ~Connection() {
-    std::lock_guard lock(store_.mutex_);
-    store_.idle_.push_back(std::move(db_));
-  }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-  sqlite::Database* operator->() { return db_.get(); }
-  sqlite::Database& operator*() { return *db_; }
-
- private:
-  GpkgStore& store_;
-  std::unique_ptr<sqlite::Database> db_;
-};
-
-GpkgStore::GpkgStore(std::string path) : path_(std::move(path)) {
+GpkgStore::GpkgStore(std::string path) : path_(std::move(path)), pool_([this] { return open(); }) {
   auto db = open();
   initialise_geopackage(*db);
-  idle_.push_back(std::move(db));
+  pool_.give_back(std::move(db));
 }
 
 std::unique_ptr<sqlite::Database> GpkgStore::open() {
@@ -120,17 +102,7 @@ std::unique_ptr<sqlite::Database> GpkgStore::open() {
   return db;
 }
 
-GpkgStore::Connection GpkgStore::connect() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      auto db = std::move(idle_.back());
-      idle_.pop_back();
-      return Connection(*this, std::move(db));
-    }
-  }
-  return Connection(*this, open());
-}
+sqlite::ConnectionPool::Lease GpkgStore::connect() { return pool_.lease(); }
 
 StoreHealth GpkgStore::health() {
   DatabaseHealth file;

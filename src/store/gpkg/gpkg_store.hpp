@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/gpkg/gpkg_query.hpp"
+#include "store/sqlite/connection_pool.hpp"
 #include "store/sqlite/database.hpp"
 #include "store/health.hpp"
 #include "store/store.hpp"
@@ -43,15 +44,13 @@ class GpkgStore final : public Store, public HealthReporter {
   const std::string& path() const { return path_; }
 
  private:
-  class Connection;  // a pooled connection, returned on destruction
-  Connection connect();
+  sqlite::ConnectionPool::Lease connect();
   std::unique_ptr<sqlite::Database> open();
   std::int64_t count_where(const core::Collection& collection, const SqlWhere& where);
   std::int64_t run_count(const SqlWhere& statement);  // a whole "SELECT count" statement
 
   std::string path_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<sqlite::Database>> idle_;
+  sqlite::ConnectionPool pool_;
 };
 
 }  // namespace amis::store::gpkg
