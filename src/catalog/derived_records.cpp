@@ -1,7 +1,12 @@
 #include "catalog/derived_records.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
 
 namespace amis::catalog {
 namespace {
@@ -55,6 +60,16 @@ void common(Record& r, const DerivationContext& context) {
   if (!context.publisher.empty()) r.contacts = {{"", context.publisher, "", "", "", "publisher"}};
 }
 
+// A collection's extent as a record can carry it: clamped to CRS84's range (an
+// imported layer may reach slightly past it), none when it is not a box.
+std::optional<core::Envelope> record_extent(const std::optional<core::Envelope>& e) {
+  if (!e || e->empty() || !std::isfinite(e->min_x) || !std::isfinite(e->min_y) || !std::isfinite(e->max_x) ||
+      !std::isfinite(e->max_y))
+    return std::nullopt;
+  return core::Envelope{std::clamp(e->min_x, -180.0, 180.0), std::clamp(e->min_y, -90.0, 90.0),
+                        std::clamp(e->max_x, -180.0, 180.0), std::clamp(e->max_y, -90.0, 90.0)};
+}
+
 std::string lineage(const std::string& attribution) {
   return attribution.empty() ? "Published by AMIS." : "Published by AMIS from data by " + attribution + ".";
 }
@@ -78,7 +93,7 @@ Record collection_record(const core::Collection& c, const DerivationContext& con
   r.licence = c.licence;
   r.attribution = c.attribution;
   r.lineage = lineage(c.attribution);
-  r.extent = c.extent;
+  r.extent = record_extent(c.extent);
   r.temporal_extent = c.temporal_extent;
   r.feature_count = c.feature_count;
   r.revised = c.updated;
@@ -98,7 +113,7 @@ Record collection_record(const core::Collection& c, const DerivationContext& con
   for (const auto& d : context.downloads)
     r.links.push_back({path + "/items?f=" + enc(d.f) + "&limit=1000000", "enclosure", d.media_type,
                        "WWW:DOWNLOAD-1.0-http--download", c.id, "Download " + d.format, d.format});
-  if (c.extent && !c.extent->empty()) r.thumbnail = thumbnail(c.id, "", *c.extent);
+  if (r.extent) r.thumbnail = thumbnail(c.id, "", *r.extent);
   return r;
 }
 
@@ -113,7 +128,7 @@ Record raster_record(const store::RasterLayer& raster, const DerivationContext& 
   r.licence = raster.licence;
   r.attribution = raster.attribution;
   r.lineage = lineage(raster.attribution);
-  if (!raster.extent.empty()) r.extent = raster.extent;
+  r.extent = record_extent(raster.extent);
   map_services(r, raster.id);
   if (r.extent) r.thumbnail = thumbnail(raster.id, "", *r.extent);
   return r;
@@ -133,26 +148,41 @@ Record style_record(const store::StoredStyle& style, const core::Collection& c, 
   r.licence = c.licence;
   r.attribution = c.attribution;
   r.lineage = lineage(c.attribution);
-  r.extent = c.extent;
+  r.extent = record_extent(c.extent);
   r.revised = style.updated;
   r.parent_id = collection_record_id(c.id);
   const std::string path = "/collections/" + enc(c.id) + "/styles/" + enc(style.name);
   r.links.push_back({path, "stylesheet", "application/vnd.ogc.sld+xml;version=1.0", "OGC:SLD", style.name,
                      "Style (SLD)", "SLD"});
   map_services(r, c.id);
-  if (c.extent && !c.extent->empty()) r.thumbnail = thumbnail(c.id, style.name, *c.extent);
+  if (r.extent) r.thumbnail = thumbnail(c.id, style.name, *r.extent);
   return r;
 }
+
+namespace {
+
+// A resource whose record would be invalid (an id no record may have) is left out
+// of the catalogue rather than stopping it.
+void add_valid(std::vector<Record>& out, Record r) {
+  try {
+    validate(r);
+    out.push_back(std::move(r));
+  } catch (const core::OgcError& e) {
+    spdlog::warn("catalogue: no record for {}: {}", r.id, e.what());
+  }
+}
+
+}  // namespace
 
 std::vector<Record> derive_records(store::Store& store, const DerivationContext& context) {
   std::vector<Record> out;
   for (const auto& c : store.collections()) {
     if (!context.is_public(c.id)) continue;
-    out.push_back(collection_record(c, context));
-    for (const auto& s : store.styles(c.id)) out.push_back(style_record(s, c, context));
+    add_valid(out, collection_record(c, context));
+    for (const auto& s : store.styles(c.id)) add_valid(out, style_record(s, c, context));
   }
   for (const auto& raster : store.rasters())
-    if (context.is_public(raster.id)) out.push_back(raster_record(raster, context));
+    if (context.is_public(raster.id)) add_valid(out, raster_record(raster, context));
   return out;
 }
 

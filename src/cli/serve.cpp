@@ -23,6 +23,7 @@
 #include "api/wms/wms_service.hpp"
 #include "api/wmts/wmts_service.hpp"
 #include "cli/commands.hpp"
+#include "core/error.hpp"
 #include "core/read_routing.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -78,7 +79,11 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   for (const auto& d : api::download_formats())
     derivation.downloads.push_back({d.name, d.media_type, d.title});
   catalog::RecordKeeper record_keeper(stored, catalog_store, derivation);
-  spdlog::debug("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
+  try {
+    spdlog::debug("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
+  } catch (const core::OgcError& e) {  // the catalogue must not keep the services from starting
+    spdlog::warn("catalogue: records not refreshed at start: {}", e.what());
+  }
   api::records::RecordsApi records_api(catalog_store, record_keeper,
                                        {"AMIS metadata catalogue",
                                         "ISO 19115 metadata of the data, maps and services of " + config.service.title,
