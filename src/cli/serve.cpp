@@ -12,6 +12,7 @@
 #include "api/auth/session_api.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/features/features_api.hpp"
+#include "api/health/health_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/wfs/wfs_service.hpp"
@@ -109,6 +110,8 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
+  api::health::HealthApi health(*opened.health);
+  health.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
   use(Wired{router, tile_cache.get()});

@@ -37,6 +37,18 @@ struct FeatureQuery {
   Crs crs;  // the CRS of the returned geometries (Part 2); stores return CRS84, encoders reproject
   std::int64_t limit = 10;
   std::int64_t offset = 0;
+  // Keyset paging: only features whose id is greater than this one (the last id
+  // of the previous page), so a deep page costs what the first one does. Only
+  // with the id order (no sortby); `offset` is then the page's position, for
+  // links and numbering, and skips nothing. Counts ignore it.
+  std::optional<std::int64_t> after;
 };
+
+// The query without its page: what count() and numberMatched are about.
+inline FeatureQuery unpaged(FeatureQuery query) {
+  query.after.reset();
+  query.offset = 0;
+  return query;
+}
 
 }  // namespace amis::core

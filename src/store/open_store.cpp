@@ -53,10 +53,13 @@ OpenedStore open_store(const StoreLocation& where) {
     // Until they exist, commands that need them stop here with one line.
     throw std::runtime_error("the PostgreSQL store has no accounts and change sets yet; serve, user, token and "
                              "import --key need a GeoPackage store for now");
+    opened.health = features.get();
     opened.features = std::move(features);
     return opened;
   }
-  opened.features = std::make_unique<gpkg::GpkgStore>(where.location);
+  auto features = std::make_unique<gpkg::GpkgStore>(where.location);
+  opened.health = features.get();
+  opened.features = std::move(features);
   opened.accounts = std::make_unique<gpkg::GpkgAccounts>(where.location);
   opened.change_sets = std::make_unique<gpkg::GpkgChangeSets>(where.location);
   return opened;

@@ -9,6 +9,7 @@
 
 #include "store/accounts.hpp"
 #include "store/change_sets.hpp"
+#include "store/health.hpp"
 #include "store/store.hpp"
 
 namespace amis::store {
@@ -42,6 +43,7 @@ struct OpenedStore {
   std::unique_ptr<Store> features;
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<ChangeSetStore> change_sets;
+  HealthReporter* health = nullptr;  // the features store's, for /health
 };
 
 // @throws as open_features(), and std::runtime_error for a PostgreSQL store

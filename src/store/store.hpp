@@ -77,7 +77,7 @@ class Store {
     for (const auto& columns : indexes) create_attribute_index(collection, columns);
   }
 
-  // The number of features matching the query (ignoring limit and offset).
+  // The number of features matching the query (ignoring limit, offset and after).
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
 
   // Pushes the matching features, ordered by id, into `sink` (feature() only; the

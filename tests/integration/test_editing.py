@@ -1351,3 +1351,17 @@ def test_deeply_nested_json_is_refused_without_harm(env, spare_server, member):
             alive = False
     assert alive, f"the server died (exit status {spare_server.process.poll()}): {spare_server.stderr()[-300:]}"
     assert status == 400, status
+
+
+def test_number_matched_follows_an_approved_change(env):
+    """numberMatched of a page after the first is remembered per collection version (issue 14):
+    an approval makes a new version, so the next page counts again and never says the old number."""
+    box = {"bbox": f"{IN_JAVA[0] - 0.5},{IN_JAVA[1] - 0.5},{IN_JAVA[0] + 0.5},{IN_JAVA[1] + 0.5}", "limit": 1}
+    items = f"{env.url}/collections/coal_mines/items"
+    before = env.s.get(items, params=box, timeout=60).json()["numberMatched"]
+    assert env.s.get(items, params={**box, "offset": 1}, timeout=60).json()["numberMatched"] == before
+    r = env.write("POST", IDN_EDITOR, body=new_mine("counted mine"))
+    assert r.status_code == 202, r.text
+    env.approve(r.json()["changeSet"]["id"], REVIEWER)  # a write without a draft is submitted at once
+    for offset in (0, 1):
+        assert env.s.get(items, params={**box, "offset": offset}, timeout=60).json()["numberMatched"] == before + 1

@@ -52,7 +52,7 @@ TEST_F(FeaturesApiTest, ItemsAreAGeoJsonFeatureCollectionWithPagingLinks) {
   std::string next;
   for (const auto& l : doc["links"])
     if (l["rel"] == "next") next = l["href"];
-  EXPECT_EQ(next, "http://amis.test/collections/mines/items?limit=2&f=json&offset=2");
+  EXPECT_EQ(next, "http://amis.test/collections/mines/items?limit=2&f=json&offset=2&after=2");  // keyset
 }
 
 TEST_F(FeaturesApiTest, ErrorsAreOgcApiExceptionsWithTheirStatus) {

@@ -1,6 +1,8 @@
 #include "api/features/features_api.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "api/common/downloads.hpp"
 #include "api/common/exception_response.hpp"
@@ -32,20 +34,58 @@ void send_json(http::Response& response, const nlohmann::json& doc,
                 headers);
 }
 
-// The request's query string with `offset` replaced, for paging links; without
-// `crs` for the HTML map, which draws in CRS84.
-std::string query_with_offset(const http::Request& request, std::int64_t offset, const char* f,
-                              bool keep_crs = true) {
+// The request's query string with the page replaced, for paging links: `offset`
+// (the page's position) and, for keyset paging, `after` (the last id of the
+// previous page) come last; without `crs` for the HTML map, which draws in CRS84.
+std::string query_with_page(const http::Request& request, std::int64_t offset, std::optional<std::int64_t> after,
+                            const char* f, bool keep_crs = true) {
   std::string q;
   for (const auto& [name, value] : request.query) {
-    if (name == "offset" || name == "f" || (name == "crs" && !keep_crs)) continue;
+    if (name == "offset" || name == "after" || name == "f" || (name == "crs" && !keep_crs)) continue;
     if (name == "download" && std::string_view(f) == "html") continue;  // a page is not a file
     q += (q.empty() ? "?" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
   }
   q += (q.empty() ? "?" : "&") + std::string("f=") + f;
-  if (offset > 0) q += "&offset=" + std::to_string(offset);
+  if (offset > 0 || after) q += "&offset=" + std::to_string(offset);
+  if (after) q += "&after=" + std::to_string(*after);
   return q;
 }
+
+// The conditions of an items request, for its count's key: its parameters in a
+// fixed order without those of the page (limit, offset, after), of the output
+// (f, crs, properties, download) and the order (sortby), none of which change
+// which features match.
+std::string count_conditions(const http::Request& request) {
+  std::vector<std::string> conditions;
+  for (const auto& [name, value] : request.query) {
+    if (name == "limit" || name == "offset" || name == "after" || name == "f" || name == "crs" ||
+        name == "properties" || name == "download" || name == "sortby")
+      continue;
+    conditions.push_back(http::percent_encode(name) + "=" + http::percent_encode(value));
+  }
+  std::sort(conditions.begin(), conditions.end());
+  std::string text;
+  for (const auto& c : conditions) text += c + '&';
+  return text;
+}
+
+// Passes features on to an encoder and remembers the last id, where the next
+// page starts (keyset paging).
+class LastIdSink final : public core::FeatureSink {
+ public:
+  explicit LastIdSink(core::FeatureSink& next) : next_(next) {}
+  void begin(const core::Collection& collection) override { next_.begin(collection); }
+  void feature(const core::FeatureView& feature) override {
+    last_id_ = feature.id;
+    next_.feature(feature);
+  }
+  void end() override { next_.end(); }
+  std::optional<std::int64_t> last_id() const { return last_id_; }
+
+ private:
+  core::FeatureSink& next_;
+  std::optional<std::int64_t> last_id_;
+};
 
 std::int64_t parse_feature_id(const std::string& text, const std::string& collection) {
   std::int64_t id = 0;
@@ -207,10 +247,13 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   const bool download = is_download_request(request);
   if (format == Format::Html) {
     if (download) throw core::InvalidParameter("download", "an HTML page is not a download; ask for f=geojson");
-    const std::int64_t matched = store_.count(c, query);  // the page says it first
+    const auto count_key = CountCache::key(c, count_conditions(request));
+    const auto known = counts_.find(count_key);
+    const std::int64_t matched = known ? *known : store_.count(c, query);  // the page says it first
+    if (!known) counts_.put(count_key, matched);
     auto& out = response.stream(200, kHtml, crs_headers(core::Crs{}));  // the map draws in CRS84
     HtmlItemsPage page(out, base, output, query, matched,
-                       query_with_offset(request, query.offset, "json", /*keep_crs=*/false));
+                       query_with_page(request, query.offset, query.after, "json", /*keep_crs=*/false));
     page.begin(output);
     store_.features(c, query, page);
     page.end();
@@ -218,18 +261,24 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   }
 
   std::int64_t matched = 0;  // counted with the page, known before the links are written
+  std::optional<LastIdSink> paged;  // set before the links are asked for
   auto links = [&](std::int64_t returned) {
     std::vector<encode::Link> l = {
-        {href + query_with_offset(request, query.offset, "json"), "self", kGeoJson, "This page"},
-        {href + query_with_offset(request, query.offset, "html"), "alternate", "text/html",
+        {href + query_with_page(request, query.offset, query.after, "json"), "self", kGeoJson, "This page"},
+        {href + query_with_page(request, query.offset, query.after, "html"), "alternate", "text/html",
          "This page as HTML"},
         {base + "/collections/" + c.id + "?f=json", "collection", "application/json",
          "The collection"}};
-    if (returned == query.limit && query.offset + returned < matched)
-      l.push_back({href + query_with_offset(request, query.offset + query.limit, "json"), "next",
+    if (returned == query.limit && query.offset + returned < matched) {
+      // In id order the next page starts after this page's last id: page 1,000
+      // costs what page 1 does. With sortby it is an offset.
+      const auto after = query.sortby.empty() && paged ? paged->last_id() : std::nullopt;
+      l.push_back({href + query_with_page(request, query.offset + query.limit, after, "json"), "next",
                    kGeoJson, "Next page"});
+    }
     if (query.offset > 0)
-      l.push_back({href + query_with_offset(request, std::max<std::int64_t>(0, query.offset - query.limit), "json"),
+      l.push_back({href + query_with_page(request, std::max<std::int64_t>(0, query.offset - query.limit),
+                                          std::nullopt, "json"),
                    "prev", kGeoJson, "Previous page"});
     return l;
   };
@@ -238,8 +287,17 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
     headers.push_back({"Content-Disposition", "attachment; filename=\"" + c.id + ".geojson\""});
   auto& out = response.stream(200, kGeoJson, headers);
   encode::GeoJsonFeatureCollection sink(out, std::nullopt, links, transform.get());
+  paged.emplace(sink);
   sink.begin(output);
-  store_.features(c, query, sink, &matched);
+  // The pages after the first ask the same count: it is kept per collection version.
+  const auto count_key = CountCache::key(c, count_conditions(request));
+  if (const auto known = counts_.find(count_key)) {
+    store_.features(c, query, *paged);
+    matched = *known;
+  } else {
+    store_.features(c, query, *paged, &matched);
+    counts_.put(count_key, matched);
+  }
   sink.set_number_matched(matched);
   sink.end();
 }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "api/features/count_cache.hpp"
 #include "api/features/items_request.hpp"
 #include "api/features/queryable_values.hpp"
 #include "http/router.hpp"
@@ -51,6 +52,7 @@ class FeaturesApi {
 
   store::Store& store_;
   ServiceInfo info_;
+  CountCache counts_;
   ETagSource etags_;
   AsOfReader as_of_;
   QueryableValues values_;

@@ -179,6 +179,7 @@ void HtmlItemsPage::begin(const core::Collection& c) {
 }
 
 void HtmlItemsPage::feature(const core::FeatureView& f) {
+  last_id_ = f.id;
   const std::string id = std::to_string(f.id);
   buffer_ += "<tr><td><a href=\"" + base_ + "/collections/" + collection_.id + "/items/" + id +
              "?f=html\">" + id + "</a></td>";
@@ -195,18 +196,20 @@ void HtmlItemsPage::feature(const core::FeatureView& f) {
 void HtmlItemsPage::end() {
   buffer_ += "</table><nav class=\"pages\">";
   const std::string items = base_ + "/collections/" + collection_.id + "/items";
-  auto page_link = [&](std::int64_t offset, const char* label) {
+  auto page_link = [&](std::int64_t offset, std::optional<std::int64_t> after, const char* label) {
     std::string q = json_query_;
     const auto f = q.find("f=json");
     if (f != std::string::npos) q.replace(f, 6, "f=html");
     const auto o = q.find("&offset=");
     if (o != std::string::npos) q.erase(o);
-    if (offset > 0) q += "&offset=" + std::to_string(offset);
+    if (offset > 0 || after) q += "&offset=" + std::to_string(offset);
+    if (after) q += "&after=" + std::to_string(*after);
     buffer_ += "<a href=\"" + html_escape(items + q) + "\">" + label + "</a> ";
   };
-  if (query_.offset > 0) page_link(std::max<std::int64_t>(0, query_.offset - query_.limit), "Previous");
-  if (returned_ == query_.limit && query_.offset + returned_ < matched_)
-    page_link(query_.offset + query_.limit, "Next");
+  if (query_.offset > 0)
+    page_link(std::max<std::int64_t>(0, query_.offset - query_.limit), std::nullopt, "Previous");
+  if (returned_ == query_.limit && query_.offset + returned_ < matched_)  // keyset in id order, as in JSON
+    page_link(query_.offset + query_.limit, query_.sortby.empty() ? last_id_ : std::nullopt, "Next");
   buffer_ += "</nav>" + json_link(items + json_query_) + page_foot();
   out_.write(buffer_);
   buffer_.clear();

@@ -3,6 +3,7 @@
 // items page streams its table and draws the features with Leaflet, served from
 // /static, never from a CDN.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ class HtmlItemsPage final : public core::FeatureSink {
   std::string json_query_;
   std::string buffer_;
   std::int64_t returned_ = 0;
+  std::optional<std::int64_t> last_id_;  // where the next page starts
 };
 
 class HtmlFeaturePage final : public core::FeatureSink {

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "api/common/downloads.hpp"
@@ -29,7 +30,7 @@ bool is_items_parameter(std::string_view name) {
   return name == "f" || name == "bbox" || name == "datetime" || name == "limit" ||
          name == "offset" || name == "crs" || name == "bbox-crs" || name == "filter" ||
          name == "filter-lang" || name == "filter-crs" || name == "sortby" || name == "properties" ||
-         name == "download";
+         name == "download" || name == "after";
 }
 
 bool is_download_request(const http::Request& request) {
@@ -144,6 +145,8 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       query.limit = std::min(parse_integer(name, value, 1), max_limit);
     } else if (name == "offset") {
       query.offset = parse_integer(name, value, 0);
+    } else if (name == "after") {
+      query.after = parse_integer(name, value, std::numeric_limits<std::int64_t>::min());
     } else if (name == "bbox") {
       bbox_text = value;
     } else if (name == "datetime") {
@@ -187,6 +190,8 @@ core::FeatureQuery parse_items_request(const http::Request& request,
     }
     query::check_crs84_literals(*query.filter);
   }
+  if (query.after && !query.sortby.empty())
+    throw core::InvalidParameter("after", "keyset paging follows the id order; with sortby, page with offset");
   return query;
 }
 

@@ -31,7 +31,8 @@ class GpkgDialect final : public FilterDialect {
     return "CAST(" + a + " / " + b + " AS INTEGER)";
   }
   const char* derived_table_alias() const override { return ""; }
-  std::string bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const override;
+  std::string bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
+                   std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                       const core::Expression* literal, std::vector<Binding>& bindings) const override;
 

@@ -132,6 +132,21 @@ GpkgStore::Connection GpkgStore::connect() {
   return Connection(*this, open());
 }
 
+StoreHealth GpkgStore::health() {
+  DatabaseHealth file;
+  file.role = "file";
+  file.name = std::filesystem::path(path_).filename().string();
+  try {
+    auto db = connect();
+    auto s = db->cached("SELECT count(*) FROM amis_collections");
+    s->step();
+    file.reachable = true;
+  } catch (const std::exception&) {
+    file.error = "the store file cannot be read";  // no path or SQLite text: the file system is not the client's
+  }
+  return {"geopackage", {file}};
+}
+
 std::vector<core::Collection> GpkgStore::collections() {
   auto db = connect();
   std::vector<core::Collection> result;
@@ -148,7 +163,8 @@ std::optional<core::Collection> GpkgStore::collection(std::string_view id) {
   return read_collection(*db, *s);
 }
 
-std::int64_t GpkgStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
+std::int64_t GpkgStore::count(const core::Collection& collection, const core::FeatureQuery& paged) {
+  const auto query = core::unpaged(paged);
   if (auto fast = bbox_count(collection, query)) return run_count(*fast);
   return count_where(collection, where_clause(collection, query));
 }
@@ -243,16 +259,18 @@ std::int64_t GpkgStore::features(const core::Collection& collection, const core:
     auto s = db->cached(sql);
     const int next = bind_all(*s, where.bindings);
     s->bind(next, query.limit);
-    s->bind(next + 1, query.offset);
+    s->bind(next + 1, query.after ? 0 : query.offset);  // after a key, offset is only the position
     pushed = push_rows(*s, output.properties.size(), sink);
   }
   if (matched) {
     // A page that is not full is the last one: its end is the count. (Counting in
     // the same query with count(*) OVER () made SQLite gather every match before
     // the first row, ten times slower for broad filters with small pages.)
-    if (where.sql.empty()) *matched = collection.feature_count;
+    const auto all = core::unpaged(query);
+    if (query.after) *matched = count(collection, all);  // the position is the client's word, not a count
+    else if (where.sql.empty()) *matched = collection.feature_count;
     else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
-    else if (auto fast = bbox_count(collection, query)) *matched = run_count(*fast);
+    else if (auto fast = bbox_count(collection, all)) *matched = run_count(*fast);
     else *matched = count_where(collection, where);  // the filter is compiled once
   }
   return pushed;

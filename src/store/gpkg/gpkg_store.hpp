@@ -8,11 +8,12 @@
 
 #include "store/gpkg/gpkg_query.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/health.hpp"
 #include "store/store.hpp"
 
 namespace amis::store::gpkg {
 
-class GpkgStore final : public Store {
+class GpkgStore final : public Store, public HealthReporter {
  public:
   // Opens (creating when missing) the GeoPackage at `path`.
   // @throws OgcError when the file cannot be opened or is not a GeoPackage.
@@ -37,6 +38,7 @@ class GpkgStore final : public Store {
   std::vector<RasterLayer> rasters() override;
   std::optional<RasterLayer> raster(std::string_view id) override;
   void put_raster(const RasterLayer& raster) override;
+  StoreHealth health() override;
 
   const std::string& path() const { return path_; }
 

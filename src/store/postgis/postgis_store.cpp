@@ -114,6 +114,23 @@ PostgisStore::PostgisStore(const std::string& url, std::size_t pool_size, std::s
   ensure_schema(*connection);
 }
 
+StoreHealth PostgisStore::health() {
+  DatabaseHealth primary;
+  primary.role = "primary";
+  primary.name = redacted_url(pool_->url());
+  try {
+    auto db = pool_->acquire();
+    db->exec("SELECT 1");
+    primary.reachable = true;
+  } catch (const std::exception&) {
+    primary.error = "the database does not answer";  // libpq's text is for the log, not the client
+  }
+  const auto stats = pool_->stats();
+  primary.pool = PoolState{static_cast<int>(stats.size), static_cast<int>(stats.open),
+                           static_cast<int>(stats.open - stats.idle), static_cast<int>(stats.waiting)};
+  return {"postgis", {primary}};
+}
+
 std::vector<core::Collection> PostgisStore::collections() {
   auto db = pool_->acquire();
   const Result r = db->exec(std::string(kCollectionSelect) + " ORDER BY id COLLATE \"C\"");
@@ -185,8 +202,8 @@ std::int64_t PostgisStore::count_where(const core::Collection& collection, const
   return db->exec(sql, params).integer(0, 0);
 }
 
-std::int64_t PostgisStore::count(const core::Collection& collection, const core::FeatureQuery& query) {
-  return count_where(collection, where_clause(collection, query));
+std::int64_t PostgisStore::count(const core::Collection& collection, const core::FeatureQuery& paged) {
+  return count_where(collection, where_clause(collection, core::unpaged(paged)));
 }
 
 std::int64_t PostgisStore::features(const core::Collection& collection, const core::FeatureQuery& query,
@@ -196,7 +213,7 @@ std::int64_t PostgisStore::features(const core::Collection& collection, const co
   Params params;
   std::string sql = "SELECT " + select_list(output) + " FROM " + feature_table(collection.id) +
                     numbered(where.sql, where.bindings, params) + order_by(collection, query);
-  params.integer(query.limit).integer(query.offset);
+  params.integer(query.limit).integer(query.after ? 0 : query.offset);  // after a key, offset is only the position
   sql += " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
   spdlog::debug("page SQL: {}", sql);
   std::int64_t pushed = 0;
@@ -207,7 +224,8 @@ std::int64_t PostgisStore::features(const core::Collection& collection, const co
   }
   if (matched) {
     // A page that is not full is the last one: its end is the count.
-    if (where.sql.empty()) *matched = collection.feature_count;
+    if (query.after) *matched = count(collection, query);  // the position is the client's word, not a count
+    else if (where.sql.empty()) *matched = collection.feature_count;
     else if (pushed < query.limit && (pushed > 0 || query.offset == 0)) *matched = query.offset + pushed;
     else *matched = count_where(collection, where);
   }

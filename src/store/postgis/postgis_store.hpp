@@ -17,12 +17,13 @@
 
 #include "store/postgis/pg_categories.hpp"
 #include "store/postgis/pg_pool.hpp"
+#include "store/health.hpp"
 #include "store/query_where.hpp"
 #include "store/store.hpp"
 
 namespace amis::store::postgis {
 
-class PostgisStore final : public Store {
+class PostgisStore final : public Store, public HealthReporter {
  public:
   // Connects (creating the tables when missing) with at most `pool_size` connections.
   // @throws ConnectFailed (one line for the operator: detail()), core::ServerError
@@ -50,6 +51,9 @@ class PostgisStore final : public Store {
   std::vector<RasterLayer> rasters() override;
   std::optional<RasterLayer> raster(std::string_view id) override;
   void put_raster(const RasterLayer& raster) override;
+
+  // The primary: reachable (SELECT 1 within the request's budget) and its pool.
+  StoreHealth health() override;
 
   // The pool, for the accounts and change sets of the same database (pg-edit) and /health.
   Pool& pool() { return *pool_; }

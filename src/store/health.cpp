@@ -1,0 +1,11 @@
+#include "store/health.hpp"
+
+namespace amis::store {
+
+bool StoreHealth::usable() const {
+  for (const auto& d : databases)
+    if ((d.role == "file" || d.role == "primary") && d.reachable) return true;
+  return false;
+}
+
+}  // namespace amis::store
