@@ -6,6 +6,7 @@
 // and PostgreSQL (PostGIS) — spatial predicates and their index, a few spellings —
 // is the store's FilterDialect.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,8 +34,10 @@ class FilterDialect {
   // CQL2 `div`: the quotient truncated to an integer.
   virtual std::string integer_division(const std::string& a, const std::string& b) const = 0;
   // The condition that a feature's geometry meets one of these CRS84 boxes (one,
-  // or two for a box across the antimeridian).
-  virtual std::string bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const = 0;
+  // or two for a box across the antimeridian). `after`: a keyset page's last id
+  // (the WHERE clause has fid > after too), for a spatial index that can use it.
+  virtual std::string bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
+                           std::vector<Binding>& bindings) const = 0;
   // What follows a sub-select in FROM (PostgreSQL 15 needs an alias).
   virtual const char* derived_table_alias() const = 0;
   // The condition `a OP b` (op: "intersects", "within", ... as in CQL2). When

@@ -25,7 +25,7 @@ SqlWhere query_where(const core::Collection& collection, const core::FeatureQuer
       boxes.push_back({b.min_x, b.min_y, 180, b.max_y});
       boxes.push_back({-180, b.min_y, b.max_x, b.max_y});
     }
-    add(dialect.bbox(boxes, where.bindings));
+    add(dialect.bbox(boxes, query.after, where.bindings));
   }
   if (query.datetime && collection.temporal_property) {
     const core::Property* property = collection.property(*collection.temporal_property);
@@ -62,7 +62,7 @@ SqlWhere query_where(const core::Collection& collection, const core::FeatureQuer
     add(quote_identifier(property->name) + " = ?");
     where.bindings.push_back(property_value(*property, eq.value));
   }
-  if (query.after) {  // keyset paging: a range of the primary key, as cheap deep as at the start
+  if (query.after) {  // keyset paging (core/feature_query.hpp)
     add("fid > ?");
     where.bindings.emplace_back(*query.after);
   }

@@ -191,6 +191,14 @@ TEST_F(PostgisStoreTest, PagesAllFeaturesInIdOrderAlike) {
     q.offset = offset;
     expect_same(q, "offset " + std::to_string(offset));
   }
+  core::FeatureQuery keyset;  // keyset paging: fid > after, offset only the position
+  keyset.collection = "sites";
+  keyset.limit = 25;
+  keyset.offset = 700;
+  keyset.after = 700;
+  expect_same(keyset, "after 700");
+  keyset.bbox = core::Envelope{100, 0, 120, 20};
+  expect_same(keyset, "after 700 in a bbox");
 }
 
 TEST_F(PostgisStoreTest, SortsWithNullsAndBytewiseTextAlike) {

@@ -23,9 +23,7 @@ using store::SqlWhere;
 // the GeoPackage R-tree.
 class GpkgDialect final : public FilterDialect {
  public:
-  // `after`: a keyset page's key, which the R-tree candidates of a bbox start after.
-  explicit GpkgDialect(const core::Collection& collection, std::optional<std::int64_t> after = std::nullopt)
-      : collection_(collection), after_(after) {}
+  explicit GpkgDialect(const core::Collection& collection) : collection_(collection) {}
   const char* false_condition() const override { return "(0)"; }
   std::string not_true(const std::string& condition) const override { return "(" + condition + " IS NOT 1)"; }
   const char* real_type() const override { return "REAL"; }
@@ -33,13 +31,13 @@ class GpkgDialect final : public FilterDialect {
     return "CAST(" + a + " / " + b + " AS INTEGER)";
   }
   const char* derived_table_alias() const override { return ""; }
-  std::string bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const override;
+  std::string bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
+                   std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                       const core::Expression* literal, std::vector<Binding>& bindings) const override;
 
  private:
   const core::Collection& collection_;
-  std::optional<std::int64_t> after_;
 };
 
 // @throws InvalidParameter when a `property=value` value does not fit the property's type.

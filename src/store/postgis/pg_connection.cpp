@@ -38,6 +38,8 @@ std::string connection_failure(PGconn* conn) {
   if (auto at = message.rfind("failed: "); at != std::string::npos) message.erase(0, at + 8);
   if (auto end = message.find('\n'); end != std::string::npos) message.erase(end);
   if (message.starts_with("FATAL:  ")) message.erase(0, 8);
+  if (message == "Connection refused" || message == "No such file or directory")
+    message += " (is PostgreSQL running there?)";
   return message;
 }
 

@@ -67,7 +67,8 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
   return query_where(collection, query, PgDialect());
 }
 
-std::string PgDialect::bbox(const std::vector<core::Envelope>& boxes, std::vector<Binding>& bindings) const {
+std::string PgDialect::bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t>,
+                            std::vector<Binding>& bindings) const {
   std::string any;
   for (const auto& box : boxes) {
     any += std::string(any.empty() ? "" : " OR ") + "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))";
