@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+import store_support
 import requests
 from lxml import etree
 
@@ -151,9 +153,8 @@ def csw(tmp_path_factory, amis_bin) -> CswEnvironment:
     assert f"{CSW_RECORD_COUNT} records imported" in imported.stdout, imported.stdout
     expected = ExpectedCatalogue([read_expected(p) for p in sorted(records_dir.glob("*.xml"))])
     assert len(expected.by_id) == CSW_RECORD_COUNT
-    added = subprocess.run([str(amis_bin), "user", "add", "csw-editor", "--role", "editor", "--country", "THA",
-                            "--store", str(store)], input="a long enough password 0123\n", capture_output=True,
-                           text=True, timeout=60)
+    added = store_support.amis("user", "add", "csw-editor", "--role", "editor", "--country", "THA",
+                               "--store", store, stdin="a long enough password 0123\n")
     assert added.returncode == 0, added.stderr
     token = run_amis("token", "create", "csw-editor", "--store", store)
     assert token.returncode == 0, token.stderr

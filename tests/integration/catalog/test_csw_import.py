@@ -3,8 +3,7 @@ do not validate (or hold a DTD) are refused with the schema's messages and not s
 others are, and CSW serves them."""
 from __future__ import annotations
 
-import sqlite3
-
+import store_support
 from csw_support import generate_records
 from support import run_amis
 
@@ -24,8 +23,7 @@ def test_invalid_documents_are_refused_with_the_schemas_messages(tmp_path, amis_
     assert "2 records imported, 3 documents refused" in done.stdout
     assert "dateStump" in done.stderr and "This element is not expected" in done.stderr
     assert "DOCTYPE" in done.stderr and "root:" not in done.stderr
-    with sqlite3.connect(store) as db:
-        stored = {row[0] for row in db.execute("SELECT id FROM amis_records")}
+    stored = {row[0] for row in store_support.rows(store, "SELECT id FROM amis_records")}
     assert stored == {f.stem for f in files[3:]}
 
 
