@@ -192,7 +192,8 @@ def test_store_is_a_geopackage_gdal_reads(populated_store):
     ds = ogr.Open(store_datasource(populated_store))
     assert ds.GetDriver().GetName() == ("PostgreSQL" if on_postgis() else "GPKG")
     layers = {ds.GetLayer(i).GetName(): ds.GetLayer(i).GetFeatureCount() for i in range(ds.GetLayerCount())
-              if ds.GetLayer(i).GetGeomType() != ogr.wkbNone}  # AMIS keeps its metadata in a table
+              if ds.GetLayer(i).GetGeomType() != ogr.wkbNone  # AMIS keeps its metadata in tables; the
+              and not ds.GetLayer(i).GetName().endswith("amis_records")}  # catalogue's has an extent (PostGIS)
     assert layers == {"target": 13, "other": 3122}
     source = read_features(COAL_MINES_GPKG, "coal_mines")
     stored = read_features(populated_store, "other")

@@ -22,7 +22,7 @@ import pytest
 
 from cql2_support import (COUNTRIES, PLACES, RIVERS, P, accenti, casei, describe_difference, op,
                           sql_fids)
-from support import intersects_bbox
+from support import intersects_bbox, on_postgis
 
 Expect = str | Callable[[dict], Any]  # a SQLite WHERE clause, or a predicate (True/False/None)
 
@@ -34,6 +34,7 @@ class Case:
     expect: Expect
     json: dict | None = None  # the same filter in CQL2-JSON
     ats: int | None = None    # the count the standard's abstract test suite gives
+    postgis_gap: str | None = None  # a known difference of the PostGIS store: xfail there
 
     def __str__(self) -> str:
         return f"{self.layer[8:]}: {self.text}"
@@ -85,7 +86,10 @@ def short(text: str, n: int = 110) -> str:
 
 
 def case_params(cases: list[Case]):
-    return [pytest.param(c, id=short(str(c))) for c in cases]
+    return [pytest.param(c, id=short(str(c)),
+                         marks=[pytest.mark.xfail(reason=c.postgis_gap, strict=True)]
+                         if c.postgis_gap and on_postgis() else [])
+            for c in cases]
 
 
 # --------------------------------------------------------------------------- basic-cql2
@@ -415,7 +419,8 @@ INSENSITIVE = [
     Case(COUNTRIES, "ACCENTI(NAME) = ACCENTI('Cote d''Ivoire')", fold(accenti, "NAME", "=", "Cote d'Ivoire"),
          op("=", op("accenti", P("NAME")), op("accenti", "Cote d'Ivoire")), ats=1),
     Case(PLACES, "CASEI('Straße') = CASEI('STRASSE') AND name = 'Berlin'",  # full case folding: ß = ss
-         lambda p: p["name"] == "Berlin", ats=1),
+         lambda p: p["name"] == "Berlin", ats=1,
+         postgis_gap="PostGIS store: CASEI lowercases with ICU instead of full case folding, so ß is not ss"),
     Case(PLACES, "ACCENTI('é') = ACCENTI('e') AND ACCENTI('e') <> ACCENTI('a') AND name = 'Berlin'",
          lambda p: p["name"] == "Berlin", ats=1),
 ]

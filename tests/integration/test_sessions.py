@@ -81,7 +81,7 @@ def snapshot(store: Path) -> dict[str, str]:
 
 
 def sessions_of(store: Path, user: str) -> list[tuple]:
-    return rows(store, "SELECT digest, user_name, csrf, expires FROM amis_sessions WHERE user_name = ? ORDER BY rowid",
+    return rows(store, "SELECT digest, user_name, csrf, expires FROM amis_sessions WHERE user_name = ? ORDER BY digest",
                 user)
 
 

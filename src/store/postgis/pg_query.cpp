@@ -71,7 +71,11 @@ std::string PgDialect::bbox(const std::vector<core::Envelope>& boxes, std::optio
                             std::vector<Binding>& bindings) const {
   std::string any;
   for (const auto& box : boxes) {
-    any += std::string(any.empty() ? "" : " OR ") + "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))";
+    // The box as ST_Envelope of its diagonal: a zero-width or zero-height box is then the
+    // point or line it is (ST_MakeEnvelope makes a collapsed polygon that intersects nothing,
+    // where the GeoPackage store's closed box selects a point on it).
+    any += std::string(any.empty() ? "" : " OR ") +
+           "ST_Intersects(geom, ST_SetSRID(ST_Envelope(ST_MakeLine(ST_MakePoint(?, ?), ST_MakePoint(?, ?))), 4326))";
     for (double v : {box.min_x, box.min_y, box.max_x, box.max_y}) bindings.emplace_back(v);
   }
   return boxes.size() == 1 ? any : "(" + any + ")";
