@@ -121,8 +121,10 @@ async function start(): Promise<void> {
   // again when the list changed (the session cookie stays).
   const loaded = new Set(vectors.map((v) => v.id));
   state.on('session', async () => {
-    const { collections } = await api.get<{ collections: Array<{ id: string }> }>('/collections');
-    const now = new Set(collections.map((c) => c.id).filter((id) => id !== 'countries'));
+    const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
+    // As loadLayers: feature collections only (the metadata catalogue is a collection of records).
+    const now = new Set(collections.filter((c) => (c.itemType ?? 'feature') === 'feature')
+      .map((c) => c.id).filter((id) => id !== 'countries'));
     if (now.size !== loaded.size || [...now].some((id) => !loaded.has(id))) location.reload();
   });
   byId('tab-workspace').hidden = !state.session;
