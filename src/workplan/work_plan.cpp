@@ -1,5 +1,7 @@
 #include "workplan/work_plan.hpp"
 
+#include <algorithm>
+
 namespace amis::workplan {
 
 const char* to_string(IndicatorType type) {
@@ -23,7 +25,7 @@ std::optional<IndicatorType> parse_indicator_type(std::string_view text) {
 std::vector<std::string> Activity::reporting_countries() const {
   std::vector<std::string> out;
   for (const auto* c : {&lead, &co_lead, &country_coordinator})
-    if (!c->empty()) out.push_back(*c);
+    if (!c->empty() && std::find(out.begin(), out.end(), *c) == out.end()) out.push_back(*c);
   return out;
 }
 
