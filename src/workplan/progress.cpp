@@ -114,6 +114,20 @@ void read_lists(ProgressReport& r, const json& events, const json& indicators, c
     if (e.is_object()) r.evidence.push_back({string_of(e, "title"), string_of(e, "href")});
 }
 
+// A report's scalar fields from the collection's properties or from its JSON form,
+// which name the plan and the country differently.
+ProgressReport scalar_fields(const json& o, const char* plan_key, const char* country_key) {
+  ProgressReport r;
+  r.plan = string_of(o, plan_key);
+  r.activity = string_of(o, "activity");
+  r.meeting = string_of(o, "meeting");
+  r.country = string_of(o, country_key);
+  r.reported = string_of(o, "reported");
+  r.status = parse_status(string_of(o, "status")).value_or(Status::NotStarted);
+  r.narrative = string_of(o, "narrative");
+  return r;
+}
+
 }  // namespace
 
 const char* to_string(Status status) {
@@ -167,15 +181,8 @@ json to_properties(const ProgressReport& r) {
 }
 
 ProgressReport from_properties(std::int64_t fid, const json& p) {
-  ProgressReport r;
+  ProgressReport r = scalar_fields(p, "work_plan", "iso3");
   r.fid = fid;
-  r.plan = string_of(p, "work_plan");
-  r.activity = string_of(p, "activity");
-  r.meeting = string_of(p, "meeting");
-  r.country = string_of(p, "iso3");
-  r.reported = string_of(p, "reported");
-  r.status = parse_status(string_of(p, "status")).value_or(Status::NotStarted);
-  r.narrative = string_of(p, "narrative");
   read_lists(r, json_text(string_of(p, "events")), json_text(string_of(p, "indicators")),
              json_text(string_of(p, "evidence")));
   return r;
@@ -303,15 +310,8 @@ PlanState plan_state_from_json(const json& doc) {
         if (value.is_string()) s.indicators[name] = value.get<std::string>();
     if (auto it = a.find("report"); it != a.end() && it->is_object()) {
       const auto& r = *it;
-      ProgressReport report;
+      ProgressReport report = scalar_fields(r, "workPlan", "country");
       report.fid = r.value("id", std::int64_t{0});
-      report.plan = string_of(r, "workPlan");
-      report.activity = string_of(r, "activity");
-      report.meeting = string_of(r, "meeting");
-      report.country = string_of(r, "country");
-      report.reported = string_of(r, "reported");
-      report.status = parse_status(string_of(r, "status")).value_or(Status::NotStarted);
-      report.narrative = string_of(r, "narrative");
       read_lists(report, r.value("events", json::array()), r.value("indicators", json::array()),
                  r.value("evidence", json::array()));
       s.report = std::move(report);

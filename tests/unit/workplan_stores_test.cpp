@@ -5,9 +5,6 @@
 // that activity 4.2's indicator counts.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "edit_support.hpp"
 #include "pg_test_support.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
@@ -22,15 +19,10 @@
 
 namespace {
 
+using amis::testing::read_text_file;
+
 namespace store = amis::store;
 namespace wp = amis::workplan;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Everything of a plan, as text.
 std::string describe(const wp::WorkPlan& p) {
@@ -87,11 +79,11 @@ struct PgBackend : Backend {
 };
 
 std::string plans_round_trip(Backend& b) {
-  auto plan = wp::parse_work_plan(read(std::string(AMIS_SOURCE_DIR) + "/data/workplans/workplan-2022-2025.yaml"),
+  auto plan = wp::parse_work_plan(read_text_file(std::string(AMIS_SOURCE_DIR) + "/data/workplans/workplan-2022-2025.yaml"),
                                   "workplan-2022-2025.yaml");
   b.plans().put_plan(plan);
   EXPECT_EQ(describe(*b.plans().plan(plan.id)), describe(plan));
-  wp::import_appendix(plan, read(std::string(AMIS_TEST_DATA) + "/workplan/appendix-example.csv"));
+  wp::import_appendix(plan, read_text_file(std::string(AMIS_TEST_DATA) + "/workplan/appendix-example.csv"));
   b.plans().put_plan(plan);  // replaced, not added
   const auto back = *b.plans().plan(plan.id);
   EXPECT_EQ(describe(back), describe(plan));

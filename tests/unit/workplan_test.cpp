@@ -3,10 +3,8 @@
 // expected numbers worked out by hand in each test.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "core/error.hpp"
+#include "test_support.hpp"
 #include "workplan/accomplishment.hpp"
 #include "workplan/appendix_csv.hpp"
 #include "workplan/plan_yaml.hpp"
@@ -14,17 +12,12 @@
 
 namespace {
 
+using amis::testing::read_text_file;
+
 using namespace amis::workplan;
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 WorkPlan reference_plan() {
-  return parse_work_plan(read(std::string(AMIS_SOURCE_DIR) + "/data/workplans/workplan-2022-2025.yaml"),
+  return parse_work_plan(read_text_file(std::string(AMIS_SOURCE_DIR) + "/data/workplans/workplan-2022-2025.yaml"),
                          "workplan-2022-2025.yaml");
 }
 
@@ -110,7 +103,7 @@ TEST(AppendixCsv, ReadsRfc4180) {
 
 TEST(AppendixCsv, ImportsTheExample) {
   auto plan = reference_plan();
-  import_appendix(plan, read(std::string(AMIS_TEST_DATA) + "/workplan/appendix-example.csv"));
+  import_appendix(plan, read_text_file(std::string(AMIS_TEST_DATA) + "/workplan/appendix-example.csv"));
   const auto* a = plan.activity("4.2");
   EXPECT_EQ(a->lead, "IDN");
   EXPECT_EQ(a->co_lead, "MYS");
