@@ -20,7 +20,9 @@ MILESTONE_MET = {"met", "yes", "done", "achieved", "true"}
 
 def reference() -> dict:
     doc = yaml.safe_load(PLAN_YAML.read_text())
-    areas = [(a["no"], a["code"], a["title"]) for a in doc["work_plan"]["programme_areas"]]
+    # PyYAML reads YAML 1.1, where the key `no` is the boolean false (AMIS reads the YAML 1.2
+    # core schema, where only true/false are booleans): the area's number is under False here.
+    areas = [(a[False], a["code"], a["title"]) for a in doc["work_plan"]["programme_areas"]]
     activities = []
     for a in doc["activities"]:
         outputs = a["expected_output"] if isinstance(a["expected_output"], list) else [a["expected_output"]]
