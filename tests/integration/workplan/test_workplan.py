@@ -330,3 +330,12 @@ def test_activity_4_2_counts_approved_edits(env):
     assert live["activity4.2"]["text"] == ws.rate_text(len(expected), 10)
     per_state = {s["country"]: s["approvedChangeSets365Days"] for s in live["activity4.3"]["memberStates"]}
     assert per_state == {"IDN": 1}
+
+
+def test_the_portal_has_a_work_plan_page(env):
+    """The portal's work-plan page (web/workplan.html, built into web/dist) is served, and the
+    portal's header links to it."""
+    r = env.s.get(env.server.url + "/portal/workplan.html", timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert 'id="plan-choice"' in r.text and 'id="rule-choice"' in r.text
+    assert 'href="workplan.html"' in env.s.get(env.server.url + "/portal/", timeout=60).text
