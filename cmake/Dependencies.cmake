@@ -40,3 +40,4 @@ find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of t
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 find_package(LibXml2 REQUIRED)               # libxml2-dev: W3C XML Schema validation of ISO 19139 documents
+pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)  # libyaml-dev: work plans in YAML (workplan/plan_yaml.cpp)

@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   base: './',
-  build: { outDir: 'dist', assetsDir: 'assets', sourcemap: false, chunkSizeWarningLimit: 1200 },
-  server: { proxy: { '^/(collections|wms|wfs|wmts|login|logout|session|changesets|admin|tileMatrixSets|conformance|api)': 'http://localhost:8080' } },
+  build: {
+    outDir: 'dist', assetsDir: 'assets', sourcemap: false, chunkSizeWarningLimit: 1200,
+    rollupOptions: { input: { main: 'index.html', workplan: 'workplan.html' } }, // the work-plan page (issue 19)
+  },
+  server: { proxy: { '^/(collections|wms|wfs|wmts|login|logout|session|changesets|admin|tileMatrixSets|conformance|api|workplans)': 'http://localhost:8080' } },
   test: { environment: 'jsdom', include: ['test/**/*.test.ts'] },
 });

@@ -70,4 +70,12 @@ struct CatalogImport {
 // Exit code 2 when some documents were refused (the valid ones are imported).
 int catalog_import(const config::Config& config, const CatalogImport& command);
 
+// `amis workplan load FILE | import-appendix CSV [--plan ID] | appendix-template | list` (issue 19).
+struct WorkPlanCommand {
+  std::string action;  // load, import-appendix, appendix-template, list
+  std::string file;
+  std::string plan;
+};
+int workplan_command(const config::Config& config, const WorkPlanCommand& command);
+
 }  // namespace amis::cli

@@ -136,6 +136,27 @@ int main(int argc, char** argv) {
   catalog_imp->add_option("--store", store_path, kStoreHelp);
   catalog_imp->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
 
+  amis::cli::WorkPlanCommand workplan;
+  auto* workplans = app.add_subcommand("workplan", "Manage the ASOMM+3 work plans (progress monitoring)");
+  workplans->require_subcommand(1);
+  auto* workplan_load = workplans->add_subcommand("load", "Load (or replace) a work plan from its YAML form");
+  workplan_load->add_option("file", workplan.file, "The work plan's YAML (data/workplans/*.yaml)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* workplan_appendix = workplans->add_subcommand(
+      "import-appendix", "Import a work plan's Appendix (leads, dates, indicators) from the CSV template");
+  workplan_appendix->add_option("file", workplan.file, "The Appendix CSV (docs/workplan.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  workplan_appendix->add_option("--plan", workplan.plan, "The work plan (default: the only one in the store)");
+  auto* workplan_template = workplans->add_subcommand("appendix-template", "Print the Appendix CSV template of a plan");
+  workplan_template->add_option("--plan", workplan.plan, "The work plan (default: the only one in the store)");
+  auto* workplan_list = workplans->add_subcommand("list", "List the work plans in the store");
+  for (auto* sub : {workplan_load, workplan_appendix, workplan_template, workplan_list}) {
+    sub->add_option("--store", store_path, kStoreHelp);
+    sub->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
+  }
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
@@ -160,6 +181,10 @@ int main(int argc, char** argv) {
     }
     if (*routes) return amis::cli::list_routes(config);
     if (*catalog_imp) return amis::cli::catalog_import(config, catalog_import);
+    if (*workplans) {
+      for (auto* sub : workplans->get_subcommands()) workplan.action = sub->get_name();
+      return amis::cli::workplan_command(config, workplan);
+    }
     if (*imp) {
       size_t start = 0;
       while (start < keywords.size()) {

@@ -22,6 +22,7 @@
 #include "api/wfs/wfs_service.hpp"
 #include "api/wms/wms_service.hpp"
 #include "api/wmts/wmts_service.hpp"
+#include "api/workplan/workplan_api.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/read_routing.hpp"
@@ -34,6 +35,7 @@
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
 #include "tiles/tile_maker.hpp"
+#include "workplan/progress_service.hpp"
 
 namespace amis::cli {
 namespace {
@@ -99,7 +101,16 @@ void with_router(const config::Config& config, const std::function<void(const Wi
                                    config.wms_max_width, config.wms_max_height});
   wms.register_routes(router);
   store::ChangeSetStore& change_sets = *opened.change_sets;
-  edit::EditingPolicy editing_policy(config.editing);
+  // Progress reports (issue 19) are edits of workplan_progress that only the
+  // activity's lead, co-lead and country coordinator may write.
+  store::WorkPlanStore& work_plans = *opened.work_plans;
+  edit::EditingRules editing_rules = config.editing;
+  {
+    auto& rules = editing_rules.collections.try_emplace(workplan::kProgressCollection, editing_rules.defaults).first->second;
+    rules.country_property = "iso3";
+    rules.scope = std::make_shared<workplan::ProgressScope>(work_plans);
+  }
+  edit::EditingPolicy editing_policy(editing_rules);
   edit::ChangeService change_service(store, change_sets, editing_policy);
   features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
     return change_service.etag(c, fid);
@@ -111,6 +122,10 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
                                        config.service.base_url);
   editing_api.register_routes(router);
+  if (!work_plans.plans().empty()) workplan::ensure_progress_collection(stored);
+  workplan::ProgressService progress(store, work_plans, change_sets, change_service);
+  api::workplan_api::WorkPlanApi workplan_api(work_plans, progress, authenticator, config.service.base_url);
+  workplan_api.register_routes(router);
   auth::AccountAdmin account_admin(accounts, [&change_sets](const std::string& actor, const std::string& action,
                                                             const std::string& subject, const std::string& detail) {
     change_sets.audit(actor, action, subject, detail);

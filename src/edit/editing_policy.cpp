@@ -13,6 +13,17 @@ std::string country_of(const FeatureState& state, const std::string& property) {
   return it->get<std::string>();
 }
 
+void check_scope(const auth::Principal& who, const WriteScope& scope, const FeatureState& feature) {
+  std::string subject;
+  const auto countries = scope.countries(feature, subject);
+  if (std::find(countries.begin(), countries.end(), who.country) != countries.end()) return;
+  std::string named;
+  for (const auto& c : countries) named += (named.empty() ? "" : ", ") + c;
+  throw core::Forbidden("an editor for " + who.country + " may not report on " + subject + ": " +
+                        (named.empty() ? std::string("no country is responsible for it yet")
+                                       : "the countries responsible are " + named));
+}
+
 }  // namespace
 
 const CollectionRules& EditingRules::rules(std::string_view collection) const {
@@ -23,7 +34,8 @@ const CollectionRules& EditingRules::rules(std::string_view collection) const {
 void EditingPolicy::check_write(const auth::Principal& who, const core::Collection& collection,
                                 const FeatureState* before, FeatureState* after) const {
   if (who.role != auth::Role::Editor) return;
-  const std::string& property = rules_.rules(collection.id).country_property;
+  const auto& rules = rules_.rules(collection.id);
+  const std::string& property = rules.country_property;
   if (property.empty() || !collection.property(property))
     throw core::Forbidden("collection '" + collection.id + "' has no country property: only reviewers and "
                           "administrators change it");
@@ -40,6 +52,10 @@ void EditingPolicy::check_write(const auth::Principal& who, const core::Collecti
       throw core::Forbidden("an editor for " + who.country + " may not " + (before ? "move" : "create") +
                             " a feature " + (before ? "to " : "in ") + (country.empty() ? "no country" : country) +
                             " ('" + property + "')");
+  }
+  if (rules.scope) {
+    if (before) check_scope(who, *rules.scope, *before);
+    if (after) check_scope(who, *rules.scope, *after);
   }
 }
 

@@ -6,6 +6,7 @@
 // change sets are approved by a reviewer other than their author, or by an
 // administrator.
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,22 @@
 
 namespace amis::edit {
 
+// For a collection whose features are a responsibility of some countries only
+// (a work-plan activity's progress reports: its lead, co-lead and country
+// coordinator), which countries' editors may write a feature. check_write asks
+// it after the country property's check, so the rule stays in this one place.
+class WriteScope {
+ public:
+  virtual ~WriteScope() = default;
+  // The countries whose editors may write `feature`, and what they are
+  // responsible for ("activity 4.2 of ASOMM3-WP-2022-2025"), for the refusal.
+  // @throws core::InvalidValue when the feature names nothing known.
+  virtual std::vector<std::string> countries(const FeatureState& feature, std::string& subject) const = 0;
+};
+
 struct CollectionRules {
   std::string country_property = "iso3";
+  std::shared_ptr<const WriteScope> scope;  // none: the country property decides alone
   // Roles whose writes are published at once (still recorded as change sets
   // approved by their author).
   std::vector<auth::Role> direct_publish;

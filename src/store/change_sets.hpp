@@ -22,6 +22,14 @@ struct ChangeSetFilter {
   std::int64_t offset = 0;
 };
 
+// How often a member state's editors had change sets approved (issue 19:
+// activity 4.2's "member states updating their databases", 4.3's frequency).
+struct CountryUpdates {
+  std::string country;
+  std::int64_t approved = 0;  // change sets approved since the given time
+  std::string last;           // RFC 3339: the latest approval
+};
+
 class ChangeSetStore {
  public:
   virtual ~ChangeSetStore() = default;
@@ -60,6 +68,10 @@ class ChangeSetStore {
   // changed since their import are served as imported.
   virtual std::int64_t features_as_of(const core::Collection& collection, const std::string& instant,
                                       std::int64_t limit, std::int64_t offset, core::FeatureSink& sink) = 0;
+
+  // Per author's country (editors only), the change sets approved at or after
+  // `since` (RFC 3339 UTC), leaving out those of collection `except`; by country.
+  virtual std::vector<CountryUpdates> approved_by_country(const std::string& since, const std::string& except) = 0;
 
   // The append-only audit log.
   virtual void audit(const std::string& actor, const std::string& action, const std::string& subject,

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,14 @@
 #include "store/gpkg/gpkg_store.hpp"
 
 namespace amis::testing {
+
+// A whole text file (a test's data).
+inline std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 inline std::vector<std::uint8_t> wkb_from_wkt(const char* wkt) {
   OGRGeometryH g = nullptr;

@@ -27,7 +27,8 @@ const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
 
 async function loadLayers(api: Api): Promise<LayerInfo[]> {
   const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
-  const features = collections.filter((c) => c.id !== 'countries' && (c.itemType ?? 'feature') === 'feature');
+  // workplan_progress holds the work plan's progress reports (no geometry): its own page, not a map layer.
+  const features = collections.filter((c) => c.id !== 'countries' && c.id !== 'workplan_progress' && (c.itemType ?? 'feature') === 'feature');
   const infos = await Promise.all(features.map(async (c) => layerOf(c as never, await api.get(`/collections/${encodeURIComponent(c.id)}/queryables`))));
   // Polygons under lines under points, so that nothing hides a smaller thing.
   const rank = (i: LayerInfo) => (/polygon/i.test(i.geometryType) ? 0 : /line/i.test(i.geometryType) ? 1 : 2);

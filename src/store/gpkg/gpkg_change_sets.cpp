@@ -534,4 +534,16 @@ std::vector<edit::AuditEntry> GpkgChangeSets::audit_log(std::int64_t limit, std:
   return out;
 }
 
+std::vector<CountryUpdates> GpkgChangeSets::approved_by_country(const std::string& since, const std::string& except) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT country, count(*), max(reviewed) FROM amis_change_sets WHERE state = 'approved' AND country <> '' "
+      "AND reviewed >= ? AND collection <> ? GROUP BY country ORDER BY country");
+  s->bind(1, std::string_view(since));
+  s->bind(2, std::string_view(except));
+  std::vector<CountryUpdates> out;
+  while (s->step()) out.push_back({std::string(s->column_text(0)), s->column_int(1), std::string(s->column_text(2))});
+  return out;
+}
+
 }  // namespace amis::store::gpkg

@@ -31,6 +31,7 @@ class GpkgChangeSets final : public ChangeSetStore {
   void audit(const std::string& actor, const std::string& action, const std::string& subject,
              const std::string& detail) override;
   std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) override;
+  std::vector<CountryUpdates> approved_by_country(const std::string& since, const std::string& except) override;
 
  private:
   std::optional<edit::ChangeSet> read_change_set(std::int64_t id);

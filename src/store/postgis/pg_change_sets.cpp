@@ -415,4 +415,15 @@ std::vector<edit::AuditEntry> PgChangeSets::audit_log(std::int64_t limit, std::o
   return out;
 }
 
+std::vector<CountryUpdates> PgChangeSets::approved_by_country(const std::string& since, const std::string& except) {
+  auto c = pool_.acquire();
+  const auto r = c->exec(
+      "SELECT country, count(*), max(reviewed) FROM amis_change_sets WHERE state = 'approved' AND country <> '' "
+      "AND reviewed COLLATE \"C\" >= $1 AND collection <> $2 GROUP BY country ORDER BY country COLLATE \"C\"",
+      Params().text(since).text(except));
+  std::vector<CountryUpdates> out;
+  for (int i = 0; i < r.rows(); ++i) out.push_back({std::string(r.text(i, 0)), r.integer(i, 1), std::string(r.text(i, 2))});
+  return out;
+}
+
 }  // namespace amis::store::postgis

@@ -36,6 +36,7 @@ class PgChangeSets final : public ChangeSetStore {
   void audit(const std::string& actor, const std::string& action, const std::string& subject,
              const std::string& detail) override;
   std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) override;
+  std::vector<CountryUpdates> approved_by_country(const std::string& since, const std::string& except) override;
 
  private:
   Pool& pool_;

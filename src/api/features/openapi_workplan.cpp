@@ -1,0 +1,99 @@
+// OpenAPI: work-plan progress monitoring (api/workplan, issue 19).
+#include "api/features/openapi_parts.hpp"
+
+namespace amis::api::features::oas {
+namespace {
+
+const json kObject = {{"type", "object"}};
+const json kText = {{"type", "string"}};
+
+json plan_id() { return path_parameter("planId", "The work plan's id, such as ASOMM3-WP-2022-2025."); }
+
+json rule_parameter() {
+  return query_parameter("rule",
+                         "The accomplishment rule: outputs (expected outputs whose milestones are all met; default) or "
+                         "action-lines (activities completed, as the 2016-2020 plan was reported).",
+                         {{"type", "string"}, {"enum", {"outputs", "action-lines"}}, {"default", "outputs"}});
+}
+
+// A GET answered as JSON or HTML (f=json|html, or Accept).
+json page(const std::string& id, const std::string& summary, json parameters, std::initializer_list<int> errors) {
+  parameters.push_back(ref("parameters", "f"));
+  json op = operation(id, summary, "Work plan", std::move(parameters), error_responses(errors));
+  op["responses"]["200"] = body_response(summary, "application/json", kObject);
+  op["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
+  return op;
+}
+
+json progress_body() {
+  const json list = {{"type", "array"}, {"maxItems", 100}, {"items", kObject}};
+  return {{"type", "object"},
+          {"required", {"meeting", "status"}},
+          {"properties",
+           {{"meeting", {{"type", "string"}, {"pattern", "^[A-Za-z0-9._+-]{1,64}$"}}},
+            {"status", {{"type", "string"}, {"enum", {"not_started", "ongoing", "completed", "delayed", "discontinued"}}}},
+            {"narrative", kText},
+            {"country", {{"type", "string"}, {"description", "The reporting member state (reviewers and administrators)"}}},
+            {"events", list},
+            {"indicators", list},
+            {"evidence", list}}}};
+}
+
+}  // namespace
+
+void add_workplan_paths(json& paths, json& /*components*/) {
+  const std::string p = "/workplans/{planId}";
+  paths["/workplans"] = {{"get", page("getWorkPlans", "The work plans", json::array(), {400, 406})}};
+  paths[p] = {{"get", page("getWorkPlan", "A work plan: programme areas, activities, expected outputs, Appendix fields, "
+                                          "status and accomplishment",
+                           json::array({plan_id(), rule_parameter()}), {400, 404, 406})}};
+  paths[p + "/activities/{activityId}"] = {
+      {"get", page("getWorkPlanActivity", "An activity and its approved progress reports",
+                   json::array({plan_id(), path_parameter("activityId", "The activity's number, such as 4.2.")}),
+                   {400, 404, 406})}};
+  json submit = operation("submitProgress",
+                          "Submits a progress report as a change set for the Secretariat's review (lead, co-lead or "
+                          "country coordinator of the activity)",
+                          "Work plan",
+                          json::array({plan_id(), path_parameter("activityId", "The activity's number.")}),
+                          error_responses({400, 401, 403, 404, 409, 415}));
+  submit["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", progress_body()}}}}}};
+  submit["responses"]["202"] = body_response("The change set, submitted for review", "application/json", kObject);
+  submit["responses"]["201"] = body_response("The change set, published at once", "application/json", kObject);
+  submit["security"] = signed_in(true);
+  paths[p + "/activities/{activityId}/progress"] = {{"post", submit}};
+  paths[p + "/accomplishment"] = {
+      {"get", page("getAccomplishment", "The accomplishment rate per programme area and overall (k of n (x%))",
+                   json::array({plan_id(), rule_parameter(),
+                                query_parameter("meeting", "Recompute for this frozen meeting instead of now.")}),
+                   {400, 404, 406})}};
+  json freeze = operation("freezeMeeting", "Freezes a meeting's report (Secretariat: reviewers and administrators)",
+                          "Work plan", json::array({plan_id()}), error_responses({400, 401, 403, 404, 409, 415}));
+  freeze["requestBody"] = {
+      {"required", true},
+      {"content",
+       {{"application/json",
+         {{"schema",
+           {{"type", "object"},
+            {"required", {"meeting"}},
+            {"properties", {{"meeting", kText}, {"title", kText}, {"held", {{"type", "string"}, {"format", "date"}}}}}}}}}}}};
+  freeze["responses"]["201"] = body_response("The frozen meeting report", "application/json", kObject);
+  freeze["security"] = signed_in(true);
+  paths[p + "/meetings"] = {{"get", page("getMeetings", "The frozen meeting reports", json::array({plan_id()}),
+                                         {400, 404, 406})},
+                            {"post", freeze}};
+  paths[p + "/meetings/{meetingId}"] = {
+      {"get", page("getMeeting", "A frozen meeting report, its rate recomputed with the rule asked for",
+                   json::array({plan_id(), path_parameter("meetingId", "The meeting's id."), rule_parameter()}),
+                   {400, 404, 406})}};
+  paths[p + "/changes-since-last-meeting"] = {
+      {"get", page("getChangesSinceLastMeeting", "What changed since the last frozen meeting",
+                   json::array({plan_id()}), {400, 404, 406})}};
+  paths[p + "/live-indicators"] = {
+      {"get", page("getLiveIndicators",
+                   "Activity 4.2 (member states with an approved edit in the last 90 days, of 10) and 4.3 "
+                   "(approved change sets per member state in the last 365 days)",
+                   json::array({plan_id()}), {400, 404, 406})}};
+}
+
+}  // namespace amis::api::features::oas

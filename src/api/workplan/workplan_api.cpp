@@ -1,0 +1,208 @@
+#include "api/workplan/workplan_api.hpp"
+
+#include "api/common/exception_response.hpp"
+#include "api/common/negotiation.hpp"
+#include "api/workplan/workplan_documents.hpp"
+#include "api/workplan/workplan_html.hpp"
+#include "core/error.hpp"
+
+namespace amis::api::workplan_api {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kHtml = "text/html; charset=utf-8";
+constexpr auto kAnyone = {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor};
+
+void send_json(http::Response& response, int status, const json& doc, const http::Headers& headers = {}) {
+  response.send(status, "application/json", doc.dump(-1, ' ', false, json::error_handler_t::replace), headers);
+}
+
+// Only the named query parameters (and f) are accepted.
+void only_params(const http::Request& request, std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : request.query) {
+    bool ok = name == "f";
+    for (auto k : known) ok = ok || name == k;
+    if (!ok) throw core::UnknownParameter(name.substr(0, 40));
+  }
+}
+
+workplan::Rule rule_param(const http::Request& request) {
+  auto text = request.param("rule");
+  if (!text) return workplan::Rule::Outputs;
+  auto rule = workplan::parse_rule(*text);
+  if (!rule) throw core::InvalidParameter("rule", "one of outputs, action-lines");
+  return *rule;
+}
+
+json body_object(const http::Request& request) {
+  std::string_view type = request.header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (type != "application/json") throw core::UnsupportedMediaType("the body must be application/json");
+  if (request.body.size() > (1u << 20)) throw core::InvalidValue("body", "the body is larger than 1 MiB");
+  auto doc = json::parse(request.body, nullptr, false);
+  if (!doc.is_object()) throw core::ParsingFailed("body", "the body must be a JSON object");
+  return doc;
+}
+
+std::string text_member(const json& doc, const char* name) {
+  auto it = doc.find(name);
+  if (it == doc.end() || it->is_null()) return {};
+  if (!it->is_string()) throw core::InvalidValue(name, std::string("'") + name + "' must be a string");
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+void WorkPlanApi::register_routes(http::Router& router) {
+  auto bind = [this](void (WorkPlanApi::*method)(http::Request&, http::Response&)) {
+    return with_ogcapi_errors([this, method](http::Request& rq, http::Response& rs) { (this->*method)(rq, rs); });
+  };
+  router.add("GET", "/workplans", bind(&WorkPlanApi::list_plans));
+  router.add("GET", "/workplans/{planId}", bind(&WorkPlanApi::get_plan));
+  router.add("GET", "/workplans/{planId}/activities/{activityId}", bind(&WorkPlanApi::get_activity));
+  router.add("POST", "/workplans/{planId}/activities/{activityId}/progress", bind(&WorkPlanApi::submit_progress));
+  router.add("GET", "/workplans/{planId}/accomplishment", bind(&WorkPlanApi::get_accomplishment));
+  router.add("GET", "/workplans/{planId}/meetings", bind(&WorkPlanApi::list_meetings));
+  router.add("POST", "/workplans/{planId}/meetings", bind(&WorkPlanApi::freeze_meeting));
+  router.add("GET", "/workplans/{planId}/meetings/{meetingId}", bind(&WorkPlanApi::get_meeting));
+  router.add("GET", "/workplans/{planId}/changes-since-last-meeting", bind(&WorkPlanApi::get_changes));
+  router.add("GET", "/workplans/{planId}/live-indicators", bind(&WorkPlanApi::get_live));
+}
+
+std::string WorkPlanApi::base(const http::Request& request) const { return http::base_url(request, base_url_); }
+
+workplan::WorkPlan WorkPlanApi::require_plan(const http::Request& request) {
+  return progress_.plan(request.path_param("planId"));
+}
+
+void WorkPlanApi::list_plans(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto format = negotiate(request);
+  const auto b = base(request);
+  const auto doc = plans_json(b, plans_.plans());
+  if (format == Format::Html) return response.send(200, kHtml, html_plans(b, doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::get_plan(http::Request& request, http::Response& response) {
+  only_params(request, {"rule"});
+  const auto rule = rule_param(request);
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  const auto b = base(request);
+  const auto state = progress_.live_state(plan);
+  auto doc = plan_json(b, plan, state);
+  const auto rate = accomplishment_json(workplan::accomplishment(plan, state, rule));
+  if (format == Format::Html) return response.send(200, kHtml, html_plan(b, doc, rate));
+  doc["accomplishment"] = rate;
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::get_activity(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  const auto& id = request.path_param("activityId");
+  const auto* activity = plan.activity(id);
+  if (!activity) throw core::NotFound("no activity '" + id.substr(0, 16) + "' in " + plan.id);
+  const auto b = base(request);
+  const auto doc = activity_page_json(b, plan, *activity, progress_.live_state(plan), progress_.reports(plan));
+  if (format == Format::Html) return response.send(200, kHtml, html_activity(b, doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::submit_progress(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto plan = require_plan(request);
+  const auto who = authenticator_.require(request, kAnyone, "reporting progress");
+  const auto body = body_object(request);
+  const auto result = progress_.submit(who, plan, request.path_param("activityId"), body);
+  const auto b = base(request);
+  const std::string href = b + "/changesets/" + std::to_string(result.change_set.id);
+  json doc = {{"changeSet",
+               {{"id", result.change_set.id},
+                {"state", edit::to_string(result.change_set.state)},
+                {"href", href}}},
+              {"published", result.published}};
+  send_json(response, result.published ? 201 : 202, doc, {{"Location", href}});
+}
+
+void WorkPlanApi::get_accomplishment(http::Request& request, http::Response& response) {
+  only_params(request, {"rule", "meeting"});
+  const auto rule = rule_param(request);
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  json doc;
+  if (auto meeting = request.param("meeting")) {
+    const auto m = progress_.meeting(plan, std::string(*meeting));
+    doc = accomplishment_json(workplan::accomplishment(plan, m.state, rule));
+    doc["meeting"] = m.meeting;
+  } else {
+    doc = accomplishment_json(workplan::accomplishment(plan, progress_.live_state(plan), rule));
+    doc["meeting"] = nullptr;
+  }
+  doc["workPlan"] = plan.id;
+  if (format == Format::Html) return response.send(200, kHtml, html_accomplishment(base(request), plan.id, doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::list_meetings(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  const auto b = base(request);
+  const auto doc = meetings_json(b, plan, progress_.meetings(plan));
+  if (format == Format::Html) return response.send(200, kHtml, html_meetings(b, doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::freeze_meeting(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto plan = require_plan(request);
+  const auto who = authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer}, "freezing meeting reports");
+  const auto body = body_object(request);
+  for (const auto& [name, value] : body.items())
+    if (name != "meeting" && name != "title" && name != "held")
+      throw core::InvalidValue(name.substr(0, 40), "unknown member '" + name.substr(0, 40) + "'");
+  const auto m = progress_.freeze(who, plan, text_member(body, "meeting"), text_member(body, "title"),
+                                  text_member(body, "held"));
+  const auto b = base(request);
+  send_json(response, 201, meeting_json(b, plan, m, workplan::Rule::Outputs),
+            {{"Location", b + "/workplans/" + plan.id + "/meetings/" + m.meeting}});
+}
+
+void WorkPlanApi::get_meeting(http::Request& request, http::Response& response) {
+  only_params(request, {"rule"});
+  const auto rule = rule_param(request);
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  const auto m = progress_.meeting(plan, request.path_param("meetingId"));
+  const auto b = base(request);
+  const auto doc = meeting_json(b, plan, m, rule);
+  if (format == Format::Html) return response.send(200, kHtml, html_meeting(b, doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::get_changes(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  std::optional<workplan::MeetingReport> last;
+  const auto changes = progress_.changes_since_last_meeting(plan, last);
+  const auto doc = changes_json(plan, last, changes);
+  if (format == Format::Html) return response.send(200, kHtml, html_changes(base(request), doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::get_live(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto format = negotiate(request);
+  const auto plan = require_plan(request);
+  auto doc = live_json(progress_.live_indicators());
+  doc["workPlan"] = plan.id;
+  if (format == Format::Html) return response.send(200, kHtml, html_live(base(request), doc));
+  send_json(response, 200, doc);
+}
+
+}  // namespace amis::api::workplan_api

@@ -1,0 +1,341 @@
+"""Work-plan progress monitoring (issue 19) on a store and server of their own, on either
+backend (--store-backend postgis): the plan loaded from its YAML and checked against an
+independent reading (Python's yaml, the plan's text); the Appendix imported from the CSV
+template; progress reports submitted by leads and country coordinators as change sets,
+approved or returned by the Secretariat; a meeting frozen and left unchanged by later
+edits; the changes since the last meeting; accomplishment rates against the rules computed
+here; activity 4.2's live indicator against SQL on the store's change sets.
+
+Users: the Secretariat (admin), two reviewers of the expert team, and editors for
+Indonesia (lead and coordinator of 4.2 in the example Appendix), Viet Nam (coordinator of
+1.1 and 3.5) and Thailand (partner of 4.2 only).
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+import workplan_support as ws
+from support import AmisServer, DEMO_SOURCES, amis_import, http_session, run_amis
+from store_support import add_users, error, rows
+
+PASSWORD = "correct horse battery staple"
+ADMIN, REVIEWER, REVIEWER2 = "secretariat", "expert", "expert-two"
+IDN, VNM, THA = "idn-editor", "vnm-editor", "tha-editor"
+USERS = {ADMIN: ("admin", None), REVIEWER: ("reviewer", None), REVIEWER2: ("reviewer", None),
+         IDN: ("editor", "IDN"), VNM: ("editor", "VNM"), THA: ("editor", "THA")}
+PLAN = "ASOMM3-WP-2022-2025"
+CONFIG = '[server]\nlog_level = "info"\n\n[editing]\ncountry_property = "iso3"\n'
+
+
+class Env:
+    def __init__(self, server: AmisServer, store: Path, tokens: dict[str, str]):
+        self.server, self.store, self.tokens = server, store, tokens
+        self.s = http_session()
+
+    def call(self, method: str, path: str, user: str | None = None, body: Any = None,
+             params: dict | None = None, headers: dict | None = None) -> requests.Response:
+        h = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
+        if body is not None:
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        data = None if body is None else json.dumps(body)
+        return self.s.request(method, self.server.url + path, data=data, headers=h, params=params, timeout=60)
+
+    def get(self, path: str, **params) -> dict:
+        r = self.call("GET", path, params=params or None)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def report(self, user: str, activity: str, body: dict, expect: int = 202) -> dict:
+        r = self.call("POST", f"/workplans/{PLAN}/activities/{activity}/progress", user, body)
+        assert r.status_code == expect, r.text
+        return r.json()
+
+    def act(self, cs: int, action: str, user: str = REVIEWER) -> dict:
+        r = self.call("POST", f"/changesets/{cs}/{action}", user, {"comment": f"{action} by {user}"})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def reported_and_approved(self, activity: str, body: dict, user: str = ADMIN) -> int:
+        cs = self.report(user, activity, body)["changeSet"]["id"]
+        self.act(cs, "approve", REVIEWER2 if user == REVIEWER else REVIEWER)
+        return cs
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    work = tmp_path_factory.mktemp("workplan")
+    store = work / "store.gpkg"
+    amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
+    loaded = run_amis("workplan", "load", ws.PLAN_YAML, "--store", store)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "4 programme areas, 16 activities, 17 expected outputs" in loaded.stdout, loaded.stdout
+    imported = run_amis("workplan", "import-appendix", ws.APPENDIX, "--store", store)
+    assert imported.returncode == 0, imported.stderr
+    tokens = add_users(store, USERS, PASSWORD)
+    config = work / "amis.toml"
+    config.write_text(CONFIG)
+    srv = AmisServer(store, work, name="workplan", config=config)
+    srv.start()
+    yield Env(srv, store, tokens)
+    alive = srv.alive()
+    srv.stop()
+    assert alive, srv.stderr()
+
+
+def test_the_plan_is_the_yaml_read_independently(env):
+    ref = ws.reference()
+    doc = env.get(f"/workplans/{PLAN}")
+    assert doc["counts"] == {"programmeAreas": 4, "activities": 16, "expectedOutputs": 17}
+    assert [(a["no"], a["code"], a["title"]) for a in doc["programmeAreas"]] == ref["areas"]
+    assert [(a["id"], a["area"], a["activity"], a["expectedOutputs"]) for a in doc["activities"]] == \
+           [(a["id"], a["area"], a["activity"], a["outputs"]) for a in ref["activities"]]
+    # The store's own tables, read with SQL.
+    assert rows(env.store, "SELECT count(*) FROM amis_workplan_areas WHERE plan = ?", PLAN)[0][0] == 4
+    assert rows(env.store, "SELECT count(*) FROM amis_workplan_activities WHERE plan = ?", PLAN)[0][0] == 16
+    assert rows(env.store, "SELECT count(*) FROM amis_workplan_outputs WHERE plan = ?", PLAN)[0][0] == 17
+
+
+def test_the_texts_are_the_work_plans(env):
+    doc = env.get(f"/workplans/{PLAN}")
+    for a in doc["activities"]:
+        assert ws.in_plan_text(a["activity"]), a["id"]
+        for o in a["expectedOutputs"]:
+            assert ws.in_plan_text(o), (a["id"], o)
+
+
+def test_the_appendix_is_imported(env):
+    app = ws.appendix()
+    doc = env.get(f"/workplans/{PLAN}")
+    for a in doc["activities"]:
+        expected = app.get(a["id"], {"lead": "", "co_lead": "", "country_coordinator": "", "indicators": []})
+        assert (a["lead"] or "", a["coLead"] or "", a["countryCoordinator"] or "") == \
+               (expected["lead"], expected["co_lead"], expected["country_coordinator"]), a["id"]
+        assert [(i["name"], i["type"], i["output"]) for i in a["indicators"]] == expected["indicators"], a["id"]
+    four_two = next(a for a in doc["activities"] if a["id"] == "4.2")
+    assert four_two["partners"] == ["THA", "VNM", "PHL"]
+    assert four_two["indicators"][1]["targets"] == {"2022": "2", "2023": "4", "2024": "6", "2025": "10"}
+
+
+def test_a_bad_appendix_changes_nothing(env, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("activity,lead\n4.2,XYZ\n")
+    before = env.get(f"/workplans/{PLAN}")
+    r = run_amis("workplan", "import-appendix", bad, "--store", env.store)
+    assert r.returncode != 0 and "XYZ" in r.stderr
+    assert env.get(f"/workplans/{PLAN}")["activities"] == before["activities"]
+
+
+def test_progress_goes_through_review(env):
+    body = {"meeting": "ASOMM3-19", "status": "ongoing", "narrative": "AMIS serves OGC APIs",
+            "events": [{"date": "2023-05-10", "place": "Jakarta", "countries": ["IDN", "MYS"]}],
+            "indicators": [{"indicator": "AMIS in operation", "value": "met"},
+                           {"indicator": "member states updating their data", "value": 3}],
+            "evidence": [{"title": "minutes", "href": "https://example.org/asomm3-19-minutes.pdf"}]}
+    submitted = env.report(IDN, "4.2", body)
+    cs = submitted["changeSet"]["id"]
+    assert submitted["changeSet"]["state"] == "submitted"
+    r = env.call("GET", f"/changesets/{cs}", REVIEWER)
+    assert r.status_code == 200 and r.json()["collection"] == "workplan_progress", r.text
+    # Not reported until approved.
+    assert next(a for a in env.get(f"/workplans/{PLAN}")["activities"] if a["id"] == "4.2")["status"] is None
+    env.act(cs, "approve")
+    activity = env.get(f"/workplans/{PLAN}/activities/4.2")
+    assert activity["status"] == "ongoing"
+    assert activity["progress"][0]["country"] == "IDN"
+    assert activity["progress"][0]["events"][0]["countries"] == ["IDN", "MYS"]
+    # A report the Secretariat returns is never published.
+    returned = env.report(VNM, "1.1", {"meeting": "ASOMM3-19", "status": "completed"})["changeSet"]["id"]
+    env.act(returned, "reject")
+    assert env.get(f"/workplans/{PLAN}/activities/1.1")["progress"] == []
+
+
+def test_only_the_responsible_countries_report(env):
+    before = rows(env.store, "SELECT count(*) FROM amis_change_sets")[0][0]
+    # Thailand is a partner of 4.2, neither lead, co-lead nor coordinator.
+    doc = error(env.call("POST", f"/workplans/{PLAN}/activities/4.2/progress", THA,
+                         {"meeting": "ASOMM3-19", "status": "completed"}), 403, "Forbidden")
+    assert "IDN, MYS" in doc["description"]
+    # Viet Nam coordinates 1.1, not 4.2; nor may it report in Indonesia's name.
+    error(env.call("POST", f"/workplans/{PLAN}/activities/4.2/progress", VNM,
+                   {"meeting": "ASOMM3-19", "status": "completed"}), 403)
+    error(env.call("POST", f"/workplans/{PLAN}/activities/1.1/progress", VNM,
+                   {"meeting": "ASOMM3-19", "status": "completed", "country": "IDN"}), 403)
+    # The same rule holds on the generic write path (OGC API - Features - Part 4).
+    feature = {"type": "Feature", "geometry": None,
+               "properties": {"work_plan": PLAN, "activity": "4.2", "meeting": "ASOMM3-19", "iso3": "THA",
+                              "status": "completed"}}
+    r = env.s.post(env.server.url + "/collections/workplan_progress/items", data=json.dumps(feature),
+                   headers={"Authorization": f"Bearer {env.tokens[THA]}", "Content-Type": "application/geo+json"},
+                   timeout=60)
+    error(r, 403)
+    # 2.1 has no lead in the Appendix: no editor reports it.
+    error(env.call("POST", f"/workplans/{PLAN}/activities/2.1/progress", IDN,
+                   {"meeting": "ASOMM3-19", "status": "ongoing"}), 403)
+    assert rows(env.store, "SELECT count(*) FROM amis_change_sets")[0][0] == before
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"meeting": "ASOMM3-19", "status": "finished"}, 400),
+    ({"meeting": "bad meeting id", "status": "ongoing"}, 400),
+    ({"meeting": "M", "status": "ongoing", "indicators": [{"indicator": "nope", "value": "1"}]}, 400),
+    ({"meeting": "M", "status": "ongoing", "indicators": [{"indicator": "member states updating their data",
+                                                             "value": "many"}]}, 400),
+    ({"meeting": "M", "status": "ongoing", "evidence": [{"href": "file:///etc/passwd"}]}, 400),
+    ({"meeting": "M", "status": "ongoing", "colour": "red"}, 400),
+])
+def test_bad_reports_are_refused(env, body, status):
+    error(env.call("POST", f"/workplans/{PLAN}/activities/4.2/progress", IDN, body), status)
+
+
+def test_errors(env):
+    error(env.call("POST", f"/workplans/{PLAN}/activities/4.2/progress", None,
+                   {"meeting": "M", "status": "ongoing"}), 401)
+    error(env.call("GET", "/workplans/NO-SUCH-PLAN"), 404)
+    error(env.call("GET", f"/workplans/{PLAN}/activities/9.9"), 404)
+    error(env.call("GET", f"/workplans/{PLAN}/accomplishment", params={"rule": "vibes"}), 400)
+    error(env.call("GET", f"/workplans/{PLAN}", params={"colour": "red"}), 400)
+    error(env.call("GET", f"/workplans/{PLAN}/meetings/never"), 404)
+    r = env.s.post(env.server.url + f"/workplans/{PLAN}/activities/4.2/progress", data="not json",
+                   headers={"Authorization": f"Bearer {env.tokens[IDN]}", "Content-Type": "application/json"},
+                   timeout=60)
+    error(r, 400)
+
+
+def test_html_is_negotiated(env):
+    r = env.s.get(env.server.url + f"/workplans/{PLAN}", headers={"Accept": "text/html"}, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    for a in ws.reference()["activities"]:
+        assert f">{a['id']}</a>" in r.text
+    assert "Trade and Investment in Minerals" in r.text
+    r = env.s.get(env.server.url + f"/workplans/{PLAN}/activities/4.2", params={"f": "html"}, timeout=60)
+    assert r.status_code == 200 and "Progress reports" in r.text
+    r = env.s.get(env.server.url + "/workplans", params={"f": "json"}, timeout=60)
+    assert r.json()["workPlans"][0]["id"] == PLAN
+
+
+def test_openapi_declares_the_work_plan(env):
+    paths = env.get("/api")["paths"]
+    for p in ("/workplans", "/workplans/{planId}", "/workplans/{planId}/activities/{activityId}/progress",
+              "/workplans/{planId}/meetings", "/workplans/{planId}/meetings/{meetingId}",
+              "/workplans/{planId}/accomplishment", "/workplans/{planId}/changes-since-last-meeting",
+              "/workplans/{planId}/live-indicators"):
+        assert p in paths, p
+    assert "post" in paths["/workplans/{planId}/activities/{activityId}/progress"]
+
+
+# Scripted statuses for the rates: activity -> (status, milestone values), reported by the
+# Secretariat (naming the lead's country) and approved by a reviewer.
+SCRIPT_19 = {"1.1": ("completed", {"forum held in the year": "met"}), "1.2": ("ongoing", {}),
+             "2.1": ("completed", {}), "3.5": ("ongoing", {"consensus on establishing the centre": "met"}),
+             "3.6": ("delayed", {"MOU concluded": "not met"}), "4.3": ("completed", {})}
+SCRIPT_20 = {"1.2": ("completed", {}), "3.5": ("completed", {"decision implemented": "met"}),
+             "3.6": ("completed", {"MOU concluded": "met"})}
+
+
+def script(env, meeting: str, statuses: dict) -> None:
+    for activity, (status, values) in statuses.items():
+        body = {"meeting": meeting, "status": status, "country": "IDN",
+                "indicators": [{"indicator": k, "value": v} for k, v in values.items()]}
+        env.reported_and_approved(activity, body)
+
+
+def expected_states(*scripts: dict) -> dict:
+    states: dict[str, tuple[str | None, dict]] = {}
+    for s in scripts:
+        for activity, (status, values) in s.items():
+            merged = dict(states.get(activity, (None, {}))[1])
+            merged.update(values)
+            states[activity] = (status, merged)
+    return states
+
+
+def check_rates(doc: dict, states: dict, rule: str) -> None:
+    plan, app = ws.reference(), ws.appendix()
+    expected = ws.rates(plan, app, states, rule)
+    assert doc["rule"] == rule
+    assert doc["ruleName"]
+    assert (doc["overall"]["accomplished"], doc["overall"]["total"]) == expected["overall"]
+    assert doc["overall"]["text"] == ws.rate_text(*expected["overall"])
+    for area in doc["programmeAreas"]:
+        assert (area["accomplished"], area["total"]) == expected[area["scope"]], area
+        assert area["text"] == ws.rate_text(*expected[area["scope"]])
+
+
+def test_meetings_freeze_and_rates_recompute(env):
+    script(env, "ASOMM3-19", SCRIPT_19)
+    # 4.2 was reported ongoing (with "AMIS in operation" met) in test_progress_goes_through_review.
+    states_19 = expected_states({"4.2": ("ongoing", {"AMIS in operation": "met"})}, SCRIPT_19)
+    for rule in ("outputs", "action-lines"):
+        check_rates(env.get(f"/workplans/{PLAN}/accomplishment", rule=rule), states_19, rule)
+    error(env.call("POST", f"/workplans/{PLAN}/meetings", IDN, {"meeting": "ASOMM3-19"}), 403)
+    r = env.call("POST", f"/workplans/{PLAN}/meetings", ADMIN,
+                 {"meeting": "ASOMM3-19", "title": "19th ASOMM+3", "held": "2023-08-22"})
+    assert r.status_code == 201, r.text
+    error(env.call("POST", f"/workplans/{PLAN}/meetings", ADMIN, {"meeting": "ASOMM3-19"}), 409)
+    frozen = env.get(f"/workplans/{PLAN}/meetings/ASOMM3-19")
+    assert {a["id"]: a["status"] for a in frozen["activities"]}["4.2"] == "ongoing"
+    assert env.get(f"/workplans/{PLAN}/changes-since-last-meeting")["changes"] == []
+
+    # After the meeting: 4.2's report of that meeting is edited, and the next meeting's come in.
+    cs = env.report(IDN, "4.2", {"meeting": "ASOMM3-19", "status": "completed",
+                                 "indicators": [{"indicator": "AMIS in operation", "value": "met"}]})
+    env.act(cs["changeSet"]["id"], "approve")
+    script(env, "ASOMM3-20", SCRIPT_20)
+    assert env.get(f"/workplans/{PLAN}/meetings/ASOMM3-19") == frozen  # unchanged, to the byte
+    changes = {c["activity"]: c for c in env.get(f"/workplans/{PLAN}/changes-since-last-meeting")["changes"]}
+    assert set(changes) == {"4.2", "1.2", "3.5", "3.6"}
+    assert (changes["4.2"]["before"], changes["4.2"]["after"]) == ("ongoing", "completed")
+    assert "status" in changes["3.6"]["changed"] and "indicators" in changes["3.6"]["changed"]
+
+    # The past meeting's rate, recomputed under either rule, is still the meeting's.
+    for rule in ("outputs", "action-lines"):
+        check_rates(env.get(f"/workplans/{PLAN}/accomplishment", rule=rule, meeting="ASOMM3-19"), states_19, rule)
+        check_rates(env.get(f"/workplans/{PLAN}/meetings/ASOMM3-19", rule=rule)["accomplishment"], states_19, rule)
+    states_now = expected_states(states_19, {"4.2": ("completed", {})}, SCRIPT_20)
+    for rule in ("outputs", "action-lines"):
+        check_rates(env.get(f"/workplans/{PLAN}/accomplishment", rule=rule), states_now, rule)
+    r = env.call("POST", f"/workplans/{PLAN}/meetings", REVIEWER, {"meeting": "ASOMM3-20"})
+    assert r.status_code == 201, r.text
+    m20 = env.get(f"/workplans/{PLAN}/meetings/ASOMM3-20")
+    sources = {a["id"]: a["statusSource"] for a in m20["activities"]}
+    assert sources["1.2"] == "reported" and sources["1.1"] == "carried" and sources["1.3"] == "none"
+    listed = env.get(f"/workplans/{PLAN}/meetings")["meetings"]
+    assert [m["meeting"] for m in listed] == ["ASOMM3-19", "ASOMM3-20"]
+    assert rows(env.store, "SELECT count(*) FROM amis_workplan_meetings WHERE plan = ?", PLAN)[0][0] == 2
+
+
+def test_activity_4_2_counts_approved_edits(env):
+    # Indonesia's editor changes one of Indonesia's coal mines; the change is approved.
+    fid = rows(env.store, "SELECT fid FROM coal_mines WHERE iso3 = 'IDN' ORDER BY fid LIMIT 1")[0][0]
+    r = env.s.patch(env.server.url + f"/collections/coal_mines/items/{fid}",
+                    data=json.dumps({"properties": {"status": "Mothballed"}}),
+                    headers={"Authorization": f"Bearer {env.tokens[IDN]}",
+                             "Content-Type": "application/merge-patch+json"}, timeout=60)
+    assert r.status_code == 202, r.text
+    env.act(r.json()["changeSet"]["id"], "approve")
+    live = env.get(f"/workplans/{PLAN}/live-indicators")
+    since = (datetime.now(timezone.utc) - timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    expected = sorted({r[0] for r in rows(
+        env.store, "SELECT country FROM amis_change_sets WHERE state = 'approved' AND reviewed >= ? "
+                   "AND collection <> 'workplan_progress'", since)} & ws.ASEAN)
+    assert expected == ["IDN"]
+    assert live["activity4.2"]["memberStates"] == expected
+    assert live["activity4.2"]["text"] == ws.rate_text(len(expected), 10)
+    per_state = {s["country"]: s["approvedChangeSets365Days"] for s in live["activity4.3"]["memberStates"]}
+    assert per_state == {"IDN": 1}
+
+
+def test_the_portal_has_a_work_plan_page(env):
+    """The portal's work-plan page (web/workplan.html, built into web/dist) is served, and the
+    portal's header links to it."""
+    r = env.s.get(env.server.url + "/portal/workplan.html", timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert 'id="plan-choice"' in r.text and 'id="rule-choice"' in r.text
+    assert 'href="workplan.html"' in env.s.get(env.server.url + "/portal/", timeout=60).text

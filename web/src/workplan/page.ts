@@ -1,0 +1,86 @@
+// The work-plan page of the portal: the plan in its table layout with each
+// activity's status, the accomplishment under the rule chosen, the frozen meeting
+// reports, and for a signed-in lead or coordinator a form that submits a progress
+// report (a change set the Secretariat reviews).
+import '../style.css';
+import { Api, ApiError, type Session } from '../api';
+import { announce, byId, clear, h } from '../dom';
+import { serviceRoot } from '../links';
+import { planTable, rateTable, reportable, type Accomplishment, type WorkPlan } from './plan-view';
+
+const STATUSES = ['not_started', 'ongoing', 'completed', 'delayed', 'discontinued'];
+
+async function show(api: Api, planId: string, rule: string, session: Session | null): Promise<void> {
+  const id = encodeURIComponent(planId);
+  const [plan, rate, meetings] = await Promise.all([
+    api.get<WorkPlan>(`/workplans/${id}`),
+    api.get<Accomplishment>(`/workplans/${id}/accomplishment?rule=${rule}`),
+    api.get<{ meetings: Array<{ meeting: string; title: string; frozen: string; href: string }> }>(`/workplans/${id}/meetings`),
+  ]);
+  clear(byId('rates'), rateTable(rate));
+  clear(byId('plan'), h('h2', {}, plan.title), planTable(plan, api.root));
+  clear(byId('meetings'), h('h2', {}, 'Meeting reports'),
+    meetings.meetings.length === 0 ? h('p', {}, 'No meeting report is frozen yet.')
+      : h('ul', {}, ...meetings.meetings.map((m) => h('li', {}, h('a', { href: `${m.href}?f=html` }, m.title), ` (frozen ${m.frozen})`))));
+  reportForm(api, plan, session);
+}
+
+function reportForm(api: Api, plan: WorkPlan, session: Session | null): void {
+  const area = byId('report-form');
+  const activities = session ? reportable(plan, session.role, session.country) : [];
+  area.hidden = activities.length === 0;
+  if (area.hidden) return;
+  const activity = h('select', { id: 'report-activity', name: 'activity' },
+    ...activities.map((a) => h('option', { value: a.id }, `${a.id} ${a.activity.slice(0, 60)}`)));
+  const meeting = h('input', { id: 'report-meeting', name: 'meeting', required: true, placeholder: 'ASOMM3-19', pattern: '[A-Za-z0-9._+\\-]{1,64}' });
+  const status = h('select', { id: 'report-status', name: 'status' }, ...STATUSES.map((s) => h('option', { value: s }, s)));
+  const narrative = h('textarea', { id: 'report-narrative', name: 'narrative', rows: 4 });
+  const evidence = h('input', { id: 'report-evidence', name: 'evidence', type: 'url', placeholder: 'https://… (minutes, report)' });
+  const country = session && session.role !== 'editor'
+    ? h('input', { id: 'report-country', name: 'country', required: true, placeholder: 'IDN', maxlength: 3 }) : null;
+  const form = h('form', { id: 'report' },
+    h('h2', {}, 'Report progress'),
+    h('label', { for: 'report-activity' }, 'Activity'), activity,
+    h('label', { for: 'report-meeting' }, 'ASOMM+3 meeting'), meeting,
+    h('label', { for: 'report-status' }, 'Status'), status,
+    h('label', { for: 'report-narrative' }, 'Narrative'), narrative,
+    h('label', { for: 'report-evidence' }, 'Evidence (link)'), evidence,
+    country ? h('label', { for: 'report-country' }, 'Reporting member state') : null, country,
+    h('button', { type: 'submit', class: 'primary' }, 'Submit for review'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body: Record<string, unknown> = { meeting: meeting.value, status: status.value, narrative: narrative.value };
+    if (evidence.value) body.evidence = [{ title: 'evidence', href: evidence.value }];
+    if (country) body.country = country.value.toUpperCase();
+    try {
+      const r = await api.request<{ changeSet: { id: number } }>('POST',
+        `/workplans/${encodeURIComponent(plan.id)}/activities/${activity.value}/progress`, body);
+      announce(`Submitted for review as change set ${r.changeSet.id}`);
+    } catch (e) {
+      announce(e instanceof ApiError ? e.message : String(e), 'error');
+    }
+  });
+  clear(area, form);
+}
+
+async function start(): Promise<void> {
+  const api = new Api(serviceRoot(location.href));
+  const session = await api.session();
+  api.setSession(session);
+  clear(byId('account'), session ? `${session.user} (${session.role}${session.country ? `, ${session.country}` : ''})`
+    : h('a', { href: './' }, 'Log in on the portal to report progress'));
+  const { workPlans } = await api.get<{ workPlans: Array<{ id: string; title: string }> }>('/workplans');
+  const choice = byId<HTMLSelectElement>('plan-choice');
+  const rule = byId<HTMLSelectElement>('rule-choice');
+  clear(choice, ...workPlans.map((p) => h('option', { value: p.id }, p.title)));
+  if (workPlans.length === 0) {
+    clear(byId('plan'), h('p', {}, 'No work plan is loaded (amis workplan load).'));
+    return;
+  }
+  const refresh = () => show(api, choice.value, rule.value, session).catch((e) => announce(String(e), 'error'));
+  choice.addEventListener('change', refresh);
+  rule.addEventListener('change', refresh);
+  await refresh();
+}
+
+start().catch((e) => announce(String(e), 'error'));
