@@ -37,3 +37,6 @@ mkdir -p "$(dirname "$STORE")"
   --title "EGM96 geoid undulation (m)" \
   --description "Height of the EGM96 geoid above the WGS 84 ellipsoid in metres, 15 arc-minute grid, ASEAN+3 window." \
   --attribution "NGA/NASA EGM96, via the PROJ datum grids (Debian proj-data)" --licence "Public domain"
+# The ASOMM+3 work plan 2022–2025 (programme areas, activities, expected outputs), for the
+# work-plan monitoring pages; loading it again replaces its texts and keeps the Appendix.
+"$AMIS" workplan load data/workplans/workplan-2022-2025.yaml --store "$STORE"
