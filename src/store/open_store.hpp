@@ -13,6 +13,7 @@
 #include "store/change_sets.hpp"
 #include "store/health.hpp"
 #include "store/store.hpp"
+#include "store/usage_store.hpp"
 
 namespace amis::store {
 
@@ -53,6 +54,7 @@ struct OpenedStore {
   std::unique_ptr<CatalogStore> catalog;  // on the features' connections: declared after them
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<ChangeSetStore> change_sets;
+  std::unique_ptr<UsageStore> usage;
   HealthReporter* health = nullptr;  // the features' store, for /health
 };
 

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
+#include "store/postgis/pg_usage.hpp"
 #include "store/postgis/pg_catalog_schema.hpp"
 
 namespace amis::store::postgis {
@@ -97,6 +98,7 @@ std::vector<SchemaPart> schema_parts() {
       {"accounts", PgAccounts::schema()},        // also the time functions the change sets use
       {"change sets", PgChangeSets::schema()},
       {"metadata catalogue", kCatalogTables},
+      {"usage", PgUsage::schema()},
   };
 }
 
