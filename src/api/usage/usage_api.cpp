@@ -3,6 +3,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "api/common/exception_response.hpp"
 #include "api/usage/usage_request.hpp"
 #include "core/error.hpp"
 
@@ -53,10 +54,13 @@ std::vector<core::UsageReportRow> hide_restricted(std::vector<core::UsageReportR
 }  // namespace
 
 void UsageApi::register_routes(http::Router& router) {
-  router.add("GET", "/usage", [this](http::Request& rq, http::Response& rs) { landing(rq, rs); });
-  router.add("GET", "/usage/daily", [this](http::Request& rq, http::Response& rs) { report(rq, rs, false); });
-  router.add("GET", "/usage/hourly", [this](http::Request& rq, http::Response& rs) { report(rq, rs, true); });
-  router.add("GET", "/usage/visitors", [this](http::Request& rq, http::Response& rs) { visitors(rq, rs); });
+  router.add("GET", "/usage", with_ogcapi_errors([this](http::Request& rq, http::Response& rs) { landing(rq, rs); }));
+  router.add("GET", "/usage/daily",
+             with_ogcapi_errors([this](http::Request& rq, http::Response& rs) { report(rq, rs, false); }));
+  router.add("GET", "/usage/hourly",
+             with_ogcapi_errors([this](http::Request& rq, http::Response& rs) { report(rq, rs, true); }));
+  router.add("GET", "/usage/visitors",
+             with_ogcapi_errors([this](http::Request& rq, http::Response& rs) { visitors(rq, rs); }));
 }
 
 void UsageApi::check_access() const {

@@ -28,6 +28,11 @@ def usage_config(folder, mmdb, trusted=("127.0.0.1", "::1"), **usage) -> str:
 def country_mmdb(tmp_path_factory):
     path = tmp_path_factory.mktemp("geo") / "test-country.mmdb"
     write_country_mmdb(path, NETWORKS)
+    import maxminddb  # Debian's python3-maxminddb reads it as libmaxminddb will
+    with maxminddb.open_database(str(path)) as reader:
+        for cidr, code in NETWORKS.items():
+            assert reader.get(cidr.split("/")[0]) == {"country_code": code}
+        assert reader.get("100.64.1.1") is None
     return path
 
 
