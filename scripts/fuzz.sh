@@ -9,7 +9,7 @@ SECONDS_EACH="${1:-20}"
 scripts/build.sh fuzz
 for target in items_request_fuzz datetime_fuzz geometry_fuzz cql2_text_fuzz cql2_json_fuzz wfs_request_fuzz sld_fuzz \
               feature_input_fuzz wfs_transaction_fuzz zip_archive_fuzz wms_params_fuzz http_head_fuzz \
-              records_request_fuzz; do
+              records_request_fuzz usage_request_fuzz; do
   case "$target" in  # the CQL2 standard's examples are the seeds of its parsers
     cql2_text_fuzz) corpus=tests/data/cql2/text ;;
     cql2_json_fuzz) corpus=tests/data/cql2/json ;;
