@@ -17,7 +17,7 @@ struct UsageKey {
   std::string service;       // features, wfs, wms, wmts, tiles, records, csw, portal, ...
   std::string operation;     // items, GetMap, GetFeature, tile, ...
   std::string format;        // the output format asked for ("" when the default)
-  std::string status_class;  // "2xx", "3xx", "4xx", "5xx"
+  std::string status_class;  // "2xx", "3xx", "4xx", "5xx", "none" (the client left before an answer)
   std::string client_class;  // browser, gis, script, crawler, other
   std::string country;       // ISO 3166-1 alpha-3, or "unknown"
   auto operator<=>(const UsageKey&) const = default;

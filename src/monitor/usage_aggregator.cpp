@@ -11,11 +11,6 @@
 namespace amis::monitor {
 namespace {
 
-std::int64_t system_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // "2026-12-05T14" (hour) and "2026-12-05" (day), UTC.
 std::string utc_hour(std::int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -27,6 +22,7 @@ std::string utc_hour(std::int64_t ms) {
 }
 
 const char* status_class(int status) {
+  if (status == 0) return "none";  // the client left before any answer
   if (status >= 500) return "5xx";
   if (status >= 400) return "4xx";
   if (status >= 300) return "3xx";
@@ -52,18 +48,13 @@ UsageAggregator::UsageAggregator(UsageRecorder& recorder, store::UsageStore& sto
       known_names_(std::move(known_names)),
       options_(std::move(options)),
       trusted_proxies_(std::move(trusted_proxies)),
-      clock_(clock ? std::move(clock) : Clock(system_ms)) {}
+      clock_(clock ? std::move(clock) : Clock(wall_clock_ms)),
+      known_(known_names_()),
+      last_write_ms_(clock_()) {}
 
 UsageAggregator::~UsageAggregator() { stop(); }
 
-void UsageAggregator::start() {
-  {
-    std::lock_guard lock(mutex_);
-    known_ = known_names_();
-    last_write_ms_ = clock_();
-  }
-  thread_ = std::thread([this] { run(); });
-}
+void UsageAggregator::start() { thread_ = std::thread([this] { run(); }); }
 
 void UsageAggregator::stop() {
   {

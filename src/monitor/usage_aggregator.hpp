@@ -28,9 +28,9 @@ class UsageAggregator {
  public:
   // The collection and layer names that exist now (read again before each write).
   using KnownNames = std::function<std::set<std::string, std::less<>>()>;
-  // Milliseconds since the epoch (injected by tests).
-  using Clock = std::function<std::int64_t()>;
+  using Clock = UsageRecorder::Clock;
 
+  // Reads the known names at once. @throws what known_names throws.
   UsageAggregator(UsageRecorder& recorder, store::UsageStore& store, const CountryDatabase& countries,
                   KnownNames known_names, UsageOptions options, std::vector<std::string> trusted_proxies,
                   Clock clock = {});

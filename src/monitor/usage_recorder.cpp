@@ -6,13 +6,19 @@
 
 namespace amis::monitor {
 
+std::int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+UsageRecorder::UsageRecorder(std::size_t queue_size, Clock clock)
+    : queue_(queue_size), clock_(clock ? std::move(clock) : Clock(wall_clock_ms)) {}
+
 void UsageRecorder::record(const http::Request& request, const http::Router::Outcome& outcome) noexcept {
   try {
     auto c = classify(request);
     UsageEvent e;
-    e.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+    e.time_ms = clock_();
     e.service = c.service;
     e.operation = c.operation;
     e.format = c.format;

@@ -4,6 +4,7 @@
 // the event is dropped and counted. Nothing here touches the store or a file.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "http/router.hpp"
 #include "monitor/bounded_queue.hpp"
@@ -11,9 +12,14 @@
 
 namespace amis::monitor {
 
+// Milliseconds since the epoch by the system clock.
+std::int64_t wall_clock_ms();
+
 class UsageRecorder {
  public:
-  explicit UsageRecorder(std::size_t queue_size) : queue_(queue_size) {}
+  // Milliseconds since the epoch: the wall clock unless a test injects its own.
+  using Clock = std::function<std::int64_t()>;
+  explicit UsageRecorder(std::size_t queue_size, Clock clock = {});
 
   // Classifies the request and enqueues its event. Never blocks, never throws.
   void record(const http::Request& request, const http::Router::Outcome& outcome) noexcept;
@@ -26,6 +32,7 @@ class UsageRecorder {
 
  private:
   BoundedQueue<UsageEvent> queue_;
+  Clock clock_;
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> dropped_{0};
 };

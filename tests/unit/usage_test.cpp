@@ -184,8 +184,8 @@ Request request_for(const Router& router, const std::string& path, const std::st
 
 TEST_P(Aggregation, CountsKnownNamesDropsWhenFullAndForgetsRawEventsAfterTheirDays) {
   const auto router = routes();
-  monitor::UsageRecorder recorder(8);
   std::int64_t now = 1767247200000;  // 2026-01-01T06:00Z
+  monitor::UsageRecorder recorder(8, [&now] { return now; });
   monitor::UsageOptions options;
   options.raw_event_days = 2;
   const monitor::CountryDatabase no_countries;

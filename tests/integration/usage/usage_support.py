@@ -17,9 +17,12 @@ def settle(http: requests.Session, url: str, timeout: float = 20) -> dict:
     """Waits until the aggregator has written every event accepted so far (the status request
     itself is counted after its answer) and returns the status."""
     deadline = time.monotonic() + timeout
+    polls = 0
     while True:
         status = http.get(f"{url}/usage", timeout=10).json()["status"]
+        polls += 1
         if status["written"] == status["accepted"] and status["pending"] == 0:
+            status["polls"] = polls  # status requests of this wait, the last not yet counted
             return status
         assert time.monotonic() < deadline, f"usage counts not written in {timeout} s: {status}"
         time.sleep(0.2)
