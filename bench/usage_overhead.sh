@@ -23,15 +23,21 @@ start() {  # name port enabled
   printf '[server]\nlog_level = "warn"\n[usage]\nenabled = %s\nflush_seconds = 30\n' "$3" > "$work/$1.toml"
   "$AMIS_BIN" serve --store "$STORE" --port "$2" --config "$work/$1.toml" > /dev/null 2> "$work/$1.err" &
   pids+=($!)
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$2/" > /dev/null && return; sleep 0.1; done
+  for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$2/usage" > /dev/null && [ "$3" = true ] && return
+    [ "$3" = false ] && curl -sf "http://127.0.0.1:$2/" > /dev/null && return
+    sleep 0.1
+  done
   cat "$work/$1.err"; exit 1
 }
-start on 18431 true
-start off 18432 false
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+ON_PORT=$(free_port); OFF_PORT=$(free_port)
+start on "$ON_PORT" true
+start off "$OFF_PORT" false
 
 run() {  # port path -> "rps p99ms"
-  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1$2" 2>/dev/null |
-    awk '/Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v} END {printf "%s %.3f\n", rps, p99}'
+  wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$1$2" |
+    awk '/Non-2xx/ {print "non-2xx answers: " $0 > "/dev/stderr"} /Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v} END {printf "%s %.3f\n", rps, p99}'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -40,7 +46,7 @@ for path in "${PATHS[@]}"; do
   : > "$work/on"; : > "$work/off"
   for r in $(seq "$ROUNDS"); do
     for mode in on off; do
-      port=$([ $mode = on ] && echo 18431 || echo 18432)
+      port=$([ $mode = on ] && echo "$ON_PORT" || echo "$OFF_PORT")
       result=$(run "$port" "$path")
       echo "$result" >> "$work/$mode"
       echo "round $r usage $mode: $result (req/s p99-ms)"
@@ -52,4 +58,4 @@ for path in "${PATHS[@]}"; do
     printf "median req/s: on %.0f off %.0f (throughput cost %.2f%%); median p99: on %.2f ms off %.2f ms (added %.2f ms)\n",
       a, b, 100 * (1 - a / b), c, d, c - d }'
 done
-curl -s "http://127.0.0.1:18431/usage" | head -c 400; echo
+echo "usage status after the runs: $(curl -s "http://127.0.0.1:$ON_PORT/usage" | python3 -c "import json, sys; print(json.load(sys.stdin)[\"status\"])")"

@@ -71,7 +71,8 @@ void UsageAggregator::run() {
     bool last = false;
     {
       std::unique_lock lock(wake_mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      // Ten drains a second: at 25,000 requests a second the queue holds 2,500 events between two.
+      wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
       last = stopping_;
     }
     try {

@@ -1,6 +1,6 @@
 #pragma once
 // The background side of the usage statistics: a thread drains the recorder's
-// queue every second, turns each event into counts (the address into a country
+// queue ten times a second, turns each event into counts (the address into a country
 // and a visitor digest, the User-Agent into a client class, a name the store does
 // not hold into "unknown") and forgets the event; every flush_seconds it adds the
 // counts to the store's hourly and daily tables, appends raw events when they are

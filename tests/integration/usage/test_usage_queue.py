@@ -24,7 +24,7 @@ def test_a_full_queue_drops_and_counts_what_it_dropped(tmp_path_factory, usage_s
                 for _ in range(sent // 8):
                     assert s.get(srv.url + "/conformance", timeout=30).status_code == 200
 
-        with ThreadPoolExecutor(8) as pool:  # faster than the aggregator's one drain a second
+        with ThreadPoolExecutor(8) as pool:  # more than two requests between two drains (100 ms)
             list(pool.map(fetch, range(8)))
         with http_session() as http:
             status = settle(http, srv.url)
