@@ -2,6 +2,19 @@
 
 namespace amis::store::usage_sql {
 
+std::string count_tables_ddl(const std::string& text, const std::string& integer, const std::string& real) {
+  std::string ddl;
+  for (const char* table : {kHourly, kDaily}) {
+    ddl += std::string("CREATE TABLE IF NOT EXISTS ") + table + " (";
+    for (const char* column : {"period", "collection", "service", "operation", "format", "status_class", "client_class",
+                               "country"})
+      ddl += std::string(column) + " " + text + " NOT NULL, ";
+    ddl += "requests " + integer + " NOT NULL, bytes " + integer + " NOT NULL, latency_ms " + real +
+           " NOT NULL, PRIMARY KEY (" + kKeyColumns + "));\n";
+  }
+  return ddl;
+}
+
 std::string add_count(const std::string& table, const Placeholder& p) {
   std::string sql = "INSERT INTO " + table + " (" + kKeyColumns + ", requests, bytes, latency_ms) VALUES (";
   for (int i = 1; i <= 11; ++i) sql += (i > 1 ? ", " : "") + p(i);

@@ -18,6 +18,10 @@ inline constexpr const char* kDaily = "amis_usage_daily";
 inline constexpr const char* kKeyColumns =
     "period, collection, service, operation, format, status_class, client_class, country";
 
+// The DDL of the two count tables (hourly and daily), in the
+// dialect's types (`text` is the text type with its collation, `integer` and `real`).
+std::string count_tables_ddl(const std::string& text, const std::string& integer, const std::string& real);
+
 // The placeholder of the n-th (1-based) parameter.
 using Placeholder = std::function<std::string(int)>;
 

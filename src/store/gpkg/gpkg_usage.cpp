@@ -6,16 +6,6 @@ namespace amis::store::gpkg {
 namespace {
 
 constexpr const char* kSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS amis_usage_hourly (
-  period TEXT NOT NULL, collection TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL,
-  format TEXT NOT NULL, status_class TEXT NOT NULL, client_class TEXT NOT NULL, country TEXT NOT NULL,
-  requests INTEGER NOT NULL, bytes INTEGER NOT NULL, latency_ms REAL NOT NULL,
-  PRIMARY KEY (period, collection, service, operation, format, status_class, client_class, country));
-CREATE TABLE IF NOT EXISTS amis_usage_daily (
-  period TEXT NOT NULL, collection TEXT NOT NULL, service TEXT NOT NULL, operation TEXT NOT NULL,
-  format TEXT NOT NULL, status_class TEXT NOT NULL, client_class TEXT NOT NULL, country TEXT NOT NULL,
-  requests INTEGER NOT NULL, bytes INTEGER NOT NULL, latency_ms REAL NOT NULL,
-  PRIMARY KEY (period, collection, service, operation, format, status_class, client_class, country));
 CREATE TABLE IF NOT EXISTS amis_usage_visitors (
   day TEXT NOT NULL, collection TEXT NOT NULL, visitors INTEGER NOT NULL, PRIMARY KEY (day, collection));
 CREATE TABLE IF NOT EXISTS amis_usage_events (
@@ -50,7 +40,7 @@ void add_counts(sqlite::Database& db, const char* table, const std::vector<core:
 
 GpkgUsage::GpkgUsage(const std::string& path)
     : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
-  db_->exec(kSchema);
+  db_->exec(usage_sql::count_tables_ddl("TEXT", "INTEGER", "REAL") + kSchema);
 }
 
 void GpkgUsage::add_usage(const core::UsageBatch& batch) {

@@ -7,18 +7,6 @@ namespace {
 
 // Text in the "C" collation sorts as SQLite does, so both stores order reports alike.
 constexpr const char* kSchema = R"SQL(
-CREATE TABLE IF NOT EXISTS amis_usage_hourly (
-  period text COLLATE "C" NOT NULL, collection text COLLATE "C" NOT NULL, service text COLLATE "C" NOT NULL,
-  operation text COLLATE "C" NOT NULL, format text COLLATE "C" NOT NULL, status_class text COLLATE "C" NOT NULL,
-  client_class text COLLATE "C" NOT NULL, country text COLLATE "C" NOT NULL,
-  requests bigint NOT NULL, bytes bigint NOT NULL, latency_ms double precision NOT NULL,
-  PRIMARY KEY (period, collection, service, operation, format, status_class, client_class, country));
-CREATE TABLE IF NOT EXISTS amis_usage_daily (
-  period text COLLATE "C" NOT NULL, collection text COLLATE "C" NOT NULL, service text COLLATE "C" NOT NULL,
-  operation text COLLATE "C" NOT NULL, format text COLLATE "C" NOT NULL, status_class text COLLATE "C" NOT NULL,
-  client_class text COLLATE "C" NOT NULL, country text COLLATE "C" NOT NULL,
-  requests bigint NOT NULL, bytes bigint NOT NULL, latency_ms double precision NOT NULL,
-  PRIMARY KEY (period, collection, service, operation, format, status_class, client_class, country));
 CREATE TABLE IF NOT EXISTS amis_usage_visitors (
   day text COLLATE "C" NOT NULL, collection text COLLATE "C" NOT NULL, visitors bigint NOT NULL,
   PRIMARY KEY (day, collection));
@@ -49,7 +37,10 @@ void add_counts(Connection& c, const char* table, const std::vector<core::UsageC
 
 }  // namespace
 
-const char* PgUsage::schema() { return kSchema; }
+const std::string& PgUsage::schema() {
+  static const std::string ddl = usage_sql::count_tables_ddl("text COLLATE \"C\"", "bigint", "double precision") + kSchema;
+  return ddl;
+}
 
 void PgUsage::add_usage(const core::UsageBatch& batch) {
   auto c = pool_.acquire();

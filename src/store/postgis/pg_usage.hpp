@@ -1,6 +1,8 @@
 #pragma once
 // The utilization tables of the PostgreSQL store: the same tables and answers as
 // gpkg/gpkg_usage.cpp. Every node adds its counts to the same rows.
+#include <string>
+
 #include "store/postgis/pg_pool.hpp"
 #include "store/usage_store.hpp"
 
@@ -9,7 +11,7 @@ namespace amis::store::postgis {
 class PgUsage final : public UsageStore {
  public:
   // The tables, for ensure_schema (pg_schema.cpp).
-  static const char* schema();
+  static const std::string& schema();
 
   explicit PgUsage(Pool& pool) : pool_(pool) {}
 

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 from collections import Counter
 from datetime import datetime, timezone
@@ -16,32 +15,27 @@ from pathlib import Path
 import pytest
 
 from support import REPO_ROOT
+from test_portal import CHROMIUM, missing_for_the_portal, portal_required
 from usage_support import settle
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent.parent / "artefacts" / "usage"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 DOWNLOADS = {"csv", "kml", "gpkg", "shapezip", "flatgeobuf", "geotiff"}  # as the page (usage-data.ts)
 MAP_VIEWS = {("wms", "GetMap"), ("wmts", "GetTile"), ("maps", "tile"), ("tiles", "tile")}
 
 
 def missing() -> list[str]:
-    out = []
+    """What the browser test needs (the portal's own list) and the Usage page."""
+    out = missing_for_the_portal()
     if not (WEB / "dist" / "usage.html").exists():
         out.append("web/dist/usage.html (scripts/build-web.sh)")
-    if not (WEB / "node_modules" / "playwright-core").exists():
-        out.append("web/node_modules/playwright-core")
-    if not CHROMIUM.exists():
-        out.append(str(CHROMIUM))
-    if shutil.which("node") is None:
-        out.append("node")
     return out
 
 
 def test_usage_page_shows_the_numbers_of_the_csv(usage_server, http):
     lacking = missing()
     if lacking:
-        if os.environ.get("CI") or os.environ.get("AMIS_REQUIRE_PORTAL") == "1":
+        if portal_required():
             pytest.fail("the Usage page cannot be tested, missing: " + ", ".join(lacking))
         pytest.skip("missing: " + ", ".join(lacking))
     url = usage_server.url
