@@ -39,5 +39,7 @@ find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of t
 # pkg-config file; FindPostgreSQL would also look for the server's headers.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+# The usage statistics' country database (a MaxMind DB file): Debian's libmaxminddb-dev.
+pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 find_package(LibXml2 REQUIRED)               # libxml2-dev: W3C XML Schema validation of ISO 19139 documents
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)  # libyaml-dev: work plans in YAML (workplan/plan_yaml.cpp)

@@ -19,6 +19,7 @@
 #include "api/health/health_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
+#include "api/usage/usage_api.hpp"
 #include "api/wfs/wfs_service.hpp"
 #include "api/wms/wms_service.hpp"
 #include "api/wmts/wmts_service.hpp"
@@ -28,6 +29,9 @@
 #include "core/read_routing.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
+#include "monitor/country_database.hpp"
+#include "monitor/usage_aggregator.hpp"
+#include "monitor/usage_recorder.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
 #include "catalog/derived_records.hpp"
@@ -44,7 +48,24 @@ namespace {
 struct Wired {
   http::Router& router;
   const tiles::TileCache* tile_cache;  // null when the tile cache is off (tile_cache_max_mb = 0)
+  monitor::UsageAggregator* usage;     // null when [usage] enabled = false; `serve` starts it
 };
+
+// The country database of [usage], or none (every country by address "unknown")
+// when its file is missing or unreadable.
+std::unique_ptr<monitor::CountryDatabase> open_country_database(const monitor::UsageOptions& options) {
+  if (!options.country_database.empty() && std::filesystem::exists(options.country_database)) {
+    try {
+      return std::make_unique<monitor::CountryDatabase>(options.country_database, options.country_codes);
+    } catch (const std::exception& e) {
+      spdlog::warn("usage statistics: {}; countries by address are \"unknown\"", e.what());
+    }
+  } else if (options.enabled) {
+    spdlog::warn("usage statistics: no country database at '{}' (scripts/setup-debian.sh fetches it); "
+                 "countries by address are \"unknown\"", options.country_database);
+  }
+  return std::make_unique<monitor::CountryDatabase>();
+}
 
 // Builds the store, the services and the router, and hands the router to `use`
 // while they live: `serve` serves it, `routes` lists it.
@@ -67,6 +88,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   http::Router router;
   router.set_middleware([&authenticator](http::Request& rq, http::Response& rs, const http::Handler& next) {
     const auth::RequestPrincipal caller(authenticator.identify(rq));
+    if (const auto& who = auth::RequestPrincipal::current()) rq.member_state = who->country;
     // Only a request that cannot have written may read from a replica: anonymous GET/HEAD.
     const core::ReplicaReads replica_reads(!auth::RequestPrincipal::current() &&
                                            (rq.method == "GET" || rq.method == "HEAD"));
@@ -164,9 +186,32 @@ void with_router(const config::Config& config, const std::function<void(const Wi
                              "ASEAN Minerals Information System"},
                             config.service.base_url});
   csw.register_routes(router);
+  // Utilization statistics (issue 18): every exchange is counted where the access
+  // log line is written; a background thread writes the counts to the store.
+  const auto countries = open_country_database(config.usage);
+  std::unique_ptr<monitor::UsageRecorder> usage_recorder;
+  std::unique_ptr<monitor::UsageAggregator> usage_aggregator;
+  if (config.usage.enabled) {
+    usage_recorder = std::make_unique<monitor::UsageRecorder>(config.usage.queue_size);
+    usage_aggregator = std::make_unique<monitor::UsageAggregator>(
+        *usage_recorder, *opened.usage, *countries,
+        [&stored] {
+          std::set<std::string, std::less<>> names{"catalog"};
+          for (const auto& c : stored.collections()) names.insert(c.id);
+          for (const auto& r : stored.rasters()) names.insert(r.id);
+          return names;
+        },
+        config.usage, config.server.trusted_proxies);
+    router.set_observer([recorder = usage_recorder.get()](const http::Request& rq, const http::Router::Outcome& o) {
+      recorder->record(rq, o);
+    });
+  }
+  api::usage::UsageApi usage_api({*opened.usage, read_access, config.usage.public_reports, usage_recorder.get(),
+                                  usage_aggregator.get(), countries->loaded()});
+  usage_api.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
-  use(Wired{router, tile_cache.get()});
+  use(Wired{router, tile_cache.get(), usage_aggregator.get()});
 }
 
 }  // namespace
@@ -175,6 +220,7 @@ int serve(const config::Config& config) {
   with_router(config, [&config](const Wired& wired) {
     http::Server server(wired.router, config.server);
     server.listen();
+    if (wired.usage) wired.usage->start();
     std::signal(SIGPIPE, SIG_IGN);  // SIGINT and SIGTERM stop the server (http::Server::run)
     spdlog::info("AMIS serving {} on http://{}:{}/", store::describe(store_location(config)), config.server.host,
                  server.port());

@@ -59,6 +59,23 @@ void read_attribute_indexes(const std::string& path, toml::table& t,
 }
 
 // [access.collections.<id>] read = ["reviewer", "THA", ...]: roles and member states.
+// [usage]: the utilization statistics (docs/usage.md).
+void read_usage(const std::string& path, toml::table& t, monitor::UsageOptions& u) {
+  auto section = t["usage"];
+  u.enabled = section["enabled"].value_or(u.enabled);
+  const auto queue = section["queue_size"].value_or(static_cast<std::int64_t>(u.queue_size));
+  if (queue < 2 || queue > (1 << 24)) throw std::runtime_error(path + ": [usage] queue_size is 2 to 16777216");
+  u.queue_size = static_cast<std::size_t>(queue);
+  u.flush_seconds = section["flush_seconds"].value_or(u.flush_seconds);
+  if (u.flush_seconds < 1 || u.flush_seconds > 3600) throw std::runtime_error(path + ": [usage] flush_seconds is 1 to 3600");
+  u.raw_event_days = section["raw_event_days"].value_or(u.raw_event_days);
+  if (u.raw_event_days < 0 || u.raw_event_days > 3660)
+    throw std::runtime_error(path + ": [usage] raw_event_days is 0 to 3660");
+  u.country_database = section["country_database"].value_or(u.country_database);
+  u.country_codes = section["country_codes"].value_or(u.country_codes);
+  u.public_reports = section["public"].value_or(u.public_reports);
+}
+
 void read_access(const std::string& path, toml::table& t, std::map<std::string, auth::ReadRule, std::less<>>& out) {
   auto collections = t["access"]["collections"].as_table();
   if (!collections) return;
@@ -170,6 +187,7 @@ Config load_config(const std::string& path) {
     throw std::runtime_error(path + ": [admin] token must be at least 24 characters");
   read_editing(path, t, config.editing);
   read_access(path, t, config.restricted);
+  read_usage(path, t, config.usage);
   return config;
 }
 

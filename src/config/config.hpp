@@ -9,6 +9,7 @@
 #include "edit/editing_policy.hpp"
 #include "http/server.hpp"
 #include "core/work_limits.hpp"
+#include "monitor/usage_options.hpp"
 #include "render/render_gate.hpp"
 
 namespace amis::config {
@@ -54,6 +55,8 @@ struct Config {
   std::map<std::string, std::vector<std::vector<std::string>>, std::less<>> attribute_indexes;
   // Collections readable only by named roles and member states ([access.collections.<id>] read = [...]).
   std::map<std::string, auth::ReadRule, std::less<>> restricted;
+  // [usage]: the utilization statistics.
+  monitor::UsageOptions usage;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

@@ -16,11 +16,17 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string, std::less<>> headers;  // lower-case names
   std::map<std::string, std::string, std::less<>> path_params;  // filled by the router
+  // The pattern of the route the router matched ("/collections/{collectionId}/items"),
+  // empty when none did; it points into the router, which outlives every request.
+  std::string_view route;
   std::string body;
   std::string remote_address;  // the peer's IP address, as text
   // The client reached a trusted proxy over https (X-Forwarded-Proto from one of
   // [server] trusted_proxies): links say https and cookies are Secure.
   bool forwarded_https = false;
+  // The signed-in caller's member state (ISO alpha-3), set by the composition
+  // root's middleware for the usage statistics; empty when anonymous or none.
+  std::string member_state;
 
   // The first value of a query parameter.
   std::optional<std::string_view> param(std::string_view name) const {

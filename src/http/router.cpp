@@ -21,16 +21,17 @@ bool is_parameter(const std::string& s) { return s.size() > 2 && s.front() == '{
 }  // namespace
 
 void Router::add(std::string method, const std::string& pattern, Handler handler) {
-  routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
+  auto segments = split_path(pattern);
+  std::string normal;
+  for (const auto& segment : segments) normal += "/" + segment;
+  routes_.push_back({std::move(method), std::move(segments), normal.empty() ? "/" : normal, std::move(handler)});
 }
 
 std::vector<Router::RouteInfo> Router::routes() const {
   std::vector<RouteInfo> out;
   out.reserve(routes_.size());
   for (const auto& route : routes_) {
-    std::string pattern;
-    for (const auto& segment : route.segments) pattern += "/" + segment;
-    out.push_back({route.method, pattern.empty() ? "/" : pattern});
+    out.push_back({route.method, route.pattern});
   }
   return out;
 }
@@ -53,6 +54,7 @@ Router::Match Router::match(Request& request, const Handler*& handler, std::stri
                            (route.method == "GET" && request.method == "HEAD");
     if (method_ok) {
       request.path_params = std::move(params);
+      request.route = route.pattern;
       handler = &route.handler;
       return Match::Found;
     }

@@ -21,6 +21,17 @@ class Router {
   void set_middleware(Middleware middleware) { middleware_ = std::move(middleware); }
   const Middleware& middleware() const { return middleware_; }
 
+  // Told of every exchange once its response has ended (matched or not), where
+  // the access log line is written: the usage statistics' hook. It must not block.
+  struct Outcome {
+    int status = 0;
+    std::size_t bytes = 0;
+    double milliseconds = 0;
+  };
+  using Observer = std::function<void(const Request&, const Outcome&)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+  const Observer& observer() const { return observer_; }
+
   enum class Match { Found, WrongMethod, NotFound };
   // On Found, fills request.path_params and sets `handler`; on WrongMethod fills `allowed`.
   Match match(Request& request, const Handler*& handler, std::string& allowed) const;
@@ -37,10 +48,12 @@ class Router {
   struct Route {
     std::string method;
     std::vector<std::string> segments;  // "{name}" marks a parameter
+    std::string pattern;
     Handler handler;
   };
   std::vector<Route> routes_;
   Middleware middleware_;
+  Observer observer_;
 };
 
 }  // namespace amis::http

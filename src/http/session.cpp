@@ -170,6 +170,7 @@ void Session::serve(Request& request, const std::string& target, unsigned versio
   const auto ms = std::chrono::duration<double, std::milli>(Clock::now() - received_).count();
   spdlog::get("access")->info("{} {} {} {} {:.1f}ms{}", request.method, target, response.status(),
                               response.bytes_sent(), ms, response.broken() ? " (client gone)" : "");
+  if (const auto& observe = context_.router.observer()) observe(request, {response.status(), response.bytes_sent(), ms});
   const bool reuse = response.reusable() && !client_gone_->load();
   net::post(stream_.get_executor(), [self = shared_from_this(), reuse] { self->after_response(reuse); });
 }

@@ -7,10 +7,12 @@
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/gpkg/gpkg_workplans.hpp"
+#include "store/gpkg/gpkg_usage.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
+#include "store/postgis/pg_usage.hpp"
 #include "store/postgis/postgis_store.hpp"
 #include "store/postgis/pg_workplans.hpp"
 
@@ -69,6 +71,7 @@ OpenedStore open_store(const StoreLocation& where) {
     opened.change_sets = std::make_unique<postgis::PgChangeSets>(features->pool());
     opened.catalog = std::make_unique<postgis::PostgisCatalog>(features->pool());
     opened.work_plans = std::make_unique<postgis::PgWorkPlans>(features->pool());
+    opened.usage = std::make_unique<postgis::PgUsage>(features->pool());
     opened.health = features.get();
     opened.features = std::move(features);
     return opened;
@@ -80,6 +83,7 @@ OpenedStore open_store(const StoreLocation& where) {
   opened.change_sets = std::make_unique<gpkg::GpkgChangeSets>(where.location);
   opened.catalog = std::make_unique<gpkg::GpkgCatalog>(where.location);
   opened.work_plans = std::make_unique<gpkg::GpkgWorkPlans>(where.location);
+  opened.usage = std::make_unique<gpkg::GpkgUsage>(where.location);
   return opened;
 }
 

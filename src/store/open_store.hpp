@@ -14,6 +14,7 @@
 #include "store/health.hpp"
 #include "store/store.hpp"
 #include "store/workplan_store.hpp"
+#include "store/usage_store.hpp"
 
 namespace amis::store {
 
@@ -55,6 +56,7 @@ struct OpenedStore {
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<ChangeSetStore> change_sets;
   std::unique_ptr<WorkPlanStore> work_plans;
+  std::unique_ptr<UsageStore> usage;
   HealthReporter* health = nullptr;  // the features' store, for /health
 };
 

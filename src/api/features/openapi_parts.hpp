@@ -3,7 +3,7 @@
 // (openapi.cpp: capabilities and features; openapi_editing.cpp: writes, change
 // sets, history, uploads, audit; openapi_accounts.cpp: sessions and the admin API;
 // openapi_maps.cpp: styles, tiles, WMS, WFS, WMTS, static files and the portal;
-// openapi_records.cpp: the metadata catalogue).
+// openapi_records.cpp: the metadata catalogue; openapi_usage.cpp: the usage reports).
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -50,5 +50,6 @@ void add_account_paths(json& paths, json& components);
 void add_map_paths(json& paths, json& components);
 void add_records_paths(json& paths, json& components);
 void add_workplan_paths(json& paths, json& components);  // openapi_workplan.cpp
+void add_usage_paths(json& paths, json& components);
 
 }  // namespace amis::api::features::oas

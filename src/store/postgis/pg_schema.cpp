@@ -6,6 +6,7 @@
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_workplans.hpp"
+#include "store/postgis/pg_usage.hpp"
 #include "store/postgis/pg_catalog_schema.hpp"
 
 namespace amis::store::postgis {
@@ -99,6 +100,7 @@ std::vector<SchemaPart> schema_parts() {
       {"change sets", PgChangeSets::schema()},
       {"metadata catalogue", kCatalogTables},
       {"work plans", PgWorkPlans::schema()},
+      {"usage", PgUsage::schema()},
   };
 }
 
