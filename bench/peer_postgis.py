@@ -222,8 +222,8 @@ class Server:
     def cpu(self):
         return sum((proc_stat(p) or (0, 0))[0] for p in self.pids())
 
-    def rss(self):
-        return sum(rss_mb(p) for p in self.pids())
+    def rss(self, key="VmRSS"):
+        return sum(rss_mb(p, key) for p in self.pids())
 
     def stop(self):
         for p in self.procs:
@@ -456,27 +456,46 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.server, self.pg, self.role = server, pg, role
         self.stop_flag = threading.Event()
-        self.rss_max, self.conns_max = 0.0, 0
+        self.rss_max, self.anon_max, self.conns_max, self.workers_max = 0.0, 0.0, 0, 0
 
     def run(self):
         while not self.stop_flag.is_set():
             self.rss_max = max(self.rss_max, self.server.rss())
+            self.anon_max = max(self.anon_max, self.server.rss("RssAnon"))
             if self.role:
                 try:
-                    n = int(self.pg.psql("SELECT count(*) FROM pg_stat_activity WHERE usename = '%s'" % self.role))
-                    self.conns_max = max(self.conns_max, n)
+                    # connections are client backends; PostgreSQL's own parallel workers (a
+                    # parallel plan of one statement) run under the same role and are counted apart
+                    n, w = self.pg.psql("SELECT count(*) FILTER (WHERE backend_type = 'client backend'), "
+                                        "count(*) FILTER (WHERE backend_type = 'parallel worker') "
+                                        "FROM pg_stat_activity WHERE usename = '%s'" % self.role).split("|")
+                    self.conns_max = max(self.conns_max, int(n))
+                    self.workers_max = max(self.workers_max, int(w))
                 except subprocess.CalledProcessError:
                     pass
             self.stop_flag.wait(0.25)
 
 
+def wait_idle(server, pg, limit=120):
+    """Waits until the server and the database are idle: requests a previous run left queued
+    (a peer's FastCGI backlog) must not be counted against the next case."""
+    t0 = time.time()
+    while time.time() - t0 < limit:
+        c0 = server.cpu() + pg.cpu()
+        time.sleep(0.5)
+        if server.cpu() + pg.cpu() - c0 < 0.05:
+            return time.time() - t0
+    return time.time() - t0
+
+
 def wrk(a, server, pg, urls, case, conns, duration, role=None):
+    waited = wait_idle(server, pg)
     path = os.path.join(a.work, "urls", "%s.%s.urls" % (case, server.name))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write("\n".join(urls) + "\n")
     load0, cpu0, db0, t0 = loadavg(), server.cpu(), pg.cpu(), time.time()
-    rss0 = server.rss()
+    rss0, anon0 = server.rss(), server.rss("RssAnon")
     sampler = Sampler(server, pg, role)
     sampler.start()
     out = subprocess.run(["wrk", "-t2", "-c%d" % conns, "-d%ds" % duration, "--timeout", "60s",
@@ -485,7 +504,8 @@ def wrk(a, server, pg, urls, case, conns, duration, role=None):
     sampler.stop_flag.set()
     sampler.join()
     wall = time.time() - t0
-    r = {"case": case, "server": server.name, "conns": conns, "load_before": load0, "load_after": loadavg()}
+    r = {"case": case, "server": server.name, "conns": conns, "load_before": load0, "load_after": loadavg(),
+         "idle_wait_s": waited}
     for line in out.splitlines():
         if line.startswith("WRKRESULT"):
             r.update({k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])})
@@ -495,19 +515,20 @@ def wrk(a, server, pg, urls, case, conns, duration, role=None):
     r["server_cpu_ms"] = (server.cpu() - cpu0) * 1000 / n
     r["db_cpu_ms"] = (pg.cpu() - db0) * 1000 / n
     r["server_cpu_share"] = (server.cpu() - cpu0) / wall
-    r["rss_before_mb"], r["rss_max_mb"] = rss0, sampler.rss_max
+    r["rss_before_mb"], r["rss_max_mb"], r["anon_before_mb"], r["anon_max_mb"] = rss0, sampler.rss_max, anon0, sampler.anon_max
     if role:
-        r["pg_conns_max"] = sampler.conns_max
+        r["pg_conns_max"], r["pg_workers_max"] = sampler.conns_max, sampler.workers_max
     log("run %-15s %-10s c=%-3d rps %8.1f p50 %7.1f p99 %7.1f ms  %6.1f MB/s  srv %6.2f  db %6.2f ms/req  "
-        "rss %5.0f->%5.0f MB  non2xx %d  load %s -> %s%s"
+        "rss %5.0f->%5.0f MB (anon %4.0f->%4.0f)  non2xx %d  load %s -> %s%s"
         % (case, server.name, conns, r.get("rps", 0), r.get("p50_ms", 0), r.get("p99_ms", 0), r.get("MBps", 0),
-           r["server_cpu_ms"], r["db_cpu_ms"], rss0, sampler.rss_max, r.get("non2xx", 0), load0, r["load_after"],
-           "  pg_conns_max %d" % sampler.conns_max if role else ""))
+           r["server_cpu_ms"], r["db_cpu_ms"], rss0, sampler.rss_max, anon0, sampler.anon_max, r.get("non2xx", 0), load0, r["load_after"],
+           "  pg_conns_max %d (+%d parallel workers)" % (sampler.conns_max, sampler.workers_max) if role else ""))
     return r
 
 
 def export(a, server, pg, path, expected):
     """One GET of every occurrence as GeoJSON, streamed to a counter; RSS sampled meanwhile."""
+    wait_idle(server, pg)
     for pid in server.pids():
         try:
             with open("/proc/%d/clear_refs" % pid, "w") as f:
@@ -515,7 +536,7 @@ def export(a, server, pg, path, expected):
         except OSError:
             pass
     load0, cpu0, db0 = loadavg(), server.cpu(), pg.cpu()
-    rss0 = server.rss()
+    rss0, anon0 = server.rss(), server.rss("RssAnon")
     sampler = Sampler(server, pg, None)
     sampler.start()
     t0 = time.time()
@@ -543,11 +564,11 @@ def export(a, server, pg, path, expected):
     r = {"case": "export", "server": server.name, "seconds": secs, "ttfb": ttfb or 0, "MB": size / 1e6,
          "MBps": size / 1e6 / secs, "features": feats, "expected": expected, "error": err,
          "server_cpu_s": server.cpu() - cpu0, "db_cpu_s": pg.cpu() - db0, "rss_before_mb": rss0,
-         "rss_max_mb": sampler.rss_max, "hwm_mb": hwm, "load_before": load0, "load_after": loadavg()}
+         "rss_max_mb": sampler.rss_max, "anon_before_mb": anon0, "anon_max_mb": sampler.anon_max, "hwm_mb": hwm, "load_before": load0, "load_after": loadavg()}
     log("export %-10s %6.1f s  ttfb %.2f s  %8.1f MB  %6.1f MB/s  %d/%d features  srv %.1f s  db %.1f s  "
-        "rss %.0f -> max %.0f MB (VmHWM of the busiest process %.0f MB)  load %s -> %s %s"
+        "rss %.0f -> max %.0f MB, anon %.0f -> max %.0f MB (VmHWM of the busiest process %.0f MB)  load %s -> %s %s"
         % (server.name, secs, ttfb or 0, size / 1e6, size / 1e6 / secs, feats, expected, r["server_cpu_s"],
-           r["db_cpu_s"], rss0, sampler.rss_max, hwm, load0, r["load_after"], err))
+           r["db_cpu_s"], rss0, sampler.rss_max, anon0, sampler.anon_max, hwm, load0, r["load_after"], err))
     return r
 
 
@@ -563,7 +584,7 @@ def summary(a, results, exports, conn_runs, started):
              "%d interleaved round(s), medians. AMIS %s (sha256 %s)." % (
                  a.points, a.polygons, a.conns, a.duration, a.rounds, a.amis_bin,
                  sh(["sha256sum", a.amis_bin])[:12]), "",
-             "| case | server | rps | p50 ms | p99 ms | MB/s | server CPU ms/req | DB CPU ms/req | RSS max MB | non-2xx | load before |",
+             "| case | server | rps | p50 ms | p99 ms | MB/s | server CPU ms/req | DB CPU ms/req | RSS max MB (anon) | non-2xx | load before |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     by = {}
     for r in results:
@@ -573,9 +594,10 @@ def summary(a, results, exports, conn_runs, started):
             rs = by.get((c, s))
             if not rs:
                 continue
-            lines.append("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f | %d | %s |" % (
+            lines.append("| %s | %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f (%.0f) | %d | %s |" % (
                 c, s, med(rs, "rps"), med(rs, "p50_ms"), med(rs, "p99_ms"), med(rs, "MBps"),
                 med(rs, "server_cpu_ms"), med(rs, "db_cpu_ms"), max(r["rss_max_mb"] for r in rs),
+                max(r["anon_max_mb"] for r in rs),
                 sum(r.get("non2xx", 0) for r in rs), " / ".join(r["load_before"].split()[0] for r in rs)))
     lines += ["", "| case | AMIS PostGIS / better peer | AMIS GeoPackage / better peer | better peer |", "|---|---|---|---|"]
     for c in CASES:
@@ -594,19 +616,21 @@ def summary(a, results, exports, conn_runs, started):
                 s, med(d, "p50_ms"), med(f, "p50_ms"), med(d, "p50_ms") / med(f, "p50_ms"),
                 med(d, "rps"), med(f, "rps"), med(f, "rps") / max(med(d, "rps"), 1e-9)))
     if exports:
-        lines += ["", "| export (all occurrences, GeoJSON) | s | TTFB s | MB | MB/s | features | server CPU s | DB CPU s | RSS before -> max MB | VmHWM MB | load before |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        lines += ["", "| export (all occurrences, GeoJSON) | s | TTFB s | MB | MB/s | features | server CPU s | DB CPU s | RSS before -> max MB | RssAnon before -> max MB | VmHWM MB | load before |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in exports:
-            lines.append("| %s | %.1f | %.2f | %.0f | %.1f | %d/%d | %.1f | %.1f | %.0f -> %.0f | %.0f | %s |%s" % (
+            lines.append("| %s | %.1f | %.2f | %.0f | %.1f | %d/%d | %.1f | %.1f | %.0f -> %.0f | %.0f -> %.0f | %.0f | %s |%s" % (
                 r["server"], r["seconds"], r["ttfb"], r["MB"], r["MBps"], r["features"], r["expected"],
-                r["server_cpu_s"], r["db_cpu_s"], r["rss_before_mb"], r["rss_max_mb"], r["hwm_mb"],
+                r["server_cpu_s"], r["db_cpu_s"], r["rss_before_mb"], r["rss_max_mb"], r["anon_before_mb"],
+                r["anon_max_mb"], r["hwm_mb"],
                 r["load_before"].split()[0], " " + r["error"] if r["error"] else ""))
     if conn_runs:
         lines += ["", "256 concurrent clients on one AMIS PostGIS node (default pool_size):"]
         for r in conn_runs:
-            lines.append("- %s: max %d PostgreSQL connections of role amis (pg_stat_activity), %.1f rps, p50 %.1f ms, "
+            lines.append("- %s: max %d PostgreSQL connections (client backends of role amis in pg_stat_activity; "
+                         "besides them at most %d parallel workers of PostgreSQL's own), %.1f rps, p50 %.1f ms, "
                          "p99 %.1f ms, non-2xx %d, socket errors %d, load %s" % (
-                             r["case"], r["pg_conns_max"], r.get("rps", 0), r.get("p50_ms", 0), r.get("p99_ms", 0),
+                             r["case"], r["pg_conns_max"], r["pg_workers_max"], r.get("rps", 0), r.get("p50_ms", 0), r.get("p99_ms", 0),
                              r.get("non2xx", 0), sum(int(r.get(k, 0)) for k in ("err_connect", "err_read", "err_write", "err_timeout")),
                              r["load_before"]))
     return "\n".join(lines) + "\n"
