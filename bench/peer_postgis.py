@@ -33,7 +33,7 @@ import benchlib  # noqa: E402  (cases: 64 boxes of 1000..1100 points, 1000 ids)
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 TICK = os.sysconf("SC_CLK_TCK")
-SERVERS = ("amis-pg", "amis-gpkg", "mapserver", "qgis")
+SERVERS = ("amis-pg", "amis-gpkg", "mapserver", "qgis", "amis-pg-b")  # amis-pg-b: --amis-bin-b, an A/B build
 PEERS = ("mapserver", "qgis")
 CASES = ("items_bbox_1k", "items_first_1k", "items_deep_1m", "item", "wfs_geojson_1k", "mvt_z5", "mvt_z8")
 
@@ -269,15 +269,15 @@ def wait_up(url, what, tries=150):
     sys.exit("%s did not answer %s" % (what, url))
 
 
-def start_amis(a, name, store, port, extra=""):
+def start_amis(a, name, store, port, extra="", binary=None):
     run = os.path.join(a.work, "run", name)
     os.makedirs(run, exist_ok=True)
     conf = os.path.join(run, "amis.toml")
     with open(conf, "w") as f:
         f.write('[server]\nhost = "127.0.0.1"\nlog_level = "warn"\nmax_connections_per_address = 4096\n'
                 '[store]\nurl = "%s"\n%s'
-                '[features]\nmax_limit = %d\n[tiles]\ncache_max_mb = 0\n' % (store, extra, a.points))
-    p = subprocess.Popen([a.amis_bin, "serve", "--config", conf, "--port", str(port)], cwd=ROOT,
+                '[features]\nmax_limit = %d\nmax_download_features = %d\n[tiles]\ncache_max_mb = 0\n' % (store, extra, a.points, a.points))
+    p = subprocess.Popen([binary or a.amis_bin, "serve", "--config", conf, "--port", str(port)], cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, "stderr.log"), "w"))
     s = Server(name, "http://127.0.0.1:%d" % port, lambda: [p.pid])
     s.procs.append(p)
@@ -368,7 +368,7 @@ def url_lists(a, cases_dir, points, deep_path):
     qg_oapi = "/qgisserver/wfs3/collections/occurrences/items"
     wfs2 = "SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=occurrences&COUNT=1000"
     u = {c: {} for c in CASES}
-    for s in ("amis-pg", "amis-gpkg"):
+    for s in ("amis-pg", "amis-gpkg", "amis-pg-b"):
         u["items_bbox_1k"][s] = ["/collections/occurrences/items?f=json&limit=1000&bbox=%s" % ",".join(b) for b in boxes]
         u["items_first_1k"][s] = ["/collections/occurrences/items?f=json&limit=1000"]
         u["items_deep_1m"][s] = [deep_path]
@@ -392,7 +392,7 @@ def url_lists(a, cases_dir, points, deep_path):
     for z in (5, 8):
         ts = tiles(points, z)
         c = "mvt_z%d" % z
-        for s in ("amis-pg", "amis-gpkg"):
+        for s in ("amis-pg", "amis-gpkg", "amis-pg-b"):
             u[c][s] = ["/collections/occurrences/tiles/WebMercatorQuad/%d/%d/%d" % (z, y, x) for z, x, y in ts]
         getmap = ("SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=occurrences&STYLES=&CRS=EPSG:3857"
                   "&WIDTH=256&HEIGHT=256&FORMAT=application/vnd.mapbox-vector-tile&BBOX=%s")
@@ -581,9 +581,10 @@ def med(rs, key):
 def summary(a, results, exports, conn_runs, started):
     lines = ["# bench/peer_postgis.py, %s UTC" % time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)),
              "", "Data: %d points, %d polygons (bench/make_data.py, seed 20240601). wrk -t2 -c%d -d%ds, "
-             "%d interleaved round(s), medians. AMIS %s (sha256 %s)." % (
+             "%d interleaved round(s), medians. AMIS %s (sha256 %s)%s." % (
                  a.points, a.polygons, a.conns, a.duration, a.rounds, a.amis_bin,
-                 sh(["sha256sum", a.amis_bin])[:12]), "",
+                 a.amis_sha, "; amis-pg-b: %s (sha256 %s)" % (a.amis_bin_b, sh(["sha256sum", a.amis_bin_b])[:12])
+                 if a.amis_bin_b else ""), "",
              "| case | server | rps | p50 ms | p99 ms | MB/s | server CPU ms/req | DB CPU ms/req | RSS max MB (anon) | non-2xx | load before |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     by = {}
@@ -599,15 +600,17 @@ def summary(a, results, exports, conn_runs, started):
                 med(rs, "server_cpu_ms"), med(rs, "db_cpu_ms"), max(r["rss_max_mb"] for r in rs),
                 max(r["anon_max_mb"] for r in rs),
                 sum(r.get("non2xx", 0) for r in rs), " / ".join(r["load_before"].split()[0] for r in rs)))
-    lines += ["", "| case | AMIS PostGIS / better peer | AMIS GeoPackage / better peer | better peer |", "|---|---|---|---|"]
+    lines += ["", "| case | AMIS PostGIS / better peer | AMIS GeoPackage / better peer | amis-pg-b / better peer | better peer |",
+              "|---|---|---|---|---|"]
     for c in CASES:
         peers = [(med(by[(c, p)], "rps"), p) for p in PEERS if (c, p) in by and med(by[(c, p)], "rps") > 0
                  and not any(r.get("non2xx", 0) for r in by[(c, p)])]
         if not peers:
             continue
         best = max(peers)
-        cells = ["%.2fx" % (med(by[(c, s)], "rps") / best[0]) if (c, s) in by else "-" for s in ("amis-pg", "amis-gpkg")]
-        lines.append("| %s | %s | %s | %s (%.1f rps) |" % (c, cells[0], cells[1], best[1], best[0]))
+        cells = ["%.2fx" % (med(by[(c, s)], "rps") / best[0]) if (c, s) in by else "-"
+                 for s in ("amis-pg", "amis-gpkg", "amis-pg-b")]
+        lines.append("| %s | %s | %s | %s | %s (%.1f rps) |" % (c, cells[0], cells[1], cells[2], best[1], best[0]))
     lines += ["", "Deep page (feature %d) vs first page, p50 and rps:" % min(1_000_000, a.points - 1000)]
     for s in SERVERS:
         if (("items_deep_1m", s) in by) and (("items_first_1k", s) in by):
@@ -661,6 +664,8 @@ def main():
     ap.add_argument("--polygons", type=int, default=200_000)
     ap.add_argument("--work", default="/tmp/amis-peer-bench")
     ap.add_argument("--amis-bin", default=os.path.join(ROOT, "build/release/bin/amis"))
+    ap.add_argument("--amis-bin-b", help="a second amis binary, served as amis-pg-b on the same PostGIS store "
+                    "(an A/B comparison of two builds in one run)")
     ap.add_argument("--pg-port", type=int, default=55440)
     ap.add_argument("--port", type=int, default=8091, help="first of four ports: amis-pg, amis-gpkg, mapserver, qgis")
     ap.add_argument("--procs", type=int, default=4, help="FastCGI processes per peer")
@@ -679,6 +684,7 @@ def main():
     if a.stop:
         return stop_kept(a)
     a.amis_bin = os.path.abspath(a.amis_bin)
+    a.amis_sha = sh(["sha256sum", a.amis_bin])[:12]   # before the run: a rebuild meanwhile does not change it
     started = time.time()
     os.makedirs(a.work, exist_ok=True)
     chosen = [s for s in a.servers.split(",") if s in SERVERS]
@@ -700,7 +706,7 @@ def main():
         store = os.path.join(a.work, "store-%d-%d.gpkg" % (a.points, a.polygons))
         amis_import(a, data, store, store + ".loaded")
 
-        ports = dict(zip(SERVERS, range(a.port, a.port + 4)))
+        ports = dict(zip(SERVERS, range(a.port, a.port + len(SERVERS))))
         if "amis-pg" in chosen:
             servers["amis-pg"] = start_amis(a, "amis-pg", pg.url("amis"), ports["amis-pg"],
                                             'data_dir = "%s"\n' % os.path.join(a.work, "run", "amis-pg", "data"))
@@ -710,6 +716,10 @@ def main():
             servers["mapserver"] = start_mapserver(a, pg, ports["mapserver"])
         if "qgis" in chosen:
             servers["qgis"] = start_qgis(a, pg, ports["qgis"])
+        if a.amis_bin_b:
+            servers["amis-pg-b"] = start_amis(a, "amis-pg-b", pg.url("amis"), ports["amis-pg-b"],
+                                              'data_dir = "%s"\n' % os.path.join(a.work, "run", "amis-pg-b", "data"),
+                                              binary=os.path.abspath(a.amis_bin_b))
         log("servers: " + ", ".join("%s %s" % (s, servers[s].base) for s in servers))
 
         # AMIS's own `next` link out of the page before feature 1,000,000: keyset (after=)
@@ -731,11 +741,14 @@ def main():
                 order = list(servers) if rnd % 2 == 0 else list(reversed(servers))
                 for s in order:
                     if s in urls[c] and ok.get((c, s)):
-                        results.append(wrk(a, servers[s], pg, urls[c][s], c, a.conns, a.duration,
+                        # a z5 tile of 5M points takes seconds: a longer run so that a few complete
+                        secs = a.duration * 3 if c == "mvt_z5" else a.duration
+                        results.append(wrk(a, servers[s], pg, urls[c][s], c, a.conns, secs,
                                            role="amis" if s.startswith("amis") else "peers"))
         exports = []
         if a.export != "none":
             paths = {"amis-pg": "/collections/occurrences/items?f=json&limit=%d" % a.points,
+                     "amis-pg-b": "/collections/occurrences/items?f=json&limit=%d" % a.points,
                      "amis-gpkg": "/collections/occurrences/items?f=json&limit=%d" % a.points,
                      "mapserver": "/mapserv?map=minerals&SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=occurrences&OUTPUTFORMAT=geojson",
                      "qgis": "/qgisserver?SERVICE=WFS&VERSION=1.1.0&REQUEST=GetFeature&TYPENAME=occurrences&OUTPUTFORMAT=application/json"}
