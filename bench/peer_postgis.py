@@ -615,9 +615,13 @@ def summary(a, results, exports, conn_runs, started):
     for s in SERVERS:
         if (("items_deep_1m", s) in by) and (("items_first_1k", s) in by):
             d, f = by[("items_deep_1m", s)], by[("items_first_1k", s)]
+            if min(med(d, "rps"), med(f, "rps")) <= 0:
+                lines.append("- %s: first page %.1f rps, deep page %.1f rps (no request completed within a run: "
+                             "a ratio is meaningless)" % (s, med(f, "rps"), med(d, "rps")))
+                continue
             lines.append("- %s: p50 %.1f vs %.1f ms (%.2fx), rps %.1f vs %.1f (first/deep %.2fx)" % (
                 s, med(d, "p50_ms"), med(f, "p50_ms"), med(d, "p50_ms") / med(f, "p50_ms"),
-                med(d, "rps"), med(f, "rps"), med(f, "rps") / max(med(d, "rps"), 1e-9)))
+                med(d, "rps"), med(f, "rps"), med(f, "rps") / med(d, "rps")))
     if exports:
         lines += ["", "| export (all occurrences, GeoJSON) | s | TTFB s | MB | MB/s | features | server CPU s | DB CPU s | RSS before -> max MB | RssAnon before -> max MB | VmHWM MB | load before |",
                   "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -637,6 +641,41 @@ def summary(a, results, exports, conn_runs, started):
                              r.get("non2xx", 0), sum(int(r.get(k, 0)) for k in ("err_connect", "err_read", "err_write", "err_timeout")),
                              r["load_before"]))
     return "\n".join(lines) + "\n"
+
+
+RUN_RE = (r"^run (\S+) +(\S+) +c=(\d+) +rps +([\d.]+) p50 +([\d.]+) p99 +([\d.]+) ms +([\d.]+) MB/s +srv +([\d.]+) "
+          r"+db +([\d.]+) ms/req +rss +([\d.]+)-> *([\d.]+) MB \(anon +([\d.]+)-> *([\d.]+)\) +non2xx (\d+) +"
+          r"load ([\d. ]+?) -> ([\d. ]+?)(?:  pg_conns_max (\d+) \(\+(\d+) parallel workers\))?\s*$")
+EXPORT_RE = (r"^export (\S+) +([\d.]+) s +ttfb ([\d.]+) s +([\d.]+) MB +([\d.]+) MB/s +(\d+)/(\d+) features +srv ([\d.]+) s "
+             r"+db ([\d.]+) s +rss ([\d.]+) -> max ([\d.]+) MB, anon ([\d.]+) -> max ([\d.]+) MB \(VmHWM of the "
+             r"busiest process ([\d.]+) MB\) +load ([\d.]+ [\d.]+ [\d.]+) -> ([\d.]+ [\d.]+ [\d.]+) ?(.*)$")
+
+
+def from_log(path):
+    """The results of a run, read back from its log lines (a run whose summary was not written)."""
+    import re
+    runs, exports, conns = [], [], []
+    for line in open(path):
+        m = re.match(RUN_RE, line)
+        if m:
+            g = m.groups()
+            r = {"case": g[0], "server": g[1], "conns": int(g[2]), "rps": float(g[3]), "p50_ms": float(g[4]),
+                 "p99_ms": float(g[5]), "MBps": float(g[6]), "server_cpu_ms": float(g[7]), "db_cpu_ms": float(g[8]),
+                 "rss_before_mb": float(g[9]), "rss_max_mb": float(g[10]), "anon_before_mb": float(g[11]),
+                 "anon_max_mb": float(g[12]), "non2xx": int(g[13]), "load_before": g[14], "load_after": g[15]}
+            if g[16] is not None:
+                r["pg_conns_max"], r["pg_workers_max"] = int(g[16]), int(g[17])
+            (conns if r["conns"] == 256 else runs).append(r)
+            continue
+        m = re.match(EXPORT_RE, line)
+        if m:
+            g = m.groups()
+            exports.append({"case": "export", "server": g[0], "seconds": float(g[1]), "ttfb": float(g[2]),
+                            "MB": float(g[3]), "MBps": float(g[4]), "features": int(g[5]), "expected": int(g[6]),
+                            "server_cpu_s": float(g[7]), "db_cpu_s": float(g[8]), "rss_before_mb": float(g[9]),
+                            "rss_max_mb": float(g[10]), "anon_before_mb": float(g[11]), "anon_max_mb": float(g[12]),
+                            "hwm_mb": float(g[13]), "load_before": g[14], "load_after": g[15], "error": g[16].strip()})
+    return runs, exports, conns
 
 
 def stop_kept(a):
@@ -680,9 +719,14 @@ def main():
     ap.add_argument("--no-conns-test", action="store_true", help="skip the 256-client connection count")
     ap.add_argument("--keep", action="store_true", help="leave the servers and PostgreSQL running")
     ap.add_argument("--stop", action="store_true", help="stop what a --keep run left running, and exit")
+    ap.add_argument("--from-log", help="print the summary of a run from its log (give the run's sizes and options)")
     a = ap.parse_args()
     if a.stop:
         return stop_kept(a)
+    if a.from_log:
+        a.amis_sha = "see the log"
+        print(summary(a, *from_log(a.from_log), os.stat(a.from_log).st_mtime))
+        return 0
     a.amis_bin = os.path.abspath(a.amis_bin)
     a.amis_sha = sh(["sha256sum", a.amis_bin])[:12]   # before the run: a rebuild meanwhile does not change it
     started = time.time()
@@ -759,13 +803,13 @@ def main():
         if "amis-pg" in servers and not a.no_conns_test:
             for c in ("items_bbox_1k", "item"):
                 conn_runs.append(wrk(a, servers["amis-pg"], pg, urls[c]["amis-pg"], c, 256, a.duration, role="amis"))
-        text = summary(a, results, exports, conn_runs, started)
         out = os.path.join(a.work, "results", "summary-%s.md" % time.strftime("%Y%m%d-%H%M%S", time.gmtime(started)))
         os.makedirs(os.path.dirname(out), exist_ok=True)
-        with open(out, "w") as f:
-            f.write(text)
         with open(out.replace(".md", ".json"), "w") as f:
             json.dump({"runs": results, "exports": exports, "conns": conn_runs}, f, indent=1)
+        text = summary(a, results, exports, conn_runs, started)
+        with open(out, "w") as f:
+            f.write(text)
         print("\n" + text)
         log("summary: %s" % out)
     finally:
