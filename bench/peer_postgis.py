@@ -703,6 +703,8 @@ def main():
     ap.add_argument("--polygons", type=int, default=200_000)
     ap.add_argument("--work", default="/tmp/amis-peer-bench")
     ap.add_argument("--amis-bin", default=os.path.join(ROOT, "build/release/bin/amis"))
+    ap.add_argument("--role-b", default="amis", help="the PostgreSQL role amis-pg-b connects as (a role with its "
+                    "own settings, ALTER ROLE … SET, tries a session setting without a rebuild)")
     ap.add_argument("--amis-bin-b", help="a second amis binary, served as amis-pg-b on the same PostGIS store "
                     "(an A/B comparison of two builds in one run)")
     ap.add_argument("--pg-port", type=int, default=55440)
@@ -761,7 +763,7 @@ def main():
         if "qgis" in chosen:
             servers["qgis"] = start_qgis(a, pg, ports["qgis"])
         if a.amis_bin_b:
-            servers["amis-pg-b"] = start_amis(a, "amis-pg-b", pg.url("amis"), ports["amis-pg-b"],
+            servers["amis-pg-b"] = start_amis(a, "amis-pg-b", pg.url(a.role_b), ports["amis-pg-b"],
                                               'data_dir = "%s"\n' % os.path.join(a.work, "run", "amis-pg-b", "data"),
                                               binary=os.path.abspath(a.amis_bin_b))
         log("servers: " + ", ".join("%s %s" % (s, servers[s].base) for s in servers))
@@ -787,8 +789,8 @@ def main():
                     if s in urls[c] and ok.get((c, s)):
                         # a z5 tile of 5M points takes seconds: a longer run so that a few complete
                         secs = a.duration * 3 if c == "mvt_z5" else a.duration
-                        results.append(wrk(a, servers[s], pg, urls[c][s], c, a.conns, secs,
-                                           role="amis" if s.startswith("amis") else "peers"))
+                        role = (a.role_b if s == "amis-pg-b" else "amis") if s.startswith("amis") else "peers"
+                        results.append(wrk(a, servers[s], pg, urls[c][s], c, a.conns, secs, role=role))
         exports = []
         if a.export != "none":
             paths = {"amis-pg": "/collections/occurrences/items?f=json&limit=%d" % a.points,
