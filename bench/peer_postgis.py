@@ -284,7 +284,11 @@ def start_amis(a, name, store, port, extra="", binary=None):
     with open(os.path.join(run, "amis.pid"), "w") as f:
         f.write("%d\n" % p.pid)
     s.pidfiles = [os.path.join(run, "amis.pid")]
-    wait_up(s.base + "/collections?f=json", name)
+    try:  # a start at 5M points scans each text column's distinct values: tens of seconds
+        wait_up(s.base + "/collections?f=json", name, tries=900)
+    except SystemExit:
+        s.stop()
+        raise
     return s
 
 
