@@ -410,6 +410,15 @@ TEST_F(PostgisStoreTest, AClientThatLeavesCancelsItsQueryAndTheConnectionIsReuse
   EXPECT_LE(pg_->pool().stats().open, 4u);
 }
 
+TEST_F(PostgisStoreTest, ANodesConnectionsPlanWithoutJitOrParallelWorkers) {
+  // The server's defaults are jit = on and 2 workers per gather; a node's sessions override them.
+  store::postgis::Connection admin(pg_url());
+  ASSERT_EQ(admin.exec("SHOW jit").text(0, 0), "on");
+  auto db = pg_->pool().acquire();
+  EXPECT_EQ(db->exec("SHOW jit").text(0, 0), "off");
+  EXPECT_EQ(db->exec("SHOW max_parallel_workers_per_gather").text(0, 0), "0");
+}
+
 TEST_F(PostgisStoreTest, AFullPoolAnswersBusyWithinTheDeadline) {
   store::postgis::Pool pool(pg_url(), 1);
   auto held = pool.acquire();
