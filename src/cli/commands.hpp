@@ -70,4 +70,13 @@ struct CatalogImport {
 // Exit code 2 when some documents were refused (the valid ones are imported).
 int catalog_import(const config::Config& config, const CatalogImport& command);
 
+// `amis store copy FROM TO [--replace]`: a whole store into another, either backend.
+struct StoreCopy {
+  std::string from;
+  std::string to;
+  bool replace = false;  // replace everything in a target that is not empty
+};
+// Exit code 1 when the target is not empty (without --replace) or is the source.
+int store_copy(const config::Config& config, const StoreCopy& command);
+
 }  // namespace amis::cli

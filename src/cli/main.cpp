@@ -136,6 +136,21 @@ int main(int argc, char** argv) {
   catalog_imp->add_option("--store", store_path, kStoreHelp);
   catalog_imp->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
 
+  amis::cli::StoreCopy store_copy;
+  auto* stores = app.add_subcommand("store", "Manage whole stores");
+  stores->require_subcommand(1);
+  auto* store_copy_command = stores->add_subcommand(
+      "copy", "Copy a whole store (collections, history, accounts, styles, change sets, audit, catalogue) into "
+              "another: GeoPackage or PostgreSQL, either way");
+  store_copy_command->add_option("from", store_copy.from, "The store to copy: a GeoPackage file or a postgresql:// URL")
+      ->required();
+  store_copy_command->add_option("to", store_copy.to, "The store to write: a GeoPackage file or a postgresql:// URL")
+      ->required();
+  store_copy_command->add_flag("--replace", store_copy.replace,
+                               "Replace everything in a target store that is not empty");
+  store_copy_command->add_option("--config", config_path, "amis.toml ([store] data_dir, pool_size)")
+      ->check(CLI::ExistingFile);
+
   CLI11_PARSE(app, argc, argv);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("amis"));
@@ -160,6 +175,7 @@ int main(int argc, char** argv) {
     }
     if (*routes) return amis::cli::list_routes(config);
     if (*catalog_imp) return amis::cli::catalog_import(config, catalog_import);
+    if (*store_copy_command) return amis::cli::store_copy(config, store_copy);
     if (*imp) {
       size_t start = 0;
       while (start < keywords.size()) {

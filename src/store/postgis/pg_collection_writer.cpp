@@ -1,5 +1,6 @@
 #include "store/postgis/pg_collection_writer.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -184,9 +185,16 @@ void PgCollectionWriter::write_field(const core::Value& v, core::PropertyType ty
 }
 
 void PgCollectionWriter::add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) {
+  add_with_id(last_id_ + 1, wkb, values);  // fids 1, 2, … as in a new GeoPackage table
+}
+
+void PgCollectionWriter::add_with_id(std::int64_t id, std::span<const std::uint8_t> wkb,
+                                     std::span<const core::Value> values) {
   put_u16(buffer_, static_cast<std::uint16_t>(2 + metadata_.properties.size()));
   put_u32(buffer_, 8);
-  put_u64(buffer_, static_cast<std::uint64_t>(++count_));  // fids 1, 2, … as in a new GeoPackage table
+  put_u64(buffer_, static_cast<std::uint64_t>(id));
+  ++count_;
+  last_id_ = std::max(last_id_, id);
   if (wkb.size() < 5) {
     put_u32(buffer_, 0xffffffffu);
   } else {
@@ -246,8 +254,8 @@ void PgCollectionWriter::commit() {
   Connection& db = *loaders_[0];
   Transaction tx(db);
   db.exec("ALTER TABLE " + loading + " ADD PRIMARY KEY USING INDEX " + key);
-  if (count_ > 0)
-    db.exec("SELECT setval(pg_get_serial_sequence($1, 'fid'), $2)", Params().text(loading, oid::kText).integer(count_));
+  if (last_id_ > 0)
+    db.exec("SELECT setval(pg_get_serial_sequence($1, 'fid'), $2)", Params().text(loading, oid::kText).integer(last_id_));
   // The swap: readers of the old table hold it until their statement ends.
   db.exec("DROP TABLE IF EXISTS " + table);
   db.exec("ALTER TABLE " + loading + " RENAME TO " + quote_identifier(metadata_.id));
