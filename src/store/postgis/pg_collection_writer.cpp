@@ -92,6 +92,11 @@ const char* column_type(core::PropertyType type) {
   return "text";
 }
 
+// "<collection><suffix>" within PostgreSQL's 63 bytes (the id cut, the suffix kept).
+std::string index_name(const std::string& collection, std::string_view suffix) {
+  return collection.substr(0, 63 - suffix.size()) + std::string(suffix);
+}
+
 std::string random_suffix() {
   std::random_device device;
   char buffer[17];
@@ -241,7 +246,8 @@ void PgCollectionWriter::commit() {
   // INDEX shares; ADD PRIMARY KEY would wait), the key then adopted at no cost.
   const std::string key = quote_identifier(loading_ + "_pkey");
   const std::string key_index = "CREATE UNIQUE INDEX " + key + " ON " + loading + " (fid)";
-  const std::string gist_index = "CREATE INDEX ON " + loading + " USING gist (geom)";
+  const std::string gist = quote_identifier(loading_ + "_geom_idx");
+  const std::string gist_index = "CREATE INDEX " + gist + " ON " + loading + " USING gist (geom)";
   if (loaders_.size() > 1) {
     loaders_[0]->send(gist_index);
     loaders_[1]->send(key_index);
@@ -259,6 +265,12 @@ void PgCollectionWriter::commit() {
   // The swap: readers of the old table hold it until their statement ends.
   db.exec("DROP TABLE IF EXISTS " + table);
   db.exec("ALTER TABLE " + loading + " RENAME TO " + quote_identifier(metadata_.id));
+  // The indexes under the collection's name rather than the loading one ("sites:pkey",
+  // "sites:geom"): ':' is in no collection id, so no feature table can ever want the
+  // name, and none starts with amis_ as the attribute indexes do (attribute_indexes.hpp).
+  const std::string schema = std::string(kFeatureSchema) + ".";
+  db.exec("ALTER INDEX " + schema + key + " RENAME TO " + quote_identifier(index_name(metadata_.id, ":pkey")));
+  db.exec("ALTER INDEX " + schema + gist + " RENAME TO " + quote_identifier(index_name(metadata_.id, ":geom")));
   // A re-imported collection starts a new history, as in the GeoPackage (drop_feature_table).
   db.exec("DELETE FROM amis_feature_versions WHERE collection = $1", Params().text(metadata_.id));
   Params p;

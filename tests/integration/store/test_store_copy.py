@@ -242,10 +242,7 @@ def pg_tables(store) -> dict[str, list[tuple]]:
                 continue  # catalogue_current()
             order = "fid" if schema == "amis_data" else "t::text"
             out[f"{schema}.{name}"] = fetch(db, f'SELECT * FROM {schema}."{name}" t ORDER BY {order}')
-        # The indexes, without the names a load gives its key and GiST index (amis_load_<random>).
-        out["(indexes)"] = sorted(
-            (s, t, re.sub(r"amis_load_[0-9a-f]+", "amis_load", n), re.sub(r"amis_load_[0-9a-f]+", "amis_load", d))
-            for s, t, n, d in fetch(db, "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes "
+        out["(indexes)"] = sorted(fetch(db, "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes "
                                         "WHERE schemaname IN ('public', 'amis_data') AND "
                                         "(tablename LIKE 'amis\\_%' OR schemaname = 'amis_data')"))
     return out
