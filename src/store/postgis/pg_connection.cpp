@@ -238,12 +238,6 @@ void Connection::exec_script(const std::string& sql) {
 }
 
 void Connection::send_streaming(std::string_view sql, const Params& params, Format format) {
-  // next_row() watches the request's budget between rows, where the time spent
-  // waiting for a slow client does not count (core::RequestBudget). The server's
-  // statement_timeout, set from the deadline when the pool lent the connection,
-  // would count it and cut a long download mid-body; while rows stream, a node that
-  // died is noticed by the server's next write anyway.
-  if (core::RequestBudget::seconds_left()) exec("SET statement_timeout = 0", {}, Format::Text, false);
   const std::string statement(sql);
   const auto values = params.values();
   if (!PQsendQueryParams(conn_.get(), statement.c_str(), params.size(), params.types(), values.data(),
