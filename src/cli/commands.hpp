@@ -77,5 +77,13 @@ struct WorkPlanCommand {
   std::string plan;
 };
 int workplan_command(const config::Config& config, const WorkPlanCommand& command);
+// `amis store copy FROM TO [--replace]`: a whole store into another, either backend.
+struct StoreCopy {
+  std::string from;
+  std::string to;
+  bool replace = false;  // replace everything in a target that is not empty
+};
+// Exit code 1 when the target is not empty (without --replace) or is the source.
+int store_copy(const config::Config& config, const StoreCopy& command);
 
 }  // namespace amis::cli

@@ -156,6 +156,20 @@ int main(int argc, char** argv) {
     sub->add_option("--store", store_path, kStoreHelp);
     sub->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
   }
+  amis::cli::StoreCopy store_copy;
+  auto* stores = app.add_subcommand("store", "Manage whole stores");
+  stores->require_subcommand(1);
+  auto* store_copy_command = stores->add_subcommand(
+      "copy", "Copy a whole store (collections, history, accounts, styles, change sets, audit, catalogue) into "
+              "another: GeoPackage or PostgreSQL, either way");
+  store_copy_command->add_option("from", store_copy.from, "The store to copy: a GeoPackage file or a postgresql:// URL")
+      ->required();
+  store_copy_command->add_option("to", store_copy.to, "The store to write: a GeoPackage file or a postgresql:// URL")
+      ->required();
+  store_copy_command->add_flag("--replace", store_copy.replace,
+                               "Replace everything in a target store that is not empty");
+  store_copy_command->add_option("--config", config_path, "amis.toml ([store] data_dir, pool_size)")
+      ->check(CLI::ExistingFile);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -185,6 +199,7 @@ int main(int argc, char** argv) {
       for (auto* sub : workplans->get_subcommands()) workplan.action = sub->get_name();
       return amis::cli::workplan_command(config, workplan);
     }
+    if (*store_copy_command) return amis::cli::store_copy(config, store_copy);
     if (*imp) {
       size_t start = 0;
       while (start < keywords.size()) {

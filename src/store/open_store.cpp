@@ -5,6 +5,7 @@
 #include "store/gpkg/gpkg_accounts.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
+#include "store/gpkg/gpkg_dump.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/gpkg/gpkg_workplans.hpp"
 #include "store/gpkg/gpkg_usage.hpp"
@@ -13,6 +14,8 @@
 #include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
 #include "store/postgis/pg_usage.hpp"
+#include "store/postgis/pg_dump.hpp"
+#include "store/postgis/pg_schema.hpp"
 #include "store/postgis/postgis_store.hpp"
 #include "store/postgis/pg_workplans.hpp"
 
@@ -60,6 +63,35 @@ std::unique_ptr<CatalogStore> open_catalog(const StoreLocation& where, Store& fe
     return std::make_unique<postgis::PostgisCatalog>(store->pool());
   }
   return std::make_unique<gpkg::GpkgCatalog>(where.location);
+}
+
+std::unique_ptr<StoreDump> open_dump(const StoreLocation& where, Store& features) {
+  if (is_postgresql(where.location)) {
+    auto* store = dynamic_cast<postgis::PostgisStore*>(&features);
+    if (!store) throw std::logic_error("open_dump: the features of a PostgreSQL location are not a PostgisStore");
+    return std::make_unique<postgis::PgDump>(store->pool());
+  }
+  return std::make_unique<gpkg::GpkgDump>(where.location);
+}
+
+void remove_store(const StoreLocation& where) {
+  if (!is_postgresql(where.location)) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(where.location + suffix);
+    return;
+  }
+  try {
+    postgis::Connection db(where.location);
+    postgis::Transaction tx(db);
+    db.exec(std::string("DROP SCHEMA IF EXISTS ") + postgis::kFeatureSchema + " CASCADE");
+    const auto tables = db.exec(
+        "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename LIKE 'amis\\_%'");
+    for (int i = 0; i < tables.rows(); ++i) db.exec("DROP TABLE IF EXISTS " + std::string(tables.text(i, 0)) + " CASCADE");
+    tx.commit();
+  } catch (const postgis::ConnectFailed& e) {
+    throw std::runtime_error(e.detail());
+  }
 }
 
 OpenedStore open_store(const StoreLocation& where) {

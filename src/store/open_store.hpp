@@ -15,6 +15,7 @@
 #include "store/store.hpp"
 #include "store/workplan_store.hpp"
 #include "store/usage_store.hpp"
+#include "store/store_dump.hpp"
 
 namespace amis::store {
 
@@ -48,6 +49,16 @@ std::unique_ptr<Store> open_features(const StoreLocation& where);
 // open_features for the same location): the GeoPackage file's tables, or the
 // database's on the features' pool. It must not outlive `features`.
 std::unique_ptr<CatalogStore> open_catalog(const StoreLocation& where, Store& features);
+
+// The store's own tables row by row (`amis store copy`), on the connections of
+// `features` (opened by open_features for the same location).
+std::unique_ptr<StoreDump> open_dump(const StoreLocation& where, Store& features);
+
+// Deletes everything AMIS keeps at the location (`amis store copy --replace`):
+// the GeoPackage file, or every AMIS table of the database and the schema of
+// the feature tables. Nothing else in the database is touched.
+// @throws as open_features().
+void remove_store(const StoreLocation& where);
 
 // Everything a server needs from one store.
 struct OpenedStore {

@@ -25,6 +25,10 @@ class CollectionWriter {
   // `wkb` is ISO WKB in CRS84 (empty for no geometry); `values` follow the
   // properties of the collection given to Store::replace_collection.
   virtual void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) = 0;
+  // Adds a feature under the id it has in another store (`amis store copy`), so
+  // that its history and links still name it. Ids must rise from call to call.
+  virtual void add_with_id(std::int64_t id, std::span<const std::uint8_t> wkb,
+                           std::span<const core::Value> values) = 0;
   // Publishes the collection: metadata, extent and feature count are updated.
   // @throws ServerError when the store cannot write.
   virtual void commit() = 0;

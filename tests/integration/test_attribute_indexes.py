@@ -41,7 +41,6 @@ def logged_sql(server: AmisServer, kind: str) -> list[str]:
     return re.findall(rf"\[debug\] {kind} SQL: (.*)", server.stderr())
 
 
-@pytest.mark.xfail(on_postgis(), strict=True, reason="PostGIS store: indexes made during import keep the loading table's names (amis_load_<hex>_...), so serve makes a second set")
 def test_filters_use_the_indexes_made_at_import(tmp_path):
     src = tmp_path / "sites.gpkg"
     write_points(src, sites(20000))
@@ -79,7 +78,6 @@ def test_filters_use_the_indexes_made_at_import(tmp_path):
         server.stop()
 
 
-@pytest.mark.xfail(on_postgis(), strict=True, reason="PostGIS store: indexes made during import keep the loading table's names (amis_load_<hex>_...), so serve makes a second set")
 def test_serve_makes_missing_indexes_and_refuses_unknown_properties(tmp_path):
     src = tmp_path / "sites.gpkg"
     write_points(src, sites(2000))

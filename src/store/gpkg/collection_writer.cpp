@@ -36,39 +36,56 @@ GpkgCollectionWriter::GpkgCollectionWriter(std::unique_ptr<sqlite::Database> db,
       temporal_index_ = static_cast<int>(i);
   }
   insert_ = std::make_unique<sqlite::Statement>(db_->handle(), sql + ") VALUES (" + params + ")");
+  insert_with_id_ = std::make_unique<sqlite::Statement>(
+      db_->handle(), "INSERT INTO " + sqlite::quote_identifier(metadata_.id) + " (fid, " + sql.substr(sql.find("(") + 1) +
+                         ") VALUES (?, " + params + ")");
 }
 
 GpkgCollectionWriter::~GpkgCollectionWriter() {
   insert_.reset();
+  insert_with_id_.reset();
   tx_.reset();  // rolls back unless committed
 }
 
 void GpkgCollectionWriter::add(std::span<const std::uint8_t> wkb,
                                std::span<const core::Value> values) {
   insert_->reset();
+  insert(*insert_, 1, wkb, values);
+}
+
+void GpkgCollectionWriter::add_with_id(std::int64_t id, std::span<const std::uint8_t> wkb,
+                                       std::span<const core::Value> values) {
+  insert_with_id_->reset();
+  insert_with_id_->bind(1, id);
+  insert(*insert_with_id_, 2, wkb, values);
+}
+
+// Binds the geometry at `first` and the values after it, and runs the insert.
+void GpkgCollectionWriter::insert(sqlite::Statement& insert, int first, std::span<const std::uint8_t> wkb,
+                                  std::span<const core::Value> values) {
   core::Envelope envelope;
   if (wkb.empty()) {
-    insert_->bind_null(1);
+    insert.bind_null(first);
   } else {
     geometry_.clear();
     append_gpkg_geometry(wkb, kCrs84SrsId, geometry_);
-    insert_->bind_blob(1, geometry_);
+    insert.bind_blob(first, geometry_);
     envelope = core::wkb_envelope(wkb);
     extent_.expand(envelope);
   }
   for (size_t i = 0; i < values.size() && i < metadata_.properties.size(); ++i) {
-    const int index = static_cast<int>(i) + 2;
+    const int index = static_cast<int>(i) + first + 1;
     const auto& v = values[i];
     switch (v.kind) {
-      case core::Value::Kind::Null: insert_->bind_null(index); break;
-      case core::Value::Kind::Integer: insert_->bind(index, v.integer); break;
-      case core::Value::Kind::Real: insert_->bind(index, v.real); break;
-      case core::Value::Kind::Text: insert_->bind(index, v.text); break;
+      case core::Value::Kind::Null: insert.bind_null(index); break;
+      case core::Value::Kind::Integer: insert.bind(index, v.integer); break;
+      case core::Value::Kind::Real: insert.bind(index, v.real); break;
+      case core::Value::Kind::Text: insert.bind(index, v.text); break;
     }
   }
   if (temporal_index_ >= 0 && static_cast<size_t>(temporal_index_) < values.size())
     record_time(values[static_cast<size_t>(temporal_index_)]);
-  insert_->run();
+  insert.run();
   if (!envelope.empty()) boxes_.push_back(rtree_entry(sqlite3_last_insert_rowid(db_->handle()), envelope));
   ++count_;
 }
@@ -120,6 +137,7 @@ void GpkgCollectionWriter::write_metadata() {
 
 void GpkgCollectionWriter::commit() {
   insert_.reset();
+  insert_with_id_.reset();
   bulk_load_rtree(*db_, rtree_name(metadata_.id), std::move(boxes_));
   install_spatial_index_triggers(*db_, metadata_.id);
   write_metadata();

@@ -17,9 +17,12 @@ class GpkgCollectionWriter final : public CollectionWriter {
   ~GpkgCollectionWriter() override;
 
   void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
+  void add_with_id(std::int64_t id, std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
   void commit() override;
 
  private:
+  void insert(sqlite::Statement& insert, int first, std::span<const std::uint8_t> wkb,
+              std::span<const core::Value> values);
   void record_time(const core::Value& value);
   void write_metadata();
 
@@ -27,6 +30,7 @@ class GpkgCollectionWriter final : public CollectionWriter {
   std::unique_ptr<sqlite::Transaction> tx_;
   core::Collection metadata_;
   std::unique_ptr<sqlite::Statement> insert_;
+  std::unique_ptr<sqlite::Statement> insert_with_id_;
   std::vector<std::uint8_t> geometry_;
   core::Envelope extent_;
   std::vector<RtreeEntry> boxes_;  // the R-tree, built at commit()

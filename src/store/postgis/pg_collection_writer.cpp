@@ -1,5 +1,6 @@
 #include "store/postgis/pg_collection_writer.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -89,6 +90,11 @@ const char* column_type(core::PropertyType type) {
     case core::PropertyType::Text: return "text COLLATE \"C\"";
   }
   return "text";
+}
+
+// "<collection><suffix>" within PostgreSQL's 63 bytes (the id cut, the suffix kept).
+std::string index_name(const std::string& collection, std::string_view suffix) {
+  return collection.substr(0, 63 - suffix.size()) + std::string(suffix);
 }
 
 std::string random_suffix() {
@@ -184,9 +190,16 @@ void PgCollectionWriter::write_field(const core::Value& v, core::PropertyType ty
 }
 
 void PgCollectionWriter::add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) {
+  add_with_id(last_id_ + 1, wkb, values);  // fids 1, 2, … as in a new GeoPackage table
+}
+
+void PgCollectionWriter::add_with_id(std::int64_t id, std::span<const std::uint8_t> wkb,
+                                     std::span<const core::Value> values) {
   put_u16(buffer_, static_cast<std::uint16_t>(2 + metadata_.properties.size()));
   put_u32(buffer_, 8);
-  put_u64(buffer_, static_cast<std::uint64_t>(++count_));  // fids 1, 2, … as in a new GeoPackage table
+  put_u64(buffer_, static_cast<std::uint64_t>(id));
+  ++count_;
+  last_id_ = std::max(last_id_, id);
   if (wkb.size() < 5) {
     put_u32(buffer_, 0xffffffffu);
   } else {
@@ -233,7 +246,8 @@ void PgCollectionWriter::commit() {
   // INDEX shares; ADD PRIMARY KEY would wait), the key then adopted at no cost.
   const std::string key = quote_identifier(loading_ + "_pkey");
   const std::string key_index = "CREATE UNIQUE INDEX " + key + " ON " + loading + " (fid)";
-  const std::string gist_index = "CREATE INDEX ON " + loading + " USING gist (geom)";
+  const std::string gist = quote_identifier(loading_ + "_geom_idx");
+  const std::string gist_index = "CREATE INDEX " + gist + " ON " + loading + " USING gist (geom)";
   if (loaders_.size() > 1) {
     loaders_[0]->send(gist_index);
     loaders_[1]->send(key_index);
@@ -246,11 +260,17 @@ void PgCollectionWriter::commit() {
   Connection& db = *loaders_[0];
   Transaction tx(db);
   db.exec("ALTER TABLE " + loading + " ADD PRIMARY KEY USING INDEX " + key);
-  if (count_ > 0)
-    db.exec("SELECT setval(pg_get_serial_sequence($1, 'fid'), $2)", Params().text(loading, oid::kText).integer(count_));
+  if (last_id_ > 0)
+    db.exec("SELECT setval(pg_get_serial_sequence($1, 'fid'), $2)", Params().text(loading, oid::kText).integer(last_id_));
   // The swap: readers of the old table hold it until their statement ends.
   db.exec("DROP TABLE IF EXISTS " + table);
   db.exec("ALTER TABLE " + loading + " RENAME TO " + quote_identifier(metadata_.id));
+  // The indexes under the collection's name rather than the loading one ("sites:pkey",
+  // "sites:geom"): ':' is in no collection id, so no feature table can ever want the
+  // name, and none starts with amis_ as the attribute indexes do (attribute_indexes.hpp).
+  const std::string schema = std::string(kFeatureSchema) + ".";
+  db.exec("ALTER INDEX " + schema + key + " RENAME TO " + quote_identifier(index_name(metadata_.id, ":pkey")));
+  db.exec("ALTER INDEX " + schema + gist + " RENAME TO " + quote_identifier(index_name(metadata_.id, ":geom")));
   // A re-imported collection starts a new history, as in the GeoPackage (drop_feature_table).
   db.exec("DELETE FROM amis_feature_versions WHERE collection = $1", Params().text(metadata_.id));
   Params p;

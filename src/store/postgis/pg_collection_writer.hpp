@@ -27,6 +27,7 @@ class PgCollectionWriter final : public CollectionWriter {
   ~PgCollectionWriter() override;
 
   void add(std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
+  void add_with_id(std::int64_t id, std::span<const std::uint8_t> wkb, std::span<const core::Value> values) override;
   void commit() override;
 
  private:
@@ -46,6 +47,7 @@ class PgCollectionWriter final : public CollectionWriter {
   std::vector<std::uint8_t> buffer_;  // COPY data not yet sent
   core::Envelope extent_;
   std::int64_t count_ = 0;
+  std::int64_t last_id_ = 0;  // the greatest fid written
   int temporal_index_ = -1;
   std::optional<std::string> time_min_, time_max_;
 };

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "store/postgis/pg_accounts.hpp"
+#include "store/postgis/pg_case_folding.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_workplans.hpp"
 #include "store/postgis/pg_usage.hpp"
@@ -35,15 +36,16 @@ CREATE TABLE IF NOT EXISTS amis_rasters (
 
 // The functions compiled filters call (store/filter_compiler.cpp), under the
 // names the GeoPackage store registers in SQLite, with the same meaning: Unicode
-// case mapping and folding by ICU, accents removed (NFD, non-spacing marks
+// case mapping by ICU and full case folding (pg_case_folding.hpp), accents removed (NFD, non-spacing marks
 // dropped, NFC), CQL2 array predicates on JSON arrays as sets, a^b.
 constexpr const char* kFilterFunctions = R"SQL(
 CREATE OR REPLACE FUNCTION amis_lower(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT lower($1 COLLATE "und-x-icu") $$;
 CREATE OR REPLACE FUNCTION amis_upper(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT upper($1 COLLATE "und-x-icu") $$;
-CREATE OR REPLACE FUNCTION amis_casei(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$ SELECT lower($1 COLLATE "und-x-icu") COLLATE "C" $$;
+-- Full case folding (pg_case_folding.hpp); not STRICT, so that it is inlined.
+CREATE OR REPLACE FUNCTION amis_casei(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT amis_fold_lower(lower($1 COLLATE "und-x-icu")) COLLATE "C" $$;
 CREATE OR REPLACE FUNCTION amis_accenti(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
   AS $$ SELECT normalize(translate(regexp_replace(normalize($1, NFD),
        '[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g'),
@@ -95,6 +97,7 @@ std::string feature_table(std::string_view collection) {
 std::vector<SchemaPart> schema_parts() {
   return {
       {"feature catalogue", kFeatureCatalogue},
+      {"case folding", kCaseFolding},
       {"filter functions", kFilterFunctions},
       {"accounts", PgAccounts::schema()},        // also the time functions the change sets use
       {"change sets", PgChangeSets::schema()},
