@@ -1,5 +1,5 @@
 // The tables both backends keep under the same names and columns (gpkg_schema.cpp,
-// gpkg_accounts.cpp, pg_schema.cpp, pg_accounts.cpp, pg_change_sets.cpp).
+// gpkg_accounts.cpp, pg_schema.cpp, pg_accounts.cpp, pg_change_sets.cpp, *_workplans.cpp, *_usage.cpp).
 #include "store/store_dump.hpp"
 
 namespace amis::store {
@@ -10,6 +10,11 @@ constexpr auto R = ColumnType::Real;
 constexpr auto T = ColumnType::Text;
 constexpr auto B = ColumnType::Bytes;
 constexpr auto Y = ColumnType::Boolean;
+
+std::vector<DumpColumn> usage_count_columns() {
+  return {{"period", T}, {"collection", T}, {"service", T}, {"operation", T}, {"format", T}, {"status_class", T},
+          {"client_class", T}, {"country", T}, {"requests", I}, {"bytes", I}, {"latency_ms", R}};
+}
 
 std::vector<DumpTable> make_tables() {
   return {
@@ -47,6 +52,33 @@ std::vector<DumpTable> make_tables() {
       {"amis_audit",
        {{"id", I}, {"time", T}, {"actor", T}, {"action", T}, {"subject", T}, {"detail", T}},
        "id", "id"},
+      // Work plans (issue 19): parents before children (foreign keys).
+      {"amis_workplans",
+       {{"id", T}, {"title", T}, {"period_start", I}, {"period_end", I}, {"source", T}, {"loaded", T}}, "id", ""},
+      {"amis_workplan_areas", {{"plan", T}, {"position", I}, {"no", T}, {"code", T}, {"title", T}}, "plan, code", ""},
+      {"amis_workplan_activities",
+       {{"plan", T}, {"position", I}, {"id", T}, {"area", T}, {"text", T}, {"partner_named", T}, {"lead", T},
+        {"co_lead", T}, {"partners", T}, {"country_coordinator", T}, {"planned_start", T}, {"planned_end", T}},
+       "plan, id", ""},
+      {"amis_workplan_outputs", {{"plan", T}, {"activity", T}, {"position", I}, {"text", T}},
+       "plan, activity, position", ""},
+      {"amis_workplan_indicators",
+       {{"plan", T}, {"activity", T}, {"position", I}, {"name", T}, {"type", T}, {"output", I}, {"baseline", T},
+        {"targets", T}},
+       "plan, activity, position", ""},
+      {"amis_workplan_meetings",
+       {{"plan", T}, {"meeting", T}, {"title", T}, {"held", T}, {"frozen", T}, {"frozen_by", T}, {"state", T}},
+       "plan, meeting", ""},
+      // Usage statistics (issue 18): the counts kept for ever and the raw events still kept.
+      {"amis_usage_hourly", usage_count_columns(), "period, collection, service, operation, format, status_class, "
+                                                   "client_class, country", ""},
+      {"amis_usage_daily", usage_count_columns(), "period, collection, service, operation, format, status_class, "
+                                                  "client_class, country", ""},
+      {"amis_usage_visitors", {{"day", T}, {"collection", T}, {"visitors", I}}, "day, collection", ""},
+      {"amis_usage_events",
+       {{"time_ms", I}, {"day", T}, {"collection", T}, {"service", T}, {"operation", T}, {"format", T},
+        {"status_class", T}, {"client_class", T}, {"country", T}, {"bytes", I}, {"latency_ms", R}},
+       "time_ms, day, collection, service, operation, format, status_class, client_class, country, bytes", ""},
   };
 }
 
