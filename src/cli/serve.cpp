@@ -15,6 +15,7 @@
 #include "api/auth/session_api.hpp"
 #include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
+#include "api/records/records_transactions.hpp"
 #include "api/features/features_api.hpp"
 #include "api/health/health_api.hpp"
 #include "api/styles/styles_api.hpp"
@@ -100,7 +101,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   wms.register_routes(router);
   store::ChangeSetStore& change_sets = *opened.change_sets;
   edit::EditingPolicy editing_policy(config.editing);
-  edit::ChangeService change_service(store, change_sets, editing_policy);
+  edit::ChangeService change_service(store, change_sets, editing_policy, &catalog_store);
   features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
     return change_service.etag(c, fid);
   });
@@ -108,7 +109,11 @@ void with_router(const config::Config& config, const std::function<void(const Wi
                                     std::int64_t offset, core::FeatureSink& sink) {
     return change_sets.features_as_of(c, instant, limit, offset, sink);
   });
-  api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
+  catalog::IsoSchemaOnce iso_schema(std::filesystem::path(config.static_dir) / "schemas");
+  api::records::RecordsTransactions records_transactions(change_service, change_sets, iso_schema, authenticator,
+                                                         config.service.base_url);
+  records_transactions.register_routes(router);  // before the editing routes of /collections/{collectionId}/items
+  api::editing::EditingApi editing_api(store, change_sets, catalog_store, change_service, editing_policy, authenticator,
                                        config.service.base_url);
   editing_api.register_routes(router);
   auth::AccountAdmin account_admin(accounts, [&change_sets](const std::string& actor, const std::string& action,
@@ -147,7 +152,8 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::csw::CswService csw(catalog_store, record_keeper, authenticator,
                            {{config.service.title + " - catalogue", config.service.description,
                              "ASEAN Minerals Information System"},
-                            config.service.base_url});
+                            config.service.base_url},
+                           &change_service, &iso_schema);
   csw.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);

@@ -4,6 +4,8 @@
 
 #include "core/error.hpp"
 #include "core/wkb.hpp"
+#include "catalog/record_json.hpp"
+#include "store/gpkg/catalog_rows.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 #include "store/gpkg/sql_functions.hpp"
@@ -85,6 +87,7 @@ GpkgChangeSets::GpkgChangeSets(const std::string& path)
     : path_(path), db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
   register_sql_functions(db_->handle());  // the R-tree triggers of feature tables call ST_*
   initialise_geopackage(*db_);
+  create_catalog_tables(*db_);  // approvals of catalogue change sets write records
 }
 
 edit::ChangeSet GpkgChangeSets::create(const edit::ChangeSet& cs, const std::vector<edit::Change>& changes) {
@@ -141,7 +144,10 @@ void GpkgChangeSets::add_changes(std::int64_t change_set, const std::vector<edit
 }
 
 void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& change) {
-  const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // A feature's deletion carries nothing; a record's names the record.
+  const bool nothing = change.operation == Operation::Delete && change.after.properties.empty();
+  const std::string properties =
+      nothing ? "" : change.after.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (change.fid) {
     auto replace = db_->cached(
         "UPDATE amis_changes SET operation = ?, geom = ?, properties = ?, base = ? WHERE change_set = ? AND fid = ?");
@@ -170,6 +176,10 @@ void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& cha
 
 std::vector<edit::Change> GpkgChangeSets::changes(std::int64_t change_set) {
   std::lock_guard lock(mutex_);
+  return read_changes(change_set);
+}
+
+std::vector<edit::Change> GpkgChangeSets::read_changes(std::int64_t change_set) {
   auto s = db_->cached(
       "SELECT seq, operation, fid, base, geom, properties FROM amis_changes WHERE change_set = ? ORDER BY seq");
   s->bind(1, change_set);
@@ -241,42 +251,22 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
     throw core::Conflict("change set " + std::to_string(id) + " is not submitted");
   if (cs->collection != collection.id) throw core::ServerError("change set of another collection");
 
-  std::vector<edit::Change> list;
-  {
-    auto s = db_->cached(
-        "SELECT seq, operation, fid, base, geom, properties FROM amis_changes WHERE change_set = ? ORDER BY seq");
-    s->bind(1, id);
-    while (s->step()) {
-      edit::Change c;
-      c.seq = s->column_int(0);
-      c.operation = edit::parse_operation(s->column_text(1)).value_or(Operation::Insert);
-      if (!s->is_null(2)) c.fid = s->column_int(2);
-      c.base = s->column_text(3);
-      c.after.wkb = blob(*s, 4);
-      c.after.properties = json_column(*s, 5);
-      list.push_back(std::move(c));
-    }
-  }
+  auto list = read_changes(id);
   std::vector<edit::Conflict> conflicts;
   for (const auto& c : list) {
     if (c.operation == Operation::Insert) {
       if (c.fid && read_feature(collection, *c.fid))  // a restored feature's id is taken again
-        conflicts.push_back({*c.fid, "a feature with this id exists again"});
+        conflicts.push_back({*c.fid, "a feature with this id exists again", {}});
       continue;
     }
     auto now = read_feature(collection, *c.fid);
-    if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written"});
+    if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written", {}});
     else if (edit::digest(*now) != c.base)
-      conflicts.push_back({*c.fid, "the feature was changed after this change was written"});
+      conflicts.push_back({*c.fid, "the feature was changed after this change was written", {}});
   }
   if (!conflicts.empty()) return conflicts;  // the transaction rolls back: nothing changed
 
-  std::string time;
-  {
-    auto s = db_->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')");
-    s->step();
-    time = s->column_text(0);
-  }
+  const std::string time = now();
   for (auto& c : list) apply(collection, *cs, c, time);
   refresh_collection(collection, time);
   auto mark = db_->cached(
@@ -290,6 +280,12 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
                collection.id + ", " + std::to_string(list.size()) + " changes");
   tx.commit();
   return {};
+}
+
+std::string GpkgChangeSets::now() {
+  auto s = db_->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+  s->step();
+  return std::string(s->column_text(0));
 }
 
 void GpkgChangeSets::apply(const core::Collection& collection, const edit::ChangeSet& cs, edit::Change& change,
@@ -411,6 +407,122 @@ void GpkgChangeSets::refresh_collection(const core::Collection& c, const std::st
   ogr->bind(1, std::string_view(c.id));
   ogr->bind(2, count);
   ogr->run();
+}
+
+std::vector<edit::Conflict> GpkgChangeSets::approve_records(std::int64_t id, const std::string& reviewer,
+                                                            const std::string& comment) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  auto cs = read_change_set(id);
+  if (!cs || cs->state != ChangeSetState::Submitted)
+    throw core::Conflict("change set " + std::to_string(id) + " is not submitted");
+  if (!edit::is_catalog(*cs)) throw core::ServerError("change set of a collection, not of the catalogue");
+  const auto list = read_changes(id);
+  if (auto conflicts = record_conflicts(list); !conflicts.empty()) return conflicts;  // rolls back
+  const std::string time = now();
+  for (const auto& c : list) apply_record(*cs, c, time);
+  auto mark = db_->cached(
+      "UPDATE amis_change_sets SET state = 'approved', reviewed = ?, reviewer = ?, comment = ? WHERE id = ?");
+  mark->bind(1, std::string_view(time));
+  mark->bind(2, std::string_view(reviewer));
+  mark->bind(3, std::string_view(comment));
+  mark->bind(4, id);
+  mark->run();
+  append_audit(reviewer, "approve", "change set " + std::to_string(id),
+               std::string(edit::kCatalogChangeSets) + ", " + std::to_string(list.size()) + " changes");
+  tx.commit();
+  return {};
+}
+
+std::vector<edit::Conflict> GpkgChangeSets::record_conflicts(const std::vector<edit::Change>& list) {
+  std::vector<edit::Conflict> conflicts;
+  for (const auto& c : list) {
+    const std::string id = edit::record_id_of(c);
+    const auto now = read_record(*db_, id);
+    auto conflict = [&](const std::string& reason) { conflicts.push_back({0, reason, id}); };
+    if (now && now->origin != catalog::RecordOrigin::Authored)
+      conflict("the record is kept by AMIS (" + std::string(catalog::to_string(now->origin)) + "), not by editing");
+    else if (c.operation == Operation::Insert && now) conflict("a record with this id was published meanwhile");
+    else if (c.operation != Operation::Insert && !now) conflict("the record was deleted after this change was written");
+    else if (c.operation != Operation::Insert && edit::record_digest(catalog::to_json(*now)) != c.base)
+      conflict("the record was changed after this change was written");
+  }
+  return conflicts;
+}
+
+void GpkgChangeSets::apply_record(const edit::ChangeSet& cs, const edit::Change& change, const std::string& time) {
+  const std::string id = edit::record_id_of(change);
+  const std::string operation = edit::to_string(change.operation);
+  if (change.operation == Operation::Delete) {
+    record_record_version(id, operation, cs, time, nullptr);
+    delete_record(*db_, id);
+    return;
+  }
+  auto record = catalog::record_from_json(change.after.properties);
+  record.updated = time;
+  const auto document = catalog::to_json(record);
+  record_record_version(id, operation, cs, time, &document);
+  write_record(*db_, std::move(record));
+}
+
+// Before the first change of a record made otherwise (imported), its state then
+// becomes version 0.
+void GpkgChangeSets::record_record_version(const std::string& id, const std::string& operation,
+                                           const edit::ChangeSet& cs, const std::string& time,
+                                           const nlohmann::json* document) {
+  std::int64_t last = -1;
+  {
+    auto s = db_->cached("SELECT max(version) FROM amis_record_versions WHERE record = ?");
+    s->bind(1, std::string_view(id));
+    if (s->step() && !s->is_null(0)) last = s->column_int(0);
+  }
+  auto insert = [&](std::int64_t version, const std::string& op, const edit::ChangeSet* by, const std::string& when,
+                    const nlohmann::json* content) {
+    auto s = db_->cached(
+        "INSERT INTO amis_record_versions (record, version, operation, change_set, author, valid_from, document) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    s->bind(1, std::string_view(id));
+    s->bind(2, version);
+    s->bind(3, std::string_view(op));
+    if (by) {
+      s->bind(4, by->id);
+      s->bind(5, std::string_view(by->author));
+    }
+    if (!when.empty()) s->bind(6, std::string_view(when));
+    if (content) s->bind(7, std::string_view(content->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    s->run();
+  };
+  if (last < 0 && operation != "insert") {
+    if (auto before = read_record(*db_, id)) {
+      const auto previous = catalog::to_json(*before);
+      insert(0, "import", nullptr, "", &previous);
+    }
+    last = 0;
+  }
+  insert(std::max<std::int64_t>(last + 1, 1), operation, &cs, time, document);
+}
+
+std::vector<edit::RecordVersion> GpkgChangeSets::record_history(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT version, operation, change_set, coalesce(author, ''), coalesce(valid_from, ''), document "
+      "FROM amis_record_versions WHERE record = ? ORDER BY version");
+  s->bind(1, id);
+  std::vector<edit::RecordVersion> out;
+  while (s->step()) {
+    edit::RecordVersion v;
+    v.id = std::string(id);
+    v.number = s->column_int(0);
+    v.operation = s->column_text(1);
+    if (!s->is_null(2)) v.change_set = s->column_int(2);
+    v.author = s->column_text(3);
+    v.time = s->column_text(4);
+    if (!s->is_null(5)) v.document = nlohmann::json::parse(s->column_text(5), nullptr, false);
+    out.push_back(std::move(v));
+  }
+  if (out.empty())
+    if (auto now = read_record(*db_, id)) out.push_back({std::string(id), 0, "import", std::nullopt, "", "", catalog::to_json(*now)});
+  return out;
 }
 
 std::vector<edit::Version> GpkgChangeSets::history(const core::Collection& c, std::int64_t fid) {
