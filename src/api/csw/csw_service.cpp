@@ -160,6 +160,7 @@ void CswService::transaction(const http::Request& request, http::Response& respo
   const auto who = authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor},
                                           "change catalogue records");
   const CswTransaction t = parse_transaction(request.body);
+  keeper_.ensure_current();  // a Delete's constraint selects among current records
   std::vector<edit::RecordWrite> writes;
   TransactionSummary summary;
   summary.request_id = t.request_id;

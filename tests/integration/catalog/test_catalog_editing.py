@@ -320,3 +320,29 @@ def test_a_reviewer_writes_a_regional_record(env):
     assert env.call("POST", f"/changesets/{cs}/approve", REVIEWER).status_code == 403
     env.act(cs, "approve", ADMIN)
     assert "country" not in env.record(rid).json()["properties"]
+
+
+def head_links(env: Env, path: str) -> list[dict]:
+    from lxml import html
+    r = env.http.get(env.url + path, params={"f": "html"}, timeout=60)
+    assert r.status_code == 200, r.text[:300]
+    return [dict(link.attrib) for link in html.fromstring(r.content).xpath("/html/head/link[@rel != 'stylesheet']")]
+
+
+def test_html_pages_link_their_other_encodings_and_metadata(env):
+    collection = rows(env.store, "SELECT id FROM amis_records WHERE origin = 'derived' AND id LIKE "
+                                 "'amis:collection:%' ORDER BY id LIMIT 1")[0][0].split(":", 2)[2]
+    links = head_links(env, f"/collections/{collection}")
+    described = {link["type"]: link["href"] for link in links if link["rel"] == "describedby"}
+    assert set(described) == {"application/geo+json", "application/xml"}
+    for media, href in described.items():  # each resolves to the collection's record in that encoding
+        r = env.http.get(href, timeout=60)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith(media), (href, r.status_code)
+    record = f"amis:collection:{collection}"
+    alternates = {link["type"]: link["href"] for link in head_links(env, f"/collections/catalog/items/{record}")
+                  if link["rel"] == "alternate"}
+    assert set(alternates) == {"application/geo+json", "application/xml"}
+    assert env.http.get(alternates["application/geo+json"], timeout=60).json()["id"] == record
+    landing = head_links(env, "/")
+    assert f"{env.url}/collections/catalog" in [link["href"] for link in landing if link["rel"] == "related"]
+    assert "/collections/catalog?f=html" in env.http.get(env.url + "/", params={"f": "html"}, timeout=60).text
