@@ -40,6 +40,8 @@ class GpkgChangeSets final : public ChangeSetStore {
   void add_change(std::int64_t change_set, const edit::Change& change);
   std::vector<edit::Change> read_changes(std::int64_t change_set);
   std::string now();
+  void mark_approved(std::int64_t id, const std::string& time, const std::string& reviewer,
+                     const std::string& comment, const std::string& detail);
   std::vector<edit::Conflict> record_conflicts(const std::vector<edit::Change>& changes);
   void apply_record(const edit::ChangeSet& change_set, const edit::Change& change, const std::string& time);
   void record_record_version(const std::string& id, const std::string& operation, const edit::ChangeSet& change_set,
