@@ -154,6 +154,8 @@ CswTransaction parse_transaction(std::string_view body) {
       auto constraint = child_element(action, "Constraint");
       if (!constraint) throw core::ParsingFailed("Delete", "a csw:Delete holds a csw:Constraint");
       read_csw_constraint(constraint, a.constraint);
+      const std::string type_name = action.attribute("typeName").value();
+      a.constraint.type_names = {type_name.empty() ? std::string("csw:Record") : type_name};
     } else {
       throw core::ParsingFailed(std::string(name).substr(0, 60), "a csw:Transaction holds Insert, Update and Delete");
     }

@@ -153,7 +153,7 @@ def test_editor_submits_reviewer_approves_and_the_record_is_found_with_its_histo
     csw.getrecords2(constraints=[PropertyIsLike("csw:AnyText", "%Sumatra%")], maxrecords=100, esn="full")
     assert rid in csw.records
     csw.getrecordbyid(id=[rid], outputschema=NS["gmd"])
-    assert csw.records[rid].identification[0].title == "Geological map of Sumatra"
+    assert csw.records[rid].identification.title == "Geological map of Sumatra"
 
     # A second version through review; the history shows both, with their change sets.
     etag = published.headers.get("ETag")
@@ -259,7 +259,7 @@ def test_csw_transaction_submits_a_change_set_and_the_record_appears_on_approval
     assert rid not in reader.records  # not before the review
     env.act(cs, "approve", REVIEWER)
     reader.getrecordbyid(id=[rid], outputschema=NS["gmd"])
-    assert reader.records[rid].identification[0].title == title
+    assert reader.records[rid].identification.title == title
 
     # A Dublin Core update and a delete by constraint, each a change set of its own.
     dc = (f'<csw:Record xmlns:csw="{NS["csw"]}" xmlns:dc="{NS["dc"]}" xmlns:dct="{NS["dct"]}" '
