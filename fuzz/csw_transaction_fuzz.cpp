@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (transaction.actions.empty()) __builtin_trap();
     for (const auto& action : transaction.actions) {
       for (const auto& record : action.records)
-        if (record.iso_document.empty() == !record.dublin_core) __builtin_trap();  // one or the other
+        if (record.iso_document.empty() == !record.dublin_core)
+          __builtin_trap();  // one or the other
       if (action.operation != amis::edit::Operation::Delete) continue;
       auto constraint = action.constraint;
       constraint.operation = "GetRecords";

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto record = amis::api::records::read_record_geojson(body);
     amis::catalog::validate(record);
     const auto document = amis::catalog::to_json(record);
-    if (amis::catalog::to_json(amis::catalog::record_from_json(document)) != document) __builtin_trap();
+    if (amis::catalog::to_json(amis::catalog::record_from_json(document)) != document)
+      __builtin_trap();
   } catch (const amis::core::OgcError&) {
   }
   return 0;

@@ -1,10 +1,10 @@
 // The catalogue's side of ChangeService (issue 15): records of resources outside
 // AMIS written by editors and reviewers as changes of change sets, checked by the
 // same policy (country, authorship, review) as features.
+#include <sodium.h>
+
 #include <array>
 #include <set>
-
-#include <sodium.h>
 
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
@@ -39,12 +39,13 @@ std::string new_record_id() {
 void settle_id(RecordWrite& w) {
   if (!w.after) return;
   auto& record = *w.after;
-  if (w.operation == Operation::Insert && w.id.empty() && record.id.empty()) record.id = new_record_id();
+  if (w.operation == Operation::Insert && w.id.empty() && record.id.empty())
+    record.id = new_record_id();
   if (w.id.empty()) w.id = record.id;
   if (record.id.empty()) record.id = w.id;
   if (record.id != w.id)
-    throw core::InvalidValue("id", "the record's id '" + record.id.substr(0, 100) + "' is not '" + w.id.substr(0, 100) +
-                                       "', the record it replaces");
+    throw core::InvalidValue("id", "the record's id '" + record.id.substr(0, 100) + "' is not '" +
+                                       w.id.substr(0, 100) + "', the record it replaces");
 }
 
 }  // namespace
@@ -61,20 +62,24 @@ std::optional<std::string> ChangeService::record_etag(std::string_view id) {
 }
 
 ChangeSet ChangeService::create_record_draft(const auth::Principal& who, std::string title) {
-  return new_draft(who, kCatalogChangeSets, title.empty() ? "Changes to the catalogue" : std::move(title));
+  return new_draft(who, kCatalogChangeSets,
+                   title.empty() ? "Changes to the catalogue" : std::move(title));
 }
 
 Change ChangeService::prepare_record(const auth::Principal& who, RecordWrite w) {
   settle_id(w);
   if (!catalog::is_valid_record_id(w.id)) {
-    if (w.operation != Operation::Insert) throw core::NotFound("no record '" + w.id.substr(0, 100) + "' in the catalogue");
+    if (w.operation != Operation::Insert)
+      throw core::NotFound("no record '" + w.id.substr(0, 100) + "' in the catalogue");
     throw core::InvalidValue("id", "a record id is at most 256 of A-Z a-z 0-9 . _ : -");
   }
   auto before = catalog().record(w.id);
-  if ((before && before->origin != catalog::RecordOrigin::Authored) || (!before && w.id.starts_with("amis:")))
+  if ((before && before->origin != catalog::RecordOrigin::Authored) ||
+      (!before && w.id.starts_with("amis:")))
     throw core::Conflict("record '" + w.id + "' is kept by AMIS from " +
-                         (before && before->origin == catalog::RecordOrigin::Harvested ? "its harvest"
-                                                                                       : "its own collections") +
+                         (before && before->origin == catalog::RecordOrigin::Harvested
+                              ? "its harvest"
+                              : "its own collections") +
                          " and changes with its source: it is not edited");
   Change change;
   change.operation = w.operation;
@@ -84,7 +89,8 @@ Change ChangeService::prepare_record(const auth::Principal& who, RecordWrite w) 
     if (!before) throw core::NotFound("no record '" + w.id + "' in the catalogue");
     change.base = record_digest(catalog::to_json(*before));
     if (!w.if_match.empty() && !if_match_accepts(w.if_match, strong_etag(*before)))
-      throw core::PreconditionFailed("record '" + w.id + "' has changed: its ETag is now " + strong_etag(*before));
+      throw core::PreconditionFailed("record '" + w.id + "' has changed: its ETag is now " +
+                                     strong_etag(*before));
   }
   policy_.check_record_write(who, before ? &*before : nullptr, w.after ? &*w.after : nullptr);
   if (!w.after) {
@@ -100,11 +106,13 @@ Change ChangeService::prepare_record(const auth::Principal& who, RecordWrite w) 
   return change;
 }
 
-WriteResult ChangeService::write_records(const auth::Principal& who, std::vector<RecordWrite> writes,
-                                         const std::string& title, std::optional<std::int64_t> into) {
+WriteResult ChangeService::write_records(const auth::Principal& who,
+                                         std::vector<RecordWrite> writes, const std::string& title,
+                                         std::optional<std::int64_t> into) {
   if (writes.empty()) throw core::InvalidValue("records", "nothing to write");
   if (writes.size() > kMaxRecordWrites)
-    throw core::InvalidValue("records", "at most " + std::to_string(kMaxRecordWrites) + " records at once");
+    throw core::InvalidValue("records",
+                             "at most " + std::to_string(kMaxRecordWrites) + " records at once");
   std::set<std::string> written;
   if (into)  // a draft holds one change per record, as it does per feature
     for (const auto& c : change_sets_.changes(draft_of(who, kCatalogChangeSets, *into).id))
@@ -115,7 +123,8 @@ WriteResult ChangeService::write_records(const auth::Principal& who, std::vector
     changes.push_back(prepare_record(who, std::move(w)));
     ids.push_back(record_id_of(changes.back()));
     if (!written.insert(ids.back()).second)
-      throw core::Conflict("record '" + ids.back() + "' is changed twice: one change per record in a change set");
+      throw core::Conflict("record '" + ids.back() +
+                           "' is changed twice: one change per record in a change set");
   }
   auto result = submit_changes(who, kCatalogChangeSets, changes, title, into);
   result.records = std::move(ids);

@@ -1,9 +1,8 @@
 #include "api/csw/csw_transaction.hpp"
 
 #include <charconv>
-#include <sstream>
-
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "query/xml_document.hpp"
@@ -33,7 +32,8 @@ std::vector<pugi::xml_node> elements(const pugi::xml_node& parent) {
 std::string standalone(const pugi::xml_node& element) {
   pugi::xml_document doc;
   pugi::xml_node copy = doc.append_copy(element);
-  for (auto ancestor = element.parent(); ancestor && ancestor.type() == pugi::node_element; ancestor = ancestor.parent())
+  for (auto ancestor = element.parent(); ancestor && ancestor.type() == pugi::node_element;
+       ancestor = ancestor.parent())
     for (auto a : ancestor.attributes()) {
       const std::string_view name = a.name();
       if ((name == "xmlns" || name.starts_with("xmlns:")) && !copy.attribute(a.name()))
@@ -87,18 +87,22 @@ std::vector<TransactionRecord> records_of(const pugi::xml_node& action) {
   std::vector<TransactionRecord> out;
   for (auto child : elements(action)) {
     const auto name = local_name(child);
-    if (name == "MD_Metadata") out.push_back({standalone(child), std::nullopt});
+    if (name == "MD_Metadata")
+      out.push_back({standalone(child), std::nullopt});
     else if (name == "Record" || name == "SummaryRecord" || name == "BriefRecord")
       out.push_back({"", read_dublin_core(child)});
     else if (name == "RecordProperty" || name == "Constraint")
       throw core::OgcError(400, "OperationNotSupported",
-                           "csw:Update of record properties is not offered: send the whole record", "Update");
+                           "csw:Update of record properties is not offered: send the whole record",
+                           "Update");
     else
-      throw core::InvalidValue(std::string(name), "a csw:" + std::string(local_name(action)) +
-                                                      " holds gmd:MD_Metadata or csw:Record elements, not " +
-                                                      std::string(name).substr(0, 60));
+      throw core::InvalidValue(std::string(name),
+                               "a csw:" + std::string(local_name(action)) +
+                                   " holds gmd:MD_Metadata or csw:Record elements, not " +
+                                   std::string(name).substr(0, 60));
   }
-  if (out.empty()) throw core::ParsingFailed(std::string(local_name(action)), "the action holds no record");
+  if (out.empty())
+    throw core::ParsingFailed(std::string(local_name(action)), "the action holds no record");
   return out;
 }
 
@@ -110,21 +114,36 @@ catalog::Record read_dublin_core(const pugi::xml_node& record) {
   for (auto e : elements(record)) {
     const auto name = local_name(e);
     const std::string value = trimmed(e);
-    if (name == "identifier" && r.id.empty()) r.id = value;
-    else if (name == "title" && r.title.empty()) r.title = value;
-    else if ((name == "abstract" || name == "description") && r.abstract.empty()) r.abstract = value;
-    else if (name == "subject" && !value.empty()) subjects.push_back(value);
-    else if (name == "type" && !value.empty()) r.type = value;
-    else if (name == "language" && !value.empty()) r.language = value;
-    else if (name == "date" || name == "created") r.created = value;
-    else if (name == "modified") r.revised = value;
-    else if (name == "issued") r.published = value;
-    else if (name == "license" || name == "rights") r.licence = r.licence.empty() ? value : r.licence;
-    else if (name == "accessRights" && !value.empty()) r.constraints.push_back(value);
-    else if (name == "creator") add_party(r, value, "originator");
-    else if (name == "publisher") add_party(r, value, "publisher");
-    else if (name == "contributor") add_party(r, value, "author");
-    else if (name == "source") r.lineage = value;
+    if (name == "identifier" && r.id.empty())
+      r.id = value;
+    else if (name == "title" && r.title.empty())
+      r.title = value;
+    else if ((name == "abstract" || name == "description") && r.abstract.empty())
+      r.abstract = value;
+    else if (name == "subject" && !value.empty())
+      subjects.push_back(value);
+    else if (name == "type" && !value.empty())
+      r.type = value;
+    else if (name == "language" && !value.empty())
+      r.language = value;
+    else if (name == "date" || name == "created")
+      r.created = value;
+    else if (name == "modified")
+      r.revised = value;
+    else if (name == "issued")
+      r.published = value;
+    else if (name == "license" || name == "rights")
+      r.licence = r.licence.empty() ? value : r.licence;
+    else if (name == "accessRights" && !value.empty())
+      r.constraints.push_back(value);
+    else if (name == "creator")
+      add_party(r, value, "originator");
+    else if (name == "publisher")
+      add_party(r, value, "publisher");
+    else if (name == "contributor")
+      add_party(r, value, "author");
+    else if (name == "source")
+      r.lineage = value;
     else if (name == "references" && !value.empty())
       r.links.push_back({value, "related", "", e.attribute("scheme").value(), "", "", ""});
   }
@@ -137,7 +156,8 @@ CswTransaction parse_transaction(std::string_view body) {
   pugi::xml_document doc;
   query::parse_xml(doc, body, "request");
   const pugi::xml_node root = doc.document_element();
-  if (local_name(root) != "Transaction") throw core::ParsingFailed("request", "a csw:Transaction expected");
+  if (local_name(root) != "Transaction")
+    throw core::ParsingFailed("request", "a csw:Transaction expected");
   CswTransaction t;
   t.request_id = root.attribute("requestId").value();
   std::size_t records = 0;
@@ -157,13 +177,16 @@ CswTransaction parse_transaction(std::string_view body) {
       const std::string type_name = action.attribute("typeName").value();
       a.constraint.type_names = {type_name.empty() ? std::string("csw:Record") : type_name};
     } else {
-      throw core::ParsingFailed(std::string(name).substr(0, 60), "a csw:Transaction holds Insert, Update and Delete");
+      throw core::ParsingFailed(std::string(name).substr(0, 60),
+                                "a csw:Transaction holds Insert, Update and Delete");
     }
     if (records > kMaxTransactionRecords || t.actions.size() >= kMaxTransactionRecords)
-      throw core::InvalidValue("Transaction", "at most " + std::to_string(kMaxTransactionRecords) + " records");
+      throw core::InvalidValue("Transaction",
+                               "at most " + std::to_string(kMaxTransactionRecords) + " records");
     t.actions.push_back(std::move(a));
   }
-  if (t.actions.empty()) throw core::ParsingFailed("Transaction", "the transaction holds no action");
+  if (t.actions.empty())
+    throw core::ParsingFailed("Transaction", "the transaction holds no action");
   return t;
 }
 

@@ -28,7 +28,7 @@ struct TransactionAction {
   edit::Operation operation = edit::Operation::Insert;
   std::string handle;
   std::vector<TransactionRecord> records;  // Insert, Update
-  CswRequest constraint;                    // Delete: type_names, constraint_language and constraint
+  CswRequest constraint;                   // Delete: type_names, constraint_language and constraint
 };
 
 struct CswTransaction {

@@ -19,7 +19,8 @@ std::optional<std::int64_t> target_change_set(const http::Request& request) {
   return id;
 }
 
-std::string_view require_body_type(const http::Request& request, std::initializer_list<std::string_view> types) {
+std::string_view require_body_type(const http::Request& request,
+                                   std::initializer_list<std::string_view> types) {
   std::string_view type = request.header("content-type");
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);

@@ -16,6 +16,7 @@ std::optional<std::int64_t> target_change_set(const http::Request& request);
 
 // The body's media type (without parameters) when it is one of `types`.
 // @throws core::UnsupportedMediaType naming them.
-std::string_view require_body_type(const http::Request& request, std::initializer_list<std::string_view> types);
+std::string_view require_body_type(const http::Request& request,
+                                   std::initializer_list<std::string_view> types);
 
 }  // namespace amis::api::editing

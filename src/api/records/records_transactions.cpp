@@ -15,15 +15,19 @@ namespace {
 using auth::Role;
 using nlohmann::json;
 constexpr auto kAnyone = {Role::Admin, Role::Reviewer, Role::Editor};
-constexpr std::string_view kIsoTypes[] = {"application/xml", "text/xml", "application/vnd.iso.19139+xml"};
+constexpr std::string_view kIsoTypes[] = {"application/xml", "text/xml",
+                                          "application/vnd.iso.19139+xml"};
 
-void send_json(http::Response& response, int status, const json& doc, const http::Headers& headers = {}) {
-  response.send(status, "application/json", doc.dump(-1, ' ', false, json::error_handler_t::replace), headers);
+void send_json(http::Response& response, int status, const json& doc,
+               const http::Headers& headers = {}) {
+  response.send(status, "application/json",
+                doc.dump(-1, ' ', false, json::error_handler_t::replace), headers);
 }
 
 const std::string& record_id(const http::Request& request) {
   const auto& id = request.path_param("recordId");
-  if (!catalog::is_valid_record_id(id)) throw core::NotFound("no record '" + id.substr(0, 100) + "' in the catalogue");
+  if (!catalog::is_valid_record_id(id))
+    throw core::NotFound("no record '" + id.substr(0, 100) + "' in the catalogue");
   return id;
 }
 
@@ -35,7 +39,8 @@ std::string write_title(const char* verb, const std::string& id) {
 
 void RecordsTransactions::register_routes(http::Router& router) {
   auto bind = [this](void (RecordsTransactions::*method)(http::Request&, http::Response&)) {
-    return with_ogcapi_errors([this, method](http::Request& rq, http::Response& rs) { (this->*method)(rq, rs); });
+    return with_ogcapi_errors(
+        [this, method](http::Request& rq, http::Response& rs) { (this->*method)(rq, rs); });
   };
   const std::string items = std::string("/collections/") + kCatalogId + "/items";
   router.add("POST", items, bind(&RecordsTransactions::create));
@@ -45,8 +50,8 @@ void RecordsTransactions::register_routes(http::Router& router) {
 }
 
 catalog::Record RecordsTransactions::read_body(const http::Request& request) {
-  const auto type = editing::require_body_type(
-      request, {"application/geo+json", "application/json", kIsoTypes[0], kIsoTypes[1], kIsoTypes[2]});
+  const auto type = editing::require_body_type(request, {"application/geo+json", "application/json",
+                                                         kIsoTypes[0], kIsoTypes[1], kIsoTypes[2]});
   if (type.ends_with("json")) return read_record_geojson(request.body);
   return catalog::read_iso19139(request.body, iso_schema_.get());
 }
@@ -66,7 +71,8 @@ void RecordsTransactions::send_result(const http::Request& request, http::Respon
     const std::string href = record_path(base, result.records.front());
     doc["record"] = href;
     if (published_status == 201) headers.emplace_back("Location", href);
-    if (auto etag = changes_.record_etag(result.records.front())) headers.emplace_back("ETag", *etag);
+    if (auto etag = changes_.record_etag(result.records.front()))
+      headers.emplace_back("ETag", *etag);
   }
   send_json(response, published_status == 204 ? 200 : published_status, doc, headers);
 }
@@ -87,8 +93,10 @@ void RecordsTransactions::replace(http::Request& request, http::Response& respon
   const auto who = authenticator_.require(request, kAnyone, "writing catalogue records");
   auto record = read_body(request);
   std::vector<edit::RecordWrite> writes;
-  writes.push_back({edit::Operation::Replace, id, std::move(record), std::string(request.header("if-match"))});
-  send_result(request, response, changes_.write_records(who, std::move(writes), write_title("Change of", id), into),
+  writes.push_back(
+      {edit::Operation::Replace, id, std::move(record), std::string(request.header("if-match"))});
+  send_result(request, response,
+              changes_.write_records(who, std::move(writes), write_title("Change of", id), into),
               200);
 }
 
@@ -97,8 +105,10 @@ void RecordsTransactions::remove(http::Request& request, http::Response& respons
   const auto into = editing::target_change_set(request);
   const auto who = authenticator_.require(request, kAnyone, "deleting catalogue records");
   std::vector<edit::RecordWrite> writes;
-  writes.push_back({edit::Operation::Delete, id, std::nullopt, std::string(request.header("if-match"))});
-  send_result(request, response, changes_.write_records(who, std::move(writes), write_title("Deletion of", id), into),
+  writes.push_back(
+      {edit::Operation::Delete, id, std::nullopt, std::string(request.header("if-match"))});
+  send_result(request, response,
+              changes_.write_records(who, std::move(writes), write_title("Deletion of", id), into),
               204);
 }
 
@@ -113,7 +123,8 @@ void RecordsTransactions::history(http::Request& request, http::Response& respon
   for (const auto& v : versions) {
     json entry{{"version", v.number}, {"operation", v.operation}, {"author", v.author}};
     entry["time"] = v.time.empty() ? json(nullptr) : json(v.time);
-    entry["changeSet"] = v.change_set ? json(base + "/changesets/" + std::to_string(*v.change_set)) : json(nullptr);
+    entry["changeSet"] =
+        v.change_set ? json(base + "/changesets/" + std::to_string(*v.change_set)) : json(nullptr);
     entry["record"] = nullptr;
     if (v.document && v.document->is_object()) {
       try {
@@ -127,8 +138,10 @@ void RecordsTransactions::history(http::Request& request, http::Response& respon
   send_json(response, 200,
             {{"id", id},
              {"versions", std::move(list)},
-             {"links", json::array({{{"href", record_path(base, id)}, {"rel", "about"},
-                                     {"type", "application/geo+json"}, {"title", "The record as published"}}})}});
+             {"links", json::array({{{"href", record_path(base, id)},
+                                     {"rel", "about"},
+                                     {"type", "application/geo+json"},
+                                     {"title", "The record as published"}}})}});
 }
 
 }  // namespace amis::api::records

@@ -38,8 +38,8 @@ class RecordsTransactions {
   void history(http::Request& request, http::Response& response);
   // The record of the body: GeoJSON, or ISO 19139 XML validated against the schemas.
   catalog::Record read_body(const http::Request& request);
-  void send_result(const http::Request& request, http::Response& response, const edit::WriteResult& result,
-                   int published_status);
+  void send_result(const http::Request& request, http::Response& response,
+                   const edit::WriteResult& result, int published_status);
 
   edit::ChangeService& changes_;
   store::ChangeSetStore& change_sets_;
