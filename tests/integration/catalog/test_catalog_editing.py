@@ -30,7 +30,7 @@ USERS = {ADMIN: ("admin", None), REVIEWER: ("reviewer", None),
 GEOJSON = "application/geo+json"
 XML = "application/xml"
 # Every table a refused write must leave as it was.
-WATCHED = ("amis_records", "amis_record_terms", "amis_change_sets", "amis_changes", "amis_record_versions",
+WATCHED = ("amis_records", "amis_change_sets", "amis_changes", "amis_record_versions",
            "amis_audit")
 
 
@@ -123,6 +123,23 @@ def owslib_csw(env: Env, user: str | None = None) -> CatalogueServiceWeb:
     return CatalogueServiceWeb(f"{env.url}/csw", timeout=60)
 
 
+def transaction_summary(csw: CatalogueServiceWeb) -> etree._Element:
+    # OWSLib 0.27 looks for the summary below the response's root and misses it: read it here.
+    root = etree.fromstring(csw.response, safe_parser())
+    assert root.tag == f"{{{NS['csw']}}}TransactionResponse", csw.response[:500]
+    return root.find("csw:TransactionSummary", NS)
+
+
+def summary(csw: CatalogueServiceWeb) -> tuple[int, int, int]:
+    s = transaction_summary(csw)
+    return tuple(int(s.findtext(f"csw:total{what}", namespaces=NS)) for what in ("Inserted", "Updated", "Deleted"))
+
+
+def submitted_change_set(csw: CatalogueServiceWeb) -> int:
+    """The change set a transaction submitted: its URL is the summary's requestId."""
+    return int(transaction_summary(csw).get("requestId").rsplit("/", 1)[1])
+
+
 # ------------------------------------------------------------------------------------------ tests
 
 def test_editor_submits_reviewer_approves_and_the_record_is_found_with_its_history(env):
@@ -156,10 +173,8 @@ def test_editor_submits_reviewer_approves_and_the_record_is_found_with_its_histo
     assert csw.records[rid].identification.title == "Geological map of Sumatra"
 
     # A second version through review; the history shows both, with their change sets.
-    etag = published.headers.get("ETag")
     r = env.call("PUT", f"/collections/catalog/items/{rid}", IDN_EDITOR,
-                 geojson_record(rid, "Geological map of Sumatra, second edition"), GEOJSON,
-                 **({"If-Match": etag} if etag else {}))
+                 geojson_record(rid, "Geological map of Sumatra, second edition"), GEOJSON)
     cs2 = change_set_of(r)
     assert env.record(rid).json()["properties"]["title"] == "Geological map of Sumatra"  # until approved
     env.act(cs2, "approve", REVIEWER)
@@ -250,9 +265,9 @@ def test_csw_transaction_submits_a_change_set_and_the_record_appears_on_approval
     assert "Transaction" in [op.name for op in csw.operations]
     csw.transaction(ttype="insert", typename="gmd:MD_Metadata", record=text.split("?>", 1)[1].encode())
     assert csw.exceptionreport is None, csw.response
-    assert (csw.results["inserted"], csw.results["updated"], csw.results["deleted"]) == (1, 0, 0)
+    assert summary(csw) == (1, 0, 0)
     assert csw.results["insertresults"] == [rid]
-    cs = int(csw.results["requestid"].rsplit("/", 1)[1])
+    cs = submitted_change_set(csw)
     assert store_support.change_set_row(env.store, cs)["state"] == "submitted"
     reader = owslib_csw(env)
     reader.getrecordbyid(id=[rid])
@@ -269,8 +284,8 @@ def test_csw_transaction_submits_a_change_set_and_the_record_appears_on_approval
           f'<ows:UpperCorner>6 106</ows:UpperCorner></ows:BoundingBox></csw:Record>')
     csw.transaction(ttype="update", typename="csw:Record", record=dc.encode())
     assert csw.exceptionreport is None, csw.response
-    assert csw.results["updated"] == 1
-    env.act(int(csw.results["requestid"].rsplit("/", 1)[1]), "approve", REVIEWER)
+    assert summary(csw) == (0, 1, 0)
+    env.act(submitted_change_set(csw), "approve", REVIEWER)
     published = env.record(rid).json()
     assert published["properties"]["title"] == "Renamed by CSW"
     xs = [c[0] for c in published["geometry"]["coordinates"][0]]
@@ -279,9 +294,9 @@ def test_csw_transaction_submits_a_change_set_and_the_record_appears_on_approval
 
     csw.transaction(ttype="delete", identifier=rid)
     assert csw.exceptionreport is None, csw.response
-    assert csw.results["deleted"] == 1
+    assert summary(csw) == (0, 0, 1)
     assert env.record(rid).status_code == 200  # until approved
-    env.act(int(csw.results["requestid"].rsplit("/", 1)[1]), "approve", REVIEWER)
+    env.act(submitted_change_set(csw), "approve", REVIEWER)
     assert env.record(rid).status_code == 404
 
 
