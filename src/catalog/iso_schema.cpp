@@ -194,4 +194,9 @@ XmlDocPtr IsoSchema::read(std::string_view xml, const char* locator) const {
   return doc;
 }
 
+const IsoSchema& IsoSchemaOnce::get() {
+  std::call_once(once_, [this] { schema_ = std::make_unique<IsoSchema>(root_); });
+  return *schema_;
+}
+
 }  // namespace amis::catalog

@@ -4,6 +4,7 @@
 // documents against them: no DTD, no entity, nothing from the network.
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,18 @@ class IsoSchema {
   std::unique_ptr<Compiled> compiled_;
 };
 
+// The schemas compiled at their first use: a server compiles them only when a
+// client sends an ISO document.
+class IsoSchemaOnce {
+ public:
+  explicit IsoSchemaOnce(std::filesystem::path schema_root) : root_(std::move(schema_root)) {}
+  // @throws core::ServerError as IsoSchema's constructor (and tries again next time).
+  const IsoSchema& get();
+
+ private:
+  std::filesystem::path root_;
+  std::once_flag once_;
+  std::unique_ptr<IsoSchema> schema_;
+};
 
 }  // namespace amis::catalog

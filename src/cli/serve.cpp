@@ -15,6 +15,7 @@
 #include "api/auth/session_api.hpp"
 #include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
+#include "api/records/records_transactions.hpp"
 #include "api/features/features_api.hpp"
 #include "api/health/health_api.hpp"
 #include "api/styles/styles_api.hpp"
@@ -133,7 +134,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
     rules.scope = std::make_shared<workplan::ProgressScope>(work_plans);
   }
   edit::EditingPolicy editing_policy(editing_rules);
-  edit::ChangeService change_service(store, change_sets, editing_policy);
+  edit::ChangeService change_service(store, change_sets, editing_policy, &catalog_store);
   features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
     return change_service.etag(c, fid);
   });
@@ -141,7 +142,11 @@ void with_router(const config::Config& config, const std::function<void(const Wi
                                     std::int64_t offset, core::FeatureSink& sink) {
     return change_sets.features_as_of(c, instant, limit, offset, sink);
   });
-  api::editing::EditingApi editing_api(store, change_sets, change_service, editing_policy, authenticator,
+  catalog::IsoSchemaOnce iso_schema(std::filesystem::path(config.static_dir) / "schemas");
+  api::records::RecordsTransactions records_transactions(change_service, change_sets, iso_schema, authenticator,
+                                                         config.service.base_url);
+  records_transactions.register_routes(router);  // before the editing routes of /collections/{collectionId}/items
+  api::editing::EditingApi editing_api(store, change_sets, catalog_store, change_service, editing_policy, authenticator,
                                        config.service.base_url);
   editing_api.register_routes(router);
   if (!work_plans.plans().empty()) workplan::ensure_progress_collection(stored);
@@ -184,7 +189,8 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   api::csw::CswService csw(catalog_store, record_keeper, authenticator,
                            {{config.service.title + " - catalogue", config.service.description,
                              "ASEAN Minerals Information System"},
-                            config.service.base_url});
+                            config.service.base_url},
+                           &change_service, &iso_schema);
   csw.register_routes(router);
   // Utilization statistics (issue 18): every exchange is counted where the access
   // log line is written; a background thread writes the counts to the store.

@@ -5,6 +5,7 @@
 
 #include <ogr_api.h>
 
+#include "catalog/record_json.hpp"
 #include "core/feature_sink.hpp"
 
 namespace amis::edit {
@@ -122,6 +123,56 @@ std::vector<ReviewedChange> review(store::Store& store, store::ChangeSetStore& c
     r.geometry_changed = (r.before ? r.before->wkb : no_geometry) !=
                          (r.change.operation == Operation::Delete ? no_geometry : r.change.after.wkb);
     find_problems(r, cs, collection, country_property, boundaries);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+namespace {
+
+std::optional<nlohmann::json> replaced_record(store::ChangeSetStore& change_sets, const std::string& id,
+                                              std::int64_t change_set) {
+  const auto versions = change_sets.record_history(id);
+  for (std::size_t i = 1; i < versions.size(); ++i)
+    if (versions[i].change_set == change_set) return versions[i - 1].document;
+  return std::nullopt;
+}
+
+void record_problems(ReviewedChange& r, const ChangeSet& cs) {
+  if (cs.state != ChangeSetState::Draft && cs.state != ChangeSetState::Submitted) return;
+  if (r.change.operation == Operation::Insert) {
+    if (r.before) r.problems.push_back("conflict: a record with this id was published after this change was written");
+  } else if (!r.before) {
+    r.problems.push_back("conflict: the record was deleted after this change was written");
+  } else if (record_digest(r.before->properties) != r.change.base) {
+    r.problems.push_back("conflict: the record was changed after this change was written");
+  }
+}
+
+}  // namespace
+
+std::vector<ReviewedChange> review_records(store::CatalogStore& catalog, store::ChangeSetStore& change_sets,
+                                           const ChangeSet& cs) {
+  std::vector<ReviewedChange> out;
+  for (auto& change : change_sets.changes(cs.id)) {
+    ReviewedChange r;
+    r.change = std::move(change);
+    const std::string id = record_id_of(r.change);
+    std::optional<nlohmann::json> before;
+    if (cs.state == ChangeSetState::Approved) before = replaced_record(change_sets, id, cs.id);
+    else if (auto now = catalog.record(id)) before = catalog::to_json(*now);
+    if (before) r.before = FeatureState{{}, *before};
+    const nlohmann::json empty = nlohmann::json::object();
+    const auto& old_document = before ? *before : empty;
+    const auto& new_document = r.change.operation == Operation::Delete ? empty : r.change.after.properties;
+    for (const auto* side : {&old_document, &new_document})
+      for (const auto& [name, value] : side->items()) {
+        if (name == "updated" || (side == &new_document && old_document.contains(name))) continue;
+        const auto was = old_document.value(name, nlohmann::json());
+        const auto is = new_document.value(name, nlohmann::json());
+        if (was != is) r.properties.push_back({name, was, is});
+      }
+    record_problems(r, cs);
     out.push_back(std::move(r));
   }
   return out;

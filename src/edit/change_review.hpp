@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "edit/editing_policy.hpp"
+#include "store/catalog_store.hpp"
 #include "store/change_sets.hpp"
 #include "store/store.hpp"
 
@@ -31,5 +32,10 @@ struct ReviewedChange {
 // approved one, the version its change replaced.
 std::vector<ReviewedChange> review(store::Store& store, store::ChangeSetStore& change_sets, const EditingRules& rules,
                                    const core::Collection& collection, const ChangeSet& change_set);
+
+// The same for a change set of the catalogue: `before` and `after` hold record
+// documents (catalog::to_json), `properties` their members that differ.
+std::vector<ReviewedChange> review_records(store::CatalogStore& catalog, store::ChangeSetStore& change_sets,
+                                           const ChangeSet& change_set);
 
 }  // namespace amis::edit

@@ -26,7 +26,9 @@ std::string conflict_message(std::int64_t id, const std::vector<Conflict>& confl
       text += " and " + std::to_string(conflicts.size() - i) + " more";
       break;
     }
-    text += (i ? "; " : " ") + std::string("feature ") + std::to_string(conflicts[i].fid) + ": " + conflicts[i].reason;
+    const auto& c = conflicts[i];
+    text += (i ? "; " : " ") + (c.record.empty() ? "feature " + std::to_string(c.fid) : "record " + c.record) + ": " +
+            c.reason;
   }
   return text + ". Nothing was applied.";
 }
@@ -59,15 +61,28 @@ core::Collection ChangeService::collection_of(const ChangeSet& cs) {
 }
 
 ChangeSet ChangeService::draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id) {
+  return draft_of(who, collection.id, id);
+}
+
+ChangeSet ChangeService::draft_of(const auth::Principal& who, std::string_view target, std::int64_t id) {
   auto cs = change_sets_.change_set(id);
   if (!cs || !policy_.may_read(who, *cs)) throw core::NotFound("no change set " + std::to_string(id));
   policy_.check_author(who, *cs);
   if (cs->state != ChangeSetState::Draft)
     throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs->state) +
                          ": only a draft takes more changes");
-  if (cs->collection != collection.id)
-    throw core::Conflict("change set " + std::to_string(id) + " is for collection '" + cs->collection + "'");
+  if (cs->collection != target)
+    throw core::Conflict("change set " + std::to_string(id) + " is for " +
+                         (is_catalog(*cs) ? std::string("the catalogue") : "collection '" + cs->collection + "'"));
   return *cs;
+}
+
+bool ChangeService::exists(const ChangeSet& cs) { return is_catalog(cs) || store_.collection(cs.collection); }
+
+std::vector<Conflict> ChangeService::apply(const ChangeSet& cs, const std::string& reviewer,
+                                           const std::string& comment) {
+  if (is_catalog(cs)) return change_sets_.approve_records(cs.id, reviewer, comment);
+  return change_sets_.approve(collection_of(cs), cs.id, reviewer, comment);
 }
 
 Change ChangeService::prepare(const auth::Principal& who, const core::Collection& collection, Write write) {
@@ -98,29 +113,35 @@ WriteResult ChangeService::write_batch(const auth::Principal& who, const core::C
   std::vector<Change> changes;
   changes.reserve(writes.size());
   for (auto& w : writes) changes.push_back(prepare(who, collection, std::move(w)));
+  return submit_changes(who, collection.id, changes, title, into);
+}
+
+WriteResult ChangeService::submit_changes(const auth::Principal& who, std::string_view target,
+                                          const std::vector<Change>& changes, const std::string& title,
+                                          std::optional<std::int64_t> into) {
   WriteResult result;
   if (into) {
-    const auto draft = draft_for(who, collection, *into);
+    const auto draft = draft_of(who, target, *into);
     change_sets_.add_changes(draft.id, changes);
     result.change_set = *change_sets_.change_set(draft.id);
     return result;
   }
   ChangeSet fresh;
-  fresh.collection = collection.id;
+  fresh.collection = std::string(target);
   fresh.title = title;
   fresh.author = who.user;
   fresh.country = who.country;
   fresh.state = ChangeSetState::Submitted;
   const auto cs = change_sets_.create(fresh, changes);
-  if (policy_.publishes_directly(who, collection.id)) {
-    const auto conflicts = change_sets_.approve(collection, cs.id, who.user, "published directly");
+  if (policy_.publishes_directly(who, target)) {
+    const auto conflicts = apply(cs, who.user, "published directly");
     if (!conflicts.empty()) throw core::Conflict(conflict_message(cs.id, conflicts));
     result.published = true;
     for (const auto& c : change_sets_.changes(cs.id))
       if (c.operation == Operation::Insert && c.fid) result.inserted.push_back(*c.fid);
   } else {
     change_sets_.audit(who.user, "submit", "change set " + std::to_string(cs.id),
-                       collection.id + ", " + std::to_string(changes.size()) + " changes");
+                       std::string(target) + ", " + std::to_string(changes.size()) + " changes");
   }
   result.change_set = *change_sets_.change_set(cs.id);
   return result;
@@ -161,9 +182,13 @@ WriteResult ChangeService::remove(const auth::Principal& who, const core::Collec
 
 ChangeSet ChangeService::create_draft(const auth::Principal& who, const core::Collection& collection,
                                       std::string title) {
+  return new_draft(who, collection.id, std::move(title));
+}
+
+ChangeSet ChangeService::new_draft(const auth::Principal& who, std::string_view target, std::string title) {
   ChangeSet cs;
-  cs.collection = collection.id;
-  cs.title = title.empty() ? "Changes to " + collection.id : std::move(title);
+  cs.collection = std::string(target);
+  cs.title = title.empty() ? "Changes to " + cs.collection : std::move(title);
   cs.author = who.user;
   cs.country = who.country;
   cs.state = ChangeSetState::Draft;
@@ -173,7 +198,7 @@ ChangeSet ChangeService::create_draft(const auth::Principal& who, const core::Co
 ChangeSet ChangeService::read(const auth::Principal& who, std::int64_t id) {
   auto cs = change_sets_.change_set(id);
   // Change sets of a collection the caller may not read do not exist for them.
-  if (!cs || !policy_.may_read(who, *cs) || !store_.collection(cs->collection))
+  if (!cs || !policy_.may_read(who, *cs) || !exists(*cs))
     throw core::NotFound("no change set " + std::to_string(id));
   return *cs;
 }
@@ -184,7 +209,7 @@ std::vector<ChangeSet> ChangeService::list(const auth::Principal& who, store::Ch
     filter.author = who.user;
   }
   auto list = change_sets_.change_sets(filter);
-  std::erase_if(list, [this](const ChangeSet& cs) { return !store_.collection(cs.collection); });
+  std::erase_if(list, [this](const ChangeSet& cs) { return !exists(cs); });
   return list;
 }
 
@@ -212,7 +237,7 @@ ChangeSet ChangeService::withdraw(const auth::Principal& who, std::int64_t id) {
 ChangeSet ChangeService::approve(const auth::Principal& who, std::int64_t id, const std::string& comment) {
   auto cs = read(who, id);
   if (!(cs.author == who.user && policy_.publishes_directly(who, cs.collection))) policy_.check_reviewer(who, cs);
-  const auto conflicts = change_sets_.approve(collection_of(cs), id, who.user, comment);
+  const auto conflicts = apply(cs, who.user, comment);
   if (!conflicts.empty()) throw core::Conflict(conflict_message(id, conflicts));
   return *change_sets_.change_set(id);
 }
@@ -222,6 +247,9 @@ ChangeSet ChangeService::revert(const auth::Principal& who, std::int64_t id) {
   if (who.role == auth::Role::Editor) throw core::Forbidden("reverting change sets is not allowed to editors");
   if (cs.state != ChangeSetState::Approved)
     throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ": only an approved one is reverted");
+  if (is_catalog(cs))
+    throw core::Conflict("change set " + std::to_string(id) + " changed catalogue records: submit an earlier version "
+                         "from a record's history instead");
   const auto collection = collection_of(cs);
   std::vector<Write> writes;
   std::vector<Conflict> changed;
@@ -235,7 +263,7 @@ ChangeSet ChangeService::revert(const auth::Principal& who, std::int64_t id) {
     const auto now = change_sets_.current(collection, *change.fid);
     const bool as_left = now ? versions[i].state && digest(*now) == digest(*versions[i].state) : !versions[i].state;
     if (!as_left) {
-      changed.push_back({*change.fid, "changed again after change set " + std::to_string(id)});
+      changed.push_back({*change.fid, "changed again after change set " + std::to_string(id), {}});
       continue;
     }
     const auto& before = i > 0 ? versions[i - 1].state : std::nullopt;

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "auth/account.hpp"
+#include "catalog/record.hpp"
 #include "edit/editing_policy.hpp"
+#include "store/catalog_store.hpp"
 #include "store/change_sets.hpp"
 #include "store/store.hpp"
 
@@ -21,6 +23,7 @@ struct WriteResult {
   std::optional<std::int64_t> fid;  // the feature written; for an insert, once published
   bool published = false;
   std::vector<std::int64_t> inserted;  // the fids of published inserts, in order
+  std::vector<std::string> records;    // for catalogue writes: the ids of the records written, in order
 };
 
 // One write of a batch (a WFS Transaction): `after` for an insert or replace.
@@ -31,10 +34,22 @@ struct Write {
   std::string if_match;
 };
 
+// One write of a catalogue record (issue 15): `after` for an insert or replace;
+// `id` names the record replaced or deleted (an insert takes after's id, or a
+// new one when it has none).
+struct RecordWrite {
+  Operation operation = Operation::Insert;
+  std::string id;
+  std::optional<catalog::Record> after;
+  std::string if_match;
+};
+
 class ChangeService {
  public:
-  ChangeService(store::Store& store, store::ChangeSetStore& change_sets, const EditingPolicy& policy)
-      : store_(store), change_sets_(change_sets), policy_(policy) {}
+  // Without `catalog`, catalogue records cannot be written (records_* throw).
+  ChangeService(store::Store& store, store::ChangeSetStore& change_sets, const EditingPolicy& policy,
+                store::CatalogStore* catalog = nullptr)
+      : store_(store), change_sets_(change_sets), policy_(policy), catalog_(catalog) {}
 
   // The published content of a feature, nullopt when there is none.
   std::optional<FeatureState> current(const core::Collection& collection, std::int64_t fid) {
@@ -60,6 +75,18 @@ class ChangeService {
   // Several writes to one collection as one change set (all or none recorded).
   WriteResult write_batch(const auth::Principal& who, const core::Collection& collection, std::vector<Write> writes,
                           const std::string& title, std::optional<std::int64_t> into);
+
+  // Catalogue records for resources outside AMIS, in change sets of
+  // kCatalogChangeSets, reviewed and approved as features are. Records kept by
+  // AMIS (derived from its collections) or by a harvest are not written here
+  // (core::Conflict). @throws core::InvalidValue for a record catalog::validate
+  // refuses, core::NotFound, core::Forbidden, core::PreconditionFailed,
+  // core::Conflict.
+  WriteResult write_records(const auth::Principal& who, std::vector<RecordWrite> writes, const std::string& title,
+                            std::optional<std::int64_t> into);
+  // The ETag of a published record ("\"<digest>\""), nullopt when there is none.
+  std::optional<std::string> record_etag(std::string_view id);
+  ChangeSet create_record_draft(const auth::Principal& who, std::string title);
 
   ChangeSet create_draft(const auth::Principal& who, const core::Collection& collection, std::string title);
   ChangeSet submit(const auth::Principal& who, std::int64_t id);
@@ -88,6 +115,18 @@ class ChangeService {
   ChangeSet draft_for(const auth::Principal& who, const core::Collection& collection, std::int64_t id);
 
  private:
+  // Records `changes` into the caller's draft `into` of `target` (a collection
+  // id or kCatalogChangeSets), or into a new submitted change set, approved at
+  // once for roles that publish directly.
+  WriteResult submit_changes(const auth::Principal& who, std::string_view target, const std::vector<Change>& changes,
+                             const std::string& title, std::optional<std::int64_t> into);
+  ChangeSet draft_of(const auth::Principal& who, std::string_view target, std::int64_t id);
+  ChangeSet new_draft(const auth::Principal& who, std::string_view target, std::string title);
+  // Applies a submitted change set to its collection or to the catalogue.
+  std::vector<Conflict> apply(const ChangeSet& change_set, const std::string& reviewer, const std::string& comment);
+  bool exists(const ChangeSet& change_set);
+  Change prepare_record(const auth::Principal& who, RecordWrite write);
+  store::CatalogStore& catalog();
   WriteResult write(const auth::Principal& who, const core::Collection& collection, Operation operation,
                     std::optional<std::int64_t> fid, std::optional<FeatureState> after, std::string_view if_match,
                     std::optional<std::int64_t> into);
@@ -97,6 +136,7 @@ class ChangeService {
   store::Store& store_;
   store::ChangeSetStore& change_sets_;
   const EditingPolicy& policy_;
+  store::CatalogStore* catalog_;
 };
 
 // True when an If-Match header value ("*", or a list of entity tags) matches

@@ -48,4 +48,11 @@ std::string digest(const FeatureState& state) {
   return hex;
 }
 
+std::string record_digest(const nlohmann::json& document) { return digest(FeatureState{{}, document}); }
+
+std::string record_id_of(const Change& change) {
+  const auto it = change.after.properties.find("id");
+  return it != change.after.properties.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace amis::edit

@@ -57,10 +57,11 @@ struct ChangeSet {
   std::int64_t change_count = 0;
 };
 
-// A feature changed meanwhile, which blocks an approval.
+// A feature (or a catalogue record) changed meanwhile, which blocks an approval.
 struct Conflict {
   std::int64_t fid = 0;
   std::string reason;
+  std::string record;  // the record's id, for a change set of the catalogue
 };
 
 // One version of a feature: number 0 is the state it had when imported.
@@ -81,6 +82,31 @@ struct AuditEntry {
   std::string action;
   std::string subject;
   std::string detail;
+};
+
+// Catalogue records (issue 15) for resources outside AMIS go through the same
+// change sets as features: such a change set names kCatalogChangeSets where
+// others name their collection; each change carries the record's document
+// (catalog::to_json) as `after.properties` (a deletion only {"id": ...}), no
+// fid, and as `base` the record_digest of the record it was written against.
+inline constexpr std::string_view kCatalogChangeSets = "catalog";
+inline bool is_catalog(const ChangeSet& change_set) { return change_set.collection == kCatalogChangeSets; }
+// The fingerprint of a record's document (catalog::to_json): its ETag and the
+// base its changes are checked against.
+std::string record_digest(const nlohmann::json& document);
+// The id of the record a catalogue change writes; empty when it names none.
+std::string record_id_of(const Change& change);
+
+// One version of a catalogue record: number 0 is the record as it was before
+// its first change through a change set (imported or harvested).
+struct RecordVersion {
+  std::string id;
+  std::int64_t number = 0;
+  std::string operation;  // "import", "insert", "replace", "delete"
+  std::optional<std::int64_t> change_set;
+  std::string author;
+  std::string time;  // RFC 3339; empty for the state before the first change
+  std::optional<nlohmann::json> document;  // none after a delete
 };
 
 }  // namespace amis::edit

@@ -39,24 +39,37 @@ void EditingPolicy::check_write(const auth::Principal& who, const core::Collecti
   if (property.empty() || !collection.property(property))
     throw core::Forbidden("collection '" + collection.id + "' has no country property: only reviewers and "
                           "administrators change it");
-  if (before) {
-    const std::string country = country_of(*before, property);
-    if (country != who.country)
-      throw core::Forbidden("an editor for " + who.country + " may not change a feature of " +
-                            (country.empty() ? std::string("no country") : country));
-  }
+  std::string old_country, new_country;
+  if (before) old_country = country_of(*before, property);
   if (after) {
     if (after->properties[property].is_null()) after->properties[property] = who.country;
-    const std::string country = country_of(*after, property);
-    if (country != who.country)
-      throw core::Forbidden("an editor for " + who.country + " may not " + (before ? "move" : "create") +
-                            " a feature " + (before ? "to " : "in ") + (country.empty() ? "no country" : country) +
-                            " ('" + property + "')");
+    new_country = country_of(*after, property);
   }
+  check_countries(who, "feature", before ? &old_country : nullptr, after ? &new_country : nullptr,
+                  " ('" + property + "')");
   if (rules.scope) {
     if (before) check_scope(who, *rules.scope, *before);
     if (after) check_scope(who, *rules.scope, *after);
   }
+}
+
+void EditingPolicy::check_record_write(const auth::Principal& who, const catalog::Record* before,
+                                       catalog::Record* after) const {
+  if (who.role != auth::Role::Editor) return;
+  if (after && after->country.empty()) after->country = who.country;
+  check_countries(who, "record", before ? &before->country : nullptr, after ? &after->country : nullptr,
+                  " ('country')");
+}
+
+void EditingPolicy::check_countries(const auth::Principal& who, std::string_view what, const std::string* before,
+                                    const std::string* after, std::string_view property) const {
+  auto name = [](const std::string& country) { return country.empty() ? std::string("no country") : country; };
+  if (before && *before != who.country)
+    throw core::Forbidden("an editor for " + who.country + " may not change a " + std::string(what) + " of " +
+                          name(*before));
+  if (after && *after != who.country)
+    throw core::Forbidden("an editor for " + who.country + " may not " + (before ? "move" : "create") + " a " +
+                          std::string(what) + (before ? " to " : " in ") + name(*after) + std::string(property));
 }
 
 bool EditingPolicy::publishes_directly(const auth::Principal& who, std::string_view collection) const {

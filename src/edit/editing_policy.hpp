@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "auth/account.hpp"
+#include "catalog/record.hpp"
 #include "core/collection.hpp"
 #include "edit/change_set.hpp"
 
@@ -63,6 +64,11 @@ class EditingPolicy {
   void check_write(const auth::Principal& who, const core::Collection& collection, const FeatureState* before,
                    FeatureState* after) const;
 
+  // The same for a catalogue record (its `country`): an editor's new record
+  // without a country gets the editor's; regional records (no country) are
+  // reviewers' and administrators'. @throws core::Forbidden.
+  void check_record_write(const auth::Principal& who, const catalog::Record* before, catalog::Record* after) const;
+
   bool publishes_directly(const auth::Principal& who, std::string_view collection) const;
 
   // The author may add to, submit and withdraw their change set. @throws core::Forbidden.
@@ -73,6 +79,10 @@ class EditingPolicy {
   bool may_read(const auth::Principal& who, const ChangeSet& change_set) const;
 
  private:
+  // An editor keeps `before`'s and `after`'s country (null: none) to their own.
+  void check_countries(const auth::Principal& who, std::string_view what, const std::string* before,
+                       const std::string* after, std::string_view property) const;
+
   EditingRules rules_;
 };
 

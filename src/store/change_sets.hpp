@@ -58,6 +58,18 @@ class ChangeSetStore {
   virtual std::vector<edit::Conflict> approve(const core::Collection& collection, std::int64_t id,
                                               const std::string& reviewer, const std::string& comment) = 0;
 
+  // Applies a submitted change set of the catalogue (edit::is_catalog) to its
+  // records and marks it approved, in one transaction with the records'
+  // versions and the audit entry; as approve(), returns the conflicts (records
+  // no longer the change's base, or kept by AMIS or a harvest rather than by
+  // people), in which case nothing was changed. @throws core::Conflict when it
+  // is not submitted.
+  virtual std::vector<edit::Conflict> approve_records(std::int64_t id, const std::string& reviewer,
+                                                      const std::string& comment) = 0;
+  // Every version of a catalogue record, oldest first; a record never changed
+  // through a change set has its current state as version 0; none: empty.
+  virtual std::vector<edit::RecordVersion> record_history(std::string_view id) = 0;
+
   // The published content of a feature, or nullopt when there is none.
   virtual std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) = 0;
   // Every version of a feature, oldest first (empty for an unknown feature).

@@ -276,7 +276,7 @@ SAMPLE_PATH_VALUES = {
     "collectionId": "coal_mines", "featureId": "1", "changeSetId": "1", "name": "nobody", "id": "1",
     "styleId": "default", "tileMatrixSetId": "WebMercatorQuad", "tileMatrix": "0", "tileRow": "0",
     "tileCol": "0", "layer": "coal_mines", "style": "default", "tileMatrixSet": "WebMercatorQuad",
-    "s0": "no-such-file", "s1": "x", "s2": "x",
+    "s0": "no-such-file", "s1": "x", "s2": "x", "recordId": "amis:collection:coal_mines",
 }
 
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "auth/secrets.hpp"
+#include "catalog/record_json.hpp"
 #include "core/error.hpp"
 #include "pg_test_support.hpp"
 #include "store/gpkg/gpkg_accounts.hpp"
@@ -406,6 +407,76 @@ std::string reimporting_starts_a_new_history(Backend& b) {
   return published(b) + (history.empty() ? "" : history[0].operation);
 }
 
+// A change of the catalogue: the record's document (a deletion: its id).
+amis::edit::Change record_change(Operation op, const std::string& id, const std::string& title, std::string base = "") {
+  amis::edit::Change c;
+  c.operation = op;
+  c.base = std::move(base);
+  if (op == Operation::Delete) {
+    c.after.properties = {{"id", id}};
+    return c;
+  }
+  amis::catalog::Record r;
+  r.id = id;
+  r.type = "document";
+  r.title = title;
+  r.country = "IDN";
+  c.after.properties = amis::catalog::to_json(r);
+  return c;
+}
+
+amis::edit::ChangeSet catalogue_change_set(const std::string& author) {
+  auto cs = submitted(author);
+  cs.collection = std::string(amis::edit::kCatalogChangeSets);
+  return cs;
+}
+
+std::string record_base(Backend& b, const std::string& id) {
+  return b.query("SELECT document FROM amis_records WHERE id = '" + id + "'").empty()
+             ? ""
+             : amis::edit::record_digest(b.change_sets().record_history(id).back().document.value());
+}
+
+// Catalogue change sets: approval writes the records with their versions and the
+// audit entry; a change against a record changed meanwhile applies nothing.
+std::string records_are_approved_with_their_history(Backend& b) {
+  auto& sets = b.change_sets();
+  const auto first = sets.create(catalogue_change_set("idn"), {record_change(Operation::Insert, "r-1", "Report"),
+                                                             record_change(Operation::Insert, "r-2", "Map")});
+  EXPECT_TRUE(sets.approve_records(first.id, "reviewer", "fine").empty());
+  std::string out = b.query("SELECT id || ' ' || title || ' ' || origin || ' ' || country FROM amis_records "
+                            "WHERE origin = 'authored' ORDER BY id");
+  EXPECT_EQ(out, "r-1 Report authored IDN;r-2 Map authored IDN;");
+  const auto base = record_base(b, "r-1");
+  const auto second = sets.create(catalogue_change_set("idn"), {record_change(Operation::Replace, "r-1", "Report 2", base),
+                                                              record_change(Operation::Delete, "r-2", "", record_base(b, "r-2"))});
+  const auto stale = sets.create(catalogue_change_set("vnm"), {record_change(Operation::Replace, "r-1", "Stale", base)});
+  EXPECT_TRUE(sets.approve_records(second.id, "reviewer", "").empty());
+  const auto conflicts = sets.approve_records(stale.id, "reviewer", "");
+  EXPECT_EQ(conflicts.size(), 1u);
+  for (const auto& c : conflicts) out += c.record + ": " + c.reason + ";";
+  EXPECT_EQ(sets.change_set(stale.id)->state, ChangeSetState::Submitted);
+  const auto records = b.query("SELECT id || ' ' || title FROM amis_records WHERE origin = 'authored' ORDER BY id");
+  EXPECT_EQ(records, "r-1 Report 2;");
+  out += records;
+  const auto versions = b.query("SELECT record || ':' || version || ':' || operation || ':' || change_set "
+                                "FROM amis_record_versions ORDER BY record, version");
+  EXPECT_EQ(versions, "r-1:1:insert:1;r-1:2:replace:2;r-2:1:insert:1;r-2:2:delete:2;");
+  out += versions;
+  const auto history = sets.record_history("r-1");
+  EXPECT_EQ(history.size(), 2u);
+  for (const auto& v : history) {
+    out += v.operation + " " + v.author + " " + (v.document ? v.document->value("title", "") : "-") + ";";
+    EXPECT_TRUE(is_millisecond_time(v.time)) << v.time;
+  }
+  EXPECT_EQ(b.query("SELECT count(*) FROM amis_record_terms t JOIN amis_records r ON " +
+                    std::string(b.table() == "mines" ? "t.fid = r.fid" : "t.id = r.id") + " WHERE r.id = 'r-2'"),
+            "0;");
+  EXPECT_EQ(b.query("SELECT actor || ' ' || action || ' ' || detail FROM amis_audit ORDER BY id"),
+            "reviewer approve catalog, 2 changes;reviewer approve catalog, 2 changes;");
+  return out;
+}
+
 using Scenario = std::function<std::string(Backend&)>;
 const std::vector<std::pair<const char*, Scenario>>& scenarios() {
   static const std::vector<std::pair<const char*, Scenario>> all = {
@@ -418,6 +489,7 @@ const std::vector<std::pair<const char*, Scenario>>& scenarios() {
       {"last administrator", the_last_administrator_stays},
       {"tokens and sessions", tokens_and_sessions},
       {"re-import", reimporting_starts_a_new_history},
+      {"records", records_are_approved_with_their_history},
   };
   return all;
 }

@@ -123,6 +123,7 @@ std::string capabilities_document(const std::string& url, const CswServiceInfo& 
   for (const auto& q : csw_queryables())
     if (q.domain) properties.emplace_back(q.name);
   out += operation(url, "GetDomain", parameter("ParameterName", names) + parameter("PropertyName", properties));
+  out += operation(url, "Transaction", parameter("TypeName", {"csw:Record", "gmd:MD_Metadata"}), false);
   out += parameter("service", {"CSW"}) + parameter("version", {"2.0.2"});
   out += constraint("IsoProfiles", {kGmdNamespace});
   out += constraint("MaxRecordDefault", {std::to_string(kDefaultMaxRecords)});
@@ -184,6 +185,26 @@ std::string domain_document(std::string_view name, bool is_property,
     out += "</csw:ListOfValues>";
   }
   return out + "</csw:DomainValues></csw:GetDomainResponse>\n";
+}
+
+std::string transaction_response(const TransactionSummary& t) {
+  std::string out = R"(<?xml version="1.0" encoding="UTF-8"?>
+<csw:TransactionResponse xmlns:csw="http://www.opengis.net/cat/csw/2.0.2" xmlns:dc="http://purl.org/dc/elements/1.1/" )"
+                    R"(xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="2.0.2" )"
+                    R"(xsi:schemaLocation="http://www.opengis.net/cat/csw/2.0.2 http://schemas.opengis.net/csw/2.0.2/CSW-publication.xsd">)";
+  out += "<csw:TransactionSummary";
+  if (!t.request_id.empty()) out += " requestId=\"" + escaped(t.request_id) + "\"";
+  out += "><csw:totalInserted>" + std::to_string(t.inserted) + "</csw:totalInserted><csw:totalUpdated>" +
+         std::to_string(t.updated) + "</csw:totalUpdated><csw:totalDeleted>" + std::to_string(t.deleted) +
+         "</csw:totalDeleted></csw:TransactionSummary>";
+  if (!t.inserts.empty()) {
+    out += "<csw:InsertResult>";
+    for (const auto& [id, title] : t.inserts)
+      out += "<csw:BriefRecord><dc:identifier>" + escaped(id) + "</dc:identifier><dc:title>" + escaped(title) +
+             "</dc:title></csw:BriefRecord>";
+    out += "</csw:InsertResult>";
+  }
+  return out + "</csw:TransactionResponse>\n";
 }
 
 }  // namespace amis::api::csw

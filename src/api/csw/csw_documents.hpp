@@ -33,4 +33,17 @@ const std::vector<std::string>* parameter_domain(std::string_view parameter);
 std::string domain_document(std::string_view name, bool is_property,
                             const std::vector<std::pair<std::string, std::int64_t>>& values);
 
+// What a Transaction submitted for review (its counts are of the records in the
+// change set `change_set_url`, published once a reviewer approves it).
+struct TransactionSummary {
+  std::int64_t inserted = 0;
+  std::int64_t updated = 0;
+  std::int64_t deleted = 0;
+  std::string request_id;  // the request's requestId, echoed; else the change set's URL
+  std::vector<std::pair<std::string, std::string>> inserts;  // id, title of each record inserted
+};
+
+// A csw:TransactionResponse.
+std::string transaction_response(const TransactionSummary& summary);
+
 }  // namespace amis::api::csw

@@ -156,6 +156,8 @@ CswRequest parse_kvp_request(const http::Request& request) {
   return r;
 }
 
+void read_csw_constraint(const pugi::xml_node& constraint, CswRequest& r) { read_constraint(constraint, r); }
+
 CswRequest parse_xml_request(std::string_view body) {
   pugi::xml_document doc;
   query::parse_xml(doc, body, "request");

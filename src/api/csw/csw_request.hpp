@@ -8,6 +8,10 @@
 
 #include "http/request.hpp"
 
+namespace pugi {
+class xml_node;
+}
+
 namespace amis::api::csw {
 
 struct CswSortKey {
@@ -48,5 +52,9 @@ CswRequest parse_kvp_request(const http::Request& request);
 // @throws core::ParsingFailed for a document that is not a CSW request (or
 // holds a DTD, or is too large).
 CswRequest parse_xml_request(std::string_view body);
+
+// A csw:Constraint (an ogc:Filter or a csw:CqlText) into r.constraint_language
+// and r.constraint, as GetRecords reads it. @throws core::ParsingFailed.
+void read_csw_constraint(const pugi::xml_node& constraint, CswRequest& r);
 
 }  // namespace amis::api::csw

@@ -9,6 +9,8 @@
 #include "api/csw/csw_query.hpp"
 #include "api/csw/csw_queryables.hpp"
 #include "api/csw/csw_results.hpp"
+#include "api/csw/csw_transaction.hpp"
+#include "catalog/iso19139_reader.hpp"
 #include "core/error.hpp"
 
 namespace amis::api::csw {
@@ -85,6 +87,7 @@ void CswService::dispatch(const CswRequest& r, const http::Request& request, htt
   if (op == "GetRecords") return get_records(r, request, response);
   if (op == "GetRecordById") return get_record_by_id(r, request, response);
   if (op == "GetDomain") return get_domain(r, response);
+  if (op == "Transaction" && r.xml && changes_ && iso_schema_) return transaction(request, response);
   if (op == "Transaction" || op == "Harvest") return refuse_transaction(r, request);
   throw OperationNotSupported(op.substr(0, 40), "'" + op.substr(0, 40) + "' is not an operation of this CSW");
 }
@@ -130,9 +133,71 @@ void CswService::refuse_transaction(const CswRequest& r, const http::Request& re
   // Anonymous writes are refused first (401, with the scheme to authenticate with).
   authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor},
                          "change catalogue records");
+  if (r.operation == "Transaction")
+    throw OperationNotSupported(r.operation, "CSW Transaction is taken as an XML document (POST) only");
   throw OperationNotSupported(r.operation, "CSW " + r.operation +
                                                " is not offered: records are created and changed through the "
-                                               "catalogue's change sets and review (OGC API - Records, the portal)");
+                                               "catalogue's change sets and review (Transaction, OGC API - Records)");
+}
+
+std::vector<std::string> CswService::selected_ids(const CswRequest& constraint) {
+  CswRequest r = constraint;
+  r.xml = true;
+  r.result_type = "results";
+  r.max_records = std::to_string(kMaxTransactionRecords);
+  auto query = get_records_query(r).query;
+  query.limit = kMaxTransactionRecords;
+  query.count = false;
+  struct Ids final : store::RecordSink {
+    std::vector<std::string> ids;
+    void record(const catalog::Record& record) override { ids.push_back(record.id); }
+  } sink;
+  catalog_.search(query, sink);
+  return std::move(sink.ids);
+}
+
+void CswService::transaction(const http::Request& request, http::Response& response) {
+  const auto who = authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor},
+                                          "change catalogue records");
+  const CswTransaction t = parse_transaction(request.body);
+  keeper_.ensure_current();  // a Delete's constraint selects among current records
+  std::vector<edit::RecordWrite> writes;
+  TransactionSummary summary;
+  summary.request_id = t.request_id;
+  for (const auto& action : t.actions) {
+    if (action.operation == edit::Operation::Delete) {
+      for (auto& id : selected_ids(action.constraint)) writes.push_back({edit::Operation::Delete, id, std::nullopt, ""});
+      continue;
+    }
+    for (const auto& record : action.records) {
+      auto read = record.dublin_core ? *record.dublin_core : catalog::read_iso19139(record.iso_document, iso_schema_->get());
+      if (action.operation == edit::Operation::Replace && read.id.empty())
+        throw core::InvalidValue("Update", "a record to update names its identifier");
+      std::string id = action.operation == edit::Operation::Replace ? read.id : std::string();
+      writes.push_back({action.operation, std::move(id), std::move(read), ""});
+    }
+  }
+  if (!writes.empty()) {
+    const std::string title = "CSW Transaction of " + std::to_string(writes.size()) + " records";
+    std::vector<std::pair<edit::Operation, std::string>> asked;  // operation and title of each write, in order
+    for (const auto& w : writes) asked.emplace_back(w.operation, w.after ? w.after->title : std::string());
+    const auto result = changes_->write_records(who, std::move(writes), title, std::nullopt);
+    for (std::size_t i = 0; i < asked.size() && i < result.records.size(); ++i) {
+      const auto& [operation, record_title] = asked[i];
+      if (operation == edit::Operation::Insert) {
+        ++summary.inserted;
+        summary.inserts.emplace_back(result.records[i], record_title);
+      } else if (operation == edit::Operation::Replace) {
+        ++summary.updated;
+      } else {
+        ++summary.deleted;
+      }
+    }
+    if (summary.request_id.empty())
+      summary.request_id = http::base_url(request, settings_.base_url) + "/changesets/" +
+                           std::to_string(result.change_set.id);
+  }
+  response.send(200, kXml, transaction_response(summary));
 }
 
 }  // namespace amis::api::csw

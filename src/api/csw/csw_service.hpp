@@ -3,14 +3,18 @@
 // POST, XML over POST): GetCapabilities, DescribeRecord, GetRecords, GetRecordById
 // and GetDomain over the catalogue store. Filters (OGC Filter 1.1, CQL) name only
 // the known queryables (csw_queryables) and become the same CatalogQuery as OGC
-// API - Records. Transaction and Harvest are refused: records change through the
-// catalogue's change sets and review.
+// API - Records. Transaction (XML POST, authenticated) does not write: its
+// inserts, updates and deletes become one change set of the catalogue, published
+// when a reviewer approves it (edit::ChangeService::write_records). Harvest is
+// refused.
 #include <string>
 
 #include "api/csw/csw_documents.hpp"
 #include "api/csw/csw_request.hpp"
 #include "auth/authenticator.hpp"
 #include "catalog/derived_records.hpp"
+#include "catalog/iso_schema.hpp"
+#include "edit/change_service.hpp"
 #include "http/router.hpp"
 #include "store/catalog_store.hpp"
 
@@ -24,9 +28,16 @@ struct CswSettings {
 class CswService {
  public:
   // `keeper` brings AMIS's own records up to date before each read.
+  // Without `changes` and `iso_schema`, Transaction is refused.
   CswService(store::CatalogStore& catalog, catalog::RecordKeeper& keeper, const auth::Authenticator& authenticator,
-             CswSettings settings)
-      : catalog_(catalog), keeper_(keeper), authenticator_(authenticator), settings_(std::move(settings)) {}
+             CswSettings settings, edit::ChangeService* changes = nullptr,
+             catalog::IsoSchemaOnce* iso_schema = nullptr)
+      : catalog_(catalog),
+        keeper_(keeper),
+        authenticator_(authenticator),
+        settings_(std::move(settings)),
+        changes_(changes),
+        iso_schema_(iso_schema) {}
   void register_routes(http::Router& router);
 
  private:
@@ -36,11 +47,16 @@ class CswService {
   void get_record_by_id(const CswRequest& r, const http::Request& request, http::Response& response);
   void get_domain(const CswRequest& r, http::Response& response);
   void refuse_transaction(const CswRequest& r, const http::Request& request);
+  void transaction(const http::Request& request, http::Response& response);
+  // The ids of the records a csw:Delete's constraint selects (at most kMaxTransactionRecords).
+  std::vector<std::string> selected_ids(const CswRequest& constraint);
 
   store::CatalogStore& catalog_;
   catalog::RecordKeeper& keeper_;
   const auth::Authenticator& authenticator_;
   CswSettings settings_;
+  edit::ChangeService* changes_;
+  catalog::IsoSchemaOnce* iso_schema_;
 };
 
 }  // namespace amis::api::csw

@@ -4,6 +4,7 @@
 
 #include "api/common/exception_response.hpp"
 #include "api/editing/editing_documents.hpp"
+#include "api/editing/write_request.hpp"
 #include "core/error.hpp"
 #include "edit/change_review.hpp"
 #include "edit/feature_input.hpp"
@@ -48,28 +49,6 @@ std::int64_t number_param(const http::Request& request, const char* name, std::i
   auto n = parse_id(*text);
   if (!n || *n > max) throw core::InvalidParameter(name, "must be an integer from 0 to " + std::to_string(max));
   return *n;
-}
-
-// The draft change set a write goes into (`changeset=ID`), if any.
-std::optional<std::int64_t> target_change_set(const http::Request& request) {
-  for (const auto& [name, value] : request.query)
-    if (name != "changeset") throw core::UnknownParameter(name);
-  auto text = request.param("changeset");
-  if (!text) return std::nullopt;
-  auto id = parse_id(*text);
-  if (!id) throw core::InvalidParameter("changeset", "must be the id of one of your draft change sets");
-  return id;
-}
-
-void require_json_body(const http::Request& request, std::initializer_list<std::string_view> types) {
-  std::string_view type = request.header("content-type");
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  for (auto t : types)
-    if (type == t) return;
-  std::string list;
-  for (auto t : types) list += (list.empty() ? "" : ", ") + std::string(t);
-  throw core::UnsupportedMediaType("the body must be one of: " + list);
 }
 
 // The "comment" of an action's JSON body (which may be empty).
@@ -137,7 +116,7 @@ void EditingApi::create_item(http::Request& request, http::Response& response) {
   const auto c = require_collection(request);
   const auto into = target_change_set(request);
   const auto who = authenticator_.require(request, kAnyone, "writing features");
-  require_json_body(request, {"application/geo+json", "application/json"});
+  require_body_type(request, {"application/geo+json", "application/json"});
   auto feature = edit::read_feature(c, request.body);
   send_write_result(request, response, c, changes_.insert(who, c, std::move(feature), into), 201);
 }
@@ -147,7 +126,7 @@ void EditingApi::replace_item(http::Request& request, http::Response& response) 
   const auto id = feature_id(request, c.id);
   const auto into = target_change_set(request);
   const auto who = authenticator_.require(request, kAnyone, "writing features");
-  require_json_body(request, {"application/geo+json", "application/json"});
+  require_body_type(request, {"application/geo+json", "application/json"});
   auto feature = edit::read_feature(c, request.body);
   send_write_result(request, response, c,
                     changes_.replace(who, c, id, std::move(feature), request.header("if-match"), into), 200);
@@ -158,7 +137,7 @@ void EditingApi::update_item(http::Request& request, http::Response& response) {
   const auto id = feature_id(request, c.id);
   const auto into = target_change_set(request);
   const auto who = authenticator_.require(request, kAnyone, "writing features");
-  require_json_body(request, {"application/merge-patch+json", "application/geo+json", "application/json"});
+  require_body_type(request, {"application/merge-patch+json", "application/geo+json", "application/json"});
   send_write_result(request, response, c, changes_.patch(who, c, id, request.body, request.header("if-match"), into),
                     200);
 }
@@ -251,19 +230,21 @@ void EditingApi::list_change_sets(http::Request& request, http::Response& respon
 
 void EditingApi::create_change_set(http::Request& request, http::Response& response) {
   const auto who = authenticator_.require(request, kAnyone, "creating change sets");
-  require_json_body(request, {"application/json"});
+  require_body_type(request, {"application/json"});
   auto doc = nlohmann::json::parse(request.body, nullptr, false);
   if (!doc.is_object() || !doc.contains("collection") || !doc["collection"].is_string())
     throw core::ParsingFailed("body", "a JSON object with \"collection\" (and optionally \"title\") expected");
-  auto c = store_.collection(doc["collection"].get<std::string>());
-  if (!c) throw core::InvalidValue("collection", "no collection '" + doc["collection"].get<std::string>() + "'");
+  const auto& target = doc["collection"].get_ref<const std::string&>();
+  auto c = target == edit::kCatalogChangeSets ? std::nullopt : store_.collection(target);
+  if (!c && target != edit::kCatalogChangeSets)
+    throw core::InvalidValue("collection", "no collection '" + target.substr(0, 100) + "'");
   std::string title;
   if (auto it = doc.find("title"); it != doc.end()) {
     if (!it->is_string() || it->get_ref<const std::string&>().size() > 500)
       throw core::InvalidValue("title", "'title' must be a string of at most 500 characters");
     title = it->get<std::string>();
   }
-  const auto cs = changes_.create_draft(who, *c, title);
+  const auto cs = c ? changes_.create_draft(who, *c, title) : changes_.create_record_draft(who, title);
   const std::string href = base(request) + "/changesets/" + std::to_string(cs.id);
   send_json(response, 201, change_set_json(base(request), cs), {{"Location", href}});
 }
@@ -278,8 +259,9 @@ void EditingApi::review(http::Request& request, http::Response& response) {
   for (const auto& [name, value] : request.query)
     if (name != "limit" && name != "offset" && name != "f") throw core::UnknownParameter(name);
   const auto cs = changes_.read(who, change_set_id(request));
-  const auto collection = changes_.collection_of(cs);
-  const auto reviewed = edit::review(store_, change_sets_, policy_.rules(), collection, cs);
+  const auto reviewed = edit::is_catalog(cs) ? edit::review_records(catalog_, change_sets_, cs)
+                                             : edit::review(store_, change_sets_, policy_.rules(),
+                                                            changes_.collection_of(cs), cs);
   send_json(response, 200,
             review_json(base(request), cs, reviewed, number_param(request, "offset", 0, 1LL << 40),
                         number_param(request, "limit", 100, 1000)));
@@ -289,7 +271,7 @@ void EditingApi::act(http::Request& request, http::Response& response) {
   const auto who = authenticator_.require(request, kAnyone, "acting on change sets");
   const auto id = change_set_id(request);
   const std::string action = request.path.substr(request.path.rfind('/') + 1);
-  if (!request.body.empty()) require_json_body(request, {"application/json"});
+  if (!request.body.empty()) require_body_type(request, {"application/json"});
   const std::string comment = comment_of(request);
   edit::ChangeSet cs;
   if (action == "submit") cs = changes_.submit(who, id);

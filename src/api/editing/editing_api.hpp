@@ -14,10 +14,12 @@ namespace amis::api::editing {
 
 class EditingApi {
  public:
-  EditingApi(store::Store& store, store::ChangeSetStore& change_sets, edit::ChangeService& changes,
-             const edit::EditingPolicy& policy, const auth::Authenticator& authenticator, std::string base_url)
+  EditingApi(store::Store& store, store::ChangeSetStore& change_sets, store::CatalogStore& catalog,
+             edit::ChangeService& changes, const edit::EditingPolicy& policy, const auth::Authenticator& authenticator,
+             std::string base_url)
       : store_(store),
         change_sets_(change_sets),
+        catalog_(catalog),
         changes_(changes),
         policy_(policy),
         authenticator_(authenticator),
@@ -48,6 +50,7 @@ class EditingApi {
 
   store::Store& store_;
   store::ChangeSetStore& change_sets_;
+  store::CatalogStore& catalog_;  // for the review of catalogue change sets
   edit::ChangeService& changes_;
   const edit::EditingPolicy& policy_;
   const auth::Authenticator& authenticator_;

@@ -5,12 +5,19 @@
 
 namespace amis::api::features {
 
-std::string page_head(const std::string& base, const std::string& title, bool map) {
+std::string page_head(const std::string& base, const std::string& title, bool map,
+                      const std::vector<HeadLink>& links) {
   std::string h =
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>" + html_escape(title) + " - AMIS</title>"
       "<link rel=\"stylesheet\" href=\"" + base + "/static/amis.css\">";
+  for (const auto& l : links) {
+    h += "<link rel=\"" + html_escape(l.rel) + "\" type=\"" + html_escape(l.type) + "\" href=\"" + html_escape(l.href) +
+         "\"";
+    if (!l.title.empty()) h += " title=\"" + html_escape(l.title) + "\"";
+    h += ">";
+  }
   if (map)
     h += "<link rel=\"stylesheet\" href=\"" + base + "/static/leaflet/leaflet.css\">"
          "<script src=\"" + base + "/static/leaflet/leaflet.js\"></script>";
@@ -18,6 +25,7 @@ std::string page_head(const std::string& base, const std::string& title, bool ma
        "/?f=html\">AMIS</a> <span>ASEAN Minerals Information System</span>"
        "<nav><a href=\"" + base + "/portal/\">Map portal</a> <a href=\"" + base +
        "/collections?f=html\">Collections</a> <a href=\"" + base +
+       "/collections/catalog?f=html\">Catalogue</a> <a href=\"" + base +
        "/api?f=html\">API</a> <a href=\"" + base + "/conformance?f=html\">Conformance</a></nav>"
        "</header><main>";
   return h;
@@ -67,12 +75,21 @@ std::string html_escape(std::string_view text) {
 
 std::string html_landing_page(const std::string& base, const std::string& title,
                               const std::string& description) {
-  return page_head(base, title) + "<h1>" + html_escape(title) + "</h1><p>" +
+  const std::vector<HeadLink> links = {
+      {"alternate", "application/json", base + "/?f=json", "This document as JSON"},
+      {"service-desc", "application/vnd.oai.openapi+json;version=3.0", base + "/api", "The API definition"},
+      {"related", "application/json", base + "/collections/catalog", "The metadata catalogue (OGC API - Records)"},
+      {"related", "application/xml", base + "/csw?service=CSW&request=GetCapabilities",
+       "The metadata catalogue (CSW 2.0.2)"}};
+  return page_head(base, title, false, links) + "<h1>" + html_escape(title) + "</h1><p>" +
          html_escape(description) +
          "</p><ul>"
          "<li><a href=\"" + base + "/portal/\">Map portal</a>: view, filter and download the data; "
          "editors and reviewers log in here</li>"
          "<li><a href=\"" + base + "/collections?f=html\">Collections</a>: the data</li>"
+         "<li><a href=\"" + base + "/collections/catalog?f=html\">Metadata catalogue</a>: search the records of "
+         "the data, maps and services (also <a href=\"" + base +
+         "/csw?service=CSW&amp;request=GetCapabilities\">CSW 2.0.2</a>, for QGIS MetaSearch)</li>"
          "<li><a href=\"" + base + "/api?f=html\">API definition</a> (<a href=\"" + base +
          "/api\">OpenAPI 3.0 JSON</a>)</li>"
          "<li><a href=\"" + base + "/conformance?f=html\">Conformance classes</a></li></ul>" +
@@ -112,7 +129,13 @@ std::string html_collections(const std::string& base, const std::vector<core::Co
 }
 
 std::string html_collection(const std::string& base, const core::Collection& c) {
-  std::string h = page_head(base, c.title) + "<h1>" + html_escape(c.title) + "</h1><p>" +
+  // The collection's metadata record (catalog::collection_record_id), in the catalogue.
+  const std::string record = base + "/collections/catalog/items/amis:collection:" + c.id;
+  const std::vector<HeadLink> links = {
+      {"alternate", "application/json", base + "/collections/" + c.id + "?f=json", "This collection as JSON"},
+      {"describedby", "application/geo+json", record + "?f=json", "Its metadata record"},
+      {"describedby", "application/xml", record + "?f=xml", "Its metadata record (ISO 19139)"}};
+  std::string h = page_head(base, c.title, false, links) + "<h1>" + html_escape(c.title) + "</h1><p>" +
                   html_escape(c.description) + "</p><dl>";
   auto row = [&](const char* k, const std::string& v) {
     if (!v.empty()) h += "<dt>" + std::string(k) + "</dt><dd>" + html_escape(v) + "</dd>";

@@ -15,10 +15,20 @@ namespace amis::api::features {
 
 std::string html_escape(std::string_view text);
 
+// A <link> of a page's head: the page's other encodings (alternate), its
+// metadata (describedby), ... so that clients and crawlers discover them.
+struct HeadLink {
+  std::string rel;
+  std::string type;
+  std::string href;
+  std::string title;
+};
+
 // The pieces every page shares (other APIs' pages too): head with the site's
-// header and navigation (Leaflet's script and CSS when `map`), foot, and the
-// link to the JSON form.
-std::string page_head(const std::string& base, const std::string& title, bool map = false);
+// header and navigation (Leaflet's script and CSS when `map`, the `links`),
+// foot, and the link to the JSON form.
+std::string page_head(const std::string& base, const std::string& title, bool map = false,
+                      const std::vector<HeadLink>& links = {});
 std::string page_foot();
 std::string json_link(const std::string& href);
 

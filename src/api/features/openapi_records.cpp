@@ -37,6 +37,40 @@ json records_parameters() {
                                  "value over all matching records, most frequent first.", kText)});
 }
 
+// Records are written as features are (Part 4), through change sets and review.
+json record_body() {
+  const json object = {{"type", "object"}};
+  return {{"required", true},
+          {"description", "A Records GeoJSON record, or an ISO 19139 gmd:MD_Metadata document (validated against "
+                          "the ISO schemas; refused with their messages)."},
+          {"content",
+           {{"application/geo+json", {{"schema", object}}},
+            {"application/json", {{"schema", object}}},
+            {"application/xml", {{"schema", kText}}},
+            {"text/xml", {{"schema", kText}}},
+            {"application/vnd.iso.19139+xml", {{"schema", kText}}}}}};
+}
+
+json record_write(const std::string& id, const std::string& summary, int published, bool body, bool conditional) {
+  json parameters = json::array({query_parameter("changeset", "The id of one of the caller's draft change sets "
+                                                              "of the catalogue to add this change to.",
+                                                 {{"type", "integer"}, {"minimum", 0}})});
+  if (id != "createRecord") parameters.push_back(path_parameter("recordId", "The record's identifier."));
+  if (conditional)
+    parameters.push_back({{"name", "If-Match"}, {"in", "header"}, {"required", false},
+                          {"description", "The record's ETag as last read: 412 when it has changed since."},
+                          {"schema", kText}});
+  json op = operation(id, summary, "Catalogue", parameters, error_responses({400, 401, 403, 404, 409, 412, 415}));
+  op["responses"][std::to_string(published)] =
+      body_response("Published at once (the caller's role publishes directly)", "application/json",
+                    ref("schemas", "writeResult"));
+  op["responses"]["202"] = body_response("The change is in a change set waiting for review (Location names it)",
+                                         "application/json", ref("schemas", "writeResult"));
+  if (body) op["requestBody"] = record_body();
+  op["security"] = signed_in(true);
+  return op;
+}
+
 json schema_response(const std::string& description) {
   return body_response(description, "application/schema+json", {{"type", "object"}});
 }
@@ -57,7 +91,10 @@ void add_records_paths(json& paths, json& /*components*/) {
                                              "next/prev links and the facets asked for",
                                              "application/geo+json", {{"type", "object"}});
   search["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
-  paths[p + "/items"] = {{"get", search}};
+  paths[p + "/items"] = {
+      {"get", search},
+      {"post", record_write("createRecord", "Submits a new record of a resource outside AMIS for review", 201, true,
+                            false)}};
 
   json one = operation("getRecord", "One record: Records GeoJSON, HTML, or ISO 19139 XML (f=xml)", "Catalogue",
                        json::array({path_parameter("recordId", "The record's identifier."),
@@ -67,7 +104,16 @@ void add_records_paths(json& paths, json& /*components*/) {
   one["responses"]["200"] = body_response("The record", "application/geo+json", {{"type", "object"}});
   one["responses"]["200"]["content"]["application/xml"] = {{"schema", kText}};
   one["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
-  paths[p + "/items/{recordId}"] = {{"get", one}};
+  paths[p + "/items/{recordId}"] = {
+      {"get", one},
+      {"put", record_write("replaceRecord", "Submits a new version of a record for review", 200, true, true)},
+      {"delete", record_write("deleteRecord", "Submits the deletion of a record for review", 200, false, true)}};
+  json history = operation("getRecordHistory", "Every approved version of a record, oldest first", "Catalogue",
+                           json::array({path_parameter("recordId", "The record's identifier.")}),
+                           error_responses({400, 404}));
+  history["responses"]["200"] = body_response("The versions, each with its change set and record",
+                                              "application/json", {{"type", "object"}});
+  paths[p + "/items/{recordId}/history"] = {{"get", history}};
 
   json queryables = operation("getCatalogQueryables", "What a filter on the records may name", "Catalogue",
                               json::array({f}), error_responses({400, 406}));

@@ -20,15 +20,26 @@ json link(const std::string& href, const std::string& rel, const std::string& ty
 }
 
 // RFC 5646 tags of the ISO 639-2 codes the region's records use.
+constexpr std::pair<const char*, const char*> kLanguageTags[] = {
+    {"eng", "en"}, {"ind", "id"}, {"msa", "ms"}, {"may", "ms"}, {"tha", "th"}, {"vie", "vi"}, {"fil", "fil"},
+    {"mya", "my"}, {"bur", "my"}, {"khm", "km"}, {"lao", "lo"}, {"zho", "zh"}, {"chi", "zh"}, {"jpn", "ja"},
+    {"kor", "ko"}};
+
 std::string language_tag(const std::string& iso639_2) {
-  static const std::pair<const char*, const char*> kTags[] = {
-      {"eng", "en"}, {"ind", "id"}, {"msa", "ms"}, {"may", "ms"}, {"tha", "th"}, {"vie", "vi"}, {"fil", "fil"},
-      {"mya", "my"}, {"bur", "my"}, {"khm", "km"}, {"lao", "lo"}, {"zho", "zh"}, {"chi", "zh"}, {"jpn", "ja"},
-      {"kor", "ko"}};
-  for (const auto& [code, tag] : kTags)
+  for (const auto& [code, tag] : kLanguageTags)
     if (iso639_2 == code) return tag;
   return iso639_2;
 }
+
+}  // namespace
+
+std::string iso639_2_of(const std::string& tag) {
+  for (const auto& [code, t] : kLanguageTags)
+    if (tag == t) return code;
+  return tag;
+}
+
+namespace {
 
 json geometry(const core::Envelope& e) {
   return {{"type", "Polygon"},
@@ -50,7 +61,7 @@ json themes(const catalog::Record& r) {
     json concepts = json::array();
     for (const auto& t : r.topic_categories) concepts.push_back({{"id", t}});
     out.push_back({{"concepts", concepts},
-                   {"scheme", "https://standards.iso.org/iso/19139/resources/gmxCodelists.xml#MD_TopicCategoryCode"}});
+                   {"scheme", kTopicCategoryScheme}});
   }
   for (const auto& g : r.keywords) {
     if (g.thesaurus.empty() || g.keywords.empty()) continue;

@@ -12,6 +12,9 @@
 namespace amis::api::records {
 
 inline constexpr const char* kCatalogId = "catalog";  // /collections/catalog
+// The `scheme` of the theme that holds a record's ISO topic categories.
+inline constexpr const char* kTopicCategoryScheme =
+    "https://standards.iso.org/iso/19139/resources/gmxCodelists.xml#MD_TopicCategoryCode";
 
 // The Records conformance classes AMIS implements: the published standard's URIs,
 // the test annex's spellings of the same classes, and the draft conf/core.
@@ -19,6 +22,10 @@ const std::vector<std::string>& records_conformance_classes();
 
 std::string catalog_path(const std::string& base);  // base + "/collections/catalog"
 std::string record_path(const std::string& base, const std::string& id);
+
+// The ISO 639-2/B code of an RFC 5646 language tag the region's records use
+// ("en" -> "eng"); another tag as it is.
+std::string iso639_2_of(const std::string& tag);
 
 nlohmann::json record_json(const catalog::Record& record, const std::string& base);
 nlohmann::json catalog_json(const std::string& base, const std::string& title, const std::string& description,

@@ -43,7 +43,12 @@ std::string numbers(const core::Envelope& e) {
 std::string html_catalog(const std::string& base, const std::string& title, const std::string& description,
                          std::int64_t records) {
   const std::string path = catalog_path(base);
-  return features::page_head(base, title) + "<h1>" + html_escape(title) + "</h1><p>" + html_escape(description) +
+  const std::vector<features::HeadLink> links = {
+      {"alternate", "application/json", path + "?f=json", "The catalogue as JSON"},
+      {"items", "application/geo+json", path + "/items?f=json", "The records"},
+      {"related", "application/xml", base + "/csw?service=CSW&request=GetCapabilities", "The catalogue as CSW 2.0.2"}};
+  return features::page_head(base, title, false, links) + "<h1>" + html_escape(title) + "</h1><p>" +
+         html_escape(description) +
          "</p><p>" + std::to_string(records) + " records describe the collections, maps and services of AMIS and "
          "resources held elsewhere.</p>" + search_form(base, "") + "<ul><li><a href=\"" + path +
          "/items?f=html\">Browse all records</a></li><li><a href=\"" + path +
@@ -54,7 +59,11 @@ std::string html_catalog(const std::string& base, const std::string& title, cons
 
 std::string html_record(const std::string& base, const catalog::Record& r) {
   const std::string self = record_path(base, r.id);
-  std::string h = features::page_head(base, r.title) + "<h1>" + html_escape(r.title) + "</h1><p>" +
+  const std::vector<features::HeadLink> links = {
+      {"alternate", "application/geo+json", self + "?f=json", "This record as GeoJSON"},
+      {"alternate", "application/xml", self + "?f=xml", "This record as ISO 19139"},
+      {"collection", "application/json", catalog_path(base), "The catalogue"}};
+  std::string h = features::page_head(base, r.title, false, links) + "<h1>" + html_escape(r.title) + "</h1><p>" +
                   html_escape(r.abstract) + "</p>";
   if (!r.thumbnail.empty())
     h += "<p><img class=\"thumbnail\" alt=\"Map of " + html_escape(r.title) + "\" src=\"" +

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/wkb.hpp"
+#include "store/gpkg/catalog_rows.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 #include "store/gpkg/sql_functions.hpp"
@@ -85,6 +86,7 @@ GpkgChangeSets::GpkgChangeSets(const std::string& path)
     : path_(path), db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
   register_sql_functions(db_->handle());  // the R-tree triggers of feature tables call ST_*
   initialise_geopackage(*db_);
+  create_catalog_tables(*db_);  // approvals of catalogue change sets write records
 }
 
 edit::ChangeSet GpkgChangeSets::create(const edit::ChangeSet& cs, const std::vector<edit::Change>& changes) {
@@ -141,7 +143,10 @@ void GpkgChangeSets::add_changes(std::int64_t change_set, const std::vector<edit
 }
 
 void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& change) {
-  const std::string properties = change.operation == Operation::Delete ? "" : change.after.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // A feature's deletion carries nothing; a record's names the record.
+  const bool nothing = change.operation == Operation::Delete && change.after.properties.empty();
+  const std::string properties =
+      nothing ? "" : change.after.properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (change.fid) {
     auto replace = db_->cached(
         "UPDATE amis_changes SET operation = ?, geom = ?, properties = ?, base = ? WHERE change_set = ? AND fid = ?");
@@ -170,6 +175,10 @@ void GpkgChangeSets::add_change(std::int64_t change_set, const edit::Change& cha
 
 std::vector<edit::Change> GpkgChangeSets::changes(std::int64_t change_set) {
   std::lock_guard lock(mutex_);
+  return read_changes(change_set);
+}
+
+std::vector<edit::Change> GpkgChangeSets::read_changes(std::int64_t change_set) {
   auto s = db_->cached(
       "SELECT seq, operation, fid, base, geom, properties FROM amis_changes WHERE change_set = ? ORDER BY seq");
   s->bind(1, change_set);
@@ -241,44 +250,32 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
     throw core::Conflict("change set " + std::to_string(id) + " is not submitted");
   if (cs->collection != collection.id) throw core::ServerError("change set of another collection");
 
-  std::vector<edit::Change> list;
-  {
-    auto s = db_->cached(
-        "SELECT seq, operation, fid, base, geom, properties FROM amis_changes WHERE change_set = ? ORDER BY seq");
-    s->bind(1, id);
-    while (s->step()) {
-      edit::Change c;
-      c.seq = s->column_int(0);
-      c.operation = edit::parse_operation(s->column_text(1)).value_or(Operation::Insert);
-      if (!s->is_null(2)) c.fid = s->column_int(2);
-      c.base = s->column_text(3);
-      c.after.wkb = blob(*s, 4);
-      c.after.properties = json_column(*s, 5);
-      list.push_back(std::move(c));
-    }
-  }
+  auto list = read_changes(id);
   std::vector<edit::Conflict> conflicts;
   for (const auto& c : list) {
     if (c.operation == Operation::Insert) {
       if (c.fid && read_feature(collection, *c.fid))  // a restored feature's id is taken again
-        conflicts.push_back({*c.fid, "a feature with this id exists again"});
+        conflicts.push_back({*c.fid, "a feature with this id exists again", {}});
       continue;
     }
     auto now = read_feature(collection, *c.fid);
-    if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written"});
+    if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written", {}});
     else if (edit::digest(*now) != c.base)
-      conflicts.push_back({*c.fid, "the feature was changed after this change was written"});
+      conflicts.push_back({*c.fid, "the feature was changed after this change was written", {}});
   }
   if (!conflicts.empty()) return conflicts;  // the transaction rolls back: nothing changed
 
-  std::string time;
-  {
-    auto s = db_->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')");
-    s->step();
-    time = s->column_text(0);
-  }
+  const std::string time = now();
   for (auto& c : list) apply(collection, *cs, c, time);
   refresh_collection(collection, time);
+  mark_approved(id, time, reviewer, comment, collection.id + ", " + std::to_string(list.size()) + " changes");
+  tx.commit();
+  return {};
+}
+
+// The change set approved at `time`, with its audit entry (inside the approval's transaction).
+void GpkgChangeSets::mark_approved(std::int64_t id, const std::string& time, const std::string& reviewer,
+                                   const std::string& comment, const std::string& detail) {
   auto mark = db_->cached(
       "UPDATE amis_change_sets SET state = 'approved', reviewed = ?, reviewer = ?, comment = ? WHERE id = ?");
   mark->bind(1, std::string_view(time));
@@ -286,10 +283,13 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
   mark->bind(3, std::string_view(comment));
   mark->bind(4, id);
   mark->run();
-  append_audit(reviewer, "approve", "change set " + std::to_string(id),
-               collection.id + ", " + std::to_string(list.size()) + " changes");
-  tx.commit();
-  return {};
+  append_audit(reviewer, "approve", "change set " + std::to_string(id), detail);
+}
+
+std::string GpkgChangeSets::now() {
+  auto s = db_->cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+  s->step();
+  return std::string(s->column_text(0));
 }
 
 void GpkgChangeSets::apply(const core::Collection& collection, const edit::ChangeSet& cs, edit::Change& change,

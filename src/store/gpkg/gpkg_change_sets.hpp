@@ -1,6 +1,6 @@
 #pragma once
 // Change sets, versions and the audit log in the GeoPackage (amis_change_sets,
-// amis_changes, amis_feature_versions, amis_audit). One connection, serialised:
+// amis_changes, amis_feature_versions, amis_record_versions, amis_audit). One connection, serialised:
 // writes are rare next to reads, which go through GpkgStore's own connections.
 #include <memory>
 #include <mutex>
@@ -24,6 +24,9 @@ class GpkgChangeSets final : public ChangeSetStore {
                   const std::string& reviewer, const std::string& comment) override;
   std::vector<edit::Conflict> approve(const core::Collection& collection, std::int64_t id,
                                       const std::string& reviewer, const std::string& comment) override;
+  std::vector<edit::Conflict> approve_records(std::int64_t id, const std::string& reviewer,
+                                              const std::string& comment) override;
+  std::vector<edit::RecordVersion> record_history(std::string_view id) override;
   std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) override;
   std::vector<edit::Version> history(const core::Collection& collection, std::int64_t fid) override;
   std::int64_t features_as_of(const core::Collection& collection, const std::string& instant, std::int64_t limit,
@@ -36,6 +39,14 @@ class GpkgChangeSets final : public ChangeSetStore {
  private:
   std::optional<edit::ChangeSet> read_change_set(std::int64_t id);
   void add_change(std::int64_t change_set, const edit::Change& change);
+  std::vector<edit::Change> read_changes(std::int64_t change_set);
+  std::string now();
+  void mark_approved(std::int64_t id, const std::string& time, const std::string& reviewer,
+                     const std::string& comment, const std::string& detail);
+  std::vector<edit::Conflict> record_conflicts(const std::vector<edit::Change>& changes);
+  void apply_record(const edit::ChangeSet& change_set, const edit::Change& change, const std::string& time);
+  void record_record_version(const std::string& id, const std::string& operation, const edit::ChangeSet& change_set,
+                             const std::string& time, const nlohmann::json* document);
   std::optional<edit::FeatureState> read_feature(const core::Collection& collection, std::int64_t fid);
   void apply(const core::Collection& collection, const edit::ChangeSet& change_set, edit::Change& change,
              const std::string& time);

@@ -58,6 +58,9 @@ CREATE TABLE IF NOT EXISTS amis_feature_versions (
   collection TEXT NOT NULL, fid INTEGER NOT NULL, version INTEGER NOT NULL, operation TEXT NOT NULL,
   change_set INTEGER, author TEXT, valid_from TEXT, geom BLOB, properties TEXT,
   PRIMARY KEY (collection, fid, version));
+CREATE TABLE IF NOT EXISTS amis_record_versions (
+  record TEXT NOT NULL, version INTEGER NOT NULL, operation TEXT NOT NULL, change_set INTEGER, author TEXT,
+  valid_from TEXT, document TEXT, PRIMARY KEY (record, version));
 CREATE TABLE IF NOT EXISTS amis_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);

@@ -29,6 +29,9 @@ class PgChangeSets final : public ChangeSetStore {
                   const std::string& reviewer, const std::string& comment) override;
   std::vector<edit::Conflict> approve(const core::Collection& collection, std::int64_t id,
                                       const std::string& reviewer, const std::string& comment) override;
+  std::vector<edit::Conflict> approve_records(std::int64_t id, const std::string& reviewer,
+                                              const std::string& comment) override;
+  std::vector<edit::RecordVersion> record_history(std::string_view id) override;
   std::optional<edit::FeatureState> current(const core::Collection& collection, std::int64_t fid) override;
   std::vector<edit::Version> history(const core::Collection& collection, std::int64_t fid) override;
   std::int64_t features_as_of(const core::Collection& collection, const std::string& instant, std::int64_t limit,
