@@ -13,6 +13,16 @@
 
 namespace amis::config {
 
+// [federation]: harvesting national nodes (issue 16).
+struct FederationSettings {
+  int harvest_concurrency = 2;      // nodes harvested at once by `amis serve`; 0: no scheduled harvests
+  double timeout_seconds = 20;      // per request to a node
+  long long max_document_mb = 64;   // the largest answer read from a node
+  int retries = 2;                  // per request, for what may pass (timeouts, 5xx)
+  double backoff_seconds = 0.5;     // before the first retry, doubled after
+  long long first_retry_seconds = 60;  // after a failed run; doubled per failure up to the node's schedule
+};
+
 struct Config {
   http::ServerOptions server;
   // Where the data is: a GeoPackage file or a postgresql:// URL ([store] url, or
@@ -54,6 +64,7 @@ struct Config {
   std::map<std::string, std::vector<std::vector<std::string>>, std::less<>> attribute_indexes;
   // Collections readable only by named roles and member states ([access.collections.<id>] read = [...]).
   std::map<std::string, auth::ReadRule, std::less<>> restricted;
+  FederationSettings federation;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

@@ -3,10 +3,12 @@
 #include <stdexcept>
 
 #include "store/gpkg/gpkg_accounts.hpp"
+#include "store/gpkg/gpkg_nodes.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/postgis/pg_accounts.hpp"
+#include "store/postgis/pg_nodes.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
@@ -66,6 +68,7 @@ OpenedStore open_store(const StoreLocation& where) {
     opened.accounts = std::make_unique<postgis::PgAccounts>(features->pool());
     opened.change_sets = std::make_unique<postgis::PgChangeSets>(features->pool());
     opened.catalog = std::make_unique<postgis::PostgisCatalog>(features->pool());
+    opened.nodes = std::make_unique<postgis::PgNodes>(features->pool());
     opened.health = features.get();
     opened.features = std::move(features);
     return opened;
@@ -76,6 +79,7 @@ OpenedStore open_store(const StoreLocation& where) {
   opened.accounts = std::make_unique<gpkg::GpkgAccounts>(where.location);
   opened.change_sets = std::make_unique<gpkg::GpkgChangeSets>(where.location);
   opened.catalog = std::make_unique<gpkg::GpkgCatalog>(where.location);
+  opened.nodes = std::make_unique<gpkg::GpkgNodes>(where.location);
   return opened;
 }
 

@@ -12,6 +12,7 @@
 #include "store/catalog_store.hpp"
 #include "store/change_sets.hpp"
 #include "store/health.hpp"
+#include "store/node_store.hpp"
 #include "store/store.hpp"
 
 namespace amis::store {
@@ -53,6 +54,7 @@ struct OpenedStore {
   std::unique_ptr<CatalogStore> catalog;  // on the features' connections: declared after them
   std::unique_ptr<AccountStore> accounts;
   std::unique_ptr<ChangeSetStore> change_sets;
+  std::unique_ptr<NodeStore> nodes;  // the national nodes harvested (issue 16)
   HealthReporter* health = nullptr;  // the features' store, for /health
 };
 

@@ -6,6 +6,7 @@
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_catalog_schema.hpp"
+#include "store/postgis/pg_nodes.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -97,6 +98,7 @@ std::vector<SchemaPart> schema_parts() {
       {"accounts", PgAccounts::schema()},        // also the time functions the change sets use
       {"change sets", PgChangeSets::schema()},
       {"metadata catalogue", kCatalogTables},
+      {"national nodes", PgNodes::schema()},
   };
 }
 
