@@ -1,6 +1,7 @@
 #include "federation/csw_source.hpp"
 
 #include "federation/csw_page.hpp"
+#include "http/request.hpp"
 
 namespace amis::federation {
 
@@ -8,8 +9,8 @@ std::optional<SourcePage> CswSource::next_page() {
   if (matched_ >= 0 && position_ > matched_) return std::nullopt;
   const std::string query =
       "service=CSW&version=2.0.2&request=GetRecords&typeNames=gmd:MD_Metadata&resultType=results"
-      "&elementSetName=full&outputSchema=" + query_escape("http://www.isotc211.org/2005/gmd") +
-      "&namespace=" + query_escape("xmlns(gmd=http://www.isotc211.org/2005/gmd)") +
+      "&elementSetName=full&outputSchema=" + http::percent_encode("http://www.isotc211.org/2005/gmd") +
+      "&namespace=" + http::percent_encode("xmlns(gmd=http://www.isotc211.org/2005/gmd)") +
       "&startPosition=" + std::to_string(position_) + "&maxRecords=" + std::to_string(page_size_);
   const NodeUrl url = with_path(endpoint_, "", query);
   // Moved on before the fetch: a page that fails is skipped by the next call.

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "encode/geojson_writer.hpp"  // utc_timestamp
 #include "federation/node_client.hpp"
 
 namespace amis::federation {
@@ -24,6 +25,14 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
   return out;
 }
 
+// CPU time of the calling thread: AMIS's own work, whatever else runs on the machine
+// (waiting for the node costs none).
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
 // What one run changes, page by page.
 class Run {
  public:
@@ -31,15 +40,17 @@ class Run {
       : node_(node), catalog_(catalog), nodes_(nodes) {
     for (auto& e : nodes_.harvested(node.name)) known_.emplace(e.source_id, std::move(e));
     report_.node = node.name;
-    report_.started = utc_now();
+    report_.started = encode::utc_timestamp();
   }
 
+  // One transaction per page, begun only for a page with something to write (an
+  // unchanged page costs the store nothing).
   void take(SourcePage& page) {
-    auto writer = catalog_.writer();
+    std::unique_ptr<store::RecordWriter> writer;
     std::vector<HarvestedEntry> entries;
-    for (auto& item : page.items) take_item(item, *writer, entries);
+    for (auto& item : page.items) take_item(item, writer, entries);
     for (auto& f : page.failures) fail(std::move(f.source_id), std::move(f.reason));
-    if (entries.empty()) return;  // nothing written: nothing to commit
+    if (entries.empty()) return;
     writer->commit();
     nodes_.save_harvested(node_.name, entries, {});
   }
@@ -47,13 +58,11 @@ class Run {
   // Records the source did not list any more leave the catalogue.
   void withdraw_unseen() {
     std::vector<std::string> gone;
-    auto writer = catalog_.writer();
-    for (const auto& [source_id, entry] : known_) {
-      if (seen_.contains(source_id)) continue;
-      writer->remove(entry.record_id);
-      gone.push_back(source_id);
-    }
+    for (const auto& [source_id, entry] : known_)
+      if (!seen_.contains(source_id)) gone.push_back(source_id);
     if (gone.empty()) return;
+    auto writer = catalog_.writer();
+    for (const auto& source_id : gone) writer->remove(known_.at(source_id).record_id);
     writer->commit();
     nodes_.save_harvested(node_.name, {}, gone);
     report_.withdrawn = static_cast<std::int64_t>(gone.size());
@@ -67,7 +76,7 @@ class Run {
   HarvestRun& report() { return report_; }
 
  private:
-  void take_item(SourceItem& item, store::RecordWriter& writer, std::vector<HarvestedEntry>& entries) {
+  void take_item(SourceItem& item, std::unique_ptr<store::RecordWriter>& writer, std::vector<HarvestedEntry>& entries) {
     if (item.source_id.empty()) return fail("(no id)", "a record without an identifier");
     if (!seen_.insert(item.source_id).second) return fail(item.source_id, "listed twice by the source");
     ++report_.seen;
@@ -86,7 +95,8 @@ class Run {
       r.external_ids.push_back({node_.url, item.source_id});
       r.provenance = catalog::Provenance{node_.name, item.source_id, report_.started, item.source_modified};
       if (r.updated.empty()) r.updated = item.source_modified.empty() ? report_.started : item.source_modified;
-      writer.put(r);
+      if (!writer) writer = catalog_.writer();
+      writer->put(r);
     } catch (const core::OgcError& e) {
       return fail(item.source_id, e.what());
     } catch (const std::exception& e) {  // a reader's own failure (bad JSON types): the record's, not the run's
@@ -106,6 +116,23 @@ class Run {
 
 }  // namespace
 
+static_assert(sizeof(crypto_generichash_state) <= 384, "DigestBuilder's state is too small");
+
+DigestBuilder::DigestBuilder() {
+  crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0, 16);
+}
+
+void DigestBuilder::add(std::string_view piece) {
+  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_),
+                            reinterpret_cast<const unsigned char*>(piece.data()), piece.size());
+}
+
+std::string DigestBuilder::hex() {
+  unsigned char out[16];
+  crypto_generichash_final(reinterpret_cast<crypto_generichash_state*>(state_), out, sizeof out);
+  return federation::hex(out, sizeof out);
+}
+
 std::string content_digest(std::string_view content) {
   unsigned char out[16];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(content.data()), content.size(), nullptr, 0);
@@ -118,18 +145,9 @@ std::string harvested_record_id(std::string_view node, std::string_view source_i
   return std::string(node) + ":h" + content_digest(source_id);
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore& catalog, store::NodeStore& nodes,
-                   const HarvestOptions& options) {
+HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore& catalog, store::NodeStore& nodes) {
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu_seconds();
   Run run(node, catalog, nodes);
   bool complete = true;
   bool any_page = false;
@@ -157,9 +175,9 @@ HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore&
   HarvestRun& report = run.report();
   if (complete) run.withdraw_unseen();
   if (report.status != RunStatus::Failed && report.failed > 0) report.status = RunStatus::Partial;
-  report.finished = utc_now();
+  report.finished = encode::utc_timestamp();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.work_seconds = std::max(0.0, report.seconds - options.waited_seconds());
+  report.work_seconds = thread_cpu_seconds() - cpu_start;
   return report;
 }
 

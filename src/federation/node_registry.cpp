@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "core/error.hpp"
+#include "encode/geojson_writer.hpp"  // utc_timestamp
 #include "federation/harvest.hpp"
 #include "federation/sources.hpp"
 
@@ -37,7 +38,7 @@ class RunningMark {
 Node NodeRegistry::add(Node node) {
   validate(node);
   node.url = parse_node_url(node.url).text();  // one spelling of the host
-  node.created = utc_now();
+  node.created = encode::utc_timestamp();
   node.next_run = 0;
   node.failures = 0;
   nodes_.add(node);
@@ -81,11 +82,11 @@ HarvestRun NodeRegistry::harvest(std::string_view name) {
   HarvestRun run;
   try {
     auto source = make_source(n, client, schema_);
-    run = federation::harvest(n, *source, catalog_, nodes_, {[&client] { return client.waited_seconds(); }});
+    run = federation::harvest(n, *source, catalog_, nodes_);
   } catch (const std::exception& e) {  // the store failed: reported as the run's failure
     run.node = n.name;
-    run.started = run.started.empty() ? utc_now() : run.started;
-    run.finished = utc_now();
+    run.started = run.started.empty() ? encode::utc_timestamp() : run.started;
+    run.finished = encode::utc_timestamp();
     run.status = RunStatus::Failed;
     run.error = e.what();
   }
@@ -96,9 +97,9 @@ HarvestRun NodeRegistry::harvest(std::string_view name) {
     spdlog::warn("federation: harvest of node '{}' failed: {}", n.name, run.error);
   else
     spdlog::info("federation: harvest of node '{}' {}: {} added, {} updated, {} unchanged, {} withdrawn, {} failed in "
-                 "{:.3f} s ({:.3f} s of own work, {} requests)",
+                 "{:.3f} s ({:.3f} s of CPU, {:.3f} s waiting for the node, {} requests)",
                  n.name, to_string(run.status), run.added, run.updated, run.unchanged, run.withdrawn, run.failed,
-                 run.seconds, run.work_seconds, client.requests());
+                 run.seconds, run.work_seconds, client.waited_seconds(), client.requests());
   return run;
 }
 

@@ -35,7 +35,4 @@ NodeUrl resolve(const NodeUrl& base, std::string_view href);
 // ".../ogcapi/collections") and `query` as its query (without '?'; empty: none).
 NodeUrl with_path(const NodeUrl& base, std::string_view path, std::string_view query = {});
 
-// Percent-encodes a query parameter's value.
-std::string query_escape(std::string_view value);
-
 }  // namespace amis::federation
