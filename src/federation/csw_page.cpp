@@ -1,7 +1,6 @@
 #include "federation/csw_page.hpp"
 
 #include <charconv>
-#include <functional>
 #include <memory>
 
 #include "catalog/iso19139_reader.hpp"
@@ -19,38 +18,14 @@ std::int64_t count_attribute(xml::Node n, const char* name) {
   return ec == std::errc{} && end == v.data() + v.size() && out >= 0 ? out : 0;
 }
 
-// The record's content (element names with their namespaces, attributes, text) as
-// a stream of strings, each ended by a separator byte no XML text holds: the same
-// record sent again gives the same digest, without serialising it.
-void feed(const std::function<void(std::string_view)>& add, xml::Node n, int depth = 0) {
-  if (depth > 256) return;
-  const auto text = [](const xmlChar* t) { return t ? std::string_view(reinterpret_cast<const char*>(t)) : std::string_view(); };
-  for (; n; n = n->next) {
-    if (n->type == XML_ELEMENT_NODE) {
-      add(text(n->ns ? n->ns->href : nullptr));
-      add(text(n->name));
-      for (const xmlAttr* a = n->properties; a; a = a->next) {
-        add(text(a->name));
-        if (a->children) add(text(a->children->content));
-      }
-      feed(add, n->children, depth + 1);
-      add("\x01");  // the element's end
-    } else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      add(text(n->content));
-    }
-  }
-}
-
-std::string record_digest(xml::Node n) {
-  DigestBuilder digest;
-  const auto add = [&digest](std::string_view s) {
-    digest.add(s);
-    digest.add(std::string_view("\0", 1));
-  };
-  const auto* node = n;
-  add(std::string_view(reinterpret_cast<const char*>(node->name)));
-  feed(add, node->children);
-  return digest.hex();
+// The node's XML as it stands in the page (for the digest: the same record sent
+// again gives the same text).
+std::string node_text(xmlDoc* doc, xml::Node n) {
+  xmlBufferPtr buffer = xmlBufferCreate();
+  xmlNodeDump(buffer, doc, const_cast<xmlNode*>(n), 0, 0);
+  std::string out(reinterpret_cast<const char*>(xmlBufferContent(buffer)), static_cast<std::size_t>(xmlBufferLength(buffer)));
+  xmlBufferFree(buffer);
+  return out;
 }
 
 // The record as a document of its own, with the namespaces it inherited declared.
@@ -97,7 +72,7 @@ CswRecordsPage read_csw_records_page(std::string_view text, const catalog::IsoSc
     item.source_modified = xml::text(xml::child(stamp, "DateTime"));
     if (item.source_modified.empty()) item.source_modified = xml::text(xml::child(stamp, "Date"));
     item.source_modified = core::parse_instant(item.source_modified).value_or("");
-    item.digest = record_digest(n);
+    item.digest = content_digest(node_text(doc.get(), n));
     item.read = [doc, n, &schema] {
       const auto record = standalone(n);
       return catalog::read_iso19139(record.get(), schema);

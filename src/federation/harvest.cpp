@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <chrono>
-#include <ctime>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -23,14 +22,6 @@ std::string hex(const unsigned char* bytes, std::size_t n) {
     out += kHex[bytes[i] & 15];
   }
   return out;
-}
-
-// CPU time of the calling thread: AMIS's own work, whatever else runs on the machine
-// (waiting for the node costs none).
-double thread_cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
 // What one run changes, page by page.
@@ -116,23 +107,6 @@ class Run {
 
 }  // namespace
 
-static_assert(sizeof(crypto_generichash_state) <= 384, "DigestBuilder's state is too small");
-
-DigestBuilder::DigestBuilder() {
-  crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0, 16);
-}
-
-void DigestBuilder::add(std::string_view piece) {
-  crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_),
-                            reinterpret_cast<const unsigned char*>(piece.data()), piece.size());
-}
-
-std::string DigestBuilder::hex() {
-  unsigned char out[16];
-  crypto_generichash_final(reinterpret_cast<crypto_generichash_state*>(state_), out, sizeof out);
-  return federation::hex(out, sizeof out);
-}
-
 std::string content_digest(std::string_view content) {
   unsigned char out[16];
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(content.data()), content.size(), nullptr, 0);
@@ -145,9 +119,9 @@ std::string harvested_record_id(std::string_view node, std::string_view source_i
   return std::string(node) + ":h" + content_digest(source_id);
 }
 
-HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore& catalog, store::NodeStore& nodes) {
+HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore& catalog, store::NodeStore& nodes,
+                   const HarvestOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const double cpu_start = thread_cpu_seconds();
   Run run(node, catalog, nodes);
   bool complete = true;
   bool any_page = false;
@@ -177,7 +151,7 @@ HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore&
   if (report.status != RunStatus::Failed && report.failed > 0) report.status = RunStatus::Partial;
   report.finished = encode::utc_timestamp();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.work_seconds = thread_cpu_seconds() - cpu_start;
+  report.work_seconds = std::max(0.0, report.seconds - options.waited_seconds());
   return report;
 }
 

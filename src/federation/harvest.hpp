@@ -48,23 +48,16 @@ class HarvestSource {
 // A digest of a record's content at the source (BLAKE2b, 128 bits, hex).
 std::string content_digest(std::string_view content);
 
-// The same digest made of pieces, added one after the other.
-class DigestBuilder {
- public:
-  DigestBuilder();
-  void add(std::string_view piece);
-  std::string hex();
-
- private:
-  alignas(64) unsigned char state_[384];  // crypto_generichash_state
-};
-
 // The catalogue id of a record harvested from `node`: "<node>:<source id>", or
 // "<node>:h<digest of the source id>" for a source id no record id can carry.
 std::string harvested_record_id(std::string_view node, std::string_view source_id);
 
-// Harvests `source` for `node` and returns the report (not yet stored). The run
-// happens on the calling thread: its CPU time is the report's work_seconds.
-HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore& catalog, store::NodeStore& nodes);
+struct HarvestOptions {
+  std::function<double()> waited_seconds = [] { return 0.0; };  // time spent waiting for the node
+};
+
+// Harvests `source` for `node` and returns the report (not yet stored).
+HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore& catalog, store::NodeStore& nodes,
+                   const HarvestOptions& options = {});
 
 }  // namespace amis::federation

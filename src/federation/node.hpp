@@ -68,7 +68,7 @@ struct HarvestRun {
   std::int64_t failed = 0;               // all of them
   std::string error;  // why the run failed as a whole (the node unreachable); empty otherwise
   double seconds = 0;       // wall time of the run
-  double work_seconds = 0;  // CPU time of the run: AMIS's own work (waiting for the node costs none)
+  double work_seconds = 0;  // of which AMIS's own work (not waiting for the node)
 };
 inline constexpr std::size_t kMaxReportedFailures = 100;
 

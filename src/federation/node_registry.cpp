@@ -82,7 +82,7 @@ HarvestRun NodeRegistry::harvest(std::string_view name) {
   HarvestRun run;
   try {
     auto source = make_source(n, client, schema_);
-    run = federation::harvest(n, *source, catalog_, nodes_);
+    run = federation::harvest(n, *source, catalog_, nodes_, {[&client] { return client.waited_seconds(); }});
   } catch (const std::exception& e) {  // the store failed: reported as the run's failure
     run.node = n.name;
     run.started = run.started.empty() ? encode::utc_timestamp() : run.started;
@@ -97,9 +97,9 @@ HarvestRun NodeRegistry::harvest(std::string_view name) {
     spdlog::warn("federation: harvest of node '{}' failed: {}", n.name, run.error);
   else
     spdlog::info("federation: harvest of node '{}' {}: {} added, {} updated, {} unchanged, {} withdrawn, {} failed in "
-                 "{:.3f} s ({:.3f} s of CPU, {:.3f} s waiting for the node, {} requests)",
+                 "{:.3f} s ({:.3f} s of own work, {} requests)",
                  n.name, to_string(run.status), run.added, run.updated, run.unchanged, run.withdrawn, run.failed,
-                 run.seconds, run.work_seconds, client.waited_seconds(), client.requests());
+                 run.seconds, run.work_seconds, client.requests());
   return run;
 }
 

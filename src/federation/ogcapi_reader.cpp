@@ -161,13 +161,13 @@ catalog::Record record_from_ogcapi(const json& feature) {
 }
 
 RecordsPage read_records_page(std::string_view text) {
-  json doc = read_json_document(text);
+  const json doc = read_json_document(text);
   const auto features = doc.find("features");
   if (doc.value("type", json()) != "FeatureCollection" || features == doc.end() || !features->is_array())
     throw core::ParsingFailed("page", "the answer is no GeoJSON FeatureCollection of records");
   RecordsPage out;
   std::int64_t position = 0;
-  for (auto& feature : *features) {
+  for (const auto& feature : *features) {
     ++position;
     SourceItem item;
     if (feature.is_object() && feature.contains("id")) {
@@ -184,8 +184,7 @@ RecordsPage read_records_page(std::string_view text) {
                                                      : std::string())
                                  .value_or("");
     item.digest = content_digest(feature.dump(-1, ' ', false, json::error_handler_t::replace));
-    // Moved, not copied: the page's document is not used again.
-    item.read = [feature = std::move(feature)] { return record_from_ogcapi(feature); };
+    item.read = [feature] { return record_from_ogcapi(feature); };
     out.page.items.push_back(std::move(item));
   }
   if (auto links = doc.find("links"); links != doc.end() && links->is_array())
