@@ -2,7 +2,7 @@
 writes nothing, over CSW and over OGC API - Records. The figures are printed (pytest -s)
 for the closing note. The issue's goal is under 1 s of AMIS's own work (the run's time less
 the time spent waiting for the national node, another amis on the same two processors);
-measured here 2.0-2.3 s on a loaded 2-core machine (docs/federation.md, "Missing"), so the
+measured here 1.7-3.3 s on a loaded 2-core machine (docs/federation.md, "Missing"), so the
 test holds the harvest to 6 s (the load varies), a bound against regressions, not the goal."""
 from __future__ import annotations
 
