@@ -34,6 +34,7 @@ add_library(Sodium::sodium INTERFACE IMPORTED)
 target_link_libraries(Sodium::sodium INTERFACE ${SODIUM_LIBRARY})
 target_include_directories(Sodium::sodium INTERFACE ${SODIUM_INCLUDE_DIR})
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)               # libssl-dev: https to national nodes (federation)
 find_package(ZLIB REQUIRED)                  # zlib1g-dev: gzip and deflate of textual answers
 # libpq-dev: the PostgreSQL/PostGIS store (store/postgis/). Debian's libpq ships a
 # pkg-config file; FindPostgreSQL would also look for the server's headers.

@@ -309,7 +309,16 @@ std::string country_of(Node metadata, const Record& r) {
 
 Record read_iso19139(std::string_view xml, const IsoSchema& schema) {
   const XmlDocPtr doc = schema.read(xml, "metadata");
-  Node metadata = xmlDocGetRootElement(doc.get());
+  return read_iso19139_document(doc.get());
+}
+
+Record read_iso19139(xmlDoc* doc, const IsoSchema& schema) {
+  schema.check(doc, "metadata");
+  return read_iso19139_document(doc);
+}
+
+Record read_iso19139_document(xmlDoc* doc) {
+  Node metadata = xmlDocGetRootElement(doc);
   if (!is(metadata, "MD_Metadata") || !metadata->ns || !xmlStrEqual(metadata->ns->href, xml_chars(kGmd)))
     throw core::InvalidValue("metadata", "the document is not a gmd:MD_Metadata");
   Record r;

@@ -16,4 +16,10 @@ namespace amis::catalog {
 // record cannot take (catalog::validate).
 Record read_iso19139(std::string_view xml, const IsoSchema& schema);
 
+// The same for a document parsed already (read_safe_xml), validated here.
+Record read_iso19139(xmlDoc* doc, const IsoSchema& schema);
+
+// The record of a document validated already. @throws core::InvalidValue as above.
+Record read_iso19139_document(xmlDoc* doc);
+
 }  // namespace amis::catalog

@@ -166,17 +166,17 @@ std::vector<std::string> IsoSchema::validate(xmlDoc* doc) const {
   return messages;
 }
 
-XmlDocPtr IsoSchema::read(std::string_view xml, const char* locator) const {
-  if (xml.size() > kMaxIsoDocumentBytes)
-    throw core::ParsingFailed(locator, "the ISO document is larger than " +
-                                           std::to_string(kMaxIsoDocumentBytes / (1024 * 1024)) + " MiB");
+XmlDocPtr read_safe_xml(std::string_view xml, const char* locator, std::size_t max_bytes) {
+  if (xml.size() > max_bytes)
+    throw core::ParsingFailed(locator, "the XML document is larger than " + std::to_string(max_bytes / (1024 * 1024)) +
+                                           " MiB");
   if (has_doctype(xml))
     throw core::ParsingFailed(locator, "XML documents with a DOCTYPE (DTD) are not accepted");
   xmlParserCtxtPtr parser = xmlNewParserCtxt();
   if (!parser) throw core::ServerError("cannot create an XML parser");
   // No DTD loading, no entity substitution, no network; errors are collected, not printed.
   const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT;
-  XmlDocPtr doc(xmlCtxtReadMemory(parser, xml.data(), static_cast<int>(xml.size()), "iso19139.xml", nullptr, options));
+  XmlDocPtr doc(xmlCtxtReadMemory(parser, xml.data(), static_cast<int>(xml.size()), "document.xml", nullptr, options));
   std::string why;
   if (!doc) {
     const xmlError* error = xmlCtxtGetLastError(parser);
@@ -187,10 +187,19 @@ XmlDocPtr IsoSchema::read(std::string_view xml, const char* locator) const {
   if (!doc) throw core::ParsingFailed(locator, "the XML cannot be read: " + why);
   if (doc->intSubset || doc->extSubset)
     throw core::ParsingFailed(locator, "XML documents with a DOCTYPE (DTD) are not accepted");
-  if (const auto messages = validate(doc.get()); !messages.empty())
+  return doc;
+}
+
+void IsoSchema::check(xmlDoc* doc, const char* locator) const {
+  if (const auto messages = validate(doc); !messages.empty())
     throw core::InvalidValue(locator, std::string("the document is not valid ISO 19139 (gmd ") +
-                                          (uses_gml32(xmlDocGetRootElement(doc.get())) ? "2007-04-17, GML 3.2.1" : "2006-05-04") +
+                                          (uses_gml32(xmlDocGetRootElement(doc)) ? "2007-04-17, GML 3.2.1" : "2006-05-04") +
                                           "): " + joined(messages));
+}
+
+XmlDocPtr IsoSchema::read(std::string_view xml, const char* locator) const {
+  XmlDocPtr doc = read_safe_xml(xml, locator, kMaxIsoDocumentBytes);
+  check(doc.get(), locator);
   return doc;
 }
 

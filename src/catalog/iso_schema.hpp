@@ -21,6 +21,12 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocFree>;
 
 inline constexpr std::size_t kMaxIsoDocumentBytes = 8 * 1024 * 1024;
 
+// Parses XML the safe way for any document from outside: at most `max_bytes`, no
+// DOCTYPE (so no entity expansion, no XXE), nothing loaded from the network.
+// @throws core::ParsingFailed(locator, ...) for a document that breaks one of these
+// or is not well-formed.
+XmlDocPtr read_safe_xml(std::string_view xml, const char* locator, std::size_t max_bytes);
+
 class IsoSchema {
  public:
   // Compiles the schemas under `schema_root` (static/schemas: iso/19139/20060504/...,
@@ -37,6 +43,10 @@ class IsoSchema {
   // messages (line and text, at most ten) for one that does not validate.
   // Thread-safe: the compiled schema is shared, each call has its own context.
   XmlDocPtr read(std::string_view xml, const char* locator) const;
+
+  // @throws core::InvalidValue(locator, ...) with the schema's messages for a
+  // parsed document that does not validate.
+  void check(xmlDoc* doc, const char* locator) const;
 
   // The schema's messages for a parsed document; empty when it is valid.
   std::vector<std::string> validate(xmlDoc* doc) const;

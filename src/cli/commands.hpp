@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "federation/node_registry.hpp"
 #include "ingest/ogr_import.hpp"
 #include "store/attribute_indexes.hpp"
 #include "store/open_store.hpp"
@@ -85,5 +86,28 @@ struct StoreCopy {
 };
 // Exit code 1 when the target is not empty (without --replace) or is the source.
 int store_copy(const config::Config& config, const StoreCopy& command);
+// `amis node ...`: the national nodes harvested into the catalogue (issue 16).
+struct NodeCommand {
+  std::string action;  // add, list, show, runs, remove, harvest
+  std::string name;
+  std::string url;
+  std::string kind;
+  std::string country;
+  std::string schedule = "6h";
+  std::string token;
+};
+// Exit code 2 when a harvest did not fully succeed (its report says why).
+int node_command(const config::Config& config, const NodeCommand& command);
+
+// The harvester's bounds from [federation] (timeouts, sizes, retries).
+inline federation::FederationOptions federation_options(const config::Config& config) {
+  federation::FederationOptions options;
+  options.limits.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(config.federation.timeout_seconds * 1000));
+  options.limits.max_bytes = static_cast<std::size_t>(config.federation.max_document_mb) << 20;
+  options.limits.retries = config.federation.retries;
+  options.limits.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(config.federation.backoff_seconds * 1000));
+  options.first_retry_seconds = config.federation.first_retry_seconds;
+  return options;
+}
 
 }  // namespace amis::cli

@@ -170,6 +170,32 @@ int main(int argc, char** argv) {
                                "Replace everything in a target store that is not empty");
   store_copy_command->add_option("--config", config_path, "amis.toml ([store] data_dir, pool_size)")
       ->check(CLI::ExistingFile);
+  amis::cli::NodeCommand node;
+  auto* nodes = app.add_subcommand("node", "Manage the national nodes harvested into the catalogue");
+  nodes->require_subcommand(1);
+  auto* node_add = nodes->add_subcommand("add", "Register a node");
+  node_add->add_option("name", node.name, "Node name (a-z, 0-9, - and _)")->required();
+  node_add->add_option("url", node.url, "The node's http(s) URL: a CSW endpoint, a landing page, a catalogue, a WMS/WFS")
+      ->required();
+  node_add->add_option("--kind", node.kind, "amis, csw, records, oapif, wfs or wms")->required();
+  node_add->add_option("--country", node.country, "ISO alpha-3 of the node's member state")->required();
+  node_add->add_option("--schedule", node.schedule, "Harvest every 30m, 6h, 1d ... or off (default 6h)");
+  node_add->add_option("--token", node.token, "A bearer token the node asks for (kept, never shown)");
+  auto* node_list = nodes->add_subcommand("list", "List the nodes");
+  std::vector<CLI::App*> node_subs{node_add, node_list};
+  for (const char* action : {"show", "runs", "remove", "harvest"}) {
+    const std::string help = std::string(action) == "show"    ? "Show a node and its last run"
+                             : std::string(action) == "runs"  ? "Show a node's latest run reports"
+                             : std::string(action) == "remove" ? "Remove a node and withdraw its records"
+                                                               : "Harvest a node now and print the report";
+    auto* sub = nodes->add_subcommand(action, help);
+    sub->add_option("name", node.name, "Node name")->required();
+    node_subs.push_back(sub);
+  }
+  for (auto* sub : node_subs) {
+    sub->add_option("--store", store_path, kStoreHelp);
+    sub->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
+  }
 
   CLI11_PARSE(app, argc, argv);
 
@@ -200,6 +226,10 @@ int main(int argc, char** argv) {
       return amis::cli::workplan_command(config, workplan);
     }
     if (*store_copy_command) return amis::cli::store_copy(config, store_copy);
+    if (*nodes) {
+      for (auto* sub : nodes->get_subcommands()) node.action = sub->get_name();
+      return amis::cli::node_command(config, node);
+    }
     if (*imp) {
       size_t start = 0;
       while (start < keywords.size()) {

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/admin/admin_api.hpp"
+#include "api/admin/nodes_api.hpp"
 #include "api/common/downloads.hpp"
 #include "api/records/records_api.hpp"
 #include "api/auth/session_api.hpp"
@@ -36,6 +37,8 @@
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
 #include "catalog/derived_records.hpp"
+#include "catalog/iso_schema.hpp"
+#include "federation/harvest_scheduler.hpp"
 #include "store/visible_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
@@ -70,7 +73,7 @@ std::unique_ptr<monitor::CountryDatabase> open_country_database(const monitor::U
 
 // Builds the store, the services and the router, and hands the router to `use`
 // while they live: `serve` serves it, `routes` lists it.
-void with_router(const config::Config& config, const std::function<void(const Wired&)>& use) {
+void with_router(const config::Config& config, bool serving, const std::function<void(const Wired&)>& use) {
   const auto where = store_location(config);
   if (!store::store_exists(where))
     throw std::runtime_error("no store at " + store::describe(where) +
@@ -165,6 +168,22 @@ void with_router(const config::Config& config, const std::function<void(const Wi
   session_api.register_routes(router);
   api::admin::AdminApi admin_api(accounts, account_admin, authenticator);
   admin_api.register_routes(router);
+  // National nodes (issue 16): registered over the admin API, harvested into the
+  // catalogue in the background while serving.
+  const catalog::IsoSchema iso_schema(std::filesystem::path(config.static_dir) / "schemas");
+  const auto http_getter = federation::make_http_getter();
+  federation::NodeRegistry node_registry(*opened.nodes, catalog_store, iso_schema, *http_getter,
+                                         federation_options(config));
+  std::unique_ptr<federation::HarvestScheduler> harvest_scheduler;
+  if (serving && config.federation.harvest_concurrency > 0)
+    harvest_scheduler = std::make_unique<federation::HarvestScheduler>(node_registry, config.federation.harvest_concurrency);
+  api::admin::NodesApi nodes_api(node_registry, authenticator,
+                                 harvest_scheduler ? api::admin::NodesApi::QueueHarvest(
+                                                         [&harvest_scheduler](const std::string& node) {
+                                                           return harvest_scheduler->request(node);
+                                                         })
+                                                   : api::admin::NodesApi::QueueHarvest());
+  nodes_api.register_routes(router);
   api::wfs::WfsTransaction wfs_transactions(store, change_service, authenticator);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url,
                                    &wfs_transactions});
@@ -223,7 +242,7 @@ void with_router(const config::Config& config, const std::function<void(const Wi
 }  // namespace
 
 int serve(const config::Config& config) {
-  with_router(config, [&config](const Wired& wired) {
+  with_router(config, true, [&config](const Wired& wired) {
     http::Server server(wired.router, config.server);
     server.listen();
     if (wired.usage) wired.usage->start();
@@ -243,7 +262,7 @@ int list_routes(const config::Config& config) {
   // The routes do not depend on the tile cache: listing them opens no cache folder.
   config::Config without_cache = config;
   without_cache.tile_cache_max_mb = 0;
-  with_router(without_cache, [](const Wired& wired) {
+  with_router(without_cache, false, [](const Wired& wired) {
     for (const auto& route : wired.router.routes()) std::cout << route.method << ' ' << route.pattern << '\n';
   });
   return 0;

@@ -148,6 +148,23 @@ Config load_config(const std::string& path) {
   config.max_replica_lag_seconds = t["store"]["max_replica_lag_seconds"].value_or(config.max_replica_lag_seconds);
   if (config.max_replica_lag_seconds < 0)
     throw std::runtime_error(path + ": [store] max_replica_lag_seconds must be 0 or more");
+  auto& fed = config.federation;
+  fed.harvest_concurrency = t["federation"]["harvest_concurrency"].value_or(fed.harvest_concurrency);
+  fed.timeout_seconds = t["federation"]["timeout_seconds"].value_or(fed.timeout_seconds);
+  fed.max_document_mb = t["federation"]["max_document_mb"].value_or(fed.max_document_mb);
+  fed.retries = t["federation"]["retries"].value_or(fed.retries);
+  fed.backoff_seconds = t["federation"]["backoff_seconds"].value_or(fed.backoff_seconds);
+  fed.first_retry_seconds = t["federation"]["first_retry_seconds"].value_or(fed.first_retry_seconds);
+  if (fed.harvest_concurrency < 0 || fed.harvest_concurrency > 16)
+    throw std::runtime_error(path + ": [federation] harvest_concurrency is 0 to 16");
+  if (fed.timeout_seconds <= 0 || fed.timeout_seconds > 600)
+    throw std::runtime_error(path + ": [federation] timeout_seconds is more than 0 and at most 600");
+  if (fed.max_document_mb < 1 || fed.max_document_mb > 1024)
+    throw std::runtime_error(path + ": [federation] max_document_mb is 1 to 1024");
+  if (fed.retries < 0 || fed.retries > 10) throw std::runtime_error(path + ": [federation] retries is 0 to 10");
+  if (fed.backoff_seconds < 0 || fed.backoff_seconds > 60)
+    throw std::runtime_error(path + ": [federation] backoff_seconds is 0 to 60");
+  if (fed.first_retry_seconds < 1) throw std::runtime_error(path + ": [federation] first_retry_seconds is 1 or more");
   auto& svc = config.service;
   svc.title = t["service"]["title"].value_or(svc.title);
   svc.description = t["service"]["description"].value_or(svc.description);

@@ -14,6 +14,16 @@
 
 namespace amis::config {
 
+// [federation]: harvesting national nodes (issue 16).
+struct FederationSettings {
+  int harvest_concurrency = 2;      // nodes harvested at once by `amis serve`; 0: no scheduled harvests
+  double timeout_seconds = 20;      // per request to a node
+  long long max_document_mb = 64;   // the largest answer read from a node
+  int retries = 2;                  // per request, for what may pass (timeouts, 5xx)
+  double backoff_seconds = 0.5;     // before the first retry, doubled after
+  long long first_retry_seconds = 60;  // after a failed run; doubled per failure up to the node's schedule
+};
+
 struct Config {
   http::ServerOptions server;
   // Where the data is: a GeoPackage file or a postgresql:// URL ([store] url, or
@@ -57,6 +67,7 @@ struct Config {
   std::map<std::string, auth::ReadRule, std::less<>> restricted;
   // [usage]: the utilization statistics.
   monitor::UsageOptions usage;
+  FederationSettings federation;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "store/gpkg/gpkg_accounts.hpp"
+#include "store/gpkg/gpkg_nodes.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
 #include "store/gpkg/gpkg_dump.hpp"
@@ -10,6 +11,7 @@
 #include "store/gpkg/gpkg_workplans.hpp"
 #include "store/gpkg/gpkg_usage.hpp"
 #include "store/postgis/pg_accounts.hpp"
+#include "store/postgis/pg_nodes.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
@@ -104,6 +106,7 @@ OpenedStore open_store(const StoreLocation& where) {
     opened.catalog = std::make_unique<postgis::PostgisCatalog>(features->pool());
     opened.work_plans = std::make_unique<postgis::PgWorkPlans>(features->pool());
     opened.usage = std::make_unique<postgis::PgUsage>(features->pool());
+    opened.nodes = std::make_unique<postgis::PgNodes>(features->pool());
     opened.health = features.get();
     opened.features = std::move(features);
     return opened;
@@ -116,6 +119,7 @@ OpenedStore open_store(const StoreLocation& where) {
   opened.catalog = std::make_unique<gpkg::GpkgCatalog>(where.location);
   opened.work_plans = std::make_unique<gpkg::GpkgWorkPlans>(where.location);
   opened.usage = std::make_unique<gpkg::GpkgUsage>(where.location);
+  opened.nodes = std::make_unique<gpkg::GpkgNodes>(where.location);
   return opened;
 }
 

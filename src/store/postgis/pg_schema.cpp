@@ -9,6 +9,7 @@
 #include "store/postgis/pg_workplans.hpp"
 #include "store/postgis/pg_usage.hpp"
 #include "store/postgis/pg_catalog_schema.hpp"
+#include "store/postgis/pg_nodes.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -104,6 +105,7 @@ std::vector<SchemaPart> schema_parts() {
       {"metadata catalogue", kCatalogTables},
       {"work plans", PgWorkPlans::schema()},
       {"usage", PgUsage::schema()},
+      {"national nodes", PgNodes::schema()},
   };
 }
 

@@ -1,0 +1,98 @@
+#include "api/admin/nodes_api.hpp"
+
+#include <charconv>
+
+#include "api/admin/admin_body.hpp"
+#include "api/common/exception_response.hpp"
+#include "core/error.hpp"
+#include "federation/node_json.hpp"
+
+namespace amis::api::admin {
+
+using nlohmann::json;
+
+void NodesApi::register_routes(http::Router& router) {
+  auto bind = [this](void (NodesApi::*method)(http::Request&, http::Response&)) {
+    return with_ogcapi_errors([this, method](http::Request& rq, http::Response& rs) { (this->*method)(rq, rs); });
+  };
+  router.add("GET", "/admin/nodes", bind(&NodesApi::list_nodes));
+  router.add("POST", "/admin/nodes", bind(&NodesApi::add_node));
+  router.add("GET", "/admin/nodes/{name}", bind(&NodesApi::get_node));
+  router.add("DELETE", "/admin/nodes/{name}", bind(&NodesApi::remove_node));
+  router.add("POST", "/admin/nodes/{name}/harvest", bind(&NodesApi::harvest_node));
+  router.add("GET", "/admin/nodes/{name}/runs", bind(&NodesApi::list_runs));
+}
+
+void NodesApi::require_admin(const http::Request& request, std::initializer_list<std::string_view> parameters) {
+  for (const auto& [name, value] : request.query) {
+    bool known = name == "f";
+    for (auto p : parameters) known = known || name == p;
+    if (!known) throw core::UnknownParameter(name);
+  }
+  authenticator_.require(request, {auth::Role::Admin}, "managing national nodes");
+}
+
+void NodesApi::list_nodes(http::Request& request, http::Response& response) {
+  require_admin(request);
+  json nodes = json::array();
+  for (const auto& n : registry_.nodes()) nodes.push_back(federation::node_json(n));
+  send_json(response, 200, {{"nodes", nodes}});
+}
+
+void NodesApi::add_node(http::Request& request, http::Response& response) {
+  require_admin(request);
+  const auto doc = body_object(request, {"name", "url", "kind", "country", "schedule", "token"});
+  federation::Node node;
+  node.name = text_member(doc, "name", true);
+  node.url = text_member(doc, "url", true);
+  node.kind = federation::parse_node_kind(text_member(doc, "kind", true));
+  node.country = text_member(doc, "country", true);
+  const auto schedule = text_member(doc, "schedule", false);
+  node.schedule_seconds = federation::parse_schedule(schedule.empty() ? "6h" : schedule);
+  node.token = text_member(doc, "token", false);
+  const auto added = registry_.add(node);
+  send_json(response, 201, federation::node_json(added), {{"Location", "/admin/nodes/" + added.name}});
+}
+
+void NodesApi::get_node(http::Request& request, http::Response& response) {
+  require_admin(request);
+  auto doc = federation::node_json(registry_.node(request.path_param("name")));
+  const auto runs = registry_.runs(request.path_param("name"), 1);
+  doc["lastRun"] = runs.empty() ? json(nullptr) : federation::run_json(runs.front());
+  send_json(response, 200, doc);
+}
+
+void NodesApi::remove_node(http::Request& request, http::Response& response) {
+  require_admin(request);
+  const auto& name = request.path_param("name");
+  const auto withdrawn = registry_.remove(name);
+  send_json(response, 200, {{"name", name}, {"removed", true}, {"withdrawn", withdrawn}});
+}
+
+void NodesApi::harvest_node(http::Request& request, http::Response& response) {
+  require_admin(request);
+  const auto node = registry_.node(request.path_param("name"));
+  if (!queue_harvest_) {
+    send_json(response, 200, federation::run_json(registry_.harvest(node.name)));
+    return;
+  }
+  const bool queued = queue_harvest_(node.name);
+  send_json(response, 202, {{"node", node.name}, {"queued", queued},
+                            {"runs", "/admin/nodes/" + node.name + "/runs"}},
+            {{"Location", "/admin/nodes/" + node.name + "/runs"}});
+}
+
+void NodesApi::list_runs(http::Request& request, http::Response& response) {
+  require_admin(request, {"limit"});
+  std::int64_t limit = 20;
+  if (auto v = request.param("limit")) {
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), limit);
+    if (ec != std::errc{} || end != v->data() + v->size() || limit < 1 || limit > 1000)
+      throw core::InvalidParameter("limit", "limit is 1 to 1000");
+  }
+  json runs = json::array();
+  for (const auto& r : registry_.runs(request.path_param("name"), limit)) runs.push_back(federation::run_json(r));
+  send_json(response, 200, {{"runs", runs}});
+}
+
+}  // namespace amis::api::admin

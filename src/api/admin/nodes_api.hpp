@@ -1,0 +1,41 @@
+#pragma once
+// The national nodes over the admin API (issue 16), the same operations as
+// `amis node`: GET/POST /admin/nodes, GET/DELETE /admin/nodes/{name},
+// POST /admin/nodes/{name}/harvest (queued for the background harvester: 202),
+// GET /admin/nodes/{name}/runs. Administrators only; a node's token arrives in the
+// JSON body and is never echoed (hasToken says whether there is one).
+#include <functional>
+#include <string>
+
+#include "auth/authenticator.hpp"
+#include "federation/node_registry.hpp"
+#include "http/router.hpp"
+
+namespace amis::api::admin {
+
+class NodesApi {
+ public:
+  // `queue_harvest` queues a run and says whether it was queued (false: one is
+  // queued or running); empty when there is no background harvester: the run is
+  // then made during the request and its report answered.
+  using QueueHarvest = std::function<bool(const std::string& node)>;
+  NodesApi(federation::NodeRegistry& registry, const auth::Authenticator& authenticator, QueueHarvest queue_harvest)
+      : registry_(registry), authenticator_(authenticator), queue_harvest_(std::move(queue_harvest)) {}
+  void register_routes(http::Router& router);
+
+ private:
+  void list_nodes(http::Request& request, http::Response& response);
+  void add_node(http::Request& request, http::Response& response);
+  void get_node(http::Request& request, http::Response& response);
+  void remove_node(http::Request& request, http::Response& response);
+  void harvest_node(http::Request& request, http::Response& response);
+  void list_runs(http::Request& request, http::Response& response);
+
+  void require_admin(const http::Request& request, std::initializer_list<std::string_view> parameters = {});
+
+  federation::NodeRegistry& registry_;
+  const auth::Authenticator& authenticator_;
+  QueueHarvest queue_harvest_;
+};
+
+}  // namespace amis::api::admin

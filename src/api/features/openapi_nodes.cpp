@@ -1,0 +1,119 @@
+// OpenAPI: the national nodes of the admin API (api/admin/nodes_api.cpp, issue 16).
+#include "api/features/openapi_parts.hpp"
+
+namespace amis::api::features::oas {
+namespace {
+
+json node_schema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"name", {{"type", "string"}}},
+            {"url", {{"type", "string"}}},
+            {"kind", {{"type", "string"}, {"enum", {"amis", "csw", "records", "oapif", "wfs", "wms"}}}},
+            {"country", {{"type", "string"}}},
+            {"schedule", {{"type", "string"}, {"description", "30m, 6h, 1d ... or off"}}},
+            {"hasToken", {{"type", "boolean"}, {"description", "The token itself is never shown."}}},
+            {"created", {{"type", "string"}}},
+            {"nextRun", {{"type", "string"}, {"nullable", true}}},
+            {"failedRunsInARow", {{"type", "integer"}}},
+            {"lastRun", {{"nullable", true}, {"allOf", json::array({ref("schemas", "harvestRun")})}}}}}};
+}
+
+json run_schema() {
+  const json count = {{"type", "integer"}};
+  return {{"type", "object"},
+          {"properties",
+           {{"id", count},
+            {"node", {{"type", "string"}}},
+            {"status", {{"type", "string"}, {"enum", {"succeeded", "partial", "failed"}}}},
+            {"started", {{"type", "string"}}},
+            {"finished", {{"type", "string"}}},
+            {"seen", count},
+            {"added", count},
+            {"updated", count},
+            {"unchanged", count},
+            {"withdrawn", count},
+            {"failed", count},
+            {"failures",
+             {{"type", "array"},
+              {"items",
+               {{"type", "object"},
+                {"properties", {{"sourceId", {{"type", "string"}}}, {"reason", {{"type", "string"}}}}}}}}},
+            {"error", {{"type", "string"}}},
+            {"seconds", {{"type", "number"}}},
+            {"workSeconds", {{"type", "number"}}}}}};
+}
+
+json node_operation(const std::string& id, const std::string& summary, json parameters, bool unsafe,
+                    std::initializer_list<int> errors) {
+  json op = operation(id, summary, "Admin", std::move(parameters), error_responses(errors));
+  op["security"] = signed_in(unsafe);
+  return op;
+}
+
+json node_name() { return path_parameter("name", "The node's name."); }
+
+}  // namespace
+
+void add_node_paths(json& paths, json& components) {
+  components["schemas"]["node"] = node_schema();
+  components["schemas"]["harvestRun"] = run_schema();
+
+  json list = node_operation("getNodes", "The national nodes harvested into the catalogue", json::array(), false,
+                             {400, 401, 403});
+  list["responses"]["200"] = body_response(
+      "The nodes", "application/json",
+      {{"type", "object"}, {"properties", {{"nodes", {{"type", "array"}, {"items", ref("schemas", "node")}}}}}});
+  json add = node_operation("addNode", "Registers a node", json::array(), true, {400, 401, 403, 409, 415});
+  add["requestBody"] = {
+      {"required", true},
+      {"content",
+       {{"application/json",
+         {{"schema",
+           {{"type", "object"},
+            {"required", {"name", "url", "kind", "country"}},
+            {"additionalProperties", false},
+            {"properties",
+             {{"name", {{"type", "string"}, {"pattern", "^[a-z0-9_-]{2,40}$"}}},
+              {"url", {{"type", "string"}, {"description", "http(s) URL of the node's service"}}},
+              {"kind", {{"type", "string"}, {"enum", {"amis", "csw", "records", "oapif", "wfs", "wms"}}}},
+              {"country", {{"type", "string"}, {"description", "ISO alpha-3 of a member state"}}},
+              {"schedule", {{"type", "string"}, {"description", "30m, 6h (default), 1d ... or off"}}},
+              {"token", {{"type", "string"}, {"description", "A bearer token the node asks for; never shown"}}}}}}}}}}}};
+  add["responses"]["201"] = body_response("The node (Location names it)", "application/json", ref("schemas", "node"));
+  paths["/admin/nodes"] = {{"get", list}, {"post", add}};
+
+  json get = node_operation("getNode", "A node and its last run", json::array({node_name()}), false,
+                            {400, 401, 403, 404});
+  get["responses"]["200"] = body_response("The node", "application/json", ref("schemas", "node"));
+  json remove = node_operation("removeNode", "Removes a node and withdraws its records from the catalogue",
+                               json::array({node_name()}), true, {400, 401, 403, 404, 409});
+  remove["responses"]["200"] = body_response(
+      "Removed", "application/json",
+      {{"type", "object"},
+       {"properties",
+        {{"name", {{"type", "string"}}}, {"removed", {{"type", "boolean"}}}, {"withdrawn", {{"type", "integer"}}}}}});
+  paths["/admin/nodes/{name}"] = {{"get", get}, {"delete", remove}};
+
+  json harvest = node_operation("harvestNode", "Queues a harvest of the node now (its report: /runs)",
+                                json::array({node_name()}), true, {400, 401, 403, 404, 409});
+  harvest["responses"]["202"] = body_response(
+      "Queued", "application/json",
+      {{"type", "object"},
+       {"properties", {{"node", {{"type", "string"}}}, {"queued", {{"type", "boolean"}}}, {"runs", {{"type", "string"}}}}}});
+  harvest["responses"]["200"] =
+      body_response("The run's report (no background harvester)", "application/json", ref("schemas", "harvestRun"));
+  paths["/admin/nodes/{name}/harvest"] = {{"post", harvest}};
+
+  json runs = node_operation("getNodeRuns", "The node's latest harvest reports, newest first",
+                             json::array({node_name(), query_parameter("limit", "At most this many (1..1000, 20)",
+                                                                        {{"type", "integer"}, {"minimum", 1},
+                                                                         {"maximum", 1000}})}),
+                             false, {400, 401, 403, 404});
+  runs["responses"]["200"] = body_response(
+      "The reports", "application/json",
+      {{"type", "object"}, {"properties", {{"runs", {{"type", "array"}, {"items", ref("schemas", "harvestRun")}}}}}});
+  paths["/admin/nodes/{name}/runs"] = {{"get", runs}};
+}
+
+}  // namespace amis::api::features::oas

@@ -1,0 +1,53 @@
+// `amis node add|list|show|remove|harvest|runs`: the national nodes (issue 16).
+#include <iostream>
+
+#include "catalog/iso_schema.hpp"
+#include "cli/commands.hpp"
+#include "federation/node_json.hpp"
+#include "federation/node_registry.hpp"
+#include "store/open_store.hpp"
+
+namespace amis::cli {
+
+int node_command(const config::Config& config, const NodeCommand& command) {
+  const catalog::IsoSchema schema(std::filesystem::path(config.static_dir) / "schemas");
+  auto opened = store::open_store(store_location(config));
+  const auto getter = federation::make_http_getter();
+  federation::NodeRegistry registry(*opened.nodes, *opened.catalog, schema, *getter, federation_options(config));
+  const auto print = [](const nlohmann::json& doc) {
+    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  };
+  if (command.action == "add") {
+    federation::Node node;
+    node.name = command.name;
+    node.url = command.url;
+    node.kind = federation::parse_node_kind(command.kind);
+    node.country = command.country;
+    node.schedule_seconds = federation::parse_schedule(command.schedule);
+    node.token = command.token;
+    print(federation::node_json(registry.add(node)));
+  } else if (command.action == "list") {
+    for (const auto& n : registry.nodes())
+      std::cout << n.name << '\t' << federation::to_string(n.kind) << '\t' << n.country << '\t'
+                << federation::schedule_text(n.schedule_seconds) << '\t' << n.url << "\n";
+  } else if (command.action == "show") {
+    auto doc = federation::node_json(registry.node(command.name));
+    const auto runs = registry.runs(command.name, 1);
+    doc["lastRun"] = runs.empty() ? nlohmann::json(nullptr) : federation::run_json(runs.front());
+    print(doc);
+  } else if (command.action == "runs") {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : registry.runs(command.name, 20)) runs.push_back(federation::run_json(r));
+    print(runs);
+  } else if (command.action == "remove") {
+    const auto withdrawn = registry.remove(command.name);
+    std::cout << "node " << command.name << " removed; " << withdrawn << " records withdrawn from the catalogue\n";
+  } else if (command.action == "harvest") {
+    const auto run = registry.harvest(command.name);
+    print(federation::run_json(run));
+    return run.status == federation::RunStatus::Succeeded ? 0 : 2;
+  }
+  return 0;
+}
+
+}  // namespace amis::cli

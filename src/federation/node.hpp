@@ -1,0 +1,84 @@
+#pragma once
+// A national node (issue 16): another AMIS or any OGC server whose catalogue and
+// services the regional AMIS harvests. What the store keeps of it (the node, what
+// was harvested from it, the report of each run) is this file's types, so the
+// store never includes the harvester and the harvester never sees SQL.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace amis::federation {
+
+// How the node is read: `amis` and `records` through OGC API - Records, `csw`
+// through CSW 2.0.2 (ISO 19139 records), `oapif` a record per OGC API - Features
+// collection, `wfs`/`wms` a record per feature type/layer of the capabilities.
+enum class NodeKind { Amis, Csw, Records, Oapif, Wfs, Wms };
+std::string_view to_string(NodeKind kind);
+// @throws core::InvalidValue("kind", ...) for another word.
+NodeKind parse_node_kind(std::string_view text);
+
+struct Node {
+  std::string name;     // [a-z0-9_-], 2..40: the prefix of its records' ids
+  std::string url;      // http(s)://host[:port]/path: the only host harvested
+  NodeKind kind = NodeKind::Csw;
+  std::string country;  // ISO 3166-1 alpha-3 of the member state
+  std::int64_t schedule_seconds = 6 * 3600;  // 0: harvested only when asked
+  std::string token;    // a bearer token the node asked for; a secret: never shown, never logged
+  std::string created;  // RFC 3339 UTC
+  // Kept by the scheduler.
+  std::int64_t next_run = 0;   // Unix seconds; 0: as soon as possible
+  std::int64_t failures = 0;   // runs that failed in a row (the node down)
+};
+
+// @throws core::InvalidValue naming the field at fault: a name, URL (http or
+// https, a host, no user:password@, no fragment, at most 2,000 characters),
+// country (a member state) or schedule out of bounds.
+void validate(const Node& node);
+
+// "6h", "30m", "1d", "3600s", "3600", "0"/"off" (never) into seconds; at least 60 s
+// unless 0. @throws core::InvalidValue("schedule", ...).
+std::int64_t parse_schedule(std::string_view text);
+std::string schedule_text(std::int64_t seconds);
+
+// One record (or page) a run could not take, and why.
+struct HarvestFailure {
+  std::string source_id;  // the record's id at the source, or "page N"
+  std::string reason;
+};
+
+enum class RunStatus { Succeeded, Partial, Failed };
+std::string_view to_string(RunStatus status);
+RunStatus parse_run_status(std::string_view text);
+
+// The report of one harvest run.
+struct HarvestRun {
+  std::int64_t id = 0;
+  std::string node;
+  std::string started;   // RFC 3339 UTC
+  std::string finished;
+  RunStatus status = RunStatus::Succeeded;
+  std::int64_t seen = 0;  // records listed at the source
+  std::int64_t added = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t withdrawn = 0;
+  std::vector<HarvestFailure> failures;  // at most kMaxReportedFailures kept
+  std::int64_t failed = 0;               // all of them
+  std::string error;  // why the run failed as a whole (the node unreachable); empty otherwise
+  double seconds = 0;       // wall time of the run
+  double work_seconds = 0;  // of which AMIS's own work (not waiting for the node)
+};
+inline constexpr std::size_t kMaxReportedFailures = 100;
+
+// What the harvest keeps of one record taken from a node, to see next time whether
+// it changed: the digest of its content at the source and its date there.
+struct HarvestedEntry {
+  std::string source_id;
+  std::string record_id;  // in the catalogue
+  std::string digest;
+  std::string source_modified;
+};
+
+}  // namespace amis::federation

@@ -1,0 +1,52 @@
+#include "federation/node_client.hpp"
+
+#include <thread>
+
+namespace amis::federation {
+namespace {
+
+bool transient_status(int status) { return status == 429 || status == 502 || status == 503 || status == 504; }
+
+}  // namespace
+
+Fetched NodeClient::exchange(const NodeUrl& url, std::string_view accept) {
+  std::chrono::milliseconds pause = limits_.backoff;
+  for (int attempt = 0;; ++attempt) {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      ++requests_;
+      Fetched f = getter_.get(url, accept, token_, limits_);
+      waited_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!transient_status(f.status) || attempt >= limits_.retries) return f;
+    } catch (const FetchFailed& e) {
+      waited_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (!e.transient() || attempt >= limits_.retries) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    waited_ += std::chrono::duration<double>(pause).count();
+    pause *= 2;
+  }
+}
+
+std::string NodeClient::get(const NodeUrl& first, std::string_view accept) {
+  NodeUrl url = first;
+  for (int redirects = 0;; ++redirects) {
+    if (!url.same_origin(origin_)) throw FetchFailed("a link to another host than the node's was not followed", false);
+    Fetched f = exchange(url, accept);
+    if (f.status == 200) return std::move(f.body);
+    const bool redirect = f.status == 301 || f.status == 302 || f.status == 303 || f.status == 307 || f.status == 308;
+    if (!redirect) throw FetchFailed("the node answered HTTP " + std::to_string(f.status), transient_status(f.status) || f.status >= 500);
+    if (redirects >= limits_.max_redirects) throw FetchFailed("more than " + std::to_string(limits_.max_redirects) + " redirects", false);
+    NodeUrl next;
+    try {
+      next = resolve(url, f.location);
+    } catch (const std::exception&) {
+      throw FetchFailed("a redirect to an invalid URL was not followed", false);
+    }
+    if (!next.same_origin(origin_))
+      throw FetchFailed("a redirect to another host than the node's was refused", false);
+    url = std::move(next);
+  }
+}
+
+}  // namespace amis::federation

@@ -1,0 +1,85 @@
+#pragma once
+// The harvester's only way out to the network: GET requests to one registered
+// node. Everything a hostile or broken node could do is bounded here: one host
+// (the node's scheme, host and port; a redirect elsewhere is refused, never
+// followed), a deadline per request, a bound on the response's size, a few
+// retries with backoff for what may pass (a refused connection, a timeout, 429,
+// 5xx), and no file:// or other scheme. Messages name neither the node's address
+// nor its token: they go into reports and logs.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "federation/url.hpp"
+
+namespace amis::federation {
+
+struct FetchLimits {
+  std::chrono::milliseconds timeout{20000};  // per request: resolve, connect, send, read
+  std::size_t max_bytes = 64u << 20;         // a response's body
+  int retries = 2;                           // after the first attempt, for what may pass
+  std::chrono::milliseconds backoff{500};    // doubled at each retry
+  int max_redirects = 3;                     // within the node's own origin
+};
+
+// A request to the node failed (after its retries). what() is safe to report.
+class FetchFailed : public std::runtime_error {
+ public:
+  FetchFailed(const std::string& what, bool transient) : std::runtime_error(what), transient_(transient) {}
+  // Whether trying again later may succeed (the node down or busy), rather than
+  // an answer that will not change (404, a refused redirect, too large).
+  bool transient() const noexcept { return transient_; }
+
+ private:
+  bool transient_;
+};
+
+struct Fetched {
+  int status = 0;
+  std::string content_type;
+  std::string location;  // of a redirect
+  std::string body;
+};
+
+// One HTTP exchange, nothing else: no redirects, no retries (NodeClient's).
+class HttpGetter {
+ public:
+  virtual ~HttpGetter() = default;
+  // @throws FetchFailed for a connection or timeout failure or a body too large.
+  virtual Fetched get(const NodeUrl& url, std::string_view accept, std::string_view bearer_token,
+                      const FetchLimits& limits) = 0;
+};
+
+// Boost.Beast over TCP, and TLS (OpenSSL) for https:// with the system's trusted
+// certificates, the host name verified and TLS 1.2 at least.
+std::unique_ptr<HttpGetter> make_http_getter();
+
+class NodeClient {
+ public:
+  NodeClient(NodeUrl origin, std::string token, HttpGetter& getter, FetchLimits limits = {})
+      : origin_(std::move(origin)), token_(std::move(token)), getter_(getter), limits_(limits) {}
+
+  // The body of a 200 answer to GET `url`. @throws FetchFailed for another host,
+  // a failure after the retries, another status (the status named), a redirect
+  // off the node.
+  std::string get(const NodeUrl& url, std::string_view accept);
+
+  // Seconds spent waiting for the node so far (for the report's own-work figure).
+  double waited_seconds() const { return waited_; }
+  std::int64_t requests() const { return requests_; }
+
+ private:
+  Fetched exchange(const NodeUrl& url, std::string_view accept);
+
+  NodeUrl origin_;
+  std::string token_;
+  HttpGetter& getter_;
+  FetchLimits limits_;
+  double waited_ = 0;
+  std::int64_t requests_ = 0;
+};
+
+}  // namespace amis::federation

@@ -1,0 +1,34 @@
+#pragma once
+// The registry of national nodes in the GeoPackage store: amis_nodes,
+// amis_harvested and amis_harvest_runs.
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/node_store.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace amis::store::gpkg {
+
+class GpkgNodes final : public NodeStore {
+ public:
+  // Opens the store at `path`, creating the tables when missing.
+  explicit GpkgNodes(const std::string& path);
+
+  void add(const federation::Node& node) override;
+  std::vector<federation::Node> nodes() override;
+  std::optional<federation::Node> node(std::string_view name) override;
+  bool remove(std::string_view name) override;
+  void set_schedule_state(std::string_view name, std::int64_t next_run, std::int64_t failures) override;
+  std::vector<federation::HarvestedEntry> harvested(std::string_view node) override;
+  void save_harvested(std::string_view node, const std::vector<federation::HarvestedEntry>& put,
+                      const std::vector<std::string>& removed) override;
+  std::int64_t add_run(const federation::HarvestRun& run) override;
+  std::vector<federation::HarvestRun> runs(std::string_view node, std::int64_t limit) override;
+
+ private:
+  std::mutex mutex_;  // one connection, used by one caller at a time
+  std::unique_ptr<sqlite::Database> db_;
+};
+
+}  // namespace amis::store::gpkg

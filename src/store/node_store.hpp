@@ -1,0 +1,41 @@
+#pragma once
+// The registry of national nodes (issue 16) and what harvesting them leaves
+// behind: per node, the digest of every record taken from it and the report of
+// every run. The GeoPackage keeps them in amis_nodes, amis_harvested and
+// amis_harvest_runs, PostGIS in tables of the same names.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "federation/node.hpp"
+
+namespace amis::store {
+
+class NodeStore {
+ public:
+  virtual ~NodeStore() = default;
+
+  // @throws core::Conflict when a node of that name exists.
+  virtual void add(const federation::Node& node) = 0;
+  virtual std::vector<federation::Node> nodes() = 0;  // by name
+  virtual std::optional<federation::Node> node(std::string_view name) = 0;
+  // Removes the node, its harvest state and its reports; false when there was none.
+  virtual bool remove(std::string_view name) = 0;
+  // The scheduler's bookkeeping: when to harvest next, failed runs in a row.
+  virtual void set_schedule_state(std::string_view name, std::int64_t next_run, std::int64_t failures) = 0;
+
+  // What was taken from the node (any order).
+  virtual std::vector<federation::HarvestedEntry> harvested(std::string_view node) = 0;
+  // Adds or replaces the entries `put` and removes those of `removed` source ids, in one transaction.
+  virtual void save_harvested(std::string_view node, const std::vector<federation::HarvestedEntry>& put,
+                              const std::vector<std::string>& removed) = 0;
+
+  // Keeps a run's report; returns its id.
+  virtual std::int64_t add_run(const federation::HarvestRun& run) = 0;
+  // The node's latest reports, newest first.
+  virtual std::vector<federation::HarvestRun> runs(std::string_view node, std::int64_t limit) = 0;
+};
+
+}  // namespace amis::store

@@ -1,0 +1,30 @@
+#pragma once
+// The registry of national nodes in the PostGIS store (tables as in the
+// GeoPackage: amis_nodes, amis_harvested, amis_harvest_runs), on the store's pool.
+#include "store/node_store.hpp"
+#include "store/postgis/pg_pool.hpp"
+
+namespace amis::store::postgis {
+
+class PgNodes final : public NodeStore {
+ public:
+  // The tables, for ensure_schema (pg_schema.cpp).
+  static const char* schema();
+  explicit PgNodes(Pool& pool) : pool_(pool) {}
+
+  void add(const federation::Node& node) override;
+  std::vector<federation::Node> nodes() override;
+  std::optional<federation::Node> node(std::string_view name) override;
+  bool remove(std::string_view name) override;
+  void set_schedule_state(std::string_view name, std::int64_t next_run, std::int64_t failures) override;
+  std::vector<federation::HarvestedEntry> harvested(std::string_view node) override;
+  void save_harvested(std::string_view node, const std::vector<federation::HarvestedEntry>& put,
+                      const std::vector<std::string>& removed) override;
+  std::int64_t add_run(const federation::HarvestRun& run) override;
+  std::vector<federation::HarvestRun> runs(std::string_view node, std::int64_t limit) override;
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace amis::store::postgis

@@ -1,0 +1,15 @@
+#pragma once
+// A harvest run's failures as the JSON text both stores keep in one column.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "federation/node.hpp"
+
+namespace amis::store {
+
+std::string failures_json(const std::vector<federation::HarvestFailure>& failures);
+// Unreadable text gives no failures.
+std::vector<federation::HarvestFailure> failures_from_json(std::string_view text);
+
+}  // namespace amis::store
