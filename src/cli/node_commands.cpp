@@ -10,7 +10,7 @@
 namespace amis::cli {
 
 int node_command(const config::Config& config, const NodeCommand& command) {
-  const catalog::IsoSchema schema(std::filesystem::path(config.static_dir) / "schemas");
+  catalog::IsoSchemaOnce schema(std::filesystem::path(config.static_dir) / "schemas");
   auto opened = store::open_store(store_location(config));
   const auto getter = federation::make_http_getter();
   federation::NodeRegistry registry(*opened.nodes, *opened.catalog, schema, *getter, federation_options(config));

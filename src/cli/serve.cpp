@@ -170,7 +170,6 @@ void with_router(const config::Config& config, bool serving, const std::function
   admin_api.register_routes(router);
   // National nodes (issue 16): registered over the admin API, harvested into the
   // catalogue in the background while serving.
-  const catalog::IsoSchema iso_schema(std::filesystem::path(config.static_dir) / "schemas");
   const auto http_getter = federation::make_http_getter();
   federation::NodeRegistry node_registry(*opened.nodes, catalog_store, iso_schema, *http_getter,
                                          federation_options(config));

@@ -81,7 +81,7 @@ HarvestRun NodeRegistry::harvest(std::string_view name) {
   NodeClient client(parse_node_url(n.url), n.token, getter_, options_.limits);
   HarvestRun run;
   try {
-    auto source = make_source(n, client, schema_);
+    auto source = make_source(n, client, schema_.get());
     run = federation::harvest(n, *source, catalog_, nodes_, {[&client] { return client.waited_seconds(); }});
   } catch (const std::exception& e) {  // the store failed: reported as the run's failure
     run.node = n.name;

@@ -24,7 +24,7 @@ struct FederationOptions {
 
 class NodeRegistry {
  public:
-  NodeRegistry(store::NodeStore& nodes, store::CatalogStore& catalog, const catalog::IsoSchema& schema,
+  NodeRegistry(store::NodeStore& nodes, store::CatalogStore& catalog, catalog::IsoSchemaOnce& schema,
                HttpGetter& getter, FederationOptions options = {})
       : nodes_(nodes), catalog_(catalog), schema_(schema), getter_(getter), options_(options) {}
 
@@ -50,7 +50,7 @@ class NodeRegistry {
  private:
   store::NodeStore& nodes_;
   store::CatalogStore& catalog_;
-  const catalog::IsoSchema& schema_;
+  catalog::IsoSchemaOnce& schema_;  // loaded by the first harvest
   HttpGetter& getter_;
   FederationOptions options_;
   std::mutex mutex_;
