@@ -10,18 +10,39 @@
 namespace amis::store::gpkg {
 namespace {
 
-void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e) {
+// With the full-text index choosing the rows (`by_text`), the corners are tested
+// on them: listing every id of the R-tree inside a box (a third of the catalogue
+// for a country-sized box) costs more than the test.
+void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e, bool by_text) {
   const auto boxes = antimeridian_boxes(e);
   sql += " AND (";
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const auto& x = boxes[i];
-    sql += std::string(i ? " OR " : "") +
-           "(fid IN (SELECT id FROM rtree_amis_records_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND "
-           "maxy >= ?) AND min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)";
-    for (int twice = 0; twice < 2; ++twice)
+    sql += std::string(i ? " OR " : "") + "(";
+    if (!by_text) {
+      sql += "fid IN (SELECT id FROM rtree_amis_records_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND "
+             "maxy >= ?) AND ";
       for (double v : {x.max_x, x.min_x, x.max_y, x.min_y}) b.emplace_back(v);
+    }
+    sql += "min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)";
+    for (double v : {x.max_x, x.min_x, x.max_y, x.min_y}) b.emplace_back(v);
   }
   sql += ")";
+}
+
+// Each AnyText part through the full-text index: records with one of the index
+// words that contain it in an AnyText field.
+void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyTextWords& words) {
+  for (const auto& part : words.parts) {
+    if (part.empty()) {
+      sql += " AND 0";
+      continue;
+    }
+    std::string match = "{title keywords description} : (";
+    for (std::size_t i = 0; i < part.size(); ++i) match += (i ? " OR \"" : "\"") + part[i] + "\"";
+    sql += " AND fid IN (SELECT rowid FROM amis_records_fts WHERE amis_records_fts MATCH ?)";
+    b.emplace_back(match + ")");
+  }
 }
 
 }  // namespace
@@ -44,7 +65,7 @@ std::string fts_match(const std::vector<std::string>& terms) {
   return out;
 }
 
-CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
+CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWords& any_text_words) {
   CatalogSql out;
   std::string where = " WHERE 1";
   auto& b = out.bindings;
@@ -59,7 +80,12 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
       out.ranked = true;
     }
   }
-  if (query.bbox) add_bbox(where, b, *query.bbox);
+  add_any_text_index(where, b, any_text_words);
+  const auto compile = [&](const core::Collection& columns, const core::Expression& filter) {
+    compile_filter(columns, filter, GpkgDialect(columns), where, b);
+  };
+  add_any_text_conditions(where, query, compile);
+  if (query.bbox) add_bbox(where, b, *query.bbox, out.ranked || !any_text_words.parts.empty());
   if (query.datetime) add_temporal_overlap(where, b, *query.datetime);
   if (!query.types.empty()) add_in_list(where, b, "type", query.types);
   if (!query.ids.empty()) add_in_list(where, b, "id", query.ids);
@@ -70,9 +96,7 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
   }
   if (query.filter) {
     where += " AND ";
-    compile_record_filter(*query.filter, [&](const core::Collection& columns, const core::Expression& filter) {
-      compile_filter(columns, filter, GpkgDialect(columns), where, b);
-    });
+    compile_record_filter(*query.filter, compile);
   }
   out.from = std::string(" FROM ") + kRecordTable + out.from + where;
   return out;

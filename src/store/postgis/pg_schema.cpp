@@ -96,7 +96,7 @@ std::vector<SchemaPart> schema_parts() {
       {"filter functions", kFilterFunctions},
       {"accounts", PgAccounts::schema()},        // also the time functions the change sets use
       {"change sets", PgChangeSets::schema()},
-      {"metadata catalogue", kCatalogTables},
+      {"metadata catalogue", catalog_tables()},
   };
 }
 
