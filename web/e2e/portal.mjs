@@ -218,8 +218,21 @@ try {
     await catalogueAfter(() => page.fill('#catalogue-search', ''));
     await page.click(`#catalogue-facets .facet[data-facet="type"] input[value="${env.AMIS_CATALOGUE_TYPE}"]`);
     await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
-    result.inView = await catalogueAfter(() => page.click('#catalogue-in-view'));
-    result.view = await page.evaluate(() => document.querySelector('#table').dataset.bbox);
+    // The search the checkbox makes carries the view's bbox (the demo's records all
+    // meet the first view: the answer may not change, the request must).
+    const searched = page.waitForResponse((r) => r.url().includes('/collections/catalog/items') && r.url().includes('bbox='));
+    await page.click('#catalogue-in-view');
+    result.inViewUrl = (await searched).url();
+    await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
+    result.inView = await catalogueState();
+    // Panned far east of every record: none meets the view.
+    const moved = page.waitForResponse((r) => r.url().includes('/collections/catalog/items') && r.url().includes('bbox='));
+    await page.focus('#map');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    result.movedUrl = (await moved).url();
+    await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
+    await page.waitForTimeout(500);
+    result.moved = await catalogueState();
     result.unlabelled = await unlabelled();
   } else if (scenario === 'toggle') {
     await open();
