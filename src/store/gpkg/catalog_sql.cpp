@@ -10,22 +10,16 @@
 namespace amis::store::gpkg {
 namespace {
 
-// With the full-text index choosing the rows (`by_text`), the corners are tested
-// on them: listing every id of the R-tree inside a box (a third of the catalogue
-// for a country-sized box) costs more than the test.
-void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e, bool by_text) {
+void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e) {
   const auto boxes = antimeridian_boxes(e);
   sql += " AND (";
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const auto& x = boxes[i];
-    sql += std::string(i ? " OR " : "") + "(";
-    if (!by_text) {
-      sql += "fid IN (SELECT id FROM rtree_amis_records_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND "
-             "maxy >= ?) AND ";
+    sql += std::string(i ? " OR " : "") +
+           "(fid IN (SELECT id FROM rtree_amis_records_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND "
+           "maxy >= ?) AND min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)";
+    for (int twice = 0; twice < 2; ++twice)
       for (double v : {x.max_x, x.min_x, x.max_y, x.min_y}) b.emplace_back(v);
-    }
-    sql += "min_x <= ? AND max_x >= ? AND min_y <= ? AND max_y >= ?)";
-    for (double v : {x.max_x, x.min_x, x.max_y, x.min_y}) b.emplace_back(v);
   }
   sql += ")";
 }
@@ -85,7 +79,7 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWord
     compile_filter(columns, filter, GpkgDialect(columns), where, b);
   };
   add_any_text_conditions(where, query, compile);
-  if (query.bbox) add_bbox(where, b, *query.bbox, out.ranked || !any_text_words.parts.empty());
+  if (query.bbox) add_bbox(where, b, *query.bbox);
   if (query.datetime) add_temporal_overlap(where, b, *query.datetime);
   if (!query.types.empty()) add_in_list(where, b, "type", query.types);
   if (!query.ids.empty()) add_in_list(where, b, "id", query.ids);
