@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "store/catalog_conditions.hpp"
+
 namespace amis::store {
 
 void WholeCatalogueCache::at(std::int64_t version) {
@@ -56,6 +58,36 @@ std::vector<catalog::Facet> facets_of(std::vector<FacetRow> rows, const std::vec
     out.push_back(std::move(facet));
   }
   return out;
+}
+
+void complete_summary(const catalog::CatalogQuery& query, SearchSummary& summary, WholeCatalogueCache& whole,
+                      const SearchCounts& counts) {
+  const bool everything = unconstrained(query);
+  const std::int64_t version = everything ? counts.records_version() : 0;
+  if (query.count) {
+    const bool all_returned = query.offset == 0 && (!query.limit || summary.returned < *query.limit);
+    if (all_returned) {
+      summary.matched = summary.returned;
+    } else if (auto size = everything ? whole.size(version) : std::nullopt) {
+      summary.matched = *size;
+    } else {
+      summary.matched = counts.matched();
+      if (everything) whole.keep_size(version, *summary.matched);
+    }
+  }
+  if (query.facets.empty()) return;
+  if (!everything) {
+    summary.facets = counts.facets();
+    return;
+  }
+  for (auto field : query.facets) {
+    auto buckets = whole.facet(version, field, query.facet_buckets);
+    if (!buckets) {
+      buckets = counts.whole_facet(field);
+      whole.keep_facet(version, field, query.facet_buckets, *buckets);
+    }
+    summary.facets.push_back({field, std::move(*buckets)});
+  }
 }
 
 }  // namespace amis::store

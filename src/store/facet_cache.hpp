@@ -5,6 +5,7 @@
 // stays the same. The portal opens on that search; without the cache every
 // opening would count the facet terms of every record.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "catalog/catalog_query.hpp"
+#include "store/catalog_store.hpp"
 
 namespace amis::store {
 
@@ -43,5 +45,19 @@ struct FacetRow {
 };
 std::vector<catalog::Facet> facets_of(std::vector<FacetRow> rows, const std::vector<catalog::FacetField>& fields,
                                       std::int64_t buckets);
+
+// What a backend counts with, for complete_summary.
+struct SearchCounts {
+  std::function<std::int64_t()> records_version;  // amis_catalog_state.records_version
+  std::function<std::int64_t()> matched;          // every match of the query
+  std::function<std::vector<catalog::Facet>()> facets;  // the query's facets over its matches
+  std::function<std::vector<catalog::FacetBucket>(catalog::FacetField)> whole_facet;  // over every record
+};
+
+// Sets summary.matched (when the query counts) and summary.facets after the records
+// were pushed (summary.returned): the count from the page when it holds every match,
+// the whole catalogue's count and facets from `whole` while its version stands.
+void complete_summary(const catalog::CatalogQuery& query, SearchSummary& summary, WholeCatalogueCache& whole,
+                      const SearchCounts& counts);
 
 }  // namespace amis::store

@@ -169,35 +169,16 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
       ++summary.returned;
     }
   }
-  const bool whole = unconstrained(query);
-  const std::int64_t version = whole ? records_version(*db) : 0;
-  if (query.count) {
-    const bool all_returned = query.offset == 0 && (!query.limit || summary.returned < *query.limit);
-    if (all_returned) {
-      summary.matched = summary.returned;
-    } else if (auto size = whole ? whole_.size(version) : std::nullopt) {
-      summary.matched = *size;
-    } else {
-      auto c = db->cached("SELECT count(*)" + matches.from);
-      bind_all(*c, matches.bindings);
-      c->step();
-      summary.matched = c->column_int(0);
-      if (whole) whole_.keep_size(version, *summary.matched);
-    }
-  }
-  if (query.facets.empty()) return summary;
-  if (!whole) {
-    summary.facets = count_facets(*db, matches, query);
-    return summary;
-  }
-  for (auto field : query.facets) {
-    auto counts = whole_.facet(version, field, query.facet_buckets);
-    if (!counts) {
-      counts = count_whole_facet(*db, field, query.facet_buckets);
-      whole_.keep_facet(version, field, query.facet_buckets, *counts);
-    }
-    summary.facets.push_back({field, std::move(*counts)});
-  }
+  complete_summary(query, summary, whole_,
+                   {[&] { return records_version(*db); },
+                    [&] {
+                      auto c = db->cached("SELECT count(*)" + matches.from);
+                      bind_all(*c, matches.bindings);
+                      c->step();
+                      return c->column_int(0);
+                    },
+                    [&] { return count_facets(*db, matches, query); },
+                    [&](catalog::FacetField field) { return count_whole_facet(*db, field, query.facet_buckets); }});
   return summary;
 }
 

@@ -159,34 +159,15 @@ SearchSummary PostgisCatalog::search(const catalog::CatalogQuery& query, RecordS
 
   SearchSummary summary;
   summary.returned = stream_records(*connection, text, params, sink);
-  const bool whole = unconstrained(query);
-  const std::int64_t version = whole ? records_version(*connection) : 0;
-  if (query.count) {
-    const bool all_returned = query.offset == 0 && (!query.limit || summary.returned < *query.limit);
-    if (all_returned) {
-      summary.matched = summary.returned;
-    } else if (auto size = whole ? whole_.size(version) : std::nullopt) {
-      summary.matched = *size;
-    } else {
-      Params count_params;
-      const std::string count = numbered("SELECT count(*)" + matches.from, matches.bindings, count_params);
-      summary.matched = connection->exec(count, count_params).integer(0, 0);
-      if (whole) whole_.keep_size(version, *summary.matched);
-    }
-  }
-  if (query.facets.empty()) return summary;
-  if (!whole) {
-    summary.facets = count_facets(*connection, matches, query);
-    return summary;
-  }
-  for (auto field : query.facets) {
-    auto counts = whole_.facet(version, field, query.facet_buckets);
-    if (!counts) {
-      counts = count_whole_facet(*connection, field, query.facet_buckets);
-      whole_.keep_facet(version, field, query.facet_buckets, *counts);
-    }
-    summary.facets.push_back({field, std::move(*counts)});
-  }
+  complete_summary(query, summary, whole_,
+                   {[&] { return records_version(*connection); },
+                    [&] {
+                      Params count_params;
+                      const std::string count = numbered("SELECT count(*)" + matches.from, matches.bindings, count_params);
+                      return connection->exec(count, count_params).integer(0, 0);
+                    },
+                    [&] { return count_facets(*connection, matches, query); },
+                    [&](catalog::FacetField field) { return count_whole_facet(*connection, field, query.facet_buckets); }});
   return summary;
 }
 
