@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS amis_record_words (word TEXT PRIMARY KEY) WITHOUT ROW
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
 CREATE TABLE IF NOT EXISTS amis_catalog_state (
   sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL, records_version INTEGER NOT NULL DEFAULT 0);
-INSERT INTO amis_catalog_state SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
+INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
+  WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 )SQL";
 
 // Every change to what derived records describe counts up sources_version, in the
