@@ -188,7 +188,7 @@ TEST_F(PgCatalogTest, ReadsTheSameRecords) {
 TEST_F(PgCatalogTest, FullTextMatchesTheSameRecords) {
   catalog::CatalogQuery q;
   q.limit = std::nullopt;
-  for (V terms : {V{"mine"}, V{"mining"}, V{"gold"}, V{"nickel", "cobalt"}, V{"gold deposits"}, V{"lateritic"},
+  for (V terms : {V{"mines"}, V{"mining"}, V{"gold"}, V{"nickel", "cobalt"}, V{"gold deposits"}, V{"lateritic"},
                   V{"O'Brien"}, V{"Mineral resources"}, V{"economy"}, V{"copper licences"}}) {
     q.q = terms;
     q.sortby = {};
