@@ -40,7 +40,7 @@ def gpkg_search(db, q, box, t0, t1):
 
 
 def pg_search(cur, q, box, t0, t1):
-    where = ('FROM amis_records CROSS JOIN (SELECT (phraseto_tsquery(\'english\', (%s COLLATE "C"))) AS tsq) AS amis_q '
+    where = ('FROM amis_records CROSS JOIN (SELECT (phraseto_tsquery(\'simple\', amis_search_text((%s COLLATE "C")))) AS tsq) AS amis_q '
              'WHERE TRUE AND tsv @@ amis_q.tsq AND ((geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND min_x <= %s AND '
              'max_x >= %s AND min_y <= %s AND max_y >= %s)) AND (time_start IS NOT NULL OR time_end IS NOT NULL) AND '
              '(time_start IS NULL OR time_start <= (%s COLLATE "C")) AND (time_end IS NULL OR time_end >= (%s COLLATE "C"))')

@@ -27,6 +27,10 @@ struct CatalogQuery {
   // ranked by relevance (best first) unless `sortby` says otherwise. Terms are
   // data, never query syntax: quotes, operators and apostrophes are matched as text.
   std::vector<std::string> q;
+  // Words each of which every match contains, in any case, in its title, abstract,
+  // keywords or themes (CSW's csw:AnyText: catalog/any_text.hpp); a substring
+  // match, not a token match.
+  std::vector<std::string> any_text;
   std::optional<core::Envelope> bbox;          // CRS84; records whose extent intersects it
   std::optional<core::TimeInterval> datetime;  // records whose temporal extent meets it
   std::vector<std::string> types;              // any of these resource types

@@ -1,6 +1,10 @@
 #include "store/catalog_conditions.hpp"
 
+#include <algorithm>
+
+#include "catalog/any_text.hpp"
 #include "core/error.hpp"
+#include "store/catalog_filter.hpp"
 
 namespace amis::store {
 
@@ -29,6 +33,27 @@ void add_temporal_overlap(std::string& sql, std::vector<Binding>& bindings, cons
     sql += " AND (time_end IS NULL OR time_end >= ?)";
     bindings.emplace_back(*t.start);
   }
+}
+
+std::vector<std::string> any_text_parts(const catalog::CatalogQuery& query) {
+  std::vector<std::string> out;
+  for (const auto& word : query.any_text)
+    for (auto& part : catalog::any_text_index_parts(word))
+      if (std::ranges::find(out, part) == out.end()) out.push_back(std::move(part));
+  return out;
+}
+
+void add_any_text_conditions(std::string& sql, const catalog::CatalogQuery& query,
+                             const std::function<void(const core::Collection&, const core::Expression&)>& compile) {
+  for (const auto& word : query.any_text) {
+    sql += " AND ";
+    compile_record_filter(catalog::any_text_condition(word), compile);
+  }
+}
+
+bool unconstrained(const catalog::CatalogQuery& query) {
+  return query.q.empty() && query.any_text.empty() && !query.bbox && !query.datetime && query.types.empty() &&
+         query.ids.empty() && query.external_ids.empty() && !query.filter;
 }
 
 std::vector<core::Envelope> antimeridian_boxes(const core::Envelope& e) {

@@ -22,7 +22,12 @@ from osgeo import ogr, osr
 
 import store_support as ss
 import wms_support as wm
-from support import AMIS_BIN, AmisServer, REPO_ROOT, amis_cwd, store_arg, store_datasource, store_feature_tables
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+from support import (AMIS_BIN, AmisServer, REPO_ROOT, amis_cwd, get_json, store_arg, store_datasource,
+                     store_feature_tables)
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent / "artefacts" / "portal"
@@ -131,7 +136,7 @@ def point_of(store: Path, fid: int) -> tuple[float, float]:
 
 
 def test_first_view_lists_the_collections_and_fills_the_table(portal):
-    a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries GEM")
+    a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries", AMIS_CATALOGUE_RECORD="amis:collection:coal_mine_boundaries")
     collections = store_feature_tables(portal.store)
     rasters = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_rasters")}
     assert rasters == {"geoid"}
@@ -142,11 +147,50 @@ def test_first_view_lists_the_collections_and_fills_the_table(portal):
     assert a["legend"]["width"] > 0 and "GetLegendGraphic" in a["legend"]["src"]
     assert a["unlabelled"] == []
     assert a["keyboardTab"] == "tab-data"
-    titled = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_collections WHERE lower(title) LIKE '%boundaries%' "
-                                                  "AND title LIKE '%GEM%'")}
-    assert set(a["datasets"]) == titled == {"coal_mine_boundaries"}
+    assert "amis:collection:coal_mine_boundaries" in a["datasets"]
     assert a["activeAfterShow"] == "coal_mine_boundaries"
     print(f"first view ready in {a['readyMs']} ms")
+
+
+def records_api(portal, **params) -> dict:
+    return get_json(requests.Session(), portal.server.url + "/collections/catalog/items", f="json", **params)
+
+
+def test_catalogue_search_with_facets_record_page_and_map_extent(portal):
+    """The Data tab searches the metadata catalogue: the whole catalogue's type facet
+    counted here with SQL over the store's records, a free-text search shows what the
+    Records API answers for q, a facet narrows it, a record opens as a page with its
+    links, and "only in the map view" gives the records whose extent meets the view."""
+    a = portal.run("catalogue", AMIS_CATALOGUE_SEARCH="coal", AMIS_CATALOGUE_TYPE="dataset")
+    types = dict(ss.rows(portal.store, "SELECT type, count(*) FROM amis_records GROUP BY type"))
+    total = sum(types.values())
+    assert a["whole"]["count"].endswith(f"of {total:,}")
+    assert {b["value"]: b["count"] for b in a["whole"]["facets"]["type"]} == types
+    assert a["whole"]["records"] == [r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_records ORDER BY id LIMIT 10")]
+
+    expected = records_api(portal, q="coal", limit=10)
+    assert a["searched"]["records"] == [f["id"] for f in expected["features"]]
+    assert a["searched"]["count"].endswith(f"of {expected['numberMatched']:,}")
+    coal = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_records WHERE lower(title) LIKE '%coal%'")}
+    assert coal and coal <= {f["id"] for f in records_api(portal, q="coal", limit=1000)["features"]}
+
+    datasets = records_api(portal, q="coal", type="dataset", limit=10)
+    assert a["faceted"]["records"] == [f["id"] for f in datasets["features"]]
+    assert all(b["value"] == "dataset" for b in a["faceted"]["facets"]["type"] if b["checked"])
+    assert a["faceted"]["facets"]["type"] == [{"value": "dataset", "count": datasets["numberMatched"], "checked": True}]
+
+    first = records_api(portal, q="coal", type="dataset", limit=1)["features"][0]
+    assert a["page"]["title"] == first["properties"]["title"]
+    assert a["page"]["links"] and a["page"]["focused"] == "H3"
+
+    for answer, url in ((a["inView"], a["inViewUrl"]), (a["moved"], a["movedUrl"])):
+        box = parse_qs(urlparse(url).query)["bbox"][0]
+        minlon, minlat, maxlon, maxlat = map(float, box.split(","))
+        inside = ss.rows(portal.store, "SELECT count(*) FROM amis_records WHERE min_x <= ? AND max_x >= ? AND "
+                                       "min_y <= ? AND max_y >= ?", maxlon, minlon, maxlat, minlat)[0][0]
+        assert answer["count"] == (f"Showing 1–{min(inside, 10)} of {inside:,}" if inside else "No record matches."), box
+    assert a["inView"]["count"] != "No record matches."
+    assert a["unlabelled"] == []
 
 
 def mine_pixels_in_view(store: Path, view: str, size: tuple[float, float]) -> list[tuple[float, float]]:

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <random>
 
@@ -187,7 +188,7 @@ TEST_F(PgCatalogTest, ReadsTheSameRecords) {
 TEST_F(PgCatalogTest, FullTextMatchesTheSameRecords) {
   catalog::CatalogQuery q;
   q.limit = std::nullopt;
-  for (V terms : {V{"mine"}, V{"mining"}, V{"gold"}, V{"nickel", "cobalt"}, V{"gold deposits"}, V{"lateritic"},
+  for (V terms : {V{"mines"}, V{"mining"}, V{"gold"}, V{"nickel", "cobalt"}, V{"gold deposits"}, V{"lateritic"},
                   V{"O'Brien"}, V{"Mineral resources"}, V{"economy"}, V{"copper licences"}}) {
     q.q = terms;
     q.sortby = {};
@@ -335,6 +336,79 @@ TEST_F(PgCatalogTest, CountsTheSameFacets) {
   q.q = {};
   q.filter = std::make_shared<core::Expression>(query::parse_cql2_text("country = 'VNM'"));
   expect_same(q, "facets of a filter");
+}
+
+// Both stores read words alike: no stop words, no stemming, accents removed,
+// every ASCII character that is not a letter or digit a separator; the same ids
+// for every term, and the ids worked out by hand.
+TEST_F(PgCatalogTest, FullTextTokenisesAlike) {
+  testing::TempStorePath path("pg-catalog-words");
+  store::gpkg::GpkgCatalog gpkg(path.str());
+  auto make = [](const std::string& id, const std::string& title, const std::string& abstract) {
+    catalog::Record r;
+    r.id = id;
+    r.title = title;
+    r.abstract = abstract;
+    r.updated = "2026-01-01T00:00:00.000Z";
+    return r;
+  };
+  const std::vector<catalog::Record> records = {
+      make("tw-1", "The geology of the Lao-Cai copper belt", "Mapped by the U.S. Geological Survey, 1:250000"),
+      make("tw-2", "Việt Nam mineral deposits", "Dépôts minéraux; gold_bearing veins (e-mail: info@dgmv.gov.vn)"),
+      make("tw-3", "Mines and mining", "See http://example.org/maps/mining.html and O'Brien's notes, 2nd ed."),
+      make("tw-4", "Coal", "Coal-bed methane of Kalimantan: 3.5 Mt/a; ISO-19115 metadata")};
+  for (store::CatalogStore* c : {static_cast<store::CatalogStore*>(&gpkg), static_cast<store::CatalogStore*>(pg_)})
+    for (const auto& r : records) c->put(r);
+  const std::vector<std::pair<std::string, V>> expected = {
+      {"the", {"tw-1"}},        {"of", {"tw-1", "tw-4"}},  {"and", {"tw-3"}},     {"mine", {}},
+      {"mines", {"tw-3"}},      {"deposit", {}},            {"viet", {"tw-2"}},    {"VIỆT", {"tw-2"}},
+      {"depots", {"tw-2"}},     {"minéraux", {"tw-2"}},     {"lao", {"tw-1"}},     {"Lao-Cai", {"tw-1"}},
+      {"cai", {"tw-1"}},        {"u.s.", {"tw-1"}},         {"250000", {"tw-1"}},  {"gold", {"tw-2"}},
+      {"bearing", {"tw-2"}},    {"dgmv", {"tw-2"}},         {"example", {"tw-3"}}, {"http", {"tw-3"}},
+      {"html", {"tw-3"}},       {"brien", {"tw-3"}},        {"O'Brien", {"tw-3"}}, {"2nd", {"tw-3"}},
+      {"5", {"tw-4"}},          {"methane", {"tw-4"}},      {"19115", {"tw-4"}},   {"coal-bed", {"tw-4"}}};
+  for (const auto& [term, ids] : expected) {
+    catalog::CatalogQuery q;
+    q.q = {term};
+    q.sortby = {{"id", false}};
+    q.ids = {"tw-1", "tw-2", "tw-3", "tw-4"};
+    q.limit = std::nullopt;
+    Collect a, b;
+    gpkg.search(q, a);
+    pg_->search(q, b);
+    EXPECT_EQ(a.ids, ids) << "GeoPackage, q=" << term;
+    EXPECT_EQ(b.ids, ids) << "PostGIS, q=" << term;
+  }
+  for (const auto& r : records) EXPECT_TRUE(pg_->remove(r.id));
+}
+
+// AnyText on both stores against a substring search done here over the records.
+TEST_F(PgCatalogTest, AnyTextFindsTheSameSubstrings) {
+  const auto records = generated_records();
+  auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const char* word : {"gold", "OLD", "ickel", "ateritic", "brien", "ines", "in", "mineral res", "conomy", "zzq",
+                           "19", "o'b", "scientific"}) {
+    catalog::CatalogQuery q;
+    q.any_text = {word};
+    q.limit = std::nullopt;
+    V expected;
+    for (const auto& r : records) {
+      std::string text = r.title + "\n" + r.abstract;
+      for (const auto& k : r.all_keywords()) text += "\n" + k;
+      for (const auto& t : r.topic_categories) text += "\n" + t;
+      if (lower(text).find(lower(word)) != std::string::npos) expected.push_back(r.id);
+    }
+    std::ranges::sort(expected);
+    EXPECT_EQ(expect_same(q, std::string("AnyText ") + word), expected) << word;
+  }
+  catalog::CatalogQuery q;
+  q.any_text = {"gold", "ines"};
+  q.limit = 3;
+  q.facets = {catalog::FacetField::Country, catalog::FacetField::Keyword};
+  expect_same(q, "AnyText of two words, a page and facets");
 }
 
 // A sink that stops the search after `n` records (a client that went away).

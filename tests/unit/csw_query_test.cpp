@@ -34,15 +34,26 @@ TEST(CswQuery, BBoxInEpsg4326IsLatitudeFirstAndGoesToTheSpatialIndex) {
   EXPECT_FALSE(q.hits_only);
 }
 
-TEST(CswQuery, AnyTextMatchesEveryWordInTheTextFields) {
+TEST(CswQuery, AnyTextWordsEveryMatchHasGoToTheFullTextIndex) {
   const auto q = get_records_query(parse_xml_request(get_records(
       R"(<ogc:PropertyIsLike wildCard="%" singleChar="_" escapeChar="\"><ogc:PropertyName>csw:AnyText</ogc:PropertyName>)"
-      R"(<ogc:Literal>%gold copper%</ogc:Literal></ogc:PropertyIsLike>)")));
+      R"(<ogc:Literal>%gold 50\%_copper%</ogc:Literal></ogc:PropertyIsLike>)")));
+  EXPECT_EQ(q.query.any_text, (std::vector<std::string>{"gold", "50%", "copper"}));
+  EXPECT_FALSE(q.query.filter);
+}
+
+TEST(CswQuery, AnyTextUnderOrIsAConditionOnEveryTextField) {
+  const auto q = get_records_query(parse_xml_request(get_records(
+      R"(<ogc:Or><ogc:PropertyIsLike wildCard="%" singleChar="_" escapeChar="\"><ogc:PropertyName>csw:AnyText)"
+      R"(</ogc:PropertyName><ogc:Literal>%gold%</ogc:Literal></ogc:PropertyIsLike><ogc:PropertyIsEqualTo>)"
+      R"(<ogc:PropertyName>dc:type</ogc:PropertyName><ogc:Literal>service</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Or>)")));
+  EXPECT_TRUE(q.query.any_text.empty());
   ASSERT_TRUE(q.query.filter);
   const auto text = amis::core::to_debug_string(*q.query.filter);
-  EXPECT_NE(text.find("gold"), std::string::npos) << text;
-  EXPECT_NE(text.find("copper"), std::string::npos) << text;
+  EXPECT_NE(text.find("%gold%"), std::string::npos) << text;
   EXPECT_NE(text.find("keywords"), std::string::npos) << text;
+  EXPECT_NE(text.find("themes"), std::string::npos) << text;
+  EXPECT_EQ(text.find("anytext"), std::string::npos) << text;
   EXPECT_EQ(text.find("AnyText"), std::string::npos) << text;
 }
 

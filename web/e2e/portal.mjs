@@ -38,6 +38,30 @@ async function tableAfter(action) {
   return page.evaluate(() => ({ ...document.querySelector('#table').dataset, count: document.querySelector('#table .count')?.textContent }));
 }
 
+// The catalogue's state after an action that searches again: the count line,
+// the records listed and the facets with their counts.
+async function catalogueAfter(action) {
+  const before = await page.evaluate(() => document.querySelector('#catalogue-count')?.textContent ?? '');
+  const ids = await page.$$eval('#catalogue-results .record', (ds) => ds.map((d) => d.dataset.record).join());
+  await action();
+  await page.waitForFunction(([b, i]) => {
+    const now = [...document.querySelectorAll('#catalogue-results .record')].map((d) => d.dataset.record).join();
+    return !document.querySelector('#panel-data')?.hasAttribute('aria-busy') &&
+      (document.querySelector('#catalogue-count')?.textContent !== b || now !== i);
+  }, [before, ids], { timeout: 15000 });
+  return catalogueState();
+}
+
+function catalogueState() {
+  return page.evaluate(() => ({
+    count: document.querySelector('#catalogue-count').textContent,
+    records: [...document.querySelectorAll('#catalogue-results .record')].map((d) => d.dataset.record),
+    facets: Object.fromEntries([...document.querySelectorAll('#catalogue-facets .facet')].map((f) => [f.dataset.facet,
+      [...f.querySelectorAll('.facet-value')].map((l) => ({ value: l.querySelector('input').value,
+        count: Number(l.querySelector('.count').textContent.replace(/[(),]/g, '')), checked: l.querySelector('input').checked }))])),
+  }));
+}
+
 async function mapCentre() {
   const box = await page.locator('#map').boundingBox();
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -162,14 +186,54 @@ try {
     await page.focus('#tab-layers');
     await page.keyboard.press('ArrowRight');
     result.keyboardTab = await page.evaluate(() => document.activeElement?.id);
-    // The catalogue: a search narrows the datasets; "Show on map" makes one active.
+    // The catalogue: a search finds the record of a layer; "Add to map" makes it active.
     await page.click('#tab-data');
-    await page.fill('#catalogue-search', env.AMIS_CATALOGUE_SEARCH);
-    result.datasets = await page.$$eval('.catalogue .dataset', (ds) => ds.map((d) => d.dataset.layer));
-    await page.click('.catalogue .dataset button:has-text("Show on map")');
+    await catalogueAfter(() => page.fill('#catalogue-search', env.AMIS_CATALOGUE_SEARCH));
+    result.datasets = await page.$$eval('#catalogue-results .record', (ds) => ds.map((d) => d.dataset.record));
+    await page.click(`#catalogue-results .record[data-record="${env.AMIS_CATALOGUE_RECORD}"] .add-layer`);
     await page.waitForSelector('#panel-layers:not([hidden])');
     result.activeAfterShow = await page.$eval('input[name=active-layer]:checked', (e) => e.value);
     await shot('catalogue');
+  } else if (scenario === 'catalogue') {
+    await open();
+    await page.click('#tab-data');
+    await page.waitForSelector('#catalogue-results .record', { timeout: 15000 });
+    await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
+    result.whole = await catalogueState();
+    result.searched = await catalogueAfter(() => page.fill('#catalogue-search', env.AMIS_CATALOGUE_SEARCH));
+    result.faceted = await catalogueAfter(() =>
+      page.click(`#catalogue-facets .facet[data-facet="type"] input[value="${env.AMIS_CATALOGUE_TYPE}"]`));
+    await shot('catalogue-search');
+    // The record page of the first record, with its links.
+    await page.click('#catalogue-results .record .open-record');
+    await page.waitForSelector('#catalogue-record:not([hidden])');
+    result.page = await page.evaluate(() => ({
+      title: document.querySelector('#catalogue-record h3').textContent,
+      links: [...document.querySelectorAll('#catalogue-record .record-links a')].map((a) => a.href),
+      focused: document.activeElement?.tagName,
+    }));
+    await shot('catalogue-record');
+    await page.click('#catalogue-record .back');
+    // Everything again, then only what the map view shows (the table's data-bbox is the view).
+    await catalogueAfter(() => page.fill('#catalogue-search', ''));
+    await page.click(`#catalogue-facets .facet[data-facet="type"] input[value="${env.AMIS_CATALOGUE_TYPE}"]`);
+    await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
+    // The search the checkbox makes carries the view's bbox (the demo's records all
+    // meet the first view: the answer may not change, the request must).
+    const searched = page.waitForResponse((r) => r.url().includes('/collections/catalog/items') && r.url().includes('bbox='));
+    await page.click('#catalogue-in-view');
+    result.inViewUrl = (await searched).url();
+    await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
+    result.inView = await catalogueState();
+    // Panned far east of every record: none meets the view.
+    const moved = page.waitForResponse((r) => r.url().includes('/collections/catalog/items') && r.url().includes('bbox='));
+    await page.focus('#map');
+    for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
+    result.movedUrl = (await moved).url();
+    await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
+    await page.waitForTimeout(500);
+    result.moved = await catalogueState();
+    result.unlabelled = await unlabelled();
   } else if (scenario === 'toggle') {
     await open();
     await page.waitForTimeout(1500);

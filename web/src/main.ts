@@ -106,7 +106,7 @@ async function start(): Promise<void> {
   state.on('session', () => { infoPanel.hidden = true; view.highlight.getSource()?.clear(); });
 
   renderLayerPanel(byId('panel-layers'), state, view);
-  renderCataloguePanel(byId('panel-data'), state, view, root, () => {
+  renderCataloguePanel(byId('panel-data'), state, view, api, () => {
     openTab('layers');
     renderLayerPanel(byId('panel-layers'), state, view);
   });

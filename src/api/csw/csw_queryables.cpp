@@ -3,11 +3,15 @@
 #include <array>
 #include <cctype>
 
+#include "catalog/any_text.hpp"
 #include "core/datetime.hpp"
 #include "core/error.hpp"
 
 namespace amis::api::csw {
 namespace {
+
+// An operator name no filter language spells: one AnyText word until set_filter.
+constexpr std::string_view kAnyTextWord = "amis:anytext";
 
 using core::Expression;
 using core::PropertyType;
@@ -48,9 +52,6 @@ constexpr std::array kQueryables{
     CswQueryable{"amis:Country", "country", PropertyType::Text, true, FacetField::Country},
 };
 
-// The text fields AnyText searches.
-constexpr std::array<std::string_view, 4> kAnyTextFields{"title", "description", "keywords", "themes"};
-
 std::string_view local_part(std::string_view name) {
   const auto colon = name.find(':');
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
@@ -78,7 +79,7 @@ Expression string_literal(std::string text) {
 }
 
 // The words of a LIKE pattern or a value: the text between wildcards and spaces,
-// with LIKE's escapes undone and % _ \ escaped again for the word patterns.
+// with LIKE's escapes undone.
 std::vector<std::string> words_of(const std::string& pattern, bool is_like) {
   std::vector<std::string> words;
   std::string word;
@@ -94,7 +95,6 @@ std::vector<std::string> words_of(const std::string& pattern, bool is_like) {
       flush();
       continue;
     }
-    if (c == '%' || c == '_' || c == '\\') word += '\\';
     word += c;
   }
   flush();
@@ -102,7 +102,10 @@ std::vector<std::string> words_of(const std::string& pattern, bool is_like) {
   return words;
 }
 
-// AnyText LIKE '%gold copper%' → every word in one of the text fields.
+// AnyText LIKE '%gold copper%' → every word in one of the text fields. Each word
+// is first a marker (kAnyTextWord), so that set_filter can hand the words every
+// match must contain to the store's full-text index; markers left elsewhere
+// become catalog::any_text_condition.
 Expression any_text(const Expression& predicate) {
   const bool like = predicate.text == "like";
   if ((!like && predicate.text != "=") || predicate.args.size() != 2)
@@ -111,17 +114,21 @@ Expression any_text(const Expression& predicate) {
   if (value->kind == Kind::Operator && value->text == "casei" && value->args.size() == 1) value = &value->args[0];
   if (value->kind != Kind::String) refuse("csw:AnyText is compared with a text");
   std::vector<Expression> all;
-  for (const auto& word : words_of(value->text, like)) {
-    std::vector<Expression> any;
-    for (auto field : kAnyTextFields)
-      any.push_back(Expression::op("like", {casei(Expression::property(std::string(field))),
-                                            casei(string_literal("%" + word + "%"))}));
-    all.push_back(Expression::op("or", std::move(any)));
-  }
+  for (const auto& word : words_of(value->text, like))
+    all.push_back(Expression::op(std::string(kAnyTextWord), {string_literal(word)}));
   if (all.empty())  // '%' alone: every record (each has a title)
     return Expression::op("like", {Expression::property("title"), string_literal("%")});
   if (all.size() == 1) return std::move(all[0]);
   return Expression::op("and", std::move(all));
+}
+
+bool is_any_text_word(const Expression& e) { return e.kind == Kind::Operator && e.text == kAnyTextWord; }
+
+// The markers of any_text() as the condition they stand for.
+Expression expand_any_text(Expression e) {
+  if (is_any_text_word(e)) return catalog::any_text_condition(e.args[0].text);
+  for (auto& arg : e.args) arg = expand_any_text(std::move(arg));
+  return e;
 }
 
 // A text compared with a date queryable ("apiso:Modified > '2020-01-01'" in CQL)
@@ -187,23 +194,24 @@ const core::Collection& csw_filter_vocabulary() {
 core::Expression to_catalog_filter(const core::Expression& csw_filter) { return rename(csw_filter); }
 
 void set_filter(catalog::CatalogQuery& query, core::Expression filter) {
-  if (is_extent_bbox(filter)) {
-    query.bbox = filter.args[1].envelope;
-    return;
-  }
+  std::vector<Expression> rest;
+  auto take = [&](Expression& e) {
+    if (is_extent_bbox(e) && !query.bbox) query.bbox = e.args[1].envelope;
+    else if (is_any_text_word(e)) query.any_text.push_back(e.args[0].text);
+    else rest.push_back(expand_any_text(std::move(e)));
+  };
   if (filter.kind == Kind::Operator && filter.text == "and") {
-    for (auto it = filter.args.begin(); it != filter.args.end(); ++it)
-      if (is_extent_bbox(*it)) {
-        query.bbox = it->args[1].envelope;
-        filter.args.erase(it);
-        break;
-      }
-    if (filter.args.size() == 1) {
-      Expression only = std::move(filter.args[0]);
-      filter = std::move(only);
+    for (auto& operand : filter.args) {
+      if (operand.kind == Kind::Operator && operand.text == "and")  // AnyText of several words
+        for (auto& inner : operand.args) take(inner);
+      else take(operand);
     }
+  } else {
+    take(filter);
   }
-  query.filter = std::make_shared<const core::Expression>(std::move(filter));
+  if (rest.empty()) return;
+  query.filter = std::make_shared<const core::Expression>(rest.size() == 1 ? std::move(rest[0])
+                                                                            : Expression::op("and", std::move(rest)));
 }
 
 }  // namespace amis::api::csw

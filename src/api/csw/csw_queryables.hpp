@@ -39,11 +39,13 @@ const core::Collection& csw_filter_vocabulary();
 // text is case-insensitive as catalogues answer it.
 // @throws core::InvalidParameter("Constraint", ...) for an operator a queryable
 // cannot take (an order comparison on AnyText, a spatial test on a title).
+// The result holds AnyText words as markers: give it to set_filter only.
 core::Expression to_catalog_filter(const core::Expression& csw_filter);
 
-// Moves a BBOX test on the extent that every match must pass (the filter itself
-// or one operand of its top "and") into `query.bbox`, where the store's spatial
-// index answers it; the rest stays in `query.filter`.
+// Moves what every match must pass (the filter itself or the operands of its top
+// "and") to where the store's indexes answer it: a BBOX test on the extent into
+// `query.bbox`, AnyText words into `query.any_text`; the rest stays in
+// `query.filter` (AnyText under "or" or "not" as catalog::any_text_condition).
 void set_filter(catalog::CatalogQuery& query, core::Expression filter);
 
 }  // namespace amis::api::csw

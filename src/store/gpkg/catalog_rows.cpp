@@ -5,6 +5,7 @@
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
 #include "store/catalog_row.hpp"
+#include "store/gpkg/fts_words.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
@@ -26,12 +27,12 @@ CREATE INDEX IF NOT EXISTS amis_records_time ON amis_records (time_start, time_e
 CREATE TABLE IF NOT EXISTS amis_record_terms (
   field TEXT NOT NULL, value TEXT NOT NULL, fid INTEGER NOT NULL, PRIMARY KEY (field, value, fid)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS amis_record_terms_fid ON amis_record_terms (fid, field);
-CREATE VIRTUAL TABLE IF NOT EXISTS amis_records_fts USING fts5(
-  title, keywords, description, other, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS amis_record_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
 CREATE TABLE IF NOT EXISTS amis_catalog_state (
-  sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL);
-INSERT INTO amis_catalog_state SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
+  sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL, records_version INTEGER NOT NULL DEFAULT 0);
+INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
+  WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 )SQL";
 
 // Every change to what derived records describe counts up sources_version, in the
@@ -59,6 +60,59 @@ void write_terms(sqlite::Database& db, std::int64_t fid, const std::vector<Recor
     s->bind(3, fid);
     s->run();
   }
+}
+
+// The full-text table: words as PostgreSQL's 'simple' configuration over
+// amis_search_text() reads them (pg_catalog_schema.hpp), so that both stores find
+// the same records: no stemming, no stop words, accents removed.
+void create_full_text_table(sqlite::Database& db) {
+  db.exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS amis_records_fts USING fts5(title, keywords, description, "
+                      "other, tokenize = '") + kFtsTokenizer + "')");
+}
+
+bool has_table(sqlite::Database& db, const char* name) {
+  auto s = db.cached("SELECT 1 FROM sqlite_master WHERE name = ?");
+  s->bind(1, std::string_view(name));
+  return s->step();
+}
+
+bool has_column(sqlite::Database& db, const char* table, const char* column) {
+  auto s = db.cached("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+  s->bind(1, std::string_view(table));
+  s->bind(2, std::string_view(column));
+  return s->step();
+}
+
+void write_full_text(sqlite::Database& db, std::int64_t fid, const RecordRow& row) {
+  auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
+  fts->bind(1, fid);
+  fts->bind(2, std::string_view(row.title));
+  fts->bind(3, std::string_view(row.keyword_text));
+  fts->bind(4, std::string_view(row.description));
+  fts->bind(5, std::string_view(row.other_text));
+  fts->run();
+  // The words AnyText looks substrings up in: those of its fields (catalog/any_text.hpp).
+  auto word = db.cached("INSERT OR IGNORE INTO amis_record_words (word) VALUES (?)");
+  for (const auto& w : fts_words(db, row.title + " " + row.keyword_text + " " + row.description)) {
+    word->reset();
+    word->bind(1, std::string_view(w));
+    word->run();
+  }
+}
+
+// A catalogue made before the word list (its full text stemmed with porter):
+// the full text again from every record's document, in the new tokenising.
+void rebuild_full_text(sqlite::Database& db) {
+  sqlite::Transaction tx(db);
+  db.exec("DROP TABLE IF EXISTS amis_records_fts");
+  create_full_text_table(db);
+  auto s = db.cached("SELECT fid, document FROM amis_records");
+  while (s->step()) write_full_text(db, s->column_int(0), record_row(record_from_document(s->column_text(1))));
+  tx.commit();
+}
+
+void count_record_change(sqlite::Database& db) {
+  db.cached("UPDATE amis_catalog_state SET records_version = records_version + 1")->run();
 }
 
 std::vector<std::uint8_t> extent_geometry(const core::Envelope& e) {
@@ -120,8 +174,13 @@ std::int64_t insert_row(sqlite::Database& db, const RecordRow& r) {
 }  // namespace
 
 void create_catalog_tables(sqlite::Database& db) {
+  const bool outdated_full_text = has_table(db, "amis_records") && !has_table(db, "amis_record_words");
+  if (has_table(db, "amis_catalog_state") && !has_column(db, "amis_catalog_state", "records_version"))
+    db.exec("ALTER TABLE amis_catalog_state ADD COLUMN records_version INTEGER NOT NULL DEFAULT 0");
   db.exec(kSchema);
   db.exec(source_triggers());
+  if (outdated_full_text) rebuild_full_text(db);
+  else create_full_text_table(db);
 }
 
 void write_record(sqlite::Database& db, catalog::Record r) {
@@ -136,13 +195,8 @@ void write_record(sqlite::Database& db, catalog::Record r) {
   const std::int64_t fid = insert_row(db, row);
   write_terms(db, fid, record_terms(row));
 
-  auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
-  fts->bind(1, fid);
-  fts->bind(2, std::string_view(row.title));
-  fts->bind(3, std::string_view(row.keyword_text));
-  fts->bind(4, std::string_view(row.description));
-  fts->bind(5, std::string_view(row.other_text));
-  fts->run();
+  write_full_text(db, fid, row);
+  count_record_change(db);
   if (r.extent) {
     auto rtree = db.cached("INSERT INTO rtree_amis_records_geom (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)");
     rtree->bind(1, fid);
@@ -168,6 +222,7 @@ bool delete_record(sqlite::Database& db, std::string_view id) {
     del->bind(1, fid);
     del->run();
   }
+  count_record_change(db);
   return true;
 }
 

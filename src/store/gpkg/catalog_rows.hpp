@@ -2,8 +2,11 @@
 // The catalogue's tables in the GeoPackage: one row per record in amis_records
 // (the record as JSON, plus the columns filters, sorting and the R-tree use), its
 // facet values in amis_record_terms, its text in the FTS5 table amis_records_fts
-// (porter stemming), its extent in the R-tree rtree_amis_records_geom. These are
-// private tables of AMIS, not GeoPackage contents.
+// (unicode61 words without stemming, as the PostGIS catalogue's), the words of its
+// AnyText fields in amis_record_words (every record's, never removed: a list to
+// find index words by substring), its extent in the R-tree rtree_amis_records_geom;
+// amis_catalog_state.records_version counts every write. These are private tables
+// of AMIS, not GeoPackage contents.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +17,8 @@
 
 namespace amis::store::gpkg {
 
+// Creates the tables, or brings those of an older AMIS up to date (the full text
+// of a catalogue without amis_record_words is made again in one transaction).
 void create_catalog_tables(sqlite::Database& db);
 
 // Writes the record, replacing the row with its id (inside the caller's transaction).

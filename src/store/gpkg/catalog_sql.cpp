@@ -24,6 +24,21 @@ void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e
   sql += ")";
 }
 
+// Each AnyText part through the full-text index: records with one of the index
+// words that contain it in an AnyText field.
+void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyTextWords& words) {
+  for (const auto& part : words.parts) {
+    if (part.empty()) {
+      sql += " AND 0";
+      continue;
+    }
+    std::string match = "{title keywords description} : (";
+    for (std::size_t i = 0; i < part.size(); ++i) match += (i ? " OR \"" : "\"") + part[i] + "\"";
+    sql += " AND fid IN (SELECT rowid FROM amis_records_fts WHERE amis_records_fts MATCH ?)";
+    b.emplace_back(match + ")");
+  }
+}
+
 }  // namespace
 
 std::string fts_match(const std::vector<std::string>& terms) {
@@ -44,7 +59,7 @@ std::string fts_match(const std::vector<std::string>& terms) {
   return out;
 }
 
-CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
+CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWords& any_text_words) {
   CatalogSql out;
   std::string where = " WHERE 1";
   auto& b = out.bindings;
@@ -59,6 +74,11 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
       out.ranked = true;
     }
   }
+  add_any_text_index(where, b, any_text_words);
+  const auto compile = [&](const core::Collection& columns, const core::Expression& filter) {
+    compile_filter(columns, filter, GpkgDialect(columns), where, b);
+  };
+  add_any_text_conditions(where, query, compile);
   if (query.bbox) add_bbox(where, b, *query.bbox);
   if (query.datetime) add_temporal_overlap(where, b, *query.datetime);
   if (!query.types.empty()) add_in_list(where, b, "type", query.types);
@@ -70,9 +90,7 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query) {
   }
   if (query.filter) {
     where += " AND ";
-    compile_record_filter(*query.filter, [&](const core::Collection& columns, const core::Expression& filter) {
-      compile_filter(columns, filter, GpkgDialect(columns), where, b);
-    });
+    compile_record_filter(*query.filter, compile);
   }
   out.from = std::string(" FROM ") + kRecordTable + out.from + where;
   return out;

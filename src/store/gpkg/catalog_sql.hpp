@@ -1,12 +1,13 @@
 #pragma once
 // Turns a CatalogQuery into SQL over the catalogue's tables (catalog_rows.hpp):
 // `q` through FTS5 (terms quoted as phrases, so no client text is query syntax;
-// bm25 ranks), bbox through the R-tree and the exact extent, the filter through
+// bm25 ranks), AnyText through the word list and FTS5 then its exact condition, bbox through the R-tree and the exact extent, the filter through
 // the feature filter compiler over the record columns. Values are bindings.
 #include <string>
 #include <vector>
 
 #include "catalog/catalog_query.hpp"
+#include "store/catalog_conditions.hpp"
 #include "store/gpkg/gpkg_query.hpp"
 
 namespace amis::store::gpkg {
@@ -17,8 +18,9 @@ struct CatalogSql {
   bool ranked = false;  // the FROM carries `score` (lower is better)
 };
 
+// `any_text_words`: the index words of query.any_text's parts (catalog_conditions.hpp).
 // @throws core::InvalidParameter for a filter on something that is not a queryable.
-CatalogSql catalog_matches(const catalog::CatalogQuery& query);
+CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWords& any_text_words = {});
 
 // " ORDER BY ..." for the query: sortby keys, else relevance when ranked, then id.
 // @throws core::InvalidParameter("sortby", ...) for what is not a sortable.

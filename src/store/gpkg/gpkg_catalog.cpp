@@ -42,19 +42,53 @@ class GpkgRecordWriter final : public RecordWriter {
   std::unique_ptr<sqlite::Transaction> tx_;
 };
 
-// The values of one facet over the matching records: from each match to its terms
-// through the (fid, field) index, so the cost follows the matches, not the catalogue.
-std::vector<catalog::FacetBucket> count_facet(sqlite::Database& db, const CatalogSql& matches,
-                                              catalog::FacetField field, std::int64_t buckets) {
-  const std::string sql = "SELECT t.value, count(*) AS n FROM (SELECT fid AS match_fid" + matches.from +
-                          ") JOIN amis_record_terms t ON t.fid = match_fid AND t.field = ? "
-                          "GROUP BY t.value ORDER BY n DESC, t.value LIMIT ?";
+// The facets over the matching records, counted together: from each match to its
+// terms through the (fid, field) index, so the cost follows the matches, not the
+// catalogue.
+std::vector<catalog::Facet> count_facets(sqlite::Database& db, const CatalogSql& matches,
+                                         const catalog::CatalogQuery& query) {
+  std::string fields;
+  for (std::size_t i = 0; i < query.facets.size(); ++i) fields += i ? ", ?" : "?";
+  const std::string sql = "SELECT t.field, t.value, count(*) FROM (SELECT fid AS match_fid" + matches.from +
+                          ") JOIN amis_record_terms t ON t.fid = match_fid AND t.field IN (" + fields +
+                          ") GROUP BY t.field, t.value";
   auto s = db.cached(sql);
-  const int next = bind_all(*s, matches.bindings);
-  s->bind(next, catalog::to_string(field));
-  s->bind(next + 1, buckets);
+  int next = bind_all(*s, matches.bindings);
+  for (auto field : query.facets) s->bind(next++, catalog::to_string(field));
+  std::vector<FacetRow> rows;
+  while (s->step())
+    rows.push_back({*catalog::parse_facet_field(s->column_text(0)), std::string(s->column_text(1)), s->column_int(2)});
+  return facets_of(std::move(rows), query.facets, query.facet_buckets);
+}
+
+// One facet over every record: the terms index read in (field, value) order.
+std::vector<catalog::FacetBucket> count_whole_facet(sqlite::Database& db, catalog::FacetField field,
+                                                    std::int64_t buckets) {
+  auto s = db.cached(
+      "SELECT value, count(*) AS n FROM amis_record_terms WHERE field = ? GROUP BY value ORDER BY n DESC, value LIMIT ?");
+  s->bind(1, catalog::to_string(field));
+  s->bind(2, buckets);
   std::vector<catalog::FacetBucket> out;
   while (s->step()) out.push_back({std::string(s->column_text(0)), s->column_int(1)});
+  return out;
+}
+
+std::int64_t records_version(sqlite::Database& db) {
+  auto s = db.cached("SELECT records_version FROM amis_catalog_state");
+  return s->step() ? s->column_int(0) : 0;
+}
+
+// The index words that contain each AnyText part of the query.
+AnyTextWords any_text_words(sqlite::Database& db, const catalog::CatalogQuery& query) {
+  AnyTextWords out;
+  for (const auto& part : any_text_parts(query)) {
+    auto s = db.cached("SELECT word FROM amis_record_words WHERE word LIKE ? LIMIT ?");
+    s->bind(1, "%" + part + "%");  // a part is ASCII letters and digits: no LIKE character
+    s->bind(2, kMaxWordsPerPart + 1);
+    std::vector<std::string> words;
+    while (s->step()) words.emplace_back(s->column_text(0));
+    if (static_cast<std::int64_t>(words.size()) <= kMaxWordsPerPart) out.parts.push_back(std::move(words));
+  }
   return out;
 }
 
@@ -121,9 +155,9 @@ std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& re
 
 SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink& sink) {
   check_paging(query);
-  const CatalogSql matches = catalog_matches(query);
-  const std::string order = catalog_order(query, matches.ranked);
   auto db = pool_.lease();
+  const CatalogSql matches = catalog_matches(query, any_text_words(*db, query));
+  const std::string order = catalog_order(query, matches.ranked);
   SearchSummary summary;
   {
     auto s = db->cached("SELECT document" + matches.from + order + " LIMIT ? OFFSET ?");
@@ -135,18 +169,16 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
       ++summary.returned;
     }
   }
-  if (query.count) {
-    const bool whole = query.offset == 0 && (!query.limit || summary.returned < *query.limit);
-    if (whole) {
-      summary.matched = summary.returned;
-    } else {
-      auto c = db->cached("SELECT count(*)" + matches.from);
-      bind_all(*c, matches.bindings);
-      c->step();
-      summary.matched = c->column_int(0);
-    }
-  }
-  for (auto field : query.facets) summary.facets.push_back({field, count_facet(*db, matches, field, query.facet_buckets)});
+  complete_summary(query, summary, whole_,
+                   {[&] { return records_version(*db); },
+                    [&] {
+                      auto c = db->cached("SELECT count(*)" + matches.from);
+                      bind_all(*c, matches.bindings);
+                      c->step();
+                      return c->column_int(0);
+                    },
+                    [&] { return count_facets(*db, matches, query); },
+                    [&](catalog::FacetField field) { return count_whole_facet(*db, field, query.facet_buckets); }});
   return summary;
 }
 

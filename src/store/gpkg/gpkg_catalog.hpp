@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "store/catalog_store.hpp"
+#include "store/facet_cache.hpp"
 #include "store/sqlite/connection_pool.hpp"
 #include "store/sqlite/database.hpp"
 
@@ -29,6 +30,7 @@ class GpkgCatalog final : public CatalogStore {
  private:
   std::string path_;
   sqlite::ConnectionPool pool_;
+  WholeCatalogueCache whole_;
 };
 
 }  // namespace amis::store::gpkg

@@ -13,19 +13,57 @@ namespace {
 // Serialises replace_derived between amis nodes (any constant will do).
 constexpr const char* kDerivedLock = "SELECT pg_advisory_xact_lock(4242015)";
 
-std::vector<catalog::FacetBucket> count_facet(Connection& connection, const PgCatalogSql& matches,
-                                              catalog::FacetField field, std::int64_t buckets) {
-  std::vector<Binding> b{std::string(catalog::to_string(field))};
+// The facets over the matching records, counted together: from each match to its
+// terms through the (id, field) index.
+std::vector<catalog::Facet> count_facets(Connection& connection, const PgCatalogSql& matches,
+                                         const catalog::CatalogQuery& query) {
+  std::vector<Binding> b;
+  std::string fields;
+  for (auto field : query.facets) {
+    fields += fields.empty() ? "?" : ", ?";
+    b.emplace_back(std::string(catalog::to_string(field)));
+  }
   b.insert(b.end(), matches.bindings.begin(), matches.bindings.end());
-  b.emplace_back(buckets);
   Params params;
-  const std::string sql = numbered(
-      "SELECT value, count(*) AS n FROM amis_record_terms WHERE field = ? AND id IN (SELECT amis_records.id" +
-          matches.from + ") GROUP BY value ORDER BY n DESC, value LIMIT ?",
-      b, params);
+  const std::string sql = numbered("SELECT field, value, count(*) FROM amis_record_terms WHERE field IN (" + fields +
+                                       ") AND id IN (SELECT amis_records.id" + matches.from + ") GROUP BY field, value",
+                                   b, params);
   const Result r = connection.exec(sql, params);
+  std::vector<FacetRow> rows;
+  for (int i = 0; i < r.rows(); ++i)
+    rows.push_back({*catalog::parse_facet_field(r.text(i, 0)), std::string(r.text(i, 1)), r.integer(i, 2)});
+  return facets_of(std::move(rows), query.facets, query.facet_buckets);
+}
+
+// One facet over every record.
+std::vector<catalog::FacetBucket> count_whole_facet(Connection& connection, catalog::FacetField field,
+                                                    std::int64_t buckets) {
+  const Result r = connection.exec(
+      "SELECT value, count(*) AS n FROM amis_record_terms WHERE field = $1 GROUP BY value ORDER BY n DESC, value "
+      "LIMIT $2",
+      Params().text(catalog::to_string(field)).integer(buckets));
   std::vector<catalog::FacetBucket> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({std::string(r.text(i, 0)), r.integer(i, 1)});
+  return out;
+}
+
+std::int64_t records_version(Connection& connection) {
+  const Result r = connection.exec("SELECT records_version FROM amis_catalog_state");
+  return r.rows() ? r.integer(0, 0) : 0;
+}
+
+// The index words that contain each AnyText part of the query.
+AnyTextWords any_text_words(Connection& connection, const catalog::CatalogQuery& query) {
+  AnyTextWords out;
+  for (const auto& part : any_text_parts(query)) {
+    // A part is ASCII letters and digits: no LIKE character.
+    const Result r = connection.exec("SELECT word FROM amis_record_words WHERE word LIKE $1 LIMIT $2",
+                                     Params().text("%" + part + "%").integer(kMaxWordsPerPart + 1));
+    if (r.rows() > kMaxWordsPerPart) continue;
+    std::vector<std::string> words;
+    for (int i = 0; i < r.rows(); ++i) words.emplace_back(r.text(i, 0));
+    out.parts.push_back(std::move(words));
+  }
   return out;
 }
 
@@ -54,8 +92,10 @@ void PostgisCatalog::put(const catalog::Record& record) {
 }
 
 bool PostgisCatalog::remove(std::string_view id) {
-  auto connection = pool_.acquire();
-  return connection->exec("DELETE FROM amis_records WHERE id = $1", Params().text(id)).affected() > 0;
+  auto w = writer();
+  const bool removed = w->remove(id);
+  w->commit();
+  return removed;
 }
 
 std::optional<catalog::Record> PostgisCatalog::record(std::string_view id) {
@@ -97,35 +137,37 @@ std::int64_t PostgisCatalog::replace_derived(const std::vector<catalog::Record>&
 
 SearchSummary PostgisCatalog::search(const catalog::CatalogQuery& query, RecordSink& sink) {
   check_paging(query);
-  const PgCatalogSql matches = catalog_matches(query);
+  auto connection = pool_.acquire();
+  const PgCatalogSql matches = catalog_matches(query, any_text_words(*connection, query));
   std::vector<Binding> b = matches.bindings;
-  std::string sql = "SELECT amis_records.document::text" + matches.from + catalog_order(query, matches.ranked);
+  // A page deep in the matches reads the ids it passes over, not their documents
+  // (the page's order is the inner query's: nothing after it reorders).
+  const bool deep = query.offset > 0;
+  std::string sql = std::string(deep ? "SELECT amis_records.id" : "SELECT amis_records.document::text") +
+                    matches.from + catalog_order(query, matches.ranked);
   if (query.limit) {
     sql += " LIMIT ?";
     b.emplace_back(*query.limit);
   }
-  if (query.offset > 0) {
+  if (deep) {
     sql += " OFFSET ?";
     b.emplace_back(query.offset);
+    sql = "SELECT (SELECT d.document::text FROM amis_records d WHERE d.id = page.id) FROM (" + sql + ") AS page";
   }
   Params params;
   const std::string text = numbered(sql, b, params);
 
-  auto connection = pool_.acquire();
   SearchSummary summary;
   summary.returned = stream_records(*connection, text, params, sink);
-  if (query.count) {
-    const bool whole = query.offset == 0 && (!query.limit || summary.returned < *query.limit);
-    if (whole) {
-      summary.matched = summary.returned;
-    } else {
-      Params count_params;
-      const std::string count = numbered("SELECT count(*)" + matches.from, matches.bindings, count_params);
-      summary.matched = connection->exec(count, count_params).integer(0, 0);
-    }
-  }
-  for (auto field : query.facets)
-    summary.facets.push_back({field, count_facet(*connection, matches, field, query.facet_buckets)});
+  complete_summary(query, summary, whole_,
+                   {[&] { return records_version(*connection); },
+                    [&] {
+                      Params count_params;
+                      const std::string count = numbered("SELECT count(*)" + matches.from, matches.bindings, count_params);
+                      return connection->exec(count, count_params).integer(0, 0);
+                    },
+                    [&] { return count_facets(*connection, matches, query); },
+                    [&](catalog::FacetField field) { return count_whole_facet(*connection, field, query.facet_buckets); }});
   return summary;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "store/catalog_store.hpp"
+#include "store/facet_cache.hpp"
 #include "store/postgis/pg_pool.hpp"
 
 namespace amis::store::postgis {
@@ -27,6 +28,7 @@ class PostgisCatalog final : public CatalogStore {
 
  private:
   Pool& pool_;  // the store's (PostgisStore::pool()), which outlives the catalogue
+  WholeCatalogueCache whole_;
 };
 
 }  // namespace amis::store::postgis

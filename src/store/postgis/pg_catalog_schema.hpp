@@ -2,15 +2,38 @@
 // The catalogue's tables in PostgreSQL (a part of pg_schema.cpp's schema_parts()),
 // the same columns as the GeoPackage catalogue's (store/gpkg/catalog_rows.cpp) so
 // that one filter compiles against both: amis_records with the record as jsonb,
-// a tsvector (english: stemming, stop words) weighted title A > keywords B >
-// abstract C > the rest D under a GIN index, the extent as a polygon under GiST;
+// a tsvector weighted title A > keywords B > abstract C > the rest D under a GIN
+// index, the extent as a polygon under GiST; the words of the AnyText fields in
+// amis_record_words. The full text reads words as the GeoPackage's FTS5 unicode61
+// tokenizer does: amis_search_text() makes every ASCII character that is not a
+// letter or digit a space and removes accents (unaccent), the 'simple'
+// configuration lower-cases without stemming or stop words, so that both stores
+// find the same records (a catalogue made with 'english' is converted on start);
 // amis_record_terms for the facets; amis_catalog_state with the version of the
 // sources (collections, styles, rasters: counted up by statement triggers in the
-// writer's transaction, whichever node writes) and of the derived records. Text columns collate "C", as SQLite's BINARY,
+// writer's transaction, whichever node writes), of the derived records and of the
+// records (every write). Text columns collate "C", as SQLite's BINARY,
 // so that sorting and facet order are the same on both stores.
+#include <string>
+
 namespace amis::store::postgis {
 
-inline constexpr const char* kCatalogTables = R"SQL(
+// The weighted tsvector of a row of amis_records.
+inline constexpr const char* kRecordTsv =
+    "setweight(to_tsvector('simple', amis_search_text(title)), 'A') || "
+    "setweight(to_tsvector('simple', amis_search_text(fts_keywords)), 'B') || "
+    "setweight(to_tsvector('simple', amis_search_text(description)), 'C') || "
+    "setweight(to_tsvector('simple', amis_search_text(fts_other)), 'D')";
+
+inline std::string catalog_tables() {
+  return std::string(R"SQL(
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE OR REPLACE FUNCTION amis_search_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN unaccent('unaccent'::regdictionary, regexp_replace(t, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+', ' ', 'g'));
+CREATE OR REPLACE FUNCTION amis_anytext_words(title text, keywords text, description text) RETURNS text[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN array(SELECT w FROM unnest(tsvector_to_array(to_tsvector('simple',
+    amis_search_text(title || ' ' || keywords || ' ' || description)))) AS w WHERE w !~ '^[0-9]+$');
 CREATE TABLE IF NOT EXISTS amis_records (
   id text COLLATE "C" PRIMARY KEY, origin text NOT NULL, type text COLLATE "C" NOT NULL,
   title text COLLATE "C" NOT NULL, description text COLLATE "C" NOT NULL, country text COLLATE "C",
@@ -21,9 +44,20 @@ CREATE TABLE IF NOT EXISTS amis_records (
   min_x double precision, min_y double precision, max_x double precision, max_y double precision,
   fts_keywords text NOT NULL, fts_other text NOT NULL, document jsonb NOT NULL,
   geom geometry(Polygon, 4326) GENERATED ALWAYS AS (ST_MakeEnvelope(min_x, min_y, max_x, max_y, 4326)) STORED,
-  tsv tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', fts_keywords), 'B') ||
-    setweight(to_tsvector('english', description), 'C') || setweight(to_tsvector('english', fts_other), 'D')) STORED);
+  tsv tsvector GENERATED ALWAYS AS ()SQL") + kRecordTsv + R"SQL() STORED);
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+             WHERE d.adrelid = 'amis_records'::regclass AND a.attname = 'tsv'
+               AND pg_get_expr(d.adbin, d.adrelid) NOT LIKE '%amis_search_text%') THEN
+    ALTER TABLE amis_records DROP COLUMN tsv;
+    ALTER TABLE amis_records ADD COLUMN tsv tsvector GENERATED ALWAYS AS ()SQL" + kRecordTsv + R"SQL() STORED;
+  END IF;
+  IF to_regclass('amis_record_words') IS NULL THEN
+    CREATE TABLE amis_record_words (word text COLLATE "C" PRIMARY KEY);
+    INSERT INTO amis_record_words SELECT DISTINCT w FROM amis_records,
+      unnest(amis_anytext_words(title, fts_keywords, description)) AS w;
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS amis_records_tsv ON amis_records USING gin (tsv);
 CREATE INDEX IF NOT EXISTS amis_records_geom ON amis_records USING gist (geom);
 CREATE INDEX IF NOT EXISTS amis_records_origin ON amis_records (origin);
@@ -36,7 +70,9 @@ CREATE TABLE IF NOT EXISTS amis_record_terms (
   PRIMARY KEY (field, value, id));
 CREATE INDEX IF NOT EXISTS amis_record_terms_id ON amis_record_terms (id, field);
 CREATE TABLE IF NOT EXISTS amis_catalog_state (sources_version bigint NOT NULL, derived_version bigint NOT NULL);
-INSERT INTO amis_catalog_state SELECT 1, 0 WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
+ALTER TABLE amis_catalog_state ADD COLUMN IF NOT EXISTS records_version bigint NOT NULL DEFAULT 0;
+INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
+  WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 CREATE OR REPLACE FUNCTION amis_catalog_sources_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE amis_catalog_state SET sources_version = sources_version + 1;
@@ -49,5 +85,6 @@ CREATE OR REPLACE TRIGGER amis_catalog_styles AFTER INSERT OR UPDATE OR DELETE O
 CREATE OR REPLACE TRIGGER amis_catalog_rasters AFTER INSERT OR UPDATE OR DELETE ON amis_rasters
   FOR EACH STATEMENT EXECUTE FUNCTION amis_catalog_sources_changed();
 )SQL";
+}
 
 }  // namespace amis::store::postgis

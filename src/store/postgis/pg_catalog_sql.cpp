@@ -22,7 +22,7 @@ std::string text_query(const std::vector<std::string>& terms, std::vector<Bindin
   for (const auto& term : terms) {
     std::string all;
     for (auto word : searchable_words(term)) {
-      all += std::string(all.empty() ? "" : " && ") + "phraseto_tsquery('english', ?)";
+      all += std::string(all.empty() ? "" : " && ") + "phraseto_tsquery('simple', amis_search_text(?))";
       bindings.emplace_back(std::string(word));
     }
     if (!all.empty()) out += (out.empty() ? "(" : " || (") + all + ")";
@@ -45,9 +45,25 @@ void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e
   sql += ")";
 }
 
+// Each AnyText part through the tsvector: records with one of the index words
+// that contain it (words are lexemes of the 'simple' configuration: letters and
+// digits only, so quoting them makes them tsquery operands and nothing else).
+void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyTextWords& words) {
+  for (const auto& part : words.parts) {
+    if (part.empty()) {
+      sql += " AND FALSE";
+      continue;
+    }
+    std::string query;
+    for (const auto& word : part) query += (query.empty() ? "'" : " | '") + word + "'";
+    sql += " AND tsv @@ to_tsquery('simple', ?)";
+    b.emplace_back(std::move(query));
+  }
+}
+
 }  // namespace
 
-PgCatalogSql catalog_matches(const catalog::CatalogQuery& query) {
+PgCatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWords& any_text_words) {
   PgCatalogSql out;
   std::string where = " WHERE TRUE";
   auto& b = out.bindings;
@@ -62,6 +78,11 @@ PgCatalogSql catalog_matches(const catalog::CatalogQuery& query) {
       out.ranked = true;
     }
   }
+  add_any_text_index(where, b, any_text_words);
+  const auto compile = [&](const core::Collection& columns, const core::Expression& filter) {
+    compile_filter(columns, filter, PgDialect(), where, b);
+  };
+  add_any_text_conditions(where, query, compile);
   if (query.bbox) add_bbox(where, b, *query.bbox);
   if (query.datetime) add_temporal_overlap(where, b, *query.datetime);
   if (!query.types.empty()) add_in_list(where, b, "type", query.types);
@@ -73,9 +94,7 @@ PgCatalogSql catalog_matches(const catalog::CatalogQuery& query) {
   }
   if (query.filter) {
     where += " AND ";
-    compile_record_filter(*query.filter, [&](const core::Collection& columns, const core::Expression& filter) {
-      compile_filter(columns, filter, PgDialect(), where, b);
-    });
+    compile_record_filter(*query.filter, compile);
   }
   out.from = from + where;
   return out;

@@ -77,7 +77,7 @@ void put_row(std::string& out, const RecordRow& r) {
 
 // The staged rows over the records (the last put of an id wins), and their facet
 // terms from the list columns (record_terms(): keyword, theme, format, externalId,
-// type, country).
+// type, country), the words of their AnyText fields, one more records version.
 const std::string kPublish = std::string(
     "DELETE FROM amis_records WHERE id IN (SELECT id FROM amis_records_stage);\n"
     "WITH fresh AS (INSERT INTO amis_records (") + kColumns + ") SELECT DISTINCT ON (id) " + kColumns +
@@ -91,6 +91,9 @@ const std::string kPublish = std::string(
     "SELECT 'type', fresh.type UNION ALL "
     "SELECT 'country', fresh.country WHERE fresh.country IS NOT NULL) AS t (field, value) "
     "ON CONFLICT DO NOTHING;\n"
+    "INSERT INTO amis_record_words (word) SELECT DISTINCT w FROM amis_records_stage, "
+    "unnest(amis_anytext_words(title, fts_keywords, description)) AS w ON CONFLICT DO NOTHING;\n"
+    "UPDATE amis_catalog_state SET records_version = records_version + 1;\n"
     "TRUNCATE amis_records_stage;";
 
 }  // namespace
@@ -143,7 +146,9 @@ void PgRecordWriter::publish() {
 
 bool PgRecordWriter::remove(std::string_view id) {
   publish();
-  return connection_->exec("DELETE FROM amis_records WHERE id = $1", Params().text(id)).affected() > 0;
+  if (connection_->exec("DELETE FROM amis_records WHERE id = $1", Params().text(id)).affected() == 0) return false;
+  connection_->exec("UPDATE amis_catalog_state SET records_version = records_version + 1");
+  return true;
 }
 
 void PgRecordWriter::commit() {

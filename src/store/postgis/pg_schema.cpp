@@ -102,7 +102,7 @@ std::vector<SchemaPart> schema_parts() {
       {"filter functions", kFilterFunctions},
       {"accounts", PgAccounts::schema()},        // also the time functions the change sets use
       {"change sets", PgChangeSets::schema()},
-      {"metadata catalogue", kCatalogTables},
+      {"metadata catalogue", catalog_tables()},
       {"work plans", PgWorkPlans::schema()},
       {"usage", PgUsage::schema()},
       {"national nodes", PgNodes::schema()},

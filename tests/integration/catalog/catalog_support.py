@@ -81,10 +81,11 @@ def all_records(http, url: str, **params) -> list[dict]:
 
 def fts_ids(records: list[dict], terms: list[str]) -> set[str]:
     """The records whose title, keywords or description hold every word of any term,
-    by SQLite FTS5 (porter stemming) from Python over the records as served."""
+    by SQLite FTS5 (words without stemming, accents removed: how both stores read
+    words) from Python over the records as served."""
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, keywords, description, "
-               "tokenize='porter unicode61 remove_diacritics 2')")
+               "tokenize='unicode61 remove_diacritics 2')")
     for r in records:
         p = r["properties"]
         db.execute("INSERT INTO t VALUES (?, ?, ?, ?)",

@@ -1,45 +1,138 @@
-// The catalogue: every layer with what a user needs to judge it (description,
-// keywords, licence, attribution, extent), searchable, with its metadata pages and
-// a button that puts it on the map.
+// The Data tab: the metadata catalogue (OGC API - Records) searched by free text,
+// by the map's extent and by facets with their counts; each record opens as a page
+// with its links, and a record of an AMIS layer has a button that puts the layer
+// on the map.
 import { transformExtent } from 'ol/proj';
 import type { MapView } from './map-view';
 import type { PortalState } from '../state';
-import { matchesSearch } from '../catalogue';
-import { h, clear, announce } from '../dom';
+import type { Api } from '../api';
+import {
+  CATALOG_PATH, FACETS, FACET_TITLES, layerIdOf, pageLabel, pageOf, searchParams, toggled,
+  type CatalogueSearch, type FacetName, type RecordSummary, type RecordsPage,
+} from '../records';
+import { h, clear, announce, debounce } from '../dom';
 
-export function renderCataloguePanel(panel: HTMLElement, state: PortalState, view: MapView, root: string,
+const PAGE = 10;
+
+export function renderCataloguePanel(panel: HTMLElement, state: PortalState, view: MapView, api: Api,
   showLayers: () => void): void {
-  const list = h('ul', { class: 'catalogue' });
-  const search = h('input', { id: 'catalogue-search', type: 'search', autocomplete: 'off', placeholder: 'coal, boundaries, CC BY…' });
-  const draw = () => {
-    const layers = state.layers.filter((l) => matchesSearch(l.info, search.value));
-    clear(list, ...layers.map((l) => {
-      const i = l.info;
-      const e = i.extent;
-      return h('li', { class: 'dataset', 'data-layer': i.id },
-        h('h3', {}, i.title),
-        i.description ? h('p', {}, i.description) : null,
-        i.keywords?.length ? h('p', { class: 'keywords' }, ...i.keywords.map((k) => h('span', { class: 'keyword' }, k))) : null,
-        h('table', { class: 'attributes' }, h('tbody', {},
-          i.licence ? h('tr', {}, h('th', { scope: 'row' }, 'Licence'), h('td', {}, i.licence)) : null,
-          i.attribution ? h('tr', {}, h('th', { scope: 'row' }, 'Source'), h('td', {}, i.attribution)) : null,
-          e ? h('tr', {}, h('th', { scope: 'row' }, 'Extent'), h('td', {}, `${e[0].toFixed(2)}, ${e[1].toFixed(2)} – ${e[2].toFixed(2)}, ${e[3].toFixed(2)} (lon, lat)`)) : null,
-          i.kind === 'vector' ? h('tr', {}, h('th', { scope: 'row' }, 'Attributes'), h('td', {}, String(i.properties.length))) : null)),
-        h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'primary', onclick: () => {
-            l.setVisible(true);
-            if (i.kind === 'vector') state.setActive(i.id);
-            if (e) view.map.getView().fit(transformExtent(e, 'EPSG:4326', 'EPSG:3857'), { padding: [20, 20, 20, 20], duration: 300 });
-            showLayers();
-            announce(`${i.title} is on the map`);
-          } }, 'Show on map'),
-          i.kind === 'vector' ? h('a', { href: `${root}/collections/${encodeURIComponent(i.id)}?f=html`, target: '_blank', rel: 'noopener' }, 'Metadata') : null,
-          i.kind === 'vector' ? h('a', { href: `${root}/collections/${encodeURIComponent(i.id)}/queryables?f=html`, target: '_blank', rel: 'noopener' }, 'Attributes') : null));
-    }));
-    if (!layers.length) clear(list, h('li', { class: 'hint' }, 'No dataset matches.'));
+  let search: CatalogueSearch = { text: '', chosen: {}, offset: 0, limit: PAGE };
+  let latest = 0; // the latest search wins over a slower earlier one
+  const text = h('input', { id: 'catalogue-search', type: 'search', autocomplete: 'off', placeholder: 'gold, geological map, Lao PDR…' });
+  const inView = h('input', { id: 'catalogue-in-view', type: 'checkbox' });
+  const count = h('p', { id: 'catalogue-count', class: 'hint', 'aria-live': 'polite' });
+  const facets = h('div', { id: 'catalogue-facets', class: 'facets' });
+  const list = h('ul', { id: 'catalogue-results', class: 'catalogue' });
+  const pager = h('div', { class: 'actions pager' });
+  const results = h('div', { id: 'catalogue-list' }, count, facets, list, pager);
+  const page = h('section', { id: 'catalogue-record', class: 'record-page', hidden: true, 'aria-label': 'Catalogue record' });
+
+  const layerIds = () => new Set(state.layers.map((l) => l.info.id));
+  const mapBbox = (): CatalogueSearch['bbox'] => {
+    const size = view.map.getSize();
+    if (!size) return undefined;
+    const e = transformExtent(view.map.getView().calculateExtent(size), 'EPSG:3857', 'EPSG:4326');
+    return [e[0], e[1], e[2], e[3]];
   };
-  search.addEventListener('input', draw);
-  clear(panel, h('h2', {}, 'Datasets'),
-    h('div', { class: 'field' }, h('label', { for: 'catalogue-search' }, 'Search the datasets'), search), list);
-  draw();
+  const zoomTo = (r: RecordSummary) => {
+    if (r.extent) view.map.getView().fit(transformExtent(r.extent, 'EPSG:4326', 'EPSG:3857'), { padding: [20, 20, 20, 20], duration: 300, maxZoom: 12 });
+  };
+  const addToMap = (layerId: string) => {
+    const layer = state.layer(layerId);
+    if (!layer) return;
+    layer.setVisible(true);
+    if (layer.info.kind === 'vector') state.setActive(layer.info.id);
+    const e = layer.info.extent;
+    if (e) view.map.getView().fit(transformExtent(e, 'EPSG:4326', 'EPSG:3857'), { padding: [20, 20, 20, 20], duration: 300 });
+    showLayers();
+    announce(`${layer.info.title} is on the map`);
+  };
+  const actions = (r: RecordSummary) => {
+    const layerId = layerIdOf(r, layerIds());
+    return h('div', { class: 'actions' },
+      layerId ? h('button', { type: 'button', class: 'primary add-layer', onclick: () => addToMap(layerId) }, 'Add to map') : null,
+      r.extent ? h('button', { type: 'button', class: 'zoom-extent', onclick: () => zoomTo(r) }, 'Zoom to extent') : null);
+  };
+
+  const showRecord = (r: RecordSummary) => {
+    const recordUrl = api.url(`${CATALOG_PATH}/items/${encodeURIComponent(r.id)}`);
+    const e = r.extent;
+    const links = r.links.filter((l) => !['self', 'alternate', 'collection'].includes(l.rel) || l.name);
+    clear(page,
+      h('button', { type: 'button', class: 'back', onclick: () => { page.hidden = true; results.hidden = false; text.focus(); } }, '← Back to the results'),
+      h('h3', { tabindex: -1 }, r.title),
+      r.description ? h('p', {}, r.description) : null,
+      h('table', { class: 'attributes' }, h('tbody', {},
+        h('tr', {}, h('th', { scope: 'row' }, 'Type'), h('td', {}, r.type)),
+        r.country ? h('tr', {}, h('th', { scope: 'row' }, 'Country'), h('td', {}, r.country)) : null,
+        r.updated ? h('tr', {}, h('th', { scope: 'row' }, 'Updated'), h('td', {}, r.updated)) : null,
+        r.formats.length ? h('tr', {}, h('th', { scope: 'row' }, 'Formats'), h('td', {}, r.formats.join(', '))) : null,
+        e ? h('tr', {}, h('th', { scope: 'row' }, 'Extent'), h('td', {}, `${e[0].toFixed(2)}, ${e[1].toFixed(2)} – ${e[2].toFixed(2)}, ${e[3].toFixed(2)} (lon, lat)`)) : null)),
+      r.keywords.length ? h('p', { class: 'keywords' }, ...r.keywords.map((k) => h('span', { class: 'keyword' }, k))) : null,
+      actions(r),
+      links.length ? h('h4', {}, 'Links') : null,
+      links.length ? h('ul', { class: 'record-links' }, ...links.map((l) =>
+        h('li', {}, h('a', { href: l.href, target: '_blank', rel: 'noopener' }, l.title || l.name || l.href),
+          l.protocol ? h('span', { class: 'hint' }, ` ${l.protocol}`) : null))) : null,
+      h('p', { class: 'actions' },
+        h('a', { href: `${recordUrl}?f=html`, target: '_blank', rel: 'noopener' }, 'Record page'),
+        h('a', { href: `${recordUrl}?f=xml`, target: '_blank', rel: 'noopener' }, 'ISO 19139')));
+    results.hidden = true;
+    page.hidden = false;
+    page.querySelector<HTMLElement>('h3')?.focus();
+    zoomTo(r);
+  };
+
+  const drawFacets = (result: RecordsPage) => {
+    clear(facets, ...FACETS.map((name: FacetName) => {
+      const chosen = search.chosen[name] ?? [];
+      const buckets = [...(result.facets[name] ?? [])];
+      for (const value of chosen) if (!buckets.some((b) => b.value === value)) buckets.push({ value, count: 0 });
+      if (!buckets.length) return null;
+      return h('fieldset', { class: 'facet', 'data-facet': name },
+        h('legend', {}, FACET_TITLES[name]),
+        ...buckets.slice(0, 12).map((b) => {
+          const box = h('input', { type: 'checkbox', value: b.value, checked: chosen.includes(b.value),
+            onchange: () => { search = toggled(search, name, b.value); void run(); } });
+          return h('label', { class: 'facet-value' }, box, ` ${b.value} `, h('span', { class: 'count' }, `(${b.count.toLocaleString('en')})`));
+        }));
+    }));
+  };
+
+  const draw = (result: RecordsPage) => {
+    count.textContent = pageLabel(result, search.offset);
+    clear(list, ...result.records.map((r) => h('li', { class: 'dataset record', 'data-record': r.id },
+      h('h3', {}, h('button', { type: 'button', class: 'link open-record', onclick: () => showRecord(r) }, r.title)),
+      h('p', { class: 'hint' }, [r.type, r.country].filter(Boolean).join(' · ')),
+      r.description ? h('p', {}, r.description.length > 220 ? `${r.description.slice(0, 220)}…` : r.description) : null,
+      actions(r))));
+    clear(pager,
+      search.offset > 0 ? h('button', { type: 'button', class: 'previous', onclick: () => { search = { ...search, offset: Math.max(0, search.offset - PAGE) }; void run(); } }, 'Previous') : null,
+      search.offset + result.records.length < result.matched ? h('button', { type: 'button', class: 'next', onclick: () => { search = { ...search, offset: search.offset + PAGE }; void run(); } }, 'Next') : null);
+    drawFacets(result);
+  };
+
+  const run = async () => {
+    const mine = ++latest;
+    search = { ...search, bbox: inView.checked ? mapBbox() : undefined };
+    panel.setAttribute('aria-busy', 'true');
+    try {
+      const document = await api.get<Parameters<typeof pageOf>[0]>(`${CATALOG_PATH}/items?${searchParams(search).toString()}`);
+      if (mine === latest) draw(pageOf(document));
+    } catch (e) {
+      if (mine === latest) count.textContent = `The catalogue could not be searched: ${(e as Error).message}`;
+    } finally {
+      if (mine === latest) panel.removeAttribute('aria-busy');
+    }
+  };
+  const again = debounce(() => { search = { ...search, text: text.value, offset: 0 }; void run(); }, 250);
+  text.addEventListener('input', again);
+  inView.addEventListener('change', () => { search = { ...search, offset: 0 }; void run(); });
+  view.map.on('moveend', () => { if (inView.checked && page.hidden) { search = { ...search, offset: 0 }; void run(); } });
+
+  clear(panel, h('h2', {}, 'Catalogue'),
+    h('div', { class: 'field', role: 'search' }, h('label', { for: 'catalogue-search' }, 'Search the catalogue'), text),
+    h('div', { class: 'field check' }, inView, h('label', { for: 'catalogue-in-view' }, ' Only records in the map view')),
+    results, page);
+  void run();
 }
