@@ -49,5 +49,6 @@ void add_editing_paths(json& paths, json& components);
 void add_account_paths(json& paths, json& components);
 void add_map_paths(json& paths, json& components);
 void add_records_paths(json& paths, json& components);
+void add_coverage_paths(json& paths);
 
 }  // namespace amis::api::features::oas
