@@ -95,28 +95,37 @@ void check_limits(const CoverageInfo& info, const CoveragePlan& plan, const Cove
                            " MiB: ask for a smaller subset or scale it down");
 }
 
-// The cells of the file a box in its CRS touches (their interiors intersect the box).
-void window(const CoverageInfo& info, const core::Envelope& box, CoveragePlan& plan) {
+// The cells of the file a box in its CRS touches (their interiors intersect the
+// box), clipped to the file; unclipped when `whole_box` (a size was asked for the
+// box: the cells outside the coverage are then nodata, as tiling clients expect).
+void window(const CoverageInfo& info, const core::Envelope& box, bool whole_box, CoveragePlan& plan) {
   const auto& t = info.transform;
+  const core::Envelope all = info.envelope();
+  // A box that only touches the coverage's edge holds none of its cells.
+  if (box.max_x <= all.min_x || box.min_x >= all.max_x || box.max_y <= all.min_y || box.min_y >= all.max_y)
+    throw core::NotFound("the subset lies outside the coverage");
   auto snap = [](double v) {
     const double r = std::round(v);
     return std::abs(v - r) < 1e-6 ? r : v;
   };
-  const double x0 = std::floor(snap((box.min_x - t[0]) / t[1]));
-  const double x1 = std::ceil(snap((box.max_x - t[0]) / t[1]));
-  const double y0 = std::floor(snap((box.max_y - t[3]) / t[5]));
-  const double y1 = std::ceil(snap((box.min_y - t[3]) / t[5]));
-  const double cx0 = std::clamp(x0, 0.0, double(info.width)), cx1 = std::clamp(x1, 0.0, double(info.width));
-  const double cy0 = std::clamp(y0, 0.0, double(info.height)), cy1 = std::clamp(y1, 0.0, double(info.height));
-  // A box that only touches the coverage's edge holds none of its cells.
-  if (!(cx1 > cx0) || !(cy1 > cy0) || box.max_x <= info.envelope().min_x || box.min_x >= info.envelope().max_x ||
-      box.max_y <= info.envelope().min_y || box.min_y >= info.envelope().max_y)
-    throw core::NotFound("the subset lies outside the coverage");
-  plan.src_x = static_cast<int>(cx0);
-  plan.src_y = static_cast<int>(cy0);
-  plan.src_width = static_cast<int>(cx1 - cx0);
-  plan.src_height = static_cast<int>(cy1 - cy0);
-  plan.box = {t[0] + cx0 * t[1], t[3] + cy1 * t[5], t[0] + cx1 * t[1], t[3] + cy0 * t[5]};
+  const double limit = 5e8;  // cells, within int; the size check refuses far less
+  auto cell = [&](double v) { return std::clamp(v, -limit, limit); };
+  double x0 = cell(std::floor(snap((box.min_x - t[0]) / t[1])));
+  double x1 = cell(std::ceil(snap((box.max_x - t[0]) / t[1])));
+  double y0 = cell(std::floor(snap((box.max_y - t[3]) / t[5])));
+  double y1 = cell(std::ceil(snap((box.min_y - t[3]) / t[5])));
+  if (!whole_box) {
+    x0 = std::max(x0, 0.0);
+    y0 = std::max(y0, 0.0);
+    x1 = std::min(x1, double(info.width));
+    y1 = std::min(y1, double(info.height));
+  }
+  if (!(x1 > x0) || !(y1 > y0)) throw core::NotFound("the subset lies outside the coverage");
+  plan.src_x = static_cast<int>(x0);
+  plan.src_y = static_cast<int>(y0);
+  plan.src_width = static_cast<int>(x1 - x0);
+  plan.src_height = static_cast<int>(y1 - y0);
+  plan.box = {t[0] + x0 * t[1], t[3] + y1 * t[5], t[0] + x1 * t[1], t[3] + y0 * t[5]};
 }
 
 // The resolution gdalwarp would choose for the whole coverage in the output CRS.
@@ -163,7 +172,7 @@ CoveragePlan plan_coverage(const CoverageInfo& info, const CoverageRequest& requ
   const core::Envelope box = native_box(info, s);
   const auto& scale = request.scale;
   if (is_native(info, request.output_crs)) {
-    window(info, box, plan);
+    window(info, box, scale.width && scale.height, plan);
     plan.crs = info.crs;
     plan.width = scaled(plan.src_width, scale.width, scale.factor_x, scale.resolution_x, plan.box.max_x - plan.box.min_x, "x");
     plan.height =
