@@ -2,8 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "api/common/exception_response.hpp"
-#include "api/common/ows_exception.hpp"
+#include "api/common/ows_answer.hpp"
 #include "api/common/ows_request.hpp"
 #include "api/coverages/coverage_documents.hpp"
 #include "api/coverages/coverage_query.hpp"
@@ -28,26 +27,20 @@ core::OgcError wcs_error(const core::OgcError& e) {
   return e;
 }
 
+// Runs a WCS handler: every error, with the WCS code where the coverage layer used a
+// generic one, becomes an OWS 2.0 ExceptionReport.
 template <typename Fn>
 void answer(http::Request& request, http::Response& response, Fn fn) {
-  try {
+  answer_with_exception_report(request, response, OwsVersion::V2_0, "2.0.1", [&] {
     try {
       fn();
     } catch (const WcsError&) {
       throw;
     } catch (const core::OgcError& e) {
+      if (core::hidden_from_client(e)) throw;
       throw wcs_error(e);
     }
-  } catch (const core::OgcError& e) {
-    if (response.started()) throw;
-    response.discard_unsent();
-    if (core::hidden_from_client(e)) {
-      spdlog::error("{} {}: {}", request.method, request.path, e.what());
-      const core::OgcError hidden(500, "NoApplicableCode", "the server could not complete the request", "");
-      return response.send(500, kXml, exception_report(hidden, OwsVersion::V2_0, "2.0.1"));
-    }
-    response.send(e.status(), kXml, exception_report(e, OwsVersion::V2_0, "2.0.1"), error_headers(e));
-  }
+  });
 }
 
 std::optional<core::Crs> crs_of(const std::string& text, const coverage::CoverageInfo& info, const char* code,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pytest
 from osgeo import gdal, osr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -70,24 +71,36 @@ def read_all(data: bytes, suffix: str = ".tif") -> tuple[np.ndarray, tuple, str]
         gdal.Unlink(name)
 
 
-def translate(src: Path, *options: str) -> tuple[np.ndarray, tuple]:
-    """gdal_translate of the stored COG into memory: the oracle of window requests."""
-    ds = gdal.Translate("/vsimem/oracle.tif", str(src), options=list(options))
+def _run_into_memory(run, src: Path, options) -> tuple[np.ndarray, tuple]:
+    name = f"/vsimem/oracle{id(options)}.tif"
+    ds = run(name, str(src), options=list(options))
     try:
         return ds.ReadAsArray().reshape(ds.RasterCount, ds.RasterYSize, ds.RasterXSize), ds.GetGeoTransform()
     finally:
         ds = None
-        gdal.Unlink("/vsimem/oracle.tif")
+        gdal.Unlink(name)
+
+
+def translate(src: Path, *options: str) -> tuple[np.ndarray, tuple]:
+    """gdal_translate of the stored COG into memory: the oracle of window requests."""
+    return _run_into_memory(gdal.Translate, src, options)
 
 
 def warp(src: Path, *options: str) -> tuple[np.ndarray, tuple]:
     """gdalwarp of the stored COG: the oracle of requests in another CRS."""
-    ds = gdal.Warp("/vsimem/oracle-warp.tif", str(src), options=list(options))
-    try:
-        return ds.ReadAsArray().reshape(ds.RasterCount, ds.RasterYSize, ds.RasterXSize), ds.GetGeoTransform()
-    finally:
-        ds = None
-        gdal.Unlink("/vsimem/oracle-warp.tif")
+    return _run_into_memory(gdal.Warp, src, options)
+
+
+def assert_is_gdalwarp(content: bytes, src: Path, t_srs: str) -> list[float]:
+    """The answer has the values gdalwarp gives on the same grid (its box and size); returns
+    the box (-te)."""
+    values, gt, _ = read_all(content)
+    h, w = values.shape[1:]
+    te = [gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3]]
+    expected, egt = warp(src, "-t_srs", t_srs, "-te", *map(str, te), "-ts", str(w), str(h), "-r", "near")
+    assert list(gt) == pytest.approx(list(egt))
+    assert np.allclose(values, expected[:values.shape[0]], equal_nan=True)
+    return te
 
 
 @dataclass

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from lxml import etree
 
-from coverage_support import OWS20_EXCEPTION_XSD, UTM_BANDS, WCS_XSD, read_all, stored_cog, translate, warp
+from coverage_support import (OWS20_EXCEPTION_XSD, UTM_BANDS, WCS_XSD, assert_is_gdalwarp, read_all, stored_cog,
+                              translate)
 from wfs_support import assert_xmllint_valid
 
 NS = {"wcs": "http://www.opengis.net/wcs/2.0", "ows": "http://www.opengis.net/ows/2.0",
@@ -98,13 +99,7 @@ def test_range_subsetting(coverage_env):
 def test_output_crs_is_gdalwarp(coverage_env):
     r = get_coverage(coverage_env, COVERAGEID="magnetics", OUTPUTCRS="http://www.opengis.net/def/crs/EPSG/0/4326",
                      RANGESUBSET="F")
-    values, gt, _ = read_all(r.content)
-    h, w = values.shape[1:]
-    te = [gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3]]
-    expected, egt = warp(stored_cog(coverage_env.store, "magnetics"), "-t_srs", "OGC:CRS84", "-te", *map(str, te),
-                         "-ts", str(w), str(h), "-r", "near")
-    assert gt == pytest.approx(egt)
-    assert np.allclose(values[0], expected[0], equal_nan=True)
+    assert_is_gdalwarp(r.content, stored_cog(coverage_env.store, "magnetics"), "OGC:CRS84")
 
 
 @pytest.mark.parametrize("params, status, code", [
