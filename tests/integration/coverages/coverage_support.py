@@ -25,7 +25,8 @@ WCS_XSD = OGC_SCHEMAS / "wcs" / "2.0" / "wcsAll.xsd"
 OWS20_EXCEPTION_XSD = OGC_SCHEMAS / "ows" / "2.0" / "owsExceptionReport.xsd"
 CONF = "https://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/"
 
-# The synthetic grid: 300 x 200 cells of 1 km on UTM 48N around Bangkok, three Float32 bands.
+# The synthetic grid: 300 x 200 cells of 1 km on UTM 48N (about 105.9-108.7 E, 12.7-14.5 N), three
+# Float32 bands.
 UTM_ORIGIN = (600000.0, 1600000.0)
 UTM_CELL = 1000.0
 UTM_SIZE = (300, 200)

@@ -91,14 +91,14 @@ def test_projected_subset_in_its_own_axes(coverage_env):
 
 
 def test_lat_lon_subset_of_a_projected_coverage_is_crs84(coverage_env):
-    r = coverage(coverage_env, "magnetics", subset="Lon(100.2:100.4),Lat(13.6:13.9)")
+    r = coverage(coverage_env, "magnetics", subset="Lon(106.2:106.4),Lat(13.6:13.9)")
     values, gt, _ = read_all(r.content)
     utm, wgs = osr.SpatialReference(), osr.SpatialReference()
     utm.ImportFromEPSG(32648)
     wgs.SetWellKnownGeogCS("WGS84")
     for s in (utm, wgs):
         s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    box = osr.CoordinateTransformation(wgs, utm).TransformBounds(100.2, 13.6, 100.4, 13.9, 21)
+    box = osr.CoordinateTransformation(wgs, utm).TransformBounds(106.2, 13.6, 106.4, 13.9, 21)
     h, w = values.shape[1:]
     assert gt[0] <= box[0] < gt[0] + 1000 and gt[0] + w * 1000 >= box[2] > gt[0] + (w - 1) * 1000
     assert gt[3] >= box[3] > gt[3] - 1000
