@@ -55,7 +55,7 @@ def test_domain_set_and_range_type(coverage_env):
     geoid = get(coverage_env, "/collections/geoid/coverage/domainset").json()["generalGrid"]
     assert geoid["axisLabels"] == ["Lon", "Lat"] and geoid["srsName"] == CRS84
     schema = get(coverage_env, "/collections/magnetics/schema").json()
-    assert [p["x-ogc-propertySeq"] for p in schema["properties"].values()] == [1, 2, 3]
+    assert {name: p["x-ogc-propertySeq"] for name, p in schema["properties"].items()} == {"F": 1, "Z": 2, "D": 3}
 
 
 def test_native_subset_is_the_source_window_value_for_value(coverage_env):
