@@ -50,6 +50,9 @@ struct RasterCommand {
   std::string description;
   std::string attribution;
   std::string licence;
+  std::vector<std::string> band_names;  // empty: the file's (or band1, band2, ...)
+  std::vector<std::string> units;
+  std::vector<std::string> band_descriptions;
 };
 int raster_command(const config::Config& config, const RasterCommand& command);
 

@@ -88,13 +88,18 @@ int main(int argc, char** argv) {
   amis::cli::RasterCommand raster;
   auto* rasters = app.add_subcommand("raster", "Manage raster layers");
   rasters->require_subcommand(1);
-  auto* raster_add = rasters->add_subcommand("add", "Add or replace a raster layer from a one-band GeoTIFF");
+  auto* raster_add = rasters->add_subcommand(
+      "add", "Add or replace a raster layer (a coverage): any raster GDAL reads, stored as a Cloud Optimized GeoTIFF");
   raster_add->add_option("file", raster.file, "The raster (any format GDAL reads)")->required()->check(CLI::ExistingFile);
   raster_add->add_option("--id", raster.id, "Layer id")->required();
   raster_add->add_option("--title", raster.title, "Title");
   raster_add->add_option("--description", raster.description, "Description");
   raster_add->add_option("--attribution", raster.attribution, "Attribution");
   raster_add->add_option("--licence", raster.licence, "Licence");
+  raster_add->add_option("--band-names", raster.band_names, "Band names, comma-separated (default: the file's)")
+      ->delimiter(',');
+  raster_add->add_option("--units", raster.units, "Band units, comma-separated (UCUM: m, nT, ...)")->delimiter(',');
+  raster_add->add_option("--band-description", raster.band_descriptions, "A band's description (once per band)");
   raster_add->add_option("--store", store_path, kStoreHelp);
 
   amis::cli::AccountCommand account;

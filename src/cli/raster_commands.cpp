@@ -1,5 +1,6 @@
-// `amis raster add FILE --id ID ...`: copies a one-band raster into the store's
-// rasters/ folder (as a tiled, compressed GeoTIFF) and records it as a layer.
+// `amis raster add FILE --id ID ...`: converts a raster GDAL reads into a Cloud
+// Optimized GeoTIFF in the store's rasters/ folder and records it as a layer (a
+// coverage) with its bands' names, units, nodata values and descriptions.
 #include <gdal.h>
 #include <ogr_srs_api.h>
 
@@ -10,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "coverage/cog_writer.hpp"
 #include "styles/style_catalog.hpp"
 
 namespace amis::cli {
@@ -67,25 +69,18 @@ int raster_command(const config::Config& config, const RasterCommand& command) {
   layer.attribution = command.attribution;
   layer.licence = command.licence;
   layer.extent = crs84_extent(source.get());
-  double range[2];
-  if (GDALComputeRasterMinMax(GDALGetRasterBand(source.get(), 1), FALSE, range) != CE_None)
-    throw std::runtime_error("cannot read the values of " + command.file);
-  layer.min = range[0];
-  layer.max = range[1];
+  layer.bands = coverage::read_bands(source.get(), {command.band_names, command.units, command.band_descriptions});
+  layer.min = layer.bands.front().min;
+  layer.max = layer.bands.front().max;
 
   const auto folder = store::store_folder(store_location(config)) / "rasters";
   std::filesystem::create_directories(folder);
-  const auto target = folder / (command.id + ".tif");
-  const auto temporary = folder / ("." + command.id + ".tif.part");
-  const char* options[] = {"TILED=YES", "COMPRESS=DEFLATE", nullptr};
-  Dataset copy(GDALCreateCopy(GDALGetDriverByName("GTiff"), temporary.c_str(), source.get(), FALSE,
-                              const_cast<char**>(options), nullptr, nullptr));
-  if (!copy) throw std::runtime_error("cannot write " + temporary.string());
-  copy.reset();
-  std::filesystem::rename(temporary, target);
+  coverage::write_cog(source.get(), layer.bands, folder / (command.id + ".tif"));
   layer.path = "rasters/" + command.id + ".tif";
   store.put_raster(layer);
   std::cout << layer.id << "\t" << layer.min << "\t" << layer.max << "\t" << layer.title << "\n";
+  for (const auto& b : layer.bands)
+    std::cout << "  " << b.name << "\t" << b.data_type << "\t" << b.min << "\t" << b.max << "\t" << b.unit << "\n";
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "api/common/downloads.hpp"
 #include "api/records/records_api.hpp"
 #include "api/auth/session_api.hpp"
+#include "api/coverages/coverages_api.hpp"
 #include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/records/records_transactions.hpp"
@@ -24,6 +25,7 @@
 #include "api/usage/usage_api.hpp"
 #include "api/wfs/wfs_service.hpp"
 #include "api/wms/wms_service.hpp"
+#include "api/wcs/wcs_service.hpp"
 #include "api/wmts/wmts_service.hpp"
 #include "api/workplan/workplan_api.hpp"
 #include "cli/commands.hpp"
@@ -117,9 +119,18 @@ void with_router(const config::Config& config, bool serving, const std::function
                                         "ISO 19115 metadata of the data, maps and services of " + config.service.title,
                                         config.service.base_url});
   records_api.register_routes(router);  // before the Features routes: /collections/catalog is the catalogue's
+  // OGC API - Coverages over the raster layers (issue 17): their collections are
+  // listed and described by the Features API, their coverage routes are theirs.
+  api::coverages::CoveragesApi coverages_api(store, config.coverages, config.service.base_url);
+  coverages_api.register_routes(router);
   api::features::FeaturesApi features(store, config.service);
-  features.set_other_collections([&records_api](const std::string& base) {
-    return std::vector<nlohmann::json>{records_api.collection_entry(base)};
+  features.set_other_collections([&records_api, &coverages_api](const std::string& base) {
+    auto entries = coverages_api.collection_entries(base);
+    entries.insert(entries.begin(), records_api.collection_entry(base));
+    return entries;
+  });
+  features.set_other_collection([&coverages_api](const std::string& id, const std::string& base) {
+    return coverages_api.collection_entry(id, base);
   });
   features.register_routes(router);
   styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
@@ -202,6 +213,9 @@ void with_router(const config::Config& config, bool serving, const std::function
   api::wmts::WmtsService wmts(store, tile_maker, style_catalog,
                               {config.service.title, config.service.description, config.service.base_url});
   wmts.register_routes(router);
+  api::wcs::WcsService wcs(store, config.coverages,
+                           {config.service.title + " - coverages", config.service.description, config.service.base_url});
+  wcs.register_routes(router);
   api::health::HealthApi health(*opened.health);
   health.register_routes(router);
   api::csw::CswService csw(catalog_store, record_keeper, authenticator,

@@ -188,6 +188,13 @@ Config load_config(const std::string& path) {
   if (config.wms_max_width < 1 || config.wms_max_height < 1 || config.wms_max_width > 16384 ||
       config.wms_max_height > 16384)
     throw std::runtime_error(path + ": [wms] max_width and max_height must be between 1 and 16384");
+  const long long coverage_mb = t["coverages"]["max_response_mb"].value_or(config.coverages.max_bytes >> 20);
+  config.coverages.max_cells_per_axis =
+      t["coverages"]["max_size"].value_or(config.coverages.max_cells_per_axis);
+  if (coverage_mb < 1 || coverage_mb > 65536 || config.coverages.max_cells_per_axis < 1 ||
+      config.coverages.max_cells_per_axis > 1000000)
+    throw std::runtime_error(path + ": [coverages] max_response_mb must be 1..65536 and max_size 1..1000000");
+  config.coverages.max_bytes = static_cast<std::int64_t>(coverage_mb) << 20;
   auto& r = config.render;
   r.max_concurrent = t["wms"]["max_concurrent_renders"].value_or(r.max_concurrent);
   r.max_queued = t["wms"]["render_queue"].value_or(r.max_queued);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/features/features_api.hpp"
+#include "coverage/coverage_request.hpp"
 #include "auth/read_access.hpp"
 #include "edit/editing_policy.hpp"
 #include "http/server.hpp"
@@ -45,6 +46,10 @@ struct Config {
   // WMS GetMap's largest image, refused before any memory is taken.
   int wms_max_width = 4096;
   int wms_max_height = 4096;
+  // A coverage response's largest size ([coverages] max_response_mb: width x height
+  // x bands x bytes per value; max_size: cells along each axis), refused with 413
+  // before any pixel is read, in OGC API - Coverages and WCS alike.
+  coverage::CoverageLimits coverages;
   // Maps drawn at once, how many wait and how long, layers in one map ([wms]
   // max_concurrent_renders, render_queue, render_wait_seconds, layer_limit); for
   // WMS, map tiles and WMTS alike.

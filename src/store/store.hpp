@@ -44,8 +44,22 @@ struct StoredStyle {
   std::string updated;  // RFC 3339, set by the store
 };
 
-// A raster layer: one band of a GeoTIFF drawn with a colour ramp from `min` to
-// `max` (the band's range when it was added).
+// One band of a raster: what its values mean (name, unit, description), how
+// they are stored (a GDAL data type name: Byte, Int16, Float32, ...), the value
+// that marks no data and the band's range when the raster was added.
+struct RasterBand {
+  std::string name;
+  std::string unit;  // UCUM where known ("m", "nT"); empty when unknown
+  std::string description;
+  std::string data_type = "Float32";
+  std::optional<double> nodata;
+  double min = 0;
+  double max = 0;
+};
+
+// A raster layer (a coverage): a Cloud Optimized GeoTIFF in the store's folder.
+// WMS draws its first band with a colour ramp from `min` to `max` (that band's
+// range when it was added); OGC API - Coverages and WCS serve all its bands.
 struct RasterLayer {
   std::string id;
   std::string title;
@@ -56,6 +70,7 @@ struct RasterLayer {
   double min = 0;
   double max = 1;
   core::Envelope extent;  // CRS84
+  std::vector<RasterBand> bands;  // in the file's order; empty for a store from before bands were kept
 };
 
 class Store {
@@ -116,7 +131,8 @@ class Store {
   virtual std::vector<RasterLayer> rasters() = 0;
   virtual std::optional<RasterLayer> raster(std::string_view id) = 0;
   // Records a raster layer whose file is already in place (`path` relative to
-  // the store's folder). @throws InvalidParameter when a collection has that id.
+  // the store's folder), with its bands (replacing those it had).
+  // @throws InvalidParameter when a collection has that id.
   virtual void put_raster(const RasterLayer& raster) = 0;
 };
 

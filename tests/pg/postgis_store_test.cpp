@@ -334,7 +334,7 @@ TEST_F(PostgisStoreTest, StylesAndRastersRoundTrip) {
   EXPECT_FALSE(pg_->remove_style("sites", "default"));
   style.collection = "nosuch";
   EXPECT_THROW(pg_->put_style(style), core::NotFound);
-  store::RasterLayer raster{"geoid", "Geoid", "", "", "", "rasters/geoid.tif", -50, 80, {90, -12, 150, 45}};
+  store::RasterLayer raster{"geoid", "Geoid", "", "", "", "rasters/geoid.tif", -50, 80, {90, -12, 150, 45}, {}};
   pg_->put_raster(raster);
   const auto r = pg_->raster("geoid");
   ASSERT_TRUE(r);

@@ -6,10 +6,13 @@ namespace amis::api {
 
 std::string exception_report(const core::OgcError& error, OwsVersion version,
                              const std::string& report_version) {
-  const bool v11 = version == OwsVersion::V1_1;
-  const char* ns = v11 ? "http://www.opengis.net/ows/1.1" : "http://www.opengis.net/ows";
-  const char* xsd = v11 ? "http://schemas.opengis.net/ows/1.1.0/owsExceptionReport.xsd"
-                        : "http://schemas.opengis.net/ows/1.0.0/owsExceptionReport.xsd";
+  const bool v11 = version != OwsVersion::V1_0;  // 1.1 and 2.0 write the language as xml:lang
+  const char* ns = version == OwsVersion::V2_0   ? "http://www.opengis.net/ows/2.0"
+                   : version == OwsVersion::V1_1 ? "http://www.opengis.net/ows/1.1"
+                                                 : "http://www.opengis.net/ows";
+  const char* xsd = version == OwsVersion::V2_0   ? "http://schemas.opengis.net/ows/2.0/owsExceptionReport.xsd"
+                    : version == OwsVersion::V1_1 ? "http://schemas.opengis.net/ows/1.1.0/owsExceptionReport.xsd"
+                                                  : "http://schemas.opengis.net/ows/1.0.0/owsExceptionReport.xsd";
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ows:ExceptionReport xmlns:ows=\"";
   out += ns;
   out += "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"";

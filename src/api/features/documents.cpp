@@ -1,5 +1,6 @@
 #include "api/records/records_documents.hpp"
 #include "api/features/documents.hpp"
+#include "api/coverages/coverage_documents.hpp"
 
 #include "api/common/downloads.hpp"
 
@@ -66,6 +67,8 @@ const std::vector<std::string>& conformance_classes() {
     auto all = classes;
     const auto& records = records::records_conformance_classes();
     all.insert(all.end(), records.begin(), records.end());
+    const auto& coverages = coverages::coverages_conformance_classes();
+    all.insert(all.end(), coverages.begin(), coverages.end());
     return all;
   }();
   return with_records;

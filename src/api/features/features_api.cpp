@@ -177,6 +177,12 @@ void FeaturesApi::collections(http::Request& request, http::Response& response) 
 void FeaturesApi::collection(http::Request& request, http::Response& response) {
   reject_parameters(request, {"f"});
   const auto base = base_url(request);
+  if (other_ && !store_.collection(request.path_param("collectionId"))) {
+    if (auto doc = other_(request.path_param("collectionId"), base)) {
+      if (negotiate(request) == Format::Html) throw core::NotAcceptable("a coverage's collection is offered as JSON");
+      return send_json(response, *doc);
+    }
+  }
   const auto c = require_collection(request);
   if (negotiate(request) == Format::Html)
     return response.send(200, kHtml, html_collection(base, c));

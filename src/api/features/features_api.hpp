@@ -40,6 +40,10 @@ class FeaturesApi {
   // listed after the feature collections in /collections.
   using OtherCollections = std::function<std::vector<nlohmann::json>(const std::string& base)>;
   void set_other_collections(OtherCollections others) { others_ = std::move(others); }
+  // The document of a collection another API serves (a coverage), by id; nullopt
+  // when it has none. Asked only for ids that are no feature collection.
+  using OtherCollection = std::function<std::optional<nlohmann::json>(const std::string& id, const std::string& base)>;
+  void set_other_collection(OtherCollection other) { other_ = std::move(other); }
 
  private:
   void landing_page(http::Request& request, http::Response& response);
@@ -63,6 +67,7 @@ class FeaturesApi {
   ETagSource etags_;
   AsOfReader as_of_;
   OtherCollections others_;
+  OtherCollection other_;
   QueryableValues values_;
 };
 

@@ -52,5 +52,6 @@ void add_map_paths(json& paths, json& components);
 void add_records_paths(json& paths, json& components);
 void add_workplan_paths(json& paths, json& components);  // openapi_workplan.cpp
 void add_usage_paths(json& paths, json& components);
+void add_coverage_paths(json& paths);
 
 }  // namespace amis::api::features::oas

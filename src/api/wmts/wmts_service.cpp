@@ -4,8 +4,7 @@
 
 #include <charconv>
 
-#include "api/common/exception_response.hpp"
-#include "api/common/ows_exception.hpp"
+#include "api/common/ows_answer.hpp"
 #include "api/wmts/wmts_capabilities.hpp"
 #include "core/error.hpp"
 
@@ -55,18 +54,7 @@ long long index(const std::string& text, const char* locator) {
 // Runs a WMTS handler: every error becomes an OWS 1.1 ExceptionReport.
 template <typename Fn>
 void answer(http::Request& request, http::Response& response, Fn fn) {
-  try {
-    fn();
-  } catch (const core::OgcError& e) {
-    if (response.started()) throw;
-    response.discard_unsent();
-    if (core::hidden_from_client(e)) {
-      spdlog::error("{} {}: {}", request.method, request.path, e.what());
-      const core::OgcError hidden(500, "NoApplicableCode", "the server could not complete the request", "");
-      return response.send(500, kXml, exception_report(hidden, OwsVersion::V1_1, "1.0.0"));
-    }
-    response.send(e.status(), kXml, exception_report(e, OwsVersion::V1_1, "1.0.0"), error_headers(e));
-  }
+  answer_with_exception_report(request, response, OwsVersion::V1_1, "1.0.0", fn);
 }
 
 }  // namespace

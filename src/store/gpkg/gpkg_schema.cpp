@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS amis_rasters (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, attribution TEXT NOT NULL,
   licence TEXT NOT NULL, path TEXT NOT NULL, min_value REAL NOT NULL, max_value REAL NOT NULL,
   min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_raster_bands (
+  raster TEXT NOT NULL, band INTEGER NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL, description TEXT NOT NULL,
+  data_type TEXT NOT NULL, nodata REAL, min_value REAL NOT NULL, max_value REAL NOT NULL,
+  PRIMARY KEY (raster, band));
 CREATE TABLE IF NOT EXISTS amis_change_sets (
   id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, title TEXT NOT NULL, author TEXT NOT NULL,
   country TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('draft', 'submitted', 'approved', 'rejected')),

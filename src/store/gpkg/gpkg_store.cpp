@@ -347,9 +347,48 @@ RasterLayer read_raster(sqlite::Statement& s, const std::string& store_path) {
   RasterLayer r{std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(2)),
                 std::string(s.column_text(3)), std::string(s.column_text(4)), std::string(s.column_text(5)),
                 s.column_double(6), s.column_double(7),
-                core::Envelope{s.column_double(8), s.column_double(9), s.column_double(10), s.column_double(11)}};
+                core::Envelope{s.column_double(8), s.column_double(9), s.column_double(10), s.column_double(11)},
+                {}};
   r.path = (std::filesystem::absolute(store_path).parent_path() / r.path).string();
   return r;
+}
+
+std::vector<RasterBand> read_bands(sqlite::Database& db, std::string_view raster) {
+  auto s = db.cached(
+      "SELECT name, unit, description, data_type, nodata, min_value, max_value FROM amis_raster_bands "
+      "WHERE raster = ? ORDER BY band");
+  s->bind(1, raster);
+  std::vector<RasterBand> out;
+  while (s->step()) {
+    RasterBand b{std::string(s->column_text(0)), std::string(s->column_text(1)), std::string(s->column_text(2)),
+                 std::string(s->column_text(3)), std::nullopt, s->column_double(5), s->column_double(6)};
+    if (!s->is_null(4)) b.nodata = s->column_double(4);
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+void write_bands(sqlite::Database& db, const RasterLayer& r) {
+  auto removed = db.cached("DELETE FROM amis_raster_bands WHERE raster = ?");
+  removed->bind(1, std::string_view(r.id));
+  removed->run();
+  for (std::size_t i = 0; i < r.bands.size(); ++i) {
+    const auto& b = r.bands[i];
+    auto s = db.cached(
+        "INSERT INTO amis_raster_bands (raster, band, name, unit, description, data_type, nodata, min_value, "
+        "max_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s->bind(1, std::string_view(r.id));
+    s->bind(2, static_cast<std::int64_t>(i + 1));
+    s->bind(3, std::string_view(b.name));
+    s->bind(4, std::string_view(b.unit));
+    s->bind(5, std::string_view(b.description));
+    s->bind(6, std::string_view(b.data_type));
+    if (b.nodata) s->bind(7, *b.nodata);
+    else s->bind_null(7);
+    s->bind(8, b.min);
+    s->bind(9, b.max);
+    s->run();
+  }
 }
 
 }  // namespace
@@ -359,6 +398,7 @@ std::vector<RasterLayer> GpkgStore::rasters() {
   auto s = db->cached(std::string(kRasterSelect) + " ORDER BY id");
   std::vector<RasterLayer> out;
   while (s->step()) out.push_back(read_raster(*s, path_));
+  for (auto& r : out) r.bands = read_bands(*db, r.id);
   return out;
 }
 
@@ -367,7 +407,9 @@ std::optional<RasterLayer> GpkgStore::raster(std::string_view id) {
   auto s = db->cached(std::string(kRasterSelect) + " WHERE id = ?");
   s->bind(1, id);
   if (!s->step()) return std::nullopt;
-  return read_raster(*s, path_);
+  auto r = read_raster(*s, path_);
+  r.bands = read_bands(*db, r.id);
+  return r;
 }
 
 void GpkgStore::put_raster(const RasterLayer& r) {
@@ -394,6 +436,7 @@ void GpkgStore::put_raster(const RasterLayer& r) {
   s->bind(11, r.extent.max_x);
   s->bind(12, r.extent.max_y);
   s->run();
+  write_bands(*db, r);
   tx.commit();
 }
 

@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS amis_rasters (
   licence text NOT NULL, path text NOT NULL, min_value double precision NOT NULL,
   max_value double precision NOT NULL, min_x double precision NOT NULL, min_y double precision NOT NULL,
   max_x double precision NOT NULL, max_y double precision NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_raster_bands (
+  raster text NOT NULL, band integer NOT NULL, name text NOT NULL, unit text NOT NULL, description text NOT NULL,
+  data_type text NOT NULL, nodata double precision, min_value double precision NOT NULL,
+  max_value double precision NOT NULL, PRIMARY KEY (raster, band));
 )SQL";
 
 // The functions compiled filters call (store/filter_compiler.cpp), under the

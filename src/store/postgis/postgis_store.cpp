@@ -297,10 +297,27 @@ RasterLayer read_raster(const Result& r, int i, const std::string& folder) {
   RasterLayer layer{std::string(r.text(i, 0)), std::string(r.text(i, 1)), std::string(r.text(i, 2)),
                     std::string(r.text(i, 3)), std::string(r.text(i, 4)), std::string(r.text(i, 5)),
                     r.real(i, 6), r.real(i, 7),
-                    core::Envelope{r.real(i, 8), r.real(i, 9), r.real(i, 10), r.real(i, 11)}};
+                    core::Envelope{r.real(i, 8), r.real(i, 9), r.real(i, 10), r.real(i, 11)},
+                    {}};
   // Stored relative to the store's folder ("rasters/<file>"), as in the GeoPackage store.
   layer.path = (std::filesystem::absolute(folder) / layer.path).string();
   return layer;
+}
+
+template <class Connection>
+std::vector<RasterBand> read_bands(Connection& db, std::string_view raster) {
+  const Result r = db.exec(
+      "SELECT name, unit, description, data_type, nodata, min_value, max_value FROM amis_raster_bands "
+      "WHERE raster = $1 ORDER BY band",
+      Params().text(raster));
+  std::vector<RasterBand> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    RasterBand b{std::string(r.text(i, 0)), std::string(r.text(i, 1)), std::string(r.text(i, 2)),
+                 std::string(r.text(i, 3)), std::nullopt, r.real(i, 5), r.real(i, 6)};
+    if (!r.is_null(i, 4)) b.nodata = r.real(i, 4);
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 }  // namespace
@@ -310,6 +327,7 @@ std::vector<RasterLayer> PostgisStore::rasters() {
   const Result r = db->exec(std::string(kRasterSelect) + " ORDER BY id COLLATE \"C\"");
   std::vector<RasterLayer> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(read_raster(r, i, folder_));
+  for (auto& layer : out) layer.bands = read_bands(*db, layer.id);
   return out;
 }
 
@@ -318,7 +336,9 @@ std::optional<RasterLayer> PostgisStore::raster(std::string_view id) {
   auto db = databases_->read();
   const Result r = db->exec(std::string(kRasterSelect) + " WHERE id = $1", Params().text(id));
   if (r.rows() == 0) return std::nullopt;
-  return read_raster(r, 0, folder_);
+  auto layer = read_raster(r, 0, folder_);
+  layer.bands = read_bands(*db, layer.id);
+  return layer;
 }
 
 void PostgisStore::put_raster(const RasterLayer& raster) {
@@ -337,6 +357,20 @@ void PostgisStore::put_raster(const RasterLayer& raster) {
           .text(raster.id).text(raster.title).text(raster.description).text(raster.attribution).text(raster.licence)
           .text(raster.path).real(raster.min).real(raster.max).real(raster.extent.min_x).real(raster.extent.min_y)
           .real(raster.extent.max_x).real(raster.extent.max_y));
+  db->exec("DELETE FROM amis_raster_bands WHERE raster = $1", Params().text(raster.id));
+  for (std::size_t i = 0; i < raster.bands.size(); ++i) {
+    const auto& b = raster.bands[i];
+    Params p;
+    p.text(raster.id).integer(static_cast<std::int64_t>(i + 1)).text(b.name).text(b.unit).text(b.description)
+        .text(b.data_type);
+    if (b.nodata) p.real(*b.nodata);
+    else p.null();
+    p.real(b.min).real(b.max);
+    db->exec(
+        "INSERT INTO amis_raster_bands (raster, band, name, unit, description, data_type, nodata, min_value, "
+        "max_value) VALUES ($1, $2, $3, $4, $5, $6, $7::double precision, $8, $9)",
+        p);
+  }
   tx.commit();
 }
 

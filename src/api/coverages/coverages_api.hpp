@@ -1,0 +1,44 @@
+#pragma once
+// OGC API - Coverages (1.0 draft) over the raster layers: each is a collection
+//   /collections/{id}                     (with the coverage links)
+//   /collections/{id}/coverage            GeoTIFF or PNG; subset, bbox, scaling, fields, crs
+//   /collections/{id}/coverage/domainset  CIS 1.1 JSON
+//   /collections/{id}/coverage/rangetype  CIS 1.1 JSON
+//   /collections/{id}/schema              the fields (bands) as JSON Schema
+// Errors are OGC API JSON exceptions; a response past the limits is 413.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "coverage/coverage_request.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace amis::api::coverages {
+
+class CoveragesApi {
+ public:
+  CoveragesApi(store::Store& store, coverage::CoverageLimits limits, std::string base_url)
+      : store_(store), limits_(limits), base_url_(std::move(base_url)) {}
+  // Before the Features routes (/collections/{collectionId}/schema would not be theirs, but keep one order).
+  void register_routes(http::Router& router);
+  // The raster layers' entries in /collections.
+  std::vector<nlohmann::json> collection_entries(const std::string& base);
+  // The collection document of a raster layer, or nullopt when there is none.
+  std::optional<nlohmann::json> collection_entry(const std::string& id, const std::string& base);
+
+ private:
+  void coverage(http::Request& request, http::Response& response);
+  void domain_set(http::Request& request, http::Response& response);
+  void range_type(http::Request& request, http::Response& response);
+  void schema(http::Request& request, http::Response& response);
+  store::RasterLayer require_layer(const http::Request& request);
+  std::string base_url(const http::Request& request) const;
+
+  store::Store& store_;
+  coverage::CoverageLimits limits_;
+  std::string base_url_;
+};
+
+}  // namespace amis::api::coverages

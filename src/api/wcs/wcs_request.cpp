@@ -1,0 +1,165 @@
+#include "api/wcs/wcs_request.hpp"
+
+#include <algorithm>
+
+namespace amis::api::wcs {
+namespace {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The values of a parameter, by name in any case.
+std::vector<std::string_view> values(const http::Request& request, std::string_view name) {
+  std::vector<std::string_view> out;
+  for (const auto& [k, v] : request.query)
+    if (upper(k) == name) out.push_back(v);
+  return out;
+}
+
+std::optional<std::string> single(const http::Request& request, const char* name) {
+  const auto all = values(request, name);
+  if (all.empty()) return std::nullopt;
+  if (all.size() > 1)
+    throw WcsError(400, "InvalidParameterValue", std::string("the parameter ") + name + " is given more than once",
+                   name);
+  return std::string(all.front());
+}
+
+std::string required(const http::Request& request, const char* name) {
+  auto v = single(request, name);
+  if (!v || v->empty())
+    throw WcsError(400, "MissingParameterValue", std::string("the parameter ") + name + " is required", name);
+  return *v;
+}
+
+// Turns the coverage parsers' InvalidParameter into the WCS code for that parameter.
+template <class Fn>
+auto as_wcs(const char* code, const char* locator, Fn fn) {
+  try {
+    return fn();
+  } catch (const core::InvalidParameter& e) {
+    throw WcsError(400, code, e.what(), locator);
+  }
+}
+
+coverage::Interpolation interpolation(std::string_view text) {
+  static const std::pair<const char*, coverage::Interpolation> known[] = {
+      {"http://www.opengis.net/def/interpolation/OGC/1/nearest-neighbour", coverage::Interpolation::Nearest},
+      {"http://www.opengis.net/def/interpolation/OGC/1/nearest-neighbor", coverage::Interpolation::Nearest},
+      {"http://www.opengis.net/def/interpolation/OGC/1/linear", coverage::Interpolation::Linear},
+      {"http://www.opengis.net/def/interpolation/OGC/1/cubic", coverage::Interpolation::Cubic},
+      {"nearest-neighbour", coverage::Interpolation::Nearest},
+      {"nearest", coverage::Interpolation::Nearest},
+      {"linear", coverage::Interpolation::Linear},
+      {"bilinear", coverage::Interpolation::Linear},
+      {"cubic", coverage::Interpolation::Cubic}};
+  for (const auto& [name, value] : known)
+    if (text == name) return value;
+  throw WcsError(400, "InterpolationMethodNotSupported",
+                 "INTERPOLATION is one of http://www.opengis.net/def/interpolation/OGC/1/nearest-neighbour, "
+                 "linear or cubic",
+                 "interpolation");
+}
+
+GetCoverageRequest get_coverage(const http::Request& request) {
+  GetCoverageRequest out;
+  out.coverage_id = required(request, "COVERAGEID");
+  const auto subsets = values(request, "SUBSET");
+  if (subsets.size() > coverage::kMaxAxes)
+    throw WcsError(400, "InvalidSubsetting", "at most " + std::to_string(coverage::kMaxAxes) + " SUBSETs", "subset");
+  for (auto s : subsets)
+    out.subsets.push_back(as_wcs("InvalidEncodingSyntax", "subset", [&] { return coverage::parse_wcs_subset(s, "subset"); }));
+  for (std::size_t i = 0; i < out.subsets.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (upper(out.subsets[i].axis) == upper(out.subsets[j].axis))
+        throw WcsError(400, "InvalidAxisLabel", "the axis " + out.subsets[i].axis + " is subset twice", "subset");
+  if (auto crs = single(request, "SUBSETTINGCRS")) out.subsetting_crs = *crs;
+  if (auto crs = single(request, "OUTPUTCRS")) out.output_crs = *crs;
+  if (auto format = single(request, "FORMAT")) out.format = *format;
+  if (single(request, "MEDIATYPE"))
+    throw WcsError(400, "InvalidParameterValue", "multipart responses (MEDIATYPE) are not offered", "mediatype");
+  int scalings = 0;
+  if (auto factor = single(request, "SCALEFACTOR")) {
+    ++scalings;
+    auto v = coverage::parse_number(*factor);
+    if (!v || !(*v > 0) || *v > 1e6) throw WcsError(400, "InvalidScaleFactor", "SCALEFACTOR is a number > 0", "scalefactor");
+    out.scale_factor = *v;
+  }
+  if (auto axes = single(request, "SCALEAXES")) {
+    ++scalings;
+    out.scale_axes = as_wcs("InvalidScaleFactor", "scaleaxes", [&] { return coverage::parse_axis_values(*axes, "scaleaxes"); });
+    for (const auto& a : out.scale_axes)
+      if (!(a.value > 0) || a.value > 1e6) throw WcsError(400, "InvalidScaleFactor", "a scale factor is > 0", "scaleaxes");
+  }
+  if (auto size = single(request, "SCALESIZE")) {
+    ++scalings;
+    out.scale_size = as_wcs("InvalidExtent", "scalesize", [&] { return coverage::parse_axis_values(*size, "scalesize"); });
+    for (const auto& a : out.scale_size)
+      if (a.value < 1 || a.value > 1e9 || a.value != static_cast<double>(static_cast<long long>(a.value)))
+        throw WcsError(400, "InvalidExtent", "a scale size is a whole number >= 1", "scalesize");
+  }
+  if (single(request, "SCALEEXTENT"))
+    throw WcsError(400, "InvalidParameterValue", "SCALEEXTENT is not offered: use SCALESIZE", "scaleextent");
+  if (scalings > 1)
+    throw WcsError(400, "InvalidParameterValue", "give one of SCALEFACTOR, SCALEAXES and SCALESIZE", "scalefactor");
+  if (auto range = single(request, "RANGESUBSET")) out.range_subset = *range;
+  if (auto method = single(request, "INTERPOLATION")) out.interpolation = interpolation(*method);
+  return out;
+}
+
+}  // namespace
+
+WcsRequest parse_wcs_kvp(const http::Request& request) {
+  const auto service = single(request, "SERVICE");
+  if (service && upper(*service) != "WCS")
+    throw WcsError(400, "InvalidParameterValue", "SERVICE must be WCS", "service");
+  const std::string operation = required(request, "REQUEST");
+  WcsRequest out;
+  if (operation == "GetCapabilities") {
+    if (auto accept = single(request, "ACCEPTVERSIONS")) {
+      bool ok = false;
+      std::size_t start = 0;
+      while (start <= accept->size()) {
+        const auto comma = accept->find(',', start);
+        ok = ok || accept->substr(start, comma - start) == "2.0.1" || accept->substr(start, comma - start) == "2.0.0";
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (!ok) throw WcsError(400, "VersionNegotiationFailed", "this WCS speaks 2.0.1", "acceptversions");
+    }
+    out.operation = WcsOperation::GetCapabilities;
+    return out;
+  }
+  if (!service) throw WcsError(400, "MissingParameterValue", "the parameter SERVICE is required", "service");
+  const std::string version = required(request, "VERSION");
+  if (version != "2.0.1" && version != "2.0.0")
+    throw WcsError(400, "InvalidParameterValue", "VERSION must be 2.0.1", "version");
+  if (operation == "DescribeCoverage") {
+    out.operation = WcsOperation::DescribeCoverage;
+    const std::string ids = required(request, "COVERAGEID");
+    std::size_t start = 0;
+    while (start <= ids.size()) {
+      const auto comma = ids.find(',', start);
+      out.coverage_ids.push_back(ids.substr(start, comma - start));
+      if (out.coverage_ids.size() > 100)
+        throw WcsError(400, "InvalidParameterValue", "at most 100 coverages at once", "coverageid");
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return out;
+  }
+  if (operation == "GetCoverage") {
+    out.operation = WcsOperation::GetCoverage;
+    out.get_coverage = get_coverage(request);
+    return out;
+  }
+  throw WcsError(400, "OperationNotSupported",
+                 "this WCS answers GetCapabilities, DescribeCoverage and GetCoverage, not '" + operation.substr(0, 40) +
+                     "'",
+                 "request");
+}
+
+}  // namespace amis::api::wcs

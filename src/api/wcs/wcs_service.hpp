@@ -1,0 +1,34 @@
+#pragma once
+// WCS 2.0.1 at /wcs (KVP over GET, and form POST): GetCapabilities,
+// DescribeCoverage and GetCoverage over the raster layers, with the CRS, scaling,
+// range subsetting and interpolation extensions and GeoTIFF/PNG encodings. Errors
+// are OWS 2.0 ExceptionReports with their 4xx status; a response past the limits is 413.
+#include <string>
+
+#include "api/wcs/wcs_documents.hpp"
+#include "coverage/coverage_request.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace amis::api::wcs {
+
+struct WcsRequest;
+struct GetCoverageRequest;
+
+class WcsService {
+ public:
+  WcsService(store::Store& store, coverage::CoverageLimits limits, WcsServiceInfo info)
+      : store_(store), limits_(limits), info_(std::move(info)) {}
+  void register_routes(http::Router& router);
+
+ private:
+  void kvp(http::Request& request, http::Response& response);
+  void get_coverage(const GetCoverageRequest& wanted, const http::Request& request, http::Response& response);
+  DescribedCoverage described(const std::string& id);
+
+  store::Store& store_;
+  coverage::CoverageLimits limits_;
+  WcsServiceInfo info_;
+};
+
+}  // namespace amis::api::wcs

@@ -1,0 +1,133 @@
+#include "coverage/coverage_output.hpp"
+
+#include <gdal_utils.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "coverage/gdal_handles.hpp"
+
+namespace amis::coverage {
+namespace {
+
+// GDAL's command-line arguments, owned.
+class Arguments {
+ public:
+  Arguments& add(std::string a) {
+    items_.push_back(std::move(a));
+    return *this;
+  }
+  Arguments& add(double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return add(std::string(text));
+  }
+  std::vector<char*> argv() {
+    std::vector<char*> out;
+    for (auto& s : items_) out.push_back(s.data());
+    out.push_back(nullptr);
+    return out;
+  }
+
+ private:
+  std::vector<std::string> items_;
+};
+
+const char* resampling(Interpolation i) {
+  switch (i) {
+    case Interpolation::Linear: return "bilinear";
+    case Interpolation::Cubic: return "cubic";
+    case Interpolation::Nearest: break;
+  }
+  return "near";
+}
+
+// The window or the warp, as a virtual dataset over the source.
+Dataset virtual_result(GDALDatasetH source, const CoveragePlan& plan) {
+  int failed = 0;
+  if (!plan.warp) {
+    Arguments a;
+    a.add("-of").add("VRT");
+    a.add("-srcwin").add(std::to_string(plan.src_x)).add(std::to_string(plan.src_y))
+        .add(std::to_string(plan.src_width)).add(std::to_string(plan.src_height));
+    if (plan.width != plan.src_width || plan.height != plan.src_height)
+      a.add("-outsize").add(std::to_string(plan.width)).add(std::to_string(plan.height)).add("-r")
+          .add(resampling(plan.interpolation));
+    auto argv = a.argv();
+    GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
+    Dataset out(GDALTranslate("", source, options, &failed));
+    GDALTranslateOptionsFree(options);
+    if (!out || failed) throw core::ServerError("GDAL could not cut the window of the coverage");
+    return out;
+  }
+  Arguments w;
+  w.add("-of").add("VRT").add("-t_srs").add(plan.target_srs).add("-te");
+  for (double v : {plan.box.min_x, plan.box.min_y, plan.box.max_x, plan.box.max_y}) w.add(v);
+  w.add("-ts").add(std::to_string(plan.width)).add(std::to_string(plan.height)).add("-r")
+      .add(resampling(plan.interpolation));
+  auto argv = w.argv();
+  GDALWarpAppOptions* options = GDALWarpAppOptionsNew(argv.data(), nullptr);
+  GDALDatasetH sources[] = {source};
+  Dataset out(GDALWarp("", nullptr, 1, sources, options, &failed));
+  GDALWarpAppOptionsFree(options);
+  if (!out || failed) throw core::ServerError("GDAL could not warp the coverage");
+  return out;
+}
+
+std::string memory_file_name() {
+  static std::atomic<unsigned long long> counter{0};
+  return "/vsimem/amis-coverage-" + std::to_string(++counter);
+}
+
+// Reads and removes a /vsimem file.
+std::string take_memory_file(const std::string& name) {
+  vsi_l_offset length = 0;
+  GByte* data = VSIGetMemFileBuffer(name.c_str(), &length, TRUE);
+  std::string out;
+  if (data) out.assign(reinterpret_cast<const char*>(data), static_cast<std::size_t>(length));
+  CPLFree(data);
+  VSIUnlink(name.c_str());
+  return out;
+}
+
+}  // namespace
+
+EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& plan,
+                                const std::vector<store::RasterBand>& bands) {
+  Dataset source(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!source) throw core::ServerError("cannot open the coverage file " + path);
+  Dataset result = virtual_result(source.get(), plan);
+  const bool png = plan.encoding == Encoding::Png;
+  Arguments final_args;
+  if (png) {
+    final_args.add("-of").add("PNG");
+  } else {
+    final_args.add("-of").add("GTiff").add("-co").add("COMPRESS=DEFLATE").add("-co").add("TILED=YES");
+    if (plan.bands.size() > 1) final_args.add("-co").add("INTERLEAVE=BAND");
+  }
+  for (int b : plan.bands) final_args.add("-b").add(std::to_string(b));
+  if (png && GDALGetRasterDataType(GDALGetRasterBand(result.get(), 1)) != GDT_Byte) {
+    final_args.add("-ot").add("Byte");
+    for (std::size_t i = 0; i < plan.bands.size(); ++i) {
+      const auto index = static_cast<std::size_t>(plan.bands[i] - 1);
+      const double lo = index < bands.size() ? bands[index].min : 0;
+      const double hi = index < bands.size() && bands[index].max > lo ? bands[index].max : lo + 1;
+      final_args.add("-scale_" + std::to_string(i + 1));
+      for (double v : {lo, hi, 0.0, 255.0}) final_args.add(v);
+    }
+  }
+  const std::string name = memory_file_name();
+  auto argv = final_args.argv();
+  GDALTranslateOptions* options = GDALTranslateOptionsNew(argv.data(), nullptr);
+  int failed = 0;
+  Dataset written(GDALTranslate(name.c_str(), result.get(), options, &failed));
+  GDALTranslateOptionsFree(options);
+  const bool ok = written && !failed;
+  written.reset();
+  std::string bytes = take_memory_file(name);
+  if (!ok || bytes.empty()) throw core::ServerError("GDAL could not encode the coverage");
+  return {std::move(bytes), png ? "image/png" : kGeoTiffMediaType};
+}
+
+}  // namespace amis::coverage
