@@ -45,7 +45,7 @@ void bind_cell(sqlite::Statement& s, int index, const Cell& cell, ColumnType typ
 
 class GpkgTableLoader final : public TableLoader {
  public:
-  GpkgTableLoader(sqlite::Database& db, const DumpTable& table) : db_(db), table_(table), tx_(db) {
+  GpkgTableLoader(sqlite::Database& db, const DumpTable& table) : table_(table), tx_(db) {
     std::string params;
     for (std::size_t i = 0; i < table.columns.size(); ++i) params += i ? ", ?" : "?";
     insert_ = std::make_unique<sqlite::Statement>(
@@ -66,7 +66,6 @@ class GpkgTableLoader final : public TableLoader {
   }
 
  private:
-  sqlite::Database& db_;
   const DumpTable& table_;
   sqlite::Transaction tx_;
   std::unique_ptr<sqlite::Statement> insert_;
