@@ -25,10 +25,16 @@ import { setUpLogin } from './login';
 // Drawn bottom to top; the active layer at start is the first of these found.
 const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
 
+// The map's vector layers: feature collections (not the catalogue's records, not coverages,
+// which declare no itemType), less the countries drawn under everything and the work plan's
+// progress reports (no geometry; they have their own page).
+function isVectorLayer(c: { id: string; itemType?: string }): boolean {
+  return c.itemType === 'feature' && c.id !== 'countries' && c.id !== 'workplan_progress';
+}
+
 async function loadLayers(api: Api): Promise<LayerInfo[]> {
   const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
-  // workplan_progress holds the work plan's progress reports (no geometry): its own page, not a map layer.
-  const features = collections.filter((c) => c.id !== 'countries' && c.id !== 'workplan_progress' && (c.itemType ?? 'feature') === 'feature');
+  const features = collections.filter(isVectorLayer);
   const infos = await Promise.all(features.map(async (c) => layerOf(c as never, await api.get(`/collections/${encodeURIComponent(c.id)}/queryables`))));
   // Polygons under lines under points, so that nothing hides a smaller thing.
   const rank = (i: LayerInfo) => (/polygon/i.test(i.geometryType) ? 0 : /line/i.test(i.geometryType) ? 1 : 2);
@@ -51,7 +57,7 @@ function readWms(xml: Document | null, vectors: LayerInfo[]): LayerInfo[] {
     const styles = [...layer.querySelectorAll(':scope > Style > Name')].map((e) => e.textContent ?? '');
     const known = vectors.find((v) => v.id === name);
     if (known) known.styles = [...styles.filter((s) => s !== 'default'), ...styles.filter((s) => s === 'default')];
-    if (!name || known || name === 'countries') continue;
+    if (!name || known || name === 'countries' || name === 'workplan_progress') continue;
     out.push({ id: name, title: layer.querySelector(':scope > Title')?.textContent ?? name,
       description: layer.querySelector(':scope > Abstract')?.textContent ?? '', kind: 'raster', geometryType: '', properties: [], roles: {} });
   }
@@ -123,9 +129,7 @@ async function start(): Promise<void> {
   const loaded = new Set(vectors.map((v) => v.id));
   state.on('session', async () => {
     const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
-    // As loadLayers: feature collections only (the metadata catalogue is a collection of records).
-    const now = new Set(collections.filter((c) => (c.itemType ?? 'feature') === 'feature')
-      .map((c) => c.id).filter((id) => id !== 'countries'));
+    const now = new Set(collections.filter(isVectorLayer).map((c) => c.id));
     if (now.size !== loaded.size || [...now].some((id) => !loaded.has(id))) location.reload();
   });
   byId('tab-workspace').hidden = !state.session;
