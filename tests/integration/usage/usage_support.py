@@ -18,6 +18,9 @@ def settle(http: requests.Session, url: str, timeout: float = 20) -> dict:
     itself is counted after its answer) and returns the status."""
     deadline = time.monotonic() + timeout
     polls = 0
+    # An exchange is recorded just after its answer is sent: a request answered a moment ago
+    # (the server's start-up probe) may not be accepted yet when the first status is read.
+    time.sleep(0.2)
     while True:
         status = http.get(f"{url}/usage", timeout=10).json()["status"]
         polls += 1
