@@ -43,7 +43,7 @@ json coverage_operation() {
 }
 
 json json_document(const std::string& id, const std::string& summary, const std::string& media) {
-  json op = operation(id, summary, "Coverages", {ref("parameters", "collectionId")}, error_responses({404, 406}));
+  json op = operation(id, summary, "Coverages", json::array({ref("parameters", "collectionId")}), error_responses({404, 406}));
   op["responses"]["200"] = body_response(summary, media, {{"type", "object"}});
   return op;
 }
