@@ -16,6 +16,10 @@ const char* to_string(PropertyType type) {
   return "string";
 }
 
+bool is_map_layer(const Collection& collection) {
+  return collection.geometry_type != "GEOMETRY" || (collection.extent && !collection.extent->empty());
+}
+
 Collection project(const Collection& collection,
                    const std::optional<std::vector<std::string>>& names) {
   if (!names) return collection;

@@ -43,6 +43,12 @@ struct Collection {
   }
 };
 
+// Whether the collection can be drawn: a map layer of WMS, WMTS and tiles. A table without
+// geometry (statistics, the work plan's progress reports) is imported with the generic type
+// GEOMETRY and has no extent: it is served as features, never as a layer. A collection with a
+// declared geometry type is a layer even while it is empty.
+bool is_map_layer(const Collection& collection);
+
 // The collection with only the named properties, in the collection's order;
 // all of them for nullopt. Unknown names are ignored here (callers validate).
 Collection project(const Collection& collection,

@@ -26,19 +26,22 @@ import { setUpLogin } from './login';
 const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
 
 // The map's vector layers: feature collections (not the catalogue's records, not coverages,
-// which declare no itemType), less the countries drawn under everything and the work plan's
-// progress reports (no geometry; they have their own page).
-function isVectorLayer(c: { id: string; itemType?: string }): boolean {
-  return c.itemType === 'feature' && c.id !== 'countries' && c.id !== 'workplan_progress';
+// which declare no itemType) with a spatial extent (not tables without geometry, such as the
+// production statistics or the work plan's progress reports), less the countries drawn under
+// everything.
+interface CollectionSummary { id: string; itemType?: string; extent?: { spatial?: unknown } }
+function isVectorLayer(c: CollectionSummary): boolean {
+  return c.itemType === 'feature' && c.id !== 'countries' && c.extent?.spatial !== undefined;
 }
 
-async function loadLayers(api: Api): Promise<LayerInfo[]> {
-  const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
+async function loadLayers(api: Api): Promise<{ vectors: LayerInfo[]; featureIds: Set<string> }> {
+  const { collections } = await api.get<{ collections: CollectionSummary[] }>('/collections');
   const features = collections.filter(isVectorLayer);
   const infos = await Promise.all(features.map(async (c) => layerOf(c as never, await api.get(`/collections/${encodeURIComponent(c.id)}/queryables`))));
   // Polygons under lines under points, so that nothing hides a smaller thing.
   const rank = (i: LayerInfo) => (/polygon/i.test(i.geometryType) ? 0 : /line/i.test(i.geometryType) ? 1 : 2);
-  return infos.sort((a, b) => rank(a) - rank(b) || b.id.localeCompare(a.id));
+  const featureIds = new Set(collections.filter((c) => c.itemType === 'feature').map((c) => c.id));
+  return { vectors: infos.sort((a, b) => rank(a) - rank(b) || b.id.localeCompare(a.id)), featureIds };
 }
 
 async function wmsCapabilities(api: Api): Promise<Document | null> {
@@ -48,8 +51,9 @@ async function wmsCapabilities(api: Api): Promise<Document | null> {
 }
 
 // The WMS capabilities give the styles of each layer (a named style first: it is
-// the one made for the data) and the raster layers, which are WMS-only.
-function readWms(xml: Document | null, vectors: LayerInfo[]): LayerInfo[] {
+// the one made for the data) and the raster layers, which are WMS-only (every other
+// name is a feature collection, drawn or not).
+function readWms(xml: Document | null, vectors: LayerInfo[], featureIds: Set<string>): LayerInfo[] {
   if (!xml) return [];
   const out: LayerInfo[] = [];
   for (const layer of xml.querySelectorAll('Layer > Layer')) {
@@ -57,7 +61,7 @@ function readWms(xml: Document | null, vectors: LayerInfo[]): LayerInfo[] {
     const styles = [...layer.querySelectorAll(':scope > Style > Name')].map((e) => e.textContent ?? '');
     const known = vectors.find((v) => v.id === name);
     if (known) known.styles = [...styles.filter((s) => s !== 'default'), ...styles.filter((s) => s === 'default')];
-    if (!name || known || name === 'countries' || name === 'workplan_progress') continue;
+    if (!name || known || featureIds.has(name)) continue;
     out.push({ id: name, title: layer.querySelector(':scope > Title')?.textContent ?? name,
       description: layer.querySelector(':scope > Abstract')?.textContent ?? '', kind: 'raster', geometryType: '', properties: [], roles: {} });
   }
@@ -75,8 +79,8 @@ async function start(): Promise<void> {
   const catalogue = loadLayers(api);
   const view = createMap(byId('map'), root);
   const infoPanel = byId('identify');
-  const vectors = await catalogue;
-  const rasters = readWms(await capabilities, vectors);
+  const { vectors, featureIds } = await catalogue;
+  const rasters = readWms(await capabilities, vectors, featureIds);
   const ordered = [...rasters, ...vectors];
   state.layers = ordered.map((info, i) => new MapLayer(info, root, i, 'wms', info.kind === 'vector'));
   state.layers.forEach((l, i) => l.all().forEach((ol) => { ol.setZIndex(10 + i); view.map.addLayer(ol); }));
@@ -128,7 +132,7 @@ async function start(): Promise<void> {
   // again when the list changed (the session cookie stays).
   const loaded = new Set(vectors.map((v) => v.id));
   state.on('session', async () => {
-    const { collections } = await api.get<{ collections: Array<{ id: string; itemType?: string }> }>('/collections');
+    const { collections } = await api.get<{ collections: CollectionSummary[] }>('/collections');
     const now = new Set(collections.filter(isVectorLayer).map((c) => c.id));
     if (now.size !== loaded.size || [...now].some((id) => !loaded.has(id))) location.reload();
   });

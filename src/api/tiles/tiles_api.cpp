@@ -6,6 +6,7 @@
 #include "api/common/exception_response.hpp"
 #include "api/features/items_request.hpp"
 #include "api/tiles/tile_documents.hpp"
+#include "core/collection.hpp"
 #include "core/error.hpp"
 #include "query/filter_crs.hpp"
 #include "render/render_gate.hpp"
@@ -101,7 +102,10 @@ std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request
   }
   auto all = store_.collections();
   const auto wanted = request.param("collections");
-  if (!wanted) return all;
+  if (!wanted) {
+    std::erase_if(all, [](const core::Collection& c) { return !core::is_map_layer(c); });
+    return all;
+  }
   std::vector<core::Collection> chosen;
   for (const auto& id : split_ids(*wanted)) {
     auto it = std::find_if(all.begin(), all.end(), [&](const core::Collection& c) { return c.id == id; });

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "api/wms/wms_filter.hpp"
+#include "core/collection.hpp"
 #include "core/crs.hpp"
 #include "encode/coordinate_transform.hpp"
 
@@ -149,7 +150,7 @@ render::MapRequest parse_map_request(bool v130, const http::Request& request, st
     throw WmsError("StyleNotDefined", "STYLES must name one style per layer (or be empty)", "STYLES");
   for (std::size_t i = 0; i < layers.size(); ++i) {
     style_names.push_back(styles.size() > i ? styles[i] : "");
-    if (auto c = store.collection(layers[i])) {
+    if (auto c = store.collection(layers[i]); c && core::is_map_layer(*c)) {
       map.layers.push_back(std::move(*c));
       continue;
     }

@@ -119,6 +119,7 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
                         settings_.max_height, limits().layer_limit};
   std::vector<CapabilitiesLayer> layers;
   for (auto& c : store_.collections()) {
+    if (!core::is_map_layer(c)) continue;
     CapabilitiesLayer layer{c, {}};
     for (auto& s : styles_.list(c)) {
       LayerStyle style{s.name, s.title, s.abstract, 0, 0};
@@ -225,6 +226,7 @@ void WmsService::get_map(bool v130, const http::Request& request, http::Response
 void WmsService::get_legend_graphic(const http::Request& request, http::Response& response) {
   const std::string layer = required(request, "LAYER");
   auto collection = store_.collection(layer);
+  if (collection && !core::is_map_layer(*collection)) collection.reset();
   if (!collection && store_.raster(layer))
     throw WmsError("InvalidParameterValue", "raster layer '" + layer.substr(0, 80) + "' has no legend image", "LAYER");
   if (!collection) throw WmsError("LayerNotDefined", "no layer '" + layer.substr(0, 80) + "'", "LAYER");

@@ -6,6 +6,7 @@
 
 #include "api/common/ows_answer.hpp"
 #include "api/wmts/wmts_capabilities.hpp"
+#include "core/collection.hpp"
 #include "core/error.hpp"
 
 namespace amis::api::wmts {
@@ -106,6 +107,7 @@ void WmtsService::kvp(http::Request& request, http::Response& response) {
 void WmtsService::capabilities(http::Request& request, http::Response& response) {
   std::vector<LayerStyles> layers;
   for (auto& c : store_.collections()) {
+    if (!core::is_map_layer(c)) continue;
     LayerStyles layer{c, {}};
     for (auto& s : styles_.list(c)) layer.styles.push_back({s.name, s.title});
     layers.push_back(std::move(layer));
