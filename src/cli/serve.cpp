@@ -7,6 +7,7 @@
 #include <optional>
 #include <iostream>
 #include <stdexcept>
+#include <thread>
 #include <spdlog/spdlog.h>
 
 #include "api/admin/admin_api.hpp"
@@ -20,6 +21,7 @@
 #include "api/records/records_transactions.hpp"
 #include "api/features/features_api.hpp"
 #include "api/health/health_api.hpp"
+#include "api/health/metrics_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/usage/usage_api.hpp"
@@ -34,6 +36,7 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "monitor/country_database.hpp"
+#include "monitor/request_metrics.hpp"
 #include "monitor/usage_aggregator.hpp"
 #include "monitor/usage_recorder.hpp"
 #include "auth/authenticator.hpp"
@@ -55,6 +58,7 @@ struct Wired {
   http::Router& router;
   const tiles::TileCache* tile_cache;  // null when the tile cache is off (tile_cache_max_mb = 0)
   monitor::UsageAggregator* usage;     // null when [usage] enabled = false; `serve` starts it
+  const http::Router* metrics_router;  // /metrics alone, for [metrics] port; null when on the main port or off
 };
 
 // The country database of [usage], or none (every country by address "unknown")
@@ -227,29 +231,45 @@ void with_router(const config::Config& config, bool serving, const std::function
   // Utilization statistics (issue 18): every exchange is counted where the access
   // log line is written; a background thread writes the counts to the store.
   const auto countries = open_country_database(config.usage);
+  // The names a request may be counted under; any other is "unknown".
+  const auto known_names = [&stored] {
+    std::set<std::string, std::less<>> names{"catalog"};
+    for (const auto& c : stored.collections()) names.insert(c.id);
+    for (const auto& r : stored.rasters()) names.insert(r.id);
+    return names;
+  };
   std::unique_ptr<monitor::UsageRecorder> usage_recorder;
   std::unique_ptr<monitor::UsageAggregator> usage_aggregator;
   if (config.usage.enabled) {
     usage_recorder = std::make_unique<monitor::UsageRecorder>(config.usage.queue_size);
-    usage_aggregator = std::make_unique<monitor::UsageAggregator>(
-        *usage_recorder, *opened.usage, *countries,
-        [&stored] {
-          std::set<std::string, std::less<>> names{"catalog"};
-          for (const auto& c : stored.collections()) names.insert(c.id);
-          for (const auto& r : stored.rasters()) names.insert(r.id);
-          return names;
-        },
-        config.usage, config.server.trusted_proxies);
-    router.set_observer([recorder = usage_recorder.get()](const http::Request& rq, const http::Router::Outcome& o) {
-      recorder->record(rq, o);
+    usage_aggregator = std::make_unique<monitor::UsageAggregator>(*usage_recorder, *opened.usage, *countries,
+                                                                  known_names, config.usage,
+                                                                  config.server.trusted_proxies);
+  }
+  // Prometheus's /metrics (issue 18, operators): counted where the usage events are.
+  std::unique_ptr<monitor::RequestMetrics> request_metrics;
+  if (config.metrics.enabled) request_metrics = std::make_unique<monitor::RequestMetrics>(known_names);
+  if (usage_recorder || request_metrics)
+    router.set_observer([recorder = usage_recorder.get(), metrics = request_metrics.get()](
+                            const http::Request& rq, const http::Router::Outcome& o) {
+      if (recorder) recorder->record(rq, o);
+      if (metrics) metrics->record(rq, o);
     });
+  std::optional<api::health::MetricsApi> metrics_api;
+  http::Router metrics_router;
+  if (request_metrics) {
+    metrics_api.emplace(api::health::MetricsSources{*request_metrics, *opened.health, usage_recorder.get(),
+                                                    usage_aggregator.get()});
+    if (config.metrics.port == 0) metrics_api->register_routes(router, config.metrics.allow);
+    else metrics_api->register_routes(metrics_router, {});
   }
   api::usage::UsageApi usage_api({*opened.usage, read_access, config.usage.public_reports, usage_recorder.get(),
                                   usage_aggregator.get(), countries->loaded()});
   usage_api.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
-  use(Wired{router, tile_cache.get(), usage_aggregator.get()});
+  use(Wired{router, tile_cache.get(), usage_aggregator.get(),
+            request_metrics && config.metrics.port != 0 ? &metrics_router : nullptr});
 }
 
 }  // namespace
@@ -265,7 +285,25 @@ int serve(const config::Config& config) {
     if (const auto* cache = wired.tile_cache)
       spdlog::info("tile cache: {} tiles, {} MB of {} MB", cache->tiles(), cache->size_bytes() >> 20,
                    config.tile_cache_max_mb);
+    // /metrics on a port of its own: a small server beside the main one, stopped with it.
+    std::optional<http::Server> metrics_server;
+    std::thread metrics_thread;
+    if (wired.metrics_router) {
+      http::ServerOptions options = config.server;
+      options.host = config.metrics.host;
+      options.port = static_cast<unsigned short>(config.metrics.port);
+      options.workers = 2;
+      options.max_connections = 64;
+      metrics_server.emplace(*wired.metrics_router, options);
+      metrics_server->listen();
+      spdlog::info("metrics on http://{}:{}/metrics", options.host, metrics_server->port());
+      metrics_thread = std::thread([&metrics_server] { metrics_server->run(); });
+    }
     server.run();
+    if (metrics_server) {
+      metrics_server->stop();
+      metrics_thread.join();
+    }
   });
   spdlog::info("AMIS stopped");
   return 0;

@@ -76,6 +76,24 @@ void read_usage(const std::string& path, toml::table& t, monitor::UsageOptions& 
   u.public_reports = section["public"].value_or(u.public_reports);
 }
 
+// [metrics]: Prometheus's /metrics.
+void read_metrics(const std::string& path, toml::table& t, MetricsSettings& m) {
+  auto section = t["metrics"];
+  m.enabled = section["enabled"].value_or(m.enabled);
+  const auto port = section["port"].value_or(static_cast<std::int64_t>(m.port));
+  if (port < 0 || port > 65535) throw std::runtime_error(path + ": [metrics] port is 0 to 65535");
+  m.port = static_cast<int>(port);
+  m.host = section["host"].value_or(m.host);
+  if (auto allow = section["allow"].as_array()) {
+    m.allow.clear();
+    for (const auto& a : *allow) {
+      auto address = a.value<std::string>();
+      if (!address) throw std::runtime_error(path + ": [metrics] allow is a list of addresses");
+      m.allow.push_back(*address);
+    }
+  }
+}
+
 void read_access(const std::string& path, toml::table& t, std::map<std::string, auth::ReadRule, std::less<>>& out) {
   auto collections = t["access"]["collections"].as_table();
   if (!collections) return;
@@ -212,6 +230,7 @@ Config load_config(const std::string& path) {
   read_editing(path, t, config.editing);
   read_access(path, t, config.restricted);
   read_usage(path, t, config.usage);
+  read_metrics(path, t, config.metrics);
   return config;
 }
 

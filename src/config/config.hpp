@@ -25,6 +25,16 @@ struct FederationSettings {
   long long first_retry_seconds = 60;  // after a failed run; doubled per failure up to the node's schedule
 };
 
+// [metrics]: Prometheus's /metrics (docs/usage.md, "Operators").
+struct MetricsSettings {
+  bool enabled = true;
+  // 0: /metrics is on the service's port, for the `allow` addresses only (the peer's
+  // address, never X-Forwarded-For); another port: /metrics alone there, on `host`.
+  int port = 0;
+  std::string host = "127.0.0.1";
+  std::vector<std::string> allow = {"127.0.0.1", "::1"};
+};
+
 struct Config {
   http::ServerOptions server;
   // Where the data is: a GeoPackage file or a postgresql:// URL ([store] url, or
@@ -73,6 +83,7 @@ struct Config {
   // [usage]: the utilization statistics.
   monitor::UsageOptions usage;
   FederationSettings federation;
+  MetricsSettings metrics;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,
