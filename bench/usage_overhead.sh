@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What the usage statistics cost on the request path (issue 18): two amis servers on
-# the same store, one with [usage] enabled and one without, loaded in turn with wrk,
+# What the usage statistics and /metrics cost on the request path (issue 18): two amis
+# servers on the same store, one with [usage] and [metrics] enabled and one without both, loaded in turn with wrk,
 # ROUNDS times alternated (on/off back to back, so a busy machine hurts both alike).
 # Prints each run's requests/s and p99, then the medians and their ratio.
 #
@@ -20,7 +20,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 start() {  # name port enabled
-  printf '[server]\nlog_level = "warn"\n[usage]\nenabled = %s\nflush_seconds = 30\n' "$3" > "$work/$1.toml"
+  printf '[server]\nlog_level = "warn"\n[usage]\nenabled = %s\nflush_seconds = 30\n[metrics]\nenabled = %s\n' "$3" "$3" > "$work/$1.toml"
   "$AMIS_BIN" serve --store "$STORE" --port "$2" --config "$work/$1.toml" > /dev/null 2> "$work/$1.err" &
   pids+=($!)
   for _ in $(seq 100); do
