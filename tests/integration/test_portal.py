@@ -135,13 +135,23 @@ def point_of(store: Path, fid: int) -> tuple[float, float]:
     return g.GetX(), g.GetY()
 
 
+def holds_geometry(store: Path, table: str) -> bool:
+    ds = ogr.Open(store_datasource(store))
+    layer = ds.GetLayerByName(table)
+    return layer.GetGeomType() != ogr.wkbNone and any(f.GetGeometryRef() is not None for f in layer)
+
+
 def test_first_view_lists_the_collections_and_fills_the_table(portal):
     a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries", AMIS_CATALOGUE_RECORD="amis:collection:coal_mine_boundaries")
     collections = store_feature_tables(portal.store)
     rasters = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_rasters")}
     assert rasters == {"geoid"}
-    # The work plan's progress reports have no geometry: they have their own page, not a layer.
-    assert set(a["layers"]) == (collections - {"countries", "workplan_progress"}) | rasters
+    # Tables without geometry (the production statistics, the work plan's progress reports)
+    # are not map layers: OGR finds which tables hold a geometry.
+    assert {"mineral_production", "workplan_progress"} <= collections
+    drawn = {t for t in collections if t != "countries" and holds_geometry(portal.store, t)}
+    assert {"mineral_production", "workplan_progress"}.isdisjoint(drawn)
+    assert set(a["layers"]) == drawn | rasters
     assert a["active"] == "coal_mines"
     assert int(a["table"]["matched"]) == ogr_count(portal.store, a["table"]["bbox"], None) > 0
     assert a["rows"] == min(20, int(a["table"]["matched"]))
