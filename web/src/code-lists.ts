@@ -19,7 +19,7 @@ export const CODE_LISTS: Record<Language, CodeLists> = { en, zh, ja, ko };
 export const PROPERTY_LISTS: Record<string, string> = {
   status: 'status', operating_status: 'status', activity_status: 'status', mine_status: 'status',
   commodity: 'commodity', primary_commodity: 'commodity', main_commodity: 'commodity', critical_mineral: 'commodity',
-  commodity_group: 'commodity', commodities_listed: 'commodity',
+  commodity_group: 'commodity',
   coal_type: 'coal_type', coal_grade: 'coal_grade',
   deposit_type: 'deposit_type',
   mine_type: 'mine_type', mining_method: 'mining_method', facility_equipment: 'mining_method', subcategory: 'mine_type',
