@@ -77,6 +77,16 @@ describe('the demo collections', () => {
   });
 });
 
+describe('the demo properties', () => {
+  it('have titles in the property list (the columns the table shows, the attribute panels)', () => {
+    const untitled = new Set<string>();
+    for (const { file, layer } of demoLayers())
+      for (const column of sqlite(file, `SELECT name FROM pragma_table_info('${layer}')`))
+        if (!/^(fid|geom)$|url|_non_eng|akas/i.test(column) && !en.property[column]) untitled.add(`${layer}.${column}`);
+    expect([...untitled]).toEqual([]);
+  });
+});
+
 describe('codeLabel()', () => {
   afterEach(() => setLanguage('en', false));
 
