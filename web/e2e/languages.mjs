@@ -9,9 +9,9 @@
 // web/i18n and the stored values against the store.
 //
 //   node e2e/languages.mjs <portal url> <artefacts folder>
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch } from './browser.mjs';
+import { answer, launch } from './browser.mjs';
 
 const [url, out] = process.argv.slice(2);
 const env = process.env;
@@ -63,7 +63,7 @@ async function afterTableRedraw(action) {
 }
 
 const result = { locale, steps: [] };
-try {
+await answer(browser, { out, name, errors, shot }, result, async () => {
   await page.goto(url);
   await page.waitForSelector('body.ready', { timeout: 20000 });
   await page.waitForSelector('#table[data-matched] tbody tr', { timeout: 20000 });
@@ -101,13 +101,4 @@ try {
       await usage.close();
     }
   }
-  result.errors = errors;
-} catch (e) {
-  result.failure = String(e?.stack ?? e);
-  result.errors = errors;
-  await shot('failure').catch(() => {});
-} finally {
-  await browser.close();
-}
-writeFileSync(join(out, `${name}.json`), JSON.stringify(result, null, 2));
-console.log(JSON.stringify(result));
+});
