@@ -1,8 +1,9 @@
 // The portal's languages in Debian's Chromium (playwright-core): a browser whose
 // languages are $AMIS_LOCALE (Accept-Language and navigator.languages) opens the
-// portal; the language switch then goes through $AMIS_SWITCH (e.g. "ja,ko,en"),
-// the page is reloaded once to see the choice kept, and the Usage page is opened
-// to see it kept there too. Each step answers what the page shows: <html lang>, the
+// portal; the language switch then goes through $AMIS_SWITCH (e.g. "ja,ko,en") with
+// a status filter chosen and kept through a switch, then cleared; the page is
+// reloaded once to see the choice of language kept, and the Usage page is opened to
+// see it kept there too. Each step answers what the page shows: <html lang>, the
 // tabs, the table's columns and cells (with the feature ids, for the test to read
 // the stored values), the status filter's options, the usage page's heading.
 // Run by tests/integration/portal/test_languages.py, which checks every text against
@@ -69,36 +70,39 @@ await answer(browser, { out, name, errors, shot }, result, async () => {
   await page.waitForSelector('#table[data-matched] tbody tr', { timeout: 20000 });
   result.steps.push({ step: 'open', ...(await seen()) });
   await shot('open');
+  // A status filter is chosen through its translated option and kept through the next
+  // switch; "Clear filters" then clears it; the page is reloaded; the last switch chooses again.
+  const reloadAt = switches.length > 1 ? switches[switches.length - 2] : undefined;
+  let active = null;
   for (const code of switches) {
     await afterTableRedraw(() => page.selectOption('#language', code));
-    // A filter chosen through its translated option: the stored value goes to the server.
     await page.click('#tab-filter');
-    const first = await page.$eval('#filter-status option', (o) => o.value).catch(() => null);
-    if (first) {
-      const filtered = page.waitForFunction((v) => document.querySelector('#table').dataset.filter.includes(v), first, { timeout: 15000 });
-      await page.selectOption('#filter-status', [first]);
+    if (!active) {
+      active = await page.$eval('#filter-status option', (o) => o.value);
+      const filtered = page.waitForFunction((v) => document.querySelector('#table').dataset.filter.includes(v), active, { timeout: 15000 });
+      await page.selectOption('#filter-status', [active]);
       await filtered;
       await page.waitForFunction(() => !document.querySelector('#table').hasAttribute('aria-busy'), null, { timeout: 15000 });
     }
-    result.steps.push({ step: `switch-${code}`, filterValue: first, ...(await seen()) });
+    result.steps.push({ step: `switch-${code}`, filterValue: active, ...(await seen()) });
     await shot(code);
-    if (first) {
-      const cleared = page.waitForFunction(() => document.querySelector('#table').dataset.filter === '', null, { timeout: 15000 });
-      await page.click('#panel-filter button[type=reset]');
-      await cleared;
-    }
-    if (code === switches[Math.max(0, switches.length - 2)] && switches.length > 1) {
-      // Kept: the page opened again is in the language chosen, whatever the browser's.
-      await page.reload();
-      await page.waitForSelector('body.ready', { timeout: 20000 });
-      await page.waitForSelector('#table[data-matched] tbody tr', { timeout: 20000 });
-      result.steps.push({ step: `reload-${code}`, ...(await seen()) });
-      const usage = await context.newPage();
-      await usage.goto(new URL('usage.html', url).href);
-      await usage.waitForFunction(() => document.querySelector('#usage-status')?.textContent, null, { timeout: 15000 });
-      result.usage = await usage.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector('h1').textContent,
-        switchValue: document.querySelector('#language')?.value ?? null, status: document.querySelector('#usage-status').textContent }));
-      await usage.close();
-    }
+    if (code !== reloadAt) continue;
+    const cleared = page.waitForFunction(() => document.querySelector('#table').dataset.filter === '', null, { timeout: 15000 });
+    await page.click('#panel-filter button[type=reset]');
+    await cleared;
+    await page.waitForFunction(() => !document.querySelector('#table').hasAttribute('aria-busy'), null, { timeout: 15000 });
+    active = null;
+    result.steps.push({ step: `cleared-${code}`, ...(await seen()) });
+    // Kept: the page opened again is in the language chosen, whatever the browser's.
+    await page.reload();
+    await page.waitForSelector('body.ready', { timeout: 20000 });
+    await page.waitForSelector('#table[data-matched] tbody tr', { timeout: 20000 });
+    result.steps.push({ step: `reload-${code}`, ...(await seen()) });
+    const usage = await context.newPage();
+    await usage.goto(new URL('usage.html', url).href);
+    await usage.waitForFunction(() => document.querySelector('#usage-status')?.textContent, null, { timeout: 15000 });
+    result.usage = await usage.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector('h1').textContent,
+      switchValue: document.querySelector('#language')?.value ?? null, status: document.querySelector('#usage-status').textContent }));
+    await usage.close();
   }
 });

@@ -93,19 +93,25 @@ def check_values(portal, step: dict, lang: str) -> None:
 def test_a_chinese_browser_gets_chinese_and_the_switch_goes_through_japanese_korean_and_english(portal):
     a = run(portal, "zh-CN", "ja,ko,en")
     steps = {s["step"]: s for s in a["steps"]}
-    assert list(steps) == ["open", "switch-ja", "switch-ko", "reload-ko", "switch-en"]
+    assert list(steps) == ["open", "switch-ja", "switch-ko", "cleared-ko", "reload-ko", "switch-en"]
     opened = steps["open"]
     assert [o["value"] for o in opened["switchOptions"]] == list(LANGUAGES)
     assert [o["text"] for o in opened["switchOptions"]] == ["English", "简体中文", "日本語", "한국어"]
-    for step, lang in [("open", "zh"), ("switch-ja", "ja"), ("switch-ko", "ko"), ("reload-ko", "ko"), ("switch-en", "en")]:
+    for step, lang in [("open", "zh"), ("switch-ja", "ja"), ("switch-ko", "ko"), ("cleared-ko", "ko"), ("reload-ko", "ko"),
+                       ("switch-en", "en")]:
         check_labels(steps[step], lang)
         check_values(portal, steps[step], lang)
-    # A filter chosen through a translated option sends the stored value.
+    # A filter chosen through a translated option sends the stored value, and stays chosen
+    # when the language changes (ja -> ko); "Clear filters" then clears it.
+    assert steps["switch-ja"]["filterValue"] == steps["switch-ko"]["filterValue"]
     for step in ("switch-ja", "switch-ko", "switch-en"):
         value = steps[step]["filterValue"]
         assert steps[step]["tableFilter"] == f"status = '{value}'"
         assert [o["value"] for o in steps[step]["statusOptions"] if o["selected"]] == [value]
         assert {r["cells"]["status"] for r in steps[step]["rows"]} == {code(steps[step]["lang"][:2], "status", value)}
+    for step in ("open", "cleared-ko", "reload-ko"):
+        assert steps[step]["tableFilter"] == ""
+        assert not any(o["selected"] for o in steps[step]["statusOptions"])
     # The switch is remembered: the Usage page opened after it is in Korean too.
     assert a["usage"]["lang"] == "ko" and a["usage"]["switchValue"] == "ko"
     assert a["usage"]["heading"] == MESSAGES["ko"]["usage.heading"]

@@ -22,10 +22,13 @@ function selected(select: HTMLSelectElement): string[] {
 
 // A multiple choice of a property's values: the option's value is the stored one (it
 // goes into the CQL2 filter), its text the value as the reader's language names it.
+// What was chosen is set as the options' state, not their markup, so that "Clear
+// filters" (a form reset) still clears after the panel is drawn again in another language.
 function choices(id: string, label: string, values: Array<string | number>, chosen: string[],
   name: (value: string) => string): HTMLElement {
   const select = h('select', { id, multiple: true, size: Math.min(6, Math.max(3, values.length)) },
-    ...values.map((v) => h('option', { value: String(v), selected: chosen.includes(String(v)) }, name(String(v)))));
+    ...values.map((v) => h('option', { value: String(v) }, name(String(v)))));
+  for (const option of select.options) option.selected = chosen.includes(option.value);
   return h('div', { class: 'field' }, h('label', { for: id }, label), select);
 }
 
@@ -39,8 +42,11 @@ export function renderFilterPanel(panel: HTMLElement, state: PortalState, view: 
     const choice = state.choice; // kept when the panel is drawn again in another language
     const title = (p: Property) => propertyLabel(p.name, p.title);
     const coded = (p: Property) => (v: string) => (PROPERTY_LISTS[p.name] ? codeLabel(PROPERTY_LISTS[p.name], v) : v);
-    const typed = (id: string, p: Property, value: string) => h('div', { class: 'field' }, h('label', { for: id }, title(p)),
-      h('input', { id, type: 'text', value }));
+    const typed = (id: string, p: Property, value: string) => {
+      const input = h('input', { id, type: 'text' });
+      input.value = value;
+      return h('div', { class: 'field' }, h('label', { for: id }, title(p)), input);
+    };
     const fields: HTMLElement[] = [];
     if (roles.country) fields.push(choices('filter-country', t('filter.country'), countryValues, choice.countries, (v) => countryName(v, countries)));
     const status = property(roles.status);
@@ -50,9 +56,11 @@ export function renderFilterPanel(panel: HTMLElement, state: PortalState, view: 
     if (commodity) fields.push(commodity.values ? choices('filter-commodity', title(commodity), commodity.values, choice.commodities, coded(commodity))
       : typed('filter-commodity', commodity, choice.commodities[0] ?? ''));
     const nameProperty = property(roles.name);
+    const nameInput = h('input', { id: 'filter-name', type: 'search', autocomplete: 'off' });
+    nameInput.value = choice.name;
     if (roles.name) fields.push(h('div', { class: 'field' },
       h('label', { for: 'filter-name' }, t('filter.nameContains', { property: nameProperty ? title(nameProperty) : t('filter.name') })),
-      h('input', { id: 'filter-name', type: 'search', autocomplete: 'off', value: choice.name })));
+      nameInput));
     const form = h('form', { class: 'filters', 'aria-label': t('filter.formLabel', { layer: layer.info.title }) }, ...fields,
       h('div', { class: 'actions' },
         h('button', { type: 'reset' }, t('filter.clear'))));
