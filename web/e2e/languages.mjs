@@ -100,7 +100,8 @@ await answer(browser, { out, name, errors, shot }, result, async () => {
     result.steps.push({ step: `reload-${code}`, ...(await seen()) });
     const usage = await context.newPage();
     await usage.goto(new URL('usage.html', url).href);
-    await usage.waitForFunction(() => document.querySelector('#usage-status')?.textContent, null, { timeout: 15000 });
+    // Read once loaded (every language's "Loading…" ends with an ellipsis; the answers do not).
+    await usage.waitForFunction(() => /[^…]$/.test(document.querySelector('#usage-status')?.textContent ?? ''), null, { timeout: 15000 });
     result.usage = await usage.evaluate(() => ({ lang: document.documentElement.lang, heading: document.querySelector('h1').textContent,
       switchValue: document.querySelector('#language')?.value ?? null, status: document.querySelector('#usage-status').textContent }));
     await usage.close();
