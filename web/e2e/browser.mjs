@@ -2,6 +2,8 @@
 // without the sandbox (CI runs as root), and without Chromium's background
 // networking, which this machine's closed network refuses. Playwright gives each
 // launch a new empty profile.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export async function launch() {
@@ -11,4 +13,21 @@ export async function launch() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+// Runs a scenario and answers what it saw: `scenario` fills `result`; the page's errors
+// are added, or the failure with a screenshot (`shot('failure')`); the answer goes to
+// <out>/<name>.json and, as the last line, to stdout for the Python test to read.
+export async function answer(browser, { out, name, errors, shot }, result, scenario) {
+  try {
+    await scenario();
+  } catch (e) {
+    result.failure = String(e?.stack ?? e);
+    await shot('failure').catch(() => {});
+  } finally {
+    await browser.close();
+  }
+  result.errors = errors;
+  writeFileSync(join(out, `${name}.json`), JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result));
 }

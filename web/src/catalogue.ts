@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 // What the portal knows of a layer: the collection's metadata and queryables, and
 // which properties play the parts the viewer needs (name, country, status,
 // commodity). Pure functions of server documents: unit-tested without a server.
@@ -121,7 +123,7 @@ export function layerOf(collection: CollectionDocument, queryables: { properties
 export function displayValue(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
   return String(value);
 }
 

@@ -1,6 +1,7 @@
 // Attribute forms driven by the collection's queryables: the text a user types
 // becomes the typed JSON value the server checks (Part 4 bodies).
 import type { Property } from './catalogue';
+import { t } from './i18n';
 
 export class FieldError extends Error {
   constructor(readonly property: string, message: string) {
@@ -10,29 +11,29 @@ export class FieldError extends Error {
 
 // The typed value of a form field; null for an empty field.
 export function valueFromText(property: Property, text: string): string | number | boolean | null {
-  const t = text.trim();
-  if (t === '') return null;
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
   switch (property.type) {
     case 'integer': {
-      if (!/^[-+]?\d+$/.test(t)) throw new FieldError(property.name, `${property.title} must be a whole number`);
-      return Number(t);
+      if (!/^[-+]?\d+$/.test(trimmed)) throw new FieldError(property.name, t('form.integer', { property: property.title }));
+      return Number(trimmed);
     }
     case 'number': {
-      const n = Number(t);
-      if (!Number.isFinite(n)) throw new FieldError(property.name, `${property.title} must be a number`);
+      const n = Number(trimmed);
+      if (!Number.isFinite(n)) throw new FieldError(property.name, t('form.number', { property: property.title }));
       return n;
     }
     case 'boolean': {
-      if (/^(true|yes|1)$/i.test(t)) return true;
-      if (/^(false|no|0)$/i.test(t)) return false;
-      throw new FieldError(property.name, `${property.title} must be yes or no`);
+      if (/^(true|yes|1)$/i.test(trimmed)) return true;
+      if (/^(false|no|0)$/i.test(trimmed)) return false;
+      throw new FieldError(property.name, t('form.boolean', { property: property.title }));
     }
     case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(t)) throw new FieldError(property.name, `${property.title} must be a date (YYYY-MM-DD)`);
-      return t;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) throw new FieldError(property.name, t('form.date', { property: property.title }));
+      return trimmed;
     case 'date-time':
-      if (Number.isNaN(Date.parse(t))) throw new FieldError(property.name, `${property.title} must be a date and time`);
-      return t;
+      if (Number.isNaN(Date.parse(trimmed))) throw new FieldError(property.name, t('form.dateTime', { property: property.title }));
+      return trimmed;
     default:
       return text;
   }

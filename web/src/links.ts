@@ -3,16 +3,16 @@
 
 export interface DownloadFormat {
   f: string; // the items endpoint's f= value
-  label: string;
+  label: string; // its key in web/i18n
   extension: string;
 }
 
 export const DOWNLOAD_FORMATS: DownloadFormat[] = [
-  { f: 'geojson', label: 'GeoJSON', extension: 'geojson' },
-  { f: 'csv', label: 'CSV (WKT geometry)', extension: 'csv' },
-  { f: 'gpkg', label: 'GeoPackage', extension: 'gpkg' },
-  { f: 'shapezip', label: 'Shapefile (zip)', extension: 'zip' },
-  { f: 'kml', label: 'KML', extension: 'kml' },
+  { f: 'geojson', label: 'download.format.geojson', extension: 'geojson' },
+  { f: 'csv', label: 'download.format.csv', extension: 'csv' },
+  { f: 'gpkg', label: 'download.format.gpkg', extension: 'gpkg' },
+  { f: 'shapezip', label: 'download.format.shapezip', extension: 'zip' },
+  { f: 'kml', label: 'download.format.kml', extension: 'kml' },
 ];
 
 // The most features a download holds: the server's [features] max_download_features
@@ -41,15 +41,16 @@ export function round(value: number, digits: number): number {
 export interface ServiceUrl {
   name: string;
   url: string;
-  hint: string;
+  hint: string; // the key of its hint in web/i18n (the menus of QGIS named in the reader's language)
+  example?: string; // a command line, the same in every language
 }
 
 export function serviceUrls(base: string): ServiceUrl[] {
   return [
-    { name: 'OGC API – Features, Tiles, Styles', url: `${base}/`, hint: 'QGIS: Layer › Add Layer › Add WFS / OGC API – Features Layer; GDAL: ogrinfo OAPIF:' + base },
-    { name: 'WMS 1.3.0', url: `${base}/wms`, hint: 'QGIS: Layer › Add Layer › Add WMS/WMTS Layer' },
-    { name: 'WFS 2.0', url: `${base}/wfs`, hint: 'QGIS: Add WFS Layer; GDAL: ogrinfo WFS:' + base + '/wfs' },
-    { name: 'WMTS 1.0.0', url: `${base}/wmts`, hint: 'QGIS: Add WMS/WMTS Layer' },
+    { name: 'OGC API – Features, Tiles, Styles', url: `${base}/`, hint: 'download.hint.oapi', example: `ogrinfo OAPIF:${base}` },
+    { name: 'WMS 1.3.0', url: `${base}/wms`, hint: 'download.hint.wms' },
+    { name: 'WFS 2.0', url: `${base}/wfs`, hint: 'download.hint.wfs', example: `ogrinfo WFS:${base}/wfs` },
+    { name: 'WMTS 1.0.0', url: `${base}/wmts`, hint: 'download.hint.wmts' },
   ];
 }
 

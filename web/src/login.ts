@@ -4,6 +4,14 @@ import type { Api, Session } from './api';
 import { ApiError } from './api';
 import type { PortalState } from './state';
 import { byId, clear, h, announce } from './dom';
+import { onLanguageChange, t } from './i18n';
+
+// A role as the reader's language names it.
+export function roleName(role: string): string {
+  const key = `role.${role}`;
+  const name = t(key);
+  return name === key ? role : name;
+}
 
 export async function setUpLogin(api: Api, state: PortalState, session: Session | null): Promise<void> {
   const area = byId('account');
@@ -13,16 +21,16 @@ export async function setUpLogin(api: Api, state: PortalState, session: Session 
   const render = () => {
     const s = state.session;
     if (s) {
-      clear(area, h('span', { class: 'who' }, `${s.user} (${s.role}${s.country ? `, ${s.country}` : ''})`),
+      clear(area, h('span', { class: 'who' }, `${s.user} (${roleName(s.role)}${s.country ? `, ${s.country}` : ''})`),
         h('button', { type: 'button', id: 'logout', onclick: async () => {
           try { await api.logout(); } catch { /* the session may have ended already */ }
           api.setSession(null);
           state.setSession(null);
           byId('login').focus();
-          announce('Logged out');
-        } }, 'Log out'));
+          announce(t('login.loggedOut'));
+        } }, t('login.logout')));
     } else {
-      clear(area, h('button', { type: 'button', id: 'login', class: 'primary', onclick: () => { error.textContent = ''; dialog.showModal(); } }, 'Log in'));
+      clear(area, h('button', { type: 'button', id: 'login', class: 'primary', onclick: () => { error.textContent = ''; dialog.showModal(); } }, t('login.submit')));
     }
   };
   form.addEventListener('submit', async (e) => {
@@ -34,10 +42,10 @@ export async function setUpLogin(api: Api, state: PortalState, session: Session 
       dialog.close();
       state.setSession(session);
       byId('logout').focus();
-      announce(`Logged in as ${session.user}`);
+      announce(t('login.loggedIn', { user: session.user }));
     } catch (err) {
       error.textContent = err instanceof ApiError
-        ? (err.status === 429 ? 'Too many failed logins: try again later.' : 'The user name or the password is wrong.')
+        ? (err.status === 429 ? t('login.tooMany') : t('login.wrong'))
         : String(err);
     }
   });
@@ -45,6 +53,7 @@ export async function setUpLogin(api: Api, state: PortalState, session: Session 
   // Closed in any way (Escape too), the dialog keeps no password.
   dialog.addEventListener('close', () => form.reset());
   state.on('session', render);
+  onLanguageChange(render);
   api.setSession(session);
   state.session = session;
   render();

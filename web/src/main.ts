@@ -21,6 +21,7 @@ import { setUpSearch } from './viewer/search';
 import { Workspace } from './workspace/workspace';
 import { mayEdit } from './workspace/editor';
 import { setUpLogin } from './login';
+import { onLanguageChange, startLanguage, t } from './i18n';
 
 // Drawn bottom to top; the active layer at start is the first of these found.
 const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
@@ -88,27 +89,28 @@ async function start(): Promise<void> {
 
   const workspace = new Workspace(byId('panel-workspace'), state, view, api);
   const actions = [
-    { label: 'Edit', when: (f: Found) => f.id !== undefined && mayEdit(state, f.layer, f.properties),
+    { label: () => t('identify.edit'), when: (f: Found) => f.id !== undefined && mayEdit(state, f.layer, f.properties),
       run: (f: Found) => {
         infoPanel.hidden = true;
         openTab('workspace');
         workspace.show('edit', false);
         void workspace.editor.edit(f.layer, f.id!);
       } },
-    { label: 'History', when: (f: Found) => f.id !== undefined,
+    { label: () => t('identify.history'), when: (f: Found) => f.id !== undefined,
       run: (f: Found) => window.open(api.url(`/collections/${encodeURIComponent(f.layer.id)}/items/${f.id}/history`), '_blank') },
   ];
   // A feature the table or the search has read already.
   const showFeature = (layerId: string, feature: Item) => {
     const layer = state.layer(layerId);
-    if (layer) showFound(infoPanel, [{ layer: layer.info, id: feature.id, properties: feature.properties }], view, actions);
+    if (layer) showFound(infoPanel, shown = [{ layer: layer.info, id: feature.id, properties: feature.properties }], view, actions);
   };
   let click = 0; // the latest click wins over a slower earlier one
+  let shown: Found[] = []; // drawn again in another language
   const identifyAt = async (place: Place) => {
     if (view.map.getInteractions().getArray().some((i) => i.get('editing'))) return;
     const mine = ++click;
     const found = await identify(place, state, view);
-    if (mine === click) showFound(infoPanel, found, view, actions);
+    if (mine === click) showFound(infoPanel, shown = found, view, actions);
   };
   view.map.on('singleclick', (event) => void identifyAt(event));
   setUpKeyboardIdentify(view, identifyAt);
@@ -124,8 +126,9 @@ async function start(): Promise<void> {
   renderDownloadPanel(byId('panel-download'), state, view, root);
   const table = new FeatureTable(byId('table'), state, view, showFeature);
   setUpSearch(byId<HTMLInputElement>('search'), byId('search-results'), state, view, showFeature);
-  state.on('active', () => { byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`; });
-  byId<HTMLInputElement>('search').placeholder = `Search ${state.active?.info.title ?? ''} by name`;
+  const searchPlaceholder = () => { byId<HTMLInputElement>('search').placeholder = t('search.placeholder', { layer: state.active?.info.title ?? '' }); };
+  state.on('active', searchPlaceholder);
+  searchPlaceholder();
   await setUpLogin(api, state, await session);
   state.on('session', () => { byId('tab-workspace').hidden = !state.session; if (!state.session) openTab('layers'); });
   // Collections kept for some roles appear (or go) with the login: the page is read
@@ -139,8 +142,16 @@ async function start(): Promise<void> {
   byId('tab-workspace').hidden = !state.session;
   if (state.session) workspace.render();
   void table.load();
+  // Another language: what was drawn from data is drawn again (the static labels follow by themselves).
+  onLanguageChange(() => {
+    searchPlaceholder();
+    renderLayerPanel(byId('panel-layers'), state, view);
+    void table.load();
+    if (!infoPanel.hidden) showFound(infoPanel, shown, view, actions);
+    if (state.session) workspace.render(true);
+  });
   document.body.classList.add('ready');
-  announce(`${state.layers.length} layers loaded`);
+  announce(t('portal.layersLoaded', { count: state.layers.length }));
 }
 
 export function openTab(name: string): void {
@@ -171,6 +182,7 @@ function setUpTabs(): void {
   });
 }
 
+startLanguage(document.getElementById('language-slot'));
 setUpTabs();
 // The side panel of narrow screens starts under the header, however high it wraps.
 const header = document.querySelector<HTMLElement>('header.top')!;
@@ -179,6 +191,6 @@ new ResizeObserver(() => document.documentElement.style.setProperty('--header-he
 if (window.matchMedia('(min-width: 901px)').matches) document.body.classList.add('sidebar-open');
 else byId('toggle-sidebar').setAttribute('aria-expanded', 'false');
 start().catch((e) => {
-  announce(`The portal could not start: ${(e as Error).message}`, 'error');
+  announce(t('portal.startFailed', { message: (e as Error).message }), 'error');
   byId('map').append(h('p', { class: 'error' }, String(e)));
 });

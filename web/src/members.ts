@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 // The ASEAN Member States and the Plus Three, by ISO 3166-1 alpha-3 code: the
 // countries AMIS serves (ASOMM+3). Names as ASEAN writes them.
 export interface Member {
@@ -21,3 +23,11 @@ export const MEMBERS: Member[] = [
   { iso3: 'JPN', name: 'Japan', group: 'Plus Three' },
   { iso3: 'KOR', name: 'Republic of Korea', group: 'Plus Three' },
 ];
+
+// A country's name in the reader's language ("country.IDN"); else the name given
+// (e.g. by the data), else the code.
+export function countryName(iso3: string, known: Array<{ iso3: string; name: string }> = MEMBERS): string {
+  const key = `country.${iso3}`;
+  const name = t(key);
+  return name !== key ? name : known.find((c) => c.iso3 === iso3)?.name ?? iso3;
+}

@@ -3,14 +3,17 @@
 // the facet choices as a CQL2 filter, and the records read into what the Data tab
 // shows. Pure functions of server documents: unit-tested without a server.
 import { literal } from './cql2';
+import { t } from './i18n';
 
 export const CATALOG_PATH = '/collections/catalog';
 
 export const FACETS = ['keyword', 'country', 'theme', 'type', 'format'] as const;
 export type FacetName = (typeof FACETS)[number];
 
+// Their titles' keys in web/i18n.
 export const FACET_TITLES: Record<FacetName, string> = {
-  keyword: 'Keyword', country: 'Country', theme: 'Theme', type: 'Type', format: 'Format',
+  keyword: 'catalogue.facet.keyword', country: 'catalogue.facet.country', theme: 'catalogue.facet.theme',
+  type: 'catalogue.facet.type', format: 'catalogue.facet.format',
 };
 
 export interface CatalogueSearch {
@@ -190,8 +193,6 @@ export function toggled(search: CatalogueSearch, facet: FacetName, value: string
 
 // "Showing 11–20 of 1,234".
 export function pageLabel(page: RecordsPage, offset: number): string {
-  if (!page.matched) return 'No record matches.';
-  const first = offset + 1;
-  const last = offset + page.records.length;
-  return `Showing ${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${page.matched.toLocaleString('en')}`;
+  if (!page.matched) return t('catalogue.noMatch');
+  return t('catalogue.showing', { first: offset + 1, last: offset + page.records.length, total: page.matched });
 }

@@ -1,5 +1,6 @@
 // The reviewer's view of a change set: one row per change, with what differs.
 import { displayValue } from './catalogue';
+import { t } from './i18n';
 
 export interface ReviewChange {
   seq: number;
@@ -28,10 +29,10 @@ export interface DiffRow {
   after: string;
 }
 
-const OPERATION: Record<string, string> = { insert: 'new feature', replace: 'changed', delete: 'deleted' };
-
 export function operationLabel(operation: string): string {
-  return OPERATION[operation] ?? operation;
+  const key = `review.operation.${operation}`;
+  const label = t(key);
+  return label === key ? operation : label;
 }
 
 export function problemText(problem: unknown): string {
@@ -51,9 +52,9 @@ export function diffRows(changes: ReviewChange[], nameProperty?: string): DiffRo
     const feature = featureLabel(c, nameProperty);
     const base = { change: c.seq, feature, operation: operationLabel(c.operation) };
     for (const p of c.properties) rows.push({ ...base, property: p.name, before: displayValue(p.before), after: displayValue(p.after) });
-    if (c.geometryChanged && c.operation === 'replace') rows.push({ ...base, property: '(geometry)', before: 'old position', after: 'moved' });
+    if (c.geometryChanged && c.operation === 'replace') rows.push({ ...base, property: t('review.geometry'), before: t('review.oldPosition'), after: t('review.moved') });
     if (!c.properties.length && !(c.geometryChanged && c.operation === 'replace'))
-      rows.push({ ...base, property: '', before: c.operation === 'insert' ? '' : 'whole feature', after: c.operation === 'delete' ? '' : 'whole feature' });
+      rows.push({ ...base, property: '', before: c.operation === 'insert' ? '' : t('review.wholeFeature'), after: c.operation === 'delete' ? '' : t('review.wholeFeature') });
   }
   return rows;
 }
@@ -62,6 +63,6 @@ export function featureLabel(c: ReviewChange, nameProperty?: string): string {
   const f = c.after ?? c.before;
   const name = nameProperty && f ? f.properties[nameProperty] : undefined;
   const id = c.featureId ?? f?.id;
-  const idText = id === null || id === undefined ? 'new' : `#${id}`;
+  const idText = id === null || id === undefined ? t('review.new') : `#${id}`;
   return name ? `${String(name)} (${idText})` : idText;
 }

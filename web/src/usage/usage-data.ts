@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 // The usage reports as the Usage page draws them: rows of /usage/daily summed by
 // one dimension, and days × series for the chart over time. Pure functions, so
 // the numbers of each chart can be compared with the API's CSV.
@@ -65,7 +67,7 @@ export function seriesOverTime(rows: UsageRow[], by: Dimension, days: string[], 
   const ranked = totalsBy(rows, by).map((t) => t.key);
   const names = ranked.slice(0, top);
   const hasOther = ranked.length > top;
-  if (hasOther) names.push('other');
+  if (hasOther) names.push('other'); // a key of the data, shown through label()
   const index = new Map(days.map((d, i) => [d, i]));
   const values = names.map(() => days.map(() => 0));
   for (const r of rows) {
@@ -79,5 +81,6 @@ export function seriesOverTime(rows: UsageRow[], by: Dimension, days: string[], 
 }
 
 export function label(key: string): string {
-  return key === '' ? '(none)' : key;
+  if (key === '') return t('usage.none');
+  return key === 'other' ? t('usage.other') : key;
 }

@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import './usage.css';
 import { serviceRoot } from '../links';
 import { byId, h } from '../dom';
+import { onLanguageChange, startLanguage, t } from '../i18n';
 import { daysBetween, isDownload, isMapView, label, seriesOverTime, totalsBy, type Dimension, type Total, type UsageRow } from './usage-data';
 
 const GROUP = 'day,collection,service,operation,format,country,client';
@@ -20,16 +21,16 @@ function reportUrl(root: string, from: string, to: string, f: 'json' | 'csv'): s
 
 function table(totals: Total[], dimension: string): HTMLElement {
   const max = Math.max(1, ...totals.map((t) => t.requests));
-  const rows = totals.slice(0, 20).map((t) =>
-    h('tr', { 'data-key': t.key, 'data-requests': String(t.requests) },
-      h('th', { scope: 'row' }, label(t.key)),
-      h('td', { class: 'bar-cell' }, h('span', { class: 'bar', style: `width:${(100 * t.requests) / max}%` })),
-      h('td', { class: 'number' }, t.requests.toLocaleString('en')),
-      h('td', { class: 'number' }, `${(t.bytes / 1048576).toFixed(1)} MB`)));
-  if (rows.length === 0) return h('p', { class: 'hint' }, 'No requests in this period.');
+  const rows = totals.slice(0, 20).map((total) =>
+    h('tr', { 'data-key': total.key, 'data-requests': String(total.requests) },
+      h('th', { scope: 'row' }, label(total.key)),
+      h('td', { class: 'bar-cell' }, h('span', { class: 'bar', style: `width:${(100 * total.requests) / max}%` })),
+      h('td', { class: 'number' }, total.requests.toLocaleString('en')),
+      h('td', { class: 'number' }, `${(total.bytes / 1048576).toFixed(1)} MB`)));
+  if (rows.length === 0) return h('p', { class: 'hint' }, t('usage.noRequests'));
   return h('table', { class: 'usage-table', 'data-dimension': dimension },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, dimension), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'share')),
-      h('th', { scope: 'col' }, 'requests'), h('th', { scope: 'col' }, 'bytes'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t(`usage.dimension.${dimension}`)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('usage.share'))),
+      h('th', { scope: 'col' }, t('usage.requests')), h('th', { scope: 'col' }, t('usage.bytes')))),
     h('tbody', {}, ...rows));
 }
 
@@ -49,22 +50,22 @@ function drawOverTime(rows: UsageRow[], days: string[]): void {
   chart = new uPlot({
     width: Math.min(960, target.clientWidth || 800), height: 280,
     series: [{}, ...names.map((n, i) => ({ label: label(n), stroke: COLOURS[i % COLOURS.length], width: 2 }))],
-    axes: [{}, { label: 'requests' }],
+    axes: [{}, { label: t('usage.requests') }],
     scales: { x: { time: true } },
   }, [x, ...values], target);
 }
 
 async function show(root: string, from: string, to: string): Promise<void> {
   const status = byId('usage-status');
-  status.textContent = 'Loading…';
+  status.textContent = t('usage.loading');
   (byId('usage-csv') as HTMLAnchorElement).href = reportUrl(root, from, to, 'csv');
   const response = await fetch(reportUrl(root, from, to, 'json'), { credentials: 'same-origin' });
   if (response.status === 401) {
-    status.textContent = 'The usage statistics are for signed-in members: log in on the portal first.';
+    status.textContent = t('usage.logIn');
     return;
   }
   if (!response.ok) {
-    status.textContent = `The usage statistics could not be read (${response.status}).`;
+    status.textContent = t('usage.failed', { status: response.status });
     return;
   }
   const doc = (await response.json()) as { rows: UsageRow[]; total: { requests: number } };
@@ -76,7 +77,7 @@ async function show(root: string, from: string, to: string): Promise<void> {
   fill('usage-by-client', rows, 'client');
   fill('usage-downloads', rows.filter(isDownload), 'collection');
   fill('usage-map-views', rows.filter(isMapView), 'collection');
-  status.textContent = `${rows.reduce((n, r) => n + r.requests, 0).toLocaleString('en')} requests from ${from} to ${to}.`;
+  status.textContent = t('usage.total', { count: rows.reduce((n, r) => n + r.requests, 0), from, to });
 }
 
 function start(): void {
@@ -92,7 +93,9 @@ function start(): void {
     e.preventDefault();
     void show(root, from.value, to.value);
   });
+  onLanguageChange(() => void show(root, from.value, to.value));
   void show(root, from.value, to.value);
 }
 
+startLanguage(document.getElementById('language-slot'));
 start();

@@ -11,21 +11,35 @@ import {
   type CatalogueSearch, type FacetName, type RecordSummary, type RecordsPage,
 } from '../records';
 import { h, clear, announce, debounce } from '../dom';
+import { onLanguageChange, t, tAttrs, tr } from '../i18n';
+import { countryName } from '../members';
 
 const PAGE = 10;
+
+// A facet's value as the reader's language names it: record types and countries
+// (the other facets are the records' own words).
+function facetValue(facet: FacetName, value: string): string {
+  if (facet === 'country') return countryName(value, []);
+  if (facet === 'type') {
+    const key = `catalogue.recordType.${value}`;
+    const name = t(key);
+    return name === key ? value : name;
+  }
+  return value;
+}
 
 export function renderCataloguePanel(panel: HTMLElement, state: PortalState, view: MapView, api: Api,
   showLayers: () => void): void {
   let search: CatalogueSearch = { text: '', chosen: {}, offset: 0, limit: PAGE };
   let latest = 0; // the latest search wins over a slower earlier one
-  const text = h('input', { id: 'catalogue-search', type: 'search', autocomplete: 'off', placeholder: 'gold, geological map, Lao PDR…' });
+  const text = h('input', { id: 'catalogue-search', type: 'search', autocomplete: 'off', ...tAttrs({ placeholder: 'catalogue.placeholder' }) });
   const inView = h('input', { id: 'catalogue-in-view', type: 'checkbox' });
   const count = h('p', { id: 'catalogue-count', class: 'hint', 'aria-live': 'polite' });
   const facets = h('div', { id: 'catalogue-facets', class: 'facets' });
   const list = h('ul', { id: 'catalogue-results', class: 'catalogue' });
   const pager = h('div', { class: 'actions pager' });
   const results = h('div', { id: 'catalogue-list' }, count, facets, list, pager);
-  const page = h('section', { id: 'catalogue-record', class: 'record-page', hidden: true, 'aria-label': 'Catalogue record' });
+  const page = h('section', { id: 'catalogue-record', class: 'record-page', hidden: true, ...tAttrs({ 'aria-label': 'catalogue.record' }) });
 
   const layerIds = () => new Set(state.layers.map((l) => l.info.id));
   const mapBbox = (): CatalogueSearch['bbox'] => {
@@ -45,37 +59,39 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
     const e = layer.info.extent;
     if (e) view.map.getView().fit(transformExtent(e, 'EPSG:4326', 'EPSG:3857'), { padding: [20, 20, 20, 20], duration: 300 });
     showLayers();
-    announce(`${layer.info.title} is on the map`);
+    announce(t('catalogue.onMap', { layer: layer.info.title }));
   };
   const actions = (r: RecordSummary) => {
     const layerId = layerIdOf(r, layerIds());
     return h('div', { class: 'actions' },
-      layerId ? h('button', { type: 'button', class: 'primary add-layer', onclick: () => addToMap(layerId) }, 'Add to map') : null,
-      r.extent ? h('button', { type: 'button', class: 'zoom-extent', onclick: () => zoomTo(r) }, 'Zoom to extent') : null);
+      layerId ? h('button', { type: 'button', class: 'primary add-layer', onclick: () => addToMap(layerId) }, t('catalogue.addToMap')) : null,
+      r.extent ? h('button', { type: 'button', class: 'zoom-extent', onclick: () => zoomTo(r) }, t('catalogue.zoomToExtent')) : null);
   };
 
+  let opened: RecordSummary | undefined;
   const showRecord = (r: RecordSummary) => {
+    opened = r;
     const recordUrl = api.url(`${CATALOG_PATH}/items/${encodeURIComponent(r.id)}`);
     const e = r.extent;
     const links = r.links.filter((l) => !['self', 'alternate', 'collection'].includes(l.rel) || l.name);
     clear(page,
-      h('button', { type: 'button', class: 'back', onclick: () => { page.hidden = true; results.hidden = false; text.focus(); } }, '← Back to the results'),
+      h('button', { type: 'button', class: 'back', onclick: () => { page.hidden = true; results.hidden = false; text.focus(); } }, t('catalogue.back')),
       h('h3', { tabindex: -1 }, r.title),
       r.description ? h('p', {}, r.description) : null,
       h('table', { class: 'attributes' }, h('tbody', {},
-        h('tr', {}, h('th', { scope: 'row' }, 'Type'), h('td', {}, r.type)),
-        r.country ? h('tr', {}, h('th', { scope: 'row' }, 'Country'), h('td', {}, r.country)) : null,
-        r.updated ? h('tr', {}, h('th', { scope: 'row' }, 'Updated'), h('td', {}, r.updated)) : null,
-        r.formats.length ? h('tr', {}, h('th', { scope: 'row' }, 'Formats'), h('td', {}, r.formats.join(', '))) : null,
-        e ? h('tr', {}, h('th', { scope: 'row' }, 'Extent'), h('td', {}, `${e[0].toFixed(2)}, ${e[1].toFixed(2)} – ${e[2].toFixed(2)}, ${e[3].toFixed(2)} (lon, lat)`)) : null)),
+        h('tr', {}, h('th', { scope: 'row' }, t('catalogue.type')), h('td', {}, facetValue('type', r.type))),
+        r.country ? h('tr', {}, h('th', { scope: 'row' }, t('catalogue.country')), h('td', {}, facetValue('country', r.country))) : null,
+        r.updated ? h('tr', {}, h('th', { scope: 'row' }, t('catalogue.updated')), h('td', {}, r.updated)) : null,
+        r.formats.length ? h('tr', {}, h('th', { scope: 'row' }, t('catalogue.formats')), h('td', {}, r.formats.join(', '))) : null,
+        e ? h('tr', {}, h('th', { scope: 'row' }, t('catalogue.extent')), h('td', {}, t('catalogue.extentValue', { extent: `${e[0].toFixed(2)}, ${e[1].toFixed(2)} – ${e[2].toFixed(2)}, ${e[3].toFixed(2)}` }))) : null)),
       r.keywords.length ? h('p', { class: 'keywords' }, ...r.keywords.map((k) => h('span', { class: 'keyword' }, k))) : null,
       actions(r),
-      links.length ? h('h4', {}, 'Links') : null,
+      links.length ? h('h4', {}, t('catalogue.links')) : null,
       links.length ? h('ul', { class: 'record-links' }, ...links.map((l) =>
         h('li', {}, h('a', { href: l.href, target: '_blank', rel: 'noopener' }, l.title || l.name || l.href),
           l.protocol ? h('span', { class: 'hint' }, ` ${l.protocol}`) : null))) : null,
       h('p', { class: 'actions' },
-        h('a', { href: `${recordUrl}?f=html`, target: '_blank', rel: 'noopener' }, 'Record page'),
+        h('a', { href: `${recordUrl}?f=html`, target: '_blank', rel: 'noopener' }, t('catalogue.recordPage')),
         h('a', { href: `${recordUrl}?f=xml`, target: '_blank', rel: 'noopener' }, 'ISO 19139')));
     results.hidden = true;
     page.hidden = false;
@@ -90,11 +106,11 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
       for (const value of chosen) if (!buckets.some((b) => b.value === value)) buckets.push({ value, count: 0 });
       if (!buckets.length) return null;
       return h('fieldset', { class: 'facet', 'data-facet': name },
-        h('legend', {}, FACET_TITLES[name]),
+        h('legend', {}, t(FACET_TITLES[name])),
         ...buckets.slice(0, 12).map((b) => {
           const box = h('input', { type: 'checkbox', value: b.value, checked: chosen.includes(b.value),
             onchange: () => { search = toggled(search, name, b.value); void run(); } });
-          return h('label', { class: 'facet-value' }, box, ` ${b.value} `, h('span', { class: 'count' }, `(${b.count.toLocaleString('en')})`));
+          return h('label', { class: 'facet-value' }, box, ` ${facetValue(name, b.value)} `, h('span', { class: 'count' }, `(${b.count.toLocaleString('en')})`));
         }));
     }));
   };
@@ -103,12 +119,12 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
     count.textContent = pageLabel(result, search.offset);
     clear(list, ...result.records.map((r) => h('li', { class: 'dataset record', 'data-record': r.id },
       h('h3', {}, h('button', { type: 'button', class: 'link open-record', onclick: () => showRecord(r) }, r.title)),
-      h('p', { class: 'hint' }, [r.type, r.country].filter(Boolean).join(' · ')),
+      h('p', { class: 'hint' }, [r.type && facetValue('type', r.type), r.country && facetValue('country', r.country)].filter(Boolean).join(' · ')),
       r.description ? h('p', {}, r.description.length > 220 ? `${r.description.slice(0, 220)}…` : r.description) : null,
       actions(r))));
     clear(pager,
-      search.offset > 0 ? h('button', { type: 'button', class: 'previous', onclick: () => { search = { ...search, offset: Math.max(0, search.offset - PAGE) }; void run(); } }, 'Previous') : null,
-      search.offset + result.records.length < result.matched ? h('button', { type: 'button', class: 'next', onclick: () => { search = { ...search, offset: search.offset + PAGE }; void run(); } }, 'Next') : null);
+      search.offset > 0 ? h('button', { type: 'button', class: 'previous', onclick: () => { search = { ...search, offset: Math.max(0, search.offset - PAGE) }; void run(); } }, t('catalogue.previous')) : null,
+      search.offset + result.records.length < result.matched ? h('button', { type: 'button', class: 'next', onclick: () => { search = { ...search, offset: search.offset + PAGE }; void run(); } }, t('catalogue.next')) : null);
     drawFacets(result);
   };
 
@@ -120,7 +136,7 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
       const document = await api.get<Parameters<typeof pageOf>[0]>(`${CATALOG_PATH}/items?${searchParams(search).toString()}`);
       if (mine === latest) draw(pageOf(document));
     } catch (e) {
-      if (mine === latest) count.textContent = `The catalogue could not be searched: ${(e as Error).message}`;
+      if (mine === latest) count.textContent = t('catalogue.failed', { message: (e as Error).message });
     } finally {
       if (mine === latest) panel.removeAttribute('aria-busy');
     }
@@ -130,9 +146,14 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
   inView.addEventListener('change', () => { search = { ...search, offset: 0 }; void run(); });
   view.map.on('moveend', () => { if (inView.checked && page.hidden) { search = { ...search, offset: 0 }; void run(); } });
 
-  clear(panel, h('h2', {}, 'Catalogue'),
-    h('div', { class: 'field', role: 'search' }, h('label', { for: 'catalogue-search' }, 'Search the catalogue'), text),
-    h('div', { class: 'field check' }, inView, h('label', { for: 'catalogue-in-view' }, ' Only records in the map view')),
+  clear(panel, h('h2', {}, tr('catalogue.title')),
+    h('div', { class: 'field', role: 'search' }, h('label', { for: 'catalogue-search' }, tr('catalogue.search')), text),
+    h('div', { class: 'field check' }, inView, ' ', h('label', { for: 'catalogue-in-view' }, tr('catalogue.inView'))),
     results, page);
+  // Another language: the results are read again (counts, facets), an open record drawn again.
+  onLanguageChange(() => {
+    void run();
+    if (!page.hidden && opened) showRecord(opened);
+  });
   void run();
 }

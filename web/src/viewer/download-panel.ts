@@ -5,6 +5,7 @@ import { viewBox } from './map-view';
 import type { PortalState } from '../state';
 import { DOWNLOAD_FORMATS, DOWNLOAD_CAP, downloadUrl, serviceUrls } from '../links';
 import { h, clear, announce } from '../dom';
+import { onLanguageChange, t, tr } from '../i18n';
 
 async function copy(text: string, input: HTMLInputElement): Promise<void> {
   try {
@@ -13,7 +14,7 @@ async function copy(text: string, input: HTMLInputElement): Promise<void> {
     input.select();
     document.execCommand('copy');
   }
-  announce(`Copied ${text}`);
+  announce(t('download.copied', { text }));
 }
 
 export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view: MapView, root: string): void {
@@ -34,10 +35,9 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
     if (!response.ok || mine !== asked) return;
     const matched = Number((await response.json()).numberMatched ?? 0);
     limit.hidden = matched <= DOWNLOAD_CAP;
-    limit.textContent = `${matched.toLocaleString('en')} features match: a file holds the first ${DOWNLOAD_CAP.toLocaleString('en')}. ` +
-      'For all of them use WFS GetFeature with paging (QGIS, ogr2ogr) or ask for an export.';
+    limit.textContent = t('download.overCap', { count: matched, cap: DOWNLOAD_CAP });
     matchedText.dataset.matched = String(matched);
-    matchedText.textContent = `${matched.toLocaleString('en')} feature${matched === 1 ? '' : 's'}, all in each file.`;
+    matchedText.textContent = t('download.matched', { count: matched });
   };
   const refresh = () => {
     const layer = state.active;
@@ -46,23 +46,25 @@ export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view
     const box = inView.checked ? viewBox(view.map) : undefined;
     clear(links, ...DOWNLOAD_FORMATS.map((format) => h('li', {},
       h('a', { href: downloadUrl(root, layer.info.id, format.f, filter, box), download: `${layer.info.id}.${format.extension}`,
-        'data-format': format.f, class: 'button' }, format.label))));
-    summary.textContent = `${layer.info.title}${filter ? `, filtered by ${filter}` : ', all features'}${box ? ', in the current view' : ''}.`;
+        'data-format': format.f, class: 'button' }, t(format.label)))));
+    summary.textContent = t(filter ? (box ? 'download.summaryFilteredInView' : 'download.summaryFiltered') : (box ? 'download.summaryInView' : 'download.summary'),
+      { layer: layer.info.title, filter: filter ?? '' });
     void count(layer.info.id, filter, box);
   };
   inView.addEventListener('change', refresh);
   view.map.on('moveend', () => { if (inView.checked) refresh(); });
   state.on('active', refresh);
   state.on('filter', refresh);
+  onLanguageChange(refresh);
   const services = serviceUrls(root).map((s) => {
     const input = h('input', { type: 'text', readonly: true, value: s.url, 'aria-label': `${s.name} URL` });
     return h('li', { class: 'service' }, h('strong', {}, s.name),
-      h('div', { class: 'copy-row' }, input, h('button', { type: 'button', onclick: () => copy(s.url, input) }, 'Copy')),
-      h('small', {}, s.hint));
+      h('div', { class: 'copy-row' }, input, h('button', { type: 'button', onclick: () => copy(s.url, input) }, tr('common.copy'))),
+      h('small', {}, tr(s.hint), s.example ? ' ' : null, s.example ? h('code', {}, s.example) : null));
   });
-  clear(panel, h('h2', {}, 'Download'), summary,
-    h('div', { class: 'field inline' }, inView, h('label', { for: 'download-in-view' }, 'Only the features in the current view')),
+  clear(panel, h('h2', {}, tr('download.title')), summary,
+    h('div', { class: 'field inline' }, inView, h('label', { for: 'download-in-view' }, tr('download.inView'))),
     matchedText, limit, links,
-    h('h2', {}, 'Use in QGIS, ArcGIS, GDAL'), h('ul', { class: 'services' }, ...services));
+    h('h2', {}, tr('download.services')), h('ul', { class: 'services' }, ...services));
   refresh();
 }

@@ -8,6 +8,8 @@ import type { PortalState } from '../state';
 import type { Item } from './identify';
 import { displayValue, type Property } from '../catalogue';
 import { h, clear, debounce, announce } from '../dom';
+import { t } from '../i18n';
+import { displayCode, propertyLabel } from '../code-lists';
 
 export const PAGE_SIZE = 20;
 
@@ -65,7 +67,7 @@ export class FeatureTable {
       this.panel.dataset.matched = String(page.numberMatched ?? page.numberReturned);
       this.panel.dataset.filter = filter ?? '';
     } catch (e) {
-      announce(`The table could not be read: ${(e as Error).message}`, 'error');
+      announce(t('table.failed', { message: (e as Error).message }), 'error');
     } finally {
       this.panel.removeAttribute('aria-busy');
     }
@@ -79,19 +81,19 @@ export class FeatureTable {
     const last = offset + page.numberReturned;
     const rows = page.features.map((f) => h('tr', { 'data-fid': f.id, tabindex: 0,
       onclick: () => this.pick(f), onkeydown: (e: Event) => { if ((e as KeyboardEvent).key === 'Enter') this.pick(f); } },
-    ...columns.map((c) => h('td', {}, displayValue(f.properties[c.name])))));
-    const previous = h('button', { type: 'button', disabled: this.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE_SIZE); this.load(); } }, '‹ Previous');
-    const next = h('button', { type: 'button', disabled: last >= total, onclick: () => { this.offset += PAGE_SIZE; this.load(); } }, 'Next ›');
+    ...columns.map((c) => h('td', {}, displayCode(c.name, f.properties[c.name]) ?? displayValue(f.properties[c.name])))));
+    const previous = h('button', { type: 'button', disabled: this.offset === 0, onclick: () => { this.offset = Math.max(0, this.offset - PAGE_SIZE); this.load(); } }, t('table.previous'));
+    const next = h('button', { type: 'button', disabled: last >= total, onclick: () => { this.offset += PAGE_SIZE; this.load(); } }, t('table.next'));
     const filter = this.state.filter();
     clear(this.panel,
       h('div', { class: 'table-head' },
-        h('h2', { id: 'table-title' }, `${layer.info.title} in view`),
-        h('span', { class: 'count' }, total ? `${first}–${last} of ${total}` : 'none'),
-        filter ? h('code', { class: 'filter-text', title: 'The CQL2 filter sent to the server' }, filter) : null,
+        h('h2', { id: 'table-title' }, t('table.title', { layer: layer.info.title })),
+        h('span', { class: 'count' }, total ? t('table.count', { first, last, total }) : t('table.none')),
+        filter ? h('code', { class: 'filter-text', title: t('table.filterTitle') }, filter) : null,
         h('span', { class: 'pager' }, previous, next)),
       h('div', { class: 'table-scroll' },
         h('table', { class: 'features', 'aria-labelledby': 'table-title' },
-          h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c.title)))),
+          h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col', 'data-property': c.name }, propertyLabel(c.name, c.title))))),
           h('tbody', {}, ...rows))));
   }
 

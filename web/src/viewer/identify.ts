@@ -11,6 +11,8 @@ import type { MapLayer } from './map-layers';
 import type { PortalState } from '../state';
 import { displayValue, type LayerInfo } from '../catalogue';
 import { h, clear, announce } from '../dom';
+import { t } from '../i18n';
+import { displayCode, propertyLabel } from '../code-lists';
 
 // A feature of an items page, as GeoJSON.
 export interface Item {
@@ -71,14 +73,14 @@ export async function identify(event: Place, state: PortalState, view: MapView):
   return results;
 }
 
-export type FeatureAction = { label: string; run: (f: Found) => void; when: (f: Found) => boolean };
+export type FeatureAction = { label: () => string; run: (f: Found) => void; when: (f: Found) => boolean };
 
 export function showFound(panel: HTMLElement, results: Found[], view: MapView, actions: FeatureAction[] = []): void {
   view.highlight.getSource()?.clear();
   if (!results.length) {
-    clear(panel, h('h2', {}, 'Nothing here'), h('p', {}, 'No feature of a visible layer at that place.'));
+    clear(panel, h('h2', {}, t('identify.nothingTitle')), h('p', {}, t('identify.nothing')));
     panel.hidden = false;
-    announce('Nothing identified here');
+    announce(t('identify.nothingAnnounced'));
     return;
   }
   const blocks = results.map((f) => {
@@ -87,21 +89,22 @@ export function showFound(panel: HTMLElement, results: Found[], view: MapView, a
       .filter((p) => f.properties[p.name] !== null && f.properties[p.name] !== undefined && f.properties[p.name] !== '')
       .map((p) => {
         const text = displayValue(f.properties[p.name]);
-        const value = /^https?:\/\//.test(text) ? h('a', { href: text, target: '_blank', rel: 'noopener' }, text) : text;
-        return h('tr', {}, h('th', { scope: 'row' }, p.title), h('td', {}, value));
+        const value = /^https?:\/\//.test(text) ? h('a', { href: text, target: '_blank', rel: 'noopener' }, text)
+          : displayCode(p.name, f.properties[p.name]) ?? text;
+        return h('tr', {}, h('th', { scope: 'row' }, propertyLabel(p.name, p.title)), h('td', {}, value));
       });
-    const buttons = actions.filter((a) => a.when(f)).map((a) => h('button', { type: 'button', onclick: () => a.run(f) }, a.label));
+    const buttons = actions.filter((a) => a.when(f)).map((a) => h('button', { type: 'button', onclick: () => a.run(f) }, a.label()));
     return h('section', { class: 'found', 'data-layer': f.layer.id, 'data-fid': f.id ?? '' },
-      h('h3', {}, name || `Feature ${f.id ?? ''}`, h('small', {}, ` · ${f.layer.title}`)),
+      h('h3', {}, name || t('identify.feature', { id: f.id ?? '' }), h('small', {}, ` · ${f.layer.title}`)),
       h('table', { class: 'attributes' }, h('tbody', {}, ...rows)),
       buttons.length ? h('div', { class: 'actions' }, ...buttons) : null);
   });
   for (const f of results) if (f.geometry) view.highlight.getSource()?.addFeature(new Feature(f.geometry.clone()));
-  clear(panel, h('div', { class: 'panel-head' }, h('h2', {}, `Identified: ${results.length}`),
-    h('button', { type: 'button', class: 'close', 'aria-label': 'Close the results', onclick: () => { panel.hidden = true; view.highlight.getSource()?.clear(); } }, '×')),
+  clear(panel, h('div', { class: 'panel-head' }, h('h2', {}, t('identify.title', { count: results.length })),
+    h('button', { type: 'button', class: 'close', 'aria-label': t('identify.close'), onclick: () => { panel.hidden = true; view.highlight.getSource()?.clear(); } }, '×')),
   ...blocks);
   panel.hidden = false;
   // Read out what was found, not only how many: a keyboard user may not see the panel.
-  const names = results.slice(0, 3).map((f) => `${(f.layer.roles.name && displayValue(f.properties[f.layer.roles.name])) || `feature ${f.id ?? ''}`} (${f.layer.title})`);
-  announce(`${results.length} feature${results.length === 1 ? '' : 's'} identified: ${names.join(', ')}${results.length > 3 ? ', …' : ''}`);
+  const names = results.slice(0, 3).map((f) => `${(f.layer.roles.name && displayValue(f.properties[f.layer.roles.name])) || t('identify.feature', { id: f.id ?? '' })} (${f.layer.title})`);
+  announce(t('identify.announced', { count: results.length, names: `${names.join(', ')}${results.length > 3 ? ', …' : ''}` }));
 }

@@ -6,6 +6,7 @@ import { toLonLat } from 'ol/proj';
 import type { MapView } from './map-view';
 import type { Place } from './identify';
 import { announce } from '../dom';
+import { t } from '../i18n';
 
 export function lonLatText([lon, lat]: number[]): string {
   const f = (v: number, pos: string, neg: string) => `${Math.abs(v).toFixed(4)}° ${v >= 0 ? pos : neg}`;
@@ -27,7 +28,7 @@ export function setUpKeyboardIdentify(view: MapView, identifyAt: (place: Place) 
   view.map.on('moveend', () => {
     if (document.activeElement === target) {
       const at = crosshair();
-      if (at) announce(`Crosshair at ${lonLatText(at.lonLat)}`);
+      if (at) announce(t('keyboard.crosshair', { place: lonLatText(at.lonLat) }));
     }
   });
   target.addEventListener('keydown', (e) => {
@@ -36,7 +37,7 @@ export function setUpKeyboardIdentify(view: MapView, identifyAt: (place: Place) 
     e.preventDefault();
     const at = crosshair();
     if (!at) return;
-    announce(`Identifying at ${lonLatText(at.lonLat)}…`);
+    announce(t('keyboard.identifying', { place: lonLatText(at.lonLat) }));
     void identifyAt({ coordinate: at.coordinate, pixel: view.map.getPixelFromCoordinate(at.coordinate) });
   });
 }

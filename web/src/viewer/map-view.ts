@@ -14,6 +14,7 @@ import { defaults as defaultControls, MousePosition, ScaleLine } from 'ol/contro
 import { fromLonLat, transformExtent } from 'ol/proj';
 import { Circle, Fill, Stroke, Style, Text } from 'ol/style';
 import type { FeatureLike } from 'ol/Feature';
+import { onLanguageChange, t } from '../i18n';
 
 export const ASEAN_PLUS_THREE: [number, number, number, number] = [90, -12, 150, 50];
 
@@ -57,16 +58,23 @@ export function createMap(target: HTMLElement, root: string): MapView {
     zIndex: 1000,
   });
   const mouse = new MousePosition({
-    coordinateFormat: (c) => (c ? `${c[1].toFixed(4)}°, ${c[0].toFixed(4)}° (lat, lon WGS 84)` : ''),
+    coordinateFormat: (c) => (c ? t('map.coordinates', { lat: c[1].toFixed(4), lon: c[0].toFixed(4) }) : ''),
     projection: 'EPSG:4326',
     className: 'coordinates',
-    placeholder: 'Point at the map for coordinates',
+    placeholder: t('map.pointAt'),
   });
   const map = new Map({
     target,
     layers: [osm, countries, highlight],
     controls: defaultControls({ attributionOptions: { collapsible: true } }).extend([new ScaleLine({ bar: true, minWidth: 100 }), mouse]),
     view: new View({ center: fromLonLat([115, 15]), zoom: 3, maxZoom: 19 }),
+  });
+  // OpenLayers keeps the placeholder from the start (no setter): the new one is set where
+  // the control reads it, and shown at once when the pointer is off the map.
+  onLanguageChange(() => {
+    (mouse as unknown as { placeholder_: string }).placeholder_ = t('map.pointAt');
+    const shown = target.querySelector('.coordinates');
+    if (shown && !/\d/.test(shown.textContent ?? '')) shown.textContent = t('map.pointAt');
   });
   map.getView().fit(transformExtent(ASEAN_PLUS_THREE, 'EPSG:4326', 'EPSG:3857'), { padding: [10, 10, 10, 10] });
   return { map, countries, osm, highlight };

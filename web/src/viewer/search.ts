@@ -6,6 +6,7 @@ import type { PortalState } from '../state';
 import { buildFilter, NO_FILTER } from '../cql2';
 import { displayValue } from '../catalogue';
 import { h, clear, debounce } from '../dom';
+import { t } from '../i18n';
 import type { Item } from './identify';
 
 export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state: PortalState, view: MapView,
@@ -51,7 +52,7 @@ export function setUpSearch(input: HTMLInputElement, results: HTMLElement, state
     clear(results, ...page.features.map((f, i) => h('li', { role: 'option', id: `search-${i}`, 'aria-selected': 'false',
       'data-fid': f.id, onclick: () => pick(layer.info.id, f) },
     nameOf(f), country ? h('small', {}, ` ${displayValue(f.properties[country])}`) : null)));
-    if (!page.features.length) clear(results, h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true' }, `No ${layer.info.title.toLowerCase()} named like “${text}”`));
+    if (!page.features.length) clear(results, h('li', { class: 'empty', role: 'option', 'aria-disabled': 'true' }, t('search.none', { layer: layer.info.title, text })));
     activate(-1);
     results.hidden = false;
     input.setAttribute('aria-expanded', 'true');

@@ -5,6 +5,9 @@
 import '../style.css';
 import { Api, ApiError, type Session } from '../api';
 import { announce, byId, clear, h } from '../dom';
+import { onLanguageChange, startLanguage, t } from '../i18n';
+import { codeLabel } from '../code-lists';
+import { roleName } from '../login';
 import { serviceRoot } from '../links';
 import { planTable, rateTable, reportable, type Accomplishment, type WorkPlan } from './plan-view';
 
@@ -19,9 +22,9 @@ async function show(api: Api, planId: string, rule: string, session: Session | n
   ]);
   clear(byId('rates'), rateTable(rate));
   clear(byId('plan'), h('h2', {}, plan.title), planTable(plan, api.root));
-  clear(byId('meetings'), h('h2', {}, 'Meeting reports'),
-    meetings.meetings.length === 0 ? h('p', {}, 'No meeting report is frozen yet.')
-      : h('ul', {}, ...meetings.meetings.map((m) => h('li', {}, h('a', { href: `${m.href}?f=html` }, m.title), ` (frozen ${m.frozen})`))));
+  clear(byId('meetings'), h('h2', {}, t('workplan.meetings')),
+    meetings.meetings.length === 0 ? h('p', {}, t('workplan.noMeeting'))
+      : h('ul', {}, ...meetings.meetings.map((m) => h('li', {}, h('a', { href: `${m.href}?f=html` }, m.title), ` ${t('workplan.frozen', { date: m.frozen })}`))));
   reportForm(api, plan, session);
 }
 
@@ -33,20 +36,20 @@ function reportForm(api: Api, plan: WorkPlan, session: Session | null): void {
   const activity = h('select', { id: 'report-activity', name: 'activity' },
     ...activities.map((a) => h('option', { value: a.id }, `${a.id} ${a.activity.slice(0, 60)}`)));
   const meeting = h('input', { id: 'report-meeting', name: 'meeting', required: true, placeholder: 'ASOMM3-19', pattern: '[A-Za-z0-9._+\\-]{1,64}' });
-  const status = h('select', { id: 'report-status', name: 'status' }, ...STATUSES.map((s) => h('option', { value: s }, s)));
+  const status = h('select', { id: 'report-status', name: 'status' }, ...STATUSES.map((s) => h('option', { value: s }, codeLabel('workplan_status', s))));
   const narrative = h('textarea', { id: 'report-narrative', name: 'narrative', rows: 4 });
-  const evidence = h('input', { id: 'report-evidence', name: 'evidence', type: 'url', placeholder: 'https://… (minutes, report)' });
+  const evidence = h('input', { id: 'report-evidence', name: 'evidence', type: 'url', placeholder: t('workplan.evidencePlaceholder') });
   const country = session && session.role !== 'editor'
     ? h('input', { id: 'report-country', name: 'country', required: true, placeholder: 'IDN', maxlength: 3 }) : null;
   const form = h('form', { id: 'report' },
-    h('h2', {}, 'Report progress'),
-    h('label', { for: 'report-activity' }, 'Activity'), activity,
-    h('label', { for: 'report-meeting' }, 'ASOMM+3 meeting'), meeting,
-    h('label', { for: 'report-status' }, 'Status'), status,
-    h('label', { for: 'report-narrative' }, 'Narrative'), narrative,
-    h('label', { for: 'report-evidence' }, 'Evidence (link)'), evidence,
-    country ? h('label', { for: 'report-country' }, 'Reporting member state') : null, country,
-    h('button', { type: 'submit', class: 'primary' }, 'Submit for review'));
+    h('h2', {}, t('workplan.report')),
+    h('label', { for: 'report-activity' }, t('workplan.activity')), activity,
+    h('label', { for: 'report-meeting' }, t('workplan.meeting')), meeting,
+    h('label', { for: 'report-status' }, t('workplan.status')), status,
+    h('label', { for: 'report-narrative' }, t('workplan.narrative')), narrative,
+    h('label', { for: 'report-evidence' }, t('workplan.evidence')), evidence,
+    country ? h('label', { for: 'report-country' }, t('workplan.reportingState')) : null, country,
+    h('button', { type: 'submit', class: 'primary' }, t('changeset.submit')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body: Record<string, unknown> = { meeting: meeting.value, status: status.value, narrative: narrative.value };
@@ -55,7 +58,7 @@ function reportForm(api: Api, plan: WorkPlan, session: Session | null): void {
     try {
       const r = await api.request<{ changeSet: { id: number } }>('POST',
         `/workplans/${encodeURIComponent(plan.id)}/activities/${activity.value}/progress`, body);
-      announce(`Submitted for review as change set ${r.changeSet.id}`);
+      announce(t('workplan.submitted', { id: r.changeSet.id }));
     } catch (e) {
       announce(e instanceof ApiError ? e.message : String(e), 'error');
     }
@@ -67,20 +70,23 @@ async function start(): Promise<void> {
   const api = new Api(serviceRoot(location.href));
   const session = await api.session();
   api.setSession(session);
-  clear(byId('account'), session ? `${session.user} (${session.role}${session.country ? `, ${session.country}` : ''})`
-    : h('a', { href: './' }, 'Log in on the portal to report progress'));
+  const account = () => clear(byId('account'), session ? `${session.user} (${roleName(session.role)}${session.country ? `, ${session.country}` : ''})`
+    : h('a', { href: './' }, t('workplan.logIn')));
+  account();
   const { workPlans } = await api.get<{ workPlans: Array<{ id: string; title: string }> }>('/workplans');
   const choice = byId<HTMLSelectElement>('plan-choice');
   const rule = byId<HTMLSelectElement>('rule-choice');
   clear(choice, ...workPlans.map((p) => h('option', { value: p.id }, p.title)));
   if (workPlans.length === 0) {
-    clear(byId('plan'), h('p', {}, 'No work plan is loaded (amis workplan load).'));
+    clear(byId('plan'), h('p', {}, t('workplan.none')));
     return;
   }
   const refresh = () => show(api, choice.value, rule.value, session).catch((e) => announce(String(e), 'error'));
   choice.addEventListener('change', refresh);
   rule.addEventListener('change', refresh);
+  onLanguageChange(() => { account(); void refresh(); });
   await refresh();
 }
 
+startLanguage(document.getElementById('language-slot'));
 start().catch((e) => announce(String(e), 'error'));

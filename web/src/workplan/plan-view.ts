@@ -1,6 +1,8 @@
 // The work plan as the portal shows it: pure functions from the server's documents
 // (GET /workplans/{id}, .../accomplishment) to elements, unit-tested without a server.
 import { h } from '../dom';
+import { t } from '../i18n';
+import { codeLabel } from '../code-lists';
 
 export interface Rate {
   scope: string;
@@ -49,10 +51,10 @@ export function reportable(plan: WorkPlan, role: string, country: string): Activ
 export function rateTable(a: Accomplishment): HTMLElement {
   const row = (r: Rate) => h('tr', {}, h('td', {}, r.scope), h('td', {}, r.title), h('td', { class: 'rate' }, r.text));
   return h('div', {},
-    h('h2', {}, 'Accomplishment'),
-    h('p', {}, 'Rule: ', h('strong', {}, a.ruleName)),
+    h('h2', {}, t('workplan.accomplishment')),
+    h('p', {}, `${t('workplan.ruleIs')} `, h('strong', {}, a.ruleName)),
     h('table', { class: 'accomplishment' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Area'), h('th', {}, 'Title'), h('th', {}, 'Rate'))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('workplan.area')), h('th', {}, t('workplan.titleColumn')), h('th', {}, t('workplan.rate')))),
       h('tbody', {}, ...a.programmeAreas.map(row), row(a.overall))));
 }
 
@@ -69,11 +71,11 @@ export function planTable(plan: WorkPlan, base: string): HTMLElement {
         h('td', {}, ...a.expectedOutputs.flatMap((o, i) => (i ? [h('br'), o] : [o]))),
         h('td', {}, [a.lead, a.coLead, a.countryCoordinator].map((c) => c ?? '–').join(' / ')),
         h('td', {}, timeline),
-        h('td', { class: 'status' }, a.status ?? 'not reported')));
+        h('td', { class: 'status', 'data-status': a.status ?? '' }, a.status ? codeLabel('workplan_status', a.status) : t('workplan.notReported'))));
     }
   }
   return h('table', { class: 'workplan' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'No.'), h('th', {}, 'Activity'), h('th', {}, 'Expected output'),
-      h('th', {}, 'Lead / co-lead / coordinator'), h('th', {}, 'Timeline'), h('th', {}, 'Status'))),
+    h('thead', {}, h('tr', {}, h('th', {}, t('workplan.no')), h('th', {}, t('workplan.activity')), h('th', {}, t('workplan.output')),
+      h('th', {}, t('workplan.leads')), h('th', {}, t('workplan.timeline')), h('th', {}, t('workplan.status')))),
     body);
 }

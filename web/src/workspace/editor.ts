@@ -16,6 +16,8 @@ import type { LayerInfo } from '../catalogue';
 import { changedProperties, FieldError, inputType, textFromValue, valueFromText } from '../forms';
 import { Drafts } from './drafts';
 import { h, clear, announce } from '../dom';
+import { t } from '../i18n';
+import { propertyLabel } from '../code-lists';
 
 const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
 
@@ -26,9 +28,9 @@ const EDIT_STYLE = new Style({
 });
 
 function drawType(geometryType: string): GeometryType {
-  const t = geometryType.toLowerCase();
-  if (t.includes('polygon')) return 'Polygon';
-  if (t.includes('line')) return 'LineString';
+  const type = geometryType.toLowerCase();
+  if (type.includes('polygon')) return 'Polygon';
+  if (type.includes('line')) return 'LineString';
   return 'Point';
 }
 
@@ -74,12 +76,12 @@ export class FeatureEditor {
     if (this.target) return;
     const layers = this.editable();
     const select = h('select', { id: 'new-feature-layer' }, ...layers.map((l) => h('option', { value: l.id }, l.title)));
-    clear(this.panel, h('h3', {}, 'Edit features'),
+    clear(this.panel, h('h3', {}, t('editor.title')),
       h('p', { class: 'hint' }, this.state.session?.role === 'editor'
-        ? `You may add and change features of ${this.state.session.country}. Click a feature on the map and choose “Edit”, or add one.`
-        : 'Click a feature on the map and choose “Edit”, or add one.'),
-      h('div', { class: 'field' }, h('label', { for: 'new-feature-layer' }, 'Layer'), select),
-      h('button', { type: 'button', id: 'add-feature', onclick: () => this.startNew(select.value) }, 'Add a feature on the map'));
+        ? t('editor.hintEditor', { country: this.state.session.country })
+        : t('editor.hint')),
+      h('div', { class: 'field' }, h('label', { for: 'new-feature-layer' }, t('editor.layer')), select),
+      h('button', { type: 'button', id: 'add-feature', onclick: () => this.startNew(select.value) }, t('editor.add')));
   }
 
   startNew(layerId: string): void {
@@ -101,10 +103,10 @@ export class FeatureEditor {
       this.form();
     });
     this.view.map.addInteraction(this.draw);
-    clear(this.panel, h('h3', {}, `New feature in ${layer.title}`),
-      h('p', { class: 'hint', role: 'status' }, `Click on the map to place it${drawType(layer.geometryType) === 'Point' ? '' : ' (double-click to finish)'}.`),
-      h('button', { type: 'button', onclick: () => this.cancel() }, 'Cancel'));
-    announce('Click on the map to place the new feature');
+    clear(this.panel, h('h3', {}, t('editor.newIn', { layer: layer.title })),
+      h('p', { class: 'hint', role: 'status' }, t(drawType(layer.geometryType) === 'Point' ? 'editor.placePoint' : 'editor.placeShape')),
+      h('button', { type: 'button', onclick: () => this.cancel() }, t('common.cancel')));
+    announce(t('editor.placeAnnounced'));
   }
 
   async edit(layer: LayerInfo, fid: number): Promise<void> {
@@ -114,7 +116,7 @@ export class FeatureEditor {
     try {
       read = await this.api.feature(layer.id, fid);
     } catch {
-      return announce(`Feature ${fid} could not be read`, 'error');
+      return announce(t('editor.readFailed', { id: fid }), 'error');
     }
     if (generation !== this.generation || !this.state.session) return; // another edit, or a logout, came first
     const feature = geojson.readFeature(read.doc) as Feature;
@@ -125,38 +127,38 @@ export class FeatureEditor {
     this.modify.set('editing', true);
     this.view.map.addInteraction(this.modify);
     this.form();
-    announce(`Editing ${layer.title} feature ${fid}: drag it on the map, change its attributes, then save`);
+    announce(t('editor.editing', { layer: layer.title, id: fid }));
   }
 
   private form(): void {
-    const t = this.target!;
-    const country = t.layer.roles.country;
-    const fields = t.layer.properties.map((p) => {
+    const target = this.target!;
+    const country = target.layer.roles.country;
+    const fields = target.layer.properties.map((p) => {
       const id = `edit-${p.name}`;
       const lockedCountry = p.name === country && this.state.session?.role === 'editor';
       const list = p.values ? h('datalist', { id: `${id}-values` }, ...p.values.map((v) => h('option', { value: String(v) }))) : null;
       const input = h('input', { id, name: p.name, type: inputType(p), step: p.type === 'number' ? 'any' : undefined,
-        value: textFromValue(t.properties[p.name]), readonly: lockedCountry, list: list ? `${id}-values` : undefined });
-      return h('div', { class: 'field' }, h('label', { for: id }, p.title, h('small', {}, ` ${p.name}`)), input, list);
+        value: textFromValue(target.properties[p.name]), readonly: lockedCountry, list: list ? `${id}-values` : undefined });
+      return h('div', { class: 'field' }, h('label', { for: id }, propertyLabel(p.name, p.title), h('small', {}, ` ${p.name}`)), input, list);
     });
-    const form = h('form', { class: 'edit-form', 'aria-label': 'Feature attributes' }, ...fields,
+    const form = h('form', { class: 'edit-form', 'aria-label': t('editor.attributes') }, ...fields,
       h('p', { class: 'error', role: 'alert', id: 'edit-error' }),
       h('div', { class: 'actions sticky' },
-        h('button', { type: 'submit', class: 'primary' }, 'Save to draft'),
-        t.fid !== null ? h('button', { type: 'button', class: 'danger', onclick: () => this.remove() }, 'Delete feature') : null,
-        h('button', { type: 'button', onclick: () => this.cancel() }, 'Cancel')));
+        h('button', { type: 'submit', class: 'primary' }, t('editor.save')),
+        target.fid !== null ? h('button', { type: 'button', class: 'danger', onclick: () => this.remove() }, t('editor.delete')) : null,
+        h('button', { type: 'button', onclick: () => this.cancel() }, t('common.cancel'))));
     form.addEventListener('submit', (e) => { e.preventDefault(); this.save(form); });
-    clear(this.panel, h('h3', {}, t.fid === null ? `New feature in ${t.layer.title}` : `Edit ${t.layer.title} #${t.fid}`),
-      h('p', { class: 'hint' }, 'Drag the geometry on the map to move it.'), form);
+    clear(this.panel, h('h3', {}, target.fid === null ? t('editor.newIn', { layer: target.layer.title }) : t('editor.editOf', { layer: target.layer.title, id: target.fid })),
+      h('p', { class: 'hint' }, t('editor.drag')), form);
     (form.querySelector('input:not([readonly])') as HTMLInputElement | null)?.focus();
   }
 
   private async save(form: HTMLFormElement): Promise<void> {
-    const t = this.target!;
+    const target = this.target!;
     const error = form.querySelector('#edit-error')!;
     const properties: Record<string, unknown> = {};
     try {
-      for (const p of t.layer.properties) {
+      for (const p of target.layer.properties) {
         const input = form.querySelector<HTMLInputElement>(`#${CSS.escape(`edit-${p.name}`)}`)!;
         properties[p.name] = valueFromText(p, input.value);
       }
@@ -168,29 +170,29 @@ export class FeatureEditor {
       }
       throw e;
     }
-    const feature = t.feature;
-    if (!feature?.getGeometry()) return void (error.textContent = 'Draw the feature on the map first');
+    const feature = target.feature;
+    if (!feature?.getGeometry()) return void (error.textContent = t('editor.drawFirst'));
     const geometry = geojson.writeGeometryObject(feature.getGeometry()!, { decimals: 7 });
     let method: 'POST' | 'PATCH' = 'POST';
     let body: Record<string, unknown> = { type: 'Feature', geometry, properties };
-    if (t.fid !== null) {
+    if (target.fid !== null) {
       // Only what changed, guarded by the ETag: a change published meanwhile is not undone.
       method = 'PATCH';
       body = {};
-      const changed = changedProperties(t.properties, properties);
+      const changed = changedProperties(target.properties, properties);
       if (Object.keys(changed).length) body.properties = changed;
-      if (JSON.stringify(geometry) !== t.geometry) body.geometry = geometry;
-      if (!Object.keys(body).length) return void (error.textContent = 'Nothing has changed');
+      if (JSON.stringify(geometry) !== target.geometry) body.geometry = geometry;
+      if (!Object.keys(body).length) return void (error.textContent = t('editor.unchanged'));
     }
     const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
     submit.disabled = true;
     try {
-      const draft = await this.write(method, t, body);
-      announce(`Saved to draft change set ${draft}. Submit it for review under “My change sets”.`);
+      const draft = await this.write(method, target, body);
+      announce(t('editor.saved', { id: draft }));
       this.finish();
     } catch (e) {
       error.textContent = e instanceof ApiError
-        ? (e.status === 412 ? 'This feature has been changed since you opened it: cancel and open it again.' : `${e.message} (${e.status})`)
+        ? (e.status === 412 ? t('editor.conflict') : `${e.message} (${e.status})`)
         : String(e);
     } finally {
       submit.disabled = false;
@@ -199,26 +201,26 @@ export class FeatureEditor {
 
   // Writes into the user's draft; a draft the server no longer takes (submitted
   // elsewhere, or another user's) is forgotten and a new one used.
-  private async write(method: 'POST' | 'PATCH' | 'DELETE', t: Target, body?: unknown): Promise<number> {
+  private async write(method: 'POST' | 'PATCH' | 'DELETE', target: Target, body?: unknown): Promise<number> {
     const user = this.state.session!.user;
     for (let attempt = 0; ; ++attempt) {
-      const draft = await this.drafts.of(t.layer.id, user);
+      const draft = await this.drafts.of(target.layer.id, user);
       try {
-        await this.api.writeFeature(method, t.layer.id, t.fid, body, draft, t.etag);
+        await this.api.writeFeature(method, target.layer.id, target.fid, body, draft, target.etag);
         return draft;
       } catch (e) {
         if (attempt > 0 || !(e instanceof ApiError) || ![403, 404, 409].includes(e.status)) throw e;
-        this.drafts.forget(t.layer.id);
+        this.drafts.forget(target.layer.id);
       }
     }
   }
 
   private async remove(): Promise<void> {
-    const t = this.target!;
-    if (t.fid === null || !confirm(`Delete feature ${t.fid} of ${t.layer.title}? The deletion goes into your draft for review.`)) return;
+    const target = this.target!;
+    if (target.fid === null || !confirm(t('editor.confirmDelete', { id: target.fid, layer: target.layer.title }))) return;
     try {
-      const draft = await this.write('DELETE', t);
-      announce(`Deletion saved to draft change set ${draft}`);
+      const draft = await this.write('DELETE', target);
+      announce(t('editor.deleted', { id: draft }));
       this.finish();
     } catch (e) {
       announce(e instanceof ApiError ? e.message : String(e), 'error');
@@ -234,7 +236,7 @@ export class FeatureEditor {
   cancel(): void {
     this.stop();
     this.render();
-    announce('Editing cancelled');
+    announce(t('editor.cancelled'));
   }
 
   // Ends any editing without a word: a logout, a new user.

@@ -13,6 +13,7 @@ import type { PortalState } from '../state';
 import { diffRows, featureLabel, problemText, type ReviewChange } from '../review';
 import { stateBadge } from './changesets';
 import { h, clear, announce } from '../dom';
+import { t } from '../i18n';
 
 const geojson = new GeoJSON({ featureProjection: 'EPSG:3857', dataProjection: 'EPSG:4326' });
 
@@ -56,11 +57,11 @@ export class ReviewPanel {
     } catch (e) {
       return clear(this.panel, h('p', { class: 'error' }, (e as Error).message));
     }
-    clear(this.panel, h('h3', {}, `Review queue (${sets.length})`),
+    clear(this.panel, h('h3', {}, t('review.queue', { count: sets.length })),
       sets.length ? h('ul', { class: 'queue' }, ...sets.map((c) => h('li', { 'data-changeset': c.id },
         h('button', { type: 'button', class: 'link', onclick: () => this.show(c.id) },
-          `#${c.id} ${c.title}`), h('small', {}, ` ${c.collection} · ${c.author} (${c.country || 'all'}) · ${c.changes} change${c.changes === 1 ? '' : 's'}`))))
-        : h('p', { class: 'hint' }, 'Nothing waits for review.'));
+          `#${c.id} ${c.title}`), h('small', {}, ` ${c.collection} · ${c.author} (${c.country || t('review.allCountries')}) · ${t('changeset.changes', { count: c.changes })}`))))
+        : h('p', { class: 'hint' }, t('review.empty')));
   }
 
   private shown = 0; // the latest change set asked for; a slower earlier answer is dropped
@@ -98,32 +99,32 @@ export class ReviewPanel {
     const comment = h('textarea', { id: 'review-comment', rows: 3 });
     const error = h('p', { class: 'error', role: 'alert' });
     clear(this.panel,
-      h('div', { class: 'panel-head' }, h('h3', {}, `Change set #${c.id}: ${c.title}`),
-        h('button', { type: 'button', onclick: () => (this.state.session?.role === 'editor' ? this.back() : this.queue()) }, 'Back')),
-      h('p', {}, stateBadge(c.state), ` ${c.collection} · by ${c.author} · ${review.numberOfChanges} change${review.numberOfChanges === 1 ? '' : 's'}`),
-      h('p', { class: 'legend-row' }, h('span', { class: 'swatch before' }), ' before ', h('span', { class: 'swatch after' }), ' after'),
-      problems.length ? h('div', { class: 'problems', role: 'note' }, h('strong', {}, 'Problems'), h('ul', {}, ...problems.map((p) => h('li', {}, p)))) : null,
+      h('div', { class: 'panel-head' }, h('h3', {}, t('review.changeSet', { id: c.id, title: c.title })),
+        h('button', { type: 'button', onclick: () => (this.state.session?.role === 'editor' ? this.back() : this.queue()) }, t('common.back'))),
+      h('p', {}, stateBadge(c.state), ` ${c.collection} · ${t('review.by', { author: c.author })} · ${t('changeset.changes', { count: review.numberOfChanges })}`),
+      h('p', { class: 'legend-row' }, h('span', { class: 'swatch before' }), ` ${t('review.before')} `, h('span', { class: 'swatch after' }), ` ${t('review.after')}`),
+      problems.length ? h('div', { class: 'problems', role: 'note' }, h('strong', {}, t('review.problems')), h('ul', {}, ...problems.map((p) => h('li', {}, p)))) : null,
       h('div', { class: 'table-scroll' }, h('table', { class: 'diff' },
-        h('thead', {}, h('tr', {}, ...['Feature', 'Property', 'Before', 'After'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ...[t('review.feature'), t('review.property'), t('review.beforeColumn'), t('review.afterColumn')].map((title) => h('th', { scope: 'col' }, title)))),
         h('tbody', {}, ...rows.map((r) => h('tr', {}, h('td', {}, r.feature, h('br'), h('small', {}, r.operation)), h('td', {}, r.property),
           h('td', { class: 'before' }, r.before), h('td', { class: 'after' }, r.after)))))),
-      review.changes.length < review.numberOfChanges ? h('p', { class: 'hint' }, `The first ${review.changes.length} changes are shown.`) : null,
+      review.changes.length < review.numberOfChanges ? h('p', { class: 'hint' }, t('review.firstShown', { count: review.changes.length })) : null,
       mayDecide ? h('div', { class: 'decide' },
-        h('label', { for: 'review-comment' }, 'Comment (required to reject)'), comment, error,
+        h('label', { for: 'review-comment' }, t('review.comment')), comment, error,
         h('div', { class: 'actions' },
-          h('button', { type: 'button', class: 'primary', onclick: () => this.decide(c, 'approve', comment.value, error) }, 'Approve and publish'),
-          h('button', { type: 'button', class: 'danger', onclick: () => this.decide(c, 'reject', comment.value, error) }, 'Reject'))) : null);
-    announce(`Change set ${c.id}: ${rows.length} differences, ${problems.length} problems`);
+          h('button', { type: 'button', class: 'primary', onclick: () => this.decide(c, 'approve', comment.value, error) }, t('review.approve')),
+          h('button', { type: 'button', class: 'danger', onclick: () => this.decide(c, 'reject', comment.value, error) }, t('review.reject')))) : null);
+    announce(t('review.announced', { id: c.id, differences: rows.length, problems: problems.length }));
   }
 
   private async decide(c: ChangeSet, action: 'approve' | 'reject', comment: string, error: HTMLElement): Promise<void> {
     if (action === 'reject' && !comment.trim()) {
-      error.textContent = 'Say why the change set is rejected';
+      error.textContent = t('review.sayWhy');
       return;
     }
     try {
       await this.api.changeSetAction(c.id, action, comment);
-      announce(action === 'approve' ? `Change set ${c.id} approved and published` : `Change set ${c.id} rejected`);
+      announce(t(action === 'approve' ? 'review.approved' : 'review.rejected', { id: c.id }));
       if (action === 'approve') this.state.dataChanged();
       await this.queue();
     } catch (e) {

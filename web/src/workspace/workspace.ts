@@ -9,6 +9,8 @@ import { ChangeSetList, renderUpload } from './changesets';
 import { ReviewPanel } from './review-panel';
 import { renderUsers } from './users';
 import { h, clear } from '../dom';
+import { t } from '../i18n';
+import { roleName } from '../login';
 
 export class Workspace {
   readonly editor: FeatureEditor;
@@ -36,16 +38,19 @@ export class Workspace {
   private tabs(): Array<[string, string]> {
     const role = this.state.session?.role;
     const tabs: Array<[string, string]> = [];
-    if (role === 'reviewer' || role === 'admin') tabs.push(['review', 'Review queue']);
-    tabs.push(['edit', 'Edit'], ['mine', 'My change sets'], ['upload', 'Upload']);
-    if (role === 'admin') tabs.push(['users', 'Accounts']);
+    if (role === 'reviewer' || role === 'admin') tabs.push(['review', t('workspace.review')]);
+    tabs.push(['edit', t('workspace.edit')], ['mine', t('workspace.mine')], ['upload', t('workspace.upload')]);
+    if (role === 'admin') tabs.push(['users', t('workspace.users')]);
     return tabs;
   }
 
-  render(): void {
+  private current = '';
+
+  // `keep`: the tab shown stays (the labels drawn again in another language).
+  render(keep = false): void {
     const s = this.state.session;
     if (!s) return clear(this.panel);
-    const bar = h('div', { class: 'ws-tabs', role: 'tablist', 'aria-label': 'Workspace' },
+    const bar = h('div', { class: 'ws-tabs', role: 'tablist', 'aria-label': t('workspace.title') },
       ...this.tabs().map(([name, label]) => h('button', { type: 'button', role: 'tab', id: `ws-tab-${name}`, 'aria-controls': `ws-${name}`,
         onclick: () => this.show(name) }, label)));
     // Arrow keys move between the tabs (WAI-ARIA tabs pattern).
@@ -59,15 +64,17 @@ export class Workspace {
       next.focus();
       next.click();
     });
-    clear(this.panel, h('h2', {}, 'Workspace'),
-      h('p', { class: 'hint' }, `${s.user} · ${s.role}${s.country ? ` · ${s.country}` : ''}`), bar,
+    clear(this.panel, h('h2', {}, t('workspace.title')),
+      h('p', { class: 'hint' }, `${s.user} · ${roleName(s.role)}${s.country ? ` · ${s.country}` : ''}`), bar,
       ...this.tabs().map(([name]) => this.sections[name]),
       // An editor has no queue, but sees their own change sets in review form.
       this.tabs().some(([name]) => name === 'review') ? null : this.sections.review);
-    this.show(this.tabs()[0][0]);
+    const names = this.tabs().map(([name]) => name);
+    this.show(keep && names.includes(this.current) ? this.current : names[0]);
   }
 
   show(name: string, load = true): void {
+    this.current = name;
     for (const [n, section] of Object.entries(this.sections)) {
       section.hidden = n !== name;
       section.setAttribute('role', 'tabpanel');
