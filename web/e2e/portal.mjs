@@ -225,13 +225,19 @@ try {
     result.inViewUrl = (await searched).url();
     await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
     result.inView = await catalogueState();
-    // Panned far east of every record: none meets the view.
+    // Panned far east: the panel answers the search of the view where the pan ended. Each
+    // step of the pan may search; the panel shows the answer to the last search asked.
+    const searches = [];
+    const onSearch = (r) => { if (r.url().includes('/collections/catalog/items') && r.url().includes('bbox=')) searches.push(r.url()); };
     const moved = page.waitForResponse((r) => r.url().includes('/collections/catalog/items') && r.url().includes('bbox='));
+    page.on('request', onSearch);
     await page.focus('#map');
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowRight');
-    result.movedUrl = (await moved).url();
+    await moved;
+    await page.waitForTimeout(1000);
     await page.waitForFunction(() => !document.querySelector('#panel-data').hasAttribute('aria-busy'));
-    await page.waitForTimeout(500);
+    page.off('request', onSearch);
+    result.movedUrl = searches[searches.length - 1];
     result.moved = await catalogueState();
     result.unlabelled = await unlabelled();
   } else if (scenario === 'toggle') {
