@@ -88,5 +88,15 @@ class SwitchableProxy:
         self.server.__exit__(*exc)
 
 
+def serve_national(work: Path):
+    """A generator for a module fixture: the national node serving its sites, stopped after."""
+    from federation_support import start
+    server = start(build_national_sites(work), work / "logs", "national", national_config(work))
+    yield server
+    alive = server.alive()
+    server.stop()
+    assert alive, server.stderr()
+
+
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}

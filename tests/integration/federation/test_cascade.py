@@ -8,33 +8,22 @@ GetMap (pixels, decoded by GDAL); the filters evaluated here in Python on those 
 from __future__ import annotations
 
 import math
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
-from osgeo import gdal, ogr
+from osgeo import gdal
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import support  # noqa: E402
-from cascade_support import (SITES, SwitchableProxy, admin_headers, build_national_sites, cascading_config,  # noqa: E402
-                             national_config)
-from federation_support import build_regional_store, harvest, node, start  # noqa: E402
+from cascade_support import SITES, SwitchableProxy, admin_headers, cascading_config, serve_national
+from federation_support import build_regional_store, harvest, node, start
 
 TIMEOUT = 2.0  # cascade_timeout_seconds of the regional node
 
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory, amis_bin):
-    work = tmp_path_factory.mktemp("cascade-national")
-    server = start(build_national_sites(work), work / "logs", "national", national_config(work))
-    yield server
-    alive = server.alive()
-    server.stop()
-    assert alive, server.stderr()
+    yield from serve_national(tmp_path_factory.mktemp("cascade-national"))
 
 
 @pytest.fixture(scope="module")

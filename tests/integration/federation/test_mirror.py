@@ -9,28 +9,20 @@ read with sqlite3/psycopg2 (store_support)."""
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
 import requests
 from osgeo import gdal
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import store_support  # noqa: E402
-from cascade_support import SITES, admin_headers, build_national_sites, national_config  # noqa: E402
-from federation_support import build_regional_store, harvest, node, start  # noqa: E402
+import store_support
+import support
+from cascade_support import SITES, admin_headers, cascading_config, serve_national
+from federation_support import build_regional_store, harvest, node, start
 
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory, amis_bin):
-    work = tmp_path_factory.mktemp("mirror-national")
-    server = start(build_national_sites(work), work / "logs", "national", national_config(work))
-    yield server
-    alive = server.alive()
-    server.stop()
-    assert alive, server.stderr()
+    yield from serve_national(tmp_path_factory.mktemp("mirror-national"))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +52,6 @@ def source(url: str) -> dict[str, dict]:
 
 def mirrored(store) -> dict[str, dict]:
     """name -> {properties, x, y} of the mirror, read from the regional store with OGR."""
-    import support
     return {f.properties["name"]: {"commodity": f.properties["commodity"], "tonnes": f.properties["tonnes"],
                                    "grade": f.properties["grade"], "x": f.geometry.GetX(), "y": f.geometry.GetY()}
             for f in support.read_features(store, "idn_sites_copy")}
@@ -125,8 +116,6 @@ def test_a_changed_and_a_deleted_feature_are_detected(regional, national):
 
 
 def test_people_cannot_edit_a_mirror(tmp_path, regional):
-    from cascade_support import cascading_config
-    from federation_support import ADMIN_TOKEN  # noqa: F401
     server = start(regional, tmp_path / "logs", "regional-edit", cascading_config(tmp_path))
     try:
         fid = requests.get(f"{server.url}/collections/idn_sites_copy/items?f=json&limit=1",
