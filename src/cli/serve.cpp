@@ -156,11 +156,17 @@ void with_router(const config::Config& config, bool serving, const std::function
   }
   edit::EditingPolicy editing_policy(editing_rules);
   edit::ChangeService change_service(store, change_sets, editing_policy, &catalog_store);
-  features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
+  // A cascaded collection has neither versions nor history here: the node keeps them.
+  features.set_etags([&change_service, &cascade](const core::Collection& c,
+                                                 std::int64_t fid) -> decltype(change_service.etag(c, fid)) {
+    if (cascade.collection(c.id)) return {};
     return change_service.etag(c, fid);
   });
-  features.set_as_of([&change_sets](const core::Collection& c, const std::string& instant, std::int64_t limit,
-                                    std::int64_t offset, core::FeatureSink& sink) {
+  features.set_as_of([&change_sets, &cascade](const core::Collection& c, const std::string& instant,
+                                              std::int64_t limit, std::int64_t offset, core::FeatureSink& sink) {
+    if (cascade.collection(c.id))
+      throw core::InvalidParameter("asOf", "collection '" + c.id + "' is cascaded from a national node: its history "
+                                           "is kept there");
     return change_sets.features_as_of(c, instant, limit, offset, sink);
   });
   catalog::IsoSchemaOnce iso_schema(std::filesystem::path(config.static_dir) / "schemas");

@@ -41,7 +41,8 @@ void Cascade::reload() {
       continue;
     }
     c.id = p.collection;
-    next->emplace(p.collection, Published{std::move(p), std::move(c), *n});
+    std::string id = p.collection;  // the key, before the publication is moved
+    next->emplace(std::move(id), Published{std::move(p), std::move(c), *n});
   }
   std::lock_guard lock(mutex_);
   snapshot_ = std::move(next);

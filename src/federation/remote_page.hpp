@@ -53,7 +53,7 @@ struct RemotePage {
 RemotePage read_remote_page(std::string_view text, const core::Collection& collection,
                             std::int64_t first_position = 1);
 
-// The properties of the features of a page (names in first-seen order, types from
+// The properties of the features of a page (by name, types from
 // their JSON values: integer, number, boolean, else text) and their geometry type
 // (GEOMETRY when mixed), for a collection published from a node.
 // @throws as read_remote_page.

@@ -72,7 +72,8 @@ class SwitchableProxy:
             return 200, {"Content-Type": "text/html"}, b"<html><body>Maintenance</body></html>"
         try:
             with urllib.request.urlopen(self.upstream + path, timeout=60) as r:
-                return r.status, {"Content-Type": r.headers.get("Content-Type", "application/json")}, r.read()
+                body = r.read().replace(self.upstream.encode(), self.url.encode())  # its links name the proxy
+                return r.status, {"Content-Type": r.headers.get("Content-Type", "application/json")}, body
         except urllib.error.HTTPError as e:
             return e.code, {"Content-Type": e.headers.get("Content-Type", "application/json")}, e.read()
 
