@@ -5,7 +5,8 @@ timed on both: OGC API items pages (limit 100, every offset) and WMS GetMaps (a 
 Prints per-kind medians and the overhead of the cascade over the source (goal <= 10%).
 Sequential single requests on keep-alive sessions, rounds alternating source and cascade.
 
-  AMIS_BIN=build/ci/bin/amis /usr/bin/python3 bench/federation_cascade.py [N] [ROUNDS]"""
+  AMIS_BIN=build/ci/bin/amis /usr/bin/python3 bench/federation_cascade.py [N] [ROUNDS] [TTL]
+TTL is the cascade's cache_ttl_seconds (3600; 0: no cache, every request asks the node)."""
 from __future__ import annotations
 
 import statistics
@@ -36,6 +37,7 @@ def timed(session: requests.Session, url: str) -> float:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    ttl = float(sys.argv[3]) if len(sys.argv) > 3 else 3600
     with tempfile.TemporaryDirectory(prefix="amis-cascade-bench-") as tmp:
         work = Path(tmp)
         national_store = work / "national.gpkg"
@@ -44,7 +46,7 @@ def main() -> None:
         regional = None
         try:
             store = build_regional_store(work / "regional")
-            config = cascading_config(work / "regional", timeout=10, ttl=3600)
+            config = cascading_config(work / "regional", timeout=10, ttl=ttl)
             assert node(store, "add", "idn", national.url + "/", "--kind", "oapif", "--country", "IDN",
                         "--schedule", "off")[0].returncode == 0
             assert harvest(store, "idn")[0] == 0
@@ -71,7 +73,7 @@ def main() -> None:
                     for side, (base, c) in sides.items():
                         times[(kind, side)].append(sum(timed(sessions[side], base + p.format(c=c)) for p in paths)
                                                    / len(paths))
-            print(f"features={n} rounds={rounds}")
+            print(f"features={n} rounds={rounds} cache_ttl={ttl:g}s")
             for kind, paths in kinds.items():
                 src = statistics.median(times[(kind, "source")])
                 cas = statistics.median(times[(kind, "cascade")])
