@@ -132,6 +132,27 @@ def test_people_cannot_edit_a_mirror(tmp_path, regional):
         server.stop()
 
 
+def test_the_admin_api_lists_and_copies_mirrors(tmp_path, regional):
+    server = start(regional, tmp_path / "logs", "regional-admin", cascading_config(tmp_path))
+    try:
+        assert requests.get(f"{server.url}/admin/publications", timeout=30).status_code == 401
+        listed = requests.get(f"{server.url}/admin/publications", headers=admin_headers(), timeout=30)
+        assert listed.status_code == 200, listed.text
+        (only,) = listed.json()["publications"]
+        assert (only["collection"], only["node"], only["mode"]) == ("idn_sites_copy", "idn", "mirror")
+        r = requests.post(f"{server.url}/admin/publications/idn_sites_copy/sync", headers=admin_headers(), timeout=60)
+        assert r.status_code == 200, r.text
+        assert r.json()["unchanged"] == SITES - 1 and r.json()["changeSet"] is None
+        r = requests.post(f"{server.url}/admin/nodes/idn/publish", headers=admin_headers(), timeout=60,
+                          json={"sourceId": "sites", "collection": "idn_sites_copy"})
+        assert r.status_code == 409, r.text
+        r = requests.post(f"{server.url}/admin/nodes/idn/publish", headers=admin_headers(), timeout=60,
+                          json={"sourceId": "nowhere", "collection": "idn_nowhere"})
+        assert r.status_code == 404, r.text
+    finally:
+        server.stop()
+
+
 def test_unpublishing_a_mirror_removes_its_copy(regional):
     done, _ = node(regional, "unpublish", "idn_sites_copy")
     assert done.returncode == 0, done.stderr
