@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "federation/cascade.hpp"
 #include "federation/node_registry.hpp"
+#include "federation/publications.hpp"
 #include "ingest/ogr_import.hpp"
 #include "store/attribute_indexes.hpp"
 #include "store/open_store.hpp"
@@ -91,8 +93,11 @@ struct StoreCopy {
 int store_copy(const config::Config& config, const StoreCopy& command);
 // `amis node ...`: the national nodes harvested into the catalogue (issue 16).
 struct NodeCommand {
-  std::string action;  // add, list, show, runs, remove, harvest
+  std::string action;  // add, list, show, runs, remove, harvest, publish, published, unpublish, sync
   std::string name;
+  std::string source_id;   // publish: the collection or feature type at the node
+  std::string collection;  // publish, unpublish, sync: the AMIS collection id
+  std::string mode = "cascade";
   std::string url;
   std::string kind;
   std::string country;
@@ -110,6 +115,26 @@ inline federation::FederationOptions federation_options(const config::Config& co
   options.limits.retries = config.federation.retries;
   options.limits.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(config.federation.backoff_seconds * 1000));
   options.first_retry_seconds = config.federation.first_retry_seconds;
+  return options;
+}
+
+// The cascade's bounds from [federation]: one attempt per request (a client waits).
+inline federation::CascadeOptions cascade_options(const config::Config& config) {
+  federation::CascadeOptions options;
+  const auto& f = config.federation;
+  options.limits.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(f.cascade_timeout_seconds * 1000));
+  options.limits.max_bytes = static_cast<std::size_t>(f.max_document_mb) << 20;
+  options.limits.retries = 0;
+  options.cache_bytes = static_cast<std::size_t>(f.cascade_cache_mb) << 20;
+  options.cache_ttl = std::chrono::milliseconds(static_cast<std::int64_t>(f.cascade_cache_ttl_seconds * 1000));
+  options.max_features = f.cascade_max_features;
+  return options;
+}
+
+// Publishing (a mirror's copies) reads as harvests do, with their retries.
+inline federation::PublishOptions publish_options(const config::Config& config) {
+  federation::PublishOptions options;
+  options.limits = federation_options(config).limits;
   return options;
 }
 

@@ -197,6 +197,21 @@ int main(int argc, char** argv) {
     sub->add_option("name", node.name, "Node name")->required();
     node_subs.push_back(sub);
   }
+  auto* node_publish = nodes->add_subcommand("publish", "Publish a node's collection (OGC API) or feature type (WFS) "
+                                                        "as an AMIS collection, cascaded or mirrored");
+  node_publish->add_option("name", node.name, "Node name")->required();
+  node_publish->add_option("source", node.source_id, "The collection or feature type's id at the node")->required();
+  node_publish->add_option("--collection", node.collection, "The AMIS collection id")->required();
+  node_publish->add_option("--mode", node.mode, "cascade (read through, default) or mirror (copied on schedule)");
+  auto* node_published = nodes->add_subcommand("published", "List the published collections of nodes");
+  node_subs.push_back(node_publish);
+  node_subs.push_back(node_published);
+  for (const char* action : {"unpublish", "sync"}) {
+    auto* sub = nodes->add_subcommand(action, std::string(action) == "sync" ? "Copy a mirrored collection again now"
+                                                                           : "Withdraw a published collection");
+    sub->add_option("collection", node.collection, "The AMIS collection id")->required();
+    node_subs.push_back(sub);
+  }
   for (auto* sub : node_subs) {
     sub->add_option("--store", store_path, kStoreHelp);
     sub->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);

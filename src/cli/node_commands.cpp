@@ -1,4 +1,5 @@
-// `amis node add|list|show|remove|harvest|runs`: the national nodes (issue 16).
+// `amis node add|list|show|remove|harvest|runs|publish|published|unpublish|sync`: the
+// national nodes (issue 16) and their collections published here.
 #include <iostream>
 
 #include "catalog/iso_schema.hpp"
@@ -14,6 +15,8 @@ int node_command(const config::Config& config, const NodeCommand& command) {
   auto opened = store::open_store(store_location(config));
   const auto getter = federation::make_http_getter();
   federation::NodeRegistry registry(*opened.nodes, *opened.catalog, schema, *getter, federation_options(config));
+  federation::Publications publications(*opened.nodes, *opened.features, *opened.change_sets, *getter,
+                                        publish_options(config));
   const auto print = [](const nlohmann::json& doc) {
     std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   };
@@ -45,7 +48,23 @@ int node_command(const config::Config& config, const NodeCommand& command) {
   } else if (command.action == "harvest") {
     const auto run = registry.harvest(command.name);
     print(federation::run_json(run));
+    if (run.status != federation::RunStatus::Failed)
+      for (const auto& r : publications.sync_node(command.name)) print(federation::mirror_report_json(r));
     return run.status == federation::RunStatus::Succeeded ? 0 : 2;
+  } else if (command.action == "publish") {
+    print(federation::publication_json(publications.publish(command.name, command.source_id, command.collection,
+                                                            federation::parse_publish_mode(command.mode))));
+  } else if (command.action == "published") {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& p : publications.list()) all.push_back(federation::publication_json(p));
+    print(all);
+  } else if (command.action == "unpublish") {
+    publications.withdraw(command.collection);
+    std::cout << "collection " << command.collection << " withdrawn\n";
+  } else if (command.action == "sync") {
+    const auto report = publications.sync(command.collection);
+    print(federation::mirror_report_json(report));
+    return report.error.empty() ? 0 : 2;
   }
   return 0;
 }

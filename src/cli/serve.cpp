@@ -43,7 +43,9 @@
 #include "auth/read_access.hpp"
 #include "catalog/derived_records.hpp"
 #include "catalog/iso_schema.hpp"
+#include "federation/cascading_store.hpp"
 #include "federation/harvest_scheduler.hpp"
+#include "federation/publications.hpp"
 #include "store/visible_store.hpp"
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
@@ -94,7 +96,11 @@ void with_router(const config::Config& config, bool serving, const std::function
   auth::Authenticator authenticator(accounts, config.admin_token);
   // Every service reads through `store`: what the caller of each request may see.
   const auth::ReadAccess read_access(config.restricted);
-  store::VisibleStore store(stored, read_access);
+  // National nodes' collections cascaded here (issue 16) are read through to the node.
+  const auto http_getter = federation::make_http_getter();
+  federation::Cascade cascade(*opened.nodes, *http_getter, cascade_options(config));
+  federation::CascadingStore cascading(stored, cascade);
+  store::VisibleStore store(cascading, read_access);
   http::Router router;
   router.set_middleware([&authenticator](http::Request& rq, http::Response& rs, const http::Handler& next) {
     const auth::RequestPrincipal caller(authenticator.identify(rq));
@@ -146,6 +152,7 @@ void with_router(const config::Config& config, bool serving, const std::function
   // activity's lead, co-lead and country coordinator may write.
   store::WorkPlanStore& work_plans = *opened.work_plans;
   edit::EditingRules editing_rules = config.editing;
+  editing_rules.published_from = [&cascade](std::string_view id) { return cascade.published_from(id); };
   {
     auto& rules = editing_rules.collections.try_emplace(workplan::kProgressCollection, editing_rules.defaults).first->second;
     rules.country_property = "iso3";
@@ -153,11 +160,17 @@ void with_router(const config::Config& config, bool serving, const std::function
   }
   edit::EditingPolicy editing_policy(editing_rules);
   edit::ChangeService change_service(store, change_sets, editing_policy, &catalog_store);
-  features.set_etags([&change_service](const core::Collection& c, std::int64_t fid) {
+  // A cascaded collection has neither versions nor history here: the node keeps them.
+  features.set_etags([&change_service, &cascade](const core::Collection& c,
+                                                 std::int64_t fid) -> decltype(change_service.etag(c, fid)) {
+    if (cascade.collection(c.id)) return {};
     return change_service.etag(c, fid);
   });
-  features.set_as_of([&change_sets](const core::Collection& c, const std::string& instant, std::int64_t limit,
-                                    std::int64_t offset, core::FeatureSink& sink) {
+  features.set_as_of([&change_sets, &cascade](const core::Collection& c, const std::string& instant,
+                                              std::int64_t limit, std::int64_t offset, core::FeatureSink& sink) {
+    if (cascade.collection(c.id))
+      throw core::InvalidParameter("asOf", "collection '" + c.id + "' is cascaded from a national node: its history "
+                                           "is kept there");
     return change_sets.features_as_of(c, instant, limit, offset, sink);
   });
   catalog::IsoSchemaOnce iso_schema(std::filesystem::path(config.static_dir) / "schemas");
@@ -185,13 +198,16 @@ void with_router(const config::Config& config, bool serving, const std::function
   admin_api.register_routes(router);
   // National nodes (issue 16): registered over the admin API, harvested into the
   // catalogue in the background while serving.
-  const auto http_getter = federation::make_http_getter();
   federation::NodeRegistry node_registry(*opened.nodes, catalog_store, iso_schema, *http_getter,
                                          federation_options(config));
+  federation::Publications publications(*opened.nodes, stored, change_sets, *http_getter, publish_options(config));
+  publications.on_change([&cascade] { cascade.reload(); });
   std::unique_ptr<federation::HarvestScheduler> harvest_scheduler;
   if (serving && config.federation.harvest_concurrency > 0)
-    harvest_scheduler = std::make_unique<federation::HarvestScheduler>(node_registry, config.federation.harvest_concurrency);
-  api::admin::NodesApi nodes_api(node_registry, authenticator,
+    harvest_scheduler = std::make_unique<federation::HarvestScheduler>(
+        node_registry, config.federation.harvest_concurrency,
+        [&publications](const std::string& node) { publications.sync_node(node); });
+  api::admin::NodesApi nodes_api(node_registry, publications, authenticator,
                                  harvest_scheduler ? api::admin::NodesApi::QueueHarvest(
                                                          [&harvest_scheduler](const std::string& node) {
                                                            return harvest_scheduler->request(node);

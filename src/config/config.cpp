@@ -173,6 +173,18 @@ Config load_config(const std::string& path) {
   fed.retries = t["federation"]["retries"].value_or(fed.retries);
   fed.backoff_seconds = t["federation"]["backoff_seconds"].value_or(fed.backoff_seconds);
   fed.first_retry_seconds = t["federation"]["first_retry_seconds"].value_or(fed.first_retry_seconds);
+  fed.cascade_timeout_seconds = t["federation"]["cascade_timeout_seconds"].value_or(fed.cascade_timeout_seconds);
+  fed.cascade_cache_mb = t["federation"]["cascade_cache_mb"].value_or(fed.cascade_cache_mb);
+  fed.cascade_cache_ttl_seconds = t["federation"]["cascade_cache_ttl_seconds"].value_or(fed.cascade_cache_ttl_seconds);
+  fed.cascade_max_features = t["federation"]["cascade_max_features"].value_or(fed.cascade_max_features);
+  if (!(fed.cascade_timeout_seconds > 0 && fed.cascade_timeout_seconds <= 600))
+    throw std::runtime_error(path + ": [federation] cascade_timeout_seconds is more than 0 and at most 600");
+  if (fed.cascade_cache_mb < 0 || fed.cascade_cache_mb > 65536)
+    throw std::runtime_error(path + ": [federation] cascade_cache_mb is 0 to 65536");
+  if (!(fed.cascade_cache_ttl_seconds >= 0 && fed.cascade_cache_ttl_seconds <= 86400))
+    throw std::runtime_error(path + ": [federation] cascade_cache_ttl_seconds is 0 to 86400");
+  if (fed.cascade_max_features < 1 || fed.cascade_max_features > 1000000)
+    throw std::runtime_error(path + ": [federation] cascade_max_features is 1 to 1000000");
   if (fed.harvest_concurrency < 0 || fed.harvest_concurrency > 16)
     throw std::runtime_error(path + ": [federation] harvest_concurrency is 0 to 16");
   if (fed.timeout_seconds <= 0 || fed.timeout_seconds > 600)

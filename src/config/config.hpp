@@ -23,6 +23,11 @@ struct FederationSettings {
   int retries = 2;                  // per request, for what may pass (timeouts, 5xx)
   double backoff_seconds = 0.5;     // before the first retry, doubled after
   long long first_retry_seconds = 60;  // after a failed run; doubled per failure up to the node's schedule
+  // Cascaded collections (read through to the node at each request).
+  double cascade_timeout_seconds = 10;   // per request to the node; beyond it the client gets 504
+  long long cascade_cache_mb = 64;       // pages read from nodes kept in memory
+  double cascade_cache_ttl_seconds = 60; // how long a page is served without asking the node (0: no cache)
+  long long cascade_max_features = 10000;  // the most features one request reads from a node
 };
 
 // [metrics]: Prometheus's /metrics (docs/usage.md, "Operators").

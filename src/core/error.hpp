@@ -115,14 +115,28 @@ struct PreconditionFailed : OgcError {
   explicit PreconditionFailed(const std::string& what) : OgcError(412, "PreconditionFailed", what) {}
 };
 
+// Another server that holds the data (a national node of a cascaded collection)
+// answered with an error or with what cannot be read (502). The message names the
+// node, never its address.
+struct BadGateway : OgcError {
+  explicit BadGateway(const std::string& what) : OgcError(502, "NoApplicableCode", what) {}
+};
+
+// Such a server did not answer in time (504).
+struct GatewayTimeout : OgcError {
+  explicit GatewayTimeout(const std::string& what) : OgcError(504, "NoApplicableCode", what) {}
+};
+
 // A failure of the server itself; the message is for the log, never the client.
 struct ServerError : OgcError {
   explicit ServerError(const std::string& what) : OgcError(500, "ServerError", what) {}
 };
 
 // Whether the client is told only that the server failed (the message is for the
-// log): every 5xx but 503, whose messages (a deadline, a busy server) are ours,
-// say what to do, and hold nothing internal.
-inline bool hidden_from_client(const OgcError& e) { return e.status() >= 500 && e.status() != 503; }
+// log): every 5xx but 503, 502 and 504, whose messages (a deadline, a busy server,
+// a national node down) are ours, say what to do, and hold nothing internal.
+inline bool hidden_from_client(const OgcError& e) {
+  return e.status() >= 500 && e.status() != 503 && e.status() != 502 && e.status() != 504;
+}
 
 }  // namespace amis::core

@@ -33,6 +33,11 @@ const CollectionRules& EditingRules::rules(std::string_view collection) const {
 
 void EditingPolicy::check_write(const auth::Principal& who, const core::Collection& collection,
                                 const FeatureState* before, FeatureState* after) const {
+  if (rules_.published_from) {  // a national node's collection is changed at the node, by anyone
+    if (const auto node = rules_.published_from(collection.id); !node.empty())
+      throw core::Conflict("collection '" + collection.id + "' is published from national node '" + node +
+                           "' (cascaded or mirrored, read-only here): change it at the node");
+  }
   if (who.role != auth::Role::Editor) return;
   const auto& rules = rules_.rules(collection.id);
   const std::string& property = rules.country_property;

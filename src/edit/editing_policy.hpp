@@ -5,6 +5,7 @@
 // feature to another country; reviewers and administrators write any country;
 // change sets are approved by a reviewer other than their author, or by an
 // administrator.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,6 +49,9 @@ struct EditingRules {
   // Dataset uploads read at the same time; more are answered 503 (an upload
   // holds its features in memory while it is planned).
   int concurrent_uploads = 2;
+  // The national node a collection is published from (cascaded or mirrored,
+  // issue 16), empty for none: such a collection is read-only here (409).
+  std::function<std::string(std::string_view collection)> published_from;
 
   const CollectionRules& rules(std::string_view collection) const;
 };

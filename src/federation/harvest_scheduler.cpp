@@ -22,7 +22,9 @@ void lower_priority() {
 
 }  // namespace
 
-HarvestScheduler::HarvestScheduler(NodeRegistry& registry, int concurrency) : registry_(registry) {
+HarvestScheduler::HarvestScheduler(NodeRegistry& registry, int concurrency,
+                                   std::function<void(const std::string&)> after_run)
+    : registry_(registry), after_run_(std::move(after_run)) {
   threads_.emplace_back([this] { plan(); });
   for (int i = 0; i < std::max(1, concurrency); ++i) threads_.emplace_back([this] { work(); });
 }
@@ -82,7 +84,8 @@ void HarvestScheduler::work() {
     queue_.pop_front();
     lock.unlock();
     try {
-      registry_.harvest(node);  // logs and keeps its report
+      const auto run = registry_.harvest(node);  // logs and keeps its report
+      if (run.status != RunStatus::Failed && after_run_) after_run_(node);
     } catch (const std::exception& e) {
       spdlog::warn("federation: harvest of node '{}' not run: {}", node, e.what());
     }

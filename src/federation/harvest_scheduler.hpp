@@ -6,6 +6,7 @@
 // (NodeRegistry::next_run_after), never in a tight loop.
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -18,7 +19,8 @@ namespace amis::federation {
 
 class HarvestScheduler {
  public:
-  HarvestScheduler(NodeRegistry& registry, int concurrency);
+  // `after_run` is called after each run that read the node (its mirrors are copied then).
+  HarvestScheduler(NodeRegistry& registry, int concurrency, std::function<void(const std::string&)> after_run = {});
   ~HarvestScheduler();  // stops: the runs under way finish their current page's work
   HarvestScheduler(const HarvestScheduler&) = delete;
   HarvestScheduler& operator=(const HarvestScheduler&) = delete;
@@ -32,6 +34,7 @@ class HarvestScheduler {
   bool queue_locked(const std::string& node);
 
   NodeRegistry& registry_;
+  std::function<void(const std::string&)> after_run_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::string> queue_;

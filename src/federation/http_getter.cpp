@@ -63,7 +63,8 @@ class Exchange {
     if (failure_) {
       const bool transient = failure_ != bhttp::error::body_limit && failure_ != bhttp::error::header_limit &&
                              failure_.category() != asio::error::get_ssl_category();
-      throw FetchFailed(reason(failure_), transient);
+      const bool timed_out = failure_ == beast::error::timeout || failure_ == asio::error::operation_aborted;
+      throw FetchFailed(reason(failure_), transient, 0, timed_out);
     }
     auto& response = parser_.get();
     Fetched f;

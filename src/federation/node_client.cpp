@@ -35,7 +35,8 @@ std::string NodeClient::get(const NodeUrl& first, std::string_view accept) {
     Fetched f = exchange(url, accept);
     if (f.status == 200) return std::move(f.body);
     const bool redirect = f.status == 301 || f.status == 302 || f.status == 303 || f.status == 307 || f.status == 308;
-    if (!redirect) throw FetchFailed("the node answered HTTP " + std::to_string(f.status), transient_status(f.status) || f.status >= 500);
+    if (!redirect) throw FetchFailed("the node answered HTTP " + std::to_string(f.status), transient_status(f.status) || f.status >= 500,
+                                   f.status);
     if (redirects >= limits_.max_redirects) throw FetchFailed("more than " + std::to_string(limits_.max_redirects) + " redirects", false);
     NodeUrl next;
     try {

@@ -28,13 +28,20 @@ struct FetchLimits {
 // A request to the node failed (after its retries). what() is safe to report.
 class FetchFailed : public std::runtime_error {
  public:
-  FetchFailed(const std::string& what, bool transient) : std::runtime_error(what), transient_(transient) {}
+  FetchFailed(const std::string& what, bool transient, int status = 0, bool timed_out = false)
+      : std::runtime_error(what), transient_(transient), status_(status), timed_out_(timed_out) {}
   // Whether trying again later may succeed (the node down or busy), rather than
   // an answer that will not change (404, a refused redirect, too large).
   bool transient() const noexcept { return transient_; }
+  // The node's HTTP status when it answered with another than 200; 0 when it did not answer.
+  int status() const noexcept { return status_; }
+  // Whether the node did not answer before the deadline.
+  bool timed_out() const noexcept { return timed_out_; }
 
  private:
   bool transient_;
+  int status_;
+  bool timed_out_;
 };
 
 struct Fetched {

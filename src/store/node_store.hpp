@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "federation/node.hpp"
+#include "federation/publication.hpp"
 
 namespace amis::store {
 
@@ -36,6 +37,22 @@ class NodeStore {
   virtual std::int64_t add_run(const federation::HarvestRun& run) = 0;
   // The node's latest reports, newest first.
   virtual std::vector<federation::HarvestRun> runs(std::string_view node, std::int64_t limit) = 0;
+
+  // Collections of nodes published here (amis_publications), cascaded or mirrored.
+  // @throws core::Conflict when a publication of that collection id exists.
+  virtual void add_publication(const federation::Publication& publication) = 0;
+  virtual std::vector<federation::Publication> publications() = 0;  // by collection id
+  virtual std::optional<federation::Publication> publication(std::string_view collection) = 0;
+  // Removes the publication and its mirror's digests; false when there was none.
+  virtual bool remove_publication(std::string_view collection) = 0;
+  // A mirror's copy ended: `synced` (empty: unchanged) and its error (empty: none).
+  virtual void set_publication_state(std::string_view collection, const std::string& synced,
+                                     const std::string& error) = 0;
+  // What a mirror copied (amis_mirrored), any order.
+  virtual std::vector<federation::MirroredFeature> mirrored(std::string_view collection) = 0;
+  // Adds or replaces `put`, removes the `removed` source ids, in one transaction.
+  virtual void save_mirrored(std::string_view collection, const std::vector<federation::MirroredFeature>& put,
+                             const std::vector<std::string>& removed) = 0;
 };
 
 }  // namespace amis::store

@@ -73,6 +73,11 @@ std::vector<DumpTable> make_tables() {
         {"updated", I}, {"unchanged", I}, {"withdrawn", I}, {"failed", I}, {"failures", T}, {"error", T},
         {"seconds", R}, {"work_seconds", R}},
        "id", "id"},
+      {"amis_publications",
+       {{"collection", T}, {"node", T}, {"source_id", T}, {"mode", T}, {"metadata", T}, {"created", T},
+        {"synced", T}, {"last_error", T}},
+       "collection", ""},
+      {"amis_mirrored", {{"collection", T}, {"source_id", T}, {"fid", I}, {"digest", T}}, "collection, source_id", ""},
       // Work plans (issue 19): parents before children (foreign keys).
       {"amis_workplans",
        {{"id", T}, {"title", T}, {"period_start", I}, {"period_end", I}, {"source", T}, {"loaded", T}}, "id", ""},

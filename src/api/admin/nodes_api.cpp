@@ -21,6 +21,11 @@ void NodesApi::register_routes(http::Router& router) {
   router.add("DELETE", "/admin/nodes/{name}", bind(&NodesApi::remove_node));
   router.add("POST", "/admin/nodes/{name}/harvest", bind(&NodesApi::harvest_node));
   router.add("GET", "/admin/nodes/{name}/runs", bind(&NodesApi::list_runs));
+  router.add("POST", "/admin/nodes/{name}/publish", bind(&NodesApi::publish));
+  router.add("GET", "/admin/publications", bind(&NodesApi::list_publications));
+  router.add("GET", "/admin/publications/{collection}", bind(&NodesApi::get_publication));
+  router.add("DELETE", "/admin/publications/{collection}", bind(&NodesApi::withdraw_publication));
+  router.add("POST", "/admin/publications/{collection}/sync", bind(&NodesApi::sync_publication));
 }
 
 void NodesApi::require_admin(const http::Request& request, std::initializer_list<std::string_view> parameters) {

@@ -2,13 +2,16 @@
 // The national nodes over the admin API (issue 16), the same operations as
 // `amis node`: GET/POST /admin/nodes, GET/DELETE /admin/nodes/{name},
 // POST /admin/nodes/{name}/harvest (queued for the background harvester: 202),
-// GET /admin/nodes/{name}/runs. Administrators only; a node's token arrives in the
+// GET /admin/nodes/{name}/runs; and its collections published here (cascaded or
+// mirrored): POST /admin/nodes/{name}/publish, GET /admin/publications[/{id}],
+// DELETE /admin/publications/{id}, POST /admin/publications/{id}/sync. Administrators only; a node's token arrives in the
 // JSON body and is never echoed (hasToken says whether there is one).
 #include <functional>
 #include <string>
 
 #include "auth/authenticator.hpp"
 #include "federation/node_registry.hpp"
+#include "federation/publications.hpp"
 #include "http/router.hpp"
 
 namespace amis::api::admin {
@@ -19,8 +22,12 @@ class NodesApi {
   // queued or running); empty when there is no background harvester: the run is
   // then made during the request and its report answered.
   using QueueHarvest = std::function<bool(const std::string& node)>;
-  NodesApi(federation::NodeRegistry& registry, const auth::Authenticator& authenticator, QueueHarvest queue_harvest)
-      : registry_(registry), authenticator_(authenticator), queue_harvest_(std::move(queue_harvest)) {}
+  NodesApi(federation::NodeRegistry& registry, federation::Publications& publications,
+           const auth::Authenticator& authenticator, QueueHarvest queue_harvest)
+      : registry_(registry),
+        publications_(publications),
+        authenticator_(authenticator),
+        queue_harvest_(std::move(queue_harvest)) {}
   void register_routes(http::Router& router);
 
  private:
@@ -30,10 +37,17 @@ class NodesApi {
   void remove_node(http::Request& request, http::Response& response);
   void harvest_node(http::Request& request, http::Response& response);
   void list_runs(http::Request& request, http::Response& response);
+  // Publications (publications_api.cpp).
+  void publish(http::Request& request, http::Response& response);
+  void list_publications(http::Request& request, http::Response& response);
+  void get_publication(http::Request& request, http::Response& response);
+  void withdraw_publication(http::Request& request, http::Response& response);
+  void sync_publication(http::Request& request, http::Response& response);
 
   void require_admin(const http::Request& request, std::initializer_list<std::string_view> parameters = {});
 
   federation::NodeRegistry& registry_;
+  federation::Publications& publications_;
   const auth::Authenticator& authenticator_;
   QueueHarvest queue_harvest_;
 };

@@ -261,6 +261,7 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
   oas::add_editing_paths(paths, components_of_all);
   oas::add_account_paths(paths, components_of_all);
   oas::add_node_paths(paths, components_of_all);
+  oas::add_publication_paths(paths, components_of_all);
   oas::add_map_paths(paths, components_of_all);
   oas::add_records_paths(paths, components_of_all);
   oas::add_workplan_paths(paths, components_of_all);

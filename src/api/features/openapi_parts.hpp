@@ -48,6 +48,7 @@ json delete_item(const core::Collection& c);
 void add_editing_paths(json& paths, json& components);
 void add_account_paths(json& paths, json& components);
 void add_node_paths(json& paths, json& components);
+void add_publication_paths(json& paths, json& components);
 void add_map_paths(json& paths, json& components);
 void add_records_paths(json& paths, json& components);
 void add_workplan_paths(json& paths, json& components);  // openapi_workplan.cpp

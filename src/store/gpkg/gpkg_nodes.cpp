@@ -20,6 +20,12 @@ CREATE TABLE IF NOT EXISTS amis_harvest_runs (
   unchanged INTEGER NOT NULL, withdrawn INTEGER NOT NULL, failed INTEGER NOT NULL, failures TEXT NOT NULL,
   error TEXT NOT NULL, seconds REAL NOT NULL, work_seconds REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS amis_harvest_runs_node ON amis_harvest_runs (node, id);
+CREATE TABLE IF NOT EXISTS amis_publications (
+  collection TEXT PRIMARY KEY, node TEXT NOT NULL, source_id TEXT NOT NULL, mode TEXT NOT NULL,
+  metadata TEXT NOT NULL, created TEXT NOT NULL, synced TEXT NOT NULL, last_error TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_mirrored (
+  collection TEXT NOT NULL, source_id TEXT NOT NULL, fid INTEGER NOT NULL, digest TEXT NOT NULL,
+  PRIMARY KEY (collection, source_id));
 )SQL";
 
 constexpr const char* kNodeSelect =

@@ -25,6 +25,16 @@ class GpkgNodes final : public NodeStore {
                       const std::vector<std::string>& removed) override;
   std::int64_t add_run(const federation::HarvestRun& run) override;
   std::vector<federation::HarvestRun> runs(std::string_view node, std::int64_t limit) override;
+  // Publications (gpkg_publications.cpp).
+  void add_publication(const federation::Publication& publication) override;
+  std::vector<federation::Publication> publications() override;
+  std::optional<federation::Publication> publication(std::string_view collection) override;
+  bool remove_publication(std::string_view collection) override;
+  void set_publication_state(std::string_view collection, const std::string& synced,
+                             const std::string& error) override;
+  std::vector<federation::MirroredFeature> mirrored(std::string_view collection) override;
+  void save_mirrored(std::string_view collection, const std::vector<federation::MirroredFeature>& put,
+                     const std::vector<std::string>& removed) override;
 
  private:
   std::mutex mutex_;  // one connection, used by one caller at a time

@@ -21,6 +21,12 @@ CREATE TABLE IF NOT EXISTS amis_harvest_runs (
   failed bigint NOT NULL, failures text NOT NULL, error text NOT NULL, seconds double precision NOT NULL,
   work_seconds double precision NOT NULL);
 CREATE INDEX IF NOT EXISTS amis_harvest_runs_node ON amis_harvest_runs (node, id);
+CREATE TABLE IF NOT EXISTS amis_publications (
+  collection text COLLATE "C" PRIMARY KEY, node text COLLATE "C" NOT NULL, source_id text NOT NULL,
+  mode text NOT NULL, metadata text NOT NULL, created text NOT NULL, synced text NOT NULL, last_error text NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_mirrored (
+  collection text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, fid bigint NOT NULL,
+  digest text NOT NULL, PRIMARY KEY (collection, source_id));
 )SQL";
 
 constexpr const char* kNodeSelect =
