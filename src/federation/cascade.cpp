@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 
 #include "core/error.hpp"
 #include "federation/cascade_request.hpp"
@@ -70,15 +73,35 @@ std::optional<core::Collection> Cascade::collection(std::string_view id) {
   const auto s = snapshot();
   const auto it = s->find(id);
   if (it == s->end() || it->second.publication.mode != PublishMode::Cascade) return std::nullopt;
-  return it->second.collection;
+  auto c = it->second.collection;
+  c.updated = cache_window_start();
+  return c;
 }
 
 std::vector<core::Collection> Cascade::collections() {
   const auto s = snapshot();
   std::vector<core::Collection> out;
+  const auto window = cache_window_start();
   for (const auto& [id, p] : *s)
-    if (p.publication.mode == PublishMode::Cascade) out.push_back(p.collection);
+    if (p.publication.mode == PublishMode::Cascade) {
+      out.push_back(p.collection);
+      out.back().updated = window;
+    }
   return out;
+}
+
+std::string Cascade::cache_window_start() const {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto ttl = options_.cache_ttl.count();
+  const std::int64_t start = ttl > 0 ? now - now % ttl : now;
+  const std::time_t seconds = static_cast<std::time_t>(start / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[40];
+  const auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(start % 1000));
+  return text;
 }
 
 std::string Cascade::published_from(std::string_view id) {

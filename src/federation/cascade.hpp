@@ -48,6 +48,10 @@ class Cascade {
   std::string published_from(std::string_view id);
   // Reads the publications again now (after publishing or withdrawing one).
   void reload();
+  // A cascaded collection changes at its node without AMIS knowing: its `updated` is the
+  // start of the current cache window (RFC 3339, ms), so what is kept per collection
+  // version (numberMatched of later pages, ETags) lasts no longer than the cached pages.
+  std::string cache_window_start() const;
 
   // As store::Store's, for a cascaded collection.
   // @throws core::BadGateway, core::GatewayTimeout, core::InvalidParameter.
