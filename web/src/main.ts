@@ -25,11 +25,15 @@ import { setUpLogin } from './login';
 // Drawn bottom to top; the active layer at start is the first of these found.
 const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
 
+// Collections that are no map layers: the countries drawn under everything, and the
+// system collections without geometry that have their own pages (the work plan's progress
+// reports, the country investment profiles at /countries).
+const SYSTEM_COLLECTIONS = new Set(['countries', 'workplan_progress', 'country_profiles']);
+
 // The map's vector layers: feature collections (not the catalogue's records, not coverages,
-// which declare no itemType), less the countries drawn under everything and the work plan's
-// progress reports (no geometry; they have their own page).
+// which declare no itemType), less the system collections.
 function isVectorLayer(c: { id: string; itemType?: string }): boolean {
-  return c.itemType === 'feature' && c.id !== 'countries' && c.id !== 'workplan_progress';
+  return c.itemType === 'feature' && !SYSTEM_COLLECTIONS.has(c.id);
 }
 
 async function loadLayers(api: Api): Promise<LayerInfo[]> {
@@ -57,7 +61,7 @@ function readWms(xml: Document | null, vectors: LayerInfo[]): LayerInfo[] {
     const styles = [...layer.querySelectorAll(':scope > Style > Name')].map((e) => e.textContent ?? '');
     const known = vectors.find((v) => v.id === name);
     if (known) known.styles = [...styles.filter((s) => s !== 'default'), ...styles.filter((s) => s === 'default')];
-    if (!name || known || name === 'countries' || name === 'workplan_progress') continue;
+    if (!name || known || SYSTEM_COLLECTIONS.has(name)) continue;
     out.push({ id: name, title: layer.querySelector(':scope > Title')?.textContent ?? name,
       description: layer.querySelector(':scope > Abstract')?.textContent ?? '', kind: 'raster', geometryType: '', properties: [], roles: {} });
   }

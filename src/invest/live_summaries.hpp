@@ -1,0 +1,31 @@
+#pragma once
+// The live summaries beside a country profile (issue 20), computed by the store
+// from the published collections the caller may read (store::VisibleStore),
+// never typed: each SummarySpec a group-by of the country's features, and the
+// collections holding features of the country with their counts.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "invest/summary_spec.hpp"
+#include "store/store.hpp"
+
+namespace amis::invest {
+
+// {"id", "title", "collection", "kind", "groupBy", "sums", "groups": [{"keys",
+// "count", "sums"}], "truncated"}, and for a series "series": [{"name",
+// "keys", "points": [[x, y], ...]}] (x ascending, groups without an x left out);
+// "available": false with "reason" when the collection is missing, unreadable
+// for the caller or lacks a property.
+nlohmann::json live_summary(store::Store& store, const SummarySpec& spec, const std::string& iso3,
+                            const std::string& country_property);
+nlohmann::json live_summaries(store::Store& store, const std::vector<SummarySpec>& specs, const std::string& iso3,
+                              const std::string& country_property);
+
+// The collections with features of the country: [{"id", "title", "features"}],
+// by id, leaving out `except` (the profiles themselves).
+nlohmann::json country_datasets(store::Store& store, const std::string& iso3, const std::string& country_property,
+                                const std::string& except);
+
+}  // namespace amis::invest
