@@ -27,7 +27,8 @@ function seriesChart(s: Summary, target: HTMLElement): void {
     width: width(target), height: 300,
     series: [{ label: 'year' }, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: 2,
       points: { show: true } }))],
-    axes: [{ label: 'year' }, { label: s.sums[0] ?? '' }],
+    axes: [{ label: 'year', values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+      { label: s.sums[0] ?? '' }],
     scales: { x: { time: false } },
   }, [x, ...values], target));
 }
@@ -40,7 +41,7 @@ function barChart(s: Summary, target: HTMLElement): void {
     width: width(target), height: 260,
     series: [{ label: s.groupBy[0] }, { label: 'features', fill: '#a0522d99', stroke: '#a0522d',
       paths: uPlot.paths.bars!({ size: [0.7, 60] }), points: { show: false } }],
-    axes: [{ values: (_u, splits) => splits.map((v) => labels[v] ?? '') , rotate: -30, size: 80 }, { label: 'features' }],
+    axes: [{ values: (_u: uPlot, splits: number[]) => splits.map((v) => labels[v] ?? ''), rotate: -30, size: 80 }, { label: 'features' }],
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
   }, [labels.map((_l, i) => i), counts], target));
 }
