@@ -201,7 +201,7 @@ void with_router(const config::Config& config, bool serving, const std::function
   invest::ProfileService profiles(store, change_sets, change_service, fields, service_clock(config));
   api::invest_api::CountriesApi countries_api(
       profiles, store, authenticator,
-      {profile_summaries(config), config.editing.defaults.country_property, config.service.base_url});
+      {profile_summaries(config), config.editing.defaults.country_property, config.service.base_url, &catalog_store});
   countries_api.register_routes(router);
   auth::AccountAdmin account_admin(accounts, [&change_sets](const std::string& actor, const std::string& action,
                                                             const std::string& subject, const std::string& detail) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
+#include "query/cql2.hpp"
 
 namespace amis::invest {
 namespace {
@@ -108,6 +109,33 @@ json country_datasets(store::Store& store, const std::string& iso3, const std::s
     const auto n = store.count(c, query);
     if (n > 0) out.push_back({{"id", c.id}, {"title", c.title}, {"features", n}});
   }
+  return out;
+}
+
+namespace {
+
+class RecordList final : public store::RecordSink {
+ public:
+  explicit RecordList(json& out) : out_(out) {}
+  void record(const catalog::Record& r) override {
+    out_.push_back({{"id", r.id}, {"title", r.title}, {"type", r.type}});
+  }
+
+ private:
+  json& out_;
+};
+
+}  // namespace
+
+json country_records(store::CatalogStore& catalog, const std::string& iso3, std::int64_t limit) {
+  catalog::CatalogQuery query;
+  // The code is three capital letters (checked by the caller), never other client text.
+  query.filter = std::make_shared<const core::Expression>(query::parse_cql2_text("country = '" + iso3 + "'"));
+  query.limit = limit;
+  query.count = false;
+  json out = json::array();
+  RecordList sink(out);
+  catalog.search(query, sink);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "invest/summary_spec.hpp"
+#include "store/catalog_store.hpp"
 #include "store/store.hpp"
 
 namespace amis::invest {
@@ -27,5 +28,9 @@ nlohmann::json live_summaries(store::Store& store, const std::vector<SummarySpec
 // by id, leaving out `except` (the profiles themselves).
 nlohmann::json country_datasets(store::Store& store, const std::string& iso3, const std::string& country_property,
                                 const std::string& except);
+
+// The catalogue's records about the country (their `country`, as editors and
+// harvests set it): [{"id", "title", "type"}], at most `limit`, by id.
+nlohmann::json country_records(store::CatalogStore& catalog, const std::string& iso3, std::int64_t limit);
 
 }  // namespace amis::invest

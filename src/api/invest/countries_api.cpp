@@ -61,9 +61,17 @@ std::string CountriesApi::base(const http::Request& request) const {
 
 json CountriesApi::country_document(const std::string& b, const std::string& iso3) {
   const auto published = profiles_.profile(iso3);
-  return country_json(b, published, profiles_.fields(), profiles_.now(),
-                      invest::live_summaries(store_, options_.summaries, iso3, options_.country_property),
-                      invest::country_datasets(store_, iso3, options_.country_property, invest::kProfileCollection));
+  auto doc = country_json(b, published, profiles_.fields(), profiles_.now(),
+                          invest::live_summaries(store_, options_.summaries, iso3, options_.country_property),
+                          invest::country_datasets(store_, iso3, options_.country_property, invest::kProfileCollection));
+  json records = json::array();
+  if (options_.catalog)
+    for (auto& r : invest::country_records(*options_.catalog, iso3, 100)) {
+      r["href"] = b + "/collections/catalog/items/" + r["id"].get<std::string>();
+      records.push_back(std::move(r));
+    }
+  doc["catalogueRecords"] = std::move(records);
+  return doc;
 }
 
 void CountriesApi::list(http::Request& request, http::Response& response) {

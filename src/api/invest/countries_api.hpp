@@ -10,6 +10,7 @@
 #include "http/router.hpp"
 #include "invest/profile_service.hpp"
 #include "invest/summary_spec.hpp"
+#include "store/catalog_store.hpp"
 #include "store/store.hpp"
 
 namespace amis::api::invest_api {
@@ -18,6 +19,7 @@ struct CountriesOptions {
   std::vector<invest::SummarySpec> summaries;
   std::string country_property = "iso3";
   std::string base_url;
+  store::CatalogStore* catalog = nullptr;  // for the catalogue's records about the country; null: none
 };
 
 class CountriesApi {

@@ -104,6 +104,12 @@ std::string html_country(const std::string& base, const json& doc) {
   out += "<h2>Live summaries</h2><p>Computed from the published collections when this page was made.</p>";
   for (const auto& s : doc["summaries"]) out += summary_table(s);
   out += "<h2>Data of " + text(doc["name"]) + "</h2>" + datasets_list(doc["datasets"]);
+  if (!doc["catalogueRecords"].empty()) {
+    out += "<h3>In the metadata catalogue</h3><ul class=\"records\">";
+    for (const auto& r : doc["catalogueRecords"])
+      out += "<li><a href=\"" + text(r["href"]) + "?f=html\">" + text(r["title"]) + "</a> (" + text(r["type"]) + ")</li>";
+    out += "</ul>";
+  }
   return out + features::json_link("?f=json") + features::page_foot();
 }
 

@@ -320,3 +320,26 @@ def test_the_portals_charts_hold_the_apis_numbers(env):
                 k = g["keys"][0] if g["keys"][0] is not None else "(none)"
                 counts[k] = counts.get(k, 0) + g["count"]
             assert chart["values"] == counts, s["id"]
+
+
+def test_the_catalogues_records_of_the_country_are_listed(env):
+    rid = "idn-geological-map-sumatra-profiles-test"
+    record = {"id": rid, "type": "Feature", "conformsTo": [],
+              "geometry": {"type": "Polygon", "coordinates": [[[95.0, -6.0], [106.0, -6.0], [106.0, 6.0],
+                                                               [95.0, 6.0], [95.0, -6.0]]]},
+              "properties": {"type": "map", "title": "Geological map of Sumatra (profiles test)",
+                             "description": "Printed sheets, scanned.", "license": "CC-BY-4.0"},
+              "links": [{"href": "https://example.org/maps/sumatra.pdf", "rel": "enclosure",
+                         "type": "application/pdf", "title": "The sheets"}]}
+    r = env.call("POST", "/collections/catalog/items", IDN, record, headers={"Content-Type": "application/geo+json"})
+    assert r.status_code == 202, r.text
+    cs = r.json()["changeSet"]["id"] if "changeSet" in r.json() else int(r.headers["Location"].rsplit("/", 1)[-1])
+    assert rid not in [x["id"] for x in env.get("/countries/IDN")["catalogueRecords"]]
+    assert env.call("POST", f"/changesets/{cs}/approve", REVIEWER, {"comment": "ok"}).status_code == 200
+    listed = env.get("/countries/IDN")["catalogueRecords"]
+    # The same as the catalogue's own search by country.
+    search = env.get("/collections/catalog/items", filter="country = 'IDN'", limit=100)
+    assert sorted(x["id"] for x in listed) == sorted(f["id"] for f in search["features"])
+    assert rid in [x["id"] for x in listed]
+    assert rid not in [x["id"] for x in env.get("/countries/PHL")["catalogueRecords"]]
+    assert "Geological map of Sumatra (profiles test)" in env.call("GET", "/countries/IDN", params={"f": "html"}).text
