@@ -44,3 +44,4 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)
 find_package(LibXml2 REQUIRED)               # libxml2-dev: W3C XML Schema validation of ISO 19139 documents
 pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)  # libyaml-dev: work plans in YAML (workplan/plan_yaml.cpp)
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo cairo-pdf)  # libpango1.0-dev, libcairo2-dev: PDF reports (report/pdf_report.cpp)

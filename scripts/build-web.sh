@@ -7,6 +7,6 @@ cd "$(dirname "$0")/../web"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-if [ ! -f dist/index.html ] || [ -n "$(find src index.html usage.html workplan.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then
+if [ ! -f dist/index.html ] || [ -n "$(find src index.html usage.html workplan.html country.html vite.config.ts package-lock.json -newer dist/index.html -print -quit)" ]; then
   npm run --silent build
 fi

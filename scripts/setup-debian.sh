@@ -8,10 +8,10 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin 
        libgeos-dev libsqlite3-dev sqlite3 libboost-dev nlohmann-json3-dev libtomlplusplus-dev
        libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev
        libpugixml-dev libmapnik-dev libprotozero-dev libsodium-dev zlib1g-dev nodejs npm libpq-dev libxml2-dev libyaml-dev
-       libmaxminddb-dev libssl-dev)
+       libmaxminddb-dev libssl-dev libpango1.0-dev libcairo2-dev)
 RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes)
 TEST=(python3 python3-pytest python3-pytest-xdist python3-qgis qgis-providers wrk python3-owslib python3-gdal python3-jsonschema python3-requests
-      python3-yaml python3-lxml libxml2-utils zip unzip curl chromium python3-psycopg2
+      python3-yaml python3-lxml libxml2-utils poppler-utils zip unzip curl chromium python3-psycopg2
       python3-maxminddb prometheus)
 want=("${BUILD[@]}" "${RUN[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST[@]}")

@@ -7,8 +7,8 @@ export default defineConfig({
   base: './',
   build: {
     outDir: 'dist', assetsDir: 'assets', sourcemap: false, chunkSizeWarningLimit: 1200,
-    rollupOptions: { input: { main: 'index.html', workplan: 'workplan.html', usage: 'usage.html' } },
+    rollupOptions: { input: { main: 'index.html', workplan: 'workplan.html', usage: 'usage.html', country: 'country.html' } },
   },
-  server: { proxy: { '^/(collections|wms|wfs|wmts|login|logout|session|changesets|admin|tileMatrixSets|conformance|api|workplans|usage)': 'http://localhost:8080' } },
+  server: { proxy: { '^/(collections|wms|wfs|wmts|login|logout|session|changesets|admin|tileMatrixSets|conformance|api|workplans|usage|countries)': 'http://localhost:8080' } },
   test: { environment: 'jsdom', include: ['test/**/*.test.ts'] },
 });

@@ -22,6 +22,7 @@
 #include "api/features/features_api.hpp"
 #include "api/health/health_api.hpp"
 #include "api/health/metrics_api.hpp"
+#include "api/invest/countries_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/usage/usage_api.hpp"
@@ -31,6 +32,7 @@
 #include "api/wmts/wmts_service.hpp"
 #include "api/workplan/workplan_api.hpp"
 #include "cli/commands.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/read_routing.hpp"
 #include "http/server.hpp"
@@ -50,6 +52,7 @@
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
 #include "tiles/tile_maker.hpp"
+#include "invest/profile_service.hpp"
 #include "workplan/progress_service.hpp"
 
 namespace amis::cli {
@@ -77,6 +80,26 @@ std::unique_ptr<monitor::CountryDatabase> open_country_database(const monitor::U
                  "countries by address are \"unknown\"", options.country_database);
   }
   return std::make_unique<monitor::CountryDatabase>();
+}
+
+// The clock every service takes as now: the system's, or [server] clock.
+core::Clock service_clock(const config::Config& config) {
+  if (config.clock.empty()) return core::system_clock();
+  spdlog::warn("the clock is fixed at {} ([server] clock)", config.clock);
+  return core::fixed_clock(*core::parse_utc(config.clock));
+}
+
+// The country profiles' field list and live summaries ([invest]; by default the
+// files in static/invest/).
+invest::FieldList profile_fields(const config::Config& config) {
+  return invest::load_field_list(config.invest.fields.empty() ? config.static_dir + "/invest/profile-fields.json"
+                                                              : config.invest.fields);
+}
+
+std::vector<invest::SummarySpec> profile_summaries(const config::Config& config) {
+  if (!config.invest.summaries.empty()) return config.invest.summaries;
+  return invest::load_summaries(config.invest.summaries_file.empty() ? config.static_dir + "/invest/summaries.toml"
+                                                                      : config.invest.summaries_file);
 }
 
 // Builds the store, the services and the router, and hands the router to `use`
@@ -158,6 +181,14 @@ void with_router(const config::Config& config, bool serving, const std::function
     rules.country_property = "iso3";
     rules.scope = std::make_shared<workplan::ProgressScope>(work_plans);
   }
+  // Country investment profiles (issue 20) are edits of country_profiles, each
+  // profile by its own member state's editors.
+  const auto fields = profile_fields(config);
+  {
+    auto& rules = editing_rules.collections.try_emplace(invest::kProfileCollection, editing_rules.defaults).first->second;
+    rules.country_property = "iso3";
+    rules.scope = std::make_shared<invest::ProfileScope>(fields);
+  }
   edit::EditingPolicy editing_policy(editing_rules);
   edit::ChangeService change_service(store, change_sets, editing_policy, &catalog_store);
   // A cascaded collection has neither versions nor history here: the node keeps them.
@@ -184,6 +215,11 @@ void with_router(const config::Config& config, bool serving, const std::function
   workplan::ProgressService progress(store, work_plans, change_sets, change_service);
   api::workplan_api::WorkPlanApi workplan_api(work_plans, progress, authenticator, config.service.base_url);
   workplan_api.register_routes(router);
+  invest::ProfileService profiles(store, change_sets, change_service, fields, service_clock(config));
+  api::invest_api::CountriesApi countries_api(
+      profiles, store, authenticator,
+      {profile_summaries(config), config.editing.defaults.country_property, config.service.base_url, &catalog_store});
+  countries_api.register_routes(router);
   auth::AccountAdmin account_admin(accounts, [&change_sets](const std::string& actor, const std::string& action,
                                                             const std::string& subject, const std::string& detail) {
     change_sets.audit(actor, action, subject, detail);

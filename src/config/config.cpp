@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "core/clock.hpp"
+
 #include <cstdint>
 #include <stdexcept>
 #include <toml++/toml.h>
@@ -114,6 +116,16 @@ void read_access(const std::string& path, toml::table& t, std::map<std::string, 
 }
 
 }  // namespace
+
+// [invest] and [server] clock.
+static void read_invest(const std::string& path, toml::table& t, Config& config) {
+  config.clock = t["server"]["clock"].value_or(config.clock);
+  if (!config.clock.empty() && !core::parse_utc(config.clock))
+    throw std::runtime_error(path + ": [server] clock is an RFC 3339 instant, e.g. 2028-01-05T00:00:00Z");
+  config.invest.fields = t["invest"]["fields"].value_or(config.invest.fields);
+  config.invest.summaries_file = t["invest"]["summaries_file"].value_or(config.invest.summaries_file);
+  if (auto summaries = t["invest"]["summaries"].as_array()) config.invest.summaries = invest::read_summaries(*summaries, path);
+}
 
 Config load_config(const std::string& path) {
   Config config;
@@ -243,6 +255,7 @@ Config load_config(const std::string& path) {
   read_access(path, t, config.restricted);
   read_usage(path, t, config.usage);
   read_metrics(path, t, config.metrics);
+  read_invest(path, t, config);
   return config;
 }
 

@@ -8,6 +8,7 @@
 #include "coverage/coverage_request.hpp"
 #include "auth/read_access.hpp"
 #include "edit/editing_policy.hpp"
+#include "invest/summary_spec.hpp"
 #include "http/server.hpp"
 #include "core/work_limits.hpp"
 #include "monitor/usage_options.hpp"
@@ -38,6 +39,15 @@ struct MetricsSettings {
   int port = 0;
   std::string host = "127.0.0.1";
   std::vector<std::string> allow = {"127.0.0.1", "::1"};
+};
+
+// [invest]: the country investment profiles (issue 20).
+struct InvestSettings {
+  std::string fields;  // the field list; default: <static_dir>/invest/profile-fields.json
+  // The live summaries ([[invest.summaries]]); when none are given, those of
+  // `summaries_file` (default: <static_dir>/invest/summaries.toml, matching the demo).
+  std::vector<invest::SummarySpec> summaries;
+  std::string summaries_file;
 };
 
 struct Config {
@@ -89,6 +99,11 @@ struct Config {
   monitor::UsageOptions usage;
   FederationSettings federation;
   MetricsSettings metrics;
+  InvestSettings invest;
+  // [server] clock: the time services take as now (RFC 3339, e.g.
+  // "2028-01-05T00:00:00Z") instead of the system clock, for tests and for
+  // reproducing a report as it was on a day: profiles' staleness, date stamps.
+  std::string clock;
 };
 
 // Reads `path` over the defaults. @throws std::runtime_error with the file,

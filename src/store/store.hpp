@@ -73,6 +73,21 @@ struct RasterLayer {
   std::vector<RasterBand> bands;  // in the file's order; empty for a store from before bands were kept
 };
 
+// A group-by over a collection's features (issue 20's live summaries): the
+// features of each distinct combination of `group_by` values, counted, with the
+// sums of the numeric properties `sums`. At most `max_groups` groups.
+struct Aggregate {
+  std::vector<std::string> group_by;
+  std::vector<std::string> sums;
+  std::int64_t max_groups = 1000;
+};
+
+struct AggregateGroup {
+  std::vector<std::optional<std::string>> keys;  // as text ("2023" for a year); nullopt: null
+  std::int64_t count = 0;
+  std::vector<std::optional<double>> sums;       // nullopt: no feature had a value
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -98,6 +113,14 @@ class Store {
 
   // The number of features matching the query (ignoring limit, offset and after).
   virtual std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) = 0;
+
+  // Groups the features matching `query` (its filters; not its page) in the
+  // store, by one query with bound values; groups in byte order of their keys,
+  // null first. `truncated` says there were more than max_groups.
+  // @throws core::InvalidValue for an unknown property or a sum of a property
+  // that is not a number.
+  virtual std::vector<AggregateGroup> aggregate(const core::Collection& collection, const core::FeatureQuery& query,
+                                                const Aggregate& aggregate, bool& truncated) = 0;
 
   // Pushes the matching features, ordered by id, into `sink` (feature() only; the
   // caller calls begin() and end()). Returns how many were pushed. With `matched`,

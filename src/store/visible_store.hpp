@@ -15,6 +15,10 @@ class VisibleStore final : public Store {
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
   std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override { return store_.count(c, q); }
+  std::vector<AggregateGroup> aggregate(const core::Collection& c, const core::FeatureQuery& q, const Aggregate& a,
+                                        bool& truncated) override {
+    return store_.aggregate(c, q, a, truncated);
+  }
   std::vector<std::string> text_values(const core::Collection& c, const std::string& property,
                                        std::size_t max) override {
     return store_.text_values(c, property, max);

@@ -28,8 +28,8 @@ const PREFERRED_ACTIVE = ['coal_mines', 'mine_facilities'];
 
 // The map's vector layers: feature collections (not the catalogue's records, not coverages,
 // which declare no itemType) with a spatial extent (not tables without geometry, such as the
-// production statistics or the work plan's progress reports), less the countries drawn under
-// everything.
+// production statistics, the work plan's progress reports, the country investment profiles),
+// less the countries drawn under everything.
 interface CollectionSummary { id: string; itemType?: string; extent?: { spatial?: unknown } }
 function isVectorLayer(c: CollectionSummary): boolean {
   return c.itemType === 'feature' && c.id !== 'countries' && c.extent?.spatial !== undefined;

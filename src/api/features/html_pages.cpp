@@ -73,6 +73,12 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+std::string html_text(const nlohmann::json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) return html_escape(value.get<std::string>());
+  return html_escape(value.dump());
+}
+
 std::string html_landing_page(const std::string& base, const std::string& title,
                               const std::string& description) {
   const std::vector<HeadLink> links = {
@@ -87,6 +93,8 @@ std::string html_landing_page(const std::string& base, const std::string& title,
          "<li><a href=\"" + base + "/portal/\">Map portal</a>: view, filter and download the data; "
          "editors and reviewers log in here</li>"
          "<li><a href=\"" + base + "/collections?f=html\">Collections</a>: the data</li>"
+         "<li><a href=\"" + base + "/countries?f=html\">Country investment profiles</a>: the ASEAN Member States' "
+         "mining laws, licences, fiscal terms and incentives, with live summaries of their data</li>"
          "<li><a href=\"" + base + "/collections/catalog?f=html\">Metadata catalogue</a>: search the records of "
          "the data, maps and services (also <a href=\"" + base +
          "/csw?service=CSW&amp;request=GetCapabilities\">CSW 2.0.2</a>, for QGIS MetaSearch)</li>"

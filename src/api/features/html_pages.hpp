@@ -14,6 +14,8 @@
 namespace amis::api::features {
 
 std::string html_escape(std::string_view text);
+// A JSON value as escaped text: a string as it is, null as nothing, others as JSON.
+std::string html_text(const nlohmann::json& value);
 
 // A <link> of a page's head: the page's other encodings (alternate), its
 // metadata (describedby), ... so that clients and crawlers discover them.

@@ -265,6 +265,7 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
   oas::add_map_paths(paths, components_of_all);
   oas::add_records_paths(paths, components_of_all);
   oas::add_workplan_paths(paths, components_of_all);
+  oas::add_countries_paths(paths, components_of_all);
   oas::add_usage_paths(paths, components_of_all);
   oas::add_coverage_paths(paths);
   oas::add_server_responses(paths);

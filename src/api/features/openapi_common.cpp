@@ -85,6 +85,15 @@ json operation(const std::string& id, const std::string& summary, const std::str
           {"responses", std::move(responses)}};
 }
 
+json negotiated_page(const std::string& id, const std::string& summary, const std::string& tag, json parameters,
+                     std::initializer_list<int> errors) {
+  parameters.push_back(ref("parameters", "f"));
+  json op = operation(id, summary, tag, std::move(parameters), error_responses(errors));
+  op["responses"]["200"] = body_response(summary, "application/json", {{"type", "object"}});
+  op["responses"]["200"]["content"]["text/html"] = {{"schema", {{"type", "string"}}}};
+  return op;
+}
+
 json signed_in(bool unsafe) {
   json cookie = {{"sessionCookie", json::array()}};
   if (unsafe) cookie["csrfToken"] = json::array();

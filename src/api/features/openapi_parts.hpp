@@ -27,6 +27,9 @@ json body_response(const std::string& description, const std::string& media, jso
                    json headers = nullptr);
 json operation(const std::string& id, const std::string& summary, const std::string& tag,
                json parameters, json responses);
+// A GET answered as JSON or HTML (f=json|html, or Accept), tagged `tag`.
+json negotiated_page(const std::string& id, const std::string& summary, const std::string& tag, json parameters,
+                     std::initializer_list<int> errors);
 // Who may call: bearer token or session cookie; `unsafe` adds the X-CSRF-Token a
 // cookie needs on POST, PUT, PATCH and DELETE.
 json signed_in(bool unsafe);
@@ -52,6 +55,7 @@ void add_publication_paths(json& paths, json& components);
 void add_map_paths(json& paths, json& components);
 void add_records_paths(json& paths, json& components);
 void add_workplan_paths(json& paths, json& components);  // openapi_workplan.cpp
+void add_countries_paths(json& paths, json& components);  // openapi_countries.cpp
 void add_usage_paths(json& paths, json& components);
 void add_coverage_paths(json& paths);
 

@@ -16,13 +16,8 @@ json rule_parameter() {
                          {{"type", "string"}, {"enum", {"outputs", "action-lines"}}, {"default", "outputs"}});
 }
 
-// A GET answered as JSON or HTML (f=json|html, or Accept).
 json page(const std::string& id, const std::string& summary, json parameters, std::initializer_list<int> errors) {
-  parameters.push_back(ref("parameters", "f"));
-  json op = operation(id, summary, "Work plan", std::move(parameters), error_responses(errors));
-  op["responses"]["200"] = body_response(summary, "application/json", kObject);
-  op["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
-  return op;
+  return negotiated_page(id, summary, "Work plan", std::move(parameters), errors);
 }
 
 json progress_body() {

@@ -1,6 +1,7 @@
 #include "api/workplan/workplan_api.hpp"
 
 #include "api/common/exception_response.hpp"
+#include "api/common/json_exchange.hpp"
 #include "api/common/negotiation.hpp"
 #include "api/workplan/workplan_documents.hpp"
 #include "api/workplan/workplan_html.hpp"
@@ -13,36 +14,12 @@ using nlohmann::json;
 constexpr const char* kHtml = "text/html; charset=utf-8";
 constexpr auto kAnyone = {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Editor};
 
-void send_json(http::Response& response, int status, const json& doc, const http::Headers& headers = {}) {
-  response.send(status, "application/json", doc.dump(-1, ' ', false, json::error_handler_t::replace), headers);
-}
-
-// Only the named query parameters (and f) are accepted.
-void only_params(const http::Request& request, std::initializer_list<std::string_view> known) {
-  for (const auto& [name, value] : request.query) {
-    bool ok = name == "f";
-    for (auto k : known) ok = ok || name == k;
-    if (!ok) throw core::UnknownParameter(name.substr(0, 40));
-  }
-}
-
 workplan::Rule rule_param(const http::Request& request) {
   auto text = request.param("rule");
   if (!text) return workplan::Rule::Outputs;
   auto rule = workplan::parse_rule(*text);
   if (!rule) throw core::InvalidParameter("rule", "one of outputs, action-lines");
   return *rule;
-}
-
-json body_object(const http::Request& request) {
-  std::string_view type = request.header("content-type");
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-  if (type != "application/json") throw core::UnsupportedMediaType("the body must be application/json");
-  if (request.body.size() > (1u << 20)) throw core::InvalidValue("body", "the body is larger than 1 MiB");
-  auto doc = json::parse(request.body, nullptr, false);
-  if (!doc.is_object()) throw core::ParsingFailed("body", "the body must be a JSON object");
-  return doc;
 }
 
 std::string text_member(const json& doc, const char* name) {
@@ -116,7 +93,7 @@ void WorkPlanApi::submit_progress(http::Request& request, http::Response& respon
   only_params(request, {});
   const auto plan = require_plan(request);
   const auto who = authenticator_.require(request, kAnyone, "reporting progress");
-  const auto body = body_object(request);
+  const auto body = json_object_body(request);
   const auto result = progress_.submit(who, plan, request.path_param("activityId"), body);
   const auto b = base(request);
   const std::string href = b + "/changesets/" + std::to_string(result.change_set.id);
@@ -161,7 +138,7 @@ void WorkPlanApi::freeze_meeting(http::Request& request, http::Response& respons
   only_params(request, {});
   const auto plan = require_plan(request);
   const auto who = authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer}, "freezing meeting reports");
-  const auto body = body_object(request);
+  const auto body = json_object_body(request);
   for (const auto& [name, value] : body.items())
     if (name != "meeting" && name != "title" && name != "held")
       throw core::InvalidValue(name.substr(0, 40), "unknown member '" + name.substr(0, 40) + "'");

@@ -8,11 +8,7 @@ namespace {
 using features::html_escape;
 using nlohmann::json;
 
-std::string text(const json& value) {
-  if (value.is_null()) return "";
-  if (value.is_string()) return html_escape(value.get<std::string>());
-  return html_escape(value.dump());
-}
+std::string text(const json& value) { return features::html_text(value); }
 
 std::string rate_row(const json& rate) {
   return "<tr><td>" + text(rate["scope"]) + "</td><td>" + text(rate["title"]) + "</td><td class=\"rate\">" +

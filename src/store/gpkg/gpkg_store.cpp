@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/wkb.hpp"
+#include "store/aggregate_sql.hpp"
 #include "store/attribute_indexes.hpp"
 #include "store/gpkg/collection_writer.hpp"
 #include "store/gpkg/filter_functions.hpp"
@@ -438,6 +439,34 @@ void GpkgStore::put_raster(const RasterLayer& r) {
   s->run();
   write_bands(*db, r);
   tx.commit();
+}
+
+}  // namespace amis::store::gpkg
+
+namespace amis::store::gpkg {
+
+std::vector<AggregateGroup> GpkgStore::aggregate(const core::Collection& collection, const core::FeatureQuery& query,
+                                                 const Aggregate& aggregate, bool& truncated) {
+  SqlWhere where = where_clause(collection, core::unpaged(query));
+  const std::string sql = aggregate_sql(collection, aggregate, sqlite::quote_identifier(collection.id), where.sql, false);
+  where.bindings.emplace_back(aggregate.max_groups + 1);
+  spdlog::debug("aggregate SQL: {}", sql);
+  auto db = connect();
+  auto s = db->cached(sql);
+  bind_all(*s, where.bindings);
+  const int keys = static_cast<int>(aggregate.group_by.size());
+  std::vector<AggregateGroup> groups;
+  while (s->step()) {
+    AggregateGroup g;
+    for (int i = 0; i < keys; ++i)
+      g.keys.push_back(s->is_null(i) ? std::nullopt : std::optional<std::string>(std::string(s->column_text(i))));
+    g.count = s->column_int(keys);
+    for (int i = 0; i < static_cast<int>(aggregate.sums.size()); ++i)
+      g.sums.push_back(s->is_null(keys + 1 + i) ? std::nullopt : std::optional<double>(s->column_double(keys + 1 + i)));
+    groups.push_back(std::move(g));
+  }
+  finish_groups(groups, aggregate, truncated);
+  return groups;
 }
 
 }  // namespace amis::store::gpkg

@@ -24,6 +24,8 @@ class GpkgStore final : public Store, public HealthReporter {
   std::optional<core::Collection> collection(std::string_view id) override;
   void create_attribute_index(const core::Collection& collection, const std::vector<std::string>& properties) override;
   std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) override;
+  std::vector<AggregateGroup> aggregate(const core::Collection& collection, const core::FeatureQuery& query,
+                                        const Aggregate& aggregate, bool& truncated) override;
   std::vector<std::string> text_values(const core::Collection& collection, const std::string& property,
                                        std::size_t max) override;
   std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "store/aggregate_sql.hpp"
 #include "store/attribute_indexes.hpp"
 #include "store/postgis/pg_collection_writer.hpp"
 #include "store/postgis/pg_query.hpp"
@@ -372,6 +373,36 @@ void PostgisStore::put_raster(const RasterLayer& raster) {
         p);
   }
   tx.commit();
+}
+
+}  // namespace amis::store::postgis
+
+namespace amis::store::postgis {
+
+std::vector<AggregateGroup> PostgisStore::aggregate(const core::Collection& collection, const core::FeatureQuery& query,
+                                                    const Aggregate& aggregate, bool& truncated) {
+  SqlWhere where = where_clause(collection, core::unpaged(query));
+  const std::string sql = aggregate_sql(collection, aggregate, feature_table(collection.id), where.sql, true);
+  where.bindings.emplace_back(aggregate.max_groups + 1);
+  Params params;
+  const std::string statement = numbered(sql, where.bindings, params);
+  spdlog::debug("aggregate SQL: {}", statement);
+  auto db = databases_->read();
+  const Result r = db->exec(statement, params);
+  const int keys = static_cast<int>(aggregate.group_by.size());
+  std::vector<AggregateGroup> groups;
+  for (int row = 0; row < r.rows(); ++row) {
+    AggregateGroup g;
+    for (int i = 0; i < keys; ++i)
+      g.keys.push_back(r.is_null(row, i) ? std::nullopt : std::optional<std::string>(std::string(r.text(row, i))));
+    g.count = r.integer(row, keys);
+    for (int i = 0; i < static_cast<int>(aggregate.sums.size()); ++i)
+      g.sums.push_back(r.is_null(row, keys + 1 + i) ? std::nullopt
+                                                    : std::optional<double>(r.real(row, keys + 1 + i)));
+    groups.push_back(std::move(g));
+  }
+  finish_groups(groups, aggregate, truncated);
+  return groups;
 }
 
 }  // namespace amis::store::postgis

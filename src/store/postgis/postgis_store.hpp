@@ -41,6 +41,8 @@ class PostgisStore final : public Store, public HealthReporter {
   void create_attribute_indexes(const core::Collection& collection,
                                 const std::vector<std::vector<std::string>>& indexes) override;
   std::int64_t count(const core::Collection& collection, const core::FeatureQuery& query) override;
+  std::vector<AggregateGroup> aggregate(const core::Collection& collection, const core::FeatureQuery& query,
+                                        const Aggregate& aggregate, bool& truncated) override;
   std::vector<std::string> text_values(const core::Collection& collection, const std::string& property,
                                        std::size_t max) override;
   std::int64_t features(const core::Collection& collection, const core::FeatureQuery& query,

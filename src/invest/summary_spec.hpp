@@ -1,0 +1,36 @@
+#pragma once
+// Which published collections and properties feed the live summaries beside a
+// country profile (issue 20): configuration, not code. Each summary is a
+// group-by over one collection's features of the country (by its country
+// property), counted, with sums of numeric properties; a "series" summary's
+// last group-by property is the x axis (a year) and its first sum the value.
+// `[[invest.summaries]]` in amis.toml, or static/invest/summaries.toml when it
+// has none (the default, matching the demo's collections).
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "core/feature_query.hpp"
+
+namespace amis::invest {
+
+enum class SummaryKind { Table, Series };
+
+struct SummarySpec {
+  std::string id;
+  std::string title;
+  std::string collection;
+  SummaryKind kind = SummaryKind::Table;
+  std::vector<std::string> group_by;
+  std::vector<std::string> sums;
+  std::vector<core::PropertyEquals> where;  // only features with these values
+};
+
+// The summaries of an `[[invest.summaries]]` array. @throws std::runtime_error
+// naming `origin` and the entry for a missing or wrong key.
+std::vector<SummarySpec> read_summaries(const toml::array& entries, const std::string& origin);
+// The summaries of a TOML file holding `[[invest.summaries]]` (or `[[summaries]]`).
+std::vector<SummarySpec> load_summaries(const std::string& path);
+
+}  // namespace amis::invest

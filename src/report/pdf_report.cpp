@@ -1,0 +1,149 @@
+#include "report/pdf_report.hpp"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include <memory>
+
+#include "core/error.hpp"
+
+namespace amis::report {
+namespace {
+
+constexpr double kPageWidth = 595.0;   // A4 in points
+constexpr double kPageHeight = 842.0;
+constexpr double kMargin = 50.0;
+constexpr double kLabelWidth = 170.0;
+constexpr double kGap = 10.0;
+constexpr double kFooter = 30.0;
+
+cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
+  static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// Valid UTF-8 for pango (which refuses anything else): invalid bytes become '?'.
+std::string valid_utf8(const std::string& text) {
+  std::string out = text;
+  const char* end = nullptr;
+  while (!g_utf8_validate(out.data(), static_cast<gssize>(out.size()), &end))
+    out[static_cast<std::size_t>(end - out.data())] = '?';
+  return out;
+}
+
+class Writer {
+ public:
+  explicit Writer(std::string& out)
+      : surface_(cairo_pdf_surface_create_for_stream(append, &out, kPageWidth, kPageHeight), cairo_surface_destroy),
+        cr_(cairo_create(surface_.get()), cairo_destroy),
+        layout_(pango_cairo_create_layout(cr_.get()), g_object_unref) {}
+
+  bool ok() const { return cairo_status(cr_.get()) == CAIRO_STATUS_SUCCESS; }
+
+  void start(const std::string& stamp) {
+    stamp_ = stamp;
+    y_ = kMargin;
+  }
+
+  // Writes `text` at x with `width`, in `font`; breaks the page first when it does not fit.
+  double block(const std::string& text, double x, double width, const char* font, bool draw = true) {
+    PangoFontDescription* description = pango_font_description_from_string(font);
+    pango_layout_set_font_description(layout_.get(), description);
+    pango_font_description_free(description);
+    pango_layout_set_width(layout_.get(), static_cast<int>(width * PANGO_SCALE));
+    pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD_CHAR);
+    const std::string valid = valid_utf8(text);
+    pango_layout_set_text(layout_.get(), valid.c_str(), -1);
+    int w = 0, h = 0;
+    pango_layout_get_size(layout_.get(), &w, &h);
+    const double height = static_cast<double>(h) / PANGO_SCALE;
+    if (draw) {
+      cairo_move_to(cr_.get(), x, y_);
+      pango_cairo_show_layout(cr_.get(), layout_.get());
+    }
+    return height;
+  }
+
+  void need(double height) {
+    if (y_ + height > kPageHeight - kMargin - kFooter) next_page();
+  }
+
+  void next_page() {
+    footer();
+    cairo_show_page(cr_.get());
+    y_ = kMargin;
+  }
+
+  void footer() {
+    const double keep = y_;
+    y_ = kPageHeight - kMargin;
+    cairo_set_source_rgb(cr_.get(), 0.35, 0.35, 0.35);
+    block(stamp_ + "  |  page " + std::to_string(++page_), kMargin, kPageWidth - 2 * kMargin, "DejaVu Sans 8");
+    cairo_set_source_rgb(cr_.get(), 0, 0, 0);
+    y_ = keep;
+  }
+
+  void finish() {
+    footer();
+    cairo_show_page(cr_.get());
+    cairo_surface_finish(surface_.get());
+  }
+
+  double& y() { return y_; }
+
+ private:
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface_;
+  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr_;
+  std::unique_ptr<PangoLayout, decltype(&g_object_unref)> layout_;
+  std::string stamp_;
+  double y_ = kMargin;
+  int page_ = 0;
+};
+
+void write_row(Writer& w, const ReportRow& row) {
+  const double text_x = kMargin + kLabelWidth + kGap;
+  const double text_width = kPageWidth - kMargin - text_x;
+  const double label_h = w.block(row.label, kMargin, kLabelWidth, "DejaVu Sans Bold 9", false);
+  const double text_h = w.block(row.text, text_x, text_width, "DejaVu Sans 9", false);
+  const double note_h = row.note.empty() ? 0 : w.block(row.note, text_x, text_width, "DejaVu Sans Oblique 7.5", false);
+  w.need(std::max(label_h, text_h + note_h) + 6);
+  w.block(row.label, kMargin, kLabelWidth, "DejaVu Sans Bold 9");
+  w.block(row.text, text_x, text_width, "DejaVu Sans 9");
+  if (!row.note.empty()) {
+    w.y() += text_h;
+    w.block(row.note, text_x, text_width, "DejaVu Sans Oblique 7.5");
+    w.y() -= text_h;
+  }
+  w.y() += std::max(label_h, text_h + note_h) + 6;
+}
+
+}  // namespace
+
+std::string write_pdf(const ReportDocument& document) {
+  std::string out;
+  {
+    Writer w(out);
+    if (!w.ok()) throw core::ServerError("the PDF could not be started");
+    w.start(document.stamp);
+    const double width = kPageWidth - 2 * kMargin;
+    w.y() += w.block(document.title, kMargin, width, "DejaVu Sans Bold 18") + 4;
+    if (!document.subtitle.empty()) w.y() += w.block(document.subtitle, kMargin, width, "DejaVu Sans 10") + 4;
+    w.y() += w.block(document.stamp, kMargin, width, "DejaVu Sans 9") + 12;
+    for (const auto& section : document.sections) {
+      w.need(w.block(section.heading, kMargin, width, "DejaVu Sans Bold 12", false) + 30);
+      w.y() += w.block(section.heading, kMargin, width, "DejaVu Sans Bold 12") + 6;
+      if (!section.paragraph.empty()) {
+        w.need(w.block(section.paragraph, kMargin, width, "DejaVu Sans 9", false));
+        w.y() += w.block(section.paragraph, kMargin, width, "DejaVu Sans 9") + 6;
+      }
+      for (const auto& row : section.rows) write_row(w, row);
+      w.y() += 8;
+    }
+    w.finish();
+    if (!w.ok()) throw core::ServerError("the PDF could not be written");
+  }
+  return out;
+}
+
+}  // namespace amis::report

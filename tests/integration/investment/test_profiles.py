@@ -1,0 +1,345 @@
+"""Country investment profiles (issue 20) on a store and server of their own, on either
+backend (--store-backend postgis): empty profiles that say so; an Indonesian editor's edit
+of two fields invisible until a reviewer approves it, then shown in JSON, HTML and PDF
+with its citation and as-of date; another member state's editor refused; comparisons in
+the field list's order; stale flags with the clock set 13 months later ([server] clock);
+live summaries equal to SQLite's group-by on the demo files; the country's downloads;
+bad input answered 4xx in the API's error format, never 500.
+
+Users: an administrator, a reviewer, editors for Indonesia and the Philippines.
+"""
+from __future__ import annotations
+
+import html as htmlmod
+import json
+import re
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from osgeo import ogr
+
+import investment_support as inv
+from support import AmisServer, amis_import, http_session
+from store_support import add_users, error
+
+PASSWORD = "correct horse battery staple"
+ADMIN, REVIEWER, IDN, PHL = "secretariat", "expert", "idn-editor", "phl-editor"
+USERS = {ADMIN: ("admin", None), REVIEWER: ("reviewer", None), IDN: ("editor", "IDN"), PHL: ("editor", "PHL")}
+CONFIG = '[server]\nlog_level = "info"\n\n[editing]\ncountry_property = "iso3"\n'
+EDIT = {"fields": {
+    "mining_law_year": {"value": 2009, "source": "Test citation: Law No. 4 of 2009 (as entered by the test)",
+                        "asOf": "2024-06-30"},
+    "royalty_rates": {"value": "Test value: royalty text entered by the test editor",
+                      "source": "Test citation: a regulation named by the test", "asOf": "2024-07-01"}}}
+
+
+class Env:
+    def __init__(self, server: AmisServer, store: Path, work: Path, tokens: dict[str, str]):
+        self.server, self.store, self.work, self.tokens = server, store, work, tokens
+        self.s = http_session()
+
+    def call(self, method: str, path: str, user: str | None = None, body: Any = None,
+             params: dict | None = None, headers: dict | None = None, server: AmisServer | None = None
+             ) -> requests.Response:
+        h = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
+        if body is not None:
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        data = None if body is None else json.dumps(body)
+        return self.s.request(method, (server or self.server).url + path, data=data, headers=h, params=params,
+                              timeout=120)
+
+    def get(self, path: str, server: AmisServer | None = None, **params) -> dict:
+        r = self.call("GET", path, params=params or None, server=server)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    work = tmp_path_factory.mktemp("investment")
+    store = work / "store.gpkg"
+    for collection, (path, layer) in inv.SOURCES.items():
+        amis_import(store, path, collection, "--layer", layer)
+    tokens = add_users(store, USERS, PASSWORD)
+    config = work / "amis.toml"
+    config.write_text(CONFIG)
+    srv = AmisServer(store, work, name="investment", config=config)
+    srv.start()
+    yield Env(srv, store, work, tokens)
+    alive = srv.alive()
+    srv.stop()
+    assert alive, srv.stderr()
+
+
+def fields_of(doc: dict) -> dict[str, dict]:
+    return {f["key"]: f for g in doc["groups"] for f in g["fields"]}
+
+
+def test_profiles_start_empty_and_say_so(env):
+    doc = env.get("/countries")
+    assert [c["iso3"] for c in doc["countries"]] == inv.ASEAN
+    assert all(c["filled"] == 0 and c["fieldCount"] >= 30 and c["review"]["stale"] for c in doc["countries"])
+    idn = env.get("/countries/IDN")
+    fields = fields_of(idn)
+    assert list(fields) == inv.field_keys()
+    assert all(f["status"] == "empty" and f["value"] is None and f["source"] is None and "No citable public source"
+               in f["note"] for f in fields.values())
+    page = env.call("GET", "/countries/IDN", params={"f": "html"})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert page.text.count("No citable public source has been entered") == len(fields)
+
+
+def test_landing_page_links_the_profiles(env):
+    landing = env.get("/")
+    assert any(l["href"].endswith("/countries") for l in landing["links"])
+    page = env.call("GET", "/", headers={"Accept": "text/html"})
+    assert "/countries?f=html" in page.text
+    assert env.call("GET", "/countries/IDN", headers={"Accept": "text/html"}).headers["Content-Type"].startswith("text/html")
+
+
+def test_another_member_states_editor_is_refused(env):
+    error(env.call("PATCH", "/countries/IDN", PHL, EDIT), 403)
+    # Nor through OGC API - Features Part 4 on the collection (the same one check).
+    assert env.call("PATCH", "/countries/PHL", PHL, {"fields": {"mining_law": {
+        "value": "x", "source": "s", "asOf": "2024-01-01"}}}).status_code == 202  # creates the collection
+    fid = next(i for i in env.get("/collections/country_profiles/items", limit=20)["features"]
+               if i["properties"]["iso3"] == "IDN")["id"]
+    body = {"type": "Feature", "geometry": None, "properties": {"iso3": "IDN", "fields": "{}"}}
+    error(env.call("PUT", f"/collections/country_profiles/items/{fid}", PHL, body,
+                   headers={"Content-Type": "application/geo+json"}), 403)
+
+
+def test_an_edit_is_public_only_once_approved(env):
+    r = env.call("PATCH", "/countries/IDN", IDN, EDIT)
+    assert r.status_code == 202, r.text
+    cs = r.json()["changeSet"]["id"]
+    # Nothing changed for the public, in JSON or HTML.
+    fields = fields_of(env.get("/countries/IDN"))
+    assert fields["mining_law_year"]["value"] is None and fields["royalty_rates"]["value"] is None
+    assert "Test value: royalty text" not in env.call("GET", "/countries/IDN", params={"f": "html"}).text
+    # The editor may not approve their own.
+    error(env.call("POST", f"/changesets/{cs}/approve", IDN, {"comment": "mine"}), 403)
+    r = env.call("POST", f"/changesets/{cs}/approve", REVIEWER, {"comment": "checked against the gazette"})
+    assert r.status_code == 200, r.text
+    doc = env.get("/countries/IDN")
+    fields = fields_of(doc)
+    for key, entry in EDIT["fields"].items():
+        assert fields[key]["value"] == entry["value"]
+        assert fields[key]["source"] == entry["source"]
+        assert fields[key]["asOf"] == entry["asOf"]
+        assert fields[key]["status"] == "filled"
+    assert doc["filled"] == 2 and doc["review"]["stale"] is False and doc["review"]["lastReviewed"]
+    page = env.call("GET", "/countries/IDN", params={"f": "html"}).text
+    for entry in EDIT["fields"].values():
+        assert htmlmod.escape(str(entry["value"])) in page and htmlmod.escape(entry["source"]) in page
+        assert entry["asOf"] in page
+    assert 'data-stale="false"' in page
+    # History: the empty version and the approved one.
+    history = next(l["href"] for l in doc["links"] if l["rel"] == "version-history")
+    versions = env.s.get(history, timeout=30).json()["features"]
+    assert [v["version"]["operation"] for v in versions][-1] == "replace"
+    assert versions[-1]["version"]["changeSet"] == cs and versions[-1]["version"]["author"] == IDN
+    assert versions[-1]["version"]["time"] == doc["review"]["lastReviewed"]
+
+
+def test_a_comparison_has_the_same_fields_in_the_same_order(env):
+    doc = env.get("/countries/compare", countries="IDN,PHL,VNM")
+    assert [c["iso3"] for c in doc["countries"]] == ["IDN", "PHL", "VNM"]
+    assert [f["key"] for f in doc["fields"]] == inv.field_keys()
+    for f in doc["fields"]:
+        assert [v["iso3"] for v in f["values"]] == ["IDN", "PHL", "VNM"]
+    row = next(f for f in doc["fields"] if f["key"] == "mining_law_year")
+    assert row["values"][0]["value"] == 2009 and row["values"][2]["value"] is None
+    page = env.call("GET", "/countries/compare", params={"countries": "VNM,IDN", "f": "html"}).text
+    assert re.findall(r'<th data-country="([A-Z]{3})"', page) == ["VNM", "IDN"]
+    assert re.findall(r'<tr data-field="([a-z0-9_]+)"', page) == inv.field_keys()
+
+
+def test_the_pdf_holds_every_filled_field_and_the_date(env):
+    doc = env.get("/countries/IDN")
+    r = env.call("GET", "/countries/IDN", params={"f": "pdf"})
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF-")
+    pdf = env.work / "idn.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    for f in fields_of(doc).values():
+        if f["status"] == "filled":
+            assert f["display"] in flat, f["key"]
+            assert f["source"] in flat, f["key"]
+            assert f["asOf"] in flat, f["key"]
+    assert doc["asOf"][:10] in flat
+    printable = env.call("GET", "/countries/IDN/print")
+    assert printable.status_code == 200 and "Generated " + doc["asOf"] in printable.text
+
+
+def test_summaries_equal_sqlite_on_the_demo_files(env):
+    for iso3 in ("IDN", "PHL", "VNM"):
+        doc = env.get(f"/countries/{iso3}")
+        assert {s["id"] for s in doc["summaries"]} == set(inv.SOURCES)
+        for s in doc["summaries"]:
+            assert s["available"], s
+            where = {"measure": "production"} if s["collection"] == "mineral_production" else None
+            expected = inv.independent_groups(s["collection"], s["groupBy"], s["sums"], iso3, where)
+            served = [tuple(g["keys"]) + (g["count"],) + tuple(g["sums"]) for g in s["groups"]]
+            assert len(served) == len(expected), (iso3, s["id"])
+            for a, b in zip(served, expected):
+                assert a[:len(s["groupBy"]) + 1] == b[:len(s["groupBy"]) + 1], (iso3, s["id"], a, b)
+                for x, y in zip(a[len(s["groupBy"]) + 1:], b[len(s["groupBy"]) + 1:]):
+                    assert (x is None and y is None) or x == pytest.approx(y), (iso3, s["id"], a, b)
+            if s["kind"] == "series":
+                for series in s["series"]:
+                    for x, y in series["points"]:
+                        match = [g for g in s["groups"] if g["keys"][:-1] == series["keys"]
+                                 and g["keys"][-1] is not None and float(g["keys"][-1]) == x]
+                        assert len(match) == 1 and match[0]["sums"][0] == y
+        datasets = {d["id"]: d["features"] for d in doc["datasets"]}
+        for collection in inv.SOURCES:
+            n = inv.count_features(collection, iso3)
+            assert datasets.get(collection, 0) == n, (iso3, collection)
+
+
+def test_the_countrys_data_downloads_as_geopackage_and_csv(env):
+    doc = env.get("/countries/IDN")
+    d = next(d for d in doc["datasets"] if d["id"] == "iron_ore_mines")
+    gpkg = next(l["href"] for l in d["links"] if l["type"] == "application/geopackage+sqlite3")
+    csv = next(l["href"] for l in d["links"] if l["type"] == "text/csv")
+    r = env.s.get(gpkg, timeout=120)
+    assert r.status_code == 200, r.text[:300]
+    path = env.work / "idn_iron.gpkg"
+    path.write_bytes(r.content)
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayer(0)
+    assert layer.GetFeatureCount() == inv.count_features("iron_ore_mines", "IDN")
+    assert {f.GetField("iso3") for f in layer} == {"IDN"}
+    r = env.s.get(csv, timeout=120)
+    assert r.status_code == 200
+    assert len(r.text.strip().splitlines()) - 1 == inv.count_features("iron_ore_mines", "IDN")
+
+
+@pytest.mark.parametrize("method,path,user,body,params,status", [
+    ("GET", "/countries/XYZ", None, None, None, 404),
+    ("GET", "/countries/CHN", None, None, None, 404),
+    ("GET", "/countries/idn", None, None, None, 400),
+    ("GET", "/countries/IDNX", None, None, None, 400),
+    ("GET", "/countries/IDN", None, None, {"f": "xml"}, 406),
+    ("GET", "/countries/IDN", None, None, {"bogus": "1"}, 400),
+    ("GET", "/countries/compare", None, None, None, 400),
+    ("GET", "/countries/compare", None, None, {"countries": "IDN"}, 400),
+    ("GET", "/countries/compare", None, None, {"countries": "IDN,IDN"}, 400),
+    ("GET", "/countries/compare", None, None, {"countries": "IDN,PHL,"}, 400),
+    ("GET", "/countries/compare", None, None, {"countries": "IDN,XYZ"}, 404),
+    ("GET", "/countries/compare", None, None, {"countries": ",".join(inv.ASEAN + ["IDN"])}, 400),
+    ("GET", "/countries/compare", None, None, {"countries": "A" * 5000}, 400),
+    ("PATCH", "/countries/IDN", None, EDIT, None, 401),
+    ("PATCH", "/countries/IDN", IDN, {"fields": {"nope": {"value": "x", "source": "s", "asOf": "2024-01-01"}}}, None, 400),
+    ("PATCH", "/countries/IDN", IDN, {"fields": {"mining_law_year": {"value": "2009", "source": "s", "asOf": "2024-01-01"}}}, None, 400),
+    ("PATCH", "/countries/IDN", IDN, {"fields": {"mining_law": {"value": "x", "asOf": "2024-01-01"}}}, None, 400),
+    ("PATCH", "/countries/IDN", IDN, {"fields": {"mining_law": {"value": "x", "source": "s", "asOf": "2024-13-01"}}}, None, 400),
+    ("PATCH", "/countries/IDN", IDN, {"fields": {"authority_website": {"value": "ftp://x", "source": "s", "asOf": "2024-01-01"}}}, None, 400),
+    ("PATCH", "/countries/IDN", IDN, {"fields": {}}, None, 400),
+    ("PATCH", "/countries/IDN", IDN, [1, 2], None, 400),
+    ("PATCH", "/countries/XYZ", IDN, EDIT, None, 404),
+])
+def test_bad_input_is_a_4xx_in_the_apis_error_format(env, method, path, user, body, params, status):
+    error(env.call(method, path, user, body, params=params), status)
+
+
+def test_a_body_that_is_not_json_is_415(env):
+    r = env.call("PATCH", "/countries/IDN", IDN, headers={"Content-Type": "text/plain"})
+    error(r, 415)
+
+
+def _clock_server(env, name: str, when: datetime) -> AmisServer:
+    config = env.work / f"{name}.toml"
+    config.write_text(CONFIG.replace('[server]\n', f'[server]\nclock = "{when.strftime("%Y-%m-%dT%H:%M:%SZ")}"\n'))
+    srv = AmisServer(env.store, env.work, name=name, config=config)
+    srv.start()
+    return srv
+
+
+def test_stale_flags_with_the_clock_13_months_later(env):
+    reviewed = env.get("/countries/IDN")["review"]["lastReviewed"]
+    assert reviewed
+    at = datetime.strptime(reviewed[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    for months, stale in ((11, False), (13, True)):
+        srv = _clock_server(env, f"clock{months}", at + timedelta(days=round(months * 30.44)))
+        try:
+            doc = env.get("/countries/IDN", server=srv)
+            assert doc["review"]["stale"] is stale, (months, doc["review"])
+            assert doc["asOf"].startswith((at + timedelta(days=round(months * 30.44))).strftime("%Y-%m-%d"))
+            page = env.call("GET", "/countries/IDN", params={"f": "html"}, server=srv).text
+            assert f'data-stale="{"true" if stale else "false"}"' in page
+            listing = env.get("/countries", server=srv)
+            idn = next(c for c in listing["countries"] if c["iso3"] == "IDN")
+            assert idn["review"]["stale"] is stale
+            compare = env.get("/countries/compare", server=srv, countries="IDN,PHL")
+            assert compare["countries"][0]["review"]["stale"] is stale
+        finally:
+            srv.stop()
+
+
+def test_the_portals_charts_hold_the_apis_numbers(env):
+    from support import REPO_ROOT
+    from test_portal import CHROMIUM, missing_for_the_portal, portal_required
+    web = REPO_ROOT / "web"
+    lacking = missing_for_the_portal()
+    if not (web / "dist" / "country.html").exists():
+        lacking.append("web/dist/country.html (scripts/build-web.sh)")
+    if lacking:
+        if portal_required():
+            pytest.fail("the country page cannot be tested, missing: " + ", ".join(lacking))
+        pytest.skip("missing: " + ", ".join(lacking))
+    artefacts = Path(__file__).parent.parent / "artefacts" / "investment"
+    artefacts.mkdir(parents=True, exist_ok=True)
+    doc = env.get("/countries/IDN")
+    p = subprocess.run(["node", "e2e/country.mjs", env.server.url + "/portal/", "IDN", str(artefacts)], cwd=web,
+                       capture_output=True, text=True, timeout=120, env={**__import__("os").environ,
+                                                                          "CHROMIUM": str(CHROMIUM)})
+    assert p.returncode == 0, p.stderr[-2000:]
+    shown = json.loads(p.stdout.strip().splitlines()[-1])
+    assert "failure" not in shown and shown["errors"] == [], shown
+    assert shown["stale"] == str(doc["review"]["stale"]).lower()
+    for s in doc["summaries"]:
+        chart = shown["charts"][s["id"]]
+        if not s["groups"]:
+            assert chart["values"] is None
+            continue
+        assert chart["canvas"] >= 1, s["id"]
+        if s["kind"] == "series":
+            assert chart["values"] == {r["name"]: r["points"] for r in s["series"]}, s["id"]
+        else:
+            counts: dict[str, int] = {}
+            for g in s["groups"]:
+                k = g["keys"][0] if g["keys"][0] is not None else "(none)"
+                counts[k] = counts.get(k, 0) + g["count"]
+            assert chart["values"] == counts, s["id"]
+
+
+def test_the_catalogues_records_of_the_country_are_listed(env):
+    rid = "idn-geological-map-sumatra-profiles-test"
+    record = {"id": rid, "type": "Feature", "conformsTo": [],
+              "geometry": {"type": "Polygon", "coordinates": [[[95.0, -6.0], [106.0, -6.0], [106.0, 6.0],
+                                                               [95.0, 6.0], [95.0, -6.0]]]},
+              "properties": {"type": "map", "title": "Geological map of Sumatra (profiles test)",
+                             "description": "Printed sheets, scanned.", "license": "CC-BY-4.0"},
+              "links": [{"href": "https://example.org/maps/sumatra.pdf", "rel": "enclosure",
+                         "type": "application/pdf", "title": "The sheets"}]}
+    r = env.call("POST", "/collections/catalog/items", IDN, record, headers={"Content-Type": "application/geo+json"})
+    assert r.status_code == 202, r.text
+    cs = r.json()["changeSet"]["id"] if "changeSet" in r.json() else int(r.headers["Location"].rsplit("/", 1)[-1])
+    assert rid not in [x["id"] for x in env.get("/countries/IDN")["catalogueRecords"]]
+    assert env.call("POST", f"/changesets/{cs}/approve", REVIEWER, {"comment": "ok"}).status_code == 200
+    listed = env.get("/countries/IDN")["catalogueRecords"]
+    # The same as the catalogue's own search by country.
+    search = env.get("/collections/catalog/items", filter="country = 'IDN'", limit=100)
+    assert sorted(x["id"] for x in listed) == sorted(f["id"] for f in search["features"])
+    assert rid in [x["id"] for x in listed]
+    assert rid not in [x["id"] for x in env.get("/countries/PHL")["catalogueRecords"]]
+    assert "Geological map of Sumatra (profiles test)" in env.call("GET", "/countries/IDN", params={"f": "html"}).text
