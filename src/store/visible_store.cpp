@@ -1,6 +1,17 @@
 #include "store/visible_store.hpp"
 
+#include "core/spatial_join.hpp"
+
 namespace amis::store {
+
+core::FeatureQuery VisibleStore::with_joins(const core::FeatureQuery& query) {
+  core::FeatureQuery joined = query;
+  joined.joined.clear();  // only what is looked up here, for this caller
+  if (!query.filter) return joined;
+  for (const auto& id : core::joined_collections(*query.filter))
+    if (auto c = collection(id)) joined.joined.push_back(std::move(*c));
+  return joined;
+}
 
 std::vector<core::Collection> VisibleStore::collections() {
   auto all = store_.collections();

@@ -14,7 +14,9 @@ class VisibleStore final : public Store {
 
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
-  std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override { return store_.count(c, q); }
+  std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override {
+    return store_.count(c, with_joins(q));
+  }
   std::vector<std::string> text_values(const core::Collection& c, const std::string& property,
                                        std::size_t max) override {
     return store_.text_values(c, property, max);
@@ -28,7 +30,7 @@ class VisibleStore final : public Store {
   }
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override {
-    return store_.features(c, q, sink, matched);
+    return store_.features(c, with_joins(q), sink, matched);
   }
   bool feature(const core::Collection& c, std::int64_t id, core::FeatureSink& sink) override {
     return store_.feature(c, id, sink);
@@ -49,6 +51,9 @@ class VisibleStore final : public Store {
 
  private:
   bool visible(std::string_view id) const { return access_.may_read(auth::RequestPrincipal::current(), id); }
+  // The query with the collections its spatial joins name that the caller may
+  // read (core/spatial_join.hpp): a join naming any other finds it unknown.
+  core::FeatureQuery with_joins(const core::FeatureQuery& query);
 
   Store& store_;
   const auth::ReadAccess& access_;
