@@ -183,5 +183,5 @@ def test_functions_lists_the_joins(http, url):
 
 def test_wfs_capabilities_list_the_joins(http, url):
     doc = ws.parse_xml(ws.kvp(url, http, "GetCapabilities"))
-    names = {f.get("name") for f in doc.iter(ws.qname(ws.NS["fes"], "Function"))}
+    names = {f.get("name") for f in doc.iter(ws.qname("fes", "Function"))}
     assert {"amis_inside", "amis_within_distance"} <= names
