@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from invest_support import Oracle, generate
+from invest_support import REPO, Oracle, generate
 from store_support import add_users
 from support import AmisServer, amis_import, http_session
 
@@ -29,6 +29,7 @@ def invest(tmp_path_factory, source):
     for layer in ("deposits", "licences", "ports"):
         amis_import(store, source, layer, "--layer", layer)
     amis_import(store, source, RESTRICTED, "--layer", "licences")
+    amis_import(store, REPO / "data" / "demo" / "asean3_countries.geojson", "countries")  # the portal's base map
     tokens = add_users(store, ACCOUNTS, "correct horse battery staple")
     config = work / "amis.toml"
     config.write_text(f'[server]\nlog_level = "info"\n\n[access.collections.{RESTRICTED}]\nread = ["reviewer"]\n')
