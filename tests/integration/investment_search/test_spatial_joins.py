@@ -185,3 +185,17 @@ def test_wfs_capabilities_list_the_joins(http, url):
     doc = ws.parse_xml(ws.kvp(url, http, "GetCapabilities"))
     names = {f.get("name") for f in doc.iter(ws.qname("fes", "Function"))}
     assert {"amis_inside", "amis_within_distance"} <= names
+
+
+def test_gdal_reads_the_filtered_items_url(url, oracle):
+    """The items URL with the copied filter, opened by GDAL's GeoJSON driver (as ogr2ogr would)."""
+    from urllib.parse import urlencode
+
+    from osgeo import gdal
+
+    q = QUESTIONS[0]
+    ds = gdal.OpenEx(f"{url}/collections/deposits/items?" + urlencode({"f": "json", "limit": 10000, "filter": q.cql2_text()}),
+                     gdal.OF_VECTOR, allowed_drivers=["GeoJSON"])
+    assert ds is not None
+    layer = ds.GetLayer(0)
+    assert {f.GetField("id") for f in layer} == oracle.ids(q)
