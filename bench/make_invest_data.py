@@ -23,10 +23,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_data import COUNTRIES, Generator, add_fields  # noqa: E402  (the same belts and vocabularies)
+from make_data import COUNTRIES, Generator, add_fields, new_gpkg  # noqa: E402  (the same belts and vocabularies)
 
 try:
-    from osgeo import gdal, ogr, osr
+    from osgeo import ogr
 except ImportError:
     sys.exit("make_invest_data.py: no osgeo module; run it with /usr/bin/python3 (apt-get install python3-gdal)")
 
@@ -111,20 +111,10 @@ def main():
     ap.add_argument("n_ports", nargs="?", type=int, default=500)
     ap.add_argument("--seed", type=int, default=20261205)
     a = ap.parse_args()
-    gdal.UseExceptions()
-    ogr.UseExceptions()
-    gdal.SetConfigOption("OGR_CURRENT_DATE", "2026-12-05T00:00:00.000Z")
     t0 = time.time()
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        if os.path.exists(a.out + suffix):
-            os.remove(a.out + suffix)
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    ds, srs = new_gpkg(a.out, "2026-12-05T00:00:00.000Z")
     gen = Generator(a.seed)
     gen.make_belts()
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(a.out)
     write(ds, "deposits", srs, ogr.wkbPoint,
           [("id", ogr.OFTInteger, 0), ("name", ogr.OFTString, 80), ("commodity", ogr.OFTString, 20),
            ("status", ogr.OFTString, 12), ("deposit_type", ogr.OFTString, 40), ("tonnage_mt", ogr.OFTReal, 0),

@@ -10,6 +10,7 @@ import type { MapView } from '../viewer/map-view';
 import type { PortalState } from '../state';
 import type { LayerInfo, Property } from '../catalogue';
 import type { Country } from '../viewer/filter-panel';
+import { copy } from '../viewer/download-panel';
 import { h, clear, announce } from '../dom';
 import { INVEST_LABELS as L } from './invest-labels';
 import { investFilter, type InvestQuestion, type LicenceRule } from './investor-query';
@@ -41,16 +42,6 @@ function field(id: string, label: string, control: HTMLElement, hint?: string): 
 }
 
 const chosen = (s: HTMLSelectElement | null) => (s ? [...s.selectedOptions].map((o) => o.value).filter((v) => v) : []);
-
-async function copyText(text: string, area: HTMLTextAreaElement): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    area.select();
-    document.execCommand('copy');
-  }
-  announce(L.copied);
-}
 
 export function renderInvestPanel(panel: HTMLElement, state: PortalState, view: MapView, countries: Country[]): void {
   const infos = state.layers.map((l) => l.info);
@@ -160,7 +151,7 @@ export function renderInvestPanel(panel: HTMLElement, state: PortalState, view: 
       h('button', { type: 'submit', class: 'primary', id: 'invest-search' }, L.search),
       h('button', { type: 'reset' }, L.clear)),
     field('invest-cql2', L.cql2, cql),
-    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'invest-copy', onclick: () => copyText(cql.value, cql) }, L.copy)),
+    h('div', { class: 'actions' }, h('button', { type: 'button', id: 'invest-copy', onclick: () => copy(cql.value, cql, L.copied) }, L.copy)),
     h('h3', {}, L.results), result);
   depositSelect.addEventListener('change', () => { drawCommodities(); update(); });
   licenceSelect.addEventListener('change', () => { drawStatuses(); update(); });

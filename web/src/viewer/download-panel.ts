@@ -6,14 +6,15 @@ import type { PortalState } from '../state';
 import { DOWNLOAD_FORMATS, DOWNLOAD_CAP, downloadUrl, serviceUrls } from '../links';
 import { h, clear, announce } from '../dom';
 
-async function copy(text: string, input: HTMLInputElement): Promise<void> {
+// Copies `text` (shown in `input`) to the clipboard, announcing `done` (default: "Copied <text>").
+export async function copy(text: string, input: HTMLInputElement | HTMLTextAreaElement, done?: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {
     input.select();
     document.execCommand('copy');
   }
-  announce(`Copied ${text}`);
+  announce(done ?? `Copied ${text}`);
 }
 
 export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view: MapView, root: string): void {
