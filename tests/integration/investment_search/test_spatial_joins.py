@@ -199,3 +199,17 @@ def test_gdal_reads_the_filtered_items_url(url, oracle):
     assert ds is not None
     layer = ds.GetLayer(0)
     assert {f.GetField("id") for f in layer} == oracle.ids(q)
+
+
+def test_the_map_and_the_tiles_take_the_join(http, url, oracle):
+    """The portal draws the results with WMS CQL_FILTER (or the tiles' filter): both answer,
+    and a bad join is the protocol's error, not an image or a 500."""
+    q = QUESTIONS[0]
+    params = {"SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": "deposits", "STYLES": "",
+              "CRS": "CRS:84", "BBOX": "90,-12,150,30", "WIDTH": 256, "HEIGHT": 256, "FORMAT": "image/png"}
+    r = http.get(f"{url}/wms", params={**params, "CQL_FILTER": q.cql2_text()}, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png", r.text[:300]
+    r = http.get(f"{url}/wms", params={**params, "CQL_FILTER": "amis_inside(geom, 'nowhere')"}, timeout=60)
+    assert r.status_code == 400 and "ServiceException" in r.text, r.text[:300]
+    r = http.get(f"{url}/collections/deposits/tiles/WebMercatorQuad/3/6/3", params={"filter": q.cql2_text()}, timeout=60)
+    assert r.status_code in (200, 204), r.text[:300]
