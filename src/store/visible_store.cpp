@@ -4,11 +4,12 @@
 
 namespace amis::store {
 
-core::FeatureQuery VisibleStore::with_joins(const core::FeatureQuery& query) {
+std::optional<core::FeatureQuery> VisibleStore::with_joins(const core::FeatureQuery& query) {
+  const auto ids = query.filter ? core::joined_collections(*query.filter) : std::vector<std::string>{};
+  if (ids.empty() && query.joined.empty()) return std::nullopt;
   core::FeatureQuery joined = query;
   joined.joined.clear();  // only what is looked up here, for this caller
-  if (!query.filter) return joined;
-  for (const auto& id : core::joined_collections(*query.filter))
+  for (const auto& id : ids)
     if (auto c = collection(id)) joined.joined.push_back(std::move(*c));
   return joined;
 }

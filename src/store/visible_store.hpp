@@ -4,6 +4,8 @@
 // found by id. Every service reads through this one decorator, so restricted
 // collections are hidden in one place for OGC API, WFS, WMS, tiles and WMTS.
 #include "auth/read_access.hpp"
+#include <optional>
+
 #include "store/store.hpp"
 
 namespace amis::store {
@@ -15,7 +17,8 @@ class VisibleStore final : public Store {
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
   std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override {
-    return store_.count(c, with_joins(q));
+    const auto joined = with_joins(q);
+    return store_.count(c, joined ? *joined : q);
   }
   std::vector<std::string> text_values(const core::Collection& c, const std::string& property,
                                        std::size_t max) override {
@@ -30,7 +33,8 @@ class VisibleStore final : public Store {
   }
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override {
-    return store_.features(c, with_joins(q), sink, matched);
+    const auto joined = with_joins(q);
+    return store_.features(c, joined ? *joined : q, sink, matched);
   }
   bool feature(const core::Collection& c, std::int64_t id, core::FeatureSink& sink) override {
     return store_.feature(c, id, sink);
@@ -53,7 +57,8 @@ class VisibleStore final : public Store {
   bool visible(std::string_view id) const { return access_.may_read(auth::RequestPrincipal::current(), id); }
   // The query with the collections its spatial joins name that the caller may
   // read (core/spatial_join.hpp): a join naming any other finds it unknown.
-  core::FeatureQuery with_joins(const core::FeatureQuery& query);
+  // nullopt when the query is fine as it is (no joins, none handed in).
+  std::optional<core::FeatureQuery> with_joins(const core::FeatureQuery& query);
 
   Store& store_;
   const auth::ReadAccess& access_;
