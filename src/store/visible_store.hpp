@@ -3,9 +3,9 @@
 // may not read (auth::ReadAccess) are left out of every list and are not
 // found by id. Every service reads through this one decorator, so restricted
 // collections are hidden in one place for OGC API, WFS, WMS, tiles and WMTS.
-#include "auth/read_access.hpp"
 #include <optional>
 
+#include "auth/read_access.hpp"
 #include "store/store.hpp"
 
 namespace amis::store {
