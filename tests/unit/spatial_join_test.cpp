@@ -159,6 +159,7 @@ class SpatialJoinStoreTest : public ::testing::Test {
     amis::testing::write_mines(*store_);  // Han Seng (104.3 14.2), Kaltim Prima (116.5 -1.5), Bailongshan (104.7 25.2)
     core::Collection zones = amis::testing::mines_collection();
     zones.id = "zones";
+    zones.title = "Zones";
     zones.geometry_type = "POLYGON";
     auto writer = store_->replace_collection(zones);
     struct Row { const char* wkt; const char* name; };
