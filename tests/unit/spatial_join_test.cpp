@@ -7,6 +7,8 @@
 #include <cmath>
 #include <functional>
 #include <numbers>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/sphere_distance.hpp"
@@ -157,22 +159,26 @@ class SpatialJoinStoreTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::make_unique<store::gpkg::GpkgStore>(path_.str());
     amis::testing::write_mines(*store_);  // Han Seng (104.3 14.2), Kaltim Prima (116.5 -1.5), Bailongshan (104.7 25.2)
-    core::Collection zones = amis::testing::mines_collection();
-    zones.id = "zones";
-    zones.title = "Zones";
-    zones.geometry_type = "POLYGON";
-    auto writer = store_->replace_collection(zones);
-    struct Row { const char* wkt; const char* name; };
     // A box around Han Seng (active) and one around Kaltim Prima (expired).
-    for (const Row& r : {Row{"POLYGON ((104 14, 105 14, 105 15, 104 15, 104 14))", "active"},
-                         Row{"POLYGON ((116 -2, 117 -2, 117 -1, 116 -1, 116 -2))", "expired"}}) {
+    add("zones", "POLYGON", {{"POLYGON ((104 14, 105 14, 105 15, 104 15, 104 14))", "active"},
+                             {"POLYGON ((116 -2, 117 -2, 117 -1, 116 -1, 116 -2))", "expired"}});
+    add("ports", "POINT", {{"POINT (105.5 25.2)", "river"}});  // about 80 km east of Bailongshan
+    mines_ = *store_->collection("mines");
+    joined_ = {*store_->collection("zones"), *store_->collection("ports"), *store_->collection("mines")};
+  }
+  // A collection with the mines' properties, of which only the name is set.
+  void add(const std::string& id, const std::string& type, const std::vector<std::pair<const char*, const char*>>& rows) {
+    core::Collection c = amis::testing::mines_collection();
+    c.id = id;
+    c.title = id;
+    c.geometry_type = type;
+    auto writer = store_->replace_collection(c);
+    for (const auto& [wkt, name] : rows) {
       core::Value values[4];
-      values[0] = {core::Value::Kind::Text, 0, 0, r.name};
-      writer->add(amis::testing::wkb_from_wkt(r.wkt), values);
+      values[0] = {core::Value::Kind::Text, 0, 0, name};
+      writer->add(amis::testing::wkb_from_wkt(wkt), values);
     }
     writer->commit();
-    mines_ = *store_->collection("mines");
-    joined_ = {*store_->collection("zones"), *store_->collection("mines")};
   }
   std::vector<std::string> names(const std::string& cql2) {
     core::FeatureQuery q;
@@ -199,12 +205,12 @@ TEST_F(SpatialJoinStoreTest, InsideAndNotInsideWithACondition) {
 }
 
 TEST_F(SpatialJoinStoreTest, WithinDistanceIsGreatCircleMetres) {
-  // Han Seng to Bailongshan: about 1,223 km; to Kaltim Prima about 2,020 km (haversine).
-  const double hb = haversine(104.3, 14.2, 104.7, 25.2);
-  EXPECT_EQ(names("amis_within_distance(geom, 'mines', " + std::to_string(hb + 1) + ", 'iso3 = ''CHN''') AND iso3 <> 'CHN'"),
-            Names{"Han Seng"});
-  EXPECT_EQ(names("amis_within_distance(geom, 'mines', " + std::to_string(hb - 1) + ", 'iso3 = ''CHN''') AND iso3 <> 'CHN'"),
-            Names{});
+  const double d = haversine(104.7, 25.2, 105.5, 25.2);  // Bailongshan to the port
+  EXPECT_EQ(names("amis_within_distance(geom, 'ports', " + std::to_string(d + 1) + ")"), Names{"Bailongshan"});
+  EXPECT_EQ(names("amis_within_distance(geom, 'ports', " + std::to_string(d - 1) + ")"), Names{});
+  EXPECT_EQ(names("amis_within_distance(geom, 'ports', " + std::to_string(d + 1) + ", 'name = ''river''')"),
+            Names{"Bailongshan"});
+  EXPECT_EQ(names("NOT amis_within_distance(geom, 'ports', " + std::to_string(d + 1) + ", 'name = ''sea''')").size(), 3u);
   // A self-join: every mine is within any distance of itself.
   EXPECT_EQ(names("amis_within_distance(geom, 'mines', 1)").size(), 3u);
 }
