@@ -182,6 +182,23 @@ def add_fields(layer, fields):
         layer.CreateField(d)
 
 
+def new_gpkg(path, current_date):
+    """An empty GeoPackage at `path` (any old one and its journals removed) and the EPSG:4326
+    SRS in lon/lat order for its layers; gpkg_contents.last_change is fixed to `current_date`,
+    so that the same inputs give the same bytes."""
+    gdal.UseExceptions()
+    ogr.UseExceptions()
+    gdal.SetConfigOption("OGR_CURRENT_DATE", current_date)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    return ogr.GetDriverByName("GPKG").CreateDataSource(path), srs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
@@ -190,22 +207,10 @@ def main():
     ap.add_argument("--seed", type=int, default=20240601)
     a = ap.parse_args()
 
-    gdal.UseExceptions()
-    ogr.UseExceptions()
-    # fixed gpkg_contents.last_change: the same inputs give the same bytes
-    gdal.SetConfigOption("OGR_CURRENT_DATE", "2024-06-01T00:00:00.000Z")
     t0 = time.time()
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        if os.path.exists(a.out + suffix):
-            os.remove(a.out + suffix)
-    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-
+    ds, srs = new_gpkg(a.out, "2024-06-01T00:00:00.000Z")
     gen = Generator(a.seed)
     gen.make_belts()
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4326)
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    ds = ogr.GetDriverByName("GPKG").CreateDataSource(a.out)
 
     # --- occurrences
     occ = ds.CreateLayer("occurrences", srs, ogr.wkbPoint,

@@ -28,8 +28,13 @@ run_target() {
   work="build/fuzz/corpus/${target%_fuzz}"
   mkdir -p "$work"
   log="build/fuzz/$target.log"
-  "build/fuzz/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
-    -artifact_prefix="build/fuzz/$target-" "$work" "$corpus" >"$log" 2>&1 || status=$?
+  # More seeds (fuzz/corpus/<target> beside the CQL2 examples) and a dictionary of the
+  # grammar's words (fuzz/<target>.dict), where there are.
+  local extra=() dict=()
+  if [ "$corpus" != "fuzz/corpus/${target%_fuzz}" ] && [ -d "fuzz/corpus/${target%_fuzz}" ]; then extra=("fuzz/corpus/${target%_fuzz}"); fi
+  if [ -f "fuzz/${target%_fuzz}.dict" ]; then dict=(-dict="fuzz/${target%_fuzz}.dict"); fi
+  "build/fuzz/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "${dict[@]}" \
+    -artifact_prefix="build/fuzz/$target-" "$work" "$corpus" "${extra[@]}" >"$log" 2>&1 || status=$?
   echo "== $target (${seconds}s): $(grep -E '^stat::number_of_executed_units' "$log" || echo 'no stats')"
   if [ "$status" -ne 0 ]; then tail -40 "$log"; echo "$target crashed"; return 1; fi
 }

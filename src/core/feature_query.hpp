@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/collection.hpp"
 #include "core/datetime.hpp"
 #include "core/crs.hpp"
 #include "core/envelope.hpp"
@@ -42,6 +43,9 @@ struct FeatureQuery {
   // with the id order (no sortby); `offset` is then the page's position, for
   // links and numbering, and skips nothing. Counts ignore it.
   std::optional<std::int64_t> after;
+  // The collections the filter's spatial joins name, as the caller may see them
+  // (store::VisibleStore fills this in); a join naming any other is refused.
+  std::vector<Collection> joined;
 };
 
 // The query without its page: what count() and numberMatched are about.

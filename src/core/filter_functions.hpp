@@ -13,6 +13,8 @@ struct FilterFunction {
   std::string description;
   std::vector<std::string> arguments;  // CQL2 types of the arguments: "string", "number", ...
   std::string returns;
+  // How many of the last arguments may be left out (the spatial joins' condition).
+  std::size_t optional = 0;
 };
 
 const std::vector<FilterFunction>& filter_functions();

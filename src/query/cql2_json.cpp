@@ -4,6 +4,7 @@
 #include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "query/cql2.hpp"
+#include "query/join_conditions.hpp"
 #include "query/geometry_literal.hpp"
 
 namespace amis::query {
@@ -193,7 +194,9 @@ Expression parse_cql2_json(std::string_view text) {
   } catch (const json::exception& e) {  // parse_error, or out_of_range for numbers like 1e999
     throw core::InvalidParameter("filter", std::string("CQL2-JSON: not valid JSON: ") + e.what());
   }
-  return read(j, nlohmann::json::json_pointer(), 0);
+  Expression e = read(j, nlohmann::json::json_pointer(), 0);
+  read_join_conditions(e);
+  return e;
 }
 
 }  // namespace amis::query

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "query/cql2.hpp"
 #include "query/geometry_literal.hpp"
+#include "query/join_conditions.hpp"
 
 namespace amis::query {
 namespace {
@@ -463,6 +464,10 @@ class Parser {
 
 }  // namespace
 
-Expression parse_cql2_text(std::string_view text) { return Parser(text).parse(); }
+Expression parse_cql2_text(std::string_view text) {
+  Expression e = Parser(text).parse();
+  read_join_conditions(e);
+  return e;
+}
 
 }  // namespace amis::query

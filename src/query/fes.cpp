@@ -13,6 +13,7 @@
 #include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
+#include "query/join_conditions.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
 #include "encode/xml_text.hpp"
@@ -161,6 +162,7 @@ class FesReader {
     }
     if (children.size() != 1) fail("a filter holds exactly one operator");
     result.expression = predicate(children[0], 1);
+    read_join_conditions(*result.expression);
     check_crs84_literals(*result.expression);
     return result;
   }
@@ -192,6 +194,7 @@ class FesReader {
       return spatial(name, std::string(it->second), operands);
     if (auto it = temporal_operators().find(name); it != temporal_operators().end())
       return temporal(name, std::string(it->second), operands);
+    if (name == "Function") return expression(node, depth);  // a boolean function: a spatial join
     if (name == "DWithin" || name == "Beyond")
       throw core::OgcError(400, "OptionNotSupported", "the " + std::string(name) + " operator is not supported", "filter");
     fail("unknown filter operator '" + std::string(node.name()) + "'");

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/filter_functions.hpp"
+#include "core/spatial_join.hpp"
 #include "core/wkb.hpp"
 #include "core/work_limits.hpp"
 
@@ -71,8 +72,9 @@ constexpr int kMaxSqlDepth = 30;
 
 class Compiler {
  public:
-  Compiler(const core::Collection& c, std::vector<Binding>& b, const FilterDialect& d)
-      : collection_(c), bindings_(b), dialect_(d) {}
+  Compiler(const core::Collection& c, std::vector<Binding>& b, const FilterDialect& d,
+           const std::vector<core::Collection>& joined)
+      : collection_(c), bindings_(b), dialect_(d), joined_(joined) {}
 
   Sql compile(const Expression& e) {
     struct Depth {
@@ -171,6 +173,7 @@ class Compiler {
   }
 
   Sql scalar(const Expression& e) {
+    if (core::is_spatial_join(e)) fail("'" + e.text + "' is a condition and cannot be compared");
     Sql s = compile(e);
     if (s.type == Type::Geometry || s.type == Type::Array)
       fail("'" + core::to_debug_string(e) + "' cannot be compared; use a spatial or array function");
@@ -275,6 +278,7 @@ class Compiler {
 
   // The functions of core::filter_functions(), as SQL.
   Sql function(const Expression& e) {
+    if (core::is_spatial_join(e)) return spatial_join(e);
     const core::FilterFunction* f = core::find_filter_function(e.text);
     if (!f) fail("unknown function '" + e.text + "' (see /functions)");
     if (e.args.size() != f->arguments.size())
@@ -287,6 +291,34 @@ class Compiler {
                     : f->name == "length" ? "length" : "abs";
     const Type type = f->returns == "string" ? Type::Text : Type::Number;
     return {std::string(sql) + "(" + arg.text + ")", type};
+  }
+
+  // amis_inside / amis_within_distance: an EXISTS over the other collection,
+  // whose condition is compiled against that collection.
+  Sql spatial_join(const Expression& e) {
+    const core::SpatialJoin join = core::read_spatial_join(e);
+    const std::string name = join.relation == core::SpatialJoin::Relation::Inside ? "amis_inside" : "amis_within_distance";
+    if (compile(e.args[0]).text != "geom")
+      fail("the first argument of '" + name + "' is the geometry property (geom)");
+    const core::Collection* other = nullptr;
+    for (const auto& c : joined_)
+      if (c.id == join.collection) other = &c;
+    if (!other) fail("'" + name + "' names an unknown collection '" + join.collection + "' (see /collections)");
+    SpatialJoinSql sql;
+    sql.within_distance = join.relation == core::SpatialJoin::Relation::WithinDistance;
+    sql.outer_geometry = quote_identifier(collection_.id) + ".geom";
+    sql.other = other;
+    sql.metres = join.metres;
+    if (join.condition) {
+      const auto inner_dialect = dialect_.for_collection(*other);
+      static const std::vector<core::Collection> kNoJoins;  // a condition joins no further
+      Compiler inner(*other, sql.condition_bindings, *inner_dialect, kNoJoins);
+      inner.depth_ = depth_;
+      const Sql condition = inner.compile(*join.condition);
+      if (condition.type != Type::Boolean) fail("the condition of '" + name + "' is not a condition");
+      sql.condition = condition.text;
+    }
+    return {dialect_.spatial_join(sql, bindings_), Type::Boolean};
   }
 
   Sql arithmetic(const Expression& e) {
@@ -487,6 +519,7 @@ class Compiler {
   const core::Collection& collection_;
   std::vector<Binding>& bindings_;
   const FilterDialect& dialect_;
+  const std::vector<core::Collection>& joined_;
   int depth_ = 0;
   std::size_t vertices_ = 0;  // of the geometry literals compiled so far
 };
@@ -515,8 +548,8 @@ core::Envelope FilterDialect::literal_envelope(const core::Expression& literal) 
 }
 
 void compile_filter(const core::Collection& collection, const core::Expression& filter, const FilterDialect& dialect,
-                    std::string& sql, std::vector<Binding>& bindings) {
-  Compiler compiler(collection, bindings, dialect);
+                    std::string& sql, std::vector<Binding>& bindings, const std::vector<core::Collection>& joined) {
+  Compiler compiler(collection, bindings, dialect, joined);
   const Sql s = compiler.compile(filter);
   if (s.type != Type::Boolean) fail("the filter is not a condition");
   sql += s.text;

@@ -6,6 +6,7 @@
 // and PostgreSQL (PostGIS) — spatial predicates and their index, a few spellings —
 // is the store's FilterDialect.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,20 @@ namespace amis::store {
 using Blob = std::vector<std::uint8_t>;
 // A bound value: a Blob is a WKB geometry literal; a bool a boolean literal.
 using Binding = std::variant<std::int64_t, double, std::string, Blob, bool>;
+
+// A spatial join (core/spatial_join.hpp) as the compiler hands it to a dialect:
+// `outer_geometry` is the filtered feature's geometry column, qualified with its
+// table; `condition` an SQL condition over the other collection's table (its
+// columns unqualified: the dialect's sub-query has that table alone in FROM),
+// with its values in `condition_bindings`.
+struct SpatialJoinSql {
+  bool within_distance = false;  // else inside
+  std::string outer_geometry;
+  const core::Collection* other = nullptr;
+  double metres = 0;
+  std::string condition;  // empty: every feature of the other collection
+  std::vector<Binding> condition_bindings;
+};
 
 class FilterDialect {
  public:
@@ -45,6 +60,11 @@ class FilterDialect {
   // that literal, the last of `bindings` (a dialect may insert bindings before it).
   virtual std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                               const core::Expression* literal, std::vector<Binding>& bindings) const = 0;
+  // EXISTS over the other collection, narrowed by its spatial index; appends
+  // the values of the text (the condition's included) to `bindings`.
+  virtual std::string spatial_join(const SpatialJoinSql& join, std::vector<Binding>& bindings) const = 0;
+  // The dialect for a condition on another collection (a join's).
+  virtual std::unique_ptr<FilterDialect> for_collection(const core::Collection& other) const = 0;
 
  protected:
   // The CRS84 envelope a literal can meet (every longitude across the antimeridian).
@@ -58,9 +78,12 @@ std::string real_as_text(double v);
 std::string quote_identifier(std::string_view name);
 
 // Appends the condition (without WHERE/AND) to `sql` and its values to `bindings`.
+// `joined`: the collections spatial joins may name (FeatureQuery::joined).
 // @throws InvalidParameter("filter", ...) for an unknown property (named), a
-// type mismatch or an operator the store does not support.
+// type mismatch, an operator the store does not support, or a join naming a
+// collection not in `joined`.
 void compile_filter(const core::Collection& collection, const core::Expression& filter, const FilterDialect& dialect,
-                    std::string& sql, std::vector<Binding>& bindings);
+                    std::string& sql, std::vector<Binding>& bindings,
+                    const std::vector<core::Collection>& joined = {});
 
 }  // namespace amis::store

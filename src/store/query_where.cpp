@@ -45,7 +45,7 @@ SqlWhere query_where(const core::Collection& collection, const core::FeatureQuer
   }
   if (query.filter) {
     std::string condition;
-    compile_filter(collection, *query.filter, dialect, condition, where.bindings);
+    compile_filter(collection, *query.filter, dialect, condition, where.bindings, query.joined);
     add(condition);
   }
   if (query.ids) {

@@ -1,6 +1,18 @@
 #include "store/visible_store.hpp"
 
+#include "core/spatial_join.hpp"
+
 namespace amis::store {
+
+std::optional<core::FeatureQuery> VisibleStore::with_joins(const core::FeatureQuery& query) {
+  const auto ids = query.filter ? core::joined_collections(*query.filter) : std::vector<std::string>{};
+  if (ids.empty() && query.joined.empty()) return std::nullopt;
+  core::FeatureQuery joined = query;
+  joined.joined.clear();  // only what is looked up here, for this caller
+  for (const auto& id : ids)
+    if (auto c = collection(id)) joined.joined.push_back(std::move(*c));
+  return joined;
+}
 
 std::vector<core::Collection> VisibleStore::collections() {
   auto all = store_.collections();

@@ -3,6 +3,8 @@
 // may not read (auth::ReadAccess) are left out of every list and are not
 // found by id. Every service reads through this one decorator, so restricted
 // collections are hidden in one place for OGC API, WFS, WMS, tiles and WMTS.
+#include <optional>
+
 #include "auth/read_access.hpp"
 #include "store/store.hpp"
 
@@ -14,10 +16,14 @@ class VisibleStore final : public Store {
 
   std::vector<core::Collection> collections() override;
   std::optional<core::Collection> collection(std::string_view id) override;
-  std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override { return store_.count(c, q); }
+  std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override {
+    const auto joined = with_joins(q);
+    return store_.count(c, joined ? *joined : q);
+  }
   std::vector<AggregateGroup> aggregate(const core::Collection& c, const core::FeatureQuery& q, const Aggregate& a,
                                         bool& truncated) override {
-    return store_.aggregate(c, q, a, truncated);
+    const auto joined = with_joins(q);
+    return store_.aggregate(c, joined ? *joined : q, a, truncated);
   }
   std::vector<std::string> text_values(const core::Collection& c, const std::string& property,
                                        std::size_t max) override {
@@ -32,7 +38,8 @@ class VisibleStore final : public Store {
   }
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override {
-    return store_.features(c, q, sink, matched);
+    const auto joined = with_joins(q);
+    return store_.features(c, joined ? *joined : q, sink, matched);
   }
   bool feature(const core::Collection& c, std::int64_t id, core::FeatureSink& sink) override {
     return store_.feature(c, id, sink);
@@ -53,6 +60,10 @@ class VisibleStore final : public Store {
 
  private:
   bool visible(std::string_view id) const { return access_.may_read(auth::RequestPrincipal::current(), id); }
+  // The query with the collections its spatial joins name that the caller may
+  // read (core/spatial_join.hpp): a join naming any other finds it unknown.
+  // nullopt when the query is fine as it is (no joins, none handed in).
+  std::optional<core::FeatureQuery> with_joins(const core::FeatureQuery& query);
 
   Store& store_;
   const auth::ReadAccess& access_;

@@ -17,6 +17,7 @@ import { FeatureTable } from './viewer/feature-table';
 import { renderFilterPanel } from './viewer/filter-panel';
 import { renderCataloguePanel } from './viewer/catalogue-panel';
 import { renderDownloadPanel } from './viewer/download-panel';
+import { renderInvestPanel } from './invest/invest-panel';
 import { setUpSearch } from './viewer/search';
 import { Workspace } from './workspace/workspace';
 import { mayEdit } from './workspace/editor';
@@ -124,6 +125,7 @@ async function start(): Promise<void> {
   });
   renderFilterPanel(byId('panel-filter'), state, view, MEMBERS);
   renderDownloadPanel(byId('panel-download'), state, view, root);
+  renderInvestPanel(byId('panel-invest'), state, view, MEMBERS);
   const table = new FeatureTable(byId('table'), state, view, showFeature);
   setUpSearch(byId<HTMLInputElement>('search'), byId('search-results'), state, view, showFeature);
   const searchPlaceholder = () => { byId<HTMLInputElement>('search').placeholder = t('search.placeholder', { layer: state.active?.info.title ?? '' }); };

@@ -10,6 +10,8 @@ export class PortalState {
   layers: MapLayer[] = [];
   active: MapLayer | undefined;
   choice: FilterChoice = NO_FILTER;
+  // A filter written elsewhere (the investor search's CQL2): it stands for the choice's.
+  custom: string | undefined;
   session: Session | null = null;
   private listeners = new Map<PortalEvent, Array<() => void>>();
 
@@ -31,16 +33,25 @@ export class PortalState {
     this.active?.setFilter(undefined);
     this.active = next;
     this.choice = NO_FILTER;
+    this.custom = undefined;
     this.emit('active');
   }
 
   // The active layer's CQL2 filter, or undefined.
   filter(): string | undefined {
-    return this.active ? buildFilter(this.active.info.roles, this.choice) : undefined;
+    if (!this.active) return undefined;
+    return this.custom ?? buildFilter(this.active.info.roles, this.choice);
   }
 
   setChoice(choice: FilterChoice): void {
     this.choice = choice;
+    this.custom = undefined;
+    this.active?.setFilter(this.filter());
+    this.emit('filter');
+  }
+
+  setCustomFilter(filter: string | undefined): void {
+    this.custom = filter;
     this.active?.setFilter(this.filter());
     this.emit('filter');
   }

@@ -231,7 +231,10 @@ std::string capabilities_2_0(const ServiceDescription& s, const std::vector<core
   for (const char* op : kTemporalOperators) out += std::string("<fes:TemporalOperator name=\"") + op + "\"/>";
   out += "</fes:TemporalOperators></fes:Temporal_Capabilities><fes:Functions>";
   for (const auto& f : core::filter_functions()) {
-    auto xs = [](const std::string& t) { return t == "number" ? "xsd:double" : t == "integer" ? "xsd:long" : "xsd:string"; };
+    auto xs = [](const std::string& t) {
+      return t == "number" ? "xsd:double" : t == "integer" ? "xsd:long" : t == "boolean" ? "xsd:boolean"
+           : t == "geometry" ? "gml:AbstractGeometryType" : "xsd:string";
+    };
     out += "<fes:Function name=\"" + escaped(f.name) + "\"><fes:Returns>" + xs(f.returns) +
            "</fes:Returns><fes:Arguments>";
     for (size_t i = 0; i < f.arguments.size(); ++i)

@@ -16,6 +16,7 @@
 #include "core/request_budget.hpp"
 #include "core/wkb.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
+#include "store/gpkg/join_functions.hpp"
 #include "store/gpkg/spatial_predicate.hpp"
 
 namespace amis::store::gpkg {
@@ -207,6 +208,7 @@ void register_filter_functions(sqlite3* db) {
   add(db, "amis_upper", 1, change_case<true>);
   add(db, "amis_array", 3, array_predicate);
   add(db, "amis_pow", 2, power);
+  register_join_functions(db);
 }
 
 }  // namespace amis::store::gpkg

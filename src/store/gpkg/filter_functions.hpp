@@ -12,6 +12,7 @@ namespace amis::store::gpkg {
 //   amis_array(op, a, b)     CQL2 array predicates on JSON arrays
 //   amis_pow(a, b)           a^b
 //   amis_lower/amis_upper    Unicode case mapping (ICU) for lower()/upper()
+// and those of the spatial joins (join_functions.hpp).
 void register_filter_functions(sqlite3* db);
 
 }  // namespace amis::store::gpkg

@@ -49,6 +49,30 @@ std::string GpkgDialect::spatial(const std::string& op, const std::string& a, co
   return "(" + prefilter + " AND " + test + ")";
 }
 
+std::string GpkgDialect::spatial_join(const SpatialJoinSql& join, std::vector<Binding>& bindings) const {
+  // The other collection's R-tree gives the candidates for each filtered feature
+  // (a correlated rowid IN, so only amis_j is in the condition's scope); GEOS, or
+  // the great-circle distance, decides. The outer geometry's box comes from its
+  // GeoPackage header (ST_MinX ...), or for a distance from amis_search_box.
+  const std::string& g = join.outer_geometry;
+  const std::string rtree = quote_identifier(rtree_name(join.other->id));
+  std::string sql = "EXISTS (SELECT 1 FROM " + quote_identifier(join.other->id) + " AS amis_j WHERE amis_j.fid IN (SELECT id FROM " + rtree;
+  if (join.within_distance) {
+    sql += " WHERE minx <= amis_search_box(" + g + ", ?, 2) AND maxx >= amis_search_box(" + g +
+           ", ?, 0) AND miny <= amis_search_box(" + g + ", ?, 3) AND maxy >= amis_search_box(" + g +
+           ", ?, 1)) AND amis_dwithin(" + g + ", amis_j.geom, ?) = 1";
+    for (int i = 0; i < 5; ++i) bindings.emplace_back(join.metres);
+  } else {
+    sql += " WHERE minx <= ST_MinX(" + g + ") AND maxx >= ST_MaxX(" + g + ") AND miny <= ST_MinY(" + g +
+           ") AND maxy >= ST_MaxY(" + g + ")) AND amis_within(" + g + ", amis_j.geom) = 1";
+  }
+  if (!join.condition.empty()) {
+    sql += " AND " + join.condition;
+    bindings.insert(bindings.end(), join.condition_bindings.begin(), join.condition_bindings.end());
+  }
+  return sql + ")";
+}
+
 std::optional<SqlWhere> bbox_count(const core::Collection& collection, const core::FeatureQuery& query) {
   if (!query.bbox || query.filter || query.ids || !query.equals.empty() ||
       (query.datetime && collection.temporal_property) || query.bbox->min_x > query.bbox->max_x)

@@ -35,6 +35,10 @@ class GpkgDialect final : public FilterDialect {
                    std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                       const core::Expression* literal, std::vector<Binding>& bindings) const override;
+  std::string spatial_join(const SpatialJoinSql& join, std::vector<Binding>& bindings) const override;
+  std::unique_ptr<FilterDialect> for_collection(const core::Collection& other) const override {
+    return std::make_unique<GpkgDialect>(other);
+  }
 
  private:
   const core::Collection& collection_;

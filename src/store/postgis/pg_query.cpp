@@ -1,6 +1,7 @@
 #include "store/postgis/pg_query.hpp"
 
 #include "core/error.hpp"
+#include "store/postgis/pg_schema.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -60,6 +61,29 @@ std::string PgDialect::spatial(const std::string& op, const std::string& a, cons
   std::string sql = "(" + std::string(postgis_function(op)) + "(" + a + ", " + b + ")";
   if (a != "?") sql += " AND " + a + " IS NOT NULL";
   if (!literal && b != "?") sql += " AND " + b + " IS NOT NULL";
+  return sql + ")";
+}
+
+std::string PgDialect::spatial_join(const SpatialJoinSql& join, std::vector<Binding>& bindings) const {
+  // The other collection's GiST index narrows the candidates: ST_Within carries
+  // its own index condition; for a distance, && with amis_search_box (pg_schema.cpp,
+  // the same box as the GeoPackage store's) does, and ST_DWithin on geography
+  // with use_spheroid = false measures the great-circle distance on the sphere of
+  // WGS 84's mean radius (core/sphere_distance.hpp).
+  const std::string& g = join.outer_geometry;
+  std::string sql = "EXISTS (SELECT 1 FROM " + feature_table(join.other->id) + " AS amis_j WHERE ";
+  if (join.within_distance) {
+    sql += "amis_j.geom && amis_search_box(" + g + ", ?) AND ST_DWithin(CAST(" + g +
+           " AS geography), CAST(amis_j.geom AS geography), ?, false)";
+    bindings.emplace_back(join.metres);
+    bindings.emplace_back(join.metres);
+  } else {
+    sql += "ST_Within(" + g + ", amis_j.geom)";
+  }
+  if (!join.condition.empty()) {
+    sql += " AND " + join.condition;
+    bindings.insert(bindings.end(), join.condition_bindings.begin(), join.condition_bindings.end());
+  }
   return sql + ")";
 }
 

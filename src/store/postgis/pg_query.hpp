@@ -26,6 +26,10 @@ class PgDialect final : public FilterDialect {
                    std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
                       const core::Expression* literal, std::vector<Binding>& bindings) const override;
+  std::string spatial_join(const SpatialJoinSql& join, std::vector<Binding>& bindings) const override;
+  std::unique_ptr<FilterDialect> for_collection(const core::Collection&) const override {
+    return std::make_unique<PgDialect>();
+  }
 };
 
 // @throws InvalidParameter when a filter or `property=value` does not fit.

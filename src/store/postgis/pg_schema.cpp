@@ -77,6 +77,22 @@ BEGIN
     WHEN 'a_overlaps' THEN (EXISTS (SELECT 1 FROM jsonb_array_elements(x) e WHERE y @> jsonb_build_array(e)))::int
     ELSE 0 END;
 END $$;
+-- The box holding every point within `metres` (great-circle, on the sphere of WGS 84's
+-- mean radius) of g, for the spatial joins' index condition; every longitude when the
+-- circle reaches a pole. The same box as core::search_box (core/sphere_distance.cpp).
+CREATE OR REPLACE FUNCTION amis_search_box(g geometry, metres double precision) RETURNS geometry
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  AS $$ SELECT ST_MakeEnvelope(
+            CASE WHEN polar THEN LEAST(ST_XMin(g), -180) ELSE ST_XMin(g) - dlon END,
+            GREATEST(ST_YMin(g) - dlat, -90),
+            CASE WHEN polar THEN GREATEST(ST_XMax(g), 180) ELSE ST_XMax(g) + dlon END,
+            LEAST(ST_YMax(g) + dlat, 90), 4326)
+        FROM (SELECT dlat, polar,
+                     CASE WHEN polar THEN 0
+                          ELSE degrees(asin(LEAST(1, sin(r) / cos(radians(p))))) * (1 + 1e-9) + 1e-9 END AS dlon
+              FROM (SELECT r, dlat, p + dlat >= 90 AS polar, p
+                    FROM (SELECT metres / 6371008.7714 AS r, degrees(metres / 6371008.7714) * (1 + 1e-9) + 1e-9 AS dlat,
+                                 GREATEST(abs(ST_YMin(g)), abs(ST_YMax(g))) AS p) a) b) c $$;
 )SQL";
 
 // Serialises the bootstrap of nodes that start together (any constant will do).

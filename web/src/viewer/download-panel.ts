@@ -7,14 +7,15 @@ import { DOWNLOAD_FORMATS, DOWNLOAD_CAP, downloadUrl, serviceUrls } from '../lin
 import { h, clear, announce } from '../dom';
 import { onLanguageChange, t, tr } from '../i18n';
 
-async function copy(text: string, input: HTMLInputElement): Promise<void> {
+// Copies `text` (shown in `input`) to the clipboard, announcing `done` (default: "Copied <text>").
+export async function copy(text: string, input: HTMLInputElement | HTMLTextAreaElement, done?: string): Promise<void> {
   try {
     await navigator.clipboard.writeText(text);
   } catch {
     input.select();
     document.execCommand('copy');
   }
-  announce(t('download.copied', { text }));
+  announce(done ?? t('download.copied', { text }));
 }
 
 export function renderDownloadPanel(panel: HTMLElement, state: PortalState, view: MapView, root: string): void {

@@ -1,0 +1,37 @@
+// Every user-visible string of the investor search, in one place, so that they can
+// move into the portal's translation files as they are: keys are stable, values
+// are English. Functions are strings with a number or a name in them.
+export const INVEST_LABELS = {
+  tab: 'Invest',
+  heading: 'Investor search',
+  intro: 'Find deposits by commodity, size and country, and by where they lie: outside (or inside) licences, near ports. ' +
+    'The search runs on the server as one CQL2 filter, which you can copy into QGIS, GDAL or OWSLib.',
+  deposits: 'Deposits',
+  commodities: 'Commodities',
+  anyCommodity: 'Hold Ctrl to choose several; none chosen: any commodity.',
+  minTonnage: 'Tonnage at least (Mt)',
+  countries: 'Countries',
+  licences: 'Licences',
+  licenceLayer: 'Licence layer',
+  licenceRule: 'Deposits that lie',
+  licenceAny: 'anywhere, licensed or not',
+  licenceOutside: 'not inside a licence',
+  licenceInside: 'inside a licence',
+  licenceStatus: 'Licence status',
+  anyStatus: 'any status',
+  ports: 'Ports',
+  portLayer: 'Port layer',
+  portDistance: 'Within this distance of a port (km)',
+  search: 'Search',
+  clear: 'Clear',
+  cql2: 'CQL2 filter (OGC API Features, filter-lang=cql2-text)',
+  copy: 'Copy',
+  copied: 'CQL2 filter copied',
+  noDeposits: 'No collection with commodity and tonnage properties is served: the investor search needs one.',
+  noLayer: '(none)',
+  searching: 'Searching…',
+  failed: (why: string) => `The search failed: ${why}`,
+  matched: (n: number) => `${n.toLocaleString('en')} deposit${n === 1 ? '' : 's'} match. They are on the map, in the table and in the Download tab.`,
+  showDownloads: 'Downloads of the results',
+  results: 'Results',
+} as const;
