@@ -39,13 +39,36 @@ void CascadingStore::create_attribute_index(const core::Collection& c, const std
   store_.create_attribute_index(c, properties);
 }
 
+// A spatial join (amis_inside, amis_within_distance) is evaluated in the store's own SQL:
+// neither side may be a collection that lives at a node.
+void CascadingStore::refuse_cascaded_joins(const core::Collection& c, const core::FeatureQuery& q) {
+  if (q.joined.empty()) return;
+  if (cascaded(c.id))
+    throw core::InvalidParameter("filter", "'" + c.id + "' is read from a national node: a spatial join with another "
+                                           "collection cannot be sent there");
+  for (const auto& other : q.joined)
+    if (cascaded(other.id))
+      throw core::InvalidParameter("filter", "'" + other.id + "' is read from a national node: it cannot be the "
+                                             "other collection of a spatial join");
+}
+
 std::int64_t CascadingStore::count(const core::Collection& c, const core::FeatureQuery& q) {
+  refuse_cascaded_joins(c, q);
   if (cascaded(c.id)) return cascade_.count(c, q);
   return store_.count(c, q);
 }
 
+std::vector<store::AggregateGroup> CascadingStore::aggregate(const core::Collection& c, const core::FeatureQuery& q,
+                                                             const store::Aggregate& a, bool& truncated) {
+  refuse_cascaded_joins(c, q);
+  if (cascaded(c.id))
+    throw core::InvalidParameter("collection", "'" + c.id + "' is read from a national node: it is not summarised");
+  return store_.aggregate(c, q, a, truncated);
+}
+
 std::int64_t CascadingStore::features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                                       std::int64_t* matched) {
+  refuse_cascaded_joins(c, q);
   if (cascaded(c.id)) return cascade_.features(c, q, sink, matched);
   return store_.features(c, q, sink, matched);
 }

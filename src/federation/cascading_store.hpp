@@ -19,6 +19,8 @@ class CascadingStore final : public store::Store {
                                        std::size_t max) override;
   void create_attribute_index(const core::Collection& c, const std::vector<std::string>& properties) override;
   std::int64_t count(const core::Collection& c, const core::FeatureQuery& q) override;
+  std::vector<store::AggregateGroup> aggregate(const core::Collection& c, const core::FeatureQuery& q,
+                                               const store::Aggregate& a, bool& truncated) override;
   std::int64_t features(const core::Collection& c, const core::FeatureQuery& q, core::FeatureSink& sink,
                         std::int64_t* matched = nullptr) override;
   bool feature(const core::Collection& c, std::int64_t id, core::FeatureSink& sink) override;
@@ -38,6 +40,7 @@ class CascadingStore final : public store::Store {
 
  private:
   bool cascaded(std::string_view id) { return cascade_.collection(id).has_value(); }
+  void refuse_cascaded_joins(const core::Collection& c, const core::FeatureQuery& q);
 
   store::Store& store_;
   Cascade& cascade_;
