@@ -135,6 +135,12 @@ std::string coverage_descriptions(const std::vector<DescribedCoverage>& coverage
     out += "        <gml:lowerCorner>" + pair(info, e.min_x, e.min_y) + "</gml:lowerCorner>\n        <gml:upperCorner>" +
            pair(info, e.max_x, e.max_y) + "</gml:upperCorner>\n      </gml:Envelope>\n    </gml:boundedBy>\n";
     out += "    <wcs:CoverageId>" + id + "</wcs:CoverageId>\n";
+    // The values are stored row by row, the x axis (longitude) varying fastest: when
+    // latitude is the first grid axis, the sequence is +2 +1 (GDAL's WCS driver then
+    // swaps the grid envelope and offsets back to columns and rows).
+    if (swap)
+      out += "    <gml:coverageFunction><gml:GridFunction><gml:sequenceRule axisOrder=\"+2 +1\">Linear"
+             "</gml:sequenceRule><gml:startPoint>0 0</gml:startPoint></gml:GridFunction></gml:coverageFunction>\n";
     // Grid axes in the CRS's axis order (rows first when latitude comes first).
     const std::string high = swap ? std::to_string(info.height - 1) + " " + std::to_string(info.width - 1)
                                   : std::to_string(info.width - 1) + " " + std::to_string(info.height - 1);
