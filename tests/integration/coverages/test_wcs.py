@@ -58,6 +58,24 @@ def test_get_coverage_subset_is_the_source_window(coverage_env):
     assert np.array_equal(values, expected) and gt == pytest.approx(egt)
 
 
+def test_a_zero_width_trim_is_the_cell_holding_it(coverage_env):
+    """GDAL's WCS driver probes a coverage with trims of no width on a cell edge
+    (Long(73.125,73.125)): the answer is the one cell whose [low, high) holds the point."""
+    src = stored_cog(coverage_env.store, "geoid")
+    r = get_coverage(coverage_env, COVERAGEID="geoid", SUBSET=["Long(73.125,73.125)", "Lat(0.125,10.125)"])
+    values, gt, _ = read_all(r.content)
+    assert np.array_equal(values, translate(src, "-srcwin", "1", "180", "1", "40")[0])
+    assert gt[0] == pytest.approx(73.125)
+    r = get_coverage(coverage_env, COVERAGEID="geoid", SUBSET=["Long(100.2,100.2)", "Lat(55.125,55.125)"])
+    values, _, _ = read_all(r.content)
+    assert np.array_equal(values, translate(src, "-srcwin", "109", "0", "1", "1")[0])
+    r = get_coverage(coverage_env, COVERAGEID="geoid", SUBSET=["Long(154.875,154.875)", "Lat(-11.875,-11.875)"])
+    values, _, _ = read_all(r.content)
+    assert np.array_equal(values, translate(src, "-srcwin", "327", "267", "1", "1")[0])
+    assert wcs(coverage_env, REQUEST="GetCoverage", COVERAGEID="geoid",
+               SUBSET=["Long(155,155)", "Lat(0,1)"]).status_code == 404
+
+
 def test_subsetting_crs_on_a_projected_coverage(coverage_env):
     r = get_coverage(coverage_env, COVERAGEID="magnetics", SUBSETTINGCRS="http://www.opengis.net/def/crs/EPSG/0/4326",
                      SUBSET=["Lat(13.6,13.9)", "Long(106.2,106.4)"])
@@ -119,7 +137,7 @@ def test_output_crs_is_gdalwarp(coverage_env):
     ({"REQUEST": "GetCoverage", "COVERAGEID": "geoid", "FORMAT": "application/x-netcdf"}, 400,
      "InvalidParameterValue"),
     ({"REQUEST": "Transaction"}, 400, "OperationNotSupported"),
-    ({"REQUEST": "GetCapabilities", "ACCEPTVERSIONS": "1.0.0"}, 400, "VersionNegotiationFailed"),
+    ({"REQUEST": "GetCapabilities", "ACCEPTVERSIONS": "1.1.0"}, 400, "VersionNegotiationFailed"),
 ])
 def test_errors_are_ows2_exception_reports(coverage_env, params, status, code):
     r = wcs(coverage_env, **params)
