@@ -257,7 +257,7 @@ TEST(SldParser, RefusesRasterSymbolizersWhereTheyDoNotBelong) {
   // on a feature collection
   EXPECT_THROW(amis::styles::parse_sld_for(colour_map_sld("ramp", entry), mines(), {}),
                amis::core::InvalidParameter);
-  for (const std::string bad : {colour_map_sld("spiral", entry), colour_map_sld("ramp", ""),
+  for (const std::string& bad : {colour_map_sld("spiral", entry), colour_map_sld("ramp", ""),
                                 colour_map_sld("ramp", "<ColorMapEntry color=\"#000000\" quantity=\"5\"/>"
                                                        "<ColorMapEntry color=\"#000000\" quantity=\"1\"/>"),
                                 colour_map_sld("ramp", "<ColorMapEntry color=\"#000000\" quantity=\"x\"/>"),

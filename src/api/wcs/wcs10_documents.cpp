@@ -1,9 +1,5 @@
 #include "api/wcs/wcs10_documents.hpp"
 
-#include <cstdio>
-
-#include "encode/xml_text.hpp"
-
 namespace amis::api::wcs {
 namespace {
 
@@ -11,17 +7,8 @@ constexpr const char* kNamespaces =
     " xmlns=\"http://www.opengis.net/wcs\" xmlns:gml=\"http://www.opengis.net/gml\""
     " xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
 
-std::string text(std::string_view s) {
-  std::string out;
-  encode::append_xml_text(out, s);
-  return out;
-}
-
-std::string number(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.15g", v);
-  return buffer;
-}
+std::string text(std::string_view s) { return xml_text(s); }
+std::string number(double v) { return xml_number(v); }
 
 void request_type(std::string& out, const char* name, const std::string& url) {
   out += "      <" + std::string(name) + "><DCPType><HTTP><Get><OnlineResource xlink:type=\"simple\" xlink:href=\"" +

@@ -26,17 +26,8 @@ constexpr const char* kProfiles[] = {
     "http://www.opengis.net/spec/WCS_service-extension_interpolation/1.0/conf/interpolation",
 };
 
-std::string text(std::string_view s) {
-  std::string out;
-  encode::append_xml_text(out, s);
-  return out;
-}
-
-std::string number(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.15g", v);
-  return buffer;
-}
+std::string text(std::string_view s) { return xml_text(s); }
+std::string number(double v) { return xml_number(v); }
 
 // "a b" in the WCS axis order of the CRS.
 std::string pair(const coverage::CoverageInfo& info, double x, double y) {
@@ -71,6 +62,18 @@ void range_type(std::string& out, const DescribedCoverage& c) {
 }
 
 }  // namespace
+
+std::string xml_text(std::string_view s) {
+  std::string out;
+  encode::append_xml_text(out, s);
+  return out;
+}
+
+std::string xml_number(double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.15g", v);
+  return buffer;
+}
 
 std::string wcs_crs_uri(const coverage::CoverageInfo& info) {
   if (!info.crs) return "";

@@ -8,22 +8,19 @@ import pytest
 from lxml import etree
 
 from coverage_support import (OWS20_EXCEPTION_XSD, UTM_BANDS, WCS_XSD, assert_is_gdalwarp, read_all, stored_cog,
-                              translate)
+                              translate, wcs_get, wcs_get_coverage)
 from wfs_support import assert_xmllint_valid
 
 NS = {"wcs": "http://www.opengis.net/wcs/2.0", "ows": "http://www.opengis.net/ows/2.0",
       "gml": "http://www.opengis.net/gml/3.2", "swe": "http://www.opengis.net/swe/2.0"}
-BASE = {"SERVICE": "WCS", "VERSION": "2.0.1"}
 
 
 def wcs(env, **params):
-    return env.session.get(env.url + "/wcs", params={**BASE, **params}, timeout=120)
+    return wcs_get(env, "2.0.1", **params)
 
 
 def get_coverage(env, **params):
-    r = wcs(env, REQUEST="GetCoverage", **params)
-    assert r.status_code == 200, r.text[:800]
-    return r
+    return wcs_get_coverage(env, "2.0.1", **params)
 
 
 def test_capabilities_are_schema_valid_and_list_the_coverages(coverage_env):

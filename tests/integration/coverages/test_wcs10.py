@@ -10,22 +10,20 @@ import pytest
 from lxml import etree
 from osgeo import gdal
 
-from coverage_support import OGC_SCHEMAS, UTM_BANDS, read_all, stored_cog, translate, warp
+from coverage_support import (OGC_SCHEMAS, UTM_BANDS, read_all, stored_cog, translate, warp, wcs_get,
+                              wcs_get_coverage)
 from wfs_support import assert_xmllint_valid
 
 WCS10 = OGC_SCHEMAS / "wcs" / "1.0.0"
 NS = {"wcs": "http://www.opengis.net/wcs", "gml": "http://www.opengis.net/gml", "ogc": "http://www.opengis.net/ogc"}
-BASE = {"SERVICE": "WCS", "VERSION": "1.0.0"}
 
 
 def wcs(env, **params):
-    return env.session.get(env.url + "/wcs", params={**BASE, **params}, timeout=120)
+    return wcs_get(env, "1.0.0", **params)
 
 
 def get_coverage(env, **params):
-    r = wcs(env, REQUEST="GetCoverage", **params)
-    assert r.status_code == 200, r.text[:800]
-    return r
+    return wcs_get_coverage(env, "1.0.0", **params)
 
 
 def test_capabilities_are_schema_valid_and_list_the_coverages(coverage_env):
