@@ -29,7 +29,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     {"opening_year", amis::core::PropertyType::Integer}};
     return c;
   }();
+  static const amis::core::Collection raster = [] {
+    amis::core::Collection c;
+    c.id = "geoid";
+    c.geometry_type = amis::styles::kRasterGeometryType;
+    return c;
+  }();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  // A raster layer's style: a ColorMap with ascending quantities, its colours
+  // defined for every value.
+  try {
+    for (const auto& style : amis::styles::parse_sld_for(text, raster, {}))
+      if (const auto* map = amis::render::raster_color_map(&style)) {
+        if (map->entries.empty() || map->entries.size() > 256) __builtin_trap();
+        for (std::size_t i = 1; i < map->entries.size(); ++i)
+          if (map->entries[i].quantity < map->entries[i - 1].quantity) __builtin_trap();
+        for (const auto& e : map->entries) {
+          const auto c = amis::render::colour_of(*map, e.quantity);
+          if (c && !(c->opacity >= 0 && c->opacity <= 1)) __builtin_trap();
+          amis::render::colour_of(*map, e.quantity + 0.5);
+        }
+      }
+  } catch (const amis::core::OgcError&) {
+  }
   try {
     for (const auto& style : amis::styles::parse_sld_for(text, collection, {})) {
       for (const auto& rule : style.rules) {

@@ -98,11 +98,19 @@ void check_limits(const CoverageInfo& info, const CoveragePlan& plan, const Cove
 // The cells of the file a box in its CRS touches (their interiors intersect the
 // box), clipped to the file; unclipped when `whole_box` (a size was asked for the
 // box: the cells outside the coverage are then nodata, as tiling clients expect).
+// A zero-width trim (low == high, as GDAL's WCS driver sends to probe a coverage)
+// holds the one cell whose [low, high) interval holds the point, the last cell at
+// the coverage's far edge.
 void window(const CoverageInfo& info, const core::Envelope& box, bool whole_box, CoveragePlan& plan) {
   const auto& t = info.transform;
   const core::Envelope all = info.envelope();
-  // A box that only touches the coverage's edge holds none of its cells.
-  if (box.max_x <= all.min_x || box.min_x >= all.max_x || box.max_y <= all.min_y || box.min_y >= all.max_y)
+  const bool point_x = box.min_x == box.max_x, point_y = box.min_y == box.max_y;
+  // A box that only touches the coverage's edge holds none of its cells; a point on it, one.
+  auto misses = [](bool point, double lo, double hi, double all_lo, double all_hi) {
+    return point ? (lo < all_lo || lo > all_hi) : (hi <= all_lo || lo >= all_hi);
+  };
+  if (misses(point_x, box.min_x, box.max_x, all.min_x, all.max_x) ||
+      misses(point_y, box.min_y, box.max_y, all.min_y, all.max_y))
     throw core::NotFound("the subset lies outside the coverage");
   auto snap = [](double v) {
     const double r = std::round(v);
@@ -114,6 +122,14 @@ void window(const CoverageInfo& info, const core::Envelope& box, bool whole_box,
   double x1 = cell(std::ceil(snap((box.max_x - t[0]) / t[1])));
   double y0 = cell(std::floor(snap((box.max_y - t[3]) / t[5])));
   double y1 = cell(std::ceil(snap((box.min_y - t[3]) / t[5])));
+  if (point_x) {
+    x0 = std::min(x0, double(info.width - 1));
+    x1 = x0 + 1;
+  }
+  if (point_y) {  // rows count down from the top: the cell below a row edge is the one whose interval holds it
+    y1 = std::min(std::max(y1, 1.0), double(info.height));
+    y0 = y1 - 1;
+  }
   if (!whole_box) {
     x0 = std::max(x0, 0.0);
     y0 = std::max(y0, 0.0);
@@ -155,6 +171,45 @@ double suggested_resolution(const CoverageInfo& info, const SpatialRef& target) 
   return out_transform[1];
 }
 
+// A subset box exactly, at a size (exact_box): the box in the output CRS, then a
+// window when it falls on the file's cell edges in its own CRS, else a warp.
+CoveragePlan plan_exact_box(const CoverageInfo& info, const CoverageRequest& request, const CoverageLimits& limits,
+                            CoveragePlan plan) {
+  const auto& s = request.subset;
+  if (!s.min_x || !s.max_x || !s.min_y || !s.max_y) throw core::InvalidParameter("subset", "the box needs four bounds");
+  core::Envelope box{*s.min_x, *s.min_y, *s.max_x, *s.max_y};
+  if (!(box.min_x < box.max_x) || !(box.min_y < box.max_y))
+    throw core::InvalidParameter("subset", "the box is empty or inverted");
+  const bool native_out = is_native(info, request.output_crs);
+  const auto out_srs = spatial_ref(info, native_out ? std::nullopt : request.output_crs);
+  const bool same_crs = is_native(info, s.crs) ? native_out : (request.output_crs && *s.crs == *request.output_crs);
+  if (!same_crs) box = transform_box(box, spatial_ref(info, is_native(info, s.crs) ? std::nullopt : s.crs), out_srs);
+  const core::Envelope coverage_there =
+      native_out ? info.envelope() : transform_box(info.envelope(), spatial_ref(info, std::nullopt), out_srs);
+  if (box.max_x <= coverage_there.min_x || box.min_x >= coverage_there.max_x || box.max_y <= coverage_there.min_y ||
+      box.min_y >= coverage_there.max_y)
+    throw core::NotFound("the box lies outside the coverage");
+  const auto& scale = request.scale;
+  const double w = box.max_x - box.min_x, h = box.max_y - box.min_y;
+  if (!scale.width && !scale.resolution_x) throw core::InvalidParameter("scale-size", "the box needs a size");
+  plan.width = scaled(0, scale.width, std::nullopt, scale.resolution_x, w, "x");
+  plan.height = scaled(0, scale.height, std::nullopt, scale.resolution_y, h, "y");
+  plan.crs = native_out ? info.crs : request.output_crs;
+  check_limits(info, plan, limits);
+  if (native_out) {
+    CoveragePlan cut = plan;
+    window(info, box, true, cut);
+    const double tolerance = 1e-6 * std::min(info.resolution_x(), info.resolution_y());
+    if (std::abs(cut.box.min_x - box.min_x) < tolerance && std::abs(cut.box.max_x - box.max_x) < tolerance &&
+        std::abs(cut.box.min_y - box.min_y) < tolerance && std::abs(cut.box.max_y - box.max_y) < tolerance)
+      return cut;
+  }
+  plan.warp = true;
+  plan.box = box;
+  plan.target_srs = native_out ? (info.crs ? info.crs->proj_name() : info.crs_wkt) : request.output_crs->proj_name();
+  return plan;
+}
+
 }  // namespace
 
 CoveragePlan plan_coverage(const CoverageInfo& info, const CoverageRequest& request, const CoverageLimits& limits) {
@@ -166,6 +221,7 @@ CoveragePlan plan_coverage(const CoverageInfo& info, const CoverageRequest& requ
   plan.bands = request.bands;
   if (plan.bands.empty())
     for (int b = 1; b <= info.band_count; ++b) plan.bands.push_back(b);
+  if (request.exact_box) return plan_exact_box(info, request, limits, plan);
   const auto& s = request.subset;
   if (s.min_x && s.max_x && *s.min_x > *s.max_x) throw core::InvalidParameter("subset", "the x interval is inverted");
   if (s.min_y && s.max_y && *s.min_y > *s.max_y) throw core::InvalidParameter("subset", "the y interval is inverted");

@@ -40,6 +40,11 @@ struct CoverageRequest {
   std::vector<int> bands;  // 1-based, in output order; empty: all
   Interpolation interpolation = Interpolation::Nearest;
   Encoding encoding = Encoding::GeoTiff;
+  // The output covers the subset's box (all four bounds set, in the output CRS
+  // once transformed) exactly, at the asked size or resolution, as WCS 1.0 and
+  // map clients ask: a window of the file when the box falls on its cell edges,
+  // a warp onto that grid otherwise.
+  bool exact_box = false;
 };
 
 // What one response may hold, checked before any pixel is read.

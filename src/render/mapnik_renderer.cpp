@@ -286,8 +286,8 @@ std::optional<std::shared_ptr<const core::Expression>> rule_filter(const Style& 
 // map's box (and that box as its geometry, which Mapnik's memory datasource
 // uses to select it).
 void add_raster_layer(mapnik::Map& map, const std::string& name, const store::RasterLayer& raster,
-                      const MapRequest& request) {
-  const auto rgba = raster_image(raster, request);
+                      const MapRequest& request, const Style* layer_style) {
+  const auto rgba = raster_image(raster, request, raster_color_map(layer_style));
   mapnik::image_rgba8 image(request.width, request.height);
   std::memcpy(image.data(), rgba.data(), rgba.size());
   const auto& b = request.bbox;
@@ -408,7 +408,8 @@ std::string render_map(store::Store& store, const MapRequest& request) {
     core::RequestBudget::check();
     const auto& c = request.layers[i];
     if (i < request.rasters.size() && request.rasters[i]) {
-      add_raster_layer(map, "l" + std::to_string(i), *request.rasters[i], request);
+      add_raster_layer(map, "l" + std::to_string(i), *request.rasters[i], request,
+                       i < request.styles.size() ? request.styles[i].get() : nullptr);
       continue;
     }
     const std::shared_ptr<const Style> given = i < request.styles.size() ? request.styles[i] : nullptr;

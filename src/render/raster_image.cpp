@@ -142,7 +142,7 @@ int CPL_STDCALL go_on_while_budget_lasts(double, const char*, void*) {
 // The raster's values at the centres of the window's pixels (NaN: no data).
 // @throws core::DeadlineExceeded, core::ClientDisconnected, core::ServerError
 std::vector<float> warp(GDALDatasetH source, OGRSpatialReferenceH target_srs, const MapRequest& request,
-                        const PixelWindow& window, const std::string& id) {
+                        const PixelWindow& window, const std::string& id, bool nearest) {
   const auto& b = request.bbox;
   const double sx = (b.max_x - b.min_x) / request.width, sy = (b.max_y - b.min_y) / request.height;
   Dataset target(GDALCreate(GDALGetDriverByName("MEM"), "", window.width, window.height, 1, GDT_Float32, nullptr));
@@ -152,7 +152,7 @@ std::vector<float> warp(GDALDatasetH source, OGRSpatialReferenceH target_srs, co
   GDALRasterBandH band = GDALGetRasterBand(target.get(), 1);
   GDALSetRasterNoDataValue(band, std::nan(""));
   GDALFillRaster(band, std::nan(""), 0);
-  const char* arguments[] = {"-r", "bilinear", "-dstnodata", "nan", "-wo", "INIT_DEST=NO_DATA", nullptr};
+  const char* arguments[] = {"-r", nearest ? "near" : "bilinear", "-dstnodata", "nan", "-wo", "INIT_DEST=NO_DATA", nullptr};
   GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(arguments), nullptr);
   GDALWarpAppOptionsSetProgress(options, go_on_while_budget_lasts, nullptr);
   GDALDatasetH sources[] = {source};
@@ -180,7 +180,8 @@ const std::vector<RampStop>& raster_ramp() {
   return stops;
 }
 
-std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request) {
+std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request,
+                                       const ColorMap* color_map) {
   core::RequestBudget::check();
   Dataset source(GDALOpen(raster.path.c_str(), GA_ReadOnly));
   if (!source) throw core::ServerError("cannot read the raster of layer '" + raster.id + "'");
@@ -191,21 +192,31 @@ std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const M
   if (!region) return rgba;  // the raster has no place in this CRS
   const auto window = pixel_window(request, *region);
   if (!window) return rgba;  // no pixel's centre falls where the raster can have values
-  const auto values = warp(source.get(), target_srs.get(), request, *window, raster.id);
+  const bool nearest = color_map && color_map->type != ColorMapType::Ramp;
+  const auto values = warp(source.get(), target_srs.get(), request, *window, raster.id, nearest);
   const double range = raster.max > raster.min ? raster.max - raster.min : 1;
   for (int row = 0; row < window->height; ++row)
     for (int col = 0; col < window->width; ++col) {
       const float v = values[static_cast<std::size_t>(row) * static_cast<std::size_t>(window->width) +
                              static_cast<std::size_t>(col)];
       if (std::isnan(v)) continue;
-      const Rgb c = ramp_colour((v - raster.min) / range);
+      Rgb c;
+      std::uint8_t alpha = 255;
+      if (color_map) {
+        const auto mapped = colour_of(*color_map, v);
+        if (!mapped || mapped->opacity <= 0) continue;
+        c = {mapped->r, mapped->g, mapped->b};
+        alpha = static_cast<std::uint8_t>(std::lround(std::clamp(mapped->opacity, 0.0, 1.0) * 255));
+      } else {
+        c = ramp_colour((v - raster.min) / range);
+      }
       const std::size_t i =
           (static_cast<std::size_t>(window->row + row) * static_cast<std::size_t>(request.width) +
            static_cast<std::size_t>(window->col + col)) * 4;
       rgba[i] = c.r;
       rgba[i + 1] = c.g;
       rgba[i + 2] = c.b;
-      rgba[i + 3] = 255;
+      rgba[i + 3] = alpha;
     }
   return rgba;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // A raster layer for one map: its band warped by GDAL to the map's CRS, box and
-// size (bilinear), then coloured with the ramp. Cells without data stay clear.
+// size, then coloured with the ramp (bilinear) or with an SLD colour map (bilinear
+// for a `ramp`, nearest neighbour for `intervals` and `values`, whose classes must
+// not be blended). Cells without data stay clear.
 // Only the pixels where the raster can have values are warped, and the warp stops
 // when the request's budget (core::RequestBudget) is spent.
 #include <cstdint>
@@ -13,6 +15,7 @@ namespace amis::render {
 // RGBA pixels, row by row from the top, not premultiplied.
 // @throws core::ServerError when the file cannot be read or warped;
 // core::DeadlineExceeded or core::ClientDisconnected when the budget is spent.
-std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request);
+std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request,
+                                       const ColorMap* color_map = nullptr);
 
 }  // namespace amis::render

@@ -56,6 +56,28 @@ struct TextSymbolizer {
   double dx = 0, dy = 0;  // displacement in pixels
 };
 
+// SLD 1.0's RasterSymbolizer ColorMap (also read from SE 1.1 documents): how a
+// raster's values become colours. `ramp` interpolates colour and opacity between
+// entries (the first colour below the first quantity, the last above the last);
+// `intervals` paints a value with the first entry whose quantity is above it
+// (values from the last quantity up are not painted); `values` paints only the
+// entries' exact quantities. No data is never painted.
+enum class ColorMapType { Ramp, Intervals, Values };
+
+struct ColorMapEntry {
+  double quantity = 0;
+  Colour colour;  // with its opacity
+  std::string label;
+};
+
+struct ColorMap {
+  ColorMapType type = ColorMapType::Ramp;
+  std::vector<ColorMapEntry> entries;  // ascending quantities
+};
+
+// The colour of a value; nullopt where the map paints nothing.
+std::optional<Colour> colour_of(const ColorMap& map, double value);
+
 using Symbolizer = std::variant<PointSymbolizer, LineSymbolizer, PolygonSymbolizer, TextSymbolizer>;
 
 struct Rule {
@@ -66,6 +88,7 @@ struct Rule {
   double min_scale = 0;      // drawn where min_scale <= scale denominator < max_scale
   double max_scale = std::numeric_limits<double>::infinity();
   std::vector<Symbolizer> symbolizers;
+  std::optional<ColorMap> color_map;  // a raster layer's RasterSymbolizer
 };
 
 struct Style {
@@ -78,5 +101,8 @@ struct Style {
 // The style of a collection when none is named: by geometry type, in the
 // `index`-th colour of a qualitative palette.
 Style default_style(const core::Collection& collection, std::size_t index);
+
+// The colour map of a raster style: its first rule's; nullptr for none.
+const ColorMap* raster_color_map(const Style* style);
 
 }  // namespace amis::render

@@ -207,6 +207,50 @@ render::TextSymbolizer read_text(const pugi::xml_node& node, const core::Collect
   return t;
 }
 
+constexpr std::size_t kMaxColorMapEntries = 256;
+
+double attribute_number(const pugi::xml_node& node, const char* name, const char* what, double fallback) {
+  const auto a = node.attribute(name);
+  if (!a) return fallback;
+  const std::string text = trimmed(a.value());
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
+    refuse(std::string(what) + " must be a number, not '" + text.substr(0, 40) + "'");
+  return v;
+}
+
+// A RasterSymbolizer's ColorMap (SLD 1.0: type ramp|intervals|values, ColorMapEntry
+// color, quantity, opacity, label), quantities ascending.
+render::ColorMap read_color_map(const pugi::xml_node& symbolizer) {
+  const auto node = child_element(symbolizer, "ColorMap");
+  if (!node) refuse("a RasterSymbolizer needs a ColorMap");
+  if (child_element(node, "Categorize") || child_element(node, "Interpolate"))
+    refuse("ColorMap functions (Categorize, Interpolate) are not supported: use ColorMapEntry elements");
+  render::ColorMap map;
+  const std::string type = node.attribute("type") ? trimmed(node.attribute("type").value()) : "ramp";
+  if (type == "ramp") map.type = render::ColorMapType::Ramp;
+  else if (type == "intervals") map.type = render::ColorMapType::Intervals;
+  else if (type == "values") map.type = render::ColorMapType::Values;
+  else refuse("ColorMap type must be ramp, intervals or values, not '" + type.substr(0, 40) + "'");
+  for (auto entry : node.children()) {
+    if (local_name(entry) != "ColorMapEntry") continue;
+    render::ColorMapEntry e;
+    if (!entry.attribute("color") || !entry.attribute("quantity")) refuse("a ColorMapEntry needs color and quantity");
+    e.colour = colour(trimmed(entry.attribute("color").value()), "ColorMapEntry color");
+    e.quantity = attribute_number(entry, "quantity", "ColorMapEntry quantity", 0);
+    e.colour.opacity = attribute_number(entry, "opacity", "ColorMapEntry opacity", 1);
+    if (e.colour.opacity < 0 || e.colour.opacity > 1) refuse("ColorMapEntry opacity must be between 0 and 1");
+    e.label = trimmed(entry.attribute("label").value()).substr(0, 200);
+    if (!map.entries.empty() && e.quantity < map.entries.back().quantity)
+      refuse("ColorMapEntry quantities must be in ascending order");
+    map.entries.push_back(std::move(e));
+    if (map.entries.size() > kMaxColorMapEntries) refuse("a ColorMap has more than 256 entries");
+  }
+  if (map.entries.empty()) refuse("a ColorMap needs at least one ColorMapEntry");
+  return map;
+}
+
 std::string title_of(const pugi::xml_node& node) {
   if (const auto t = child_element(node, "Title")) return trimmed(t.child_value());
   return trimmed(child_element(child_element(node, "Description"), "Title").child_value());
@@ -221,9 +265,13 @@ render::Rule read_rule(const pugi::xml_node& node, const core::Collection& colle
   render::Rule rule;
   rule.name = trimmed(child_element(node, "Name").child_value());
   rule.title = title_of(node);
+  const bool raster = collection.geometry_type == kRasterGeometryType;
   for (auto child : node.children()) {
     if (child.type() != pugi::node_element) continue;
     const auto name = local_name(child);
+    if (raster && name.ends_with("Symbolizer") && name != "RasterSymbolizer")
+      refuse("raster layer '" + collection.id + "' takes a RasterSymbolizer only");
+    if (raster && name == "Filter") refuse("raster layer '" + collection.id + "' has no features to filter");
     if (name == "Filter") {
       const query::FesContext fes{collection, core::SrsName{core::Crs{}, true, "CRS:84"}};
       query::FesFilter filter;
@@ -256,7 +304,9 @@ render::Rule read_rule(const pugi::xml_node& node, const core::Collection& colle
     } else if (name == "TextSymbolizer") {
       rule.symbolizers.emplace_back(read_text(child, collection));
     } else if (name == "RasterSymbolizer") {
-      refuse("RasterSymbolizer is not supported for feature collections");
+      if (!raster) refuse("RasterSymbolizer is for raster layers, not feature collections");
+      if (rule.color_map) refuse("a rule has more than one RasterSymbolizer");
+      rule.color_map = read_color_map(child);
     }
     if (rule.symbolizers.size() > kMaxSymbolizers) refuse("a rule has more than 16 symbolizers");
   }

@@ -10,7 +10,9 @@
 // or an ExternalGraphic PNG/SVG from the server's symbol folder; Size, Rotation,
 // Opacity), LineSymbolizer and PolygonSymbolizer (fill, fill-opacity, stroke,
 // stroke-width, stroke-opacity, stroke-dasharray), TextSymbolizer (Label
-// property, font-size, font-weight, Fill, Halo, Displacement). Parameters must
+// property, font-size, font-weight, Fill, Halo, Displacement); for a raster layer,
+// RasterSymbolizer with an SLD 1.0 ColorMap (type ramp|intervals|values, at most
+// 256 ColorMapEntry with color, quantity, opacity, label). Parameters must
 // be literals: a value computed from a property is refused with its reason.
 #include <filesystem>
 #include <functional>
@@ -22,6 +24,10 @@
 #include "render/style.hpp"
 
 namespace amis::styles {
+
+// The geometry type of the Collection that stands for a raster layer: its rules
+// take a RasterSymbolizer with a ColorMap and nothing else.
+inline constexpr const char* kRasterGeometryType = "RASTER";
 
 struct SldLayerStyle {
   std::string layer;  // the NamedLayer's name (a collection id)

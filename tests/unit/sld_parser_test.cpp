@@ -205,3 +205,62 @@ TEST(SldParser, ExternalGraphicsComeOnlyFromTheSymbolFolder) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string colour_map_sld(const char* type, const char* entries) {
+  return std::string("<StyledLayerDescriptor version=\"1.0.0\" xmlns=\"http://www.opengis.net/sld\"><NamedLayer>"
+                     "<Name>geoid</Name><UserStyle><FeatureTypeStyle><Rule><RasterSymbolizer><ColorMap type=\"") +
+         type + "\">" + entries +
+         "</ColorMap></RasterSymbolizer></Rule></FeatureTypeStyle></UserStyle></NamedLayer></StyledLayerDescriptor>";
+}
+
+amis::core::Collection geoid() {
+  amis::core::Collection c;
+  c.id = "geoid";
+  c.geometry_type = amis::styles::kRasterGeometryType;
+  return c;
+}
+
+}  // namespace
+
+TEST(SldParser, ReadsARasterColorMapAndColoursValuesAsItSays) {
+  const char* entries =
+      "<ColorMapEntry color=\"#000000\" quantity=\"0\" label=\"low\"/>"
+      "<ColorMapEntry color=\"#ff0080\" quantity=\"10\" opacity=\"0.5\"/>";
+  auto ramp = amis::styles::parse_sld_for(colour_map_sld("ramp", entries), geoid(), {});
+  const auto* map = amis::render::raster_color_map(&ramp.at(0));
+  ASSERT_NE(map, nullptr);
+  ASSERT_EQ(map->entries.size(), 2u);
+  EXPECT_EQ(map->entries[0].label, "low");
+  auto mid = amis::render::colour_of(*map, 5);  // half way: (0+255)/2, (0+128)/2, opacity (1+0.5)/2
+  ASSERT_TRUE(mid);
+  EXPECT_EQ(mid->r, 128);
+  EXPECT_EQ(mid->g, 0);
+  EXPECT_EQ(mid->b, 64);
+  EXPECT_DOUBLE_EQ(mid->opacity, 0.75);
+  EXPECT_EQ(amis::render::colour_of(*map, -3)->r, 0);     // below the first: the first colour
+  EXPECT_EQ(amis::render::colour_of(*map, 99)->r, 255);   // above the last: the last colour
+  auto intervals = amis::styles::parse_sld_for(colour_map_sld("intervals", entries), geoid(), {});
+  map = amis::render::raster_color_map(&intervals.at(0));
+  EXPECT_EQ(amis::render::colour_of(*map, -1)->r, 0);
+  EXPECT_EQ(amis::render::colour_of(*map, 0)->r, 255);  // [0, 10) is the second entry's
+  EXPECT_FALSE(amis::render::colour_of(*map, 10));       // from the last quantity up: nothing
+  auto values = amis::styles::parse_sld_for(colour_map_sld("values", entries), geoid(), {});
+  map = amis::render::raster_color_map(&values.at(0));
+  EXPECT_EQ(amis::render::colour_of(*map, 10)->g, 0);
+  EXPECT_FALSE(amis::render::colour_of(*map, 5));
+}
+
+TEST(SldParser, RefusesRasterSymbolizersWhereTheyDoNotBelong) {
+  const char* entry = "<ColorMapEntry color=\"#000000\" quantity=\"0\"/>";
+  // on a feature collection
+  EXPECT_THROW(amis::styles::parse_sld_for(colour_map_sld("ramp", entry), mines(), {}),
+               amis::core::InvalidParameter);
+  for (const std::string& bad : {colour_map_sld("spiral", entry), colour_map_sld("ramp", ""),
+                                colour_map_sld("ramp", "<ColorMapEntry color=\"#000000\" quantity=\"5\"/>"
+                                                       "<ColorMapEntry color=\"#000000\" quantity=\"1\"/>"),
+                                colour_map_sld("ramp", "<ColorMapEntry color=\"#000000\" quantity=\"x\"/>"),
+                                colour_map_sld("ramp", "<ColorMapEntry color=\"#000000\"/>")})
+    EXPECT_THROW(amis::styles::parse_sld_for(bad, geoid(), {}), amis::core::InvalidParameter) << bad;
+}

@@ -14,9 +14,9 @@
 
 namespace amis::api {
 
-template <typename Fn>
-void answer_with_exception_report(http::Request& request, http::Response& response, OwsVersion version,
-                                  const std::string& report_version, Fn fn) {
+// Runs `fn`; an OgcError becomes the XML document `report(error)` with its status.
+template <typename Report, typename Fn>
+void answer_with_report(http::Request& request, http::Response& response, Report report, Fn fn) {
   constexpr const char* kXml = "application/xml";
   try {
     fn();
@@ -26,10 +26,17 @@ void answer_with_exception_report(http::Request& request, http::Response& respon
     if (core::hidden_from_client(e)) {
       spdlog::error("{} {}: {}", request.method, request.path, e.what());
       const core::OgcError hidden(500, "NoApplicableCode", "the server could not complete the request", "");
-      return response.send(500, kXml, exception_report(hidden, version, report_version));
+      return response.send(500, kXml, report(hidden));
     }
-    response.send(e.status(), kXml, exception_report(e, version, report_version), error_headers(e));
+    response.send(e.status(), kXml, report(e), error_headers(e));
   }
+}
+
+template <typename Fn>
+void answer_with_exception_report(http::Request& request, http::Response& response, OwsVersion version,
+                                  const std::string& report_version, Fn fn) {
+  answer_with_report(
+      request, response, [&](const core::OgcError& e) { return exception_report(e, version, report_version); }, fn);
 }
 
 }  // namespace amis::api

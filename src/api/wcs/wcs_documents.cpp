@@ -26,17 +26,8 @@ constexpr const char* kProfiles[] = {
     "http://www.opengis.net/spec/WCS_service-extension_interpolation/1.0/conf/interpolation",
 };
 
-std::string text(std::string_view s) {
-  std::string out;
-  encode::append_xml_text(out, s);
-  return out;
-}
-
-std::string number(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.15g", v);
-  return buffer;
-}
+std::string text(std::string_view s) { return xml_text(s); }
+std::string number(double v) { return xml_number(v); }
 
 // "a b" in the WCS axis order of the CRS.
 std::string pair(const coverage::CoverageInfo& info, double x, double y) {
@@ -71,6 +62,18 @@ void range_type(std::string& out, const DescribedCoverage& c) {
 }
 
 }  // namespace
+
+std::string xml_text(std::string_view s) {
+  std::string out;
+  encode::append_xml_text(out, s);
+  return out;
+}
+
+std::string xml_number(double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.15g", v);
+  return buffer;
+}
 
 std::string wcs_crs_uri(const coverage::CoverageInfo& info) {
   if (!info.crs) return "";
@@ -135,6 +138,12 @@ std::string coverage_descriptions(const std::vector<DescribedCoverage>& coverage
     out += "        <gml:lowerCorner>" + pair(info, e.min_x, e.min_y) + "</gml:lowerCorner>\n        <gml:upperCorner>" +
            pair(info, e.max_x, e.max_y) + "</gml:upperCorner>\n      </gml:Envelope>\n    </gml:boundedBy>\n";
     out += "    <wcs:CoverageId>" + id + "</wcs:CoverageId>\n";
+    // The values are stored row by row, the x axis (longitude) varying fastest: when
+    // latitude is the first grid axis, the sequence is +2 +1 (GDAL's WCS driver then
+    // swaps the grid envelope and offsets back to columns and rows).
+    if (swap)
+      out += "    <gml:coverageFunction><gml:GridFunction><gml:sequenceRule axisOrder=\"+2 +1\">Linear"
+             "</gml:sequenceRule><gml:startPoint>0 0</gml:startPoint></gml:GridFunction></gml:coverageFunction>\n";
     // Grid axes in the CRS's axis order (rows first when latitude comes first).
     const std::string high = swap ? std::to_string(info.height - 1) + " " + std::to_string(info.width - 1)
                                   : std::to_string(info.width - 1) + " " + std::to_string(info.height - 1);

@@ -4,6 +4,7 @@
 // longitude/latitude is described in EPSG:4326 (latitude first), as WCS clients
 // expect; any other in its EPSG CRS, in that CRS's axis order.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "coverage/coverage_info.hpp"
@@ -26,6 +27,10 @@ struct DescribedCoverage {
 std::string capabilities_document(const std::string& service_url, const WcsServiceInfo& service,
                                   const std::vector<DescribedCoverage>& coverages);
 std::string coverage_descriptions(const std::vector<DescribedCoverage>& coverages);
+
+// XML-escaped text, and a number as the WCS documents write it (%.15g).
+std::string xml_text(std::string_view s);
+std::string xml_number(double v);
 
 // The CRS a WCS names a coverage's grid in (EPSG:4326 for CRS84) and whether its
 // first axis is latitude or northing.

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 namespace amis::api::wcs {
-namespace {
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -12,15 +11,15 @@ std::string upper(std::string_view s) {
 }
 
 // The values of a parameter, by name in any case.
-std::vector<std::string_view> values(const http::Request& request, std::string_view name) {
+std::vector<std::string_view> kvp_values(const http::Request& request, std::string_view name) {
   std::vector<std::string_view> out;
   for (const auto& [k, v] : request.query)
     if (upper(k) == name) out.push_back(v);
   return out;
 }
 
-std::optional<std::string> single(const http::Request& request, const char* name) {
-  const auto all = values(request, name);
+std::optional<std::string> single_kvp(const http::Request& request, const char* name) {
+  const auto all = kvp_values(request, name);
   if (all.empty()) return std::nullopt;
   if (all.size() > 1)
     throw WcsError(400, "InvalidParameterValue", std::string("the parameter ") + name + " is given more than once",
@@ -28,12 +27,14 @@ std::optional<std::string> single(const http::Request& request, const char* name
   return std::string(all.front());
 }
 
-std::string required(const http::Request& request, const char* name) {
-  auto v = single(request, name);
+std::string required_kvp(const http::Request& request, const char* name) {
+  auto v = single_kvp(request, name);
   if (!v || v->empty())
     throw WcsError(400, "MissingParameterValue", std::string("the parameter ") + name + " is required", name);
   return *v;
 }
+
+namespace {
 
 // Turns the coverage parsers' InvalidParameter into the WCS code for that parameter.
 template <class Fn>
@@ -66,8 +67,8 @@ coverage::Interpolation interpolation(std::string_view text) {
 
 GetCoverageRequest get_coverage(const http::Request& request) {
   GetCoverageRequest out;
-  out.coverage_id = required(request, "COVERAGEID");
-  const auto subsets = values(request, "SUBSET");
+  out.coverage_id = required_kvp(request, "COVERAGEID");
+  const auto subsets = kvp_values(request, "SUBSET");
   if (subsets.size() > coverage::kMaxAxes)
     throw WcsError(400, "InvalidSubsetting", "at most " + std::to_string(coverage::kMaxAxes) + " SUBSETs", "subset");
   for (auto s : subsets)
@@ -76,50 +77,50 @@ GetCoverageRequest get_coverage(const http::Request& request) {
     for (std::size_t j = 0; j < i; ++j)
       if (upper(out.subsets[i].axis) == upper(out.subsets[j].axis))
         throw WcsError(400, "InvalidAxisLabel", "the axis " + out.subsets[i].axis + " is subset twice", "subset");
-  if (auto crs = single(request, "SUBSETTINGCRS")) out.subsetting_crs = *crs;
-  if (auto crs = single(request, "OUTPUTCRS")) out.output_crs = *crs;
-  if (auto format = single(request, "FORMAT")) out.format = *format;
-  if (single(request, "MEDIATYPE"))
+  if (auto crs = single_kvp(request, "SUBSETTINGCRS")) out.subsetting_crs = *crs;
+  if (auto crs = single_kvp(request, "OUTPUTCRS")) out.output_crs = *crs;
+  if (auto format = single_kvp(request, "FORMAT")) out.format = *format;
+  if (single_kvp(request, "MEDIATYPE"))
     throw WcsError(400, "InvalidParameterValue", "multipart responses (MEDIATYPE) are not offered", "mediatype");
   int scalings = 0;
-  if (auto factor = single(request, "SCALEFACTOR")) {
+  if (auto factor = single_kvp(request, "SCALEFACTOR")) {
     ++scalings;
     auto v = coverage::parse_number(*factor);
     if (!v || !(*v > 0) || *v > 1e6) throw WcsError(400, "InvalidScaleFactor", "SCALEFACTOR is a number > 0", "scalefactor");
     out.scale_factor = *v;
   }
-  if (auto axes = single(request, "SCALEAXES")) {
+  if (auto axes = single_kvp(request, "SCALEAXES")) {
     ++scalings;
     out.scale_axes = as_wcs("InvalidScaleFactor", "scaleaxes", [&] { return coverage::parse_axis_values(*axes, "scaleaxes"); });
     for (const auto& a : out.scale_axes)
       if (!(a.value > 0) || a.value > 1e6) throw WcsError(400, "InvalidScaleFactor", "a scale factor is > 0", "scaleaxes");
   }
-  if (auto size = single(request, "SCALESIZE")) {
+  if (auto size = single_kvp(request, "SCALESIZE")) {
     ++scalings;
     out.scale_size = as_wcs("InvalidExtent", "scalesize", [&] { return coverage::parse_axis_values(*size, "scalesize"); });
     for (const auto& a : out.scale_size)
       if (a.value < 1 || a.value > 1e9 || a.value != static_cast<double>(static_cast<long long>(a.value)))
         throw WcsError(400, "InvalidExtent", "a scale size is a whole number >= 1", "scalesize");
   }
-  if (single(request, "SCALEEXTENT"))
+  if (single_kvp(request, "SCALEEXTENT"))
     throw WcsError(400, "InvalidParameterValue", "SCALEEXTENT is not offered: use SCALESIZE", "scaleextent");
   if (scalings > 1)
     throw WcsError(400, "InvalidParameterValue", "give one of SCALEFACTOR, SCALEAXES and SCALESIZE", "scalefactor");
-  if (auto range = single(request, "RANGESUBSET")) out.range_subset = *range;
-  if (auto method = single(request, "INTERPOLATION")) out.interpolation = interpolation(*method);
+  if (auto range = single_kvp(request, "RANGESUBSET")) out.range_subset = *range;
+  if (auto method = single_kvp(request, "INTERPOLATION")) out.interpolation = interpolation(*method);
   return out;
 }
 
 }  // namespace
 
 WcsRequest parse_wcs_kvp(const http::Request& request) {
-  const auto service = single(request, "SERVICE");
+  const auto service = single_kvp(request, "SERVICE");
   if (service && upper(*service) != "WCS")
     throw WcsError(400, "InvalidParameterValue", "SERVICE must be WCS", "service");
-  const std::string operation = required(request, "REQUEST");
+  const std::string operation = required_kvp(request, "REQUEST");
   WcsRequest out;
   if (operation == "GetCapabilities") {
-    if (auto accept = single(request, "ACCEPTVERSIONS")) {
+    if (auto accept = single_kvp(request, "ACCEPTVERSIONS")) {
       bool ok = false;
       std::size_t start = 0;
       while (start <= accept->size()) {
@@ -134,12 +135,12 @@ WcsRequest parse_wcs_kvp(const http::Request& request) {
     return out;
   }
   if (!service) throw WcsError(400, "MissingParameterValue", "the parameter SERVICE is required", "service");
-  const std::string version = required(request, "VERSION");
+  const std::string version = required_kvp(request, "VERSION");
   if (version != "2.0.1" && version != "2.0.0")
     throw WcsError(400, "InvalidParameterValue", "VERSION must be 2.0.1", "version");
   if (operation == "DescribeCoverage") {
     out.operation = WcsOperation::DescribeCoverage;
-    const std::string ids = required(request, "COVERAGEID");
+    const std::string ids = required_kvp(request, "COVERAGEID");
     std::size_t start = 0;
     while (start <= ids.size()) {
       const auto comma = ids.find(',', start);

@@ -42,6 +42,14 @@ struct WcsRequest {
   GetCoverageRequest get_coverage;
 };
 
+// The KVP readers' helpers (2.0.1 and 1.0.0): parameter names in any case; a
+// parameter given twice is an InvalidParameterValue, a missing required one a
+// MissingParameterValue.
+std::string upper(std::string_view s);
+std::vector<std::string_view> kvp_values(const http::Request& request, std::string_view name);
+std::optional<std::string> single_kvp(const http::Request& request, const char* name);
+std::string required_kvp(const http::Request& request, const char* name);
+
 // @throws WcsError with the WCS exception codes (MissingParameterValue,
 // InvalidParameterValue, OperationNotSupported, VersionNegotiationFailed,
 // InvalidEncodingSyntax, InterpolationMethodNotSupported, InvalidScaleFactor, ...).

@@ -6,6 +6,7 @@
 #include "api/common/ows_request.hpp"
 #include "api/coverages/coverage_documents.hpp"
 #include "api/coverages/coverage_query.hpp"
+#include "api/wcs/wcs10_request.hpp"
 #include "api/wcs/wcs_request.hpp"
 #include "coverage/coverage_output.hpp"
 #include "coverage/coverage_plan.hpp"
@@ -96,7 +97,28 @@ DescribedCoverage WcsService::described(const std::string& id) {
   return {std::move(*layer), std::move(info), std::move(bands)};
 }
 
+std::vector<DescribedCoverage> WcsService::all_described() {
+  std::vector<DescribedCoverage> all;
+  for (auto& layer : store_.rasters()) {
+    try {
+      auto info = coverage::read_coverage_info(layer.path);
+      auto bands = coverages::served_bands(layer, info);
+      all.push_back({std::move(layer), std::move(info), std::move(bands)});
+    } catch (const core::OgcError& e) {  // an unreadable file hides its coverage, not the service
+      spdlog::warn("wcs: coverage {} left out: {}", layer.id, e.what());
+    }
+  }
+  return all;
+}
+
 void WcsService::kvp(http::Request& request, http::Response& response) {
+  if (!is_xml_post(request)) {
+    http::Request fields;  // the query and, for a form POST, its fields: where VERSION is
+    fields.query = request.query;
+    if (request.method == "POST")
+      if (auto form = http::parse_query(request.body)) fields.query.insert(fields.query.end(), form->begin(), form->end());
+    if (asks_for_wcs10(fields)) return kvp10(request, response);
+  }
   answer(request, response, [&] {
     if (is_xml_post(request))
       throw WcsError(400, "OperationNotSupported", "this WCS takes KVP requests (GET, or a form POST)", "request");
@@ -104,19 +126,8 @@ void WcsService::kvp(http::Request& request, http::Response& response) {
                                          [](const http::Request& r) { return parse_wcs_kvp(r); });
     const std::string url = http::base_url(request, info_.base_url) + "/wcs";
     switch (wanted.operation) {
-      case WcsOperation::GetCapabilities: {
-        std::vector<DescribedCoverage> all;
-        for (auto& layer : store_.rasters()) {
-          try {
-            auto info = coverage::read_coverage_info(layer.path);
-            auto bands = coverages::served_bands(layer, info);
-            all.push_back({std::move(layer), std::move(info), std::move(bands)});
-          } catch (const core::OgcError& e) {  // an unreadable file hides its coverage, not the service
-            spdlog::warn("wcs: coverage {} left out: {}", layer.id, e.what());
-          }
-        }
-        return response.send(200, kXml, capabilities_document(url, info_, all), http::cache_headers(request));
-      }
+      case WcsOperation::GetCapabilities:
+        return response.send(200, kXml, capabilities_document(url, info_, all_described()), http::cache_headers(request));
       case WcsOperation::DescribeCoverage: {
         std::vector<DescribedCoverage> list;
         for (const auto& id : wanted.coverage_ids) list.push_back(described(id));

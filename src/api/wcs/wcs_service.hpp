@@ -1,5 +1,5 @@
 #pragma once
-// WCS 2.0.1 at /wcs (KVP over GET, and form POST): GetCapabilities,
+// WCS 2.0.1 and 1.0.0 at /wcs (KVP over GET, and form POST): GetCapabilities,
 // DescribeCoverage and GetCoverage over the raster layers, with the CRS, scaling,
 // range subsetting and interpolation extensions and GeoTIFF/PNG encodings. Errors
 // are OWS 2.0 ExceptionReports with their 4xx status; a response past the limits is 413.
@@ -14,6 +14,7 @@ namespace amis::api::wcs {
 
 struct WcsRequest;
 struct GetCoverageRequest;
+struct Wcs10GetCoverage;
 
 class WcsService {
  public:
@@ -23,6 +24,10 @@ class WcsService {
 
  private:
   void kvp(http::Request& request, http::Response& response);
+  // WCS 1.0.0 (wcs10_service.cpp): asked for with VERSION=1.0.0.
+  void kvp10(http::Request& request, http::Response& response);
+  void get_coverage10(const Wcs10GetCoverage& wanted, const http::Request& request, http::Response& response);
+  std::vector<DescribedCoverage> all_described();
   void get_coverage(const GetCoverageRequest& wanted, const http::Request& request, http::Response& response);
   DescribedCoverage described(const std::string& id);
 

@@ -4,9 +4,13 @@
 #include <cmath>
 #include <limits>
 
+#include <cstring>
+
+#include "api/coverages/coverage_documents.hpp"
 #include "api/wms/wms_capabilities.hpp"
 #include "api/wms/wms_service.hpp"
 #include "core/byte_sink.hpp"
+#include "coverage/point_values.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
 #include "encode/gml_writer.hpp"
@@ -134,6 +138,45 @@ class FeatureInfoWriter final : public core::FeatureSink {
   std::int64_t count_ = 0;
 };
 
+// ISO WKB of a point.
+std::vector<std::uint8_t> point_wkb(double x, double y) {
+  std::vector<std::uint8_t> out(21);
+  out[0] = 1;  // little endian
+  const std::uint32_t type = 1;
+  std::memcpy(out.data() + 1, &type, 4);
+  std::memcpy(out.data() + 5, &x, 8);
+  std::memcpy(out.data() + 13, &y, 8);
+  return out;
+}
+
+// A raster layer at a map point, as a feature: one property per band (its name, a
+// real number, null for nodata) and the point in CRS84; nothing outside the raster.
+void raster_values(const store::RasterLayer& raster, const core::Crs& crs, double x, double y, double lon, double lat,
+                   FeatureInfoWriter& writer) {
+  const auto info = coverage::read_coverage_info(raster.path);
+  const auto bands = coverages::served_bands(raster, info);
+  core::Collection c;
+  c.id = raster.id;
+  c.title = raster.title;
+  c.geometry_type = "POINT";
+  for (const auto& b : bands) c.properties.push_back({b.name, core::PropertyType::Real});
+  writer.begin(c);
+  if (auto point = coverage::values_at(raster.path, info, crs, x, y)) {
+    std::vector<core::Value> values;
+    for (const auto& v : point->values) {
+      core::Value value;
+      if (v) {
+        value.kind = core::Value::Kind::Real;
+        value.real = *v;
+      }
+      values.push_back(value);
+    }
+    const auto wkb = point_wkb(lon, lat);
+    writer.feature({1, wkb, values});
+  }
+  writer.end();
+}
+
 }  // namespace
 
 void WmsService::get_feature_info(bool v130, const http::Request& request, http::Response& response) {
@@ -161,20 +204,32 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
     const encode::CoordinateTransform inverse(map.crs, v130 ? "CRS" : "SRS", true, true);
     box = inverse.to_crs84_bounds(box.min_x, box.min_y, box.max_x, box.max_y);
   }
+  // The centre of the queried pixel, in the map's CRS and in CRS84 (rasters' values).
+  const double cx = map.bbox.min_x + (i + 0.5) * px, cy = map.bbox.max_y - (j + 0.5) * py;
+  double lon = cx, lat = cy;
+  if (!map.crs.is_crs84()) {
+    const encode::CoordinateTransform inverse(map.crs, v130 ? "CRS" : "SRS", true, true);
+    inverse.transform(&lon, &lat, 1, 2);
+  }
   FeatureInfoWriter writer(plain);
   for (const auto& name : query_layers) {
     const core::Collection* layer = nullptr;
+    std::shared_ptr<const store::RasterLayer> raster;
     std::shared_ptr<const core::Expression> filter;
     for (std::size_t n = 0; n < map.layers.size() && !layer; ++n)
       if (map.layers[n].id == name) {
         layer = &map.layers[n];
         if (n < map.filters.size()) filter = map.filters[n];
+        if (n < map.rasters.size()) raster = map.rasters[n];
       }
     if (!layer)
       throw WmsError("LayerNotQueryable", "QUERY_LAYERS names '" + name.substr(0, 80) + "', which LAYERS does not",
                      "QUERY_LAYERS");
-    if (layer->geometry_type == kRasterType)
-      throw WmsError("LayerNotQueryable", "raster layer '" + layer->id + "' is not queryable", "QUERY_LAYERS");
+    if (layer->geometry_type == kRasterType) {
+      if (!raster) throw core::ServerError("raster layer without its raster");
+      raster_values(*raster, map.crs, cx, cy, lon, lat, writer);
+      continue;
+    }
     core::FeatureQuery query;
     query.collection = layer->id;
     query.bbox = box;

@@ -140,7 +140,7 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
   for (const auto& raster : store_.rasters()) {
     CapabilitiesLayer layer{raster_collection(raster), {{"default", "Colour ramp", "Blue (" + std::to_string(raster.min) +
                                                           ") to white to red (" + std::to_string(raster.max) + ")", 0, 0}}};
-    layer.queryable = false;
+    layer.queryable = true;  // GetFeatureInfo answers each band's value at the point
     layers.push_back(std::move(layer));
   }
   response.send(200, v130 ? "text/xml" : "application/vnd.ogc.wms_xml", capabilities_document(v130, info, layers));
@@ -180,7 +180,11 @@ render::MapRequest WmsService::styled_map_request(bool v130, const http::Request
                                  for (const auto& c : known)
                                    if (c.id == name) return &c;
                                  auto c = store_.collection(name);
-                                 if (!c) return nullptr;
+                                 if (!c) {
+                                   auto raster = store_.raster(name);
+                                   if (!raster) return nullptr;
+                                   c = raster_collection(*raster);  // styled with a RasterSymbolizer
+                                 }
                                  known.push_back(std::move(*c));
                                  return &known.back();
                                },
@@ -207,6 +211,10 @@ render::MapRequest WmsService::styled_map_request(bool v130, const http::Request
     std::shared_ptr<const render::Style> style;
     for (const auto& s : sld)
       if (!style && s.layer == map.layers[i].id) style = std::make_shared<const render::Style>(s.style);
+    if (!style && map.layers[i].geometry_type == kRasterType) {  // its default colour ramp
+      map.styles.push_back(nullptr);
+      continue;
+    }
     if (!style) style = styles_.find(map.layers[i], names[i], i);
     if (!style)
       throw WmsError("StyleNotDefined",
@@ -223,17 +231,63 @@ void WmsService::get_map(bool v130, const http::Request& request, http::Response
   response.send(200, render::media_type(map.format), std::move(image));
 }
 
+// The legend of a raster layer as a style of swatches: the colour map of an SLD_BODY's
+// RasterSymbolizer (one row per entry, titled by its label or quantity), or the
+// default ramp's stops with their values.
+std::shared_ptr<const render::Style> WmsService::raster_legend_style(const store::RasterLayer& raster,
+                                                                     const http::Request& request) {
+  const std::string name = param(request, "STYLE").value_or("");
+  if (!name.empty() && name != "default")
+    throw WmsError("StyleNotDefined", "raster layer '" + raster.id + "' has no style '" + name.substr(0, 80) + "'",
+                   "STYLE");
+  render::Style legend;
+  auto row = [&](const std::string& title, unsigned char r, unsigned char g, unsigned char b, double opacity) {
+    render::Rule rule;
+    rule.name = rule.title = title;
+    rule.symbolizers.emplace_back(render::PolygonSymbolizer{render::Colour{r, g, b, opacity}, std::nullopt});
+    legend.rules.push_back(std::move(rule));
+  };
+  auto number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", v);
+    return std::string(text);
+  };
+  if (auto body = param(request, "SLD_BODY")) {
+    const core::Collection c = raster_collection(raster);
+    std::vector<render::Style> styles;
+    try {
+      styles = amis::styles::parse_sld_for(*body, c, {});
+    } catch (const core::OgcError& e) {
+      throw WmsError("InvalidParameterValue", e.what(), "SLD_BODY");
+    }
+    const auto* map = styles.empty() ? nullptr : render::raster_color_map(&styles.front());
+    if (!map) throw WmsError("InvalidParameterValue", "the SLD_BODY has no RasterSymbolizer ColorMap", "SLD_BODY");
+    for (const auto& e : map->entries)
+      row(e.label.empty() ? number(e.quantity) : e.label, e.colour.r, e.colour.g, e.colour.b, e.colour.opacity);
+  } else {
+    for (const auto& stop : render::raster_ramp())
+      row(number(raster.min + stop.at * (raster.max - raster.min)), stop.colour.r, stop.colour.g, stop.colour.b, 1);
+  }
+  return std::make_shared<const render::Style>(std::move(legend));
+}
+
 void WmsService::get_legend_graphic(const http::Request& request, http::Response& response) {
   const std::string layer = required(request, "LAYER");
   auto collection = store_.collection(layer);
   if (collection && !core::is_map_layer(*collection)) collection.reset();
-  if (!collection && store_.raster(layer))
-    throw WmsError("InvalidParameterValue", "raster layer '" + layer.substr(0, 80) + "' has no legend image", "LAYER");
-  if (!collection) throw WmsError("LayerNotDefined", "no layer '" + layer.substr(0, 80) + "'", "LAYER");
-  const std::string name = param(request, "STYLE").value_or("");
-  auto style = styles_.find(*collection, name);
-  if (!style)
-    throw WmsError("StyleNotDefined", "layer '" + layer + "' has no style '" + name.substr(0, 80) + "'", "STYLE");
+  std::shared_ptr<const render::Style> style;
+  if (!collection) {
+    auto raster = store_.raster(layer);
+    if (!raster) throw WmsError("LayerNotDefined", "no layer '" + layer.substr(0, 80) + "'", "LAYER");
+    style = raster_legend_style(*raster, request);
+    collection = raster_collection(*raster);
+    collection->geometry_type = "POLYGON";  // a swatch per colour
+  } else {
+    const std::string name = param(request, "STYLE").value_or("");
+    style = styles_.find(*collection, name);
+    if (!style)
+      throw WmsError("StyleNotDefined", "layer '" + layer + "' has no style '" + name.substr(0, 80) + "'", "STYLE");
+  }
   render::LegendRequest legend;
   legend.format = parse_format(param(request, "FORMAT").value_or("image/png"));
   legend.rule = param(request, "RULE").value_or("");

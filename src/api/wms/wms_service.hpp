@@ -32,6 +32,8 @@ class WmsService {
   void get_map(bool v130, const http::Request& request, http::Response& response);
   void get_feature_info(bool v130, const http::Request& request, http::Response& response);
   void get_legend_graphic(const http::Request& request, http::Response& response);
+  std::shared_ptr<const render::Style> raster_legend_style(const store::RasterLayer& raster,
+                                                           const http::Request& request);
   // GetMap and GetFeatureInfo's map, with the named styles resolved.
   render::MapRequest map_request(bool v130, const http::Request& request, bool format_required);
   render::MapRequest styled_map_request(bool v130, const http::Request& request, const std::string& sld_body,

@@ -104,6 +104,18 @@ def assert_is_gdalwarp(content: bytes, src: Path, t_srs: str) -> list[float]:
     return te
 
 
+def wcs_get(env, version: str, **params):
+    """A WCS KVP request of that version (SERVICE and VERSION added)."""
+    return env.session.get(env.url + "/wcs", params={"SERVICE": "WCS", "VERSION": version, **params}, timeout=120)
+
+
+def wcs_get_coverage(env, version: str, **params):
+    """A GetCoverage that must succeed."""
+    r = wcs_get(env, version, REQUEST="GetCoverage", **params)
+    assert r.status_code == 200, r.text[:800]
+    return r
+
+
 @dataclass
 class CoverageEnv:
     url: str

@@ -34,9 +34,6 @@ def test_gdal_ogcapi_driver_reads_a_projected_coverage(coverage_env):
                               src.GetRasterBand(b).ReadAsArray(20, 30, 50, 40))
 
 
-@pytest.mark.xfail(strict=True, reason="GDAL 3.6's WCS driver probes an EPSG:4326 grid with a zero-width trim on a "
-                                       "cell edge (Long(73.125,73.125)), which this server answers with 404 "
-                                       "InvalidSubsetting: degenerate trims are not yet read as one cell")
 def test_gdal_wcs_driver_reads_the_coverage(coverage_env, tmp_path):
     ds = gdal.OpenEx(f"WCS:{coverage_env.url}/wcs?version=2.0.1&coverage=geoid", gdal.OF_RASTER,
                      open_options=[f"CACHE={tmp_path}"])

@@ -8,22 +8,19 @@ import pytest
 from lxml import etree
 
 from coverage_support import (OWS20_EXCEPTION_XSD, UTM_BANDS, WCS_XSD, assert_is_gdalwarp, read_all, stored_cog,
-                              translate)
+                              translate, wcs_get, wcs_get_coverage)
 from wfs_support import assert_xmllint_valid
 
 NS = {"wcs": "http://www.opengis.net/wcs/2.0", "ows": "http://www.opengis.net/ows/2.0",
       "gml": "http://www.opengis.net/gml/3.2", "swe": "http://www.opengis.net/swe/2.0"}
-BASE = {"SERVICE": "WCS", "VERSION": "2.0.1"}
 
 
 def wcs(env, **params):
-    return env.session.get(env.url + "/wcs", params={**BASE, **params}, timeout=120)
+    return wcs_get(env, "2.0.1", **params)
 
 
 def get_coverage(env, **params):
-    r = wcs(env, REQUEST="GetCoverage", **params)
-    assert r.status_code == 200, r.text[:800]
-    return r
+    return wcs_get_coverage(env, "2.0.1", **params)
 
 
 def test_capabilities_are_schema_valid_and_list_the_coverages(coverage_env):
@@ -56,6 +53,24 @@ def test_get_coverage_subset_is_the_source_window(coverage_env):
     expected, egt = translate(stored_cog(coverage_env.store, "geoid"), "-projwin", "100.125", "10.125", "110.125",
                               "0.125")
     assert np.array_equal(values, expected) and gt == pytest.approx(egt)
+
+
+def test_a_zero_width_trim_is_the_cell_holding_it(coverage_env):
+    """GDAL's WCS driver probes a coverage with trims of no width on a cell edge
+    (Long(73.125,73.125)): the answer is the one cell whose [low, high) holds the point."""
+    src = stored_cog(coverage_env.store, "geoid")
+    r = get_coverage(coverage_env, COVERAGEID="geoid", SUBSET=["Long(73.125,73.125)", "Lat(0.125,10.125)"])
+    values, gt, _ = read_all(r.content)
+    assert np.array_equal(values, translate(src, "-srcwin", "1", "180", "1", "40")[0])
+    assert gt[0] == pytest.approx(73.125)
+    r = get_coverage(coverage_env, COVERAGEID="geoid", SUBSET=["Long(100.2,100.2)", "Lat(55.125,55.125)"])
+    values, _, _ = read_all(r.content)
+    assert np.array_equal(values, translate(src, "-srcwin", "109", "0", "1", "1")[0])
+    r = get_coverage(coverage_env, COVERAGEID="geoid", SUBSET=["Long(154.875,154.875)", "Lat(-11.875,-11.875)"])
+    values, _, _ = read_all(r.content)
+    assert np.array_equal(values, translate(src, "-srcwin", "327", "267", "1", "1")[0])
+    assert wcs(coverage_env, REQUEST="GetCoverage", COVERAGEID="geoid",
+               SUBSET=["Long(155,155)", "Lat(0,1)"]).status_code == 404
 
 
 def test_subsetting_crs_on_a_projected_coverage(coverage_env):
@@ -119,7 +134,7 @@ def test_output_crs_is_gdalwarp(coverage_env):
     ({"REQUEST": "GetCoverage", "COVERAGEID": "geoid", "FORMAT": "application/x-netcdf"}, 400,
      "InvalidParameterValue"),
     ({"REQUEST": "Transaction"}, 400, "OperationNotSupported"),
-    ({"REQUEST": "GetCapabilities", "ACCEPTVERSIONS": "1.0.0"}, 400, "VersionNegotiationFailed"),
+    ({"REQUEST": "GetCapabilities", "ACCEPTVERSIONS": "1.1.0"}, 400, "VersionNegotiationFailed"),
 ])
 def test_errors_are_ows2_exception_reports(coverage_env, params, status, code):
     r = wcs(coverage_env, **params)

@@ -5,7 +5,7 @@ the descriptor it was given, until stdin closes; then exitQgis().
 QGIS runs in its own process because it may crash on a server's error (QGIS 3.22's WFS
 provider did on a 400 to DescribeFeatureType): a crash is then one test's failure, with
 QGIS's last messages, not the end of the test session. Everything here goes through
-QGIS's own providers (oapif, WFS, wms, vectortile); nothing is fetched by hand.
+QGIS's own providers (oapif, WFS, wms, wcs, vectortile); nothing is fetched by hand.
 
 Run by qgis_support with QGIS_PREFIX_PATH=/usr, QT_QPA_PLATFORM=offscreen and a
 temporary HOME; not meant to be imported."""
@@ -308,6 +308,25 @@ def legend(uri: str, path: str) -> dict:
 COMMAND_WAIT_MS = 60_000
 
 
+def read_coverage(provider: str, uri: str, extent: list, width: int, height: int) -> dict:
+    """Opens a raster layer (the wcs provider: DescribeCoverage, then GetCoverage for the
+    block) and reads every band's block of `width` x `height` cells over `extent`, as QGIS's
+    raster renderer and identify tool read them; nodata cells are None."""
+    layer = QgsRasterLayer(uri, "coverage", provider)
+    out = {"valid": layer.isValid(), "error": error_text(layer)}
+    if not layer.isValid():
+        return out
+    p = layer.dataProvider()
+    e = layer.extent()
+    out.update(crs=layer.crs().authid(), extent=[e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()],
+               size=[p.xSize(), p.ySize()], band_count=p.bandCount(), values=[])
+    for band in range(1, p.bandCount() + 1):
+        block = p.block(band, QgsRectangle(*extent), width, height)
+        out["values"].append([[None if block.isNoData(r, c) else block.value(r, c) for c in range(width)]
+                              for r in range(height)])
+    return out
+
+
 def crash() -> dict:
     """Crashes QGIS as QGIS 3.22 itself does (QgsError.summary() of an empty error), for
     the test of the harness."""
@@ -315,7 +334,7 @@ def crash() -> dict:
     return {"crashed": False}
 
 
-COMMANDS = {"crash": crash, "read_vector": read_vector, "render": render, "identify": identify, "legend": legend,
+COMMANDS = {"crash": crash, "read_coverage": read_coverage, "read_vector": read_vector, "render": render, "identify": identify, "legend": legend,
             "render_vector_tiles": render_vector_tiles, "edit_vector": edit_vector}
 
 

@@ -1,0 +1,25 @@
+#pragma once
+// The values of a coverage's bands at one point, as gdallocationinfo reads them: the
+// point is put into the coverage's CRS and the cell holding it is read, one value
+// per band (nodata and NaN as nullopt).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/crs.hpp"
+#include "coverage/coverage_info.hpp"
+
+namespace amis::coverage {
+
+struct PointValues {
+  int column = 0, row = 0;                     // the cell, from the top-left
+  std::vector<std::optional<double>> values;   // one per band, in the file's order
+};
+
+// nullopt when the point lies outside the coverage (or cannot be put into its CRS).
+// `x`/`y` are in `crs`, longitude/easting first.
+// @throws core::ServerError when the file cannot be read.
+std::optional<PointValues> values_at(const std::string& path, const CoverageInfo& info, const core::Crs& crs,
+                                     double x, double y);
+
+}  // namespace amis::coverage
