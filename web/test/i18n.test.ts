@@ -22,8 +22,8 @@ function files(dir: string, pattern: RegExp): string[] {
   });
 }
 
-// Every source of user-visible text: the TypeScript of web/src and the three pages.
-const SOURCES = [...files(join(WEB, 'src'), /\.ts$/), ...['index.html', 'usage.html', 'workplan.html'].map((p) => join(WEB, p))]
+// Every source of user-visible text: the TypeScript of web/src and the four pages.
+const SOURCES = [...files(join(WEB, 'src'), /\.ts$/), ...['index.html', 'usage.html', 'workplan.html', 'country.html'].map((p) => join(WEB, p))]
   .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 
 const GROUPS = new Set([...en.keys()].map((k) => k.split('.')[0]));

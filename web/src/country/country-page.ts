@@ -7,11 +7,12 @@ import 'uplot/dist/uPlot.min.css';
 import './country.css';
 import { serviceRoot } from '../links';
 import { byId, h } from '../dom';
+import { CATALOGUES, onLanguageChange, startLanguage, t } from '../i18n';
+import { displayCode, propertyLabel } from '../code-lists';
 import { alignedSeries, countsByFirstKey, type CountryDoc, type Summary } from './country-data';
 
-const STATES: [string, string][] = [['BRN', 'Brunei Darussalam'], ['KHM', 'Cambodia'], ['IDN', 'Indonesia'],
-  ['LAO', 'Lao PDR'], ['MYS', 'Malaysia'], ['MMR', 'Myanmar'], ['PHL', 'Philippines'], ['SGP', 'Singapore'],
-  ['THA', 'Thailand'], ['VNM', 'Viet Nam']];
+// The member states, named in the portal's language (the "country" group of web/i18n).
+const STATES = ['BRN', 'KHM', 'IDN', 'LAO', 'MYS', 'MMR', 'PHL', 'SGP', 'THA', 'VNM'];
 const COLOURS = ['#a0522d', '#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#7f7f7f', '#bcbd22', '#17becf'];
 const charts: uPlot[] = [];
 
@@ -19,16 +20,30 @@ function width(target: HTMLElement): number {
   return Math.min(960, target.clientWidth || 800);
 }
 
+// What the page shows of the data (never what it charts or keeps in data-values): a
+// summary's title from web/i18n when the summary is one of static/invest/summaries.toml,
+// else the server's; values of coded properties through the code lists.
+function summaryTitle(s: Summary): string {
+  const key = `countryPage.summary.${s.id}`;
+  return CATALOGUES.en.has(key) ? t(key) : s.title;
+}
+
+function valueLabel(property: string | undefined, value: string | null): string {
+  if (value === null || value === '(none)') return t('countryPage.none');
+  return (property ? displayCode(property, value) : undefined) ?? value;
+}
+
 function seriesChart(s: Summary, target: HTMLElement): void {
-  const { x, names, values } = alignedSeries(s);
+  const { x, values } = alignedSeries(s);
+  const names = (s.series ?? []).map((r) => r.keys.map((k, i) => valueLabel(s.groupBy[i], k)).join(' - '));
   target.dataset.values = JSON.stringify(Object.fromEntries((s.series ?? []).map((r) => [r.name, r.points])));
   if (x.length === 0) return;
   charts.push(new uPlot({
     width: width(target), height: 300,
-    series: [{ label: 'year' }, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: 2,
+    series: [{ label: t('countryPage.year') }, ...names.map((n, i) => ({ label: n, stroke: COLOURS[i % COLOURS.length], width: 2,
       points: { show: true } }))],
-    axes: [{ label: 'year', values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) },
-      { label: s.sums[0] ?? '' }],
+    axes: [{ label: t('countryPage.year'), values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? String(v) : '')) },
+      { label: s.sums[0] ? propertyLabel(s.sums[0], s.sums[0]) : '' }],
     scales: { x: { time: false } },
   }, [x, ...values], target));
 }
@@ -37,43 +52,47 @@ function barChart(s: Summary, target: HTMLElement): void {
   const { labels, counts } = countsByFirstKey(s);
   target.dataset.values = JSON.stringify(Object.fromEntries(labels.map((l, i) => [l, counts[i]])));
   if (labels.length === 0) return;
+  const shown = labels.map((l) => valueLabel(s.groupBy[0], l));
+  const group = s.groupBy[0] ?? '';
   charts.push(new uPlot({
     width: width(target), height: 260,
-    series: [{ label: s.groupBy[0] }, { label: 'features', fill: '#a0522d99', stroke: '#a0522d',
+    series: [{ label: propertyLabel(group, group) }, { label: t('countryPage.features'), fill: '#a0522d99', stroke: '#a0522d',
       paths: uPlot.paths.bars!({ size: [0.7, 60] }), points: { show: false } }],
-    axes: [{ values: (_u: uPlot, splits: number[]) => splits.map((v) => labels[v] ?? ''), rotate: -30, size: 80 }, { label: 'features' }],
+    axes: [{ values: (_u: uPlot, splits: number[]) => splits.map((v) => shown[v] ?? ''), rotate: -30, size: 80 },
+      { label: t('countryPage.features') }],
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] } },
   }, [labels.map((_l, i) => i), counts], target));
 }
 
 function chart(s: Summary): HTMLElement {
   const target = h('div', { class: 'country-chart', 'data-summary': s.id });
-  const section = h('section', {}, h('h3', {}, s.title), target);
-  if (!s.available) target.append(h('p', { class: 'hint' }, `Not available: ${s.reason ?? ''}`));
-  else if ((s.groups ?? []).length === 0) target.append(h('p', { class: 'hint' }, 'No features of this country.'));
+  const section = h('section', {}, h('h3', {}, summaryTitle(s)), target);
+  if (!s.available) target.append(h('p', { class: 'hint' }, t('countryPage.notAvailable', { reason: s.reason ?? '' })));
+  else if ((s.groups ?? []).length === 0) target.append(h('p', { class: 'hint' }, t('countryPage.noFeatures')));
   return section;
 }
 
 async function show(root: string, iso3: string): Promise<void> {
   const status = byId('country-status');
-  status.textContent = 'Loading…';
+  status.textContent = t('countryPage.loading');
   const profile = `${root}/countries/${iso3}`;
   (byId('country-profile-link') as HTMLAnchorElement).href = `${profile}?f=html`;
   (byId('country-pdf-link') as HTMLAnchorElement).href = `${profile}?f=pdf`;
   (byId('country-json-link') as HTMLAnchorElement).href = `${profile}?f=json`;
   const response = await fetch(`${profile}?f=json`, { credentials: 'same-origin' });
   if (!response.ok) {
-    status.textContent = `The profile could not be read (${response.status}).`;
+    status.textContent = t('countryPage.readFailed', { status: response.status });
     return;
   }
   const doc = (await response.json()) as CountryDoc;
-  byId('country-title').textContent = `${doc.name} (${doc.iso3})`;
+  const name = STATES.includes(doc.iso3) ? t(`country.${doc.iso3}`) : doc.name;
+  byId('country-title').textContent = `${name} (${doc.iso3})`;
   const review = byId('country-review');
   review.className = doc.review.stale ? 'stale' : 'reviewed';
   review.dataset.stale = String(doc.review.stale);
   review.textContent = doc.review.stale
-    ? `Stale: not reviewed in the last 12 months (last reviewed: ${doc.review.lastReviewed ?? 'never'}).`
-    : `Last reviewed ${doc.review.lastReviewed}.`;
+    ? t('countryPage.stale', { date: doc.review.lastReviewed ?? t('countryPage.never') })
+    : t('countryPage.reviewed', { date: doc.review.lastReviewed ?? t('countryPage.never') });
   while (charts.length) charts.pop()!.destroy();
   const box = byId('country-charts');
   box.replaceChildren(...doc.summaries.map(chart));
@@ -83,21 +102,29 @@ async function show(root: string, iso3: string): Promise<void> {
     if (s.kind === 'series') seriesChart(s, target);
     else barChart(s, target);
   }
-  status.textContent = `Live summaries of ${doc.name} as of ${doc.asOf}.`;
+  status.textContent = t('countryPage.asOf', { name, asOf: doc.asOf });
 }
 
 function start(): void {
   const root = serviceRoot(location.href);
   const select = byId('country-select') as HTMLSelectElement;
-  select.replaceChildren(...STATES.map(([code, name]) => h('option', { value: code }, name)));
+  const options = () => STATES.map((code) => h('option', { value: code }, t(`country.${code}`)));
+  select.replaceChildren(...options());
   const wanted = new URLSearchParams(location.search).get('country') ?? 'IDN';
-  select.value = STATES.some(([c]) => c === wanted) ? wanted : 'IDN';
+  select.value = STATES.includes(wanted) ? wanted : 'IDN';
   select.addEventListener('change', () => {
     history.replaceState(null, '', `?country=${select.value}`);
     void show(root, select.value);
   });
   byId('country-pick').addEventListener('submit', (e) => e.preventDefault());
+  onLanguageChange(() => {
+    const chosen = select.value;
+    select.replaceChildren(...options());
+    select.value = chosen;
+    void show(root, chosen);
+  });
   void show(root, select.value);
 }
 
+startLanguage(document.getElementById('language-slot'));
 start();
