@@ -230,6 +230,10 @@ int main(int argc, char** argv) {
     if (!store_path.empty()) config.store_path = store_path;
     if (config.static_dir.empty()) config.static_dir = AMIS_STATIC_DIR;
     if (config.portal_dir.empty()) config.portal_dir = AMIS_PORTAL_DIR;
+    // The country profiles' field list and summaries are AMIS's own data, not web assets: a
+    // [server] static_dir of an operator's own does not move them.
+    if (config.invest.fields.empty()) config.invest.fields = AMIS_STATIC_DIR "/invest/profile-fields.json";
+    if (config.invest.summaries_file.empty()) config.invest.summaries_file = AMIS_STATIC_DIR "/invest/summaries.toml";
     if (*serve) {
       if (port) config.server.port = static_cast<unsigned short>(*port);
       spdlog::set_level(spdlog::level::from_str(config.log_level));

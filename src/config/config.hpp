@@ -43,9 +43,9 @@ struct MetricsSettings {
 
 // [invest]: the country investment profiles (issue 20).
 struct InvestSettings {
-  std::string fields;  // the field list; default: <static_dir>/invest/profile-fields.json
+  std::string fields;  // the field list; default: static/invest/profile-fields.json of the sources
   // The live summaries ([[invest.summaries]]); when none are given, those of
-  // `summaries_file` (default: <static_dir>/invest/summaries.toml, matching the demo).
+  // `summaries_file` (default: static/invest/summaries.toml of the sources, matching the demo).
   std::vector<invest::SummarySpec> summaries;
   std::string summaries_file;
 };

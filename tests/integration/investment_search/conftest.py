@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from invest_support import REPO, Oracle, generate
+from invest_support import REPO, RESTRICTED, Oracle, generate
 from store_support import add_users
 from support import AmisServer, amis_import, http_session
 
-RESTRICTED = "licences_restricted"
 ACCOUNTS = {"expert": ("reviewer", None), "tha-editor": ("editor", "THA")}
 
 

@@ -10,6 +10,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+# The licences again as a collection only reviewers may read (a join must not leak it).
+RESTRICTED = "licences_restricted"
+
 REPO = Path(__file__).resolve().parents[3]
 GENERATOR = REPO / "bench" / "make_invest_data.py"
 SIZES = (8000, 4000, 150)  # deposits, licences, ports: every query below has matches and non-matches

@@ -13,7 +13,7 @@ import pytest
 from owslib.ogcapi.features import Features
 
 import wfs_support as ws
-from conftest import RESTRICTED
+from invest_support import RESTRICTED
 from invest_support import QUESTIONS, Question
 
 JSON = "application/json"

@@ -68,7 +68,7 @@ def check_labels(step: dict, lang: str) -> None:
     m = MESSAGES[lang]
     assert step["lang"] == {"zh": "zh-Hans"}.get(lang, lang), step["lang"]
     assert step["switchValue"] == lang
-    assert step["tabs"] == {tab: m[f"portal.tabs.{tab}"] for tab in ("layers", "data", "filter", "download", "workspace")}
+    assert step["tabs"] == {tab: m[f"portal.tabs.{tab}"] for tab in ("layers", "data", "filter", "invest", "download", "workspace")}
     assert step["title"] == m["portal.title"]
     assert step["layersHeading"] == m["layers.title"]
     # The active layer is the coal mines (the portal's first choice), titled by the data.
