@@ -112,8 +112,15 @@ void with_router(const config::Config& config, bool serving, const std::function
   auto opened = store::open_store(where);
   store::Store& stored = *opened.features;
   for (const auto& c : stored.collections()) {  // indexes added to amis.toml, or a store from an older amis
-    const auto indexes = store::ensure_attribute_indexes(stored, c, index_rules(config, c.id));
-    spdlog::debug("collection {}: attribute indexes {}", c.id, store::describe_indexes(indexes));
+    try {
+      const auto indexes = store::ensure_attribute_indexes(stored, c, index_rules(config, c.id));
+      spdlog::debug("collection {}: attribute indexes {}", c.id, store::describe_indexes(indexes));
+    } catch (const core::OgcError& e) {
+      // Nodes of one store that start together race to create the same index: once more,
+      // when the other node's index is there and this one's CREATE ... IF NOT EXISTS passes.
+      spdlog::debug("collection {}: attribute indexes again after: {}", c.id, e.what());
+      store::ensure_attribute_indexes(stored, c, index_rules(config, c.id));
+    }
   }
   store::AccountStore& accounts = *opened.accounts;
   auth::Authenticator authenticator(accounts, config.admin_token);

@@ -39,16 +39,21 @@ std::string twelve_months_after(const std::string& instant) {
 
 void ensure_profile_collection(store::Store& store) {
   if (store.collection(kProfileCollection)) return;
-  auto writer = store.replace_collection(profile_collection());
-  for (const auto& state : member_states()) {
-    const std::string iso3 = state.iso3, fields = "{}";
-    core::Value values[2];
-    values[0].kind = values[1].kind = core::Value::Kind::Text;
-    values[0].text = iso3;
-    values[1].text = fields;
-    writer->add({}, values);
+  try {
+    auto writer = store.replace_collection(profile_collection());
+    for (const auto& state : member_states()) {
+      const std::string iso3 = state.iso3, fields = "{}";
+      core::Value values[2];
+      values[0].kind = values[1].kind = core::Value::Kind::Text;
+      values[0].text = iso3;
+      values[1].text = fields;
+      writer->add({}, values);
+    }
+    writer->commit();
+  } catch (const core::OgcError&) {
+    // Two nodes' first edits race to create it: one makes it, the other finds it made.
+    if (!store.collection(kProfileCollection)) throw;
   }
-  writer->commit();
 }
 
 std::vector<std::string> ProfileScope::countries(const edit::FeatureState& feature, std::string& subject) const {

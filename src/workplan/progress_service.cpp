@@ -59,8 +59,14 @@ std::string utc_now(int days_before, bool millis) {
 
 void ensure_progress_collection(store::Store& store) {
   if (store.collection(kProgressCollection)) return;
-  auto writer = store.replace_collection(progress_collection());
-  writer->commit();
+  try {
+    auto writer = store.replace_collection(progress_collection());
+    writer->commit();
+  } catch (const core::OgcError&) {
+    // Nodes of one store that start together race to create it: one makes it, the
+    // others find it made (PostgreSQL refuses their CREATE TABLE).
+    if (!store.collection(kProgressCollection)) throw;
+  }
 }
 
 std::vector<std::string> ProgressScope::countries(const edit::FeatureState& feature, std::string& subject) const {
