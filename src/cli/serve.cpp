@@ -311,8 +311,13 @@ void with_router(const config::Config& config, bool serving, const std::function
   if (usage_recorder || request_metrics)
     router.set_observer([recorder = usage_recorder.get(), metrics = request_metrics.get()](
                             const http::Request& rq, const http::Router::Outcome& o) {
-      if (recorder) recorder->record(rq, o);
-      if (metrics) metrics->record(rq, o);
+      monitor::Classification what;  // "unknown" in the unlikely case classifying cannot allocate
+      try {
+        what = monitor::classify(rq);
+      } catch (...) {
+      }
+      if (metrics) metrics->record(what, o);
+      if (recorder) recorder->record(rq, o, std::move(what));
     });
   std::optional<api::health::MetricsApi> metrics_api;
   http::Router metrics_router;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "monitor/usage_classifier.hpp"
-
 namespace amis::monitor {
 namespace {
 
@@ -58,7 +56,13 @@ std::string RequestMetrics::collection_label(const std::string& asked) {
 
 void RequestMetrics::record(const http::Request& request, const http::Router::Outcome& outcome) noexcept {
   try {
-    const auto what = classify(request);
+    record(classify(request), outcome);
+  } catch (...) {  // a metric is not worth a request
+  }
+}
+
+void RequestMetrics::record(const Classification& what, const http::Router::Outcome& outcome) noexcept {
+  try {
     Key key{what.service, what.operation, collection_label(what.collection), status_class(outcome.status)};
     const double seconds = outcome.milliseconds / 1000.0;
     const auto& bounds = latency_buckets();

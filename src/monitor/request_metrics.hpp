@@ -17,6 +17,7 @@
 
 #include "http/router.hpp"
 #include "monitor/prometheus_text.hpp"
+#include "monitor/usage_classifier.hpp"
 
 namespace amis::monitor {
 
@@ -27,6 +28,8 @@ class RequestMetrics {
 
   // Counts one ended exchange. Never throws.
   void record(const http::Request& request, const http::Router::Outcome& outcome) noexcept;
+  // The same for a request classified already (the observer classifies once for every counter).
+  void record(const Classification& what, const http::Router::Outcome& outcome) noexcept;
   // Appends the request metrics' families.
   void write(PrometheusText& out);
 

@@ -16,7 +16,15 @@ UsageRecorder::UsageRecorder(std::size_t queue_size, Clock clock)
 
 void UsageRecorder::record(const http::Request& request, const http::Router::Outcome& outcome) noexcept {
   try {
-    auto c = classify(request);
+    record(request, outcome, classify(request));
+  } catch (...) {  // an allocation failure: the event is lost, the request is not
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void UsageRecorder::record(const http::Request& request, const http::Router::Outcome& outcome,
+                           Classification c) noexcept {
+  try {
     UsageEvent e;
     e.time_ms = clock_();
     e.service = c.service;

@@ -8,6 +8,7 @@
 
 #include "http/router.hpp"
 #include "monitor/bounded_queue.hpp"
+#include "monitor/usage_classifier.hpp"
 #include "monitor/usage_event.hpp"
 
 namespace amis::monitor {
@@ -23,6 +24,8 @@ class UsageRecorder {
 
   // Classifies the request and enqueues its event. Never blocks, never throws.
   void record(const http::Request& request, const http::Router::Outcome& outcome) noexcept;
+  // The same for a request classified already (the observer classifies once for every counter).
+  void record(const http::Request& request, const http::Router::Outcome& outcome, Classification what) noexcept;
 
   BoundedQueue<UsageEvent>& queue() { return queue_; }
   std::size_t queue_capacity() const { return queue_.capacity(); }
