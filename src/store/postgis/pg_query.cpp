@@ -44,6 +44,26 @@ std::string placeholder(std::size_t n, const Binding& binding, Params& params) {
       binding);
 }
 
+// GEOS's relate, behind ST_Touches, ST_Crosses and ST_Overlaps, builds the graph
+// of both geometries for every row (a 4,000-vertex polygon against the demo's
+// 1,000 mines took 33 s), while PostGIS prepares a repeated literal once for
+// ST_Intersects, ST_ContainsProperly and ST_Covers. Each of the three relations
+// implies that the geometries intersect, and that the literal does not hold the
+// column's geometry: touching needs disjoint interiors (so the literal does not
+// contain it properly), crossing and overlapping a part outside (so the literal
+// does not cover it). The prepared tests, written first (the planner keeps the
+// order of equally costly terms), settle every row but the few on the literal's
+// boundary; the result is the same. The literal is the last binding; each
+// further '?' binds it again.
+std::string prepared_prefilter(const std::string& op, const std::string& column, std::vector<Binding>& bindings) {
+  const char* holds = op == "touches" ? "ST_ContainsProperly" : "ST_Covers";
+  if (op != "touches" && op != "crosses" && op != "overlaps") return "";
+  const Binding literal = bindings.back();
+  bindings.push_back(literal);
+  bindings.push_back(literal);
+  return "ST_Intersects(" + column + ", ?) AND NOT " + holds + "(?, " + column + ") AND ";
+}
+
 }  // namespace
 
 std::string PgDialect::integer_division(const std::string& a, const std::string& b) const {
@@ -51,14 +71,16 @@ std::string PgDialect::integer_division(const std::string& a, const std::string&
 }
 
 std::string PgDialect::spatial(const std::string& op, const std::string& a, const std::string& b,
-                               const core::Expression* literal, std::vector<Binding>&) const {
+                               const core::Expression* literal, std::vector<Binding>& bindings) const {
   // ST_Intersects & co. carry their index condition (&&) themselves: the GiST
   // index narrows the candidates whenever one side is the column. A feature
   // without geometry is in no relation (false, not NULL, as in the GeoPackage
   // store, so that NOT S_INTERSECTS(...) includes it): the IS NOT NULL terms
   // make the condition two-valued and stay plain ANDed quals for the planner.
   // (A literal, '?', is never NULL and must not be written twice.)
-  std::string sql = "(" + std::string(postgis_function(op)) + "(" + a + ", " + b + ")";
+  std::string sql = "(";
+  if (literal && b == "?") sql += prepared_prefilter(op, a, bindings);
+  sql += std::string(postgis_function(op)) + "(" + a + ", " + b + ")";
   if (a != "?") sql += " AND " + a + " IS NOT NULL";
   if (!literal && b != "?") sql += " AND " + b + " IS NOT NULL";
   return sql + ")";
