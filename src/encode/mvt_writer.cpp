@@ -9,7 +9,7 @@ namespace {
 // Field numbers of vector_tile.proto.
 namespace tile_field { constexpr protozero::pbf_tag_type layers = 3; }
 namespace layer_field {
-constexpr protozero::pbf_tag_type name = 1, features = 2, keys = 3, values = 4, extent = 5, version = 15;
+constexpr protozero::pbf_tag_type name = 1, features = 2, keys = 3, extent = 5, version = 15;  // values = 4: MvtValueTable
 }
 namespace feature_field { constexpr protozero::pbf_tag_type id = 1, tags = 2, type = 3, geometry = 4; }
 namespace value_field {
@@ -78,9 +78,7 @@ std::uint32_t MvtLayer::value_index(const core::Value& value, core::PropertyType
     case core::Value::Kind::Text: v.add_string(value_field::string, value.text.data(), value.text.size()); break;
     case core::Value::Kind::Null: break;
   }
-  const auto [it, inserted] = value_indexes_.try_emplace(value_bytes_, static_cast<std::uint32_t>(values_.size()));
-  if (inserted) values_.push_back(value_bytes_);
-  return it->second;
+  return values_.index_of(value_bytes_);
 }
 
 void MvtLayer::feature(const core::FeatureView& f) {
@@ -104,20 +102,22 @@ void MvtLayer::feature(const core::FeatureView& f) {
 
 void MvtLayer::append_to(std::string& tile) const {
   if (count_ == 0) return;
-  std::string layer;
+  // The layer goes into the tile in one piece: its features and values (megabytes
+  // at low zoom levels) are copied once, not first into a layer message.
+  std::string head, tail;
   {
-    protozero::pbf_writer w(layer);
+    protozero::pbf_writer w(head);
     w.add_uint32(layer_field::version, 2);
     w.add_string(layer_field::name, name_);
   }
-  layer += features_;
   {
-    protozero::pbf_writer w(layer);
+    protozero::pbf_writer w(tail);
     for (const auto& k : keys_) w.add_string(layer_field::keys, k);
-    for (const auto& v : values_) w.add_message(layer_field::values, v);
-    w.add_uint32(layer_field::extent, static_cast<std::uint32_t>(extent_));
   }
-  protozero::pbf_writer(tile).add_message(tile_field::layers, layer);
+  std::string extent;
+  protozero::pbf_writer(extent).add_uint32(layer_field::extent, static_cast<std::uint32_t>(extent_));
+  protozero::pbf_writer(tile).add_bytes_vectored(tile_field::layers, head, features_, tail,
+                                                 values_.as_layer_fields(), extent);
 }
 
 }  // namespace amis::encode

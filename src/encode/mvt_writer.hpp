@@ -4,11 +4,11 @@
 // geometry commands. A tile is the concatenation of its layers.
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/collection.hpp"
 #include "core/feature_sink.hpp"
+#include "encode/mvt_value_table.hpp"
 #include "encode/tile_geometry.hpp"
 
 namespace amis::encode {
@@ -37,8 +37,7 @@ class MvtLayer final : public core::FeatureSink {
   std::vector<core::Property> properties_;
   std::vector<std::int64_t> key_of_property_;  // -1 until the key is used
   std::vector<std::string> keys_;
-  std::vector<std::string> values_;  // encoded Value messages
-  std::unordered_map<std::string, std::uint32_t> value_indexes_;
+  MvtValueTable values_;
   std::string features_;  // encoded Feature messages as layer field 2
   std::size_t count_ = 0;
   TileGeometry scratch_;
