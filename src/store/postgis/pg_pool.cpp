@@ -3,7 +3,6 @@
 #include <poll.h>
 
 #include <chrono>
-#include <cmath>
 
 #include <spdlog/spdlog.h>
 
@@ -14,15 +13,6 @@ namespace amis::store::postgis {
 namespace {
 
 constexpr double kWaitWithoutBudget = 60.0;  // seconds; the CLI and background work
-
-// statement_timeout slightly past the deadline: the client side cancels at the
-// deadline itself (and reports DeadlineExceeded); the server's own timeout is the
-// guard for a node that died mid-statement.
-std::string statement_timeout() {
-  const auto left = core::RequestBudget::seconds_left();
-  const long long ms = left ? static_cast<long long>(std::ceil(*left * 1000)) + 250 : 0;
-  return "SET statement_timeout = " + std::to_string(ms);
-}
 
 }  // namespace
 
@@ -108,9 +98,7 @@ Pool::Lease Pool::acquire() {
       throw;
     }
   }
-  Lease lease(*this, std::move(connection));
-  lease->exec(statement_timeout());
-  return lease;
+  return Lease(*this, std::move(connection));
 }
 
 std::optional<Pool::Lease> Pool::try_acquire() {

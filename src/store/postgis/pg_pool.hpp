@@ -41,7 +41,7 @@ class Pool {
     std::unique_ptr<Connection> connection_;
   };
 
-  // A connection, with statement_timeout set from the request's deadline.
+  // A connection, waiting for one at most until the request's deadline.
   // @throws core::ServiceBusy when none came free in time, ConnectFailed
   // (a core::StoreUnavailable) when a new one cannot be opened.
   Lease acquire();
