@@ -181,6 +181,11 @@ TEST_F(PostgisStoreTest, PublishesTheSameMetadata) {
   for (const char* property : {"iso3", "name", "tags"})
     for (std::size_t max : {2, 3, 20, 300, 1000})
       EXPECT_EQ(pg_->text_values(*b, property, max), pg_->text_values(edited, property, max)) << property << max;
+  // With b-tree indexes the values are read along the index: the same answers.
+  pg_->create_attribute_indexes(*b, {{"iso3"}, {"name"}, {"tags"}});
+  for (const char* property : {"iso3", "name", "tags"})
+    for (std::size_t max : {2, 3, 20, 300, 1000, 1500, 1600})
+      EXPECT_EQ(gpkg_->text_values(*a, property, max), pg_->text_values(edited, property, max)) << property << max;
 }
 
 TEST_F(PostgisStoreTest, PagesAllFeaturesInIdOrderAlike) {

@@ -9,6 +9,7 @@
 #include "store/aggregate_sql.hpp"
 #include "store/attribute_indexes.hpp"
 #include "store/postgis/pg_collection_writer.hpp"
+#include "store/postgis/pg_distinct_values.hpp"
 #include "store/postgis/pg_query.hpp"
 #include "store/postgis/pg_schema.hpp"
 
@@ -170,15 +171,8 @@ std::vector<std::string> PostgisStore::text_values(const core::Collection& colle
   const auto* p = collection.property(property);
   if (!p || p->type != core::PropertyType::Text) return {};
   if (auto known = categories_.values(collection.id, collection.updated, property, max)) return *known;
-  const auto column = quote_identifier(property);
   auto db = databases_->read();
-  const Result r = db->exec("SELECT DISTINCT " + column + " FROM " + feature_table(collection.id) + " WHERE " +
-                                column + " IS NOT NULL ORDER BY 1 LIMIT $1",
-                            Params().integer(static_cast<std::int64_t>(max) + 1));
-  std::vector<std::string> values;
-  for (int i = 0; i < r.rows(); ++i) values.emplace_back(r.text(i, 0));
-  if (values.size() > max) values.clear();
-  return values;
+  return distinct_text_values(*db, collection.id, p->name, max);
 }
 
 std::int64_t PostgisStore::count_where(const core::Collection& collection, const SqlWhere& where) {
