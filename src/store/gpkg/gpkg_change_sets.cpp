@@ -17,6 +17,31 @@ using edit::ChangeSetState;
 using edit::Operation;
 using sqlite::quote_identifier;
 
+// The collection's extent in exact doubles, as the import and PostGIS's ST_Extent
+// give it. The R-tree keeps 32-bit floats rounded outwards, so its minimum x is
+// at most one float step below the true one: only the features whose box lies
+// within that step of it can hold the true minimum, and the R-tree finds them;
+// their geometries' own envelopes (ST_MinX & co., from the GeoPackage header)
+// decide. Likewise for the other three sides. The change's time is the fifth
+// column, bound as the first parameter.
+std::string exact_extent_select(const std::string& collection) {
+  const std::string rtree = quote_identifier(rtree_name(collection));
+  const std::string table = quote_identifier(collection);
+  auto side = [&](const char* agg, const char* fn, const char* column, const char* bound,
+                  const char* op, const char* sign) {
+    // 2.4e-7 of the value is two float steps; 1e-30 covers a bound of 0.
+    return std::string("(SELECT ") + agg + "(" + fn + "(t.geom)) FROM " + rtree + " AS r JOIN " +
+           table + " AS t ON t.fid = r.id WHERE r." + column + " " + op + " e." + bound + " " +
+           sign + " (abs(e." + bound + ") * 2.4e-7 + 1e-30))";
+  };
+  return "SELECT " + side("min", "ST_MinX", "minx", "a", "<=", "+") + ", " +
+         side("min", "ST_MinY", "miny", "b", "<=", "+") + ", " +
+         side("max", "ST_MaxX", "maxx", "c", ">=", "-") + ", " +
+         side("max", "ST_MaxY", "maxy", "d", ">=", "-") +
+         ", ? FROM (SELECT min(minx) AS a, min(miny) AS b, max(maxx) AS c, max(maxy) AS d FROM " +
+         rtree + ") AS e";
+}
+
 constexpr const char* kChangeSetSelect =
     "SELECT id, collection, title, author, country, state, created, coalesce(submitted, ''), "
     "coalesce(reviewed, ''), coalesce(reviewer, ''), comment, "
@@ -400,10 +425,8 @@ void GpkgChangeSets::refresh_collection(const core::Collection& c, const std::st
   amis->bind(2, std::string_view(time));
   amis->bind(3, std::string_view(c.id));
   amis->run();
-  auto contents = db_->cached(
-      "UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) = "
-      "(SELECT min(minx), min(miny), max(maxx), max(maxy), ? FROM " + quote_identifier(rtree_name(c.id)) +
-      ") WHERE table_name = ?");
+  auto contents = db_->cached("UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) = (" +
+                              exact_extent_select(c.id) + ") WHERE table_name = ?");
   contents->bind(1, std::string_view(time));
   contents->bind(2, std::string_view(c.id));
   contents->run();

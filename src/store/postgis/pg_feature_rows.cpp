@@ -1,8 +1,6 @@
 #include "store/postgis/pg_feature_rows.hpp"
 
 #include <charconv>
-#include <cmath>
-#include <limits>
 
 #include "core/error.hpp"
 #include "store/postgis/pg_schema.hpp"
@@ -137,18 +135,11 @@ void FeatureRows::refresh(const std::string& time) {
                                   {}, Format::Binary);
   Params p;
   p.text(collection_.id).text(time).integer(r.integer(0, 0));
-  // The box as the GeoPackage's R-tree keeps it (float32, widened outwards), so
-  // that both stores publish the same extent after an approval.
+  // ST_Extent's exact doubles, as the import wrote them and as the GeoPackage store
+  // reads them after an approval.
   for (int i = 1; i <= 4; ++i) {
-    if (r.is_null(0, i)) {
-      p.null(oid::kFloat8);
-      continue;
-    }
-    const double exact = r.real(0, i);
-    float f = static_cast<float>(exact);
-    if (i <= 2 && f > exact) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
-    if (i > 2 && f < exact) f = std::nextafter(f, std::numeric_limits<float>::infinity());
-    p.real(static_cast<double>(f));
+    if (r.is_null(0, i)) p.null(oid::kFloat8);
+    else p.real(r.real(0, i));
   }
   const bool temporal_known = collection_.temporal_property.has_value();
   const std::string keep_or_set = temporal_known ? "$8, $9" : "temporal_start, temporal_end";
