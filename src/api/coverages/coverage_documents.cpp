@@ -65,6 +65,8 @@ json coverage_collection_json(const std::string& base, const store::RasterLayer&
       link(href + "/coverage/domainset", kRelDomainSet, "application/json", "The domain set (CIS 1.1 JSON)"),
       link(href + "/coverage/rangetype", kRelRangeType, "application/json", "The range type (CIS 1.1 JSON)"),
       link(href + "/schema", kRelSchema, "application/schema+json", "The fields (bands) of the coverage"),
+      link(href + "/map/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", "application/json",
+           "Map tiles of the coverage (colour ramp; also /styles/hillshade/map/tiles)"),
   });
   json spatial = {{"bbox", json::array({box(layer.extent)})}, {"crs", core::kCrs84Uri}};
   json doc = {{"id", layer.id},
