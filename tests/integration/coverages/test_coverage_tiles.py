@@ -21,6 +21,7 @@ from owslib.wmts import WebMapTileService
 
 from coverage_support import OGC_SCHEMAS, NODATA, stored_cog, write_utm_grid
 from support import run_amis
+from wmts_support import mercator
 
 STOPS = [(0.0, (0x21, 0x66, 0xac)), (0.25, (0x67, 0xa9, 0xcf)), (0.5, (0xf7, 0xf7, 0xf7)),
          (0.75, (0xef, 0x8a, 0x62)), (1.0, (0xb2, 0x18, 0x2b))]
@@ -75,16 +76,6 @@ def tile_of(tms: str, z: int, lon: float, lat: float) -> tuple[int, int, tuple[f
         col, row = int((lon + 180) // span), int((90 - lat) // span)
         minx, maxy = -180 + col * span, 90 - row * span
     return row, col, (minx, maxy - span, minx + span, maxy)
-
-
-def mercator(lon: float, lat: float) -> tuple[float, float]:
-    src, dst = osr.SpatialReference(), osr.SpatialReference()
-    src.ImportFromEPSG(4326)
-    dst.ImportFromEPSG(3857)
-    for s in (src, dst):
-        s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    x, y, _ = osr.CoordinateTransformation(src, dst).TransformPoint(lon, lat)
-    return x, y
 
 
 def target_srs(tms: str) -> str:
