@@ -146,7 +146,7 @@ std::string raster_version(const store::RasterLayer& raster) {
 
 std::string TileMaker::coverage_tile(const TileMatrixSet& set, const TileAddress& tile,
                                      const store::RasterLayer& raster, render::ImageFormat format,
-                                     const std::shared_ptr<const render::Style>& style) {
+                                     bool transparent, const std::shared_ptr<const render::Style>& style) {
   render::MapRequest request;
   request.layers = {raster_layer_collection(raster)};
   request.rasters = {std::make_shared<const store::RasterLayer>(raster)};
@@ -155,11 +155,11 @@ std::string TileMaker::coverage_tile(const TileMatrixSet& set, const TileAddress
   request.bbox = tile_bounds(set, tile);
   request.width = request.height = set.tile_size;
   request.format = format;
-  request.transparent = true;
+  request.transparent = transparent;
   if (!cache_) return render::render_map(store_, request);
   const std::string versions =
       "raster:" + raster.id + '@' + raster_version(raster) + ";style:" + (style ? style->name : "default") + ';';
-  const auto key = tile_key("coverage", set.id, versions, tile.level, tile.row, tile.col, extension(format));
+  const auto key = tile_key(transparent ? "coverage" : "coverage-opaque", set.id, versions, tile.level, tile.row, tile.col, extension(format));
   if (auto hit = cache_->get(key)) return std::move(*hit);
   auto bytes = render::render_map(store_, request);
   cache_->put(key, bytes);

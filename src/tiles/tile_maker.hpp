@@ -37,10 +37,11 @@ class TileMaker {
                        const std::shared_ptr<const core::Expression>& filter = nullptr);
 
   // A map tile of a raster layer (a coverage) in a built-in raster style (null:
-  // its colour ramp; render::raster_style), always with a clear background where
-  // it has no data. Cached under the raster's data version (raster_version).
+  // its colour ramp; render::raster_style); where it has no data the tile is clear
+  // (`transparent`) or white. Cached under the raster's data version (raster_version).
   std::string coverage_tile(const TileMatrixSet& set, const TileAddress& tile, const store::RasterLayer& raster,
-                            render::ImageFormat format, const std::shared_ptr<const render::Style>& style);
+                            render::ImageFormat format, bool transparent,
+                            const std::shared_ptr<const render::Style>& style);
 
  private:
   std::string make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,

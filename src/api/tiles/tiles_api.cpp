@@ -62,6 +62,17 @@ render::ImageFormat map_format(const http::Request& request) {
   throw core::NotAcceptable("map tiles come as f=png, png8, jpeg or webp, not '" + std::string(*f) + "'");
 }
 
+// transparent=true (the default) or false.
+bool transparent_parameter(const http::Request& request) {
+  auto t = request.param("transparent");
+  if (!t) return true;
+  std::string value(*t);
+  for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (value != "true" && value != "false")
+    throw core::InvalidParameter("transparent", "transparent must be true or false");
+  return value == "true";
+}
+
 }  // namespace
 
 void TilesApi::register_routes(http::Router& router) {
@@ -197,8 +208,9 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
   if (auto c = coverage(kind, dataset, request)) {
     if (request.param("filter"))
       throw core::InvalidParameter("filter", "coverage '" + c->raster.id + "' has no features to filter");
-    response.send(200, render::media_type(map_format(request)),
-                  maker_.coverage_tile(set, address, c->raster, map_format(request), c->style),
+    const auto format = map_format(request);
+    response.send(200, render::media_type(format),
+                  maker_.coverage_tile(set, address, c->raster, format, transparent_parameter(request), c->style),
                   http::cache_headers(request));
     return;
   }
@@ -216,14 +228,7 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
     return;
   }
   const auto format = map_format(request);
-  bool transparent = true;
-  if (auto t = request.param("transparent")) {
-    std::string value(*t);
-    for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (value != "true" && value != "false")
-      throw core::InvalidParameter("transparent", "transparent must be true or false");
-    transparent = value == "true";
-  }
+  const bool transparent = transparent_parameter(request);
   std::vector<amis::tiles::TileMaker::LayerStyle> styles;
   if (request.path_params.count("styleId")) {
     const auto& name = request.path_param("styleId");

@@ -179,7 +179,7 @@ void WmtsService::get_tile(const TileRequest& t, const http::Request& request, h
   else throw WmtsError("InvalidParameterValue", "the format '" + t.format.substr(0, 60) + "' is not offered", "format");
   if (raster)
     return response.send(200, render::media_type(image),
-                         maker_.coverage_tile(*set, address, *raster, image, *raster_style), headers);
+                         maker_.coverage_tile(*set, address, *raster, image, true, *raster_style), headers);
   const std::vector<core::Collection> layers{std::move(*collection)};
   const std::vector<amis::tiles::TileMaker::LayerStyle> styles = {{styles_.find(layers.front(), t.style), version}};
   response.send(200, render::media_type(image), maker_.map_tile(*set, address, layers, image, true, styles), headers);

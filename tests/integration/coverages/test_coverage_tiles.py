@@ -175,6 +175,21 @@ def test_tile_outside_the_coverage_is_clear(coverage_env):
     assert np.all(got[..., 3] == 0)
 
 
+def test_opaque_tile_is_white_where_the_grid_has_no_data(coverage_env):
+    tms, z, lon, lat = MAGNETICS_TILES[0]
+    row, col, _ = tile_of(tms, z, lon, lat)
+    clear = decode(get_tile(coverage_env, "magnetics", tms, z, row, col))
+    opaque = decode(get_tile(coverage_env, "magnetics", tms, z, row, col, transparent="false"))
+    assert np.all(opaque[..., 3] == 255)
+    empty = clear[..., 3] == 0
+    assert empty.sum() > 100 and np.all(opaque[empty][:, :3] == 255)
+    painted = clear[..., 3] == 255
+    assert np.array_equal(opaque[painted], clear[painted])
+    r = coverage_env.session.get(tile_url(coverage_env, "magnetics", tms, z, row, col), params={"transparent": "maybe"},
+                                 timeout=60)
+    assert r.status_code == 400
+
+
 @pytest.mark.parametrize("layer, tms, z, lon, lat", [("geoid", *GEOID_TILES[0]), ("magnetics", *MAGNETICS_TILES[0])])
 def test_map_tile_equals_wms_getmap(coverage_env, layer, tms, z, lon, lat):
     row, col, bounds = tile_of(tms, z, lon, lat)
