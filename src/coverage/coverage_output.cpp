@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "coverage/coverage_json.hpp"
 #include "coverage/gdal_handles.hpp"
 
 namespace amis::coverage {
@@ -98,6 +99,8 @@ EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& pla
   Dataset source(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!source) throw core::ServerError("cannot open the coverage file " + path);
   Dataset result = virtual_result(source.get(), plan);
+  if (plan.encoding == Encoding::CoverageJson)
+    return {write_coverage_json(result.get(), plan, bands), kCoverageJsonMediaType};
   const bool png = plan.encoding == Encoding::Png;
   Arguments final_args;
   if (png) {

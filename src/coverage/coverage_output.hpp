@@ -12,7 +12,7 @@ namespace amis::coverage {
 
 struct EncodedCoverage {
   std::string bytes;
-  std::string media_type;  // "image/tiff; application=geotiff" or "image/png"
+  std::string media_type;  // "image/tiff; application=geotiff", "image/png" or CoverageJSON's
 };
 
 // `bands` are the coverage's (for PNG, each selected band is stretched from its

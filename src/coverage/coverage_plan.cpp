@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "coverage/coverage_json.hpp"
 #include "coverage/gdal_handles.hpp"
 
 namespace amis::coverage {
@@ -88,7 +89,9 @@ void check_limits(const CoverageInfo& info, const CoveragePlan& plan, const Cove
                            std::to_string(limits.max_cells_per_axis) + " along each axis");
   const long double bytes = static_cast<long double>(plan.width) * plan.height *
                             static_cast<long double>(plan.bands.size()) *
-                            (plan.encoding == Encoding::Png ? 1 : bytes_per_value(info.data_type));
+                            (plan.encoding == Encoding::Png            ? 1
+                             : plan.encoding == Encoding::CoverageJson ? kCoverageJsonBytesPerValue
+                                                                       : bytes_per_value(info.data_type));
   if (bytes > static_cast<long double>(limits.max_bytes))
     throw ResponseTooLarge("the response would hold " + std::to_string(static_cast<long long>(bytes / (1 << 20))) +
                            " MiB of values; at most " + std::to_string(limits.max_bytes >> 20) +

@@ -14,7 +14,7 @@
 namespace amis::coverage {
 
 enum class Interpolation { Nearest, Linear, Cubic };
-enum class Encoding { GeoTiff, Png };
+enum class Encoding { GeoTiff, Png, CoverageJson };
 
 // Bounds on the two spatial axes, in `crs` (x is longitude or easting); an
 // unset bound is the coverage's own.

@@ -1,5 +1,6 @@
 // SLD ColorMap: a raster value to a colour (render/style.hpp).
 #include <cmath>
+#include <memory>
 
 #include "render/style.hpp"
 
@@ -41,6 +42,29 @@ const ColorMap* raster_color_map(const Style* style) {
   for (const auto& rule : style->rules)
     if (rule.color_map) return &*rule.color_map;
   return nullptr;
+}
+
+const std::vector<RasterStyleName>& raster_style_names() {
+  static const std::vector<RasterStyleName> names = {
+      {"default", "Colour ramp", "Blue to white to red from the first band's minimum to its maximum"},
+      {"hillshade", "Hillshade",
+       "The first band's relief lit from the north-west at 45 degrees (GDAL's hillshade, Horn's method)"}};
+  return names;
+}
+
+std::optional<std::shared_ptr<const Style>> raster_style(std::string_view name) {
+  if (name.empty() || name == "default") return std::shared_ptr<const Style>();
+  if (name == "hillshade") {
+    static const auto hillshade = [] {
+      auto style = std::make_shared<Style>();
+      style->name = "hillshade";
+      style->title = "Hillshade";
+      style->hillshade = true;
+      return std::shared_ptr<const Style>(std::move(style));
+    }();
+    return hillshade;
+  }
+  return std::nullopt;
 }
 
 }  // namespace amis::render

@@ -287,7 +287,7 @@ std::optional<std::shared_ptr<const core::Expression>> rule_filter(const Style& 
 // uses to select it).
 void add_raster_layer(mapnik::Map& map, const std::string& name, const store::RasterLayer& raster,
                       const MapRequest& request, const Style* layer_style) {
-  const auto rgba = raster_image(raster, request, raster_color_map(layer_style));
+  const auto rgba = raster_image(raster, request, layer_style);
   mapnik::image_rgba8 image(request.width, request.height);
   std::memcpy(image.data(), rgba.data(), rgba.size());
   const auto& b = request.bbox;

@@ -155,8 +155,21 @@ std::vector<float> warp(GDALDatasetH source, OGRSpatialReferenceH target_srs, co
   const char* arguments[] = {"-r", nearest ? "near" : "bilinear", "-dstnodata", "nan", "-wo", "INIT_DEST=NO_DATA", nullptr};
   GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(arguments), nullptr);
   GDALWarpAppOptionsSetProgress(options, go_on_while_budget_lasts, nullptr);
-  GDALDatasetH sources[] = {source};
+  // The first band only: the warper pairs the source's bands with the target's
+  // (GDAL 3.6's gdalwarp has no -b), so a grid of several bands goes through a VRT.
+  Dataset first_band;
   int usage_error = 0;
+  if (GDALGetRasterCount(source) > 1) {
+    const char* band_arguments[] = {"-of", "VRT", "-b", "1", nullptr};
+    GDALTranslateOptions* translate = GDALTranslateOptionsNew(const_cast<char**>(band_arguments), nullptr);
+    first_band.reset(GDALTranslate("", source, translate, &usage_error));
+    GDALTranslateOptionsFree(translate);
+    if (!first_band) {
+      GDALWarpAppOptionsFree(options);
+      throw core::ServerError("cannot read the first band of layer '" + id + "'");
+    }
+  }
+  GDALDatasetH sources[] = {first_band ? first_band.get() : source};
   GDALDatasetH warped = GDALWarp(nullptr, target.get(), 1, sources, options, &usage_error);
   GDALWarpAppOptionsFree(options);
   if (!warped) {
@@ -180,14 +193,73 @@ const std::vector<RampStop>& raster_ramp() {
   return stops;
 }
 
+namespace {
+
+bool geographic(OGRSpatialReferenceH srs) { return OSRIsGeographic(srs) != 0; }
+
+// The grey hillshade of the raster's first band over the map: the band is warped
+// (bilinear) onto the map's grid widened by one pixel on each side, and GDAL's
+// DEM processing shades it (Horn's method, azimuth 315, altitude 45, z factor 1,
+// edges computed; 111120 metres a degree on a geographic map). Pixels where the
+// band has no data stay clear.
+std::vector<std::uint8_t> hillshade_image(GDALDatasetH source, OGRSpatialReferenceH target_srs,
+                                          const store::RasterLayer& raster, const MapRequest& request) {
+  std::vector<std::uint8_t> rgba(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height) * 4,
+                                 0);
+  MapRequest wide = request;
+  const double sx = (request.bbox.max_x - request.bbox.min_x) / request.width;
+  const double sy = (request.bbox.max_y - request.bbox.min_y) / request.height;
+  wide.bbox = {request.bbox.min_x - sx, request.bbox.min_y - sy, request.bbox.max_x + sx, request.bbox.max_y + sy};
+  wide.width = request.width + 2;
+  wide.height = request.height + 2;
+  const auto region = drawable_region(source, target_srs);
+  if (!region) return rgba;
+  const auto window = pixel_window(wide, *region);
+  if (!window) return rgba;
+  const auto values = warp(source, target_srs, wide, *window, raster.id, false);
+  Dataset elevation(GDALCreate(GDALGetDriverByName("MEM"), "", wide.width, wide.height, 1, GDT_Float32, nullptr));
+  double transform[6] = {wide.bbox.min_x, sx, 0, wide.bbox.max_y, 0, -sy};
+  GDALSetGeoTransform(elevation.get(), transform);
+  GDALSetSpatialRef(elevation.get(), target_srs);
+  GDALRasterBandH band = GDALGetRasterBand(elevation.get(), 1);
+  GDALSetRasterNoDataValue(band, std::nan(""));
+  GDALFillRaster(band, std::nan(""), 0);
+  if (GDALRasterIO(band, GF_Write, window->col, window->row, window->width, window->height,
+                   const_cast<float*>(values.data()), window->width, window->height, GDT_Float32, 0, 0) != CE_None)
+    throw core::ServerError("cannot shade the raster of layer '" + raster.id + "'");
+  const char* arguments[] = {"-of", "MEM", "-compute_edges", "-s", geographic(target_srs) ? "111120" : "1", nullptr};
+  GDALDEMProcessingOptions* options = GDALDEMProcessingOptionsNew(const_cast<char**>(arguments), nullptr);
+  int usage_error = 0;
+  Dataset shaded(GDALDEMProcessing("", elevation.get(), "hillshade", nullptr, options, &usage_error));
+  GDALDEMProcessingOptionsFree(options);
+  if (!shaded) throw core::ServerError("cannot shade the raster of layer '" + raster.id + "'");
+  std::vector<std::uint8_t> grey(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height));
+  std::vector<float> inner(grey.size());
+  if (GDALRasterIO(GDALGetRasterBand(shaded.get(), 1), GF_Read, 1, 1, request.width, request.height, grey.data(),
+                   request.width, request.height, GDT_Byte, 0, 0) != CE_None ||
+      GDALRasterIO(band, GF_Read, 1, 1, request.width, request.height, inner.data(), request.width, request.height,
+                   GDT_Float32, 0, 0) != CE_None)
+    throw core::ServerError("cannot read the hillshade of layer '" + raster.id + "'");
+  for (std::size_t i = 0; i < grey.size(); ++i) {
+    if (std::isnan(inner[i])) continue;
+    rgba[i * 4] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = grey[i];
+    rgba[i * 4 + 3] = 255;
+  }
+  return rgba;
+}
+
+}  // namespace
+
 std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const MapRequest& request,
-                                       const ColorMap* color_map) {
+                                       const Style* style) {
   core::RequestBudget::check();
+  const ColorMap* color_map = raster_color_map(style);
   Dataset source(GDALOpen(raster.path.c_str(), GA_ReadOnly));
   if (!source) throw core::ServerError("cannot read the raster of layer '" + raster.id + "'");
   std::vector<std::uint8_t> rgba(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height) * 4,
                                  0);
   const SpatialRef target_srs = map_srs(request.crs);
+  if (style && style->hillshade) return hillshade_image(source.get(), target_srs.get(), raster, request);
   const auto region = drawable_region(source.get(), target_srs.get());
   if (!region) return rgba;  // the raster has no place in this CRS
   const auto window = pixel_window(request, *region);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -96,6 +97,9 @@ struct Style {
   std::string title;
   std::string abstract;
   std::vector<Rule> rules;
+  // A raster layer drawn as the hillshade of its first band (GDAL's
+  // hillshade: Horn's gradient, light from the north-west at 45 degrees) in grey.
+  bool hillshade = false;
 };
 
 // The style of a collection when none is named: by geometry type, in the
@@ -104,5 +108,18 @@ Style default_style(const core::Collection& collection, std::size_t index);
 
 // The colour map of a raster style: its first rule's; nullptr for none.
 const ColorMap* raster_color_map(const Style* style);
+
+// The built-in styles of every raster layer: "default" (the colour ramp from its
+// minimum to its maximum) and "hillshade".
+struct RasterStyleName {
+  const char* name;
+  const char* title;
+  const char* abstract;
+};
+const std::vector<RasterStyleName>& raster_style_names();
+
+// A built-in raster style by name (empty is "default"): null for the default
+// ramp, the hillshade style; nullopt for a name that is neither.
+std::optional<std::shared_ptr<const Style>> raster_style(std::string_view name);
 
 }  // namespace amis::render

@@ -1,6 +1,8 @@
 #include "tiles/tile_maker.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <limits>
 #include <memory>
 
@@ -115,6 +117,49 @@ std::string TileMaker::map_tile(const TileMatrixSet& set, const TileAddress& til
   if (!cache_ || filter) return render::render_map(store_, request);
   const std::string kind = transparent ? "map" : "map-opaque";
   const auto key = tile_key(kind, set.id, versions, tile.level, tile.row, tile.col, extension(format));
+  if (auto hit = cache_->get(key)) return std::move(*hit);
+  auto bytes = render::render_map(store_, request);
+  cache_->put(key, bytes);
+  return bytes;
+}
+
+core::Collection raster_layer_collection(const store::RasterLayer& raster) {
+  core::Collection c;
+  c.id = raster.id;
+  c.title = raster.title.empty() ? raster.id : raster.title;
+  c.description = raster.description;
+  c.attribution = raster.attribution;
+  c.licence = raster.licence;
+  c.geometry_type = "RASTER";
+  c.extent = raster.extent;
+  return c;
+}
+
+std::string raster_version(const store::RasterLayer& raster) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(raster.path, error);
+  const auto written = std::filesystem::last_write_time(raster.path, error);
+  if (error) return "missing";
+  return std::to_string(size) + '-' + std::to_string(written.time_since_epoch().count()) + '-' +
+         std::to_string(raster.min) + '-' + std::to_string(raster.max);
+}
+
+std::string TileMaker::coverage_tile(const TileMatrixSet& set, const TileAddress& tile,
+                                     const store::RasterLayer& raster, render::ImageFormat format,
+                                     bool transparent, const std::shared_ptr<const render::Style>& style) {
+  render::MapRequest request;
+  request.layers = {raster_layer_collection(raster)};
+  request.rasters = {std::make_shared<const store::RasterLayer>(raster)};
+  request.styles = {style};
+  request.crs = set.crs;
+  request.bbox = tile_bounds(set, tile);
+  request.width = request.height = set.tile_size;
+  request.format = format;
+  request.transparent = transparent;
+  if (!cache_) return render::render_map(store_, request);
+  const std::string versions =
+      "raster:" + raster.id + '@' + raster_version(raster) + ";style:" + (style ? style->name : "default") + ';';
+  const auto key = tile_key(transparent ? "coverage" : "coverage-opaque", set.id, versions, tile.level, tile.row, tile.col, extension(format));
   if (auto hit = cache_->get(key)) return std::move(*hit);
   auto bytes = render::render_map(store_, request);
   cache_->put(key, bytes);

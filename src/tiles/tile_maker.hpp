@@ -36,6 +36,13 @@ class TileMaker {
                        render::ImageFormat format, bool transparent, const std::vector<LayerStyle>& styles = {},
                        const std::shared_ptr<const core::Expression>& filter = nullptr);
 
+  // A map tile of a raster layer (a coverage) in a built-in raster style (null:
+  // its colour ramp; render::raster_style); where it has no data the tile is clear
+  // (`transparent`) or white. Cached under the raster's data version (raster_version).
+  std::string coverage_tile(const TileMatrixSet& set, const TileAddress& tile, const store::RasterLayer& raster,
+                            render::ImageFormat format, bool transparent,
+                            const std::shared_ptr<const render::Style>& style);
+
  private:
   std::string make_vector_tile(const TileMatrixSet& set, const TileAddress& tile,
                                const std::vector<core::Collection>& layers,
@@ -47,6 +54,13 @@ class TileMaker {
 
 // The CRS84 box to read for a tile of `set`, widened by `margin` (a fraction of
 // the tile's size) on each side.
+// The collection that names a raster layer in a map (its id, title and extent).
+core::Collection raster_layer_collection(const store::RasterLayer& raster);
+
+// What names the data of a raster layer in tile keys: its file's size and last
+// write time (a grid added again is a new file renamed into place) and its range.
+std::string raster_version(const store::RasterLayer& raster);
+
 core::Envelope tile_crs84_box(const TileMatrixSet& set, const core::Envelope& bounds, double margin);
 
 }  // namespace amis::tiles

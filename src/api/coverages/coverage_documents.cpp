@@ -25,6 +25,8 @@ const std::vector<std::string>& coverages_conformance_classes() {
       "https://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/field-selection",
       "https://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/crs",
       "https://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/geotiff",
+      "https://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/coveragejson",
+      "https://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/html",
   };
   return classes;
 }
@@ -62,9 +64,13 @@ json coverage_collection_json(const std::string& base, const store::RasterLayer&
       link(href + "?f=json", "self", "application/json", "This collection"),
       link(href + "/coverage", kRelCoverage, "image/tiff; application=geotiff", "The coverage as GeoTIFF"),
       link(href + "/coverage?f=png", kRelCoverage, "image/png", "The coverage as PNG (8 bits, stretched)"),
+      link(href + "/coverage?f=covjson", kRelCoverage, "application/prs.coverage+json", "The coverage as CoverageJSON"),
+      link(href + "/coverage?f=html", kRelCoverage, "text/html", "The coverage's page (domain, bands, preview)"),
       link(href + "/coverage/domainset", kRelDomainSet, "application/json", "The domain set (CIS 1.1 JSON)"),
       link(href + "/coverage/rangetype", kRelRangeType, "application/json", "The range type (CIS 1.1 JSON)"),
       link(href + "/schema", kRelSchema, "application/schema+json", "The fields (bands) of the coverage"),
+      link(href + "/map/tiles", "http://www.opengis.net/def/rel/ogc/1.0/tilesets-map", "application/json",
+           "Map tiles of the coverage (colour ramp; also /styles/hillshade/map/tiles)"),
   });
   json spatial = {{"bbox", json::array({box(layer.extent)})}, {"crs", core::kCrs84Uri}};
   json doc = {{"id", layer.id},

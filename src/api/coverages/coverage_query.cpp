@@ -164,6 +164,14 @@ std::vector<int> band_numbers(std::string_view list, const std::vector<store::Ra
   return out;
 }
 
+bool wants_html(const http::Request& request) {
+  if (auto f = request.param("f")) return *f == "html";
+  const auto accept = request.header("accept");
+  for (const char* format : {"image/tiff", "image/png", "application/prs.coverage+json"})
+    if (accept.find(format) != std::string_view::npos) return false;
+  return accept.find("text/html") != std::string_view::npos;
+}
+
 coverage::CoverageRequest parse_coverage_query(const http::Request& request, const coverage::CoverageInfo& info,
                                                const std::vector<store::RasterBand>& bands) {
   for (const auto& [name, value] : request.query)
@@ -201,11 +209,16 @@ coverage::CoverageRequest parse_coverage_query(const http::Request& request, con
   if (auto f = one(request, "f")) {
     if (*f == "png") out.encoding = coverage::Encoding::Png;
     else if (*f == "tif" || *f == "tiff" || *f == "geotiff") out.encoding = coverage::Encoding::GeoTiff;
-    else throw core::NotAcceptable("the coverage is offered as GeoTIFF (f=tif) and PNG (f=png)");
+    else if (*f == "covjson" || *f == "coveragejson") out.encoding = coverage::Encoding::CoverageJson;
+    else
+      throw core::NotAcceptable(
+          "the coverage is offered as GeoTIFF (f=tif), PNG (f=png), CoverageJSON (f=covjson) and HTML (f=html)");
   } else {
     const auto accept = request.header("accept");
-    if (accept.find("image/png") != std::string_view::npos && accept.find("image/tiff") == std::string_view::npos)
-      out.encoding = coverage::Encoding::Png;
+    const bool tiff = accept.find("image/tiff") != std::string_view::npos;
+    if (accept.find("image/png") != std::string_view::npos && !tiff) out.encoding = coverage::Encoding::Png;
+    else if (accept.find("application/prs.coverage+json") != std::string_view::npos && !tiff)
+      out.encoding = coverage::Encoding::CoverageJson;
   }
   return out;
 }

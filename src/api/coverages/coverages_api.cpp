@@ -4,6 +4,7 @@
 
 #include "api/common/exception_response.hpp"
 #include "api/coverages/coverage_documents.hpp"
+#include "api/coverages/coverage_html.hpp"
 #include "api/coverages/coverage_query.hpp"
 #include "core/error.hpp"
 #include "coverage/coverage_output.hpp"
@@ -86,11 +87,19 @@ void CoveragesApi::coverage(http::Request& request, http::Response& response) {
   const auto layer = require_layer(request);
   const auto info = coverage::read_coverage_info(layer.path);
   const auto bands = served_bands(layer, info);
+  if (wants_html(request)) {
+    for (const auto& [name, value] : request.query)
+      if (name != "f") throw core::InvalidParameter(name.substr(0, 64), "the HTML page takes no parameter but f");
+    return response.send(200, "text/html; charset=utf-8", coverage_html_page(base_url(request), layer, info, bands),
+                         http::cache_headers(request));
+  }
   const auto wanted = parse_coverage_query(request, info, bands);
   const auto plan = coverage::plan_coverage(info, wanted, limits_);
   auto encoded = coverage::encode_coverage(layer.path, plan, bands);
   auto headers = content_headers(plan, request);
-  const char* extension = plan.encoding == coverage::Encoding::Png ? ".png" : ".tif";
+  const char* extension = plan.encoding == coverage::Encoding::Png            ? ".png"
+                          : plan.encoding == coverage::Encoding::CoverageJson ? ".covjson"
+                                                                              : ".tif";
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + layer.id + extension + "\"");
   response.send(200, encoded.media_type, std::move(encoded.bytes), headers);
 }

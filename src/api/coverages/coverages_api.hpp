@@ -1,7 +1,8 @@
 #pragma once
 // OGC API - Coverages (1.0 draft) over the raster layers: each is a collection
 //   /collections/{id}                     (with the coverage links)
-//   /collections/{id}/coverage            GeoTIFF or PNG; subset, bbox, scaling, fields, crs
+//   /collections/{id}/coverage            GeoTIFF, PNG or CoverageJSON; subset, bbox, scaling, fields, crs;
+//                                         f=html: a page with the domain, bands and a preview
 //   /collections/{id}/coverage/domainset  CIS 1.1 JSON
 //   /collections/{id}/coverage/rangetype  CIS 1.1 JSON
 //   /collections/{id}/schema              the fields (bands) as JSON Schema

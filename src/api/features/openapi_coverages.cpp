@@ -15,7 +15,8 @@ json too_large() {
 json coverage_operation() {
   const json axes = {{"type", "string"}};
   json op = operation(
-      "getCoverage", "A coverage (raster layer) or part of it, as GeoTIFF or PNG", "Coverages",
+      "getCoverage", "A coverage (raster layer) or part of it, as GeoTIFF, PNG or CoverageJSON (f=html: its page)",
+      "Coverages",
       {ref("parameters", "collectionId"),
        query_parameter("subset", "Trims on the spatial axes: Lon(100:110),Lat(*:20) (CRS84 for Lat/Lon, the "
                                  "coverage's CRS for its own axis names such as E/N; repeatable).", axes),
@@ -32,12 +33,16 @@ json coverage_operation() {
        query_parameter("scale-axes", "Factors by axis: Lon(2),Lat(2) (also scaleAxes).", axes),
        query_parameter("properties", "The bands, by name, in the output's order.", axes),
        query_parameter("exclude-properties", "The bands to leave out.", axes),
-       query_parameter("f", "tif (GeoTIFF, the default) or png.", {{"type", "string"}, {"enum", {"tif", "png"}}})},
+       query_parameter("f", "tif (GeoTIFF, the default), png, covjson (CoverageJSON) or html (the coverage's page).",
+                       {{"type", "string"}, {"enum", {"tif", "png", "covjson", "html"}}})},
       error_responses({400, 404, 406}));
   op["responses"]["200"] = {
       {"description", "The coverage (Content-Crs and Content-Bbox headers say where it is)"},
       {"content",
-       {{"image/tiff; application=geotiff", {{"schema", kBinary}}}, {"image/png", {{"schema", kBinary}}}}}};
+       {{"image/tiff; application=geotiff", {{"schema", kBinary}}},
+        {"image/png", {{"schema", kBinary}}},
+        {"application/prs.coverage+json", {{"schema", {{"type", "object"}}}}},
+        {"text/html", {{"schema", {{"type", "string"}}}}}}}};
   op["responses"]["413"] = too_large();
   return op;
 }

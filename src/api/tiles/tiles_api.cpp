@@ -62,6 +62,17 @@ render::ImageFormat map_format(const http::Request& request) {
   throw core::NotAcceptable("map tiles come as f=png, png8, jpeg or webp, not '" + std::string(*f) + "'");
 }
 
+// transparent=true (the default) or false.
+bool transparent_parameter(const http::Request& request) {
+  auto t = request.param("transparent");
+  if (!t) return true;
+  std::string value(*t);
+  for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (value != "true" && value != "false")
+    throw core::InvalidParameter("transparent", "transparent must be true or false");
+  return value == "true";
+}
+
 }  // namespace
 
 void TilesApi::register_routes(http::Router& router) {
@@ -89,6 +100,19 @@ void TilesApi::register_routes(http::Router& router) {
 
 std::string TilesApi::base_url(const http::Request& request) const {
   return http::base_url(request, base_url_);
+}
+
+std::optional<TilesApi::Coverage> TilesApi::coverage(Kind kind, bool dataset, const http::Request& request) {
+  if (kind != Kind::Map || dataset) return std::nullopt;
+  const auto& id = request.path_param("collectionId");
+  if (store_.collection(id)) return std::nullopt;
+  auto raster = store_.raster(id);
+  if (!raster) return std::nullopt;
+  std::string style_name = request.path_params.count("styleId") ? request.path_param("styleId") : "default";
+  auto style = render::raster_style(style_name);
+  if (!style)
+    throw core::NotFound("no style '" + style_name + "' for coverage '" + id + "' (default, hillshade)");
+  return Coverage{std::move(*raster), std::move(*style)};
 }
 
 std::vector<core::Collection> TilesApi::layers(bool dataset, const http::Request& request) {
@@ -155,17 +179,22 @@ TilesetTarget target_of(const std::string& base, bool vector, bool dataset, cons
 
 }  // namespace
 
+std::vector<core::Collection> TilesApi::layers(Kind kind, bool dataset, const http::Request& request) {
+  if (auto c = coverage(kind, dataset, request)) return {amis::tiles::raster_layer_collection(c->raster)};
+  return layers(dataset, request);
+}
+
 void TilesApi::tilesets(Kind kind, bool dataset, http::Request& request, http::Response& response) {
   const auto base = base_url(request);
   send_json(response, tilesets_json(base, target_of(base, kind == Kind::Vector, dataset, request,
-                                                    layers(dataset, request))));
+                                                    layers(kind, dataset, request))));
 }
 
 void TilesApi::tileset(Kind kind, bool dataset, http::Request& request, http::Response& response) {
   const auto& set = require_set(request);
   const auto base = base_url(request);
   send_json(response, tileset_json(base, target_of(base, kind == Kind::Vector, dataset, request,
-                                                   layers(dataset, request)),
+                                                   layers(kind, dataset, request)),
                                    set));
 }
 
@@ -176,6 +205,15 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
   if (!amis::tiles::contains(set, address))
     throw core::NotFound("tile " + request.path_param("tileMatrix") + "/" + request.path_param("tileRow") + "/" +
                          request.path_param("tileCol") + " is outside " + set.id);
+  if (auto c = coverage(kind, dataset, request)) {
+    if (request.param("filter"))
+      throw core::InvalidParameter("filter", "coverage '" + c->raster.id + "' has no features to filter");
+    const auto format = map_format(request);
+    response.send(200, render::media_type(format),
+                  maker_.coverage_tile(set, address, c->raster, format, transparent_parameter(request), c->style),
+                  http::cache_headers(request));
+    return;
+  }
   auto collections = layers(dataset, request);
   // A CQL2 filter for one collection's tiles (as for its items); the properties of
   // several collections differ, so a dataset's tiles take none.
@@ -190,14 +228,7 @@ void TilesApi::tile(Kind kind, bool dataset, http::Request& request, http::Respo
     return;
   }
   const auto format = map_format(request);
-  bool transparent = true;
-  if (auto t = request.param("transparent")) {
-    std::string value(*t);
-    for (auto& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (value != "true" && value != "false")
-      throw core::InvalidParameter("transparent", "transparent must be true or false");
-    transparent = value == "true";
-  }
+  const bool transparent = transparent_parameter(request);
   std::vector<amis::tiles::TileMaker::LayerStyle> styles;
   if (request.path_params.count("styleId")) {
     const auto& name = request.path_param("styleId");

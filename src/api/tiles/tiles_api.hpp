@@ -5,7 +5,11 @@
 //   /collections/{id}/tiles[/...]                vector tiles (MVT) of one collection
 //   /map/tiles[/...], /collections/{id}/map/tiles[/...]   map tiles (PNG, JPEG, WebP)
 //   /collections/{id}/styles/{styleId}/map/tiles[/...]   map tiles in a named style
+// A raster layer's (coverage's) map tiles are drawn with its colour ramp, or with
+// its built-in hillshade style (/collections/{id}/styles/hillshade/map/tiles).
 // The dataset tiles take a `collections` parameter (comma-separated ids).
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +38,15 @@ class TilesApi {
   // The layers a request names: its collection, or the `collections` parameter
   // of a dataset request (every collection by default).
   std::vector<core::Collection> layers(bool dataset, const http::Request& request);
+  std::vector<core::Collection> layers(Kind kind, bool dataset, const http::Request& request);
+
+  // The raster layer (coverage) whose map tiles a request asks for, with its
+  // built-in style ("default" or the styleId); nullopt when it names a collection.
+  struct Coverage {
+    store::RasterLayer raster;
+    std::shared_ptr<const render::Style> style;
+  };
+  std::optional<Coverage> coverage(Kind kind, bool dataset, const http::Request& request);
   std::string base_url(const http::Request& request) const;
 
   store::Store& store_;

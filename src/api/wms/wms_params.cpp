@@ -7,6 +7,7 @@
 #include "core/collection.hpp"
 #include "core/crs.hpp"
 #include "encode/coordinate_transform.hpp"
+#include "tiles/tile_maker.hpp"
 
 namespace amis::api::wms {
 namespace {
@@ -72,14 +73,8 @@ bool parse_transparent(const http::Request& request) {
 }  // namespace
 
 core::Collection raster_collection(const store::RasterLayer& raster) {
-  core::Collection c;
-  c.id = raster.id;
-  c.title = raster.title;
-  c.description = raster.description;
-  c.attribution = raster.attribution;
-  c.licence = raster.licence;
+  auto c = amis::tiles::raster_layer_collection(raster);
   c.geometry_type = kRasterType;
-  c.extent = raster.extent;
   return c;
 }
 

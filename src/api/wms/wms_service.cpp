@@ -140,6 +140,8 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
   for (const auto& raster : store_.rasters()) {
     CapabilitiesLayer layer{raster_collection(raster), {{"default", "Colour ramp", "Blue (" + std::to_string(raster.min) +
                                                           ") to white to red (" + std::to_string(raster.max) + ")", 0, 0}}};
+    for (const auto& s : render::raster_style_names())
+      if (std::string_view(s.name) != "default") layer.styles.push_back({s.name, s.title, s.abstract, 0, 0});
     layer.queryable = true;  // GetFeatureInfo answers each band's value at the point
     layers.push_back(std::move(layer));
   }
@@ -154,10 +156,12 @@ render::MapRequest WmsService::map_request(bool v130, const http::Request& reque
   render::MapRequest map = parse_map_request(v130, request, store_, limits(), names, format_required);
   for (std::size_t i = 0; i < map.layers.size(); ++i) {
     if (map.layers[i].geometry_type == kRasterType) {
-      if (!names[i].empty() && names[i] != "default")
-        throw WmsError("StyleNotDefined", "raster layer '" + map.layers[i].id + "' has only its default colour ramp",
+      auto style = render::raster_style(names[i]);
+      if (!style)
+        throw WmsError("StyleNotDefined", "raster layer '" + map.layers[i].id + "' has no style '" +
+                                              names[i].substr(0, 80) + "' (default, hillshade)",
                        "STYLES");
-      map.styles.push_back(nullptr);
+      map.styles.push_back(std::move(*style));
       continue;
     }
     auto style = styles_.find(map.layers[i], names[i], i);

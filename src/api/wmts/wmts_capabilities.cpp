@@ -60,13 +60,16 @@ void layer(std::string& out, const std::string& base, const LayerStyles& l) {
     element(out, "ows:Identifier", l.styles[i].first);
     out += "</Style>";
   }
-  for (const auto& f : tile_formats()) element(out, "Format", f.media_type);
+  auto offered = [&](const TileFormat& f) { return !l.raster || std::string_view(f.extension) != "mvt"; };
+  for (const auto& f : tile_formats())
+    if (offered(f)) element(out, "Format", f.media_type);
   for (const auto& s : amis::tiles::tile_matrix_sets()) {
     out += "<TileMatrixSetLink>";
     element(out, "TileMatrixSet", s.id);
     out += "</TileMatrixSetLink>";
   }
   for (const auto& f : tile_formats()) {
+    if (!offered(f)) continue;
     out += "<ResourceURL format=\"";
     append_xml_text(out, f.media_type);
     out += "\" resourceType=\"tile\" template=\"";

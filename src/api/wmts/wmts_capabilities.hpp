@@ -18,6 +18,7 @@ const std::vector<TileFormat>& tile_formats();
 struct LayerStyles {
   core::Collection collection;
   std::vector<std::pair<std::string, std::string>> styles;  // name, title; the first is the default
+  bool raster = false;  // a raster layer (coverage): images only, no vector tiles
 };
 
 std::string capabilities_document(const std::string& base, const std::string& title, const std::string& description,

@@ -8,6 +8,7 @@
 #include "api/wmts/wmts_capabilities.hpp"
 #include "core/collection.hpp"
 #include "core/error.hpp"
+#include "render/style.hpp"
 
 namespace amis::api::wmts {
 namespace {
@@ -112,6 +113,11 @@ void WmtsService::capabilities(http::Request& request, http::Response& response)
     for (auto& s : styles_.list(c)) layer.styles.push_back({s.name, s.title});
     layers.push_back(std::move(layer));
   }
+  for (const auto& raster : store_.rasters()) {
+    LayerStyles layer{amis::tiles::raster_layer_collection(raster), {}, true};
+    for (const auto& s : render::raster_style_names()) layer.styles.push_back({s.name, s.title});
+    layers.push_back(std::move(layer));
+  }
   response.send(200, kXml, capabilities_document(base_url(request), settings_.title, settings_.description, layers));
 }
 
@@ -132,8 +138,13 @@ void WmtsService::rest_tile(http::Request& request, http::Response& response) {
 
 void WmtsService::get_tile(const TileRequest& t, const http::Request& request, http::Response& response) {
   auto collection = store_.collection(t.layer);
-  if (!collection) throw WmtsError("InvalidParameterValue", "no layer '" + t.layer.substr(0, 60) + "'", "layer");
-  const std::string version = styles_.version(*collection, t.style);
+  std::optional<store::RasterLayer> raster;
+  if (!collection) raster = store_.raster(t.layer);
+  if (!collection && !raster)
+    throw WmtsError("InvalidParameterValue", "no layer '" + t.layer.substr(0, 60) + "'", "layer");
+  std::optional<std::shared_ptr<const render::Style>> raster_style;
+  if (raster) raster_style = render::raster_style(t.style);
+  const std::string version = raster ? (raster_style ? t.style : "") : styles_.version(*collection, t.style);
   if (version.empty())
     throw WmtsError("InvalidParameterValue", "layer '" + t.layer + "' has no style '" + t.style.substr(0, 60) + "'",
                     "style");
@@ -154,17 +165,22 @@ void WmtsService::get_tile(const TileRequest& t, const http::Request& request, h
   if (address.col < 0 || address.col >= matrix.matrix_width)
     throw WmtsError("TileOutOfRange", "TileCol must be between 0 and " + std::to_string(matrix.matrix_width - 1),
                     "tilecol");
-  const std::vector<core::Collection> layers{std::move(*collection)};
   const http::Headers headers = http::cache_headers(request);
   std::string format;
   for (char c : t.format) if (c != ' ') format += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (format == "application/vnd.mapbox-vector-tile")
+  if (format == "application/vnd.mapbox-vector-tile" && !raster) {
+    const std::vector<core::Collection> layers{std::move(*collection)};
     return response.send(200, t.format, maker_.vector_tile(*set, address, layers), headers);
+  }
   render::ImageFormat image;
   if (format == "image/png") image = render::ImageFormat::Png32;
   else if (format == "image/jpeg") image = render::ImageFormat::Jpeg;
   else if (format == "image/webp") image = render::ImageFormat::Webp;
   else throw WmtsError("InvalidParameterValue", "the format '" + t.format.substr(0, 60) + "' is not offered", "format");
+  if (raster)
+    return response.send(200, render::media_type(image),
+                         maker_.coverage_tile(*set, address, *raster, image, true, *raster_style), headers);
+  const std::vector<core::Collection> layers{std::move(*collection)};
   const std::vector<amis::tiles::TileMaker::LayerStyle> styles = {{styles_.find(layers.front(), t.style), version}};
   response.send(200, render::media_type(image), maker_.map_tile(*set, address, layers, image, true, styles), headers);
 }

@@ -5,7 +5,8 @@
 //   REST /wmts/1.0.0/WMTSCapabilities.xml
 //        /wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{tileMatrix}/{tileRow}/{tileCol}.{png|jpg|webp|mvt}
 // Every collection is a layer with its styles ("default" and the stored ones;
-// vector tiles are the same in every style). Errors are OWS 1.1
+// vector tiles are the same in every style); every raster layer (coverage) is a
+// layer of images in its built-in styles (default ramp, hillshade). Errors are OWS 1.1
 // ExceptionReports with HTTP 400 (TileOutOfRange for a tile outside the matrix).
 #include <string>
 

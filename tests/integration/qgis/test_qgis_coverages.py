@@ -71,3 +71,29 @@ def test_qgis_wcs_provider_reads_a_resampled_block(qgis, coverage_server, tmp_pa
     expected = gdal.Warp(str(tmp_path / "expected.tif"), src, outputBounds=extent, width=52, height=31,
                          resampleAlg="near").ReadAsArray().astype(np.float64)
     assert np.array_equal(as_array(result["values"][0]), expected)
+
+
+@pytest.mark.parametrize("style", ["default", "hillshade"])
+def test_qgis_draws_the_coverage_wmts_layer(qgis, coverage_server, tmp_path, style):
+    """QGIS's WMS/WMTS provider opens the geoid's WMTS layer (WorldCRS84Quad, as the dialog
+    writes the URI) and draws its tiles: painted west of the geoid's east edge (154.875 E),
+    clear east of it; the ramp's colours vary over the grid."""
+    from qgis_support import read_rgba, wms_uri
+
+    server, src = coverage_server
+    uri = wms_uri(server.url + "/wmts/1.0.0/WMTSCapabilities.xml", ["geoid"], [style], "EPSG:4326",
+                  tileMatrixSet="WorldCRS84Quad")
+    extent, size = [130.0, 0.0, 170.0, 30.0], [400, 300]
+    path = tmp_path / f"qgis-wmts-{style}.png"
+    result = qgis.run("render", layers=[{"kind": "raster", "provider": "wms", "uri": uri}], extent=extent,
+                      crs="EPSG:4326", width=size[0], height=size[1], path=str(path))
+    assert all(layer["valid"] for layer in result["layers"]), result
+    assert not result["errors"], result["errors"]
+    image = read_rgba(path).astype(int)
+    drawn = result["extent"]
+    east_edge = src.GetGeoTransform()[0] + src.RasterXSize * src.GetGeoTransform()[1]
+    edge_col = int((east_edge - drawn[0]) / (drawn[2] - drawn[0]) * size[0])
+    inside, outside = image[:, :edge_col - 3], image[:, edge_col + 3:]
+    assert np.count_nonzero(inside[..., 3] == 255) >= 0.99 * inside[..., 3].size
+    assert np.count_nonzero(outside[..., 3]) == 0
+    assert np.ptp(inside[..., 0]) > 20 or style == "hillshade"
