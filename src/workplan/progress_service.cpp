@@ -110,25 +110,29 @@ edit::WriteResult ProgressService::submit(const auth::Principal& who, const Work
   return changes_.insert(who, *collection, std::move(state), std::nullopt);
 }
 
-std::vector<ProgressReport> ProgressService::reports(const WorkPlan& plan) {
+std::vector<ProgressReport> approved_reports(store::Store& store, const WorkPlan& plan) {
   std::vector<ProgressReport> out;
-  const auto collection = store_.collection(kProgressCollection);
+  const auto collection = store.collection(kProgressCollection);
   if (!collection) return out;
   core::FeatureQuery query;
   query.collection = collection->id;
   query.limit = kMaxReports;
   ReportSink sink(plan.id, out);
   sink.begin(*collection);
-  store_.features(*collection, query, sink);
+  store.features(*collection, query, sink);
   sink.end();
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.reported < b.reported; });
   return out;
 }
 
-PlanState ProgressService::live_state(const WorkPlan& plan) {
-  const auto frozen = plans_.meetings(plan.id);
-  return plan_state(plan, reports(plan), frozen.empty() ? PlanState{} : frozen.back().state);
+PlanState live_state(store::Store& store, store::WorkPlanStore& plans, const WorkPlan& plan) {
+  const auto frozen = plans.meetings(plan.id);
+  return plan_state(plan, approved_reports(store, plan), frozen.empty() ? PlanState{} : frozen.back().state);
 }
+
+std::vector<ProgressReport> ProgressService::reports(const WorkPlan& plan) { return approved_reports(store_, plan); }
+
+PlanState ProgressService::live_state(const WorkPlan& plan) { return workplan::live_state(store_, plans_, plan); }
 
 MeetingReport ProgressService::freeze(const auth::Principal& who, const WorkPlan& plan, const std::string& meeting,
                                       const std::string& title, const std::string& held) {
@@ -150,6 +154,7 @@ MeetingReport ProgressService::freeze(const auth::Principal& who, const WorkPlan
   report.state = plan_state(plan, of_meeting, frozen.empty() ? PlanState{} : frozen.back().state);
   if (!plans_.freeze(report)) throw core::Conflict("meeting " + meeting + " of " + plan.id + " is frozen already");
   change_sets_.audit(who.user, "freeze meeting", plan.id + "/" + meeting, report.title);
+  if (state_changed_) state_changed_();
   return *plans_.meeting(plan.id, meeting);
 }
 

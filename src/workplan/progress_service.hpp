@@ -3,6 +3,7 @@
 // (edit::ChangeService, so edit::EditingPolicy decides who may write them and the
 // Secretariat's reviewers approve them), meeting reports frozen, the changes since
 // the last meeting, accomplishment rates and the live indicators of 4.2 and 4.3.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,12 @@ struct LiveIndicators {
   std::vector<store::CountryUpdates> per_state;
 };
 
+// The approved reports of a plan (features of `workplan_progress`), oldest submission first.
+std::vector<ProgressReport> approved_reports(store::Store& store, const WorkPlan& plan);
+// Where every activity of `plan` stands now: its latest approved report, or else
+// what the last frozen meeting said.
+PlanState live_state(store::Store& store, store::WorkPlanStore& plans, const WorkPlan& plan);
+
 class ProgressService {
  public:
   ProgressService(store::Store& store, store::WorkPlanStore& plans, store::ChangeSetStore& change_sets,
@@ -86,11 +93,15 @@ class ProgressService {
 
   LiveIndicators live_indicators();
 
+  // Called after a meeting is frozen (where activities stand may change then).
+  void on_state_change(std::function<void()> observer) { state_changed_ = std::move(observer); }
+
  private:
   store::Store& store_;
   store::WorkPlanStore& plans_;
   store::ChangeSetStore& change_sets_;
   edit::ChangeService& changes_;
+  std::function<void()> state_changed_;
 };
 
 // The current time, `days_before` days before, RFC 3339 UTC to the second (or millisecond).
