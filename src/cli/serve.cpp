@@ -222,7 +222,7 @@ void with_router(const config::Config& config, bool serving, const std::function
                                        config.service.base_url);
   editing_api.register_routes(router);
   if (!work_plans.plans().empty()) workplan::ensure_progress_collection(stored);
-  workplan::ProgressService progress(store, work_plans, change_sets, change_service);
+  workplan::ProgressService progress(store, work_plans, change_sets, change_service, editing_policy);
   // The activities as a collection (what GDAL and QGIS read) follow every approved
   // progress report and frozen meeting.
   workplan::ActivityPublisher activity_publisher(stored, work_plans);

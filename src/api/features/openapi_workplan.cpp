@@ -104,6 +104,31 @@ void add_workplan_paths(json& paths, json& /*components*/) {
                         "Work plan", json::array({plan_id()}), error_responses({400, 404}));
   iati["responses"]["200"] = body_response("IATI 2.03 iati-activities", "application/xml", kText);
   paths[p + "/iati-activities"] = {{"get", iati}};
+  json upload = operation("uploadEvidence",
+                          "Uploads an evidence document (PDF, PNG or JPEG by its content, at most 10 MiB) for a "
+                          "progress report: who may write the report may upload; the report cites its href",
+                          "Work plan",
+                          json::array({plan_id(), path_parameter("activityId", "The activity's number."),
+                                       query_parameter("title", "The document's title."),
+                                       query_parameter("country", "The reporting member state (reviewers and "
+                                                                  "administrators)")}),
+                          error_responses({400, 401, 403, 404, 409, 415}));
+  upload["requestBody"] = {{"required", true},
+                           {"content", {{"application/pdf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                                        {"image/png", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                                        {"image/jpeg", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  upload["responses"]["201"] = body_response("The document kept, with its href", "application/json", kObject);
+  upload["security"] = signed_in(true);
+  paths[p + "/activities/{activityId}/evidence"] = {{"post", upload}};
+  json evidence = operation("getEvidence",
+                            "An evidence document (public once an approved progress report cites it), as an attachment",
+                            "Work plan",
+                            json::array({plan_id(), path_parameter("documentId", "The document's id.")}),
+                            error_responses({400, 404}));
+  evidence["responses"]["200"] = body_response("The document", "application/pdf", {{"type", "string"}, {"format", "binary"}});
+  evidence["responses"]["200"]["content"]["image/png"] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+  evidence["responses"]["200"]["content"]["image/jpeg"] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+  paths[p + "/evidence/{documentId}"] = {{"get", evidence}};
   paths[p + "/changes-since-last-meeting"] = {
       {"get", page("getChangesSinceLastMeeting", "What changed since the last frozen meeting",
                    json::array({plan_id()}), {400, 404, 406})}};

@@ -1,5 +1,7 @@
 #include "api/workplan/workplan_api.hpp"
 
+#include <charconv>
+
 #include "api/common/exception_response.hpp"
 #include "api/common/json_exchange.hpp"
 #include "api/common/negotiation.hpp"
@@ -55,6 +57,8 @@ void WorkPlanApi::register_routes(http::Router& router) {
   router.add("GET", "/workplans/{planId}/live-indicators", bind(&WorkPlanApi::get_live));
   router.add("GET", "/workplans/{planId}/progress", bind(&WorkPlanApi::get_progress));
   router.add("GET", "/workplans/{planId}/iati-activities", bind(&WorkPlanApi::get_iati));
+  router.add("POST", "/workplans/{planId}/activities/{activityId}/evidence", bind(&WorkPlanApi::upload_evidence));
+  router.add("GET", "/workplans/{planId}/evidence/{documentId}", bind(&WorkPlanApi::get_evidence));
 }
 
 std::string WorkPlanApi::base(const http::Request& request) const { return http::base_url(request, base_url_); }
@@ -233,6 +237,39 @@ void WorkPlanApi::get_iati(http::Request& request, http::Response& response) {
   auto& out = response.stream(200, "application/xml; charset=utf-8",
                               {{"Content-Disposition", "inline; filename=\"" + plan.id + "-iati-activities.xml\""}});
   encode::write_iati_activities(out, plan, state, publisher);
+}
+
+void WorkPlanApi::upload_evidence(http::Request& request, http::Response& response) {
+  only_params(request, {"title", "country"});
+  const auto plan = require_plan(request);
+  const auto who = authenticator_.require(request, kAnyone, "uploading evidence");
+  const auto title = request.param("title");
+  const auto country = request.param("country");
+  const auto d = progress_.upload(who, plan, request.path_param("activityId"), std::move(request.body),
+                                  title ? std::string(*title) : std::string(), country ? std::string(*country) : std::string());
+  const std::string href = base(request) + "/workplans/" + plan.id + "/evidence/" + std::to_string(d.id);
+  send_json(response, 201,
+            {{"id", d.id}, {"href", href}, {"title", d.title}, {"mediaType", d.media_type}, {"activity", d.activity},
+             {"country", d.country}, {"uploaded", d.uploaded}},
+            {{"Location", href}});
+}
+
+void WorkPlanApi::get_evidence(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto plan = require_plan(request);
+  const auto& text = request.path_param("documentId");
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0 || text.size() > 18)
+    throw core::NotFound("no evidence document '" + text.substr(0, 20) + "' of " + plan.id);
+  auto d = progress_.document(authenticator_.identify(request), plan, id);
+  // The type the content was checked to be, never sniffed again by the browser, and a
+  // download rather than a page of this origin.
+  response.send(200, d.media_type, std::move(d.bytes),
+                {{"Content-Disposition", "attachment; filename=\"evidence-" + std::to_string(d.id) + "." +
+                                             workplan::evidence_extension(d.media_type) + "\""},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Content-Security-Policy", "sandbox; default-src 'none'"}});
 }
 
 }  // namespace amis::api::workplan_api

@@ -68,11 +68,12 @@ class Env:
         return cs
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    work = tmp_path_factory.mktemp("workplan")
+def serving(work: Path, mines: bool):
+    """A store with the plan, the example Appendix and USERS (and the demo's coal mines),
+    and a server on it: yields the Env, stops the server after."""
     store = work / "store.gpkg"
-    amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
+    if mines:
+        amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
     loaded = run_amis("workplan", "load", ws.PLAN_YAML, "--store", store)
     assert loaded.returncode == 0, loaded.stderr
     assert "4 programme areas, 16 activities, 17 expected outputs" in loaded.stdout, loaded.stdout
@@ -81,12 +82,17 @@ def env(tmp_path_factory):
     tokens = add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"
     config.write_text(CONFIG)
-    srv = AmisServer(store, work, name="workplan", config=config)
+    srv = AmisServer(store, work, name=work.name, config=config)
     srv.start()
     yield Env(srv, store, tokens)
     alive = srv.alive()
     srv.stop()
     assert alive, srv.stderr()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    yield from serving(tmp_path_factory.mktemp("workplan"), mines=True)
 
 
 def test_the_plan_is_the_yaml_read_independently(env):
@@ -491,3 +497,58 @@ def test_iati_activities_validate_against_the_schema(env, tmp_path):
     link = four_two.find("document-link")
     assert link.get("url") == "https://example.org/a?b=1&c=2.pdf" and link.get("format") == "application/pdf"
     assert link.findtext("title/narrative") == "minutes & <annex>"
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(32))
+
+
+def upload(env, user: str | None, activity: str, content: bytes, media: str = "application/pdf",
+           **params) -> requests.Response:
+    h = {"Content-Type": media}
+    if user:
+        h["Authorization"] = f"Bearer {env.tokens[user]}"
+    return env.s.post(env.server.url + f"/workplans/{PLAN}/activities/{activity}/evidence", params=params,
+                      data=content, headers=h, timeout=60)
+
+
+def test_evidence_documents_are_uploaded_checked_and_reviewed(env):
+    r = upload(env, IDN, "4.2", PDF, title="signed minutes")
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert (doc["mediaType"], doc["country"], doc["title"]) == ("application/pdf", "IDN", "signed minutes")
+    assert r.headers["Location"] == doc["href"]
+    path = doc["href"][len(env.server.url):]
+    assert rows(env.store, "SELECT media_type, length(content), uploaded_by FROM amis_workplan_documents WHERE id = ?",
+                doc["id"]) == [("application/pdf", len(PDF), IDN)]
+    # Not public before an approved report cites it; its uploader and the Secretariat read it.
+    error(env.call("GET", path), 404)
+    for user in (IDN, REVIEWER):
+        got = env.call("GET", path, user)
+        assert got.status_code == 200 and got.content == PDF
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"] == f'attachment; filename="evidence-{doc["id"]}.pdf"'
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    error(env.call("GET", path, VNM), 404)
+    # The type is the content's, whatever the client says; the size is bounded.
+    error(upload(env, IDN, "4.2", b"<html><script>alert(1)</script></html>"), 415)
+    error(upload(env, IDN, "4.2", b"%PDF" + b"x" * 100, media="image/png"), 415)
+    error(upload(env, IDN, "4.2", b""), 400)
+    error(upload(env, IDN, "4.2", b"%PDF-" + b"0" * (10 * 1024 * 1024)), 400)
+    # Who may upload is who may report: Thailand is only a partner of 4.2; nobody anonymous.
+    error(upload(env, THA, "4.2", PDF), 403)
+    error(upload(env, None, "4.2", PDF), 401)
+    error(upload(env, VNM, "4.2", PDF, country="IDN"), 403)
+    # The Secretariat uploads for a member state it names.
+    error(upload(env, REVIEWER, "1.1", PNG, media="image/png"), 400)
+    png = upload(env, REVIEWER, "1.1", PNG, media="image/png", country="VNM")
+    assert png.status_code == 201 and png.json()["mediaType"] == "image/png", png.text
+    # Cited by a report that the Secretariat approves, the document is public.
+    cs = env.report(IDN, "4.2", {"meeting": "ASOMM3-21", "status": "ongoing",
+                                 "evidence": [{"title": "signed minutes", "href": doc["href"]}]})
+    error(env.call("GET", path), 404)  # submitted, not approved yet
+    env.act(cs["changeSet"]["id"], "approve")
+    got = env.call("GET", path)
+    assert got.status_code == 200 and got.content == PDF
+    error(env.call("GET", f"/workplans/{PLAN}/evidence/99999"), 404)
+    error(env.call("GET", f"/workplans/{PLAN}/evidence/x1"), 404)
