@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS amis_workplan_meetings (
   plan TEXT NOT NULL, meeting TEXT NOT NULL, title TEXT NOT NULL, held TEXT NOT NULL, frozen TEXT NOT NULL,
   frozen_by TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (plan, meeting));
 CREATE TABLE IF NOT EXISTS amis_workplan_documents (
-  id INTEGER PRIMARY KEY, plan TEXT NOT NULL, activity TEXT NOT NULL, country TEXT NOT NULL, title TEXT NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT, plan TEXT NOT NULL, activity TEXT NOT NULL, country TEXT NOT NULL,
+  title TEXT NOT NULL,
   media_type TEXT NOT NULL, uploaded TEXT NOT NULL, uploaded_by TEXT NOT NULL, content BLOB NOT NULL);
 )SQL";
 
