@@ -53,6 +53,7 @@
 #include "tiles/tile_cache.hpp"
 #include "tiles/tile_maker.hpp"
 #include "invest/profile_service.hpp"
+#include "workplan/activity_collection.hpp"
 #include "workplan/progress_service.hpp"
 
 namespace amis::cli {
@@ -188,6 +189,8 @@ void with_router(const config::Config& config, bool serving, const std::function
     rules.country_property = "iso3";
     rules.scope = std::make_shared<workplan::ProgressScope>(work_plans);
   }
+  editing_rules.collections.try_emplace(workplan::kActivityCollection, editing_rules.defaults)
+      .first->second.derived_from = "the work plans and their approved progress reports";
   // Country investment profiles (issue 20) are edits of country_profiles, each
   // profile by its own member state's editors.
   const auto fields = profile_fields(config);
@@ -219,7 +222,22 @@ void with_router(const config::Config& config, bool serving, const std::function
                                        config.service.base_url);
   editing_api.register_routes(router);
   if (!work_plans.plans().empty()) workplan::ensure_progress_collection(stored);
-  workplan::ProgressService progress(store, work_plans, change_sets, change_service);
+  workplan::ProgressService progress(store, work_plans, change_sets, change_service, editing_policy);
+  // The activities as a collection (what GDAL and QGIS read) follow every approved
+  // progress report and frozen meeting.
+  workplan::ActivityPublisher activity_publisher(stored, work_plans);
+  auto publish_activities = [&activity_publisher] {
+    try {
+      activity_publisher.publish();
+    } catch (const std::exception& e) {  // the approval or freeze stands; the next one writes it again
+      spdlog::warn("work plan: {} not written: {}", workplan::kActivityCollection, e.what());
+    }
+  };
+  publish_activities();
+  progress.on_state_change(publish_activities);
+  change_service.on_published([publish_activities](const edit::ChangeSet& cs) {
+    if (cs.collection == workplan::kProgressCollection) publish_activities();
+  });
   api::workplan_api::WorkPlanApi workplan_api(work_plans, progress, authenticator, config.service.base_url);
   workplan_api.register_routes(router);
   invest::ProfileService profiles(store, change_sets, change_service, fields, service_clock(config));

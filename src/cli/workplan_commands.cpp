@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "store/open_store.hpp"
+#include "workplan/activity_collection.hpp"
 #include "workplan/appendix_csv.hpp"
 #include "workplan/plan_yaml.hpp"
 #include "workplan/progress_service.hpp"
@@ -58,6 +59,7 @@ int load(store::OpenedStore& opened, const WorkPlanCommand& command) {
   }
   opened.work_plans->put_plan(plan);
   workplan::ensure_progress_collection(*opened.features);
+  workplan::ActivityPublisher(*opened.features, *opened.work_plans).publish();
   std::cout << "work plan " << plan.id << ": " << plan.areas.size() << " programme areas, " << plan.activities.size()
             << " activities, " << plan.output_count() << " expected outputs\n";
   return 0;
@@ -67,6 +69,7 @@ int import_appendix(store::OpenedStore& opened, const WorkPlanCommand& command) 
   auto plan = chosen_plan(*opened.work_plans, command.plan);
   workplan::import_appendix(plan, read_file(command.file));
   opened.work_plans->put_plan(plan);
+  workplan::ActivityPublisher(*opened.features, *opened.work_plans).publish();
   std::size_t leads = 0, indicators = 0;
   for (const auto& a : plan.activities) {
     leads += a.lead.empty() ? 0 : 1;

@@ -82,7 +82,9 @@ bool ChangeService::exists(const ChangeSet& cs) { return is_catalog(cs) || store
 std::vector<Conflict> ChangeService::apply(const ChangeSet& cs, const std::string& reviewer,
                                            const std::string& comment) {
   if (is_catalog(cs)) return change_sets_.approve_records(cs.id, reviewer, comment);
-  return change_sets_.approve(collection_of(cs), cs.id, reviewer, comment);
+  auto conflicts = change_sets_.approve(collection_of(cs), cs.id, reviewer, comment);
+  if (conflicts.empty() && published_) published_(cs);
+  return conflicts;
 }
 
 Change ChangeService::prepare(const auth::Principal& who, const core::Collection& collection, Write write) {

@@ -4,6 +4,7 @@
 // submitted at once); the author submits or withdraws it; a reviewer approves
 // it (the store applies it atomically, refusing conflicts) or rejects it.
 // Roles named for direct publishing have their writes approved at once.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,10 @@ class ChangeService {
   ChangeService(store::Store& store, store::ChangeSetStore& change_sets, const EditingPolicy& policy,
                 store::CatalogStore* catalog = nullptr)
       : store_(store), change_sets_(change_sets), policy_(policy), catalog_(catalog) {}
+
+  // Called after a change set's features are published (approved, or written by
+  // a role that publishes directly), with the change set; it must not throw.
+  void on_published(std::function<void(const ChangeSet&)> observer) { published_ = std::move(observer); }
 
   // The published content of a feature, nullopt when there is none.
   std::optional<FeatureState> current(const core::Collection& collection, std::int64_t fid) {
@@ -137,6 +142,7 @@ class ChangeService {
   store::ChangeSetStore& change_sets_;
   const EditingPolicy& policy_;
   store::CatalogStore* catalog_;
+  std::function<void(const ChangeSet&)> published_;
 };
 
 // True when an If-Match header value ("*", or a list of entity tags) matches

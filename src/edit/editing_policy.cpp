@@ -38,8 +38,11 @@ void EditingPolicy::check_write(const auth::Principal& who, const core::Collecti
       throw core::Conflict("collection '" + collection.id + "' is published from national node '" + node +
                            "' (cascaded or mirrored, read-only here): change it at the node");
   }
-  if (who.role != auth::Role::Editor) return;
   const auto& rules = rules_.rules(collection.id);
+  if (!rules.derived_from.empty())
+    throw core::Conflict("collection '" + collection.id + "' is derived from " + rules.derived_from +
+                         " (read-only): change that instead");
+  if (who.role != auth::Role::Editor) return;
   const std::string& property = rules.country_property;
   if (property.empty() || !collection.property(property))
     throw core::Forbidden("collection '" + collection.id + "' has no country property: only reviewers and "

@@ -38,6 +38,9 @@ struct CollectionRules {
   // Roles whose writes are published at once (still recorded as change sets
   // approved by their author).
   std::vector<auth::Role> direct_publish;
+  // Non-empty for a collection AMIS derives itself (the work plans' activities):
+  // what it is derived from; nobody writes it through an edit (409).
+  std::string derived_from;
 };
 
 struct EditingRules {

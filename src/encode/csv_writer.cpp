@@ -66,6 +66,8 @@ void append_text_cell(std::string& out, std::string_view text) {
 
 }  // namespace
 
+void append_csv_text(std::string& out, std::string_view text) { append_text_cell(out, text); }
+
 std::string wkb_to_wkt(std::span<const std::uint8_t> wkb) {
   if (wkb.empty()) return {};
   OGRGeometryH g = nullptr;

@@ -4,6 +4,7 @@
 // cells a spreadsheet would run as a formula (= + - @, tab, carriage return
 // first) get a single quote before them; numbers are written as numbers.
 #include <string>
+#include <string_view>
 
 #include "core/byte_sink.hpp"
 #include "core/feature_sink.hpp"
@@ -22,6 +23,9 @@ class CsvFeatureWriter final : public core::FeatureSink {
   const core::Collection* collection_ = nullptr;
   std::string buffer_;
 };
+
+// Appends one RFC 4180 text cell, with a single quote before a formula, as above.
+void append_csv_text(std::string& out, std::string_view text);
 
 // WKT of an ISO WKB geometry (empty for none or unreadable), through OGR.
 std::string wkb_to_wkt(std::span<const std::uint8_t> wkb);

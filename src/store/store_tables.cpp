@@ -95,6 +95,10 @@ std::vector<DumpTable> make_tables() {
       {"amis_workplan_meetings",
        {{"plan", T}, {"meeting", T}, {"title", T}, {"held", T}, {"frozen", T}, {"frozen_by", T}, {"state", T}},
        "plan, meeting", ""},
+      {"amis_workplan_documents",
+       {{"id", I}, {"plan", T}, {"activity", T}, {"country", T}, {"title", T}, {"media_type", T}, {"uploaded", T},
+        {"uploaded_by", T}, {"content", B}},
+       "id", "id"},
       // Usage statistics (issue 18): the counts kept for ever and the raw events still kept.
       {"amis_usage_hourly", usage_count_columns(), "period, collection, service, operation, format, status_class, "
                                                    "client_class, country", ""},

@@ -2,11 +2,13 @@
 // The work plans and their frozen meeting reports (issue 19), kept with the
 // data; the progress reports themselves are features of `workplan_progress`,
 // written through change sets.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "workplan/evidence_document.hpp"
 #include "workplan/progress.hpp"
 #include "workplan/work_plan.hpp"
 
@@ -28,6 +30,10 @@ class WorkPlanStore {
   // A plan's frozen meetings, oldest freeze first.
   virtual std::vector<workplan::MeetingReport> meetings(std::string_view plan) = 0;
   virtual std::optional<workplan::MeetingReport> meeting(std::string_view plan, std::string_view meeting) = 0;
+
+  // Keeps an uploaded evidence document (the store sets `uploaded`); its id.
+  virtual std::int64_t put_document(const workplan::EvidenceDocument& document) = 0;
+  virtual std::optional<workplan::EvidenceDocument> document(std::string_view plan, std::int64_t id) = 0;
 };
 
 }  // namespace amis::store

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "auth/account.hpp"
 #include "core/error.hpp"
 
 namespace amis::workplan {
@@ -110,25 +111,29 @@ edit::WriteResult ProgressService::submit(const auth::Principal& who, const Work
   return changes_.insert(who, *collection, std::move(state), std::nullopt);
 }
 
-std::vector<ProgressReport> ProgressService::reports(const WorkPlan& plan) {
+std::vector<ProgressReport> approved_reports(store::Store& store, const WorkPlan& plan) {
   std::vector<ProgressReport> out;
-  const auto collection = store_.collection(kProgressCollection);
+  const auto collection = store.collection(kProgressCollection);
   if (!collection) return out;
   core::FeatureQuery query;
   query.collection = collection->id;
   query.limit = kMaxReports;
   ReportSink sink(plan.id, out);
   sink.begin(*collection);
-  store_.features(*collection, query, sink);
+  store.features(*collection, query, sink);
   sink.end();
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.reported < b.reported; });
   return out;
 }
 
-PlanState ProgressService::live_state(const WorkPlan& plan) {
-  const auto frozen = plans_.meetings(plan.id);
-  return plan_state(plan, reports(plan), frozen.empty() ? PlanState{} : frozen.back().state);
+PlanState live_state(store::Store& store, store::WorkPlanStore& plans, const WorkPlan& plan) {
+  const auto frozen = plans.meetings(plan.id);
+  return plan_state(plan, approved_reports(store, plan), frozen.empty() ? PlanState{} : frozen.back().state);
 }
+
+std::vector<ProgressReport> ProgressService::reports(const WorkPlan& plan) { return approved_reports(store_, plan); }
+
+PlanState ProgressService::live_state(const WorkPlan& plan) { return workplan::live_state(store_, plans_, plan); }
 
 MeetingReport ProgressService::freeze(const auth::Principal& who, const WorkPlan& plan, const std::string& meeting,
                                       const std::string& title, const std::string& held) {
@@ -150,6 +155,7 @@ MeetingReport ProgressService::freeze(const auth::Principal& who, const WorkPlan
   report.state = plan_state(plan, of_meeting, frozen.empty() ? PlanState{} : frozen.back().state);
   if (!plans_.freeze(report)) throw core::Conflict("meeting " + meeting + " of " + plan.id + " is frozen already");
   change_sets_.audit(who.user, "freeze meeting", plan.id + "/" + meeting, report.title);
+  if (state_changed_) state_changed_();
   return *plans_.meeting(plan.id, meeting);
 }
 
@@ -184,6 +190,56 @@ std::vector<ActivityChange> ProgressService::changes_since_last_meeting(const Wo
     if (!change.what.empty()) out.push_back(std::move(change));
   }
   return out;
+}
+
+EvidenceDocument ProgressService::upload(const auth::Principal& who, const WorkPlan& plan, const std::string& activity_id,
+                                         std::string content, const std::string& title, const std::string& country) {
+  const Activity* activity = plan.activity(activity_id);
+  if (!activity) throw core::NotFound("no activity '" + activity_id.substr(0, 16) + "' in " + plan.id);
+  if (content.empty()) throw core::InvalidValue("body", "the document is empty");
+  if (content.size() > kMaxEvidenceBytes) throw core::InvalidValue("body", "an evidence document is at most 10 MiB");
+  const auto media_type = sniff_evidence_type(content);
+  if (media_type.empty())
+    throw core::UnsupportedMediaType("an evidence document is a PDF, PNG or JPEG file (read from its content)");
+  if (title.size() > 200) throw core::InvalidValue("title", "'title' is longer than 200 characters");
+  if (!country.empty() && !auth::is_member_country(country))
+    throw core::InvalidValue("country", "'country' is an ISO 3166-1 alpha-3 code of ASEAN or the Plus Three");
+  // Who may upload is who may write the report it is for: the one check of editors' rights.
+  edit::FeatureState report;
+  report.properties = {{"work_plan", plan.id}, {"activity", activity->id},
+                       {"iso3", country.empty() ? json(nullptr) : json(country)}};
+  const auto collection = store_.collection(kProgressCollection);
+  if (!collection) throw core::Conflict("the store has no progress collection: load a work plan first");
+  policy_.check_write(who, *collection, nullptr, &report);
+  if (!report.properties["iso3"].is_string())
+    throw core::InvalidValue("country", "'country' names the member state the document is for");
+  EvidenceDocument d;
+  d.plan = plan.id;
+  d.activity = activity->id;
+  d.country = report.properties["iso3"].get<std::string>();
+  d.title = title;
+  d.media_type = media_type;
+  d.uploaded_by = who.user;
+  d.bytes = std::move(content);
+  d.id = plans_.put_document(d);
+  change_sets_.audit(who.user, "upload evidence", plan.id + "/" + activity->id,
+                     "document " + std::to_string(d.id) + ", " + d.media_type + ", " + std::to_string(d.bytes.size()) +
+                         " bytes");
+  d.bytes.clear();
+  return d;
+}
+
+EvidenceDocument ProgressService::document(const std::optional<auth::Principal>& who, const WorkPlan& plan,
+                                           std::int64_t id) {
+  auto d = plans_.document(plan.id, id);
+  const auto missing = [&] { return core::NotFound("no evidence document " + std::to_string(id) + " of " + plan.id); };
+  if (!d) throw missing();
+  if (who && (who->role != auth::Role::Editor || who->user == d->uploaded_by)) return *d;
+  const std::string path = "/workplans/" + plan.id + "/evidence/" + std::to_string(id);
+  for (const auto& r : approved_reports(store_, plan))
+    for (const auto& e : r.evidence)
+      if (e.href.size() >= path.size() && e.href.compare(e.href.size() - path.size(), path.size(), path) == 0) return *d;
+  throw missing();  // not cited by an approved report yet: not public
 }
 
 LiveIndicators ProgressService::live_indicators() {

@@ -3,6 +3,7 @@
 // (edit::ChangeService, so edit::EditingPolicy decides who may write them and the
 // Secretariat's reviewers approve them), meeting reports frozen, the changes since
 // the last meeting, accomplishment rates and the live indicators of 4.2 and 4.3.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "store/store.hpp"
 #include "store/workplan_store.hpp"
 #include "workplan/accomplishment.hpp"
+#include "workplan/evidence_document.hpp"
 #include "workplan/progress.hpp"
 
 namespace amis::workplan {
@@ -52,11 +54,17 @@ struct LiveIndicators {
   std::vector<store::CountryUpdates> per_state;
 };
 
+// The approved reports of a plan (features of `workplan_progress`), oldest submission first.
+std::vector<ProgressReport> approved_reports(store::Store& store, const WorkPlan& plan);
+// Where every activity of `plan` stands now: its latest approved report, or else
+// what the last frozen meeting said.
+PlanState live_state(store::Store& store, store::WorkPlanStore& plans, const WorkPlan& plan);
+
 class ProgressService {
  public:
   ProgressService(store::Store& store, store::WorkPlanStore& plans, store::ChangeSetStore& change_sets,
-                  edit::ChangeService& changes)
-      : store_(store), plans_(plans), change_sets_(change_sets), changes_(changes) {}
+                  edit::ChangeService& changes, const edit::EditingPolicy& policy)
+      : store_(store), plans_(plans), change_sets_(change_sets), changes_(changes), policy_(policy) {}
 
   // @throws core::NotFound
   WorkPlan plan(const std::string& id);
@@ -86,11 +94,29 @@ class ProgressService {
 
   LiveIndicators live_indicators();
 
+  // Keeps an evidence document (PDF, PNG or JPEG by its content, at most
+  // kMaxEvidenceBytes) for a report of `country` on `activity`: who may upload it
+  // is who may write that report (edit::EditingPolicy::check_write on the
+  // progress collection). A report cites it by its URL; the report goes through review.
+  // @throws core::InvalidValue (empty, too large), core::UnsupportedMediaType,
+  // core::Forbidden, core::NotFound.
+  EvidenceDocument upload(const auth::Principal& who, const WorkPlan& plan, const std::string& activity,
+                          std::string content, const std::string& title, const std::string& country);
+  // A document for `who` (nullopt: anonymous): anybody's once an approved report
+  // of the plan cites it (`path` ends its URL: /workplans/{plan}/evidence/{id});
+  // before, its uploader's, reviewers' and administrators' only. @throws core::NotFound.
+  EvidenceDocument document(const std::optional<auth::Principal>& who, const WorkPlan& plan, std::int64_t id);
+
+  // Called after a meeting is frozen (where activities stand may change then).
+  void on_state_change(std::function<void()> observer) { state_changed_ = std::move(observer); }
+
  private:
   store::Store& store_;
   store::WorkPlanStore& plans_;
   store::ChangeSetStore& change_sets_;
   edit::ChangeService& changes_;
+  const edit::EditingPolicy& policy_;
+  std::function<void()> state_changed_;
 };
 
 // The current time, `days_before` days before, RFC 3339 UTC to the second (or millisecond).

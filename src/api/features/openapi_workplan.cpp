@@ -20,6 +20,17 @@ json page(const std::string& id, const std::string& summary, json parameters, st
   return negotiated_page(id, summary, "Work plan", std::move(parameters), errors);
 }
 
+// A page that also answers f=<extra> (pdf, csv) with `media`.
+json page_or(const std::string& id, const std::string& summary, json parameters, const char* extra, const char* media) {
+  parameters.push_back(query_parameter("f", std::string("json, html or ") + extra,
+                                       {{"type", "string"}, {"enum", {"json", "html", extra}}}));
+  json op = operation(id, summary, "Work plan", std::move(parameters), error_responses({400, 404, 406}));
+  op["responses"]["200"] = body_response(summary, "application/json", kObject);
+  op["responses"]["200"]["content"]["text/html"] = {{"schema", kText}};
+  op["responses"]["200"]["content"][media] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+  return op;
+}
+
 json progress_body() {
   const json list = {{"type", "array"}, {"maxItems", 100}, {"items", kObject}};
   return {{"type", "object"},
@@ -78,9 +89,46 @@ void add_workplan_paths(json& paths, json& /*components*/) {
                                          {400, 404, 406})},
                             {"post", freeze}};
   paths[p + "/meetings/{meetingId}"] = {
-      {"get", page("getMeeting", "A frozen meeting report, its rate recomputed with the rule asked for",
-                   json::array({plan_id(), path_parameter("meetingId", "The meeting's id."), rule_parameter()}),
-                   {400, 404, 406})}};
+      {"get", page_or("getMeeting", "A frozen meeting report, its rate recomputed with the rule asked for (f=pdf: "
+                                    "as PDF in the work plan's layout)",
+                      json::array({plan_id(), path_parameter("meetingId", "The meeting's id."), rule_parameter()}),
+                      "pdf", "application/pdf")}};
+  paths[p + "/progress"] = {
+      {"get", page_or("getProgressReports",
+                      "The approved progress reports (f=csv: one row per report and indicator value)",
+                      json::array({plan_id(), query_parameter("meeting", "Only the reports of this meeting.")}), "csv",
+                      "text/csv")}};
+  json iati = operation("getIatiActivities",
+                        "The activities as IATI 2.03 activity XML (iati-activities): status now, planned dates, "
+                        "lead countries, the latest progress and its evidence",
+                        "Work plan", json::array({plan_id()}), error_responses({400, 404}));
+  iati["responses"]["200"] = body_response("IATI 2.03 iati-activities", "application/xml", kText);
+  paths[p + "/iati-activities"] = {{"get", iati}};
+  json upload = operation("uploadEvidence",
+                          "Uploads an evidence document (PDF, PNG or JPEG by its content, at most 10 MiB) for a "
+                          "progress report: who may write the report may upload; the report cites its href",
+                          "Work plan",
+                          json::array({plan_id(), path_parameter("activityId", "The activity's number."),
+                                       query_parameter("title", "The document's title."),
+                                       query_parameter("country", "The reporting member state (reviewers and "
+                                                                  "administrators)")}),
+                          error_responses({400, 401, 403, 404, 409, 415}));
+  upload["requestBody"] = {{"required", true},
+                           {"content", {{"application/pdf", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                                        {"image/png", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+                                        {"image/jpeg", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  upload["responses"]["201"] = body_response("The document kept, with its href", "application/json", kObject);
+  upload["security"] = signed_in(true);
+  paths[p + "/activities/{activityId}/evidence"] = {{"post", upload}};
+  json evidence = operation("getEvidence",
+                            "An evidence document (public once an approved progress report cites it), as an attachment",
+                            "Work plan",
+                            json::array({plan_id(), path_parameter("documentId", "The document's id.")}),
+                            error_responses({400, 404}));
+  evidence["responses"]["200"] = body_response("The document", "application/pdf", {{"type", "string"}, {"format", "binary"}});
+  evidence["responses"]["200"]["content"]["image/png"] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+  evidence["responses"]["200"]["content"]["image/jpeg"] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+  paths[p + "/evidence/{documentId}"] = {{"get", evidence}};
   paths[p + "/changes-since-last-meeting"] = {
       {"get", page("getChangesSinceLastMeeting", "What changed since the last frozen meeting",
                    json::array({plan_id()}), {400, 404, 406})}};

@@ -1,11 +1,15 @@
 #include "api/workplan/workplan_api.hpp"
 
+#include <charconv>
+
 #include "api/common/exception_response.hpp"
 #include "api/common/json_exchange.hpp"
 #include "api/common/negotiation.hpp"
+#include "api/workplan/meeting_pdf.hpp"
 #include "api/workplan/workplan_documents.hpp"
 #include "api/workplan/workplan_html.hpp"
 #include "core/error.hpp"
+#include "encode/workplan_exports.hpp"
 
 namespace amis::api::workplan_api {
 namespace {
@@ -20,6 +24,12 @@ workplan::Rule rule_param(const http::Request& request) {
   auto rule = workplan::parse_rule(*text);
   if (!rule) throw core::InvalidParameter("rule", "one of outputs, action-lines");
   return *rule;
+}
+
+// True for f=<name>, a format beside JSON and HTML that this resource offers.
+bool wants(const http::Request& request, std::string_view name) {
+  const auto f = request.param("f");
+  return f && *f == name;
 }
 
 std::string text_member(const json& doc, const char* name) {
@@ -45,6 +55,10 @@ void WorkPlanApi::register_routes(http::Router& router) {
   router.add("GET", "/workplans/{planId}/meetings/{meetingId}", bind(&WorkPlanApi::get_meeting));
   router.add("GET", "/workplans/{planId}/changes-since-last-meeting", bind(&WorkPlanApi::get_changes));
   router.add("GET", "/workplans/{planId}/live-indicators", bind(&WorkPlanApi::get_live));
+  router.add("GET", "/workplans/{planId}/progress", bind(&WorkPlanApi::get_progress));
+  router.add("GET", "/workplans/{planId}/iati-activities", bind(&WorkPlanApi::get_iati));
+  router.add("POST", "/workplans/{planId}/activities/{activityId}/evidence", bind(&WorkPlanApi::upload_evidence));
+  router.add("GET", "/workplans/{planId}/evidence/{documentId}", bind(&WorkPlanApi::get_evidence));
 }
 
 std::string WorkPlanApi::base(const http::Request& request) const { return http::base_url(request, base_url_); }
@@ -152,11 +166,15 @@ void WorkPlanApi::freeze_meeting(http::Request& request, http::Response& respons
 void WorkPlanApi::get_meeting(http::Request& request, http::Response& response) {
   only_params(request, {"rule"});
   const auto rule = rule_param(request);
-  const auto format = negotiate(request);
+  const bool pdf = wants(request, "pdf");
+  const auto format = pdf ? Format::Json : negotiate(request);
   const auto plan = require_plan(request);
   const auto m = progress_.meeting(plan, request.path_param("meetingId"));
   const auto b = base(request);
   const auto doc = meeting_json(b, plan, m, rule);
+  if (pdf)  // meeting and plan ids are letters, digits and . _ + - only: safe in the file name
+    return response.send(200, "application/pdf", meeting_pdf(plan_json(b, plan, m.state), doc),
+                         {{"Content-Disposition", "inline; filename=\"" + plan.id + "-" + m.meeting + ".pdf\""}});
   if (format == Format::Html) return response.send(200, kHtml, html_meeting(b, doc));
   send_json(response, 200, doc);
 }
@@ -180,6 +198,78 @@ void WorkPlanApi::get_live(http::Request& request, http::Response& response) {
   doc["workPlan"] = plan.id;
   if (format == Format::Html) return response.send(200, kHtml, html_live(base(request), doc));
   send_json(response, 200, doc);
+}
+
+}  // namespace amis::api::workplan_api
+
+namespace amis::api::workplan_api {
+
+void WorkPlanApi::get_progress(http::Request& request, http::Response& response) {
+  only_params(request, {"meeting"});
+  const bool csv = wants(request, "csv");
+  const auto format = csv ? Format::Json : negotiate(request);
+  const auto plan = require_plan(request);
+  const auto meeting = request.param("meeting");
+  if (meeting && !workplan::valid_plan_id(*meeting))
+    throw core::InvalidParameter("meeting", "a meeting id is 1 to 64 letters, digits, . _ + -");
+  auto reports = progress_.reports(plan);
+  if (meeting)
+    std::erase_if(reports, [&](const workplan::ProgressReport& r) { return r.meeting != *meeting; });
+  if (csv) {
+    // The plan and meeting ids are letters, digits and . _ + - only: safe in the file name.
+    const std::string name = plan.id + (meeting ? "-" + std::string(*meeting) : std::string()) + "-progress.csv";
+    auto& out = response.stream(200, "text/csv; charset=utf-8",
+                                {{"Content-Disposition", "attachment; filename=\"" + name + "\""}});
+    return encode::write_progress_csv(out, plan, reports);
+  }
+  const auto b = base(request);
+  const auto doc = progress_json(b, plan, meeting ? std::string(*meeting) : std::string(), reports);
+  if (format == Format::Html) return response.send(200, kHtml, html_progress(b, doc));
+  send_json(response, 200, doc);
+}
+
+void WorkPlanApi::get_iati(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto plan = require_plan(request);
+  const auto state = progress_.live_state(plan);
+  encode::IatiPublisher publisher;
+  publisher.generated = workplan::utc_now();
+  auto& out = response.stream(200, "application/xml; charset=utf-8",
+                              {{"Content-Disposition", "inline; filename=\"" + plan.id + "-iati-activities.xml\""}});
+  encode::write_iati_activities(out, plan, state, publisher);
+}
+
+void WorkPlanApi::upload_evidence(http::Request& request, http::Response& response) {
+  only_params(request, {"title", "country"});
+  const auto plan = require_plan(request);
+  const auto who = authenticator_.require(request, kAnyone, "uploading evidence");
+  const auto title = request.param("title");
+  const auto country = request.param("country");
+  const auto d = progress_.upload(who, plan, request.path_param("activityId"), std::move(request.body),
+                                  title ? std::string(*title) : std::string(), country ? std::string(*country) : std::string());
+  const std::string href = base(request) + "/workplans/" + plan.id + "/evidence/" + std::to_string(d.id);
+  send_json(response, 201,
+            {{"id", d.id}, {"href", href}, {"title", d.title}, {"mediaType", d.media_type}, {"activity", d.activity},
+             {"country", d.country}, {"uploaded", d.uploaded}},
+            {{"Location", href}});
+}
+
+void WorkPlanApi::get_evidence(http::Request& request, http::Response& response) {
+  only_params(request, {});
+  const auto plan = require_plan(request);
+  const auto& text = request.path_param("documentId");
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0 || text.size() > 18)
+    throw core::NotFound("no evidence document '" + text.substr(0, 20) + "' of " + plan.id);
+  auto d = progress_.document(authenticator_.identify(request), plan, id);
+  // The type the content was checked to be, never sniffed again by the browser, and a
+  // download rather than a page of this origin.
+  response.send(200, d.media_type, std::move(d.bytes),
+                {{"Content-Disposition", "attachment; filename=\"evidence-" + std::to_string(d.id) + "." +
+                                             workplan::evidence_extension(d.media_type) + "\""},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Content-Security-Policy", "sandbox; default-src 'none'"}});
 }
 
 }  // namespace amis::api::workplan_api

@@ -30,6 +30,10 @@ class WorkPlanApi {
   void get_meeting(http::Request& request, http::Response& response);
   void get_changes(http::Request& request, http::Response& response);
   void get_live(http::Request& request, http::Response& response);
+  void get_progress(http::Request& request, http::Response& response);
+  void get_iati(http::Request& request, http::Response& response);
+  void upload_evidence(http::Request& request, http::Response& response);
+  void get_evidence(http::Request& request, http::Response& response);
 
   workplan::WorkPlan require_plan(const http::Request& request);
   std::string base(const http::Request& request) const;

@@ -154,7 +154,8 @@ json meeting_json(const std::string& base, const wp::WorkPlan& plan, const wp::M
           {"accomplishment", accomplishment_json(wp::accomplishment(plan, m.state, rule))},
           {"activities", activities},
           {"links", json::array({link(self + "?f=json", "self", "application/json", "This document"),
-                                 link(self + "?f=html", "alternate", "text/html", "This document as HTML")})}};
+                                 link(self + "?f=html", "alternate", "text/html", "This document as HTML"),
+                                 link(self + "?f=pdf", "alternate", "application/pdf", "This report as PDF")})}};
 }
 
 json meetings_json(const std::string& base, const wp::WorkPlan& plan, const std::vector<wp::MeetingReport>& meetings) {
@@ -165,7 +166,8 @@ json meetings_json(const std::string& base, const wp::WorkPlan& plan, const std:
                     {"held", or_null(m.held)},
                     {"frozen", m.frozen},
                     {"frozenBy", m.frozen_by},
-                    {"href", base + "/workplans/" + plan.id + "/meetings/" + m.meeting}});
+                    {"href", base + "/workplans/" + plan.id + "/meetings/" + m.meeting},
+                    {"pdf", base + "/workplans/" + plan.id + "/meetings/" + m.meeting + "?f=pdf"}});
   return {{"workPlan", plan.id}, {"meetings", list}};
 }
 
@@ -205,6 +207,21 @@ json live_json(const wp::LiveIndicators& live) {
           {"activity4.3",
            {{"indicator", "data-update frequency per member state: approved change sets in the last 365 days"},
             {"memberStates", states}}}};
+}
+
+json progress_json(const std::string& base, const wp::WorkPlan& plan, const std::string& meeting,
+                   const std::vector<wp::ProgressReport>& reports) {
+  json list = json::array();
+  for (const auto& r : reports) list.push_back(wp::to_json(r));
+  const std::string self = base + "/workplans/" + plan.id + "/progress" + (meeting.empty() ? "?" : "?meeting=" + meeting + "&");
+  return {{"workPlan", plan.id},
+          {"meeting", or_null(meeting)},
+          {"reports", list},
+          {"links", json::array({link(self + "f=json", "self", "application/json", "This document"),
+                                 link(self + "f=html", "alternate", "text/html", "This document as HTML"),
+                                 link(self + "f=csv", "alternate", "text/csv", "This document as CSV"),
+                                 link(base + "/workplans/" + plan.id + "/iati-activities", "related",
+                                      "application/xml", "The activities as IATI 2.03 activity XML")})}};
 }
 
 }  // namespace amis::api::workplan_api

@@ -27,5 +27,8 @@ nlohmann::json meetings_json(const std::string& base, const wp::WorkPlan& plan,
 nlohmann::json changes_json(const wp::WorkPlan& plan, const std::optional<wp::MeetingReport>& last,
                             const std::vector<wp::ActivityChange>& changes);
 nlohmann::json live_json(const wp::LiveIndicators& live);
+// The approved reports of a plan (of one meeting, unless `meeting` is empty).
+nlohmann::json progress_json(const std::string& base, const wp::WorkPlan& plan, const std::string& meeting,
+                             const std::vector<wp::ProgressReport>& reports);
 
 }  // namespace amis::api::workplan_api

@@ -94,14 +94,16 @@ std::string html_meeting(const std::string& base, const json& m) {
            text(a["statusSource"]) + "</td><td>" + (report.is_null() ? "" : text(report["country"])) + "</td><td>" +
            (report.is_null() ? "" : text(report["narrative"])) + "</td></tr>";
   }
-  return out + "</table>" + rate_table(m["accomplishment"]) + features::json_link("?f=json") + features::page_foot();
+  return out + "</table>" + rate_table(m["accomplishment"]) + "<p><a class=\"pdf\" href=\"?f=pdf\">PDF</a></p>" +
+         features::json_link("?f=json") + features::page_foot();
 }
 
 std::string html_meetings(const std::string& base, const json& doc) {
   std::string out = features::page_head(base, "Meeting reports") + "<h1>Meeting reports of " + text(doc["workPlan"]) +
                     "</h1><ul class=\"meetings\">";
   for (const auto& m : doc["meetings"])
-    out += "<li><a href=\"" + text(m["href"]) + "\">" + text(m["title"]) + "</a> (frozen " + text(m["frozen"]) + ")</li>";
+    out += "<li><a href=\"" + text(m["href"]) + "\">" + text(m["title"]) + "</a> (frozen " + text(m["frozen"]) +
+           ", <a class=\"pdf\" href=\"" + text(m["pdf"]) + "\">PDF</a>)</li>";
   return out + "</ul>" + features::json_link("?f=json") + features::page_foot();
 }
 
@@ -129,6 +131,19 @@ std::string html_live(const std::string& base, const json& live) {
   for (const auto& s : live["activity4.3"]["memberStates"])
     out += "<tr><td>" + text(s["country"]) + "</td><td>" + text(s["approvedChangeSets365Days"]) + "</td><td>" +
            text(s["lastApproved"]) + "</td></tr>";
+  return out + "</table>" + features::json_link("?f=json") + features::page_foot();
+}
+
+std::string html_progress(const std::string& base, const json& doc) {
+  std::string out = features::page_head(base, "Progress reports") + "<h1>Approved progress reports of " +
+                    text(doc["workPlan"]) + (doc["meeting"].is_null() ? "" : ", " + text(doc["meeting"])) +
+                    "</h1><p><a href=\"?f=csv" + (doc["meeting"].is_null() ? "" : "&amp;meeting=" + text(doc["meeting"])) +
+                    "\">CSV</a></p><table class=\"progress\"><tr><th>Activity</th><th>Meeting</th><th>Country</th>"
+                    "<th>Reported</th><th>Status</th><th>Narrative</th></tr>";
+  for (const auto& r : doc["reports"])
+    out += "<tr><td>" + text(r["activity"]) + "</td><td>" + text(r["meeting"]) + "</td><td>" + text(r["country"]) +
+           "</td><td>" + text(r["reported"]) + "</td><td>" + text(r["status"]) + "</td><td>" + text(r["narrative"]) +
+           "</td></tr>";
   return out + "</table>" + features::json_link("?f=json") + features::page_foot();
 }
 

@@ -17,5 +17,6 @@ std::string html_meetings(const std::string& base, const nlohmann::json& meeting
 std::string html_accomplishment(const std::string& base, const std::string& plan, const nlohmann::json& accomplishment);
 std::string html_changes(const std::string& base, const nlohmann::json& changes);
 std::string html_live(const std::string& base, const nlohmann::json& live);
+std::string html_progress(const std::string& base, const nlohmann::json& progress);
 
 }  // namespace amis::api::workplan_api

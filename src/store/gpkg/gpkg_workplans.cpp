@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS amis_workplan_indicators (
 CREATE TABLE IF NOT EXISTS amis_workplan_meetings (
   plan TEXT NOT NULL, meeting TEXT NOT NULL, title TEXT NOT NULL, held TEXT NOT NULL, frozen TEXT NOT NULL,
   frozen_by TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (plan, meeting));
+CREATE TABLE IF NOT EXISTS amis_workplan_documents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, plan TEXT NOT NULL, activity TEXT NOT NULL, country TEXT NOT NULL,
+  title TEXT NOT NULL,
+  media_type TEXT NOT NULL, uploaded TEXT NOT NULL, uploaded_by TEXT NOT NULL, content BLOB NOT NULL);
 )SQL";
 
 void bind_text(sqlite::Database::Lease& s, int index, const std::string& value) {
@@ -240,6 +244,36 @@ std::optional<workplan::MeetingReport> GpkgWorkPlans::meeting(std::string_view p
   s->bind(2, meeting);
   if (!s->step()) return std::nullopt;
   return read_meeting(*s);
+}
+
+std::int64_t GpkgWorkPlans::put_document(const workplan::EvidenceDocument& d) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "INSERT INTO amis_workplan_documents (plan, activity, country, title, media_type, uploaded, uploaded_by, "
+      "content) VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?, ?)");
+  int i = 1;
+  for (const auto* v : {&d.plan, &d.activity, &d.country, &d.title, &d.media_type, &d.uploaded_by}) bind_text(s, i++, *v);
+  s->bind_blob(i, {reinterpret_cast<const std::uint8_t*>(d.bytes.data()), d.bytes.size()});
+  s->run();
+  return sqlite3_last_insert_rowid(db_->handle());
+}
+
+std::optional<workplan::EvidenceDocument> GpkgWorkPlans::document(std::string_view plan, std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT id, plan, activity, country, title, media_type, uploaded, uploaded_by, content "
+      "FROM amis_workplan_documents WHERE plan = ? AND id = ?");
+  s->bind(1, plan);
+  s->bind(2, id);
+  if (!s->step()) return std::nullopt;
+  workplan::EvidenceDocument d;
+  d.id = s->column_int(0);
+  int i = 1;
+  for (auto* v : {&d.plan, &d.activity, &d.country, &d.title, &d.media_type, &d.uploaded, &d.uploaded_by})
+    *v = s->column_text(i++);
+  const auto blob = s->column_blob(8);
+  d.bytes.assign(reinterpret_cast<const char*>(blob.data()), blob.size());
+  return d;
 }
 
 }  // namespace amis::store::gpkg

@@ -21,6 +21,8 @@ class GpkgWorkPlans final : public WorkPlanStore {
   bool freeze(const workplan::MeetingReport& report) override;
   std::vector<workplan::MeetingReport> meetings(std::string_view plan) override;
   std::optional<workplan::MeetingReport> meeting(std::string_view plan, std::string_view meeting) override;
+  std::int64_t put_document(const workplan::EvidenceDocument& document) override;
+  std::optional<workplan::EvidenceDocument> document(std::string_view plan, std::int64_t id) override;
 
  private:
   std::mutex mutex_;  // one connection: work plans are read and written rarely

@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS amis_workplan_indicators (
 CREATE TABLE IF NOT EXISTS amis_workplan_meetings (
   plan text COLLATE "C" NOT NULL, meeting text COLLATE "C" NOT NULL, title text NOT NULL, held text NOT NULL,
   frozen text NOT NULL, frozen_by text NOT NULL, state text NOT NULL, PRIMARY KEY (plan, meeting));
+CREATE TABLE IF NOT EXISTS amis_workplan_documents (
+  id bigserial PRIMARY KEY, plan text COLLATE "C" NOT NULL, activity text COLLATE "C" NOT NULL,
+  country text NOT NULL, title text NOT NULL, media_type text NOT NULL, uploaded text NOT NULL,
+  uploaded_by text NOT NULL, content bytea NOT NULL);
 )SQL";
 
 // Work plans are replaced one at a time (any node).
@@ -205,6 +209,39 @@ std::optional<workplan::MeetingReport> PgWorkPlans::meeting(std::string_view pla
   const auto r = c->exec(std::string(kMeetingSelect) + " AND meeting = $2", Params().text(plan).text(meeting));
   if (r.rows() == 0) return std::nullopt;
   return read_meeting(r, 0);
+}
+
+std::int64_t PgWorkPlans::put_document(const workplan::EvidenceDocument& d) {
+  auto c = pool_.acquire();
+  const auto r = c->exec(
+      "INSERT INTO amis_workplan_documents (plan, activity, country, title, media_type, uploaded, uploaded_by, "
+      "content) VALUES ($1, $2, $3, $4, $5, amis_utc_millis(), $6, $7) RETURNING id",
+      Params()
+          .text(d.plan)
+          .text(d.activity)
+          .text(d.country)
+          .text(d.title)
+          .text(d.media_type)
+          .text(d.uploaded_by)
+          .bytes({reinterpret_cast<const std::uint8_t*>(d.bytes.data()), d.bytes.size()}));
+  return r.integer(0, 0);
+}
+
+std::optional<workplan::EvidenceDocument> PgWorkPlans::document(std::string_view plan, std::int64_t id) {
+  auto c = pool_.acquire();
+  const auto r = c->exec(
+      "SELECT id, plan, activity, country, title, media_type, uploaded, uploaded_by, content "
+      "FROM amis_workplan_documents WHERE plan = $1 AND id = $2",
+      Params().text(plan).integer(id), Format::Binary);
+  if (r.rows() == 0) return std::nullopt;
+  workplan::EvidenceDocument d;
+  d.id = r.integer(0, 0);
+  int i = 1;
+  for (auto* v : {&d.plan, &d.activity, &d.country, &d.title, &d.media_type, &d.uploaded, &d.uploaded_by})
+    *v = r.text(0, i++);
+  const auto bytes = r.bytes(0, 8);
+  d.bytes.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return d;
 }
 
 }  // namespace amis::store::postgis

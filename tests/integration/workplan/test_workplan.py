@@ -68,11 +68,12 @@ class Env:
         return cs
 
 
-@pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    work = tmp_path_factory.mktemp("workplan")
+def serving(work: Path, mines: bool):
+    """A store with the plan, the example Appendix and USERS (and the demo's coal mines),
+    and a server on it: yields the Env, stops the server after."""
     store = work / "store.gpkg"
-    amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
+    if mines:
+        amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
     loaded = run_amis("workplan", "load", ws.PLAN_YAML, "--store", store)
     assert loaded.returncode == 0, loaded.stderr
     assert "4 programme areas, 16 activities, 17 expected outputs" in loaded.stdout, loaded.stdout
@@ -81,12 +82,17 @@ def env(tmp_path_factory):
     tokens = add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"
     config.write_text(CONFIG)
-    srv = AmisServer(store, work, name="workplan", config=config)
+    srv = AmisServer(store, work, name=work.name, config=config)
     srv.start()
     yield Env(srv, store, tokens)
     alive = srv.alive()
     srv.stop()
     assert alive, srv.stderr()
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    yield from serving(tmp_path_factory.mktemp("workplan"), mines=True)
 
 
 def test_the_plan_is_the_yaml_read_independently(env):
@@ -339,3 +345,210 @@ def test_the_portal_has_a_work_plan_page(env):
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
     assert 'id="plan-choice"' in r.text and 'id="rule-choice"' in r.text
     assert 'href="workplan.html"' in env.s.get(env.server.url + "/portal/", timeout=60).text
+
+
+# Where every activity stands after test_meetings_freeze_and_rates_recompute: its latest
+# approved report (4.2 reported ongoing, then completed, for ASOMM3-19; the scripts of both meetings).
+STATES_NOW = expected_states({"4.2": ("ongoing", {"AMIS in operation": "met"})}, SCRIPT_19,
+                             {"4.2": ("completed", {})}, SCRIPT_20)
+
+
+def gdal_activities(url: str) -> list[dict]:
+    """The features of workplan_activities as GDAL's OAPIF driver (what QGIS uses) reads them."""
+    from osgeo import gdal
+    ds = gdal.OpenEx(f"OAPIF:{url}", gdal.OF_VECTOR | gdal.OF_READONLY)
+    assert ds is not None
+    layer = ds.GetLayerByName("workplan_activities")
+    assert layer is not None
+    out = []
+    for f in layer:
+        assert f.GetGeometryRef() is None or f.GetGeometryRef().IsEmpty()
+        out.append({layer.GetLayerDefn().GetFieldDefn(i).GetName(): f.GetField(i) for i in range(f.GetFieldCount())})
+    return out
+
+
+def test_activities_are_an_ogc_api_collection(env):
+    """ogrinfo lists the 16 activities through OGC API - Features, without geometry, with the
+    Appendix's lead, co-lead and coordinator and where each stands now (after the approvals
+    and freezes above: the collection follows them)."""
+    import subprocess
+    r = subprocess.run(["ogrinfo", "-ro", "-al", f"OAPIF:{env.server.url}", "workplan_activities"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("OGRFeature(workplan_activities)") == 16, r.stdout[-2000:]
+    assert "POINT" not in r.stdout and "POLYGON" not in r.stdout
+    plan, app = ws.reference(), ws.appendix()
+    got = {f["activity"]: f for f in gdal_activities(env.server.url)}
+    assert sorted(got, key=lambda i: [int(p) for p in i.split(".")]) == [a["id"] for a in plan["activities"]]
+    for a in plan["activities"]:
+        f = got[a["id"]]
+        expected = app.get(a["id"], {"lead": "", "co_lead": "", "country_coordinator": ""})
+        assert (f["work_plan"], f["programme_area"]) == (PLAN, a["area"])
+        assert (f["lead"] or "", f["co_lead"] or "", f["country_coordinator"] or "") == \
+               (expected["lead"], expected["co_lead"], expected["country_coordinator"]), a["id"]
+        status, values = STATES_NOW.get(a["id"], (None, {}))
+        assert f["status"] == status, a["id"]
+        done = ws.units(a, app, status, values, "outputs")
+        assert (f["outputs_accomplished"], f["outputs_total"]) == (sum(done), len(done)), a["id"]
+        assert f["rate"] == ws.rate_text(sum(done), len(done))
+        assert f["last_meeting"] == "ASOMM3-20"
+    # Derived from the work plan: nobody edits it through OGC API - Features - Part 4.
+    feature = {"type": "Feature", "geometry": None, "properties": {"work_plan": PLAN, "activity": "9.9"}}
+    r = env.s.post(env.server.url + "/collections/workplan_activities/items", data=json.dumps(feature),
+                   headers={"Authorization": f"Bearer {env.tokens[ADMIN]}", "Content-Type": "application/geo+json"},
+                   timeout=60)
+    error(r, 409)
+
+
+def test_the_meeting_report_is_a_pdf(env, tmp_path):
+    """The frozen report of ASOMM3-19 as PDF: pdftotext finds every activity's number and
+    status (with where it came from), in the plan's order; the HTML page links to it."""
+    import re
+    import subprocess
+    frozen = env.get(f"/workplans/{PLAN}/meetings/ASOMM3-19")
+    r = env.s.get(env.server.url + f"/workplans/{PLAN}/meetings/ASOMM3-19", params={"f": "pdf"}, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"] == "application/pdf" and r.content.startswith(b"%PDF-")
+    assert r.headers["Content-Disposition"] == f'inline; filename="{PLAN}-ASOMM3-19.pdf"'
+    pdf = tmp_path / "meeting.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    found = re.findall(r"(not reported|not_started|ongoing|completed|delayed|discontinued) \((reported|carried|none)\)",
+                       text)
+    assert found == [(a["status"] or "not reported", a["statusSource"]) for a in frozen["activities"]]
+    lines = {line.strip() for line in text.splitlines()}
+    for a in frozen["activities"]:
+        assert a["id"] in lines, a["id"]
+    assert frozen["accomplishment"]["overall"]["text"] in text
+    page = env.s.get(env.server.url + f"/workplans/{PLAN}/meetings", params={"f": "html"}, timeout=60).text
+    assert f'/workplans/{PLAN}/meetings/ASOMM3-19?f=pdf"' in page
+    error(env.call("GET", f"/workplans/{PLAN}/meetings/never", params={"f": "pdf"}), 404)
+
+
+TRICKY = 'Held in "Jakarta", then Manila;\nnext: <ASOMM+3> & the 20th\'s follow-up'
+IATI_STATUS = {None: "1", "not_started": "1", "ongoing": "2", "delayed": "2", "completed": "3", "discontinued": "5"}
+
+
+def csv_rows_from_json(plan_doc: dict, reports: list[dict]) -> list[dict]:
+    """What the CSV must hold, built here from the JSON of the same reports."""
+    types = {(a["id"], i["name"]): i["type"] for a in plan_doc["activities"] for i in a["indicators"]}
+    out = []
+    for r in reports:
+        events = "; ".join(e["date"] + (f" {e['place']}" if e.get("place") else "") +
+                           (f" ({' '.join(e['countries'])})" if e.get("countries") else "") for e in r["events"])
+        base = {"work_plan": r["workPlan"], "activity": r["activity"], "meeting": r["meeting"],
+                "country": r["country"], "reported": r["reported"], "status": r["status"],
+                "events": events, "evidence": " ".join(e["href"] for e in r["evidence"]),
+                "narrative": r["narrative"]}
+        values = r["indicators"] or [{"indicator": "", "value": ""}]
+        for v in values:
+            out.append(dict(base, indicator=v["indicator"], value=str(v["value"]),
+                            indicator_type=types.get((r["activity"], v["indicator"]), "") if v["indicator"] else ""))
+    return out
+
+
+def test_progress_as_csv_equals_the_json(env):
+    import csv
+    import io
+    body = {"meeting": "ASOMM3-21", "status": "ongoing", "narrative": TRICKY,
+            "events": [{"date": "2024-05-10", "place": "Manila, PH", "countries": ["PHL", "IDN"]}],
+            "indicators": [{"indicator": "AMIS in operation", "value": "met"}],
+            "evidence": [{"title": "minutes & <annex>", "href": "https://example.org/a?b=1&c=2.pdf"}]}
+    env.reported_and_approved("4.2", dict(body, country="IDN"))
+    plan_doc = env.get(f"/workplans/{PLAN}")
+    for params in ({}, {"meeting": "ASOMM3-20"}):
+        doc = env.get(f"/workplans/{PLAN}/progress", **params)
+        assert doc["reports"], params
+        r = env.s.get(env.server.url + f"/workplans/{PLAN}/progress", params=dict(params, f="csv"), timeout=60)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv"), r.text
+        assert r.headers["Content-Disposition"].startswith("attachment; filename=")
+        got = list(csv.DictReader(io.StringIO(r.content.decode("utf-8"), newline="")))
+        assert got == csv_rows_from_json(plan_doc, doc["reports"])
+        if params:
+            assert {g["meeting"] for g in got} == {"ASOMM3-20"}
+        else:  # quotes, commas, a newline, < and & come back as they were written
+            assert [g["narrative"] for g in got if g["meeting"] == "ASOMM3-21"] == [TRICKY]
+    error(env.call("GET", f"/workplans/{PLAN}/progress", params={"meeting": "bad id", "f": "csv"}), 400)
+
+
+def test_iati_activities_validate_against_the_schema(env, tmp_path):
+    import subprocess
+    import xml.etree.ElementTree as ET
+    r = env.s.get(env.server.url + f"/workplans/{PLAN}/iati-activities", timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/xml"), r.text
+    path = tmp_path / "activities.xml"
+    path.write_bytes(r.content)
+    xsd = ws.ROOT / "tests" / "schemas" / "iati-2.03" / "iati-activities-schema.xsd"
+    v = subprocess.run(["xmllint", "--noout", "--schema", str(xsd), str(path)], capture_output=True, text=True)
+    assert v.returncode == 0, v.stderr[-3000:]
+    root = ET.fromstring(r.content)
+    assert root.tag == "iati-activities" and root.get("version") == "2.03"
+    plan_doc = env.get(f"/workplans/{PLAN}")
+    activities = root.findall("iati-activity")
+    assert [a.findtext("iati-identifier") for a in activities] == \
+           [f"ASEAN-SEC-{PLAN}-{a['id']}" for a in plan_doc["activities"]]
+    for element, a in zip(activities, plan_doc["activities"]):
+        assert element.find("activity-status").get("code") == IATI_STATUS[a["status"]], a["id"]
+        assert element.find("title/narrative").text == f"Activity {a['id']}: {a['activity']}"
+    four_two = activities[[a["id"] for a in plan_doc["activities"]].index("4.2")]
+    progress = [d.findtext("narrative") for d in four_two.findall("description") if d.get("type") == "4"]
+    assert progress == [f"Progress reported by IDN for ASOMM3-21: {TRICKY}"]
+    link = four_two.find("document-link")
+    assert link.get("url") == "https://example.org/a?b=1&c=2.pdf" and link.get("format") == "application/pdf"
+    assert link.findtext("title/narrative") == "minutes & <annex>"
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(32))
+
+
+def upload(env, user: str | None, activity: str, content: bytes, media: str = "application/pdf",
+           **params) -> requests.Response:
+    h = {"Content-Type": media}
+    if user:
+        h["Authorization"] = f"Bearer {env.tokens[user]}"
+    return env.s.post(env.server.url + f"/workplans/{PLAN}/activities/{activity}/evidence", params=params,
+                      data=content, headers=h, timeout=60)
+
+
+def test_evidence_documents_are_uploaded_checked_and_reviewed(env):
+    r = upload(env, IDN, "4.2", PDF, title="signed minutes")
+    assert r.status_code == 201, r.text
+    doc = r.json()
+    assert (doc["mediaType"], doc["country"], doc["title"]) == ("application/pdf", "IDN", "signed minutes")
+    assert r.headers["Location"] == doc["href"]
+    path = doc["href"][len(env.server.url):]
+    assert rows(env.store, "SELECT media_type, length(content), uploaded_by FROM amis_workplan_documents WHERE id = ?",
+                doc["id"]) == [("application/pdf", len(PDF), IDN)]
+    # Not public before an approved report cites it; its uploader and the Secretariat read it.
+    error(env.call("GET", path), 404)
+    for user in (IDN, REVIEWER):
+        got = env.call("GET", path, user)
+        assert got.status_code == 200 and got.content == PDF
+    assert got.headers["Content-Type"] == "application/pdf"
+    assert got.headers["Content-Disposition"] == f'attachment; filename="evidence-{doc["id"]}.pdf"'
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    error(env.call("GET", path, VNM), 404)
+    # The type is the content's, whatever the client says; the size is bounded.
+    error(upload(env, IDN, "4.2", b"<html><script>alert(1)</script></html>"), 415)
+    error(upload(env, IDN, "4.2", b"%PDF" + b"x" * 100, media="image/png"), 415)
+    error(upload(env, IDN, "4.2", b""), 400)
+    error(upload(env, IDN, "4.2", b"%PDF-" + b"0" * (10 * 1024 * 1024)), 400)
+    # Who may upload is who may report: Thailand is only a partner of 4.2; nobody anonymous.
+    error(upload(env, THA, "4.2", PDF), 403)
+    error(upload(env, None, "4.2", PDF), 401)
+    error(upload(env, VNM, "4.2", PDF, country="IDN"), 403)
+    # The Secretariat uploads for a member state it names.
+    error(upload(env, REVIEWER, "1.1", PNG, media="image/png"), 400)
+    png = upload(env, REVIEWER, "1.1", PNG, media="image/png", country="VNM")
+    assert png.status_code == 201 and png.json()["mediaType"] == "image/png", png.text
+    # Cited by a report that the Secretariat approves, the document is public.
+    cs = env.report(IDN, "4.2", {"meeting": "ASOMM3-21", "status": "ongoing",
+                                 "evidence": [{"title": "signed minutes", "href": doc["href"]}]})
+    error(env.call("GET", path), 404)  # submitted, not approved yet
+    env.act(cs["changeSet"]["id"], "approve")
+    got = env.call("GET", path)
+    assert got.status_code == 200 and got.content == PDF
+    error(env.call("GET", f"/workplans/{PLAN}/evidence/99999"), 404)
+    error(env.call("GET", f"/workplans/{PLAN}/evidence/x1"), 404)

@@ -65,24 +65,29 @@ def in_plan_text(text: str) -> bool:
     return False
 
 
+def units(activity: dict, app: dict, status: str | None, values: dict[str, str], rule: str) -> list[bool]:
+    """Whether each unit the rule counts for one activity (its outputs, or itself) is accomplished."""
+    if rule == "action-lines":
+        return [status == "completed"]
+    out = []
+    milestones = [i for i in app.get(activity["id"], {}).get("indicators", []) if i[1] == "milestone"]
+    for n in range(1, len(activity["outputs"]) + 1):
+        mine = [i for i in milestones if i[2] == n]
+        if mine:
+            out.append(all(values.get(i[0], "").lower() in MILESTONE_MET for i in mine))
+        else:
+            out.append(status == "completed")
+    return out
+
+
 def rates(plan: dict, app: dict, states: dict[str, tuple[str | None, dict[str, str]]], rule: str) -> dict:
     """area code -> (k, n), and "overall": the rule applied to activity -> (status, indicator values)."""
     out: dict[str, list[int]] = {code: [0, 0] for _, code, _ in plan["areas"]}
     for a in plan["activities"]:
         status, values = states.get(a["id"], (None, {}))
-        if rule == "action-lines":
-            units = [status == "completed"]
-        else:
-            units = []
-            milestones = [i for i in app.get(a["id"], {}).get("indicators", []) if i[1] == "milestone"]
-            for n in range(1, len(a["outputs"]) + 1):
-                mine = [i for i in milestones if i[2] == n]
-                if mine:
-                    units.append(all(values.get(i[0], "").lower() in MILESTONE_MET for i in mine))
-                else:
-                    units.append(status == "completed")
-        out[a["area"]][0] += sum(units)
-        out[a["area"]][1] += len(units)
+        units_ = units(a, app, status, values, rule)
+        out[a["area"]][0] += sum(units_)
+        out[a["area"]][1] += len(units_)
     overall = [sum(v[0] for v in out.values()), sum(v[1] for v in out.values())]
     result = {k: tuple(v) for k, v in out.items()}
     result["overall"] = tuple(overall)

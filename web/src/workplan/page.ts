@@ -18,13 +18,17 @@ async function show(api: Api, planId: string, rule: string, session: Session | n
   const [plan, rate, meetings] = await Promise.all([
     api.get<WorkPlan>(`/workplans/${id}`),
     api.get<Accomplishment>(`/workplans/${id}/accomplishment?rule=${rule}`),
-    api.get<{ meetings: Array<{ meeting: string; title: string; frozen: string; href: string }> }>(`/workplans/${id}/meetings`),
+    api.get<{ meetings: Array<{ meeting: string; title: string; frozen: string; href: string; pdf: string }> }>(`/workplans/${id}/meetings`),
   ]);
   clear(byId('rates'), rateTable(rate));
   clear(byId('plan'), h('h2', {}, plan.title), planTable(plan, api.root));
   clear(byId('meetings'), h('h2', {}, t('workplan.meetings')),
     meetings.meetings.length === 0 ? h('p', {}, t('workplan.noMeeting'))
-      : h('ul', {}, ...meetings.meetings.map((m) => h('li', {}, h('a', { href: `${m.href}?f=html` }, m.title), ` ${t('workplan.frozen', { date: m.frozen })}`))));
+      : h('ul', {}, ...meetings.meetings.map((m) => h('li', {}, h('a', { href: `${m.href}?f=html` }, m.title), ` ${t('workplan.frozen', { date: m.frozen })} `, h('a', { href: m.pdf, class: 'pdf' }, t('workplan.pdf'))))));
+  const plans = `${api.root}/workplans/${id}`;
+  byId('meetings').append(h('p', { class: 'exports' }, `${t('workplan.exports')} `,
+    h('a', { href: `${plans}/progress?f=csv` }, t('workplan.csv')), ' · ',
+    h('a', { href: `${plans}/iati-activities` }, t('workplan.iati'))));
   reportForm(api, plan, session);
 }
 
