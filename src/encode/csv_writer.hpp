@@ -4,6 +4,7 @@
 // cells a spreadsheet would run as a formula (= + - @, tab, carriage return
 // first) get a single quote before them; numbers are written as numbers.
 #include <string>
+#include <string_view>
 
 #include "core/byte_sink.hpp"
 #include "core/feature_sink.hpp"
@@ -22,6 +23,11 @@ class CsvFeatureWriter final : public core::FeatureSink {
   const core::Collection* collection_ = nullptr;
   std::string buffer_;
 };
+
+// Appends one text cell (RFC 4180 quoting), with a single quote before text a
+// spreadsheet would run as a formula (= + - @, tab, carriage return first; a
+// plain number such as "-12.5" stays as it is). For every CSV AMIS writes.
+void append_text_cell(std::string& out, std::string_view text);
 
 // WKT of an ISO WKB geometry (empty for none or unreadable), through OGR.
 std::string wkb_to_wkt(std::span<const std::uint8_t> wkb);
