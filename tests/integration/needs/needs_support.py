@@ -9,8 +9,8 @@ from typing import Any
 
 import requests
 
-from support import AmisServer, http_session
-from store_support import rows
+from support import AmisServer, DEMO_SOURCES, amis_import, http_session
+from store_support import add_users, rows
 
 PASSWORD = "correct horse battery staple"
 ADMIN, REVIEWER, REVIEWER2 = "secretariat", "expert", "expert-two"
@@ -69,3 +69,16 @@ def as_stored(doc: dict) -> dict:
             "country": doc["country"] or "", "created": doc["created"], "updated": doc["updated"],
             "status": doc["status"], "priority": doc["priority"], "assignee": doc["assignee"] or "",
             "resolution": doc["resolution"]}
+
+
+def start_env(work: Path, name: str, collections: tuple[str, ...] = ("coal_mines",)) -> Env:
+    """A store with the demo's collections and the accounts of USERS, and a server on it."""
+    store = work / "store.gpkg"
+    for collection in collections:
+        amis_import(store, DEMO_SOURCES[collection].path, collection)
+    tokens = add_users(store, USERS, PASSWORD)
+    config = work / "amis.toml"
+    config.write_text(CONFIG)
+    srv = AmisServer(store, work, name=name, config=config)
+    srv.start()
+    return Env(srv, store, tokens)

@@ -15,28 +15,21 @@ import subprocess
 
 import pytest
 
-from needs_support import (ADMIN, CONFIG, IDN, PASSWORD, REVIEWER, REVIEWER2, USERS, VNM, Env, as_stored,
-                           audit_rows, need_rows, note_rows)
-from store_support import add_users, error, rows, table_digests
-from support import AMIS_BIN, AmisServer, DEMO_SOURCES, amis_import, http_session, store_arg
+from needs_support import (ADMIN, IDN, PASSWORD, REVIEWER, REVIEWER2, USERS, VNM, as_stored, audit_rows, need_rows,
+                           note_rows, start_env)
+from store_support import error, rows, table_digests
+from support import AMIS_BIN, AmisServer, http_session, store_arg
 
 REGISTER = ("amis_needs", "amis_need_notes", "amis_audit")
 
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    work = tmp_path_factory.mktemp("needs")
-    store = work / "store.gpkg"
-    amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
-    tokens = add_users(store, USERS, PASSWORD)
-    config = work / "amis.toml"
-    config.write_text(CONFIG)
-    srv = AmisServer(store, work, name="needs", config=config)
-    srv.start()
-    yield Env(srv, store, tokens)
-    alive = srv.alive()
-    srv.stop()
-    assert alive, srv.stderr()
+    env = start_env(tmp_path_factory.mktemp("needs"), "needs")
+    yield env
+    alive = env.server.alive()
+    env.server.stop()
+    assert alive, env.server.stderr()
 
 
 @pytest.fixture(scope="module")
