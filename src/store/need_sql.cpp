@@ -80,4 +80,10 @@ const char* to_string(core::NeedNote::Kind kind) { return kind == core::NeedNote
 
 std::string subject(std::int64_t id) { return "need " + std::to_string(id); }
 
+std::string audit_detail(const std::vector<std::string>& changes) {
+  std::string out;
+  for (const auto& line : changes) out += (out.empty() ? "" : "; ") + line;
+  return out;
+}
+
 }  // namespace amis::store::need_sql

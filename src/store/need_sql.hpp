@@ -37,7 +37,8 @@ core::NeedNote read_note(const RowReader& row);
 
 const char* to_string(core::NeedNote::Kind kind);
 
-// The audit's subject of a need ("need 12").
+// The audit's subject of a need ("need 12"), and the detail of a triage: its changes, "; " between.
 std::string subject(std::int64_t id);
+std::string audit_detail(const std::vector<std::string>& changes);
 
 }  // namespace amis::store::need_sql

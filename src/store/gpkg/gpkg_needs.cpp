@@ -22,12 +22,6 @@ void bind_all(sqlite::Statement& s, const std::vector<std::string>& values) {
   for (const auto& v : values) s.bind(i++, std::string_view(v));
 }
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
-  return out;
-}
-
 }  // namespace
 
 GpkgNeeds::GpkgNeeds(const std::string& path)
@@ -145,7 +139,7 @@ std::optional<core::Need> GpkgNeeds::triage_need(std::int64_t id, const core::Ne
     s->run();
   }
   for (const auto& line : changes) append_note(id, actor, core::NeedNote::Kind::Change, line);
-  audit(actor, "triage need", id, joined(changes));
+  audit(actor, "triage need", id, need_sql::audit_detail(changes));
   auto stored = read(id);
   tx.commit();
   return stored;

@@ -46,12 +46,6 @@ Params text_params(const std::vector<std::string>& values) {
   return p;
 }
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
-  return out;
-}
-
 }  // namespace
 
 const std::string& PgNeeds::schema() {
@@ -125,7 +119,7 @@ std::optional<core::Need> PgNeeds::triage_need(std::int64_t id, const core::Need
               .text(after.resolution)
               .integer(id));
   for (const auto& line : changes) append_note(*c, id, actor, core::NeedNote::Kind::Change, line);
-  audit(*c, actor, "triage need", id, joined(changes));
+  audit(*c, actor, "triage need", id, need_sql::audit_detail(changes));
   auto stored = read(*c, id);
   tx.commit();
   return stored;
