@@ -18,15 +18,17 @@ namespace {
 void check_row(const amis::core::Need& need) {
   const auto row = amis::api::needs::need_csv_row(need);
   if (row.size() < 2 || row.substr(row.size() - 2) != "\r\n") std::abort();
-  // Every cell that follows a separator outside quotes: none may begin a formula.
+  // Every cell that follows a separator outside quotes (the line's CRLF aside): none
+  // may begin a formula.
+  const std::string_view line(row.data(), row.size() - 2);
   bool quoted = false;
-  for (std::size_t i = 0; i + 1 < row.size(); ++i) {
-    const char c = row[i];
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
     if (c == '"') quoted = !quoted;
     if (!quoted && c == ',') {
       std::size_t j = i + 1;
-      if (j < row.size() && row[j] == '"') ++j;
-      if (j < row.size() && std::string_view("=+@\t\r").find(row[j]) != std::string_view::npos) std::abort();
+      if (j < line.size() && line[j] == '"') ++j;
+      if (j < line.size() && std::string_view("=+@\t\r").find(line[j]) != std::string_view::npos) std::abort();
     }
   }
 }
