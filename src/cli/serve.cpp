@@ -23,6 +23,7 @@
 #include "api/health/health_api.hpp"
 #include "api/health/metrics_api.hpp"
 #include "api/invest/countries_api.hpp"
+#include "api/needs/needs_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/usage/usage_api.hpp"
@@ -54,6 +55,7 @@
 #include "tiles/tile_maker.hpp"
 #include "invest/profile_service.hpp"
 #include "workplan/activity_collection.hpp"
+#include "needs/need_service.hpp"
 #include "workplan/progress_service.hpp"
 
 namespace amis::cli {
@@ -257,6 +259,10 @@ void with_router(const config::Config& config, bool serving, const std::function
   session_api.register_routes(router);
   api::admin::AdminApi admin_api(accounts, account_admin, authenticator);
   admin_api.register_routes(router);
+  // The needs and requirements register (issue 18): links checked against what the caller may read.
+  needs::NeedService need_service(*opened.needs, store, accounts, editing_policy);
+  api::needs::NeedsApi needs_api(need_service, authenticator, config.service.base_url);
+  needs_api.register_routes(router);
   // National nodes (issue 16): registered over the admin API, harvested into the
   // catalogue in the background while serving.
   federation::NodeRegistry node_registry(*opened.nodes, catalog_store, iso_schema, *http_getter,

@@ -100,4 +100,23 @@ bool EditingPolicy::may_read(const auth::Principal& who, const ChangeSet& cs) co
   return who.role != auth::Role::Editor || who.user == cs.author;
 }
 
+void EditingPolicy::check_need_submit(const auth::Principal& who, std::string& country) const {
+  if (who.role == auth::Role::Editor) {
+    if (country.empty()) country = who.country;
+    check_countries(who, "need", nullptr, &country, " ('country')");
+    return;
+  }
+  if (!country.empty() && !auth::is_member_country(country))
+    throw core::InvalidValue("country", "'country' must be one of the ASEAN+3 ISO alpha-3 codes");
+}
+
+void EditingPolicy::check_need_triage(const auth::Principal& who, const char* action) const {
+  if (!is_expert(who.role))
+    throw core::Forbidden(std::string(action) + " is the expert team's (reviewers and administrators), not editors'");
+}
+
+bool EditingPolicy::may_read_need(const auth::Principal& who, std::string_view submitter) const {
+  return is_expert(who.role) || who.user == submitter;
+}
+
 }  // namespace amis::edit

@@ -85,6 +85,18 @@ class EditingPolicy {
   // Reading a change set: its author, reviewers and administrators.
   bool may_read(const auth::Principal& who, const ChangeSet& change_set) const;
 
+  // The needs register (issue 18). Submitting: any signed-in account; an
+  // editor's need is of their own member state (`country` empty becomes theirs,
+  // another is refused as for features); reviewers and administrators name any
+  // member state or none (regional). @throws core::Forbidden, core::InvalidValue.
+  void check_need_submit(const auth::Principal& who, std::string& country) const;
+  // Triage and comments: the expert team (reviewers and administrators). @throws core::Forbidden.
+  void check_need_triage(const auth::Principal& who, const char* action) const;
+  // Reading a need: its submitter and the expert team.
+  bool may_read_need(const auth::Principal& who, std::string_view submitter) const;
+  // Whether the account may be a need's assignee: the expert team.
+  static bool is_expert(auth::Role role) { return role != auth::Role::Editor; }
+
  private:
   // An editor keeps `before`'s and `after`'s country (null: none) to their own.
   void check_countries(const auth::Principal& who, std::string_view what, const std::string* before,

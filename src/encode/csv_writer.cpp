@@ -52,6 +52,8 @@ bool plain_number(std::string_view text) {
   return i == text.size();
 }
 
+}  // namespace
+
 // A text cell a spreadsheet would run as a formula (OWASP, "CSV Injection"):
 // one beginning with = + - @, a tab or a carriage return. It is written with a
 // single quote first, which spreadsheets show as text and do not evaluate.
@@ -63,10 +65,6 @@ void append_text_cell(std::string& out, std::string_view text) {
   quoted += text;
   append_field(out, quoted);
 }
-
-}  // namespace
-
-void append_csv_text(std::string& out, std::string_view text) { append_text_cell(out, text); }
 
 std::string wkb_to_wkt(std::span<const std::uint8_t> wkb) {
   if (wkb.empty()) return {};

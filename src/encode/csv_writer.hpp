@@ -24,8 +24,10 @@ class CsvFeatureWriter final : public core::FeatureSink {
   std::string buffer_;
 };
 
-// Appends one RFC 4180 text cell, with a single quote before a formula, as above.
-void append_csv_text(std::string& out, std::string_view text);
+// Appends one text cell (RFC 4180 quoting), with a single quote before text a
+// spreadsheet would run as a formula (= + - @, tab, carriage return first; a
+// plain number such as "-12.5" stays as it is). For every CSV AMIS writes.
+void append_text_cell(std::string& out, std::string_view text);
 
 // WKT of an ISO WKB geometry (empty for none or unreadable), through OGR.
 std::string wkb_to_wkt(std::span<const std::uint8_t> wkb);

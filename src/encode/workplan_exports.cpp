@@ -47,7 +47,7 @@ std::string indicator_type(const Activity* activity, const std::string& name) {
 void append_row(std::string& out, const std::vector<std::string>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) out += ',';
-    append_csv_text(out, cells[i]);
+    append_text_cell(out, cells[i]);
   }
   out += "\r\n";
 }

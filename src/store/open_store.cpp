@@ -10,12 +10,14 @@
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/gpkg/gpkg_workplans.hpp"
 #include "store/gpkg/gpkg_usage.hpp"
+#include "store/gpkg/gpkg_needs.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_nodes.hpp"
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_catalog.hpp"
 #include "store/postgis/pg_connection.hpp"
 #include "store/postgis/pg_usage.hpp"
+#include "store/postgis/pg_needs.hpp"
 #include "store/postgis/pg_dump.hpp"
 #include "store/postgis/pg_schema.hpp"
 #include "store/postgis/postgis_store.hpp"
@@ -106,6 +108,7 @@ OpenedStore open_store(const StoreLocation& where) {
     opened.catalog = std::make_unique<postgis::PostgisCatalog>(features->pool());
     opened.work_plans = std::make_unique<postgis::PgWorkPlans>(features->pool());
     opened.usage = std::make_unique<postgis::PgUsage>(features->pool());
+    opened.needs = std::make_unique<postgis::PgNeeds>(features->pool());
     opened.nodes = std::make_unique<postgis::PgNodes>(features->pool());
     opened.health = features.get();
     opened.features = std::move(features);
@@ -119,6 +122,7 @@ OpenedStore open_store(const StoreLocation& where) {
   opened.catalog = std::make_unique<gpkg::GpkgCatalog>(where.location);
   opened.work_plans = std::make_unique<gpkg::GpkgWorkPlans>(where.location);
   opened.usage = std::make_unique<gpkg::GpkgUsage>(where.location);
+  opened.needs = std::make_unique<gpkg::GpkgNeeds>(where.location);
   opened.nodes = std::make_unique<gpkg::GpkgNodes>(where.location);
   return opened;
 }

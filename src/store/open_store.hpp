@@ -12,6 +12,7 @@
 #include "store/catalog_store.hpp"
 #include "store/change_sets.hpp"
 #include "store/health.hpp"
+#include "store/need_store.hpp"
 #include "store/node_store.hpp"
 #include "store/store.hpp"
 #include "store/workplan_store.hpp"
@@ -69,6 +70,7 @@ struct OpenedStore {
   std::unique_ptr<ChangeSetStore> change_sets;
   std::unique_ptr<WorkPlanStore> work_plans;
   std::unique_ptr<UsageStore> usage;
+  std::unique_ptr<NeedStore> needs;  // the needs and requirements register (issue 18)
   std::unique_ptr<NodeStore> nodes;  // the national nodes harvested (issue 16)
   HealthReporter* health = nullptr;  // the features' store, for /health
 };

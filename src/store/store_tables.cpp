@@ -1,5 +1,6 @@
 // The tables both backends keep under the same names and columns (gpkg_schema.cpp,
-// gpkg_accounts.cpp, pg_schema.cpp, pg_accounts.cpp, pg_change_sets.cpp, *_workplans.cpp, *_usage.cpp).
+// gpkg_accounts.cpp, pg_schema.cpp, pg_accounts.cpp, pg_change_sets.cpp, *_workplans.cpp, *_usage.cpp,
+// need_sql.cpp).
 #include "store/store_dump.hpp"
 
 namespace amis::store {
@@ -99,6 +100,13 @@ std::vector<DumpTable> make_tables() {
        {{"id", I}, {"plan", T}, {"activity", T}, {"country", T}, {"title", T}, {"media_type", T}, {"uploaded", T},
         {"uploaded_by", T}, {"content", B}},
        "id", "id"},
+      // The needs and requirements register (issue 18): needs before their notes (foreign key).
+      {"amis_needs",
+       {{"id", I}, {"kind", T}, {"title", T}, {"description", T}, {"collection", T}, {"feature", I}, {"submitter", T},
+        {"country", T}, {"created", T}, {"updated", T}, {"status", T}, {"priority", T}, {"assignee", T},
+        {"resolution", T}},
+       "id", "id"},
+      {"amis_need_notes", {{"id", I}, {"need", I}, {"time", T}, {"author", T}, {"kind", T}, {"text", T}}, "id", "id"},
       // Usage statistics (issue 18): the counts kept for ever and the raw events still kept.
       {"amis_usage_hourly", usage_count_columns(), "period, collection, service, operation, format, status_class, "
                                                    "client_class, country", ""},

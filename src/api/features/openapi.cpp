@@ -158,7 +158,7 @@ json operation(const std::string& id, const std::string& summary, json parameter
 json tags() {
   json all = json::array();
   for (const char* name : {"Capabilities", "Data", "Editing", "Change sets", "Session", "Admin", "Styles", "Tiles",
-                           "OGC web services", "Files", "Catalogue", "Work plan", "Usage"})
+                           "OGC web services", "Files", "Catalogue", "Work plan", "Usage", "Needs"})
     all.push_back({{"name", name}});
   return all;
 }
@@ -267,6 +267,7 @@ json openapi_document(const std::string& base, const ServiceInfo& info,
   oas::add_workplan_paths(paths, components_of_all);
   oas::add_countries_paths(paths, components_of_all);
   oas::add_usage_paths(paths, components_of_all);
+  oas::add_needs_paths(paths, components_of_all);
   oas::add_coverage_paths(paths);
   oas::add_server_responses(paths);
   return {{"openapi", "3.0.3"},

@@ -57,6 +57,7 @@ void add_records_paths(json& paths, json& components);
 void add_workplan_paths(json& paths, json& components);  // openapi_workplan.cpp
 void add_countries_paths(json& paths, json& components);  // openapi_countries.cpp
 void add_usage_paths(json& paths, json& components);
+void add_needs_paths(json& paths, json& components);  // openapi_needs.cpp
 void add_coverage_paths(json& paths);
 
 }  // namespace amis::api::features::oas

@@ -8,6 +8,7 @@
 #include "store/postgis/pg_change_sets.hpp"
 #include "store/postgis/pg_workplans.hpp"
 #include "store/postgis/pg_usage.hpp"
+#include "store/postgis/pg_needs.hpp"
 #include "store/postgis/pg_catalog_schema.hpp"
 #include "store/postgis/pg_nodes.hpp"
 
@@ -125,6 +126,7 @@ std::vector<SchemaPart> schema_parts() {
       {"metadata catalogue", catalog_tables()},
       {"work plans", PgWorkPlans::schema()},
       {"usage", PgUsage::schema()},
+      {"needs register", PgNeeds::schema()},
       {"national nodes", PgNodes::schema()},
   };
 }
