@@ -82,6 +82,20 @@ await answer(browser, { out, name: 'profile', errors, shot }, result, async () =
   result.formFields = await page.$$eval('#profile-form .profile-field', (fs) => fs.map((f) => f.dataset.field));
   result.formLabels = await page.$$eval('#profile-form .profile-field-label', (ls) => ls.map((l) => l.firstChild.textContent));
   const [first, second] = edits;
+  // A language switch draws the form again in that language, keeping what was typed.
+  await page.fill(`#pf-${second.key}-value`, 'typed before the switch');
+  await page.selectOption('#language', 'ja');
+  await page.waitForFunction(() => document.documentElement.lang === 'ja');
+  await page.waitForSelector('#profile-form');
+  result.switched = {
+    labels: await page.$$eval('#profile-form .profile-field-label', (ls) => ls.map((l) => l.firstChild.textContent)),
+    kept: await page.inputValue(`#pf-${second.key}-value`),
+    heading: await page.locator('#profile-title').innerText(),
+    submit: await page.locator('#profile-submit').innerText(),
+  };
+  await shot('form-ja');
+  await page.selectOption('#language', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
   const sent = patches.length;
   await page.fill(`#pf-${first.key}-value`, first.bad);
   await page.click('#profile-submit');

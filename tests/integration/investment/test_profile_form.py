@@ -38,6 +38,7 @@ EDITS = [
      "asOf": "2024-07-01", "source": "Test citation: Government Regulation No. 26 of 2022 (entered by the browser test)"},
 ]
 EN = json.loads((WEB / "i18n" / "en.json").read_text(encoding="utf-8"))
+JA = json.loads((WEB / "i18n" / "ja.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,9 @@ def test_an_indonesian_editor_edits_two_fields_and_a_reviewer_approves_them(serv
     assert a["formLabels"] == [EN["profileField"][k] for k in keys]
     listed = {f["key"]: f["label"] for g in json.loads(inv.FIELDS_FILE.read_text())["groups"] for f in g["fields"]}
     assert a["formLabels"] == [listed[k] for k in keys]
+    # Switched to Japanese and back, the form kept what was typed.
+    assert a["switched"] == {"labels": [JA["profileField"][k] for k in keys], "kept": "typed before the switch",
+                             "heading": JA["profileForm"]["heading"], "submit": JA["profileForm"]["submit"]}
     # A year out of range is refused in the browser: nothing was sent.
     assert a["refused"]["patches"] == 0 and "1800" in a["refused"]["error"], a["refused"]
 
