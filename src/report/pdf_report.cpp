@@ -34,6 +34,17 @@ std::string valid_utf8(const std::string& text) {
   return out;
 }
 
+// `text` in `layout`: `width` wide, wrapped at words (within a word longer than a line), in `font`.
+void lay_out(PangoLayout* layout, const std::string& text, double width, const char* font) {
+  PangoFontDescription* description = pango_font_description_from_string(font);
+  pango_layout_set_font_description(layout, description);
+  pango_font_description_free(description);
+  pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  const std::string valid = valid_utf8(text);
+  pango_layout_set_text(layout, valid.c_str(), -1);
+}
+
 class Writer {
  public:
   explicit Writer(std::string& out)
@@ -50,13 +61,7 @@ class Writer {
 
   // Writes `text` at x with `width`, in `font`; breaks the page first when it does not fit.
   double block(const std::string& text, double x, double width, const char* font, bool draw = true) {
-    PangoFontDescription* description = pango_font_description_from_string(font);
-    pango_layout_set_font_description(layout_.get(), description);
-    pango_font_description_free(description);
-    pango_layout_set_width(layout_.get(), static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD_CHAR);
-    const std::string valid = valid_utf8(text);
-    pango_layout_set_text(layout_.get(), valid.c_str(), -1);
+    lay_out(layout_.get(), text, width, font);
     int w = 0, h = 0;
     pango_layout_get_size(layout_.get(), &w, &h);
     const double height = static_cast<double>(h) / PANGO_SCALE;
@@ -77,13 +82,7 @@ class Writer {
   void flow(const std::string& text, double x, double width, const char* font) {
     // A layout of its own: the footer of a page break lays out its stamp in layout_.
     std::unique_ptr<PangoLayout, decltype(&g_object_unref)> layout(pango_cairo_create_layout(cr_.get()), g_object_unref);
-    PangoFontDescription* description = pango_font_description_from_string(font);
-    pango_layout_set_font_description(layout.get(), description);
-    pango_font_description_free(description);
-    pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
-    const std::string valid = valid_utf8(text);
-    pango_layout_set_text(layout.get(), valid.c_str(), -1);
+    lay_out(layout.get(), text, width, font);
     std::unique_ptr<PangoLayoutIter, decltype(&pango_layout_iter_free)> line(pango_layout_get_iter(layout.get()),
                                                                              pango_layout_iter_free);
     double top = 0, bottom = 0;  // in the layout: the first line on this page, the last line's bottom

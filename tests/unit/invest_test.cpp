@@ -100,11 +100,12 @@ TEST(Clock, AFixedClockTellsItsInstant) {
   EXPECT_FALSE(core::parse_utc("yesterday"));
 }
 
-std::string pdftotext(const std::string& pdf) {
+// poppler's pdftotext with `options` ("-layout", "-bbox") on the PDF's bytes.
+std::string pdftotext(const std::string& pdf, const std::string& options = "-layout") {
   const auto path = std::filesystem::temp_directory_path() / ("amis-report-" + std::to_string(::getpid()) + ".pdf");
   std::ofstream(path, std::ios::binary) << pdf;
   std::string out;
-  if (FILE* p = ::popen(("pdftotext -layout " + path.string() + " - 2>/dev/null").c_str(), "r")) {
+  if (FILE* p = ::popen(("pdftotext " + options + " " + path.string() + " - 2>/dev/null").c_str(), "r")) {
     char buffer[4096];
     while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p)) out.append(buffer, n);
     ::pclose(p);
@@ -165,15 +166,7 @@ TEST(PdfReport, ARowLongerThanAPageIsSplitAcrossPagesWithNothingLost) {
   EXPECT_NE(all.find("the row after the long one", at), std::string::npos);
   EXPECT_NE(all.find("page 3"), std::string::npos);
   // No line of text beyond a page's bottom margin: pdftotext -bbox gives each word's box.
-  const auto path = std::filesystem::temp_directory_path() / ("amis-report-bbox-" + std::to_string(::getpid()) + ".pdf");
-  std::ofstream(path, std::ios::binary) << pdf;
-  std::string boxes;
-  if (FILE* p = ::popen(("pdftotext -bbox " + path.string() + " - 2>/dev/null").c_str(), "r")) {
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p)) boxes.append(buffer, n);
-    ::pclose(p);
-  }
-  std::filesystem::remove(path);
+  const auto boxes = pdftotext(pdf, "-bbox");
   int words = 0;
   for (std::size_t pos = boxes.find("<word "); pos != std::string::npos; pos = boxes.find("<word ", pos + 1)) {
     const auto ymax = boxes.find("yMax=\"", pos), close = boxes.find('>', pos);

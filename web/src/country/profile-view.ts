@@ -6,6 +6,7 @@
 import { ApiError, type Api } from '../api';
 import { h, clear } from '../dom';
 import { t } from '../i18n';
+import { countryName } from '../members';
 import {
   displayFieldValue, fieldLabel, groupLabel, inputOf, profileEdit, valueInput,
   type FieldInput, type FieldProblem, type ProfileField, type ProfileGroup,
@@ -69,7 +70,7 @@ export class ProfileEditor {
     const summary = h('div', { id: 'profile-form-problems', class: 'problems', role: 'alert' });
     summary.hidden = true;
     const form = h('form', { id: 'profile-form', class: 'profile-form', novalidate: true, 'aria-labelledby': 'profile-form-title' },
-      h('h3', { id: 'profile-form-title' }, t('profileForm.title', { country: this.iso3 })),
+      h('h3', { id: 'profile-form-title' }, t('profileForm.title', { country: `${countryName(this.iso3)} (${this.iso3})` })),
       h('p', { class: 'hint' }, t('profileForm.hint')),
       summary,
       ...this.groups.map((g) => h('fieldset', { class: 'profile-group', 'data-group': g.key },
