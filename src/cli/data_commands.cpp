@@ -10,6 +10,7 @@
 #include "edit/change_service.hpp"
 #include "edit/reimport_plan.hpp"
 #include "encode/ogr_writer.hpp"
+#include "invest/country_profile.hpp"
 
 namespace amis::cli {
 namespace {
@@ -74,6 +75,7 @@ store::IndexRules index_rules(const config::Config& config, const std::string& c
   if (auto it = config.attribute_indexes.find(collection); it != config.attribute_indexes.end())
     rules.declared = it->second;
   rules.country_property = config.editing.rules(collection).country_property;
+  if (collection == invest::kProfileCollection) rules.documents = {"fields"};  // the profile document
   return rules;
 }
 

@@ -17,6 +17,8 @@ constexpr double kMargin = 50.0;
 constexpr double kLabelWidth = 170.0;
 constexpr double kGap = 10.0;
 constexpr double kFooter = 30.0;
+constexpr double kBottom = kPageHeight - kMargin - kFooter;  // where a page's text ends
+constexpr double kRoom = kBottom - kMargin;                   // the height a page holds
 
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
@@ -30,6 +32,17 @@ std::string valid_utf8(const std::string& text) {
   while (!g_utf8_validate(out.data(), static_cast<gssize>(out.size()), &end))
     out[static_cast<std::size_t>(end - out.data())] = '?';
   return out;
+}
+
+// `text` in `layout`: `width` wide, wrapped at words (within a word longer than a line), in `font`.
+void lay_out(PangoLayout* layout, const std::string& text, double width, const char* font) {
+  PangoFontDescription* description = pango_font_description_from_string(font);
+  pango_layout_set_font_description(layout, description);
+  pango_font_description_free(description);
+  pango_layout_set_width(layout, static_cast<int>(width * PANGO_SCALE));
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  const std::string valid = valid_utf8(text);
+  pango_layout_set_text(layout, valid.c_str(), -1);
 }
 
 class Writer {
@@ -48,13 +61,7 @@ class Writer {
 
   // Writes `text` at x with `width`, in `font`; breaks the page first when it does not fit.
   double block(const std::string& text, double x, double width, const char* font, bool draw = true) {
-    PangoFontDescription* description = pango_font_description_from_string(font);
-    pango_layout_set_font_description(layout_.get(), description);
-    pango_font_description_free(description);
-    pango_layout_set_width(layout_.get(), static_cast<int>(width * PANGO_SCALE));
-    pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD_CHAR);
-    const std::string valid = valid_utf8(text);
-    pango_layout_set_text(layout_.get(), valid.c_str(), -1);
+    lay_out(layout_.get(), text, width, font);
     int w = 0, h = 0;
     pango_layout_get_size(layout_.get(), &w, &h);
     const double height = static_cast<double>(h) / PANGO_SCALE;
@@ -66,7 +73,33 @@ class Writer {
   }
 
   void need(double height) {
-    if (y_ + height > kPageHeight - kMargin - kFooter) next_page();
+    if (y_ + height > kBottom) next_page();
+  }
+
+  // Draws `text` line by line from y, breaking the page between two lines where
+  // the next does not fit: for a text taller than a page, which block() would
+  // draw past the page's bottom. y ends under the last line.
+  void flow(const std::string& text, double x, double width, const char* font) {
+    // A layout of its own: the footer of a page break lays out its stamp in layout_.
+    std::unique_ptr<PangoLayout, decltype(&g_object_unref)> layout(pango_cairo_create_layout(cr_.get()), g_object_unref);
+    lay_out(layout.get(), text, width, font);
+    std::unique_ptr<PangoLayoutIter, decltype(&pango_layout_iter_free)> line(pango_layout_get_iter(layout.get()),
+                                                                             pango_layout_iter_free);
+    double top = 0, bottom = 0;  // in the layout: the first line on this page, the last line's bottom
+    do {
+      PangoRectangle logical;
+      pango_layout_iter_get_line_extents(line.get(), nullptr, &logical);
+      const double line_top = static_cast<double>(logical.y) / PANGO_SCALE;
+      bottom = static_cast<double>(logical.y + logical.height) / PANGO_SCALE;
+      if (y_ + bottom - top > kBottom && line_top > top) {
+        next_page();
+        top = line_top;
+      }
+      const double baseline = static_cast<double>(pango_layout_iter_get_baseline(line.get())) / PANGO_SCALE;
+      cairo_move_to(cr_.get(), x + static_cast<double>(logical.x) / PANGO_SCALE, y_ + baseline - top);
+      pango_cairo_show_layout_line(cr_.get(), pango_layout_iter_get_line_readonly(line.get()));
+    } while (pango_layout_iter_next_line(line.get()));
+    y_ += bottom - top;
   }
 
   void next_page() {
@@ -91,6 +124,7 @@ class Writer {
   }
 
   double& y() { return y_; }
+  int page() const { return page_; }  // the pages finished so far
 
  private:
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface_;
@@ -107,6 +141,19 @@ void write_row(Writer& w, const ReportRow& row) {
   const double label_h = w.block(row.label, kMargin, kLabelWidth, "DejaVu Sans Bold 9", false);
   const double text_h = w.block(row.text, text_x, text_width, "DejaVu Sans 9", false);
   const double note_h = row.note.empty() ? 0 : w.block(row.note, text_x, text_width, "DejaVu Sans Oblique 7.5", false);
+  if (std::max(label_h, text_h + note_h) + 6 > kRoom) {
+    // Taller than a page: it starts where it is (with its label and a few lines)
+    // and flows on across pages.
+    w.need(label_h + 40);
+    w.block(row.label, kMargin, kLabelWidth, "DejaVu Sans Bold 9");
+    const double top = w.y();
+    const int page = w.page();
+    w.flow(row.text, text_x, text_width, "DejaVu Sans 9");
+    if (!row.note.empty()) w.flow(row.note, text_x, text_width, "DejaVu Sans Oblique 7.5");
+    if (w.page() == page) w.y() = std::max(w.y(), top + label_h);
+    w.y() += 6;
+    return;
+  }
   w.need(std::max(label_h, text_h + note_h) + 6);
   w.block(row.label, kMargin, kLabelWidth, "DejaVu Sans Bold 9");
   w.block(row.text, text_x, text_width, "DejaVu Sans 9");
@@ -134,8 +181,14 @@ std::string write_pdf(const ReportDocument& document) {
       w.need(w.block(section.heading, kMargin, width, "DejaVu Sans Bold 12", false) + 30);
       w.y() += w.block(section.heading, kMargin, width, "DejaVu Sans Bold 12") + 6;
       if (!section.paragraph.empty()) {
-        w.need(w.block(section.paragraph, kMargin, width, "DejaVu Sans 9", false));
-        w.y() += w.block(section.paragraph, kMargin, width, "DejaVu Sans 9") + 6;
+        const double height = w.block(section.paragraph, kMargin, width, "DejaVu Sans 9", false);
+        if (height > kRoom) {
+          w.flow(section.paragraph, kMargin, width, "DejaVu Sans 9");
+          w.y() += 6;
+        } else {
+          w.need(height);
+          w.y() += w.block(section.paragraph, kMargin, width, "DejaVu Sans 9") + 6;
+        }
       }
       for (const auto& row : section.rows) write_row(w, row);
       w.y() += 8;

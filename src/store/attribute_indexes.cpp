@@ -26,9 +26,15 @@ std::vector<std::vector<std::string>> wanted_indexes(Store& store, const core::C
   }
   if (!rules.country_property.empty() && collection.property(rules.country_property))
     add({collection.property(rules.country_property)->name});
-  for (const auto& p : collection.properties)
-    if (p.type == core::PropertyType::Text && !store.text_values(collection, p.name, rules.category_max).empty())
-      add({p.name});
+  for (const auto& p : collection.properties) {
+    if (p.type != core::PropertyType::Text ||
+        std::find(rules.documents.begin(), rules.documents.end(), p.name) != rules.documents.end())
+      continue;
+    const auto values = store.text_values(collection, p.name, rules.category_max);
+    const bool codes = std::all_of(values.begin(), values.end(),
+                                   [&](const std::string& v) { return v.size() <= rules.category_max_bytes; });
+    if (!values.empty() && codes) add({p.name});
+  }
   return out;
 }
 

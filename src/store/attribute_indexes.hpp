@@ -19,6 +19,13 @@ struct IndexRules {
   std::vector<std::vector<std::string>> declared;  // each one index, columns in order
   std::string country_property;                    // empty: none
   std::size_t category_max = 64;
+  // A category's values are short codes: a text property with a longer value is
+  // none (PostgreSQL's btree refuses a row of more than 2704 bytes, so an index on
+  // long texts fails the write that makes one longer).
+  std::size_t category_max_bytes = 200;
+  // Properties that hold documents (a country profile's JSON text), never
+  // categories however few their values are now.
+  std::vector<std::string> documents;
 };
 
 // The indexes a collection should have, in the order they are made.

@@ -100,11 +100,12 @@ TEST(Clock, AFixedClockTellsItsInstant) {
   EXPECT_FALSE(core::parse_utc("yesterday"));
 }
 
-std::string pdftotext(const std::string& pdf) {
+// poppler's pdftotext with `options` ("-layout", "-bbox") on the PDF's bytes.
+std::string pdftotext(const std::string& pdf, const std::string& options = "-layout") {
   const auto path = std::filesystem::temp_directory_path() / ("amis-report-" + std::to_string(::getpid()) + ".pdf");
   std::ofstream(path, std::ios::binary) << pdf;
   std::string out;
-  if (FILE* p = ::popen(("pdftotext -layout " + path.string() + " - 2>/dev/null").c_str(), "r")) {
+  if (FILE* p = ::popen(("pdftotext " + options + " " + path.string() + " - 2>/dev/null").c_str(), "r")) {
     char buffer[4096];
     while (std::size_t n = std::fread(buffer, 1, sizeof buffer, p)) out.append(buffer, n);
     ::pclose(p);
@@ -134,6 +135,48 @@ TEST(PdfReport, EveryRowAndTheStampAreInTheTextAndLongDocumentsTakeSeveralPages)
   }
   EXPECT_NE(text.find("page 2"), std::string::npos);
   EXPECT_NE(text.find("bad ? byte"), std::string::npos);
+}
+
+// A row taller than a page (a long narrative and its citation) flows on across
+// pages line by line: every word is in the text, none drawn off a page's bottom.
+TEST(PdfReport, ARowLongerThanAPageIsSplitAcrossPagesWithNothingLost) {
+  report::ReportDocument doc{"Indonesia (IDN): investment profile", "", "Generated 2026-12-05T18:46:12Z", {}};
+  std::string text, note;
+  for (int i = 0; i < 1500; ++i) text += "w" + std::to_string(10000 + i) + (i % 40 == 39 ? "\n" : " ");
+  for (int i = 0; i < 300; ++i) note += "n" + std::to_string(10000 + i) + " ";
+  report::ReportSection section{"Fiscal terms", "", {{"Before", "short", ""}, {"Royalty rates by commodity", text, note},
+                                                     {"After", "the row after the long one", "its note"}}};
+  doc.sections.push_back(section);
+  const auto pdf = report::write_pdf(doc);
+  if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) GTEST_SKIP() << "pdftotext (poppler-utils) is missing";
+  const auto all = pdftotext(pdf);
+  std::size_t at = 0;
+  for (int i = 0; i < 1500; ++i) {  // in order, each once
+    const auto word = "w" + std::to_string(10000 + i);
+    const auto found = all.find(word, at);
+    ASSERT_NE(found, std::string::npos) << word;
+    at = found + word.size();
+  }
+  for (int i = 0; i < 300; ++i) {
+    const auto word = "n" + std::to_string(10000 + i);
+    const auto found = all.find(word, at);
+    ASSERT_NE(found, std::string::npos) << word;
+    at = found + word.size();
+  }
+  EXPECT_NE(all.find("the row after the long one", at), std::string::npos);
+  EXPECT_NE(all.find("page 3"), std::string::npos);
+  // No line of text beyond a page's bottom margin: pdftotext -bbox gives each word's box.
+  const auto boxes = pdftotext(pdf, "-bbox");
+  int words = 0;
+  for (std::size_t pos = boxes.find("<word "); pos != std::string::npos; pos = boxes.find("<word ", pos + 1)) {
+    const auto ymax = boxes.find("yMax=\"", pos), close = boxes.find('>', pos);
+    ASSERT_NE(close, std::string::npos);
+    const auto word = boxes.substr(close + 1, 2);
+    if (word != "w1" && word != "n1") continue;  // the row's words, not the footer's stamp
+    EXPECT_LE(std::stod(boxes.substr(ymax + 6)), 842.0 - 50.0 - 30.0 + 1.0) << boxes.substr(pos, 120);
+    ++words;
+  }
+  EXPECT_EQ(words, 1800);  // every word of the row, each within its page
 }
 
 // The mines of test_support, grouped by country with their capacity summed.

@@ -6,6 +6,27 @@ import type { PortalState } from './state';
 import { byId, clear, h, announce } from './dom';
 import { onLanguageChange, t } from './i18n';
 
+// The login dialog, made once for the page (the map portal's and the country page's).
+export function loginDialog(): HTMLDialogElement {
+  const made = document.getElementById('login-dialog');
+  if (made) return made as HTMLDialogElement;
+  const label = (key: string) => ({ 'data-i18n': key });
+  const dialog = h('dialog', { id: 'login-dialog', 'aria-labelledby': 'login-title' },
+    h('form', { id: 'login-form', method: 'dialog' },
+      h('h2', { id: 'login-title', ...label('login.title') }, t('login.title')),
+      h('p', { class: 'hint', ...label('login.hint') }, t('login.hint')),
+      h('label', { for: 'login-user', ...label('login.user') }, t('login.user')),
+      h('input', { id: 'login-user', name: 'user', autocomplete: 'username', required: true }),
+      h('label', { for: 'login-password', ...label('login.password') }, t('login.password')),
+      h('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+      h('p', { id: 'login-error', class: 'error', role: 'alert' }),
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', ...label('login.submit') }, t('login.submit')),
+        h('button', { type: 'button', id: 'login-cancel', ...label('common.cancel') }, t('common.cancel')))));
+  document.body.append(dialog);
+  return dialog;
+}
+
 // A role as the reader's language names it.
 export function roleName(role: string): string {
   const key = `role.${role}`;
@@ -15,7 +36,7 @@ export function roleName(role: string): string {
 
 export async function setUpLogin(api: Api, state: PortalState, session: Session | null): Promise<void> {
   const area = byId('account');
-  const dialog = byId<HTMLDialogElement>('login-dialog');
+  const dialog = loginDialog();
   const form = byId<HTMLFormElement>('login-form');
   const error = byId('login-error');
   const render = () => {

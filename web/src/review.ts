@@ -1,6 +1,7 @@
 // The reviewer's view of a change set: one row per change, with what differs.
 import { displayValue } from './catalogue';
 import { t } from './i18n';
+import { displayFieldValue, fieldLabel } from './country/profile-form';
 
 export interface ReviewChange {
   seq: number;
@@ -65,4 +66,50 @@ export function featureLabel(c: ReviewChange, nameProperty?: string): string {
   const id = c.featureId ?? f?.id;
   const idText = id === null || id === undefined ? t('review.new') : `#${id}`;
   return name ? `${String(name)} (${idText})` : idText;
+}
+
+// A country profile's change (collection country_profiles): its `fields` property is
+// the profile document as JSON text, shown as a row per profile field that differs,
+// each side its value, source and as-of date.
+interface ProfileEntry { value: string | number; source: string; asOf: string }
+
+function profileDocument(value: unknown): Record<string, ProfileEntry> {
+  if (typeof value !== 'string') return {};
+  try {
+    const doc = JSON.parse(value) as unknown;
+    return doc && typeof doc === 'object' && !Array.isArray(doc) ? doc as Record<string, ProfileEntry> : {};
+  } catch {
+    return {};
+  }
+}
+
+function entryText(entry: ProfileEntry | undefined, type: string): string {
+  if (!entry) return t('review.profileEmpty');
+  return t('review.profileEntry', { value: displayFieldValue({ type, value: entry.value }), source: entry.source, asOf: entry.asOf });
+}
+
+// `types`: each profile field's type by key (percentages read "35 %").
+export function profileDiffRows(changes: ReviewChange[], types: ReadonlyMap<string, string> = new Map()): DiffRow[] {
+  const rows: DiffRow[] = [];
+  for (const c of changes) {
+    const others = { ...c, properties: c.properties.filter((p) => p.name !== 'fields') };
+    const fields = c.properties.find((p) => p.name === 'fields');
+    if (!fields) {
+      rows.push(...diffRows([c], 'iso3'));
+      continue;
+    }
+    const base = { change: c.seq, feature: featureLabel(c, 'iso3'), operation: operationLabel(c.operation) };
+    const before = profileDocument(fields.before);
+    const after = profileDocument(fields.after);
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    const order = [...types.keys()];
+    keys.sort((a, b) => (order.indexOf(a) >>> 0) - (order.indexOf(b) >>> 0));
+    for (const key of keys) {
+      if (JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+      const type = types.get(key) ?? 'text';
+      rows.push({ ...base, property: fieldLabel(key), before: entryText(before[key], type), after: entryText(after[key], type) });
+    }
+    if (others.properties.length) rows.push(...diffRows([{ ...others, geometryChanged: false }], 'iso3'));
+  }
+  return rows;
 }

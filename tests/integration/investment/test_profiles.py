@@ -349,3 +349,53 @@ def test_the_catalogues_records_of_the_country_are_listed(env):
     assert rid in [x["id"] for x in listed]
     assert rid not in [x["id"] for x in env.get("/countries/PHL")["catalogueRecords"]]
     assert "Geological map of Sumatra (profiles test)" in env.call("GET", "/countries/IDN", params={"f": "html"}).text
+
+
+def _words_in_order(words: list[str], text: str) -> list[str]:
+    """The words of `words` not found in `text` in their order (other text may come between)."""
+    tokens, at, missing = text.split(), 0, []
+    for w in words:
+        try:
+            at = tokens.index(w, at) + 1
+        except ValueError:
+            missing.append(w)
+    return missing
+
+
+def test_a_field_longer_than_a_page_is_whole_in_the_pdf(env):
+    """A text field at its 4000-byte limit with a 1000-byte citation is taller than an A4
+    page: the PDF splits it across pages, and pdftotext finds every word of both, in order."""
+    value_words = [f"v{i:04d}" for i in range(800)]
+    value = ("Test value: " + " ".join(value_words))[:4000]
+    value_words = value.split()[2:]
+    source_words = [f"s{i:04d}" for i in range(200)]
+    source = ("Test citation: " + " ".join(source_words))[:1000]
+    source_words = source.split()[2:]
+    assert len(value.encode()) <= 4000 and len(source.encode()) <= 1000
+    fees = {"fields": {"application_fees": {"value": "Test value: the row after the long one",
+                                            "source": "Test citation: fees", "asOf": "2024-05-31"}}}
+    long = {"fields": {"application_procedure": {"value": value, "source": source, "asOf": "2024-05-31"}}}
+    for step, body in enumerate((fees, long)):
+        r = env.call("PATCH", "/countries/THA", ADMIN, body)
+        assert r.status_code in (200, 202), r.text
+        if r.status_code == 202:
+            cs = r.json()["changeSet"]["id"]
+            r = env.call("POST", f"/changesets/{cs}/approve", REVIEWER, {"comment": "long text"})
+            assert r.status_code == 200, r.text
+        if step == 0:
+            # A server started on the store (the profiles there) makes its attribute indexes, none on
+            # the profile document: on PostGIS a btree index refuses a text of more than 2704 bytes,
+            # and the long profile's approval was a 500.
+            _clock_server(env, "restarted", datetime.now(timezone.utc)).stop()
+    assert fields_of(env.get("/countries/THA"))["application_procedure"]["value"] == value
+    r = env.call("GET", "/countries/THA", params={"f": "pdf"})
+    assert r.status_code == 200 and r.content.startswith(b"%PDF-")
+    pdf = env.work / "tha-long.pdf"
+    pdf.write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert _words_in_order(value_words + source_words + ["after", "the", "long", "one"], text) == []
+    # Split: the value's first and last words are on different pages.
+    pages = text.split("\f")
+    first = next(i for i, p in enumerate(pages) if value_words[0] in p.split())
+    last = next(i for i, p in enumerate(pages) if source_words[-1] in p.split())
+    assert last > first, (first, last)

@@ -2,6 +2,8 @@
 // they are (never recomputed from features): a series summary's points per series,
 // a table summary's feature counts per value of its first property.
 
+import type { ProfileGroup } from './profile-form';
+
 export interface SummaryGroup { keys: (string | null)[]; count: number; sums: (number | null)[] }
 export interface SummarySeries { name: string; keys: (string | null)[]; points: [number, number][] }
 export interface Summary {
@@ -11,7 +13,10 @@ export interface Summary {
 }
 
 export interface Review { lastReviewed: string | null; staleAfter: string | null; stale: boolean; note: string }
-export interface CountryDoc { iso3: string; name: string; asOf: string; review: Review; summaries: Summary[] }
+export interface CountryDoc {
+  iso3: string; name: string; asOf: string; review: Review; summaries: Summary[];
+  filled: number; fieldCount: number; groups: ProfileGroup[];
+}
 
 // Feature counts per value of the first grouped property, in the order met (the API's key order).
 export function countsByFirstKey(s: Summary): { labels: string[]; counts: number[] } {

@@ -2,14 +2,22 @@
 // the live summaries of /countries/{ISO3} (uPlot, as the Usage page): a line per
 // production series over the years, bars of feature counts per commodity or status.
 // Every number drawn is one of the API's, kept in the chart's data-values for checks.
+// Above them the profile's fields, and for a signed-in editor of that country (or a
+// reviewer, an administrator) the form that submits an edit as a change set.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import '../style.css';
 import './country.css';
+import { Api } from '../api';
 import { serviceRoot } from '../links';
-import { byId, h } from '../dom';
+import { byId, clear, h } from '../dom';
 import { CATALOGUES, onLanguageChange, startLanguage, t } from '../i18n';
 import { displayCode, propertyLabel } from '../code-lists';
+import { setUpLogin } from '../login';
+import { PortalState } from '../state';
 import { alignedSeries, countsByFirstKey, type CountryDoc, type Summary } from './country-data';
+import { mayEditProfile } from './profile-form';
+import { ProfileEditor, profileTables, submittedNote } from './profile-view';
 
 // The member states, named in the portal's language (the "country" group of web/i18n).
 const STATES = ['BRN', 'KHM', 'IDN', 'LAO', 'MYS', 'MMR', 'PHL', 'SGP', 'THA', 'VNM'];
@@ -72,7 +80,27 @@ function chart(s: Summary): HTMLElement {
   return section;
 }
 
-async function show(root: string, iso3: string): Promise<void> {
+// The page's profile part: the published fields, the edit button for those who may.
+let shownDoc: CountryDoc | undefined;
+
+function showProfile(doc: CountryDoc, state: PortalState, editor: ProfileEditor): void {
+  shownDoc = doc;
+  byId('profile-filled').textContent = t('profileForm.filled', { filled: doc.filled, count: doc.fieldCount });
+  clear(byId('profile-fields'), profileTables(doc.groups));
+  const may = mayEditProfile(state.session, doc.iso3);
+  if (!may && editor.open) editor.close();
+  byId('profile-fields').hidden = editor.open;
+  clear(byId('profile-actions'), may && !editor.open
+    ? h('button', { type: 'button', id: 'profile-edit', class: 'primary', onclick: () => {
+      byId('profile-fields').hidden = true;
+      clear(byId('profile-result'));
+      byId('profile-edit').hidden = true;
+      editor.start(doc.iso3, doc.groups);
+    } }, t('profileForm.edit'))
+    : null);
+}
+
+async function show(root: string, iso3: string, state: PortalState, editor: ProfileEditor): Promise<void> {
   const status = byId('country-status');
   status.textContent = t('countryPage.loading');
   const profile = `${root}/countries/${iso3}`;
@@ -87,6 +115,8 @@ async function show(root: string, iso3: string): Promise<void> {
   const doc = (await response.json()) as CountryDoc;
   const name = STATES.includes(doc.iso3) ? t(`country.${doc.iso3}`) : doc.name;
   byId('country-title').textContent = `${name} (${doc.iso3})`;
+  if (editor.open && shownDoc?.iso3 !== doc.iso3) editor.close();
+  showProfile(doc, state, editor);
   const review = byId('country-review');
   review.className = doc.review.stale ? 'stale' : 'reviewed';
   review.dataset.stale = String(doc.review.stale);
@@ -105,8 +135,15 @@ async function show(root: string, iso3: string): Promise<void> {
   status.textContent = t('countryPage.asOf', { name, asOf: doc.asOf });
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const root = serviceRoot(location.href);
+  const api = new Api(root);
+  const state = new PortalState();
+  const session = api.session();
+  const editor = new ProfileEditor(api, byId('profile-editor'), (answer, changed) => {
+    if (shownDoc) clear(byId('profile-result'), submittedNote(answer, changed, shownDoc.groups));
+    void show(root, select.value, state, editor);
+  }, () => { if (shownDoc) showProfile(shownDoc, state, editor); });
   const select = byId('country-select') as HTMLSelectElement;
   const options = () => STATES.map((code) => h('option', { value: code }, t(`country.${code}`)));
   select.replaceChildren(...options());
@@ -114,17 +151,21 @@ function start(): void {
   select.value = STATES.includes(wanted) ? wanted : 'IDN';
   select.addEventListener('change', () => {
     history.replaceState(null, '', `?country=${select.value}`);
-    void show(root, select.value);
+    clear(byId('profile-result'));
+    void show(root, select.value, state, editor);
   });
   byId('country-pick').addEventListener('submit', (e) => e.preventDefault());
   onLanguageChange(() => {
     const chosen = select.value;
     select.replaceChildren(...options());
     select.value = chosen;
-    void show(root, chosen);
+    editor.render();
+    void show(root, chosen, state, editor);
   });
-  void show(root, select.value);
+  await setUpLogin(api, state, await session);
+  state.on('session', () => { if (shownDoc) showProfile(shownDoc, state, editor); });
+  await show(root, select.value, state, editor);
 }
 
 startLanguage(document.getElementById('language-slot'));
-start();
+start().catch((e) => { byId('country-status').textContent = String(e); });

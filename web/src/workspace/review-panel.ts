@@ -10,7 +10,8 @@ import type { Api, ChangeSet } from '../api';
 import { ApiError } from '../api';
 import type { MapView } from '../viewer/map-view';
 import type { PortalState } from '../state';
-import { diffRows, featureLabel, problemText, type ReviewChange } from '../review';
+import { diffRows, featureLabel, problemText, profileDiffRows, type ReviewChange } from '../review';
+import { PROFILE_COLLECTION } from '../country/profile-form';
 import { stateBadge } from './changesets';
 import { h, clear, announce } from '../dom';
 import { t } from '../i18n';
@@ -65,6 +66,19 @@ export class ReviewPanel {
   }
 
   private shown = 0; // the latest change set asked for; a slower earlier answer is dropped
+  private types: Map<string, string> | undefined;
+
+  // The country profiles' field types by key, in the field list's order (for their diff).
+  private async profileTypes(): Promise<Map<string, string>> {
+    if (this.types) return this.types;
+    try {
+      const { groups } = await this.api.get<{ groups: Array<{ fields: Array<{ key: string; type: string }> }> }>('/countries/fields');
+      this.types = new Map(groups.flatMap((g) => g.fields).map((f) => [f.key, f.type]));
+    } catch {
+      return new Map(); // drawn as text, in the document's order
+    }
+    return this.types;
+  }
 
   async show(id: number): Promise<void> {
     const mine = ++this.shown;
@@ -74,6 +88,7 @@ export class ReviewPanel {
     } catch (e) {
       return announce((e as Error).message, 'error');
     }
+    const types = review.changeSet.collection === PROFILE_COLLECTION ? await this.profileTypes() : undefined;
     if (mine !== this.shown || this.panel.hidden) return;
     const c = review.changeSet;
     const layer = this.state.layer(c.collection)?.info;
@@ -92,7 +107,7 @@ export class ReviewPanel {
       }
     }
     if (!isEmpty(extent)) this.view.map.getView().fit(extent, { maxZoom: 11, padding: [80, 80, 80, 80], duration: 300 });
-    const rows = diffRows(review.changes, layer?.roles.name);
+    const rows = types ? profileDiffRows(review.changes, types) : diffRows(review.changes, layer?.roles.name);
     const problems = review.changes.flatMap((ch) => ch.problems.map((p) => `${featureLabel(ch, layer?.roles.name)}: ${problemText(p)}`));
     const mayDecide = this.state.session && this.state.session.role !== 'editor' && c.state === 'submitted' &&
       (c.author !== this.state.session.user || this.state.session.role === 'admin');

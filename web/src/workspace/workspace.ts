@@ -29,9 +29,11 @@ export class Workspace {
       void this.review.show(c.id);
     });
     state.on('session', () => {
-      // Nothing of the previous user stays: their edit, their drafts, their review.
+      // Nothing of the previous user stays: their edit, their drafts, their review, the
+      // lists drawn for them (a tab shown again draws its list anew, not the old one first).
       this.editor.reset();
       this.review.clearMap();
+      for (const section of Object.values(this.sections)) clear(section);
       this.render();
     });
   }
