@@ -151,3 +151,29 @@ def test_printable_page_and_pdf_show_the_csv_numbers(mixed, http, tmp_path):
     printed = [tuple(int(n) for n in m) for m in re.findall(r"(\d+) requests, (\d+) bytes, (\d+) features", text)]
     assert printed == [line[2:] for line in lines]
     assert "utilization report" in text and "Thailand (THA)" in text
+
+
+def test_a_collection_the_caller_may_not_read_is_restricted_in_the_reports(tmp_path_factory, usage_store,
+                                                                            country_mmdb):
+    from conftest import start_server, usage_config
+    config = usage_config(tmp_path_factory.mktemp("restricted-config"), country_mmdb)
+    config.write_text(config.read_text() + '\n[access.collections.coal_mines]\nread = ["reviewer"]\n')
+    srv = start_server(tmp_path_factory, usage_store, config, "restricted")
+    try:
+        from support import http_session
+        with http_session() as http:
+            for _ in range(2):
+                http.get(f"{srv.url}/collections/countries/items", params={"limit": "1"}, timeout=30)
+                http.get(f"{srv.url}/collections/coal_mines/items", params={"limit": "1"}, timeout=30)
+            settle(http, srv.url)
+            month = this_month()
+            doc = http.get(f"{srv.url}/usage/monthly/{month}").json()
+            datasets = {line["key"] for line in doc["tables"]["datasets"]["lines"]}
+            assert "coal_mines" not in datasets and {"countries", "restricted"} <= datasets
+            state = http.get(f"{srv.url}/usage/member-states/THA").json()
+            assert [d["collection"] for d in state["datasets"]] == ["countries"]
+            assert {r["collection"] for r in state["rows"]} == {"countries"}
+            pdf = http.get(f"{srv.url}/usage/monthly/{month}", params={"f": "csv"}).text
+            assert "coal_mines" not in pdf
+    finally:
+        assert srv.stop() == 0, srv.stderr()
