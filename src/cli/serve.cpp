@@ -2,6 +2,7 @@
 // and wired here, and nowhere else.
 #include <csignal>
 #include <memory>
+#include <set>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -27,6 +28,7 @@
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/usage/usage_api.hpp"
+#include "api/usage/usage_reports_api.hpp"
 #include "api/wfs/wfs_service.hpp"
 #include "api/wms/wms_service.hpp"
 #include "api/wcs/wcs_service.hpp"
@@ -53,6 +55,7 @@
 #include "styles/style_catalog.hpp"
 #include "tiles/tile_cache.hpp"
 #include "tiles/tile_maker.hpp"
+#include "invest/live_summaries.hpp"
 #include "invest/profile_service.hpp"
 #include "workplan/activity_collection.hpp"
 #include "needs/need_service.hpp"
@@ -90,6 +93,25 @@ core::Clock service_clock(const config::Config& config) {
   if (config.clock.empty()) return core::system_clock();
   spdlog::warn("the clock is fixed at {} ([server] clock)", config.clock);
   return core::fixed_clock(*core::parse_utc(config.clock));
+}
+
+// A member state's datasets for the usage reports (issue 18): the collections and raster
+// layers whose catalogue record names the state, then the collections holding features of it
+// by the country property (as the country profiles list them).
+std::vector<monitor::StateDataset> state_datasets(store::Store& store, store::CatalogStore& catalog,
+                                                  const std::string& country_property, const std::string& iso3) {
+  std::vector<monitor::StateDataset> out;
+  std::set<std::string, std::less<>> seen;
+  for (const auto& r : invest::country_records(catalog, iso3, 1000)) {
+    const auto id = r["id"].get<std::string>();
+    for (const std::string prefix : {"amis:collection:", "amis:raster:"})
+      if (id.starts_with(prefix) && seen.insert(id.substr(prefix.size())).second)
+        out.push_back({id.substr(prefix.size()), "record", 0});
+  }
+  for (const auto& d : invest::country_datasets(store, iso3, country_property, invest::kProfileCollection))
+    if (seen.insert(d["id"].get<std::string>()).second)
+      out.push_back({d["id"].get<std::string>(), "features", d["features"].get<std::int64_t>()});
+  return out;
 }
 
 // The country profiles' field list and live summaries ([invest]; by default the
@@ -324,10 +346,16 @@ void with_router(const config::Config& config, bool serving, const std::function
   std::unique_ptr<monitor::UsageRecorder> usage_recorder;
   std::unique_ptr<monitor::UsageAggregator> usage_aggregator;
   if (config.usage.enabled) {
-    usage_recorder = std::make_unique<monitor::UsageRecorder>(config.usage.queue_size);
+    // Events are dated, and raw events forgotten, by [server] clock when a test fixes it.
+    monitor::UsageRecorder::Clock usage_clock;
+    if (!config.clock.empty())
+      usage_clock = [now = service_clock(config)] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
+      };
+    usage_recorder = std::make_unique<monitor::UsageRecorder>(config.usage.queue_size, usage_clock);
     usage_aggregator = std::make_unique<monitor::UsageAggregator>(*usage_recorder, *opened.usage, *countries,
                                                                   known_names, config.usage,
-                                                                  config.server.trusted_proxies);
+                                                                  config.server.trusted_proxies, usage_clock);
   }
   // Prometheus's /metrics (issue 18, operators): counted where the usage events are.
   std::unique_ptr<monitor::RequestMetrics> request_metrics;
@@ -354,6 +382,15 @@ void with_router(const config::Config& config, bool serving, const std::function
   api::usage::UsageApi usage_api({*opened.usage, read_access, config.usage.public_reports, usage_recorder.get(),
                                   usage_aggregator.get(), countries->loaded()});
   usage_api.register_routes(router);
+  std::vector<std::pair<std::string, std::string>> member_states;
+  for (const auto& m : invest::member_states()) member_states.emplace_back(m.iso3, m.name);
+  api::usage::UsageReportsApi usage_reports(
+      {*opened.usage, read_access, config.usage.public_reports,
+       [&store, &catalog_store, &config](const std::string& iso3) {
+         return state_datasets(store, catalog_store, config.editing.defaults.country_property, iso3);
+       },
+       std::move(member_states), service_clock(config)});
+  usage_reports.register_routes(router);
   http::add_static_files(router, config.static_dir);
   http::add_portal(router, config.portal_dir);
   use(Wired{router, tile_cache.get(), usage_aggregator.get(),

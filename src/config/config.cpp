@@ -69,7 +69,11 @@ void read_usage(const std::string& path, toml::table& t, monitor::UsageOptions& 
   if (queue < 2 || queue > (1 << 24)) throw std::runtime_error(path + ": [usage] queue_size is 2 to 16777216");
   u.queue_size = static_cast<std::size_t>(queue);
   u.flush_seconds = section["flush_seconds"].value_or(u.flush_seconds);
-  if (u.flush_seconds < 1 || u.flush_seconds > 3600) throw std::runtime_error(path + ": [usage] flush_seconds is 1 to 3600");
+  // What a crash (kill -9) may lose is the counts of the last flush_seconds, plus the queue's
+  // last tenth of a second and the write under way: at most 50 keeps that under a minute.
+  if (u.flush_seconds < 1 || u.flush_seconds > monitor::kMaxFlushSeconds)
+    throw std::runtime_error(path + ": [usage] flush_seconds is 1 to " + std::to_string(monitor::kMaxFlushSeconds) +
+                             " (what a crash may lose stays under a minute)");
   u.raw_event_days = section["raw_event_days"].value_or(u.raw_event_days);
   if (u.raw_event_days < 0 || u.raw_event_days > 3660)
     throw std::runtime_error(path + ": [usage] raw_event_days is 0 to 3660");

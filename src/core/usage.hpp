@@ -27,10 +27,12 @@ struct UsageTotals {
   std::int64_t requests = 0;
   std::int64_t bytes = 0;
   double latency_ms = 0;  // summed: the mean is latency_ms / requests
+  std::int64_t features = 0;  // features returned (items, GetFeature, downloads, vector tiles made)
   UsageTotals& operator+=(const UsageTotals& o) {
     requests += o.requests;
     bytes += o.bytes;
     latency_ms += o.latency_ms;
+    features += o.features;
     return *this;
   }
 };
@@ -47,6 +49,7 @@ struct UsageEventRow {
   UsageKey key;  // period: the day
   std::int64_t bytes = 0;
   double latency_ms = 0;
+  std::int64_t features = 0;
 };
 
 // New visitors of a day (digests not seen before by this node that day), per

@@ -1,5 +1,6 @@
 #pragma once
 // Maps "GET /collections/{collectionId}/items" patterns to handlers, segment by segment.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ class Router {
     int status = 0;
     std::size_t bytes = 0;
     double milliseconds = 0;
+    std::int64_t features = 0;  // features the response returned (core::ReturnedFeatures)
   };
   using Observer = std::function<void(const Request&, const Outcome&)>;
   void set_observer(Observer observer) { observer_ = std::move(observer); }

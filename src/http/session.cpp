@@ -12,6 +12,7 @@
 #include <future>
 
 #include "core/request_budget.hpp"
+#include "core/returned_features.hpp"
 #include "http/request_head.hpp"
 #include "http/stream_response.hpp"
 
@@ -162,6 +163,7 @@ void Session::serve(Request& request, const std::string& target, unsigned versio
   SessionWriter writer(*this);
   StreamResponse response(writer, exchange_of(request, version, keep_alive));
   const auto& options = context_.options;
+  const core::ReturnedFeatures returned;  // what the handler's writers wrote, for the usage statistics
   if (!client_gone_->load()) {
     const core::RequestBudget budget(received_ + std::chrono::seconds(options.work_timeout_seconds),
                                      options.work_timeout_seconds, client_gone_);
@@ -170,7 +172,8 @@ void Session::serve(Request& request, const std::string& target, unsigned versio
   const auto ms = std::chrono::duration<double, std::milli>(Clock::now() - received_).count();
   spdlog::get("access")->info("{} {} {} {} {:.1f}ms{}", request.method, target, response.status(),
                               response.bytes_sent(), ms, response.broken() ? " (client gone)" : "");
-  if (const auto& observe = context_.router.observer()) observe(request, {response.status(), response.bytes_sent(), ms});
+  if (const auto& observe = context_.router.observer())
+    observe(request, {response.status(), response.bytes_sent(), ms, returned.count()});
   const bool reuse = response.reusable() && !client_gone_->load();
   net::post(stream_.get_executor(), [self = shared_from_this(), reuse] { self->after_response(reuse); });
 }

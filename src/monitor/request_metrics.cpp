@@ -76,6 +76,7 @@ void RequestMetrics::record(const Classification& what, const http::Router::Outc
     latency.sum += seconds;
     ++latency.count;
     bytes_[what.service] += outcome.bytes;
+    if (outcome.features > 0) features_[what.service] += static_cast<std::uint64_t>(outcome.features);
   } catch (...) {  // a metric is not worth a request
   }
 }
@@ -84,11 +85,13 @@ void RequestMetrics::write(PrometheusText& out) {
   std::map<Key, std::uint64_t> requests;
   std::map<std::string, Latency, std::less<>> latency;
   std::map<std::string, std::uint64_t, std::less<>> bytes;
+  std::map<std::string, std::uint64_t, std::less<>> features;
   {
     std::lock_guard lock(mutex_);
     requests = requests_;
     latency = latency_;
     bytes = bytes_;
+    features = features_;
   }
   out.family("amis_http_requests_total", "counter",
              "Requests answered, by service, operation, collection or layer (\"unknown\" for a name the store "
@@ -117,6 +120,11 @@ void RequestMetrics::write(PrometheusText& out) {
   out.family("amis_http_response_bytes_total", "counter", "Bytes of response bodies sent, by service.");
   for (const auto& [service, n] : bytes)
     out.sample("amis_http_response_bytes_total", {{"service", service}}, static_cast<double>(n));
+  out.family("amis_features_returned_total", "counter",
+             "Features returned (OGC API items, WFS GetFeature, downloads, GetFeatureInfo, vector tiles made), "
+             "by service.");
+  for (const auto& [service, n] : features)
+    out.sample("amis_features_returned_total", {{"service", service}}, static_cast<double>(n));
 }
 
 }  // namespace amis::monitor

@@ -1,7 +1,7 @@
 #pragma once
 // Operators' metrics of the requests served (issue 18, `/metrics`): requests by service,
-// operation, collection and status class, a latency histogram and the bytes sent by
-// service. Every label value is from the classifier's fixed lists or is the name of a
+// operation, collection and status class, a latency histogram, and the bytes sent and
+// features returned by service. Every label value is from the classifier's fixed lists or is the name of a
 // collection or layer the store holds: a client asking for made-up names adds to
 // collection="unknown", never a new series, so the series count stays small.
 // Recording takes one short lock and never touches the store, except to read the
@@ -57,6 +57,7 @@ class RequestMetrics {
   std::map<Key, std::uint64_t> requests_;
   std::map<std::string, Latency, std::less<>> latency_;  // by service
   std::map<std::string, std::uint64_t, std::less<>> bytes_;  // by service
+  std::map<std::string, std::uint64_t, std::less<>> features_;  // by service
 };
 
 }  // namespace amis::monitor

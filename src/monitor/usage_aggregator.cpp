@@ -50,7 +50,7 @@ UsageAggregator::UsageAggregator(UsageRecorder& recorder, store::UsageStore& sto
       trusted_proxies_(std::move(trusted_proxies)),
       clock_(clock ? std::move(clock) : Clock(wall_clock_ms)),
       known_(known_names_()),
-      last_write_ms_(clock_()) {}
+      last_write_(std::chrono::steady_clock::now()) {}
 
 UsageAggregator::~UsageAggregator() { stop(); }
 
@@ -78,7 +78,8 @@ void UsageAggregator::run() {
     try {
       std::lock_guard lock(mutex_);
       drain();
-      if (last || clock_() - last_write_ms_ >= options_.flush_seconds * 1000LL) write();
+      if (last || std::chrono::steady_clock::now() - last_write_ >= std::chrono::seconds(options_.flush_seconds))
+        write();
     } catch (const std::exception& e) {
       spdlog::warn("usage statistics: {}", e.what());
     }
@@ -132,17 +133,17 @@ void UsageAggregator::add(UsageEvent&& e) {
     count_visitor(day, "", digest);
     if (!key.collection.empty() && key.collection != "unknown") count_visitor(day, key.collection, digest);
   }
-  const core::UsageTotals totals{1, e.bytes, e.latency_ms};
+  const core::UsageTotals totals{1, e.bytes, e.latency_ms, e.features};
   hourly_[key] += totals;
   key.period = day;
   daily_[key] += totals;
-  if (options_.raw_event_days > 0) events_.push_back({e.time_ms, std::move(key), e.bytes, e.latency_ms});
+  if (options_.raw_event_days > 0) events_.push_back({e.time_ms, std::move(key), e.bytes, e.latency_ms, e.features});
   ++pending_;
 }
 
 void UsageAggregator::write() {
   const auto now = clock_();
-  last_write_ms_ = now;
+  last_write_ = std::chrono::steady_clock::now();
   if (pending_ > 0) {
     core::UsageBatch batch{counts_of(hourly_), counts_of(daily_), {}, events_};
     for (const auto& [k, n] : new_visitors_) batch.visitors.push_back({k.first, k.second, n});

@@ -5,6 +5,7 @@
 // not hold into "unknown") and forgets the event; every flush_seconds it adds the
 // counts to the store's hourly and daily tables, appends raw events when they are
 // kept, and deletes raw events past their days.
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -76,7 +77,10 @@ class UsageAggregator {
   VisitorDigest digests_;
   std::string visitor_day_;
   std::unordered_set<std::uint64_t> seen_;  // today's visitors, and (visitor, collection) pairs
-  std::int64_t last_write_ms_ = 0;
+  // When the counts last went to the store, by the steady clock: the flush interval is real
+  // time even when a test fixes the wall clock ([server] clock), which dates events and
+  // decides which raw events are past their days.
+  std::chrono::steady_clock::time_point last_write_;
 
   std::mutex wake_mutex_;
   std::condition_variable wake_;

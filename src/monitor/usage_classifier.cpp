@@ -246,9 +246,13 @@ Classification classify(const http::Request& rq) {
   }
   if (first == "usage") {
     c.service = "usage";
-    c.operation = segs.size() == 1 ? "landing" : segs[1] == "daily" ? "daily" : segs[1] == "hourly" ? "hourly"
-                                                                             : segs[1] == "visitors" ? "visitors"
-                                                                                                     : "status";
+    c.operation = segs.size() == 1              ? "landing"
+                  : segs[1] == "daily"          ? "daily"
+                  : segs[1] == "hourly"         ? "hourly"
+                  : segs[1] == "visitors"       ? "visitors"
+                  : segs[1] == "member-states"  ? "member-state"
+                  : segs[1] == "monthly"        ? "monthly"
+                                                : "status";
     return c;
   }
   if (first == "collections") {

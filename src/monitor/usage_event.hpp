@@ -16,6 +16,7 @@ struct UsageEvent {
   int status = 0;
   std::int64_t bytes = 0;
   double latency_ms = 0;
+  std::int64_t features = 0;    // features the response returned
   std::string peer;             // the connection's address
   std::string forwarded_for;    // X-Forwarded-For as received (bounded); believed only from trusted proxies
   std::string user_agent;       // bounded; only for the client class and the visitor digest

@@ -5,6 +5,11 @@
 
 namespace amis::monitor {
 
+// The longest flush interval allowed: a crash loses the counts of at most the last
+// flush interval, the aggregator's last drain (0.1 s) and the write under way, which
+// this keeps under a minute (docs/usage.md, "What a crash loses").
+inline constexpr int kMaxFlushSeconds = 50;
+
 struct UsageOptions {
   bool enabled = true;
   // Events waiting for the aggregator at most; beyond, events are dropped and counted.

@@ -34,6 +34,7 @@ void UsageRecorder::record(const http::Request& request, const http::Router::Out
     e.status = outcome.status;
     e.bytes = static_cast<std::int64_t>(outcome.bytes);
     e.latency_ms = outcome.milliseconds;
+    e.features = outcome.features;
     e.peer = request.remote_address;
     e.forwarded_for = request.header("x-forwarded-for").substr(0, kMaxHeader);
     e.user_agent = request.header("user-agent").substr(0, kMaxHeader);

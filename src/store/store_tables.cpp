@@ -14,7 +14,7 @@ constexpr auto Y = ColumnType::Boolean;
 
 std::vector<DumpColumn> usage_count_columns() {
   return {{"period", T}, {"collection", T}, {"service", T}, {"operation", T}, {"format", T}, {"status_class", T},
-          {"client_class", T}, {"country", T}, {"requests", I}, {"bytes", I}, {"latency_ms", R}};
+          {"client_class", T}, {"country", T}, {"requests", I}, {"bytes", I}, {"latency_ms", R}, {"features", I}};
 }
 
 std::vector<DumpTable> make_tables() {
@@ -115,7 +115,7 @@ std::vector<DumpTable> make_tables() {
       {"amis_usage_visitors", {{"day", T}, {"collection", T}, {"visitors", I}}, "day, collection", ""},
       {"amis_usage_events",
        {{"time_ms", I}, {"day", T}, {"collection", T}, {"service", T}, {"operation", T}, {"format", T},
-        {"status_class", T}, {"client_class", T}, {"country", T}, {"bytes", I}, {"latency_ms", R}},
+        {"status_class", T}, {"client_class", T}, {"country", T}, {"bytes", I}, {"latency_ms", R}, {"features", I}},
        "time_ms, day, collection, service, operation, format, status_class, client_class, country, bytes", ""},
   };
 }

@@ -10,17 +10,17 @@ std::string count_tables_ddl(const std::string& text, const std::string& integer
                                "country"})
       ddl += std::string(column) + " " + text + " NOT NULL, ";
     ddl += "requests " + integer + " NOT NULL, bytes " + integer + " NOT NULL, latency_ms " + real +
-           " NOT NULL, PRIMARY KEY (" + kKeyColumns + "));\n";
+           " NOT NULL, features " + integer + " NOT NULL DEFAULT 0, PRIMARY KEY (" + kKeyColumns + "));\n";
   }
   return ddl;
 }
 
 std::string add_count(const std::string& table, const Placeholder& p) {
-  std::string sql = "INSERT INTO " + table + " (" + kKeyColumns + ", requests, bytes, latency_ms) VALUES (";
-  for (int i = 1; i <= 11; ++i) sql += (i > 1 ? ", " : "") + p(i);
+  std::string sql = "INSERT INTO " + table + " (" + kKeyColumns + ", requests, bytes, latency_ms, features) VALUES (";
+  for (int i = 1; i <= 12; ++i) sql += (i > 1 ? ", " : "") + p(i);
   sql += ") ON CONFLICT (" + std::string(kKeyColumns) + ") DO UPDATE SET requests = " + table +
          ".requests + excluded.requests, bytes = " + table + ".bytes + excluded.bytes, latency_ms = " + table +
-         ".latency_ms + excluded.latency_ms";
+         ".latency_ms + excluded.latency_ms, features = " + table + ".features + excluded.features";
   return sql;
 }
 
@@ -54,7 +54,7 @@ std::string report(const core::UsageQuery& q, const Placeholder& p, std::vector<
   if (q.operation) condition("operation", "=", *q.operation);
   if (q.country) condition("country", "=", *q.country);
   std::string sql = "SELECT " + (group.empty() ? std::string() : group + ", ") +
-                    "sum(requests), sum(bytes), sum(latency_ms) FROM " + (q.hourly ? kHourly : kDaily) + where;
+                    "sum(requests), sum(bytes), sum(latency_ms), sum(features) FROM " + (q.hourly ? kHourly : kDaily) + where;
   if (!group.empty()) sql += " GROUP BY " + group + " ORDER BY " + group;
   return sql;
 }

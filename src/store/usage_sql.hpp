@@ -22,18 +22,24 @@ inline constexpr const char* kKeyColumns =
 // dialect's types (`text` is the text type with its collation, `integer` and `real`).
 std::string count_tables_ddl(const std::string& text, const std::string& integer, const std::string& real);
 
+// The column counting features returned, added to the count tables and the raw
+// events after their first release (an older store gains it, 0 for earlier rows).
+inline constexpr const char* kFeaturesColumn = "features";
+inline constexpr const char* kUsageTablesWithFeatures[] = {"amis_usage_hourly", "amis_usage_daily",
+                                                           "amis_usage_events"};
+
 // The placeholder of the n-th (1-based) parameter.
 using Placeholder = std::function<std::string(int)>;
 
-// INSERT ... ON CONFLICT DO UPDATE adding requests, bytes and latency; parameters
-// are the key's eight values, then requests, bytes, latency_ms.
+// INSERT ... ON CONFLICT DO UPDATE adding requests, bytes, latency and features;
+// parameters are the key's eight values, then requests, bytes, latency_ms, features.
 std::string add_count(const std::string& table, const Placeholder& p);
 
 // The column of a dimension.
 const char* column(core::UsageDimension d);
 
-// The report's SELECT: the group's columns, then sums of requests, bytes and
-// latency_ms. `values` receives the parameters to bind, in order.
+// The report's SELECT: the group's columns, then sums of requests, bytes,
+// latency_ms and features. `values` receives the parameters to bind, in order.
 std::string report(const core::UsageQuery& q, const Placeholder& p, std::vector<std::string>& values);
 
 // The visitors of a day range; parameters: from, to.

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 
+#include "core/returned_features.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/mvt_writer.hpp"
 #include "encode/tile_geometry.hpp"
@@ -91,6 +92,7 @@ std::string TileMaker::make_vector_tile(const TileMatrixSet& set, const TileAddr
     encode::MvtLayer layer(c.id, geometry, kExtent);
     layer.begin(c);
     store_.features(c, query, layer);
+    core::ReturnedFeatures::add(static_cast<std::int64_t>(layer.size()));  // those the tile holds (none empty after clipping)
     layer.end();
     layer.append_to(out);
   }

@@ -93,7 +93,7 @@ TEST(RequestMetrics, HistogramBucketsAreCumulativeAndEndWithTheCount) {
   const double milliseconds[] = {0.5, 3, 3, 40, 700, 120000};
   double sum = 0;
   for (double ms : milliseconds) {
-    metrics.record(request_for(router, "/wms", {{"REQUEST", "GetMap"}}), {200, 10, ms});
+    metrics.record(request_for(router, "/wms", {{"REQUEST", "GetMap"}}), {200, 10, ms, 2});
     sum += ms / 1000;
   }
   monitor::PrometheusText out;
@@ -113,6 +113,7 @@ TEST(RequestMetrics, HistogramBucketsAreCumulativeAndEndWithTheCount) {
   EXPECT_EQ(bucket("\\+Inf"), 6);
   EXPECT_NE(text.find("amis_http_request_duration_seconds_count{service=\"wms\"} 6\n"), std::string::npos);
   EXPECT_NE(text.find("amis_http_response_bytes_total{service=\"wms\"} 60\n"), std::string::npos);
+  EXPECT_NE(text.find("amis_features_returned_total{service=\"wms\"} 12\n"), std::string::npos);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(text, m, std::regex("amis_http_request_duration_seconds_sum\\{service=\"wms\"\\} (\\S+)")));
   EXPECT_NEAR(std::stod(m[1]), sum, 1e-9);

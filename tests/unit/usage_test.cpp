@@ -5,14 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 #include <vector>
 
+#include "core/returned_features.hpp"
 #include "monitor/bounded_queue.hpp"
 #include "monitor/client_address.hpp"
 #include "monitor/client_class.hpp"
 #include "monitor/usage_aggregator.hpp"
 #include "monitor/usage_classifier.hpp"
+#include "monitor/usage_reports.hpp"
 #include "pg_test_support.hpp"
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/gpkg/gpkg_usage.hpp"
@@ -194,7 +197,7 @@ TEST_P(Aggregation, CountsKnownNamesDropsWhenFullAndForgetsRawEventsAfterTheirDa
       {"127.0.0.1"}, [&now] { return now; });
   for (int i = 0; i < 10; ++i)  // 8 fit, 2 are dropped
     recorder.record(request_for(router, i % 2 ? "/collections/mines/items" : "/collections/nope/items", "192.0.2.1"),
-                    {200, 100, 1.5});
+                    {200, 100, 1.5, 3});
   EXPECT_EQ(recorder.accepted(), 8u);
   EXPECT_EQ(recorder.dropped(), 2u);
   aggregator.flush();
@@ -202,6 +205,10 @@ TEST_P(Aggregation, CountsKnownNamesDropsWhenFullAndForgetsRawEventsAfterTheirDa
                   "requests || ' ' || bytes FROM amis_usage_daily ORDER BY collection"),
             "2026-01-01 mines features items unknown 4 400;2026-01-01 unknown features items unknown 4 400;");
   EXPECT_EQ(query("SELECT count(*) FROM amis_usage_events"), "8;");
+  // Features returned: 3 per request, in both count tables and the raw events.
+  EXPECT_EQ(query("SELECT sum(features) FROM amis_usage_daily"), "24;");
+  EXPECT_EQ(query("SELECT sum(features) FROM amis_usage_hourly"), "24;");
+  EXPECT_EQ(query("SELECT sum(features) FROM amis_usage_events"), "24;");
   EXPECT_EQ(query("SELECT day || ' ' || collection || ' ' || visitors FROM amis_usage_visitors ORDER BY collection"),
             "2026-01-01  1;2026-01-01 mines 1;");
   now += 3 * 86400000LL;  // past the raw events' two days
@@ -216,6 +223,7 @@ TEST_P(Aggregation, CountsKnownNamesDropsWhenFullAndForgetsRawEventsAfterTheirDa
   ASSERT_EQ(report.size(), 1u);
   EXPECT_EQ(report[0].values[0], "mines");
   EXPECT_EQ(report[0].totals.requests, 1);
+  EXPECT_EQ(report[0].totals.features, 0);
 }
 
 TEST_P(Aggregation, KeepsNoRawEventsWhenTheirDaysAreZero) {
@@ -230,6 +238,79 @@ TEST_P(Aggregation, KeepsNoRawEventsWhenTheirDaysAreZero) {
   aggregator.flush();
   EXPECT_EQ(query("SELECT count(*) FROM amis_usage_events"), "0;");
   EXPECT_EQ(query("SELECT sum(requests) FROM amis_usage_hourly"), "1;");
+}
+
+TEST_P(Aggregation, MonthlyReportAndMemberStateViewSumTheDailyRows) {
+  using amis::core::UsageCount;
+  const auto count = [](std::string day, std::string collection, std::string service, std::string operation,
+                        std::string format, std::string country, std::int64_t requests) {
+    return UsageCount{{std::move(day), std::move(collection), std::move(service), std::move(operation),
+                       std::move(format), "2xx", "gis", std::move(country)},
+                      {requests, requests * 100, 1.0, requests * 3}};
+  };
+  amis::core::UsageBatch batch;
+  batch.daily = {count("2026-02-27", "mines", "wms", "GetMap", "png", "THA", 4),
+                 count("2026-02-28", "mines", "features", "items", "csv", "SGP", 2),
+                 count("2026-02-28", "roads", "wfs", "GetFeature", "gml", "THA", 5),
+                 count("2026-02-28", "", "usage", "daily", "json", "THA", 9),  // the reports' own: left out
+                 count("2026-03-01", "mines", "wms", "GetMap", "png", "THA", 7)};
+  usage->add_usage(batch);
+  const monitor::DatasetsOf datasets_of = [](const std::string& iso3) {
+    return iso3 == "THA" ? std::vector<monitor::StateDataset>{{"mines", "features", 12}}
+                         : std::vector<monitor::StateDataset>{};
+  };
+  const monitor::ShownName shown = [](const std::string& c) { return c == "roads" ? std::string("restricted") : c; };
+  const auto report = monitor::monthly_usage(*usage, "2026-02", {"SGP", "THA", "VNM"}, datasets_of, shown);
+  std::map<std::string, std::string> tables;
+  for (const auto& t : report.tables)
+    for (const auto& l : t.lines)
+      tables[t.id] += l.key + "=" + std::to_string(l.totals.requests) + "/" + std::to_string(l.totals.features) + ";";
+  EXPECT_EQ(tables["totals"], "all=11/33;");
+  EXPECT_EQ(tables["datasets"], "mines=6/18;restricted=5/15;");
+  EXPECT_EQ(tables["countries"], "THA=9/27;SGP=2/6;");
+  EXPECT_EQ(tables["services"], "wfs=5/15;wms=4/12;features=2/6;");
+  EXPECT_EQ(tables["downloads"], "mines=2/6;");
+  EXPECT_EQ(tables["mapViews"], "mines=4/12;");
+  EXPECT_EQ(tables["memberStates"], "THA=9/27;SGP=2/6;VNM=0/0;");
+  EXPECT_EQ(tables["memberStateDatasets"], "THA=6/18;SGP=0/0;VNM=0/0;");
+  const auto rows = monitor::member_state_usage(*usage, datasets_of("THA"), "2026-02", "2026-03", shown);
+  std::string text;
+  for (const auto& r : rows) text += r.month + " " + r.collection + " " + r.country + " " + std::to_string(r.totals.requests) + ";";
+  EXPECT_EQ(text, "2026-02 mines SGP 2;2026-02 mines THA 4;2026-03 mines THA 7;");
+}
+
+TEST(UsageReports, MonthsAndTheirDays) {
+  EXPECT_TRUE(monitor::is_month("2026-12"));
+  EXPECT_FALSE(monitor::is_month("2026-13"));
+  EXPECT_FALSE(monitor::is_month("2026-1"));
+  EXPECT_FALSE(monitor::is_month("20a6-01"));
+  EXPECT_EQ(monitor::last_day("2024-02"), "2024-02-29");
+  EXPECT_EQ(monitor::last_day("2026-02"), "2026-02-28");
+  EXPECT_EQ(monitor::last_day("2100-02"), "2100-02-28");
+  EXPECT_EQ(monitor::last_day("2026-04"), "2026-04-30");
+  EXPECT_EQ(monitor::first_day("2026-04"), "2026-04-01");
+}
+
+TEST(ReturnedFeatures, CountsPerRequestOnItsOwnThreadAndNothingOutsideOne) {
+  using amis::core::ReturnedFeatures;
+  ReturnedFeatures::add(5);  // no request on this thread: nowhere to add
+  const ReturnedFeatures outer;
+  ReturnedFeatures::add(3);
+  ReturnedFeatures::add(-2);  // never subtracts
+  std::int64_t other_thread = -1;
+  std::thread([&other_thread] {
+    const ReturnedFeatures own;
+    ReturnedFeatures::add(7);
+    other_thread = own.count();
+  }).join();
+  {
+    const ReturnedFeatures inner;  // a nested count hides the outer one until it ends
+    ReturnedFeatures::add(2);
+    EXPECT_EQ(inner.count(), 2);
+  }
+  ReturnedFeatures::add(1);
+  EXPECT_EQ(outer.count(), 4);
+  EXPECT_EQ(other_thread, 7);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Aggregation, ::testing::Values("gpkg", "postgis"));

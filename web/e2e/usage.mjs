@@ -24,8 +24,21 @@ try {
       canvas: document.querySelectorAll('#usage-over-time canvas').length,
     };
   });
+  // The member-state section: Thailand's datasets, month by month, as the page shows them.
+  await page.selectOption('#member-state', 'THA');
+  await page.click('#member-state-form button[type=submit]');
+  await page.waitForSelector('#member-state-usage [data-member-state="THA"], #member-state-usage p.hint', { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('#member-state-usage table')?.dataset.memberState === 'THA',
+    null, { timeout: 30000 });
+  const memberState = await page.evaluate(() => ({
+    rows: [...document.querySelectorAll('#member-state-usage tbody tr')].map((tr) => ({
+      month: tr.dataset.month, collection: tr.dataset.collection, country: tr.dataset.country,
+      requests: Number(tr.dataset.requests), features: Number(tr.dataset.features) })),
+    csv: document.getElementById('member-state-csv').getAttribute('href'),
+    monthly: ['html', 'pdf', 'csv'].map((f) => document.getElementById(`monthly-${f}`).getAttribute('href')),
+  }));
   await page.screenshot({ path: `${out}/usage-page.png`, fullPage: true });
-  console.log(JSON.stringify({ ...tables, errors }));
+  console.log(JSON.stringify({ ...tables, memberState, errors }));
 } catch (e) {
   console.log(JSON.stringify({ failure: String(e), errors }));
 } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { daysBetween, isDownload, isMapView, seriesOverTime, totalsBy, type UsageRow } from '../src/usage/usage-data';
+import { monthlyUrl, requestsPerMonth, stateUrl, type StateRow } from '../src/usage/member-state-usage';
 
 const row = (day: string, collection: string, service: string, operation: string, requests: number, format = ''): UsageRow =>
   ({ day, collection, service, operation, format, country: 'THA', requests, bytes: requests * 10, latencyMs: 1 });
@@ -29,5 +30,19 @@ describe('usage data', () => {
   it('knows downloads and map views', () => {
     expect(rows.filter(isDownload).length).toBe(1);
     expect(rows.filter(isMapView).length).toBe(1);
+  });
+});
+
+describe('member-state usage', () => {
+  const stateRow = (month: string, collection: string, country: string, requests: number): StateRow =>
+    ({ month, collection, relation: 'features', country, requests, bytes: 0, features: requests * 2 });
+  it('sums the requests of each month, months in order', () => {
+    const months = requestsPerMonth([stateRow('2026-12', 'coal_mines', 'THA', 2), stateRow('2026-11', 'countries', 'SGP', 1),
+      stateRow('2026-12', 'countries', 'unknown', 4)]);
+    expect([...months]).toEqual([['2026-11', 1], ['2026-12', 6]]);
+  });
+  it('asks the API for a state and a month report with escaped codes', () => {
+    expect(stateUrl('http://h', 'THA', '2026-01', '2026-12', 'csv')).toBe('http://h/usage/member-states/THA?from=2026-01&to=2026-12&f=csv');
+    expect(monthlyUrl('http://h', '2026-12', 'pdf')).toBe('http://h/usage/monthly/2026-12?f=pdf');
   });
 });

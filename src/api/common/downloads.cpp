@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "core/returned_features.hpp"
 #include "encode/csv_writer.hpp"
 #include "encode/kml_writer.hpp"
 #include "encode/ogr_writer.hpp"
@@ -75,7 +76,7 @@ void send_download(store::Store& store, const core::Collection& collection, cons
     if (std::string_view(format.name) == "csv") sink = std::make_unique<encode::CsvFeatureWriter>(out);
     else sink = std::make_unique<encode::KmlFeatureWriter>(out);
     sink->begin(output);
-    store.features(collection, query, *sink);
+    core::ReturnedFeatures::add(store.features(collection, query, *sink));
     sink->end();
     return;
   }
@@ -94,7 +95,7 @@ void send_download(store::Store& store, const core::Collection& collection, cons
   try {
     encode::OgrFileWriter writer(*ogr, file.string());
     writer.begin(output);
-    store.features(collection, query, writer);
+    core::ReturnedFeatures::add(store.features(collection, query, writer));
     writer.end();
   } catch (const encode::OgrWriteError& e) {
     throw core::ServerError(std::string("writing a ") + format.name + " download: " + e.what());

@@ -12,6 +12,7 @@
 #include "api/features/openapi.hpp"
 #include "core/datetime.hpp"
 #include "core/error.hpp"
+#include "core/returned_features.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
 
@@ -264,7 +265,7 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
     HtmlItemsPage page(out, base, output, query, matched,
                        query_with_page(request, query.offset, query.after, "json", /*keep_crs=*/false));
     page.begin(output);
-    store_.features(c, query, page);
+    core::ReturnedFeatures::add(store_.features(c, query, page));
     page.end();
     return;
   }
@@ -301,10 +302,10 @@ void FeaturesApi::items(http::Request& request, http::Response& response) {
   // The pages after the first ask the same count: it is kept per collection version.
   const auto count_key = CountCache::key(c, count_conditions(request));
   if (const auto known = counts_.find(count_key)) {
-    store_.features(c, query, *paged);
+    core::ReturnedFeatures::add(store_.features(c, query, *paged));
     matched = *known;
   } else {
-    store_.features(c, query, *paged, &matched);
+    core::ReturnedFeatures::add(store_.features(c, query, *paged, &matched));
     counts_.put(count_key, matched);
   }
   sink.set_number_matched(matched);
@@ -333,6 +334,7 @@ void FeaturesApi::item(http::Request& request, http::Response& response) {
     page.begin(c);
     found = store_.feature(c, id, page);
     page.end();
+    if (found) core::ReturnedFeatures::add(1);
     if (found) return response.send(200, kHtml, std::move(body), crs_headers(core::Crs{}));
   } else {
     encode::GeoJsonFeature sink(
@@ -344,6 +346,7 @@ void FeaturesApi::item(http::Request& request, http::Response& response) {
     sink.begin(c);
     found = store_.feature(c, id, sink);
     if (found) {
+      core::ReturnedFeatures::add(1);
       auto headers = crs_headers(crs);
       if (etags_)
         if (auto etag = etags_(c, id)) headers.emplace_back("ETag", *etag);

@@ -9,7 +9,8 @@ const json kText = {{"type", "string"}};
 json totals_properties() {
   return {{"requests", {{"type", "integer"}}},
           {"bytes", {{"type", "integer"}, {"description", "Response bytes sent"}}},
-          {"latencyMs", {{"type", "number"}, {"description", "Summed; the mean is latencyMs / requests"}}}};
+          {"latencyMs", {{"type", "number"}, {"description", "Summed; the mean is latencyMs / requests"}}},
+          {"features", {{"type", "integer"}, {"description", "Features returned"}}}};
 }
 
 json report_parameters(bool hourly) {
@@ -48,6 +49,37 @@ json report_operation(bool hourly) {
   return op;
 }
 
+// The expert team's reports: a member state's datasets month by month, and the monthly report.
+void add_usage_report_paths(json& paths) {
+  const json month = {{"type", "string"}, {"pattern", "^\\d{4}-(0[1-9]|1[0-2])$"}};
+  json state = operation(
+      "getUsageOfMemberState", "How a member state's datasets are used, and from where, month by month", "Usage",
+      json::array({path_parameter("iso3", "An ASEAN Member State (ISO 3166-1 alpha-3)",
+                                  {{"type", "string"}, {"pattern", "^[A-Z]{3}$"}}),
+                   query_parameter("from", "The first month (YYYY-MM); default 11 months before `to`", month),
+                   query_parameter("to", "The last month (YYYY-MM); default this month", month),
+                   query_parameter("f", "json (default) or csv: the same rows",
+                                   {{"type", "string"}, {"enum", {"json", "csv"}}})}),
+      error_responses({400, 401, 404}));
+  state["responses"]["200"] = body_response(
+      "The state's datasets (relation: record or features) and rows of month x dataset x requester country",
+      "application/json", {{"type", "object"}, {"required", {"datasets", "rows", "total"}}});
+  state["responses"]["200"]["content"]["text/csv"] = {{"schema", kText}};
+  paths["/usage/member-states/{iso3}"] = {{"get", state}};
+  json monthly = operation(
+      "getUsageMonthlyReport", "The monthly utilization report for the expert team", "Usage",
+      json::array({path_parameter("month", "The month (YYYY-MM, UTC days)", month),
+                   query_parameter("f", "json (default), csv, html (a printable page) or pdf",
+                                   {{"type", "string"}, {"enum", {"json", "csv", "html", "pdf"}}})}),
+      error_responses({400, 401}));
+  monthly["responses"]["200"] = body_response(
+      "Totals, per dataset, per country, per service, top downloads, map views and per member state",
+      "application/json", {{"type", "object"}, {"required", {"month", "tables"}}});
+  for (const char* media : {"text/csv", "text/html", "application/pdf"})
+    monthly["responses"]["200"]["content"][media] = {{"schema", kText}};
+  paths["/usage/monthly/{month}"] = {{"get", monthly}};
+}
+
 }  // namespace
 
 void add_usage_paths(json& paths, json& /*components*/) {
@@ -67,6 +99,7 @@ void add_usage_paths(json& paths, json& /*components*/) {
                                                "application/json", {{"type", "object"}});
   visitors["responses"]["200"]["content"]["text/csv"] = {{"schema", kText}};
   paths["/usage/visitors"] = {{"get", visitors}};
+  add_usage_report_paths(paths);
 }
 
 }  // namespace amis::api::features::oas

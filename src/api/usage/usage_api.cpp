@@ -14,13 +14,6 @@ using nlohmann::json;
 
 const http::Headers kNoStore = {{"Cache-Control", "no-store"}};
 
-std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (const char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string number(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", value);
@@ -104,11 +97,11 @@ void UsageApi::report(http::Request& rq, http::Response& rs, bool hourly) {
   if (parsed.csv) {
     std::string out;
     for (const auto& n : names) out += n + ",";
-    out += "requests,bytes,latency_ms\r\n";
+    out += "requests,bytes,latency_ms,features\r\n";
     for (const auto& r : rows) {
       for (const auto& v : r.values) out += csv_field(v) + ",";
       out += std::to_string(r.totals.requests) + "," + std::to_string(r.totals.bytes) + "," +
-             number(r.totals.latency_ms) + "\r\n";
+             number(r.totals.latency_ms) + "," + std::to_string(r.totals.features) + "\r\n";
     }
     return rs.send(200, "text/csv; charset=utf-8", std::move(out), kNoStore);
   }
@@ -120,6 +113,7 @@ void UsageApi::report(http::Request& rq, http::Response& rs, bool hourly) {
     item["requests"] = r.totals.requests;
     item["bytes"] = r.totals.bytes;
     item["latencyMs"] = r.totals.latency_ms;
+    item["features"] = r.totals.features;
     items.push_back(std::move(item));
     total += r.totals;
   }
@@ -128,7 +122,11 @@ void UsageApi::report(http::Request& rq, http::Response& rs, bool hourly) {
                     {"to", q.to},
                     {"groupBy", names},
                     {"rows", items},
-                    {"total", {{"requests", total.requests}, {"bytes", total.bytes}, {"latencyMs", total.latency_ms}}}};
+                    {"total",
+                     {{"requests", total.requests},
+                      {"bytes", total.bytes},
+                      {"latencyMs", total.latency_ms},
+                      {"features", total.features}}}};
   rs.send(200, "application/json", doc.dump(), kNoStore);
 }
 

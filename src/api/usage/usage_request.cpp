@@ -109,4 +109,11 @@ UsageRequest parse_usage_request(const http::Request& rq, bool hourly) {
   return out;
 }
 
+std::string csv_field(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string out = "\"";
+  for (const char c : value) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace amis::api::usage

@@ -24,6 +24,9 @@ UsageRequest parse_usage_request(const http::Request& request, bool hourly);
 // The name of a dimension in reports ("day" or "hour" for the period).
 std::string dimension_name(core::UsageDimension d, bool hourly);
 
+// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& value);
+
 // A day (YYYY-MM-DD) or nullopt: for /usage/visitors.
 std::string parse_day(const http::Request& request, const char* name);
 

@@ -12,6 +12,7 @@
 #include "api/wfs/wfs_documents.hpp"
 #include "api/wfs/wfs_query.hpp"
 #include "core/error.hpp"
+#include "core/returned_features.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
 #include "encode/gml_writer.hpp"
@@ -289,7 +290,7 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
                                           crs.transform.get());
     std::int64_t matched = 0;
     sink.begin(output);
-    store_.features(c, w.query, sink, &matched);
+    core::ReturnedFeatures::add(store_.features(c, w.query, sink, &matched));
     sink.set_number_matched(matched);
     sink.end();
     return;
@@ -322,6 +323,7 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
     std::int64_t matched = 0;
     members.begin(output);
     header.number_returned = store_.features(c, w.query, members, &matched);
+    core::ReturnedFeatures::add(header.number_returned);
     members.end();
     header.number_matched = matched;
     links(matched, header.number_returned);
@@ -340,7 +342,7 @@ void WfsService::get_feature(const WfsRequest& r, Version version, const http::R
   out.write(encode::gml_collection_start(gml_version, header));
   encode::GmlMembers members(out, crs.gml);
   members.begin(output);
-  store_.features(c, w.query, members);
+  core::ReturnedFeatures::add(store_.features(c, w.query, members));
   members.end();
   out.write(encode::gml_collection_end());
 }
@@ -398,7 +400,9 @@ void WfsService::get_features_of_types(const WfsRequest& r, const std::vector<st
       part.query.query.limit = left;
       const core::Collection output = core::project(part.collection, part.query.query.properties);
       members.begin(output);
-      left -= store_.features(part.collection, part.query.query, members);
+      const std::int64_t written = store_.features(part.collection, part.query.query, members);
+      core::ReturnedFeatures::add(written);
+      left -= written;
       members.end();
       skip = 0;
     }
@@ -433,6 +437,7 @@ void WfsService::get_feature_by_id(const WfsRequest& r, Version version, http::R
     encode::GeoJsonFeature sink(body, {}, crs.transform.get());
     sink.begin(*c);
     found = store_.feature(*c, *fid, sink);
+    if (found) core::ReturnedFeatures::add(1);
     if (found) return response.send(200, "application/geo+json", std::move(body));
   } else {
     const auto gml_version = format == OutputFormat::Gml32 ? encode::GmlVersion::V3_2 : encode::GmlVersion::V3_1_1;
@@ -450,6 +455,7 @@ void WfsService::get_feature_by_id(const WfsRequest& r, Version version, http::R
     sink.begin(*c);
     found = store_.feature(*c, *fid, sink);
     if (found) {
+      core::ReturnedFeatures::add(1);
       // Declare the namespaces on the feature element itself.
       const auto space = body.find(' ');
       body.insert(space, encode::gml_namespace_declarations(gml_version));
@@ -516,6 +522,7 @@ void WfsService::get_property_value(const WfsRequest& r, const http::Request& re
   if (buffered) {
     Values values(page, crs.gml, geometry);
     returned = store_.features(c, w.query, values, &matched);
+    core::ReturnedFeatures::add(returned);
     values.end();
   } else {
     matched = store_.count(c, w.query);
@@ -537,7 +544,7 @@ void WfsService::get_property_value(const WfsRequest& r, const http::Request& re
     out.write(body);
   } else {
     Values values(out, crs.gml, geometry);
-    store_.features(c, w.query, values);
+    core::ReturnedFeatures::add(store_.features(c, w.query, values));
     values.end();
   }
   out.write("</wfs:ValueCollection>\n");

@@ -10,6 +10,7 @@
 #include "api/wms/wms_capabilities.hpp"
 #include "api/wms/wms_service.hpp"
 #include "core/byte_sink.hpp"
+#include "core/returned_features.hpp"
 #include "coverage/point_values.hpp"
 #include "encode/coordinate_transform.hpp"
 #include "encode/geojson_writer.hpp"
@@ -236,7 +237,7 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
     query.limit = count;
     query.filter = filter;
     writer.begin(*layer);
-    store_.features(*layer, query, writer);
+    core::ReturnedFeatures::add(store_.features(*layer, query, writer));
     writer.end();
   }
   const char* type = plain == "application/json" ? "application/json"

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS amis_usage_visitors (
 CREATE TABLE IF NOT EXISTS amis_usage_events (
   time_ms INTEGER NOT NULL, day TEXT NOT NULL, collection TEXT NOT NULL, service TEXT NOT NULL,
   operation TEXT NOT NULL, format TEXT NOT NULL, status_class TEXT NOT NULL, client_class TEXT NOT NULL,
-  country TEXT NOT NULL, bytes INTEGER NOT NULL, latency_ms REAL NOT NULL);
+  country TEXT NOT NULL, bytes INTEGER NOT NULL, latency_ms REAL NOT NULL, features INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS amis_usage_events_time ON amis_usage_events (time_ms);
 )SQL";
 
@@ -31,8 +31,21 @@ void add_counts(sqlite::Database& db, const char* table, const std::vector<core:
     s->bind(9, c.totals.requests);
     s->bind(10, c.totals.bytes);
     s->bind(11, c.totals.latency_ms);
+    s->bind(12, c.totals.features);
     s->run();
     s->reset();
+  }
+}
+
+// A store made before features were counted gains the column (0 for its earlier rows).
+void add_features_column(sqlite::Database& db) {
+  for (const char* table : usage_sql::kUsageTablesWithFeatures) {
+    auto s = db.cached("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+    s->bind(1, std::string_view(table));
+    s->bind(2, std::string_view(usage_sql::kFeaturesColumn));
+    const bool present = s->step();
+    s->reset();
+    if (!present) db.exec(std::string("ALTER TABLE ") + table + " ADD COLUMN features INTEGER NOT NULL DEFAULT 0");
   }
 }
 
@@ -41,6 +54,7 @@ void add_counts(sqlite::Database& db, const char* table, const std::vector<core:
 GpkgUsage::GpkgUsage(const std::string& path)
     : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
   db_->exec(usage_sql::count_tables_ddl("TEXT", "INTEGER", "REAL") + kSchema);
+  add_features_column(*db_);
 }
 
 void GpkgUsage::add_usage(const core::UsageBatch& batch) {
@@ -63,7 +77,7 @@ void GpkgUsage::add_usage(const core::UsageBatch& batch) {
   {
     auto s = db_->cached(
         "INSERT INTO amis_usage_events (time_ms, day, collection, service, operation, format, status_class, "
-        "client_class, country, bytes, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "client_class, country, bytes, latency_ms, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& e : batch.events) {
       s->bind(1, e.time_ms);
       const std::string* values[] = {&e.key.period, &e.key.collection, &e.key.service, &e.key.operation,
@@ -72,6 +86,7 @@ void GpkgUsage::add_usage(const core::UsageBatch& batch) {
       for (const auto* v : values) s->bind(i++, std::string_view(*v));
       s->bind(10, e.bytes);
       s->bind(11, e.latency_ms);
+      s->bind(12, e.features);
       s->run();
       s->reset();
     }
@@ -99,7 +114,7 @@ std::vector<core::UsageReportRow> GpkgUsage::usage_report(const core::UsageQuery
     if (s->is_null(n)) continue;  // a sum over no rows
     core::UsageReportRow row;
     for (int i = 0; i < n; ++i) row.values.emplace_back(s->column_text(i));
-    row.totals = {s->column_int(n), s->column_int(n + 1), s->column_double(n + 2)};
+    row.totals = {s->column_int(n), s->column_int(n + 1), s->column_double(n + 2), s->column_int(n + 3)};
     rows.push_back(std::move(row));
   }
   return rows;

@@ -13,8 +13,13 @@ CREATE TABLE IF NOT EXISTS amis_usage_visitors (
 CREATE TABLE IF NOT EXISTS amis_usage_events (
   time_ms bigint NOT NULL, day text NOT NULL, collection text NOT NULL, service text NOT NULL,
   operation text NOT NULL, format text NOT NULL, status_class text NOT NULL, client_class text NOT NULL,
-  country text NOT NULL, bytes bigint NOT NULL, latency_ms double precision NOT NULL);
+  country text NOT NULL, bytes bigint NOT NULL, latency_ms double precision NOT NULL,
+  features bigint NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS amis_usage_events_time ON amis_usage_events (time_ms);
+-- A database made before features were counted gains the column (0 for its earlier rows).
+ALTER TABLE amis_usage_hourly ADD COLUMN IF NOT EXISTS features bigint NOT NULL DEFAULT 0;
+ALTER TABLE amis_usage_daily ADD COLUMN IF NOT EXISTS features bigint NOT NULL DEFAULT 0;
+ALTER TABLE amis_usage_events ADD COLUMN IF NOT EXISTS features bigint NOT NULL DEFAULT 0;
 )SQL";
 
 std::string dollar(int n) { return "$" + std::to_string(n); }
@@ -30,7 +35,7 @@ void add_counts(Connection& c, const char* table, const std::vector<core::UsageC
   const auto sql = usage_sql::add_count(table, dollar);
   for (const auto& n : counts) {
     auto p = key_params(n.key);
-    p.integer(n.totals.requests).integer(n.totals.bytes).real(n.totals.latency_ms);
+    p.integer(n.totals.requests).integer(n.totals.bytes).real(n.totals.latency_ms).integer(n.totals.features);
     c.exec(sql, p);
   }
 }
@@ -55,9 +60,9 @@ void PgUsage::add_usage(const core::UsageBatch& batch) {
     Params p;
     p.integer(e.time_ms).text(e.key.period).text(e.key.collection).text(e.key.service).text(e.key.operation)
         .text(e.key.format).text(e.key.status_class).text(e.key.client_class).text(e.key.country)
-        .integer(e.bytes).real(e.latency_ms);
+        .integer(e.bytes).real(e.latency_ms).integer(e.features);
     c->exec("INSERT INTO amis_usage_events (time_ms, day, collection, service, operation, format, status_class, "
-            "client_class, country, bytes, latency_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "client_class, country, bytes, latency_ms, features) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             p);
   }
   tx.commit();
@@ -81,7 +86,7 @@ std::vector<core::UsageReportRow> PgUsage::usage_report(const core::UsageQuery& 
     if (r.is_null(i, n)) continue;  // a sum over no rows
     core::UsageReportRow row;
     for (int j = 0; j < n; ++j) row.values.emplace_back(r.text(i, j));
-    row.totals = {r.integer(i, n), r.integer(i, n + 1), r.real(i, n + 2)};
+    row.totals = {r.integer(i, n), r.integer(i, n + 1), r.real(i, n + 2), r.integer(i, n + 3)};
     rows.push_back(std::move(row));
   }
   return rows;

@@ -72,6 +72,16 @@ def test_usage_page_shows_the_numbers_of_the_csv(usage_server, http):
             assert len(shown[table]) == min(20, len(low)), table
     assert shown["downloads"]["coal_mines"] == by(before, "collection", exact["downloads"])["coal_mines"] >= 2
     assert shown["canvas"] >= 1
+    # The member-state section: Thailand's rows are the API's CSV of the page's months.
+    month = today[:7]
+    state = http.get(f"{url}/usage/member-states/THA", params={"from": month, "to": month, "f": "csv"}, timeout=10)
+    as_csv = [{"month": r["month"], "collection": r["collection"], "country": r["country"],
+               "requests": int(r["requests"]), "features": int(r["features"])}
+              for r in csv.DictReader(io.StringIO(state.text))]
+    assert as_csv and shown["memberState"]["rows"] == as_csv
+    assert shown["memberState"]["csv"].endswith(f"/usage/member-states/THA?from={month}&to={month}&f=csv")
+    assert [h.split("/usage/")[1] for h in shown["memberState"]["monthly"]] == \
+        [f"monthly/{month}?f={f}" for f in ("html", "pdf", "csv")]
     for name, values in shown["series"].items():
         if name not in ("other", "portal"):
             assert values == [by(before, "service")[name]], name

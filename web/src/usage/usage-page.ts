@@ -9,6 +9,7 @@ import './usage.css';
 import { serviceRoot } from '../links';
 import { byId, h } from '../dom';
 import { onLanguageChange, startLanguage, t } from '../i18n';
+import { startMemberStateSection } from './member-state-usage';
 import { daysBetween, isDownload, isMapView, label, seriesOverTime, totalsBy, type Dimension, type Total, type UsageRow } from './usage-data';
 
 const GROUP = 'day,collection,service,operation,format,country,client';
@@ -93,7 +94,11 @@ function start(): void {
     e.preventDefault();
     void show(root, from.value, to.value);
   });
-  onLanguageChange(() => void show(root, from.value, to.value));
+  const refreshState = startMemberStateSection(root, () => ({ from: from.value, to: to.value }));
+  onLanguageChange(() => {
+    void show(root, from.value, to.value);
+    refreshState();
+  });
   void show(root, from.value, to.value);
 }
 
