@@ -31,6 +31,7 @@ constexpr std::array<const char*, 9> kWfs = {"GetCapabilities", "DescribeFeature
                                              "GetPropertyValue", "ListStoredQueries", "DescribeStoredQueries",
                                              "Transaction", "LockFeature", "GetFeatureWithLock"};
 constexpr std::array<const char*, 3> kWmts = {"GetCapabilities", "GetTile", "GetFeatureInfo"};
+constexpr std::array<const char*, 3> kWcs = {"GetCapabilities", "DescribeCoverage", "GetCoverage"};
 constexpr std::array<const char*, 7> kCsw = {"GetCapabilities", "DescribeRecord", "GetRecords", "GetRecordById",
                                              "GetDomain", "Harvest", "Transaction"};
 
@@ -126,6 +127,13 @@ void classify_ows(const http::Request& rq, string_view service, Classification& 
     c.operation = canonical(asked, kWmts);
     c.collection = first_name(param(rq, "layer"));
     c.format = format_name(param(rq, "format"));
+  } else if (service == "wcs") {
+    c.service = "wcs";
+    c.operation = canonical(asked, kWcs);
+    std::string ids = posted ? std::string() : param(rq, "coverageid");  // 2.0.1
+    if (ids.empty() && !posted) ids = param(rq, "coverage");             // 1.0.0
+    c.collection = first_name(ids);
+    c.format = format_name(param(rq, "format"));
   } else {
     c.service = "csw";
     c.operation = canonical(asked, kCsw);
@@ -172,14 +180,17 @@ struct TopLevel {
   string_view first;
   const char* service;
 };
-constexpr std::array<TopLevel, 16> kTopLevel = {{{"", "features"},          {"conformance", "features"},
+constexpr std::array<TopLevel, 21> kTopLevel = {{{"", "features"},          {"conformance", "features"},
                                                  {"api", "features"},       {"functions", "features"},
                                                  {"tileMatrixSets", "tiles"}, {"tiles", "tiles"},
                                                  {"map", "maps"},           {"changesets", "editing"},
                                                  {"audit", "editing"},      {"login", "accounts"},
                                                  {"logout", "accounts"},    {"session", "accounts"},
                                                  {"admin", "admin"},        {"portal", "portal"},
-                                                 {"static", "static"},      {"health", "health"}}};
+                                                 {"static", "static"},      {"health", "health"},
+                                                 {"metrics", "metrics"},    {"needs", "needs"},
+                                                 {"workplans", "workplan"}, {"countries", "invest"},
+                                                 {"nodes", "federation"}}};
 
 // The operation of a top-level route: its last literal segment, or the kind of
 // resource its last parameter names. Literal segments are the router's, never the client's.
@@ -187,10 +198,12 @@ const char* top_level_operation(const std::vector<string_view>& segs, const char
   if (segs.empty()) return "landing";
   if (segs.back() == "{tileCol}") return "tile";
   const string_view last = last_literal(segs);
-  static constexpr std::array<const char*, 22> kNames = {
-      "conformance", "api",    "functions", "tileMatrixSets", "tiles",  "changesets", "approve", "reject",
-      "revert",      "review", "submit",    "withdraw",       "audit",  "login",      "logout",  "session",
-      "users",       "tokens", "portal",    "assets",         "static", "health"};
+  static constexpr std::array<const char*, 33> kNames = {
+      "conformance", "api",    "functions", "tileMatrixSets", "tiles",    "changesets", "approve",   "reject",
+      "revert",      "review", "submit",    "withdraw",       "audit",    "login",      "logout",    "session",
+      "users",       "tokens", "portal",    "assets",         "static",   "health",     "metrics",   "needs",
+      "summary",     "comments", "countries", "compare",      "print",    "workplans",  "meetings",  "progress",
+      "evidence"};
   for (const char* n : kNames)
     if (last == n) {
       if (is_parameter(segs.back()) && (last == "changesets" || last == "users" || last == "tileMatrixSets"))
@@ -233,7 +246,7 @@ Classification classify(const http::Request& rq) {
   if (rq.route.empty()) return c;  // no route: a 404 or 405 of the router
   const auto segs = segments(rq.route);
   const string_view first = segs.empty() ? string_view() : segs.front();
-  if (first == "wms" || first == "wfs" || first == "csw" || (first == "wmts" && segs.size() == 1)) {
+  if (first == "wms" || first == "wfs" || first == "csw" || first == "wcs" || (first == "wmts" && segs.size() == 1)) {
     classify_ows(rq, first, c);
     return c;
   }

@@ -39,7 +39,8 @@ Router routes() {
                         "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
                         "/collections/{collectionId}/map/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
                         "/wms", "/wfs", "/wmts", "/wmts/1.0.0/{layer}/{style}/{tileMatrixSet}/{tileMatrix}/{tileRow}/{tileCol}",
-                        "/changesets/{changeSetId}/approve", "/usage/daily"})
+                        "/changesets/{changeSetId}/approve", "/usage/daily", "/wcs", "/needs/summary",
+                        "/countries/{iso3}", "/metrics"})
     r.add("GET", p, none);
   r.add("POST", "/wfs", none);
   r.add("DELETE", "/collections/{collectionId}/items/{featureId}", none);
@@ -75,6 +76,9 @@ TEST(UsageClassifier, ReadsServiceOperationAndCollectionFromTheRoute) {
   EXPECT_EQ(triple(classified(r, "GET", "/wmts/1.0.0/mines/default/WebMercatorQuad/1/0/0")), "wmts|GetTile|mines|");
   EXPECT_EQ(triple(classified(r, "GET", "/changesets/4/approve")), "editing|approve||");
   EXPECT_EQ(triple(classified(r, "GET", "/usage/daily")), "usage|daily||");
+  EXPECT_EQ(triple(classified(r, "GET", "/needs/summary")), "needs|summary||");
+  EXPECT_EQ(triple(classified(r, "GET", "/countries/IDN")), "invest|countries||");
+  EXPECT_EQ(triple(classified(r, "GET", "/metrics")), "metrics|metrics||");
   EXPECT_EQ(triple(classified(r, "GET", "/no/such/thing")), "unknown|unknown||");
 }
 
@@ -91,6 +95,11 @@ TEST(UsageClassifier, ReadsOwsOperationsAndLayersFromParametersAndBodies) {
                               "<?xml version=\"1.0\"?><!-- c --><wfs:GetFeature service=\"WFS\" version=\"2.0.0\">"
                               "<wfs:Query typeNames=\"amis:mines\"/></wfs:GetFeature>")),
             "wfs|GetFeature|mines|");
+  EXPECT_EQ(triple(classified(r, "GET", "/wcs", {{"SERVICE", "WCS"}, {"REQUEST", "GetCoverage"}, {"COVERAGEID", "geoid"},
+                                                 {"FORMAT", "image/tiff"}})),
+            "wcs|GetCoverage|geoid|geotiff");
+  EXPECT_EQ(triple(classified(r, "GET", "/wcs", {{"VERSION", "1.0.0"}, {"REQUEST", "DescribeCoverage"}, {"COVERAGE", "geoid"}})),
+            "wcs|DescribeCoverage|geoid|");
   EXPECT_STREQ(monitor::format_name("application/x-made-up"), "other");
 }
 
