@@ -12,7 +12,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin 
 RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes)
 TEST=(python3 python3-pytest python3-pytest-xdist python3-qgis qgis-providers wrk python3-owslib python3-gdal python3-jsonschema python3-requests
       python3-yaml python3-lxml libxml2-utils poppler-utils zip unzip curl chromium python3-psycopg2
-      python3-maxminddb prometheus)
+      python3-maxminddb prometheus nginx-light)
 want=("${BUILD[@]}" "${RUN[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST[@]}")
 missing=()
