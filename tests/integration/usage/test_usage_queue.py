@@ -16,8 +16,8 @@ def test_a_full_queue_drops_and_counts_what_it_dropped(tmp_path_factory, usage_s
     srv = start_server(tmp_path_factory, usage_store, config, "overflow")
     sent = 400
     try:
-        with http_session() as probe:
-            before = probe.get(srv.url + "/usage", timeout=10).json()["status"]
+        with http_session() as probe:  # settled: the start-up probe is counted before, not after
+            before = settle(probe, srv.url)
 
         def fetch(_):
             with http_session() as s:
