@@ -180,7 +180,7 @@ struct TopLevel {
   string_view first;
   const char* service;
 };
-constexpr std::array<TopLevel, 21> kTopLevel = {{{"", "features"},          {"conformance", "features"},
+constexpr std::array<TopLevel, 20> kTopLevel = {{{"", "features"},          {"conformance", "features"},
                                                  {"api", "features"},       {"functions", "features"},
                                                  {"tileMatrixSets", "tiles"}, {"tiles", "tiles"},
                                                  {"map", "maps"},           {"changesets", "editing"},
@@ -189,8 +189,7 @@ constexpr std::array<TopLevel, 21> kTopLevel = {{{"", "features"},          {"co
                                                  {"admin", "admin"},        {"portal", "portal"},
                                                  {"static", "static"},      {"health", "health"},
                                                  {"metrics", "metrics"},    {"needs", "needs"},
-                                                 {"workplans", "workplan"}, {"countries", "invest"},
-                                                 {"nodes", "federation"}}};
+                                                 {"workplans", "workplan"}, {"countries", "invest"}}};
 
 // The operation of a top-level route: its last literal segment, or the kind of
 // resource its last parameter names. Literal segments are the router's, never the client's.
