@@ -6,8 +6,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
 #include <regex>
 #include <string>
 #include <thread>
@@ -44,6 +49,7 @@ struct Backend {
   virtual bool write(const std::string& sql) = 0;
   virtual std::string table() const = 0;  // the mines' feature table
   virtual void reimport() = 0;            // the mines imported again
+  virtual amis::core::Collection published_collection() = 0;  // as the store serves it now
   amis::core::Collection mines = amis::testing::mines_collection();
 };
 
@@ -76,6 +82,7 @@ struct GpkgBackend : Backend {
   }
   std::string table() const override { return "mines"; }
   void reimport() override { amis::testing::write_mines(stored); }
+  amis::core::Collection published_collection() override { return *stored.collection("mines"); }
 };
 
 struct PgBackend : Backend {
@@ -102,6 +109,7 @@ struct PgBackend : Backend {
   bool write(const std::string& sql) override { return database.run(sql); }
   std::string table() const override { return "amis_data.mines"; }
   void reimport() override { amis::testing::write_mines(stored); }
+  amis::core::Collection published_collection() override { return *stored.collection("mines"); }
 };
 
 using amis::testing::change;
@@ -477,6 +485,122 @@ std::string records_are_approved_with_their_history(Backend& b) {
   return out;
 }
 
+// 80 approvals of random inserts, moves and deletions, biased to the features on
+// the edges of the extent and to the first and last times (ties included): after
+// each, the catalogue's count, extent and time span equal those of a plain model
+// of the features kept here, not read from the store.
+std::string approvals_keep_the_summary_exact(Backend& b) {
+  struct Feature {
+    std::optional<std::pair<double, double>> xy;
+    std::optional<std::string> time;
+  };
+  std::map<std::int64_t, Feature> model = {{1, {{{104.3, 14.2}}, "2021-01-01T00:00:00.000Z"}},
+                                           {2, {{{116.5, -1.5}}, "1992-06-01T00:00:00.000Z"}},
+                                           {3, {{{104.7, 25.2}}, "2010-03-15T08:00:00.000Z"}}};
+  std::mt19937 random(20261206);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  auto new_feature = [&]() {
+    Feature f;
+    if (pick(12) != 0) f.xy = std::make_pair(100.0 + pick(21) * 0.5, -5.0 + pick(21) * 0.5);  // a grid: ties
+    if (pick(8) != 0) f.time = "20" + std::to_string(10 + pick(6)) + "-01-01T00:00:00.000Z";
+    return f;
+  };
+  auto as_state = [](const Feature& f) {
+    nlohmann::json properties{{"name", "n"}, {"iso3", "KHM"}, {"capacity", 1.0}, {"opened", nullptr}};
+    if (f.time) properties["opened"] = *f.time;
+    std::vector<std::uint8_t> wkb;
+    if (f.xy) {
+      const std::string wkt = "POINT (" + std::to_string(f.xy->first) + " " + std::to_string(f.xy->second) + ")";
+      wkb = amis::testing::wkb_from_wkt(wkt.c_str());
+    }
+    return amis::edit::FeatureState{wkb, properties};
+  };
+  // A feature on an edge or with the first or last time, or any one.
+  auto target = [&](const std::set<std::int64_t>& taken) -> std::optional<std::int64_t> {
+    std::vector<std::int64_t> ids;
+    for (const auto& [fid, f] : model)
+      if (!taken.count(fid)) ids.push_back(fid);
+    if (ids.empty()) return std::nullopt;
+    if (pick(2) == 0) {
+      const int side = pick(6);
+      auto before = [&](std::int64_t a, std::int64_t c) {  // a nearer to that edge than c
+        const auto &fa = model[a], &fc = model[c];
+        if (side >= 4) {
+          if (!fa.time || !fc.time) return fa.time.has_value() && !fc.time;
+          return side == 4 ? *fa.time < *fc.time : *fa.time > *fc.time;
+        }
+        if (!fa.xy || !fc.xy) return fa.xy.has_value() && !fc.xy;
+        const double va = side % 2 ? fa.xy->second : fa.xy->first, vc = side % 2 ? fc.xy->second : fc.xy->first;
+        return side < 2 ? va < vc : va > vc;
+      };
+      return *std::min_element(ids.begin(), ids.end(), before);
+    }
+    return ids[static_cast<std::size_t>(pick(static_cast<int>(ids.size())))];
+  };
+  std::string transcript;
+  for (int round = 0; round < 80; ++round) {
+    std::vector<amis::edit::Change> changes;
+    std::vector<std::pair<std::size_t, Feature>> inserted;  // change index, feature
+    std::set<std::int64_t> taken;
+    const int n = 1 + pick(5);
+    for (int i = 0; i < n; ++i) {
+      const int op = round < 15 ? 0 : pick(7);
+      if (op < 3) {
+        const Feature f = new_feature();
+        inserted.emplace_back(changes.size(), f);
+        changes.push_back(change(Operation::Insert, std::nullopt, "", as_state(f)));
+        continue;
+      }
+      const auto fid = target(taken);
+      if (!fid) continue;
+      taken.insert(*fid);
+      if (op < 5) {
+        const Feature f = new_feature();
+        changes.push_back(change(Operation::Replace, *fid, base_of(b, *fid), as_state(f)));
+        model[*fid] = f;
+      } else {
+        changes.push_back(change(Operation::Delete, *fid, base_of(b, *fid)));
+        model.erase(*fid);
+      }
+    }
+    const auto cs = b.change_sets().create(submitted("editor"), changes);
+    EXPECT_TRUE(b.change_sets().approve(b.mines, cs.id, "reviewer", "").empty());
+    const auto applied = b.change_sets().changes(cs.id);
+    for (const auto& [index, f] : inserted) model[*applied[index].fid] = f;
+
+    std::optional<amis::core::Envelope> extent;
+    std::optional<std::string> first, last;
+    for (const auto& [fid, f] : model) {
+      if (f.xy) {
+        if (!extent) extent = amis::core::Envelope{};
+        extent->expand(f.xy->first, f.xy->second);
+      }
+      if (f.time && (!first || *f.time < *first)) first = f.time;
+      if (f.time && (!last || *f.time > *last)) last = f.time;
+    }
+    auto text = [](const std::optional<amis::core::Envelope>& e, std::int64_t count,
+                   const std::optional<std::string>& t0, const std::optional<std::string>& t1) {
+      std::ostringstream out;
+      out.precision(17);
+      out << count << " ";
+      if (e) out << e->min_x << " " << e->min_y << " " << e->max_x << " " << e->max_y;
+      else out << "no extent";
+      out << " " << t0.value_or("-") << " " << t1.value_or("-") << ";";
+      return out.str();
+    };
+    const auto c = b.published_collection();
+    const auto expected = text(extent, static_cast<std::int64_t>(model.size()), first, last);
+    const auto got = text(c.extent, c.feature_count, c.temporal_extent ? c.temporal_extent->start : std::nullopt,
+                          c.temporal_extent ? c.temporal_extent->end : std::nullopt);
+    if (got != expected) {
+      ADD_FAILURE() << "after approval " << round << ": " << got << " instead of " << expected;
+      break;
+    }
+    transcript += got;
+  }
+  return transcript;
+}
+
 using Scenario = std::function<std::string(Backend&)>;
 const std::vector<std::pair<const char*, Scenario>>& scenarios() {
   static const std::vector<std::pair<const char*, Scenario>> all = {
@@ -490,6 +614,7 @@ const std::vector<std::pair<const char*, Scenario>>& scenarios() {
       {"tokens and sessions", tokens_and_sessions},
       {"re-import", reimporting_starts_a_new_history},
       {"records", records_are_approved_with_their_history},
+      {"summary", approvals_keep_the_summary_exact},
   };
   return all;
 }

@@ -102,28 +102,79 @@ std::int64_t FeatureRows::insert(std::optional<std::int64_t> fid, const edit::Fe
     columns += ", " + quote_identifier(collection_.properties[i].name);
     values += ", " + placeholder(static_cast<int>(i) + 3);
   }
-  const auto r =
-      connection_.exec("INSERT INTO " + table_ + " (" + columns + ") VALUES (" + values + ") RETURNING fid", params);
+  const auto r = connection_.exec("INSERT INTO " + table_ + " (" + columns + ") VALUES (" + values +
+                                      ") RETURNING fid, " + summary_columns(""),
+                                  params, Format::Binary);
+  ++changes_.count;
+  note_added(r, 1);
+  changes_.written.insert(r.integer(0, 0));
   return r.integer(0, 0);
 }
 
 void FeatureRows::replace(std::int64_t fid, const edit::FeatureState& state) {
+  if (!changes_.written.insert(fid).second) changes_.rewritten = true;
   Params params;
   params.integer(fid);
   if (state.wkb.empty()) params.null(oid::kBytea);
   else params.bytes(state.wkb);
   bind_properties(params, state.properties);
-  std::string sql = "UPDATE " + table_ + " SET geom = ST_GeomFromWKB($2, 4326)";
+  std::string sql = "UPDATE " + table_ + " AS n SET geom = ST_GeomFromWKB($2, 4326)";
   for (std::size_t i = 0; i < collection_.properties.size(); ++i)
     sql += ", " + quote_identifier(collection_.properties[i].name) + " = " + placeholder(static_cast<int>(i) + 3);
-  connection_.exec(sql + " WHERE fid = $1", params);
+  // The row as it was (the subquery reads the statement's snapshot) beside the row as it is.
+  std::string old_columns = "fid, geom";
+  if (collection_.temporal_property) old_columns += ", " + quote_identifier(*collection_.temporal_property);
+  const auto r = connection_.exec(sql + " FROM (SELECT " + old_columns + " FROM " + table_ +
+                                      " WHERE fid = $1) AS o WHERE n.fid = o.fid RETURNING " +
+                                      summary_columns("n.") + ", " + summary_columns("o."),
+                                  params, Format::Binary);
+  note_added(r, 0);
+  note_removed(r, 5);
 }
 
 void FeatureRows::remove(std::int64_t fid) {
-  connection_.exec("DELETE FROM " + table_ + " WHERE fid = $1", Params().integer(fid));
+  if (changes_.written.count(fid)) changes_.rewritten = true;
+  const auto r = connection_.exec("DELETE FROM " + table_ + " WHERE fid = $1 RETURNING " + summary_columns(""),
+                                  Params().integer(fid), Format::Binary);
+  changes_.count -= r.rows();
+  note_removed(r, 0);
 }
 
-void FeatureRows::refresh(const std::string& time) {
+std::string FeatureRows::summary_columns(const std::string& alias) const {
+  const std::string g = alias + "geom";
+  std::string time = "NULL::text";
+  if (collection_.temporal_property) time = alias + quote_identifier(*collection_.temporal_property) + "::text";
+  return "ST_XMin(" + g + "), ST_YMin(" + g + "), ST_XMax(" + g + "), ST_YMax(" + g + "), " + time;
+}
+
+namespace {
+
+void add_envelope(const Result& r, int first, core::Envelope& e) {
+  if (r.rows() == 0 || r.is_null(0, first)) return;  // no geometry, or an empty one
+  e.expand(r.real(0, first), r.real(0, first + 1));
+  e.expand(r.real(0, first + 2), r.real(0, first + 3));
+}
+
+void add_time(const Result& r, int column, std::optional<std::string>& first, std::optional<std::string>& last) {
+  if (r.rows() == 0 || r.is_null(0, column)) return;
+  const std::string t(r.text(0, column));  // compared byte by byte, as COLLATE "C"
+  if (!first || t < *first) first = t;
+  if (!last || t > *last) last = t;
+}
+
+}  // namespace
+
+void FeatureRows::note_added(const Result& r, int first) {
+  add_envelope(r, first, changes_.added);
+  add_time(r, first + 4, changes_.added_first, changes_.added_last);
+}
+
+void FeatureRows::note_removed(const Result& r, int first) {
+  add_envelope(r, first, changes_.removed);
+  add_time(r, first + 4, changes_.removed_first, changes_.removed_last);
+}
+
+void FeatureRows::refresh_all(const std::string& time) {
   std::string temporal = "NULL::text, NULL::text";
   if (collection_.temporal_property) {
     const std::string t = quote_identifier(*collection_.temporal_property) + "::text COLLATE \"C\"";
@@ -151,6 +202,113 @@ void FeatureRows::refresh(const std::string& time) {
       "UPDATE amis_collections SET (feature_count, updated, min_x, min_y, max_x, max_y, temporal_start, "
       "temporal_end) = ($3, $2, $4, $5, $6, $7, " + keep_or_set + ") WHERE id = $1",
       p);
+  changes_ = {};
+}
+
+void FeatureRows::refresh(const std::string& time) {
+  const auto stored = connection_.exec(
+      "SELECT feature_count, min_x, min_y, max_x, max_y, temporal_start, temporal_end FROM amis_collections "
+      "WHERE id = $1",
+      Params().text(collection_.id), Format::Binary);
+  const bool temporal = collection_.temporal_property.has_value();
+  if (stored.rows() == 0 || stored.is_null(0, 0)) return refresh_all(time);
+  const std::int64_t count = stored.integer(0, 0) + changes_.count;
+  core::Envelope old;
+  if (!stored.is_null(0, 1)) old = {stored.real(0, 1), stored.real(0, 2), stored.real(0, 3), stored.real(0, 4)};
+  // A summary that cannot be what the rows were (a removed geometry outside it, a
+  // time column whose times were never summarised), or a feature changed twice in
+  // the change set, is computed again in full.
+  const auto& removed = changes_.removed;
+  const bool removed_outside = !removed.empty() && (old.empty() || removed.min_x < old.min_x ||
+                                                    removed.min_y < old.min_y || removed.max_x > old.max_x ||
+                                                    removed.max_y > old.max_y);
+  const bool times_unknown = temporal && stored.is_null(0, 5) && stored.integer(0, 0) > 0;
+  if (count <= 0 || times_unknown || changes_.rewritten || removed_outside) return refresh_all(time);
+
+  core::Envelope bounds = old;
+  bounds.expand(changes_.added);
+  core::Envelope extent;
+  if (!bounds.empty()) {
+    const core::Envelope& a = changes_.added;
+    const core::Envelope& r = removed;
+    // A side moves inwards only when a removed geometry was on it and no added one reaches it.
+    const bool recompute[4] = {!r.empty() && r.min_x <= old.min_x && !(a.min_x <= old.min_x),
+                               !r.empty() && r.min_y <= old.min_y && !(a.min_y <= old.min_y),
+                               !r.empty() && r.max_x >= old.max_x && !(a.max_x >= old.max_x),
+                               !r.empty() && r.max_y >= old.max_y && !(a.max_y >= old.max_y)};
+    double side[4] = {bounds.min_x, bounds.min_y, bounds.max_x, bounds.max_y};
+    bool any_geometry = true;
+    for (int i = 0; i < 4 && any_geometry; ++i) {
+      if (!recompute[i]) continue;
+      const auto exact = extent_side(i, bounds);
+      if (exact) side[i] = *exact;
+      else any_geometry = false;  // no row has a geometry any more
+    }
+    if (any_geometry) extent = {side[0], side[1], side[2], side[3]};
+  }
+
+  Params p;
+  p.text(collection_.id).text(time).integer(count);
+  if (extent.empty()) {
+    for (int i = 0; i < 4; ++i) p.null(oid::kFloat8);
+  } else {
+    p.real(extent.min_x).real(extent.min_y).real(extent.max_x).real(extent.max_y);
+  }
+  std::string keep_or_set = "temporal_start, temporal_end";
+  if (temporal) {
+    std::optional<std::string> first, last;
+    if (!stored.is_null(0, 5)) first = std::string(stored.text(0, 5));
+    if (!stored.is_null(0, 6)) last = std::string(stored.text(0, 6));
+    const auto& c = changes_;
+    const bool first_moves = c.removed_first && first && *c.removed_first <= *first &&
+                             !(c.added_first && *c.added_first <= *first);
+    const bool last_moves = c.removed_last && last && *c.removed_last >= *last &&
+                            !(c.added_last && *c.added_last >= *last);
+    if (first_moves || last_moves) {
+      const std::string t = quote_identifier(*collection_.temporal_property) + "::text COLLATE \"C\"";
+      const auto r = connection_.exec("SELECT min(" + t + "), max(" + t + ") FROM " + table_, {}, Format::Binary);
+      first = r.is_null(0, 0) ? std::nullopt : std::optional<std::string>(r.text(0, 0));
+      last = r.is_null(0, 1) ? std::nullopt : std::optional<std::string>(r.text(0, 1));
+    } else {
+      if (c.added_first && (!first || *c.added_first < *first)) first = c.added_first;
+      if (c.added_last && (!last || *c.added_last > *last)) last = c.added_last;
+    }
+    for (const auto* v : {&first, &last}) {
+      if (*v) p.text(**v, oid::kText);
+      else p.null(oid::kText);
+    }
+    keep_or_set = "$8, $9";
+  }
+  connection_.exec(
+      "UPDATE amis_collections SET (feature_count, updated, min_x, min_y, max_x, max_y, temporal_start, "
+      "temporal_end) = ($3, $2, $4, $5, $6, $7, " + keep_or_set + ") WHERE id = $1",
+      p);
+  changes_ = {};
+}
+
+std::optional<double> FeatureRows::extent_side(int side, const core::Envelope& bounds) {
+  static const char* const kSide[] = {"min(ST_XMin(geom))", "min(ST_YMin(geom))", "max(ST_XMax(geom))",
+                                      "max(ST_YMax(geom))"};
+  const bool along_x = side == 0 || side == 2;
+  const double width = along_x ? bounds.max_x - bounds.min_x : bounds.max_y - bounds.min_y;
+  // Every row lies in `bounds`, so a row whose side is within w of bounds' side meets
+  // the strip of width w there; the index's boxes are rounded outwards, never missing one.
+  for (double w = width / 1024;; w *= 16) {
+    core::Envelope strip = bounds;
+    const bool whole = w >= width;
+    if (!whole) {
+      if (side == 0) strip.max_x = bounds.min_x + w;
+      if (side == 1) strip.max_y = bounds.min_y + w;
+      if (side == 2) strip.min_x = bounds.max_x - w;
+      if (side == 3) strip.min_y = bounds.max_y - w;
+    }
+    const auto r = connection_.exec(std::string("SELECT ") + kSide[side] + " FROM " + table_ +
+                                        " WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)",
+                                    Params().real(strip.min_x).real(strip.min_y).real(strip.max_x).real(strip.max_y),
+                                    Format::Binary);
+    if (!r.is_null(0, 0)) return r.real(0, 0);
+    if (whole) return std::nullopt;
+  }
 }
 
 std::string FeatureRows::properties_json(const std::string& alias) const {

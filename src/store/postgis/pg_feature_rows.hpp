@@ -6,10 +6,12 @@
 // hence the same digests and ETags).
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "core/collection.hpp"
+#include "core/envelope.hpp"
 #include "edit/change_set.hpp"
 #include "store/postgis/pg_connection.hpp"
 
@@ -32,7 +34,11 @@ class FeatureRows {
   std::int64_t insert(std::optional<std::int64_t> fid, const edit::FeatureState& state);
   void replace(std::int64_t fid, const edit::FeatureState& state);
   void remove(std::int64_t fid);
-  // The catalogue's count, extents and update time after changes at `time`.
+  // The catalogue's count, extents and update time after changes at `time`:
+  // kept up to date from what insert(), replace() and remove() returned, and
+  // recomputed only where a removed geometry or time was on the summary's edge
+  // (that side through the spatial index), so that an approval does not scan a
+  // collection of millions of rows.
   void refresh(const std::string& time);
 
   // An SQL expression of the properties of row `alias` as a JSON object (text).
@@ -40,10 +46,29 @@ class FeatureRows {
 
  private:
   void bind_properties(Params& params, const nlohmann::json& properties) const;
+  // The SQL of a row's envelope and time as five text-free columns (x/y min/max, time).
+  std::string summary_columns(const std::string& alias) const;
+  void note_added(const Result& r, int first);
+  void note_removed(const Result& r, int first);
+  void refresh_all(const std::string& time);
+  // The exact side `side` (0 min x, 1 min y, 2 max x, 3 max y) of the rows' extent,
+  // all of which lie in `bounds`, through the GiST index: strips along that side,
+  // widened until one holds a row.
+  std::optional<double> extent_side(int side, const core::Envelope& bounds);
+
+  // What this transaction's changes did to the summary.
+  struct Changes {
+    std::int64_t count = 0;
+    core::Envelope added, removed;
+    std::optional<std::string> added_first, added_last, removed_first, removed_last;
+    std::set<std::int64_t> written;  // features inserted or replaced in this transaction
+    bool rewritten = false;          // one of them changed again: its first state no longer counts
+  };
 
   Connection& connection_;
   const core::Collection& collection_;
   std::string table_;
+  Changes changes_;
 };
 
 }  // namespace amis::store::postgis
