@@ -13,6 +13,7 @@
 #include "core/wkb.hpp"
 #include "store/collection_id.hpp"
 #include "store/filter_compiler.hpp"
+#include "store/postgis/pg_load_tables.hpp"
 #include "store/postgis/pg_schema.hpp"
 
 namespace amis::store::postgis {
@@ -116,6 +117,10 @@ PgCollectionWriter::PgCollectionWriter(Pool& pool, core::Collection metadata, Ca
   loaders_.push_back(pool.acquire());
   if (auto second = pool.try_acquire()) loaders_.push_back(std::move(*second));
   loading_ = "amis_load_" + random_suffix();
+  // What imports that died left behind goes first; this one's table is ours from
+  // before it exists (pg_load_tables.hpp).
+  drop_abandoned_load_tables(*loaders_[0]);
+  hold_load_table(*loaders_[0], loading_);
   std::string ddl = "CREATE TABLE " + loading_table() +
                     // Any type and dimension, 2D and 3D side by side as a GeoPackage's
                     // GEOMETRY column holds them (geometry(Geometry, 4326) refuses a Z);
@@ -145,7 +150,10 @@ PgCollectionWriter::~PgCollectionWriter() {
       if (copying_ && PQputCopyEnd(loader->handle(), "the import was abandoned") == 1)
         while (PGresult* r = PQgetResult(loader->handle())) PQclear(r);
     }
-    if (!loaders_.empty()) loaders_[0]->exec("DROP TABLE IF EXISTS " + loading_table());
+    if (!loaders_.empty()) {
+      loaders_[0]->exec("DROP TABLE IF EXISTS " + loading_table());
+      release_load_table(*loaders_[0], loading_);
+    }
   } catch (const std::exception& e) {
     spdlog::warn("PostgreSQL: an abandoned import left table {}: {}", loading_, e.what());
   }
@@ -306,6 +314,7 @@ void PgCollectionWriter::commit() {
   const std::string updated(inserted.text(0, 0));
   tx.commit();
   committed_ = true;
+  release_load_table(db, loading_);
   for (const auto& property : metadata_.properties)  // a text property without a value has none
     if (property.type == core::PropertyType::Text) text_values_[property.name];
   categories_.put(metadata_.id, updated, std::move(text_values_));
