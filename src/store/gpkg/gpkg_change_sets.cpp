@@ -277,22 +277,26 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
 
   auto list = read_changes(id);
   std::vector<edit::Conflict> conflicts;
-  for (const auto& c : list) {
+  std::vector<std::optional<edit::FeatureState>> before(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& c = list[i];
     if (c.operation == Operation::Insert) {
       if (c.fid && read_feature(collection, *c.fid))  // a restored feature's id is taken again
         conflicts.push_back({*c.fid, "a feature with this id exists again", {}});
       continue;
     }
-    auto now = read_feature(collection, *c.fid);
-    if (!now) conflicts.push_back({*c.fid, "the feature was deleted after this change was written", {}});
-    else if (edit::digest(*now) != c.base)
+    before[i] = read_feature(collection, *c.fid);
+    if (!before[i]) conflicts.push_back({*c.fid, "the feature was deleted after this change was written", {}});
+    else if (edit::digest(*before[i]) != c.base)
       conflicts.push_back({*c.fid, "the feature was changed after this change was written", {}});
   }
   if (!conflicts.empty()) return conflicts;  // the transaction rolls back: nothing changed
 
   const std::string time = now();
-  for (auto& c : list) apply(collection, *cs, c, time);
-  refresh_collection(collection, time);
+  edit::SummaryChanges summary;
+  for (std::size_t i = 0; i < list.size(); ++i)
+    apply(collection, *cs, list[i], time, before[i] ? &*before[i] : nullptr, summary);
+  refresh_collection(collection, time, summary);
   mark_approved(id, time, reviewer, comment, collection.id + ", " + std::to_string(list.size()) + " changes");
   tx.commit();
   return {};
@@ -318,7 +322,8 @@ std::string GpkgChangeSets::now() {
 }
 
 void GpkgChangeSets::apply(const core::Collection& collection, const edit::ChangeSet& cs, edit::Change& change,
-                           const std::string& time) {
+                           const std::string& time, const edit::FeatureState* before, edit::SummaryChanges& summary) {
+  const auto& temporal = collection.temporal_property;
   const std::string table = quote_identifier(collection.id);
   if (change.operation == Operation::Insert) {
     // A new feature gets the next fid; a restored one (a revert) its own again.
@@ -344,6 +349,7 @@ void GpkgChangeSets::apply(const core::Collection& collection, const edit::Chang
     fid->bind(3, change.seq);
     fid->run();
     record_version(collection, *change.fid, "insert", &cs, time, &change.after);
+    summary.inserted(*change.fid, edit::summary_part(change.after, temporal));
     return;
   }
   if (change.operation == Operation::Replace) {
@@ -359,12 +365,15 @@ void GpkgChangeSets::apply(const core::Collection& collection, const edit::Chang
     s->bind(n + 2, *change.fid);
     record_version(collection, *change.fid, "replace", &cs, time, &change.after);
     s->run();
+    summary.replaced(*change.fid, before ? edit::summary_part(*before, temporal) : edit::SummaryPart{},
+                     edit::summary_part(change.after, temporal));
     return;
   }
   record_version(collection, *change.fid, "delete", &cs, time, nullptr);
   auto s = db_->cached("DELETE FROM " + table + " WHERE fid = ?");
   s->bind(1, *change.fid);
   s->run();
+  summary.deleted(*change.fid, before ? edit::summary_part(*before, temporal) : edit::SummaryPart{});
 }
 
 // Records the version a change makes; before the first change of an imported
@@ -405,7 +414,92 @@ void GpkgChangeSets::record_version(const core::Collection& collection, std::int
   insert(std::max<std::int64_t>(last + 1, 1), operation, cs, time, state);
 }
 
-void GpkgChangeSets::refresh_collection(const core::Collection& c, const std::string& time) {
+void GpkgChangeSets::refresh_collection(const core::Collection& c, const std::string& time,
+                                        const edit::SummaryChanges& changes) {
+  edit::CollectionSummary before;
+  {
+    auto s = db_->cached(
+        "SELECT a.feature_count, g.min_x, g.min_y, g.max_x, g.max_y, a.temporal_start, a.temporal_end "
+        "FROM amis_collections a JOIN gpkg_contents g ON g.table_name = a.id WHERE a.id = ?");
+    s->bind(1, std::string_view(c.id));
+    if (!s->step() || s->is_null(0)) return recount_collection(c, time);
+    before.count = s->column_int(0);
+    if (!s->is_null(1) && !s->is_null(2) && !s->is_null(3) && !s->is_null(4))
+      before.extent = {s->column_double(1), s->column_double(2), s->column_double(3), s->column_double(4)};
+    if (!s->is_null(5)) before.first = std::string(s->column_text(5));
+    if (!s->is_null(6)) before.last = std::string(s->column_text(6));
+  }
+  auto update = edit::update_summary(before, changes);
+  if (update.recompute_all) return recount_collection(c, time);
+  auto& summary = update.summary;
+  const core::Envelope bounds = summary.extent;  // every row lies in it
+  double side[4] = {bounds.min_x, bounds.min_y, bounds.max_x, bounds.max_y};
+  for (int i = 0; i < 4 && !summary.extent.empty(); ++i) {
+    if (!update.recompute_side[static_cast<std::size_t>(i)]) continue;
+    const auto exact = extent_side(c, i, bounds);
+    if (!exact) summary.extent = {};  // no row has a geometry any more
+    else side[i] = *exact;
+  }
+  if (!summary.extent.empty()) summary.extent = {side[0], side[1], side[2], side[3]};
+  const std::string table = quote_identifier(c.id);
+  if (c.temporal_property && update.recompute_times) {
+    const std::string t = quote_identifier(*c.temporal_property);
+    auto s = db_->cached("SELECT min(" + t + "), max(" + t + ") FROM " + table + " WHERE typeof(" + t + ") = 'text'");
+    s->step();
+    summary.first = s->is_null(0) ? std::nullopt : std::optional<std::string>(s->column_text(0));
+    summary.last = s->is_null(1) ? std::nullopt : std::optional<std::string>(s->column_text(1));
+  }
+  auto amis = db_->cached(
+      "UPDATE amis_collections SET (feature_count, updated, temporal_start, temporal_end) = (?, ?, ?, ?) WHERE id = ?");
+  amis->bind(1, summary.count);
+  amis->bind(2, std::string_view(time));
+  if (c.temporal_property && summary.first) amis->bind(3, std::string_view(*summary.first));
+  else amis->bind_null(3);
+  if (c.temporal_property && summary.last) amis->bind(4, std::string_view(*summary.last));
+  else amis->bind_null(4);
+  amis->bind(5, std::string_view(c.id));
+  amis->run();
+  auto contents = db_->cached(
+      "UPDATE gpkg_contents SET (min_x, min_y, max_x, max_y, last_change) = (?, ?, ?, ?, ?) WHERE table_name = ?");
+  if (summary.extent.empty()) {
+    for (int i = 1; i <= 4; ++i) contents->bind_null(i);
+  } else {
+    contents->bind(1, summary.extent.min_x);
+    contents->bind(2, summary.extent.min_y);
+    contents->bind(3, summary.extent.max_x);
+    contents->bind(4, summary.extent.max_y);
+  }
+  contents->bind(5, std::string_view(time));
+  contents->bind(6, std::string_view(c.id));
+  contents->run();
+  auto ogr = db_->cached("INSERT OR REPLACE INTO gpkg_ogr_contents VALUES (?, ?)");
+  ogr->bind(1, std::string_view(c.id));
+  ogr->bind(2, summary.count);
+  ogr->run();
+}
+
+std::optional<double> GpkgChangeSets::extent_side(const core::Collection& c, int side, const core::Envelope& bounds) {
+  static const char* const kValue[] = {"min(ST_MinX(t.geom))", "min(ST_MinY(t.geom))", "max(ST_MaxX(t.geom))",
+                                       "max(ST_MaxY(t.geom))"};
+  static const char* const kNear[] = {"r.minx <= ?", "r.miny <= ?", "r.maxx >= ?", "r.maxy >= ?"};
+  const std::string from = " FROM " + quote_identifier(rtree_name(c.id)) + " AS r JOIN " + quote_identifier(c.id) +
+                           " AS t ON t.fid = r.id";
+  const bool along_x = side == 0 || side == 2;
+  const double width = along_x ? bounds.max_x - bounds.min_x : bounds.max_y - bounds.min_y;
+  const double edge = side == 0 ? bounds.min_x : side == 1 ? bounds.min_y : side == 2 ? bounds.max_x : bounds.max_y;
+  // Every row lies in `bounds`: a row whose side is within w of that edge is in the strip.
+  // The R-tree's float32 boxes are rounded outwards, so the strip never misses one.
+  for (double w = width / 1024;; w *= 16) {
+    const bool whole = w >= width;
+    auto s = db_->cached(std::string("SELECT ") + kValue[side] + from + (whole ? "" : std::string(" WHERE ") + kNear[side]));
+    if (!whole) s->bind(1, side < 2 ? edge + w : edge - w);
+    s->step();
+    if (!s->is_null(0)) return s->column_double(0);
+    if (whole) return std::nullopt;
+  }
+}
+
+void GpkgChangeSets::recount_collection(const core::Collection& c, const std::string& time) {
   const std::string table = quote_identifier(c.id);
   std::int64_t count = 0;
   {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "edit/collection_summary.hpp"
 #include "store/change_sets.hpp"
 #include "store/sqlite/database.hpp"
 
@@ -48,12 +49,20 @@ class GpkgChangeSets final : public ChangeSetStore {
   void record_record_version(const std::string& id, const std::string& operation, const edit::ChangeSet& change_set,
                              const std::string& time, const nlohmann::json* document);
   std::optional<edit::FeatureState> read_feature(const core::Collection& collection, std::int64_t fid);
+  // `before`: the published state of a replaced or deleted feature, as the approval read it.
   void apply(const core::Collection& collection, const edit::ChangeSet& change_set, edit::Change& change,
-             const std::string& time);
+             const std::string& time, const edit::FeatureState* before, edit::SummaryChanges& summary);
   void record_version(const core::Collection& collection, std::int64_t fid, const std::string& operation,
                       const edit::ChangeSet* change_set, const std::string& time,
                       const edit::FeatureState* state);
-  void refresh_collection(const core::Collection& collection, const std::string& time);
+  // The catalogue's count, extent and time span after an approval's changes
+  // (edit/collection_summary.hpp): from the changes, with the R-tree for a side of the
+  // extent that a removed geometry was on; a full count where the changes cannot tell.
+  void refresh_collection(const core::Collection& collection, const std::string& time,
+                          const edit::SummaryChanges& changes);
+  void recount_collection(const core::Collection& collection, const std::string& time);
+  // The exact side (0 min x, 1 min y, 2 max x, 3 max y) of the rows' extent, all in `bounds`.
+  std::optional<double> extent_side(const core::Collection& collection, int side, const core::Envelope& bounds);
   void append_audit(const std::string& actor, const std::string& action, const std::string& subject,
                     const std::string& detail);
 

@@ -105,14 +105,11 @@ std::int64_t FeatureRows::insert(std::optional<std::int64_t> fid, const edit::Fe
   const auto r = connection_.exec("INSERT INTO " + table_ + " (" + columns + ") VALUES (" + values +
                                       ") RETURNING fid, " + summary_columns(""),
                                   params, Format::Binary);
-  ++changes_.count;
-  note_added(r, 1);
-  changes_.written.insert(r.integer(0, 0));
+  changes_.inserted(r.integer(0, 0), summary_part(r, 1));
   return r.integer(0, 0);
 }
 
 void FeatureRows::replace(std::int64_t fid, const edit::FeatureState& state) {
-  if (!changes_.written.insert(fid).second) changes_.rewritten = true;
   Params params;
   params.integer(fid);
   if (state.wkb.empty()) params.null(oid::kBytea);
@@ -128,16 +125,13 @@ void FeatureRows::replace(std::int64_t fid, const edit::FeatureState& state) {
                                       " WHERE fid = $1) AS o WHERE n.fid = o.fid RETURNING " +
                                       summary_columns("n.") + ", " + summary_columns("o."),
                                   params, Format::Binary);
-  note_added(r, 0);
-  note_removed(r, 5);
+  if (r.rows() > 0) changes_.replaced(fid, summary_part(r, 5), summary_part(r, 0));
 }
 
 void FeatureRows::remove(std::int64_t fid) {
-  if (changes_.written.count(fid)) changes_.rewritten = true;
   const auto r = connection_.exec("DELETE FROM " + table_ + " WHERE fid = $1 RETURNING " + summary_columns(""),
                                   Params().integer(fid), Format::Binary);
-  changes_.count -= r.rows();
-  note_removed(r, 0);
+  if (r.rows() > 0) changes_.deleted(fid, summary_part(r, 0));
 }
 
 std::string FeatureRows::summary_columns(const std::string& alias) const {
@@ -147,31 +141,14 @@ std::string FeatureRows::summary_columns(const std::string& alias) const {
   return "ST_XMin(" + g + "), ST_YMin(" + g + "), ST_XMax(" + g + "), ST_YMax(" + g + "), " + time;
 }
 
-namespace {
-
-void add_envelope(const Result& r, int first, core::Envelope& e) {
-  if (r.rows() == 0 || r.is_null(0, first)) return;  // no geometry, or an empty one
-  e.expand(r.real(0, first), r.real(0, first + 1));
-  e.expand(r.real(0, first + 2), r.real(0, first + 3));
-}
-
-void add_time(const Result& r, int column, std::optional<std::string>& first, std::optional<std::string>& last) {
-  if (r.rows() == 0 || r.is_null(0, column)) return;
-  const std::string t(r.text(0, column));  // compared byte by byte, as COLLATE "C"
-  if (!first || t < *first) first = t;
-  if (!last || t > *last) last = t;
-}
-
-}  // namespace
-
-void FeatureRows::note_added(const Result& r, int first) {
-  add_envelope(r, first, changes_.added);
-  add_time(r, first + 4, changes_.added_first, changes_.added_last);
-}
-
-void FeatureRows::note_removed(const Result& r, int first) {
-  add_envelope(r, first, changes_.removed);
-  add_time(r, first + 4, changes_.removed_first, changes_.removed_last);
+edit::SummaryPart FeatureRows::summary_part(const Result& r, int first) {
+  edit::SummaryPart part;
+  if (!r.is_null(0, first)) {  // else no geometry, or an empty one
+    part.envelope.expand(r.real(0, first), r.real(0, first + 1));
+    part.envelope.expand(r.real(0, first + 2), r.real(0, first + 3));
+  }
+  if (!r.is_null(0, first + 4)) part.time = std::string(r.text(0, first + 4));
+  return part;
 }
 
 void FeatureRows::refresh_all(const std::string& time) {
@@ -212,68 +189,44 @@ void FeatureRows::refresh(const std::string& time) {
       Params().text(collection_.id), Format::Binary);
   const bool temporal = collection_.temporal_property.has_value();
   if (stored.rows() == 0 || stored.is_null(0, 0)) return refresh_all(time);
-  const std::int64_t count = stored.integer(0, 0) + changes_.count;
-  core::Envelope old;
-  if (!stored.is_null(0, 1)) old = {stored.real(0, 1), stored.real(0, 2), stored.real(0, 3), stored.real(0, 4)};
-  // A summary that cannot be what the rows were (a removed geometry outside it, a
-  // time column whose times were never summarised), or a feature changed twice in
-  // the change set, is computed again in full.
-  const auto& removed = changes_.removed;
-  const bool removed_outside = !removed.empty() && (old.empty() || removed.min_x < old.min_x ||
-                                                    removed.min_y < old.min_y || removed.max_x > old.max_x ||
-                                                    removed.max_y > old.max_y);
-  const bool times_unknown = temporal && stored.is_null(0, 5) && stored.integer(0, 0) > 0;
-  if (count <= 0 || times_unknown || changes_.rewritten || removed_outside) return refresh_all(time);
+  edit::CollectionSummary before;
+  before.count = stored.integer(0, 0);
+  if (!stored.is_null(0, 1)) before.extent = {stored.real(0, 1), stored.real(0, 2), stored.real(0, 3), stored.real(0, 4)};
+  if (!stored.is_null(0, 5)) before.first = std::string(stored.text(0, 5));
+  if (!stored.is_null(0, 6)) before.last = std::string(stored.text(0, 6));
+  // An import summarises only text times; a time column of another type is
+  // summarised at the first approval.
+  const bool times_unknown = temporal && !before.first && before.count > 0;
+  auto update = edit::update_summary(before, changes_);
+  if (times_unknown || update.recompute_all) return refresh_all(time);
 
-  core::Envelope bounds = old;
-  bounds.expand(changes_.added);
-  core::Envelope extent;
-  if (!bounds.empty()) {
-    const core::Envelope& a = changes_.added;
-    const core::Envelope& r = removed;
-    // A side moves inwards only when a removed geometry was on it and no added one reaches it.
-    const bool recompute[4] = {!r.empty() && r.min_x <= old.min_x && !(a.min_x <= old.min_x),
-                               !r.empty() && r.min_y <= old.min_y && !(a.min_y <= old.min_y),
-                               !r.empty() && r.max_x >= old.max_x && !(a.max_x >= old.max_x),
-                               !r.empty() && r.max_y >= old.max_y && !(a.max_y >= old.max_y)};
-    double side[4] = {bounds.min_x, bounds.min_y, bounds.max_x, bounds.max_y};
-    bool any_geometry = true;
-    for (int i = 0; i < 4 && any_geometry; ++i) {
-      if (!recompute[i]) continue;
-      const auto exact = extent_side(i, bounds);
-      if (exact) side[i] = *exact;
-      else any_geometry = false;  // no row has a geometry any more
-    }
-    if (any_geometry) extent = {side[0], side[1], side[2], side[3]};
+  auto& summary = update.summary;
+  const core::Envelope bounds = summary.extent;  // every row lies in it
+  double side[4] = {bounds.min_x, bounds.min_y, bounds.max_x, bounds.max_y};
+  for (int i = 0; i < 4 && !summary.extent.empty(); ++i) {
+    if (!update.recompute_side[static_cast<std::size_t>(i)]) continue;
+    const auto exact = extent_side(i, bounds);
+    if (!exact) summary.extent = {};  // no row has a geometry any more
+    else side[i] = *exact;
+  }
+  if (!summary.extent.empty()) summary.extent = {side[0], side[1], side[2], side[3]};
+  if (temporal && update.recompute_times) {
+    const std::string t = quote_identifier(*collection_.temporal_property) + "::text COLLATE \"C\"";
+    const auto r = connection_.exec("SELECT min(" + t + "), max(" + t + ") FROM " + table_, {}, Format::Binary);
+    summary.first = r.is_null(0, 0) ? std::nullopt : std::optional<std::string>(r.text(0, 0));
+    summary.last = r.is_null(0, 1) ? std::nullopt : std::optional<std::string>(r.text(0, 1));
   }
 
   Params p;
-  p.text(collection_.id).text(time).integer(count);
-  if (extent.empty()) {
+  p.text(collection_.id).text(time).integer(summary.count);
+  if (summary.extent.empty()) {
     for (int i = 0; i < 4; ++i) p.null(oid::kFloat8);
   } else {
-    p.real(extent.min_x).real(extent.min_y).real(extent.max_x).real(extent.max_y);
+    p.real(summary.extent.min_x).real(summary.extent.min_y).real(summary.extent.max_x).real(summary.extent.max_y);
   }
   std::string keep_or_set = "temporal_start, temporal_end";
   if (temporal) {
-    std::optional<std::string> first, last;
-    if (!stored.is_null(0, 5)) first = std::string(stored.text(0, 5));
-    if (!stored.is_null(0, 6)) last = std::string(stored.text(0, 6));
-    const auto& c = changes_;
-    const bool first_moves = c.removed_first && first && *c.removed_first <= *first &&
-                             !(c.added_first && *c.added_first <= *first);
-    const bool last_moves = c.removed_last && last && *c.removed_last >= *last &&
-                            !(c.added_last && *c.added_last >= *last);
-    if (first_moves || last_moves) {
-      const std::string t = quote_identifier(*collection_.temporal_property) + "::text COLLATE \"C\"";
-      const auto r = connection_.exec("SELECT min(" + t + "), max(" + t + ") FROM " + table_, {}, Format::Binary);
-      first = r.is_null(0, 0) ? std::nullopt : std::optional<std::string>(r.text(0, 0));
-      last = r.is_null(0, 1) ? std::nullopt : std::optional<std::string>(r.text(0, 1));
-    } else {
-      if (c.added_first && (!first || *c.added_first < *first)) first = c.added_first;
-      if (c.added_last && (!last || *c.added_last > *last)) last = c.added_last;
-    }
-    for (const auto* v : {&first, &last}) {
+    for (const auto* v : {&summary.first, &summary.last}) {
       if (*v) p.text(**v, oid::kText);
       else p.null(oid::kText);
     }

@@ -6,13 +6,13 @@
 // hence the same digests and ETags).
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "core/collection.hpp"
 #include "core/envelope.hpp"
 #include "edit/change_set.hpp"
+#include "edit/collection_summary.hpp"
 #include "store/postgis/pg_connection.hpp"
 
 namespace amis::store::postgis {
@@ -48,27 +48,20 @@ class FeatureRows {
   void bind_properties(Params& params, const nlohmann::json& properties) const;
   // The SQL of a row's envelope and time as five text-free columns (x/y min/max, time).
   std::string summary_columns(const std::string& alias) const;
-  void note_added(const Result& r, int first);
-  void note_removed(const Result& r, int first);
+  // The summary part of the five columns of summary_columns() from column `first`.
+  static edit::SummaryPart summary_part(const Result& r, int first);
   void refresh_all(const std::string& time);
   // The exact side `side` (0 min x, 1 min y, 2 max x, 3 max y) of the rows' extent,
   // all of which lie in `bounds`, through the GiST index: strips along that side,
   // widened until one holds a row.
   std::optional<double> extent_side(int side, const core::Envelope& bounds);
 
-  // What this transaction's changes did to the summary.
-  struct Changes {
-    std::int64_t count = 0;
-    core::Envelope added, removed;
-    std::optional<std::string> added_first, added_last, removed_first, removed_last;
-    std::set<std::int64_t> written;  // features inserted or replaced in this transaction
-    bool rewritten = false;          // one of them changed again: its first state no longer counts
-  };
+
 
   Connection& connection_;
   const core::Collection& collection_;
   std::string table_;
-  Changes changes_;
+  edit::SummaryChanges changes_;  // of this transaction, for refresh()
 };
 
 }  // namespace amis::store::postgis
