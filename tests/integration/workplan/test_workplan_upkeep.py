@@ -20,7 +20,7 @@ from lxml import html as lxml_html
 
 import workplan_support as ws
 from store_support import error, rows
-from support import amis_import, connect_store, run_amis
+from support import AmisServer, amis_import, connect_store, run_amis
 from test_workplan import BASE_CONFIG, IDN, PLAN, REVIEWER, serving
 from test_workplan import PDF, upload  # noqa: F401 (the evidence helpers of the API tests)
 
@@ -153,3 +153,22 @@ def test_uncited_evidence_goes_after_the_retention_cited_evidence_stays(upkeep):
     # Run again: nothing more goes (the pending report still cites its document).
     again = run_amis("workplan", "forget-evidence", "--days", "0", "--store", upkeep.store)
     assert again.returncode == 0 and not [l for l in again.stdout.splitlines() if l.startswith("removed ")], again.stdout
+
+
+def test_a_server_starting_removes_uncited_evidence_older_than_the_retention(upkeep, tmp_path):
+    r = upload(upkeep, IDN, "4.3", PDF, title="left behind")
+    assert r.status_code == 201, r.text
+    doc = r.json()["id"]
+    config = tmp_path / "amis.toml"
+    config.write_text(BASE_CONFIG + "\n[workplan]\nevidence_retention_days = 10\n")
+    with contextlib.closing(connect_store(upkeep.store, write=True)) as db:
+        db.execute("UPDATE amis_workplan_documents SET uploaded = '2000-01-01T00:00:00.000Z' WHERE id = ?", (doc,))
+        db.commit()
+    second = AmisServer(upkeep.store, tmp_path, name="upkeep-second", config=config)
+    second.start()
+    try:
+        assert doc not in documents(upkeep.store)
+        assert "evidence documents no report cites removed (older than 10 days)" in second.stderr() + \
+               second.stdout_path.read_text()
+    finally:
+        second.stop()
