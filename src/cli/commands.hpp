@@ -78,9 +78,10 @@ int catalog_import(const config::Config& config, const CatalogImport& command);
 
 // `amis workplan load FILE | import-appendix CSV [--plan ID] | appendix-template | list` (issue 19).
 struct WorkPlanCommand {
-  std::string action;  // load, import-appendix, appendix-template, list
+  std::string action;  // load, import-appendix, appendix-template, list, forget-evidence
   std::string file;
   std::string plan;
+  int days = -1;  // forget-evidence: -1 for [workplan] evidence_retention_days
 };
 int workplan_command(const config::Config& config, const WorkPlanCommand& command);
 // `amis store copy FROM TO [--replace]`: a whole store into another, either backend.

@@ -157,7 +157,12 @@ int main(int argc, char** argv) {
   auto* workplan_template = workplans->add_subcommand("appendix-template", "Print the Appendix CSV template of a plan");
   workplan_template->add_option("--plan", workplan.plan, "The work plan (default: the only one in the store)");
   auto* workplan_list = workplans->add_subcommand("list", "List the work plans in the store");
-  for (auto* sub : {workplan_load, workplan_appendix, workplan_template, workplan_list}) {
+  auto* workplan_forget = workplans->add_subcommand(
+      "forget-evidence", "Remove evidence documents that no report cites, uploaded more than --days days ago");
+  workplan_forget->add_option("--days", workplan.days,
+                              "Days after the upload (default: [workplan] evidence_retention_days; 0: all uncited)")
+      ->check(CLI::Range(0, 36500));
+  for (auto* sub : {workplan_load, workplan_appendix, workplan_template, workplan_list, workplan_forget}) {
     sub->add_option("--store", store_path, kStoreHelp);
     sub->add_option("--config", config_path, "amis.toml")->check(CLI::ExistingFile);
   }

@@ -46,6 +46,7 @@
 #include "monitor/usage_recorder.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/read_access.hpp"
+#include "workplan/evidence_retention.hpp"
 #include "catalog/derived_records.hpp"
 #include "catalog/iso_schema.hpp"
 #include "federation/cascading_store.hpp"
@@ -262,7 +263,27 @@ void with_router(const config::Config& config, bool serving, const std::function
   change_service.on_published([publish_activities](const edit::ChangeSet& cs) {
     if (cs.collection == workplan::kProgressCollection) publish_activities();
   });
-  api::workplan_api::WorkPlanApi workplan_api(work_plans, progress, authenticator, config.service.base_url);
+  // Evidence uploads no report cites, older than the retention, go when the server starts.
+  if (serving && config.workplan.evidence_retention_days > 0) try {
+      const auto gone = workplan::forget_uncited_evidence(
+          stored, work_plans, change_sets, workplan::utc_now(config.workplan.evidence_retention_days, true));
+      if (!gone.removed.empty())
+        spdlog::info("work plan: {} evidence documents no report cites removed (older than {} days)",
+                     gone.removed.size(), config.workplan.evidence_retention_days);
+    } catch (const std::exception& e) {  // kept until the next start or `amis workplan forget-evidence`
+      spdlog::warn("work plan: evidence retention not run: {}", e.what());
+    }
+  encode::IatiPublisher iati;
+  iati.org_ref = config.workplan.iati_org_ref;
+  iati.org_name = config.workplan.iati_org_name;
+  iati.org_type = config.workplan.iati_org_type;
+  api::workplan_api::UtilizationSource utilization{
+      opened.usage.get(), &read_access, config.usage.enabled, config.usage.public_reports,
+      [&store, &catalog_store, &config](const std::string& iso3) {
+        return state_datasets(store, catalog_store, config.editing.defaults.country_property, iso3);
+      }};
+  api::workplan_api::WorkPlanApi workplan_api(work_plans, progress, authenticator, config.service.base_url,
+                                              std::move(iati), std::move(utilization));
   workplan_api.register_routes(router);
   invest::ProfileService profiles(store, change_sets, change_service, fields, service_clock(config));
   api::invest_api::CountriesApi countries_api(

@@ -7,6 +7,7 @@
 #include "store/open_store.hpp"
 #include "workplan/activity_collection.hpp"
 #include "workplan/appendix_csv.hpp"
+#include "workplan/evidence_retention.hpp"
 #include "workplan/plan_yaml.hpp"
 #include "workplan/progress_service.hpp"
 
@@ -80,12 +81,30 @@ int import_appendix(store::OpenedStore& opened, const WorkPlanCommand& command) 
   return 0;
 }
 
+// Evidence uploads no report cites, older than the days given (0: all of them).
+int forget_evidence(store::OpenedStore& opened, int days) {
+  if (days < 0) {
+    std::cout << "evidence documents are kept for ever ([workplan] evidence_retention_days = 0)\n";
+    return 0;
+  }
+  const auto gone = workplan::forget_uncited_evidence(*opened.features, *opened.work_plans, *opened.change_sets,
+                                                      workplan::utc_now(days, true));
+  std::cout << gone.examined << " evidence documents uploaded more than " << days << " days ago, " << gone.removed.size()
+            << " removed (no report cites them)\n";
+  for (const auto id : gone.removed) std::cout << "removed " << id << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int workplan_command(const config::Config& config, const WorkPlanCommand& command) {
   auto opened = store::open_store(store_location(config));
   if (command.action == "load") return load(opened, command);
   if (command.action == "import-appendix") return import_appendix(opened, command);
+  if (command.action == "forget-evidence") {
+    const int configured = config.workplan.evidence_retention_days;
+    return forget_evidence(opened, command.days >= 0 ? command.days : configured > 0 ? configured : -1);
+  }
   if (command.action == "appendix-template") {
     std::cout << workplan::appendix_template(chosen_plan(*opened.work_plans, command.plan));
     return 0;

@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <stdexcept>
 #include <toml++/toml.h>
@@ -129,6 +130,31 @@ static void read_invest(const std::string& path, toml::table& t, Config& config)
   config.invest.fields = t["invest"]["fields"].value_or(config.invest.fields);
   config.invest.summaries_file = t["invest"]["summaries_file"].value_or(config.invest.summaries_file);
   if (auto summaries = t["invest"]["summaries"].as_array()) config.invest.summaries = invest::read_summaries(*summaries, path);
+}
+
+// [workplan]: the IATI reporting organisation and the evidence retention.
+static void read_workplan(const std::string& path, toml::table& t, WorkPlanSettings& w) {
+  auto section = t["workplan"];
+  w.iati_org_ref = section["iati_org_ref"].value_or(w.iati_org_ref);
+  w.iati_org_name = section["iati_org_name"].value_or(w.iati_org_name);
+  const auto type = section["iati_org_type"].value_or(static_cast<std::int64_t>(w.iati_org_type));
+  const auto days = section["evidence_retention_days"].value_or(static_cast<std::int64_t>(w.evidence_retention_days));
+  // An IATI organisation identifier: an agency code of the Organisation Registration Agency
+  // code list (letters and digits, hyphenated: XM-DAC, GB-COH, XI-IATI), a hyphen, the number.
+  const auto& ref = w.iati_org_ref;
+  bool ref_ok = ref.empty() || (ref.size() <= 100 && ref.find('-') != std::string::npos && ref.front() != '-' &&
+                                ref.back() != '-');
+  for (const char c : ref)
+    ref_ok = ref_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_');
+  if (!ref_ok)
+    throw std::runtime_error(path + ": [workplan] iati_org_ref is an IATI organisation identifier, "
+                                    "{RegistrationAgency}-{number} (letters, digits, - . _), e.g. XI-IATI-...");
+  if (w.iati_org_name.empty() || w.iati_org_name.size() > 200)
+    throw std::runtime_error(path + ": [workplan] iati_org_name is 1 to 200 characters");
+  if (type < 10 || type > 90) throw std::runtime_error(path + ": [workplan] iati_org_type is an IATI OrganisationType code");
+  if (days < 0 || days > 36500) throw std::runtime_error(path + ": [workplan] evidence_retention_days is 0 to 36500");
+  w.iati_org_type = static_cast<int>(type);
+  w.evidence_retention_days = static_cast<int>(days);
 }
 
 Config load_config(const std::string& path) {
@@ -260,6 +286,7 @@ Config load_config(const std::string& path) {
   read_usage(path, t, config.usage);
   read_metrics(path, t, config.metrics);
   read_invest(path, t, config);
+  read_workplan(path, t, config.workplan);
   return config;
 }
 

@@ -50,6 +50,18 @@ struct InvestSettings {
   std::string summaries_file;
 };
 
+// [workplan]: the work-plan monitoring (issue 19, docs/workplan.md).
+struct WorkPlanSettings {
+  // The IATI reporting organisation: its registered IATI organisation identifier
+  // ({RegistrationAgency}-{number}; empty: the IATI export is refused), name and type.
+  std::string iati_org_ref;
+  std::string iati_org_name = "ASEAN Secretariat";
+  int iati_org_type = 40;
+  // Evidence documents no report cites are removed this many days after their upload
+  // (when `amis serve` starts and by `amis workplan forget-evidence`); 0: kept for ever.
+  int evidence_retention_days = 30;
+};
+
 struct Config {
   http::ServerOptions server;
   // Where the data is: a GeoPackage file or a postgresql:// URL ([store] url, or
@@ -100,6 +112,7 @@ struct Config {
   FederationSettings federation;
   MetricsSettings metrics;
   InvestSettings invest;
+  WorkPlanSettings workplan;
   // [server] clock: the time services take as now (RFC 3339, e.g.
   // "2028-01-05T00:00:00Z") instead of the system clock, for tests and for
   // reproducing a report as it was on a day: profiles' staleness, date stamps.

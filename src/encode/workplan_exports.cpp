@@ -100,7 +100,8 @@ void write_activity(std::string& out, const workplan::WorkPlan& plan, const Acti
                     const workplan::ActivityState* state, const IatiPublisher& who) {
   out += "<iati-activity" + attribute("last-updated-datetime", who.generated) + " xml:lang=\"en\" hierarchy=\"1\">";
   append_xml_element(out, "iati-identifier", who.org_ref + "-" + plan.id + "-" + a.id);
-  narrative(out, "reporting-org", attribute("ref", who.org_ref) + " type=\"40\"", who.org_name);
+  narrative(out, "reporting-org", attribute("ref", who.org_ref) + attribute("type", std::to_string(who.org_type)),
+            who.org_name);
   narrative(out, "title", "", "Activity " + a.id + ": " + a.text);
   narrative(out, "description", " type=\"1\"", a.text);
   std::string outputs;
@@ -110,7 +111,8 @@ void write_activity(std::string& out, const workplan::WorkPlan& plan, const Acti
   if (report && !report->narrative.empty())
     narrative(out, "description", " type=\"4\"",
               "Progress reported by " + report->country + " for " + report->meeting + ": " + report->narrative);
-  narrative(out, "participating-org", attribute("ref", who.org_ref) + " role=\"2\" type=\"40\"", who.org_name);
+  narrative(out, "participating-org",
+            attribute("ref", who.org_ref) + " role=\"2\"" + attribute("type", std::to_string(who.org_type)), who.org_name);
   const std::pair<const std::string*, const char*> roles[] = {
       {&a.lead, "lead"}, {&a.co_lead, "co-lead"}, {&a.country_coordinator, "ASEAN country coordinator"}};
   for (const auto& [code, role] : roles)

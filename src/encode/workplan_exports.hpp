@@ -22,8 +22,12 @@ void write_progress_csv(core::ByteSink& out, const workplan::WorkPlan& plan,
 
 // What the IATI file says of its publisher and when it was made.
 struct IatiPublisher {
-  std::string org_ref = "ASEAN-SEC";  // IATI organisation identifier of the reporting organisation
+  // The reporting organisation's IATI organisation identifier, {RegistrationAgency}-{number}
+  // (IATI's Organisation Registration Agency code list, e.g. XI-IATI-...); empty: not
+  // configured, and IATI has no identifier for an unregistered publisher.
+  std::string org_ref;
   std::string org_name = "ASEAN Secretariat";
+  int org_type = 40;  // IATI OrganisationType: 40 multilateral
   std::string generated;  // xsd:dateTime (RFC 3339 UTC)
 };
 

@@ -138,4 +138,29 @@ MonthlyUsage monthly_usage(store::UsageStore& store, const std::string& month,
   return out;
 }
 
+std::vector<StateUtilization> member_state_utilization(store::UsageStore& store, const std::string& from_day,
+                                                       const std::string& to_day,
+                                                       const std::vector<std::string>& member_states,
+                                                       const DatasetsOf& datasets_of, const ShownName& shown) {
+  core::UsageQuery q;
+  q.from = from_day;
+  q.to = to_day;
+  q.group_by = {UsageDimension::Collection, UsageDimension::Service};
+  std::map<std::string, core::UsageTotals, std::less<>> per_collection;
+  for (const auto& r : store.usage_report(q))
+    if (r.values[1] != "usage" && !r.values[0].empty()) per_collection[r.values[0]] += r.totals;
+  std::vector<StateUtilization> out;
+  for (const auto& state : member_states) {
+    StateUtilization u{state, 0, {}};
+    std::set<std::string, std::less<>> own;
+    for (const auto& d : datasets_of(state))
+      if (shown(d.collection) == d.collection) own.insert(d.collection);
+    u.datasets = static_cast<std::int64_t>(own.size());
+    for (const auto& c : own)
+      if (auto it = per_collection.find(c); it != per_collection.end()) u.totals += it->second;
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 }  // namespace amis::monitor

@@ -75,4 +75,19 @@ MonthlyUsage monthly_usage(store::UsageStore& store, const std::string& month,
                            const std::vector<std::string>& member_states, const DatasetsOf& datasets_of,
                            const ShownName& shown);
 
+// Work plan activity 4.3's utilization figure for one member state: the requests to its
+// datasets (those the caller may see) in a period, with the features and bytes they returned.
+struct StateUtilization {
+  std::string state;                   // ISO alpha-3
+  std::int64_t datasets = 0;           // its datasets counted
+  core::UsageTotals totals;            // the sums of the daily table's rows of those datasets
+};
+
+// Each of `member_states`' utilization in the days from..to (inclusive, YYYY-MM-DD), in the
+// states' order; the usage API's own requests left out, as in the monthly report.
+std::vector<StateUtilization> member_state_utilization(store::UsageStore& store, const std::string& from_day,
+                                                       const std::string& to_day,
+                                                       const std::vector<std::string>& member_states,
+                                                       const DatasetsOf& datasets_of, const ShownName& shown);
+
 }  // namespace amis::monitor

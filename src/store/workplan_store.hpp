@@ -34,6 +34,12 @@ class WorkPlanStore {
   // Keeps an uploaded evidence document (the store sets `uploaded`); its id.
   virtual std::int64_t put_document(const workplan::EvidenceDocument& document) = 0;
   virtual std::optional<workplan::EvidenceDocument> document(std::string_view plan, std::int64_t id) = 0;
+  // The documents of every plan uploaded before `before` (RFC 3339 UTC to the millisecond),
+  // without their bytes, oldest first; at most `limit`.
+  virtual std::vector<workplan::EvidenceDocument> documents_uploaded_before(const std::string& before,
+                                                                            std::int64_t limit) = 0;
+  // Removes a document; false when it was not there (another node removed it).
+  virtual bool delete_document(std::int64_t id) = 0;
 };
 
 }  // namespace amis::store

@@ -34,13 +34,17 @@ class ReportSink final : public core::FeatureSink {
 };
 
 bool is_asean(const std::string& country) {
-  static const char* const asean[] = {"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"};
-  for (const char* c : asean)
+  for (const auto& c : asean_member_states())
     if (country == c) return true;
   return false;
 }
 
 }  // namespace
+
+const std::vector<std::string>& asean_member_states() {
+  static const std::vector<std::string> states = {"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"};
+  return states;
+}
 
 std::string utc_now(int days_before, bool millis) {
   const auto now = std::chrono::system_clock::now() - std::chrono::hours(24) * days_before;

@@ -119,6 +119,9 @@ class ProgressService {
   std::function<void()> state_changed_;
 };
 
+// The ten ASEAN member states (ISO alpha-3), in the order the work plan lists them.
+const std::vector<std::string>& asean_member_states();
+
 // The current time, `days_before` days before, RFC 3339 UTC to the second (or millisecond).
 std::string utc_now(int days_before = 0, bool millis = false);
 

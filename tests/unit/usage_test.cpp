@@ -286,6 +286,21 @@ TEST_P(Aggregation, MonthlyReportAndMemberStateViewSumTheDailyRows) {
   std::string text;
   for (const auto& r : rows) text += r.month + " " + r.collection + " " + r.country + " " + std::to_string(r.totals.requests) + ";";
   EXPECT_EQ(text, "2026-02 mines SGP 2;2026-02 mines THA 4;2026-03 mines THA 7;");
+  // Work plan 4.3's utilization: the state's datasets in a day range, whoever asked; a
+  // dataset the caller may not read is not counted.
+  std::string use;
+  for (const auto& u : monitor::member_state_utilization(*usage, "2026-02-28", "2026-03-01", {"THA", "SGP"},
+                                                         datasets_of, shown))
+    use += u.state + " " + std::to_string(u.datasets) + " " + std::to_string(u.totals.requests) + "/" +
+           std::to_string(u.totals.features) + "/" + std::to_string(u.totals.bytes) + ";";
+  EXPECT_EQ(use, "THA 1 9/27/900;SGP 0 0/0/0;");
+  const monitor::DatasetsOf with_roads = [](const std::string&) {
+    return std::vector<monitor::StateDataset>{{"mines", "features", 1}, {"roads", "record", 0}};
+  };
+  use.clear();
+  for (const auto& u : monitor::member_state_utilization(*usage, "2026-02-27", "2026-02-27", {"THA"}, with_roads, shown))
+    use += std::to_string(u.datasets) + " " + std::to_string(u.totals.requests) + ";";
+  EXPECT_EQ(use, "1 4;");
 }
 
 TEST(UsageReports, MonthsAndTheirDays) {

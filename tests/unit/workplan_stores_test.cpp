@@ -154,9 +154,36 @@ std::string approvals_per_country(Backend& b) {
   return out;
 }
 
+// Evidence documents listed by upload time without their bytes, and removed one by one.
+std::string documents_listed_and_removed(Backend& b) {
+  wp::EvidenceDocument d;
+  d.plan = "P";
+  d.activity = "4.2";
+  d.country = "IDN";
+  d.title = "minutes";
+  d.media_type = "application/pdf";
+  d.uploaded_by = "idn-editor";
+  d.bytes = "%PDF-1.4 test";
+  const auto first = b.plans().put_document(d);
+  d.title = "photo";
+  const auto second = b.plans().put_document(d);
+  EXPECT_TRUE(b.plans().documents_uploaded_before("2000-01-01T00:00:00.000Z", 10).empty());
+  auto listed = b.plans().documents_uploaded_before("2999-01-01T00:00:00.000Z", 10);
+  std::string out;
+  for (const auto& x : listed) out += x.title + " " + x.country + " " + std::to_string(x.bytes.size()) + ";";
+  EXPECT_EQ(out, "minutes IDN 0;photo IDN 0;");
+  EXPECT_EQ(b.plans().documents_uploaded_before("2999-01-01T00:00:00.000Z", 1).size(), 1u);
+  EXPECT_TRUE(b.plans().delete_document(first));
+  EXPECT_FALSE(b.plans().delete_document(first));
+  EXPECT_FALSE(b.plans().document("P", first));
+  EXPECT_EQ(b.plans().document("P", second)->bytes, d.bytes);
+  EXPECT_EQ(b.plans().documents_uploaded_before("2999-01-01T00:00:00.000Z", 10).size(), 1u);
+  return out;
+}
+
 TEST(WorkPlanStores, GeoPackageAndPostgisGiveTheSameAnswers) {
   const auto url = amis::testing::test_pg_url();
-  for (auto scenario : {plans_round_trip, meetings_freeze_once, approvals_per_country}) {
+  for (auto scenario : {plans_round_trip, meetings_freeze_once, approvals_per_country, documents_listed_and_removed}) {
     std::string gpkg, pg;
     {
       GpkgBackend b;

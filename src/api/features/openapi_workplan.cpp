@@ -101,7 +101,7 @@ void add_workplan_paths(json& paths, json& /*components*/) {
   json iati = operation("getIatiActivities",
                         "The activities as IATI 2.03 activity XML (iati-activities): status now, planned dates, "
                         "lead countries, the latest progress and its evidence",
-                        "Work plan", json::array({plan_id()}), error_responses({400, 404}));
+                        "Work plan", json::array({plan_id()}), error_responses({400, 404, 409}));
   iati["responses"]["200"] = body_response("IATI 2.03 iati-activities", "application/xml", kText);
   paths[p + "/iati-activities"] = {{"get", iati}};
   json upload = operation("uploadEvidence",
@@ -132,11 +132,15 @@ void add_workplan_paths(json& paths, json& /*components*/) {
   paths[p + "/changes-since-last-meeting"] = {
       {"get", page("getChangesSinceLastMeeting", "What changed since the last frozen meeting",
                    json::array({plan_id()}), {400, 404, 406})}};
-  paths[p + "/live-indicators"] = {
-      {"get", page("getLiveIndicators",
-                   "Activity 4.2 (member states with an approved edit in the last 90 days, of 10) and 4.3 "
-                   "(approved change sets per member state in the last 365 days)",
-                   json::array({plan_id()}), {400, 404, 406})}};
+  json live = page_or("getLiveIndicators",
+                      "Activity 4.2 (member states with an approved edit in the last 90 days, of 10) and 4.3 "
+                      "(approved change sets per member state and the use of its datasets, requests and features "
+                      "returned, in the last 365 days); f=csv: one row per member state",
+                      json::array({plan_id()}), "csv", "text/csv");
+  live["parameters"].back()["schema"]["enum"].push_back("pdf");
+  live["parameters"].back()["description"] = "json, html, csv or pdf";
+  live["responses"]["200"]["content"]["application/pdf"] = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+  paths[p + "/live-indicators"] = {{"get", live}};
 }
 
 }  // namespace amis::api::features::oas

@@ -5,6 +5,7 @@
 #include "api/common/exception_response.hpp"
 #include "api/common/json_exchange.hpp"
 #include "api/common/negotiation.hpp"
+#include "api/workplan/live_indicator_documents.hpp"
 #include "api/workplan/meeting_pdf.hpp"
 #include "api/workplan/workplan_documents.hpp"
 #include "api/workplan/workplan_html.hpp"
@@ -87,6 +88,8 @@ void WorkPlanApi::get_plan(http::Request& request, http::Response& response) {
   const auto rate = accomplishment_json(workplan::accomplishment(plan, state, rule));
   if (format == Format::Html) return response.send(200, kHtml, html_plan(b, doc, rate));
   doc["accomplishment"] = rate;
+  // The IATI export's reporting organisation; null: not configured, the export is refused.
+  doc["iatiReportingOrg"] = iati_.org_ref.empty() ? json(nullptr) : json(iati_.org_ref);
   send_json(response, 200, doc);
 }
 
@@ -192,12 +195,51 @@ void WorkPlanApi::get_changes(http::Request& request, http::Response& response) 
 
 void WorkPlanApi::get_live(http::Request& request, http::Response& response) {
   only_params(request, {});
-  const auto format = negotiate(request);
+  const bool csv = wants(request, "csv");
+  const bool pdf = wants(request, "pdf");
+  const auto format = csv || pdf ? Format::Json : negotiate(request);
   const auto plan = require_plan(request);
   auto doc = live_json(progress_.live_indicators());
   doc["workPlan"] = plan.id;
+  doc["activity4.3"]["utilization"] = utilization_json();
+  // The plan id is letters, digits and . _ + - only: safe in the file name.
+  if (csv)
+    return response.send(200, "text/csv; charset=utf-8", live_csv(doc),
+                         {{"Content-Disposition", "attachment; filename=\"" + plan.id + "-live-indicators.csv\""}});
+  if (pdf)
+    return response.send(200, "application/pdf", live_pdf(plan.title, doc),
+                         {{"Content-Disposition", "inline; filename=\"" + plan.id + "-live-indicators.pdf\""}});
   if (format == Format::Html) return response.send(200, kHtml, html_live(base(request), doc));
   send_json(response, 200, doc);
+}
+
+json WorkPlanApi::utilization_json() const {
+  const auto& u = utilization_;
+  json doc = {{"indicator", "requests to each member state's datasets and the features they returned, "
+                            "in the last 365 days (the usage statistics)"}};
+  const auto& who = auth::RequestPrincipal::current();
+  const char* missing = !u.usage ? "this server keeps no usage statistics"
+                        : !u.public_reports && !who ? "the usage statistics are for signed-in accounts"
+                                                    : nullptr;
+  if (missing) {
+    doc["available"] = false;
+    doc["reason"] = missing;
+    return doc;
+  }
+  const std::string from = workplan::utc_now(365).substr(0, 10), to = workplan::utc_now().substr(0, 10);
+  const auto shown = [&](const std::string& c) {
+    return !u.read_access || u.read_access->may_read(who, c) ? c : std::string("restricted");
+  };
+  json states = json::array();
+  for (const auto& s : monitor::member_state_utilization(*u.usage, from, to, workplan::asean_member_states(),
+                                                         u.datasets_of, shown))
+    states.push_back({{"country", s.state},
+                      {"datasets", s.datasets},
+                      {"requests", s.totals.requests},
+                      {"features", s.totals.features},
+                      {"bytes", s.totals.bytes}});
+  doc.update({{"available", true}, {"recording", u.recording}, {"from", from}, {"to", to}, {"memberStates", states}});
+  return doc;
 }
 
 }  // namespace amis::api::workplan_api
@@ -232,7 +274,11 @@ void WorkPlanApi::get_iati(http::Request& request, http::Response& response) {
   only_params(request, {});
   const auto plan = require_plan(request);
   const auto state = progress_.live_state(plan);
-  encode::IatiPublisher publisher;
+  // IATI requires the reporting organisation's registered identifier: none is made up.
+  if (iati_.org_ref.empty())
+    throw core::Conflict("the IATI export needs the reporting organisation's IATI organisation identifier: set "
+                         "[workplan] iati_org_ref in amis.toml (docs/workplan.md)");
+  auto publisher = iati_;
   publisher.generated = workplan::utc_now();
   auto& out = response.stream(200, "application/xml; charset=utf-8",
                               {{"Content-Disposition", "inline; filename=\"" + plan.id + "-iati-activities.xml\""}});

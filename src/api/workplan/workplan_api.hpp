@@ -6,16 +6,37 @@
 #include <string>
 
 #include "auth/authenticator.hpp"
+#include "auth/read_access.hpp"
+#include "encode/workplan_exports.hpp"
 #include "http/router.hpp"
+#include "monitor/usage_reports.hpp"
+#include "store/usage_store.hpp"
 #include "workplan/progress_service.hpp"
 
 namespace amis::api::workplan_api {
 
+// Where activity 4.3's utilization figures come from: the usage tables (issue 18), read
+// as /usage/member-states reads them (the same datasets of a state, the same access).
+struct UtilizationSource {
+  store::UsageStore* usage = nullptr;  // null: no figures
+  const auth::ReadAccess* read_access = nullptr;
+  bool recording = true;       // [usage] enabled
+  bool public_reports = true;  // [usage] public: false, for signed-in accounts only
+  monitor::DatasetsOf datasets_of;
+};
+
 class WorkPlanApi {
  public:
+  // `iati`: the reporting organisation of the IATI export ([workplan] iati_org_*); without
+  // its registered identifier the export is refused (409), as IATI requires one.
   WorkPlanApi(store::WorkPlanStore& plans, workplan::ProgressService& progress, const auth::Authenticator& authenticator,
-              std::string base_url)
-      : plans_(plans), progress_(progress), authenticator_(authenticator), base_url_(std::move(base_url)) {}
+              std::string base_url, encode::IatiPublisher iati = {}, UtilizationSource utilization = {})
+      : plans_(plans),
+        progress_(progress),
+        authenticator_(authenticator),
+        base_url_(std::move(base_url)),
+        iati_(std::move(iati)),
+        utilization_(std::move(utilization)) {}
 
   void register_routes(http::Router& router);
 
@@ -36,12 +57,15 @@ class WorkPlanApi {
   void get_evidence(http::Request& request, http::Response& response);
 
   workplan::WorkPlan require_plan(const http::Request& request);
+  nlohmann::json utilization_json() const;
   std::string base(const http::Request& request) const;
 
   store::WorkPlanStore& plans_;
   workplan::ProgressService& progress_;
   const auth::Authenticator& authenticator_;
   std::string base_url_;
+  encode::IatiPublisher iati_;
+  UtilizationSource utilization_;
 };
 
 }  // namespace amis::api::workplan_api

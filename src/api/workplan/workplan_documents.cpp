@@ -197,6 +197,7 @@ json live_json(const wp::LiveIndicators& live) {
   rate.total = live.member_states;
   rate.percent = std::round(1000.0 * k / live.member_states) / 10.0;
   return {{"asOf", live.as_of},
+          {"aseanMemberStates", wp::asean_member_states()},
           {"activity4.2",
            {{"indicator", "member states with an approved edit in the last 90 days"},
             {"since", live.since_90_days},

@@ -1,5 +1,7 @@
 #include "api/workplan/workplan_html.hpp"
 
+#include "api/workplan/live_indicator_documents.hpp"
+
 #include "api/features/html_pages.hpp"
 
 namespace amis::api::workplan_api {
@@ -124,14 +126,24 @@ std::string html_changes(const std::string& base, const json& doc) {
 
 std::string html_live(const std::string& base, const json& live) {
   const auto& a42 = live["activity4.2"];
+  const auto& u = live["activity4.3"]["utilization"];
+  const bool usage = u.value("available", false);
   std::string out = features::page_head(base, "Live indicators") + "<h1>Live indicators</h1><h2>Activity 4.2</h2><p>" +
-                    text(a42["indicator"]) + ": <strong>" + text(a42["text"]) + "</strong></p><h2>Activity 4.3</h2>"
-                    "<table class=\"frequency\"><tr><th>Member state</th><th>Approved change sets (365 days)</th>"
-                    "<th>Last approved</th></tr>";
-  for (const auto& s : live["activity4.3"]["memberStates"])
+                    text(a42["indicator"]) + ": <strong>" + text(a42["text"]) + "</strong></p><h2>Activity 4.3</h2><p>" +
+                    (usage ? "Utilization: " + text(u["indicator"]) + ", " + text(u["from"]) + " to " + text(u["to"]) + "."
+                           : "Utilization not shown: " + text(u["reason"]) + ".") +
+                    "</p><table class=\"frequency\"><tr><th>Member state</th><th>Approved change sets (365 days)</th>"
+                    "<th>Last approved</th>" +
+                    (usage ? "<th>Datasets</th><th>Requests</th><th>Features returned</th>" : "") + "</tr>";
+  for (const auto& s : live_state_rows(live)) {
     out += "<tr><td>" + text(s["country"]) + "</td><td>" + text(s["approvedChangeSets365Days"]) + "</td><td>" +
-           text(s["lastApproved"]) + "</td></tr>";
-  return out + "</table>" + features::json_link("?f=json") + features::page_foot();
+           text(s["lastApproved"]) + "</td>";
+    if (usage)
+      out += "<td>" + text(s["datasets"]) + "</td><td>" + text(s["requests"]) + "</td><td>" + text(s["features"]) + "</td>";
+    out += "</tr>";
+  }
+  return out + "</table><p><a href=\"?f=csv\">CSV</a> · <a href=\"?f=pdf\">PDF</a></p>" + features::json_link("?f=json") +
+         features::page_foot();
 }
 
 std::string html_progress(const std::string& base, const json& doc) {

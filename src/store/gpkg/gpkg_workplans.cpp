@@ -276,4 +276,32 @@ std::optional<workplan::EvidenceDocument> GpkgWorkPlans::document(std::string_vi
   return d;
 }
 
+std::vector<workplan::EvidenceDocument> GpkgWorkPlans::documents_uploaded_before(const std::string& before,
+                                                                                std::int64_t limit) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT id, plan, activity, country, title, media_type, uploaded, uploaded_by "
+      "FROM amis_workplan_documents WHERE uploaded < ? ORDER BY uploaded, id LIMIT ?");
+  s->bind(1, std::string_view(before));
+  s->bind(2, limit);
+  std::vector<workplan::EvidenceDocument> out;
+  while (s->step()) {
+    workplan::EvidenceDocument d;
+    d.id = s->column_int(0);
+    int i = 1;
+    for (auto* v : {&d.plan, &d.activity, &d.country, &d.title, &d.media_type, &d.uploaded, &d.uploaded_by})
+      *v = s->column_text(i++);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+bool GpkgWorkPlans::delete_document(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("DELETE FROM amis_workplan_documents WHERE id = ?");
+  s->bind(1, id);
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
+}
+
 }  // namespace amis::store::gpkg

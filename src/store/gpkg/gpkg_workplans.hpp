@@ -23,6 +23,9 @@ class GpkgWorkPlans final : public WorkPlanStore {
   std::optional<workplan::MeetingReport> meeting(std::string_view plan, std::string_view meeting) override;
   std::int64_t put_document(const workplan::EvidenceDocument& document) override;
   std::optional<workplan::EvidenceDocument> document(std::string_view plan, std::int64_t id) override;
+  std::vector<workplan::EvidenceDocument> documents_uploaded_before(const std::string& before,
+                                                                    std::int64_t limit) override;
+  bool delete_document(std::int64_t id) override;
 
  private:
   std::mutex mutex_;  // one connection: work plans are read and written rarely

@@ -244,4 +244,28 @@ std::optional<workplan::EvidenceDocument> PgWorkPlans::document(std::string_view
   return d;
 }
 
+std::vector<workplan::EvidenceDocument> PgWorkPlans::documents_uploaded_before(const std::string& before,
+                                                                              std::int64_t limit) {
+  auto c = pool_.acquire();
+  const auto r = c->exec(
+      "SELECT id, plan, activity, country, title, media_type, uploaded, uploaded_by "
+      "FROM amis_workplan_documents WHERE uploaded < $1 ORDER BY uploaded, id LIMIT $2",
+      Params().text(before).integer(limit));
+  std::vector<workplan::EvidenceDocument> out;
+  for (int row = 0; row < r.rows(); ++row) {
+    workplan::EvidenceDocument d;
+    d.id = r.integer(row, 0);
+    int i = 1;
+    for (auto* v : {&d.plan, &d.activity, &d.country, &d.title, &d.media_type, &d.uploaded, &d.uploaded_by})
+      *v = r.text(row, i++);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+bool PgWorkPlans::delete_document(std::int64_t id) {
+  auto c = pool_.acquire();
+  return c->exec("DELETE FROM amis_workplan_documents WHERE id = $1 RETURNING id", Params().integer(id)).rows() > 0;
+}
+
 }  // namespace amis::store::postgis

@@ -26,11 +26,14 @@ from store_support import add_users, error, rows
 
 PASSWORD = "correct horse battery staple"
 ADMIN, REVIEWER, REVIEWER2 = "secretariat", "expert", "expert-two"
-IDN, VNM, THA = "idn-editor", "vnm-editor", "tha-editor"
+IDN, VNM, THA, CHN = "idn-editor", "vnm-editor", "tha-editor", "chn-editor"
 USERS = {ADMIN: ("admin", None), REVIEWER: ("reviewer", None), REVIEWER2: ("reviewer", None),
-         IDN: ("editor", "IDN"), VNM: ("editor", "VNM"), THA: ("editor", "THA")}
+         IDN: ("editor", "IDN"), VNM: ("editor", "VNM"), THA: ("editor", "THA"), CHN: ("editor", "CHN")}
 PLAN = "ASOMM3-WP-2022-2025"
-CONFIG = '[server]\nlog_level = "info"\n\n[editing]\ncountry_property = "iso3"\n'
+BASE_CONFIG = '[server]\nlog_level = "info"\n\n[editing]\ncountry_property = "iso3"\n'
+# A test identifier in IATI's form {RegistrationAgency}-{number}: not a registered organisation.
+IATI_ORG = "XI-IATI-AMISTEST"
+CONFIG = BASE_CONFIG + f'\n[workplan]\niati_org_ref = "{IATI_ORG}"\n'
 
 
 class Env:
@@ -68,9 +71,10 @@ class Env:
         return cs
 
 
-def serving(work: Path, mines: bool):
+def serving(work: Path, mines: bool, config_text: str = CONFIG, before_start=None):
     """A store with the plan, the example Appendix and USERS (and the demo's coal mines),
-    and a server on it: yields the Env, stops the server after."""
+    and a server on it with `config_text` as amis.toml (`before_start(store)` adds to the
+    store first): yields the Env, stops the server after."""
     store = work / "store.gpkg"
     if mines:
         amis_import(store, DEMO_SOURCES["coal_mines"].path, "coal_mines")
@@ -80,8 +84,10 @@ def serving(work: Path, mines: bool):
     imported = run_amis("workplan", "import-appendix", ws.APPENDIX, "--store", store)
     assert imported.returncode == 0, imported.stderr
     tokens = add_users(store, USERS, PASSWORD)
+    if before_start:
+        before_start(store)
     config = work / "amis.toml"
-    config.write_text(CONFIG)
+    config.write_text(config_text)
     srv = AmisServer(store, work, name=work.name, config=config)
     srv.start()
     yield Env(srv, store, tokens)
@@ -487,7 +493,9 @@ def test_iati_activities_validate_against_the_schema(env, tmp_path):
     plan_doc = env.get(f"/workplans/{PLAN}")
     activities = root.findall("iati-activity")
     assert [a.findtext("iati-identifier") for a in activities] == \
-           [f"ASEAN-SEC-{PLAN}-{a['id']}" for a in plan_doc["activities"]]
+           [f"{IATI_ORG}-{PLAN}-{a['id']}" for a in plan_doc["activities"]]
+    assert {a.find("reporting-org").get("ref") for a in activities} == {IATI_ORG}
+    assert plan_doc["iatiReportingOrg"] == IATI_ORG
     for element, a in zip(activities, plan_doc["activities"]):
         assert element.find("activity-status").get("code") == IATI_STATUS[a["status"]], a["id"]
         assert element.find("title/narrative").text == f"Activity {a['id']}: {a['activity']}"

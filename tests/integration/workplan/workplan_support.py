@@ -99,3 +99,44 @@ def rate_text(k: int, n: int) -> str:
         return f"{k} of {n}"
     p = math.floor(1000 * k / n + 0.5) / 10  # half away from zero, as a rate is rounded for people
     return f"{k} of {n} ({p:.0f}%)" if p == int(p) else f"{k} of {n} ({p:.1f}%)"
+
+
+# ------------------------------------------------------------- activity 4.3's utilization
+
+USAGE_CONFIG = '\n[usage]\nflush_seconds = 1\n'
+# Three sites in Thailand only: a dataset of one member state (the demo's coal mines are
+# several states').
+THA_SITES = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": {"type": "Point", "coordinates": [100.5 + i / 10, 13.7]},
+     "properties": {"name": f"site {i}", "iso3": "THA"}} for i in range(3)]}
+
+
+def settle_usage(session, url: str, timeout: float = 20) -> None:
+    """Waits until the usage aggregator has written every request accepted so far."""
+    import time
+    deadline = time.monotonic() + timeout
+    time.sleep(0.2)
+    while True:
+        status = session.get(f"{url}/usage", timeout=10).json()["status"]
+        if status["written"] == status["accepted"] and status["pending"] == 0:
+            return
+        assert time.monotonic() < deadline, f"usage counts not written in {timeout} s: {status}"
+        time.sleep(0.2)
+
+
+def utilization_by_sql(store, first: str, last: str, collections: list[str]) -> dict[str, tuple[int, int, int]]:
+    """member state -> (requests, features, bytes) to the collections holding its features (by
+    their iso3 column), days first..last, from the store's daily usage table with plain SQL
+    (sqlite3 or psycopg2), the usage API's own requests left out."""
+    from store_support import rows
+    out = {}
+    for state in sorted(ASEAN):
+        mine = [c for c in collections if rows(store, f'SELECT count(*) FROM "{c}" WHERE iso3 = ?', state)[0][0] > 0]
+        total = (0, 0, 0)
+        for c in mine:
+            got = rows(store, "SELECT coalesce(sum(requests), 0), coalesce(sum(features), 0), coalesce(sum(bytes), 0) "
+                              "FROM amis_usage_daily WHERE collection = ? AND period >= ? AND period <= ? "
+                              "AND service <> 'usage'", c, first, last)[0]
+            total = tuple(a + int(b) for a, b in zip(total, got))
+        out[state] = total
+    return out
