@@ -93,8 +93,14 @@ std::optional<std::pair<NodeUrl, bool>> node_request(const Node& node, const For
 
 class Pending final : public PendingSearch {
  public:
-  Pending(std::shared_ptr<SearchState> state, Clock::time_point deadline, Clock::time_point start)
-      : state_(std::move(state)), deadline_(deadline), start_(start) {}
+  Pending(std::shared_ptr<SearchState> state, Clock::time_point deadline, Clock::time_point start,
+          std::shared_ptr<std::atomic<int>> searching)
+      : state_(std::move(state)), deadline_(deadline), start_(start), searching_(std::move(searching)) {}
+  ~Pending() override {
+    if (searching_) searching_->fetch_sub(1);
+  }
+  Pending(const Pending&) = delete;
+  Pending& operator=(const Pending&) = delete;
 
   std::vector<NodeSearchResult> wait() override {
     std::unique_lock lock(state_->mutex);
@@ -123,6 +129,7 @@ class Pending final : public PendingSearch {
   std::shared_ptr<SearchState> state_;
   Clock::time_point deadline_;
   Clock::time_point start_;
+  std::shared_ptr<std::atomic<int>> searching_;  // counted while this search may wait
 };
 
 std::atomic<int>& in_flight() {
@@ -146,6 +153,8 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
   const auto start = Clock::now();
   const auto deadline = start + options_.deadline;
   auto state = std::make_shared<SearchState>();
+  const bool admitted = searching_->fetch_add(1) < options_.max_searches;
+  if (!admitted) searching_->fetch_sub(1);
   std::vector<std::pair<std::size_t, std::pair<NodeUrl, bool>>> asks;
   std::vector<Node> asked_nodes;
   for (auto& node : nodes_.nodes()) {
@@ -154,6 +163,12 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
     slot.outcome.node = node.name;
     slot.outcome.kind = node.kind;
     std::optional<std::pair<NodeUrl, bool>> request;
+    if (!admitted) {
+      slot.outcome.reason = "too many distributed searches at once: this one stayed local";
+      state->results.push_back(std::move(slot));
+      state->done.push_back(true);
+      continue;
+    }
     try {
       request = node_request(node, search, slot.outcome);
     } catch (const std::exception&) {
@@ -222,7 +237,7 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
       }
     }).detach();
   }
-  return std::make_unique<Pending>(state, deadline, start);
+  return std::make_unique<Pending>(state, deadline, start, admitted ? searching_ : nullptr);
 }
 
 MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes) {

@@ -7,6 +7,7 @@
 // deadline, the getter's own) and named in the answer, as is one that failed.
 // Free of any protocol: the caller (OGC API - Records, CSW) says what to send
 // each kind of node and encodes the merged records its own way.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -26,6 +27,9 @@ struct DistributedSearchOptions {
   std::chrono::milliseconds deadline{3000};  // from the start of the search to its answer
   std::size_t max_bytes = 8u << 20;          // a node's answer
   int max_in_flight = 64;                    // node requests at once over all searches; beyond: skipped
+  // Searches waiting for nodes at once: each holds a server worker until its
+  // deadline, so more would starve the other requests; beyond it a search stays local.
+  int max_searches = 4;
 };
 
 // What to send each kind of node: a query string (without '?') for its endpoint,
@@ -86,6 +90,7 @@ class DistributedSearch {
   HttpGetter& getter_;
   catalog::IsoSchemaOnce& schema_;
   DistributedSearchOptions options_;
+  std::shared_ptr<std::atomic<int>> searching_ = std::make_shared<std::atomic<int>>(0);
 };
 
 // The records of the local search and of the nodes as one list: taken in turns

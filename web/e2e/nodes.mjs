@@ -1,0 +1,63 @@
+// The national nodes page of the portal's workspace (issue 16), in Debian's Chromium: an
+// administrator sees each node's status, last and next run, errors and last report, harvests
+// one now and sees its report arrive; the page in Japanese. Prints, as one JSON line, what the
+// page showed, for tests/integration/federation/test_nodes_portal.py to check against the API.
+//   AMIS_ADMIN=… AMIS_PASSWORD=… AMIS_NODE=… node e2e/nodes.mjs <portal url> <artefacts folder>
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { answer, launch } from './browser.mjs';
+
+const [url, out] = process.argv.slice(2);
+const env = process.env;
+mkdirSync(out, { recursive: true });
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+page.on('console', (m) => { if (m.type() === 'error' && !/401 \(Unauthorized\)/.test(m.text())) errors.push(m.text()); });
+const shot = (name) => page.screenshot({ path: join(out, `nodes-${name}.png`), fullPage: true });
+
+// Each row of the table: the node's name -> its cells' texts and its status cell's class.
+const rows = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#ws-nodes table.nodes tbody tr')]
+  .map((tr) => [tr.dataset.node, { cells: [...tr.children].map((c) => c.textContent.trim()),
+    status: tr.children[3].className, button: tr.querySelector('button')?.getAttribute('aria-label') }])));
+const headers = () => page.$$eval('#ws-nodes table.nodes thead th', (ths) => ths.map((th) => th.textContent.trim()));
+
+const result = {};
+await answer(browser, { out, name: 'nodes', errors, shot }, result, async () => {
+  await page.goto(url);
+  await page.waitForSelector('body.ready', { timeout: 20000 });
+  await page.click('#login');
+  await page.fill('#login-user', env.AMIS_ADMIN);
+  await page.fill('#login-password', env.AMIS_PASSWORD);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#logout', { timeout: 10000 });
+  await page.click('#tab-workspace');
+  await page.click('#ws-tab-nodes');
+  await page.waitForSelector('#ws-nodes table.nodes', { timeout: 10000 });
+  result.title = await page.textContent('#ws-nodes h3');
+  result.headers = await headers();
+  result.before = await rows();
+  await shot('before');
+  const harvested = page.waitForResponse((r) => r.url().endsWith(`/admin/nodes/${env.AMIS_NODE}/harvest`));
+  await page.click(`#ws-nodes tr[data-node="${env.AMIS_NODE}"] button`);
+  result.harvestStatus = (await harvested).status();
+  // The run is in the background: the page is read again until the report is there.
+  const until = Date.now() + 60000;
+  for (;;) {
+    result.after = await rows();
+    if (!result.after[env.AMIS_NODE].status.includes('run-never') || Date.now() > until) break;
+    await page.waitForTimeout(500);
+    await page.click('#ws-nodes button.refresh');
+    await page.waitForSelector(`#ws-nodes tr[data-node="${env.AMIS_NODE}"]`, { timeout: 10000 });
+  }
+  await shot('after');
+  await page.selectOption('#language', 'ja');
+  await page.waitForFunction(() => document.documentElement.lang === 'ja', null, { timeout: 10000 });
+  await page.waitForSelector('#ws-nodes table.nodes', { timeout: 10000 });
+  await page.waitForTimeout(500);
+  result.jaTitle = await page.textContent('#ws-nodes h3');
+  result.jaHeaders = await headers();
+  result.jaRows = await rows();
+  await shot('ja');
+});
