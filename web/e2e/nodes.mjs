@@ -17,11 +17,14 @@ page.on('pageerror', (e) => errors.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error' && !/401 \(Unauthorized\)/.test(m.text())) errors.push(m.text()); });
 const shot = (name) => page.screenshot({ path: join(out, `nodes-${name}.png`), fullPage: true });
 
-// Each row of the table: the node's name -> its cells' texts and its status cell's class.
-const rows = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#ws-nodes table.nodes tbody tr')]
-  .map((tr) => [tr.dataset.node, { cells: [...tr.children].map((c) => c.textContent.trim()),
-    status: tr.children[3].className, button: tr.querySelector('button')?.getAttribute('aria-label') }])));
-const headers = () => page.$$eval('#ws-nodes table.nodes thead th', (ths) => ths.map((th) => th.textContent.trim()));
+// Each node's card: its name -> its fields' texts (by data-field), its status's class, its button.
+const rows = () => page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#ws-nodes article.node')]
+  .map((card) => [card.dataset.node, {
+    fields: Object.fromEntries([...card.querySelectorAll('dd[data-field]')].map((dd) => [dd.dataset.field, dd.textContent.trim()])),
+    status: card.querySelector('dd[data-field=status]').className,
+    button: card.querySelector('button')?.getAttribute('aria-label') }])));
+// The field names as the first card shows them.
+const headers = () => page.$$eval('#ws-nodes article.node:first-of-type dt', (dts) => dts.map((dt) => dt.textContent.trim()));
 
 const result = {};
 await answer(browser, { out, name: 'nodes', errors, shot }, result, async () => {
@@ -34,13 +37,13 @@ await answer(browser, { out, name: 'nodes', errors, shot }, result, async () => 
   await page.waitForSelector('#logout', { timeout: 10000 });
   await page.click('#tab-workspace');
   await page.click('#ws-tab-nodes');
-  await page.waitForSelector('#ws-nodes table.nodes', { timeout: 10000 });
+  await page.waitForSelector('#ws-nodes article.node', { timeout: 10000 });
   result.title = await page.textContent('#ws-nodes h3');
   result.headers = await headers();
   result.before = await rows();
   await shot('before');
   const harvested = page.waitForResponse((r) => r.url().endsWith(`/admin/nodes/${env.AMIS_NODE}/harvest`));
-  await page.click(`#ws-nodes tr[data-node="${env.AMIS_NODE}"] button`);
+  await page.click(`#ws-nodes article[data-node="${env.AMIS_NODE}"] button`);
   result.harvestStatus = (await harvested).status();
   // The run is in the background: the page is read again until the report is there.
   const until = Date.now() + 60000;
@@ -49,12 +52,12 @@ await answer(browser, { out, name: 'nodes', errors, shot }, result, async () => 
     if (!result.after[env.AMIS_NODE].status.includes('run-never') || Date.now() > until) break;
     await page.waitForTimeout(500);
     await page.click('#ws-nodes button.refresh');
-    await page.waitForSelector(`#ws-nodes tr[data-node="${env.AMIS_NODE}"]`, { timeout: 10000 });
+    await page.waitForSelector(`#ws-nodes article[data-node="${env.AMIS_NODE}"]`, { timeout: 10000 });
   }
   await shot('after');
   await page.selectOption('#language', 'ja');
   await page.waitForFunction(() => document.documentElement.lang === 'ja', null, { timeout: 10000 });
-  await page.waitForSelector('#ws-nodes table.nodes', { timeout: 10000 });
+  await page.waitForSelector('#ws-nodes article.node', { timeout: 10000 });
   await page.waitForTimeout(500);
   result.jaTitle = await page.textContent('#ws-nodes h3');
   result.jaHeaders = await headers();

@@ -15,7 +15,7 @@ import pytest
 
 from federation_support import (ADMIN_TOKEN, build_national_store, build_regional_store, harvest, node, start)
 from store_support import add_users
-from support import REPO_ROOT, free_loopback_port
+from support import DEMO_SOURCES, REPO_ROOT, amis_import, free_loopback_port
 from test_portal import CHROMIUM, missing_for_the_portal, portal_required
 
 WEB = REPO_ROOT / "web"
@@ -48,6 +48,8 @@ def servers(tmp_path_factory, amis_bin):
     work = tmp_path_factory.mktemp("nodes-portal")
     national = start(build_national_store(work / "national", 5), work / "logs-national", "national")
     store = build_regional_store(work / "regional")
+    for collection in ("countries", "coal_mines"):  # the layers the portal opens with
+        amis_import(store, DEMO_SOURCES[collection].path, collection)
     add_users(store, {ADMIN: ("admin", None)}, PASSWORD)
     config = work / "amis.toml"
     config.write_text(f'[admin]\ntoken = "{ADMIN_TOKEN}"\n\n[federation]\nharvest_concurrency = 1\n'
@@ -81,31 +83,32 @@ def test_the_nodes_page_shows_the_nodes_and_harvests_one(servers):
     assert "failure" not in shown, shown
     assert shown["errors"] == []
     en, ja = messages("en"), messages("ja")
-    columns = ["name", "kind", "country", "status", "lastRun", "nextRun", "errors", "report"]
+    columns = ["kind", "country", "status", "lastRun", "nextRun", "errors", "report"]
     assert shown["title"] == fill(en["nodes.title"], count=2)
-    assert shown["headers"] == [en[f"nodes.{c}"] for c in columns] + [""]
+    assert shown["headers"] == [en[f"nodes.{c}"] for c in columns]
     # Before: "nat" never harvested; "down" failed, its error and report as the API keeps them.
-    nat, down = shown["before"]["nat"], shown["before"]["down"]
-    assert nat["cells"][:4] == ["nat", "amis", "IDN", en["nodes.never"]] and "run-never" in nat["status"]
-    assert nat["cells"][5] == en["nodes.notScheduled"] and nat["cells"][6] == en["nodes.noErrors"]
-    assert nat["button"] == fill(en["nodes.harvestLabel"], node="nat")
+    nat, down = shown["before"]["nat"]["fields"], shown["before"]["down"]["fields"]
+    assert (nat["kind"], nat["country"], nat["status"]) == ("amis", "IDN", en["nodes.never"])
+    assert "run-never" in shown["before"]["nat"]["status"]
+    assert nat["nextRun"] == en["nodes.notScheduled"] and nat["errors"] == en["nodes.noErrors"]
+    assert shown["before"]["nat"]["button"] == fill(en["nodes.harvestLabel"], node="nat")
     failed = last_run(regional, "down")
-    assert down["cells"][3] == en["nodes.failed"] and "run-failed" in down["status"]
-    assert down["cells"][4] == failed["finished"]
-    assert fill(en["nodes.failedInARow"], count=1) in down["cells"][6] and failed["error"] in down["cells"][6]
+    assert down["status"] == en["nodes.failed"] and "run-failed" in shown["before"]["down"]["status"]
+    assert down["lastRun"] == failed["finished"]
+    assert fill(en["nodes.failedInARow.one"], count=1) in down["errors"] and failed["error"] in down["errors"]
     # Harvest now: queued for the background harvester, then the report on the page is the API's.
     assert shown["harvestStatus"] == 202
     run = last_run(regional, "nat")
     after = shown["after"]["nat"]
     assert f"run-{run['status']}" in after["status"] and run["status"] == "succeeded"
-    assert after["cells"][4] == run["finished"]
-    assert after["cells"][7] == fill(en["nodes.reportText"], seen=run["seen"], added=run["added"],
-                                     updated=run["updated"], unchanged=run["unchanged"],
-                                     withdrawn=run["withdrawn"], failed=run["failed"],
-                                     seconds=f"{run['seconds']:.1f}")
+    assert after["fields"]["lastRun"] == run["finished"]
+    assert after["fields"]["report"] == fill(en["nodes.reportText"], seen=run["seen"], added=run["added"],
+                                             updated=run["updated"], unchanged=run["unchanged"],
+                                             withdrawn=run["withdrawn"], failed=run["failed"],
+                                             seconds=f"{run['seconds']:.1f}")
     assert run["added"] > 5
     # In Japanese.
     assert shown["jaTitle"] == fill(ja["nodes.title"], count=2)
-    assert shown["jaHeaders"] == [ja[f"nodes.{c}"] for c in columns] + [""]
-    assert shown["jaRows"]["nat"]["cells"][3] == ja["nodes.succeeded"]
-    assert shown["jaRows"]["down"]["cells"][5] == ja["nodes.notScheduled"]
+    assert shown["jaHeaders"] == [ja[f"nodes.{c}"] for c in columns]
+    assert shown["jaRows"]["nat"]["fields"]["status"] == ja["nodes.succeeded"]
+    assert shown["jaRows"]["down"]["fields"]["nextRun"] == ja["nodes.notScheduled"]

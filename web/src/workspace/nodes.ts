@@ -1,6 +1,6 @@
 // Administrators watch the national nodes (issue 16): each node's status (its last
 // run's), when it last ran and runs next, its errors, its last harvest report, and a
-// button to harvest it now (the server's /admin/nodes API; nodes are added with
+// button to harvest it now, one card per node (the server's /admin/nodes API; nodes are added with
 // `amis node add` or POST /admin/nodes).
 import type { Api, HarvestRun, NationalNode } from '../api';
 import { ApiError } from '../api';
@@ -19,13 +19,12 @@ function nextRunText(node: NationalNode): string {
   return node.nextRun;
 }
 
-function errorsCell(node: NationalNode, run: HarvestRun | null): HTMLElement {
+function errorsContent(node: NationalNode, run: HarvestRun | null): HTMLElement | string {
   const lines: string[] = [];
   if (node.failedRunsInARow > 0) lines.push(t('nodes.failedInARow', { count: node.failedRunsInARow }));
   if (run?.error) lines.push(run.error);
   for (const f of run?.failures.slice(0, 5) ?? []) lines.push(`${f.sourceId}: ${f.reason}`);
-  if (!lines.length) return h('td', {}, t('nodes.noErrors'));
-  return h('td', { class: 'error' }, h('ul', {}, ...lines.map((line) => h('li', {}, line))));
+  return lines.length ? h('ul', {}, ...lines.map((line) => h('li', {}, line))) : t('nodes.noErrors');
 }
 
 function reportText(run: HarvestRun | null): string {
@@ -53,18 +52,23 @@ export async function renderNodes(panel: HTMLElement, api: Api): Promise<void> {
     }
     await again();
   };
-  const body = rows.map(({ node, run }) => h('tr', { 'data-node': node.name },
-    h('th', { scope: 'row' }, node.name), h('td', {}, node.kind), h('td', {}, node.country),
-    h('td', { class: `run-${run?.status ?? 'never'}` }, statusText(run)),
-    h('td', {}, run?.finished || '—'), h('td', {}, nextRunText(node)),
-    errorsCell(node, run), h('td', { class: 'report' }, reportText(run)),
-    h('td', { class: 'actions' }, h('button', { type: 'button', 'aria-label': t('nodes.harvestLabel', { node: node.name }),
-      onclick: () => harvest(node.name) }, t('nodes.harvest')))));
-  const columns = ['nodes.name', 'nodes.kind', 'nodes.country', 'nodes.status', 'nodes.lastRun', 'nodes.nextRun',
-    'nodes.errors', 'nodes.report'].map((key) => t(key));
+  // A card per node (the workspace is a narrow side panel): its facts as a description list.
+  const card = ({ node, run }: { node: NationalNode; run: HarvestRun | null }) => {
+    const field = (key: string, name: string, content: HTMLElement | string, extra: Record<string, string> = {}) =>
+      [h('dt', {}, t(key)), h('dd', { 'data-field': name, ...extra }, content)];
+    const errors = errorsContent(node, run);
+    return h('article', { class: 'node', 'data-node': node.name, 'aria-labelledby': `node-${node.name}` },
+      h('h4', { id: `node-${node.name}` }, node.name),
+      h('dl', {},
+        ...field('nodes.kind', 'kind', node.kind), ...field('nodes.country', 'country', node.country),
+        ...field('nodes.status', 'status', statusText(run), { class: `run-${run?.status ?? 'never'}` }),
+        ...field('nodes.lastRun', 'lastRun', run?.finished || '—'), ...field('nodes.nextRun', 'nextRun', nextRunText(node)),
+        ...field('nodes.errors', 'errors', errors, typeof errors === 'string' ? {} : { class: 'error' }),
+        ...field('nodes.report', 'report', reportText(run))),
+      h('button', { type: 'button', 'aria-label': t('nodes.harvestLabel', { node: node.name }), onclick: () => harvest(node.name) },
+        t('nodes.harvest')));
+  };
   clear(panel, h('h3', {}, t('nodes.title', { count: rows.length })),
-    rows.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'nodes' },
-      h('thead', {}, h('tr', {}, ...[...columns, ''].map((title) => h('th', { scope: 'col' }, title)))),
-      h('tbody', {}, ...body))) : h('p', { class: 'hint' }, t('nodes.none')),
+    rows.length ? h('div', { class: 'nodes-list' }, ...rows.map(card)) : h('p', { class: 'hint' }, t('nodes.none')),
     h('button', { type: 'button', class: 'refresh', onclick: () => void again() }, t('nodes.refresh')));
 }
