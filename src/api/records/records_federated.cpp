@@ -2,10 +2,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <ctime>
 
 #include "api/records/records_documents.hpp"
 #include "core/error.hpp"
+#include "encode/geojson_writer.hpp"
 #include "encode/xml_text.hpp"
 
 namespace amis::api::records {
@@ -59,15 +59,6 @@ std::string csw_filter(const catalog::CatalogQuery& query) {
   std::string body = parts.size() > 1 ? "<ogc:And>" + parts[0] + parts[1] + "</ogc:And>" : parts[0];
   return "<ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\" xmlns:gml=\"http://www.opengis.net/gml\">" + body +
          "</ogc:Filter>";
-}
-
-std::string timestamp() {
-  char buf[32];
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 class CollectingSink final : public store::RecordSink {
@@ -185,7 +176,7 @@ void federated_items(store::CatalogStore& catalog, federation::DistributedSearch
            {"features", std::move(features)},
            {"numberMatched", matched},
            {"links", std::move(links)},
-           {"timeStamp", timestamp()},
+           {"timeStamp", encode::utc_timestamp()},
            {"federation", federation_json(hop_count, search, nodes)}};
   doc["numberReturned"] = doc["features"].size();
   response.send(200, kGeoJson, doc.dump(-1, ' ', false, json::error_handler_t::replace));
