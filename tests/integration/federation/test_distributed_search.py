@@ -209,6 +209,7 @@ def test_csw_kvp_names_the_cut_off_and_failed_nodes_in_a_warning(regional, expec
     warning = r.headers.get("Warning", "")
     assert warning.startswith("199 amis ") and "node 'slow' cut-off" in warning and "node 'broken' failed" in warning
     assert "nat_a" not in warning and "127.0.0.1" not in warning
+    assert "Warning" in r.headers["Access-Control-Expose-Headers"]  # a browser's CSW client reads it too
     assert 'numberOfRecordsMatched="%d"' % len(expected) in r.text
     # Local only: no warning, no node asked.
     local = requests.get(regional.url + "/csw", params={
