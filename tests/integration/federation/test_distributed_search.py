@@ -22,6 +22,7 @@ from owslib.csw import CatalogueServiceWeb
 
 from federation_support import (ADMIN_TOKEN, LoopbackServer, build_national_store, build_regional_store,
                                 harvest, node, start)
+from csw_support import assert_schema_valid  # noqa: E402 (on the path federation_support sets)
 
 ISO_RECORDS = 12
 DEADLINE = 2.0     # [federation] search_deadline_seconds of the regional node
@@ -211,6 +212,13 @@ def test_csw_kvp_names_the_cut_off_and_failed_nodes_in_a_warning(regional, expec
     assert "nat_a" not in warning and "127.0.0.1" not in warning
     assert "Warning" in r.headers["Access-Control-Expose-Headers"]  # a browser's CSW client reads it too
     assert 'numberOfRecordsMatched="%d"' % len(expected) in r.text
+    assert_schema_valid(r.content)  # the answer stays a valid CSW 2.0.2 document
+    iso = requests.get(regional.url + "/csw", params={
+        "service": "CSW", "version": "2.0.2", "request": "GetRecords", "typeNames": "gmd:MD_Metadata",
+        "outputSchema": "http://www.isotc211.org/2005/gmd", "resultType": "results", "elementSetName": "full",
+        "maxRecords": 500, "distributedSearch": "true", "hopCount": 2}, timeout=30)
+    assert iso.status_code == 200 and iso.headers["Warning"] == warning
+    assert_schema_valid(iso.content)
     # Local only: no warning, no node asked.
     local = requests.get(regional.url + "/csw", params={
         "service": "CSW", "version": "2.0.2", "request": "GetRecords", "typeNames": "csw:Record",
