@@ -129,9 +129,10 @@ def test_records_search_merges_the_nodes_and_names_the_slow_one(regional, expect
     elapsed = time.monotonic() - started
     assert r.status_code == 200, r.text
     doc = r.json()
-    print(f"\nfederated Records search with one slow node: {elapsed:.3f} s (deadline {DEADLINE} s)")
-    assert DEADLINE - 0.1 <= elapsed <= DEADLINE + MARGIN, elapsed
     nodes = outcomes(doc)
+    print(f"\nfederated Records search with one slow node: {elapsed:.3f} s (deadline {DEADLINE} s); nodes: " +
+          ", ".join(f"{n} {o['status']} {o['seconds']} s" for n, o in sorted(nodes.items())))
+    assert DEADLINE - 0.1 <= elapsed <= DEADLINE + MARGIN, elapsed
     assert nodes["slow"]["status"] == "cut-off", nodes
     assert nodes["broken"]["status"] == "failed" and nodes["broken"]["reason"], nodes
     assert "127.0.0.1" not in nodes["broken"]["reason"]
