@@ -50,6 +50,7 @@
 #include "catalog/derived_records.hpp"
 #include "catalog/iso_schema.hpp"
 #include "federation/cascading_store.hpp"
+#include "federation/distributed_search.hpp"
 #include "federation/harvest_scheduler.hpp"
 #include "federation/publications.hpp"
 #include "store/visible_store.hpp"
@@ -348,11 +349,18 @@ void with_router(const config::Config& config, bool serving, const std::function
   wcs.register_routes(router);
   api::health::HealthApi health(*opened.health);
   health.register_routes(router);
+  // Distributed search (issue 16): the catalogue's searches may include the live nodes.
+  federation::DistributedSearch distributed_search(
+      *opened.nodes, *http_getter, iso_schema,
+      {std::chrono::milliseconds(static_cast<std::int64_t>(config.federation.search_deadline_seconds * 1000)),
+       static_cast<std::size_t>(config.federation.search_max_document_mb) << 20});
+  records_api.set_distributed_search(&distributed_search);
   api::csw::CswService csw(catalog_store, record_keeper, authenticator,
                            {{config.service.title + " - catalogue", config.service.description,
                              "ASEAN Minerals Information System"},
                             config.service.base_url},
                            &change_service, &iso_schema);
+  csw.set_distributed_search(&distributed_search);
   csw.register_routes(router);
   // Utilization statistics (issue 18): every exchange is counted where the access
   // log line is written; a background thread writes the counts to the store.

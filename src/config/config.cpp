@@ -227,6 +227,12 @@ Config load_config(const std::string& path) {
     throw std::runtime_error(path + ": [federation] cascade_cache_ttl_seconds is 0 to 86400");
   if (fed.cascade_max_features < 1 || fed.cascade_max_features > 1000000)
     throw std::runtime_error(path + ": [federation] cascade_max_features is 1 to 1000000");
+  fed.search_deadline_seconds = t["federation"]["search_deadline_seconds"].value_or(fed.search_deadline_seconds);
+  fed.search_max_document_mb = t["federation"]["search_max_document_mb"].value_or(fed.search_max_document_mb);
+  if (!(fed.search_deadline_seconds >= 0.1 && fed.search_deadline_seconds <= 60))
+    throw std::runtime_error(path + ": [federation] search_deadline_seconds is 0.1 to 60");
+  if (fed.search_max_document_mb < 1 || fed.search_max_document_mb > 256)
+    throw std::runtime_error(path + ": [federation] search_max_document_mb is 1 to 256");
   if (fed.harvest_concurrency < 0 || fed.harvest_concurrency > 16)
     throw std::runtime_error(path + ": [federation] harvest_concurrency is 0 to 16");
   if (fed.timeout_seconds <= 0 || fed.timeout_seconds > 600)

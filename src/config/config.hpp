@@ -29,6 +29,11 @@ struct FederationSettings {
   long long cascade_cache_mb = 64;       // pages read from nodes kept in memory
   double cascade_cache_ttl_seconds = 60; // how long a page is served without asking the node (0: no cache)
   long long cascade_max_features = 10000;  // the most features one request reads from a node
+  // Distributed search (items?federated=true, CSW DistributedSearch): how long a
+  // search waits for the nodes (a node not answering by then is cut off and named),
+  // and the largest answer read from one.
+  double search_deadline_seconds = 3;
+  long long search_max_document_mb = 8;
 };
 
 // [metrics]: Prometheus's /metrics (docs/usage.md, "Operators").

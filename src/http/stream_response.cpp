@@ -23,7 +23,7 @@ void apply_headers(Message& message, std::string_view content_type, const Header
   if (!content_type.empty()) message.set(beast_http::field::content_type, content_type);
   message.set(beast_http::field::access_control_allow_origin, "*");
   message.set(beast_http::field::access_control_expose_headers,
-              "Content-Crs, Link, ETag, Location");
+              "Content-Crs, Link, ETag, Location, Warning");
   message.set("X-Content-Type-Options", "nosniff");
   if (content_type.substr(0, 9) == "text/html") {
     message.set("Content-Security-Policy",

@@ -31,3 +31,14 @@ export async function answer(browser, { out, name, errors, shot }, result, scena
   writeFileSync(join(out, `${name}.json`), JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));
 }
+
+// A new page of the portal whose errors are collected (a 401 before logging in is expected)
+// and whose screenshots go to <out>/<name>-<step>.png.
+export async function openPage(browser, out, name) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !/401 \(Unauthorized\)/.test(m.text())) errors.push(m.text()); });
+  const shot = (step) => page.screenshot({ path: join(out, `${name}-${step}.png`), fullPage: true });
+  return { page, errors, shot };
+}

@@ -4,18 +4,13 @@
 // against the API and the store.
 //   AMIS_EDITOR=… AMIS_REVIEWER=… AMIS_PASSWORD=… node e2e/needs.mjs <portal url> <artefacts folder>
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { answer, launch } from './browser.mjs';
+import { answer, launch, openPage } from './browser.mjs';
 
 const [url, out] = process.argv.slice(2);
 const env = process.env;
 mkdirSync(out, { recursive: true });
 const browser = await launch();
-const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-const errors = [];
-page.on('pageerror', (e) => errors.push(e.message));
-page.on('console', (m) => { if (m.type() === 'error' && !/401 \(Unauthorized\)/.test(m.text())) errors.push(m.text()); });
-const shot = (name) => page.screenshot({ path: join(out, `needs-${name}.png`), fullPage: true });
+const { page, errors, shot } = await openPage(browser, out, 'needs');
 
 async function login(user) {
   await page.click('#login');

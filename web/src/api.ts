@@ -38,6 +38,35 @@ export interface Account {
   [key: string]: unknown;
 }
 
+// A national node as /admin/nodes lists it (issue 16).
+export interface NationalNode {
+  name: string;
+  url: string;
+  kind: string;
+  country: string;
+  schedule: string;
+  hasToken: boolean;
+  nextRun: string | null;  // RFC 3339, 'as soon as possible', or null (harvested on request only)
+  failedRunsInARow: number;
+}
+
+// The report of one harvest run (/admin/nodes/{name}/runs).
+export interface HarvestRun {
+  id: number;
+  status: 'succeeded' | 'partial' | 'failed';
+  started: string;
+  finished: string;
+  seen: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  withdrawn: number;
+  failed: number;
+  failures: Array<{ sourceId: string; reason: string }>;
+  seconds: number;
+  error?: string;
+}
+
 export class Api {
   private csrf = '';
 
@@ -157,5 +186,18 @@ export class Api {
 
   changeUser(name: string, change: Record<string, unknown>): Promise<Account> {
     return this.request('PATCH', `/admin/users/${encodeURIComponent(name)}`, change);
+  }
+
+  nodes(): Promise<{ nodes: NationalNode[] }> {
+    return this.get('/admin/nodes');
+  }
+
+  nodeRuns(name: string, limit: number): Promise<{ runs: HarvestRun[] }> {
+    return this.get(`/admin/nodes/${encodeURIComponent(name)}/runs?limit=${limit}`);
+  }
+
+  // Queued for the background harvester ({queued}), or, without one, the run's report.
+  harvestNode(name: string): Promise<{ node: string; queued: boolean } | HarvestRun> {
+    return this.request('POST', `/admin/nodes/${encodeURIComponent(name)}/harvest`);
   }
 }

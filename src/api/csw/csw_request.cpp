@@ -71,6 +71,20 @@ std::string serialize(const pugi::xml_node& node) {
   return out.str();
 }
 
+// The element with the namespaces its ancestors declared, so it reads the same alone
+// (a constraint forwarded to another catalogue in a distributed search).
+std::string serialize_with_namespaces(const pugi::xml_node& node) {
+  pugi::xml_document copy;
+  auto root = copy.append_copy(node);
+  for (auto up = node.parent(); up; up = up.parent())
+    for (auto attribute : up.attributes()) {
+      const std::string_view name = attribute.name();
+      if ((name == "xmlns" || name.starts_with("xmlns:")) && !root.attribute(attribute.name()))
+        root.append_attribute(attribute.name()) = attribute.value();
+    }
+  return serialize(root);
+}
+
 void read_element_set(const pugi::xml_node& parent, CswRequest& r) {
   if (auto esn = child_element(parent, "ElementSetName")) r.element_set_name = element_text(esn);
   for (auto child : parent.children())
@@ -81,7 +95,7 @@ void read_element_set(const pugi::xml_node& parent, CswRequest& r) {
 void read_constraint(const pugi::xml_node& constraint, CswRequest& r) {
   if (auto filter = child_element(constraint, "Filter")) {
     r.constraint_language = "FILTER";
-    r.constraint = serialize(filter);
+    r.constraint = serialize_with_namespaces(filter);
   } else if (auto cql = child_element(constraint, "CqlText")) {
     r.constraint_language = "CQL_TEXT";
     r.constraint = element_text(cql);
@@ -150,7 +164,9 @@ CswRequest parse_kvp_request(const http::Request& request) {
     else if (name == "parametername") r.parameter_name = value;
     else if (name == "propertyname") r.property_name = value;
     else if (name == "responsehandler") r.response_handler = value;
-    // namespace, sections, constraint_language_version, distributedsearch, hopcount,
+    else if (name == "distributedsearch") r.distributed_search = lower(value) == "true";
+    else if (name == "hopcount") r.hop_count = value;
+    // namespace, sections, constraint_language_version,
     // requestid, updatesequence, language, f: accepted, nothing to do with them.
   }
   return r;
@@ -178,6 +194,10 @@ CswRequest parse_xml_request(std::string_view body) {
     auto query = child_element(root, "Query");
     if (!query) throw core::ParsingFailed("Query", "a GetRecords request holds a csw:Query");
     read_query(query, r);
+    if (auto distributed = child_element(root, "DistributedSearch")) {
+      r.distributed_search = true;
+      if (auto hop = distributed.attribute("hopCount")) r.hop_count = hop.value();
+    }
     if (auto handler = child_element(root, "ResponseHandler")) r.response_handler = element_text(handler);
   } else if (r.operation == "GetRecordById") {
     for (auto id : root.children())

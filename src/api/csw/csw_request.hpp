@@ -41,6 +41,10 @@ struct CswRequest {
   std::string parameter_name;       // GetDomain
   std::string property_name;        // GetDomain
   std::string response_handler;
+  // csw:DistributedSearch (KVP distributedSearch=true), with its hopCount as written
+  // (the schema's default 2 when absent).
+  bool distributed_search = false;
+  std::optional<std::string> hop_count;
   bool xml = false;  // came as an XML document
 };
 

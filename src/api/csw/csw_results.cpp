@@ -106,6 +106,16 @@ void write_search_results(store::CatalogStore& catalog, const RecordsQuery& q, c
   out.write(kSearchResultsEnd);
 }
 
+void write_records_page(const RecordsQuery& q, std::int64_t matched, const std::vector<catalog::Record>& page,
+                        const std::string& base_url, http::Response& response, const http::Headers& headers) {
+  const auto returned = q.hits_only ? 0 : static_cast<std::int64_t>(page.size());
+  std::string body = search_results_start(q, matched, returned);
+  if (!q.hits_only)
+    for (const auto& record : page) append_record(body, record, q, base_url);
+  body += kSearchResultsEnd;
+  response.send(200, kXml, std::move(body), headers);
+}
+
 void write_records_by_id(store::CatalogStore& catalog, const RecordsQuery& q, const std::string& base_url,
                          http::Response& response) {
   // Each record encoded by its id, then written in the order the ids were asked.

@@ -24,6 +24,11 @@ class CountingSink final : public store::RecordSink {
 void write_search_results(store::CatalogStore& catalog, const RecordsQuery& q, const std::string& base_url,
                           http::Response& response);
 
+// csw:GetRecordsResponse for records already in hand (a distributed search's
+// merged page), with `matched` as numberOfRecordsMatched and `headers` sent along.
+void write_records_page(const RecordsQuery& q, std::int64_t matched, const std::vector<catalog::Record>& page,
+                        const std::string& base_url, http::Response& response, const http::Headers& headers);
+
 // csw:GetRecordByIdResponse with the records found, in the order of the ids asked.
 void write_records_by_id(store::CatalogStore& catalog, const RecordsQuery& q, const std::string& base_url,
                          http::Response& response);

@@ -6,6 +6,7 @@
 #include "api/common/no_store_response.hpp"
 #include "api/common/ows_exception.hpp"
 #include "api/common/ows_request.hpp"
+#include "api/csw/csw_distributed.hpp"
 #include "api/csw/csw_query.hpp"
 #include "api/csw/csw_queryables.hpp"
 #include "api/csw/csw_results.hpp"
@@ -94,6 +95,10 @@ void CswService::dispatch(const CswRequest& r, const http::Request& request, htt
 
 void CswService::get_records(const CswRequest& r, const http::Request& request, http::Response& response) {
   const RecordsQuery q = get_records_query(r);
+  const auto hop_count = distributed_hop_count(r);
+  if (hop_count && *hop_count >= 2 && distributed_)
+    return write_distributed_results(catalog_, *distributed_, r, q, *hop_count,
+                                     http::base_url(request, settings_.base_url), response);
   write_search_results(catalog_, q, http::base_url(request, settings_.base_url), response);
 }
 

@@ -15,6 +15,7 @@
 #include "catalog/derived_records.hpp"
 #include "catalog/iso_schema.hpp"
 #include "edit/change_service.hpp"
+#include "federation/distributed_search.hpp"
 #include "http/router.hpp"
 #include "store/catalog_store.hpp"
 
@@ -39,6 +40,8 @@ class CswService {
         changes_(changes),
         iso_schema_(iso_schema) {}
   void register_routes(http::Router& router);
+  // Enables GetRecords' DistributedSearch (issue 16); without it a search stays local.
+  void set_distributed_search(federation::DistributedSearch* search) { distributed_ = search; }
 
  private:
   void handle(http::Request& request, http::Response& response);
@@ -57,6 +60,7 @@ class CswService {
   CswSettings settings_;
   edit::ChangeService* changes_;
   catalog::IsoSchemaOnce* iso_schema_;
+  federation::DistributedSearch* distributed_ = nullptr;
 };
 
 }  // namespace amis::api::csw

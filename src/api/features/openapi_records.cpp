@@ -34,7 +34,14 @@ json records_parameters() {
        query_parameter("offset", "Records to skip (the next link carries it).",
                        {{"type", "integer"}, {"minimum", 0}, {"default", 0}}),
        query_parameter("facets", "true, or a list of keyword, country, theme, type, format: counts of each "
-                                 "value over all matching records, most frequent first.", kText)});
+                                 "value over all matching records, most frequent first.", kText),
+       query_parameter("federated", "true: the search includes the live national nodes (distributed search), "
+                                    "merged and de-duplicated; the answer's `federation` member names each node "
+                                    "and how it took part (answered, cut-off at the deadline, failed, skipped).",
+                       {{"type", "boolean"}, {"default", false}}),
+       query_parameter("hopCount", "With federated=true: how many catalogues the search may pass through "
+                                   "(0 or 1: this one only); AMIS nodes are asked with hopCount - 1.",
+                       {{"type", "integer"}, {"minimum", 0}, {"maximum", 10}, {"default", 2}})});
 }
 
 // Records are written as features are (Part 4), through change sets and review.

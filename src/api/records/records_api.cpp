@@ -3,6 +3,7 @@
 #include "api/common/exception_response.hpp"
 #include "api/common/negotiation.hpp"
 #include "api/records/records_documents.hpp"
+#include "api/records/records_federated.hpp"
 #include "api/records/records_html.hpp"
 #include "api/records/records_request.hpp"
 #include "core/error.hpp"
@@ -133,9 +134,13 @@ void RecordsApi::catalog(http::Request& request, http::Response& response) {
 
 void RecordsApi::items(http::Request& request, http::Response& response) {
   const auto query = parse_records_request(request);
+  const auto hop_count = parse_federated(request);
   const Format format = negotiate(request);
+  if (hop_count && !distributed_) throw core::InvalidParameter("federated", "this server searches no other nodes");
+  if (hop_count && format == Format::Html) throw core::NotAcceptable("a distributed search answers in GeoJSON");
   keeper_.ensure_current();
   const auto base = base_url(request);
+  if (hop_count) return federated_items(catalog_, *distributed_, query, *hop_count, request, base, response);
   const std::string items = catalog_path(base) + "/items";
   const char* f = format == Format::Html ? "html" : "json";
   auto paging = [&](const store::SearchSummary& s, std::string& prev, std::string& next) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog/derived_records.hpp"
+#include "federation/distributed_search.hpp"
 #include "http/router.hpp"
 #include "store/catalog_store.hpp"
 
@@ -25,6 +26,8 @@ class RecordsApi {
   // Registers the catalogue's routes; call before the Features routes, whose
   // /collections/{collectionId}/... patterns would otherwise take them.
   void register_routes(http::Router& router);
+  // Enables items?federated=true (issue 16); without it such a search is refused.
+  void set_distributed_search(federation::DistributedSearch* search) { distributed_ = search; }
   // The catalogue's entry in /collections.
   nlohmann::json collection_entry(const std::string& base);
 
@@ -39,6 +42,7 @@ class RecordsApi {
   store::CatalogStore& catalog_;
   catalog::RecordKeeper& keeper_;
   RecordsInfo info_;
+  federation::DistributedSearch* distributed_ = nullptr;
 };
 
 }  // namespace amis::api::records

@@ -9,6 +9,7 @@ import { ChangeSetList, renderUpload } from './changesets';
 import { ReviewPanel } from './review-panel';
 import { renderUsers } from './users';
 import { renderNeeds } from './needs';
+import { renderNodes } from './nodes';
 import { h, clear } from '../dom';
 import { t } from '../i18n';
 import { roleName } from '../login';
@@ -20,7 +21,7 @@ export class Workspace {
   private readonly sections: Record<string, HTMLElement> = {};
 
   constructor(private readonly panel: HTMLElement, private readonly state: PortalState, view: MapView, private readonly api: Api) {
-    for (const name of ['edit', 'mine', 'upload', 'needs', 'review', 'users']) this.sections[name] = h('section', { class: `ws-${name}`, id: `ws-${name}` });
+    for (const name of ['edit', 'mine', 'upload', 'needs', 'review', 'users', 'nodes']) this.sections[name] = h('section', { class: `ws-${name}`, id: `ws-${name}` });
     const drafts = new Drafts(api);
     this.editor = new FeatureEditor(this.sections.edit, state, view, api, drafts, () => this.changeSets.render());
     this.review = new ReviewPanel(this.sections.review, state, view, api, () => this.show('mine'));
@@ -45,7 +46,7 @@ export class Workspace {
     tabs.push(['edit', t('workspace.edit')], ['mine', t('workspace.mine')], ['upload', t('workspace.upload')]);
     // The needs register (issue 18): every signed-in account submits; the expert team triages.
     tabs.push(['needs', t('workspace.needs')]);
-    if (role === 'admin') tabs.push(['users', t('workspace.users')]);
+    if (role === 'admin') tabs.push(['users', t('workspace.users')], ['nodes', t('workspace.nodes')]);
     return tabs;
   }
 
@@ -96,5 +97,6 @@ export class Workspace {
     if (name === 'review') void this.review.queue();
     if (name === 'needs') void renderNeeds(this.sections.needs, this.api, this.state.session);
     if (name === 'users') void renderUsers(this.sections.users, this.api, MEMBERS);
+    if (name === 'nodes') void renderNodes(this.sections.nodes, this.api);
   }
 }

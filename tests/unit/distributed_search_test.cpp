@@ -1,0 +1,49 @@
+// Distributed search's merge (federation/distributed_search.hpp): records taken in
+// turns from each source, the local one leading, a record dropped when one already
+// taken has its identifier or its provenance source id.
+#include <gtest/gtest.h>
+
+#include "federation/distributed_search.hpp"
+
+namespace amis::federation {
+namespace {
+
+catalog::Record record(const std::string& id, const std::string& source_id = "") {
+  catalog::Record r;
+  r.id = id;
+  r.title = id;
+  if (!source_id.empty()) r.provenance = catalog::Provenance{"nat", source_id, "", ""};
+  return r;
+}
+
+std::vector<std::string> ids(const MergedRecords& m) {
+  std::vector<std::string> out;
+  for (const auto& r : m.records) out.push_back(r.id);
+  return out;
+}
+
+TEST(MergeRecords, TakesTurnsLocalFirst) {
+  std::vector<NodeSearchResult> nodes(2);
+  nodes[0].records = {record("a1"), record("a2"), record("a3")};
+  nodes[1].records = {record("b1")};
+  const auto m = merge_records({record("l1"), record("l2")}, nodes);
+  EXPECT_EQ(ids(m), (std::vector<std::string>{"l1", "a1", "b1", "l2", "a2", "a3"}));
+  EXPECT_EQ(m.duplicates, 0);
+}
+
+TEST(MergeRecords, DropsTheSameIdentifierAndTheSameSource) {
+  std::vector<NodeSearchResult> nodes(2);
+  nodes[0].records = {record("x"), record("y")};      // x: harvested here as nat:x
+  nodes[1].records = {record("y"), record("z", "w")};  // y again; z is a copy of w
+  const auto m = merge_records({record("nat:x", "x"), record("w")}, nodes);
+  EXPECT_EQ(ids(m), (std::vector<std::string>{"nat:x", "y", "w"}));
+  EXPECT_EQ(m.duplicates, 3);
+}
+
+TEST(MergeRecords, StatusWords) {
+  EXPECT_EQ(to_string(NodeSearchStatus::CutOff), "cut-off");
+  EXPECT_EQ(to_string(NodeSearchStatus::Answered), "answered");
+}
+
+}  // namespace
+}  // namespace amis::federation
