@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import start_server, usage_config
+from usage_servers import start_server, usage_config
 from support import http_session
 from usage_support import settle, stored_counts
 

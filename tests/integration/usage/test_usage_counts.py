@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import ALPHA3
+from usage_servers import ALPHA3
 from store_support import add_users
 from usage_support import api_counts, difference, settle, stored_counts
 

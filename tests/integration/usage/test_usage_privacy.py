@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ALPHA3, start_server, usage_config
+from usage_servers import ALPHA3, start_server, usage_config
 from support import http_session, on_postgis
 from usage_support import settle, stored_counts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import start_server, usage_config
+from usage_servers import start_server, usage_config
 from store_support import add_users, rows
 from support import http_session
 from usage_support import settle

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, unquote
 
 import pytest
 
-from conftest import ALPHA3
+from usage_servers import ALPHA3
 from store_support import rows
 from support import free_loopback_port, http_session
 from usage_support import settle

@@ -16,7 +16,7 @@ import pytest
 from lxml import html as lxml_html
 from osgeo import ogr
 
-from conftest import ALPHA3
+from usage_servers import ALPHA3
 from store_support import rows
 from support import DEMO_SOURCES
 from test_usage_counts import SENDERS, send_mix
@@ -155,7 +155,7 @@ def test_printable_page_and_pdf_show_the_csv_numbers(mixed, http, tmp_path):
 
 def test_a_collection_the_caller_may_not_read_is_restricted_in_the_reports(tmp_path_factory, usage_store,
                                                                             country_mmdb):
-    from conftest import start_server, usage_config
+    from usage_servers import start_server, usage_config
     config = usage_config(tmp_path_factory.mktemp("restricted-config"), country_mmdb)
     config.write_text(config.read_text() + '\n[access.collections.coal_mines]\nread = ["reviewer"]\n')
     srv = start_server(tmp_path_factory, usage_store, config, "restricted")

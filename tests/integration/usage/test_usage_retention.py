@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import start_server, usage_config
+from usage_servers import start_server, usage_config
 from store_support import rows
 from support import AmisServer, http_session
 from usage_support import settle
