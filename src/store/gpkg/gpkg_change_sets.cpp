@@ -294,6 +294,7 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
   for (auto& c : list) apply(collection, *cs, c, time);
   refresh_collection(collection, time);
   mark_approved(id, time, reviewer, comment, collection.id + ", " + std::to_string(list.size()) + " changes");
+  add_to_feed(*cs);
   tx.commit();
   return {};
 }
