@@ -489,7 +489,7 @@ std::string synced_change_sets_apply_once_in_sequence(Backend& b) {
   EXPECT_EQ(sets.approved_since(0, 10).size(), 1u);
   EXPECT_EQ(out,
             "feed 1 1 3;2/1/0;3/0/1;1 Han Seng 2;3 Bailongshan;4 New;0/0/0;1/0/0;1 Han Seng 2;3 Bailongshan;4 New 2;"
-            "5 Synced;at 1;5--;idn 1 77 2;approved node:idn IDN;4:2:replace:node:idn;5:1:insert:node:idn;");
+            "5 Synced;at 1;5--;idn 1 77 3;approved node:idn IDN;4:2:replace:node:idn;5:1:insert:node:idn;");
   return out;
 }
 
