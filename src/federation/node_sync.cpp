@@ -7,30 +7,10 @@
 #include "core/error.hpp"
 #include "edit/feature_input.hpp"
 #include "encode/geojson_writer.hpp"  // utc_timestamp
+#include "federation/running_mark.hpp"
 
 namespace amis::federation {
 namespace {
-
-// Marks a node's sync as running for its scope.
-class Running {
- public:
-  Running(std::mutex& mutex, std::set<std::string, std::less<>>& running, std::string name)
-      : mutex_(mutex), running_(running), name_(std::move(name)) {
-    std::lock_guard lock(mutex_);
-    if (!running_.insert(name_).second) throw core::Conflict("a sync of node '" + name_ + "' is running");
-  }
-  ~Running() {
-    std::lock_guard lock(mutex_);
-    running_.erase(name_);
-  }
-  Running(const Running&) = delete;
-  Running& operator=(const Running&) = delete;
-
- private:
-  std::mutex& mutex_;
-  std::set<std::string, std::less<>>& running_;
-  std::string name_;
-};
 
 std::string conflict_text(const std::vector<edit::Conflict>& conflicts) {
   std::string text;
@@ -55,7 +35,7 @@ SyncReport NodeSync::sync(std::string_view name) {
   const Node& node = *found;
   if (node.kind != NodeKind::Amis)
     throw core::InvalidValue("kind", "node '" + node.name + "' is not an AMIS node: it has no change feed");
-  Running running(mutex_, running_, node.name);
+  RunningMark running(mutex_, running_, node.name, "sync");
   const auto began = std::chrono::steady_clock::now();
   SyncReport report;
   report.node = node.name;

@@ -5,6 +5,7 @@
 // amis_synced and amis_synced_features keep what came from which node.
 #include "core/error.hpp"
 #include "store/gpkg/gpkg_change_sets.hpp"
+#include "store/synced_turn.hpp"
 
 namespace amis::store::gpkg {
 
@@ -65,39 +66,13 @@ std::vector<std::optional<std::int64_t>> GpkgChangeSets::synced_fids(std::string
   return out;
 }
 
-std::vector<edit::Conflict> GpkgChangeSets::synced_conflicts(const core::Collection& collection,
-                                                             const SyncedChangeSet& synced) {
-  std::vector<edit::Conflict> conflicts;
-  for (const auto& c : synced.changes) {
-    if (c.operation == Operation::Insert) continue;
-    if (!c.fid) {
-      conflicts.push_back({0, "a change names no feature", {}});
-      continue;
-    }
-    auto now = read_feature(collection, *c.fid);
-    if (!now) conflicts.push_back({*c.fid, "the feature does not exist here", {}});
-    else if (edit::digest(*now) != c.base)
-      conflicts.push_back({*c.fid, "the feature here is not the version the node's change replaced", {}});
-  }
-  return conflicts;
-}
-
 SyncApplied GpkgChangeSets::apply_synced(const core::Collection& collection, const SyncedChangeSet& synced) {
   if (synced.changes.size() != synced.remote_fids.size()) throw core::ServerError("a synced change without its id");
   std::lock_guard lock(mutex_);
   sqlite::Transaction tx(*db_);
+  if (auto early = out_of_turn(last_synced(synced.node), synced.sequence)) return *early;
   SyncApplied out;
-  const std::int64_t last = last_synced(synced.node);
-  if (synced.sequence <= last) {
-    out.outcome = SyncOutcome::AlreadyApplied;
-    return out;
-  }
-  if (synced.sequence != last + 1) {
-    out.outcome = SyncOutcome::OutOfSequence;
-    out.expected = last + 1;
-    return out;
-  }
-  out.conflicts = synced_conflicts(collection, synced);
+  out.conflicts = synced_conflicts(synced, [&](std::int64_t fid) { return read_feature(collection, fid); });
   if (!out.conflicts.empty()) {
     out.outcome = SyncOutcome::Conflicts;
     return out;  // the transaction rolls back: nothing changed
@@ -107,9 +82,7 @@ SyncApplied GpkgChangeSets::apply_synced(const core::Collection& collection, con
   auto insert = db_->cached(
       "INSERT INTO amis_change_sets (collection, title, author, country, state, created, submitted, reviewed, "
       "reviewer, comment) VALUES (?1, ?2, ?3, ?4, 'approved', ?5, ?5, ?5, ?3, ?6)");
-  const std::string comment = "synced from node " + synced.node + ": change set " +
-                              std::to_string(synced.remote_id) + ", sequence " + std::to_string(synced.sequence) +
-                              ", approved there " + synced.remote_approved;
+  const std::string comment = synced_comment(synced);
   insert->bind(1, std::string_view(collection.id));
   insert->bind(2, std::string_view(cs.title));
   insert->bind(3, std::string_view(cs.author));

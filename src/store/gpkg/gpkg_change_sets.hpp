@@ -50,7 +50,6 @@ class GpkgChangeSets final : public ChangeSetStore {
   // Numbers an approved change set of features in the feed (not a node's copy).
   void add_to_feed(const edit::ChangeSet& change_set);
   std::int64_t last_synced(std::string_view node);
-  std::vector<edit::Conflict> synced_conflicts(const core::Collection& collection, const SyncedChangeSet& synced);
   void mark_approved(std::int64_t id, const std::string& time, const std::string& reviewer,
                      const std::string& comment, const std::string& detail);
   std::vector<edit::Conflict> record_conflicts(const std::vector<edit::Change>& changes);

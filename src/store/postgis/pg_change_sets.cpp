@@ -6,6 +6,7 @@
 #include "store/postgis/pg_record_writer.hpp"
 #include "store/postgis/pg_feature_rows.hpp"
 #include "store/properties_json.hpp"
+#include "store/synced_turn.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -301,22 +302,6 @@ std::int64_t last_synced(Connection& c, const std::string& node) {
       .integer(0, 0);
 }
 
-std::vector<edit::Conflict> synced_conflicts(FeatureRows& rows, const SyncedChangeSet& synced) {
-  std::vector<edit::Conflict> conflicts;
-  for (const auto& c : synced.changes) {
-    if (c.operation == Operation::Insert) continue;
-    if (!c.fid) {
-      conflicts.push_back({0, "a change names no feature", {}});
-      continue;
-    }
-    auto now = rows.read(*c.fid);
-    if (!now) conflicts.push_back({*c.fid, "the feature does not exist here", {}});
-    else if (edit::digest(*now) != c.base)
-      conflicts.push_back({*c.fid, "the feature here is not the version the node's change replaced", {}});
-  }
-  return conflicts;
-}
-
 }  // namespace
 
 const char* PgChangeSets::schema() { return kSchema; }
@@ -359,32 +344,21 @@ SyncApplied PgChangeSets::apply_synced(const core::Collection& collection, const
   Transaction tx(*c);
   // One sync of a node at a time, whichever AMIS of the cluster runs it.
   c->exec("SELECT pg_advisory_xact_lock(hashtext('amis_synced ' || $1::text))", Params().text(synced.node));
-  SyncApplied out;
-  const std::int64_t last = last_synced(*c, synced.node);
-  if (synced.sequence <= last) {
-    out.outcome = SyncOutcome::AlreadyApplied;
-    return out;
-  }
-  if (synced.sequence != last + 1) {
-    out.outcome = SyncOutcome::OutOfSequence;
-    out.expected = last + 1;
-    return out;
-  }
+  if (auto early = out_of_turn(last_synced(*c, synced.node), synced.sequence)) return *early;
   FeatureRows rows(*c, collection, true);
   std::vector<std::int64_t> fids;
   for (const auto& change : synced.changes)
     if (change.fid) fids.push_back(*change.fid);
   rows.lock(fids);
-  out.conflicts = synced_conflicts(rows, synced);
+  SyncApplied out;
+  out.conflicts = synced_conflicts(synced, [&](std::int64_t fid) { return rows.read(fid); });
   if (!out.conflicts.empty()) {
     out.outcome = SyncOutcome::Conflicts;
     return out;  // the transaction rolls back: nothing changed
   }
   const std::string time = text(c->exec("SELECT amis_utc_millis()"), 0, 0);
   const auto& cs = synced.change_set;
-  const std::string comment = "synced from node " + synced.node + ": change set " +
-                              std::to_string(synced.remote_id) + ", sequence " + std::to_string(synced.sequence) +
-                              ", approved there " + synced.remote_approved;
+  const std::string comment = synced_comment(synced);
   const std::int64_t id =
       c->exec("INSERT INTO amis_change_sets (collection, title, author, country, state, created, submitted, reviewed, "
               "reviewer, comment) VALUES ($1, $2, $3, $4, 'approved', $5, $5, $5, $3, $6) RETURNING id",
