@@ -8,6 +8,7 @@ Oracles: the national node's own OGC API items (what the regional node must show
 the data set both started from, and the regional store's tables read with sqlite3/psycopg2."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,3 +259,28 @@ def test_an_unregistered_or_wrong_token_is_reported_not_retried_in_a_loop(nodes)
     assert code == 2 and report["status"] == "failed" and "401" in report["reason"], report
     assert "not-the-token" not in str(report)
     assert store_support.rows(store, "SELECT count(*) FROM amis_synced")[0][0] == 0
+
+
+def test_the_background_harvester_syncs_an_amis_node_on_schedule(nodes):
+    work = nodes.work / "scheduled"
+    store = build_store(work, "scheduled")
+    done, _ = node(store, "add", "idn", nodes.national.url + "/", "--kind", "amis", "--country", "IDN",
+                   "--schedule", "1h", "--token", nodes.tokens[LINK])
+    assert done.returncode == 0, done.stderr
+    cfg = config(work)
+    cfg.write_text(cfg.read_text().replace("harvest_concurrency = 0", "harvest_concurrency = 1"))
+    server = start(store, work / "logs", "sync-scheduled", cfg)
+    try:
+        deadline = time.monotonic() + 60
+        shown = {}
+        while time.monotonic() < deadline:
+            shown = requests.get(f"{server.url}/admin/nodes/idn", headers=ADMIN, timeout=30).json()
+            if shown.get("sync"):
+                break
+            time.sleep(0.2)
+        sync = shown.get("sync")
+        assert sync and sync["status"] == "stopped" and sync["stoppedAt"] == 5 and sync["applied"] == 4, shown
+        assert shown["lastRun"] is not None  # the harvest ran first
+        assert items(server.url)["idn-3"]["tonnes"] == 3333
+    finally:
+        server.stop()
