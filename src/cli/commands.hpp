@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "federation/cascade.hpp"
 #include "federation/node_registry.hpp"
+#include "federation/node_sync.hpp"
 #include "federation/publications.hpp"
 #include "ingest/ogr_import.hpp"
 #include "store/attribute_indexes.hpp"
@@ -135,6 +136,13 @@ inline federation::CascadeOptions cascade_options(const config::Config& config) 
 // Publishing (a mirror's copies) reads as harvests do, with their retries.
 inline federation::PublishOptions publish_options(const config::Config& config) {
   federation::PublishOptions options;
+  options.limits = federation_options(config).limits;
+  return options;
+}
+
+// A sync of an AMIS node's change feed reads as harvests do, with their retries.
+inline federation::SyncOptions sync_options(const config::Config& config) {
+  federation::SyncOptions options;
   options.limits = federation_options(config).limits;
   return options;
 }

@@ -212,9 +212,9 @@ int main(int argc, char** argv) {
   node_subs.push_back(node_publish);
   node_subs.push_back(node_published);
   for (const char* action : {"unpublish", "sync"}) {
-    auto* sub = nodes->add_subcommand(action, std::string(action) == "sync" ? "Copy a mirrored collection again now"
+    auto* sub = nodes->add_subcommand(action, std::string(action) == "sync" ? "Sync an AMIS node's approved change sets now (NAME: the node), or copy a mirrored collection again (NAME: the collection)"
                                                                            : "Withdraw a published collection");
-    sub->add_option("collection", node.collection, "The AMIS collection id")->required();
+    sub->add_option("collection", node.collection, std::string(action) == "sync" ? "An AMIS node's name, or a mirrored collection's id" : "The AMIS collection id")->required();
     node_subs.push_back(sub);
   }
   for (auto* sub : node_subs) {

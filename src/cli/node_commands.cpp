@@ -6,9 +6,20 @@
 #include "cli/commands.hpp"
 #include "federation/node_json.hpp"
 #include "federation/node_registry.hpp"
+#include "federation/node_sync.hpp"
 #include "store/open_store.hpp"
 
 namespace amis::cli {
+
+namespace {
+
+bool is_amis_node(federation::NodeRegistry& registry, const std::string& name) {
+  for (const auto& n : registry.nodes())
+    if (n.name == name) return n.kind == federation::NodeKind::Amis;
+  return false;
+}
+
+}  // namespace
 
 int node_command(const config::Config& config, const NodeCommand& command) {
   catalog::IsoSchemaOnce schema(std::filesystem::path(config.static_dir) / "schemas");
@@ -17,6 +28,9 @@ int node_command(const config::Config& config, const NodeCommand& command) {
   federation::NodeRegistry registry(*opened.nodes, *opened.catalog, schema, *getter, federation_options(config));
   federation::Publications publications(*opened.nodes, *opened.features, *opened.change_sets, *getter,
                                         publish_options(config));
+  edit::EditingPolicy policy(config.editing);
+  federation::NodeSync node_sync(*opened.nodes, *opened.change_sets, *opened.features, policy, *getter,
+                                 sync_options(config));
   const auto print = [](const nlohmann::json& doc) {
     std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   };
@@ -37,6 +51,7 @@ int node_command(const config::Config& config, const NodeCommand& command) {
     auto doc = federation::node_json(registry.node(command.name));
     const auto runs = registry.runs(command.name, 1);
     doc["lastRun"] = runs.empty() ? nlohmann::json(nullptr) : federation::run_json(runs.front());
+    doc["sync"] = federation::sync_json(node_sync.last(command.name));
     print(doc);
   } else if (command.action == "runs") {
     nlohmann::json runs = nlohmann::json::array();
@@ -61,6 +76,11 @@ int node_command(const config::Config& config, const NodeCommand& command) {
   } else if (command.action == "unpublish") {
     publications.withdraw(command.collection);
     std::cout << "collection " << command.collection << " withdrawn\n";
+  } else if (command.action == "sync" && is_amis_node(registry, command.collection)) {
+    // `amis node sync NAME` of an AMIS node: its change feed (issue 16).
+    const auto report = node_sync.sync(command.collection);
+    print(federation::sync_json(report));
+    return report.status == federation::SyncStatus::Synced ? 0 : 2;
   } else if (command.action == "sync") {
     const auto report = publications.sync(command.collection);
     print(federation::mirror_report_json(report));

@@ -25,6 +25,7 @@
 #include "api/health/metrics_api.hpp"
 #include "api/invest/countries_api.hpp"
 #include "api/needs/needs_api.hpp"
+#include "api/changes/changes_api.hpp"
 #include "api/styles/styles_api.hpp"
 #include "api/tiles/tiles_api.hpp"
 #include "api/usage/usage_api.hpp"
@@ -307,18 +308,31 @@ void with_router(const config::Config& config, bool serving, const std::function
   needs::NeedService need_service(*opened.needs, store, accounts, editing_policy);
   api::needs::NeedsApi needs_api(need_service, authenticator, config.service.base_url);
   needs_api.register_routes(router);
+  // This AMIS as a national node: its approved change sets as a feed (issue 16).
+  api::changes::ChangesApi changes_api(change_sets, authenticator, config.service.base_url);
+  changes_api.register_routes(router);
   // National nodes (issue 16): registered over the admin API, harvested into the
   // catalogue in the background while serving.
   federation::NodeRegistry node_registry(*opened.nodes, catalog_store, iso_schema, *http_getter,
                                          federation_options(config));
   federation::Publications publications(*opened.nodes, stored, change_sets, *http_getter, publish_options(config));
   publications.on_change([&cascade] { cascade.reload(); });
+  // AMIS nodes' approved change sets, pulled from their change feeds after each scheduled harvest.
+  federation::NodeSync node_sync(*opened.nodes, change_sets, stored, editing_policy, *http_getter,
+                                 sync_options(config));
   std::unique_ptr<federation::HarvestScheduler> harvest_scheduler;
   if (serving && config.federation.harvest_concurrency > 0)
     harvest_scheduler = std::make_unique<federation::HarvestScheduler>(
         node_registry, config.federation.harvest_concurrency,
-        [&publications](const std::string& node) { publications.sync_node(node); });
-  api::admin::NodesApi nodes_api(node_registry, publications, authenticator,
+        [&publications, &node_sync, &node_registry](const std::string& node) {
+          publications.sync_node(node);
+          try {
+            if (node_registry.node(node).kind == federation::NodeKind::Amis) node_sync.sync(node);
+          } catch (const std::exception& e) {  // a sync already running; its report says the rest
+            spdlog::warn("federation: sync of node '{}' not run: {}", node, e.what());
+          }
+        });
+  api::admin::NodesApi nodes_api(node_registry, publications, node_sync, authenticator,
                                  harvest_scheduler ? api::admin::NodesApi::QueueHarvest(
                                                          [&harvest_scheduler](const std::string& node) {
                                                            return harvest_scheduler->request(node);

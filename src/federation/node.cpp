@@ -89,4 +89,19 @@ RunStatus parse_run_status(std::string_view text) {
   return RunStatus::Failed;
 }
 
+std::string_view to_string(SyncStatus status) {
+  switch (status) {
+    case SyncStatus::Synced: return "synced";
+    case SyncStatus::Stopped: return "stopped";
+    case SyncStatus::Failed: return "failed";
+  }
+  return "failed";
+}
+
+SyncStatus parse_sync_status(std::string_view text) {
+  if (text == "synced") return SyncStatus::Synced;
+  if (text == "stopped") return SyncStatus::Stopped;
+  return SyncStatus::Failed;
+}
+
 }  // namespace amis::federation

@@ -81,4 +81,24 @@ struct HarvestedEntry {
   std::string source_modified;
 };
 
+// The report of one sync of an AMIS node's change feed (issue 16): what was
+// applied, and why it stopped when it did not reach the end of the feed (a gap
+// in the sequence, a conflict, the node unreachable). Kept per node (the latest).
+enum class SyncStatus { Synced, Stopped, Failed };
+std::string_view to_string(SyncStatus status);
+SyncStatus parse_sync_status(std::string_view text);
+
+struct SyncReport {
+  std::string node;
+  std::string started;  // RFC 3339 UTC
+  std::string finished;
+  SyncStatus status = SyncStatus::Synced;
+  std::int64_t applied = 0;     // change sets applied by this run
+  std::int64_t already = 0;     // entries of the feed applied before (a replay)
+  std::int64_t sequence = 0;    // the node's last sequence applied here, after the run
+  std::int64_t stopped_at = 0;  // the sequence that stopped the run (0: none)
+  std::string reason;           // why it stopped or failed; empty when synced
+  double seconds = 0;
+};
+
 }  // namespace amis::federation

@@ -52,4 +52,18 @@ nlohmann::json run_json(const HarvestRun& run) {
   return out;
 }
 
+nlohmann::json sync_json(const std::optional<SyncReport>& report) {
+  if (!report) return nullptr;
+  const auto& r = *report;
+  return {{"started", r.started},
+          {"finished", r.finished},
+          {"status", std::string(to_string(r.status))},
+          {"applied", r.applied},
+          {"alreadyApplied", r.already},
+          {"sequence", r.sequence},
+          {"stoppedAt", r.stopped_at == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.stopped_at)},
+          {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)},
+          {"seconds", r.seconds}};
+}
+
 }  // namespace amis::federation

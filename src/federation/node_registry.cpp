@@ -7,33 +7,10 @@
 #include "core/error.hpp"
 #include "encode/geojson_writer.hpp"  // utc_timestamp
 #include "federation/harvest.hpp"
+#include "federation/running_mark.hpp"
 #include "federation/sources.hpp"
 
 namespace amis::federation {
-namespace {
-
-// Marks a node's harvest as running for its scope.
-class RunningMark {
- public:
-  RunningMark(std::mutex& mutex, std::set<std::string, std::less<>>& running, std::string name)
-      : mutex_(mutex), running_(running), name_(std::move(name)) {
-    std::lock_guard lock(mutex_);
-    if (!running_.insert(name_).second) throw core::Conflict("a harvest of node '" + name_ + "' is running");
-  }
-  ~RunningMark() {
-    std::lock_guard lock(mutex_);
-    running_.erase(name_);
-  }
-  RunningMark(const RunningMark&) = delete;
-  RunningMark& operator=(const RunningMark&) = delete;
-
- private:
-  std::mutex& mutex_;
-  std::set<std::string, std::less<>>& running_;
-  std::string name_;
-};
-
-}  // namespace
 
 Node NodeRegistry::add(Node node) {
   validate(node);
@@ -54,7 +31,7 @@ Node NodeRegistry::node(std::string_view name) {
 
 std::int64_t NodeRegistry::remove(std::string_view name) {
   const Node n = node(name);
-  RunningMark mark(mutex_, running_, n.name);
+  RunningMark mark(mutex_, running_, n.name, "harvest");
   std::int64_t withdrawn = 0;
   auto writer = catalog_.writer();
   for (const auto& entry : nodes_.harvested(n.name)) withdrawn += writer->remove(entry.record_id) ? 1 : 0;
@@ -77,7 +54,7 @@ std::int64_t NodeRegistry::next_run_after(const Node& node, RunStatus status, st
 
 HarvestRun NodeRegistry::harvest(std::string_view name) {
   const Node n = node(name);
-  RunningMark mark(mutex_, running_, n.name);
+  RunningMark mark(mutex_, running_, n.name, "harvest");
   NodeClient client(parse_node_url(n.url), n.token, getter_, options_.limits);
   HarvestRun run;
   try {

@@ -180,7 +180,7 @@ struct TopLevel {
   string_view first;
   const char* service;
 };
-constexpr std::array<TopLevel, 20> kTopLevel = {{{"", "features"},          {"conformance", "features"},
+constexpr std::array<TopLevel, 21> kTopLevel = {{{"", "features"},          {"conformance", "features"},
                                                  {"api", "features"},       {"functions", "features"},
                                                  {"tileMatrixSets", "tiles"}, {"tiles", "tiles"},
                                                  {"map", "maps"},           {"changesets", "editing"},
@@ -189,7 +189,8 @@ constexpr std::array<TopLevel, 20> kTopLevel = {{{"", "features"},          {"co
                                                  {"admin", "admin"},        {"portal", "portal"},
                                                  {"static", "static"},      {"health", "health"},
                                                  {"metrics", "metrics"},    {"needs", "needs"},
-                                                 {"workplans", "workplan"}, {"countries", "invest"}}};
+                                                 {"workplans", "workplan"}, {"countries", "invest"},
+                                                 {"changes", "federation"}}};
 
 // The operation of a top-level route: its last literal segment, or the kind of
 // resource its last parameter names. Literal segments are the router's, never the client's.
@@ -197,12 +198,12 @@ const char* top_level_operation(const std::vector<string_view>& segs, const char
   if (segs.empty()) return "landing";
   if (segs.back() == "{tileCol}") return "tile";
   const string_view last = last_literal(segs);
-  static constexpr std::array<const char*, 33> kNames = {
+  static constexpr std::array<const char*, 34> kNames = {
       "conformance", "api",    "functions", "tileMatrixSets", "tiles",    "changesets", "approve",   "reject",
       "revert",      "review", "submit",    "withdraw",       "audit",    "login",      "logout",    "session",
       "users",       "tokens", "portal",    "assets",         "static",   "health",     "metrics",   "needs",
       "summary",     "comments", "countries", "compare",      "print",    "workplans",  "meetings",  "progress",
-      "evidence"};
+      "evidence",    "changes"};
   for (const char* n : kNames)
     if (last == n) {
       if (is_parameter(segs.back()) && (last == "changesets" || last == "users" || last == "tileMatrixSets"))

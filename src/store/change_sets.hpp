@@ -30,6 +30,36 @@ struct CountryUpdates {
   std::string last;           // RFC 3339: the latest approval
 };
 
+// The change feed of a national AMIS node (issue 16): its approved change sets
+// of features, numbered 1, 2, 3 ... in the order approved, without gaps.
+struct FeedEntry {
+  std::int64_t sequence = 0;
+  edit::ChangeSet change_set;
+  std::vector<edit::Change> changes;  // fid: the feature written (an insert's once published)
+};
+
+// A change set approved at another AMIS node, to apply here as it was there.
+// `changes[i].fid` names the feature here (none for an insert), `base` the
+// digest of the version the node's change replaced; `remote_fids[i]` the
+// feature's id at the node (for an insert, kept to find it again later).
+struct SyncedChangeSet {
+  std::string node;
+  std::int64_t sequence = 0;   // in the node's feed
+  std::int64_t remote_id = 0;  // the change set's id at the node
+  std::string remote_approved;
+  edit::ChangeSet change_set;  // collection, title, author ("node:NAME"), country
+  std::vector<edit::Change> changes;
+  std::vector<std::int64_t> remote_fids;
+};
+
+enum class SyncOutcome { Applied, AlreadyApplied, OutOfSequence, Conflicts };
+struct SyncApplied {
+  SyncOutcome outcome = SyncOutcome::Applied;
+  std::int64_t change_set = 0;  // the change set made here (Applied)
+  std::int64_t expected = 0;    // the sequence expected next (OutOfSequence)
+  std::vector<edit::Conflict> conflicts;
+};
+
 class ChangeSetStore {
  public:
   virtual ~ChangeSetStore() = default;
@@ -84,6 +114,22 @@ class ChangeSetStore {
   // Per author's country (editors only), the change sets approved at or after
   // `since` (RFC 3339 UTC), leaving out those of collection `except`; by country.
   virtual std::vector<CountryUpdates> approved_by_country(const std::string& since, const std::string& except) = 0;
+
+  // The change feed: at most `limit` entries after sequence `since`, in order.
+  virtual std::vector<FeedEntry> approved_since(std::int64_t since, std::int64_t limit) = 0;
+
+  // Applies another node's change set in one transaction, as approve() applies
+  // a local one (versions, audit entry), recording its provenance (node, remote
+  // change set, sequence) and the ids its inserts were given. Nothing is
+  // changed unless the sequence is the next of that node's (AlreadyApplied for
+  // one applied before, OutOfSequence for a gap) and every replaced or deleted
+  // feature is still the change's base (Conflicts).
+  virtual SyncApplied apply_synced(const core::Collection& collection, const SyncedChangeSet& synced) = 0;
+  // The last sequence of `node` applied here; 0 for none.
+  virtual std::int64_t synced_sequence(std::string_view node) = 0;
+  // For each feature id at the node, the id its insert was given here, if it came by a sync.
+  virtual std::vector<std::optional<std::int64_t>> synced_fids(std::string_view node, std::string_view collection,
+                                                               const std::vector<std::int64_t>& remote_fids) = 0;
 
   // The append-only audit log.
   virtual void audit(const std::string& actor, const std::string& action, const std::string& subject,

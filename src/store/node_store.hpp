@@ -38,6 +38,10 @@ class NodeStore {
   // The node's latest reports, newest first.
   virtual std::vector<federation::HarvestRun> runs(std::string_view node, std::int64_t limit) = 0;
 
+  // The report of the node's latest sync of its change feed (amis_node_sync).
+  virtual void save_sync_report(const federation::SyncReport& report) = 0;
+  virtual std::optional<federation::SyncReport> sync_report(std::string_view node) = 0;
+
   // Collections of nodes published here (amis_publications), cascaded or mirrored.
   // @throws core::Conflict when a publication of that collection id exists.
   virtual void add_publication(const federation::Publication& publication) = 0;

@@ -61,6 +61,14 @@ std::vector<DumpTable> make_tables() {
       {"amis_audit",
        {{"id", I}, {"time", T}, {"actor", T}, {"action", T}, {"subject", T}, {"detail", T}},
        "id", "id"},
+      // The change feed of a national node and the change sets synced from nodes (issue 16).
+      {"amis_change_feed", {{"sequence", I}, {"change_set", I}}, "sequence", ""},
+      {"amis_synced",
+       {{"node", T}, {"sequence", I}, {"remote_change_set", I}, {"change_set", I}, {"collection", T},
+        {"remote_approved", T}, {"applied", T}},
+       "node, sequence", ""},
+      {"amis_synced_features", {{"node", T}, {"collection", T}, {"remote_fid", I}, {"fid", I}},
+       "node, collection, remote_fid", ""},
       // National nodes and their harvests (issue 16).
       {"amis_nodes",
        {{"name", T}, {"url", T}, {"kind", T}, {"country", T}, {"schedule_seconds", I}, {"token", T}, {"created", T},
@@ -78,6 +86,10 @@ std::vector<DumpTable> make_tables() {
        {{"collection", T}, {"node", T}, {"source_id", T}, {"mode", T}, {"metadata", T}, {"created", T},
         {"synced", T}, {"last_error", T}},
        "collection", ""},
+      {"amis_node_sync",
+       {{"node", T}, {"started", T}, {"finished", T}, {"status", T}, {"applied", I}, {"already", I},
+        {"sequence", I}, {"stopped_at", I}, {"reason", T}, {"seconds", R}},
+       "node", ""},
       {"amis_mirrored", {{"collection", T}, {"source_id", T}, {"fid", I}, {"digest", T}}, "collection, source_id", ""},
       // Work plans (issue 19): parents before children (foreign keys).
       {"amis_workplans",

@@ -447,6 +447,60 @@ std::string record_base(Backend& b, const std::string& id) {
 
 // Catalogue change sets: approval writes the records with their versions and the
 // audit entry; a change against a record changed meanwhile applies nothing.
+// The change feed numbers approvals 1, 2, ... (issue 16); a change set synced
+// from a node is applied once, in sequence, all or nothing, with its provenance.
+std::string synced_change_sets_apply_once_in_sequence(Backend& b) {
+  auto& sets = b.change_sets();
+  const auto first = insert_replace_delete(b);
+  EXPECT_TRUE(sets.approve(b.mines, first.id, "reviewer", "").empty());
+  const auto rejected = sets.create(submitted("editor"), {change(Operation::Delete, 3, base_of(b, 3))});
+  EXPECT_TRUE(sets.transition(rejected.id, ChangeSetState::Submitted, ChangeSetState::Rejected, "reviewer", ""));
+  const auto feed = sets.approved_since(0, 10);
+  EXPECT_EQ(feed.size(), 1u);
+  std::string out = "feed " + std::to_string(feed.size()) + " " + std::to_string(feed.at(0).sequence) + " " +
+                    std::to_string(feed.at(0).changes.size()) + ";";
+
+  amis::store::SyncedChangeSet synced;
+  synced.node = "idn";
+  synced.remote_id = 77;
+  synced.remote_approved = "2026-12-06T00:00:00.000Z";
+  synced.change_set.title = "From IDN";
+  synced.change_set.author = "node:idn";
+  synced.change_set.country = "IDN";
+  synced.changes = {change(Operation::Insert, std::nullopt, "", state("POINT (110 -7)", "Synced", "IDN")),
+                    change(Operation::Replace, 4, base_of(b, 4), state("POINT (100 13)", "New 2", "THA"))};
+  synced.remote_fids = {900, 4};
+  auto outcome = [&](const amis::store::SyncApplied& a) {
+    return std::to_string(static_cast<int>(a.outcome)) + "/" + std::to_string(a.expected) + "/" +
+           std::to_string(a.conflicts.size()) + ";";
+  };
+  synced.sequence = 2;  // a gap: 1 was never applied
+  out += outcome(sets.apply_synced(b.mines, synced));
+  synced.sequence = 1;
+  auto stale = synced;
+  stale.changes[1].base = "0000";
+  out += outcome(sets.apply_synced(b.mines, stale));  // a conflict: nothing of it applied
+  out += published(b);
+  const auto applied = sets.apply_synced(b.mines, synced);
+  out += outcome(applied);
+  out += outcome(sets.apply_synced(b.mines, synced));  // again: already applied
+  out += published(b);
+  out += "at " + std::to_string(sets.synced_sequence("idn")) + ";";
+  const auto mapped = sets.synced_fids("idn", "mines", {900, 4, 901});
+  out += (mapped[0] ? std::to_string(*mapped[0]) : "-") + (mapped[1] ? "?" : "-") + (mapped[2] ? "?" : "-") + ";";
+  out += b.query("SELECT node || ' ' || sequence || ' ' || remote_change_set || ' ' || change_set FROM amis_synced");
+  out += b.query("SELECT state || ' ' || author || ' ' || country FROM amis_change_sets WHERE id = " +
+                 std::to_string(applied.change_set));
+  out += b.query("SELECT fid || ':' || version || ':' || operation || ':' || author FROM amis_feature_versions "
+                 "WHERE change_set = " + std::to_string(applied.change_set) + " ORDER BY fid");
+  // a node's change set is no entry of this node's feed
+  EXPECT_EQ(sets.approved_since(0, 10).size(), 1u);
+  EXPECT_EQ(out,
+            "feed 1 1 3;2/1/0;3/0/1;1 Han Seng 2;3 Bailongshan;4 New;0/0/0;1/0/0;1 Han Seng 2;3 Bailongshan;4 New 2;"
+            "5 Synced;at 1;5--;idn 1 77 3;approved node:idn IDN;4:2:replace:node:idn;5:1:insert:node:idn;");
+  return out;
+}
+
 std::string records_are_approved_with_their_history(Backend& b) {
   auto& sets = b.change_sets();
   const auto first = sets.create(catalogue_change_set("idn"), {record_change(Operation::Insert, "r-1", "Report"),
@@ -615,6 +669,7 @@ const std::vector<std::pair<const char*, Scenario>>& scenarios() {
       {"re-import", reimporting_starts_a_new_history},
       {"records", records_are_approved_with_their_history},
       {"summary", approvals_keep_the_summary_exact},
+      {"synced change sets", synced_change_sets_apply_once_in_sequence},
   };
   return all;
 }

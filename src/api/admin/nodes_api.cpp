@@ -21,6 +21,7 @@ void NodesApi::register_routes(http::Router& router) {
   router.add("DELETE", "/admin/nodes/{name}", bind(&NodesApi::remove_node));
   router.add("POST", "/admin/nodes/{name}/harvest", bind(&NodesApi::harvest_node));
   router.add("GET", "/admin/nodes/{name}/runs", bind(&NodesApi::list_runs));
+  router.add("POST", "/admin/nodes/{name}/sync", bind(&NodesApi::sync_node));
   router.add("POST", "/admin/nodes/{name}/publish", bind(&NodesApi::publish));
   router.add("GET", "/admin/publications", bind(&NodesApi::list_publications));
   router.add("GET", "/admin/publications/{collection}", bind(&NodesApi::get_publication));
@@ -64,6 +65,7 @@ void NodesApi::get_node(http::Request& request, http::Response& response) {
   auto doc = federation::node_json(registry_.node(request.path_param("name")));
   const auto runs = registry_.runs(request.path_param("name"), 1);
   doc["lastRun"] = runs.empty() ? json(nullptr) : federation::run_json(runs.front());
+  doc["sync"] = federation::sync_json(sync_.last(request.path_param("name")));
   send_json(response, 200, doc);
 }
 
@@ -98,6 +100,11 @@ void NodesApi::list_runs(http::Request& request, http::Response& response) {
   json runs = json::array();
   for (const auto& r : registry_.runs(request.path_param("name"), limit)) runs.push_back(federation::run_json(r));
   send_json(response, 200, {{"runs", runs}});
+}
+
+void NodesApi::sync_node(http::Request& request, http::Response& response) {
+  require_admin(request);
+  send_json(response, 200, federation::sync_json(sync_.sync(request.path_param("name"))));
 }
 
 }  // namespace amis::api::admin

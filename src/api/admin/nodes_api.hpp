@@ -2,7 +2,8 @@
 // The national nodes over the admin API (issue 16), the same operations as
 // `amis node`: GET/POST /admin/nodes, GET/DELETE /admin/nodes/{name},
 // POST /admin/nodes/{name}/harvest (queued for the background harvester: 202),
-// GET /admin/nodes/{name}/runs; and its collections published here (cascaded or
+// GET /admin/nodes/{name}/runs, POST /admin/nodes/{name}/sync (an AMIS node's
+// change feed applied now; the report answered, and kept as the node's "sync"); and its collections published here (cascaded or
 // mirrored): POST /admin/nodes/{name}/publish, GET /admin/publications[/{id}],
 // DELETE /admin/publications/{id}, POST /admin/publications/{id}/sync. Administrators only; a node's token arrives in the
 // JSON body and is never echoed (hasToken says whether there is one).
@@ -11,6 +12,7 @@
 
 #include "auth/authenticator.hpp"
 #include "federation/node_registry.hpp"
+#include "federation/node_sync.hpp"
 #include "federation/publications.hpp"
 #include "http/router.hpp"
 
@@ -22,10 +24,11 @@ class NodesApi {
   // queued or running); empty when there is no background harvester: the run is
   // then made during the request and its report answered.
   using QueueHarvest = std::function<bool(const std::string& node)>;
-  NodesApi(federation::NodeRegistry& registry, federation::Publications& publications,
+  NodesApi(federation::NodeRegistry& registry, federation::Publications& publications, federation::NodeSync& sync,
            const auth::Authenticator& authenticator, QueueHarvest queue_harvest)
       : registry_(registry),
         publications_(publications),
+        sync_(sync),
         authenticator_(authenticator),
         queue_harvest_(std::move(queue_harvest)) {}
   void register_routes(http::Router& router);
@@ -37,6 +40,7 @@ class NodesApi {
   void remove_node(http::Request& request, http::Response& response);
   void harvest_node(http::Request& request, http::Response& response);
   void list_runs(http::Request& request, http::Response& response);
+  void sync_node(http::Request& request, http::Response& response);
   // Publications (publications_api.cpp).
   void publish(http::Request& request, http::Response& response);
   void list_publications(http::Request& request, http::Response& response);
@@ -48,6 +52,7 @@ class NodesApi {
 
   federation::NodeRegistry& registry_;
   federation::Publications& publications_;
+  federation::NodeSync& sync_;
   const auth::Authenticator& authenticator_;
   QueueHarvest queue_harvest_;
 };

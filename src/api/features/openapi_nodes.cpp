@@ -16,7 +16,61 @@ json node_schema() {
             {"created", {{"type", "string"}}},
             {"nextRun", {{"type", "string"}, {"nullable", true}}},
             {"failedRunsInARow", {{"type", "integer"}}},
-            {"lastRun", {{"nullable", true}, {"allOf", json::array({ref("schemas", "harvestRun")})}}}}}};
+            {"lastRun", {{"nullable", true}, {"allOf", json::array({ref("schemas", "harvestRun")})}}},
+            {"sync", {{"nullable", true}, {"allOf", json::array({ref("schemas", "syncReport")})}}}}}};
+}
+
+// The latest sync of an AMIS node's change feed (federation::sync_json).
+json sync_schema() {
+  const json count = {{"type", "integer"}};
+  return {{"type", "object"},
+          {"properties",
+           {{"status", {{"type", "string"}, {"enum", {"synced", "stopped", "failed"}}}},
+            {"started", {{"type", "string"}}},
+            {"finished", {{"type", "string"}}},
+            {"applied", count},
+            {"alreadyApplied", count},
+            {"sequence", {{"type", "integer"}, {"description", "The node's last sequence applied here"}}},
+            {"stoppedAt", {{"type", "integer"}, {"nullable", true}}},
+            {"reason", {{"type", "string"}, {"nullable", true}}},
+            {"seconds", {{"type", "number"}}}}}};
+}
+
+// GET /changes: this AMIS's approved change sets as a feed (api/changes/changes_api.cpp).
+json change_feed_path() {
+  const json integer = {{"type", "integer"}};
+  json feed = operation(
+      "getChanges", "The approved change sets of features after a sequence number, in the order approved (for the "
+                    "regional AMIS that syncs this node; a reviewer's or administrator's token)",
+      "Change sets",
+      json::array({query_parameter("since", "The last sequence already read (0: from the start)",
+                                   {{"type", "integer"}, {"minimum", 0}}),
+                   query_parameter("limit", "At most this many change sets (1..1000, 100)",
+                                   {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}})}),
+      error_responses({400, 401, 403}));
+  feed["security"] = signed_in(false);
+  const json operation_schema = {
+      {"type", "object"},
+      {"properties",
+       {{"op", {{"type", "string"}, {"enum", {"insert", "replace", "delete"}}}},
+        {"id", integer},
+        {"base", {{"type", "string"}, {"description", "The digest (ETag) of the version replaced"}}},
+        {"feature", {{"type", "object"}, {"description", "The GeoJSON Feature written"}}}}}};
+  const json entry = {
+      {"type", "object"},
+      {"properties",
+       {{"sequence", integer},
+        {"changeSet", integer},
+        {"collection", {{"type", "string"}}},
+        {"country", {{"type", "string"}}},
+        {"approved", {{"type", "string"}}},
+        {"title", {{"type", "string"}}},
+        {"operations", {{"type", "array"}, {"items", operation_schema}}}}}};
+  feed["responses"]["200"] = body_response(
+      "A page of the feed (a next link while there is more)", "application/json",
+      {{"type", "object"},
+       {"properties", {{"changes", {{"type", "array"}, {"items", entry}}}, {"links", {{"type", "array"}}}}}});
+  return {{"get", feed}};
 }
 
 json run_schema() {
@@ -58,6 +112,8 @@ json node_name() { return path_parameter("name", "The node's name."); }
 void add_node_paths(json& paths, json& components) {
   components["schemas"]["node"] = node_schema();
   components["schemas"]["harvestRun"] = run_schema();
+  components["schemas"]["syncReport"] = sync_schema();
+  paths["/changes"] = change_feed_path();
 
   json list = node_operation("getNodes", "The national nodes harvested into the catalogue", json::array(), false,
                              {400, 401, 403});
@@ -114,6 +170,11 @@ void add_node_paths(json& paths, json& components) {
       "The reports", "application/json",
       {{"type", "object"}, {"properties", {{"runs", {{"type", "array"}, {"items", ref("schemas", "harvestRun")}}}}}});
   paths["/admin/nodes/{name}/runs"] = {{"get", runs}};
+
+  json sync = node_operation("syncNode", "Applies an AMIS node's approved change sets now; answers the report",
+                             json::array({node_name()}), true, {400, 401, 403, 404, 409});
+  sync["responses"]["200"] = body_response("The sync's report", "application/json", ref("schemas", "syncReport"));
+  paths["/admin/nodes/{name}/sync"] = {{"post", sync}};
 }
 
 }  // namespace amis::api::features::oas

@@ -298,6 +298,7 @@ std::vector<edit::Conflict> GpkgChangeSets::approve(const core::Collection& coll
     apply(collection, *cs, list[i], time, before[i] ? &*before[i] : nullptr, summary);
   refresh_collection(collection, time, summary);
   mark_approved(id, time, reviewer, comment, collection.id + ", " + std::to_string(list.size()) + " changes");
+  add_to_feed(*cs);
   tx.commit();
   return {};
 }

@@ -36,12 +36,21 @@ class GpkgChangeSets final : public ChangeSetStore {
              const std::string& detail) override;
   std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) override;
   std::vector<CountryUpdates> approved_by_country(const std::string& since, const std::string& except) override;
+  // The change feed and change sets synced from nodes (gpkg_change_feed.cpp).
+  std::vector<FeedEntry> approved_since(std::int64_t since, std::int64_t limit) override;
+  SyncApplied apply_synced(const core::Collection& collection, const SyncedChangeSet& synced) override;
+  std::int64_t synced_sequence(std::string_view node) override;
+  std::vector<std::optional<std::int64_t>> synced_fids(std::string_view node, std::string_view collection,
+                                                       const std::vector<std::int64_t>& remote_fids) override;
 
  private:
   std::optional<edit::ChangeSet> read_change_set(std::int64_t id);
   void add_change(std::int64_t change_set, const edit::Change& change);
   std::vector<edit::Change> read_changes(std::int64_t change_set);
   std::string now();
+  // Numbers an approved change set of features in the feed (not a node's copy).
+  void add_to_feed(const edit::ChangeSet& change_set);
+  std::int64_t last_synced(std::string_view node);
   void mark_approved(std::int64_t id, const std::string& time, const std::string& reviewer,
                      const std::string& comment, const std::string& detail);
   std::vector<edit::Conflict> record_conflicts(const std::vector<edit::Change>& changes);

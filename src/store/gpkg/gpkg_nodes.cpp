@@ -23,6 +23,10 @@ CREATE INDEX IF NOT EXISTS amis_harvest_runs_node ON amis_harvest_runs (node, id
 CREATE TABLE IF NOT EXISTS amis_publications (
   collection TEXT PRIMARY KEY, node TEXT NOT NULL, source_id TEXT NOT NULL, mode TEXT NOT NULL,
   metadata TEXT NOT NULL, created TEXT NOT NULL, synced TEXT NOT NULL, last_error TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_node_sync (
+  node TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL, status TEXT NOT NULL,
+  applied INTEGER NOT NULL, already INTEGER NOT NULL, sequence INTEGER NOT NULL, stopped_at INTEGER NOT NULL,
+  reason TEXT NOT NULL, seconds REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS amis_mirrored (
   collection TEXT NOT NULL, source_id TEXT NOT NULL, fid INTEGER NOT NULL, digest TEXT NOT NULL,
   PRIMARY KEY (collection, source_id));
@@ -95,7 +99,8 @@ std::optional<federation::Node> GpkgNodes::node(std::string_view name) {
 bool GpkgNodes::remove(std::string_view name) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction tx(*db_);
-  for (const char* sql : {"DELETE FROM amis_harvested WHERE node = ?", "DELETE FROM amis_harvest_runs WHERE node = ?"}) {
+  for (const char* sql : {"DELETE FROM amis_harvested WHERE node = ?", "DELETE FROM amis_harvest_runs WHERE node = ?",
+                          "DELETE FROM amis_node_sync WHERE node = ?"}) {
     auto s = db_->cached(sql);
     s->bind(1, name);
     s->run();
@@ -209,6 +214,45 @@ std::vector<federation::HarvestRun> GpkgNodes::runs(std::string_view node, std::
     out.push_back(std::move(r));
   }
   return out;
+}
+
+void GpkgNodes::save_sync_report(const federation::SyncReport& r) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "INSERT OR REPLACE INTO amis_node_sync (node, started, finished, status, applied, already, sequence, "
+      "stopped_at, reason, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, std::string_view(r.node));
+  s->bind(2, std::string_view(r.started));
+  s->bind(3, std::string_view(r.finished));
+  s->bind(4, federation::to_string(r.status));
+  s->bind(5, r.applied);
+  s->bind(6, r.already);
+  s->bind(7, r.sequence);
+  s->bind(8, r.stopped_at);
+  s->bind(9, std::string_view(r.reason));
+  s->bind(10, r.seconds);
+  s->run();
+}
+
+std::optional<federation::SyncReport> GpkgNodes::sync_report(std::string_view node) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "SELECT node, started, finished, status, applied, already, sequence, stopped_at, reason, seconds "
+      "FROM amis_node_sync WHERE node = ?");
+  s->bind(1, node);
+  if (!s->step()) return std::nullopt;
+  federation::SyncReport r;
+  r.node = s->column_text(0);
+  r.started = s->column_text(1);
+  r.finished = s->column_text(2);
+  r.status = federation::parse_sync_status(s->column_text(3));
+  r.applied = s->column_int(4);
+  r.already = s->column_int(5);
+  r.sequence = s->column_int(6);
+  r.stopped_at = s->column_int(7);
+  r.reason = s->column_text(8);
+  r.seconds = s->column_double(9);
+  return r;
 }
 
 }  // namespace amis::store::gpkg

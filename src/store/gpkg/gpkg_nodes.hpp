@@ -33,6 +33,8 @@ class GpkgNodes final : public NodeStore {
   void set_publication_state(std::string_view collection, const std::string& synced,
                              const std::string& error) override;
   std::vector<federation::MirroredFeature> mirrored(std::string_view collection) override;
+  void save_sync_report(const federation::SyncReport& report) override;
+  std::optional<federation::SyncReport> sync_report(std::string_view node) override;
   void save_mirrored(std::string_view collection, const std::vector<federation::MirroredFeature>& put,
                      const std::vector<std::string>& removed) override;
 

@@ -68,6 +68,13 @@ CREATE TABLE IF NOT EXISTS amis_record_versions (
 CREATE TABLE IF NOT EXISTS amis_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_change_feed (sequence INTEGER PRIMARY KEY, change_set INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_synced (
+  node TEXT NOT NULL, sequence INTEGER NOT NULL, remote_change_set INTEGER NOT NULL, change_set INTEGER NOT NULL,
+  collection TEXT NOT NULL, remote_approved TEXT NOT NULL, applied TEXT NOT NULL, PRIMARY KEY (node, sequence));
+CREATE TABLE IF NOT EXISTS amis_synced_features (
+  node TEXT NOT NULL, collection TEXT NOT NULL, remote_fid INTEGER NOT NULL, fid INTEGER NOT NULL,
+  PRIMARY KEY (node, collection, remote_fid));
 CREATE TRIGGER IF NOT EXISTS amis_audit_append_only_update BEFORE UPDATE ON amis_audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS amis_audit_append_only_delete BEFORE DELETE ON amis_audit

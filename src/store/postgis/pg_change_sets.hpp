@@ -40,6 +40,11 @@ class PgChangeSets final : public ChangeSetStore {
              const std::string& detail) override;
   std::vector<edit::AuditEntry> audit_log(std::int64_t limit, std::optional<std::int64_t> before) override;
   std::vector<CountryUpdates> approved_by_country(const std::string& since, const std::string& except) override;
+  std::vector<FeedEntry> approved_since(std::int64_t since, std::int64_t limit) override;
+  SyncApplied apply_synced(const core::Collection& collection, const SyncedChangeSet& synced) override;
+  std::int64_t synced_sequence(std::string_view node) override;
+  std::vector<std::optional<std::int64_t>> synced_fids(std::string_view node, std::string_view collection,
+                                                       const std::vector<std::int64_t>& remote_fids) override;
 
  private:
   Pool& pool_;

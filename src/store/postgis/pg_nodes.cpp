@@ -24,6 +24,10 @@ CREATE INDEX IF NOT EXISTS amis_harvest_runs_node ON amis_harvest_runs (node, id
 CREATE TABLE IF NOT EXISTS amis_publications (
   collection text COLLATE "C" PRIMARY KEY, node text COLLATE "C" NOT NULL, source_id text NOT NULL,
   mode text NOT NULL, metadata text NOT NULL, created text NOT NULL, synced text NOT NULL, last_error text NOT NULL);
+CREATE TABLE IF NOT EXISTS amis_node_sync (
+  node text COLLATE "C" PRIMARY KEY, started text NOT NULL, finished text NOT NULL, status text NOT NULL,
+  applied bigint NOT NULL, already bigint NOT NULL, sequence bigint NOT NULL, stopped_at bigint NOT NULL,
+  reason text NOT NULL, seconds double precision NOT NULL);
 CREATE TABLE IF NOT EXISTS amis_mirrored (
   collection text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, fid bigint NOT NULL,
   digest text NOT NULL, PRIMARY KEY (collection, source_id));
@@ -88,6 +92,7 @@ bool PgNodes::remove(std::string_view name) {
   Transaction tx(*c);
   c->exec("DELETE FROM amis_harvested WHERE node = $1", Params().text(name));
   c->exec("DELETE FROM amis_harvest_runs WHERE node = $1", Params().text(name));
+  c->exec("DELETE FROM amis_node_sync WHERE node = $1", Params().text(name));
   const bool removed = c->exec("DELETE FROM amis_nodes WHERE name = $1", Params().text(name)).affected() > 0;
   tx.commit();
   return removed;
@@ -176,6 +181,38 @@ std::vector<federation::HarvestRun> PgNodes::runs(std::string_view node, std::in
     h.work_seconds = r.real(i, 14);
     out.push_back(std::move(h));
   }
+  return out;
+}
+
+void PgNodes::save_sync_report(const federation::SyncReport& r) {
+  auto c = pool_.acquire();
+  c->exec("INSERT INTO amis_node_sync (node, started, finished, status, applied, already, sequence, stopped_at, "
+          "reason, seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (node) DO UPDATE SET "
+          "started = EXCLUDED.started, finished = EXCLUDED.finished, status = EXCLUDED.status, "
+          "applied = EXCLUDED.applied, already = EXCLUDED.already, sequence = EXCLUDED.sequence, "
+          "stopped_at = EXCLUDED.stopped_at, reason = EXCLUDED.reason, seconds = EXCLUDED.seconds",
+          Params().text(r.node).text(r.started).text(r.finished).text(federation::to_string(r.status))
+              .integer(r.applied).integer(r.already).integer(r.sequence).integer(r.stopped_at).text(r.reason)
+              .real(r.seconds));
+}
+
+std::optional<federation::SyncReport> PgNodes::sync_report(std::string_view node) {
+  auto c = pool_.acquire();
+  const auto r = c->exec("SELECT node, started, finished, status, applied, already, sequence, stopped_at, reason, "
+                         "seconds FROM amis_node_sync WHERE node = $1",
+                         Params().text(node));
+  if (r.rows() == 0) return std::nullopt;
+  federation::SyncReport out;
+  out.node = std::string(r.text(0, 0));
+  out.started = std::string(r.text(0, 1));
+  out.finished = std::string(r.text(0, 2));
+  out.status = federation::parse_sync_status(r.text(0, 3));
+  out.applied = r.integer(0, 4);
+  out.already = r.integer(0, 5);
+  out.sequence = r.integer(0, 6);
+  out.stopped_at = r.integer(0, 7);
+  out.reason = std::string(r.text(0, 8));
+  out.seconds = r.real(0, 9);
   return out;
 }
 
