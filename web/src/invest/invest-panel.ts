@@ -19,7 +19,7 @@ import { investFilter, type InvestQuestion, type LicenceRule } from './investor-
 // probable) before its resources.
 const TONNAGE = /^(tonnage(_mt)?|ore_mt|resources?_mt|reserves_mt)$/i;
 
-function tonnageOf(info: LayerInfo): Property | undefined {
+export function tonnageOf(info: LayerInfo): Property | undefined {
   return info.properties.find((p) => (p.type === 'number' || p.type === 'integer') && TONNAGE.test(p.name));
 }
 
