@@ -362,6 +362,42 @@ def test_the_catalogues_records_of_the_country_are_listed(env):
     assert "Geological map of Sumatra (profiles test)" in env.call("GET", "/countries/IDN", params={"f": "html"}).text
 
 
+def _profile_indexes(store: Path) -> list[str]:
+    with contextlib.closing(connect_store(store)) as db:
+        return [r[0] for r in db.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'amis_data' AND "
+                                          "tablename = 'country_profiles' AND indexname LIKE ?",
+                                          ("%fields%",))]
+
+
+def test_a_postgis_store_with_the_old_document_index_loses_it_when_opened(env):
+    """Earlier versions indexed the profile document ('fields') as a category on PostGIS, where
+    a btree refuses a row over 2704 bytes: opening the store drops that index, every time."""
+    if not on_postgis():
+        pytest.skip("the index was only made on PostGIS")
+    assert env.call("PATCH", "/countries/MYS", ADMIN, {"fields": {"mining_law": {
+        "value": "Test value", "source": "Test citation", "asOf": "2024-01-01"}}}).status_code in (200, 202)
+    for attempt in range(2):
+        with contextlib.closing(connect_store(env.store, write=True)) as db:
+            db.execute("CREATE INDEX IF NOT EXISTS amis_country_profiles_fields_idx "
+                       "ON amis_data.country_profiles (fields)")
+            db.commit()
+        assert _profile_indexes(env.store) == ["amis_country_profiles_fields_idx"]
+        srv = _clock_server(env, f"migrated{attempt}", datetime.now(timezone.utc))
+        try:
+            assert _profile_indexes(env.store) == []
+            # A profile longer than a btree row is approved on the opened store.
+            long = {"fields": {"application_procedure": {"value": "Test value " + "x" * 3900,
+                                                         "source": "Test citation", "asOf": "2024-01-01"}}}
+            r = env.call("PATCH", "/countries/MYS", ADMIN, long, server=srv)
+            assert r.status_code in (200, 202), r.text
+            if r.status_code == 202:
+                r = env.call("POST", f"/changesets/{r.json()['changeSet']['id']}/approve", REVIEWER,
+                             {"comment": "long"}, server=srv)
+                assert r.status_code == 200, r.text
+        finally:
+            srv.stop()
+
+
 def _words_in_order(words: list[str], text: str) -> list[str]:
     """The words of `words` not found in `text` in their order (other text may come between)."""
     tokens, at, missing = text.split(), 0, []
@@ -410,42 +446,6 @@ def test_a_field_longer_than_a_page_is_whole_in_the_pdf(env):
     first = next(i for i, p in enumerate(pages) if value_words[0] in p.split())
     last = next(i for i, p in enumerate(pages) if source_words[-1] in p.split())
     assert last > first, (first, last)
-
-
-def _profile_indexes(store: Path) -> list[str]:
-    with contextlib.closing(connect_store(store)) as db:
-        return [r[0] for r in db.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'amis_data' AND "
-                                          "tablename = 'country_profiles' AND indexname LIKE ?",
-                                          ("%fields%",))]
-
-
-def test_a_postgis_store_with_the_old_document_index_loses_it_when_opened(env):
-    """Earlier versions indexed the profile document ('fields') as a category on PostGIS, where
-    a btree refuses a row over 2704 bytes: opening the store drops that index, every time."""
-    if not on_postgis():
-        pytest.skip("the index was only made on PostGIS")
-    assert env.call("PATCH", "/countries/MYS", ADMIN, {"fields": {"mining_law": {
-        "value": "Test value", "source": "Test citation", "asOf": "2024-01-01"}}}).status_code in (200, 202)
-    for attempt in range(2):
-        with contextlib.closing(connect_store(env.store, write=True)) as db:
-            db.execute("CREATE INDEX IF NOT EXISTS amis_country_profiles_fields_idx "
-                       "ON amis_data.country_profiles (fields)")
-            db.commit()
-        assert _profile_indexes(env.store) == ["amis_country_profiles_fields_idx"]
-        srv = _clock_server(env, f"migrated{attempt}", datetime.now(timezone.utc))
-        try:
-            assert _profile_indexes(env.store) == []
-            # A profile longer than a btree row is approved on the opened store.
-            long = {"fields": {"application_procedure": {"value": "Test value " + "x" * 3900,
-                                                         "source": "Test citation", "asOf": "2024-01-01"}}}
-            r = env.call("PATCH", "/countries/MYS", ADMIN, long, server=srv)
-            assert r.status_code in (200, 202), r.text
-            if r.status_code == 202:
-                r = env.call("POST", f"/changesets/{r.json()['changeSet']['id']}/approve", REVIEWER,
-                             {"comment": "long"}, server=srv)
-                assert r.status_code == 200, r.text
-        finally:
-            srv.stop()
 
 
 # --------------------------------------------------------------------------- languages
