@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 import investment_support as inv
-from support import REPO_ROOT, AmisServer, amis_import, http_session
-from test_portal import CHROMIUM, missing_for_the_portal, portal_required
+from support import REPO_ROOT, AmisServer, http_session
+from test_portal import CHROMIUM
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent.parent / "artefacts" / "investment"
@@ -30,17 +30,10 @@ def texts(lang: str) -> dict:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    lacking = missing_for_the_portal()
-    if not (WEB / "dist" / "country.html").exists():
-        lacking.append("web/dist/country.html (scripts/build-web.sh)")
-    if lacking:
-        if portal_required():
-            pytest.fail("the profiles' languages cannot be tested in Chromium, missing: " + ", ".join(lacking))
-        pytest.skip("missing: " + ", ".join(lacking))
+    inv.require_country_page("the profiles' languages in Chromium")
     work = tmp_path_factory.mktemp("profile-languages")
     store = work / "store.gpkg"
-    for collection, (path, layer) in inv.SOURCES.items():
-        amis_import(store, path, collection, "--layer", layer)
+    inv.import_demo(store)
     srv = AmisServer(store, work, name="profile-languages")
     srv.start()
     yield srv

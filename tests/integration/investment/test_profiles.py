@@ -304,15 +304,9 @@ def test_stale_flags_with_the_clock_13_months_later(env):
 
 def test_the_portals_charts_hold_the_apis_numbers(env):
     from support import REPO_ROOT
-    from test_portal import CHROMIUM, missing_for_the_portal, portal_required
+    from test_portal import CHROMIUM
     web = REPO_ROOT / "web"
-    lacking = missing_for_the_portal()
-    if not (web / "dist" / "country.html").exists():
-        lacking.append("web/dist/country.html (scripts/build-web.sh)")
-    if lacking:
-        if portal_required():
-            pytest.fail("the country page cannot be tested, missing: " + ", ".join(lacking))
-        pytest.skip("missing: " + ", ".join(lacking))
+    inv.require_country_page("the country page")
     artefacts = Path(__file__).parent.parent / "artefacts" / "investment"
     artefacts.mkdir(parents=True, exist_ok=True)
     doc = env.get("/countries/IDN")
@@ -484,7 +478,7 @@ def test_the_profile_page_is_in_the_asked_language(env, lang):
     assert r.status_code == 200 and r.headers["Content-Language"] == HTML_LANG[lang]
     assert f'<html lang="{HTML_LANG[lang]}">' in r.text
     page = htmlmod.unescape(r.text)
-    assert t[f"country.VNM"] in page
+    assert t["country.VNM"] in page
     for g in doc["groups"]:
         assert t[f"profileGroup.{g['key']}"] in page, g["key"]
         assert en[f"profileGroup.{g['key']}"] not in page, g["key"]
