@@ -298,6 +298,14 @@ def test_stale_flags_with_the_clock_13_months_later(env):
             assert idn["review"]["stale"] is stale
             compare = env.get("/countries/compare", server=srv, countries="IDN,PHL")
             assert compare["countries"][0]["review"]["stale"] is stale
+            # The PDF says it too (its subtitle), and bears the clock's date.
+            r = env.call("GET", "/countries/IDN", params={"f": "pdf"}, server=srv)
+            pdf = env.work / f"idn-clock{months}.pdf"
+            pdf.write_bytes(r.content)
+            text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                                      check=True).stdout)
+            assert ("Stale: not reviewed in the last 12 months" in text) is stale, text[:400]
+            assert doc["asOf"][:10] in text
         finally:
             srv.stop()
 
