@@ -96,6 +96,7 @@ TEST(Translations, APdfInChineseJapaneseAndKoreanReadsBack) {
   }
   doc.title = t.text("zh", "countryHtml.listTitle");
   doc.stamp = t.text("ja", "countryHtml.pdfStamp", {{"asOf", "2026-12-06T00:00:00Z"}});
+  doc.page_label = t.text("ko", "countryHtml.page", {{"number", "{n}"}});
   const auto pdf = report::write_pdf(doc);
   if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) GTEST_SKIP() << "pdftotext (poppler-utils) is missing";
   const auto path = std::filesystem::temp_directory_path() / ("amis-cjk-" + std::to_string(::getpid()) + ".pdf");
@@ -112,6 +113,7 @@ TEST(Translations, APdfInChineseJapaneseAndKoreanReadsBack) {
     EXPECT_NE(text.find(t.text(lang, "profileField.royalty_rates")), std::string::npos) << lang;
   }
   EXPECT_NE(text.find(t.text("zh", "countryHtml.listTitle")), std::string::npos);
+  EXPECT_NE(text.find(t.text("ko", "countryHtml.page", {{"number", "1"}})), std::string::npos) << text;
 }
 
 }  // namespace

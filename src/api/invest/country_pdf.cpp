@@ -48,6 +48,7 @@ std::string country_pdf(const json& doc, const PageLanguage& l) {
                                               : l.text("countryPage.reviewed", {{"date", reviewed}})) +
                  " " + l.text("profileForm.filled", {{"filled", text(doc["filled"])}, {"count", text(doc["fieldCount"])}});
   pdf.stamp = l.text("countryHtml.pdfStamp", {{"asOf", text(doc["asOf"])}});
+  pdf.page_label = l.text("countryHtml.page", {{"number", "{n}"}});
   for (const auto& g : doc["groups"]) {
     report::ReportSection section{l.text_or("profileGroup." + text(g["key"]), text(g["label"])), "", {}};
     for (const auto& f : g["fields"]) {

@@ -561,6 +561,7 @@ def test_the_pdf_in_another_language_holds_every_filled_field_and_the_date(env, 
     for s in doc["summaries"]:
         assert _squeeze(t[f"countryPage.summary.{s['id']}"]) in text, s["id"]
     assert _squeeze(t["countryPage.summaryAbsent.mining_licences"]) in text
+    assert _squeeze(t["countryHtml.page"].replace("{number}", "1")) in text
 
 
 # --------------------------------------------------------------------------- tonnage in the search
