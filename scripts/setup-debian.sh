@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages AMIS needs (build, run and, with --test, test).
 # PostgreSQL 15 + PostGIS 3 and HAProxy are the scale-out store and load balancer (run), and
-# the second store backend the integration tests run against (test).
+# the second store backend the integration tests run against (test). fonts-noto-cjk: the
+# profiles' PDF in Chinese, Japanese and Korean (pango finds it through fontconfig).
 # Idempotent: installs only what is missing. Run as root or with sudo available.
 set -euo pipefail
 BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin libproj-dev
@@ -9,7 +10,7 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin 
        libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev
        libpugixml-dev libmapnik-dev libprotozero-dev libsodium-dev zlib1g-dev nodejs npm libpq-dev libxml2-dev libyaml-dev
        libmaxminddb-dev libssl-dev libpango1.0-dev libcairo2-dev)
-RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes)
+RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes fonts-noto-cjk)
 TEST=(python3 python3-pytest python3-pytest-xdist python3-qgis qgis-providers wrk python3-owslib python3-gdal python3-jsonschema python3-requests
       python3-yaml python3-lxml libxml2-utils poppler-utils zip unzip curl chromium python3-psycopg2
       python3-maxminddb prometheus nginx-light)

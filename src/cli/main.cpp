@@ -11,6 +11,9 @@
 #include "core/work_limits.hpp"
 #include "render/render_gate.hpp"
 
+#ifndef AMIS_I18N_DIR
+#define AMIS_I18N_DIR "web/i18n"
+#endif
 #ifndef AMIS_STATIC_DIR
 #define AMIS_STATIC_DIR "static"
 #endif
@@ -239,6 +242,7 @@ int main(int argc, char** argv) {
     // [server] static_dir of an operator's own does not move them.
     if (config.invest.fields.empty()) config.invest.fields = AMIS_STATIC_DIR "/invest/profile-fields.json";
     if (config.invest.summaries_file.empty()) config.invest.summaries_file = AMIS_STATIC_DIR "/invest/summaries.toml";
+    if (config.invest.translations.empty()) config.invest.translations = AMIS_I18N_DIR;
     if (*serve) {
       if (port) config.server.port = static_cast<unsigned short>(*port);
       spdlog::set_level(spdlog::level::from_str(config.log_level));

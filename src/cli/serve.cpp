@@ -36,6 +36,7 @@
 #include "api/wmts/wmts_service.hpp"
 #include "api/workplan/workplan_api.hpp"
 #include "cli/commands.hpp"
+#include "core/translations.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/read_routing.hpp"
@@ -288,8 +289,9 @@ void with_router(const config::Config& config, bool serving, const std::function
                                               std::move(iati), std::move(utilization));
   workplan_api.register_routes(router);
   invest::ProfileService profiles(store, change_sets, change_service, fields, service_clock(config));
+  const auto translations = core::Translations::load(config.invest.translations);
   api::invest_api::CountriesApi countries_api(
-      profiles, store, authenticator,
+      profiles, store, authenticator, translations,
       {profile_summaries(config), config.editing.defaults.country_property, config.service.base_url, &catalog_store});
   countries_api.register_routes(router);
   auth::AccountAdmin account_admin(accounts, [&change_sets](const std::string& actor, const std::string& action,

@@ -129,6 +129,7 @@ static void read_invest(const std::string& path, toml::table& t, Config& config)
     throw std::runtime_error(path + ": [server] clock is an RFC 3339 instant, e.g. 2028-01-05T00:00:00Z");
   config.invest.fields = t["invest"]["fields"].value_or(config.invest.fields);
   config.invest.summaries_file = t["invest"]["summaries_file"].value_or(config.invest.summaries_file);
+  config.invest.translations = t["invest"]["translations"].value_or(config.invest.translations);
   if (auto summaries = t["invest"]["summaries"].as_array()) config.invest.summaries = invest::read_summaries(*summaries, path);
 }
 

@@ -53,6 +53,9 @@ struct InvestSettings {
   // `summaries_file` (default: static/invest/summaries.toml of the sources, matching the demo).
   std::vector<invest::SummarySpec> summaries;
   std::string summaries_file;
+  // The portal's translation files (web/i18n of the sources by default), which the
+  // profiles' HTML and PDF pages are written with.
+  std::string translations;
 };
 
 // [workplan]: the work-plan monitoring (issue 19, docs/workplan.md).

@@ -56,6 +56,8 @@ class ChangeService {
   // a role that publishes directly), with the change set; it must not throw.
   void on_published(std::function<void(const ChangeSet&)> observer) { published_ = std::move(observer); }
 
+  const EditingPolicy& policy() const { return policy_; }
+
   // The published content of a feature, nullopt when there is none.
   std::optional<FeatureState> current(const core::Collection& collection, std::int64_t fid) {
     return change_sets_.current(collection, fid);

@@ -49,10 +49,12 @@ json live_summary(store::Store& store, const SummarySpec& spec, const std::strin
               {"kind", spec.kind == SummaryKind::Series ? "series" : "table"},
               {"groupBy", spec.group_by},
               {"sums", spec.sums}};
+  if (!spec.note.empty()) doc["note"] = spec.note;
   const auto collection = store.collection(spec.collection);
   if (!collection) {
     doc["available"] = false;
-    doc["reason"] = "no published collection '" + spec.collection + "' that you may read";
+    doc["reason"] = !spec.absent.empty() ? spec.absent
+                                         : "no published collection '" + spec.collection + "' that you may read";
     return doc;
   }
   if (!collection->property(country_property)) {

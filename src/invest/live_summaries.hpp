@@ -18,7 +18,8 @@ namespace amis::invest {
 // "count", "sums"}], "truncated"}, and for a series "series": [{"name",
 // "keys", "points": [[x, y], ...]}] (x ascending, groups without an x left out);
 // "available": false with "reason" when the collection is missing, unreadable
-// for the caller or lacks a property.
+// for the caller or lacks a property (the spec's `absent` text for a missing
+// one when it has one); "note" (the spec's) when it has one.
 nlohmann::json live_summary(store::Store& store, const SummarySpec& spec, const std::string& iso3,
                             const std::string& country_property);
 nlohmann::json live_summaries(store::Store& store, const std::vector<SummarySpec>& specs, const std::string& iso3,

@@ -106,7 +106,17 @@ PublishedProfile ProfileService::profile(const std::string& iso3) {
 
 edit::WriteResult ProfileService::submit(const auth::Principal& who, const std::string& iso3, const json& body) {
   require_member_state(iso3, "country");
-  if (!store_.collection(kProfileCollection)) ensure_profile_collection(store_);  // at the first edit
+  if (!store_.collection(kProfileCollection)) {
+    // The first edit creates the profiles, once it is known to be allowed and valid:
+    // a refused or bad one creates nothing.
+    CountryProfile empty;
+    empty.iso3 = iso3;
+    edit::FeatureState before, after;
+    before.properties = to_properties(empty);
+    after.properties = to_properties(apply_edit(empty, body, fields_));
+    changes_.policy().check_write(who, profile_collection(), &before, &after);
+    ensure_profile_collection(store_);
+  }
   const auto collection = store_.collection(kProfileCollection);
   if (!collection) throw core::Conflict("the store has no country profiles");
   const auto published = profile(iso3);

@@ -31,6 +31,8 @@ std::vector<SummarySpec> read_summaries(const toml::array& entries, const std::s
     s.id = (*t)["id"].value_or(std::string());
     s.title = (*t)["title"].value_or(std::string());
     s.collection = (*t)["collection"].value_or(std::string());
+    s.note = (*t)["note"].value_or(std::string());
+    s.absent = (*t)["absent"].value_or(std::string());
     if (s.id.empty() || s.title.empty() || s.collection.empty())
       throw std::runtime_error(where + " needs id, title and collection");
     const std::string kind = (*t)["kind"].value_or(std::string("table"));

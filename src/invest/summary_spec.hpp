@@ -25,6 +25,12 @@ struct SummarySpec {
   std::vector<std::string> group_by;
   std::vector<std::string> sums;
   std::vector<core::PropertyEquals> where;  // only features with these values
+  // What the numbers are, as the source states it (the basis of a tonnage, the
+  // reporting code or that none is named); empty: nothing to say.
+  std::string note;
+  // What the summary says when no such collection is published (e.g. that no
+  // licence data has been published); empty: the store's reason.
+  std::string absent;
 };
 
 // The summaries of an `[[invest.summaries]]` array. @throws std::runtime_error

@@ -54,8 +54,9 @@ class Writer {
 
   bool ok() const { return cairo_status(cr_.get()) == CAIRO_STATUS_SUCCESS; }
 
-  void start(const std::string& stamp) {
+  void start(const std::string& stamp, const std::string& page_label) {
     stamp_ = stamp;
+    page_label_ = page_label;
     y_ = kMargin;
   }
 
@@ -112,7 +113,10 @@ class Writer {
     const double keep = y_;
     y_ = kPageHeight - kMargin;
     cairo_set_source_rgb(cr_.get(), 0.35, 0.35, 0.35);
-    block(stamp_ + "  |  page " + std::to_string(++page_), kMargin, kPageWidth - 2 * kMargin, "DejaVu Sans 8");
+    std::string number = page_label_;
+    const std::string n = std::to_string(++page_);
+    if (const auto at = number.find("{n}"); at != std::string::npos) number.replace(at, 3, n);
+    block(stamp_ + "  |  " + number, kMargin, kPageWidth - 2 * kMargin, "DejaVu Sans 8");
     cairo_set_source_rgb(cr_.get(), 0, 0, 0);
     y_ = keep;
   }
@@ -131,6 +135,7 @@ class Writer {
   std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr_;
   std::unique_ptr<PangoLayout, decltype(&g_object_unref)> layout_;
   std::string stamp_;
+  std::string page_label_;
   double y_ = kMargin;
   int page_ = 0;
 };
@@ -172,7 +177,7 @@ std::string write_pdf(const ReportDocument& document) {
   {
     Writer w(out);
     if (!w.ok()) throw core::ServerError("the PDF could not be started");
-    w.start(document.stamp);
+    w.start(document.stamp, document.page_label);
     const double width = kPageWidth - 2 * kMargin;
     w.y() += w.block(document.title, kMargin, width, "DejaVu Sans Bold 18") + 4;
     if (!document.subtitle.empty()) w.y() += w.block(document.subtitle, kMargin, width, "DejaVu Sans 10") + 4;

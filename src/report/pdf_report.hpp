@@ -26,6 +26,8 @@ struct ReportDocument {
   std::string subtitle;
   std::string stamp;  // printed in every page's footer ("Generated 2026-12-05T18:46:12Z from live data")
   std::vector<ReportSection> sections;
+  // The footer's page number, {n} the number ("page {n}", "第 {n} 页").
+  std::string page_label = "page {n}";
 };
 
 // The document as a PDF file's bytes. Texts are plain UTF-8 (never read as

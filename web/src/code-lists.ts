@@ -8,6 +8,7 @@ import en from '../i18n/codes/en.json';
 import zh from '../i18n/codes/zh.json';
 import ja from '../i18n/codes/ja.json';
 import ko from '../i18n/codes/ko.json';
+import propertyLists from '../i18n/property-lists.json';
 import { language, type Language } from './i18n';
 
 export type CodeLists = Record<string, Record<string, string>>;
@@ -15,19 +16,9 @@ export type CodeLists = Record<string, Record<string, string>>;
 export const CODE_LISTS: Record<Language, CodeLists> = { en, zh, ja, ko };
 
 // Which list a property's values come from, by the property names the ASEAN+3
-// datasets use. The list "property" names the properties themselves.
-export const PROPERTY_LISTS: Record<string, string> = {
-  status: 'status', operating_status: 'status', activity_status: 'status', mine_status: 'status',
-  commodity: 'commodity', primary_commodity: 'commodity', main_commodity: 'commodity', critical_mineral: 'commodity',
-  commodity_group: 'commodity',
-  coal_type: 'coal_type', coal_grade: 'coal_grade',
-  deposit_type: 'deposit_type',
-  mine_type: 'mine_type', mining_method: 'mining_method', facility_equipment: 'mining_method', subcategory: 'mine_type',
-  project_type: 'project_type', facility_type: 'facility_type',
-  licence_type: 'licence_type', license_type: 'licence_type',
-  licence_status: 'licence_status', license_status: 'licence_status',
-  measure: 'measure',
-};
+// datasets use (web/i18n/property-lists.json, which the server's pages read too).
+// The list "property" names the properties themselves.
+export const PROPERTY_LISTS: Record<string, string> = propertyLists;
 
 // A list's entries by lower-case value, so "operating" finds "Operating".
 function index(list: Record<string, string> | undefined): Map<string, string> {

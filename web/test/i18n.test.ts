@@ -49,6 +49,11 @@ function usedKeys(): { keys: Map<string, string>; prefixes: Map<string, string> 
     for (const m of text.matchAll(/`([a-z][a-zA-Z]*(?:\.[a-zA-Z]+)*\.)\$\{/g))
       if (GROUPS.has(m[1].split('.')[0])) prefixes.set(m[1], path);
   }
+  // The server's pages written with the same files (core::Translations): "group.key" literals.
+  for (const path of files(join(WEB, '..', 'src', 'api', 'invest'), /\.cpp$/)) {
+    for (const m of readFileSync(path, 'utf8').matchAll(/"([a-z][a-zA-Z]*(?:\.[a-zA-Z0-9]+)+)"/g))
+      if (GROUPS.has(m[1].split('.')[0])) keys.set(m[1], path);
+  }
   return { keys, prefixes };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { investFilter, type InvestQuestion } from '../src/invest/investor-query';
-import { depositCollections } from '../src/invest/invest-panel';
+import { depositCollections, tonnageOf } from '../src/invest/invest-panel';
 import type { LayerInfo } from '../src/catalogue';
 
 const base: InvestQuestion = {
@@ -41,5 +41,15 @@ describe('the deposit collections', () => {
     const list = depositCollections([layer('mines', [['commodity', 'string']], 'commodity'),
       layer('deposits', [['commodity', 'string'], ['tonnage_mt', 'number']], 'commodity'), layer('ports', [['name', 'string']])]);
     expect(list.map((l) => l.id)).toEqual(['deposits', 'mines']);
+  });
+  it('take the coal tracker\'s reserves (Mt) as the tonnage of the demo\'s coal mines', () => {
+    const coal = layer('coal_mines', [['coal_type', 'string'], ['capacity_mtpa', 'number'], ['reserves_mt', 'number'],
+      ['resources_mt', 'number']], 'coal_type');
+    const list = depositCollections([layer('major_mineral_deposits', [['commodity', 'string']], 'commodity'), coal]);
+    expect(list.map((l) => l.id)).toEqual(['coal_mines', 'major_mineral_deposits']);
+    expect(tonnageOf(coal)?.name).toBe('reserves_mt');
+    // The text tests/integration/investment asks of OGC API and WFS on the demo's coal mines.
+    expect(investFilter({ ...base, commodityProperty: 'coal_type', tonnageProperty: 'reserves_mt', minTonnage: 10,
+      countries: ['IDN', 'PHL'] })).toBe("reserves_mt >= 10 AND iso3 IN ('IDN', 'PHL')");
   });
 });

@@ -17,6 +17,11 @@ namespace {
 using nlohmann::json;
 constexpr const char* kHtml = "text/html; charset=utf-8";
 
+// A page's headers: its language, and that Accept-Language chose it.
+std::vector<std::pair<std::string, std::string>> language_headers(const PageLanguage& l) {
+  return {{"Content-Language", l.language.html_lang}, {"Vary", "Accept, Accept-Language, Authorization, Cookie"}};
+}
+
 bool wants_pdf(const http::Request& request) {
   auto f = request.param("f");
   return f && *f == "pdf";
@@ -59,6 +64,13 @@ std::string CountriesApi::base(const http::Request& request) const {
   return http::base_url(request, options_.base_url);
 }
 
+PageLanguage CountriesApi::page_language(const http::Request& request) const {
+  const auto asked = request.param("lang");
+  const std::string code = asked ? std::string(*asked) : std::string();
+  const auto& language = core::choose_language(asked ? &code : nullptr, request.header("accept-language"));
+  return {translations_, language, asked ? "lang=" + code : std::string()};
+}
+
 json CountriesApi::country_document(const std::string& b, const std::string& iso3) {
   const auto published = profiles_.profile(iso3);
   auto doc = country_json(b, published, profiles_.fields(), profiles_.now(),
@@ -75,13 +87,15 @@ json CountriesApi::country_document(const std::string& b, const std::string& iso
 }
 
 void CountriesApi::list(http::Request& request, http::Response& response) {
-  only_params(request, {});
+  only_params(request, {"lang"});
   const auto format = negotiate(request);
+  const auto language = page_language(request);
   std::vector<invest::PublishedProfile> all;
   for (const auto& s : invest::member_states()) all.push_back(profiles_.profile(s.iso3));
   const auto b = base(request);
   const auto doc = countries_json(b, all, profiles_.fields(), profiles_.now());
-  if (format == Format::Html) return response.send(200, kHtml, html_countries(b, doc));
+  if (format == Format::Html)
+    return response.send(200, kHtml, html_countries(b, doc, language), language_headers(language));
   send_json(response, 200, doc);
 }
 
@@ -92,7 +106,8 @@ void CountriesApi::fields(http::Request& request, http::Response& response) {
 }
 
 void CountriesApi::compare(http::Request& request, http::Response& response) {
-  only_params(request, {"countries"});
+  only_params(request, {"countries", "lang"});
+  const auto language = page_language(request);
   auto text = request.param("countries");
   if (!text) throw core::InvalidParameter("countries", "name 2 to 10 member states, e.g. countries=IDN,PHL,VNM");
   const auto codes = parse_country_list(*text);
@@ -101,32 +116,38 @@ void CountriesApi::compare(http::Request& request, http::Response& response) {
   for (const auto& c : codes) profiles.push_back(profiles_.profile(c));
   const auto b = base(request);
   const auto doc = compare_json(b, profiles, profiles_.fields(), profiles_.now());
-  if (format == Format::Html) return response.send(200, kHtml, html_compare(b, doc));
+  if (format == Format::Html)
+    return response.send(200, kHtml, html_compare(b, doc, language), language_headers(language));
   send_json(response, 200, doc);
 }
 
 void CountriesApi::country(http::Request& request, http::Response& response) {
-  only_params(request, {});
+  only_params(request, {"lang"});
   const std::string iso3 = request.path_param("iso3");
   invest::require_member_state(iso3, "iso3");
+  const auto language = page_language(request);
   const bool pdf = wants_pdf(request);
   const auto format = pdf ? Format::Json : negotiate(request);
   const auto b = base(request);
   const auto doc = country_document(b, iso3);
-  if (pdf)
-    return response.send(200, "application/pdf", country_pdf(doc),
-                         {{"Content-Disposition", "inline; filename=\"" + iso3 + "-investment-profile-" +
-                                                      doc["asOf"].get<std::string>().substr(0, 10) + ".pdf\""}});
-  if (format == Format::Html) return response.send(200, kHtml, html_country(b, doc));
+  if (pdf) {
+    auto headers = language_headers(language);
+    headers.push_back({"Content-Disposition", "inline; filename=\"" + iso3 + "-investment-profile-" +
+                                                  doc["asOf"].get<std::string>().substr(0, 10) + ".pdf\""});
+    return response.send(200, "application/pdf", country_pdf(doc, language), headers);
+  }
+  if (format == Format::Html)
+    return response.send(200, kHtml, html_country(b, doc, language), language_headers(language));
   send_json(response, 200, doc);
 }
 
 void CountriesApi::print(http::Request& request, http::Response& response) {
-  only_params(request, {});
+  only_params(request, {"lang"});
   const std::string iso3 = request.path_param("iso3");
   invest::require_member_state(iso3, "iso3");
+  const auto language = page_language(request);
   const auto b = base(request);
-  response.send(200, kHtml, html_country_print(b, country_document(b, iso3)));
+  response.send(200, kHtml, html_country_print(b, country_document(b, iso3), language), language_headers(language));
 }
 
 void CountriesApi::edit(http::Request& request, http::Response& response) {

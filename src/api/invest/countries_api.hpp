@@ -2,11 +2,14 @@
 // The country investment profiles (issue 20) at /countries: the list, a
 // profile with its live summaries and downloads (JSON, HTML, printable HTML,
 // PDF), the comparison of 2 to 10 member states, and editors' edits submitted
-// as change sets. JSON and HTML negotiated as the OGC API pages are (f=, Accept).
+// as change sets. JSON and HTML negotiated as the OGC API pages are (f=, Accept);
+// the HTML and PDF in the language of `lang` or Accept-Language, as the portal chooses.
 #include <string>
 #include <vector>
 
+#include "api/invest/countries_html.hpp"
 #include "auth/authenticator.hpp"
+#include "core/translations.hpp"
 #include "http/router.hpp"
 #include "invest/profile_service.hpp"
 #include "invest/summary_spec.hpp"
@@ -25,8 +28,12 @@ struct CountriesOptions {
 class CountriesApi {
  public:
   CountriesApi(invest::ProfileService& profiles, store::Store& store, const auth::Authenticator& authenticator,
-               CountriesOptions options)
-      : profiles_(profiles), store_(store), authenticator_(authenticator), options_(std::move(options)) {}
+               const core::Translations& translations, CountriesOptions options)
+      : profiles_(profiles),
+        store_(store),
+        authenticator_(authenticator),
+        translations_(translations),
+        options_(std::move(options)) {}
 
   void register_routes(http::Router& router);
 
@@ -40,10 +47,13 @@ class CountriesApi {
 
   nlohmann::json country_document(const std::string& base, const std::string& iso3);
   std::string base(const http::Request& request) const;
+  // The pages' language: `lang` (en, zh, ja, ko), else Accept-Language, else English.
+  PageLanguage page_language(const http::Request& request) const;
 
   invest::ProfileService& profiles_;
   store::Store& store_;
   const auth::Authenticator& authenticator_;
+  const core::Translations& translations_;
   CountriesOptions options_;
 };
 

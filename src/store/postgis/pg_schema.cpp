@@ -96,6 +96,14 @@ CREATE OR REPLACE FUNCTION amis_search_box(g geometry, metres double precision) 
                                  GREATEST(abs(ST_YMin(g)), abs(ST_YMax(g))) AS p) a) b) c $$;
 )SQL";
 
+// What older stores hold and this version no longer wants, undone at every open
+// (each statement a no-op once done). Earlier versions indexed the country
+// profiles' document as a category; PostgreSQL's btree refuses a row of more than
+// 2704 bytes, so the index made approving a long profile fail (issue 20).
+constexpr const char* kMigrations = R"SQL(
+DROP INDEX IF EXISTS amis_data.amis_country_profiles_fields_idx;
+)SQL";
+
 // Serialises the bootstrap of nodes that start together (any constant will do).
 constexpr const char* kSchemaLock = "SELECT pg_advisory_xact_lock(4242014)";
 
@@ -128,6 +136,7 @@ std::vector<SchemaPart> schema_parts() {
       {"usage", PgUsage::schema()},
       {"needs register", PgNeeds::schema()},
       {"national nodes", PgNodes::schema()},
+      {"migrations", kMigrations},
   };
 }
 

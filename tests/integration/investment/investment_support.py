@@ -58,3 +58,24 @@ def count_features(collection: str, iso3: str) -> int:
     path, layer = SOURCES[collection]
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
         return db.execute(f'SELECT count(*) FROM "{layer}" WHERE iso3 = ?', (iso3,)).fetchone()[0]
+
+
+def require_country_page(what: str) -> None:
+    """Fails (CI, AMIS_REQUIRE_PORTAL=1) or skips a browser test of the country page when the
+    built portal, Node.js or Chromium is missing."""
+    import pytest
+    from test_portal import missing_for_the_portal, portal_required
+    lacking = missing_for_the_portal()
+    if not (ROOT / "web" / "dist" / "country.html").exists():
+        lacking.append("web/dist/country.html (scripts/build-web.sh)")
+    if lacking:
+        if portal_required():
+            pytest.fail(f"{what} cannot be tested, missing: " + ", ".join(lacking))
+        pytest.skip("missing: " + ", ".join(lacking))
+
+
+def import_demo(store: Path) -> None:
+    """The demo collections the summaries are computed from, into `store`."""
+    from support import amis_import
+    for collection, (path, layer) in SOURCES.items():
+        amis_import(store, path, collection, "--layer", layer)

@@ -23,7 +23,7 @@ import pytest
 import investment_support as inv
 import store_support as ss
 from support import REPO_ROOT, AmisServer, amis_import, http_session
-from test_portal import CHROMIUM, missing_for_the_portal, portal_required
+from test_portal import CHROMIUM
 
 WEB = REPO_ROOT / "web"
 ARTEFACTS = Path(__file__).parent.parent / "artefacts" / "investment"
@@ -43,17 +43,10 @@ JA = json.loads((WEB / "i18n" / "ja.json").read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    lacking = missing_for_the_portal()
-    if not (WEB / "dist" / "country.html").exists():
-        lacking.append("web/dist/country.html (scripts/build-web.sh)")
-    if lacking:
-        if portal_required():
-            pytest.fail("the profile form cannot be tested, missing: " + ", ".join(lacking))
-        pytest.skip("missing: " + ", ".join(lacking))
+    inv.require_country_page("the profile form")
     work = tmp_path_factory.mktemp("profile-form")
     store = work / "store.gpkg"
-    for collection, (path, layer) in inv.SOURCES.items():
-        amis_import(store, path, collection, "--layer", layer)
+    inv.import_demo(store)
     amis_import(store, inv.DEMO / "asean3_countries.geojson", "countries")  # the portal's map draws them
     tokens = ss.add_users(store, USERS, PASSWORD)
     config = work / "amis.toml"

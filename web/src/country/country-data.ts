@@ -8,7 +8,7 @@ export interface SummaryGroup { keys: (string | null)[]; count: number; sums: (n
 export interface SummarySeries { name: string; keys: (string | null)[]; points: [number, number][] }
 export interface Summary {
   id: string; title: string; collection: string; kind: 'table' | 'series';
-  groupBy: string[]; sums: string[]; available: boolean; reason?: string;
+  groupBy: string[]; sums: string[]; available: boolean; reason?: string; note?: string;
   groups?: SummaryGroup[]; series?: SummarySeries[]; truncated?: boolean;
 }
 

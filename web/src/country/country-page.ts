@@ -72,10 +72,19 @@ function barChart(s: Summary, target: HTMLElement): void {
   }, [labels.map((_l, i) => i), counts], target));
 }
 
+// A summary's own text from web/i18n when it has one (what its numbers are; what it
+// says when its collection is not published), else the server's.
+function summaryText(key: string, fallback: string | undefined): string | undefined {
+  return CATALOGUES.en.has(key) ? t(key) : fallback;
+}
+
 function chart(s: Summary): HTMLElement {
   const target = h('div', { class: 'country-chart', 'data-summary': s.id });
-  const section = h('section', {}, h('h3', {}, summaryTitle(s)), target);
-  if (!s.available) target.append(h('p', { class: 'hint' }, t('countryPage.notAvailable', { reason: s.reason ?? '' })));
+  const note = s.note !== undefined ? summaryText(`countryPage.summaryNote.${s.id}`, s.note) : undefined;
+  const section = h('section', {}, h('h3', {}, summaryTitle(s)), note ? h('p', { class: 'hint summary-note' }, note) : null, target);
+  const absent = s.available ? undefined : summaryText(`countryPage.summaryAbsent.${s.id}`, undefined);
+  if (absent) target.append(h('p', { class: 'hint' }, absent));
+  else if (!s.available) target.append(h('p', { class: 'hint' }, t('countryPage.notAvailable', { reason: s.reason ?? '' })));
   else if ((s.groups ?? []).length === 0) target.append(h('p', { class: 'hint' }, t('countryPage.noFeatures')));
   return section;
 }

@@ -15,9 +15,11 @@ import { h, clear, announce } from '../dom';
 import { INVEST_LABELS as L } from './invest-labels';
 import { investFilter, type InvestQuestion, type LicenceRule } from './investor-query';
 
-const TONNAGE = /^(tonnage(_mt)?|ore_mt|resource_mt)$/i;
+// A deposit tonnage in Mt: the generic names, and the coal tracker's reserves (proven and
+// probable) before its resources.
+const TONNAGE = /^(tonnage(_mt)?|ore_mt|resources?_mt|reserves_mt)$/i;
 
-function tonnageOf(info: LayerInfo): Property | undefined {
+export function tonnageOf(info: LayerInfo): Property | undefined {
   return info.properties.find((p) => (p.type === 'number' || p.type === 'integer') && TONNAGE.test(p.name));
 }
 
