@@ -96,8 +96,11 @@ SyncApplied GpkgChangeSets::apply_synced(const core::Collection& collection, con
   auto list = read_changes(id);
   auto mapping = db_->cached(
       "INSERT OR REPLACE INTO amis_synced_features (node, collection, remote_fid, fid) VALUES (?, ?, ?, ?)");
+  edit::SummaryChanges summary;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    apply(collection, written, list[i], time);
+    std::optional<edit::FeatureState> before;
+    if (list[i].operation != Operation::Insert && list[i].fid) before = read_feature(collection, *list[i].fid);
+    apply(collection, written, list[i], time, before ? &*before : nullptr, summary);
     if (list[i].operation != Operation::Insert) continue;
     mapping->reset();
     mapping->bind(1, std::string_view(synced.node));
@@ -106,7 +109,7 @@ SyncApplied GpkgChangeSets::apply_synced(const core::Collection& collection, con
     mapping->bind(4, *list[i].fid);
     mapping->run();
   }
-  refresh_collection(collection, time);
+  refresh_collection(collection, time, summary);
   auto provenance = db_->cached(
       "INSERT INTO amis_synced (node, sequence, remote_change_set, change_set, collection, remote_approved, applied) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
