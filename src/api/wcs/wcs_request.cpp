@@ -48,6 +48,13 @@ auto as_wcs(const char* code, const char* locator, Fn fn) {
 
 }  // namespace
 
+WcsError unsupported_operation(const std::string& operation) {
+  return WcsError(400, "OperationNotSupported",
+                  "this WCS answers GetCapabilities, DescribeCoverage and GetCoverage, not '" +
+                      operation.substr(0, 40) + "'",
+                  "request");
+}
+
 coverage::Interpolation interpolation_method(std::string_view text) {
   static const std::pair<const char*, coverage::Interpolation> known[] = {
       {"http://www.opengis.net/def/interpolation/OGC/1/nearest-neighbour", coverage::Interpolation::Nearest},
@@ -174,10 +181,7 @@ WcsRequest parse_wcs_kvp(const http::Request& request) {
     out.get_coverage = get_coverage(request);
     return out;
   }
-  throw WcsError(400, "OperationNotSupported",
-                 "this WCS answers GetCapabilities, DescribeCoverage and GetCoverage, not '" + operation.substr(0, 40) +
-                     "'",
-                 "request");
+  throw unsupported_operation(operation);
 }
 
 }  // namespace amis::api::wcs

@@ -274,10 +274,7 @@ WcsRequest parse_wcs_xml(std::string_view body) {
     out.get_coverage = get_coverage(root);
     return out;
   }
-  throw WcsError(400, "OperationNotSupported",
-                 "this WCS answers GetCapabilities, DescribeCoverage and GetCoverage, not '" + operation.substr(0, 40) +
-                     "'",
-                 "request");
+  throw unsupported_operation(operation);
 }
 
 }  // namespace amis::api::wcs

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from osgeo import gdal, osr
+from osgeo import gdal
 
-from coverage_support import GEOID, UTM_BANDS, UTM_CELL, UTM_ORIGIN, UTM_SIZE, NODATA, read_all, write_utm_grid
+from coverage_support import GEOID, NODATA, UTM_BANDS, UTM_SIZE, create_utm_grid, read_all, write_utm_grid
 from store_support import add_users
 from support import AmisServer, http_session, run_amis, store_files
 
@@ -104,11 +104,7 @@ def history(env, coverage) -> list[dict]:
 def new_utm_grid(path: Path, offset: float) -> None:
     """The magnetics grid's shape with other values (and no nodata block)."""
     w, h = UTM_SIZE
-    ds = gdal.GetDriverByName("GTiff").Create(str(path), w, h, 3, gdal.GDT_Float32)
-    ds.SetGeoTransform((UTM_ORIGIN[0], UTM_CELL, 0, UTM_ORIGIN[1], 0, -UTM_CELL))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(32648)
-    ds.SetProjection(srs.ExportToWkt())
+    ds = create_utm_grid(path)
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     for i in range(3):
         ds.GetRasterBand(i + 1).WriteArray((offset + i * 7 + rows * 0.5 - cols * 1.25).astype(np.float32))
