@@ -115,6 +115,7 @@ def new_utm_grid(path: Path, offset: float) -> None:
 def test_an_approved_upload_replaces_the_grid_and_keeps_the_old_one(grid_env, tmp_path):
     before = wcs_values(grid_env, "magnetics")
     assert np.array_equal(before, gdal_values(grid_env["utm"]))
+    kept = files(grid_env)
     new = tmp_path / "new.tif"
     new_utm_grid(new, 50000)
     r = upload(grid_env, "vnm-editor", "magnetics", new.read_bytes(), filename="new.tif")
@@ -142,6 +143,7 @@ def test_an_approved_upload_replaces_the_grid_and_keeps_the_old_one(grid_env, tm
     assert versions[0]["grid"] == "magnetics.tif" and versions[1]["author"] == "vnm-editor"
     # The previous grid is kept, unchanged, and the new one is a COG.
     assert np.array_equal(gdal_values(rasters_folder(grid_env) / "magnetics.tif"), before)
+    assert files(grid_env) - kept == {versions[1]["grid"]} and kept <= files(grid_env)  # nothing else left behind
     info = gdal.Info(str(rasters_folder(grid_env) / versions[1]["grid"]), format="json")
     assert info["metadata"]["IMAGE_STRUCTURE"].get("LAYOUT") == "COG"
 
