@@ -14,6 +14,9 @@ namespace {
 edit::CollectionRules read_rules(const std::string& path, const toml::node_view<toml::node>& node,
                                  edit::CollectionRules rules) {
   rules.country_property = node["country_property"].value_or(rules.country_property);
+  rules.country = node["country"].value_or(rules.country);
+  if (!rules.country.empty() && !auth::is_member_country(rules.country))
+    throw std::runtime_error(path + ": [editing] country is one of the ASEAN+3 ISO alpha-3 codes");
   if (auto roles = node["direct_publish"].as_array()) {
     rules.direct_publish.clear();
     for (const auto& r : *roles) {

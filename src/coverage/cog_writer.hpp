@@ -17,6 +17,8 @@ struct BandLabels {
   std::vector<std::string> names;
   std::vector<std::string> units;
   std::vector<std::string> descriptions;
+  // Labels for as many bands as the source has, or else none (the source's own).
+  bool only_if_they_fit = false;
 };
 
 // The bands of `source` with their metadata and exact ranges; a name missing from

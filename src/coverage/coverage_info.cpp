@@ -37,14 +37,18 @@ core::Envelope CoverageInfo::envelope() const {
 CoverageInfo read_coverage_info(const std::string& path) {
   Dataset ds(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds) throw core::ServerError("cannot open the coverage file " + path);
+  return coverage_info_of(ds.get(), path);
+}
+
+CoverageInfo coverage_info_of(GDALDatasetH dataset, const std::string& path) {
   CoverageInfo info;
-  info.width = GDALGetRasterXSize(ds.get());
-  info.height = GDALGetRasterYSize(ds.get());
-  info.band_count = GDALGetRasterCount(ds.get());
-  if (GDALGetGeoTransform(ds.get(), info.transform.data()) != CE_None || info.transform[2] != 0 ||
+  info.width = GDALGetRasterXSize(dataset);
+  info.height = GDALGetRasterYSize(dataset);
+  info.band_count = GDALGetRasterCount(dataset);
+  if (GDALGetGeoTransform(dataset, info.transform.data()) != CE_None || info.transform[2] != 0 ||
       info.transform[4] != 0 || info.transform[1] <= 0 || info.transform[5] >= 0)
     throw core::ServerError("the coverage file " + path + " is not a north-up grid");
-  const OGRSpatialReferenceH srs = GDALGetSpatialRef(ds.get());
+  const OGRSpatialReferenceH srs = GDALGetSpatialRef(dataset);
   if (!srs) throw core::ServerError("the coverage file " + path + " has no CRS");
   char* wkt = nullptr;
   const char* options[] = {"FORMAT=WKT2_2019", nullptr};
@@ -63,7 +67,7 @@ CoverageInfo read_coverage_info(const std::string& path) {
                                                                                                 : (unit ? unit : "");
   }
   if (info.band_count > 0) {
-    GDALRasterBandH first = GDALGetRasterBand(ds.get(), 1);
+    GDALRasterBandH first = GDALGetRasterBand(dataset, 1);
     info.data_type = GDALGetDataTypeName(GDALGetRasterDataType(first));
     info.overviews = GDALGetOverviewCount(first);
   }

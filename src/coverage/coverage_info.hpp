@@ -2,6 +2,8 @@
 // What a coverage's file says about its grid: size, georeferencing, CRS and the
 // names of its two spatial axes, read by GDAL from the COG (its header only).
 #include <array>
+#include <gdal.h>
+
 #include <optional>
 #include <string>
 
@@ -35,6 +37,8 @@ struct CoverageInfo {
 
 // @throws core::ServerError when the file cannot be read, is rotated or has no CRS.
 CoverageInfo read_coverage_info(const std::string& path);
+// The same from a dataset open already (`path` names it in errors).
+CoverageInfo coverage_info_of(GDALDatasetH dataset, const std::string& path);
 
 // Whether `name` names the x (longitude, easting) or y axis of a CRS, in any case:
 // the coverage's own labels and the usual aliases (Lon, Long, Longitude, E, x;

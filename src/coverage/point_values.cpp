@@ -35,18 +35,29 @@ bool to_coverage_crs(const CoverageInfo& info, const core::Crs& crs, double& x, 
 std::optional<PointValues> values_at(const std::string& path, const CoverageInfo& info, const core::Crs& crs,
                                      double x, double y) {
   if (!to_coverage_crs(info, crs, x, y)) return std::nullopt;
+  Dataset ds(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!ds) throw core::ServerError("cannot open the coverage file " + path);
+  return cell_values(ds.get(), path, info, x, y);
+}
+
+std::optional<PointValues> values_at(GDALDatasetH dataset, const std::string& path, const CoverageInfo& info,
+                                     const core::Crs& crs, double x, double y) {
+  if (!to_coverage_crs(info, crs, x, y)) return std::nullopt;
+  return cell_values(dataset, path, info, x, y);
+}
+
+std::optional<PointValues> cell_values(GDALDatasetH dataset, const std::string& path, const CoverageInfo& info,
+                                       double x, double y) {
   const auto& t = info.transform;
   const double column = std::floor((x - t[0]) / t[1]);
   const double row = std::floor((y - t[3]) / t[5]);
   if (!(column >= 0 && column < info.width && row >= 0 && row < info.height)) return std::nullopt;
-  Dataset ds(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-  if (!ds) throw core::ServerError("cannot open the coverage file " + path);
   PointValues out;
   out.column = static_cast<int>(column);
   out.row = static_cast<int>(row);
-  const int bands = GDALGetRasterCount(ds.get());
+  const int bands = GDALGetRasterCount(dataset);
   for (int b = 1; b <= bands; ++b) {
-    GDALRasterBandH band = GDALGetRasterBand(ds.get(), b);
+    GDALRasterBandH band = GDALGetRasterBand(dataset, b);
     double v = 0;
     if (GDALRasterIO(band, GF_Read, out.column, out.row, 1, 1, &v, 1, 1, GDT_Float64, 0, 0) != CE_None)
       throw core::ServerError("cannot read the coverage file " + path);

@@ -2,6 +2,8 @@
 // The values of a coverage's bands at one point, as gdallocationinfo reads them: the
 // point is put into the coverage's CRS and the cell holding it is read, one value
 // per band (nodata and NaN as nullopt).
+#include <gdal.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,5 +23,11 @@ struct PointValues {
 // @throws core::ServerError when the file cannot be read.
 std::optional<PointValues> values_at(const std::string& path, const CoverageInfo& info, const core::Crs& crs,
                                      double x, double y);
+// The same on a dataset open already (OpenGrids); `path` names it in errors.
+std::optional<PointValues> values_at(GDALDatasetH dataset, const std::string& path, const CoverageInfo& info,
+                                     const core::Crs& crs, double x, double y);
+// The cell holding (x, y), given in the coverage's own CRS.
+std::optional<PointValues> cell_values(GDALDatasetH dataset, const std::string& path, const CoverageInfo& info,
+                                       double x, double y);
 
 }  // namespace amis::coverage

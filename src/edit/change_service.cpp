@@ -77,11 +77,15 @@ ChangeSet ChangeService::draft_of(const auth::Principal& who, std::string_view t
   return *cs;
 }
 
-bool ChangeService::exists(const ChangeSet& cs) { return is_catalog(cs) || store_.collection(cs.collection); }
+bool ChangeService::exists(const ChangeSet& cs) {
+  if (is_grid(cs)) return store_.raster(grid_coverage(cs)).has_value();
+  return is_catalog(cs) || store_.collection(cs.collection);
+}
 
 std::vector<Conflict> ChangeService::apply(const ChangeSet& cs, const std::string& reviewer,
                                            const std::string& comment) {
   if (is_catalog(cs)) return change_sets_.approve_records(cs.id, reviewer, comment);
+  if (is_grid(cs)) return apply_grid(cs, reviewer, comment);
   auto conflicts = change_sets_.approve(collection_of(cs), cs.id, reviewer, comment);
   if (conflicts.empty() && published_) published_(cs);
   return conflicts;
@@ -252,6 +256,9 @@ ChangeSet ChangeService::revert(const auth::Principal& who, std::int64_t id) {
   if (is_catalog(cs))
     throw core::Conflict("change set " + std::to_string(id) + " changed catalogue records: submit an earlier version "
                          "from a record's history instead");
+  if (is_grid(cs))
+    throw core::Conflict("change set " + std::to_string(id) + " replaced a grid: upload an earlier version "
+                         "from the coverage's history instead");
   const auto collection = collection_of(cs);
   std::vector<Write> writes;
   std::vector<Conflict> changed;
@@ -288,6 +295,7 @@ ChangeSet ChangeService::reject(const auth::Principal& who, std::int64_t id, con
   if (!change_sets_.transition(id, ChangeSetState::Submitted, ChangeSetState::Rejected, who.user, comment))
     throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ", not submitted");
   change_sets_.audit(who.user, "reject", "change set " + std::to_string(id), comment);
+  if (is_grid(cs)) discard_grid(cs);
   return *change_sets_.change_set(id);
 }
 

@@ -4,6 +4,7 @@
 // submitted at once); the author submits or withdraws it; a reviewer approves
 // it (the store applies it atomically, refusing conflicts) or rejects it.
 // Roles named for direct publishing have their writes approved at once.
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "auth/account.hpp"
 #include "catalog/record.hpp"
 #include "edit/editing_policy.hpp"
+#include "edit/grid_changes.hpp"
 #include "store/catalog_store.hpp"
 #include "store/change_sets.hpp"
 #include "store/store.hpp"
@@ -95,6 +97,17 @@ class ChangeService {
   std::optional<std::string> record_etag(std::string_view id);
   ChangeSet create_record_draft(const auth::Principal& who, std::string title);
 
+  // A grid replacing coverage `raster`'s file (grid_changes.hpp): `bytes` (a
+  // file in any format GDAL reads; `extension` its name's, which some drivers
+  // need, or empty) are checked and written as a COG beside the coverage's file,
+  // and a change set holding it is submitted (approved at once for roles that
+  // publish directly). @throws core::Forbidden (the policy's check_grid_write),
+  // core::InvalidValue (GDAL cannot read it, no CRS, ...).
+  WriteResult upload_grid(const auth::Principal& who, const store::RasterLayer& raster, std::string_view bytes,
+                          const std::string& extension, const std::string& title);
+  // Every version of a coverage's grid, oldest first.
+  std::vector<GridVersion> grid_history(const store::RasterLayer& raster);
+
   ChangeSet create_draft(const auth::Principal& who, const core::Collection& collection, std::string title);
   ChangeSet submit(const auth::Principal& who, std::int64_t id);
   ChangeSet withdraw(const auth::Principal& who, std::int64_t id);
@@ -132,6 +145,11 @@ class ChangeService {
   // Applies a submitted change set to its collection or to the catalogue.
   std::vector<Conflict> apply(const ChangeSet& change_set, const std::string& reviewer, const std::string& comment);
   bool exists(const ChangeSet& change_set);
+  // Points the coverage at a submitted grid change set's file (grid_changes.cpp).
+  std::vector<Conflict> apply_grid(const ChangeSet& change_set, const std::string& reviewer,
+                                   const std::string& comment);
+  // Removes the not approved file of a rejected grid change set.
+  void discard_grid(const ChangeSet& change_set);
   Change prepare_record(const auth::Principal& who, RecordWrite write);
   store::CatalogStore& catalog();
   WriteResult write(const auth::Principal& who, const core::Collection& collection, Operation operation,

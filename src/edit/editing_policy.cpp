@@ -80,6 +80,15 @@ void EditingPolicy::check_countries(const auth::Principal& who, std::string_view
                           std::string(what) + (before ? " to " : " in ") + name(*after) + std::string(property));
 }
 
+void EditingPolicy::check_grid_write(const auth::Principal& who, std::string_view coverage) const {
+  if (who.role != auth::Role::Editor) return;
+  const auto& country = rules_.rules(coverage).country;
+  if (country.empty())
+    throw core::Forbidden("coverage '" + std::string(coverage) + "' is of no member state: only reviewers and "
+                          "administrators replace its grid");
+  check_countries(who, "coverage", &country, &country, "");
+}
+
 bool EditingPolicy::publishes_directly(const auth::Principal& who, std::string_view collection) const {
   const auto& roles = rules_.rules(collection).direct_publish;
   return std::find(roles.begin(), roles.end(), who.role) != roles.end();

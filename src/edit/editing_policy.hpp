@@ -41,6 +41,9 @@ struct CollectionRules {
   // Non-empty for a collection AMIS derives itself (the work plans' activities):
   // what it is derived from; nobody writes it through an edit (409).
   std::string derived_from;
+  // For a coverage (a grid has no country property): the member state whose
+  // editors replace its grid; empty: reviewers and administrators only.
+  std::string country;
 };
 
 struct EditingRules {
@@ -75,6 +78,10 @@ class EditingPolicy {
   // without a country gets the editor's; regional records (no country) are
   // reviewers' and administrators'. @throws core::Forbidden.
   void check_record_write(const auth::Principal& who, const catalog::Record* before, catalog::Record* after) const;
+
+  // The same for replacing a coverage's grid: an editor only of a coverage of
+  // their own member state (its rules' `country`). @throws core::Forbidden.
+  void check_grid_write(const auth::Principal& who, std::string_view coverage) const;
 
   bool publishes_directly(const auth::Principal& who, std::string_view collection) const;
 

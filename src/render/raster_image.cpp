@@ -199,11 +199,12 @@ bool geographic(OGRSpatialReferenceH srs) { return OSRIsGeographic(srs) != 0; }
 
 // The grey hillshade of the raster's first band over the map: the band is warped
 // (bilinear) onto the map's grid widened by one pixel on each side, and GDAL's
-// DEM processing shades it (Horn's method, azimuth 315, altitude 45, z factor 1,
-// edges computed; 111120 metres a degree on a geographic map). Pixels where the
+// DEM processing shades it (Horn's method, the style's azimuth, altitude and z
+// factor, edges computed; 111120 metres a degree on a geographic map). Pixels where the
 // band has no data stay clear.
 std::vector<std::uint8_t> hillshade_image(GDALDatasetH source, OGRSpatialReferenceH target_srs,
-                                          const store::RasterLayer& raster, const MapRequest& request) {
+                                          const store::RasterLayer& raster, const MapRequest& request,
+                                          const Style& style) {
   std::vector<std::uint8_t> rgba(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height) * 4,
                                  0);
   MapRequest wide = request;
@@ -227,7 +228,10 @@ std::vector<std::uint8_t> hillshade_image(GDALDatasetH source, OGRSpatialReferen
   if (GDALRasterIO(band, GF_Write, window->col, window->row, window->width, window->height,
                    const_cast<float*>(values.data()), window->width, window->height, GDT_Float32, 0, 0) != CE_None)
     throw core::ServerError("cannot shade the raster of layer '" + raster.id + "'");
-  const char* arguments[] = {"-of", "MEM", "-compute_edges", "-s", geographic(target_srs) ? "111120" : "1", nullptr};
+  const std::string azimuth = std::to_string(style.azimuth), altitude = std::to_string(style.altitude),
+                    z_factor = std::to_string(style.z_factor);
+  const char* arguments[] = {"-of", "MEM", "-compute_edges", "-s", geographic(target_srs) ? "111120" : "1",
+                             "-az", azimuth.c_str(), "-alt", altitude.c_str(), "-z", z_factor.c_str(), nullptr};
   GDALDEMProcessingOptions* options = GDALDEMProcessingOptionsNew(const_cast<char**>(arguments), nullptr);
   int usage_error = 0;
   Dataset shaded(GDALDEMProcessing("", elevation.get(), "hillshade", nullptr, options, &usage_error));
@@ -259,7 +263,7 @@ std::vector<std::uint8_t> raster_image(const store::RasterLayer& raster, const M
   std::vector<std::uint8_t> rgba(static_cast<std::size_t>(request.width) * static_cast<std::size_t>(request.height) * 4,
                                  0);
   const SpatialRef target_srs = map_srs(request.crs);
-  if (style && style->hillshade) return hillshade_image(source.get(), target_srs.get(), raster, request);
+  if (style && style->hillshade) return hillshade_image(source.get(), target_srs.get(), raster, request, *style);
   const auto region = drawable_region(source.get(), target_srs.get());
   if (!region) return rgba;  // the raster has no place in this CRS
   const auto window = pixel_window(request, *region);

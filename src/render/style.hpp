@@ -98,8 +98,10 @@ struct Style {
   std::string abstract;
   std::vector<Rule> rules;
   // A raster layer drawn as the hillshade of its first band (GDAL's
-  // hillshade: Horn's gradient, light from the north-west at 45 degrees) in grey.
+  // hillshade: Horn's gradient) in grey, lit from `azimuth` (degrees clockwise
+  // from north) at `altitude` degrees above the horizon, heights times `z_factor`.
   bool hillshade = false;
+  double azimuth = 315, altitude = 45, z_factor = 1;
 };
 
 // The style of a collection when none is named: by geometry type, in the
@@ -121,5 +123,24 @@ const std::vector<RasterStyleName>& raster_style_names();
 // A built-in raster style by name (empty is "default"): null for the default
 // ramp, the hillshade style; nullopt for a name that is neither.
 std::optional<std::shared_ptr<const Style>> raster_style(std::string_view name);
+
+// The hillshade style under another light: named "hillshade" for the default
+// light (315, 45, 1), else "hillshade;az=..;alt=..;z=.." so caches keep them apart.
+// @throws core::InvalidParameter naming `azimuth` (0..360), `altitude` (0..90)
+// or `z-factor` (> 0, at most 1e6), as `names` gives them.
+struct HillshadeLight {
+  double azimuth = 315, altitude = 45, z_factor = 1;
+};
+std::shared_ptr<const Style> hillshade_style(const HillshadeLight& light, const char* const (&names)[3]);
+
+// A hillshade's legend: the grey GDAL's hillshade gives a plane of slope 30
+// degrees facing the light, flat ground and a slope of 30 degrees facing away,
+// under the style's light (1 + 254 cos of the angle between the light and the
+// surface's normal, at least 1), with their labels.
+struct ShadeRow {
+  std::string label;
+  unsigned char grey = 0;
+};
+std::vector<ShadeRow> hillshade_legend(const Style& style);
 
 }  // namespace amis::render

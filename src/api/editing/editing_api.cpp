@@ -4,6 +4,7 @@
 
 #include "api/common/exception_response.hpp"
 #include "api/editing/editing_documents.hpp"
+#include "api/editing/grid_documents.hpp"
 #include "api/editing/write_request.hpp"
 #include "core/error.hpp"
 #include "edit/change_review.hpp"
@@ -75,6 +76,8 @@ void EditingApi::register_routes(http::Router& router) {
   router.add("DELETE", "/collections/{collectionId}/items/{featureId}", bind(&EditingApi::delete_item));
   router.add("GET", "/collections/{collectionId}/items/{featureId}/history", bind(&EditingApi::item_history));
   router.add("POST", "/collections/{collectionId}/upload", bind(&EditingApi::upload));
+  router.add("POST", "/collections/{collectionId}/coverage/upload", bind(&EditingApi::upload_grid));
+  router.add("GET", "/collections/{collectionId}/coverage/history", bind(&EditingApi::grid_history));
   router.add("GET", "/changesets", bind(&EditingApi::list_change_sets));
   router.add("POST", "/changesets", bind(&EditingApi::create_change_set));
   router.add("GET", "/changesets/{changeSetId}", bind(&EditingApi::change_set));
@@ -259,6 +262,9 @@ void EditingApi::review(http::Request& request, http::Response& response) {
   for (const auto& [name, value] : request.query)
     if (name != "limit" && name != "offset" && name != "f") throw core::UnknownParameter(name);
   const auto cs = changes_.read(who, change_set_id(request));
+  if (edit::is_grid(cs))  // one change: the grid's description before (the coverage now) and after
+    return send_json(response, 200, grid_review_json(base(request), cs, change_sets_.changes(cs.id),
+                                                     store_.raster(edit::grid_coverage(cs))));
   const auto reviewed = edit::is_catalog(cs) ? edit::review_records(catalog_, change_sets_, cs)
                                              : edit::review(store_, change_sets_, policy_.rules(),
                                                             changes_.collection_of(cs), cs);

@@ -35,6 +35,9 @@ class EditingApi {
   void delete_item(http::Request& request, http::Response& response);
   void item_history(http::Request& request, http::Response& response);
   void upload(http::Request& request, http::Response& response);
+  // Grids of coverages (grid_upload.cpp)
+  void upload_grid(http::Request& request, http::Response& response);
+  void grid_history(http::Request& request, http::Response& response);
   // Change sets and review
   void list_change_sets(http::Request& request, http::Response& response);
   void create_change_set(http::Request& request, http::Response& response);

@@ -112,6 +112,18 @@ std::optional<TilesApi::Coverage> TilesApi::coverage(Kind kind, bool dataset, co
   auto style = render::raster_style(style_name);
   if (!style)
     throw core::NotFound("no style '" + style_name + "' for coverage '" + id + "' (default, hillshade)");
+  if (*style && (*style)->hillshade) {  // the light: azimuth, altitude, z-factor (GDAL's -az, -alt, -z)
+    static const char* const kNames[3] = {"azimuth", "altitude", "z-factor"};
+    render::HillshadeLight light;
+    double* values[3] = {&light.azimuth, &light.altitude, &light.z_factor};
+    for (int i = 0; i < 3; ++i)
+      if (const auto text = request.param(kNames[i])) {
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), *values[i]);
+        if (ec != std::errc{} || end != text->data() + text->size())
+          throw core::InvalidParameter(kNames[i], "must be a number");
+      }
+    style = render::hillshade_style(light, kNames);
+  }
   return Coverage{std::move(*raster), std::move(*style)};
 }
 

@@ -19,6 +19,7 @@ constexpr const char* kNamespaces =
 constexpr const char* kProfiles[] = {
     "http://www.opengis.net/spec/WCS/2.0/conf/core",
     "http://www.opengis.net/spec/WCS_protocol-binding_get-kvp/1.0/conf/get-kvp",
+    "http://www.opengis.net/spec/WCS_protocol-binding_post-xml/1.0/conf/post-xml",
     "http://www.opengis.net/spec/GMLCOV_geotiff-coverages/1.0/conf/geotiff-coverage",
     "http://www.opengis.net/spec/WCS_service-extension_crs/1.0/conf/crs",
     "http://www.opengis.net/spec/WCS_service-extension_scaling/1.0/conf/scaling",
@@ -41,7 +42,9 @@ std::string axis_labels(const coverage::CoverageInfo& info) {
 
 void operation(std::string& out, const char* name, const std::string& url) {
   out += "    <ows:Operation name=\"" + std::string(name) + "\"><ows:DCP><ows:HTTP><ows:Get xlink:href=\"" + text(url) +
-         "\"/></ows:HTTP></ows:DCP></ows:Operation>\n";
+         "\"/><ows:Post xlink:href=\"" + text(url) +
+         "\"><ows:Constraint name=\"PostEncoding\"><ows:AllowedValues><ows:Value>XML</ows:Value></ows:AllowedValues>"
+         "</ows:Constraint></ows:Post></ows:HTTP></ows:DCP></ows:Operation>\n";
 }
 
 void range_type(std::string& out, const DescribedCoverage& c) {

@@ -46,7 +46,16 @@ auto as_wcs(const char* code, const char* locator, Fn fn) {
   }
 }
 
-coverage::Interpolation interpolation(std::string_view text) {
+}  // namespace
+
+WcsError unsupported_operation(const std::string& operation) {
+  return WcsError(400, "OperationNotSupported",
+                  "this WCS answers GetCapabilities, DescribeCoverage and GetCoverage, not '" +
+                      operation.substr(0, 40) + "'",
+                  "request");
+}
+
+coverage::Interpolation interpolation_method(std::string_view text) {
   static const std::pair<const char*, coverage::Interpolation> known[] = {
       {"http://www.opengis.net/def/interpolation/OGC/1/nearest-neighbour", coverage::Interpolation::Nearest},
       {"http://www.opengis.net/def/interpolation/OGC/1/nearest-neighbor", coverage::Interpolation::Nearest},
@@ -65,6 +74,30 @@ coverage::Interpolation interpolation(std::string_view text) {
                  "interpolation");
 }
 
+void check_subsets(const GetCoverageRequest& request) {
+  if (request.subsets.size() > coverage::kMaxAxes)
+    throw WcsError(400, "InvalidSubsetting", "at most " + std::to_string(coverage::kMaxAxes) + " SUBSETs", "subset");
+  const auto& subsets = request.subsets;
+  for (std::size_t i = 0; i < subsets.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (upper(subsets[i].axis) == upper(subsets[j].axis))
+        throw WcsError(400, "InvalidAxisLabel", "the axis " + subsets[i].axis + " is subset twice", "subset");
+}
+
+void check_scaling(const GetCoverageRequest& request, int scalings) {
+  if (request.scale_factor && (!(*request.scale_factor > 0) || *request.scale_factor > 1e6))
+    throw WcsError(400, "InvalidScaleFactor", "SCALEFACTOR is a number > 0", "scalefactor");
+  for (const auto& a : request.scale_axes)
+    if (!(a.value > 0) || a.value > 1e6) throw WcsError(400, "InvalidScaleFactor", "a scale factor is > 0", "scaleaxes");
+  for (const auto& a : request.scale_size)
+    if (a.value < 1 || a.value > 1e9 || a.value != static_cast<double>(static_cast<long long>(a.value)))
+      throw WcsError(400, "InvalidExtent", "a scale size is a whole number >= 1", "scalesize");
+  if (scalings > 1)
+    throw WcsError(400, "InvalidParameterValue", "give one of SCALEFACTOR, SCALEAXES and SCALESIZE", "scalefactor");
+}
+
+namespace {
+
 GetCoverageRequest get_coverage(const http::Request& request) {
   GetCoverageRequest out;
   out.coverage_id = required_kvp(request, "COVERAGEID");
@@ -73,10 +106,7 @@ GetCoverageRequest get_coverage(const http::Request& request) {
     throw WcsError(400, "InvalidSubsetting", "at most " + std::to_string(coverage::kMaxAxes) + " SUBSETs", "subset");
   for (auto s : subsets)
     out.subsets.push_back(as_wcs("InvalidEncodingSyntax", "subset", [&] { return coverage::parse_wcs_subset(s, "subset"); }));
-  for (std::size_t i = 0; i < out.subsets.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (upper(out.subsets[i].axis) == upper(out.subsets[j].axis))
-        throw WcsError(400, "InvalidAxisLabel", "the axis " + out.subsets[i].axis + " is subset twice", "subset");
+  check_subsets(out);
   if (auto crs = single_kvp(request, "SUBSETTINGCRS")) out.subsetting_crs = *crs;
   if (auto crs = single_kvp(request, "OUTPUTCRS")) out.output_crs = *crs;
   if (auto format = single_kvp(request, "FORMAT")) out.format = *format;
@@ -86,28 +116,22 @@ GetCoverageRequest get_coverage(const http::Request& request) {
   if (auto factor = single_kvp(request, "SCALEFACTOR")) {
     ++scalings;
     auto v = coverage::parse_number(*factor);
-    if (!v || !(*v > 0) || *v > 1e6) throw WcsError(400, "InvalidScaleFactor", "SCALEFACTOR is a number > 0", "scalefactor");
+    if (!v) throw WcsError(400, "InvalidScaleFactor", "SCALEFACTOR is a number > 0", "scalefactor");
     out.scale_factor = *v;
   }
   if (auto axes = single_kvp(request, "SCALEAXES")) {
     ++scalings;
     out.scale_axes = as_wcs("InvalidScaleFactor", "scaleaxes", [&] { return coverage::parse_axis_values(*axes, "scaleaxes"); });
-    for (const auto& a : out.scale_axes)
-      if (!(a.value > 0) || a.value > 1e6) throw WcsError(400, "InvalidScaleFactor", "a scale factor is > 0", "scaleaxes");
   }
   if (auto size = single_kvp(request, "SCALESIZE")) {
     ++scalings;
     out.scale_size = as_wcs("InvalidExtent", "scalesize", [&] { return coverage::parse_axis_values(*size, "scalesize"); });
-    for (const auto& a : out.scale_size)
-      if (a.value < 1 || a.value > 1e9 || a.value != static_cast<double>(static_cast<long long>(a.value)))
-        throw WcsError(400, "InvalidExtent", "a scale size is a whole number >= 1", "scalesize");
   }
   if (single_kvp(request, "SCALEEXTENT"))
     throw WcsError(400, "InvalidParameterValue", "SCALEEXTENT is not offered: use SCALESIZE", "scaleextent");
-  if (scalings > 1)
-    throw WcsError(400, "InvalidParameterValue", "give one of SCALEFACTOR, SCALEAXES and SCALESIZE", "scalefactor");
+  check_scaling(out, scalings);
   if (auto range = single_kvp(request, "RANGESUBSET")) out.range_subset = *range;
-  if (auto method = single_kvp(request, "INTERPOLATION")) out.interpolation = interpolation(*method);
+  if (auto method = single_kvp(request, "INTERPOLATION")) out.interpolation = interpolation_method(*method);
   return out;
 }
 
@@ -157,10 +181,7 @@ WcsRequest parse_wcs_kvp(const http::Request& request) {
     out.get_coverage = get_coverage(request);
     return out;
   }
-  throw WcsError(400, "OperationNotSupported",
-                 "this WCS answers GetCapabilities, DescribeCoverage and GetCoverage, not '" + operation.substr(0, 40) +
-                     "'",
-                 "request");
+  throw unsupported_operation(operation);
 }
 
 }  // namespace amis::api::wcs

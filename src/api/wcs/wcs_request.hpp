@@ -50,6 +50,20 @@ std::vector<std::string_view> kvp_values(const http::Request& request, std::stri
 std::optional<std::string> single_kvp(const http::Request& request, const char* name);
 std::string required_kvp(const http::Request& request, const char* name);
 
+// The refusal of an operation this WCS does not answer (any encoding).
+WcsError unsupported_operation(const std::string& operation);
+
+// An interpolation method by its OGC URI (or short name).
+// @throws WcsError InterpolationMethodNotSupported for any other.
+coverage::Interpolation interpolation_method(std::string_view text);
+
+// The checks every encoding's GetCoverage passes: at most kMaxAxes subsets, no
+// axis subset twice; scale factors > 0, sizes whole numbers >= 1, at most one way
+// of scaling (`scalings`, counted by the reader).
+// @throws WcsError
+void check_subsets(const GetCoverageRequest& request);
+void check_scaling(const GetCoverageRequest& request, int scalings);
+
 // @throws WcsError with the WCS exception codes (MissingParameterValue,
 // InvalidParameterValue, OperationNotSupported, VersionNegotiationFailed,
 // InvalidEncodingSyntax, InterpolationMethodNotSupported, InvalidScaleFactor, ...).

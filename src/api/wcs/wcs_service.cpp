@@ -8,6 +8,7 @@
 #include "api/coverages/coverage_query.hpp"
 #include "api/wcs/wcs10_request.hpp"
 #include "api/wcs/wcs_request.hpp"
+#include "api/wcs/wcs_xml_request.hpp"
 #include "coverage/coverage_output.hpp"
 #include "coverage/coverage_plan.hpp"
 
@@ -120,9 +121,7 @@ void WcsService::kvp(http::Request& request, http::Response& response) {
     if (asks_for_wcs10(fields)) return kvp10(request, response);
   }
   answer(request, response, [&] {
-    if (is_xml_post(request))
-      throw WcsError(400, "OperationNotSupported", "this WCS takes KVP requests (GET, or a form POST)", "request");
-    const auto wanted = read_ows_request(request, [](const std::string&) { return WcsRequest{}; },
+    const auto wanted = read_ows_request(request, [](const std::string& body) { return parse_wcs_xml(body); },
                                          [](const http::Request& r) { return parse_wcs_kvp(r); });
     const std::string url = http::base_url(request, info_.base_url) + "/wcs";
     switch (wanted.operation) {

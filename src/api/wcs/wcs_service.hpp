@@ -1,5 +1,5 @@
 #pragma once
-// WCS 2.0.1 and 1.0.0 at /wcs (KVP over GET, and form POST): GetCapabilities,
+// WCS 2.0.1 and 1.0.0 at /wcs (KVP over GET, and form POST; 2.0.1 also as XML POST): GetCapabilities,
 // DescribeCoverage and GetCoverage over the raster layers, with the CRS, scaling,
 // range subsetting and interpolation extensions and GeoTIFF/PNG encodings. Errors
 // are OWS 2.0 ExceptionReports with their 4xx status; a response past the limits is 413.

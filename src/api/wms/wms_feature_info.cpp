@@ -152,9 +152,11 @@ std::vector<std::uint8_t> point_wkb(double x, double y) {
 
 // A raster layer at a map point, as a feature: one property per band (its name, a
 // real number, null for nodata) and the point in CRS84; nothing outside the raster.
-void raster_values(const store::RasterLayer& raster, const core::Crs& crs, double x, double y, double lon, double lat,
+void raster_values(coverage::OpenGrids& grids, const store::RasterLayer& raster, const core::Crs& crs, double x,
+                   double y, double lon, double lat,
                    FeatureInfoWriter& writer) {
-  const auto info = coverage::read_coverage_info(raster.path);
+  const auto grid = grids.lease(raster.path);
+  const auto& info = grid.info();
   const auto bands = coverages::served_bands(raster, info);
   core::Collection c;
   c.id = raster.id;
@@ -162,7 +164,7 @@ void raster_values(const store::RasterLayer& raster, const core::Crs& crs, doubl
   c.geometry_type = "POINT";
   for (const auto& b : bands) c.properties.push_back({b.name, core::PropertyType::Real});
   writer.begin(c);
-  if (auto point = coverage::values_at(raster.path, info, crs, x, y)) {
+  if (auto point = coverage::values_at(grid.dataset(), raster.path, info, crs, x, y)) {
     std::vector<core::Value> values;
     for (const auto& v : point->values) {
       core::Value value;
@@ -228,7 +230,7 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
                      "QUERY_LAYERS");
     if (layer->geometry_type == kRasterType) {
       if (!raster) throw core::ServerError("raster layer without its raster");
-      raster_values(*raster, map.crs, cx, cy, lon, lat, writer);
+      raster_values(open_grids_, *raster, map.crs, cx, cy, lon, lat, writer);
       continue;
     }
     core::FeatureQuery query;

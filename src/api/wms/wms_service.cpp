@@ -148,6 +148,32 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
   response.send(200, v130 ? "text/xml" : "application/vnd.ogc.wms_xml", capabilities_document(v130, info, layers));
 }
 
+namespace {
+
+// The hillshade style under the request's light: vendor parameters AZIMUTH,
+// ALTITUDE and ZFACTOR (GDAL's -az, -alt, -z), each defaulting to GDAL's own.
+std::shared_ptr<const render::Style> hillshade_light(const http::Request& request) {
+  static const char* const kNames[3] = {"AZIMUTH", "ALTITUDE", "ZFACTOR"};
+  render::HillshadeLight light;
+  double* values[3] = {&light.azimuth, &light.altitude, &light.z_factor};
+  for (int i = 0; i < 3; ++i) {
+    const auto text = param(request, kNames[i]);
+    if (!text) continue;
+    double v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || end != text->data() + text->size())
+      throw WmsError("InvalidParameterValue", std::string(kNames[i]) + " must be a number", kNames[i]);
+    *values[i] = v;
+  }
+  try {
+    return render::hillshade_style(light, kNames);
+  } catch (const core::InvalidParameter& e) {
+    throw WmsError("InvalidParameterValue", e.what(), e.locator());
+  }
+}
+
+}  // namespace
+
 render::MapRequest WmsService::map_request(bool v130, const http::Request& request, bool format_required) {
   if (param(request, "SLD"))
     throw WmsError("OperationNotSupported", "SLD by reference is not fetched: send the document as SLD_BODY", "SLD");
@@ -161,6 +187,7 @@ render::MapRequest WmsService::map_request(bool v130, const http::Request& reque
         throw WmsError("StyleNotDefined", "raster layer '" + map.layers[i].id + "' has no style '" +
                                               names[i].substr(0, 80) + "' (default, hillshade)",
                        "STYLES");
+      if (*style && (*style)->hillshade) style = hillshade_light(request);
       map.styles.push_back(std::move(*style));
       continue;
     }
@@ -241,7 +268,7 @@ void WmsService::get_map(bool v130, const http::Request& request, http::Response
 std::shared_ptr<const render::Style> WmsService::raster_legend_style(const store::RasterLayer& raster,
                                                                      const http::Request& request) {
   const std::string name = param(request, "STYLE").value_or("");
-  if (!name.empty() && name != "default")
+  if (!name.empty() && name != "default" && name != "hillshade")
     throw WmsError("StyleNotDefined", "raster layer '" + raster.id + "' has no style '" + name.substr(0, 80) + "'",
                    "STYLE");
   render::Style legend;
@@ -256,7 +283,10 @@ std::shared_ptr<const render::Style> WmsService::raster_legend_style(const store
     std::snprintf(text, sizeof text, "%.6g", v);
     return std::string(text);
   };
-  if (auto body = param(request, "SLD_BODY")) {
+  if (name == "hillshade") {
+    for (const auto& shade : render::hillshade_legend(*hillshade_light(request)))
+      row(shade.label, shade.grey, shade.grey, shade.grey, 1);
+  } else if (auto body = param(request, "SLD_BODY")) {
     const core::Collection c = raster_collection(raster);
     std::vector<render::Style> styles;
     try {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/wms/wms_params.hpp"
+#include "coverage/open_grids.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 #include "styles/style_catalog.hpp"
@@ -45,6 +46,7 @@ class WmsService {
   store::Store& store_;
   amis::styles::StyleCatalog& styles_;
   WmsSettings settings_;
+  coverage::OpenGrids open_grids_;  // GetFeatureInfo's rasters, kept open between requests
 };
 
 }  // namespace amis::api::wms

@@ -34,15 +34,22 @@ UTM_BANDS = [("F", "nT", "total intensity"), ("Z", "nT", "vertical component"), 
 NODATA = -9999.0
 
 
-def write_utm_grid(path: Path) -> None:
-    """A three-band grid whose values differ everywhere (so a shifted window shows), with a
-    block of nodata."""
+def create_utm_grid(path: Path) -> gdal.Dataset:
+    """An empty three-band Float32 GeoTIFF on the synthetic grid (UTM 48N, 1 km cells)."""
     w, h = UTM_SIZE
     ds = gdal.GetDriverByName("GTiff").Create(str(path), w, h, 3, gdal.GDT_Float32)
     ds.SetGeoTransform((UTM_ORIGIN[0], UTM_CELL, 0, UTM_ORIGIN[1], 0, -UTM_CELL))
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(32648)
     ds.SetProjection(srs.ExportToWkt())
+    return ds
+
+
+def write_utm_grid(path: Path) -> None:
+    """A three-band grid whose values differ everywhere (so a shifted window shows), with a
+    block of nodata."""
+    w, h = UTM_SIZE
+    ds = create_utm_grid(path)
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     for i, (name, unit, description) in enumerate(UTM_BANDS, start=1):
         values = (40000 + 100 * i + rows * 3.25 + cols * 0.5 + np.sin(cols / 7.0) * 11).astype(np.float32)

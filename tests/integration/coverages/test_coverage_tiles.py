@@ -202,7 +202,7 @@ def test_map_tile_equals_wms_getmap(coverage_env, layer, tms, z, lon, lat):
     assert np.array_equal(decode(r.content), tile)
 
 
-def hillshade_oracle(cog, tms: str, bounds, size: int) -> np.ndarray:
+def hillshade_oracle(cog, tms: str, bounds, size: int, **light) -> np.ndarray:
     """gdaldem hillshade -compute_edges of gdalwarp onto the tile's grid widened by a pixel,
     its middle as grey RGBA (clear where the band has no data)."""
     px = (bounds[2] - bounds[0]) / size
@@ -213,7 +213,7 @@ def hillshade_oracle(cog, tms: str, bounds, size: int) -> np.ndarray:
                                             str(size + 2), str(size + 2), "-r", "bilinear", "-ot", "Float32",
                                             "-dstnodata", "nan"])
     scale = 111120 if tms == "WorldCRS84Quad" else 1
-    ds = gdal.DEMProcessing(shade, elevation, "hillshade", computeEdges=True, scale=scale)
+    ds = gdal.DEMProcessing(shade, elevation, "hillshade", computeEdges=True, scale=scale, **light)
     grey = ds.GetRasterBand(1).ReadAsArray()[1:-1, 1:-1].astype(np.int32)
     ds = None
     src = gdal.Open(elevation)
@@ -254,6 +254,84 @@ def test_wms_hillshade_style_equals_the_tile(coverage_env):
     caps = coverage_env.session.get(coverage_env.url + "/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0",
                                     timeout=60).text
     assert "<Name>hillshade</Name>" in caps
+
+
+@pytest.mark.parametrize("tms, z, lon, lat", RELIEF_TILES)
+def test_hillshade_under_another_light_is_gdaldems(coverage_env, relief, tms, z, lon, lat):
+    """azimuth / altitude / z-factor on the tiles (AZIMUTH / ALTITUDE / ZFACTOR in WMS) are
+    gdaldem's -az / -alt / -z."""
+    cog = stored_cog(coverage_env.store, "relief")
+    row, col, bounds = tile_of(tms, z, lon, lat)
+    plain = decode(get_tile(coverage_env, "relief", tms, z, row, col, style="hillshade"))
+    got = decode(get_tile(coverage_env, "relief", tms, z, row, col, style="hillshade", azimuth="90", altitude="30",
+                          **{"z-factor": "3"}))
+    expected = hillshade_oracle(cog, tms, bounds, 256, azimuth=90, altitude=30, zFactor=3)
+    assert_like(got, expected, f"hillshade 90/30/3 {tms}/{z}/{row}/{col}", colour_tolerance=1)
+    assert np.count_nonzero(np.abs(got[..., 0].astype(int) - plain[..., 0]) > 20) > 1000  # not the cached default
+    r = coverage_env.session.get(coverage_env.url + "/wms", params={
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": "relief", "STYLES": "hillshade",
+        "CRS": "EPSG:3857" if tms == "WebMercatorQuad" else "CRS:84", "BBOX": ",".join(map(repr, bounds)),
+        "WIDTH": 256, "HEIGHT": 256, "FORMAT": "image/png", "TRANSPARENT": "TRUE", "AZIMUTH": "90", "ALTITUDE": "30",
+        "ZFACTOR": "3"}, timeout=120)
+    assert r.status_code == 200, r.text[:400]
+    # The same shade; the box written in decimal may move a steep cell's shade by one grey level.
+    diff = np.abs(decode(r.content) - got)
+    assert diff.max() <= 1 and np.count_nonzero(diff) < 0.001 * diff.size, (np.count_nonzero(diff), diff.max())
+
+
+@pytest.mark.parametrize("params", [{"azimuth": "400"}, {"altitude": "-1"}, {"z-factor": "0"}, {"z-factor": "abc"},
+                                    {"azimuth": "nan"}])
+def test_an_impossible_light_is_a_400(coverage_env, params):
+    row, col, _ = tile_of(*GEOID_TILES[0][:2], *GEOID_TILES[0][2:])
+    r = coverage_env.session.get(tile_url(coverage_env, "geoid", GEOID_TILES[0][0], GEOID_TILES[0][1], row, col,
+                                          "hillshade"), params=params, timeout=60)
+    assert r.status_code == 400, r.text[:300]
+    wms = {k.upper().replace("-", ""): v for k, v in params.items()}
+    r = coverage_env.session.get(coverage_env.url + "/wms", params={
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetLegendGraphic", "LAYER": "geoid", "STYLE": "hillshade",
+        "FORMAT": "image/png", **wms}, timeout=60)
+    assert r.status_code == 400 and "InvalidParameterValue" in r.text, r.text[:300]
+
+
+def plane_shade(slope_degrees: float, facing_light: bool, azimuth=315.0, altitude=45.0, z=1.0) -> int:
+    """gdaldem hillshade of a plane of that slope (1 m cells), in the middle."""
+    n = 9
+    rise = np.tan(np.radians(slope_degrees))
+    # A plane facing the light goes down towards it.
+    towards = np.radians(azimuth)
+    dx, dy = np.sin(towards), np.cos(towards)  # unit vector towards the light (east, north)
+    cols, rows = np.meshgrid(np.arange(n, dtype=np.float64), np.arange(n, dtype=np.float64))
+    east, north = cols, -rows
+    height = (east * dx + north * dy) * rise
+    elev = f"/vsimem/plane-{uuid.uuid4().hex}.tif"
+    ds = gdal.GetDriverByName("GTiff").Create(elev, n, n, 1, gdal.GDT_Float64)
+    ds.SetGeoTransform((0, 1, 0, n, 0, -1))
+    ds.GetRasterBand(1).WriteArray(-height if facing_light else height)
+    ds = None
+    shade = gdal.DEMProcessing(f"/vsimem/shade-{uuid.uuid4().hex}.tif", elev, "hillshade", azimuth=azimuth,
+                               altitude=altitude, zFactor=z)
+    value = int(shade.GetRasterBand(1).ReadAsArray()[n // 2, n // 2])
+    shade = None
+    gdal.Unlink(elev)
+    return value
+
+
+@pytest.mark.parametrize("light", [{}, {"AZIMUTH": "90", "ALTITUDE": "30", "ZFACTOR": "2"}])
+def test_hillshade_legend_is_gdaldem_on_planes(coverage_env, light):
+    """GetLegendGraphic STYLE=hillshade: the grey of a 30-degree slope facing the light, flat
+    ground and a 30-degree slope facing away, as gdaldem shades planes under the same light."""
+    r = coverage_env.session.get(coverage_env.url + "/wms", params={
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetLegendGraphic", "LAYER": "geoid", "STYLE": "hillshade",
+        "FORMAT": "image/png", **light}, timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png", r.text[:300]
+    img = decode(r.content)
+    rows = [tuple(int(v) for v in img[24 * k + 12, 12]) for k in range(img.shape[0] // 24)]
+    az, alt, z = float(light.get("AZIMUTH", 315)), float(light.get("ALTITUDE", 45)), float(light.get("ZFACTOR", 1))
+    want = [plane_shade(30, True, az, alt, z), plane_shade(0, True, az, alt, z), plane_shade(30, False, az, alt, z)]
+    assert len(rows) == 3
+    for got, grey in zip(rows, want):
+        assert got[3] == 255 and got[0] == got[1] == got[2] and abs(got[0] - grey) <= 1, (rows, want)
+    assert want[0] > want[1] > want[2]
 
 
 def test_tilesets_of_a_coverage(coverage_env):
