@@ -11,19 +11,26 @@
 # Extra arguments go to pytest (for example -k paging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+step() { echo "== $(date -u +%T) ($SECONDS s) $*"; }  # where a CI run's time goes
+step setup
 scripts/setup-debian.sh --test
+step "ci build"
 scripts/build.sh ci
 scripts/build-web.sh
+step "unit tests"
 ctest --preset ci -j "$(nproc)"
 (cd web && npm test --silent)
 # The portal was just built: its browser tests must run, not be skipped.
 # Both backends run even when the first fails, so that one CI run shows both results.
 failed=()
 for backend in ${STORE_BACKENDS:-gpkg postgis}; do
-  echo "== integration tests on the $backend store"
+  step "integration tests on the $backend store"
   AMIS_REQUIRE_PORTAL=1 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" \
     --dist loadfile --store-backend "$backend" tests/integration "$@" || failed+=("$backend")
 done
 [ ${#failed[@]} -eq 0 ] || { echo "integration tests failed on: ${failed[*]}"; exit 1; }
+step "fuzz build and fuzzing"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+step "unit tests under the sanitizers"
 ctest --preset fuzz -j "$(nproc)"
+step done
