@@ -263,6 +263,29 @@ void add_editing_paths(json& paths, json& components) {
   upload["security"] = signed_in(true);
   paths["/collections/{collectionId}/upload"] = {{"post", upload}};
 
+  json grid = operation(
+      "uploadGrid",
+      "Replaces a coverage's grid (any format GDAL reads, georeferenced, north up) through a change set: "
+      "converted to a Cloud Optimized GeoTIFF, served once a reviewer approves",
+      "Editing",
+      {collection_id, query_parameter("filename", "The file's name, for its extension (some formats need it)."),
+       query_parameter("title", "The change set's title.")},
+      error_responses({400, 401, 403, 404, 409}));
+  grid["requestBody"] = {{"required", true},
+                         {"description", "The grid file itself."},
+                         {"content", {{"application/octet-stream", binary}, {"image/tiff", binary}}}};
+  grid["responses"]["200"] = body_response("Published at once (a role that publishes directly)", "application/json",
+                                           {{"type", "object"}});
+  grid["responses"]["202"] = body_response("The grid waits for review in the change set Location names",
+                                           "application/json", {{"type", "object"}});
+  grid["security"] = signed_in(true);
+  paths["/collections/{collectionId}/coverage/upload"] = {{"post", grid}};
+  json grid_history = operation("getGridHistory", "The grids a coverage has had, from its approved uploads",
+                                "Editing", {collection_id}, error_responses({400, 404}));
+  grid_history["responses"]["200"] = body_response("The versions in order, version 0 the grid first added", "application/json",
+                                                   {{"type", "object"}});
+  paths["/collections/{collectionId}/coverage/history"] = {{"get", grid_history}};
+
   json list = operation(
       "getChangeSets", "The change sets the caller may see", "Change sets",
       json::array({query_parameter("state", "Only change sets in this state.",

@@ -13,6 +13,8 @@ the rule (one record per resource: a harvested copy "nat_a:X" is X), never the r
 node's distributed answer."""
 from __future__ import annotations
 
+import re
+
 import time
 from pathlib import Path
 
@@ -218,7 +220,11 @@ def test_csw_kvp_names_the_cut_off_and_failed_nodes_in_a_warning(regional, expec
         "service": "CSW", "version": "2.0.2", "request": "GetRecords", "typeNames": "gmd:MD_Metadata",
         "outputSchema": "http://www.isotc211.org/2005/gmd", "resultType": "results", "elementSetName": "full",
         "maxRecords": 500, "distributedSearch": "true", "hopCount": 2}, timeout=30)
-    assert iso.status_code == 200 and iso.headers["Warning"] == warning
+    # The same nodes with the same outcome (a cut-off's reason says whether the node's own request
+    # or the search's deadline ran out first, which is a race).
+    outcome = re.compile(r"node '([^']+)' ([a-z-]+)")
+    assert iso.status_code == 200
+    assert sorted(outcome.findall(iso.headers["Warning"])) == sorted(outcome.findall(warning))
     assert_schema_valid(iso.content)
     # Local only: no warning, no node asked.
     local = requests.get(regional.url + "/csw", params={

@@ -94,13 +94,27 @@ def test_made_up_collection_names_add_no_series(metrics_server):
             for name in names:
                 assert s.get(f"{base}/collections/{name}/items").status_code == 404
 
+    zero = requests_total(samples(scrape(base + "/metrics")), "features", "items", "unknown", "4xx")
     ask([f"warm_{uuid.uuid4().hex}" for _ in range(5)])  # the "unknown" series exist now
-    first = samples(scrape(base + "/metrics"))
+    # A request is counted just after its answer is sent: wait until the five are in.
+    deadline = time.monotonic() + 10
+    while True:
+        first = samples(scrape(base + "/metrics"))
+        if requests_total(first, "features", "items", "unknown", "4xx") >= zero + 5 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     names = [f"x{uuid.uuid4().hex}" for _ in range(10_000)]
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(ask, [names[i::8] for i in range(8)]))
-    text = scrape(base + "/metrics")
-    second = samples(text)
+    before = requests_total(first, "features", "items", "unknown", "4xx")
+    deadline = time.monotonic() + 10
+    while True:
+        text = scrape(base + "/metrics")
+        second = samples(text)
+        if requests_total(second, "features", "items", "unknown", "4xx") - before >= 10_000 or \
+                time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert set(second) == set(first), sorted(set(second) ^ set(first))
     assert names[0] not in text and names[-1] not in text
     assert (requests_total(second, "features", "items", "unknown", "4xx")
