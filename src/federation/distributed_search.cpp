@@ -197,7 +197,8 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
     }
   }
   for (std::size_t i = 0; i < asks.size(); ++i) {
-    auto [index, request] = std::move(asks[i]);
+    const auto index = asks[i].first;  // not a structured binding: clang cannot capture one
+    auto request = std::move(asks[i].second);
     std::thread([state, index, url = std::move(request.first), csw = request.second, node = std::move(asked_nodes[i]),
                  &getter = getter_, schema, deadline, start, max_bytes = options_.max_bytes] {
       NodeSearchResult result;
