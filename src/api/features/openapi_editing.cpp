@@ -281,7 +281,7 @@ void add_editing_paths(json& paths, json& components) {
   grid["security"] = signed_in(true);
   paths["/collections/{collectionId}/coverage/upload"] = {{"post", grid}};
   json grid_history = operation("getGridHistory", "The grids a coverage has had, from its approved uploads",
-                                "Editing", {collection_id}, error_responses({400, 404}));
+                                "Editing", json::array({collection_id}), error_responses({400, 404}));
   grid_history["responses"]["200"] = body_response("The versions in order, version 0 the grid first added", "application/json",
                                                    {{"type", "object"}});
   paths["/collections/{collectionId}/coverage/history"] = {{"get", grid_history}};
