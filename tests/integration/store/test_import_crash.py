@@ -52,6 +52,21 @@ def loading_tables(store: Path) -> list[str]:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'amis_data' AND tablename LIKE 'amis_load_%'")]
 
 
+def wait_until_sessions_end(store: Path, seconds: float = 60) -> None:
+    """Until no session holds a loading table's advisory lock (pg_load_tables.cpp: key 1095585860)."""
+    if not on_postgis():
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.closing(connect_store(store)) as db:
+            held = db.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095585860 "
+                              "AND granted").fetchone()[0]
+        if held == 0:
+            return
+        time.sleep(0.1)
+    pytest.fail("the killed import's session still holds its lock")
+
+
 def feature_count(store: Path, collection: str) -> int:
     ds = ogr.Open(store_datasource(store))
     layer = ds.GetLayerByName(f"amis_data.{collection}" if on_postgis() else collection)
@@ -99,7 +114,9 @@ def test_a_killed_import_leaves_the_old_collection_and_the_next_import_cleans_up
     listing = run_amis("collections", "--store", store)
     assert listing.returncode == 0 and "sites" in listing.stdout, listing.stderr
 
-    # The next import (of another collection) drops what the killed one left.
+    # The next import (of another collection) drops what the killed one left, once PostgreSQL
+    # has noticed that the killed import's connections are gone (and with them its lock).
+    wait_until_sessions_end(store)
     amis_import(store, sources["small"], "others")
     assert loading_tables(store) == []
     assert feature_count(store, "sites") == 3
