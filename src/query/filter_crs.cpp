@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/wkb.hpp"
 #include "encode/coordinate_transform.hpp"
+#include "query/projected_box.hpp"
 
 namespace amis::query {
 namespace {
@@ -42,7 +43,7 @@ struct OgrTransform {
   }
 };
 
-void walk(core::Expression& e, OgrTransform& ogr, const encode::CoordinateTransform& bounds) {
+void walk(core::Expression& e, const core::Crs& from, OgrTransform& ogr, const encode::CoordinateTransform& bounds) {
   using Kind = core::Expression::Kind;
   if (e.kind == Kind::Geometry) {
     OGRGeometryH g = nullptr;
@@ -56,10 +57,15 @@ void walk(core::Expression& e, OgrTransform& ogr, const encode::CoordinateTransf
     OGR_G_DestroyGeometry(g);
     if (!ok) throw core::InvalidParameter("filter-crs", "a geometry cannot be transformed to CRS84");
   } else if (e.kind == Kind::Envelope) {
+    // A BBOX in a projected CRS is that box, not its CRS84 envelope.
+    if (auto shape = projected_box_shape(e.envelope, from, bounds, "filter-crs")) {
+      e = std::move(*shape);
+      return;
+    }
     e.envelope = bounds.to_crs84_bounds(e.envelope.min_x, e.envelope.min_y, e.envelope.max_x,
                                         e.envelope.max_y);
   }
-  for (auto& arg : e.args) walk(arg, ogr, bounds);
+  for (auto& arg : e.args) walk(arg, from, ogr, bounds);
 }
 
 }  // namespace
@@ -81,7 +87,7 @@ void transform_literals_to_crs84(core::Expression& filter, const core::Crs& from
   if (from.is_crs84()) return;
   OgrTransform ogr(from);
   const encode::CoordinateTransform bounds(from, "filter-crs", /*inverse=*/true);
-  walk(filter, ogr, bounds);
+  walk(filter, from, ogr, bounds);
 }
 
 }  // namespace amis::query

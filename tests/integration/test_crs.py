@@ -370,43 +370,49 @@ MARGIN = 1e-4  # degrees; no source point may lie this close to an envelope edge
 
 
 def bbox_expectation(code, box, coal_source):
+    """The source points inside the box's CRS84 envelope (edges densified by osr) and
+    those inside the box itself, in its CRS: both computed here, not by the server."""
     env = crs84_envelope(code, *box)
     near = [fid for fid, (x, y) in coal_source.items() if inside(x, y, env, MARGIN) != inside(x, y, env, -MARGIN)]
     assert not near, f"box badly chosen: points {near[:5]} lie on the envelope's edges"
     in_env = {fid for fid, (x, y) in coal_source.items() if inside(x, y, env)}
     fids = sorted(coal_source)
     projected = transform(code, [coal_source[f] for f in fids])
+    if code not in (4326,):  # no point within a metre of the box's edges in its own CRS
+        edge = [f for f, (a, b) in zip(fids, projected)
+                if (box[0] - 1 <= a <= box[2] + 1 and box[1] - 1 <= b <= box[3] + 1)
+                and not (box[0] + 1 <= a <= box[2] - 1 and box[1] + 1 <= b <= box[3] - 1)]
+        assert not edge, f"box badly chosen: points {edge[:5]} lie on its edges"
     in_box = {f for f, (a, b) in zip(fids, projected) if box[0] <= a <= box[2] and box[1] <= b <= box[3]}
     return in_env, in_box
 
 
 @pytest.mark.parametrize("code", list(BBOX_CASES))
-def test_bbox_crs_selects_the_crs84_envelope_of_the_box(http, base_url, coal_source, coal_ids, code):
-    """numberMatched and ids equal the source points inside the CRS84 envelope of the box
-    (edges densified by osr, independently of the server)."""
+def test_bbox_crs_selects_the_features_inside_the_box(http, base_url, coal_source, coal_ids, code):
+    """Part 1 /req/core/fc-bbox-response with Part 2 bbox-crs: numberMatched and ids are the
+    source points inside the box in its own CRS. For a UTM box that is fewer than the
+    points inside the box's CRS84 envelope; for EPSG:4326 and 3857 the two are the same."""
     box = BBOX_CASES[code]
     in_env, in_box = bbox_expectation(code, box, coal_source)
-    assert in_env
+    assert in_box
     if code in (4326, 3857):
         assert in_env == in_box  # the envelope is the box itself
+    elif code == 32649:
+        assert in_box < in_env  # this case tells the box from its envelope
     _, doc = served_items(http, base_url, "coal_mines", **{"bbox-crs": uri(code)},
                           bbox=",".join(map(repr, box)), properties="gem_mine_id")
-    assert doc["numberMatched"] == len(in_env)
-    assert ids(doc) == in_env
+    assert doc["numberMatched"] == len(in_box)
+    assert ids(doc) == in_box
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (Part 1 /req/core/fc-bbox-response with Part 2 bbox-crs): a bbox in a UTM CRS selects "
-    "every feature inside the box's CRS84 envelope, including points whose UTM coordinates are "
-    "outside the box (GET /collections/coal_mines/items?bbox-crs=.../EPSG/0/32649&"
-    "bbox=300000,4000000,700000,4400000 returns 894 features; 878 lie in the box)"))
-def test_bbox_crs_selects_only_features_inside_the_projected_box(http, base_url, coal_source, coal_ids):
+def test_a_projected_bbox_filter_selects_inside_the_box(http, base_url, coal_source, coal_ids):
+    """The same with a CQL2 BBOX literal under filter-crs (Part 3 with Part 2)."""
     code = 32649
     box = BBOX_CASES[code]
-    in_env, in_box = bbox_expectation(code, box, coal_source)
-    assert in_box < in_env  # the case discriminates
-    _, doc = served_items(http, base_url, "coal_mines", **{"bbox-crs": uri(code)},
-                          bbox=",".join(map(repr, box)), properties="gem_mine_id")
+    _, in_box = bbox_expectation(code, box, coal_source)
+    cql = "S_INTERSECTS(geometry, BBOX(%s))" % ",".join(map(repr, box))
+    _, doc = served_items(http, base_url, "coal_mines", **{"filter-crs": uri(code)}, filter=cql,
+                          properties="gem_mine_id")
     assert ids(doc) == in_box
 
 
@@ -752,3 +758,17 @@ def test_html_map_link_keeps_bbox_crs_with_its_bbox(http, base_url, coal_source,
     doc = http.get(href, timeout=30).json()
     want = {f for f, (x, y) in coal_source.items() if lon0 <= x <= lon1 and lat0 <= y <= lat1}
     assert ids(doc) == want
+
+
+def test_a_projected_wfs_bbox_selects_inside_the_box(http, base_url, coal_source, coal_ids):
+    """WFS 2.0 GetFeature BBOX=...,<a UTM CRS>: the features inside that box, as for bbox-crs."""
+    code = 32649
+    box = BBOX_CASES[code]
+    _, in_box = bbox_expectation(code, box, coal_source)
+    r = http.get(f"{base_url}/wfs", timeout=60, params={
+        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": "amis:coal_mines",
+        "OUTPUTFORMAT": "application/json", "COUNT": 10000,
+        "BBOX": ",".join(map(repr, box)) + f",urn:ogc:def:crs:EPSG::{code}"})
+    assert r.status_code == 200, r.text[:300]
+    got = {int(str(f["id"]).rsplit(".", 1)[-1]) for f in r.json()["features"]}
+    assert got == in_box

@@ -10,6 +10,7 @@
 #include "encode/coordinate_transform.hpp"
 #include "query/cql2.hpp"
 #include "query/filter_crs.hpp"
+#include "query/projected_box.hpp"
 
 namespace amis::api::features {
 namespace {
@@ -167,6 +168,7 @@ core::FeatureQuery parse_items_request(const http::Request& request,
       throw core::UnknownParameter(name);
     }
   }
+  std::optional<core::Expression> box_shape;  // a box in a projected CRS: its exact shape
   if (bbox_text) {
     if (bbox_crs.is_crs84()) {
       query.bbox = parse_bbox(*bbox_text);
@@ -180,6 +182,7 @@ core::FeatureQuery parse_items_request(const http::Request& request,
         throw core::InvalidParameter("bbox", "each lower corner value must not exceed the upper one");
       const encode::CoordinateTransform to_crs84(bbox_crs, "bbox-crs", /*inverse=*/true);
       query.bbox = to_crs84.to_crs84_bounds(box.min_x, box.min_y, box.max_x, box.max_y);
+      box_shape = query::projected_box_condition(box, bbox_crs, to_crs84, "bbox-crs");
     }
   }
   if ((query.filter = parse_filter(request))) {
@@ -190,6 +193,7 @@ core::FeatureQuery parse_items_request(const http::Request& request,
     }
     query::check_crs84_literals(*query.filter);
   }
+  query.filter = query::and_condition(std::move(query.filter), std::move(box_shape));
   if (query.after && !query.sortby.empty())
     throw core::InvalidParameter("after", "keyset paging follows the id order; with sortby, page with offset");
   return query;

@@ -10,6 +10,7 @@
 #include "encode/coordinate_transform.hpp"
 #include "encode/xml_text.hpp"
 #include "query/fes.hpp"
+#include "query/projected_box.hpp"
 
 namespace amis::api::wfs {
 namespace {
@@ -43,8 +44,14 @@ core::SrsName srs_or_fail(const std::string& text, const char* locator) {
   return *srs;
 }
 
-// BBOX=a,b,c,d[,crs] in that CRS's axis order (WFS 2.0, 7.9.2.4.? / OWS 10.2.3).
-core::Envelope bbox_to_crs84(const std::string& text, const core::SrsName& default_crs) {
+// BBOX=a,b,c,d[,crs] in that CRS's axis order (WFS 2.0, 7.9.2.4.? / OWS 10.2.3): its
+// CRS84 envelope, and in a projected CRS the box's own shape as a condition.
+struct BoxSelection {
+  core::Envelope envelope;
+  std::optional<core::Expression> shape;
+};
+
+BoxSelection bbox_to_crs84(const std::string& text, const core::SrsName& default_crs) {
   auto parts = split(text, ',');
   core::SrsName srs = default_crs;
   if (parts.size() == 5) {
@@ -60,10 +67,11 @@ core::Envelope bbox_to_crs84(const std::string& text, const core::SrsName& defau
       throw core::InvalidParameter("bbox", "'" + p.substr(0, 40) + "' is not a number");
   }
   if (v[0] > v[2] || v[1] > v[3]) throw core::InvalidParameter("bbox", "the lower corner lies above the upper corner");
-  if (srs.crs.is_crs84()) return {v[0], v[1], v[2], v[3]};
-  if (srs.crs.epsg == 4326 && !srs.east_north) return {v[1], v[0], v[3], v[2]};
+  if (srs.crs.is_crs84()) return {{v[0], v[1], v[2], v[3]}, std::nullopt};
+  if (srs.crs.epsg == 4326 && !srs.east_north) return {{v[1], v[0], v[3], v[2]}, std::nullopt};
   const encode::CoordinateTransform inverse(srs.crs, "bbox", /*inverse=*/true, srs.east_north);
-  return inverse.to_crs84_bounds(v[0], v[1], v[2], v[3]);
+  return {inverse.to_crs84_bounds(v[0], v[1], v[2], v[3]),
+          query::projected_box_condition({v[0], v[1], v[2], v[3]}, srs.crs, inverse, "bbox")};
 }
 
 std::string normalised_format(std::string_view text) {
@@ -116,7 +124,9 @@ WfsQuery type_query(const WfsRequest& r, const core::Collection& c, bool wfs_2_0
   if (!r.bbox.empty()) {
     if (!r.filter.empty() || !r.resource_id.empty())
       throw core::InvalidParameter("bbox", "BBOX, FILTER and RESOURCEID are mutually exclusive (use a BBOX operator in the filter)");
-    q.bbox = bbox_to_crs84(r.bbox, w.srs);
+    auto box = bbox_to_crs84(r.bbox, w.srs);
+    q.bbox = box.envelope;
+    q.filter = query::and_condition(nullptr, std::move(box.shape));
   }
 
   std::vector<std::string> rids;
