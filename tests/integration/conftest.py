@@ -61,6 +61,24 @@ def pytest_report_header(config):
     return f"store backend: {support.store_backend()}"
 
 
+_seconds_per_file: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    # On the xdist controller too: each file's setup, call and teardown time, summed.
+    path = report.nodeid.split("::", 1)[0]
+    _seconds_per_file[path] = _seconds_per_file.get(path, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Where a run's time goes: with --dist loadfile a file runs on one worker, so the
+    # slowest files bound the run (split them when they grow).
+    slowest = sorted(_seconds_per_file.items(), key=lambda kv: -kv[1])[:12]
+    if slowest and sum(_seconds_per_file.values()) > 60:
+        terminalreporter.write_line("slowest test files (s): " +
+                                    ", ".join(f"{path} {secs:.0f}" for path, secs in slowest))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
     # After the session fixtures' teardown (the servers are stopped), also after a failure or
