@@ -95,7 +95,7 @@ class Compiler {
       case Kind::Geometry: return geometry_literal(e);
       case Kind::Envelope: return bind(box_wkb(e.envelope), Type::Geometry);
       case Kind::Property: return property(e.text);
-      case Kind::Array: return bind(array_json(e), Type::Array);
+      case Kind::Array: return array_value(e);
       case Kind::Interval: fail("an INTERVAL can only be an argument of a temporal function");
       case Kind::Function: return function(e);
       case Kind::Operator: return op(e);
@@ -159,6 +159,34 @@ class Compiler {
       }
     }
     return array.dump();
+  }
+
+  static bool is_literal_array(const Expression& e) {
+    for (const auto& item : e.args) {
+      switch (item.kind) {
+        case Kind::String: case Kind::Date: case Kind::Timestamp: case Kind::Integer: case Kind::Real:
+        case Kind::Boolean: break;
+        case Kind::Array: if (!is_literal_array(item)) return false; break;
+        default: return false;
+      }
+    }
+    return true;
+  }
+
+  // An array of literals is one bound JSON value; one with a property, a function or
+  // arithmetic in it (CQL2 /req/array-functions) is built in SQL, element by element.
+  Sql array_value(const Expression& e) {
+    if (is_literal_array(e)) return bind(array_json(e), Type::Array);
+    std::vector<JsonArrayElement> elements;
+    for (const auto& item : e.args) {
+      if (item.kind == Kind::Array) {
+        elements.push_back({array_value(item).text, false, true});
+        continue;
+      }
+      const Sql s = scalar(item);
+      elements.push_back({s.text, s.type == Type::Boolean, false});
+    }
+    return {dialect_.json_array(elements), Type::Array};
   }
 
   void expect_args(const Expression& e, size_t n) {

@@ -37,6 +37,15 @@ struct SpatialJoinSql {
   std::vector<Binding> condition_bindings;
 };
 
+// An element of an array built in SQL (an array with a property or a function in it):
+// its SQL, and whether it is a condition (SQLite has no JSON true/false of its own)
+// or itself such an array, as JSON text.
+struct JsonArrayElement {
+  std::string sql;
+  bool boolean = false;
+  bool array = false;
+};
+
 class FilterDialect {
  public:
   virtual ~FilterDialect() = default;
@@ -53,6 +62,8 @@ class FilterDialect {
   // (the WHERE clause has fid > after too), for a spatial index that can use it.
   virtual std::string bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
                            std::vector<Binding>& bindings) const = 0;
+  // The JSON text of an array of these elements (amis_array's operand).
+  virtual std::string json_array(const std::vector<JsonArrayElement>& elements) const = 0;
   // What follows a sub-select in FROM (PostgreSQL 15 needs an alias).
   virtual const char* derived_table_alias() const = 0;
   // The condition `a OP b` (op: "intersects", "within", ... as in CQL2). When

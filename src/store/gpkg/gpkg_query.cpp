@@ -14,6 +14,19 @@ SqlWhere where_clause(const core::Collection& collection, const core::FeatureQue
   return query_where(collection, query, GpkgDialect(collection));
 }
 
+std::string GpkgDialect::json_array(const std::vector<JsonArrayElement>& elements) const {
+  std::string sql = "json_array(";
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    const auto& e = elements[i];
+    std::string element = e.sql;
+    if (e.array) element = "json(" + e.sql + ")";  // kept as JSON, not as a string
+    else if (e.boolean)  // SQLite's 1 and 0 as JSON's true and false
+      element = "(CASE WHEN " + e.sql + " IS NULL THEN NULL WHEN " + e.sql + " THEN json('true') ELSE json('false') END)";
+    sql += (i ? ", " : "") + element;
+  }
+  return sql + ")";
+}
+
 std::string GpkgDialect::bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
                               std::vector<Binding>& bindings) const {
   // The R-tree narrows the candidates; amis_intersects_bbox decides exactly.

@@ -31,6 +31,7 @@ class GpkgDialect final : public FilterDialect {
     return "CAST(" + a + " / " + b + " AS INTEGER)";
   }
   const char* derived_table_alias() const override { return ""; }
+  std::string json_array(const std::vector<JsonArrayElement>& elements) const override;
   std::string bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
                    std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,

@@ -66,6 +66,15 @@ std::string prepared_prefilter(const std::string& op, const std::string& column,
 
 }  // namespace
 
+std::string PgDialect::json_array(const std::vector<JsonArrayElement>& elements) const {
+  std::string sql = "CAST(jsonb_build_array(";
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    const auto& e = elements[i];
+    sql += (i ? ", " : "") + (e.array ? "CAST(" + e.sql + " AS jsonb)" : e.sql);
+  }
+  return sql + ") AS text)";
+}
+
 std::string PgDialect::integer_division(const std::string& a, const std::string& b) const {
   return "trunc(CAST(" + a + " AS double precision) / " + b + ")::bigint";
 }

@@ -22,6 +22,7 @@ class PgDialect final : public FilterDialect {
   const char* real_type() const override { return "double precision"; }
   std::string integer_division(const std::string& a, const std::string& b) const override;
   const char* derived_table_alias() const override { return " AS amis_period"; }
+  std::string json_array(const std::vector<JsonArrayElement>& elements) const override;
   std::string bbox(const std::vector<core::Envelope>& boxes, std::optional<std::int64_t> after,
                    std::vector<Binding>& bindings) const override;
   std::string spatial(const std::string& op, const std::string& a, const std::string& b,
