@@ -13,6 +13,7 @@ import VectorSource from 'ol/source/Vector';
 import VectorTileSource from 'ol/source/VectorTile';
 import MVT from 'ol/format/MVT';
 import Draw, { createBox } from 'ol/interaction/Draw';
+import { always } from 'ol/events/condition';
 import { fromExtent } from 'ol/geom/Polygon';
 import { fromLonLat, transformExtent } from 'ol/proj';
 import { Fill, Stroke, Style } from 'ol/style';
@@ -281,7 +282,8 @@ export class RecordEditor {
   private startDrawing(): void {
     const map = this.map;
     if (!map) return;
-    const draw = new Draw({ source: new VectorSource(), type: 'Circle', geometryFunction: createBox() });
+    // Dragged, not clicked twice: the box goes from where the pointer goes down to where it is let go.
+    const draw = new Draw({ source: new VectorSource(), type: 'Circle', geometryFunction: createBox(), freehandCondition: always });
     draw.on('drawend', (e) => {
       const extent = transformExtent(e.feature.getGeometry()!.getExtent(), 'EPSG:3857', 'EPSG:4326');
       ['rf-west', 'rf-south', 'rf-east', 'rf-north'].forEach((id, i) => {
@@ -334,7 +336,7 @@ export class RecordEditor {
     box.hidden = lines.length === 0;
     clear(box, h('strong', {}, heading), h('ul', {}, ...lines.map((l) => h('li', {}, l))));
     if (!lines.length) return;
-    const at = fieldName ? this.host.querySelector<HTMLElement>(`[data-field="${fieldName}"] > .field-error, [data-field="${fieldName}"] .field-error`) : null;
+    const at = fieldName ? this.host.querySelector(`[data-field="${fieldName}"]`)?.querySelector<HTMLElement>(':scope > .field-error') : null;
     if (at) {
       at.textContent = lines.join(' ');
       at.closest<HTMLElement>('[data-field]')?.scrollIntoView({ block: 'center' });
