@@ -20,8 +20,6 @@ Needs the portal built (scripts/build-web.sh), Node.js and /usr/bin/chromium."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,9 +27,10 @@ import requests
 from lxml import etree
 
 from csw_support import NS, generate_records, safe_parser
+from portal_scenario_support import run_scenario
 from store_support import add_users, error
-from support import REPO_ROOT, AmisServer, copy_store, http_session
-from test_portal import CHROMIUM, portal_can_run  # noqa: F401 (autouse: skip or fail without a browser)
+from support import AmisServer, copy_store, http_session
+from test_portal import portal_can_run  # noqa: F401 (autouse: skip or fail without a browser)
 
 ARTEFACTS = Path(__file__).parent.parent / "artefacts" / "record-form"
 PASSWORD = "record form password 1"
@@ -86,16 +85,7 @@ def site(tmp_path_factory, store_path):
 
 
 def browse(site: Site, step: str, user: str, **actions) -> dict:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CHROMIUM": str(CHROMIUM), "AMIS_STEP": step, "AMIS_USER": user, "AMIS_PASSWORD": PASSWORD,
-           **{f"AMIS_{k.upper()}": str(v) for k, v in actions.items()}}
-    p = subprocess.run(["node", "e2e/record-form.mjs", site.server.url + "/portal/", str(ARTEFACTS)],
-                       cwd=REPO_ROOT / "web", env=env, capture_output=True, text=True, timeout=240)
-    assert p.returncode == 0, p.stderr[-3000:]
-    answer = json.loads(p.stdout.strip().splitlines()[-1])
-    assert "failure" not in answer, answer["failure"] + f"\n(screenshots in {ARTEFACTS})"
-    assert answer["errors"] == [], answer["errors"]
-    return answer
+    return run_scenario("record-form.mjs", site.server.url + "/portal/", ARTEFACTS, step, user, PASSWORD, **actions)
 
 
 def vnm_record(title: str, north: float = 14.9) -> dict:
