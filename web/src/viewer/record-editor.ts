@@ -33,6 +33,12 @@ export interface RecordEditorHooks {
 
 type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
+// A code's name in the reader's language (an ISO code list's value), else the code.
+function codeName(key: string, code: string): string {
+  const name = t(key);
+  return name === key ? code : name;
+}
+
 function options(values: string[], chosen: string, label: (v: string) => string = (v) => v): HTMLOptionElement[] {
   const list = values.includes(chosen) || chosen === '' ? values : [chosen, ...values];
   return list.map((v) => h('option', { value: v, selected: v === chosen }, label(v)));
@@ -133,7 +139,7 @@ export class RecordEditor {
     }));
     const country = h('select', { id: 'rf-country' }, h('option', { value: '', selected: f.country === '' }, t('recordForm.regional')),
       ...options(MEMBERS.map((m) => m.iso3), f.country, (c) => countryName(c)).filter((o) => o.value !== ''));
-    const frequency = h('select', { id: 'rf-frequency' }, h('option', { value: '' }, '—'), ...options(UPDATE_FREQUENCIES, f.updateFrequency));
+    const frequency = h('select', { id: 'rf-frequency' }, h('option', { value: '' }, '—'), ...options(UPDATE_FREQUENCIES, f.updateFrequency, (v) => codeName(`recordForm.frequencies.${v}`, v)));
     const language = h('select', { id: 'rf-language' }, h('option', { value: '' }, '—'), ...options(LANGUAGES, f.language));
     return [
       field('rf-title', t('recordForm.title'), input('rf-title', f.title), 'title'),
@@ -155,7 +161,7 @@ export class RecordEditor {
           field(`rf-contact-${i}-position`, t('recordForm.position'), input(`rf-contact-${i}-position`, c.position)),
           field(`rf-contact-${i}-email`, t('recordForm.email'), input(`rf-contact-${i}-email`, c.email, { type: 'email' })),
           field(`rf-contact-${i}-url`, t('recordForm.url'), input(`rf-contact-${i}-url`, c.url, { type: 'url' })),
-          field(`rf-contact-${i}-role`, t('recordForm.role'), h('select', { id: `rf-contact-${i}-role` }, ...options(PARTY_ROLES, c.role))))),
+          field(`rf-contact-${i}-role`, t('recordForm.role'), h('select', { id: `rf-contact-${i}-role` }, ...options(PARTY_ROLES, c.role, (v) => codeName(`recordForm.roles.${v}`, v)))))),
         h('p', { class: 'error field-error', role: 'alert' }),
         h('button', { type: 'button', id: 'rf-add-contact', onclick: () => this.add(() => this.form.contacts.push(emptyParty())) },
           t('recordForm.addContact'))),
