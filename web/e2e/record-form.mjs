@@ -114,6 +114,10 @@ async function create() {
   await page.click('#rf-submit');
   result.submitted = await waitingChangeSet();
   await shot('submitted');
+  // "Open the change set": the editor's own change set in the workspace's review.
+  await page.click('#rf-result button.open-changeset');
+  await page.waitForSelector('#ws-review:not([hidden]) table.diff', { timeout: 15000 });
+  result.reviewHeading = await page.textContent('#ws-review h3');
 }
 
 async function xml() {

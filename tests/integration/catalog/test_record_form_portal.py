@@ -123,6 +123,7 @@ def test_editor_makes_a_record_in_the_form_a_reviewer_approves_it_and_csw_gives_
     assert {"field": "bbox", "text": expected["description"]} in made["bad"]["beside"]
     cs = made["submitted"]["changeSet"]
     assert made["submitted"]["link"].endswith(f"/changesets/{cs}") and f"#{cs}" in made["submitted"]["text"]
+    assert f"#{cs}" in made["reviewHeading"]  # the page opened it in the workspace's review
 
     change_set = site.call("GET", f"/changesets/{cs}", REVIEWER).json()
     assert (change_set["state"], change_set["collection"], change_set["country"], change_set["author"]) == \
