@@ -2,7 +2,8 @@
 // cookie and its CSRF token on every request that changes something.
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  // `locator`: the element or parameter at fault, when the server names one.
+  constructor(readonly status: number, readonly code: string, message: string, readonly locator = '') {
     super(message);
   }
 }
@@ -98,9 +99,9 @@ export class Api {
       json = undefined;
     }
     if (!response.ok) {
-      const e = (json ?? {}) as { code?: string; description?: string; title?: string; detail?: string };
+      const e = (json ?? {}) as { code?: string; description?: string; title?: string; detail?: string; locator?: string };
       throw new ApiError(response.status, e.code ?? String(response.status),
-        e.description ?? e.detail ?? e.title ?? (text.slice(0, 200) || response.statusText));
+        e.description ?? e.detail ?? e.title ?? (text.slice(0, 200) || response.statusText), e.locator ?? '');
     }
     return json as T;
   }
@@ -162,6 +163,29 @@ export class Api {
     const response = await fetch(this.url(`/collections/${encodeURIComponent(collection)}/items/${fid}?f=json`), { credentials: 'same-origin' });
     if (!response.ok) throw new ApiError(response.status, 'NotFound', `feature ${fid} could not be read`);
     return { doc: await response.json(), etag: response.headers.get('ETag') ?? undefined };
+  }
+
+  // --- catalogue records (OGC API - Records transactions, issue 15)
+  // A record's GeoJSON with the ETag a replacement sends back as If-Match.
+  async record(id: string): Promise<{ doc: Record<string, unknown>; etag?: string }> {
+    const response = await fetch(this.url(`/collections/catalog/items/${encodeURIComponent(id)}?f=json`), { credentials: 'same-origin' });
+    if (!response.ok) throw new ApiError(response.status, 'NotFound', `record ${id} could not be read`);
+    return { doc: await response.json() as Record<string, unknown>, etag: response.headers.get('ETag') ?? undefined };
+  }
+
+  // Creates (id null), replaces or deletes a record: a GeoJSON record, or an ISO 19139
+  // document (a string); the answer names the change set it waits in for review.
+  writeRecord(method: 'POST' | 'PUT' | 'DELETE', id: string | null, body: Record<string, unknown> | string | undefined,
+    etag?: string): Promise<{ changeSet: ChangeSet; published: boolean; records: string[] }> {
+    const path = `/collections/catalog/items${id === null ? '' : `/${encodeURIComponent(id)}`}`;
+    const headers: Record<string, string> = {};
+    if (etag) headers['If-Match'] = etag;
+    if (typeof body === 'string') {
+      headers['Content-Type'] = 'application/xml';
+      return this.request(method, path, new Blob([body]), headers);
+    }
+    if (body !== undefined) headers['Content-Type'] = 'application/geo+json';
+    return this.request(method, path, body, headers);
   }
 
   upload(collection: string, file: Blob, options: { key?: string; mode?: string; country?: string; changeSet: number }): Promise<{

@@ -124,6 +124,9 @@ export function displayValue(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
+  // A catalogue record's lists and groups (keywords, contacts) as the reviewer reads them.
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 

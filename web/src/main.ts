@@ -122,6 +122,9 @@ async function start(): Promise<void> {
   renderCataloguePanel(byId('panel-data'), state, view, api, () => {
     openTab('layers');
     renderLayerPanel(byId('panel-layers'), state, view);
+  }, (changeSet) => {
+    openTab('workspace');
+    workspace.openChangeSet(changeSet);
   });
   renderFilterPanel(byId('panel-filter'), state, view, MEMBERS);
   renderDownloadPanel(byId('panel-download'), state, view, root);

@@ -38,6 +38,7 @@ export interface RecordSummary {
   formats: string[];
   extent?: [number, number, number, number];
   updated?: string;
+  origin?: string; // "authored" (people keep it), "derived" (AMIS's own data), "harvested"
   links: RecordLink[];
 }
 
@@ -155,6 +156,7 @@ export function recordOf(feature: RecordFeature): RecordSummary {
     formats,
     extent: extentOf(feature.geometry),
     updated: text(p.updated),
+    origin: text(p.origin),
     links: feature.links ?? [],
   };
 }

@@ -61,6 +61,9 @@ describe('layer catalogue', () => {
     expect(displayValue(0.30000000000000004)).toBe('0.3');
     expect(displayValue(2021)).toBe('2021');
     expect(displayValue(true)).toBe('yes');
+    // A catalogue record's lists and groups, in a review's diff.
+    expect(displayValue(['bauxite', 'aluminium'])).toBe('bauxite, aluminium');
+    expect(displayValue([{ keywords: ['gold'], thesaurus: 'GEMET' }])).toBe('[{"keywords":["gold"],"thesaurus":"GEMET"}]');
   });
 });
 

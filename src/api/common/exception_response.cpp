@@ -26,6 +26,8 @@ http::Handler with_ogcapi_errors(http::Handler handler) {
         description = "the server could not complete the request";
       }
       nlohmann::json body = {{"code", e.code()}, {"description", description}};
+      // The element or parameter at fault, so that a form can show the message beside it.
+      if (!e.locator().empty() && !core::hidden_from_client(e)) body["locator"] = e.locator();
       const http::Headers headers = error_headers(e);
       response.send(e.status(), "application/json",
                     body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);

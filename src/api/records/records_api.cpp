@@ -6,7 +6,9 @@
 #include "api/records/records_federated.hpp"
 #include "api/records/records_html.hpp"
 #include "api/records/records_request.hpp"
+#include "catalog/record_json.hpp"
 #include "core/error.hpp"
+#include "edit/change_set.hpp"
 #include "encode/iso19139_writer.hpp"
 
 namespace amis::api::records {
@@ -181,7 +183,10 @@ void RecordsApi::item(http::Request& request, http::Response& response) {
   const auto base = base_url(request);
   if (iso) return response.send(200, "application/xml", encode::iso19139_document(*record, base));
   if (format == Format::Html) return response.send(200, kHtml, html_record(base, *record));
-  response.send(200, kGeoJson, dump(record_json(*record, base)));
+  // The strong ETag a replacement's If-Match is checked against (edit::ChangeService):
+  // an editor's form sends it back, and learns of a change made meanwhile (412).
+  const http::Headers etag{{"ETag", "\"" + edit::record_digest(catalog::to_json(*record)) + "\""}};
+  response.send(200, kGeoJson, dump(record_json(*record, base)), etag);
 }
 
 void RecordsApi::queryables(http::Request& request, http::Response& response) {

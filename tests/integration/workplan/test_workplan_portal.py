@@ -17,16 +17,14 @@ Needs the portal built (scripts/build-web.sh), Node.js and /usr/bin/chromium."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import workplan_support as ws
-from support import REPO_ROOT
-from test_portal import CHROMIUM, portal_can_run  # noqa: F401 (autouse: skip or fail without a browser)
+from portal_scenario_support import run_scenario
+from test_portal import portal_can_run  # noqa: F401 (autouse: skip or fail without a browser)
 from test_workplan import ADMIN, BASE_CONFIG, CHN, IDN, PASSWORD, PLAN, Env, serving
 
 ARTEFACTS = Path(__file__).parent.parent / "artefacts" / "workplan"
@@ -46,16 +44,7 @@ def site(tmp_path_factory):
 
 
 def browse(site: Env, step: str, user: str | None = None, **actions) -> dict:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "CHROMIUM": str(CHROMIUM), "AMIS_STEP": step, "AMIS_USER": user or "",
-           "AMIS_PASSWORD": PASSWORD, **{f"AMIS_{k.upper()}": str(v) for k, v in actions.items()}}
-    p = subprocess.run(["node", "e2e/workplan.mjs", site.server.url + "/portal/", str(ARTEFACTS)],
-                       cwd=REPO_ROOT / "web", env=env, capture_output=True, text=True, timeout=240)
-    assert p.returncode == 0, p.stderr[-3000:]
-    answer = json.loads(p.stdout.strip().splitlines()[-1])
-    assert "failure" not in answer, answer["failure"] + f"\n(screenshots in {ARTEFACTS})"
-    assert answer["errors"] == [], answer["errors"]
-    return answer
+    return run_scenario("workplan.mjs", site.server.url + "/portal/", ARTEFACTS, step, user, PASSWORD, **actions)
 
 
 def submitted_change_set(answer: dict) -> int:

@@ -13,6 +13,7 @@ import {
 import { h, clear, announce, debounce } from '../dom';
 import { onLanguageChange, t, tAttrs, tr } from '../i18n';
 import { countryName } from '../members';
+import { RecordEditor } from './record-editor';
 
 const PAGE = 10;
 
@@ -28,8 +29,14 @@ function facetValue(facet: FacetName, value: string): string {
   return value;
 }
 
+// Who may write records (through review): editors, reviewers, administrators.
+function mayWriteRecords(state: PortalState): boolean {
+  return ['editor', 'reviewer', 'admin'].includes(state.session?.role ?? '');
+}
+
+// `openChangeSet`: a change set (a record's edit) in the workspace's review.
 export function renderCataloguePanel(panel: HTMLElement, state: PortalState, view: MapView, api: Api,
-  showLayers: () => void): void {
+  showLayers: () => void, openChangeSet: (id: number) => void): void {
   let search: CatalogueSearch = { text: '', chosen: {}, offset: 0, limit: PAGE };
   let latest = 0; // the latest search wins over a slower earlier one
   const text = h('input', { id: 'catalogue-search', type: 'search', autocomplete: 'off', ...tAttrs({ placeholder: 'catalogue.placeholder' }) });
@@ -40,6 +47,16 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
   const pager = h('div', { class: 'actions pager' });
   const results = h('div', { id: 'catalogue-list' }, count, facets, list, pager);
   const page = h('section', { id: 'catalogue-record', class: 'record-page', hidden: true, ...tAttrs({ 'aria-label': 'catalogue.record' }) });
+  const formHost = h('section', { id: 'catalogue-form', class: 'record-form', hidden: true, ...tAttrs({ 'aria-label': 'recordForm.label' }) });
+  const newRecord = h('button', { type: 'button', id: 'catalogue-new', hidden: true }, tr('recordForm.new'));
+  const showOnly = (shown: HTMLElement) => {
+    for (const part of [results, page, formHost]) part.hidden = part !== shown;
+  };
+  const editor = new RecordEditor(formHost, api, {
+    close: () => { showOnly(results); void run(); },
+    openChangeSet,
+  });
+  newRecord.addEventListener('click', () => { showOnly(formHost); editor.openNew(state.session?.role === 'editor' ? state.session.country : ''); });
 
   const layerIds = () => new Set(state.layers.map((l) => l.info.id));
   const mapBbox = (): CatalogueSearch['bbox'] => {
@@ -68,6 +85,23 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
       r.extent ? h('button', { type: 'button', class: 'zoom-extent', onclick: () => zoomTo(r) }, t('catalogue.zoomToExtent')) : null);
   };
 
+  // Edit and Withdraw for a record people keep (AMIS's own and harvested records change
+  // with their source); the server decides whether this user may (country scoping).
+  const writeActions = (r: RecordSummary) => {
+    if (!mayWriteRecords(state) || (r.origin && r.origin !== 'authored')) return null;
+    const out = h('div', { id: 'record-withdrawn' });
+    const confirm = h('div', { class: 'actions', hidden: true },
+      h('span', {}, t('recordForm.withdrawQuestion')),
+      h('button', { type: 'button', id: 'record-withdraw-confirm', class: 'danger', onclick: () => { confirm.hidden = true; void editor.withdraw(r.id, out); } },
+        t('recordForm.withdraw')),
+      h('button', { type: 'button', onclick: () => { confirm.hidden = true; } }, t('recordForm.cancel')));
+    return h('div', { class: 'record-write' },
+      h('p', { class: 'actions' },
+        h('button', { type: 'button', id: 'record-edit', class: 'primary', onclick: () => { showOnly(formHost); void editor.openEdit(r.id); } }, t('recordForm.edit')),
+        h('button', { type: 'button', id: 'record-withdraw', onclick: () => { confirm.hidden = false; } }, t('recordForm.withdraw'))),
+      confirm, out);
+  };
+
   let opened: RecordSummary | undefined;
   const showRecord = (r: RecordSummary) => {
     opened = r;
@@ -75,7 +109,7 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
     const e = r.extent;
     const links = r.links.filter((l) => !['self', 'alternate', 'collection'].includes(l.rel) || l.name);
     clear(page,
-      h('button', { type: 'button', class: 'back', onclick: () => { page.hidden = true; results.hidden = false; text.focus(); } }, t('catalogue.back')),
+      h('button', { type: 'button', class: 'back', onclick: () => { showOnly(results); text.focus(); } }, t('catalogue.back')),
       h('h3', { tabindex: -1 }, r.title),
       r.description ? h('p', {}, r.description) : null,
       h('table', { class: 'attributes' }, h('tbody', {},
@@ -92,9 +126,9 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
           l.protocol ? h('span', { class: 'hint' }, ` ${l.protocol}`) : null))) : null,
       h('p', { class: 'actions' },
         h('a', { href: `${recordUrl}?f=html`, target: '_blank', rel: 'noopener' }, t('catalogue.recordPage')),
-        h('a', { href: `${recordUrl}?f=xml`, target: '_blank', rel: 'noopener' }, 'ISO 19139')));
-    results.hidden = true;
-    page.hidden = false;
+        h('a', { href: `${recordUrl}?f=xml`, target: '_blank', rel: 'noopener' }, 'ISO 19139')),
+      writeActions(r));
+    showOnly(page);
     page.querySelector<HTMLElement>('h3')?.focus();
     zoomTo(r);
   };
@@ -149,7 +183,17 @@ export function renderCataloguePanel(panel: HTMLElement, state: PortalState, vie
   clear(panel, h('h2', {}, tr('catalogue.title')),
     h('div', { class: 'field', role: 'search' }, h('label', { for: 'catalogue-search' }, tr('catalogue.search')), text),
     h('div', { class: 'field check' }, inView, ' ', h('label', { for: 'catalogue-in-view' }, tr('catalogue.inView'))),
-    results, page);
+    newRecord, results, page, formHost);
+  // Signed in or out: "New record", and an open record's Edit and Withdraw, follow.
+  const followSession = () => {
+    newRecord.hidden = !mayWriteRecords(state);
+    if (!page.hidden && opened) showRecord(opened);
+    if (!formHost.hidden && !mayWriteRecords(state)) showOnly(results);
+  };
+  state.on('session', followSession);
+  followSession();
+  // An approval (in the review) changes the records: the search is read again.
+  state.on('data', () => { if (!results.hidden) void run(); });
   // Another language: the results are read again (counts, facets), an open record drawn again.
   onLanguageChange(() => {
     void run();

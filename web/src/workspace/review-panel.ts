@@ -92,6 +92,8 @@ export class ReviewPanel {
     if (mine !== this.shown || this.panel.hidden) return;
     const c = review.changeSet;
     const layer = this.state.layer(c.collection)?.info;
+    // A catalogue record's change is named by the record's title.
+    const nameProperty = c.collection === 'catalog' ? 'title' : layer?.roles.name;
     this.clearMap();
     const identified = document.getElementById('identify');
     if (identified) identified.hidden = true;
@@ -107,8 +109,8 @@ export class ReviewPanel {
       }
     }
     if (!isEmpty(extent)) this.view.map.getView().fit(extent, { maxZoom: 11, padding: [80, 80, 80, 80], duration: 300 });
-    const rows = types ? profileDiffRows(review.changes, types) : diffRows(review.changes, layer?.roles.name);
-    const problems = review.changes.flatMap((ch) => ch.problems.map((p) => `${featureLabel(ch, layer?.roles.name)}: ${problemText(p)}`));
+    const rows = types ? profileDiffRows(review.changes, types) : diffRows(review.changes, nameProperty);
+    const problems = review.changes.flatMap((ch) => ch.problems.map((p) => `${featureLabel(ch, nameProperty)}: ${problemText(p)}`));
     const mayDecide = this.state.session && this.state.session.role !== 'editor' && c.state === 'submitted' &&
       (c.author !== this.state.session.user || this.state.session.role === 'admin');
     const comment = h('textarea', { id: 'review-comment', rows: 3 });

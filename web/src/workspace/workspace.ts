@@ -79,6 +79,12 @@ export class Workspace {
     this.show(keep && names.includes(this.current) ? this.current : names[0]);
   }
 
+  // One change set in review (an editor's own, or a reviewer's to decide).
+  openChangeSet(id: number): void {
+    this.show('review', false);
+    void this.review.show(id);
+  }
+
   show(name: string, load = true): void {
     this.current = name;
     for (const [n, section] of Object.entries(this.sections)) {
