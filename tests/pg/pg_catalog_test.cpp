@@ -338,9 +338,9 @@ TEST_F(PgCatalogTest, CountsTheSameFacets) {
   expect_same(q, "facets of a filter");
 }
 
-// Both stores read words alike: no stop words, no stemming, accents removed,
-// every ASCII character that is not a letter or digit a separator; the same ids
-// for every term, and the ids worked out by hand.
+// Both stores read words alike: no stop words, English stems (Porter2), accents
+// removed, every ASCII character that is not a letter or digit a separator; the
+// same ids for every term, and the ids worked out by hand.
 TEST_F(PgCatalogTest, FullTextTokenisesAlike) {
   testing::TempStorePath path("pg-catalog-words");
   store::gpkg::GpkgCatalog gpkg(path.str());
@@ -360,13 +360,15 @@ TEST_F(PgCatalogTest, FullTextTokenisesAlike) {
   for (store::CatalogStore* c : {static_cast<store::CatalogStore*>(&gpkg), static_cast<store::CatalogStore*>(pg_)})
     for (const auto& r : records) c->put(r);
   const std::vector<std::pair<std::string, V>> expected = {
-      {"the", {"tw-1"}},        {"of", {"tw-1", "tw-4"}},  {"and", {"tw-3"}},     {"mine", {}},
-      {"mines", {"tw-3"}},      {"deposit", {}},            {"viet", {"tw-2"}},    {"VIỆT", {"tw-2"}},
+      {"the", {"tw-1"}},        {"of", {"tw-1", "tw-4"}},  {"and", {"tw-3"}},     {"mine", {"tw-3"}},
+      {"mines", {"tw-3"}},      {"deposit", {"tw-2"}},            {"viet", {"tw-2"}},    {"VIỆT", {"tw-2"}},
       {"depots", {"tw-2"}},     {"minéraux", {"tw-2"}},     {"lao", {"tw-1"}},     {"Lao-Cai", {"tw-1"}},
       {"cai", {"tw-1"}},        {"u.s.", {"tw-1"}},         {"250000", {"tw-1"}},  {"gold", {"tw-2"}},
       {"bearing", {"tw-2"}},    {"dgmv", {"tw-2"}},         {"example", {"tw-3"}}, {"http", {"tw-3"}},
       {"html", {"tw-3"}},       {"brien", {"tw-3"}},        {"O'Brien", {"tw-3"}}, {"2nd", {"tw-3"}},
-      {"5", {"tw-4"}},          {"methane", {"tw-4"}},      {"19115", {"tw-4"}},   {"coal-bed", {"tw-4"}}};
+      {"5", {"tw-4"}},          {"methane", {"tw-4"}},      {"19115", {"tw-4"}},   {"coal-bed", {"tw-4"}},
+      {"mined", {"tw-3"}},      {"geologically", {"tw-1"}}, {"veined", {"tw-2"}},  {"examples", {"tw-3"}},
+      {"belts", {"tw-1"}},      {"golden", {}},             {"surveys", {"tw-1"}}, {"note", {"tw-3"}}};
   for (const auto& [term, ids] : expected) {
     catalog::CatalogQuery q;
     q.q = {term};
@@ -380,6 +382,36 @@ TEST_F(PgCatalogTest, FullTextTokenisesAlike) {
     EXPECT_EQ(b.ids, ids) << "PostGIS, q=" << term;
   }
   for (const auto& r : records) EXPECT_TRUE(pg_->remove(r.id));
+}
+
+// A catalogue of the earlier full text (a tsvector of the words themselves, full
+// text version 0) gets the stems of its records when a store starts on it.
+TEST_F(PgCatalogTest, AnOlderFullTextGetsItsStemsOnStart) {
+  catalog::Record r;
+  r.id = "ft-old";
+  r.title = "Gold deposits";
+  r.abstract = "Gold mining sites";
+  r.updated = "2026-01-01T00:00:00.000Z";
+  pg_->put(r);
+  {
+    auto c = pg_store_->pool().acquire();
+    c->exec("UPDATE amis_records SET stem_title = title, stem_description = description WHERE id = 'ft-old'");
+    c->exec("UPDATE amis_catalog_state SET full_text_version = 0");
+  }
+  auto found = [&](const char* term) {
+    catalog::CatalogQuery q;
+    q.q = {term};
+    q.ids = {"ft-old"};
+    Collect c;
+    pg_->search(q, c);
+    return c.ids;
+  };
+  EXPECT_EQ(found("gold"), V{"ft-old"});  // a word that is its own stem
+  EXPECT_EQ(found("deposits"), V{});     // "deposit" is not in the words themselves
+  { store::postgis::PostgisStore restarted(pg_url(), 1, "/tmp"); }
+  for (const char* term : {"deposit", "deposits", "mine", "mined", "site"}) EXPECT_EQ(found(term), V{"ft-old"}) << term;
+  EXPECT_EQ(pg_store_->pool().acquire()->exec("SELECT full_text_version FROM amis_catalog_state").integer(0, 0), 1);
+  EXPECT_TRUE(pg_->remove("ft-old"));
 }
 
 // AnyText on both stores against a substring search done here over the records.

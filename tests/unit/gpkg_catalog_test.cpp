@@ -94,10 +94,14 @@ TEST_F(GpkgCatalogTest, PutReplacesAndRemoves) {
 
 TEST_F(GpkgCatalogTest, FullTextMatchesWordsRankedAndNeverSyntax) {
   catalog::CatalogQuery q;
-  q.q = {"mines"};  // words as PostgreSQL's 'simple' reads them: no stemming (mining, mined are other words)
-  EXPECT_EQ(ids(q), V{"coal"});
+  q.q = {"mines"};  // English stems: mines, mining and mined are one word (mine)
+  EXPECT_EQ(ids(q), (V{"coal", "gold", "nickel"}));
   q.q = {"MINING"};
-  EXPECT_EQ(ids(q), (V{"gold", "nickel"}));
+  EXPECT_EQ(ids(q), (V{"coal", "gold", "nickel"}));
+  q.q = {"deposit"};
+  EXPECT_EQ(ids(q), V{"gold"});
+  q.q = {"operated"};
+  EXPECT_EQ(ids(q), V{"coal"});
   q.q = {"laterités"};  // accents removed on both sides
   EXPECT_EQ(ids(q), V{"nickel"});
   q.q = {"nickel", "gold"};
@@ -108,8 +112,8 @@ TEST_F(GpkgCatalogTest, FullTextMatchesWordsRankedAndNeverSyntax) {
   }
   q.q = {"title:gold"};  // a phrase of the two words, not a column filter
   EXPECT_EQ(ids(q), V{});
-  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "(\"O\"\"B\")");
-  EXPECT_EQ(store::gpkg::fts_match({"coal mines", "gold"}), "(\"coal\" AND \"mines\") OR (\"gold\")");
+  EXPECT_EQ(store::gpkg::fts_match({"O\"B", "  "}), "(\"o b\")");  // the stems of FTS5's words, a phrase
+  EXPECT_EQ(store::gpkg::fts_match({"coal mines", "gold"}), "(\"coal\" AND \"mine\") OR (\"gold\")");
   EXPECT_EQ(store::gpkg::fts_match({std::string("go\0ld\x1e", 6)}), "(\"go\" AND \"ld\")");
   q.q = {std::string("gol\0d", 5)};
   EXPECT_NO_THROW(ids(q));
@@ -169,36 +173,44 @@ TEST_F(GpkgCatalogTest, WholeCatalogueFacetsFollowWrites) {
   EXPECT_EQ(s.facets[0].buckets[0].count, 1);
 }
 
-// A catalogue written by an older AMIS (porter-stemmed full text, no word list)
-// gets its full text again in the new tokenising when it is opened.
+// A catalogue written by an older AMIS gets its full text again, in English
+// stems, when it is opened: one of porter-stemmed full text without the word list
+// and one of unstemmed words (full_text_version 0).
 TEST(GpkgCatalogUpgrade, OlderFullTextIsMadeAgain) {
-  amis::testing::TempStorePath path("catalog-upgrade");
-  {
+  for (const bool porter : {true, false}) {
+    amis::testing::TempStorePath path(porter ? "catalog-upgrade-porter" : "catalog-upgrade-words");
+    {
+      store::gpkg::GpkgCatalog catalog(path.str());
+      catalog.put(make("gold", "Gold deposits", "Gold mining sites", {"gold"}, "MMR", {92, 10, 101, 28}, "", ""));
+    }
+    {
+      store::sqlite::Database db(path.str(), store::sqlite::Database::Mode::ReadWrite);
+      db.exec(std::string(porter ? "DROP TABLE amis_record_words; ALTER TABLE amis_catalog_state DROP COLUMN "
+                                   "full_text_version; "
+                                 : "UPDATE amis_catalog_state SET full_text_version = 0; ") +
+              "DROP TABLE amis_records_fts; "
+              "CREATE VIRTUAL TABLE amis_records_fts USING fts5(title, keywords, description, other, tokenize = '" +
+              (porter ? "porter " : "") + "unicode61 remove_diacritics 2'); "
+              "INSERT INTO amis_records_fts (rowid, title, keywords, description, other) "
+              "SELECT fid, title, '', description, '' FROM amis_records");
+    }
     store::gpkg::GpkgCatalog catalog(path.str());
-    catalog.put(make("gold", "Gold deposits", "Gold mining sites", {"gold"}, "MMR", {92, 10, 101, 28}, "", ""));
+    auto found = [&](catalog::CatalogQuery q) {
+      Collect c;
+      catalog.search(q, c);
+      return c.ids;
+    };
+    catalog::CatalogQuery q;
+    for (const char* term : {"mine", "mines", "mining", "deposit", "Deposits", "sites"}) {
+      q.q = {term};
+      EXPECT_EQ(found(q), V{"gold"}) << term;
+    }
+    q.q = {"mind"};
+    EXPECT_EQ(found(q), V{});
+    q.q = {};
+    q.any_text = {"eposit"};
+    EXPECT_EQ(found(q), V{"gold"});
   }
-  {
-    store::sqlite::Database db(path.str(), store::sqlite::Database::Mode::ReadWrite);
-    db.exec("DROP TABLE amis_record_words; DROP TABLE amis_records_fts; "
-            "CREATE VIRTUAL TABLE amis_records_fts USING fts5(title, keywords, description, other, "
-            "tokenize = 'porter unicode61 remove_diacritics 2'); "
-            "INSERT INTO amis_records_fts (rowid, title, keywords, description, other) "
-            "SELECT fid, title, '', description, '' FROM amis_records");
-  }
-  store::gpkg::GpkgCatalog catalog(path.str());
-  auto found = [&](catalog::CatalogQuery q) {
-    Collect c;
-    catalog.search(q, c);
-    return c.ids;
-  };
-  catalog::CatalogQuery q;
-  q.q = {"mine"};  // porter would have found "mining"
-  EXPECT_EQ(found(q), V{});
-  q.q = {"mining"};
-  EXPECT_EQ(found(q), V{"gold"});
-  q.q = {};
-  q.any_text = {"eposit"};
-  EXPECT_EQ(found(q), V{"gold"});
 }
 
 TEST_F(GpkgCatalogTest, BboxDatetimeTypeIdsExternalIds) {

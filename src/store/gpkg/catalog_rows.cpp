@@ -5,7 +5,7 @@
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
 #include "store/catalog_row.hpp"
-#include "store/gpkg/fts_words.hpp"
+#include "store/full_text_words.hpp"
 #include "store/gpkg/gpkg_binary.hpp"
 #include "store/gpkg/gpkg_schema.hpp"
 
@@ -30,7 +30,8 @@ CREATE INDEX IF NOT EXISTS amis_record_terms_fid ON amis_record_terms (fid, fiel
 CREATE TABLE IF NOT EXISTS amis_record_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
 CREATE TABLE IF NOT EXISTS amis_catalog_state (
-  sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL, records_version INTEGER NOT NULL DEFAULT 0);
+  sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL, records_version INTEGER NOT NULL DEFAULT 0,
+  full_text_version INTEGER NOT NULL DEFAULT 0);
 INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
   WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 )SQL";
@@ -62,9 +63,9 @@ void write_terms(sqlite::Database& db, std::int64_t fid, const std::vector<Recor
   }
 }
 
-// The full-text table: words as PostgreSQL's 'simple' configuration over
-// amis_search_text() reads them (pg_catalog_schema.hpp), so that both stores find
-// the same records: no stemming, no stop words, accents removed.
+// The full-text table over the records' stemmed text (store/full_text_words.hpp),
+// as the PostGIS catalogue's tsvector (pg_catalog_schema.hpp), so that both stores
+// find the same records: English stems, no stop words, accents removed.
 void create_full_text_table(sqlite::Database& db) {
   db.exec(std::string("CREATE VIRTUAL TABLE IF NOT EXISTS amis_records_fts USING fts5(title, keywords, description, "
                       "other, tokenize = '") + kFtsTokenizer + "')");
@@ -86,28 +87,38 @@ bool has_column(sqlite::Database& db, const char* table, const char* column) {
 void write_full_text(sqlite::Database& db, std::int64_t fid, const RecordRow& row) {
   auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
   fts->bind(1, fid);
-  fts->bind(2, std::string_view(row.title));
-  fts->bind(3, std::string_view(row.keyword_text));
-  fts->bind(4, std::string_view(row.description));
-  fts->bind(5, std::string_view(row.other_text));
+  int column = 2;
+  for (const auto* text : {&row.title, &row.keyword_text, &row.description, &row.other_text})
+    fts->bind(column++, std::string_view(stemmed_text(*text)));
   fts->run();
   // The words AnyText looks substrings up in: those of its fields (catalog/any_text.hpp).
   auto word = db.cached("INSERT OR IGNORE INTO amis_record_words (word) VALUES (?)");
-  for (const auto& w : fts_words(db, row.title + " " + row.keyword_text + " " + row.description)) {
+  for (const auto& w : full_text_words(row.title + " " + row.keyword_text + " " + row.description)) {
     word->reset();
     word->bind(1, std::string_view(w));
     word->run();
   }
 }
 
-// A catalogue made before the word list (its full text stemmed with porter):
-// the full text again from every record's document, in the new tokenising.
+// The full text's version: 1 the records' stems (catalog::english_stem); before,
+// words unstemmed (0 with the word list, porter's stems without it).
+constexpr std::int64_t kFullTextVersion = 1;
+
+std::int64_t full_text_version(sqlite::Database& db) {
+  auto s = db.cached("SELECT full_text_version FROM amis_catalog_state");
+  return s->step() ? s->column_int(0) : 0;
+}
+
+// A catalogue of an earlier full text: the full text and the word list again
+// from every record's document, in the present tokenising and stemming.
 void rebuild_full_text(sqlite::Database& db) {
   sqlite::Transaction tx(db);
+  if (full_text_version(db) >= kFullTextVersion) return;  // another process was first
   db.exec("DROP TABLE IF EXISTS amis_records_fts");
   create_full_text_table(db);
   auto s = db.cached("SELECT fid, document FROM amis_records");
   while (s->step()) write_full_text(db, s->column_int(0), record_row(record_from_document(s->column_text(1))));
+  db.cached("UPDATE amis_catalog_state SET full_text_version = " + std::to_string(kFullTextVersion))->run();
   tx.commit();
 }
 
@@ -174,13 +185,13 @@ std::int64_t insert_row(sqlite::Database& db, const RecordRow& r) {
 }  // namespace
 
 void create_catalog_tables(sqlite::Database& db) {
-  const bool outdated_full_text = has_table(db, "amis_records") && !has_table(db, "amis_record_words");
-  if (has_table(db, "amis_catalog_state") && !has_column(db, "amis_catalog_state", "records_version"))
-    db.exec("ALTER TABLE amis_catalog_state ADD COLUMN records_version INTEGER NOT NULL DEFAULT 0");
+  for (const char* column : {"records_version", "full_text_version"})
+    if (has_table(db, "amis_catalog_state") && !has_column(db, "amis_catalog_state", column))
+      db.exec(std::string("ALTER TABLE amis_catalog_state ADD COLUMN ") + column + " INTEGER NOT NULL DEFAULT 0");
   db.exec(kSchema);
   db.exec(source_triggers());
-  if (outdated_full_text) rebuild_full_text(db);
-  else create_full_text_table(db);
+  create_full_text_table(db);
+  if (full_text_version(db) < kFullTextVersion) rebuild_full_text(db);
 }
 
 void write_record(sqlite::Database& db, catalog::Record r) {

@@ -1,10 +1,12 @@
 #include "store/gpkg/catalog_sql.hpp"
 
+#include "catalog/english_stemmer.hpp"
 #include "catalog/queryables.hpp"
 #include "core/error.hpp"
 #include "store/catalog_conditions.hpp"
 #include "store/catalog_filter.hpp"
 #include "store/catalog_row.hpp"
+#include "store/full_text_words.hpp"
 #include "store/gpkg/catalog_rows.hpp"
 
 namespace amis::store::gpkg {
@@ -25,7 +27,7 @@ void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e
 }
 
 // Each AnyText part through the full-text index: records with one of the index
-// words that contain it in an AnyText field.
+// words that contain it in an AnyText field (the index holds the words' stems).
 void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyTextWords& words) {
   for (const auto& part : words.parts) {
     if (part.empty()) {
@@ -33,7 +35,8 @@ void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyText
       continue;
     }
     std::string match = "{title keywords description} : (";
-    for (std::size_t i = 0; i < part.size(); ++i) match += (i ? " OR \"" : "\"") + part[i] + "\"";
+    for (std::size_t i = 0; i < part.size(); ++i)
+      match += (i ? " OR \"" : "\"") + catalog::english_stem(part[i]) + "\"";
     sql += " AND fid IN (SELECT rowid FROM amis_records_fts WHERE amis_records_fts MATCH ?)";
     b.emplace_back(match + ")");
   }
@@ -44,11 +47,14 @@ void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyText
 std::string fts_match(const std::vector<std::string>& terms) {
   std::string out;
   for (const auto& term : terms) {
-    // The words of one term must all occur; any term may match.
+    // The words of one term must all occur (each the phrase of its stems, as the
+    // index holds them); any term may match.
     std::string all;
     for (auto word : searchable_words(term)) {
       std::string quoted = "\"";
-      for (char c : word) {
+      std::string stems = stemmed_text(word);
+      if (stems.empty()) stems = word;  // no word FTS5 reads: as it was typed
+      for (char c : stems) {
         if (c == '"') quoted += "\"\"";
         else quoted += c;
       }

@@ -4,11 +4,15 @@
 // that one filter compiles against both: amis_records with the record as jsonb,
 // a tsvector weighted title A > keywords B > abstract C > the rest D under a GIN
 // index, the extent as a polygon under GiST; the words of the AnyText fields in
-// amis_record_words. The full text reads words as the GeoPackage's FTS5 unicode61
-// tokenizer does: amis_search_text() makes every ASCII character that is not a
-// letter or digit a space and removes accents (unaccent), the 'simple'
-// configuration lower-cases without stemming or stop words, so that both stores
-// find the same records (a catalogue made with 'english' is converted on start);
+// amis_record_words. The full text reads the C++ stems of the words
+// (store/full_text_words.hpp: FTS5's unicode61 words, English stems), written by
+// the writer into stem_title, stem_keywords, stem_description and stem_other, as
+// the GeoPackage's FTS5 table holds them; the 'simple' configuration only splits
+// them at the spaces, so that both stores find the same records. A catalogue of an
+// earlier full text (tsv over amis_search_text() of the words themselves) gets
+// its stems on start (migrate_catalog_full_text). amis_search_text() makes every
+// ASCII character that is not a letter or digit a space and removes accents: the
+// AnyText word list's reading of the words;
 // amis_record_terms for the facets; amis_catalog_state with the version of the
 // sources (collections, styles, rasters: counted up by statement triggers in the
 // writer's transaction, whichever node writes), of the derived records and of the
@@ -18,12 +22,17 @@
 
 namespace amis::store::postgis {
 
+class Connection;
+
 // The weighted tsvector of a row of amis_records.
 inline constexpr const char* kRecordTsv =
-    "setweight(to_tsvector('simple', amis_search_text(title)), 'A') || "
-    "setweight(to_tsvector('simple', amis_search_text(fts_keywords)), 'B') || "
-    "setweight(to_tsvector('simple', amis_search_text(description)), 'C') || "
-    "setweight(to_tsvector('simple', amis_search_text(fts_other)), 'D')";
+    "setweight(to_tsvector('simple', stem_title), 'A') || "
+    "setweight(to_tsvector('simple', stem_keywords), 'B') || "
+    "setweight(to_tsvector('simple', stem_description), 'C') || "
+    "setweight(to_tsvector('simple', stem_other), 'D')";
+
+// The full text's version in amis_catalog_state.full_text_version: 1 the stems.
+inline constexpr int kFullTextVersion = 1;
 
 inline std::string catalog_tables() {
   return std::string(R"SQL(
@@ -43,12 +52,18 @@ CREATE TABLE IF NOT EXISTS amis_records (
   published text COLLATE "C", "featureCount" bigint, time_start text COLLATE "C", time_end text COLLATE "C",
   min_x double precision, min_y double precision, max_x double precision, max_y double precision,
   fts_keywords text NOT NULL, fts_other text NOT NULL, document jsonb NOT NULL,
+  stem_title text NOT NULL DEFAULT '', stem_keywords text NOT NULL DEFAULT '',
+  stem_description text NOT NULL DEFAULT '', stem_other text NOT NULL DEFAULT '',
   geom geometry(Polygon, 4326) GENERATED ALWAYS AS (ST_MakeEnvelope(min_x, min_y, max_x, max_y, 4326)) STORED,
   tsv tsvector GENERATED ALWAYS AS ()SQL") + kRecordTsv + R"SQL() STORED);
+ALTER TABLE amis_records ADD COLUMN IF NOT EXISTS stem_title text NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS stem_keywords text NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS stem_description text NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS stem_other text NOT NULL DEFAULT '';
 DO $$ BEGIN
   IF EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
              WHERE d.adrelid = 'amis_records'::regclass AND a.attname = 'tsv'
-               AND pg_get_expr(d.adbin, d.adrelid) NOT LIKE '%amis_search_text%') THEN
+               AND pg_get_expr(d.adbin, d.adrelid) NOT LIKE '%stem_title%') THEN
     ALTER TABLE amis_records DROP COLUMN tsv;
     ALTER TABLE amis_records ADD COLUMN tsv tsvector GENERATED ALWAYS AS ()SQL" + kRecordTsv + R"SQL() STORED;
   END IF;
@@ -71,6 +86,7 @@ CREATE TABLE IF NOT EXISTS amis_record_terms (
 CREATE INDEX IF NOT EXISTS amis_record_terms_id ON amis_record_terms (id, field);
 CREATE TABLE IF NOT EXISTS amis_catalog_state (sources_version bigint NOT NULL, derived_version bigint NOT NULL);
 ALTER TABLE amis_catalog_state ADD COLUMN IF NOT EXISTS records_version bigint NOT NULL DEFAULT 0;
+ALTER TABLE amis_catalog_state ADD COLUMN IF NOT EXISTS full_text_version integer NOT NULL DEFAULT 0;
 INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
   WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 CREATE OR REPLACE FUNCTION amis_catalog_sources_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -86,5 +102,9 @@ CREATE OR REPLACE TRIGGER amis_catalog_rasters AFTER INSERT OR UPDATE OR DELETE 
   FOR EACH STATEMENT EXECUTE FUNCTION amis_catalog_sources_changed();
 )SQL";
 }
+
+// After catalog_tables(), in the schema's transaction: the stems of every record
+// of a catalogue whose full text is older than kFullTextVersion (pg_catalog_full_text.cpp).
+void migrate_catalog_full_text(Connection& connection);
 
 }  // namespace amis::store::postgis

@@ -1,10 +1,12 @@
 #include "store/postgis/pg_catalog_sql.hpp"
 
+#include "catalog/english_stemmer.hpp"
 #include "catalog/queryables.hpp"
 #include "core/error.hpp"
 #include "store/catalog_conditions.hpp"
 #include "store/catalog_filter.hpp"
 #include "store/catalog_row.hpp"
+#include "store/full_text_words.hpp"
 #include "store/postgis/pg_query.hpp"
 
 namespace amis::store::postgis {
@@ -14,16 +16,17 @@ namespace {
 // (the GeoPackage catalogue's bm25 column weights).
 constexpr const char* kRankWeights = "'{0.1, 0.2, 0.5, 1.0}'";
 
-// As the GeoPackage's FTS5 query: every word of a term (each one phrase of its
-// tokens, as FTS5 reads a quoted word) and any term; empty when no word has
-// anything to search for.
+// As the GeoPackage's FTS5 query: every word of a term (each one phrase of the
+// stems of its tokens, as the tsvector holds them) and any term; empty when no
+// word has anything to search for.
 std::string text_query(const std::vector<std::string>& terms, std::vector<Binding>& bindings) {
   std::string out;
   for (const auto& term : terms) {
     std::string all;
     for (auto word : searchable_words(term)) {
-      all += std::string(all.empty() ? "" : " && ") + "phraseto_tsquery('simple', amis_search_text(?))";
-      bindings.emplace_back(std::string(word));
+      all += std::string(all.empty() ? "" : " && ") + "phraseto_tsquery('simple', ?)";
+      std::string stems = stemmed_text(word);
+      bindings.emplace_back(stems.empty() ? std::string(word) : std::move(stems));  // no word: as it was typed
     }
     if (!all.empty()) out += (out.empty() ? "(" : " || (") + all + ")";
   }
@@ -46,7 +49,7 @@ void add_bbox(std::string& sql, std::vector<Binding>& b, const core::Envelope& e
 }
 
 // Each AnyText part through the tsvector: records with one of the index words
-// that contain it (words are lexemes of the 'simple' configuration: letters and
+// (their stems, as the tsvector holds them) that contain it (words are lexemes of the 'simple' configuration: letters and
 // digits only, so quoting them makes them tsquery operands and nothing else).
 void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyTextWords& words) {
   for (const auto& part : words.parts) {
@@ -55,7 +58,7 @@ void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyText
       continue;
     }
     std::string query;
-    for (const auto& word : part) query += (query.empty() ? "'" : " | '") + word + "'";
+    for (const auto& word : part) query += (query.empty() ? "'" : " | '") + catalog::english_stem(word) + "'";
     sql += " AND tsv @@ to_tsquery('simple', ?)";
     b.emplace_back(std::move(query));
   }

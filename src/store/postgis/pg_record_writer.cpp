@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "store/catalog_row.hpp"
+#include "store/full_text_words.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -14,7 +15,7 @@ constexpr std::size_t kFlushBytes = 1 << 20;  // COPY data sent in 1 MB pieces
 constexpr const char* kColumns =
     "id, origin, type, title, description, country, language, license, parent, keywords, themes, formats, "
     "\"externalIds\", created, updated, published, \"featureCount\", time_start, time_end, min_x, min_y, max_x, "
-    "max_y, fts_keywords, fts_other, document";
+    "max_y, fts_keywords, fts_other, document, stem_title, stem_keywords, stem_description, stem_other";
 
 // One line of COPY's text format: fields separated by tabs, backslash escapes,
 // \N for NULL.
@@ -73,6 +74,9 @@ void put_row(std::string& out, const RecordRow& r) {
   line.number(corner(&core::Envelope::min_x)).number(corner(&core::Envelope::min_y));
   line.number(corner(&core::Envelope::max_x)).number(corner(&core::Envelope::max_y));
   line.text(r.keyword_text).text(r.other_text).text(r.document);
+  // the full text's stems (store/full_text_words.hpp), as the GeoPackage's FTS5 table holds them
+  line.text(stemmed_text(r.title)).text(stemmed_text(r.keyword_text)).text(stemmed_text(r.description));
+  line.text(stemmed_text(r.other_text));
 }
 
 // The staged rows over the records (the last put of an id wins), and their facet

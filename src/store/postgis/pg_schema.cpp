@@ -148,6 +148,7 @@ void ensure_schema(Connection& connection) {
     spdlog::debug("PostgreSQL schema: {}", part.name);
     connection.exec_script(part.ddl);
   }
+  migrate_catalog_full_text(connection);
   tx.commit();
 }
 

@@ -1,12 +1,16 @@
 """A store whose catalogue has enough records to search, page and facet: 24 small
 synthetic collections (title, description, keywords, licence, extent and time all
 different) and a style, and independent answers computed here from the records
-themselves: SQLite FTS5 in Python for q, plain Python for bbox, datetime and facets."""
+themselves: SQLite FTS5 and Snowball's libstemmer in Python for q, plain Python for bbox, datetime and facets."""
 from __future__ import annotations
 
+import ctypes
 import json
+import re
 import sqlite3
 from pathlib import Path
+
+import pytest
 
 from support import amis_import, get_json, run_amis
 
@@ -79,22 +83,68 @@ def all_records(http, url: str, **params) -> list[dict]:
 
 # ----------------------------------------------------------------------------- independent answers
 
+_SNOWBALL = None
+
+
+def snowball_stem(word: str) -> str:
+    """The English (Porter2) stem of a word by Snowball's own C library (Debian's
+    libstemmer0d), for words of the letters a-z: the words AMIS stems."""
+    global _SNOWBALL
+    if _SNOWBALL is None:
+        try:
+            lib = ctypes.CDLL("libstemmer.so.0d")
+        except OSError:
+            pytest.skip("no libstemmer.so.0d (Snowball's C library) to compute the stems with")
+        lib.sb_stemmer_new.restype = ctypes.c_void_p
+        lib.sb_stemmer_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+        lib.sb_stemmer_stem.restype = ctypes.POINTER(ctypes.c_char)
+        lib.sb_stemmer_stem.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        lib.sb_stemmer_length.argtypes = [ctypes.c_void_p]
+        _SNOWBALL = (lib, lib.sb_stemmer_new(b"english", b"UTF_8"))
+    if not re.fullmatch(r"[a-z]+", word):
+        return word
+    lib, stemmer = _SNOWBALL
+    out = lib.sb_stemmer_stem(stemmer, word.encode(), len(word))
+    return ctypes.string_at(out, lib.sb_stemmer_length(stemmer)).decode()
+
+
+def fts5_tokens(db: sqlite3.Connection, texts: list[str]) -> list[list[str]]:
+    """The words of each text as SQLite FTS5's unicode61 tokenizer (accents removed,
+    lower case) reads them, in order, through an fts5vocab table."""
+    db.execute("DROP TABLE IF EXISTS tok")
+    db.execute("CREATE VIRTUAL TABLE tok USING fts5(t, tokenize='unicode61 remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.tok_words USING fts5vocab(main, tok, 'instance')")
+    db.executemany("INSERT INTO tok (rowid, t) VALUES (?, ?)", [(i + 1, t) for i, t in enumerate(texts)])
+    out: list[list[str]] = [[] for _ in texts]
+    for term, doc, _offset in db.execute("SELECT term, doc, offset FROM temp.tok_words ORDER BY doc, offset"):
+        out[doc - 1].append(term)
+    db.execute("DROP TABLE temp.tok_words")
+    return out
+
+
 def fts_ids(records: list[dict], terms: list[str]) -> set[str]:
     """The records whose title, keywords or description hold every word of any term,
-    by SQLite FTS5 (words without stemming, accents removed: how both stores read
-    words) from Python over the records as served."""
+    each word as the phrase of the English stems of its FTS5 words: SQLite FTS5's
+    unicode61 words (accents removed) stemmed by Snowball's libstemmer, from Python
+    over the records as served."""
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, keywords, description, "
-               "tokenize='unicode61 remove_diacritics 2')")
+    fields = []
     for r in records:
         p = r["properties"]
-        db.execute("INSERT INTO t VALUES (?, ?, ?, ?)",
-                   (r["id"], p["title"], " ".join(p.get("keywords", [])), p.get("description", "")))
+        fields += [p["title"], " ".join(p.get("keywords", [])), p.get("description", "")]
+    stems = [" ".join(snowball_stem(w) for w in words) for words in fts5_tokens(db, fields)]
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, keywords, description, "
+               "tokenize='unicode61 remove_diacritics 2')")
+    for i, r in enumerate(records):
+        db.execute("INSERT INTO t VALUES (?, ?, ?, ?)", (r["id"], *stems[3 * i:3 * i + 3]))
     found: set[str] = set()
     for term in terms:
-        words = ['"' + w.replace('"', '""') + '"' for w in term.split() if any(ch.isalnum() for ch in w)]
-        if words:
-            found |= {row[0] for row in db.execute("SELECT id FROM t WHERE t MATCH ?", (" AND ".join(words),))}
+        words = [w for w in term.split() if any(ch.isalnum() for ch in w)]
+        phrases = [" ".join(snowball_stem(t) for t in tokens) or word
+                   for word, tokens in zip(words, fts5_tokens(db, words))]
+        quoted = ['"' + p.replace('"', '""') + '"' for p in phrases]
+        if quoted:
+            found |= {row[0] for row in db.execute("SELECT id FROM t WHERE t MATCH ?", (" AND ".join(quoted),))}
     return found
 
 
