@@ -341,15 +341,15 @@ bool GpkgStore::remove_style(std::string_view collection, std::string_view name)
 namespace {
 
 constexpr const char* kRasterSelect =
-    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y "
-    "FROM amis_rasters";
+    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y, "
+    "country FROM amis_rasters";
 
 RasterLayer read_raster(sqlite::Statement& s, const std::string& store_path) {
   RasterLayer r{std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(2)),
                 std::string(s.column_text(3)), std::string(s.column_text(4)), std::string(s.column_text(5)),
                 s.column_double(6), s.column_double(7),
                 core::Envelope{s.column_double(8), s.column_double(9), s.column_double(10), s.column_double(11)},
-                {}};
+                {}, std::string(s.column_text(12))};
   r.path = (std::filesystem::absolute(store_path).parent_path() / r.path).string();
   return r;
 }
@@ -423,7 +423,7 @@ void GpkgStore::put_raster(const RasterLayer& r) {
   }
   auto s = db->cached(
       "INSERT OR REPLACE INTO amis_rasters (id, title, description, attribution, licence, path, min_value, "
-      "max_value, min_x, min_y, max_x, max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "max_value, min_x, min_y, max_x, max_y, country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s->bind(1, std::string_view(r.id));
   s->bind(2, std::string_view(r.title));
   s->bind(3, std::string_view(r.description));
@@ -436,9 +436,35 @@ void GpkgStore::put_raster(const RasterLayer& r) {
   s->bind(10, r.extent.min_y);
   s->bind(11, r.extent.max_x);
   s->bind(12, r.extent.max_y);
+  s->bind(13, std::string_view(r.country));
   s->run();
   write_bands(*db, r);
   tx.commit();
+}
+
+bool GpkgStore::replace_grid(const RasterLayer& r, std::string_view based_on) {
+  auto db = connect();
+  sqlite::Transaction tx(*db);  // BEGIN IMMEDIATE: the check and the write hold the store's write lock
+  {
+    auto now = db->cached("SELECT path FROM amis_rasters WHERE id = ?");
+    now->bind(1, std::string_view(r.id));
+    if (!now->step() || std::filesystem::path(std::string(now->column_text(0))).filename().string() != based_on) return false;
+  }
+  auto s = db->cached(
+      "UPDATE amis_rasters SET path = ?, min_value = ?, max_value = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ? "
+      "WHERE id = ?");
+  s->bind(1, std::string_view(r.path));
+  s->bind(2, r.min);
+  s->bind(3, r.max);
+  s->bind(4, r.extent.min_x);
+  s->bind(5, r.extent.min_y);
+  s->bind(6, r.extent.max_x);
+  s->bind(7, r.extent.max_y);
+  s->bind(8, std::string_view(r.id));
+  s->run();
+  write_bands(*db, r);
+  tx.commit();
+  return true;
 }
 
 }  // namespace amis::store::gpkg
