@@ -160,6 +160,10 @@ def test_past_versions_are_served_read_only(versions_env, tmp_path):
     for v in versions:
         expected, _ = translate(kept(store, v["grid"]))
         assert np.array_equal(served(url, s, "magnetics", version=v["version"]), expected), v
+        # The history links each version's grid.
+        link = next(x for x in v["links"] if x["rel"] == "http://www.opengis.net/def/rel/ogc/1.0/coverage")
+        r = s.get(link["href"], timeout=120)
+        assert r.status_code == 200 and np.array_equal(read_all(r.content)[0], expected), link
     # A window of a past version: gdal_translate -projwin on its kept file.
     values = served(url, s, "magnetics", version=1, subset="E(620000:650000),N(1450000:1500000)")
     expected, _ = translate(kept(store, versions[1]["grid"]), "-projwin", "620000", "1500000", "650000", "1450000")
