@@ -107,7 +107,8 @@ store::RasterLayer CoveragesApi::as_it_was(http::Request& request, store::Raster
     const auto [end, ec] = std::from_chars(version->data(), version->data() + version->size(), v);
     if (ec != std::errc{} || end != version->data() + version->size() || v < 0)
       throw core::InvalidParameter("version", "'" + version->substr(0, 32) +
-                                                  "' is not a version number (0, 1, ... as /coverage/history lists them)");
+                                                  "' is not a version number (0, 1, ... as /coverage/history "
+                                                  "lists them)");
     number = v;
   } else {
     const auto parsed = core::parse_instant(*instant);

@@ -448,7 +448,8 @@ bool GpkgStore::replace_grid(const RasterLayer& r, std::string_view based_on) {
   {
     auto now = db->cached("SELECT path FROM amis_rasters WHERE id = ?");
     now->bind(1, std::string_view(r.id));
-    if (!now->step() || std::filesystem::path(std::string(now->column_text(0))).filename().string() != based_on) return false;
+    if (!now->step()) return false;
+    if (std::filesystem::path(std::string(now->column_text(0))).filename().string() != based_on) return false;
   }
   auto s = db->cached(
       "UPDATE amis_rasters SET path = ?, min_value = ?, max_value = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ? "

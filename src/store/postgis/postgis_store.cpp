@@ -380,7 +380,8 @@ bool PostgisStore::replace_grid(const RasterLayer& raster, std::string_view base
   Transaction tx(*db);
   // FOR UPDATE: a second replacement on another node waits here for the first's commit, then sees its path.
   const Result now = db->exec("SELECT path FROM amis_rasters WHERE id = $1 FOR UPDATE", Params().text(raster.id));
-  if (now.rows() == 0 || std::filesystem::path(std::string(now.text(0, 0))).filename().string() != based_on) return false;
+  if (now.rows() == 0) return false;
+  if (std::filesystem::path(std::string(now.text(0, 0))).filename().string() != based_on) return false;
   db->exec(
       "UPDATE amis_rasters SET path = $2, min_value = $3, max_value = $4, min_x = $5, min_y = $6, max_x = $7, "
       "max_y = $8 WHERE id = $1",
