@@ -15,7 +15,7 @@ from osgeo import gdal
 
 from coverage_support import UTM_SIZE, create_utm_grid, write_utm_grid
 from store_support import add_users
-from support import REPO_ROOT, AmisServer, http_session, run_amis, store_files
+from support import DEMO_SOURCES, REPO_ROOT, AmisServer, amis_import, http_session, run_amis, store_files
 from test_portal import CHROMIUM, missing_for_the_portal, portal_required
 
 WEB = REPO_ROOT / "web"
@@ -35,6 +35,8 @@ def env(tmp_path_factory, amis_bin):
     store = work / "store.gpkg"
     utm = work / "utm_grid.tif"
     write_utm_grid(utm)
+    imported = amis_import(store, DEMO_SOURCES["countries"].path, "countries")  # the portal's base map
+    assert imported.returncode == 0, imported.stderr
     added = run_amis("raster", "add", utm, "--id", "magnetics", "--country", "VNM", "--store", store)
     assert added.returncode == 0, added.stderr
     tokens = add_users(store, USERS, PASSWORD)
