@@ -369,6 +369,18 @@ std::vector<RasterBand> read_bands(sqlite::Database& db, std::string_view raster
   return out;
 }
 
+// What a new grid changes of a raster layer, as the 7 parameters from `first`:
+// path, min, max, min_x, min_y, max_x, max_y.
+void bind_grid(sqlite::Statement& s, int first, const RasterLayer& r) {
+  s.bind(first, std::string_view(r.path));
+  s.bind(first + 1, r.min);
+  s.bind(first + 2, r.max);
+  s.bind(first + 3, r.extent.min_x);
+  s.bind(first + 4, r.extent.min_y);
+  s.bind(first + 5, r.extent.max_x);
+  s.bind(first + 6, r.extent.max_y);
+}
+
 void write_bands(sqlite::Database& db, const RasterLayer& r) {
   auto removed = db.cached("DELETE FROM amis_raster_bands WHERE raster = ?");
   removed->bind(1, std::string_view(r.id));
@@ -429,13 +441,7 @@ void GpkgStore::put_raster(const RasterLayer& r) {
   s->bind(3, std::string_view(r.description));
   s->bind(4, std::string_view(r.attribution));
   s->bind(5, std::string_view(r.licence));
-  s->bind(6, std::string_view(r.path));
-  s->bind(7, r.min);
-  s->bind(8, r.max);
-  s->bind(9, r.extent.min_x);
-  s->bind(10, r.extent.min_y);
-  s->bind(11, r.extent.max_x);
-  s->bind(12, r.extent.max_y);
+  bind_grid(*s, 6, r);
   s->bind(13, std::string_view(r.country));
   s->run();
   write_bands(*db, r);
@@ -454,13 +460,7 @@ bool GpkgStore::replace_grid(const RasterLayer& r, std::string_view based_on) {
   auto s = db->cached(
       "UPDATE amis_rasters SET path = ?, min_value = ?, max_value = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ? "
       "WHERE id = ?");
-  s->bind(1, std::string_view(r.path));
-  s->bind(2, r.min);
-  s->bind(3, r.max);
-  s->bind(4, r.extent.min_x);
-  s->bind(5, r.extent.min_y);
-  s->bind(6, r.extent.max_x);
-  s->bind(7, r.extent.max_y);
+  bind_grid(*s, 1, r);
   s->bind(8, std::string_view(r.id));
   s->run();
   write_bands(*db, r);

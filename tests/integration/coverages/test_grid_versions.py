@@ -23,11 +23,11 @@ import pytest
 
 import pg_support
 from coverage_support import GEOID, UTM_SIZE, create_utm_grid, read_all, translate, write_utm_grid
-from store_support import add_users, error
-from support import (AMIS_BIN, AmisServer, GeoPackageFile, PostgisDatabase, http_session,
-                     on_postgis, run_amis, store_arg, store_files)
+from grid_support import act, as_user, serve_grids, upload
+from store_support import error
+from support import (AMIS_BIN, AmisServer, GeoPackageFile, PostgisDatabase, http_session, on_postgis, run_amis,
+                     store_arg, store_files)
 
-PASSWORD = "correct horse battery staple"
 USERS = {"expert": ("reviewer", None), "expert-two": ("reviewer", None),
          "vnm-editor": ("editor", "VNM"), "tha-editor": ("editor", "THA")}
 # The configured member state of "gravity" moves into the store when the server opens it.
@@ -43,37 +43,14 @@ country = "THA"
 @pytest.fixture(scope="module")
 def versions_env(tmp_path_factory, amis_bin):
     work = tmp_path_factory.mktemp("grid_versions")
-    store = work / "store.gpkg"
     utm = work / "utm_grid.tif"
     write_utm_grid(utm)
-    for args in ((utm, "--id", "magnetics", "--country", "VNM"), (utm, "--id", "gravity"), (GEOID, "--id", "geoid")):
-        added = run_amis("raster", "add", *args, "--store", store)
-        assert added.returncode == 0, added.stderr
-    tokens = add_users(store, USERS, PASSWORD)
-    config = work / "amis.toml"
-    config.write_text(CONFIG)
-    srv = AmisServer(store, work, name="grid_versions", config=config)
-    srv.start()
-    with http_session() as s:
-        yield {"url": srv.url, "store": store, "work": work, "session": s, "tokens": tokens, "config": config}
-    alive = srv.alive()
-    srv.stop()
-    assert alive, srv.stderr()
-
-
-def as_user(env, user):
-    return {"Authorization": f"Bearer {env['tokens'][user]}"}
-
-
-def upload(env, user, coverage, data: bytes):
-    r = env["session"].post(f"{env['url']}/collections/{coverage}/coverage/upload", data=data,
-                            headers={**as_user(env, user), "Content-Type": "application/octet-stream"}, timeout=120)
-    return r
+    rasters = [(utm, "--id", "magnetics", "--country", "VNM"), (utm, "--id", "gravity"), (GEOID, "--id", "geoid")]
+    yield from serve_grids(work, "grid_versions", rasters, USERS, CONFIG)
 
 
 def approve(env, user, cs, session=None):
-    return (session or env["session"]).post(f"{env['url']}/changesets/{cs}/approve", json={"comment": "checked"},
-                                            headers=as_user(env, user), timeout=120)
+    return act(env, user, cs, "approve", "checked", session)
 
 
 def change_set(env, cs) -> dict:
