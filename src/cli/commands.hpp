@@ -56,6 +56,9 @@ struct RasterCommand {
   std::vector<std::string> band_names;  // empty: the file's (or band1, band2, ...)
   std::vector<std::string> units;
   std::vector<std::string> band_descriptions;
+  // The member state whose editors replace the grid (ISO 3166 alpha-3);
+  // nullopt: the coverage's stored one when it is replaced, else none (regional).
+  std::optional<std::string> country;
 };
 int raster_command(const config::Config& config, const RasterCommand& command);
 

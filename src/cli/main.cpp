@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   raster_add->add_option("--units", raster.units, "Band units, comma-separated (UCUM: m, nT, ...)")->delimiter(',');
   raster_add->add_option("--band-description", raster.band_descriptions, "A band's description (once per band)");
+  raster_add->add_option("--country", raster.country,
+                         "The member state (ISO 3166 alpha-3) whose editors replace its grid; \"\" for a regional "
+                         "coverage (default: the coverage's stored one, or none)");
   raster_add->add_option("--store", store_path, kStoreHelp);
 
   amis::cli::AccountCommand account;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "auth/account.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "coverage/grid_import.hpp"
@@ -16,8 +17,12 @@ int raster_command(const config::Config& config, const RasterCommand& command) {
   if (!styles::valid_style_name(command.id) || command.id.find('.') != std::string::npos)
     throw std::runtime_error("'" + command.id.substr(0, 80) +
                              "' is not a raster id: 1 to 64 letters, digits, '_' or '-', beginning with a letter or digit");
+  if (command.country && !command.country->empty() && !auth::is_member_country(*command.country))
+    throw std::runtime_error("--country '" + command.country->substr(0, 16) +
+                             "' is not a member state's ISO 3166 alpha-3 code");
   const auto opened = store::open_features(store_location(config));
   store::Store& store = *opened;
+  const auto existing = store.raster(command.id);
   if (!std::filesystem::is_regular_file(command.file)) throw std::runtime_error("cannot read " + command.file);
   const auto folder = store::store_folder(store_location(config)) / "rasters";
   std::filesystem::create_directories(folder);
@@ -34,6 +39,7 @@ int raster_command(const config::Config& config, const RasterCommand& command) {
   layer.min = layer.bands.front().min;
   layer.max = layer.bands.front().max;
   layer.path = "rasters/" + command.id + ".tif";
+  layer.country = command.country ? *command.country : existing ? existing->country : std::string();
   store.put_raster(layer);
   std::cout << layer.id << "\t" << layer.min << "\t" << layer.max << "\t" << layer.title << "\n";
   for (const auto& b : layer.bands)

@@ -17,6 +17,7 @@
 #include "api/records/records_api.hpp"
 #include "api/auth/session_api.hpp"
 #include "api/coverages/coverages_api.hpp"
+#include "edit/grid_owners.hpp"
 #include "api/csw/csw_service.hpp"
 #include "api/editing/editing_api.hpp"
 #include "api/records/records_transactions.hpp"
@@ -227,6 +228,11 @@ void with_router(const config::Config& config, bool serving, const std::function
     rules.country_property = "iso3";
     rules.scope = std::make_shared<invest::ProfileScope>(fields);
   }
+  try {
+    edit::adopt_configured_countries(stored, editing_rules);
+  } catch (const std::exception& e) {  // a read-only store keeps serving; editors' grid uploads are refused
+    spdlog::warn("coverages: configured member states not moved into the store: {}", e.what());
+  }
   edit::EditingPolicy editing_policy(editing_rules);
   edit::ChangeService change_service(store, change_sets, editing_policy, &catalog_store);
   // A cascaded collection has neither versions nor history here: the node keeps them.
@@ -234,6 +240,11 @@ void with_router(const config::Config& config, bool serving, const std::function
                                                  std::int64_t fid) -> decltype(change_service.etag(c, fid)) {
     if (cascade.collection(c.id)) return {};
     return change_service.etag(c, fid);
+  });
+  // A coverage as it was (issue 17): `coverage?version=N` or `?asOf=<instant>`, from its approved grids.
+  coverages_api.set_past_grids([&change_service](const store::RasterLayer& now, std::optional<std::int64_t> version,
+                                                 const std::string& instant) {
+    return change_service.past_grid(now, version, instant);
   });
   features.set_as_of([&change_sets, &cascade](const core::Collection& c, const std::string& instant,
                                               std::int64_t limit, std::int64_t offset, core::FeatureSink& sink) {

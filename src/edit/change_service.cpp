@@ -27,8 +27,11 @@ std::string conflict_message(std::int64_t id, const std::vector<Conflict>& confl
       break;
     }
     const auto& c = conflicts[i];
-    text += (i ? "; " : " ") + (c.record.empty() ? "feature " + std::to_string(c.fid) : "record " + c.record) + ": " +
-            c.reason;
+    // A grid's conflict (grid_changes.cpp) names neither a feature nor a record.
+    const std::string what = !c.record.empty() ? "record " + c.record + ": "
+                             : c.fid != 0      ? "feature " + std::to_string(c.fid) + ": "
+                                               : std::string();
+    text += (i ? "; " : " ") + what + c.reason;
   }
   return text + ". Nothing was applied.";
 }

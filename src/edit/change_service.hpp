@@ -107,6 +107,13 @@ class ChangeService {
                           const std::string& extension, const std::string& title);
   // Every version of a coverage's grid, oldest first.
   std::vector<GridVersion> grid_history(const store::RasterLayer& raster);
+  // Coverage `now` as it was in an approved version (read-only): its version
+  // `number`, or else the version it served at `instant` (normalised RFC 3339,
+  // compared as features' asOf compares: the last approved at or before it;
+  // version 0 before any), with that grid's file (absolute) and bands. nullopt
+  // when it had no such version or its file is no longer kept.
+  std::optional<store::RasterLayer> past_grid(const store::RasterLayer& now, std::optional<std::int64_t> number,
+                                              const std::string& instant);
 
   ChangeSet create_draft(const auth::Principal& who, const core::Collection& collection, std::string title);
   ChangeSet submit(const auth::Principal& who, std::int64_t id);

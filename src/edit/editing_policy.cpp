@@ -80,9 +80,9 @@ void EditingPolicy::check_countries(const auth::Principal& who, std::string_view
                           std::string(what) + (before ? " to " : " in ") + name(*after) + std::string(property));
 }
 
-void EditingPolicy::check_grid_write(const auth::Principal& who, std::string_view coverage) const {
+void EditingPolicy::check_grid_write(const auth::Principal& who, std::string_view coverage,
+                                     const std::string& country) const {
   if (who.role != auth::Role::Editor) return;
-  const auto& country = rules_.rules(coverage).country;
   if (country.empty())
     throw core::Forbidden("coverage '" + std::string(coverage) + "' is of no member state: only reviewers and "
                           "administrators replace its grid");

@@ -41,8 +41,9 @@ struct CollectionRules {
   // Non-empty for a collection AMIS derives itself (the work plans' activities):
   // what it is derived from; nobody writes it through an edit (409).
   std::string derived_from;
-  // For a coverage (a grid has no country property): the member state whose
-  // editors replace its grid; empty: reviewers and administrators only.
+  // For a coverage: the member state whose editors replace its grid, as
+  // configured before the store kept it (RasterLayer::country); serve copies it
+  // into the store for a coverage that has none there (adopt_configured_countries).
   std::string country;
 };
 
@@ -80,8 +81,9 @@ class EditingPolicy {
   void check_record_write(const auth::Principal& who, const catalog::Record* before, catalog::Record* after) const;
 
   // The same for replacing a coverage's grid: an editor only of a coverage of
-  // their own member state (its rules' `country`). @throws core::Forbidden.
-  void check_grid_write(const auth::Principal& who, std::string_view coverage) const;
+  // their own member state (`country`, the store's RasterLayer::country; empty:
+  // a regional coverage). @throws core::Forbidden.
+  void check_grid_write(const auth::Principal& who, std::string_view coverage, const std::string& country) const;
 
   bool publishes_directly(const auth::Principal& who, std::string_view collection) const;
 

@@ -44,6 +44,10 @@ std::vector<store::RasterBand> bands_of(const nlohmann::json& doc) {
   return out;
 }
 
+core::Envelope extent_of(const nlohmann::json& e) {
+  return {e.at(0).get<double>(), e.at(1).get<double>(), e.at(2).get<double>(), e.at(3).get<double>()};
+}
+
 // The coverage's own labels, used when the new grid has as many bands: a
 // replaced grid keeps what its bands mean; otherwise the upload's own.
 coverage::BandLabels labels_for(const store::RasterLayer& raster) {
@@ -62,7 +66,7 @@ coverage::BandLabels labels_for(const store::RasterLayer& raster) {
 WriteResult ChangeService::upload_grid(const auth::Principal& who, const store::RasterLayer& raster,
                                        std::string_view bytes, const std::string& extension,
                                        const std::string& title) {
-  policy_.check_grid_write(who, raster.id);
+  policy_.check_grid_write(who, raster.id, raster.country);
   const fs::path folder = fs::path(raster.path).parent_path();
   const std::string file = version_file_name(raster.id);
   // The bytes as a file for GDAL (some drivers read only files), beside the
@@ -90,7 +94,11 @@ WriteResult ChangeService::upload_grid(const auth::Principal& who, const store::
                              {"driver", grid.driver},
                              {"crs", grid.crs},
                              {"extent", {grid.extent.min_x, grid.extent.min_y, grid.extent.max_x, grid.extent.max_y}},
-                             {"bands", bands_json(grid.bands)}};
+                             {"bands", bands_json(grid.bands)},
+                             // What the replaced grid's bands were, for serving it as a past version.
+                             {"replaced_bands", bands_json(raster.bands)},
+                             {"replaced_extent",
+                              {raster.extent.min_x, raster.extent.min_y, raster.extent.max_x, raster.extent.max_y}}};
   try {
     return submit_changes(who, std::string(kGridChangeSets) + raster.id, {change},
                           title.empty() ? "New grid for " + raster.id : title, std::nullopt);
@@ -115,15 +123,26 @@ std::vector<Conflict> ChangeService::apply_grid(const ChangeSet& cs, const std::
   const auto& after = change.after.properties;
   const std::string file = after.at("grid");
   if (!fs::is_regular_file(folder / file)) return {{0, "the uploaded grid " + file + " is gone", {}}};
-  if (!change_sets_.transition(cs.id, ChangeSetState::Submitted, ChangeSetState::Approved, reviewer, comment))
-    throw core::Conflict("change set " + std::to_string(cs.id) + " is not submitted");
+  const store::RasterLayer before = *raster;
   raster->bands = bands_of(after.at("bands"));
-  const auto& e = after.at("extent");
-  raster->extent = {e.at(0).get<double>(), e.at(1).get<double>(), e.at(2).get<double>(), e.at(3).get<double>()};
+  raster->extent = extent_of(after.at("extent"));
   raster->min = raster->bands.front().min;
   raster->max = raster->bands.front().max;
   raster->path = "rasters/" + file;  // relative to the store's folder, as `amis raster add` records it
-  store_.put_raster(*raster);
+  // Conditional on the grid this one was based on, in the store's transaction:
+  // of two approvals racing on one coverage (two threads, two nodes), the later
+  // finds another grid there and is refused; its change set stays submitted.
+  if (!store_.replace_grid(*raster, change.base))
+    return {{0, "the grid of '" + raster->id + "' was replaced by another approval since this one was uploaded", {}}};
+  if (!change_sets_.transition(cs.id, ChangeSetState::Submitted, ChangeSetState::Approved, reviewer, comment)) {
+    // Approved or rejected meanwhile by someone else: put the grid back as it was.
+    auto back = before;
+    back.path = "rasters/" + now;
+    if (!store_.replace_grid(back, file))
+      spdlog::error("coverage {}: grid {} could not be put back after change set {} was decided elsewhere",
+                    raster->id, now, cs.id);
+    throw core::Conflict("change set " + std::to_string(cs.id) + " is not submitted");
+  }
   change_sets_.audit(reviewer, "approve", "change set " + std::to_string(cs.id),
                      "coverage " + raster->id + ": grid " + now + " replaced by " + file);
   if (published_) published_(cs);
@@ -163,6 +182,50 @@ std::vector<GridVersion> ChangeService::grid_history(const store::RasterLayer& r
   }
   if (out.empty()) out.push_back({0, std::nullopt, "", "", current, false});
   for (auto& v : out) v.current = v.file == current;
+  return out;
+}
+
+namespace {
+
+const GridVersion* version_at(const std::vector<GridVersion>& versions, std::optional<std::int64_t> number,
+                              const std::string& instant) {
+  if (number) {
+    for (const auto& v : versions)
+      if (v.number == *number) return &v;
+    return nullptr;
+  }
+  const GridVersion* found = &versions.front();
+  for (const auto& v : versions)
+    if (v.number > 0 && v.time <= instant && v.time >= found->time) found = &v;
+  return found;
+}
+
+}  // namespace
+
+std::optional<store::RasterLayer> ChangeService::past_grid(const store::RasterLayer& now,
+                                                           std::optional<std::int64_t> number,
+                                                           const std::string& instant) {
+  const auto versions = grid_history(now);
+  const GridVersion* wanted = version_at(versions, number, instant);
+  if (!wanted) return std::nullopt;
+  store::RasterLayer out = now;
+  out.path = (fs::path(now.path).parent_path() / wanted->file).string();
+  if (!fs::is_regular_file(out.path)) return std::nullopt;
+  // Its bands: those its change recorded; version 0's, recorded by the change
+  // that replaced it (none in change sets from before they were: the current ones).
+  const auto& describer = wanted->change_set ? *wanted : versions.size() > 1 ? versions[1] : *wanted;
+  if (!describer.change_set) return out;
+  const auto changes = change_sets_.changes(*describer.change_set);
+  if (changes.size() != 1) return out;
+  const auto& after = changes.front().after.properties;
+  const char* bands = wanted->change_set ? "bands" : "replaced_bands";
+  const char* extent = wanted->change_set ? "extent" : "replaced_extent";
+  if (after.contains(bands) && after.contains(extent) && !after.at(bands).empty()) {
+    out.bands = bands_of(after.at(bands));
+    out.extent = extent_of(after.at(extent));
+    out.min = out.bands.front().min;
+    out.max = out.bands.front().max;
+  }
   return out;
 }
 

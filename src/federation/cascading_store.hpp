@@ -37,6 +37,9 @@ class CascadingStore final : public store::Store {
   std::vector<store::RasterLayer> rasters() override { return store_.rasters(); }
   std::optional<store::RasterLayer> raster(std::string_view id) override { return store_.raster(id); }
   void put_raster(const store::RasterLayer& raster) override { store_.put_raster(raster); }
+  bool replace_grid(const store::RasterLayer& raster, std::string_view based_on) override {
+    return store_.replace_grid(raster, based_on);
+  }
 
  private:
   bool cascaded(std::string_view id) { return cascade_.collection(id).has_value(); }

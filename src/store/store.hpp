@@ -71,6 +71,9 @@ struct RasterLayer {
   double max = 1;
   core::Envelope extent;  // CRS84
   std::vector<RasterBand> bands;  // in the file's order; empty for a store from before bands were kept
+  // The member state (ISO 3166 alpha-3) whose editors replace its grid; empty:
+  // a regional coverage, replaced by reviewers and administrators only.
+  std::string country;
 };
 
 // A group-by over a collection's features (issue 20's live summaries): the
@@ -157,6 +160,13 @@ class Store {
   // the store's folder), with its bands (replacing those it had).
   // @throws InvalidParameter when a collection has that id.
   virtual void put_raster(const RasterLayer& raster) = 0;
+  // Points raster layer `raster.id` at a new grid (`path` relative to the
+  // store's folder, with its bands, extent and range; its other fields stay),
+  // but only while its grid is still the file named `based_on` (a file name,
+  // no folder): checked and written in one transaction, so of two replacements
+  // based on the same grid only the first succeeds. False when the layer is
+  // gone or its grid is another file.
+  virtual bool replace_grid(const RasterLayer& raster, std::string_view based_on) = 0;
 };
 
 }  // namespace amis::store

@@ -1,5 +1,6 @@
 #include "store/store_copy.hpp"
 
+#include <filesystem>
 #include <limits>
 #include <vector>
 
@@ -92,8 +93,7 @@ std::int64_t copy_records(CopyEnd& from, CopyEnd& to) {
 }
 
 // A raster layer's file, when the copy's folder is not the original's.
-bool copy_raster_file(const RasterLayer& raster, const CopyEnd& from, const CopyEnd& to) {
-  const std::filesystem::path source(raster.path);  // absolute, as the store gives it
+bool copy_raster_file(const std::filesystem::path& source, const CopyEnd& from, const CopyEnd& to) {
   const auto relative = source.lexically_relative(from.folder);
   if (relative.empty() || relative.begin()->string() == "..") return false;  // not in the store's folder
   const auto target = to.folder / relative;
@@ -102,6 +102,23 @@ bool copy_raster_file(const RasterLayer& raster, const CopyEnd& from, const Copy
   std::filesystem::create_directories(target.parent_path());
   std::filesystem::copy_file(source, target, std::filesystem::copy_options::overwrite_existing);
   return true;
+}
+
+// The grids a raster layer keeps beside its file (edit/grid_changes.cpp): its
+// earlier versions and the uploads waiting for review, "<id>.v<16 hex digits>.tif",
+// and the grid as added ("<id>.tif"); the change sets copied with the tables name them.
+std::vector<std::filesystem::path> kept_grids(const RasterLayer& raster) {
+  std::vector<std::filesystem::path> out;
+  const auto folder = std::filesystem::path(raster.path).parent_path();
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const auto name = entry.path().filename().string();
+    const bool version = name.starts_with(raster.id + ".v") && name.ends_with(".tif") &&
+                         name.size() == raster.id.size() + 2 + 16 + 4;
+    if (entry.is_regular_file() && (version || name == raster.id + ".tif"))
+      out.push_back(entry.path());
+  }
+  return out;
 }
 
 std::string thousands(std::int64_t n) {
@@ -130,8 +147,13 @@ CopyCounts copy_store(CopyEnd from, CopyEnd to, const CopyProgress& progress) {
     progress(table.name + ": " + thousands(n) + " rows");
     counts.rows += n;
   }
-  for (const auto& raster : from.store.features->rasters())
-    if (copy_raster_file(raster, from, to)) ++counts.raster_files;
+  for (const auto& raster : from.store.features->rasters()) {
+    // Absolute, as the store gives it; a kept earlier grid may be the current one.
+    const std::filesystem::path current(raster.path);
+    if (copy_raster_file(current, from, to)) ++counts.raster_files;
+    for (const auto& kept : kept_grids(raster))
+      if (kept != current && copy_raster_file(kept, from, to)) ++counts.raster_files;
+  }
   counts.records = copy_records(from, to);
   progress("catalogue: " + thousands(counts.records) + " records");
   return counts;

@@ -57,6 +57,9 @@ class VisibleStore final : public Store {
   std::vector<RasterLayer> rasters() override;
   std::optional<RasterLayer> raster(std::string_view id) override;
   void put_raster(const RasterLayer& raster) override { store_.put_raster(raster); }
+  bool replace_grid(const RasterLayer& raster, std::string_view based_on) override {
+    return store_.replace_grid(raster, based_on);
+  }
 
  private:
   bool visible(std::string_view id) const { return access_.may_read(auth::RequestPrincipal::current(), id); }

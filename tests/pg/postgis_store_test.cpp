@@ -339,11 +339,28 @@ TEST_F(PostgisStoreTest, StylesAndRastersRoundTrip) {
   EXPECT_FALSE(pg_->remove_style("sites", "default"));
   style.collection = "nosuch";
   EXPECT_THROW(pg_->put_style(style), core::NotFound);
-  store::RasterLayer raster{"geoid", "Geoid", "", "", "", "rasters/geoid.tif", -50, 80, {90, -12, 150, 45}, {}};
+  store::RasterLayer raster{"geoid", "Geoid", "", "", "", "rasters/geoid.tif", -50, 80, {90, -12, 150, 45}, {}, "VNM"};
   pg_->put_raster(raster);
   const auto r = pg_->raster("geoid");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->path, "/tmp/rasters/geoid.tif");
+  EXPECT_EQ(r->country, "VNM");
+  // A new grid only while the grid is still the one it was based on.
+  auto replaced = raster;
+  replaced.path = "rasters/geoid.v0123456789abcdef.tif";
+  replaced.min = -40;
+  replaced.bands = {{"N", "m", "", "Float32", std::nullopt, -40, 70}};
+  EXPECT_FALSE(pg_->replace_grid(replaced, "other.tif"));
+  EXPECT_EQ(pg_->raster("geoid")->path, "/tmp/rasters/geoid.tif");
+  EXPECT_TRUE(pg_->replace_grid(replaced, "geoid.tif"));
+  EXPECT_FALSE(pg_->replace_grid(replaced, "geoid.tif"));  // the second approval based on geoid.tif
+  const auto after = pg_->raster("geoid");
+  EXPECT_EQ(after->path, "/tmp/rasters/geoid.v0123456789abcdef.tif");
+  EXPECT_EQ(after->min, -40);
+  EXPECT_EQ(after->country, "VNM");
+  ASSERT_EQ(after->bands.size(), 1u);
+  EXPECT_EQ(after->bands[0].name, "N");
+  EXPECT_FALSE(pg_->replace_grid(replaced, "nosuch.tif"));
   raster.id = "sites";
   EXPECT_THROW(pg_->put_raster(raster), core::InvalidParameter);
 }

@@ -116,3 +116,26 @@ TEST_F(GpkgStoreTest, GdalReadsTheStoreAsAGeoPackageWithASpatialIndex) {
   GDALDatasetReleaseResultSet(ds, sql);
   GDALClose(ds);
 }
+
+TEST_F(GpkgStoreTest, ReplacesAGridOnlyWhileItIsTheOneItWasBasedOn) {
+  store::gpkg::GpkgStore store(path.str());
+  store::RasterLayer raster{"geoid", "Geoid", "", "", "", "rasters/geoid.tif", -50, 80, {90, -12, 150, 45}, {}, "VNM"};
+  store.put_raster(raster);
+  EXPECT_EQ(store.raster("geoid")->country, "VNM");
+  auto replaced = raster;
+  replaced.path = "rasters/geoid.v0123456789abcdef.tif";
+  replaced.min = -40;
+  replaced.bands = {{"N", "m", "", "Float32", std::nullopt, -40, 70}};
+  EXPECT_FALSE(store.replace_grid(replaced, "other.tif"));
+  EXPECT_EQ(std::filesystem::path(store.raster("geoid")->path).filename(), "geoid.tif");
+  EXPECT_TRUE(store.replace_grid(replaced, "geoid.tif"));
+  EXPECT_FALSE(store.replace_grid(replaced, "geoid.tif"));  // a second approval based on geoid.tif
+  const auto after = store.raster("geoid");
+  EXPECT_EQ(std::filesystem::path(after->path).filename(), "geoid.v0123456789abcdef.tif");
+  EXPECT_EQ(after->min, -40);
+  EXPECT_EQ(after->country, "VNM");  // kept: only the grid changes
+  ASSERT_EQ(after->bands.size(), 1u);
+  EXPECT_EQ(after->bands[0].name, "N");
+  replaced.id = "nosuch";
+  EXPECT_FALSE(store.replace_grid(replaced, "geoid.v0123456789abcdef.tif"));
+}

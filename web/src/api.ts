@@ -199,6 +199,15 @@ export class Api {
       { 'Content-Type': 'application/octet-stream' });
   }
 
+  // A grid replacing a coverage's (issue 17): a submitted change set, or one
+  // published at once for roles that publish directly.
+  uploadGrid(coverage: string, file: Blob, name: string, title: string): Promise<{ changeSet: ChangeSet; published: boolean }> {
+    const q = new URLSearchParams({ filename: name });
+    if (title) q.set('title', title);
+    return this.request('POST', `/collections/${encodeURIComponent(coverage)}/coverage/upload?${q}`, file,
+      { 'Content-Type': 'application/octet-stream' });
+  }
+
   // --- accounts (admins)
   users(): Promise<{ users: Account[] }> {
     return this.get('/admin/users');

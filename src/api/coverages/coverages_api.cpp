@@ -1,11 +1,13 @@
 #include "api/coverages/coverages_api.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 #include "api/common/exception_response.hpp"
 #include "api/coverages/coverage_documents.hpp"
 #include "api/coverages/coverage_html.hpp"
 #include "api/coverages/coverage_query.hpp"
+#include "core/datetime.hpp"
 #include "core/error.hpp"
 #include "coverage/coverage_output.hpp"
 #include "coverage/coverage_plan.hpp"
@@ -83,8 +85,47 @@ std::optional<nlohmann::json> CoveragesApi::collection_entry(const std::string& 
   return coverage_collection_json(base, *layer, coverage::read_coverage_info(layer->path));
 }
 
+store::RasterLayer CoveragesApi::as_it_was(http::Request& request, store::RasterLayer layer) {
+  if (!past_) return layer;
+  std::optional<std::string> version, instant;
+  for (auto it = request.query.begin(); it != request.query.end();) {
+    auto* wanted = it->first == "version" ? &version : it->first == "asOf" ? &instant : nullptr;
+    if (!wanted) {
+      ++it;
+      continue;
+    }
+    if (*wanted) throw core::InvalidParameter(it->first, "given more than once");
+    *wanted = it->second;
+    it = request.query.erase(it);
+  }
+  if (!version && !instant) return layer;
+  if (version && instant) throw core::InvalidParameter("version", "give version or asOf, not both");
+  std::optional<std::int64_t> number;
+  std::string normalised;
+  if (version) {
+    std::int64_t v = -1;
+    const auto [end, ec] = std::from_chars(version->data(), version->data() + version->size(), v);
+    if (ec != std::errc{} || end != version->data() + version->size() || v < 0)
+      throw core::InvalidParameter("version", "'" + version->substr(0, 32) +
+                                                  "' is not a version number (0, 1, ... as /coverage/history "
+                                                  "lists them)");
+    number = v;
+  } else {
+    const auto parsed = core::parse_instant(*instant);
+    if (!parsed || parsed->find('T') == std::string::npos)
+      throw core::InvalidParameter("asOf", "an instant such as 2026-11-27T10:00:00Z");
+    normalised = *parsed;
+  }
+  auto past = past_(layer, number, normalised);
+  if (!past)
+    throw core::NotFound("coverage '" + layer.id + "' has no " +
+                         (number ? "version " + std::to_string(*number) : "grid kept from " + normalised) +
+                         " (see /collections/" + layer.id + "/coverage/history)");
+  return std::move(*past);
+}
+
 void CoveragesApi::coverage(http::Request& request, http::Response& response) {
-  const auto layer = require_layer(request);
+  const auto layer = as_it_was(request, require_layer(request));
   const auto info = coverage::read_coverage_info(layer.path);
   const auto bands = served_bands(layer, info);
   if (wants_html(request)) {

@@ -7,6 +7,8 @@
 //   /collections/{id}/coverage/rangetype  CIS 1.1 JSON
 //   /collections/{id}/schema              the fields (bands) as JSON Schema
 // Errors are OGC API JSON exceptions; a response past the limits is 413.
+#include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,6 +30,12 @@ class CoveragesApi {
   std::vector<nlohmann::json> collection_entries(const std::string& base);
   // The collection document of a raster layer, or nullopt when there is none.
   std::optional<nlohmann::json> collection_entry(const std::string& id, const std::string& base);
+  // Where `coverage?version=N` and `coverage?asOf=<instant>` (normalised RFC 3339,
+  // as the features' asOf) find a coverage as it was: its approved grids'
+  // history; nullopt when it had no such version. None: both parameters unknown.
+  using PastGrids = std::function<std::optional<store::RasterLayer>(
+      const store::RasterLayer& now, std::optional<std::int64_t> version, const std::string& instant)>;
+  void set_past_grids(PastGrids past) { past_ = std::move(past); }
 
  private:
   void coverage(http::Request& request, http::Response& response);
@@ -35,11 +43,15 @@ class CoveragesApi {
   void range_type(http::Request& request, http::Response& response);
   void schema(http::Request& request, http::Response& response);
   store::RasterLayer require_layer(const http::Request& request);
+  // The layer as it was when the request names a version or asOf (taken out of
+  // its query); `layer` itself otherwise. @throws core::NotFound, InvalidParameter.
+  store::RasterLayer as_it_was(http::Request& request, store::RasterLayer layer);
   std::string base_url(const http::Request& request) const;
 
   store::Store& store_;
   coverage::CoverageLimits limits_;
   std::string base_url_;
+  PastGrids past_;
 };
 
 }  // namespace amis::api::coverages

@@ -61,13 +61,16 @@ json grid_history_json(const std::string& base, const store::RasterLayer& covera
     json entry = {{"version", v.number}, {"grid", v.file}, {"current", v.current},
                   {"author", v.author.empty() ? json() : json(v.author)},
                   {"time", v.time.empty() ? json() : json(v.time)}};
-    if (v.change_set) {
-      entry["changeSet"] = *v.change_set;
-      entry["links"] = json::array({{{"href", base + "/changesets/" + std::to_string(*v.change_set)},
-                                     {"rel", "related"}, {"type", "application/json"}, {"title", "the change set"}}});
-    } else {
-      entry["changeSet"] = nullptr;
-    }
+    // The grid itself, read-only (api/coverages: coverage?version=N).
+    entry["links"] = json::array({{{"href", base + "/collections/" + coverage.id + "/coverage?version=" +
+                                                std::to_string(v.number)},
+                                   {"rel", "http://www.opengis.net/def/rel/ogc/1.0/coverage"},
+                                   {"type", "image/tiff; application=geotiff"},
+                                   {"title", "this version's grid as GeoTIFF"}}});
+    entry["changeSet"] = v.change_set ? json(*v.change_set) : json();
+    if (v.change_set)
+      entry["links"].push_back({{"href", base + "/changesets/" + std::to_string(*v.change_set)},
+                                {"rel", "related"}, {"type", "application/json"}, {"title", "the change set"}});
     list.push_back(std::move(entry));
   }
   return {{"coverage", coverage.id}, {"versions", list},

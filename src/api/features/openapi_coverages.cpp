@@ -34,7 +34,13 @@ json coverage_operation() {
        query_parameter("properties", "The bands, by name, in the output's order.", axes),
        query_parameter("exclude-properties", "The bands to leave out.", axes),
        query_parameter("f", "tif (GeoTIFF, the default), png, covjson (CoverageJSON) or html (the coverage's page).",
-                       {{"type", "string"}, {"enum", {"tif", "png", "covjson", "html"}}})},
+                       {{"type", "string"}, {"enum", {"tif", "png", "covjson", "html"}}}),
+       query_parameter("version", "An earlier grid of the coverage, read-only: its number in "
+                                  "/collections/{collectionId}/coverage/history (0: the grid as added; 404 for none).",
+                       {{"type", "integer"}, {"minimum", 0}}),
+       query_parameter("asOf", "The grid the coverage served at this instant (2026-11-27T10:00:00Z), as the "
+                               "features' asOf; not with version.",
+                       {{"type", "string"}, {"format", "date-time"}})},
       error_responses({400, 404, 406}));
   op["responses"]["200"] = {
       {"description", "The coverage (Content-Crs and Content-Bbox headers say where it is)"},

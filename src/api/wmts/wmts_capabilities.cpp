@@ -38,6 +38,16 @@ void operation(std::string& out, const char* name, const std::string& base) {
          "</ows:AllowedValues></ows:Constraint></ows:Get></ows:HTTP></ows:DCP></ows:Operation>";
 }
 
+void dimension(std::string& out, const LightDimension& d) {
+  out += "<Dimension>";
+  element(out, "ows:Title", d.title);
+  element(out, "ows:Identifier", d.identifier);
+  if (*d.uom) element(out, "ows:UOM", d.uom);
+  element(out, "Default", d.default_value);
+  for (const char* v : d.values) element(out, "Value", v);
+  out += "</Dimension>";
+}
+
 void layer(std::string& out, const std::string& base, const LayerStyles& l) {
   const core::Collection& c = l.collection;
   out += "<Layer>";
@@ -63,6 +73,8 @@ void layer(std::string& out, const std::string& base, const LayerStyles& l) {
   auto offered = [&](const TileFormat& f) { return !l.raster || std::string_view(f.extension) != "mvt"; };
   for (const auto& f : tile_formats())
     if (offered(f)) element(out, "Format", f.media_type);
+  if (l.raster)
+    for (const auto& d : kLightDimensions) dimension(out, d);
   for (const auto& s : amis::tiles::tile_matrix_sets()) {
     out += "<TileMatrixSetLink>";
     element(out, "TileMatrixSet", s.id);
@@ -74,7 +86,8 @@ void layer(std::string& out, const std::string& base, const LayerStyles& l) {
     append_xml_text(out, f.media_type);
     out += "\" resourceType=\"tile\" template=\"";
     append_xml_text(out, base + "/wmts/1.0.0/" + http::percent_encode(c.id) +
-                             "/{Style}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}." + f.extension);
+                             "/{Style}/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}." + f.extension +
+                             (l.raster ? "?Azimuth={Azimuth}&Altitude={Altitude}&ZFactor={ZFactor}" : ""));
     out += "\"/>";
   }
   out += "</Layer>";

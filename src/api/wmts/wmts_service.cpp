@@ -53,6 +53,25 @@ long long index(const std::string& text, const char* locator) {
   return v;
 }
 
+// The hillshade's light from the layer's dimensions (wmts_capabilities.hpp,
+// kLightDimensions: KVP parameters, or the RESTful template's query), each
+// optional; for the other raster styles the light means nothing and is not read.
+std::shared_ptr<const render::Style> lit(const std::shared_ptr<const render::Style>& style,
+                                         const http::Request& request) {
+  if (!style || !style->hillshade) return style;
+  render::HillshadeLight light;
+  double* values[3] = {&light.azimuth, &light.altitude, &light.z_factor};
+  static const char* const kLocators[3] = {"azimuth", "altitude", "zfactor"};
+  for (int i = 0; i < 3; ++i)
+    if (const auto text = param(request, kLightDimensions[i].identifier); text && !text->empty()) {
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), *values[i]);
+      if (ec != std::errc{} || end != text->data() + text->size())
+        throw WmtsError("InvalidParameterValue", std::string(kLightDimensions[i].identifier) + " must be a number",
+                        kLocators[i]);
+    }
+  return render::hillshade_style(light, kLocators);  // out of range: InvalidParameterValue, 400
+}
+
 // Runs a WMTS handler: every error becomes an OWS 1.1 ExceptionReport.
 template <typename Fn>
 void answer(http::Request& request, http::Response& response, Fn fn) {
@@ -179,7 +198,8 @@ void WmtsService::get_tile(const TileRequest& t, const http::Request& request, h
   else throw WmtsError("InvalidParameterValue", "the format '" + t.format.substr(0, 60) + "' is not offered", "format");
   if (raster)
     return response.send(200, render::media_type(image),
-                         maker_.coverage_tile(*set, address, *raster, image, true, *raster_style), headers);
+                         maker_.coverage_tile(*set, address, *raster, image, true, lit(*raster_style, request)),
+                         headers);
   const std::vector<core::Collection> layers{std::move(*collection)};
   const std::vector<amis::tiles::TileMaker::LayerStyle> styles = {{styles_.find(layers.front(), t.style), version}};
   response.send(200, render::media_type(image), maker_.map_tile(*set, address, layers, image, true, styles), headers);

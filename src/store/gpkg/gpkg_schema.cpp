@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS amis_styles (
 CREATE TABLE IF NOT EXISTS amis_rasters (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, attribution TEXT NOT NULL,
   licence TEXT NOT NULL, path TEXT NOT NULL, min_value REAL NOT NULL, max_value REAL NOT NULL,
-  min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL);
+  min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
+  country TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS amis_raster_bands (
   raster TEXT NOT NULL, band INTEGER NOT NULL, name TEXT NOT NULL, unit TEXT NOT NULL, description TEXT NOT NULL,
   data_type TEXT NOT NULL, nodata REAL, min_value REAL NOT NULL, max_value REAL NOT NULL,
@@ -130,6 +131,9 @@ void initialise_geopackage(sqlite::Database& db) {
   db.exec("PRAGMA user_version=10300");         // GeoPackage 1.3.0
   sqlite::Transaction tx(db);
   db.exec(kCoreTables);
+  // A coverage's member state (issue 17), kept since 2026-12; stores from before get it empty.
+  if (!db.cached("SELECT 1 FROM pragma_table_info('amis_rasters') WHERE name = 'country'")->step())
+    db.exec("ALTER TABLE amis_rasters ADD COLUMN country TEXT NOT NULL DEFAULT ''");
   tx.commit();
 }
 

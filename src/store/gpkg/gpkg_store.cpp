@@ -341,15 +341,15 @@ bool GpkgStore::remove_style(std::string_view collection, std::string_view name)
 namespace {
 
 constexpr const char* kRasterSelect =
-    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y "
-    "FROM amis_rasters";
+    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y, "
+    "country FROM amis_rasters";
 
 RasterLayer read_raster(sqlite::Statement& s, const std::string& store_path) {
   RasterLayer r{std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(2)),
                 std::string(s.column_text(3)), std::string(s.column_text(4)), std::string(s.column_text(5)),
                 s.column_double(6), s.column_double(7),
                 core::Envelope{s.column_double(8), s.column_double(9), s.column_double(10), s.column_double(11)},
-                {}};
+                {}, std::string(s.column_text(12))};
   r.path = (std::filesystem::absolute(store_path).parent_path() / r.path).string();
   return r;
 }
@@ -367,6 +367,18 @@ std::vector<RasterBand> read_bands(sqlite::Database& db, std::string_view raster
     out.push_back(std::move(b));
   }
   return out;
+}
+
+// What a new grid changes of a raster layer, as the 7 parameters from `first`:
+// path, min, max, min_x, min_y, max_x, max_y.
+void bind_grid(sqlite::Statement& s, int first, const RasterLayer& r) {
+  s.bind(first, std::string_view(r.path));
+  s.bind(first + 1, r.min);
+  s.bind(first + 2, r.max);
+  s.bind(first + 3, r.extent.min_x);
+  s.bind(first + 4, r.extent.min_y);
+  s.bind(first + 5, r.extent.max_x);
+  s.bind(first + 6, r.extent.max_y);
 }
 
 void write_bands(sqlite::Database& db, const RasterLayer& r) {
@@ -423,22 +435,37 @@ void GpkgStore::put_raster(const RasterLayer& r) {
   }
   auto s = db->cached(
       "INSERT OR REPLACE INTO amis_rasters (id, title, description, attribution, licence, path, min_value, "
-      "max_value, min_x, min_y, max_x, max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "max_value, min_x, min_y, max_x, max_y, country) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s->bind(1, std::string_view(r.id));
   s->bind(2, std::string_view(r.title));
   s->bind(3, std::string_view(r.description));
   s->bind(4, std::string_view(r.attribution));
   s->bind(5, std::string_view(r.licence));
-  s->bind(6, std::string_view(r.path));
-  s->bind(7, r.min);
-  s->bind(8, r.max);
-  s->bind(9, r.extent.min_x);
-  s->bind(10, r.extent.min_y);
-  s->bind(11, r.extent.max_x);
-  s->bind(12, r.extent.max_y);
+  bind_grid(*s, 6, r);
+  s->bind(13, std::string_view(r.country));
   s->run();
   write_bands(*db, r);
   tx.commit();
+}
+
+bool GpkgStore::replace_grid(const RasterLayer& r, std::string_view based_on) {
+  auto db = connect();
+  sqlite::Transaction tx(*db);  // BEGIN IMMEDIATE: the check and the write hold the store's write lock
+  {
+    auto now = db->cached("SELECT path FROM amis_rasters WHERE id = ?");
+    now->bind(1, std::string_view(r.id));
+    if (!now->step()) return false;
+    if (std::filesystem::path(std::string(now->column_text(0))).filename().string() != based_on) return false;
+  }
+  auto s = db->cached(
+      "UPDATE amis_rasters SET path = ?, min_value = ?, max_value = ?, min_x = ?, min_y = ?, max_x = ?, max_y = ? "
+      "WHERE id = ?");
+  bind_grid(*s, 1, r);
+  s->bind(8, std::string_view(r.id));
+  s->run();
+  write_bands(*db, r);
+  tx.commit();
+  return true;
 }
 
 }  // namespace amis::store::gpkg

@@ -41,6 +41,7 @@ class GpkgStore final : public Store, public HealthReporter {
   std::vector<RasterLayer> rasters() override;
   std::optional<RasterLayer> raster(std::string_view id) override;
   void put_raster(const RasterLayer& raster) override;
+  bool replace_grid(const RasterLayer& raster, std::string_view based_on) override;
   StoreHealth health() override;
 
   const std::string& path() const { return path_; }

@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS amis_rasters (
   id text PRIMARY KEY, title text NOT NULL, description text NOT NULL, attribution text NOT NULL,
   licence text NOT NULL, path text NOT NULL, min_value double precision NOT NULL,
   max_value double precision NOT NULL, min_x double precision NOT NULL, min_y double precision NOT NULL,
-  max_x double precision NOT NULL, max_y double precision NOT NULL);
+  max_x double precision NOT NULL, max_y double precision NOT NULL, country text NOT NULL DEFAULT '');
+-- A coverage's member state (issue 17), kept since 2026-12; stores from before get it empty.
+ALTER TABLE amis_rasters ADD COLUMN IF NOT EXISTS country text NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS amis_raster_bands (
   raster text NOT NULL, band integer NOT NULL, name text NOT NULL, unit text NOT NULL, description text NOT NULL,
   data_type text NOT NULL, nodata double precision, min_value double precision NOT NULL,

@@ -285,15 +285,15 @@ bool PostgisStore::remove_style(std::string_view collection, std::string_view na
 namespace {
 
 constexpr const char* kRasterSelect =
-    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y "
-    "FROM amis_rasters";
+    "SELECT id, title, description, attribution, licence, path, min_value, max_value, min_x, min_y, max_x, max_y, "
+    "country FROM amis_rasters";
 
 RasterLayer read_raster(const Result& r, int i, const std::string& folder) {
   RasterLayer layer{std::string(r.text(i, 0)), std::string(r.text(i, 1)), std::string(r.text(i, 2)),
                     std::string(r.text(i, 3)), std::string(r.text(i, 4)), std::string(r.text(i, 5)),
                     r.real(i, 6), r.real(i, 7),
                     core::Envelope{r.real(i, 8), r.real(i, 9), r.real(i, 10), r.real(i, 11)},
-                    {}};
+                    {}, std::string(r.text(i, 12))};
   // Stored relative to the store's folder ("rasters/<file>"), as in the GeoPackage store.
   layer.path = (std::filesystem::absolute(folder) / layer.path).string();
   return layer;
@@ -313,6 +313,25 @@ std::vector<RasterBand> read_bands(Connection& db, std::string_view raster) {
     out.push_back(std::move(b));
   }
   return out;
+}
+
+// Replaces the bands of `raster.id` by `raster.bands`, inside the caller's transaction.
+template <class Connection>
+void write_bands(Connection& db, const RasterLayer& raster) {
+  db.exec("DELETE FROM amis_raster_bands WHERE raster = $1", Params().text(raster.id));
+  for (std::size_t i = 0; i < raster.bands.size(); ++i) {
+    const auto& b = raster.bands[i];
+    Params p;
+    p.text(raster.id).integer(static_cast<std::int64_t>(i + 1)).text(b.name).text(b.unit).text(b.description)
+        .text(b.data_type);
+    if (b.nodata) p.real(*b.nodata);
+    else p.null();
+    p.real(b.min).real(b.max);
+    db.exec(
+        "INSERT INTO amis_raster_bands (raster, band, name, unit, description, data_type, nodata, min_value, "
+        "max_value) VALUES ($1, $2, $3, $4, $5, $6, $7::double precision, $8, $9)",
+        p);
+  }
 }
 
 }  // namespace
@@ -343,30 +362,35 @@ void PostgisStore::put_raster(const RasterLayer& raster) {
     throw core::InvalidParameter("id", "a collection is already called '" + raster.id + "'");
   db->exec(
       "INSERT INTO amis_rasters (id, title, description, attribution, licence, path, min_value, max_value, "
-      "min_x, min_y, max_x, max_y) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+      "min_x, min_y, max_x, max_y, country) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
       "ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description, "
       "attribution = EXCLUDED.attribution, licence = EXCLUDED.licence, path = EXCLUDED.path, "
       "min_value = EXCLUDED.min_value, max_value = EXCLUDED.max_value, min_x = EXCLUDED.min_x, "
-      "min_y = EXCLUDED.min_y, max_x = EXCLUDED.max_x, max_y = EXCLUDED.max_y",
+      "min_y = EXCLUDED.min_y, max_x = EXCLUDED.max_x, max_y = EXCLUDED.max_y, country = EXCLUDED.country",
       Params()
           .text(raster.id).text(raster.title).text(raster.description).text(raster.attribution).text(raster.licence)
           .text(raster.path).real(raster.min).real(raster.max).real(raster.extent.min_x).real(raster.extent.min_y)
-          .real(raster.extent.max_x).real(raster.extent.max_y));
-  db->exec("DELETE FROM amis_raster_bands WHERE raster = $1", Params().text(raster.id));
-  for (std::size_t i = 0; i < raster.bands.size(); ++i) {
-    const auto& b = raster.bands[i];
-    Params p;
-    p.text(raster.id).integer(static_cast<std::int64_t>(i + 1)).text(b.name).text(b.unit).text(b.description)
-        .text(b.data_type);
-    if (b.nodata) p.real(*b.nodata);
-    else p.null();
-    p.real(b.min).real(b.max);
-    db->exec(
-        "INSERT INTO amis_raster_bands (raster, band, name, unit, description, data_type, nodata, min_value, "
-        "max_value) VALUES ($1, $2, $3, $4, $5, $6, $7::double precision, $8, $9)",
-        p);
-  }
+          .real(raster.extent.max_x).real(raster.extent.max_y).text(raster.country));
+  write_bands(*db, raster);
   tx.commit();
+}
+
+bool PostgisStore::replace_grid(const RasterLayer& raster, std::string_view based_on) {
+  auto db = databases_->primary().acquire();
+  Transaction tx(*db);
+  // FOR UPDATE: a second replacement on another node waits here for the first's commit, then sees its path.
+  const Result now = db->exec("SELECT path FROM amis_rasters WHERE id = $1 FOR UPDATE", Params().text(raster.id));
+  if (now.rows() == 0) return false;
+  if (std::filesystem::path(std::string(now.text(0, 0))).filename().string() != based_on) return false;
+  db->exec(
+      "UPDATE amis_rasters SET path = $2, min_value = $3, max_value = $4, min_x = $5, min_y = $6, max_x = $7, "
+      "max_y = $8 WHERE id = $1",
+      Params()
+          .text(raster.id).text(raster.path).real(raster.min).real(raster.max).real(raster.extent.min_x)
+          .real(raster.extent.min_y).real(raster.extent.max_x).real(raster.extent.max_y));
+  write_bands(*db, raster);
+  tx.commit();
+  return true;
 }
 
 }  // namespace amis::store::postgis

@@ -57,6 +57,7 @@ class PostgisStore final : public Store, public HealthReporter {
   std::vector<RasterLayer> rasters() override;
   std::optional<RasterLayer> raster(std::string_view id) override;
   void put_raster(const RasterLayer& raster) override;
+  bool replace_grid(const RasterLayer& raster, std::string_view based_on) override;
   StoreHealth health() override;
 
   // The pool, for the accounts and change sets of the same database (pg-edit) and /health.

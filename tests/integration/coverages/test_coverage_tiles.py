@@ -405,6 +405,46 @@ def test_wmts_kvp_and_rest_equal_the_ogcapi_tile(coverage_env, style):
         assert np.array_equal(decode(r.content), decode(api))
 
 
+@pytest.mark.parametrize("tms, z, lon, lat", RELIEF_TILES[:1])
+def test_wmts_hillshade_light_is_a_dimension_and_gdaldems(coverage_env, relief, tms, z, lon, lat):
+    """A raster layer's Azimuth / Altitude / ZFactor dimensions (KVP parameters, and the RESTful
+    template's query) light its hillshade style as gdaldem's -az / -alt / -z do."""
+    from lxml import etree
+
+    root = etree.fromstring(wmts_capabilities(coverage_env))
+    found = root.xpath("//wmts:Layer[ows:Identifier='relief']", namespaces=WMTS_NS)[0]
+    dims = {d.findtext("ows:Identifier", namespaces=WMTS_NS): d.findtext("wmts:Default", namespaces=WMTS_NS)
+            for d in found.xpath("wmts:Dimension", namespaces=WMTS_NS)}
+    assert dims == {"Azimuth": "315", "Altitude": "45", "ZFactor": "1"}
+    template = found.xpath("wmts:ResourceURL[@format='image/png']/@template", namespaces=WMTS_NS)[0]
+    assert all("{" + d + "}" in template for d in dims)
+    cog = stored_cog(coverage_env.store, "relief")
+    row, col, bounds = tile_of(tms, z, lon, lat)
+    expected = hillshade_oracle(cog, tms, bounds, 256, azimuth=90, altitude=30, zFactor=3)
+    kvp = coverage_env.session.get(coverage_env.url + "/wmts", params={
+        "SERVICE": "WMTS", "VERSION": "1.0.0", "REQUEST": "GetTile", "LAYER": "relief", "STYLE": "hillshade",
+        "FORMAT": "image/png", "TILEMATRIXSET": tms, "TILEMATRIX": z, "TILEROW": row, "TILECOL": col,
+        "AZIMUTH": "90", "ALTITUDE": "30", "ZFACTOR": "3"}, timeout=60)
+    url = (template.replace("{Style}", "hillshade").replace("{TileMatrixSet}", tms).replace("{TileMatrix}", str(z))
+           .replace("{TileRow}", str(row)).replace("{TileCol}", str(col)).replace("{Azimuth}", "90")
+           .replace("{Altitude}", "30").replace("{ZFactor}", "3"))
+    rest = coverage_env.session.get(url, timeout=60)
+    for r in (kvp, rest):
+        assert r.status_code == 200, r.text[:300]
+        assert_like(decode(r.content), expected, f"WMTS hillshade 90/30/3 {tms}/{z}/{row}/{col}", colour_tolerance=1)
+    # The defaults are the plain hillshade; the light leaves the colour ramp alone.
+    plain = coverage_env.session.get(url.replace("Azimuth=90", "Azimuth=315").replace("Altitude=30", "Altitude=45")
+                                     .replace("ZFactor=3", "ZFactor=1"), timeout=60)
+    assert np.array_equal(decode(plain.content),
+                          decode(get_tile(coverage_env, "relief", tms, z, row, col, style="hillshade")))
+    ramp_tile = coverage_env.session.get(url.replace("/hillshade/", "/default/"), timeout=60)
+    assert np.array_equal(decode(ramp_tile.content), decode(get_tile(coverage_env, "relief", tms, z, row, col)))
+    for bad in ({"Azimuth": "400"}, {"Altitude": "-1"}, {"ZFactor": "0"}, {"ZFactor": "abc"}):
+        r = coverage_env.session.get(url.split("?")[0], params={"Azimuth": "90", "Altitude": "30", "ZFactor": "3",
+                                                                 **bad}, timeout=60)
+        assert r.status_code == 400 and 'exceptionCode="InvalidParameterValue"' in r.text, (bad, r.text[:300])
+
+
 @pytest.mark.parametrize("url_tail, code", [
     ("/wmts/1.0.0/geoid/default/WebMercatorQuad/0/0/0.mvt", "InvalidParameterValue"),
     ("/wmts/1.0.0/geoid/relief/WebMercatorQuad/0/0/0.png", "InvalidParameterValue"),

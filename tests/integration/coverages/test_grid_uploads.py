@@ -15,12 +15,11 @@ import pytest
 from osgeo import gdal
 
 from coverage_support import GEOID, NODATA, UTM_BANDS, UTM_SIZE, create_utm_grid, read_all, write_utm_grid
-from store_support import add_users
-from support import AmisServer, http_session, run_amis, store_files
+from grid_support import act, as_user, serve_grids, upload
+from support import store_files
 
 gdal.UseExceptions()
 
-PASSWORD = "correct horse battery staple"
 USERS = {"secretariat": ("admin", None), "expert": ("reviewer", None), "expert-two": ("reviewer", None),
          "vnm-editor": ("editor", "VNM"), "tha-editor": ("editor", "THA")}
 CONFIG = """\
@@ -35,37 +34,11 @@ country = "VNM"
 @pytest.fixture(scope="module")
 def grid_env(tmp_path_factory, amis_bin):
     work = tmp_path_factory.mktemp("grid_uploads")
-    store = work / "store.gpkg"
     utm = work / "utm_grid.tif"
     write_utm_grid(utm)
-    for source, cid in ((GEOID, "geoid"), (utm, "magnetics")):
-        added = run_amis("raster", "add", source, "--id", cid, "--store", store)
-        assert added.returncode == 0, added.stderr
-    tokens = add_users(store, USERS, PASSWORD)
-    config = work / "amis.toml"
-    config.write_text(CONFIG)
-    srv = AmisServer(store, work, name="grid_uploads", config=config)
-    srv.start()
-    with http_session() as s:
-        yield {"url": srv.url, "store": store, "work": work, "session": s, "tokens": tokens, "utm": utm}
-    alive = srv.alive()
-    srv.stop()
-    assert alive, srv.stderr()
-
-
-def as_user(env, user):
-    return {"Authorization": f"Bearer {env['tokens'][user]}"}
-
-
-def upload(env, user, coverage, data: bytes, **params):
-    return env["session"].post(f"{env['url']}/collections/{coverage}/coverage/upload", data=data, params=params,
-                               headers={**as_user(env, user), "Content-Type": "application/octet-stream"},
-                               timeout=120)
-
-
-def act(env, user, cs, action, comment=""):
-    return env["session"].post(f"{env['url']}/changesets/{cs}/{action}", json={"comment": comment},
-                               headers=as_user(env, user), timeout=60)
+    for env in serve_grids(work, "grid_uploads", [(GEOID, "--id", "geoid"), (utm, "--id", "magnetics")], USERS,
+                           CONFIG):
+        yield {**env, "utm": utm}
 
 
 def wcs_values(env, coverage) -> np.ndarray:

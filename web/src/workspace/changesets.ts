@@ -8,6 +8,7 @@ import { MEMBERS } from '../members';
 import { h, clear, announce } from '../dom';
 import { t } from '../i18n';
 import { countryName } from '../members';
+import { gridUploadForm } from './grid-upload';
 
 // A change set's state as the reader's language names it ("changeset.state.draft").
 export function stateLabel(state: string): string {
@@ -111,5 +112,5 @@ export function renderUpload(panel: HTMLElement, state: PortalState, api: Api, d
       result.textContent = err instanceof ApiError ? t('upload.refused', { message: err.message }) : String(err);
     }
   });
-  clear(panel, h('h3', {}, t('upload.title')), form);
+  clear(panel, h('h3', {}, t('upload.title')), form, ...gridUploadForm(state, api, done));
 }
