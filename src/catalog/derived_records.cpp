@@ -159,6 +159,35 @@ Record style_record(const store::StoredStyle& style, const core::Collection& c, 
   return r;
 }
 
+Record cascaded_record(const CascadedSource& source, const DerivationContext& context) {
+  const auto& c = source.collection;
+  Record r;
+  if (source.map_only) {
+    common(r, context);
+    r.id = collection_record_id(c.id);
+    r.type = "dataset";
+    r.title = c.title.empty() ? c.id : c.title;
+    r.abstract = c.description;
+    if (!c.keywords.empty()) r.keywords.push_back({c.keywords, "", "", ""});
+    r.attribution = c.attribution;
+    r.extent = record_extent(c.extent);
+    r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WMS", c.id,
+                       "WMS 1.3.0", ""});
+    if (r.extent) r.thumbnail = thumbnail(c.id, "", *r.extent);
+  } else {
+    r = collection_record(c, context);
+    r.feature_count.reset();  // counted by the node, not here
+  }
+  const std::string what = source.map_only ? "layer" : "collection";
+  r.lineage = "Cascaded from the national node " + source.node + (source.country.empty() ? "" : " (" + source.country + ")") +
+              ", " + what + " '" + source.source_id + "': AMIS reads it from the node at each request; the node "
+              "keeps it authoritative.";
+  r.provenance = Provenance{source.node, source.source_id, source.published, ""};
+  r.country = source.country;
+  r.revised = source.published;
+  return r;
+}
+
 namespace {
 
 // A resource whose record would be invalid (an id no record may have) is left out
@@ -183,18 +212,35 @@ std::vector<Record> derive_records(store::Store& store, const DerivationContext&
   }
   for (const auto& raster : store.rasters())
     if (context.is_public(raster.id)) add_valid(out, raster_record(raster, context));
+  if (context.cascaded)
+    for (const auto& source : context.cascaded())
+      if (context.is_public(source.collection.id)) add_valid(out, cascaded_record(source, context));
+  return out;
+}
+
+std::string RecordKeeper::cascaded_signature() {
+  std::string out;
+  if (!context_.cascaded) return out;
+  for (const auto& s : context_.cascaded())
+    out += s.collection.id + '\n' + s.node + '\n' + s.source_id + '\n' + s.published + '\n';
   return out;
 }
 
 std::int64_t RecordKeeper::ensure_current() {
-  if (catalog_.derived_version() == catalog_.sources_version()) return 0;
+  if (catalog_.derived_version() == catalog_.sources_version()) {
+    std::lock_guard lock(mutex_);
+    if (cascaded_signature() == cascaded_seen_) return 0;
+  }
   return refresh();
 }
 
 std::int64_t RecordKeeper::refresh() {
   std::lock_guard lock(mutex_);
   const std::int64_t version = catalog_.sources_version();
-  return catalog_.replace_derived(derive_records(store_, context_), version);
+  const std::string cascaded = cascaded_signature();
+  const auto changed = catalog_.replace_derived(derive_records(store_, context_), version);
+  cascaded_seen_ = cascaded;
+  return changed;
 }
 
 }  // namespace amis::catalog
