@@ -31,7 +31,7 @@ def regional(tmp_path_factory, amis_bin, mapserver):
     code, report = harvest(store, "msw")
     assert code == 0, report
     for collection, mode in (("ms_areas_gml", "cascade"), ("ms_areas_copy", "mirror")):
-        done, doc = node(store, "publish", "msw", "areas", "--collection", collection, "--mode", mode, config=config)
+        done, doc = node(store, "publish", "msw", "ms:areas", "--collection", collection, "--mode", mode, config=config)
         assert done.returncode == 0 and doc["mode"] == mode, done.stdout + done.stderr
     server = start(store, work / "logs", "regional", config)
     yield server

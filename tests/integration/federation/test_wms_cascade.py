@@ -220,7 +220,12 @@ def test_a_cascaded_layer_has_a_catalogue_record_naming_its_node(regional):
     assert p["title"] == "Survey areas" and p["country"] == "IDN"
     assert p["provenance"]["sourceNode"] == "ms" and p["provenance"]["sourceId"] == "areas"
     assert "national node ms" in p["lineage"]
-    wms = [link for link in record["links"] if link.get("protocol") == "OGC:WMS" or "/wms" in link["href"]]
-    assert wms and all(link["href"].startswith(regional.url) for link in wms), record["links"]
-    r = requests.get(wms[0]["href"], timeout=30)
-    assert r.status_code == 200 and b"ms_areas" in r.content
+    wms = [link for link in record["links"] if "/wms" in link["href"]]
+    assert wms and all(link["href"].startswith(regional.url + "/wms") for link in wms), record["links"]
+    capabilities = [link["href"] for link in wms if "GetCapabilities" in link["href"]]
+    r = requests.get(capabilities[0], timeout=30)
+    assert r.status_code == 200 and b"<Name>ms_areas</Name>" in r.content
+    thumbnails = [link["href"] for link in wms if "GetMap" in link["href"]]  # drawn by the node through AMIS
+    assert thumbnails and "LAYERS=ms_areas" in thumbnails[0]
+    r = requests.get(thumbnails[0], timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
