@@ -82,7 +82,10 @@ std::string style_record_id(std::string_view collection, std::string_view style)
   return "amis:style:" + std::string(collection) + ":" + std::string(style);
 }
 
-Record collection_record(const core::Collection& c, const DerivationContext& context) {
+namespace {
+
+// A collection's (or a cascaded layer's) record: what its metadata says.
+Record dataset_record(const core::Collection& c, const DerivationContext& context) {
   Record r;
   common(r, context);
   r.id = collection_record_id(c.id);
@@ -94,6 +97,13 @@ Record collection_record(const core::Collection& c, const DerivationContext& con
   r.attribution = c.attribution;
   r.lineage = lineage(c.attribution);
   r.extent = record_extent(c.extent);
+  return r;
+}
+
+}  // namespace
+
+Record collection_record(const core::Collection& c, const DerivationContext& context) {
+  Record r = dataset_record(c, context);
   r.temporal_extent = c.temporal_extent;
   r.feature_count = c.feature_count;
   r.revised = c.updated;
@@ -163,14 +173,7 @@ Record cascaded_record(const CascadedSource& source, const DerivationContext& co
   const auto& c = source.collection;
   Record r;
   if (source.map_only) {
-    common(r, context);
-    r.id = collection_record_id(c.id);
-    r.type = "dataset";
-    r.title = c.title.empty() ? c.id : c.title;
-    r.abstract = c.description;
-    if (!c.keywords.empty()) r.keywords.push_back({c.keywords, "", "", ""});
-    r.attribution = c.attribution;
-    r.extent = record_extent(c.extent);
+    r = dataset_record(c, context);
     r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WMS", c.id,
                        "WMS 1.3.0", ""});
     if (r.extent) r.thumbnail = thumbnail(c.id, "", *r.extent);

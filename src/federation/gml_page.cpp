@@ -206,24 +206,8 @@ void infer_gml_schema(std::string_view xml, core::Collection& collection) {
         geometry_type = geometry_type.empty() || geometry_type == t ? t : "GEOMETRY";
         continue;
       }
-      const std::string name(local_name(p));
-      if (name.empty() || name.size() > 256) continue;
-      auto* known = const_cast<core::Property*>(collection.property(name));
-      if (!known) {
-        if (collection.properties.size() >= 1000) continue;
-        collection.properties.push_back({name, core::PropertyType::Text});
-        known = &collection.properties.back();
-      }
-      if (nil(p)) continue;
-      const auto t = type_of(trimmed(p.child_value()));
-      if (std::find(typed.begin(), typed.end(), name) == typed.end()) {
-        typed.push_back(name);
-        known->type = t;
-      } else if (known->type == core::PropertyType::Integer && t == core::PropertyType::Real) {
-        known->type = t;
-      } else if (known->type != t && !(known->type == core::PropertyType::Real && t == core::PropertyType::Integer)) {
-        known->type = core::PropertyType::Text;
-      }
+      learn_property(collection, typed, std::string(local_name(p)),
+                     nil(p) ? std::nullopt : std::optional(type_of(trimmed(p.child_value()))));
     }
   });
   collection.geometry_type = geometry_type.empty() ? "GEOMETRY" : geometry_type;

@@ -10,15 +10,14 @@ import requests
 
 from cascade_support import cascading_config
 from federation_support import build_regional_store, harvest, node, start
-from wms_cascade_support import MAPSERV, MapServerNode
+from wms_cascade_support import MAPSERV, serve_mapserver
 
 pytestmark = pytest.mark.skipif(not MAPSERV.exists(), reason="MapServer (cgi-mapserver) is not installed")
 
 
 @pytest.fixture(scope="module")
 def mapserver(tmp_path_factory):
-    with MapServerNode(tmp_path_factory.mktemp("wfs-mapserver")) as ms:
-        yield ms
+    yield from serve_mapserver(tmp_path_factory.mktemp("wfs-mapserver"))
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from PIL import Image
 
 from cascade_support import cascading_config, serve_national
 from federation_support import build_regional_store, harvest, node, start
-from wms_cascade_support import MAPSERV, FaultyFront, MapServerNode, map_params, pixels
+from wms_cascade_support import MAPSERV, FaultyFront, map_params, pixels, serve_mapserver
 
 TIMEOUT = 2.0  # cascade_timeout_seconds of the regional node
 BOX_LATLON = (-10, 95, 20, 141)  # EPSG:4326 in WMS 1.3.0: latitude first
@@ -30,8 +30,7 @@ pytestmark = pytest.mark.skipif(not MAPSERV.exists(), reason="MapServer (cgi-map
 
 @pytest.fixture(scope="module")
 def mapserver(tmp_path_factory):
-    with MapServerNode(tmp_path_factory.mktemp("wms-mapserver")) as ms:
-        yield ms
+    yield from serve_mapserver(tmp_path_factory.mktemp("wms-mapserver"))
 
 
 @pytest.fixture(scope="module")

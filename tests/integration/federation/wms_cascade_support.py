@@ -167,6 +167,12 @@ class FaultyFront:
         self.server.__exit__(*exc)
 
 
+def serve_mapserver(work: Path):
+    """A generator for a module fixture: MapServer on loopback, stopped after."""
+    with MapServerNode(work) as ms:
+        yield ms
+
+
 def pixels(png: bytes) -> np.ndarray:
     """RGBA pixels of a PNG, as an array of rows."""
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=np.int16)
