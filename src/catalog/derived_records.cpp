@@ -82,7 +82,10 @@ std::string style_record_id(std::string_view collection, std::string_view style)
   return "amis:style:" + std::string(collection) + ":" + std::string(style);
 }
 
-Record collection_record(const core::Collection& c, const DerivationContext& context) {
+namespace {
+
+// A collection's (or a cascaded layer's) record: what its metadata says.
+Record dataset_record(const core::Collection& c, const DerivationContext& context) {
   Record r;
   common(r, context);
   r.id = collection_record_id(c.id);
@@ -94,6 +97,13 @@ Record collection_record(const core::Collection& c, const DerivationContext& con
   r.attribution = c.attribution;
   r.lineage = lineage(c.attribution);
   r.extent = record_extent(c.extent);
+  return r;
+}
+
+}  // namespace
+
+Record collection_record(const core::Collection& c, const DerivationContext& context) {
+  Record r = dataset_record(c, context);
   r.temporal_extent = c.temporal_extent;
   r.feature_count = c.feature_count;
   r.revised = c.updated;
@@ -159,6 +169,28 @@ Record style_record(const store::StoredStyle& style, const core::Collection& c, 
   return r;
 }
 
+Record cascaded_record(const CascadedSource& source, const DerivationContext& context) {
+  const auto& c = source.collection;
+  Record r;
+  if (source.map_only) {
+    r = dataset_record(c, context);
+    r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WMS", c.id,
+                       "WMS 1.3.0", ""});
+    if (r.extent) r.thumbnail = thumbnail(c.id, "", *r.extent);
+  } else {
+    r = collection_record(c, context);
+    r.feature_count.reset();  // counted by the node, not here
+  }
+  const std::string what = source.map_only ? "layer" : "collection";
+  r.lineage = "Cascaded from the national node " + source.node + (source.country.empty() ? "" : " (" + source.country + ")") +
+              ", " + what + " '" + source.source_id + "': AMIS reads it from the node at each request; the node "
+              "keeps it authoritative.";
+  r.provenance = Provenance{source.node, source.source_id, source.published, ""};
+  r.country = source.country;
+  r.revised = source.published;
+  return r;
+}
+
 namespace {
 
 // A resource whose record would be invalid (an id no record may have) is left out
@@ -183,18 +215,35 @@ std::vector<Record> derive_records(store::Store& store, const DerivationContext&
   }
   for (const auto& raster : store.rasters())
     if (context.is_public(raster.id)) add_valid(out, raster_record(raster, context));
+  if (context.cascaded)
+    for (const auto& source : context.cascaded())
+      if (context.is_public(source.collection.id)) add_valid(out, cascaded_record(source, context));
+  return out;
+}
+
+std::string RecordKeeper::cascaded_signature() {
+  std::string out;
+  if (!context_.cascaded) return out;
+  for (const auto& s : context_.cascaded())
+    out += s.collection.id + '\n' + s.node + '\n' + s.source_id + '\n' + s.published + '\n';
   return out;
 }
 
 std::int64_t RecordKeeper::ensure_current() {
-  if (catalog_.derived_version() == catalog_.sources_version()) return 0;
+  if (catalog_.derived_version() == catalog_.sources_version()) {
+    std::lock_guard lock(mutex_);
+    if (cascaded_signature() == cascaded_seen_) return 0;
+  }
   return refresh();
 }
 
 std::int64_t RecordKeeper::refresh() {
   std::lock_guard lock(mutex_);
   const std::int64_t version = catalog_.sources_version();
-  return catalog_.replace_derived(derive_records(store_, context_), version);
+  const std::string cascaded = cascaded_signature();
+  const auto changed = catalog_.replace_derived(derive_records(store_, context_), version);
+  cascaded_seen_ = cascaded;
+  return changed;
 }
 
 }  // namespace amis::catalog

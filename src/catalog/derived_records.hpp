@@ -29,12 +29,25 @@ struct OfferedDownload {
   std::string format;      // a name for people and the format facet: "CSV", "GeoPackage"
 };
 
+// A collection or WMS layer of a national node published here (issue 16) and read
+// through to the node at each request: its record names the node it comes from.
+struct CascadedSource {
+  core::Collection collection;  // id, title, description, keywords, extent (CRS84)
+  bool map_only = false;        // a WMS layer: drawn by its node, no features here
+  std::string node;             // the registered node's name
+  std::string country;          // ISO 3166 alpha-3 of the node
+  std::string source_id;        // the collection, feature type or layer at the node
+  std::string published;        // RFC 3339 UTC
+};
+
 struct DerivationContext {
   std::string publisher;  // the service's title: the publisher of every derived record
   std::vector<OfferedDownload> downloads;
   // Whether a collection is readable by everyone; others get no record (a
   // restricted collection does not exist for the public catalogue).
   std::function<bool(std::string_view collection)> is_public = [](std::string_view) { return true; };
+  // The cascaded collections and layers (none when unset).
+  std::function<std::vector<CascadedSource>()> cascaded;
 };
 
 std::string collection_record_id(std::string_view collection);  // "amis:collection:<id>"
@@ -46,7 +59,11 @@ Record raster_record(const store::RasterLayer& raster, const DerivationContext& 
 Record style_record(const store::StoredStyle& style, const core::Collection& collection,
                     const DerivationContext& context);
 
-// Every derived record of the store's current content.
+// A cascaded collection's record: as a collection's (a WMS layer's: its map services
+// only), with the node as its provenance and lineage.
+Record cascaded_record(const CascadedSource& source, const DerivationContext& context);
+
+// Every derived record of the store's current content, and of the cascaded sources.
 std::vector<Record> derive_records(store::Store& store, const DerivationContext& context);
 
 class RecordKeeper {
@@ -62,10 +79,15 @@ class RecordKeeper {
   std::int64_t refresh();
 
  private:
+  // What the cascaded sources were when the records were last made: they are kept
+  // by the nodes' tables, which count no sources_version.
+  std::string cascaded_signature();
+
   store::Store& store_;
   store::CatalogStore& catalog_;
   DerivationContext context_;
   std::mutex mutex_;  // one refresh at a time
+  std::string cascaded_seen_;
 };
 
 }  // namespace amis::catalog

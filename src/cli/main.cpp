@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
     sub->add_option("name", node.name, "Node name")->required();
     node_subs.push_back(sub);
   }
-  auto* node_publish = nodes->add_subcommand("publish", "Publish a node's collection (OGC API) or feature type (WFS) "
+  auto* node_publish = nodes->add_subcommand("publish", "Publish a node's collection (OGC API), feature type (WFS) or layer (WMS) "
                                                         "as an AMIS collection, cascaded or mirrored");
   node_publish->add_option("name", node.name, "Node name")->required();
   node_publish->add_option("source", node.source_id, "The collection or feature type's id at the node")->required();

@@ -160,6 +160,7 @@ void with_router(const config::Config& config, bool serving, const std::function
   const auto http_getter = federation::make_http_getter();
   federation::Cascade cascade(*opened.nodes, *http_getter, cascade_options(config));
   federation::CascadingStore cascading(stored, cascade);
+  federation::WmsCascade wms_cascade(cascade, *http_getter, cascade_options(config));  // WMS layers drawn by nodes
   store::VisibleStore store(cascading, read_access);
   http::Router router;
   router.set_middleware([&authenticator](http::Request& rq, http::Response& rs, const http::Handler& next) {
@@ -175,9 +176,16 @@ void with_router(const config::Config& config, bool serving, const std::function
   store::CatalogStore& catalog_store = *opened.catalog;
   catalog::DerivationContext derivation{config.service.title, {}, [&read_access](std::string_view id) {
                                           return !read_access.restricted(id);
-                                        }};
+                                        }, {}};
   for (const auto& d : api::download_formats())
     derivation.downloads.push_back({d.name, d.media_type, d.title});
+  derivation.cascaded = [&cascade] {  // national nodes' collections and layers cascaded here
+    std::vector<catalog::CascadedSource> out;
+    for (auto& s : cascade.cascaded_sources())
+      out.push_back({std::move(s.collection), s.node.kind == federation::NodeKind::Wms, s.node.name, s.node.country,
+                     std::move(s.source_id), std::move(s.published)});
+    return out;
+  };
   catalog::RecordKeeper record_keeper(stored, catalog_store, derivation);
   try {
     spdlog::debug("catalogue: {} records changed at start, {} records", record_keeper.refresh(), catalog_store.size());
@@ -206,6 +214,7 @@ void with_router(const config::Config& config, bool serving, const std::function
   styles::StyleCatalog style_catalog(store, std::filesystem::path(config.static_dir) / "symbols");
   api::wms::WmsService wms(store, style_catalog, {config.service.title, config.service.description, config.service.base_url,
                                    config.wms_max_width, config.wms_max_height});
+  wms.set_cascade(&wms_cascade);
   wms.register_routes(router);
   store::ChangeSetStore& change_sets = *opened.change_sets;
   // Progress reports (issue 19) are edits of workplan_progress that only the

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "federation/cascade_request.hpp"
 #include "federation/collection_json.hpp"
+#include "federation/gml_page.hpp"
 
 namespace amis::federation {
 namespace {
@@ -45,7 +46,8 @@ void Cascade::reload() {
     }
     c.id = p.collection;
     std::string id = p.collection;  // the key, before the publication is moved
-    next->emplace(std::move(id), Published{std::move(p), std::move(c), *n});
+    const bool gml = gml_pages(p.metadata);
+    next->emplace(std::move(id), Published{std::move(p), std::move(c), *n, gml});
   }
   std::lock_guard lock(mutex_);
   snapshot_ = std::move(next);
@@ -69,10 +71,19 @@ std::shared_ptr<const Cascade::Snapshot> Cascade::snapshot() {
   return snapshot_;
 }
 
+namespace {
+
+// A cascaded collection whose features are read from the node (not a WMS layer, not a mirror).
+bool read_through(const Node& node, const Publication& p) {
+  return p.mode == PublishMode::Cascade && node.kind != NodeKind::Wms;
+}
+
+}  // namespace
+
 std::optional<core::Collection> Cascade::collection(std::string_view id) {
   const auto s = snapshot();
   const auto it = s->find(id);
-  if (it == s->end() || it->second.publication.mode != PublishMode::Cascade) return std::nullopt;
+  if (it == s->end() || !read_through(it->second.node, it->second.publication)) return std::nullopt;
   auto c = it->second.collection;
   c.updated = cache_window_start();
   return c;
@@ -83,7 +94,7 @@ std::vector<core::Collection> Cascade::collections() {
   std::vector<core::Collection> out;
   const auto window = cache_window_start();
   for (const auto& [id, p] : *s)
-    if (p.publication.mode == PublishMode::Cascade) {
+    if (read_through(p.node, p.publication)) {
       out.push_back(p.collection);
       out.back().updated = window;
     }
@@ -104,6 +115,31 @@ std::string Cascade::cache_window_start() const {
   return text;
 }
 
+std::optional<Cascade::Source> Cascade::image_layer(std::string_view id) {
+  const auto s = snapshot();
+  const auto it = s->find(id);
+  if (it == s->end() || it->second.node.kind != NodeKind::Wms) return std::nullopt;
+  const auto& p = it->second;
+  return Source{p.collection, p.node, p.publication.source_id, p.publication.created};
+}
+
+std::vector<Cascade::Source> Cascade::image_layers() {
+  const auto s = snapshot();
+  std::vector<Source> out;
+  for (const auto& [id, p] : *s)
+    if (p.node.kind == NodeKind::Wms) out.push_back({p.collection, p.node, p.publication.source_id, p.publication.created});
+  return out;
+}
+
+std::vector<Cascade::Source> Cascade::cascaded_sources() {
+  const auto s = snapshot();
+  std::vector<Source> out;
+  for (const auto& [id, p] : *s)
+    if (p.publication.mode == PublishMode::Cascade)
+      out.push_back({p.collection, p.node, p.publication.source_id, p.publication.created});
+  return out;
+}
+
 std::string Cascade::published_from(std::string_view id) {
   const auto s = snapshot();
   const auto it = s->find(id);
@@ -112,7 +148,7 @@ std::string Cascade::published_from(std::string_view id) {
 
 const Cascade::Published& Cascade::cascaded(const Snapshot& s, std::string_view id) const {
   const auto it = s.find(id);
-  if (it == s.end() || it->second.publication.mode != PublishMode::Cascade)
+  if (it == s.end() || !read_through(it->second.node, it->second.publication))
     throw core::NotFound("collection '" + std::string(id.substr(0, 64)) + "' is no longer published");
   return it->second;
 }
@@ -124,7 +160,7 @@ std::shared_ptr<const RemotePage> Cascade::page(const Published& p, const NodeUr
   NodeClient client(parse_node_url(p.node.url), p.node.token, getter_, options_.limits);
   std::string body;
   try {
-    body = client.get(url, "application/geo+json, application/json");
+    body = client.get(url, p.gml ? "application/gml+xml, text/xml" : "application/geo+json, application/json");
   } catch (const FetchFailed& e) {
     if (missing_is_null && e.status() == 404) return nullptr;
     spdlog::warn("cascade: collection '{}' from node '{}': {}", p.publication.collection, p.node.name, e.what());
@@ -132,7 +168,8 @@ std::shared_ptr<const RemotePage> Cascade::page(const Published& p, const NodeUr
   }
   std::shared_ptr<const RemotePage> read;
   try {
-    read = std::make_shared<const RemotePage>(read_remote_page(body, p.collection, first_position));
+    read = std::make_shared<const RemotePage>(p.gml ? read_gml_page(body, p.collection, first_position)
+                                                    : read_remote_page(body, p.collection, first_position));
   } catch (const core::OgcError& e) {
     spdlog::warn("cascade: collection '{}' from node '{}': {}", p.publication.collection, p.node.name, e.what());
     throw core::BadGateway("the national node '" + p.node.name + "' sent what cannot be read: " + e.what());
@@ -166,7 +203,7 @@ std::int64_t Cascade::features(const core::Collection& c, const core::FeatureQue
     if (q.ids->size() > 100) throw core::InvalidParameter("resourceId", "at most 100 ids for a cascaded collection");
     std::int64_t n = 0;
     for (const auto id : *q.ids) {
-      const auto one = page(p, feature_url(p.node, p.publication.source_id, id), 1, true);
+      const auto one = page(p, feature_url(p.node, p.publication.source_id, id, p.gml), 1, true);
       if (one) n += push(p, *one, q, sink);
     }
     if (matched) *matched = n;
@@ -179,7 +216,7 @@ std::int64_t Cascade::features(const core::Collection& c, const core::FeatureQue
   bool short_page = false;
   do {
     const std::int64_t n = std::min(options_.page_size, wanted - pushed);
-    const auto read = page(p, page_url(p.node, p.publication.source_id, q, std::max<std::int64_t>(n, 1), position),
+    const auto read = page(p, page_url(p.node, p.publication.source_id, q, std::max<std::int64_t>(n, 1), position, p.gml),
                            position + 1);
     if (!total) total = read->number_matched;
     const std::int64_t got = n > 0 ? push(p, *read, q, sink) : 0;
@@ -194,7 +231,7 @@ std::int64_t Cascade::features(const core::Collection& c, const core::FeatureQue
 std::int64_t Cascade::count(const core::Collection& c, const core::FeatureQuery& q) {
   const auto s = snapshot();
   const auto& p = cascaded(*s, c.id);
-  const auto first = page(p, page_url(p.node, p.publication.source_id, core::unpaged(q), 1, 0), 1);
+  const auto first = page(p, page_url(p.node, p.publication.source_id, core::unpaged(q), 1, 0, p.gml), 1);
   if (first->number_matched) return *first->number_matched;
   // No numberMatched: counted page by page, up to the bound of a request.
   class Counter final : public core::FeatureSink {
@@ -211,7 +248,7 @@ std::int64_t Cascade::count(const core::Collection& c, const core::FeatureQuery&
 bool Cascade::feature(const core::Collection& c, std::int64_t id, core::FeatureSink& sink) {
   const auto s = snapshot();
   const auto& p = cascaded(*s, c.id);
-  const auto one = page(p, feature_url(p.node, p.publication.source_id, id), 1, true);
+  const auto one = page(p, feature_url(p.node, p.publication.source_id, id, p.gml), 1, true);
   if (!one || one->features.empty()) return false;
   core::FeatureQuery all;
   return push(p, *one, all, sink) > 0;

@@ -44,6 +44,19 @@ class Cascade {
   // The cascaded collection of that id (not a mirror: that one is in the store).
   std::optional<core::Collection> collection(std::string_view id);
   std::vector<core::Collection> collections();
+  // A cascaded publication with its node.
+  struct Source {
+    core::Collection collection;  // its title, description and extent
+    Node node;
+    std::string source_id;  // the collection, feature type or layer's name at the node
+    std::string published;  // RFC 3339
+  };
+  // A WMS layer of a node cascaded here: drawn by the node (WmsCascade), not read
+  // as features, so it is no collection of the store, only a layer of AMIS's WMS.
+  std::optional<Source> image_layer(std::string_view id);
+  std::vector<Source> image_layers();
+  // Every cascaded publication: read through (features) or drawn by the node (WMS).
+  std::vector<Source> cascaded_sources();
   // The node a collection is published from (cascaded or mirrored); empty for none.
   std::string published_from(std::string_view id);
   // Reads the publications again now (after publishing or withdrawing one).
@@ -67,6 +80,7 @@ class Cascade {
     Publication publication;
     core::Collection collection;
     Node node;
+    bool gml = false;  // a WFS node that sends GML pages (no GeoJSON)
   };
   using Snapshot = std::map<std::string, Published, std::less<>>;
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "federation/gml_page.hpp"
 #include "http/request.hpp"  // percent_encode
 #include "query/cql2_json_writer.hpp"
 
@@ -71,13 +72,20 @@ std::string oapif_query(const core::FeatureQuery& q, std::int64_t limit, std::in
   return query;
 }
 
+// GetFeature of a type in GeoJSON, or GML 3.2 for a node that offers no GeoJSON.
+std::string get_feature(std::string_view source_id, bool gml) {
+  std::string query = "service=WFS&version=2.0.0&request=GetFeature";
+  add(query, "outputFormat", gml ? kGml32MediaType : "application/json");
+  add(query, "typeNames", source_id);
+  return query;
+}
+
 std::string wfs_query(std::string_view source_id, const core::FeatureQuery& q, std::int64_t limit,
-                      std::int64_t offset) {
+                      std::int64_t offset, bool gml) {
   if (q.filter || !q.equals.empty() || q.datetime)
     throw core::InvalidParameter(q.filter ? "filter" : q.datetime ? "datetime" : q.equals.front().property,
                                  "a collection cascaded from a WFS takes only bbox, sortby and paging");
-  std::string query = "service=WFS&version=2.0.0&request=GetFeature&outputFormat=application%2Fjson";
-  add(query, "typeNames", source_id);
+  std::string query = get_feature(source_id, gml);
   add(query, "count", std::to_string(limit));
   if (offset > 0) add(query, "startIndex", std::to_string(offset));
   if (q.bbox) add(query, "bbox", bbox_text(*q.bbox) + ",urn:ogc:def:crs:OGC:1.3:CRS84");
@@ -88,31 +96,30 @@ std::string wfs_query(std::string_view source_id, const core::FeatureQuery& q, s
 }  // namespace
 
 bool publishable(NodeKind kind) {
-  return kind == NodeKind::Amis || kind == NodeKind::Oapif || kind == NodeKind::Wfs;
+  return kind == NodeKind::Amis || kind == NodeKind::Oapif || kind == NodeKind::Wfs || kind == NodeKind::Wms;
 }
 
 NodeUrl source_description_url(const Node& node, std::string_view source_id) {
-  if (!publishable(node.kind))
+  if (!publishable(node.kind) || node.kind == NodeKind::Wms)
     throw core::InvalidValue("node", "only OGC API - Features (amis, oapif) and WFS nodes can be published from");
   if (is_wfs(node)) return page_url(node, source_id, {}, 100, 0);
   return with_path(api_root(node), "/collections/" + http::percent_encode(source_id), "f=json");
 }
 
 NodeUrl page_url(const Node& node, std::string_view source_id, const core::FeatureQuery& q, std::int64_t limit,
-                 std::int64_t offset) {
+                 std::int64_t offset, bool gml) {
   if (is_wfs(node)) {
     const NodeUrl base = parse_node_url(node.url);
-    return with_path(base, "", wfs_query(source_id, q, limit, offset));
+    return with_path(base, "", wfs_query(source_id, q, limit, offset, gml));
   }
   return with_path(api_root(node), "/collections/" + http::percent_encode(source_id) + "/items",
                    oapif_query(q, limit, offset));
 }
 
-NodeUrl feature_url(const Node& node, std::string_view source_id, std::int64_t id) {
+NodeUrl feature_url(const Node& node, std::string_view source_id, std::int64_t id, bool gml) {
   if (is_wfs(node)) {
     const NodeUrl base = parse_node_url(node.url);
-    std::string query = "service=WFS&version=2.0.0&request=GetFeature&outputFormat=application%2Fjson";
-    add(query, "typeNames", source_id);
+    std::string query = get_feature(source_id, gml);
     add(query, "resourceId", std::string(source_id) + "." + std::to_string(id));
     return with_path(base, "", query);
   }

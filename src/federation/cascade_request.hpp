@@ -15,8 +15,8 @@
 
 namespace amis::federation {
 
-// Whether a node of this kind can be cascaded or mirrored (OGC API - Features:
-// amis, oapif; WFS).
+// Whether a node of this kind can be published here (OGC API - Features: amis,
+// oapif; WFS: cascaded or mirrored; WMS: a layer cascaded, drawn by the node).
 bool publishable(NodeKind kind);
 
 // The node's document describing the source (an OGC API collection); for WFS
@@ -24,12 +24,13 @@ bool publishable(NodeKind kind);
 // @throws core::InvalidValue for a node that cannot be published from.
 NodeUrl source_description_url(const Node& node, std::string_view source_id);
 
-// A page of the source: `limit` features from position `offset` (0-based).
+// A page of the source: `limit` features from position `offset` (0-based); `gml`:
+// a WFS node asked for GML 3.2 (it offers no GeoJSON).
 // @throws core::InvalidParameter for what the node's protocol cannot carry.
 NodeUrl page_url(const Node& node, std::string_view source_id, const core::FeatureQuery& query, std::int64_t limit,
-                 std::int64_t offset);
+                 std::int64_t offset, bool gml = false);
 
 // One feature by its id at the node.
-NodeUrl feature_url(const Node& node, std::string_view source_id, std::int64_t id);
+NodeUrl feature_url(const Node& node, std::string_view source_id, std::int64_t id, bool gml = false);
 
 }  // namespace amis::federation

@@ -79,7 +79,7 @@ bool CascadingStore::feature(const core::Collection& c, std::int64_t id, core::F
 }
 
 std::unique_ptr<store::CollectionWriter> CascadingStore::replace_collection(const core::Collection& metadata) {
-  if (cascaded(metadata.id)) refuse_write(metadata.id);
+  if (cascaded(metadata.id) || cascade_.image_layer(metadata.id)) refuse_write(metadata.id);
   return store_.replace_collection(metadata);
 }
 

@@ -18,6 +18,20 @@ core::PropertyType type_named(std::string_view name) {
 
 }  // namespace
 
+std::string with_gml_pages(const std::string& metadata) {
+  json doc = json::parse(metadata, nullptr, false);
+  if (!doc.is_object()) throw core::ParsingFailed("metadata", "the publication's metadata is not a JSON object");
+  doc["pageFormat"] = "gml";
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool gml_pages(std::string_view metadata) {
+  const json doc = json::parse(metadata, nullptr, false);
+  if (!doc.is_object()) return false;
+  const auto f = doc.find("pageFormat");
+  return f != doc.end() && *f == "gml";
+}
+
 std::string collection_json(const core::Collection& c) {
   json doc{{"id", c.id},           {"title", c.title},     {"description", c.description},
            {"keywords", c.keywords}, {"licence", c.licence}, {"attribution", c.attribution},

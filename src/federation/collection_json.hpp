@@ -12,4 +12,9 @@ std::string collection_json(const core::Collection& collection);
 // @throws core::ParsingFailed for text collection_json did not write.
 core::Collection collection_from_json(std::string_view text);
 
+// Whether the node sends its pages in GML (a WFS that offers no GeoJSON), kept
+// with the publication's metadata (collection_json's text with "pageFormat": "gml").
+std::string with_gml_pages(const std::string& metadata);
+bool gml_pages(std::string_view metadata);
+
 }  // namespace amis::federation

@@ -13,6 +13,7 @@
 #include "encode/geojson_writer.hpp"  // utc_timestamp
 #include "federation/cascade_request.hpp"
 #include "federation/collection_json.hpp"
+#include "federation/gml_page.hpp"
 #include "federation/publications.hpp"
 #include "federation/remote_page.hpp"
 
@@ -46,9 +47,10 @@ std::map<std::string, edit::FeatureState> read_source(NodeClient& client, const 
                                                      const core::Collection& c, const PublishOptions& options) {
   std::map<std::string, edit::FeatureState> out;
   for (std::int64_t offset = 0;;) {
-    const auto body = client.get(page_url(node, p.source_id, {}, options.page_size, offset),
-                                 "application/geo+json, application/json");
-    const auto page = read_remote_page(body, c, offset + 1);
+    const bool gml = gml_pages(p.metadata);
+    const auto body = client.get(page_url(node, p.source_id, {}, options.page_size, offset, gml),
+                                 gml ? "application/gml+xml, text/xml" : "application/geo+json, application/json");
+    const auto page = gml ? read_gml_page(body, c, offset + 1) : read_remote_page(body, c, offset + 1);
     for (const auto& f : page.features) {
       if (static_cast<std::int64_t>(out.size()) >= options.max_mirror_features)
         throw core::InvalidValue("collection", "the node's collection has more than " +

@@ -28,12 +28,12 @@ Fetched NodeClient::exchange(const NodeUrl& url, std::string_view accept) {
   }
 }
 
-std::string NodeClient::get(const NodeUrl& first, std::string_view accept) {
+Fetched NodeClient::fetch(const NodeUrl& first, std::string_view accept) {
   NodeUrl url = first;
   for (int redirects = 0;; ++redirects) {
     if (!url.same_origin(origin_)) throw FetchFailed("a link to another host than the node's was not followed", false);
     Fetched f = exchange(url, accept);
-    if (f.status == 200) return std::move(f.body);
+    if (f.status == 200) return f;
     const bool redirect = f.status == 301 || f.status == 302 || f.status == 303 || f.status == 307 || f.status == 308;
     if (!redirect) throw FetchFailed("the node answered HTTP " + std::to_string(f.status), transient_status(f.status) || f.status >= 500,
                                    f.status);

@@ -72,7 +72,9 @@ class NodeClient {
   // The body of a 200 answer to GET `url`. @throws FetchFailed for another host,
   // a failure after the retries, another status (the status named), a redirect
   // off the node.
-  std::string get(const NodeUrl& url, std::string_view accept);
+  std::string get(const NodeUrl& url, std::string_view accept) { return fetch(url, accept).body; }
+  // As get(), with the answer's media type (a map image's).
+  Fetched fetch(const NodeUrl& url, std::string_view accept);
 
   // Seconds spent waiting for the node so far (for the report's own-work figure).
   double waited_seconds() const { return waited_; }

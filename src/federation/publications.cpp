@@ -8,7 +8,10 @@
 #include "encode/geojson_writer.hpp"  // utc_timestamp
 #include "federation/cascade_request.hpp"
 #include "federation/collection_json.hpp"
+#include "federation/capabilities_reader.hpp"
+#include "federation/gml_page.hpp"
 #include "federation/remote_page.hpp"
+#include "federation/wms_cascade.hpp"
 #include "store/collection_id.hpp"
 
 namespace amis::federation {
@@ -50,21 +53,63 @@ void describe_from_collection_document(const std::string& text, core::Collection
   }
 }
 
-}  // namespace
-
-core::Collection Publications::describe(const Node& node, const std::string& source_id) {
-  NodeClient client(parse_node_url(node.url), node.token, getter_, options_.limits);
-  core::Collection c;
-  c.title = source_id;
-  if (node.kind != NodeKind::Wfs)
-    describe_from_collection_document(fetch(client, node, source_description_url(node, source_id)), c);
-  const std::string first = fetch(client, node, page_url(node, source_id, {}, 100, 0));
+// A WMS layer as the node's capabilities describe it (title, abstract, keywords, extent).
+void describe_wms_layer(NodeClient& client, const Node& node, const std::string& layer, core::Collection& c) {
+  const NodeUrl url = wms_request_url(node, "SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0");
+  SourcePage page;
   try {
-    infer_schema(first, c);
+    page = read_wms_capabilities(client.get(url, "application/xml, text/xml"), url.origin() + url.path());
+  } catch (const FetchFailed& e) {
+    if (e.timed_out()) throw core::GatewayTimeout("the national node '" + node.name + "' did not answer in time");
+    throw core::BadGateway("the national node '" + node.name + "' could not be read: " + e.what());
   } catch (const core::OgcError& e) {
     throw core::BadGateway("the national node '" + node.name + "' sent what cannot be read: " + e.what());
   }
+  for (const auto& item : page.items) {
+    if (item.source_id != layer) continue;
+    const auto r = item.read();
+    c.title = r.title;
+    c.description = r.abstract;
+    c.keywords = r.all_keywords();
+    c.extent = r.extent;
+    return;
+  }
+  throw core::NotFound("the national node '" + node.name + "' no longer has a layer '" + layer.substr(0, 64) + "'");
+}
+
+}  // namespace
+
+core::Collection Publications::describe(const Node& node, const std::string& source_id, bool& gml) {
+  NodeClient client(parse_node_url(node.url), node.token, getter_, options_.limits);
+  core::Collection c;
+  c.title = source_id;
   c.attribution = "National node " + node.name + " (" + node.country + ")";
+  if (node.kind == NodeKind::Wms) {  // drawn by the node: no features, no schema
+    describe_wms_layer(client, node, source_id, c);
+    return c;
+  }
+  if (node.kind != NodeKind::Wfs)
+    describe_from_collection_document(fetch(client, node, source_description_url(node, source_id)), c);
+  try {
+    const std::string first = fetch(client, node, page_url(node, source_id, {}, 100, 0));
+    try {
+      infer_schema(first, c);
+    } catch (const core::OgcError& e) {
+      throw core::BadGateway("the national node '" + node.name + "' sent what cannot be read: " + e.what());
+    }
+  } catch (const core::BadGateway& e) {
+    if (node.kind != NodeKind::Wfs) throw;
+    // A WFS that offers no GeoJSON (it refuses the outputFormat): its pages are read in GML 3.2.
+    spdlog::info("federation: node '{}' sends no GeoJSON for '{}' ({}): GML is read", node.name, source_id, e.what());
+    const std::string first = fetch(client, node, page_url(node, source_id, {}, 100, 0, true));
+    try {
+      infer_gml_schema(first, c);
+    } catch (const core::OgcError& g) {
+      throw core::BadGateway("the national node '" + node.name + "' sent neither GeoJSON nor GML that can be read: " +
+                             g.what());
+    }
+    gml = true;
+  }
   return c;
 }
 
@@ -73,7 +118,9 @@ Publication Publications::publish(const std::string& node_name, const std::strin
   const auto node = nodes_.node(node_name);
   if (!node) throw core::NotFound("no node '" + node_name.substr(0, 64) + "'");
   if (!publishable(node->kind))
-    throw core::InvalidValue("node", "only OGC API - Features (amis, oapif) and WFS nodes can be published from");
+    throw core::InvalidValue("node", "only OGC API - Features (amis, oapif), WFS and WMS nodes can be published from");
+  if (node->kind == NodeKind::Wms && mode == PublishMode::Mirror)
+    throw core::InvalidValue("mode", "a WMS layer is cascaded (drawn by its node), not mirrored");
   if (source_id.empty() || source_id.size() > 256) throw core::InvalidValue("sourceId", "the source id is 1..256 characters");
   if (!store::valid_collection_id(collection) || collection.size() > 63)
     throw core::InvalidValue("collection", "a collection id is a letter then up to 63 letters, digits, _ or -");
@@ -85,14 +132,15 @@ Publication Publications::publish(const std::string& node_name, const std::strin
   }
   if (store_.collection(collection) || nodes_.publication(collection))
     throw core::Conflict("collection '" + collection + "' exists");
-  core::Collection c = describe(*node, source_id);
+  bool gml = false;
+  core::Collection c = describe(*node, source_id, gml);
   c.id = collection;
   Publication p;
   p.collection = collection;
   p.node = node->name;
   p.source_id = source_id;
   p.mode = mode;
-  p.metadata = collection_json(c);
+  p.metadata = gml ? with_gml_pages(collection_json(c)) : collection_json(c);
   p.created = encode::utc_timestamp();
   nodes_.add_publication(p);
   spdlog::info("federation: '{}' of node '{}' published as collection '{}' ({})", source_id, node->name, collection,

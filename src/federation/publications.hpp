@@ -66,7 +66,8 @@ class Publications {
   std::vector<MirrorReport> sync_node(const std::string& node);
 
  private:
-  core::Collection describe(const Node& node, const std::string& source_id);
+  // `gml`: set for a WFS node read in GML (it sends no GeoJSON).
+  core::Collection describe(const Node& node, const std::string& source_id, bool& gml);
 
   store::NodeStore& nodes_;
   store::Store& store_;

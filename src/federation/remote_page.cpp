@@ -159,28 +159,32 @@ void infer_schema(std::string_view text, core::Collection& collection) {
     }
     const auto props = f.find("properties");
     if (props == f.end() || !props->is_object()) continue;
-    for (const auto& [name, v] : props->items()) {
-      if (name.empty() || name.size() > 256) continue;
-      auto* known = const_cast<core::Property*>(collection.property(name));
-      if (!known) {
-        if (collection.properties.size() >= 1000) continue;
-        collection.properties.push_back({name, core::PropertyType::Text});
-        known = &collection.properties.back();
-      }
-      if (v.is_null()) continue;
-      const auto t = type_of(v);
-      if (std::find(typed.begin(), typed.end(), name) == typed.end()) {
-        typed.push_back(name);
-        known->type = t;
-        continue;
-      }
-      if (known->type == t) continue;
-      if ((known->type == core::PropertyType::Integer && t == core::PropertyType::Real)) known->type = t;
-      else if (!(known->type == core::PropertyType::Real && t == core::PropertyType::Integer))
-        known->type = core::PropertyType::Text;
-    }
+    for (const auto& [name, v] : props->items())
+      learn_property(collection, typed, name, v.is_null() ? std::nullopt : std::optional(type_of(v)));
   }
   collection.geometry_type = geometry_type.empty() ? "GEOMETRY" : geometry_type;
+}
+
+void learn_property(core::Collection& collection, std::vector<std::string>& typed, const std::string& name,
+                    std::optional<core::PropertyType> type) {
+  if (name.empty() || name.size() > 256) return;
+  auto* known = const_cast<core::Property*>(collection.property(name));
+  if (!known) {
+    if (collection.properties.size() >= 1000) return;
+    collection.properties.push_back({name, core::PropertyType::Text});
+    known = &collection.properties.back();
+  }
+  if (!type) return;
+  const auto t = *type;
+  if (std::find(typed.begin(), typed.end(), name) == typed.end()) {
+    typed.push_back(name);
+    known->type = t;
+    return;
+  }
+  if (known->type == t) return;
+  if (known->type == core::PropertyType::Integer && t == core::PropertyType::Real) known->type = t;
+  else if (!(known->type == core::PropertyType::Real && t == core::PropertyType::Integer))
+    known->type = core::PropertyType::Text;
 }
 
 }  // namespace amis::federation

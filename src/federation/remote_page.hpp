@@ -59,4 +59,11 @@ RemotePage read_remote_page(std::string_view text, const core::Collection& colle
 // @throws as read_remote_page.
 void infer_schema(std::string_view text, core::Collection& collection);
 
+// Learns one value of property `name` for infer_schema (and the GML page's): the
+// property is added when new (at most 1,000); its type is the first value's
+// (`type`; nullopt for a null), an integer property seeing a real becomes real,
+// and any other mix text. `typed` keeps the properties seen with a value.
+void learn_property(core::Collection& collection, std::vector<std::string>& typed, const std::string& name,
+                    std::optional<core::PropertyType> type);
+
 }  // namespace amis::federation

@@ -95,10 +95,10 @@ void refuse_undeclared_entities(std::string_view text, const char* locator) {
 
 }  // namespace
 
-void parse_xml(pugi::xml_document& doc, std::string_view text, const char* locator) {
-  if (text.size() > kMaxXmlBytes)
+void parse_xml(pugi::xml_document& doc, std::string_view text, const char* locator, std::size_t max_bytes) {
+  if (text.size() > max_bytes)
     throw core::ParsingFailed(locator, "the XML document is larger than " +
-                                           std::to_string(kMaxXmlBytes / 1024) + " KiB");
+                                           std::to_string(max_bytes / 1024) + " KiB");
   refuse_control_characters(text, locator);
   // parse_doctype keeps a DOCTYPE as a node so that it can be refused; pugixml
   // never expands custom entities or reads external ones either way.

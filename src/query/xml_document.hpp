@@ -10,8 +10,9 @@ namespace amis::query {
 inline constexpr std::size_t kMaxXmlBytes = 1024 * 1024;
 
 // @throws core::ParsingFailed(locator, ...) for a malformed document, a DTD or
-// one larger than kMaxXmlBytes.
-void parse_xml(pugi::xml_document& doc, std::string_view text, const char* locator);
+// one larger than `max_bytes` (a request's kMaxXmlBytes; a node's page of features more).
+void parse_xml(pugi::xml_document& doc, std::string_view text, const char* locator,
+               std::size_t max_bytes = kMaxXmlBytes);
 
 // The element name without its namespace prefix ("fes:Filter" → "Filter").
 std::string_view local_name(const pugi::xml_node& node);

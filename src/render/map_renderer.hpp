@@ -34,6 +34,10 @@ struct MapRequest {
   // One per layer, or fewer: only the features a layer's filter selects are
   // drawn (null: all of them). WMS fills it from CQL_FILTER.
   std::vector<std::shared_ptr<const core::Expression>> filters;
+  // One per layer, or fewer: a layer with pixels here is that image (RGBA of the
+  // map's size, not premultiplied), drawn by another server: a national node's
+  // WMS layer cascaded here (its Collection entry only names it).
+  std::vector<std::shared_ptr<const std::vector<std::uint8_t>>> images;
   core::Crs crs;                         // the map's CRS
   core::Envelope bbox;                   // in `crs`, x easting/longitude, y northing/latitude
   int width = 256;

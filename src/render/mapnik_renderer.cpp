@@ -282,12 +282,11 @@ std::optional<std::shared_ptr<const core::Expression>> rule_filter(const Style& 
   return std::make_shared<const core::Expression>(core::Expression::op("not_true", {std::move(any)}));
 }
 
-// A raster layer: one Mapnik feature holding the warped, coloured image of the
-// map's box (and that box as its geometry, which Mapnik's memory datasource
-// uses to select it).
-void add_raster_layer(mapnik::Map& map, const std::string& name, const store::RasterLayer& raster,
-                      const MapRequest& request, const Style* layer_style) {
-  const auto rgba = raster_image(raster, request, layer_style);
+// An image of the map's box and size (a raster layer warped and coloured, a
+// cascaded layer drawn by its node): one Mapnik feature holding it (and the map's
+// box as its geometry, which Mapnik's memory datasource uses to select it).
+void add_image_layer(mapnik::Map& map, const std::string& name, const std::vector<std::uint8_t>& rgba,
+                     const MapRequest& request) {
   mapnik::image_rgba8 image(request.width, request.height);
   std::memcpy(image.data(), rgba.data(), rgba.size());
   const auto& b = request.bbox;
@@ -408,8 +407,14 @@ std::string render_map(store::Store& store, const MapRequest& request) {
     core::RequestBudget::check();
     const auto& c = request.layers[i];
     if (i < request.rasters.size() && request.rasters[i]) {
-      add_raster_layer(map, "l" + std::to_string(i), *request.rasters[i], request,
-                       i < request.styles.size() ? request.styles[i].get() : nullptr);
+      add_image_layer(map, "l" + std::to_string(i),
+                      raster_image(*request.rasters[i], request,
+                                   i < request.styles.size() ? request.styles[i].get() : nullptr),
+                      request);
+      continue;
+    }
+    if (i < request.images.size() && request.images[i]) {
+      add_image_layer(map, "l" + std::to_string(i), *request.images[i], request);
       continue;
     }
     const std::shared_ptr<const Style> given = i < request.styles.size() ? request.styles[i] : nullptr;

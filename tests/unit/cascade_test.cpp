@@ -4,6 +4,7 @@
 // same tree), and the bounded cache.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <thread>
 
 #include "core/error.hpp"
@@ -13,6 +14,9 @@
 #include "federation/remote_page.hpp"
 #include "query/cql2.hpp"
 #include "query/cql2_json_writer.hpp"
+#include "render/map_image.hpp"
+#include "federation/wms_cascade.hpp"
+#include "federation/gml_page.hpp"
 
 namespace amis::federation {
 namespace {
@@ -140,6 +144,82 @@ TEST(CascadeCache, KeepsWithinItsBoundAndTtl) {
   EXPECT_FALSE(cache.find("huge"));
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
   EXPECT_FALSE(cache.find("a"));
+}
+
+constexpr const char* kGml32 = R"(<?xml version="1.0" encoding="UTF-8"?>
+<wfs:FeatureCollection xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:gml="http://www.opengis.net/gml/3.2"
+ xmlns:ms="http://mapserver.gis.umn.edu/mapserver" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ numberMatched="40" numberReturned="2">
+<wfs:member><ms:areas gml:id="areas.7"><gml:boundedBy><gml:Envelope srsName="urn:ogc:def:crs:EPSG::4326">
+<gml:lowerCorner>1 100</gml:lowerCorner><gml:upperCorner>2 101</gml:upperCorner></gml:Envelope></gml:boundedBy>
+<ms:msGeometry><gml:Point gml:id="p7" srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>-7.25 110.5</gml:pos></gml:Point></ms:msGeometry>
+<ms:name>area-07</ms:name><ms:tonnes>12</ms:tonnes><ms:grade>1.5</ms:grade></ms:areas></wfs:member>
+<wfs:member><ms:areas gml:id="areas.x"><ms:msGeometry><gml:Point gml:id="p8" srsName="urn:ogc:def:crs:EPSG::4326">
+<gml:pos>1 2</gml:pos></gml:Point></ms:msGeometry><ms:name xsi:nil="true"/><ms:tonnes>3</ms:tonnes><ms:grade>2</ms:grade>
+</ms:areas></wfs:member></wfs:FeatureCollection>)";
+
+TEST(GmlPage, ReadsAWfs20PageWithItsSchema) {
+  core::Collection c;
+  infer_gml_schema(kGml32, c);
+  EXPECT_EQ(c.geometry_type, "POINT");
+  ASSERT_EQ(c.properties.size(), 3u);
+  EXPECT_EQ(c.properties[0].type, core::PropertyType::Text);
+  EXPECT_EQ(c.properties[1].type, core::PropertyType::Integer);
+  EXPECT_EQ(c.properties[2].type, core::PropertyType::Real);
+  const auto page = read_gml_page(kGml32, c, 11);
+  ASSERT_EQ(page.features.size(), 2u);
+  EXPECT_EQ(page.number_matched.value_or(-1), 40);
+  EXPECT_EQ(page.features[0].id, 7);
+  EXPECT_EQ(page.features[0].source_id, "areas.7");
+  EXPECT_EQ(page.features[1].id, 12);  // no number in its id: its position
+  EXPECT_EQ(page.features[0].values[0].text, "area-07");
+  EXPECT_EQ(page.features[1].values[0].kind, core::Value::Kind::Null);
+  EXPECT_EQ(page.features[0].values[2].real, 1.5);
+  // POINT(110.5 -7.25) in CRS84 (the EPSG:4326 URN is latitude first): ISO WKB, little endian.
+  ASSERT_EQ(page.features[0].wkb.size(), 21u);
+  double x = 0, y = 0;
+  std::memcpy(&x, page.features[0].wkb.data() + 5, 8);
+  std::memcpy(&y, page.features[0].wkb.data() + 13, 8);
+  EXPECT_DOUBLE_EQ(x, 110.5);
+  EXPECT_DOUBLE_EQ(y, -7.25);
+}
+
+TEST(GmlPage, RefusesEntitiesExceptionsAndOtherDocuments) {
+  core::Collection c;
+  EXPECT_THROW(infer_gml_schema(R"(<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
+<wfs:FeatureCollection xmlns:wfs="w"><wfs:member><a><b>&e;</b></a></wfs:member></wfs:FeatureCollection>)", c),
+               core::ParsingFailed);
+  EXPECT_THROW(read_gml_page("<ows:ExceptionReport xmlns:ows=\"o\"/>", c), core::ParsingFailed);
+  EXPECT_THROW(read_gml_page("<html><body>down</body></html>", c), core::ParsingFailed);
+  EXPECT_THROW(read_gml_page("{\"type\":\"FeatureCollection\"}", c), core::ParsingFailed);
+}
+
+TEST(WmsCascade, AsksTheNodeWithItsOwnParametersLessTheRequests) {
+  Node n;
+  n.name = "ms";
+  n.kind = NodeKind::Wms;
+  n.url = "http://example.org/mapserv?map=minerals&SERVICE=WMS&request=GetCapabilities";
+  const auto url = wms_request_url(n, "REQUEST=GetMap");
+  EXPECT_EQ(url.target, "/mapserv?map=minerals&REQUEST=GetMap");
+  n.url = "http://example.org/wms";
+  EXPECT_EQ(wms_request_url(n, "REQUEST=GetMap").target, "/wms?REQUEST=GetMap");
+}
+
+TEST(MapImage, ReadsOnlyAPngOrJpegOfTheMapsSize) {
+  render::MapRequest map;
+  map.width = 20;
+  map.height = 10;
+  map.background = {10, 20, 30};
+  const std::string png = render::render_message(map, "");
+  const auto rgba = render::decode_map_image(png, 20, 10);
+  ASSERT_EQ(rgba.size(), 20u * 10u * 4u);
+  EXPECT_EQ(rgba[0], 10);
+  EXPECT_EQ(rgba[1], 20);
+  EXPECT_EQ(rgba[2], 30);
+  EXPECT_EQ(rgba[3], 255);
+  EXPECT_THROW(render::decode_map_image(png, 21, 10), core::ParsingFailed);
+  EXPECT_THROW(render::decode_map_image("<ServiceExceptionReport/>", 20, 10), core::ParsingFailed);
+  EXPECT_THROW(render::decode_map_image(png.substr(0, 60), 20, 10), core::ParsingFailed);
 }
 
 }  // namespace

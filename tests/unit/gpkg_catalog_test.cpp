@@ -324,7 +324,7 @@ TEST(DerivedRecords, RestrictedCollectionsGetNoRecordAndLinksArePaths) {
     w->commit();
   }
   amis::catalog::DerivationContext context{"AMIS", {{"csv", "text/csv", "CSV"}},
-                                           [](std::string_view id) { return id != "secret_mines"; }};
+                                           [](std::string_view id) { return id != "secret_mines"; }, {}};
   const auto records = amis::catalog::derive_records(store, context);
   ASSERT_EQ(records.size(), 1u);
   const auto& r = records[0];

@@ -197,6 +197,7 @@ void WmsService::get_feature_info(bool v130, const http::Request& request, http:
   const int j = pixel(request, v130 ? "J" : "Y", map.height);
   const int count = bounded(request, "FEATURE_COUNT", 1, 1, 1000);
   const int tolerance = bounded(request, "BUFFER", kDefaultTolerance, 0, 100);
+  if (cascaded_feature_info(map, query_layers, i, j, format, count, response)) return;
 
   // The queried pixel with its tolerance, as a box of the map's CRS, then CRS84.
   const double px = (map.bbox.max_x - map.bbox.min_x) / map.width;

@@ -130,7 +130,7 @@ render::ImageFormat parse_format(const std::string& text) {
 
 render::MapRequest parse_map_request(bool v130, const http::Request& request, store::Store& store,
                                      const MapLimits& limits, std::vector<std::string>& style_names,
-                                     bool format_required) {
+                                     bool format_required, const CascadedLayerLookup& cascaded) {
   render::MapRequest map;
   map.width = dimension(request, "WIDTH", limits.max_width);
   map.height = dimension(request, "HEIGHT", limits.max_height);
@@ -150,6 +150,13 @@ render::MapRequest parse_map_request(bool v130, const http::Request& request, st
       continue;
     }
     auto raster = store.raster(layers[i]);
+    if (!raster && cascaded) {
+      if (auto c = cascaded(layers[i])) {
+        c->geometry_type = kCascadedType;
+        map.layers.push_back(std::move(*c));
+        continue;
+      }
+    }
     if (!raster) throw WmsError("LayerNotDefined", "no layer '" + layers[i].substr(0, 80) + "'", "LAYERS");
     map.rasters.resize(i + 1);
     map.rasters[i] = std::make_shared<const store::RasterLayer>(*raster);
@@ -174,8 +181,8 @@ render::MapRequest parse_map_request(bool v130, const http::Request& request, st
   if (auto bg = param(request, "BGCOLOR")) map.background = parse_bgcolor(*bg);
   map.filters = parse_cql_filter(request, layers.size());
   for (std::size_t i = 0; i < map.filters.size(); ++i)
-    if (map.filters[i] && map.layers[i].geometry_type == kRasterType)
-      throw WmsError("InvalidParameterValue", "raster layer '" + layers[i] + "' has no features to filter",
+    if (map.filters[i] && (map.layers[i].geometry_type == kRasterType || map.layers[i].geometry_type == kCascadedType))
+      throw WmsError("InvalidParameterValue", "layer '" + layers[i] + "' has no features here to filter",
                      "CQL_FILTER");
   return map;
 }

@@ -145,6 +145,7 @@ void WmsService::get_capabilities(bool v130, const http::Request& request, http:
     layer.queryable = true;  // GetFeatureInfo answers each band's value at the point
     layers.push_back(std::move(layer));
   }
+  add_cascaded_capabilities(layers);
   response.send(200, v130 ? "text/xml" : "application/vnd.ogc.wms_xml", capabilities_document(v130, info, layers));
 }
 
@@ -179,8 +180,10 @@ render::MapRequest WmsService::map_request(bool v130, const http::Request& reque
     throw WmsError("OperationNotSupported", "SLD by reference is not fetched: send the document as SLD_BODY", "SLD");
   if (auto body = param(request, "SLD_BODY")) return styled_map_request(v130, request, *body, format_required);
   std::vector<std::string> names;
-  render::MapRequest map = parse_map_request(v130, request, store_, limits(), names, format_required);
+  render::MapRequest map = parse_map_request(v130, request, store_, limits(), names, format_required,
+                                             cascaded_lookup());
   for (std::size_t i = 0; i < map.layers.size(); ++i) {
+    if (cascaded_style(map.layers[i], names[i], map.styles)) continue;
     if (map.layers[i].geometry_type == kRasterType) {
       auto style = render::raster_style(names[i]);
       if (!style)
@@ -237,8 +240,10 @@ render::MapRequest WmsService::styled_map_request(bool v130, const http::Request
     copy.query.emplace_back("STYLES", "");
   }
   std::vector<std::string> names;
-  render::MapRequest map = parse_map_request(v130, copy, store_, limits(), names, format_required);
+  render::MapRequest map = parse_map_request(v130, copy, store_, limits(), names, format_required,
+                                             cascaded_lookup());
   for (std::size_t i = 0; i < map.layers.size(); ++i) {
+    if (cascaded_style(map.layers[i], names[i], map.styles)) continue;
     std::shared_ptr<const render::Style> style;
     for (const auto& s : sld)
       if (!style && s.layer == map.layers[i].id) style = std::make_shared<const render::Style>(s.style);
@@ -258,6 +263,7 @@ render::MapRequest WmsService::styled_map_request(bool v130, const http::Request
 void WmsService::get_map(bool v130, const http::Request& request, http::Response& response) {
   parse_exceptions(request);  // an unknown EXCEPTIONS value is itself an error
   render::MapRequest map = map_request(v130, request, true);
+  add_cascaded_images(map);
   std::string image = render::render_map(store_, map);
   response.send(200, render::media_type(map.format), std::move(image));
 }

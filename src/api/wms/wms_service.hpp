@@ -5,8 +5,10 @@
 // standard codes, or for GetMap with EXCEPTIONS=INIMAGE/BLANK an image.
 #include <string>
 
+#include "api/wms/wms_capabilities.hpp"
 #include "api/wms/wms_params.hpp"
 #include "coverage/open_grids.hpp"
+#include "federation/wms_cascade.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 #include "styles/style_catalog.hpp"
@@ -26,6 +28,8 @@ class WmsService {
   WmsService(store::Store& store, amis::styles::StyleCatalog& styles, WmsSettings settings)
       : store_(store), styles_(styles), settings_(std::move(settings)) {}
   void register_routes(http::Router& router);
+  // National nodes' WMS layers cascaded here (issue 16): layers of this WMS drawn by their node.
+  void set_cascade(federation::WmsCascade* cascade) { cascade_ = cascade; }
 
  private:
   void handle(http::Request& request, http::Response& response);
@@ -40,13 +44,24 @@ class WmsService {
   render::MapRequest styled_map_request(bool v130, const http::Request& request, const std::string& sld_body,
                                         bool format_required);
   std::string base_url(const http::Request& request) const;
+  // Cascaded layers (wms_cascaded.cpp): the lookup for parse_map_request, their
+  // styles (only the node's default), their pixels from the node, their
+  // capabilities, and GetFeatureInfo of one of them answered by its node.
+  CascadedLayerLookup cascaded_lookup();
+  bool cascaded_style(const core::Collection& layer, const std::string& name,
+                      std::vector<std::shared_ptr<const render::Style>>& styles);
+  void add_cascaded_images(render::MapRequest& map);
+  void add_cascaded_capabilities(std::vector<CapabilitiesLayer>& layers);
+  bool cascaded_feature_info(const render::MapRequest& map, const std::vector<std::string>& query_layers, int i,
+                             int j, const std::string& format, int count, http::Response& response);
   // The layer limit is the renderer's (render_gate.hpp), which map tiles share.
   MapLimits limits() const;
 
   store::Store& store_;
   amis::styles::StyleCatalog& styles_;
   WmsSettings settings_;
-  coverage::OpenGrids open_grids_;  // GetFeatureInfo's rasters, kept open between requests
+  coverage::OpenGrids open_grids_;
+  federation::WmsCascade* cascade_ = nullptr;  // GetFeatureInfo's rasters, kept open between requests
 };
 
 }  // namespace amis::api::wms

@@ -209,6 +209,22 @@ def test_style_rule_filters_are_forwarded_and_an_else_filter_is_refused(regional
     assert "cannot be forwarded" in refused.text
 
 
+def test_the_cascaded_collection_has_a_catalogue_record_with_links_here(regional, national):
+    r = requests.get(f"{regional.url}/collections/catalog/items/amis:collection:idn_sites", params={"f": "json"},
+                     timeout=30)
+    assert r.status_code == 200, r.text[:300]
+    record = r.json()
+    p = record["properties"]
+    assert p["title"] == "Mineral sites of Indonesia" and p["country"] == "IDN"
+    assert p["provenance"]["sourceNode"] == "idn" and p["provenance"]["sourceId"] == "sites"
+    assert "national node idn" in p["lineage"]
+    items = [link["href"] for link in record["links"] if link.get("rel") == "items"]
+    assert items and items[0].startswith(regional.url), record["links"]
+    got = requests.get(items[0], params={"f": "json", "limit": 5}, timeout=30)
+    assert got.status_code == 200 and len(got.json()["features"]) == 5
+    assert not any(link["href"].startswith(national.url + "/") for link in record["links"])
+
+
 def test_editing_a_cascaded_collection_is_refused(regional):
     r = requests.post(f"{regional.url}/collections/idn_sites/items", headers=admin_headers(), json={
         "type": "Feature", "geometry": {"type": "Point", "coordinates": [110, 0]},
