@@ -8,6 +8,7 @@ Oracles: the national node's own OGC API items (what the regional node must show
 the data set both started from, and the regional store's tables read with sqlite3/psycopg2."""
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +61,21 @@ def nodes(tmp_path_factory, amis_bin):
     assert alive, "a node died during the sync tests"
 
 
-def admin_sync(nodes: Nodes, name: str = "idn") -> dict:
-    r = requests.post(f"{nodes.regional.url}/admin/nodes/{name}/sync", headers=ADMIN, timeout=120)
-    assert r.status_code == 200, r.text
-    return r.json()
+def admin_sync(nodes: Nodes, name: str = "idn", body: dict | None = None) -> dict:
+    """POST /admin/nodes/NAME/sync (202: the sync runs in the background), then the report
+    read where the answer says, once the node's sync is no longer queued or running."""
+    r = requests.post(f"{nodes.regional.url}/admin/nodes/{name}/sync", headers=ADMIN, json=body, timeout=30)
+    assert r.status_code == 202, r.text
+    where = r.json()["report"]
+    assert r.headers["Location"] == where == f"/admin/nodes/{name}/sync", r.headers
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        shown = requests.get(nodes.regional.url + where, headers=ADMIN, timeout=30)
+        assert shown.status_code == 200, shown.text
+        if shown.json()["state"] == "idle":
+            return shown.json()["report"]
+        time.sleep(0.05)
+    raise AssertionError(f"the sync of {name} did not end: {shown.text}")
 
 
 def cli_sync(store: Path, name: str) -> tuple[int, dict]:
@@ -89,6 +101,41 @@ def test_the_feed_needs_a_node_token(nodes):
     assert r.status_code == 400 and r.json()["code"] == "InvalidParameterValue"
     r = requests.get(url, headers={"Authorization": f"Bearer {nodes.tokens[LINK]}"}, timeout=30)
     assert r.status_code == 200 and r.json()["changes"] == [], r.text
+
+
+def test_a_node_token_reads_the_feed_and_nothing_else(nodes):
+    """The feed token is a `node` account's: it reads /changes and what anyone may read (what a
+    harvest reads), and every route that needs a role refuses it (403), also the expert team's."""
+    assert store_support.rows(nodes.national_store, "SELECT role, country FROM amis_users WHERE name = ?",
+                              LINK) == [("node", "")]
+    url, link = nodes.national.url, {"Authorization": f"Bearer {nodes.tokens[LINK]}"}
+    for path, params in [("/changes", {}), (f"/collections/{COLLECTION}/items", {"f": "json"}),
+                         ("/collections/records/items", {"f": "json"}),
+                         ("/csw", {"service": "CSW", "request": "GetCapabilities"})]:
+        r = requests.get(url + path, headers=link, params=params, timeout=30)
+        assert r.status_code == 200, (path, r.status_code, r.text[:300])
+    fid = fid_of(nodes.national_store, "idn-5")
+    refused = [("POST", "/changesets", {"collection": COLLECTION, "title": "by a node"}, "application/json"),
+               ("PATCH", f"/collections/{COLLECTION}/items/{fid}", {"properties": {"tonnes": 1}},
+                "application/merge-patch+json"),
+               ("DELETE", f"/collections/{COLLECTION}/items/{fid}", None, None),
+               ("POST", "/changesets/999999/approve", {"comment": "by a node"}, "application/json"),
+               ("POST", "/changesets/999999/reject", {"comment": "by a node"}, "application/json"),
+               ("GET", "/changesets", None, None), ("GET", "/audit", None, None),
+               ("GET", "/admin/users", None, None), ("GET", "/admin/nodes", None, None)]
+    for method, path, body, kind in refused:
+        headers = dict(link, **({"Content-Type": kind} if kind else {}))
+        r = requests.request(method, url + path, headers=headers, data=None if body is None else json.dumps(body),
+                             timeout=30)
+        assert r.status_code == 403, (method, path, r.status_code, r.text[:300])
+        assert r.json()["code"] == "Forbidden" and nodes.tokens[LINK] not in r.text
+    transaction = (f'<wfs:Transaction service="WFS" version="2.0.0" xmlns:wfs="http://www.opengis.net/wfs/2.0" '
+                   f'xmlns:fes="http://www.opengis.net/fes/2.0"><wfs:Delete typeName="{COLLECTION}"><fes:Filter>'
+                   f'<fes:ResourceId rid="{COLLECTION}.{fid}"/></fes:Filter></wfs:Delete></wfs:Transaction>')
+    r = requests.post(f"{url}/wfs", headers=dict(link, **{"Content-Type": "application/xml"}), data=transaction,
+                      timeout=30)
+    assert r.status_code == 403, r.text[:300]
+    assert fid_of(nodes.national_store, "idn-5") == fid  # nothing changed
 
 
 def test_approved_edits_appear_on_the_regional_node(nodes):
@@ -193,14 +240,28 @@ def test_a_gap_stops_the_sync_and_applies_nothing_after_it(nodes):
                        "--country", "IDN", "--schedule", "off")
         assert done.returncode == 0, done.stderr
         code, report = cli_sync(store, "gappy")
-    assert code == 2 and report["status"] == "stopped" and report["applied"] == 1, report
-    assert report["stoppedAt"] == 3 and "gap" in report["reason"] and "2 is missing" in report["reason"], report
-    assert [s[0] for s in store_support.rows(store, "SELECT sequence FROM amis_synced")] == [1]
+        assert code == 2 and report["status"] == "stopped" and report["applied"] == 1, report
+        assert report["stoppedAt"] == 3 and "gap" in report["reason"] and "2 is missing" in report["reason"], report
+        assert [s[0] for s in store_support.rows(store, "SELECT sequence FROM amis_synced")] == [1]
+        tonnes = dict(store_support.rows(store, f'SELECT name, tonnes FROM "{COLLECTION}"'))
+        assert tonnes["idn-0"] == 123456  # sequence 1
+        assert "idn-1" in tonnes and tonnes["idn-2"] == source_state()["idn-2"]["tonnes"]  # not 2, not 3
+        done, shown = node(store, "show", "gappy")
+        assert shown["sync"]["status"] == "stopped" and shown["sync"]["stoppedAt"] == 3
+        # the administrator accepts the gap: `--skip` names the sequence the report stopped at
+        done, refused = node(store, "sync", "gappy", "--skip", "2")
+        assert done.returncode != 0 and "did not stop at sequence 2" in done.stderr, done.stdout + done.stderr
+        audit = store_support.last_audit_id(store)
+        done, report = node(store, "sync", "gappy", "--skip", "3")
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert (report["status"], report["applied"], report["sequence"]) == ("synced", 1, 3), report
+    assert report["skipped"].startswith("sequence 2 skipped by [amis node sync]"), report
+    assert [tuple(s) for s in store_support.rows(store, "SELECT sequence, change_set FROM amis_synced "
+                                                        "ORDER BY sequence")][:2] == [(1, 1), (2, 0)]
+    assert [a[:3] for a in store_support.audit_since(store, audit)] == [
+        ("[amis node sync]", "sync-skip", "node gappy"), ("node:gappy", "sync", "change set 2")]
     tonnes = dict(store_support.rows(store, f'SELECT name, tonnes FROM "{COLLECTION}"'))
-    assert tonnes["idn-0"] == 123456  # sequence 1
-    assert "idn-1" in tonnes and tonnes["idn-2"] == source_state()["idn-2"]["tonnes"]  # not 2, not 3
-    done, shown = node(store, "show", "gappy")
-    assert shown["sync"]["status"] == "stopped" and shown["sync"]["stoppedAt"] == 3
+    assert tonnes["idn-2"] == 3 and "idn-1" in tonnes  # 3 applied; 2 (the deletion) never came
 
 
 def test_a_conflict_stops_the_sync_with_nothing_half_applied(nodes):
@@ -284,3 +345,44 @@ def test_the_background_harvester_syncs_an_amis_node_on_schedule(nodes):
         assert items(server.url)["idn-3"]["tonnes"] == 3333
     finally:
         server.stop()
+
+
+def test_an_administrator_retries_or_skips_a_stopped_sync(nodes):
+    """After the conflict (sequence 4) and the Malaysian mine (5): a skip of a sequence the sync
+    did not stop at is refused; the conflict resolved by hand, a retry applies 4; the skip of 5
+    passes over it, in the report and the audit log, and the sync goes on."""
+    store, url = nodes.regional_store, nodes.regional.url
+    assert admin_sync(nodes)["stoppedAt"] == 4
+    for body, status in [({"skip": 3}, 409), ({"skip": "4"}, 400), ({"skip": 4, "more": 1}, 400)]:
+        r = requests.post(f"{url}/admin/nodes/idn/sync", headers=ADMIN, json=body, timeout=30)
+        assert r.status_code == status, (body, r.text)
+    r = requests.post(f"{url}/admin/nodes/idn/sync", headers={"Authorization": f"Bearer {nodes.tokens[LINK]}"},
+                      timeout=30)
+    assert r.status_code == 401, r.text  # the national node's token means nothing here
+    # resolved by hand: idn-3 back to the version the node's change replaced
+    r = requests.patch(f"{url}/collections/{COLLECTION}/items/{fid_of(store, 'idn-3')}",
+                       json={"properties": {"tonnes": source_state()["idn-3"]["tonnes"]}},
+                       headers={**ADMIN, "Content-Type": "application/merge-patch+json"}, timeout=30)
+    assert r.status_code in (200, 204), r.text
+    report = admin_sync(nodes)
+    assert (report["status"], report["applied"], report["stoppedAt"]) == ("stopped", 1, 5), report
+    assert "not the node's to change" in report["reason"] and report["skipped"] is None, report
+    served = items(url)
+    assert served["idn-3"]["tonnes"] == 3333 and served["idn-4"]["tonnes"] == 4444
+    audit = store_support.last_audit_id(store)
+    report = admin_sync(nodes, body={"skip": 5})
+    assert (report["status"], report["applied"], report["sequence"]) == ("synced", 0, 5), report
+    assert report["skipped"].startswith("sequence 5 skipped by [admin token]"), report
+    assert "not the node's to change" in report["skipped"], report
+    assert items(url)["mys-0"]["tonnes"] == source_state()["mys-0"]["tonnes"]
+    entries = store_support.audit_since(store, audit)
+    assert [e[:3] for e in entries] == [("[admin token]", "sync-skip", "node idn")], entries
+    assert entries[0][3].startswith("sequence 5 of node idn skipped"), entries
+    assert [tuple(s) for s in store_support.rows(store, "SELECT sequence, change_set FROM amis_synced WHERE node = ? "
+                                                        "AND sequence >= 4 ORDER BY sequence", "idn")][1] == (5, 0)
+    shown = requests.get(f"{url}/admin/nodes/idn", headers=ADMIN, timeout=30).json()
+    assert shown["sync"]["status"] == "synced" and shown["sync"]["skipped"] == report["skipped"]
+    # nothing stopped now: a skip is refused, and the next sync says nothing was skipped before it
+    r = requests.post(f"{url}/admin/nodes/idn/sync", headers=ADMIN, json={"skip": 5}, timeout=30)
+    assert r.status_code == 409, r.text
+    assert admin_sync(nodes)["skipped"] is None
