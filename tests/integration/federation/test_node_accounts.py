@@ -40,7 +40,7 @@ def refuses_node_rows(store: Path) -> bool:
     with contextlib.closing(connect_store(store, write=True)) as db:
         try:
             db.execute("INSERT INTO amis_users (name, role, country, password_hash, disabled, created) "
-                       "VALUES ('probe', 'node', '', 'x', 0, '2026-01-01T00:00:00Z')")
+                       "VALUES ('probe', 'node', '', 'x', ?, '2026-01-01T00:00:00Z')", (False,))
         except Exception:  # sqlite3.IntegrityError, psycopg2.errors.CheckViolation
             db.rollback()
             return True

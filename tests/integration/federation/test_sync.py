@@ -110,7 +110,7 @@ def test_a_node_token_reads_the_feed_and_nothing_else(nodes):
                               LINK) == [("node", "")]
     url, link = nodes.national.url, {"Authorization": f"Bearer {nodes.tokens[LINK]}"}
     for path, params in [("/changes", {}), (f"/collections/{COLLECTION}/items", {"f": "json"}),
-                         ("/collections/records/items", {"f": "json"}),
+                         ("/collections/catalog/items", {"f": "json"}),
                          ("/csw", {"service": "CSW", "request": "GetCapabilities"})]:
         r = requests.get(url + path, headers=link, params=params, timeout=30)
         assert r.status_code == 200, (path, r.status_code, r.text[:300])
