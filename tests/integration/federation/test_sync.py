@@ -9,6 +9,8 @@ the data set both started from, and the regional store's tables read with sqlite
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +20,12 @@ import requests
 
 import store_support
 from federation_support import ADMIN_TOKEN, node, start
-from sync_support import (COLLECTION, EDITOR, LINK, MINES, Editing, build_store, config, feed_filter, fid_of,
-                          items, national_users)
+from store_support import add_users
+from sync_support import (COLLECTION, EDITOR, LINK, MINES, PASSWORD, Editing, build_store, config, feed_filter,
+                          fid_of, items, national_users)
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PORTAL_ADMIN = "regional-admin"
 WATCHED = [COLLECTION, "amis_change_sets", "amis_changes", "amis_feature_versions", "amis_synced",
            "amis_synced_features"]
 
@@ -47,6 +51,7 @@ def nodes(tmp_path_factory, amis_bin):
     tokens = national_users(national_store)
     national = start(national_store, work / "national" / "logs", "sync-national", config(work / "national"))
     regional_store = build_store(work / "regional", "regional")
+    add_users(regional_store, {PORTAL_ADMIN: ("admin", None)}, PASSWORD)
     done, _ = node(regional_store, "add", "idn", national.url + "/", "--kind", "amis", "--country", "IDN",
                    "--schedule", "off", "--token", tokens[LINK])
     assert done.returncode == 0, done.stdout + done.stderr
@@ -76,6 +81,15 @@ def admin_sync(nodes: Nodes, name: str = "idn", body: dict | None = None) -> dic
             return shown.json()["report"]
         time.sleep(0.05)
     raise AssertionError(f"the sync of {name} did not end: {shown.text}")
+
+
+def correct_here(nodes: Nodes, name: str, tonnes: int) -> None:
+    """The regional node's own administrator changes a mine's tonnes (published at once)."""
+    fid = fid_of(nodes.regional_store, name)
+    r = requests.patch(f"{nodes.regional.url}/collections/{COLLECTION}/items/{fid}",
+                       json={"properties": {"tonnes": tonnes}},
+                       headers={**ADMIN, "Content-Type": "application/merge-patch+json"}, timeout=30)
+    assert r.status_code in (200, 204), r.text
 
 
 def cli_sync(store: Path, name: str) -> tuple[int, dict]:
@@ -269,11 +283,7 @@ def test_a_conflict_stops_the_sync_with_nothing_half_applied(nodes):
     assert admin_sync(nodes)["sequence"] == 3
     store = nodes.regional_store
     # the regional node's own administrator corrects idn-3 meanwhile
-    mine = fid_of(store, "idn-3")
-    r = requests.patch(f"{nodes.regional.url}/collections/{COLLECTION}/items/{mine}",
-                       json={"properties": {"tonnes": 7}},
-                       headers={**ADMIN, "Content-Type": "application/merge-patch+json"}, timeout=30)
-    assert r.status_code in (200, 204), r.text
+    correct_here(nodes, "idn-3", 7)
     ed = nodes.editing
     cs = ed.draft("Two mines")
     ed.write("PATCH", cs, fid_of(nodes.national_store, "idn-4"), {"properties": {"tonnes": 4444}})
@@ -360,10 +370,7 @@ def test_an_administrator_retries_or_skips_a_stopped_sync(nodes):
                       timeout=30)
     assert r.status_code == 401, r.text  # the national node's token means nothing here
     # resolved by hand: idn-3 back to the version the node's change replaced
-    r = requests.patch(f"{url}/collections/{COLLECTION}/items/{fid_of(store, 'idn-3')}",
-                       json={"properties": {"tonnes": source_state()["idn-3"]["tonnes"]}},
-                       headers={**ADMIN, "Content-Type": "application/merge-patch+json"}, timeout=30)
-    assert r.status_code in (200, 204), r.text
+    correct_here(nodes, "idn-3", source_state()["idn-3"]["tonnes"])
     report = admin_sync(nodes)
     assert (report["status"], report["applied"], report["stoppedAt"]) == ("stopped", 1, 5), report
     assert "not the node's to change" in report["reason"] and report["skipped"] is None, report
@@ -386,3 +393,50 @@ def test_an_administrator_retries_or_skips_a_stopped_sync(nodes):
     r = requests.post(f"{url}/admin/nodes/idn/sync", headers=ADMIN, json={"skip": 5}, timeout=30)
     assert r.status_code == 409, r.text
     assert admin_sync(nodes)["skipped"] is None
+
+
+def test_the_nodes_page_skips_a_stopped_sync(nodes):
+    """The portal's nodes page, in Chromium (web/e2e/node-sync.mjs): a new conflict stops the
+    sync at sequence 6; the page shows it with the reason, "Retry sync" and "Skip sequence 6";
+    the administrator skips it after confirming, and the page shows the sync gone on, the skip
+    named, as the admin API reports it; in Japanese too."""
+    from test_nodes_portal import ARTEFACTS, WEB, fill, messages
+    from test_portal import CHROMIUM, missing_for_the_portal, portal_required
+    lacking = missing_for_the_portal()
+    if lacking:
+        if portal_required():
+            pytest.fail("the nodes page cannot be tested, missing: " + ", ".join(lacking))
+        pytest.skip("missing: " + ", ".join(lacking))
+    url = nodes.regional.url
+    correct_here(nodes, "idn-5", 55)
+    ed = nodes.editing
+    cs = ed.draft("idn-5 again")
+    ed.write("PATCH", cs, fid_of(nodes.national_store, "idn-5"), {"properties": {"tonnes": 5555}})
+    ed.submit_and_approve(cs)
+    stopped = admin_sync(nodes)
+    assert (stopped["status"], stopped["stoppedAt"]) == ("stopped", 6), stopped
+    p = subprocess.run(["node", "e2e/node-sync.mjs", url + "/portal/", str(ARTEFACTS)], cwd=WEB,
+                       capture_output=True, text=True, timeout=180,
+                       env={**os.environ, "CHROMIUM": str(CHROMIUM), "AMIS_ADMIN": PORTAL_ADMIN,
+                            "AMIS_PASSWORD": PASSWORD, "AMIS_NODE": "idn"})
+    assert p.returncode == 0, p.stderr[-2000:]
+    shown = json.loads(p.stdout.strip().splitlines()[-1])
+    assert "failure" not in shown and shown["errors"] == [], shown
+    en, ja = messages("en"), messages("ja")
+    before = shown["before"]
+    assert before["label"] == en["nodes.sync"] and "sync-stopped" in before["class"], before
+    assert before["lines"] == [fill(en["nodes.syncStopped"], sequence=6), stopped["reason"]], before
+    assert [b["text"] for b in before["buttons"]][1:] == [en["nodes.retrySync"],
+                                                           fill(en["nodes.skipChange"], sequence=6)], before
+    assert shown["confirm"] == fill(en["nodes.skipConfirm"], node="idn", sequence=6)
+    assert shown["postStatus"] == 202 and json.loads(shown["postBody"]) == {"skip": 6}
+    report = requests.get(f"{url}/admin/nodes/idn/sync", headers=ADMIN, timeout=30).json()["report"]
+    assert (report["status"], report["sequence"]) == ("synced", 6), report
+    after = shown["after"]
+    assert "sync-synced" in after["class"] and len(after["buttons"]) == 1, after
+    assert after["lines"] == [fill(en["nodes.syncSynced"], sequence=6),
+                              fill(en["nodes.syncSkippedBefore"], what=report["skipped"])], after
+    assert report["skipped"].startswith(f"sequence 6 skipped by {PORTAL_ADMIN}"), report
+    assert shown["ja"]["label"] == ja["nodes.sync"]
+    assert shown["ja"]["lines"][0] == fill(ja["nodes.syncSynced"], sequence=6)
+    assert items(url)["idn-5"]["tonnes"] == 55  # the node's change was passed over
