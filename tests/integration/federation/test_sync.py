@@ -21,6 +21,7 @@ import requests
 import store_support
 from federation_support import ADMIN_TOKEN, node, start
 from store_support import add_users
+from support import DEMO_SOURCES, amis_import
 from sync_support import (COLLECTION, EDITOR, LINK, MINES, PASSWORD, Editing, build_store, config, feed_filter,
                           fid_of, items, national_users)
 
@@ -52,6 +53,8 @@ def nodes(tmp_path_factory, amis_bin):
     national = start(national_store, work / "national" / "logs", "sync-national", config(work / "national"))
     regional_store = build_store(work / "regional", "regional")
     add_users(regional_store, {PORTAL_ADMIN: ("admin", None)}, PASSWORD)
+    for collection in ("countries", "coal_mines"):  # the layers the portal opens with (its nodes page test)
+        assert amis_import(regional_store, DEMO_SOURCES[collection].path, collection).returncode == 0
     done, _ = node(regional_store, "add", "idn", national.url + "/", "--kind", "amis", "--country", "IDN",
                    "--schedule", "off", "--token", tokens[LINK])
     assert done.returncode == 0, done.stdout + done.stderr
