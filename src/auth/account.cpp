@@ -10,6 +10,7 @@ const char* to_string(Role role) {
     case Role::Admin: return "admin";
     case Role::Reviewer: return "reviewer";
     case Role::Editor: return "editor";
+    case Role::Node: return "node";
   }
   return "editor";
 }
@@ -18,8 +19,11 @@ std::optional<Role> parse_role(std::string_view text) {
   if (text == "admin") return Role::Admin;
   if (text == "reviewer") return Role::Reviewer;
   if (text == "editor") return Role::Editor;
+  if (text == "node") return Role::Node;
   return std::nullopt;
 }
+
+bool is_expert(Role role) { return role == Role::Admin || role == Role::Reviewer; }
 
 const std::vector<std::string>& member_countries() {
   static const std::vector<std::string> countries = {"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL",

@@ -1,7 +1,9 @@
 #pragma once
 // Who may do what (issue 6): the ASEAN Secretariat's administrators, the expert
 // team's reviewers, and editors bound to one member state; anyone else reads
-// public data anonymously.
+// public data anonymously. A node account (issue 16) is another AMIS that reads
+// this one's change feed: its token reads /changes and what anyone may read,
+// and is refused (403) everywhere a role is required unless a route names it.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,9 +11,11 @@
 
 namespace amis::auth {
 
-enum class Role { Admin, Reviewer, Editor };
+enum class Role { Admin, Reviewer, Editor, Node };
 
 const char* to_string(Role role);
+// The expert team (administrators and reviewers): neither an editor nor a node.
+bool is_expert(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
 // The ten ASEAN Member States and China, Japan and the Republic of Korea

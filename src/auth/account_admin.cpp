@@ -8,7 +8,7 @@ namespace {
 
 Role checked_role(const std::string& text) {
   auto role = parse_role(text);
-  if (!role) throw core::InvalidValue("role", "the role is admin, reviewer or editor, not '" + text.substr(0, 40) + "'");
+  if (!role) throw core::InvalidValue("role", "the role is admin, reviewer, editor or node, not '" + text.substr(0, 40) + "'");
   return *role;
 }
 

@@ -108,6 +108,8 @@ struct NodeCommand {
   std::string country;
   std::string schedule = "6h";
   std::string token;
+  std::int64_t skip = 0;  // sync: the sequence the node's sync stopped at, passed over first
+  bool resume = false;    // sync: the same as a sync (it starts where the last stopped); said for the record
 };
 // Exit code 2 when a harvest did not fully succeed (its report says why).
 int node_command(const config::Config& config, const NodeCommand& command);

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   users->require_subcommand(1);
   auto* user_add = users->add_subcommand("add", "Add a user");
   user_add->add_option("name", account.name, "User name")->required();
-  user_add->add_option("--role", account.role, "admin, reviewer or editor")->required();
+  user_add->add_option("--role", account.role, "admin, reviewer, editor or node (another AMIS reading the change feed)")->required();
   user_add->add_option("--country", account.country, "ISO alpha-3 of an editor's member state");
   auto* user_list = users->add_subcommand("list", "List the users");
   auto* user_passwd = users->add_subcommand("passwd", "Set a user's password");
@@ -221,6 +221,13 @@ int main(int argc, char** argv) {
     auto* sub = nodes->add_subcommand(action, std::string(action) == "sync" ? "Sync an AMIS node's approved change sets now (NAME: the node), or copy a mirrored collection again (NAME: the collection)"
                                                                            : "Withdraw a published collection");
     sub->add_option("collection", node.collection, std::string(action) == "sync" ? "An AMIS node's name, or a mirrored collection's id" : "The AMIS collection id")->required();
+    if (std::string(action) == "sync") {
+      auto* skip = sub->add_option("--skip", node.skip,
+                                   "An AMIS node's sync stopped at this sequence (its report's stoppedAt): pass over "
+                                   "that change set (or the gap before it), then sync on");
+      sub->add_flag("--resume", node.resume,
+                    "Retry an AMIS node's stopped sync (after its conflict was resolved by hand)")->excludes(skip);
+    }
     node_subs.push_back(sub);
   }
   for (auto* sub : node_subs) {

@@ -4,6 +4,7 @@
 
 #include "catalog/iso_schema.hpp"
 #include "cli/commands.hpp"
+#include "core/error.hpp"
 #include "federation/node_json.hpp"
 #include "federation/node_registry.hpp"
 #include "federation/node_sync.hpp"
@@ -77,11 +78,16 @@ int node_command(const config::Config& config, const NodeCommand& command) {
     publications.withdraw(command.collection);
     std::cout << "collection " << command.collection << " withdrawn\n";
   } else if (command.action == "sync" && is_amis_node(registry, command.collection)) {
-    // `amis node sync NAME` of an AMIS node: its change feed (issue 16).
+    // `amis node sync NAME [--skip N | --resume]` of an AMIS node: its change feed
+    // (issue 16); the skip is the store's administrator's, as other CLI changes are.
+    if (command.skip > 0) node_sync.skip(command.collection, command.skip, "[amis node sync]");
     const auto report = node_sync.sync(command.collection);
     print(federation::sync_json(report));
     return report.status == federation::SyncStatus::Synced ? 0 : 2;
   } else if (command.action == "sync") {
+    if (command.skip > 0 || command.resume)
+      throw core::InvalidValue("skip", "'" + command.collection + "' is not an AMIS node: --skip and --resume are for "
+                                       "a node's change feed");
     const auto report = publications.sync(command.collection);
     print(federation::mirror_report_json(report));
     return report.error.empty() ? 0 : 2;

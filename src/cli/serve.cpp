@@ -55,6 +55,7 @@
 #include "federation/cascading_store.hpp"
 #include "federation/distributed_search.hpp"
 #include "federation/harvest_scheduler.hpp"
+#include "federation/sync_queue.hpp"
 #include "federation/publications.hpp"
 #include "store/visible_store.hpp"
 #include "styles/style_catalog.hpp"
@@ -354,12 +355,16 @@ void with_router(const config::Config& config, bool serving, const std::function
             spdlog::warn("federation: sync of node '{}' not run: {}", node, e.what());
           }
         });
+  // Syncs an administrator asks for run in the background too (a feed can be long).
+  std::unique_ptr<federation::SyncQueue> sync_queue;
+  if (serving) sync_queue = std::make_unique<federation::SyncQueue>(node_sync);
   api::admin::NodesApi nodes_api(node_registry, publications, node_sync, authenticator,
                                  harvest_scheduler ? api::admin::NodesApi::QueueHarvest(
                                                          [&harvest_scheduler](const std::string& node) {
                                                            return harvest_scheduler->request(node);
                                                          })
-                                                   : api::admin::NodesApi::QueueHarvest());
+                                                   : api::admin::NodesApi::QueueHarvest(),
+                                 sync_queue.get());
   nodes_api.register_routes(router);
   api::wfs::WfsTransaction wfs_transactions(store, change_service, authenticator);
   api::wfs::WfsService wfs(store, {config.service.title, config.service.description, config.service.base_url,

@@ -253,7 +253,7 @@ ChangeSet ChangeService::approve(const auth::Principal& who, std::int64_t id, co
 
 ChangeSet ChangeService::revert(const auth::Principal& who, std::int64_t id) {
   const auto cs = read(who, id);
-  if (who.role == auth::Role::Editor) throw core::Forbidden("reverting change sets is not allowed to editors");
+  if (!auth::is_expert(who.role)) throw core::Forbidden("reverting change sets is not allowed to editors");
   if (cs.state != ChangeSetState::Approved)
     throw core::Conflict("change set " + std::to_string(id) + " is " + to_string(cs.state) + ": only an approved one is reverted");
   if (is_catalog(cs))

@@ -42,6 +42,7 @@ void EditingPolicy::check_write(const auth::Principal& who, const core::Collecti
   if (!rules.derived_from.empty())
     throw core::Conflict("collection '" + collection.id + "' is derived from " + rules.derived_from +
                          " (read-only): change that instead");
+  refuse_node(who);
   if (who.role != auth::Role::Editor) return;
   const std::string& property = rules.country_property;
   if (property.empty() || !collection.property(property))
@@ -63,6 +64,7 @@ void EditingPolicy::check_write(const auth::Principal& who, const core::Collecti
 
 void EditingPolicy::check_record_write(const auth::Principal& who, const catalog::Record* before,
                                        catalog::Record* after) const {
+  refuse_node(who);
   if (who.role != auth::Role::Editor) return;
   if (after && after->country.empty()) after->country = who.country;
   check_countries(who, "record", before ? &before->country : nullptr, after ? &after->country : nullptr,
@@ -82,6 +84,7 @@ void EditingPolicy::check_countries(const auth::Principal& who, std::string_view
 
 void EditingPolicy::check_grid_write(const auth::Principal& who, std::string_view coverage,
                                      const std::string& country) const {
+  refuse_node(who);
   if (who.role != auth::Role::Editor) return;
   if (country.empty())
     throw core::Forbidden("coverage '" + std::string(coverage) + "' is of no member state: only reviewers and "
@@ -94,19 +97,26 @@ bool EditingPolicy::publishes_directly(const auth::Principal& who, std::string_v
   return std::find(roles.begin(), roles.end(), who.role) != roles.end();
 }
 
+void EditingPolicy::refuse_node(const auth::Principal& who) {
+  // Behind the authenticator's role lists, the last word: a node account's
+  // token (another AMIS reading the change feed) changes nothing here.
+  if (who.role == auth::Role::Node) throw core::Forbidden("a node account reads the change feed only; it changes nothing");
+}
+
 void EditingPolicy::check_author(const auth::Principal& who, const ChangeSet& cs) const {
   if (who.user != cs.author)
     throw core::Forbidden("change set " + std::to_string(cs.id) + " belongs to " + cs.author);
 }
 
 void EditingPolicy::check_reviewer(const auth::Principal& who, const ChangeSet& cs) const {
-  if (who.role == auth::Role::Editor) throw core::Forbidden("reviewing change sets is not allowed to editors");
+  if (!auth::is_expert(who.role))
+    throw core::Forbidden(std::string("reviewing change sets is not allowed to ") + auth::to_string(who.role) + "s");
   if (who.role == auth::Role::Reviewer && who.user == cs.author)
     throw core::Forbidden("a reviewer may not review their own change set " + std::to_string(cs.id));
 }
 
 bool EditingPolicy::may_read(const auth::Principal& who, const ChangeSet& cs) const {
-  return who.role != auth::Role::Editor || who.user == cs.author;
+  return auth::is_expert(who.role) || who.user == cs.author;
 }
 
 void EditingPolicy::check_need_submit(const auth::Principal& who, std::string& country) const {

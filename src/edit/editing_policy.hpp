@@ -104,7 +104,9 @@ class EditingPolicy {
   // Reading a need: its submitter and the expert team.
   bool may_read_need(const auth::Principal& who, std::string_view submitter) const;
   // Whether the account may be a need's assignee: the expert team.
-  static bool is_expert(auth::Role role) { return role != auth::Role::Editor; }
+  static bool is_expert(auth::Role role) { return auth::is_expert(role); }
+  // @throws core::Forbidden for a node account (issue 16).
+  static void refuse_node(const auth::Principal& who);
 
  private:
   // An editor keeps `before`'s and `after`'s country (null: none) to their own.

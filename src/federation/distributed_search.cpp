@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -74,8 +75,13 @@ void read_csw_answer(const std::string& body, const catalog::IsoSchema& schema, 
 }
 
 // The request for `node`, or nullopt with the reason in `outcome` when it is not asked.
-std::optional<std::pair<NodeUrl, bool>> node_request(const Node& node, const ForwardedSearch& search,
-                                                     NodeSearchOutcome& outcome) {
+struct NodeRequest {
+  NodeUrl url;
+  bool csw = false;
+  bool passes_deadline = false;
+};
+
+std::optional<NodeRequest> node_request(const Node& node, const ForwardedSearch& search, NodeSearchOutcome& outcome) {
   const NodeUrl base = parse_node_url(node.url);
   const bool over_csw = node.kind == NodeKind::Csw || (node.kind == NodeKind::Amis && search.amis_over_csw);
   const ForwardedRequest& request = node.kind == NodeKind::Csw      ? search.csw
@@ -86,9 +92,20 @@ std::optional<std::pair<NodeUrl, bool>> node_request(const Node& node, const For
     outcome.reason = request.refusal;
     return std::nullopt;
   }
-  if (node.kind == NodeKind::Csw) return std::make_pair(with_path(base, "", *request.query), true);
-  if (over_csw) return std::make_pair(amis_csw(base, *request.query), true);
-  return std::make_pair(records_items(base, *request.query), false);
+  if (node.kind == NodeKind::Csw) return NodeRequest{with_path(base, "", *request.query), true, false};
+  const bool passes = node.kind == NodeKind::Amis && request.passes_deadline;
+  if (over_csw) return NodeRequest{amis_csw(base, *request.query), true, passes};
+  return NodeRequest{records_items(base, *request.query), false, passes};
+}
+
+// What a node searching further is given: the time left, less a margin for its
+// answer's way back and this node's merge (a tenth, at least 100 ms).
+NodeUrl with_deadline(NodeUrl url, std::chrono::milliseconds left) {
+  const auto margin = std::max(std::chrono::milliseconds(100), left / 10);
+  const auto passed = std::max<std::int64_t>(1, (left - margin).count());
+  url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + std::string("deadline=") +
+                std::to_string(passed);
+  return url;
 }
 
 class Pending final : public PendingSearch {
@@ -149,20 +166,30 @@ std::string_view to_string(NodeSearchStatus status) {
   return "skipped";
 }
 
-std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& search) {
+std::optional<std::chrono::milliseconds> parse_search_deadline(std::optional<std::string_view> text) {
+  if (!text) return std::nullopt;
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc{} || end != text->data() + text->size() || v < 1 || v > 600000)
+    throw core::InvalidParameter("deadline", "the milliseconds the search has left, 1 to 600000");
+  return std::chrono::milliseconds(v);
+}
+
+std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& search,
+                                                        std::optional<std::chrono::milliseconds> given) {
   const auto start = Clock::now();
-  const auto deadline = start + options_.deadline;
+  const auto deadline = start + (given ? std::min(*given, options_.deadline) : options_.deadline);
   auto state = std::make_shared<SearchState>();
   const bool admitted = searching_->fetch_add(1) < options_.max_searches;
   if (!admitted) searching_->fetch_sub(1);
-  std::vector<std::pair<std::size_t, std::pair<NodeUrl, bool>>> asks;
+  std::vector<std::pair<std::size_t, NodeRequest>> asks;
   std::vector<Node> asked_nodes;
   for (auto& node : nodes_.nodes()) {
     if (!searchable(node.kind)) continue;
     NodeSearchResult slot;
     slot.outcome.node = node.name;
     slot.outcome.kind = node.kind;
-    std::optional<std::pair<NodeUrl, bool>> request;
+    std::optional<NodeRequest> request;
     if (!admitted) {
       slot.outcome.reason = "too many distributed searches at once: this one stayed local";
       state->results.push_back(std::move(slot));
@@ -189,7 +216,7 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
   }
   state->remaining = asks.size();
   const catalog::IsoSchema* schema = nullptr;
-  if (std::any_of(asks.begin(), asks.end(), [](const auto& a) { return a.second.second; })) {
+  if (std::any_of(asks.begin(), asks.end(), [](const auto& a) { return a.second.csw; })) {
     try {
       schema = &schema_.get();
     } catch (const std::exception&) {
@@ -199,8 +226,9 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
   for (std::size_t i = 0; i < asks.size(); ++i) {
     const auto index = asks[i].first;  // not a structured binding: clang cannot capture one
     auto request = std::move(asks[i].second);
-    std::thread([state, index, url = std::move(request.first), csw = request.second, node = std::move(asked_nodes[i]),
-                 &getter = getter_, schema, deadline, start, max_bytes = options_.max_bytes] {
+    std::thread([state, index, url = std::move(request.url), csw = request.csw, passes = request.passes_deadline,
+                 node = std::move(asked_nodes[i]), &getter = getter_, schema, deadline, start,
+                 max_bytes = options_.max_bytes] {
       NodeSearchResult result;
       result.outcome.node = node.name;
       result.outcome.kind = node.kind;
@@ -211,8 +239,8 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
         limits.retries = 0;
         if (limits.timeout.count() <= 0) throw FetchFailed("the node did not answer in time", true, 0, true);
         NodeClient client(parse_node_url(node.url), node.token, getter, limits);
-        const std::string body =
-            client.get(url, csw ? "application/xml, text/xml" : "application/geo+json, application/json");
+        const std::string body = client.get(passes ? with_deadline(url, limits.timeout) : url,
+                                            csw ? "application/xml, text/xml" : "application/geo+json, application/json");
         if (csw && !schema) throw core::ServerError("the ISO 19139 schemas could not be loaded");
         if (csw) read_csw_answer(body, *schema, result);
         else read_records_answer(body, result);

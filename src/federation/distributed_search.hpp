@@ -37,7 +37,16 @@ struct DistributedSearchOptions {
 struct ForwardedRequest {
   std::optional<std::string> query;
   std::string refusal;
+  // The query asks the node to search further (an AMIS node: federated=true or
+  // distributedSearch=true): it is sent this search's remaining time as
+  // `deadline` (milliseconds), so that a chain of nodes ends within the first
+  // deadline rather than each node waiting its own.
+  bool passes_deadline = false;
 };
+
+// The `deadline` parameter a node sends on (milliseconds left, 1 to 600000); none: nullopt.
+// @throws core::InvalidParameter for another value.
+std::optional<std::chrono::milliseconds> parse_search_deadline(std::optional<std::string_view> text);
 
 struct ForwardedSearch {
   ForwardedRequest records;       // OGC API - Records items (kind records)
@@ -80,8 +89,11 @@ class DistributedSearch {
                     DistributedSearchOptions options = {})
       : nodes_(nodes), getter_(getter), schema_(schema), options_(options) {}
 
-  // Starts asking every registered node of kind amis, csw or records.
-  std::unique_ptr<PendingSearch> start(const ForwardedSearch& search);
+  // Starts asking every registered node of kind amis, csw or records. The search
+  // ends at this node's deadline, or at `deadline` from now if that comes first
+  // (the time the node that asked this one has left).
+  std::unique_ptr<PendingSearch> start(const ForwardedSearch& search,
+                                       std::optional<std::chrono::milliseconds> deadline = std::nullopt);
 
   const DistributedSearchOptions& options() const { return options_; }
 

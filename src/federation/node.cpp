@@ -94,6 +94,7 @@ std::string_view to_string(SyncStatus status) {
     case SyncStatus::Synced: return "synced";
     case SyncStatus::Stopped: return "stopped";
     case SyncStatus::Failed: return "failed";
+    case SyncStatus::Skipped: return "skipped";
   }
   return "failed";
 }
@@ -101,6 +102,7 @@ std::string_view to_string(SyncStatus status) {
 SyncStatus parse_sync_status(std::string_view text) {
   if (text == "synced") return SyncStatus::Synced;
   if (text == "stopped") return SyncStatus::Stopped;
+  if (text == "skipped") return SyncStatus::Skipped;
   return SyncStatus::Failed;
 }
 

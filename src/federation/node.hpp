@@ -84,7 +84,9 @@ struct HarvestedEntry {
 // The report of one sync of an AMIS node's change feed (issue 16): what was
 // applied, and why it stopped when it did not reach the end of the feed (a gap
 // in the sequence, a conflict, the node unreachable). Kept per node (the latest).
-enum class SyncStatus { Synced, Stopped, Failed };
+// Skipped: an administrator skipped the change set (or the gap) that stopped
+// the sync; the next run's report names it again in `skipped`.
+enum class SyncStatus { Synced, Stopped, Failed, Skipped };
 std::string_view to_string(SyncStatus status);
 SyncStatus parse_sync_status(std::string_view text);
 
@@ -98,6 +100,7 @@ struct SyncReport {
   std::int64_t sequence = 0;    // the node's last sequence applied here, after the run
   std::int64_t stopped_at = 0;  // the sequence that stopped the run (0: none)
   std::string reason;           // why it stopped or failed; empty when synced
+  std::string skipped;          // what an administrator skipped before this run, by whom; empty: nothing
   double seconds = 0;
 };
 

@@ -63,6 +63,7 @@ nlohmann::json sync_json(const std::optional<SyncReport>& report) {
           {"sequence", r.sequence},
           {"stoppedAt", r.stopped_at == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.stopped_at)},
           {"reason", r.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.reason)},
+          {"skipped", r.skipped.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.skipped)},
           {"seconds", r.seconds}};
 }
 

@@ -29,17 +29,49 @@ std::optional<SyncReport> NodeSync::last(std::string_view node) {
   return nodes_.sync_report(node);
 }
 
-SyncReport NodeSync::sync(std::string_view name) {
-  const auto found = nodes_.node(name);
+Node NodeSync::amis_node(std::string_view name) {
+  auto found = nodes_.node(name);
   if (!found) throw core::NotFound("no national node '" + std::string(name) + "'");
-  const Node& node = *found;
-  if (node.kind != NodeKind::Amis)
-    throw core::InvalidValue("kind", "node '" + node.name + "' is not an AMIS node: it has no change feed");
+  if (found->kind != NodeKind::Amis)
+    throw core::InvalidValue("kind", "node '" + found->name + "' is not an AMIS node: it has no change feed");
+  return std::move(*found);
+}
+
+SyncReport NodeSync::skip(std::string_view name, std::int64_t sequence, const std::string& actor) {
+  const Node node = amis_node(name);
   RunningMark running(mutex_, running_, node.name, "sync");
+  auto report = nodes_.sync_report(node.name);
+  if (!report || report->status != SyncStatus::Stopped || report->stopped_at != sequence)
+    throw core::Conflict("the sync of node '" + node.name + "' did not stop at sequence " + std::to_string(sequence) +
+                         ": only the change set (or gap) that stopped it is skipped");
+  const std::int64_t last = change_sets_.synced_sequence(node.name);
+  // A conflict stops at the next sequence: that one is passed over. A gap stops
+  // at the sequence after the missing ones: those are.
+  const std::int64_t through = sequence == last + 1 ? sequence : sequence - 1;
+  if (through <= last)
+    throw core::Conflict("node '" + node.name + "' has already applied sequence " + std::to_string(last));
+  const std::string what = through == last + 1 ? "sequence " + std::to_string(through)
+                                               : "sequences " + std::to_string(last + 1) + " to " +
+                                                     std::to_string(through);
+  const std::string detail = what + " of node " + node.name + " skipped; it had stopped the sync: " + report->reason;
+  change_sets_.skip_synced(node.name, last, through, actor, detail);
+  report->status = SyncStatus::Skipped;
+  report->skipped = what + " skipped by " + actor + " at " + encode::utc_timestamp() + " (" + report->reason + ")";
+  report->sequence = through;
+  nodes_.save_sync_report(*report);
+  spdlog::info("federation: {} of node '{}' skipped by an administrator", what, node.name);
+  return *report;
+}
+
+SyncReport NodeSync::sync(std::string_view name) {
+  const Node node = amis_node(name);
+  RunningMark running(mutex_, running_, node.name, "sync");
+  const auto previous = nodes_.sync_report(node.name);
   const auto began = std::chrono::steady_clock::now();
   SyncReport report;
   report.node = node.name;
   report.started = encode::utc_timestamp();
+  if (previous && previous->status == SyncStatus::Skipped) report.skipped = previous->skipped;
   auto stop = [&](SyncStatus status, std::int64_t at, std::string reason) {
     report.status = status;
     report.stopped_at = at;

@@ -44,6 +44,17 @@ class NodeSync {
   // @throws core::NotFound, core::InvalidValue for a node that is not an AMIS,
   // core::Conflict when this node's sync is running.
   SyncReport sync(std::string_view node);
+  // An administrator's way past a stop (issue 16): `sequence` is the report's
+  // stoppedAt. A conflict's change set is passed over (nothing of it applied
+  // here); for a gap, the missing sequences before it are. Kept in the store
+  // (amis_synced, the audit log by `actor`) and in the node's report (status
+  // skipped; the next run names it in `skipped`). Run sync() after it.
+  // @throws core::NotFound, core::Conflict when the node's sync did not stop at
+  // `sequence` (or is running).
+  SyncReport skip(std::string_view node, std::int64_t sequence, const std::string& actor);
+  // Checks that the node is an AMIS node (it has a change feed).
+  // @throws core::NotFound, core::InvalidValue.
+  Node amis_node(std::string_view node);
   // The node's latest report. @throws core::NotFound for an unknown node.
   std::optional<SyncReport> last(std::string_view node);
 

@@ -125,7 +125,14 @@ class ChangeSetStore {
   // one applied before, OutOfSequence for a gap) and every replaced or deleted
   // feature is still the change's base (Conflicts).
   virtual SyncApplied apply_synced(const core::Collection& collection, const SyncedChangeSet& synced) = 0;
-  // The last sequence of `node` applied here; 0 for none.
+  // An administrator's skip (issue 16): records sequences after `last` up to
+  // and including `through` of `node` as passed over without applying anything
+  // (amis_synced with no change set here), with an audit entry by `actor`, in
+  // one transaction. @throws core::Conflict when `last` is no longer the node's
+  // last sequence (another sync or skip came first).
+  virtual void skip_synced(std::string_view node, std::int64_t last, std::int64_t through, const std::string& actor,
+                           const std::string& detail) = 0;
+  // The last sequence of `node` applied (or skipped) here; 0 for none.
   virtual std::int64_t synced_sequence(std::string_view node) = 0;
   // For each feature id at the node, the id its insert was given here, if it came by a sync.
   virtual std::vector<std::optional<std::int64_t>> synced_fids(std::string_view node, std::string_view collection,

@@ -141,7 +141,7 @@ PlanState ProgressService::live_state(const WorkPlan& plan) { return workplan::l
 
 MeetingReport ProgressService::freeze(const auth::Principal& who, const WorkPlan& plan, const std::string& meeting,
                                       const std::string& title, const std::string& held) {
-  if (who.role == auth::Role::Editor) throw core::Forbidden("meeting reports are frozen by the ASEAN Secretariat");
+  if (!auth::is_expert(who.role)) throw core::Forbidden("meeting reports are frozen by the ASEAN Secretariat");
   if (!valid_plan_id(meeting)) throw core::InvalidValue("meeting", "a meeting id is 1 to 64 letters, digits, . _ + -");
   if (title.size() > 200) throw core::InvalidValue("title", "'title' is longer than 200 characters");
   if (!held.empty() && (held.size() != 10 || held[4] != '-' || held[7] != '-'))
@@ -238,7 +238,7 @@ EvidenceDocument ProgressService::document(const std::optional<auth::Principal>&
   auto d = plans_.document(plan.id, id);
   const auto missing = [&] { return core::NotFound("no evidence document " + std::to_string(id) + " of " + plan.id); };
   if (!d) throw missing();
-  if (who && (who->role != auth::Role::Editor || who->user == d->uploaded_by)) return *d;
+  if (who && (auth::is_expert(who->role) || who->user == d->uploaded_by)) return *d;
   const std::string path = "/workplans/" + plan.id + "/evidence/" + std::to_string(id);
   for (const auto& r : approved_reports(store_, plan))
     for (const auto& e : r.evidence)

@@ -114,7 +114,7 @@ def test_tokens_never_reach_the_logs(accounts):
     (["user", "add", "no-country", "--role", "editor"], PASSWORD + "\n", "needs a country"),
     (["user", "add", "usa-editor", "--role", "editor", "--country", "USA"], PASSWORD + "\n", "needs a country"),
     (["user", "add", "boss", "--role", "admin", "--country", "IDN"], PASSWORD + "\n", "only editors"),
-    (["user", "add", "king", "--role", "emperor"], PASSWORD + "\n", "admin, reviewer or editor"),
+    (["user", "add", "king", "--role", "emperor"], PASSWORD + "\n", "admin, reviewer, editor or node"),
     (["user", "add", "a", "--role", "admin"], PASSWORD + "\n", "3 to 64"),
     (["user", "add", "expert", "--role", "admin"], PASSWORD + "\n", "already"),
     (["user", "add", "no-password", "--role", "admin"], "", "standard input"),

@@ -42,3 +42,16 @@ export async function openPage(browser, out, name) {
   const shot = (step) => page.screenshot({ path: join(out, `${name}-${step}.png`), fullPage: true });
   return { page, errors, shot };
 }
+
+// Logs in as an administrator and opens the workspace's nodes tab (the nodes page scenarios).
+export async function openNodesPage(page, url, user, password) {
+  await page.goto(url);
+  await page.waitForSelector('body.ready', { timeout: 20000 });
+  await page.click('#login');
+  await page.fill('#login-user', user);
+  await page.fill('#login-password', password);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#logout', { timeout: 10000 });
+  await page.click('#tab-workspace');
+  await page.click('#ws-tab-nodes');
+}

@@ -4,7 +4,7 @@
 // page showed, for tests/integration/federation/test_nodes_portal.py to check against the API.
 //   AMIS_ADMIN=… AMIS_PASSWORD=… AMIS_NODE=… node e2e/nodes.mjs <portal url> <artefacts folder>
 import { mkdirSync } from 'node:fs';
-import { answer, launch, openPage } from './browser.mjs';
+import { answer, launch, openNodesPage, openPage } from './browser.mjs';
 
 const [url, out] = process.argv.slice(2);
 const env = process.env;
@@ -23,15 +23,7 @@ const headers = () => page.$$eval('#ws-nodes article.node:first-of-type dt', (dt
 
 const result = {};
 await answer(browser, { out, name: 'nodes', errors, shot }, result, async () => {
-  await page.goto(url);
-  await page.waitForSelector('body.ready', { timeout: 20000 });
-  await page.click('#login');
-  await page.fill('#login-user', env.AMIS_ADMIN);
-  await page.fill('#login-password', env.AMIS_PASSWORD);
-  await page.click('#login-form button[type=submit]');
-  await page.waitForSelector('#logout', { timeout: 10000 });
-  await page.click('#tab-workspace');
-  await page.click('#ws-tab-nodes');
+  await openNodesPage(page, url, env.AMIS_ADMIN, env.AMIS_PASSWORD);
   await page.waitForSelector('#ws-nodes article.node', { timeout: 10000 });
   result.title = await page.textContent('#ws-nodes h3');
   result.headers = await headers();

@@ -51,6 +51,23 @@ export interface NationalNode {
   failedRunsInARow: number;
 }
 
+// The report of an AMIS node's latest sync of its change feed (/admin/nodes/{name}/sync).
+export interface SyncReport {
+  status: 'synced' | 'stopped' | 'failed' | 'skipped';
+  finished: string;
+  applied: number;
+  sequence: number;
+  stoppedAt: number | null;
+  reason: string | null;
+  skipped: string | null;
+}
+
+export interface SyncState {
+  node: string;
+  state: 'queued' | 'running' | 'idle';
+  report: SyncReport | null;
+}
+
 // The report of one harvest run (/admin/nodes/{name}/runs).
 export interface HarvestRun {
   id: number;
@@ -227,6 +244,16 @@ export class Api {
 
   nodeRuns(name: string, limit: number): Promise<{ runs: HarvestRun[] }> {
     return this.get(`/admin/nodes/${encodeURIComponent(name)}/runs?limit=${limit}`);
+  }
+
+  nodeSync(name: string): Promise<SyncState> {
+    return this.get(`/admin/nodes/${encodeURIComponent(name)}/sync`);
+  }
+
+  // Queues a sync of an AMIS node's change feed; `skip` first passes over the change set (or
+  // gap) that stopped it at that sequence.
+  syncNode(name: string, skip?: number): Promise<{ node: string; queued: boolean }> {
+    return this.request('POST', `/admin/nodes/${encodeURIComponent(name)}/sync`, skip ? { skip } : undefined);
   }
 
   // Queued for the background harvester ({queued}), or, without one, the run's report.

@@ -1,6 +1,7 @@
 #include "api/admin/nodes_api.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include "api/admin/admin_body.hpp"
 #include "api/common/exception_response.hpp"
@@ -22,6 +23,7 @@ void NodesApi::register_routes(http::Router& router) {
   router.add("POST", "/admin/nodes/{name}/harvest", bind(&NodesApi::harvest_node));
   router.add("GET", "/admin/nodes/{name}/runs", bind(&NodesApi::list_runs));
   router.add("POST", "/admin/nodes/{name}/sync", bind(&NodesApi::sync_node));
+  router.add("GET", "/admin/nodes/{name}/sync", bind(&NodesApi::get_sync));
   router.add("POST", "/admin/nodes/{name}/publish", bind(&NodesApi::publish));
   router.add("GET", "/admin/publications", bind(&NodesApi::list_publications));
   router.add("GET", "/admin/publications/{collection}", bind(&NodesApi::get_publication));
@@ -29,13 +31,14 @@ void NodesApi::register_routes(http::Router& router) {
   router.add("POST", "/admin/publications/{collection}/sync", bind(&NodesApi::sync_publication));
 }
 
-void NodesApi::require_admin(const http::Request& request, std::initializer_list<std::string_view> parameters) {
+auth::Principal NodesApi::require_admin(const http::Request& request,
+                                       std::initializer_list<std::string_view> parameters) {
   for (const auto& [name, value] : request.query) {
     bool known = name == "f";
     for (auto p : parameters) known = known || name == p;
     if (!known) throw core::UnknownParameter(name);
   }
-  authenticator_.require(request, {auth::Role::Admin}, "managing national nodes");
+  return authenticator_.require(request, {auth::Role::Admin}, "managing national nodes");
 }
 
 void NodesApi::list_nodes(http::Request& request, http::Response& response) {
@@ -102,9 +105,38 @@ void NodesApi::list_runs(http::Request& request, http::Response& response) {
   send_json(response, 200, {{"runs", runs}});
 }
 
+namespace {
+
+// The sequence of {"skip": N} (a positive integer), if the body asks for a skip.
+std::optional<std::int64_t> skip_of(const http::Request& request) {
+  if (request.body.empty()) return std::nullopt;
+  const auto doc = body_object(request, {"skip"});
+  if (!doc.contains("skip") || doc["skip"].is_null()) return std::nullopt;
+  if (!doc["skip"].is_number_integer() || doc["skip"].get<std::int64_t>() < 1)
+    throw core::InvalidValue("skip", "'skip' is the sequence the sync stopped at (the report's stoppedAt)");
+  return doc["skip"].get<std::int64_t>();
+}
+
+}  // namespace
+
 void NodesApi::sync_node(http::Request& request, http::Response& response) {
+  const auto who = require_admin(request);
+  const auto node = sync_.amis_node(request.path_param("name"));
+  if (const auto skip = skip_of(request)) sync_.skip(node.name, *skip, who.user);
+  if (!sync_queue_) {
+    send_json(response, 200, federation::sync_json(sync_.sync(node.name)));
+    return;
+  }
+  const bool queued = sync_queue_->request(node.name);
+  const std::string where = "/admin/nodes/" + node.name + "/sync";
+  send_json(response, 202, {{"node", node.name}, {"queued", queued}, {"report", where}}, {{"Location", where}});
+}
+
+void NodesApi::get_sync(http::Request& request, http::Response& response) {
   require_admin(request);
-  send_json(response, 200, federation::sync_json(sync_.sync(request.path_param("name"))));
+  const auto node = sync_.amis_node(request.path_param("name"));
+  const std::string_view state = sync_queue_ ? sync_queue_->state(node.name) : std::string_view("idle");
+  send_json(response, 200, {{"node", node.name}, {"state", state}, {"report", federation::sync_json(sync_.last(node.name))}});
 }
 
 }  // namespace amis::api::admin

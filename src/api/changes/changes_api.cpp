@@ -42,7 +42,7 @@ void ChangesApi::register_routes(http::Router& router) {
 }
 
 void ChangesApi::feed(http::Request& request, http::Response& response) {
-  authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer}, "reading the change feed");
+  authenticator_.require(request, {auth::Role::Admin, auth::Role::Reviewer, auth::Role::Node}, "reading the change feed");
   only_params(request, {"since", "limit"});
   const auto since = integer_param(request, "since", 0, 0, std::int64_t{1} << 53);
   const auto limit = integer_param(request, "limit", kDefaultLimit, 1, kMaxLimit);

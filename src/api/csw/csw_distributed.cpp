@@ -65,6 +65,7 @@ federation::ForwardedSearch forward_csw_search(const CswRequest& r, const Record
            "&constraint_language_version=1.1.0&constraint=" + http::percent_encode(r.constraint);
   if (hop_count - 1 >= 1) csw += "&distributedSearch=true&hopCount=" + std::to_string(hop_count - 1);
   out.csw.query = csw;
+  out.csw.passes_deadline = hop_count - 1 >= 1;  // an AMIS node at its /csw searches further
   if (r.constraint.empty()) {
     out.records.query = "f=json&limit=" + std::to_string(std::max<std::int64_t>(window, 1));
   } else {
@@ -83,7 +84,9 @@ void write_distributed_results(store::CatalogStore& catalog, federation::Distrib
     throw core::InvalidParameter("maxRecords", "a distributed search pages within its first " +
                                                    std::to_string(kMaxDistributedWindow) +
                                                    " records (startPosition - 1 + maxRecords)");
-  auto pending = search.start(forward_csw_search(r, q, hop_count, window));
+  const auto deadline = federation::parse_search_deadline(
+      r.deadline ? std::optional<std::string_view>(*r.deadline) : std::nullopt);
+  auto pending = search.start(forward_csw_search(r, q, hop_count, window), deadline);
   catalog::CatalogQuery local_query = q.query;
   local_query.limit = window;
   local_query.offset = 0;

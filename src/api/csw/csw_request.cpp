@@ -166,6 +166,7 @@ CswRequest parse_kvp_request(const http::Request& request) {
     else if (name == "responsehandler") r.response_handler = value;
     else if (name == "distributedsearch") r.distributed_search = lower(value) == "true";
     else if (name == "hopcount") r.hop_count = value;
+    else if (name == "deadline") r.deadline = value;
     // namespace, sections, constraint_language_version,
     // requestid, updatesequence, language, f: accepted, nothing to do with them.
   }

@@ -45,6 +45,7 @@ struct CswRequest {
   // (the schema's default 2 when absent).
   bool distributed_search = false;
   std::optional<std::string> hop_count;
+  std::optional<std::string> deadline;  // KVP deadline=MS: the time left of the search that asked this one
   bool xml = false;  // came as an XML document
 };
 

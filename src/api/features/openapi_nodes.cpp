@@ -25,7 +25,7 @@ json sync_schema() {
   const json count = {{"type", "integer"}};
   return {{"type", "object"},
           {"properties",
-           {{"status", {{"type", "string"}, {"enum", {"synced", "stopped", "failed"}}}},
+           {{"status", {{"type", "string"}, {"enum", {"synced", "stopped", "failed", "skipped"}}}},
             {"started", {{"type", "string"}}},
             {"finished", {{"type", "string"}}},
             {"applied", count},
@@ -33,6 +33,10 @@ json sync_schema() {
             {"sequence", {{"type", "integer"}, {"description", "The node's last sequence applied here"}}},
             {"stoppedAt", {{"type", "integer"}, {"nullable", true}}},
             {"reason", {{"type", "string"}, {"nullable", true}}},
+            {"skipped",
+             {{"type", "string"},
+              {"nullable", true},
+              {"description", "What an administrator skipped before this run, by whom and why it had stopped"}}},
             {"seconds", {{"type", "number"}}}}}};
 }
 
@@ -171,10 +175,36 @@ void add_node_paths(json& paths, json& components) {
       {{"type", "object"}, {"properties", {{"runs", {{"type", "array"}, {"items", ref("schemas", "harvestRun")}}}}}});
   paths["/admin/nodes/{name}/runs"] = {{"get", runs}};
 
-  json sync = node_operation("syncNode", "Applies an AMIS node's approved change sets now; answers the report",
-                             json::array({node_name()}), true, {400, 401, 403, 404, 409});
-  sync["responses"]["200"] = body_response("The sync's report", "application/json", ref("schemas", "syncReport"));
-  paths["/admin/nodes/{name}/sync"] = {{"post", sync}};
+  json sync = node_operation("syncNode",
+                             "Queues a sync of an AMIS node's approved change sets (its report: GET of this path); "
+                             "{\"skip\": N} first passes over the change set or gap that stopped it at sequence N",
+                             json::array({node_name()}), true, {400, 401, 403, 404, 409, 415});
+  sync["requestBody"] = {
+      {"required", false},
+      {"content",
+       {{"application/json",
+         {{"schema",
+           {{"type", "object"},
+            {"additionalProperties", false},
+            {"properties",
+             {{"skip", {{"type", "integer"}, {"minimum", 1}, {"description", "The report's stoppedAt"}}}}}}}}}}}};
+  sync["responses"]["202"] = body_response(
+      "Queued", "application/json",
+      {{"type", "object"},
+       {"properties",
+        {{"node", {{"type", "string"}}}, {"queued", {{"type", "boolean"}}}, {"report", {{"type", "string"}}}}}});
+  sync["responses"]["200"] =
+      body_response("The sync's report (no background sync)", "application/json", ref("schemas", "syncReport"));
+  json sync_state = node_operation("getNodeSync", "Whether the node's sync is queued or running, and its latest report",
+                                   json::array({node_name()}), false, {400, 401, 403, 404});
+  sync_state["responses"]["200"] = body_response(
+      "The sync's state", "application/json",
+      {{"type", "object"},
+       {"properties",
+        {{"node", {{"type", "string"}}},
+         {"state", {{"type", "string"}, {"enum", {"queued", "running", "idle"}}}},
+         {"report", {{"nullable", true}, {"allOf", json::array({ref("schemas", "syncReport")})}}}}}});
+  paths["/admin/nodes/{name}/sync"] = {{"get", sync_state}, {"post", sync}};
 }
 
 }  // namespace amis::api::features::oas

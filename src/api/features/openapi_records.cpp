@@ -41,7 +41,10 @@ json records_parameters() {
                        {{"type", "boolean"}, {"default", false}}),
        query_parameter("hopCount", "With federated=true: how many catalogues the search may pass through "
                                    "(0 or 1: this one only); AMIS nodes are asked with hopCount - 1.",
-                       {{"type", "integer"}, {"minimum", 0}, {"maximum", 10}, {"default", 2}})});
+                       {{"type", "integer"}, {"minimum", 0}, {"maximum", 10}, {"default", 2}}),
+       query_parameter("deadline", "With federated=true: the milliseconds the search that asked this node has left; "
+                                   "this node's search ends by then (AMIS nodes send it on to the next hop).",
+                       {{"type", "integer"}, {"minimum", 1}, {"maximum", 600000}})});
 }
 
 // Records are written as features are (Part 4), through change sets and review.

@@ -18,8 +18,8 @@ constexpr const char* kGeoJson = "application/geo+json";
 // Parameters a node is not sent as they are: the page is asked anew, the answer's
 // format is JSON, facets are not merged.
 bool kept_for_nodes(std::string_view name) {
-  return name != "federated" && name != "hopCount" && name != "offset" && name != "limit" && name != "f" &&
-         name != "facets";
+  return name != "federated" && name != "hopCount" && name != "deadline" && name != "offset" && name != "limit" &&
+         name != "f" && name != "facets";
 }
 
 std::string number(double v) {
@@ -87,6 +87,7 @@ std::optional<std::int64_t> parse_federated(const http::Request& request) {
     throw core::InvalidParameter("federated", "true or false is expected");
   if (!federated || *federated == "false") {
     if (hop) throw core::InvalidParameter("hopCount", "is taken with federated=true only");
+    if (request.param("deadline")) throw core::InvalidParameter("deadline", "is taken with federated=true only");
     return std::nullopt;
   }
   if (!hop) return kDefaultHopCount;
@@ -106,6 +107,7 @@ federation::ForwardedSearch forward_records_search(const http::Request& request,
   q += "f=json&limit=" + std::to_string(window);
   out.records.query = q;
   out.amis_records.query = hop_count - 1 >= 2 ? q + "&federated=true&hopCount=" + std::to_string(hop_count - 1) : q;
+  out.amis_records.passes_deadline = hop_count - 1 >= 2;
   if (query.filter || query.datetime || !query.types.empty() || !query.ids.empty() || !query.external_ids.empty()) {
     out.csw.refusal = "only q and bbox are forwarded to CSW nodes (the search has filter, datetime, type or ids)";
     return out;
@@ -149,7 +151,8 @@ void federated_items(store::CatalogStore& catalog, federation::DistributedSearch
     throw core::InvalidParameter("offset", "a distributed search pages within its first " +
                                                std::to_string(kMaxFederatedWindow) + " records (offset + limit)");
   std::unique_ptr<federation::PendingSearch> pending;
-  if (hop_count >= 2) pending = search.start(forward_records_search(request, query, hop_count, window));
+  const auto deadline = federation::parse_search_deadline(request.param("deadline"));
+  if (hop_count >= 2) pending = search.start(forward_records_search(request, query, hop_count, window), deadline);
   query.limit = window;
   query.offset = 0;
   query.facets.clear();

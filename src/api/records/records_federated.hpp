@@ -5,7 +5,9 @@
 // answered as the same GeoJSON FeatureCollection with a `federation` member that
 // names each node and how it took part (answered, cut-off, failed, skipped, why).
 // hopCount (default 2) counts the catalogues a search may pass through: 0 or 1
-// searches here only; an AMIS node is asked with hopCount - 1.
+// searches here only; an AMIS node is asked with hopCount - 1 and, when it is to
+// search further, deadline=MS: the time this search has left. A search given a
+// deadline ends by it (or by this node's own, if sooner).
 #include <cstdint>
 
 #include <nlohmann/json.hpp>

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kParameters[] = {"f",     "q",       "bbox",   "datetime", "type",        "ids",
                                             "externalIds", "filter", "filter-lang", "filter-crs", "sortby",
-                                            "limit", "offset",  "facets", "federated", "hopCount"};
+                                            "limit", "offset",  "facets", "federated", "hopCount", "deadline"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS amis_users (
-  name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'editor')),
+  name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'editor', 'node')),
   country TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
   created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS amis_tokens (
@@ -28,6 +28,28 @@ CREATE TABLE IF NOT EXISTS amis_login_names (
 CREATE INDEX IF NOT EXISTS amis_login_names_last ON amis_login_names (last);
 )SQL";
 
+// Stores made before the node role (issue 16) check the role against the three
+// others: SQLite cannot change a CHECK, so the table is made again with it
+// (its rows copied, in one transaction; the tokens and sessions name users by
+// name, which stays).
+void allow_node_role(sqlite::Database& db) {
+  sqlite::Transaction tx(db);
+  {
+    auto s = db.cached("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'amis_users'");
+    if (!s->step() || s->column_text(0).find("'node'") != std::string_view::npos) return;
+  }
+  db.exec(R"SQL(
+CREATE TABLE amis_users_with_nodes (
+  name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('admin', 'reviewer', 'editor', 'node')),
+  country TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+  created TEXT NOT NULL);
+INSERT INTO amis_users_with_nodes SELECT name, role, country, password_hash, disabled, created FROM amis_users;
+DROP TABLE amis_users;
+ALTER TABLE amis_users_with_nodes RENAME TO amis_users;
+)SQL");
+  tx.commit();
+}
+
 constexpr const char* kUserSelect = "SELECT name, role, country, disabled, created FROM amis_users";
 
 auth::User read_user(sqlite::Statement& s) {
@@ -45,6 +67,7 @@ auth::User read_user(sqlite::Statement& s) {
 GpkgAccounts::GpkgAccounts(const std::string& path)
     : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
   db_->exec(kSchema);
+  allow_node_role(*db_);
 }
 
 std::vector<auth::User> GpkgAccounts::users() {

@@ -50,6 +50,24 @@ std::int64_t GpkgChangeSets::synced_sequence(std::string_view node) {
   return last_synced(node);
 }
 
+void GpkgChangeSets::skip_synced(std::string_view node, std::int64_t last, std::int64_t through,
+                                 const std::string& actor, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  if (last_synced(node) != last || through <= last)
+    throw core::Conflict("node '" + std::string(node) + "' is no longer at sequence " + std::to_string(last));
+  // change_set 0: nothing here came of it; the last sequence moves on past it.
+  auto s = db_->cached(
+      "INSERT INTO amis_synced (node, sequence, remote_change_set, change_set, collection, remote_approved, applied) "
+      "VALUES (?, ?, 0, 0, '', '', ?)");
+  s->bind(1, node);
+  s->bind(2, through);
+  s->bind(3, std::string_view(now()));
+  s->run();
+  append_audit(actor, "sync-skip", "node " + std::string(node), detail);
+  tx.commit();
+}
+
 std::vector<std::optional<std::int64_t>> GpkgChangeSets::synced_fids(std::string_view node,
                                                                      std::string_view collection,
                                                                      const std::vector<std::int64_t>& remote_fids) {

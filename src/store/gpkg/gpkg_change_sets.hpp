@@ -40,6 +40,8 @@ class GpkgChangeSets final : public ChangeSetStore {
   std::vector<FeedEntry> approved_since(std::int64_t since, std::int64_t limit) override;
   SyncApplied apply_synced(const core::Collection& collection, const SyncedChangeSet& synced) override;
   std::int64_t synced_sequence(std::string_view node) override;
+  void skip_synced(std::string_view node, std::int64_t last, std::int64_t through, const std::string& actor,
+                   const std::string& detail) override;
   std::vector<std::optional<std::int64_t>> synced_fids(std::string_view node, std::string_view collection,
                                                        const std::vector<std::int64_t>& remote_fids) override;
 

@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS amis_publications (
 CREATE TABLE IF NOT EXISTS amis_node_sync (
   node TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL, status TEXT NOT NULL,
   applied INTEGER NOT NULL, already INTEGER NOT NULL, sequence INTEGER NOT NULL, stopped_at INTEGER NOT NULL,
-  reason TEXT NOT NULL, seconds REAL NOT NULL);
+  reason TEXT NOT NULL, seconds REAL NOT NULL, skipped TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS amis_mirrored (
   collection TEXT NOT NULL, source_id TEXT NOT NULL, fid INTEGER NOT NULL, digest TEXT NOT NULL,
   PRIMARY KEY (collection, source_id));
@@ -54,6 +54,9 @@ federation::Node read_node(sqlite::Statement& s) {
 GpkgNodes::GpkgNodes(const std::string& path)
     : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
   db_->exec(kSchema);
+  // Stores made before an administrator could skip a change set (issue 16).
+  auto s = db_->cached("SELECT 1 FROM pragma_table_info('amis_node_sync') WHERE name = 'skipped'");
+  if (!s->step()) db_->exec("ALTER TABLE amis_node_sync ADD COLUMN skipped TEXT NOT NULL DEFAULT ''");
 }
 
 void GpkgNodes::add(const federation::Node& node) {
@@ -220,7 +223,7 @@ void GpkgNodes::save_sync_report(const federation::SyncReport& r) {
   std::lock_guard lock(mutex_);
   auto s = db_->cached(
       "INSERT OR REPLACE INTO amis_node_sync (node, started, finished, status, applied, already, sequence, "
-      "stopped_at, reason, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "stopped_at, reason, seconds, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s->bind(1, std::string_view(r.node));
   s->bind(2, std::string_view(r.started));
   s->bind(3, std::string_view(r.finished));
@@ -231,13 +234,14 @@ void GpkgNodes::save_sync_report(const federation::SyncReport& r) {
   s->bind(8, r.stopped_at);
   s->bind(9, std::string_view(r.reason));
   s->bind(10, r.seconds);
+  s->bind(11, std::string_view(r.skipped));
   s->run();
 }
 
 std::optional<federation::SyncReport> GpkgNodes::sync_report(std::string_view node) {
   std::lock_guard lock(mutex_);
   auto s = db_->cached(
-      "SELECT node, started, finished, status, applied, already, sequence, stopped_at, reason, seconds "
+      "SELECT node, started, finished, status, applied, already, sequence, stopped_at, reason, seconds, skipped "
       "FROM amis_node_sync WHERE node = ?");
   s->bind(1, node);
   if (!s->step()) return std::nullopt;
@@ -252,6 +256,7 @@ std::optional<federation::SyncReport> GpkgNodes::sync_report(std::string_view no
   r.stopped_at = s->column_int(7);
   r.reason = s->column_text(8);
   r.seconds = s->column_double(9);
+  r.skipped = s->column_text(10);
   return r;
 }
 

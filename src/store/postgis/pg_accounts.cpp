@@ -13,7 +13,7 @@ CREATE OR REPLACE FUNCTION amis_utc_seconds() RETURNS text LANGUAGE sql STABLE A
 CREATE OR REPLACE FUNCTION amis_utc_millis() RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
 CREATE TABLE IF NOT EXISTS amis_users (
-  name text COLLATE "C" PRIMARY KEY, role text NOT NULL CHECK (role IN ('admin', 'reviewer', 'editor')),
+  name text COLLATE "C" PRIMARY KEY, role text NOT NULL CHECK (role IN ('admin', 'reviewer', 'editor', 'node')),
   country text NOT NULL, password_hash text NOT NULL, disabled boolean NOT NULL DEFAULT false,
   created text NOT NULL);
 CREATE TABLE IF NOT EXISTS amis_tokens (
@@ -34,6 +34,15 @@ CREATE INDEX IF NOT EXISTS amis_login_pairs_active ON amis_login_pairs (active_u
 CREATE TABLE IF NOT EXISTS amis_login_names (
   address text NOT NULL, name text NOT NULL, last bigint NOT NULL, PRIMARY KEY (address, name));
 CREATE INDEX IF NOT EXISTS amis_login_names_last ON amis_login_names (last);
+DO $$ BEGIN
+  -- stores made before the node role (issue 16) check the role against the three others
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'amis_users'::regclass AND contype = 'c'
+                 AND pg_get_constraintdef(oid) LIKE '%node%') THEN
+    ALTER TABLE amis_users DROP CONSTRAINT IF EXISTS amis_users_role_check;
+    ALTER TABLE amis_users ADD CONSTRAINT amis_users_role_check
+      CHECK (role IN ('admin', 'reviewer', 'editor', 'node'));
+  END IF;
+END $$;
 )SQL";
 
 constexpr const char* kUserSelect = "SELECT name, role, country, disabled, created FROM amis_users";

@@ -281,6 +281,22 @@ std::int64_t PgChangeSets::synced_sequence(std::string_view node) {
   return last_synced(*c, std::string(node));
 }
 
+void PgChangeSets::skip_synced(std::string_view node, std::int64_t last, std::int64_t through,
+                               const std::string& actor, const std::string& detail) {
+  auto c = pool_.acquire();
+  Transaction tx(*c);
+  const std::string name(node);
+  c->exec("SELECT pg_advisory_xact_lock(hashtext('amis_synced ' || $1::text))", Params().text(name));
+  if (last_synced(*c, name) != last || through <= last)
+    throw core::Conflict("node '" + name + "' is no longer at sequence " + std::to_string(last));
+  // change_set 0: nothing here came of it; the last sequence moves on past it.
+  c->exec("INSERT INTO amis_synced (node, sequence, remote_change_set, change_set, collection, remote_approved, "
+          "applied) VALUES ($1, $2, 0, 0, '', '', amis_utc_millis())",
+          Params().text(name).integer(through));
+  append_audit(*c, actor, "sync-skip", "node " + name, detail);
+  tx.commit();
+}
+
 std::vector<std::optional<std::int64_t>> PgChangeSets::synced_fids(std::string_view node, std::string_view collection,
                                                                    const std::vector<std::int64_t>& remote_fids) {
   auto c = pool_.acquire();

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS amis_publications (
 CREATE TABLE IF NOT EXISTS amis_node_sync (
   node text COLLATE "C" PRIMARY KEY, started text NOT NULL, finished text NOT NULL, status text NOT NULL,
   applied bigint NOT NULL, already bigint NOT NULL, sequence bigint NOT NULL, stopped_at bigint NOT NULL,
-  reason text NOT NULL, seconds double precision NOT NULL);
+  reason text NOT NULL, seconds double precision NOT NULL, skipped text NOT NULL DEFAULT '');
+ALTER TABLE amis_node_sync ADD COLUMN IF NOT EXISTS skipped text NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS amis_mirrored (
   collection text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, fid bigint NOT NULL,
   digest text NOT NULL, PRIMARY KEY (collection, source_id));
@@ -187,19 +188,20 @@ std::vector<federation::HarvestRun> PgNodes::runs(std::string_view node, std::in
 void PgNodes::save_sync_report(const federation::SyncReport& r) {
   auto c = pool_.acquire();
   c->exec("INSERT INTO amis_node_sync (node, started, finished, status, applied, already, sequence, stopped_at, "
-          "reason, seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (node) DO UPDATE SET "
+          "reason, seconds, skipped) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (node) DO UPDATE SET "
           "started = EXCLUDED.started, finished = EXCLUDED.finished, status = EXCLUDED.status, "
           "applied = EXCLUDED.applied, already = EXCLUDED.already, sequence = EXCLUDED.sequence, "
-          "stopped_at = EXCLUDED.stopped_at, reason = EXCLUDED.reason, seconds = EXCLUDED.seconds",
+          "stopped_at = EXCLUDED.stopped_at, reason = EXCLUDED.reason, seconds = EXCLUDED.seconds, "
+          "skipped = EXCLUDED.skipped",
           Params().text(r.node).text(r.started).text(r.finished).text(federation::to_string(r.status))
               .integer(r.applied).integer(r.already).integer(r.sequence).integer(r.stopped_at).text(r.reason)
-              .real(r.seconds));
+              .real(r.seconds).text(r.skipped));
 }
 
 std::optional<federation::SyncReport> PgNodes::sync_report(std::string_view node) {
   auto c = pool_.acquire();
   const auto r = c->exec("SELECT node, started, finished, status, applied, already, sequence, stopped_at, reason, "
-                         "seconds FROM amis_node_sync WHERE node = $1",
+                         "seconds, skipped FROM amis_node_sync WHERE node = $1",
                          Params().text(node));
   if (r.rows() == 0) return std::nullopt;
   federation::SyncReport out;
@@ -213,6 +215,7 @@ std::optional<federation::SyncReport> PgNodes::sync_report(std::string_view node
   out.stopped_at = r.integer(0, 7);
   out.reason = std::string(r.text(0, 8));
   out.seconds = r.real(0, 9);
+  out.skipped = std::string(r.text(0, 10));
   return out;
 }
 

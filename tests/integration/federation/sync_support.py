@@ -19,7 +19,7 @@ from support import amis_import
 COLLECTION = "mines"
 PASSWORD = "sync-tests-password-not-secret-4d1"
 EDITOR, REVIEWER, LINK = "idn-editor", "national-reviewer", "regional-link"
-USERS = {EDITOR: ("editor", "IDN"), REVIEWER: ("reviewer", None), LINK: ("reviewer", None)}
+USERS = {EDITOR: ("editor", "IDN"), REVIEWER: ("reviewer", None), LINK: ("node", None)}
 MINES = ([(f"idn-{i}", "IDN", 105.0 + i, -6.5 - i / 10, 1000 * (i + 1)) for i in range(6)] +
          [(f"mys-{i}", "MYS", 101.0 + i / 2, 3.0 + i / 10, 500 * (i + 1)) for i in range(4)] +
          [(f"vnm-{i}", "VNM", 106.0 + i / 2, 16.0, 700 * (i + 1)) for i in range(2)])

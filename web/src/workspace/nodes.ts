@@ -1,8 +1,10 @@
 // Administrators watch the national nodes (issue 16): each node's status (its last
 // run's), when it last ran and runs next, its errors, its last harvest report, and a
 // button to harvest it now, one card per node (the server's /admin/nodes API; nodes are added with
-// `amis node add` or POST /admin/nodes).
-import type { Api, HarvestRun, NationalNode } from '../api';
+// `amis node add` or POST /admin/nodes). An AMIS node's card shows its change feed's sync too, and
+// when a gap or a conflict stopped it, buttons to retry (after resolving it by hand) or to skip the
+// sequence that stopped it (kept in the sync report and the audit log).
+import type { Api, HarvestRun, NationalNode, SyncState } from '../api';
 import { ApiError } from '../api';
 import { h, clear, announce } from '../dom';
 import { t } from '../i18n';
@@ -33,11 +35,35 @@ function reportText(run: HarvestRun | null): string {
     withdrawn: run.withdrawn, failed: run.failed, seconds: run.seconds.toFixed(1) });
 }
 
+function syncText(sync: SyncState): string {
+  const r = sync.report;
+  if (sync.state !== 'idle') return t(sync.state === 'running' ? 'nodes.syncRunning' : 'nodes.syncQueued', { node: sync.node });
+  if (!r) return t('nodes.syncNever');
+  if (r.status === 'synced') return t('nodes.syncSynced', { sequence: r.sequence });
+  if (r.status === 'stopped') return t('nodes.syncStopped', { sequence: r.stoppedAt ?? 0 });
+  if (r.status === 'skipped') return t('nodes.syncSkipped');
+  return t('nodes.syncFailed');
+}
+
+function syncContent(sync: SyncState): HTMLElement {
+  const r = sync.report;
+  const lines = [syncText(sync)];
+  if (r?.reason) lines.push(r.reason);
+  if (r?.skipped) lines.push(t('nodes.syncSkippedBefore', { what: r.skipped }));
+  return h('ul', {}, ...lines.map((line) => h('li', {}, line)));
+}
+
+type Row = { node: NationalNode; run: HarvestRun | null; sync: SyncState | null };
+
 export async function renderNodes(panel: HTMLElement, api: Api): Promise<void> {
-  let rows: Array<{ node: NationalNode; run: HarvestRun | null }>;
+  let rows: Row[];
   try {
     const nodes = (await api.nodes()).nodes;
-    rows = await Promise.all(nodes.map(async (node) => ({ node, run: (await api.nodeRuns(node.name, 1)).runs[0] ?? null })));
+    rows = await Promise.all(nodes.map(async (node) => ({
+      node,
+      run: (await api.nodeRuns(node.name, 1)).runs[0] ?? null,
+      sync: node.kind === 'amis' ? await api.nodeSync(node.name) : null,
+    })));
   } catch (e) {
     return clear(panel, h('p', { class: 'error' }, (e as Error).message));
   }
@@ -52,8 +78,30 @@ export async function renderNodes(panel: HTMLElement, api: Api): Promise<void> {
     }
     await again();
   };
+  const sync = async (name: string, skip?: number) => {
+    if (skip && !window.confirm(t('nodes.skipConfirm', { node: name, sequence: skip }))) return;
+    try {
+      await api.syncNode(name, skip);
+      announce(t('nodes.syncQueued', { node: name }));
+    } catch (e) {
+      announce(e instanceof ApiError ? e.message : String(e), 'error');
+    }
+    await again();
+  };
+  // Retry and skip, for a sync that a gap or a conflict stopped.
+  const syncButtons = (node: NationalNode, state: SyncState | null): HTMLElement[] => {
+    const r = state?.report;
+    if (!r || state?.state !== 'idle' || r.status !== 'stopped' || !r.stoppedAt) return [];
+    const at = r.stoppedAt;
+    return [
+      h('button', { type: 'button', class: 'retry-sync', 'aria-label': t('nodes.retrySyncLabel', { node: node.name }),
+        onclick: () => sync(node.name) }, t('nodes.retrySync')),
+      h('button', { type: 'button', class: 'skip-sync', 'aria-label': t('nodes.skipChangeLabel', { node: node.name, sequence: at }),
+        onclick: () => sync(node.name, at) }, t('nodes.skipChange', { sequence: at })),
+    ];
+  };
   // A card per node (the workspace is a narrow side panel): its facts as a description list.
-  const card = ({ node, run }: { node: NationalNode; run: HarvestRun | null }) => {
+  const card = ({ node, run, sync: state }: Row) => {
     const field = (key: string, name: string, content: HTMLElement | string, extra: Record<string, string> = {}) =>
       [h('dt', {}, t(key)), h('dd', { 'data-field': name, ...extra }, content)];
     const errors = errorsContent(node, run);
@@ -64,9 +112,11 @@ export async function renderNodes(panel: HTMLElement, api: Api): Promise<void> {
         ...field('nodes.status', 'status', statusText(run), { class: `run-${run?.status ?? 'never'}` }),
         ...field('nodes.lastRun', 'lastRun', run?.finished || '—'), ...field('nodes.nextRun', 'nextRun', nextRunText(node)),
         ...field('nodes.errors', 'errors', errors, typeof errors === 'string' ? {} : { class: 'error' }),
-        ...field('nodes.report', 'report', reportText(run))),
+        ...field('nodes.report', 'report', reportText(run)),
+        ...(state ? field('nodes.sync', 'sync', syncContent(state), { class: `sync-${state.report?.status ?? 'never'}` }) : [])),
       h('button', { type: 'button', 'aria-label': t('nodes.harvestLabel', { node: node.name }), onclick: () => harvest(node.name) },
-        t('nodes.harvest')));
+        t('nodes.harvest')),
+      ...syncButtons(node, state));
   };
   clear(panel, h('h3', {}, t('nodes.title', { count: rows.length })),
     rows.length ? h('div', { class: 'nodes-list' }, ...rows.map(card)) : h('p', { class: 'hint' }, t('nodes.none')),
