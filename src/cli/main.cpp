@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/work_limits.hpp"
+#include "coverage/coverage_memory.hpp"
 #include "render/render_gate.hpp"
 
 #ifndef AMIS_I18N_DIR
@@ -259,6 +260,7 @@ int main(int argc, char** argv) {
       // The render gate is the process's (render/render_gate.hpp): set here, before
       // any service draws, rather than in serve(), which wires the services.
       amis::render::configure_render_gate(config.render);
+      amis::coverage::configure_coverage_memory(config.coverage_memory);
       amis::core::set_work_limits(config.work);
       return amis::cli::serve(config);
     }

@@ -277,6 +277,13 @@ Config load_config(const std::string& path) {
       config.coverages.max_cells_per_axis > 1000000)
     throw std::runtime_error(path + ": [coverages] max_response_mb must be 1..65536 and max_size 1..1000000");
   config.coverages.max_bytes = static_cast<std::int64_t>(coverage_mb) << 20;
+  const long long budget_mb =
+      t["coverages"]["memory_budget_mb"].value_or(config.coverage_memory.budget_bytes >> 20);
+  config.coverage_memory.max_wait_seconds =
+      t["coverages"]["memory_wait_seconds"].value_or(config.coverage_memory.max_wait_seconds);
+  if (budget_mb < 1 || budget_mb > 1048576 || !(config.coverage_memory.max_wait_seconds >= 0))
+    throw std::runtime_error(path + ": [coverages] memory_budget_mb must be 1..1048576 and memory_wait_seconds >= 0");
+  config.coverage_memory.budget_bytes = static_cast<std::int64_t>(budget_mb) << 20;
   auto& r = config.render;
   r.max_concurrent = t["wms"]["max_concurrent_renders"].value_or(r.max_concurrent);
   r.max_queued = t["wms"]["render_queue"].value_or(r.max_queued);

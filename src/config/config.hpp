@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/features/features_api.hpp"
+#include "coverage/coverage_memory.hpp"
 #include "coverage/coverage_request.hpp"
 #include "auth/read_access.hpp"
 #include "edit/editing_policy.hpp"
@@ -95,6 +96,8 @@ struct Config {
   // x bands x bytes per value; max_size: cells along each axis), refused with 413
   // before any pixel is read, in OGC API - Coverages and WCS alike.
   coverage::CoverageLimits coverages;
+  // The coverage answers held at once ([coverages] memory_budget_mb, memory_wait_seconds).
+  coverage::CoverageMemoryLimits coverage_memory;
   // Maps drawn at once, how many wait and how long, layers in one map ([wms]
   // max_concurrent_renders, render_queue, render_wait_seconds, layer_limit); for
   // WMS, map tiles and WMTS alike.

@@ -2,6 +2,7 @@
 
 #include <gdal_utils.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -10,6 +11,9 @@
 #include "coverage/gdal_handles.hpp"
 
 namespace amis::coverage {
+
+void free_gdal_buffer(void* data) { CPLFree(data); }
+
 namespace {
 
 // GDAL's command-line arguments, owned.
@@ -81,15 +85,13 @@ std::string memory_file_name() {
   return "/vsimem/amis-coverage-" + std::to_string(++counter);
 }
 
-// Reads and removes a /vsimem file.
-std::string take_memory_file(const std::string& name) {
-  vsi_l_offset length = 0;
-  GByte* data = VSIGetMemFileBuffer(name.c_str(), &length, TRUE);
-  std::string out;
-  if (data) out.assign(reinterpret_cast<const char*>(data), static_cast<std::size_t>(length));
-  CPLFree(data);
-  VSIUnlink(name.c_str());
-  return out;
+// The bytes of an answer of `plan`, as check_limits counts them (coverage_plan.cpp).
+std::int64_t answer_bytes(GDALDatasetH source, const CoveragePlan& plan) {
+  const int per_value = plan.encoding == Encoding::Png            ? 1
+                        : plan.encoding == Encoding::CoverageJson ? static_cast<int>(kCoverageJsonBytesPerValue)
+                                                                  : std::max(1, GDALGetDataTypeSizeBytes(
+                                                                         GDALGetRasterDataType(GDALGetRasterBand(source, 1))));
+  return plan.width * plan.height * static_cast<std::int64_t>(plan.bands.size()) * per_value;
 }
 
 }  // namespace
@@ -98,15 +100,20 @@ EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& pla
                                 const std::vector<store::RasterBand>& bands) {
   Dataset source(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!source) throw core::ServerError("cannot open the coverage file " + path);
+  EncodedCoverage out;
+  out.held = coverage_memory().reserve(answer_bytes(source.get(), plan));
   Dataset result = virtual_result(source.get(), plan);
-  if (plan.encoding == Encoding::CoverageJson)
-    return {write_coverage_json(result.get(), plan, bands), kCoverageJsonMediaType};
+  if (plan.encoding == Encoding::CoverageJson) {
+    out.text = write_coverage_json(result.get(), plan, bands);
+    out.media_type = kCoverageJsonMediaType;
+    return out;
+  }
   const bool png = plan.encoding == Encoding::Png;
   Arguments final_args;
   if (png) {
     final_args.add("-of").add("PNG");
   } else {
-    final_args.add("-of").add("GTiff").add("-co").add("COMPRESS=DEFLATE").add("-co").add("TILED=YES");
+    final_args.add("-of").add("GTiff").add("-co").add("TILED=YES");
     if (plan.bands.size() > 1) final_args.add("-co").add("INTERLEAVE=BAND");
   }
   for (int b : plan.bands) final_args.add("-b").add(std::to_string(b));
@@ -128,9 +135,13 @@ EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& pla
   GDALTranslateOptionsFree(options);
   const bool ok = written && !failed;
   written.reset();
-  std::string bytes = take_memory_file(name);
-  if (!ok || bytes.empty()) throw core::ServerError("GDAL could not encode the coverage");
-  return {std::move(bytes), png ? "image/png" : kGeoTiffMediaType};
+  vsi_l_offset length = 0;
+  out.file.reset(VSIGetMemFileBuffer(name.c_str(), &length, TRUE));  // ours now; the name goes
+  VSIUnlink(name.c_str());
+  out.file_size = static_cast<std::size_t>(length);
+  if (!ok || !out.file || out.file_size == 0) throw core::ServerError("GDAL could not encode the coverage");
+  out.media_type = png ? "image/png" : kGeoTiffMediaType;
+  return out;
 }
 
 }  // namespace amis::coverage

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "api/common/coverage_answer.hpp"
 #include "api/common/exception_response.hpp"
 #include "api/coverages/coverage_documents.hpp"
 #include "api/coverages/coverage_html.hpp"
@@ -142,7 +143,7 @@ void CoveragesApi::coverage(http::Request& request, http::Response& response) {
                           : plan.encoding == coverage::Encoding::CoverageJson ? ".covjson"
                                                                               : ".tif";
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + layer.id + extension + "\"");
-  response.send(200, encoded.media_type, std::move(encoded.bytes), headers);
+  send_coverage(response, encoded, encoded.media_type, headers);
 }
 
 void CoveragesApi::domain_set(http::Request& request, http::Response& response) {

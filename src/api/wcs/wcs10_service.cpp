@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "api/common/ows_answer.hpp"
+#include "api/common/coverage_answer.hpp"
 #include "api/common/ows_request.hpp"
 #include "api/coverages/coverage_query.hpp"
 #include "api/wcs/wcs10_documents.hpp"
@@ -111,7 +112,7 @@ void WcsService::get_coverage10(const Wcs10GetCoverage& wanted, const http::Requ
   http::Headers headers = http::cache_headers(request);
   const bool png = plan.encoding == coverage::Encoding::Png;
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + c.layer.id + (png ? ".png\"" : ".tif\""));
-  response.send(200, png ? "image/png" : "image/tiff", std::move(encoded.bytes), headers);
+  send_coverage(response, encoded, png ? "image/png" : "image/tiff", headers);
 }
 
 }  // namespace amis::api::wcs

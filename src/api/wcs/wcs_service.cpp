@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/common/coverage_answer.hpp"
 #include "api/common/ows_answer.hpp"
 #include "api/common/ows_request.hpp"
 #include "api/coverages/coverage_documents.hpp"
@@ -185,8 +186,7 @@ void WcsService::get_coverage(const GetCoverageRequest& wanted, const http::Requ
   http::Headers headers = http::cache_headers(request);
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + c.layer.id +
                                                   (plan.encoding == coverage::Encoding::Png ? ".png\"" : ".tif\""));
-  response.send(200, plan.encoding == coverage::Encoding::Png ? "image/png" : "image/tiff", std::move(encoded.bytes),
-                headers);
+  send_coverage(response, encoded, plan.encoding == coverage::Encoding::Png ? "image/png" : "image/tiff", headers);
 }
 
 }  // namespace amis::api::wcs
