@@ -281,9 +281,14 @@ Config load_config(const std::string& path) {
       t["coverages"]["memory_budget_mb"].value_or(config.coverage_memory.budget_bytes >> 20);
   config.coverage_memory.max_wait_seconds =
       t["coverages"]["memory_wait_seconds"].value_or(config.coverage_memory.max_wait_seconds);
-  if (budget_mb < 1 || budget_mb > 1048576 || !(config.coverage_memory.max_wait_seconds >= 0))
-    throw std::runtime_error(path + ": [coverages] memory_budget_mb must be 1..1048576 and memory_wait_seconds >= 0");
+  const long long block_cache_mb =
+      t["coverages"]["block_cache_mb"].value_or(config.coverage_memory.block_cache_bytes >> 20);
+  if (budget_mb < 1 || budget_mb > 1048576 || !(config.coverage_memory.max_wait_seconds >= 0) ||
+      block_cache_mb < 1 || block_cache_mb > 1048576)
+    throw std::runtime_error(path + ": [coverages] memory_budget_mb and block_cache_mb must be 1..1048576 and "
+                                    "memory_wait_seconds >= 0");
   config.coverage_memory.budget_bytes = static_cast<std::int64_t>(budget_mb) << 20;
+  config.coverage_memory.block_cache_bytes = static_cast<std::int64_t>(block_cache_mb) << 20;
   auto& r = config.render;
   r.max_concurrent = t["wms"]["max_concurrent_renders"].value_or(r.max_concurrent);
   r.max_queued = t["wms"]["render_queue"].value_or(r.max_queued);

@@ -1,5 +1,7 @@
 #include "coverage/coverage_memory.hpp"
 
+#include <gdal.h>
+
 #include <algorithm>
 #include <string>
 
@@ -87,6 +89,9 @@ CoverageMemory& coverage_memory() {
   return memory;
 }
 
-void configure_coverage_memory(const CoverageMemoryLimits& limits) { coverage_memory().set_limits(limits); }
+void configure_coverage_memory(const CoverageMemoryLimits& limits) {
+  coverage_memory().set_limits(limits);
+  GDALSetCacheMax64(limits.block_cache_bytes);
+}
 
 }  // namespace amis::coverage

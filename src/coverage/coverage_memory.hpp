@@ -20,8 +20,11 @@
 namespace amis::coverage {
 
 struct CoverageMemoryLimits {
-  std::int64_t budget_bytes = std::int64_t{192} << 20;  // [coverages] memory_budget_mb
+  std::int64_t budget_bytes = std::int64_t{128} << 20;  // [coverages] memory_budget_mb
   double max_wait_seconds = 30;                          // [coverages] memory_wait_seconds
+  // GDAL's block cache, shared by every open grid (GDAL's own default is 5% of the
+  // machine's memory, 1.2 GB on a 24 GB machine): [coverages] block_cache_mb.
+  std::int64_t block_cache_bytes = std::int64_t{256} << 20;
 };
 
 class CoverageMemory {
@@ -70,6 +73,7 @@ class CoverageMemory {
 
 // The process's budget.
 CoverageMemory& coverage_memory();
+// Sets the budget and GDAL's block cache.
 void configure_coverage_memory(const CoverageMemoryLimits& limits);
 
 }  // namespace amis::coverage

@@ -3,6 +3,7 @@
 #include <gdal_utils.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 
@@ -94,15 +95,86 @@ std::int64_t answer_bytes(GDALDatasetH source, const CoveragePlan& plan) {
   return plan.width * plan.height * static_cast<std::int64_t>(plan.bands.size()) * per_value;
 }
 
+// The /vsimem file `name` becomes the answer's bytes (not copied; the name goes).
+// @throws core::ServerError when GDAL failed or wrote nothing.
+void take_memory_file(EncodedCoverage& out, const std::string& name, bool written) {
+  vsi_l_offset length = 0;
+  out.file.reset(VSIGetMemFileBuffer(name.c_str(), &length, TRUE));
+  VSIUnlink(name.c_str());
+  out.file_size = static_cast<std::size_t>(length);
+  if (!written || !out.file || out.file_size == 0) throw core::ServerError("GDAL could not encode the coverage");
+}
+
+// The band's description, nodata, unit, scale and offset, and metadata, as
+// gdal_translate copies them.
+void copy_band_properties(GDALRasterBandH from, GDALRasterBandH to) {
+  GDALSetDescription(to, GDALGetDescription(from));
+  int has_nodata = 0;
+  const double nodata = GDALGetRasterNoDataValue(from, &has_nodata);
+  if (has_nodata) GDALSetRasterNoDataValue(to, nodata);
+  if (const char* unit = GDALGetRasterUnitType(from); unit && *unit) GDALSetRasterUnitType(to, unit);
+  int has_scale = 0, has_offset = 0;
+  const double scale = GDALGetRasterScale(from, &has_scale), offset = GDALGetRasterOffset(from, &has_offset);
+  if (has_scale) GDALSetRasterScale(to, scale);
+  if (has_offset) GDALSetRasterOffset(to, offset);
+  GDALSetRasterColorInterpretation(to, GDALGetRasterColorInterpretation(from));
+  GDALSetMetadata(to, GDALGetMetadata(from, nullptr), nullptr);
+}
+
+// A window at native resolution as GeoTIFF, copied in strips from `source` itself.
+// What gdal_translate would do goes through a VRT over the source, and closing a
+// VRT drops the source's blocks from GDAL's cache: every window decoded its tiles
+// again, where a dataset kept open (OpenGrids) finds them decoded.
+bool write_native_window(GDALDatasetH source, const CoveragePlan& plan, const std::string& name) {
+  std::vector<int> band_map = plan.bands;
+  const int count = static_cast<int>(band_map.size());
+  const GDALDataType type = GDALGetRasterDataType(GDALGetRasterBand(source, band_map.front()));
+  const int width = static_cast<int>(plan.width), height = static_cast<int>(plan.height);
+  const char* options[] = {"TILED=YES", count > 1 ? "INTERLEAVE=BAND" : nullptr, nullptr};
+  Dataset out(GDALCreate(GDALGetDriverByName("GTiff"), name.c_str(), width, height, count, type,
+                         const_cast<char**>(options)));
+  if (!out) return false;
+  std::array<double, 6> t{};
+  if (GDALGetGeoTransform(source, t.data()) != CE_None) return false;
+  t[0] += plan.src_x * t[1] + plan.src_y * t[2];
+  t[3] += plan.src_x * t[4] + plan.src_y * t[5];
+  GDALSetGeoTransform(out.get(), t.data());
+  if (OGRSpatialReferenceH srs = GDALGetSpatialRef(source)) GDALSetSpatialRef(out.get(), srs);
+  GDALSetMetadata(out.get(), GDALGetMetadata(source, nullptr), nullptr);
+  for (int i = 0; i < count; ++i)
+    copy_band_properties(GDALGetRasterBand(source, band_map[static_cast<std::size_t>(i)]),
+                         GDALGetRasterBand(out.get(), i + 1));
+  constexpr int kStripRows = 512;  // the COG's block height: each strip decodes a row of tiles once
+  const std::size_t value_bytes = static_cast<std::size_t>(std::max(1, GDALGetDataTypeSizeBytes(type)));
+  std::vector<unsigned char> strip(static_cast<std::size_t>(width) * kStripRows * count * value_bytes);
+  for (int y = 0; y < height; y += kStripRows) {
+    const int rows = std::min(kStripRows, height - y);
+    if (GDALDatasetRasterIO(source, GF_Read, plan.src_x, plan.src_y + y, width, rows, strip.data(), width, rows, type,
+                            count, band_map.data(), 0, 0, 0) != CE_None ||
+        GDALDatasetRasterIO(out.get(), GF_Write, 0, y, width, rows, strip.data(), width, rows, type, count, nullptr,
+                            0, 0, 0) != CE_None)
+      return false;
+    // The strip's tiles go to the file now rather than wait in the block cache as
+    // a second copy of the answer.
+    GDALFlushCache(out.get());
+  }
+  return true;  // closing `out` writes the last tiles
+}
+
 }  // namespace
 
-EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& plan,
+EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands) {
-  Dataset source(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-  if (!source) throw core::ServerError("cannot open the coverage file " + path);
   EncodedCoverage out;
-  out.held = coverage_memory().reserve(answer_bytes(source.get(), plan));
-  Dataset result = virtual_result(source.get(), plan);
+  out.held = coverage_memory().reserve(answer_bytes(source, plan));
+  if (plan.encoding == Encoding::GeoTiff && !plan.warp && plan.width == plan.src_width &&
+      plan.height == plan.src_height) {
+    const std::string name = memory_file_name();
+    take_memory_file(out, name, write_native_window(source, plan, name));
+    out.media_type = kGeoTiffMediaType;
+    return out;
+  }
+  Dataset result = virtual_result(source, plan);
   if (plan.encoding == Encoding::CoverageJson) {
     out.text = write_coverage_json(result.get(), plan, bands);
     out.media_type = kCoverageJsonMediaType;
@@ -135,11 +207,7 @@ EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& pla
   GDALTranslateOptionsFree(options);
   const bool ok = written && !failed;
   written.reset();
-  vsi_l_offset length = 0;
-  out.file.reset(VSIGetMemFileBuffer(name.c_str(), &length, TRUE));  // ours now; the name goes
-  VSIUnlink(name.c_str());
-  out.file_size = static_cast<std::size_t>(length);
-  if (!ok || !out.file || out.file_size == 0) throw core::ServerError("GDAL could not encode the coverage");
+  take_memory_file(out, name, ok);
   out.media_type = png ? "image/png" : kGeoTiffMediaType;
   return out;
 }

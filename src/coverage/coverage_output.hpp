@@ -2,6 +2,8 @@
 // Runs a coverage plan with GDAL and encodes the result: the window or warp is a
 // virtual dataset (no pixels held), then one pass writes GeoTIFF or PNG into
 // memory whose size the plan's limits bound.
+#include <gdal.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,7 +39,10 @@ struct EncodedCoverage {
 // reserved from coverage_memory() before any pixel is read.
 // @throws core::ServiceBusy when the budget stayed full (503).
 // @throws core::ServerError when GDAL fails.
-EncodedCoverage encode_coverage(const std::string& path, const CoveragePlan& plan,
+// `source` is an open dataset of the coverage's file (OpenGrids lends one: the
+// header is read once and GDAL's block cache keeps the tiles read last), used by
+// this thread alone until the call returns.
+EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands);
 
 inline constexpr const char* kGeoTiffMediaType = "image/tiff; application=geotiff";

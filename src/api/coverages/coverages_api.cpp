@@ -73,7 +73,7 @@ std::vector<nlohmann::json> CoveragesApi::collection_entries(const std::string& 
   std::vector<nlohmann::json> out;
   for (const auto& layer : store_.rasters()) {
     try {
-      out.push_back(coverage_collection_json(base, layer, coverage::read_coverage_info(layer.path)));
+      out.push_back(coverage_collection_json(base, layer, open_grids_.lease(layer.path).info()));
     } catch (const core::OgcError&) {  // a file gone missing hides its layer, not the list
     }
   }
@@ -83,7 +83,7 @@ std::vector<nlohmann::json> CoveragesApi::collection_entries(const std::string& 
 std::optional<nlohmann::json> CoveragesApi::collection_entry(const std::string& id, const std::string& base) {
   auto layer = store_.raster(id);
   if (!layer) return std::nullopt;
-  return coverage_collection_json(base, *layer, coverage::read_coverage_info(layer->path));
+  return coverage_collection_json(base, *layer, open_grids_.lease(layer->path).info());
 }
 
 store::RasterLayer CoveragesApi::as_it_was(http::Request& request, store::RasterLayer layer) {
@@ -127,7 +127,7 @@ store::RasterLayer CoveragesApi::as_it_was(http::Request& request, store::Raster
 
 void CoveragesApi::coverage(http::Request& request, http::Response& response) {
   const auto layer = as_it_was(request, require_layer(request));
-  const auto info = coverage::read_coverage_info(layer.path);
+  const auto info = open_grids_.lease(layer.path).info();
   const auto bands = served_bands(layer, info);
   if (wants_html(request)) {
     for (const auto& [name, value] : request.query)
@@ -137,7 +137,7 @@ void CoveragesApi::coverage(http::Request& request, http::Response& response) {
   }
   const auto wanted = parse_coverage_query(request, info, bands);
   const auto plan = coverage::plan_coverage(info, wanted, limits_);
-  auto encoded = coverage::encode_coverage(layer.path, plan, bands);
+  auto encoded = coverage::encode_coverage(open_grids_.lease(layer.path).dataset(), plan, bands);
   auto headers = content_headers(plan, request);
   const char* extension = plan.encoding == coverage::Encoding::Png            ? ".png"
                           : plan.encoding == coverage::Encoding::CoverageJson ? ".covjson"
@@ -149,19 +149,19 @@ void CoveragesApi::coverage(http::Request& request, http::Response& response) {
 void CoveragesApi::domain_set(http::Request& request, http::Response& response) {
   only_f(request);
   const auto layer = require_layer(request);
-  send_json(response, domain_set_json(coverage::read_coverage_info(layer.path)));
+  send_json(response, domain_set_json(open_grids_.lease(layer.path).info()));
 }
 
 void CoveragesApi::range_type(http::Request& request, http::Response& response) {
   only_f(request);
   const auto layer = require_layer(request);
-  send_json(response, range_type_json(layer, coverage::read_coverage_info(layer.path)));
+  send_json(response, range_type_json(layer, open_grids_.lease(layer.path).info()));
 }
 
 void CoveragesApi::schema(http::Request& request, http::Response& response) {
   only_f(request);
   const auto layer = require_layer(request);
-  send_json(response, fields_schema_json(base_url(request), layer, coverage::read_coverage_info(layer.path)),
+  send_json(response, fields_schema_json(base_url(request), layer, open_grids_.lease(layer.path).info()),
             "application/schema+json");
 }
 

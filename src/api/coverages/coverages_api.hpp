@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "coverage/coverage_request.hpp"
+#include "coverage/open_grids.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -52,6 +53,8 @@ class CoveragesApi {
   coverage::CoverageLimits limits_;
   std::string base_url_;
   PastGrids past_;
+  // The coverages' files kept open between requests (as WCS's).
+  coverage::OpenGrids open_grids_;
 };
 
 }  // namespace amis::api::coverages

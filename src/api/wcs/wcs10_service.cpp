@@ -108,7 +108,7 @@ void WcsService::get_coverage10(const Wcs10GetCoverage& wanted, const http::Requ
   }
   r.interpolation = wanted.interpolation;
   const auto plan = coverage::plan_coverage(c.info, r, limits_);
-  auto encoded = coverage::encode_coverage(c.layer.path, plan, c.bands);
+  auto encoded = coverage::encode_coverage(open_grids_.lease(c.layer.path).dataset(), plan, c.bands);
   http::Headers headers = http::cache_headers(request);
   const bool png = plan.encoding == coverage::Encoding::Png;
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + c.layer.id + (png ? ".png\"" : ".tif\""));

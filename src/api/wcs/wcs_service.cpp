@@ -94,7 +94,7 @@ void WcsService::register_routes(http::Router& router) {
 DescribedCoverage WcsService::described(const std::string& id) {
   auto layer = store_.raster(id);
   if (!layer) throw WcsError(404, "NoSuchCoverage", "no coverage '" + id.substr(0, 64) + "'", "coverageid");
-  auto info = coverage::read_coverage_info(layer->path);
+  auto info = open_grids_.lease(layer->path).info();
   auto bands = coverages::served_bands(*layer, info);
   return {std::move(*layer), std::move(info), std::move(bands)};
 }
@@ -103,7 +103,7 @@ std::vector<DescribedCoverage> WcsService::all_described() {
   std::vector<DescribedCoverage> all;
   for (auto& layer : store_.rasters()) {
     try {
-      auto info = coverage::read_coverage_info(layer.path);
+      auto info = open_grids_.lease(layer.path).info();
       auto bands = coverages::served_bands(layer, info);
       all.push_back({std::move(layer), std::move(info), std::move(bands)});
     } catch (const core::OgcError& e) {  // an unreadable file hides its coverage, not the service
@@ -182,7 +182,7 @@ void WcsService::get_coverage(const GetCoverageRequest& wanted, const http::Requ
   if (!wanted.range_subset.empty()) plan_request.bands = range_subset(wanted.range_subset, c.bands);
   plan_request.interpolation = wanted.interpolation;
   const auto plan = coverage::plan_coverage(c.info, plan_request, limits_);
-  auto encoded = coverage::encode_coverage(c.layer.path, plan, c.bands);
+  auto encoded = coverage::encode_coverage(open_grids_.lease(c.layer.path).dataset(), plan, c.bands);
   http::Headers headers = http::cache_headers(request);
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + c.layer.id +
                                                   (plan.encoding == coverage::Encoding::Png ? ".png\"" : ".tif\""));

@@ -7,6 +7,7 @@
 
 #include "api/wcs/wcs_documents.hpp"
 #include "coverage/coverage_request.hpp"
+#include "coverage/open_grids.hpp"
 #include "http/router.hpp"
 #include "store/store.hpp"
 
@@ -34,6 +35,10 @@ class WcsService {
   store::Store& store_;
   coverage::CoverageLimits limits_;
   WcsServiceInfo info_;
+  // The coverages' files kept open between requests: the header is read once and
+  // GDAL's block cache keeps the tiles read last (a window's time was mostly
+  // decompressing them again).
+  coverage::OpenGrids open_grids_;
 };
 
 }  // namespace amis::api::wcs

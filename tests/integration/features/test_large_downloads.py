@@ -110,11 +110,13 @@ def test_max_download_features_is_the_cap_of_a_download(grid_server, tmp_path):
 
 
 def test_a_slow_client_gets_the_whole_download(grid_server, tmp_path):
-    """The time a download waits for its client is not work: with work_timeout_seconds = 1
+    """The time a download waits for its client is not work: with work_timeout_seconds = 3
     a client that reads all 200,000 grid points as KML (61 MB, far more than the socket
-    buffers) slowly, over several seconds, still gets every placemark and the closing tag."""
+    buffers) slowly, over about 12 s, still gets every placemark and the closing tag. (Writing
+    the file takes about 0.9 s of the server's time on a 2-core machine, more under load: a
+    budget of 1 s cut it near its end.)"""
     config = tmp_path / "amis.toml"
-    config.write_text("[server]\nwork_timeout_seconds = 1\n")
+    config.write_text("[server]\nwork_timeout_seconds = 3\n")
     srv = AmisServer(grid_server.store, tmp_path, name="slow-client", config=config)
     srv.start()
     try:
@@ -125,7 +127,7 @@ def test_a_slow_client_gets_the_whole_download(grid_server, tmp_path):
             assert r.status_code == 200
             for chunk in r.iter_content(64 * 1024):
                 body += chunk
-                time.sleep(len(chunk) / 8e6)  # a client taking 8 MB/s: about 8 s for the file
+                time.sleep(len(chunk) / 5e6)  # a client taking 5 MB/s: about 12 s for the file
         text = body.decode()
         assert text.count("<Placemark ") == GRID_COUNT
         assert text.rstrip().endswith("</kml>")
