@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
@@ -52,9 +53,15 @@ def uri(server, s: Service, **options) -> str:
 def feature_requests(mark: LogMark, s: Service) -> list[str]:
     """The decoded targets of the feature requests QGIS made since the mark for the data,
     without the first page of ten features QGIS's OAPIF provider reads when the layer opens
-    to learn the fields."""
-    return [urllib.parse.unquote(line) for line in mark.lines()
-            if line.startswith(s.items) and not line.startswith(f"GET /collections/{TABLE}/items?limit=10 ")]
+    to learn the fields. The server logs a request after its last byte went out, so the
+    client can be done before the line is written: read again for up to 5 s while none is."""
+    deadline = time.monotonic() + 5
+    while True:
+        made = [urllib.parse.unquote(line) for line in mark.lines()
+                if line.startswith(s.items) and not line.startswith(f"GET /collections/{TABLE}/items?limit=10 ")]
+        if made or time.monotonic() > deadline:
+            return made
+        time.sleep(0.1)
 
 
 def keys(features: list[dict]) -> list:
