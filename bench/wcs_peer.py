@@ -101,6 +101,8 @@ def start_amis(a, store, port):
     with open(conf, "w") as f:
         f.write('[server]\nhost = "127.0.0.1"\nlog_level = "warn"\nmax_connections_per_address = 4096\n'
                 '[store]\nurl = "%s"\n[tiles]\ncache_max_mb = 0\n' % store)
+        if a.block_cache_mb:
+            f.write('[coverages]\nblock_cache_mb = %d\n' % a.block_cache_mb)
     p = subprocess.Popen([a.amis_bin, "serve", "--config", conf, "--port", str(port)], cwd=ROOT,
                          stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, "stderr.log"), "w"))
     s = pp.Server("amis", "http://127.0.0.1:%d" % port, lambda: [p.pid])
@@ -265,6 +267,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--conns", type=int, default=8)
     ap.add_argument("--sequential", type=int, default=40, help="requests per case for the p95")
+    ap.add_argument("--block-cache-mb", type=int, default=0,
+                    help="amis's [coverages] block_cache_mb (0: its default, 256)")
     a = ap.parse_args()
     a.amis_bin = os.path.abspath(a.amis_bin)
     os.makedirs(a.work, exist_ok=True)
@@ -310,8 +314,9 @@ def main():
 
 
 def summary(a, results, memory):
-    lines = ["", "# bench/wcs_peer.py, %s UTC: %d x %d Float32 COG, wrk -c%d -d%ds, %d rounds (medians)"
-             % (time.strftime("%Y-%m-%d %H:%M", time.gmtime()), a.size, a.size, a.conns, a.duration, a.rounds),
+    lines = ["", "# bench/wcs_peer.py, %s UTC: %d x %d Float32 COG, wrk -c%d -d%ds, %d rounds (medians), "
+             "amis block cache %s MB" % (time.strftime("%Y-%m-%d %H:%M", time.gmtime()), a.size, a.size, a.conns,
+                                        a.duration, a.rounds, a.block_cache_mb or 256),
              "", "| case | server | p50 ms (1 client) | p95 ms (1 client) | rps (c=%d) | server CPU ms/req |" % a.conns,
              "|---|---|---|---|---|---|"]
     rps = {}

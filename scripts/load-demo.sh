@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Loads the demo data of data/demo into a store (default data/amis.gpkg).
 # Each import replaces its collection atomically, so running this again is safe.
+# Runs in the caller's folder: a PostGIS store's files (rasters/) go to its [store] data_dir,
+# "data" there, as for any amis command.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-AMIS="${AMIS_BIN:-build/release/bin/amis}"
-STORE="${1:-data/amis.gpkg}"
-D=data/demo
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+AMIS="${AMIS_BIN:-$ROOT/build/release/bin/amis}"
+STORE="${1:-$ROOT/data/amis.gpkg}"
+D="$ROOT/data/demo"
 mkdir -p "$(dirname "$STORE")"
 "$AMIS" import "$D/asean3_countries.geojson" --store "$STORE" --collection countries \
   --title "ASEAN+3 countries" \
@@ -74,6 +76,27 @@ mkdir -p "$(dirname "$STORE")"
   --title "EGM96 geoid undulation (m)" \
   --description "Height of the EGM96 geoid above the WGS 84 ellipsoid in metres, 15 arc-minute grid, ASEAN+3 window." \
   --attribution "NGA/NASA EGM96, via the PROJ datum grids (Debian proj-data)" --licence "Public domain"
+# Two generated coverages (data/demo/README.md, sections 11-12): the IGRF-12 main field and the
+# member states' country-code grid, written by scripts/make_demo_coverages.py into a temporary folder.
+GEN=$(mktemp -d)
+trap 'rm -rf "$GEN"' EXIT
+/usr/bin/python3 "$ROOT/scripts/make_demo_coverages.py" "$GEN"
+"$AMIS" raster add "$GEN/igrf_main_field.tif" --store "$STORE" --id igrf_main_field \
+  --title "Geomagnetic main field, IGRF-12 at 2015.0" \
+  --description "The International Geomagnetic Reference Field (IGRF-12) main field at epoch 2015.0 at sea level (height 0 on the WGS 84 ellipsoid), 0.25 degree grid, ASEAN+3 window: total intensity F, horizontal intensity H, vertical component Z (nT), declination D and inclination I (degrees). A spherical-harmonic model of degree 13 of the core field: no crustal anomalies, no secular variation after 2015.0, not a survey." \
+  --attribution "IAGA Working Group V-MOD, IGRF-12 (Thébault et al. 2015), coefficients via Debian casacore-data-igrf" \
+  --licence "Public domain" \
+  --band-names F,H,Z,D,I --units nT,nT,nT,deg,deg \
+  --band-description "total intensity" --band-description "horizontal intensity" \
+  --band-description "vertical component, positive down" \
+  --band-description "declination, east of geodetic north positive" \
+  --band-description "inclination, below the horizontal positive"
+"$AMIS" raster add "$GEN/country_codes.tif" --store "$STORE" --id country_codes \
+  --title "ASEAN+3 country codes" \
+  --description "The ten ASEAN Member States and China, Japan and the Republic of Korea on a 0.05 degree grid: each cell holds the ISO 3166-1 numeric code of the country containing its centre (Natural Earth 1:10m de facto boundaries), 0 (nodata) elsewhere. Codes: BRN 96, MMR 104, KHM 116, CHN 156, IDN 360, JPN 392, KOR 410, LAO 418, MYS 458, PHL 608, SGP 702, VNM 704, THA 764." \
+  --attribution "Made with Natural Earth" --licence "Public domain (Natural Earth)" \
+  --band-names country \
+  --band-description "ISO 3166-1 numeric code of the member state; 0 outside ASEAN+3"
 # The ASOMM+3 work plan 2022–2025 (programme areas, activities, expected outputs), for the
 # work-plan monitoring pages; loading it again replaces its texts and keeps the Appendix.
-"$AMIS" workplan load data/workplans/workplan-2022-2025.yaml --store "$STORE"
+"$AMIS" workplan load "$ROOT/data/workplans/workplan-2022-2025.yaml" --store "$STORE"

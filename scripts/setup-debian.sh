@@ -3,6 +3,9 @@
 # PostgreSQL 15 + PostGIS 3 and HAProxy are the scale-out store and load balancer (run), and
 # the second store backend the integration tests run against (test). fonts-noto-cjk: the
 # profiles' PDF in Chinese, Japanese and Korean (pango finds it through fontconfig).
+# casacore-data-igrf, python3-casacore, python3-gdal, python3-numpy: the demo's generated
+# coverages (scripts/make_demo_coverages.py, run by load-demo.sh): the IGRF-12 coefficients as a
+# casacore table, read with casacore.tables; the GeoTIFFs written with GDAL.
 # Idempotent: installs only what is missing. Run as root or with sudo available.
 set -euo pipefail
 BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin libproj-dev
@@ -10,7 +13,8 @@ BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin 
        libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev
        libpugixml-dev libmapnik-dev libprotozero-dev libsodium-dev zlib1g-dev nodejs npm libpq-dev libxml2-dev libyaml-dev
        libmaxminddb-dev libssl-dev libpango1.0-dev libcairo2-dev)
-RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes fonts-noto-cjk)
+RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes fonts-noto-cjk
+     casacore-data-igrf python3-casacore python3-gdal python3-numpy)
 TEST=(python3 python3-pytest python3-pytest-xdist python3-qgis qgis-providers wrk python3-owslib python3-gdal python3-jsonschema python3-requests
       python3-yaml python3-lxml libxml2-utils poppler-utils zip unzip curl chromium python3-psycopg2
       python3-maxminddb prometheus nginx-light)

@@ -174,13 +174,7 @@ EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
     out.media_type = kGeoTiffMediaType;
     return out;
   }
-  // Scaled, warped, PNG and CoverageJSON answers go through a VRT (gdal_translate,
-  // gdalwarp), whose closing drops its source's blocks from the cache: it reads a
-  // dataset of its own, so that the open one keeps them for the next windows.
-  const char* path = GDALGetDescription(source);
-  Dataset own(GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
-  if (!own) throw core::ServerError("cannot open the coverage file " + std::string(path));
-  Dataset result = virtual_result(own.get(), plan);
+  Dataset result = virtual_result(source, plan);
   if (plan.encoding == Encoding::CoverageJson) {
     out.text = write_coverage_json(result.get(), plan, bands);
     out.media_type = kCoverageJsonMediaType;

@@ -145,7 +145,7 @@ def test_first_view_lists_the_collections_and_fills_the_table(portal):
     a = portal.run("load", AMIS_CATALOGUE_SEARCH="boundaries", AMIS_CATALOGUE_RECORD="amis:collection:coal_mine_boundaries")
     collections = store_feature_tables(portal.store)
     rasters = {r[0] for r in ss.rows(portal.store, "SELECT id FROM amis_rasters")}
-    assert rasters == {"geoid"}
+    assert rasters == {"geoid", "igrf_main_field", "country_codes"}
     # Tables without geometry (the production statistics, the work plan's progress reports)
     # are not map layers: OGR finds which tables hold a geometry.
     assert {"mineral_production", "workplan_progress"} <= collections
