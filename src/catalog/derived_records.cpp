@@ -139,7 +139,17 @@ Record raster_record(const store::RasterLayer& raster, const DerivationContext& 
   r.attribution = raster.attribution;
   r.lineage = lineage(raster.attribution);
   r.extent = record_extent(raster.extent);
+  // Its values: OGC API - Coverages and WCS (2.0.1, and 1.0.0 for QGIS), then its maps.
+  const std::string path = "/collections/" + enc(raster.id);
+  r.links.push_back({path + "/coverage", "http://www.opengis.net/def/rel/ogc/1.0/coverage",
+                     "image/tiff; application=geotiff", "OGC API - Coverages", raster.id, "Coverage (GeoTIFF)",
+                     "GeoTIFF"});
+  r.links.push_back({path, "collection", "application/json", "OGC API - Coverages", raster.id, "Collection", ""});
+  r.links.push_back({"/wcs?SERVICE=WCS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WCS", raster.id,
+                     "WCS 2.0.1", ""});
   map_services(r, raster.id);
+  r.links.push_back({path + "/map/tiles", "tilesets-map", "application/json", "OGC API - Tiles", raster.id,
+                     "Map tiles (PNG)", "PNG"});
   if (r.extent) r.thumbnail = thumbnail(raster.id, "", *r.extent);
   return r;
 }

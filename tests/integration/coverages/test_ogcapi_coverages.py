@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from osgeo import osr
+from osgeo import gdal, osr
 
 from coverage_support import CONF, GEOTIFF, UTM_BANDS, assert_is_gdalwarp, read_all, stored_cog, translate
 
@@ -189,3 +189,27 @@ def test_bad_requests_are_clear_4xx(coverage_env, params, status):
 
 def test_unknown_coverage_is_404(coverage_env):
     assert get(coverage_env, "/collections/nothing/coverage").status_code == 404
+
+
+def test_the_catalogue_record_of_a_coverage_links_its_values_and_maps(coverage_env):
+    """A coverage's record (derived at serve start) names where its values come from (OGC API -
+    Coverages as GeoTIFF, WCS) as well as its maps, and every link answers with its type."""
+    r = get(coverage_env, "/collections/catalog/items/amis:raster:magnetics")
+    assert r.status_code == 200, r.text[:300]
+    links = r.json()["links"]
+    by_protocol = {(link.get("protocol"), link["rel"]): link for link in links}
+    wanted = [("OGC API - Coverages", "http://www.opengis.net/def/rel/ogc/1.0/coverage"),
+              ("OGC API - Coverages", "collection"), ("OGC:WCS", "service"), ("OGC:WMS", "service"),
+              ("OGC:WMTS", "service"), ("OGC API - Tiles", "tilesets-map")]
+    for key in wanted:
+        assert key in by_protocol, (key, links)
+        link = by_protocol[key]
+        answer = get(coverage_env, link["href"].replace(coverage_env.url, ""))
+        assert answer.status_code == 200, (link["href"], answer.text[:300])
+        xml = {"application/xml", "text/xml"}  # WMS 1.3.0 capabilities are text/xml
+        got, said = answer.headers["Content-Type"].split(";")[0], link["type"].split(";")[0]
+        assert got == said or {got, said} <= xml, link
+    tiff = get(coverage_env, by_protocol[wanted[0]]["href"].replace(coverage_env.url, ""))
+    values, _, _ = read_all(tiff.content)
+    stored = gdal.Open(str(stored_cog(coverage_env.store, "magnetics")))
+    assert values.shape == (stored.RasterCount, stored.RasterYSize, stored.RasterXSize)
