@@ -9,6 +9,7 @@
 #include <gdal.h>
 
 #include <cstdint>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,8 +22,15 @@ namespace amis::coverage {
 
 class OpenGrids {
  public:
-  // At most `max_idle` datasets stay open while nobody uses them.
-  explicit OpenGrids(std::size_t max_idle = 16) : max_idle_(max_idle) {}
+  // At most `max_idle` datasets stay open while nobody uses them. With
+  // `max_per_file` > 0, at most that many datasets of one file are open at once and
+  // a further request waits for one to come back: GDAL's block cache is each
+  // dataset's, so a grid read through eight datasets decodes each tile up to eight
+  // times (a COG window's time is mostly decoding), where two datasets share them
+  // between fewer copies. A lease must not be asked for while the same thread holds
+  // one of the same file.
+  explicit OpenGrids(std::size_t max_idle = 16, std::size_t max_per_file = 0)
+      : max_idle_(max_idle), max_per_file_(max_per_file) {}
   ~OpenGrids();
   OpenGrids(const OpenGrids&) = delete;
   OpenGrids& operator=(const OpenGrids&) = delete;
@@ -50,7 +58,8 @@ class OpenGrids {
   };
 
   // A dataset of the file, open already or opened now, with its description.
-  // @throws core::ServerError when it cannot be read as a coverage.
+  // @throws core::ServerError when it cannot be read as a coverage;
+  // core::DeadlineExceeded or core::ClientDisconnected while waiting for one.
   Lease lease(const std::string& path);
 
   // How many times a file was opened so far (what the pool saves, for tests).
@@ -64,10 +73,19 @@ class OpenGrids {
   };
   void give_back(std::string key, GDALDatasetH dataset, std::shared_ptr<const CoverageInfo> info);
 
+  void closed(const std::string& key);  // under the mutex
+
   const std::size_t max_idle_;
+  const std::size_t max_per_file_;
   mutable std::mutex mutex_;
+  std::condition_variable returned_;
+  std::map<std::string, std::size_t> open_;  // datasets open per key, leased or idle
   std::vector<Idle> idle_;  // most recently returned last
   std::int64_t opened_ = 0;
 };
+
+// Datasets of one grid open at once for its windows: one per processor (at least
+// two), since decoding is CPU work.
+std::size_t datasets_per_grid();
 
 }  // namespace amis::coverage

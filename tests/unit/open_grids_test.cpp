@@ -93,5 +93,22 @@ TEST(OpenGrids, AFileRewrittenInPlaceIsOpenedAfresh) {
   EXPECT_THROW(grids.lease(path), core::ServerError);
 }
 
+TEST(OpenGrids, AtMostSoManyDatasetsOfAFileAreOpenAndTheRestWait) {
+  const auto path = temp_grid("capped");
+  write_grid(path, 0);
+  OpenGrids grids(16, 2);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 100; ++i)
+        if (value_at(grids, path, 100.5 + i % 4, 9.5) != i % 4) ++wrong;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_LE(grids.opened(), 2) << "six threads at once opened more than two datasets of one file";
+  fs::remove(path);
+}
+
 }  // namespace
 }  // namespace amis::coverage

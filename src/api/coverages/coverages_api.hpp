@@ -54,7 +54,7 @@ class CoveragesApi {
   std::string base_url_;
   PastGrids past_;
   // The coverages' files kept open between requests (as WCS's).
-  coverage::OpenGrids open_grids_;
+  coverage::OpenGrids open_grids_{16, coverage::datasets_per_grid()};
 };
 
 }  // namespace amis::api::coverages

@@ -38,7 +38,7 @@ class WcsService {
   // The coverages' files kept open between requests: the header is read once and
   // GDAL's block cache keeps the tiles read last (a window's time was mostly
   // decompressing them again).
-  coverage::OpenGrids open_grids_;
+  coverage::OpenGrids open_grids_{16, coverage::datasets_per_grid()};
 };
 
 }  // namespace amis::api::wcs
