@@ -144,11 +144,14 @@ bool write_native_window(GDALDatasetH source, const CoveragePlan& plan, const st
   for (int i = 0; i < count; ++i)
     copy_band_properties(GDALGetRasterBand(source, band_map[static_cast<std::size_t>(i)]),
                          GDALGetRasterBand(out.get(), i + 1));
-  constexpr int kStripRows = 512;  // the COG's block height: each strip decodes a row of tiles once
+  // The COG's block height: each strip decodes a row of tiles once. Never more rows
+  // than the window has, so that the strip is never larger than the answer (a
+  // 32768-cell-wide window of one row must not take 512 rows' worth of memory).
+  const int strip_rows = std::min(512, height);
   const std::size_t value_bytes = static_cast<std::size_t>(std::max(1, GDALGetDataTypeSizeBytes(type)));
-  std::vector<unsigned char> strip(static_cast<std::size_t>(width) * kStripRows * count * value_bytes);
-  for (int y = 0; y < height; y += kStripRows) {
-    const int rows = std::min(kStripRows, height - y);
+  std::vector<unsigned char> strip(static_cast<std::size_t>(width) * strip_rows * count * value_bytes);
+  for (int y = 0; y < height; y += strip_rows) {
+    const int rows = std::min(strip_rows, height - y);
     if (GDALDatasetRasterIO(source, GF_Read, plan.src_x, plan.src_y + y, width, rows, strip.data(), width, rows, type,
                             count, band_map.data(), 0, 0, 0) != CE_None ||
         GDALDatasetRasterIO(out.get(), GF_Write, 0, y, width, rows, strip.data(), width, rows, type, count, nullptr,

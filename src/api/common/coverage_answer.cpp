@@ -1,6 +1,5 @@
 #include "api/common/coverage_answer.hpp"
 
-#include <algorithm>
 #include <string>
 
 namespace amis::api {
