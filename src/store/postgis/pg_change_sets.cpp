@@ -3,8 +3,9 @@
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
 #include "store/catalog_row.hpp"
-#include "store/postgis/pg_record_writer.hpp"
+#include "store/postgis/pg_change_apply.hpp"
 #include "store/postgis/pg_feature_rows.hpp"
+#include "store/postgis/pg_record_writer.hpp"
 #include "store/properties_json.hpp"
 #include "store/synced_turn.hpp"
 
@@ -113,60 +114,6 @@ void append_audit(Connection& c, const std::string& actor, const std::string& ac
                   const std::string& detail) {
   c.exec("INSERT INTO amis_audit (time, actor, action, subject, detail) VALUES (amis_utc_millis(), $1, $2, $3, $4)",
          Params().text(actor).text(action).text(subject).text(detail));
-}
-
-// Records the version a change makes; before the first change of an imported
-// feature, its imported state becomes version 0.
-void record_version(Connection& c, FeatureRows& rows, const core::Collection& collection, std::int64_t fid,
-                    const std::string& operation, const edit::ChangeSet* cs, const std::string& time,
-                    const edit::FeatureState* state) {
-  std::int64_t last = -1;
-  {
-    const auto r = c.exec("SELECT max(version) FROM amis_feature_versions WHERE collection = $1 AND fid = $2",
-                          Params().text(collection.id).integer(fid));
-    if (r.rows() && !r.is_null(0, 0)) last = r.integer(0, 0);
-  }
-  auto insert = [&](std::int64_t version, const std::string& op, const edit::ChangeSet* by, const std::string& when,
-                    const edit::FeatureState* content) {
-    Params p;
-    p.text(collection.id).integer(fid).integer(version).text(op);
-    if (by) p.integer(by->id).text(by->author);
-    else p.null(oid::kInt8).null(oid::kText);
-    if (when.empty()) p.null(oid::kText);
-    else p.text(when);
-    if (content && !content->wkb.empty()) p.bytes(content->wkb);
-    else p.null(oid::kBytea);
-    if (content) p.text(dump(content->properties));
-    else p.null(oid::kText);
-    c.exec("INSERT INTO amis_feature_versions (collection, fid, version, operation, change_set, author, valid_from, "
-           "geom, properties) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-           p);
-  };
-  if (last < 0 && operation != "insert") {
-    auto imported = rows.read(fid);
-    insert(0, "import", nullptr, "", imported ? &*imported : nullptr);
-    last = 0;
-  }
-  insert(std::max<std::int64_t>(last + 1, 1), operation, cs, time, state);
-}
-
-void apply(Connection& c, FeatureRows& rows, const core::Collection& collection, const edit::ChangeSet& cs,
-           edit::Change& change, const std::string& time) {
-  if (change.operation == Operation::Insert) {
-    // A new feature gets the next fid; a restored one (a revert) its own again.
-    change.fid = rows.insert(change.fid, change.after);
-    c.exec("UPDATE amis_changes SET fid = $1 WHERE change_set = $2 AND seq = $3",
-           Params().integer(*change.fid).integer(cs.id).integer(change.seq));
-    record_version(c, rows, collection, *change.fid, "insert", &cs, time, &change.after);
-    return;
-  }
-  if (change.operation == Operation::Replace) {
-    record_version(c, rows, collection, *change.fid, "replace", &cs, time, &change.after);
-    rows.replace(*change.fid, change.after);
-    return;
-  }
-  record_version(c, rows, collection, *change.fid, "delete", &cs, time, nullptr);
-  rows.remove(*change.fid);
 }
 
 // The published record, its row locked until the transaction ends.
@@ -339,8 +286,8 @@ SyncApplied PgChangeSets::apply_synced(const core::Collection& collection, const
   for (const auto& change : synced.changes) add_change(*c, id, change);
   const auto written = *read_change_set(*c, id);
   auto list = read_changes(*c, id);
+  apply_changes(*c, rows, collection, written, list, time);
   for (std::size_t i = 0; i < list.size(); ++i) {
-    apply(*c, rows, collection, written, list[i], time);
     if (list[i].operation != Operation::Insert) continue;
     c->exec("INSERT INTO amis_synced_features (node, collection, remote_fid, fid) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (node, collection, remote_fid) DO UPDATE SET fid = excluded.fid",
@@ -457,7 +404,7 @@ std::vector<edit::Conflict> PgChangeSets::approve(const core::Collection& collec
     return conflicts;  // the transaction rolls back: nothing changed
 
   const std::string time = text(c->exec("SELECT amis_utc_millis()"), 0, 0);
-  for (auto& change : list) apply(*c, rows, collection, *cs, change, time);
+  apply_changes(*c, rows, collection, *cs, list, time);
   rows.refresh(time);
   c->exec("UPDATE amis_change_sets SET state = 'approved', reviewed = $1, reviewer = $2, comment = $3 WHERE id = $4",
           Params().text(time).text(reviewer).text(comment).integer(id));

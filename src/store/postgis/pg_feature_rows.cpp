@@ -1,5 +1,6 @@
 #include "store/postgis/pg_feature_rows.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/error.hpp"
@@ -85,6 +86,16 @@ void FeatureRows::bind_properties(Params& params, const nlohmann::json& properti
   }
 }
 
+std::string FeatureRows::insert_statement(const std::string& columns, const std::string& values) const {
+  return "INSERT INTO " + table_ + " (" + columns + ") VALUES " + values + " RETURNING fid, " + summary_columns("");
+}
+
+std::string FeatureRows::property_columns() const {
+  std::string columns;
+  for (const auto& p : collection_.properties) columns += ", " + quote_identifier(p.name);
+  return columns;
+}
+
 std::int64_t FeatureRows::insert(std::optional<std::int64_t> fid, const edit::FeatureState& state) {
   Params params;
   if (fid) params.integer(*fid);
@@ -96,17 +107,48 @@ std::int64_t FeatureRows::insert(std::optional<std::int64_t> fid, const edit::Fe
   // max(fid) + 1 gave a new feature the id, and so the history, of a deleted one); an
   // explicit fid (a revert re-inserting a deleted feature) keeps its own. $1 stays bound
   // (typed int8) when unused, so the properties keep their numbers.
-  std::string columns = fid ? "fid, geom" : "geom";
-  std::string values = fid ? "$1, ST_GeomFromWKB($2, 4326)" : "ST_GeomFromWKB($2, 4326)";
-  for (std::size_t i = 0; i < collection_.properties.size(); ++i) {
-    columns += ", " + quote_identifier(collection_.properties[i].name);
-    values += ", " + placeholder(static_cast<int>(i) + 3);
-  }
-  const auto r = connection_.exec("INSERT INTO " + table_ + " (" + columns + ") VALUES (" + values +
-                                      ") RETURNING fid, " + summary_columns(""),
+  std::string values = fid ? "($1, ST_GeomFromWKB($2, 4326)" : "(ST_GeomFromWKB($2, 4326)";
+  for (std::size_t i = 0; i < collection_.properties.size(); ++i) values += ", " + placeholder(static_cast<int>(i) + 3);
+  const auto r = connection_.exec(insert_statement((fid ? "fid, geom" : "geom") + property_columns(), values + ")"),
                                   params, Format::Binary);
   changes_.inserted(r.integer(0, 0), summary_part(r, 1));
   return r.integer(0, 0);
+}
+
+std::vector<std::int64_t> FeatureRows::insert_new(const std::vector<const edit::FeatureState*>& states) {
+  std::vector<std::int64_t> fids;
+  if (states.empty()) return fids;
+  // The identity's next values, taken in order as one-by-one inserts would take them.
+  {
+    const auto r = connection_.exec(
+        "SELECT nextval(pg_get_serial_sequence($1, 'fid')) FROM generate_series(1, $2) ORDER BY 1",
+        Params().text(table_).integer(static_cast<std::int64_t>(states.size())), Format::Binary);
+    for (int i = 0; i < r.rows(); ++i) fids.push_back(r.integer(i, 0));
+  }
+  if (fids.size() != states.size()) throw core::ServerError("the fid sequence of '" + collection_.id + "' gave too few values");
+  const std::size_t per_row = 2 + collection_.properties.size();
+  const std::size_t rows_per_statement = std::clamp<std::size_t>(60000 / per_row, 1, 1000);
+  const std::string columns = "fid, geom" + property_columns();
+  for (std::size_t first = 0; first < states.size(); first += rows_per_statement) {
+    const std::size_t last = std::min(states.size(), first + rows_per_statement);
+    Params params;
+    std::string values;
+    int n = 0;
+    for (std::size_t i = first; i < last; ++i) {
+      params.integer(fids[i]);
+      if (states[i]->wkb.empty()) params.null(oid::kBytea);
+      else params.bytes(states[i]->wkb);
+      bind_properties(params, states[i]->properties);
+      values += (i == first ? "(" : ", (") + placeholder(n + 1) + ", ST_GeomFromWKB(" + placeholder(n + 2) + ", 4326)";
+      for (std::size_t k = 0; k < collection_.properties.size(); ++k)
+        values += ", " + placeholder(n + 3 + static_cast<int>(k));
+      values += ")";
+      n += static_cast<int>(per_row);
+    }
+    const auto r = connection_.exec(insert_statement(columns, values), params, Format::Binary);
+    for (int row = 0; row < r.rows(); ++row) changes_.inserted(r.integer(row, 0), summary_part(r, 1, row));
+  }
+  return fids;
 }
 
 void FeatureRows::replace(std::int64_t fid, const edit::FeatureState& state) {
@@ -141,13 +183,13 @@ std::string FeatureRows::summary_columns(const std::string& alias) const {
   return "ST_XMin(" + g + "), ST_YMin(" + g + "), ST_XMax(" + g + "), ST_YMax(" + g + "), " + time;
 }
 
-edit::SummaryPart FeatureRows::summary_part(const Result& r, int first) {
+edit::SummaryPart FeatureRows::summary_part(const Result& r, int first, int row) {
   edit::SummaryPart part;
-  if (!r.is_null(0, first)) {  // else no geometry, or an empty one
-    part.envelope.expand(r.real(0, first), r.real(0, first + 1));
-    part.envelope.expand(r.real(0, first + 2), r.real(0, first + 3));
+  if (!r.is_null(row, first)) {  // else no geometry, or an empty one
+    part.envelope.expand(r.real(row, first), r.real(row, first + 1));
+    part.envelope.expand(r.real(row, first + 2), r.real(row, first + 3));
   }
-  if (!r.is_null(0, first + 4)) part.time = std::string(r.text(0, first + 4));
+  if (!r.is_null(row, first + 4)) part.time = std::string(r.text(row, first + 4));
   return part;
 }
 

@@ -32,6 +32,10 @@ class FeatureRows {
   // Inserts a feature with its own fid (a restored one) or the next one (as
   // SQLite gives: one more than the largest); returns the fid.
   std::int64_t insert(std::optional<std::int64_t> fid, const edit::FeatureState& state);
+  // Inserts new features, each with the next fid in the order given, as insert()
+  // without a fid would one by one, in a few statements: a change set of 50,000
+  // inserts is approved in seconds, not in 50,000 round trips. Returns their fids.
+  std::vector<std::int64_t> insert_new(const std::vector<const edit::FeatureState*>& states);
   void replace(std::int64_t fid, const edit::FeatureState& state);
   void remove(std::int64_t fid);
   // The catalogue's count, extents and update time after changes at `time`:
@@ -48,16 +52,17 @@ class FeatureRows {
   void bind_properties(Params& params, const nlohmann::json& properties) const;
   // The SQL of a row's envelope and time as five text-free columns (x/y min/max, time).
   std::string summary_columns(const std::string& alias) const;
-  // The summary part of the five columns of summary_columns() from column `first`.
-  static edit::SummaryPart summary_part(const Result& r, int first);
+  // The summary part of the five columns of summary_columns() from column `first` of row `row`.
+  static edit::SummaryPart summary_part(const Result& r, int first, int row = 0);
+  // The INSERT of insert() with these columns' values, a row per feature in `values`.
+  std::string insert_statement(const std::string& columns, const std::string& values) const;
+  // ", col1, col2, …": the quoted property columns, each after a comma.
+  std::string property_columns() const;
   void refresh_all(const std::string& time);
   // The exact side `side` (0 min x, 1 min y, 2 max x, 3 max y) of the rows' extent,
   // all of which lie in `bounds`, through the GiST index: strips along that side,
   // widened until one holds a row.
   std::optional<double> extent_side(int side, const core::Envelope& bounds);
-
-
-
   Connection& connection_;
   const core::Collection& collection_;
   std::string table_;
