@@ -1,6 +1,20 @@
 // The AMIS server as the portal talks to it: JSON over fetch, with the session
 // cookie and its CSRF token on every request that changes something.
 
+// A read (GET or HEAD changes nothing) that a busy server refused with 503 is
+// asked again after the server's Retry-After, at most `waitCap` seconds, up to
+// `tries` times in all: a portal opening while the server sheds load still opens.
+export async function fetchRead(url: string, init: RequestInit = {}, tries = 3, waitCap = 5): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, init);
+    if (response.status !== 503 || attempt >= tries) return response;
+    const after = Number(response.headers.get('Retry-After'));
+    await response.body?.cancel();
+    const seconds = Number.isFinite(after) && after > 0 ? Math.min(after, waitCap) : 1;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
+}
+
 export class ApiError extends Error {
   // `locator`: the element or parameter at fault, when the server names one.
   constructor(readonly status: number, readonly code: string, message: string, readonly locator = '') {
@@ -107,7 +121,8 @@ export class Api {
       init.body = JSON.stringify(body);
       (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
     }
-    const response = await fetch(this.url(path), init);
+    const reads = method === 'GET' || method === 'HEAD';
+    const response = reads ? await fetchRead(this.url(path), init) : await fetch(this.url(path), init);
     const text = await response.text();
     let json: unknown = undefined;
     try {

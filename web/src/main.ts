@@ -2,7 +2,7 @@
 // the map and the panels, and restores a login session.
 import 'ol/ol.css';
 import './style.css';
-import { Api } from './api';
+import { Api, fetchRead } from './api';
 import { layerOf, type LayerInfo } from './catalogue';
 import { serviceRoot } from './links';
 import { MEMBERS } from './members';
@@ -47,7 +47,7 @@ async function loadLayers(api: Api): Promise<{ vectors: LayerInfo[]; featureIds:
 }
 
 async function wmsCapabilities(api: Api): Promise<Document | null> {
-  const response = await fetch(api.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'));
+  const response = await fetchRead(api.url('/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0'));
   if (!response.ok) return null;
   return new DOMParser().parseFromString(await response.text(), 'application/xml');
 }
