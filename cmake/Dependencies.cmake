@@ -5,6 +5,7 @@ find_package(GEOS CONFIG REQUIRED)           # libgeos-dev: exact spatial predic
 find_package(SQLite3 REQUIRED)               # libsqlite3-dev: the GeoPackage store
 find_package(Boost 1.74 REQUIRED)            # libboost-dev: Beast + Asio (header-only)
 find_package(nlohmann_json 3.11 REQUIRED)    # nlohmann-json3-dev: small JSON documents
+find_package(simdjson 3.0 CONFIG REQUIRED)   # libsimdjson-dev: large JSON pages a harvest reads
 find_package(tomlplusplus REQUIRED)          # libtomlplusplus-dev: amis.toml
 find_package(spdlog REQUIRED)                # libspdlog-dev: logs
 find_package(CLI11 CONFIG QUIET)             # libcli11-dev: command line

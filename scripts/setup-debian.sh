@@ -9,7 +9,7 @@
 # Idempotent: installs only what is missing. Run as root or with sudo available.
 set -euo pipefail
 BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin libproj-dev
-       libgeos-dev libsqlite3-dev sqlite3 libboost-dev nlohmann-json3-dev libtomlplusplus-dev
+       libgeos-dev libsqlite3-dev sqlite3 libboost-dev nlohmann-json3-dev libsimdjson-dev libtomlplusplus-dev
        libspdlog-dev libfmt-dev libcli11-dev libgtest-dev clang libclang-rt-14-dev libicu-dev
        libpugixml-dev libmapnik-dev libprotozero-dev libsodium-dev zlib1g-dev nodejs npm libpq-dev libxml2-dev libyaml-dev
        libmaxminddb-dev libssl-dev libpango1.0-dev libcairo2-dev)

@@ -106,5 +106,25 @@ TEST(OgcApi, RecordsPageWithNextLink) {
   EXPECT_THROW(record_from_ogcapi(nlohmann::json::parse(R"({"id":"x","properties":{"title":7}})")), core::InvalidValue);
 }
 
+
+TEST(OgcApi, ARecordsDigestIsOfItsTextAndOnlyChangesWithIt) {
+  auto page_of = [](const std::string& record) {
+    return read_records_page(R"({"type":"FeatureCollection","links":[],"features":[)" + record + "]}");
+  };
+  const std::string a = R"({"id":"a","type":"Feature","geometry":null,"properties":{"title":"A","type":"dataset"}})";
+  const auto first = page_of(a);
+  const auto again = page_of(a);
+  const auto changed = page_of(R"({"id":"a","type":"Feature","geometry":null,"properties":{"title":"B","type":"dataset"}})");
+  ASSERT_EQ(first.page.items.size(), 1u);
+  EXPECT_EQ(first.page.items[0].digest, content_digest(a));  // `a` is minified JSON already
+  EXPECT_EQ(first.page.items[0].digest, again.page.items[0].digest);
+  EXPECT_NE(first.page.items[0].digest, changed.page.items[0].digest);
+  EXPECT_EQ(changed.page.items[0].read().title, "B");
+  // A number as the id, and a record whose properties hold no "updated".
+  EXPECT_EQ(page_of(R"({"id":12,"properties":{"title":"N"}})").page.items[0].source_id, "12");
+  EXPECT_THROW(read_records_page(R"({"type":"FeatureCollection","features":[{"id":"a"},]})"), core::ParsingFailed);
+  EXPECT_THROW(read_records_page(R"({"type":"FeatureCollection","features":{}})"), core::ParsingFailed);
+}
+
 }  // namespace
 }  // namespace amis::federation
