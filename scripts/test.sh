@@ -8,6 +8,9 @@
 #     PostgreSQL 15 cluster and stops it at the end; STORE_BACKENDS="gpkg" runs one);
 #  2. the `fuzz` build (clang, ASan + UBSan, warnings as errors): the unit tests again
 #     under the sanitizers, and each libFuzzer target for FUZZ_SECONDS (default 10).
+#     It is compiled during the integration tests at the lowest CPU priority (nice 19),
+#     from the time they leave idle (browsers, servers and clients waiting on each other):
+#     on CI's 2 cores this takes it off the critical path. FUZZ_BUILD_ALONGSIDE=0 builds it after.
 # Extra arguments go to pytest (for example -k paging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +23,27 @@ scripts/build-web.sh
 step "unit tests"
 ctest --preset ci -j "$(nproc)"
 (cd web && npm test --silent)
+fuzz_build=""
+if [ "${FUZZ_BUILD_ALONGSIDE:-1}" = 1 ]; then
+  step "fuzz build started alongside the integration tests (log: build/fuzz-build.log)"
+  mkdir -p build
+  nice -n 19 scripts/build.sh fuzz >build/fuzz-build.log 2>&1 &
+  fuzz_build=$!
+fi
+failed=()
 # The portal was just built: its browser tests must run, not be skipped.
 # Both backends run even when the first fails, so that one CI run shows both results.
-failed=()
 for backend in ${STORE_BACKENDS:-gpkg postgis}; do
   step "integration tests on the $backend store"
   AMIS_REQUIRE_PORTAL=1 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" \
     --dist loadfile --store-backend "$backend" tests/integration "$@" || failed+=("$backend")
 done
+if [ -n "$fuzz_build" ]; then
+  status=0
+  wait "$fuzz_build" || status=$?
+  step "fuzz build finished (exit $status)"
+  [ "$status" -eq 0 ] || { tail -60 build/fuzz-build.log; echo "the fuzz build failed"; exit 1; }
+fi
 [ ${#failed[@]} -eq 0 ] || { echo "integration tests failed on: ${failed[*]}"; exit 1; }
 step "fuzz build and fuzzing"
 scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
