@@ -45,7 +45,7 @@ std::string thumbnail(std::string_view layer, std::string_view style, const core
 }
 
 void map_services(Record& r, std::string_view layer) {
-  r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WMS",
+  r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0", "service", "text/xml", "OGC:WMS",
                      std::string(layer), "WMS 1.3.0", ""});
   r.links.push_back({"/wmts/1.0.0/WMTSCapabilities.xml", "service", "application/xml", "OGC:WMTS",
                      std::string(layer), "WMTS 1.0.0", ""});
@@ -184,7 +184,7 @@ Record cascaded_record(const CascadedSource& source, const DerivationContext& co
   Record r;
   if (source.map_only) {
     r = dataset_record(c, context);
-    r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities", "service", "application/xml", "OGC:WMS", c.id,
+    r.links.push_back({"/wms?SERVICE=WMS&REQUEST=GetCapabilities&VERSION=1.3.0", "service", "text/xml", "OGC:WMS", c.id,
                        "WMS 1.3.0", ""});
     if (r.extent) r.thumbnail = thumbnail(c.id, "", *r.extent);
   } else {

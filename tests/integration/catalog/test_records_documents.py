@@ -100,6 +100,19 @@ def test_a_record_describes_its_collection(http, url):
             assert http.get(link["href"], timeout=60, stream=True).status_code == 200, link["href"]
 
 
+def test_each_service_link_names_the_media_type_the_service_answers_with(http, url):
+    """A client (QGIS's MetaSearch, GeoNetwork) picks a link by its type: the capabilities
+    a service link points at come back as that type."""
+    r = get_json(http, url + ITEMS + "/amis:collection:syn_00")
+    services = [link for link in r["links"] if link["rel"] == "service"]
+    assert {link.get("protocol") for link in services} >= {"OGC:WMS", "OGC:WFS", "OGC:WMTS"}
+    for link in services:
+        answer = http.get(link["href"], timeout=60)
+        assert answer.status_code == 200, link["href"]
+        served = answer.headers["Content-Type"].split(";")[0].strip()
+        assert served == link["type"], (link["protocol"], link["href"], served, link["type"])
+
+
 def xmllint(document: bytes, tmp_path: Path) -> subprocess.CompletedProcess:
     path = tmp_path / "record.xml"
     path.write_bytes(document)
