@@ -2,6 +2,10 @@
 
 namespace amis::store {
 
+std::string properties_text(const nlohmann::json& properties) {
+  return properties.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json parse_properties(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   return j.is_object() ? j : nlohmann::json::object();

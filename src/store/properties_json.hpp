@@ -15,6 +15,9 @@ namespace amis::store {
 // The JSON object in `text`; an empty object for anything else.
 nlohmann::json parse_properties(std::string_view text);
 
+// Properties as they are kept as text: compact JSON, invalid UTF-8 replaced.
+std::string properties_text(const nlohmann::json& properties);
+
 // One value per property of `collection`, in its order: booleans as integers
 // 0/1, integers as reals for real properties, strings viewing `texts` (which
 // must outlive the values' use).

@@ -4,12 +4,12 @@
 #include <map>
 #include <optional>
 
+#include "store/properties_json.hpp"
+
 namespace amis::store::postgis {
 namespace {
 
 using edit::Operation;
-
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 // A row of amis_feature_versions.
 struct VersionRow {
@@ -38,7 +38,7 @@ void write_versions(Connection& c, const core::Collection& collection, const std
       else p.text(v.when);
       if (v.content && !v.content->wkb.empty()) p.bytes(v.content->wkb);
       else p.null(oid::kBytea);
-      if (v.content) p.text(dump(v.content->properties));
+      if (v.content) p.text(properties_text(v.content->properties));
       else p.null(oid::kText);
       values += i == first ? "($1" : ", ($1";
       for (int k = 1; k <= 8; ++k) values += ", $" + std::to_string(n + k);
@@ -50,19 +50,13 @@ void write_versions(Connection& c, const core::Collection& collection, const std
   }
 }
 
-std::string bigint_array(const std::vector<std::int64_t>& values) {
-  std::string array = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) array += (i ? "," : "") + std::to_string(values[i]);
-  return array + "}";
-}
-
 // The last version of each of these features that has one.
 std::map<std::int64_t, std::int64_t> last_versions(Connection& c, const core::Collection& collection,
                                                    const std::vector<std::int64_t>& fids) {
   std::map<std::int64_t, std::int64_t> out;
   const auto r = c.exec("SELECT fid, max(version) FROM amis_feature_versions WHERE collection = $1 AND "
                         "fid = ANY($2::bigint[]) GROUP BY fid",
-                        Params().text(collection.id).text(bigint_array(fids)), Format::Binary);
+                        Params().text(collection.id).integers(fids), Format::Binary);
   for (int i = 0; i < r.rows(); ++i) out[r.integer(i, 0)] = r.integer(i, 1);
   return out;
 }
@@ -119,7 +113,7 @@ void apply_new_features(Connection& c, FeatureRows& rows, const core::Collection
   for (std::size_t i = 0; i < fresh.size(); ++i) fresh[i]->fid = fids[i];
   c.exec("UPDATE amis_changes SET fid = u.fid FROM unnest($2::bigint[], $3::bigint[]) AS u(seq, fid) "
          "WHERE amis_changes.change_set = $1 AND amis_changes.seq = u.seq",
-         Params().integer(cs.id).text(bigint_array(seqs)).text(bigint_array(fids)));
+         Params().integer(cs.id).integers(seqs).integers(fids));
   const auto known = last_versions(c, collection, fids);
   std::vector<VersionRow> versions;
   for (std::size_t i = 0; i < fresh.size(); ++i) {
@@ -133,7 +127,7 @@ void apply_new_features(Connection& c, FeatureRows& rows, const core::Collection
 }  // namespace
 
 void apply_changes(Connection& c, FeatureRows& rows, const core::Collection& collection, const edit::ChangeSet& cs,
-               std::vector<edit::Change>& list, const std::string& time) {
+                   std::vector<edit::Change>& list, const std::string& time) {
   std::vector<edit::Change*> fresh;
   std::vector<edit::Change*> others;
   for (auto& change : list) (change.operation == Operation::Insert && !change.fid ? fresh : others).push_back(&change);

@@ -85,7 +85,9 @@ void add_change(Connection& c, std::int64_t change_set, const edit::Change& chan
   };
   // A feature's deletion carries nothing; a record's names the record.
   const bool nothing = deletes && change.after.properties.empty();
-  auto props = [&](Params& p) -> Params& { return nothing ? p.null(oid::kText) : p.text(dump(change.after.properties)); };
+  auto props = [&](Params& p) -> Params& {
+    return nothing ? p.null(oid::kText) : p.text(properties_text(change.after.properties));
+  };
   if (change.fid) {
     Params p;
     p.text(edit::to_string(change.operation));

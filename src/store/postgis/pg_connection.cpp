@@ -56,6 +56,12 @@ Params& Params::text(std::string_view value, Oid type) {
 
 Params& Params::integer(std::int64_t value) { return text(std::to_string(value), oid::kInt8); }
 
+Params& Params::integers(const std::vector<std::int64_t>& values) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) array += (i ? "," : "") + std::to_string(values[i]);
+  return text(array + "}");
+}
+
 Params& Params::real(double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest round trip

@@ -39,6 +39,8 @@ class Params {
  public:
   Params& text(std::string_view value, Oid type = 0);
   Params& integer(std::int64_t value);
+  // An int8[] as its text literal ("{1,2,3}"); cast it in the SQL ($n::bigint[]).
+  Params& integers(const std::vector<std::int64_t>& values);
   Params& real(double value);
   Params& boolean(bool value);
   Params& bytes(std::span<const std::uint8_t> value, Oid type = oid::kBytea);

@@ -65,10 +65,8 @@ std::optional<edit::FeatureState> FeatureRows::read(std::int64_t fid) {
 
 void FeatureRows::lock(const std::vector<std::int64_t>& fids) {
   if (fids.empty()) return;
-  std::string array = "{";
-  for (std::size_t i = 0; i < fids.size(); ++i) array += (i ? "," : "") + std::to_string(fids[i]);
   connection_.exec("SELECT fid FROM " + table_ + " WHERE fid = ANY($1::bigint[]) ORDER BY fid FOR UPDATE",
-                   Params().text(array + "}"));
+                   Params().integers(fids));
 }
 
 // Binds a property value, which the edit layer has checked against the type.
