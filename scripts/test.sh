@@ -15,12 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { echo "== $(date -u +%T) ($SECONDS s) $*"; }  # where a CI run's time goes
-step setup
+step "setup ($(nproc) cores)"
 scripts/setup-debian.sh --test
+ccache_stats() { ccache --print-stats 2>/dev/null | grep -E '^(direct_cache_hit|preprocessed_cache_hit|cache_miss)\s' | tr '\n' ' '; }
 step "ci build"
 scripts/build.sh ci
 scripts/build-web.sh
-step "unit tests"
+step "unit tests (ccache so far: $(ccache_stats))"
 ctest --preset ci -j "$(nproc)"
 (cd web && npm test --silent)
 fuzz_build=""
@@ -41,7 +42,7 @@ done
 if [ -n "$fuzz_build" ]; then
   status=0
   wait "$fuzz_build" || status=$?
-  step "fuzz build finished (exit $status)"
+  step "fuzz build finished (exit $status; ccache so far: $(ccache_stats))"
   [ "$status" -eq 0 ] || { tail -60 build/fuzz-build.log; echo "the fuzz build failed"; exit 1; }
 fi
 [ ${#failed[@]} -eq 0 ] || { echo "integration tests failed on: ${failed[*]}"; exit 1; }

@@ -44,6 +44,21 @@ def requests_total(values: dict[str, float], service, operation, collection, sta
     return values.get(key, 0.0)
 
 
+def counted(values: dict[str, float], service: str) -> float:
+    """Requests of a service in the latency histogram (every status class)."""
+    return values.get(f'amis_http_request_duration_seconds_count{{service="{service}"}}', 0.0)
+
+
+def scrape_when(base: str, done, seconds: float = 10) -> str:
+    """The metrics text once done(samples) holds, or the last one read after the deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        text = scrape(base + "/metrics")
+        if done(samples(text)) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="module")
 def metrics_server(tmp_path_factory, usage_store, country_mmdb):
     config = usage_config(tmp_path_factory.mktemp("metrics-config"), country_mmdb)
@@ -63,7 +78,9 @@ def test_promtool_accepts_the_metrics_and_they_count_what_was_sent(metrics_serve
         for _ in range(3):
             assert s.get(base + "/wms", params={"SERVICE": "WMS", "REQUEST": "GetCapabilities"}).status_code == 200
         assert s.get(base + "/collections/coal_mines/items", params={"limit": "x"}).status_code == 400
-    text = scrape(base + "/metrics")
+    # A request is counted just after its answer is sent: wait until all eleven are in.
+    text = scrape_when(base, lambda now: counted(now, "features") >= counted(before, "features") + 8
+                       and counted(now, "wms") >= counted(before, "wms") + 3)
     check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
     after = samples(text)
