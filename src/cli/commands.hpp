@@ -107,7 +107,12 @@ struct NodeCommand {
   std::string kind;
   std::string country;
   std::string schedule = "6h";
+  std::string rate = "off";
   std::string token;
+  // set: what changes (unset: stays)
+  std::optional<std::string> new_schedule;
+  std::optional<std::string> new_rate;
+  std::optional<std::string> new_token;
   std::int64_t skip = 0;  // sync: the sequence the node's sync stopped at, passed over first
   bool resume = false;    // sync: the same as a sync (it starts where the last stopped); said for the record
 };
@@ -121,6 +126,7 @@ inline federation::FederationOptions federation_options(const config::Config& co
   options.limits.max_bytes = static_cast<std::size_t>(config.federation.max_document_mb) << 20;
   options.limits.retries = config.federation.retries;
   options.limits.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(config.federation.backoff_seconds * 1000));
+  options.limits.pace_within = std::chrono::minutes(15);  // in the background: a slow node's rate is waited for
   options.first_retry_seconds = config.federation.first_retry_seconds;
   return options;
 }

@@ -198,9 +198,17 @@ int main(int argc, char** argv) {
   node_add->add_option("--kind", node.kind, "amis, csw, records, oapif, wfs or wms")->required();
   node_add->add_option("--country", node.country, "ISO alpha-3 of the node's member state")->required();
   node_add->add_option("--schedule", node.schedule, "Harvest every 30m, 6h, 1d ... or off (default 6h)");
+  node_add->add_option("--rate", node.rate,
+                       "Requests a second sent to the node at most, by everything that asks it: 2, 0.5, 30/min "
+                       "... or off (default)");
   node_add->add_option("--token", node.token, "A bearer token the node asks for (kept, never shown)");
   auto* node_list = nodes->add_subcommand("list", "List the nodes");
-  std::vector<CLI::App*> node_subs{node_add, node_list};
+  auto* node_set = nodes->add_subcommand("set", "Change a node's schedule, rate limit or token (its records stay)");
+  node_set->add_option("name", node.name, "Node name")->required();
+  node_set->add_option("--schedule", node.new_schedule, "Harvest every 30m, 6h, 1d ... or off");
+  node_set->add_option("--rate", node.new_rate, "Requests a second at most: 2, 0.5, 30/min ... or off");
+  node_set->add_option("--token", node.new_token, "A bearer token the node asks for (\"\": none)");
+  std::vector<CLI::App*> node_subs{node_add, node_list, node_set};
   for (const char* action : {"show", "runs", "remove", "harvest"}) {
     const std::string help = std::string(action) == "show"    ? "Show a node and its last run"
                              : std::string(action) == "runs"  ? "Show a node's latest run reports"

@@ -43,7 +43,14 @@ int node_command(const config::Config& config, const NodeCommand& command) {
     node.country = command.country;
     node.schedule_seconds = federation::parse_schedule(command.schedule);
     node.token = command.token;
+    node.rate_limit = federation::parse_rate_limit(command.rate);
     print(federation::node_json(registry.add(node)));
+  } else if (command.action == "set") {
+    federation::NodeSettings settings;
+    if (command.new_schedule) settings.schedule_seconds = federation::parse_schedule(*command.new_schedule);
+    if (command.new_rate) settings.rate_limit = federation::parse_rate_limit(*command.new_rate);
+    if (command.new_token) settings.token = *command.new_token;
+    print(federation::node_json(registry.change(command.name, settings)));
   } else if (command.action == "list") {
     for (const auto& n : registry.nodes())
       std::cout << n.name << '\t' << federation::to_string(n.kind) << '\t' << n.country << '\t'

@@ -157,7 +157,7 @@ std::shared_ptr<const RemotePage> Cascade::page(const Published& p, const NodeUr
                                                 bool missing_is_null) {
   const std::string key = p.publication.collection + "\n" + url.text();
   if (auto hit = cache_.find(key)) return hit;
-  NodeClient client(parse_node_url(p.node.url), p.node.token, getter_, options_.limits);
+  NodeClient client(p.node, getter_, options_.limits);
   std::string body;
   try {
     body = client.get(url, p.gml ? "application/gml+xml, text/xml" : "application/geo+json, application/json");

@@ -238,7 +238,7 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
         limits.max_bytes = max_bytes;
         limits.retries = 0;
         if (limits.timeout.count() <= 0) throw FetchFailed("the node did not answer in time", true, 0, true);
-        NodeClient client(parse_node_url(node.url), node.token, getter, limits);
+        NodeClient client(node, getter, limits);
         const std::string body = client.get(passes ? with_deadline(url, limits.timeout) : url,
                                             csw ? "application/xml, text/xml" : "application/geo+json, application/json");
         if (csw && !schema) throw core::ServerError("the ISO 19139 schemas could not be loaded");

@@ -9,6 +9,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "federation/node_client.hpp"
+#include "federation/node_pacer.hpp"
 
 namespace amis::federation {
 namespace {
@@ -31,6 +32,19 @@ std::string reason(const beast::error_code& ec) {
   if (ec.category() == asio::error::get_ssl_category())
     return "the TLS handshake with the node failed (certificate or protocol)";
   return "the connection to the node failed (" + ec.message() + ")";
+}
+
+// Retry-After's delay-seconds (RFC 9110, 10.2.3), at most a year; -1 when absent or an
+// HTTP-date (a date would trust the node's clock; the backoff applies then).
+std::int64_t retry_after_seconds(std::string_view value) {
+  constexpr std::int64_t kYear = 366 * 86400;
+  if (value.empty()) return -1;
+  std::int64_t seconds = 0;
+  for (const char c : value) {
+    if (c < '0' || c > '9') return -1;
+    seconds = std::min(kYear, seconds * 10 + (c - '0'));
+  }
+  return seconds;
 }
 
 // One exchange on `stream` (plain or TLS): resolve, connect, [handshake], write, read.
@@ -71,6 +85,7 @@ class Exchange {
     f.status = static_cast<int>(response.result_int());
     f.content_type = std::string(response[bhttp::field::content_type]);
     f.location = std::string(response[bhttp::field::location]);
+    f.retry_after = retry_after_seconds(response[bhttp::field::retry_after]);
     f.body = std::move(response.body());
     return f;
   }
@@ -146,6 +161,6 @@ class BeastGetter final : public HttpGetter {
 
 }  // namespace
 
-std::unique_ptr<HttpGetter> make_http_getter() { return std::make_unique<BeastGetter>(); }
+std::unique_ptr<HttpGetter> make_http_getter() { return paced(std::make_unique<BeastGetter>()); }
 
 }  // namespace amis::federation

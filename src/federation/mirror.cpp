@@ -90,7 +90,7 @@ MirrorReport Publications::sync(const std::string& collection) {
   };
   std::map<std::string, edit::FeatureState> source;
   try {
-    NodeClient client(parse_node_url(node->url), node->token, getter_, options_.limits);
+    NodeClient client(*node, getter_, options_.limits);
     source = read_source(client, *node, p, meta, options_);
   } catch (const FetchFailed& e) {
     r.error = e.what();

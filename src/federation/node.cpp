@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 
 #include "auth/account.hpp"
 #include "core/error.hpp"
@@ -13,6 +15,9 @@ namespace {
 constexpr std::pair<NodeKind, std::string_view> kKinds[] = {
     {NodeKind::Amis, "amis"}, {NodeKind::Csw, "csw"}, {NodeKind::Records, "records"},
     {NodeKind::Oapif, "oapif"}, {NodeKind::Wfs, "wfs"}, {NodeKind::Wms, "wms"}};
+
+constexpr double kMinRate = 1.0 / 60 - 1e-12;  // a request a minute
+constexpr double kMaxRate = 1000;
 
 bool valid_name(std::string_view name) {
   if (name.size() < 2 || name.size() > 40) return false;
@@ -46,6 +51,41 @@ void validate(const Node& node) {
   if (node.token.size() > 4096 ||
       std::any_of(node.token.begin(), node.token.end(), [](unsigned char c) { return c < 0x21 || c > 0x7e; }))
     throw core::InvalidValue("token", "a token is at most 4096 visible ASCII characters");
+  if (node.rate_limit != 0 && !(node.rate_limit >= kMinRate && node.rate_limit <= kMaxRate))
+    throw core::InvalidValue("rateLimit", "a rate limit is between 1 request a minute and 1,000 a second, or off");
+}
+
+double checked_rate_limit(double per_second) {
+  if (per_second == 0) return 0;
+  if (!(per_second >= kMinRate && per_second <= kMaxRate))
+    throw core::InvalidValue("rateLimit", "a rate limit is between 1 request a minute and 1,000 a second, or off");
+  return per_second;
+}
+
+double parse_rate_limit(std::string_view text) {
+  if (text == "off" || text == "none") return 0;
+  double n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  double per = 0;  // seconds of the unit
+  if (unit.empty() || unit == "/s") per = 1;
+  else if (unit == "/min" || unit == "/m") per = 60;
+  if (ec != std::errc{} || per == 0 || !std::isfinite(n))
+    throw core::InvalidValue("rateLimit", "a rate limit is requests a second (\"2\", \"0.5/s\") or a minute "
+                                          "(\"30/min\"), or \"off\"");
+  return checked_rate_limit(n / per);
+}
+
+std::string rate_limit_text(double per_second) {
+  if (per_second <= 0) return "off";
+  const auto number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return std::string(text);
+  };
+  const double per_minute = per_second * 60;
+  if (per_second < 1 && std::abs(per_minute - std::round(per_minute)) < 1e-9) return number(std::round(per_minute)) + "/min";
+  return number(per_second) + "/s";
 }
 
 std::int64_t parse_schedule(std::string_view text) {

@@ -26,10 +26,19 @@ struct Node {
   std::string country;  // ISO 3166-1 alpha-3 of the member state
   std::int64_t schedule_seconds = 6 * 3600;  // 0: harvested only when asked
   std::string token;    // a bearer token the node asked for; a secret: never shown, never logged
+  double rate_limit = 0;  // requests a second this process sends the node at most; 0: no limit
   std::string created;  // RFC 3339 UTC
   // Kept by the scheduler.
   std::int64_t next_run = 0;   // Unix seconds; 0: as soon as possible
   std::int64_t failures = 0;   // runs that failed in a row (the node down)
+};
+
+// What an administrator changes of a registered node; what is not given stays.
+struct NodeSettings {
+  std::optional<std::int64_t> schedule_seconds;
+  std::optional<std::int64_t> next_run;  // given with a new schedule
+  std::optional<std::string> token;      // empty: none
+  std::optional<double> rate_limit;      // 0: no limit
 };
 
 // @throws core::InvalidValue naming the field at fault: a name, URL (http or
@@ -40,6 +49,14 @@ void validate(const Node& node);
 // "6h", "30m", "1d", "3600s", "3600", "0"/"off" (never) into seconds; at least 60 s
 // unless 0. @throws core::InvalidValue("schedule", ...).
 std::int64_t parse_schedule(std::string_view text);
+
+// "2", "0.5", "2/s", "30/min", "0"/"off" (no limit) into requests a second, between
+// 1 a minute and 1,000 a second. @throws core::InvalidValue("rateLimit", ...).
+double parse_rate_limit(std::string_view text);
+// `per_second` when 0 or within those bounds. @throws core::InvalidValue("rateLimit", ...).
+double checked_rate_limit(double per_second);
+// "2/s", "30/min" or "off".
+std::string rate_limit_text(double per_second);
 std::string schedule_text(std::int64_t seconds);
 
 // One record (or page) a run could not take, and why.

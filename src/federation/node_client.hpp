@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "federation/node.hpp"
 #include "federation/url.hpp"
 
 namespace amis::federation {
@@ -23,6 +24,14 @@ struct FetchLimits {
   int retries = 2;                           // after the first attempt, for what may pass
   std::chrono::milliseconds backoff{500};    // doubled at each retry
   int max_redirects = 3;                     // within the node's own origin
+  double per_second = 0;                     // requests to the node's origin at most (0: no limit)
+  // How long a request may wait for its slot under per_second. 0: within `timeout`, which
+  // then bounds the wait and the exchange together (a client is waiting: cascades,
+  // distributed searches). Background work (harvests, syncs, mirrors) waits longer.
+  std::chrono::milliseconds pace_within{0};
+  // The longest Retry-After of a 429 or 503 waited for before a retry; a longer one
+  // ends the attempts (the node is reported busy, and asked again at the next run).
+  std::chrono::seconds max_retry_after{30};
 };
 
 // A request to the node failed (after its retries). what() is safe to report.
@@ -48,6 +57,7 @@ struct Fetched {
   int status = 0;
   std::string content_type;
   std::string location;  // of a redirect
+  std::int64_t retry_after = -1;  // seconds a 429 or 503 asks to wait (Retry-After); -1: not said
   std::string body;
 };
 
@@ -61,13 +71,17 @@ class HttpGetter {
 };
 
 // Boost.Beast over TCP, and TLS (OpenSSL) for https:// with the system's trusted
-// certificates, the host name verified and TLS 1.2 at least.
+// certificates, the host name verified and TLS 1.2 at least; paced per origin at
+// FetchLimits::per_second (federation/node_pacer.hpp). One per process: the pacing
+// holds across everything that asks the nodes.
 std::unique_ptr<HttpGetter> make_http_getter();
 
 class NodeClient {
  public:
   NodeClient(NodeUrl origin, std::string token, HttpGetter& getter, FetchLimits limits = {})
       : origin_(std::move(origin)), token_(std::move(token)), getter_(getter), limits_(limits) {}
+  // To a registered node: its URL's origin, its token and its rate limit.
+  NodeClient(const Node& node, HttpGetter& getter, FetchLimits limits);
 
   // The body of a 200 answer to GET `url`. @throws FetchFailed for another host,
   // a failure after the retries, another status (the status named), a redirect

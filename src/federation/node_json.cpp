@@ -24,6 +24,7 @@ nlohmann::json node_json(const Node& node) {
           {"country", node.country},
           {"schedule", schedule_text(node.schedule_seconds)},
           {"hasToken", !node.token.empty()},
+          {"rateLimit", node.rate_limit > 0 ? json(node.rate_limit) : json(nullptr)},
           {"created", node.created},
           {"nextRun", node.schedule_seconds == 0 ? json(nullptr)
                       : node.next_run == 0       ? json("as soon as possible")

@@ -29,6 +29,24 @@ Node NodeRegistry::node(std::string_view name) {
   return *n;
 }
 
+Node NodeRegistry::change(std::string_view name, NodeSettings settings) {
+  Node n = node(name);
+  if (settings.schedule_seconds && *settings.schedule_seconds == n.schedule_seconds) settings.schedule_seconds.reset();
+  if (settings.schedule_seconds) {
+    n.schedule_seconds = *settings.schedule_seconds;
+    n.next_run = n.schedule_seconds > 0 ? static_cast<std::int64_t>(std::time(nullptr)) + n.schedule_seconds : 0;
+    settings.next_run = n.next_run;
+  }
+  if (settings.token) n.token = *settings.token;
+  if (settings.rate_limit) n.rate_limit = *settings.rate_limit;
+  validate(n);
+  if (!nodes_.set_settings(n.name, settings)) throw core::NotFound("no node '" + n.name + "'");
+  n = node(name);  // as stored, with what a harvest may have written meanwhile
+  spdlog::info("federation: node '{}' settings changed (schedule {}, rate limit {}, {})", n.name,
+               schedule_text(n.schedule_seconds), rate_limit_text(n.rate_limit), n.token.empty() ? "no token" : "a token");
+  return n;
+}
+
 std::int64_t NodeRegistry::remove(std::string_view name) {
   const Node n = node(name);
   RunningMark mark(mutex_, running_, n.name, "harvest");
@@ -55,7 +73,7 @@ std::int64_t NodeRegistry::next_run_after(const Node& node, RunStatus status, st
 HarvestRun NodeRegistry::harvest(std::string_view name) {
   const Node n = node(name);
   RunningMark mark(mutex_, running_, n.name, "harvest");
-  NodeClient client(parse_node_url(n.url), n.token, getter_, options_.limits);
+  NodeClient client(n, getter_, options_.limits);
   HarvestRun run;
   try {
     auto source = make_source(n, client, schema_.get());

@@ -5,6 +5,7 @@
 // in this process.
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ class NodeRegistry {
   std::vector<Node> nodes() { return nodes_.nodes(); }
   // @throws core::NotFound
   Node node(std::string_view name);
+  // Changes what `settings` gives of a node's (a new schedule counts from now); its
+  // records and reports stay. @throws core::NotFound, core::InvalidValue (validate(Node)).
+  Node change(std::string_view name, NodeSettings settings);
   // Removes the node and withdraws its records; returns how many.
   // @throws core::NotFound
   std::int64_t remove(std::string_view name);

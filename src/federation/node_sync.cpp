@@ -78,7 +78,7 @@ SyncReport NodeSync::sync(std::string_view name) {
     report.reason = std::move(reason);
   };
   try {
-    NodeClient client(parse_node_url(node.url), node.token, getter_, options_.limits);
+    NodeClient client(node, getter_, options_.limits);
     const NodeUrl origin = parse_node_url(node.url);
     std::int64_t since = change_sets_.synced_sequence(node.name);
     for (std::int64_t pages = 0; pages < options_.max_pages && report.reason.empty(); ++pages) {

@@ -80,7 +80,7 @@ void describe_wms_layer(NodeClient& client, const Node& node, const std::string&
 }  // namespace
 
 core::Collection Publications::describe(const Node& node, const std::string& source_id, bool& gml) {
-  NodeClient client(parse_node_url(node.url), node.token, getter_, options_.limits);
+  NodeClient client(node, getter_, options_.limits);
   core::Collection c;
   c.title = source_id;
   c.attribution = "National node " + node.name + " (" + node.country + ")";

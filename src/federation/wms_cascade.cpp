@@ -93,7 +93,7 @@ std::vector<core::Collection> WmsCascade::layers() {
 }
 
 Fetched WmsCascade::fetch(const Cascade::Source& layer, const NodeUrl& url, std::string_view accept) {
-  NodeClient client(parse_node_url(layer.node.url), layer.node.token, getter_, options_.limits);
+  NodeClient client(layer.node, getter_, options_.limits);
   try {
     return client.fetch(url, accept);
   } catch (const FetchFailed& e) {

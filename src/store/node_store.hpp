@@ -26,6 +26,9 @@ class NodeStore {
   virtual bool remove(std::string_view name) = 0;
   // The scheduler's bookkeeping: when to harvest next, failed runs in a row.
   virtual void set_schedule_state(std::string_view name, std::int64_t next_run, std::int64_t failures) = 0;
+  // Sets what `settings` gives of a registered node, in one statement (what it does not
+  // give stays as it is, whatever a harvest wrote meanwhile). false when there is no such node.
+  virtual bool set_settings(std::string_view name, const federation::NodeSettings& settings) = 0;
 
   // What was taken from the node (any order).
   virtual std::vector<federation::HarvestedEntry> harvested(std::string_view node) = 0;

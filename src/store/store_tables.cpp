@@ -73,7 +73,7 @@ std::vector<DumpTable> make_tables() {
       // National nodes and their harvests (issue 16).
       {"amis_nodes",
        {{"name", T}, {"url", T}, {"kind", T}, {"country", T}, {"schedule_seconds", I}, {"token", T}, {"created", T},
-        {"next_run", I}, {"failures", I}},
+        {"next_run", I}, {"failures", I}, {"rate_limit", R}},
        "name", ""},
       {"amis_harvested",
        {{"node", T}, {"source_id", T}, {"record_id", T}, {"digest", T}, {"source_modified", T}},
@@ -89,7 +89,7 @@ std::vector<DumpTable> make_tables() {
        "collection", ""},
       {"amis_node_sync",
        {{"node", T}, {"started", T}, {"finished", T}, {"status", T}, {"applied", I}, {"already", I},
-        {"sequence", I}, {"stopped_at", I}, {"reason", T}, {"seconds", R}},
+        {"sequence", I}, {"stopped_at", I}, {"reason", T}, {"seconds", R}, {"skipped", T}},
        "node", ""},
       {"amis_mirrored", {{"collection", T}, {"source_id", T}, {"fid", I}, {"digest", T}}, "collection, source_id", ""},
       // Work plans (issue 19): parents before children (foreign keys).

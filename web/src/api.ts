@@ -61,6 +61,7 @@ export interface NationalNode {
   country: string;
   schedule: string;
   hasToken: boolean;
+  rateLimit: number | null;  // requests a second AMIS sends the node at most; null: no limit
   nextRun: string | null;  // RFC 3339, 'as soon as possible', or null (harvested on request only)
   failedRunsInARow: number;
 }

@@ -14,7 +14,8 @@ namespace amis::api::admin {
 
 void send_json(http::Response& response, int status, const nlohmann::json& doc, const http::Headers& headers = {});
 
-// The body: a JSON object of at most 64 KiB whose members are all `known`.
+// The body: a JSON object of at most 64 KiB whose members are all `known`
+// (application/json; for PATCH, application/merge-patch+json as well).
 // @throws core::UnsupportedMediaType, core::InvalidValue, core::ParsingFailed.
 nlohmann::json body_object(const http::Request& request, std::initializer_list<std::string_view> known);
 

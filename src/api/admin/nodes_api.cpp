@@ -12,6 +12,19 @@ namespace amis::api::admin {
 
 using nlohmann::json;
 
+namespace {
+
+// "rateLimit": requests a second as a number, or text ("30/min", "off"); absent or null: none.
+double rate_limit_member(const json& doc) {
+  const auto it = doc.find("rateLimit");
+  if (it == doc.end() || it->is_null()) return 0;
+  if (it->is_number()) return federation::checked_rate_limit(it->get<double>());
+  if (it->is_string()) return federation::parse_rate_limit(it->get<std::string>());
+  throw core::InvalidValue("rateLimit", "a rate limit is a number of requests a second or a text such as \"30/min\"");
+}
+
+}  // namespace
+
 void NodesApi::register_routes(http::Router& router) {
   auto bind = [this](void (NodesApi::*method)(http::Request&, http::Response&)) {
     return with_ogcapi_errors([this, method](http::Request& rq, http::Response& rs) { (this->*method)(rq, rs); });
@@ -19,6 +32,7 @@ void NodesApi::register_routes(http::Router& router) {
   router.add("GET", "/admin/nodes", bind(&NodesApi::list_nodes));
   router.add("POST", "/admin/nodes", bind(&NodesApi::add_node));
   router.add("GET", "/admin/nodes/{name}", bind(&NodesApi::get_node));
+  router.add("PATCH", "/admin/nodes/{name}", bind(&NodesApi::change_node));
   router.add("DELETE", "/admin/nodes/{name}", bind(&NodesApi::remove_node));
   router.add("POST", "/admin/nodes/{name}/harvest", bind(&NodesApi::harvest_node));
   router.add("GET", "/admin/nodes/{name}/runs", bind(&NodesApi::list_runs));
@@ -50,7 +64,7 @@ void NodesApi::list_nodes(http::Request& request, http::Response& response) {
 
 void NodesApi::add_node(http::Request& request, http::Response& response) {
   require_admin(request);
-  const auto doc = body_object(request, {"name", "url", "kind", "country", "schedule", "token"});
+  const auto doc = body_object(request, {"name", "url", "kind", "country", "schedule", "token", "rateLimit"});
   federation::Node node;
   node.name = text_member(doc, "name", true);
   node.url = text_member(doc, "url", true);
@@ -59,6 +73,7 @@ void NodesApi::add_node(http::Request& request, http::Response& response) {
   const auto schedule = text_member(doc, "schedule", false);
   node.schedule_seconds = federation::parse_schedule(schedule.empty() ? "6h" : schedule);
   node.token = text_member(doc, "token", false);
+  node.rate_limit = rate_limit_member(doc);
   const auto added = registry_.add(node);
   send_json(response, 201, federation::node_json(added), {{"Location", "/admin/nodes/" + added.name}});
 }
@@ -77,6 +92,22 @@ void NodesApi::remove_node(http::Request& request, http::Response& response) {
   const auto& name = request.path_param("name");
   const auto withdrawn = registry_.remove(name);
   send_json(response, 200, {{"name", name}, {"removed", true}, {"withdrawn", withdrawn}});
+}
+
+// A merge patch of the node's settings: a member given is set, null clears it (no token,
+// no rate limit, no schedule); a member absent stays.
+void NodesApi::change_node(http::Request& request, http::Response& response) {
+  require_admin(request);
+  const auto doc = body_object(request, {"schedule", "token", "rateLimit"});
+  federation::NodeSettings settings;
+  if (doc.contains("schedule")) {
+    const auto schedule = text_member(doc, "schedule", false);
+    settings.schedule_seconds = federation::parse_schedule(schedule.empty() ? "off" : schedule);
+  }
+  if (doc.contains("token")) settings.token = text_member(doc, "token", false);
+  if (doc.contains("rateLimit")) settings.rate_limit = rate_limit_member(doc);
+  auto changed = federation::node_json(registry_.change(request.path_param("name"), settings));
+  send_json(response, 200, changed);
 }
 
 void NodesApi::harvest_node(http::Request& request, http::Response& response) {

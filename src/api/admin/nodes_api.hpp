@@ -45,6 +45,7 @@ class NodesApi {
   void list_nodes(http::Request& request, http::Response& response);
   void add_node(http::Request& request, http::Response& response);
   void get_node(http::Request& request, http::Response& response);
+  void change_node(http::Request& request, http::Response& response);
   void remove_node(http::Request& request, http::Response& response);
   void harvest_node(http::Request& request, http::Response& response);
   void list_runs(http::Request& request, http::Response& response);

@@ -13,6 +13,8 @@ json node_schema() {
             {"country", {{"type", "string"}}},
             {"schedule", {{"type", "string"}, {"description", "30m, 6h, 1d ... or off"}}},
             {"hasToken", {{"type", "boolean"}, {"description", "The token itself is never shown."}}},
+            {"rateLimit", {{"type", "number"}, {"nullable", true},
+                           {"description", "Requests a second this AMIS sends the node at most; null: no limit"}}},
             {"created", {{"type", "string"}}},
             {"nextRun", {{"type", "string"}, {"nullable", true}}},
             {"failedRunsInARow", {{"type", "integer"}}},
@@ -139,6 +141,8 @@ void add_node_paths(json& paths, json& components) {
               {"kind", {{"type", "string"}, {"enum", {"amis", "csw", "records", "oapif", "wfs", "wms"}}}},
               {"country", {{"type", "string"}, {"description", "ISO alpha-3 of a member state"}}},
               {"schedule", {{"type", "string"}, {"description", "30m, 6h (default), 1d ... or off"}}},
+              {"rateLimit", {{"oneOf", json::array({json{{"type", "number"}}, json{{"type", "string"}}})},
+                             {"description", "Requests a second at most (2, 0.5) or \"30/min\"; absent: no limit"}}},
               {"token", {{"type", "string"}, {"description", "A bearer token the node asks for; never shown"}}}}}}}}}}}};
   add["responses"]["201"] = body_response("The node (Location names it)", "application/json", ref("schemas", "node"));
   paths["/admin/nodes"] = {{"get", list}, {"post", add}};
@@ -153,7 +157,20 @@ void add_node_paths(json& paths, json& components) {
       {{"type", "object"},
        {"properties",
         {{"name", {{"type", "string"}}}, {"removed", {{"type", "boolean"}}}, {"withdrawn", {{"type", "integer"}}}}}});
-  paths["/admin/nodes/{name}"] = {{"get", get}, {"delete", remove}};
+  json change = node_operation("changeNode", "Changes a node's schedule, token or rate limit (a merge patch: null clears)",
+                               json::array({node_name()}), true, {400, 401, 403, 404, 415});
+  const json settings = {
+      {"type", "object"},
+      {"additionalProperties", false},
+      {"properties",
+       {{"schedule", {{"type", "string"}, {"nullable", true}, {"description", "30m, 6h, 1d ... or off"}}},
+        {"rateLimit", {{"nullable", true}, {"description", "Requests a second at most (2, 0.5) or \"30/min\"; null: none"}}},
+        {"token", {{"type", "string"}, {"nullable", true}, {"description", "A bearer token; null or empty: none"}}}}}};
+  change["requestBody"] = {{"required", true},
+                           {"content", {{"application/json", {{"schema", settings}}},
+                                        {"application/merge-patch+json", {{"schema", settings}}}}}};
+  change["responses"]["200"] = body_response("The node as changed", "application/json", ref("schemas", "node"));
+  paths["/admin/nodes/{name}"] = {{"get", get}, {"patch", change}, {"delete", remove}};
 
   json harvest = node_operation("harvestNode", "Queues a harvest of the node now (its report: /runs)",
                                 json::array({node_name()}), true, {400, 401, 403, 404, 409});

@@ -10,7 +10,7 @@ constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS amis_nodes (
   name TEXT PRIMARY KEY, url TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
   schedule_seconds INTEGER NOT NULL, token TEXT NOT NULL, created TEXT NOT NULL,
-  next_run INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0);
+  next_run INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, rate_limit REAL NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS amis_harvested (
   node TEXT NOT NULL, source_id TEXT NOT NULL, record_id TEXT NOT NULL, digest TEXT NOT NULL,
   source_modified TEXT NOT NULL, PRIMARY KEY (node, source_id));
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS amis_mirrored (
 )SQL";
 
 constexpr const char* kNodeSelect =
-    "SELECT name, url, kind, country, schedule_seconds, token, created, next_run, failures FROM amis_nodes";
+    "SELECT name, url, kind, country, schedule_seconds, token, created, next_run, failures, rate_limit "
+    "FROM amis_nodes";
 
 federation::Node read_node(sqlite::Statement& s) {
   federation::Node n;
@@ -46,6 +47,7 @@ federation::Node read_node(sqlite::Statement& s) {
   n.created = s.column_text(6);
   n.next_run = s.column_int(7);
   n.failures = s.column_int(8);
+  n.rate_limit = s.column_double(9);
   return n;
 }
 
@@ -54,9 +56,15 @@ federation::Node read_node(sqlite::Statement& s) {
 GpkgNodes::GpkgNodes(const std::string& path)
     : db_(std::make_unique<sqlite::Database>(path, sqlite::Database::Mode::ReadWrite)) {
   db_->exec(kSchema);
-  // Stores made before an administrator could skip a change set (issue 16).
-  auto s = db_->cached("SELECT 1 FROM pragma_table_info('amis_node_sync') WHERE name = 'skipped'");
-  if (!s->step()) db_->exec("ALTER TABLE amis_node_sync ADD COLUMN skipped TEXT NOT NULL DEFAULT ''");
+  // Stores made before an administrator could skip a change set, and before nodes had a rate limit.
+  const auto lacks = [this](const char* table, const char* column) {
+    auto s = db_->cached("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+    s->bind(1, std::string_view(table));
+    s->bind(2, std::string_view(column));
+    return !s->step();  // the lease resets the statement before any ALTER TABLE
+  };
+  if (lacks("amis_node_sync", "skipped")) db_->exec("ALTER TABLE amis_node_sync ADD COLUMN skipped TEXT NOT NULL DEFAULT ''");
+  if (lacks("amis_nodes", "rate_limit")) db_->exec("ALTER TABLE amis_nodes ADD COLUMN rate_limit REAL NOT NULL DEFAULT 0");
 }
 
 void GpkgNodes::add(const federation::Node& node) {
@@ -68,8 +76,8 @@ void GpkgNodes::add(const federation::Node& node) {
     if (taken->step()) throw core::Conflict("a node '" + node.name + "' is registered already");
   }
   auto s = db_->cached(
-      "INSERT INTO amis_nodes (name, url, kind, country, schedule_seconds, token, created, next_run, failures) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO amis_nodes (name, url, kind, country, schedule_seconds, token, created, next_run, failures, "
+      "rate_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s->bind(1, std::string_view(node.name));
   s->bind(2, std::string_view(node.url));
   s->bind(3, federation::to_string(node.kind));
@@ -79,6 +87,7 @@ void GpkgNodes::add(const federation::Node& node) {
   s->bind(7, std::string_view(node.created));
   s->bind(8, node.next_run);
   s->bind(9, node.failures);
+  s->bind(10, node.rate_limit);
   s->run();
   tx.commit();
 }
@@ -123,6 +132,24 @@ void GpkgNodes::set_schedule_state(std::string_view name, std::int64_t next_run,
   s->bind(2, failures);
   s->bind(3, name);
   s->run();
+}
+
+bool GpkgNodes::set_settings(std::string_view name, const federation::NodeSettings& settings) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached(
+      "UPDATE amis_nodes SET schedule_seconds = coalesce(?, schedule_seconds), next_run = coalesce(?, next_run), "
+      "token = coalesce(?, token), rate_limit = coalesce(?, rate_limit) WHERE name = ?");
+  if (settings.schedule_seconds) s->bind(1, *settings.schedule_seconds);
+  else s->bind_null(1);
+  if (settings.next_run) s->bind(2, *settings.next_run);
+  else s->bind_null(2);
+  if (settings.token) s->bind(3, std::string_view(*settings.token));
+  else s->bind_null(3);
+  if (settings.rate_limit) s->bind(4, *settings.rate_limit);
+  else s->bind_null(4);
+  s->bind(5, name);
+  s->run();
+  return sqlite3_changes(db_->handle()) > 0;
 }
 
 std::vector<federation::HarvestedEntry> GpkgNodes::harvested(std::string_view node) {

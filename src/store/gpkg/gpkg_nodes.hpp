@@ -20,6 +20,7 @@ class GpkgNodes final : public NodeStore {
   std::optional<federation::Node> node(std::string_view name) override;
   bool remove(std::string_view name) override;
   void set_schedule_state(std::string_view name, std::int64_t next_run, std::int64_t failures) override;
+  bool set_settings(std::string_view name, const federation::NodeSettings& settings) override;
   std::vector<federation::HarvestedEntry> harvested(std::string_view node) override;
   void save_harvested(std::string_view node, const std::vector<federation::HarvestedEntry>& put,
                       const std::vector<std::string>& removed) override;

@@ -10,7 +10,9 @@ constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS amis_nodes (
   name text COLLATE "C" PRIMARY KEY, url text NOT NULL, kind text NOT NULL, country text NOT NULL,
   schedule_seconds bigint NOT NULL, token text NOT NULL, created text NOT NULL,
-  next_run bigint NOT NULL DEFAULT 0, failures bigint NOT NULL DEFAULT 0);
+  next_run bigint NOT NULL DEFAULT 0, failures bigint NOT NULL DEFAULT 0,
+  rate_limit double precision NOT NULL DEFAULT 0);
+ALTER TABLE amis_nodes ADD COLUMN IF NOT EXISTS rate_limit double precision NOT NULL DEFAULT 0;
 CREATE TABLE IF NOT EXISTS amis_harvested (
   node text COLLATE "C" NOT NULL, source_id text COLLATE "C" NOT NULL, record_id text NOT NULL,
   digest text NOT NULL, source_modified text NOT NULL, PRIMARY KEY (node, source_id));
@@ -35,7 +37,8 @@ CREATE TABLE IF NOT EXISTS amis_mirrored (
 )SQL";
 
 constexpr const char* kNodeSelect =
-    "SELECT name, url, kind, country, schedule_seconds, token, created, next_run, failures FROM amis_nodes";
+    "SELECT name, url, kind, country, schedule_seconds, token, created, next_run, failures, rate_limit "
+    "FROM amis_nodes";
 
 federation::Node read_node(const Result& r, int row) {
   federation::Node n;
@@ -48,6 +51,7 @@ federation::Node read_node(const Result& r, int row) {
   n.created = r.text(row, 6);
   n.next_run = r.integer(row, 7);
   n.failures = r.integer(row, 8);
+  n.rate_limit = r.real(row, 9);
   return n;
 }
 
@@ -58,8 +62,8 @@ const char* PgNodes::schema() { return kSchema; }
 void PgNodes::add(const federation::Node& node) {
   auto c = pool_.acquire();
   const auto r = c->exec(
-      "INSERT INTO amis_nodes (name, url, kind, country, schedule_seconds, token, created, next_run, failures) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (name) DO NOTHING",
+      "INSERT INTO amis_nodes (name, url, kind, country, schedule_seconds, token, created, next_run, failures, "
+      "rate_limit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (name) DO NOTHING",
       Params()
           .text(node.name)
           .text(node.url)
@@ -69,7 +73,8 @@ void PgNodes::add(const federation::Node& node) {
           .text(node.token)
           .text(node.created)
           .integer(node.next_run)
-          .integer(node.failures));
+          .integer(node.failures)
+          .real(node.rate_limit));
   if (r.affected() == 0) throw core::Conflict("a node '" + node.name + "' is registered already");
 }
 
@@ -103,6 +108,25 @@ void PgNodes::set_schedule_state(std::string_view name, std::int64_t next_run, s
   auto c = pool_.acquire();
   c->exec("UPDATE amis_nodes SET next_run = $1, failures = $2 WHERE name = $3",
           Params().integer(next_run).integer(failures).text(name));
+}
+
+bool PgNodes::set_settings(std::string_view name, const federation::NodeSettings& settings) {
+  Params p;
+  if (settings.schedule_seconds) p.integer(*settings.schedule_seconds);
+  else p.null(oid::kInt8);
+  if (settings.next_run) p.integer(*settings.next_run);
+  else p.null(oid::kInt8);
+  if (settings.token) p.text(*settings.token);
+  else p.null(oid::kText);
+  if (settings.rate_limit) p.real(*settings.rate_limit);
+  else p.null(oid::kFloat8);
+  p.text(name);
+  auto c = pool_.acquire();
+  const auto r = c->exec(
+      "UPDATE amis_nodes SET schedule_seconds = coalesce($1, schedule_seconds), next_run = coalesce($2, next_run), "
+      "token = coalesce($3, token), rate_limit = coalesce($4, rate_limit) WHERE name = $5",
+      p);
+  return r.affected() > 0;
 }
 
 std::vector<federation::HarvestedEntry> PgNodes::harvested(std::string_view node) {

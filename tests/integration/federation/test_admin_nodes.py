@@ -58,6 +58,10 @@ def test_only_administrators_manage_nodes(regional):
                                           ({"schedule": "5s"}, "schedule"),
                                           ({"name": "Bad Name"}, "name"),
                                           ({"token": "two words"}, "token"),
+                                          ({"rateLimit": 5000}, "ratelimit"),
+                                          ({"rateLimit": "fast"}, "ratelimit"),
+                                          ({"rateLimit": -1}, "ratelimit"),
+                                          ({"rateLimit": True}, "ratelimit"),
                                           ({"extra": 1}, "extra")])
 def test_bad_nodes_are_refused_with_400(regional, change, field):
     body = {"name": "bad", "url": "http://example.org/csw", "kind": "csw", "country": "IDN", **change}

@@ -55,7 +55,8 @@ def servers(tmp_path_factory, amis_bin):
     config.write_text(f'[admin]\ntoken = "{ADMIN_TOKEN}"\n\n[federation]\nharvest_concurrency = 1\n'
                       'timeout_seconds = 3\nretries = 0\n')
     for args in (["nat", national.url, "--kind", "amis", "--country", "IDN"],
-                 ["down", f"http://127.0.0.1:{free_loopback_port()}/csw", "--kind", "csw", "--country", "LAO"]):
+                 ["down", f"http://127.0.0.1:{free_loopback_port()}/csw", "--kind", "csw", "--country", "LAO",
+                  "--rate", "30/min"]):
         done, _ = node(store, "add", *args, "--schedule", "off")
         assert done.returncode == 0, done.stderr
     code, report = harvest(store, "down", config=config)
@@ -83,7 +84,7 @@ def test_the_nodes_page_shows_the_nodes_and_harvests_one(servers):
     assert "failure" not in shown, shown
     assert shown["errors"] == []
     en, ja = messages("en"), messages("ja")
-    columns = ["kind", "country", "status", "lastRun", "nextRun", "errors", "report"]
+    columns = ["kind", "country", "rateLimit", "status", "lastRun", "nextRun", "errors", "report"]
     assert shown["title"] == fill(en["nodes.title"], count=2)
     assert shown["headers"] == [en[f"nodes.{c}"] for c in columns]
     # Before: "nat" never harvested; "down" failed, its error and report as the API keeps them.
@@ -91,6 +92,8 @@ def test_the_nodes_page_shows_the_nodes_and_harvests_one(servers):
     assert (nat["kind"], nat["country"], nat["status"]) == ("amis", "IDN", en["nodes.never"])
     assert "run-never" in shown["before"]["nat"]["status"]
     assert nat["nextRun"] == en["nodes.notScheduled"] and nat["errors"] == en["nodes.noErrors"]
+    assert nat["rateLimit"] == en["nodes.noRateLimit"]
+    assert down["rateLimit"] == fill(en["nodes.ratePerMinute.other"], count=30)
     assert shown["before"]["nat"]["button"] == fill(en["nodes.harvestLabel"], node="nat")
     failed = last_run(regional, "down")
     assert down["status"] == en["nodes.failed"] and "run-failed" in shown["before"]["down"]["status"]
@@ -112,3 +115,4 @@ def test_the_nodes_page_shows_the_nodes_and_harvests_one(servers):
     assert shown["jaHeaders"] == [ja[f"nodes.{c}"] for c in columns]
     assert shown["jaRows"]["nat"]["fields"]["status"] == ja["nodes.succeeded"]
     assert shown["jaRows"]["down"]["fields"]["nextRun"] == ja["nodes.notScheduled"]
+    assert shown["jaRows"]["down"]["fields"]["rateLimit"] == fill(ja["nodes.ratePerMinute.other"], count=30)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import shutil
 import subprocess
 import time
 from collections import Counter
@@ -22,10 +21,9 @@ import pytest
 
 from usage_servers import ALPHA3
 from store_support import rows
-from support import free_loopback_port, http_session
+from nginx_support import nginx_config, running_nginx
+from support import free_loopback_port
 from usage_support import settle
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 # The test addresses behind nginx (documentation networks, RFC 5737, in the test country
 # database; 100.64.1.1 is in none of them) and the countries they stand for.
@@ -37,8 +35,8 @@ WFS_OPS = ["GetCapabilities", "DescribeFeatureType", "GetFeature", "GetPropertyV
            "DescribeStoredQueries", "Transaction", "LockFeature", "GetFeatureWithLock"]
 
 
-def nginx_config(folder, amis_port: int, ports: dict[int, str]) -> str:
-    servers = "".join(f"""
+def nginx_http(amis_port: int, ports: dict[int, str]) -> str:
+    return "".join(f"""
   server {{
     listen 127.0.0.1:{port};
     location / {{
@@ -49,47 +47,16 @@ def nginx_config(folder, amis_port: int, ports: dict[int, str]) -> str:
       proxy_set_header X-Forwarded-For {address};
     }}
   }}""" for port, address in ports.items())
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log;
-events {{ worker_connections 256; }}
-http {{
-  log_format clients '$server_port $msec $request_method "$request_uri" $status';
-  access_log {folder}/access.log clients;
-  client_body_temp_path {folder}/body;
-  proxy_temp_path {folder}/proxy;
-  fastcgi_temp_path {folder}/fastcgi;
-  uwsgi_temp_path {folder}/uwsgi;
-  scgi_temp_path {folder}/scgi;
-{servers}
-}}
-"""
 
 
 @pytest.fixture(scope="module")
 def nginx(usage_server, tmp_path_factory):
-    if not os.path.exists(NGINX):
-        pytest.fail("Debian's nginx is not installed (apt-get install nginx-light)")
     folder = tmp_path_factory.mktemp("nginx")
     ports = {free_loopback_port(): address for address in ADDRESSES}
-    (folder / "nginx.conf").write_text(nginx_config(folder, usage_server.port, ports))
-    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 10
-    with http_session() as s:
-        for port in ports:
-            while True:
-                try:
-                    s.get(f"http://127.0.0.1:{port}/health", timeout=2)
-                    break
-                except Exception:
-                    assert process.poll() is None, process.stderr.read().decode()
-                    assert time.monotonic() < deadline, "nginx did not start"
-                    time.sleep(0.1)
-    yield folder, ports
-    process.terminate()
-    process.wait(10)
+    config = nginx_config(folder, '$server_port $msec $request_method "$request_uri" $status',
+                          nginx_http(usage_server.port, ports))
+    with running_nginx(folder, config, list(ports)):
+        yield folder, ports
 
 
 def classify(method: str, target: str) -> tuple[str, str, str]:

@@ -21,6 +21,14 @@ function nextRunText(node: NationalNode): string {
   return node.nextRun;
 }
 
+// "at most 2 requests a second", or a minute below one a second ("30/min" as registered).
+function rateLimitText(node: NationalNode): string {
+  const rate = node.rateLimit;
+  if (!rate) return t('nodes.noRateLimit');
+  if (rate >= 1) return t('nodes.ratePerSecond', { count: Math.round(rate * 100) / 100 });
+  return t('nodes.ratePerMinute', { count: Math.round(rate * 60 * 100) / 100 });
+}
+
 function errorsContent(node: NationalNode, run: HarvestRun | null): HTMLElement | string {
   const lines: string[] = [];
   if (node.failedRunsInARow > 0) lines.push(t('nodes.failedInARow', { count: node.failedRunsInARow }));
@@ -109,6 +117,7 @@ export async function renderNodes(panel: HTMLElement, api: Api): Promise<void> {
       h('h4', { id: `node-${node.name}` }, node.name),
       h('dl', {},
         ...field('nodes.kind', 'kind', node.kind), ...field('nodes.country', 'country', node.country),
+        ...field('nodes.rateLimit', 'rateLimit', rateLimitText(node)),
         ...field('nodes.status', 'status', statusText(run), { class: `run-${run?.status ?? 'never'}` }),
         ...field('nodes.lastRun', 'lastRun', run?.finished || '—'), ...field('nodes.nextRun', 'nextRun', nextRunText(node)),
         ...field('nodes.errors', 'errors', errors, typeof errors === 'string' ? {} : { class: 'error' }),
