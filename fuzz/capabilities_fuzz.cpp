@@ -1,4 +1,4 @@
-// WMS and WFS capabilities come from national nodes that the regional AMIS
+// WMS, WFS and WMTS capabilities come from national nodes that the regional AMIS
 // harvests: the reader may only throw OgcError, and every record it makes must be
 // one the catalogue accepts once its id is set (catalog::validate).
 #include <cstddef>
@@ -33,6 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     check(amis::federation::read_wfs_capabilities(text, "http://node.example/wfs"));
+  } catch (const amis::core::OgcError&) {
+  }
+  try {
+    check(amis::federation::read_wmts_capabilities(text, "http://node.example/wmts"));
   } catch (const amis::core::OgcError&) {
   }
   return 0;

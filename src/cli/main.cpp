@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
   node_add->add_option("name", node.name, "Node name (a-z, 0-9, - and _)")->required();
   node_add->add_option("url", node.url, "The node's http(s) URL: a CSW endpoint, a landing page, a catalogue, a WMS/WFS")
       ->required();
-  node_add->add_option("--kind", node.kind, "amis, csw, records, oapif, wfs or wms")->required();
+  node_add->add_option("--kind", node.kind, "amis, csw, records, oapif, wfs, wms or wmts")->required();
   node_add->add_option("--country", node.country, "ISO alpha-3 of the node's member state")->required();
   node_add->add_option("--schedule", node.schedule, "Harvest every 30m, 6h, 1d ... or off (default 6h)");
   node_add->add_option("--rate", node.rate,

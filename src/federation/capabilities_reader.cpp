@@ -43,14 +43,20 @@ std::optional<core::Envelope> wms_extent(xml::Node layer) {
   return std::nullopt;
 }
 
-// ows:WGS84BoundingBox (WFS 1.1, 2.0) or LatLongBoundingBox (1.0) of a feature type.
-std::optional<core::Envelope> wfs_extent(xml::Node type) {
-  if (xml::Node b = xml::child(type, "WGS84BoundingBox")) {
+// ows:WGS84BoundingBox (lon/lat corners) of a WFS feature type or a WMTS layer.
+std::optional<core::Envelope> wgs84_box(xml::Node parent) {
+  if (xml::Node b = xml::child(parent, "WGS84BoundingBox")) {
     std::istringstream lower(xml::text(xml::child(b, "LowerCorner"))), upper(xml::text(xml::child(b, "UpperCorner")));
     double w = 0, s = 0, e = 0, n = 0;
     if ((lower >> w >> s) && (upper >> e >> n) && std::isfinite(w) && std::isfinite(s) && std::isfinite(e) && std::isfinite(n))
       return checked(w, s, e, n);
   }
+  return std::nullopt;
+}
+
+// ows:WGS84BoundingBox (WFS 1.1, 2.0) or LatLongBoundingBox (1.0) of a feature type.
+std::optional<core::Envelope> wfs_extent(xml::Node type) {
+  if (auto box = wgs84_box(type)) return box;
   if (xml::Node b = xml::child(type, "LatLongBoundingBox")) {
     auto w = number(xml::attribute(b, "minx")), s = number(xml::attribute(b, "miny"));
     auto e = number(xml::attribute(b, "maxx")), n = number(xml::attribute(b, "maxy"));
@@ -66,6 +72,15 @@ std::vector<std::string> keywords(xml::Node n) {
   for (xml::Node k : xml::children(list, "Keyword"))
     if (auto t = xml::text(k); !t.empty()) out.push_back(t);
   return out;
+}
+
+// A tile format's name for the catalogue's format facet ("image/png" gives "PNG").
+std::string format_name(std::string_view media_type) {
+  if (media_type == "image/png" || media_type.starts_with("image/png;")) return "PNG";
+  if (media_type == "image/jpeg") return "JPEG";
+  if (media_type == "image/webp") return "WebP";
+  if (media_type == "application/vnd.mapbox-vector-tile") return "MVT";
+  return std::string(media_type.substr(media_type.find('/') == std::string_view::npos ? 0 : media_type.find('/') + 1));
 }
 
 // The item for a record made from the capabilities: its digest is the record's.
@@ -120,6 +135,40 @@ SourcePage read_wms_capabilities(std::string_view text, std::string_view service
   SourcePage page;
   for (xml::Node layer : xml::children(xml::child(root, "Capability"), "Layer"))
     read_layer(layer, {}, service_url, page, 0);
+  return page;
+}
+
+SourcePage read_wmts_capabilities(std::string_view text, std::string_view service_url) {
+  const auto doc = catalog::read_safe_xml(text, "capabilities", kMaxCapabilitiesBytes);
+  xml::Node root = capabilities_root(doc, {"Capabilities"});
+  SourcePage page;
+  for (xml::Node layer : xml::children(xml::child(root, "Contents"), "Layer")) {
+    if (page.items.size() >= kMaxLayers) break;
+    const std::string id = xml::text(xml::child(layer, "Identifier"));
+    if (id.empty()) {
+      page.failures.push_back({"layer", "a layer without an identifier"});
+      continue;
+    }
+    catalog::Record r;
+    r.id = id;
+    r.type = "dataset";
+    r.title = xml::text(xml::child(layer, "Title"));
+    if (r.title.empty()) r.title = id;
+    r.abstract = xml::text(xml::child(layer, "Abstract"));
+    if (auto k = keywords(layer); !k.empty()) r.keywords.push_back({k, {}, {}, {}});
+    r.extent = wgs84_box(layer);
+    std::string format = xml::text(xml::child(layer, "Format"));
+    if (format.empty()) format = "image/png";
+    std::string matrix_sets;
+    for (xml::Node link : xml::children(layer, "TileMatrixSetLink")) {
+      const std::string set = xml::text(xml::child(link, "TileMatrixSet"));
+      if (set.empty()) continue;
+      matrix_sets += (matrix_sets.empty() ? "" : ", ") + set;
+    }
+    const std::string title = matrix_sets.empty() ? r.title : r.title + " (" + matrix_sets + ")";
+    r.links.push_back({std::string(service_url), "service", format, "OGC:WMTS", id, title, format_name(format)});
+    add_item(page, std::move(r));
+  }
   return page;
 }
 

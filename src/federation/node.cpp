@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::pair<NodeKind, std::string_view> kKinds[] = {
     {NodeKind::Amis, "amis"}, {NodeKind::Csw, "csw"}, {NodeKind::Records, "records"},
-    {NodeKind::Oapif, "oapif"}, {NodeKind::Wfs, "wfs"}, {NodeKind::Wms, "wms"}};
+    {NodeKind::Oapif, "oapif"}, {NodeKind::Wfs, "wfs"}, {NodeKind::Wms, "wms"}, {NodeKind::Wmts, "wmts"}};
 
 constexpr double kMinRate = 1.0 / 60 - 1e-12;  // a request a minute
 constexpr double kMaxRate = 1000;
@@ -37,7 +37,7 @@ std::string_view to_string(NodeKind kind) {
 NodeKind parse_node_kind(std::string_view text) {
   for (const auto& [k, word] : kKinds)
     if (word == text) return k;
-  throw core::InvalidValue("kind", "a node's kind is one of amis, csw, records, oapif, wfs, wms");
+  throw core::InvalidValue("kind", "a node's kind is one of amis, csw, records, oapif, wfs, wms, wmts");
 }
 
 void validate(const Node& node) {

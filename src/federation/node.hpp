@@ -13,8 +13,8 @@ namespace amis::federation {
 
 // How the node is read: `amis` and `records` through OGC API - Records, `csw`
 // through CSW 2.0.2 (ISO 19139 records), `oapif` a record per OGC API - Features
-// collection, `wfs`/`wms` a record per feature type/layer of the capabilities.
-enum class NodeKind { Amis, Csw, Records, Oapif, Wfs, Wms };
+// collection, `wfs`/`wms`/`wmts` a record per feature type/layer of the capabilities.
+enum class NodeKind { Amis, Csw, Records, Oapif, Wfs, Wms, Wmts };
 std::string_view to_string(NodeKind kind);
 // @throws core::InvalidValue("kind", ...) for another word.
 NodeKind parse_node_kind(std::string_view text);

@@ -80,7 +80,9 @@ SourcePage features_collections(NodeClient& client, const NodeUrl& base) {
 
 NodeUrl service_url(const NodeUrl& base, const char* service) {
   return with_path(base, "", std::string("service=") + service + "&request=GetCapabilities" +
-                                  (std::string(service) == "WMS" ? "&version=1.3.0" : "&version=2.0.0"));
+                                  (std::string(service) == "WMS"    ? "&version=1.3.0"
+                                   : std::string(service) == "WMTS" ? "&version=1.0.0"
+                                                                    : "&version=2.0.0"));
 }
 
 }  // namespace
@@ -104,6 +106,14 @@ std::unique_ptr<HarvestSource> make_source(const Node& node, NodeClient& client,
       return std::make_unique<OneDocumentSource>([&client, base] {
         const std::string endpoint = base.origin() + base.path();
         return read_wfs_capabilities(client.get(service_url(base, "WFS"), "application/xml, text/xml"), endpoint);
+      });
+    case NodeKind::Wmts:
+      return std::make_unique<OneDocumentSource>([&client, base] {
+        // A RESTful WMTS names its capabilities document (…/WMTSCapabilities.xml): read as given.
+        const bool rest = base.path().ends_with(".xml");
+        const std::string endpoint = base.origin() + base.path();
+        return read_wmts_capabilities(client.get(rest ? base : service_url(base, "WMTS"), "application/xml, text/xml"),
+                                      endpoint);
       });
   }
   return nullptr;

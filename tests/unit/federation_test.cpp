@@ -42,6 +42,51 @@ TEST(Schedule, ReadsUnitsAndBounds) {
   for (const char* bad : {"5s", "59", "h", "-1h", "2y", "1.5h", ""}) EXPECT_THROW(parse_schedule(bad), core::InvalidValue) << bad;
 }
 
+TEST(Capabilities, WmtsLayersBecomeRecordsWithTheirFormatAndMatrixSets) {
+  const auto page = read_wmts_capabilities(R"(<?xml version="1.0"?>
+<Capabilities xmlns="http://www.opengis.net/wmts/1.0" xmlns:ows="http://www.opengis.net/ows/1.1" version="1.0.0">
+ <Contents>
+  <Layer><ows:Title>Gravity anomaly</ows:Title><ows:Abstract>Bouguer</ows:Abstract>
+   <ows:WGS84BoundingBox><ows:LowerCorner>95 -11</ows:LowerCorner><ows:UpperCorner>141 6</ows:UpperCorner></ows:WGS84BoundingBox>
+   <ows:Identifier>gravity</ows:Identifier>
+   <ows:Keywords><ows:Keyword>geophysics</ows:Keyword></ows:Keywords>
+   <Style isDefault="true"><ows:Identifier>default</ows:Identifier></Style>
+   <Format>image/jpeg</Format><Format>image/png</Format>
+   <TileMatrixSetLink><TileMatrixSet>WebMercatorQuad</TileMatrixSet></TileMatrixSetLink>
+   <TileMatrixSetLink><TileMatrixSet>WorldCRS84Quad</TileMatrixSet></TileMatrixSetLink>
+  </Layer>
+  <Layer><ows:Title>No identifier</ows:Title></Layer>
+  <TileMatrixSet><ows:Identifier>WebMercatorQuad</ows:Identifier></TileMatrixSet>
+ </Contents>
+</Capabilities>)",
+                                           "http://node/wmts");
+  ASSERT_EQ(page.items.size(), 1u);
+  ASSERT_EQ(page.failures.size(), 1u);
+  EXPECT_EQ(page.failures[0].reason, "a layer without an identifier");
+  const auto gravity = page.items[0].read();
+  EXPECT_EQ(gravity.id, "gravity");
+  EXPECT_EQ(gravity.title, "Gravity anomaly");
+  EXPECT_EQ(gravity.abstract, "Bouguer");
+  ASSERT_EQ(gravity.keywords.size(), 1u);
+  EXPECT_EQ(gravity.keywords[0].keywords, std::vector<std::string>{"geophysics"});
+  ASSERT_TRUE(gravity.extent);
+  EXPECT_EQ(gravity.extent->min_x, 95);
+  EXPECT_EQ(gravity.extent->max_y, 6);
+  ASSERT_EQ(gravity.links.size(), 1u);
+  EXPECT_EQ(gravity.links[0].href, "http://node/wmts");
+  EXPECT_EQ(gravity.links[0].protocol, "OGC:WMTS");
+  EXPECT_EQ(gravity.links[0].name, "gravity");
+  EXPECT_EQ(gravity.links[0].type, "image/jpeg");
+  EXPECT_EQ(gravity.links[0].format, "JPEG");
+  EXPECT_EQ(gravity.links[0].title, "Gravity anomaly (WebMercatorQuad, WorldCRS84Quad)");
+}
+
+TEST(Capabilities, WhatIsNoWmtsCapabilitiesIsRefused) {
+  EXPECT_THROW(read_wmts_capabilities(R"(<WMS_Capabilities version="1.3.0"/>)", "http://node/wmts"), core::ParsingFailed);
+  EXPECT_THROW(read_wmts_capabilities(R"(<ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/1.1">
+<ows:Exception exceptionCode="OperationNotSupported"/></ows:ExceptionReport>)", "http://node/wmts"), core::ParsingFailed);
+}
+
 TEST(Capabilities, WmsLayersInheritTheirParentsExtent) {
   const auto page = read_wms_capabilities(R"(<?xml version="1.0"?>
 <WMS_Capabilities version="1.3.0" xmlns="http://www.opengis.net/wms"><Service><Name>WMS</Name></Service>

@@ -15,6 +15,7 @@ from owslib.csw import CatalogueServiceWeb
 from owslib.fes import PropertyIsLike
 from owslib.wfs import WebFeatureService
 from owslib.wms import WebMapService
+from owslib.wmts import WebMapTileService
 
 import store_support
 import support
@@ -157,6 +158,29 @@ def test_wms_and_wfs_capabilities_become_records(national, regional):
                           timeout=30).json()
     link = [l for l in record["links"] if l.get("protocol") == "OGC:WFS"][0]
     assert link["href"] == national.url + "/wfs" and link["name"] == name
+
+
+@pytest.mark.parametrize("name,path", [("natwmts", "/wmts"), ("natwmtsrest", "/wmts/1.0.0/WMTSCapabilities.xml")])
+def test_wmts_capabilities_become_records(national, regional, name, path):
+    """KVP and RESTful: a record per layer, as OWSLib reads the node's own capabilities."""
+    source = WebMapTileService(national.url + path)
+    layers = {lid: layer.title for lid, layer in source.contents.items()}
+    assert {"idn_mines", "idn_deposits"} <= set(layers), layers
+    done, _ = node(regional.store, "add", name, national.url + path, "--kind", "wmts", "--country", "IDN",
+                   "--schedule", "off")
+    assert done.returncode == 0, done.stderr
+    code, report = harvest(regional.store, name)
+    assert code == 0 and report["added"] == len(layers) and report["failed"] == 0, report
+    assert harvested_through_owslib(regional.url, name) == layers
+    record = requests.get(f"{regional.url}/collections/catalog/items/{name}:idn_mines", params={"f": "json"},
+                          timeout=30).json()
+    link = [link for link in record["links"] if link.get("protocol") == "OGC:WMTS"][0]
+    assert link["href"] == national.url + path and link["name"] == "idn_mines"
+    assert link["type"] in source.contents["idn_mines"].formats
+    w, s, e, n = source.contents["idn_mines"].boundingBoxWGS84
+    box = record["geometry"]["coordinates"][0]
+    assert (min(p[0] for p in box), min(p[1] for p in box)) == (pytest.approx(w), pytest.approx(s))
+    assert (max(p[0] for p in box), max(p[1] for p in box)) == (pytest.approx(e), pytest.approx(n))
 
 
 def test_removing_a_node_withdraws_its_records(national, regional):
