@@ -25,7 +25,7 @@ bool is_amis_node(federation::NodeRegistry& registry, const std::string& name) {
 int node_command(const config::Config& config, const NodeCommand& command) {
   catalog::IsoSchemaOnce schema(std::filesystem::path(config.static_dir) / "schemas");
   auto opened = store::open_store(store_location(config));
-  const auto getter = federation::make_http_getter();
+  const auto getter = federation::make_http_getter(config.federation.ca_file);
   federation::NodeRegistry registry(*opened.nodes, *opened.catalog, schema, *getter, federation_options(config));
   federation::Publications publications(*opened.nodes, *opened.features, *opened.change_sets, *getter,
                                         publish_options(config));

@@ -158,7 +158,7 @@ void with_router(const config::Config& config, bool serving, const std::function
   // Every service reads through `store`: what the caller of each request may see.
   const auth::ReadAccess read_access(config.restricted);
   // National nodes' collections cascaded here (issue 16) are read through to the node.
-  const auto http_getter = federation::make_http_getter();
+  const auto http_getter = federation::make_http_getter(config.federation.ca_file);
   federation::Cascade cascade(*opened.nodes, *http_getter, cascade_options(config));
   federation::CascadingStore cascading(stored, cascade);
   federation::WmsCascade wms_cascade(cascade, *http_getter, cascade_options(config));  // WMS layers drawn by nodes

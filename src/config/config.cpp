@@ -231,6 +231,7 @@ Config load_config(const std::string& path) {
     throw std::runtime_error(path + ": [federation] cascade_cache_ttl_seconds is 0 to 86400");
   if (fed.cascade_max_features < 1 || fed.cascade_max_features > 1000000)
     throw std::runtime_error(path + ": [federation] cascade_max_features is 1 to 1000000");
+  fed.ca_file = t["federation"]["ca_file"].value_or(fed.ca_file);
   fed.search_deadline_seconds = t["federation"]["search_deadline_seconds"].value_or(fed.search_deadline_seconds);
   fed.search_max_document_mb = t["federation"]["search_max_document_mb"].value_or(fed.search_max_document_mb);
   if (!(fed.search_deadline_seconds >= 0.1 && fed.search_deadline_seconds <= 60))

@@ -35,6 +35,9 @@ struct FederationSettings {
   // and the largest answer read from one.
   double search_deadline_seconds = 3;
   long long search_max_document_mb = 8;
+  // PEM certificates of authorities trusted for https nodes besides the system's (a
+  // national CA that is not in ca-certificates); empty: the system's only.
+  std::string ca_file;
 };
 
 // [metrics]: Prometheus's /metrics (docs/usage.md, "Operators").

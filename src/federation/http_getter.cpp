@@ -126,8 +126,13 @@ class Exchange {
 
 class BeastGetter final : public HttpGetter {
  public:
-  BeastGetter() : tls_(asio::ssl::context::tls_client) {
+  explicit BeastGetter(const std::string& ca_file) : tls_(asio::ssl::context::tls_client) {
     tls_.set_default_verify_paths();
+    if (!ca_file.empty()) {
+      beast::error_code ec;
+      tls_.load_verify_file(ca_file, ec);
+      if (ec) throw std::runtime_error("[federation] ca_file: the certificates could not be read (" + ec.message() + ")");
+    }
     tls_.set_verify_mode(asio::ssl::verify_peer);
     tls_.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                      asio::ssl::context::no_tlsv1_1);
@@ -161,6 +166,8 @@ class BeastGetter final : public HttpGetter {
 
 }  // namespace
 
-std::unique_ptr<HttpGetter> make_http_getter() { return paced(std::make_unique<BeastGetter>()); }
+std::unique_ptr<HttpGetter> make_http_getter(const std::string& ca_file) {
+  return paced(std::make_unique<BeastGetter>(ca_file));
+}
 
 }  // namespace amis::federation

@@ -71,10 +71,11 @@ class HttpGetter {
 };
 
 // Boost.Beast over TCP, and TLS (OpenSSL) for https:// with the system's trusted
-// certificates, the host name verified and TLS 1.2 at least; paced per origin at
-// FetchLimits::per_second (federation/node_pacer.hpp). One per process: the pacing
-// holds across everything that asks the nodes.
-std::unique_ptr<HttpGetter> make_http_getter();
+// certificates (and those of `ca_file`, PEM, when given), the host name verified and
+// TLS 1.2 at least; paced per origin at FetchLimits::per_second (federation/node_pacer.hpp).
+// One per process: the pacing holds across everything that asks the nodes.
+// @throws std::runtime_error when `ca_file` cannot be read as PEM certificates.
+std::unique_ptr<HttpGetter> make_http_getter(const std::string& ca_file = {});
 
 class NodeClient {
  public:
