@@ -8,6 +8,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "catalog/record_order.hpp"
 #include "core/error.hpp"
 #include "federation/csw_page.hpp"
 #include "federation/ogcapi_reader.hpp"
@@ -269,7 +270,8 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
   return std::make_unique<Pending>(state, deadline, start, admitted ? searching_ : nullptr);
 }
 
-MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes) {
+MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes,
+                            const std::vector<core::SortKey>& sortby) {
   MergedRecords out;
   std::unordered_set<std::string> seen;
   auto take = [&](catalog::Record& r) {
@@ -294,6 +296,9 @@ MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<Node
     }
     if (!any) break;
   }
+  if (!sortby.empty())
+    std::stable_sort(out.records.begin(), out.records.end(),
+                     [&](const catalog::Record& a, const catalog::Record& b) { return catalog::ordered_before(a, b, sortby); });
   return out;
 }
 

@@ -17,6 +17,7 @@
 
 #include "catalog/iso_schema.hpp"
 #include "catalog/record.hpp"
+#include "core/feature_query.hpp"
 #include "federation/node.hpp"
 #include "federation/node_client.hpp"
 #include "store/node_store.hpp"
@@ -108,11 +109,14 @@ class DistributedSearch {
 // The records of the local search and of the nodes as one list: taken in turns
 // (the best of each source first, the local one leading), a record left out when
 // one already taken has the same identifier or the same provenance source id.
-// `duplicates` counts those left out.
+// `duplicates` counts those left out. With `sortby`, the list is then put in its
+// order (catalog::ordered_before): each source sent its first N by that order, so
+// the first N of the merged list are the first N of all of them.
 struct MergedRecords {
   std::vector<catalog::Record> records;
   std::int64_t duplicates = 0;
 };
-MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes);
+MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes,
+                            const std::vector<core::SortKey>& sortby = {});
 
 }  // namespace amis::federation

@@ -3,6 +3,7 @@
 // taken has its identifier or its provenance source id.
 #include <gtest/gtest.h>
 
+#include "catalog/record_order.hpp"
 #include "federation/distributed_search.hpp"
 
 namespace amis::federation {
@@ -38,6 +39,34 @@ TEST(MergeRecords, DropsTheSameIdentifierAndTheSameSource) {
   const auto m = merge_records({record("nat:x", "x"), record("w")}, nodes);
   EXPECT_EQ(ids(m), (std::vector<std::string>{"nat:x", "y", "w"}));
   EXPECT_EQ(m.duplicates, 3);
+}
+
+TEST(MergeRecords, WithSortbyTheMergedListIsInThatOrder) {
+  std::vector<NodeSearchResult> nodes(2);
+  nodes[0].records = {record("a"), record("c"), record("e")};
+  nodes[1].records = {record("b"), record("f")};
+  const auto m = merge_records({record("d"), record("g")}, nodes, {{"title", false}});
+  EXPECT_EQ(ids(m), (std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g"}));
+  std::vector<NodeSearchResult> again(1);
+  again[0].records = {record("f"), record("b")};
+  const auto down = merge_records({record("g"), record("a")}, again, {{"title", true}});
+  EXPECT_EQ(ids(down), (std::vector<std::string>{"g", "f", "b", "a"}));
+}
+
+TEST(RecordOrder, EmptyFirstAscendingNumbersAsNumbersAndTheIdLast) {
+  catalog::Record untitled = record("z");
+  untitled.title.clear();
+  const std::vector<core::SortKey> by_title{{"title", false}};
+  EXPECT_TRUE(catalog::ordered_before(untitled, record("a"), by_title));
+  EXPECT_FALSE(catalog::ordered_before(untitled, record("a"), {{"title", true}}));  // last when descending
+  catalog::Record nine = record("n9"), ten = record("n10");
+  nine.feature_count = 9;
+  ten.feature_count = 10;
+  EXPECT_TRUE(catalog::ordered_before(nine, ten, {{"featureCount", false}}));
+  catalog::Record same_a = record("a"), same_b = record("b");
+  same_a.title = same_b.title = "same";
+  EXPECT_TRUE(catalog::ordered_before(same_a, same_b, by_title));
+  EXPECT_FALSE(catalog::ordered_before(same_b, same_a, by_title));
 }
 
 TEST(MergeRecords, StatusWords) {

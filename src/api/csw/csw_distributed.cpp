@@ -63,11 +63,19 @@ federation::ForwardedSearch forward_csw_search(const CswRequest& r, const Record
   if (!r.constraint.empty())
     csw += "&constraintLanguage=" + http::percent_encode(r.constraint_language) +
            "&constraint_language_version=1.1.0&constraint=" + http::percent_encode(r.constraint);
+  if (!r.sort_by.empty()) {  // each node sends its first records by this order (the merge re-sorts)
+    std::string sort_by;
+    for (const auto& key : r.sort_by) sort_by += (sort_by.empty() ? "" : ",") + key.property + (key.descending ? ":D" : ":A");
+    csw += "&sortBy=" + http::percent_encode(sort_by);
+  }
   if (hop_count - 1 >= 1) csw += "&distributedSearch=true&hopCount=" + std::to_string(hop_count - 1);
   out.csw.query = csw;
   out.csw.passes_deadline = hop_count - 1 >= 1;  // an AMIS node at its /csw searches further
   if (r.constraint.empty()) {
     out.records.query = "f=json&limit=" + std::to_string(std::max<std::int64_t>(window, 1));
+    std::string sortby;
+    for (const auto& key : q.query.sortby) sortby += (sortby.empty() ? "" : ",") + std::string(key.descending ? "-" : "") + key.property;
+    if (!sortby.empty()) *out.records.query += "&sortby=" + http::percent_encode(sortby);
   } else {
     out.records.refusal = "a CSW constraint is not forwarded to OGC API - Records nodes";
   }
@@ -96,7 +104,7 @@ void write_distributed_results(store::CatalogStore& catalog, federation::Distrib
   auto nodes = pending->wait();
   std::int64_t matched = summary.matched.value_or(static_cast<std::int64_t>(local.records.size()));
   for (const auto& n : nodes) matched += n.outcome.matched.value_or(n.outcome.returned);
-  auto merged = federation::merge_records(std::move(local.records), nodes);
+  auto merged = federation::merge_records(std::move(local.records), nodes, q.query.sortby);
   matched = std::max<std::int64_t>(matched - merged.duplicates, static_cast<std::int64_t>(merged.records.size()));
   std::vector<catalog::Record> page;
   for (std::int64_t i = first; i < window && i < static_cast<std::int64_t>(merged.records.size()); ++i)

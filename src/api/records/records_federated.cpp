@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <map>
 
 #include "api/records/records_documents.hpp"
 #include "core/error.hpp"
@@ -20,6 +21,23 @@ constexpr const char* kGeoJson = "application/geo+json";
 bool kept_for_nodes(std::string_view name) {
   return name != "federated" && name != "hopCount" && name != "deadline" && name != "offset" && name != "limit" &&
          name != "f" && name != "facets";
+}
+
+// sortby in the ISO Application Profile's sortable queryables (SortBy=apiso:Title:A,...);
+// empty when there is none or a key has no such queryable (a CSW node then sends its own order).
+std::string csw_sort_by(const std::vector<core::SortKey>& sortby) {
+  static const std::map<std::string_view, std::string_view> kApiso{
+      {"title", "apiso:Title"},       {"type", "apiso:Type"},
+      {"id", "apiso:Identifier"},     {"updated", "apiso:Modified"},
+      {"language", "apiso:ResourceLanguage"}, {"created", "apiso:CreationDate"},
+      {"published", "apiso:PublicationDate"}};
+  std::string out;
+  for (const auto& key : sortby) {
+    const auto it = kApiso.find(key.property);
+    if (it == kApiso.end()) return "";
+    out += (out.empty() ? "" : ",") + std::string(it->second) + (key.descending ? ":D" : ":A");
+  }
+  return out;
 }
 
 std::string number(double v) {
@@ -117,6 +135,7 @@ federation::ForwardedSearch forward_records_search(const http::Request& request,
                     "&startPosition=1&maxRecords=" + std::to_string(window);
   if (const auto filter = csw_filter(query); !filter.empty())
     csw += "&constraintLanguage=FILTER&constraint_language_version=1.1.0&constraint=" + http::percent_encode(filter);
+  if (const auto sort_by = csw_sort_by(query.sortby); !sort_by.empty()) csw += "&sortBy=" + http::percent_encode(sort_by);
   out.csw.query = csw;
   return out;
 }
@@ -161,7 +180,7 @@ void federated_items(store::CatalogStore& catalog, federation::DistributedSearch
   auto nodes = pending ? pending->wait() : std::vector<federation::NodeSearchResult>{};
   std::int64_t matched = summary.matched.value_or(static_cast<std::int64_t>(local.records.size()));
   for (const auto& n : nodes) matched += n.outcome.matched.value_or(n.outcome.returned);
-  auto merged = federation::merge_records(std::move(local.records), nodes);
+  auto merged = federation::merge_records(std::move(local.records), nodes, query.sortby);
   matched = std::max<std::int64_t>(matched - merged.duplicates, static_cast<std::int64_t>(merged.records.size()));
   json features = json::array();
   for (std::int64_t i = offset; i < window && i < static_cast<std::int64_t>(merged.records.size()); ++i)

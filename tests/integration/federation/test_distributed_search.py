@@ -247,6 +247,40 @@ def test_csw_distributed_search_forwards_the_constraint(regional, nat_a, nat_b):
     assert direct and got == direct
 
 
+def titles_by_resource(regional, nat_a, nat_b) -> dict[str, str]:
+    """resource -> title over the three catalogues, each read directly with OWSLib (local searches)."""
+    out: dict[str, str] = {}
+    for url in (regional.url, nat_a.url, nat_b.url):
+        csw = CatalogueServiceWeb(url + "/csw", timeout=60)
+        csw.getrecords2(esn="summary", maxrecords=1000)
+        assert csw.results["matches"] == len(csw.records)
+        for rid, record in csw.records.items():
+            out.setdefault(resource(rid), record.title)
+    return out
+
+
+@pytest.mark.parametrize("sortby,reverse", [("title", False), ("-title", True)])
+def test_records_search_with_sortby_orders_the_merged_list(regional, nat_a, nat_b, sortby, reverse):
+    titles = titles_by_resource(regional, nat_a, nat_b)
+    r = requests.get(regional.url + "/collections/catalog/items",
+                     params={"federated": "true", "limit": 10, "sortby": sortby}, timeout=30)
+    assert r.status_code == 200, r.text
+    got = [f["properties"]["title"] for f in r.json()["features"]]
+    # The first ten of all three catalogues by title (byte order, as the stores sort), not each
+    # source's first ones taken in turns.
+    assert got == sorted(titles.values(), key=lambda t: t.encode(), reverse=reverse)[:10]
+
+
+def test_csw_distributed_search_with_sortby_orders_the_merged_list(regional, nat_a, nat_b):
+    from owslib.fes import SortBy, SortProperty
+    titles = titles_by_resource(regional, nat_a, nat_b)
+    csw = CatalogueServiceWeb(regional.url + "/csw", timeout=60)
+    csw.getrecords2(esn="summary", maxrecords=10, sortby=SortBy([SortProperty("dc:title", "ASC")]),
+                    distributedsearch=True, hopcount=2)
+    got = [record.title for record in csw.records.values()]
+    assert got == sorted(titles.values(), key=lambda t: t.encode())[:10]
+
+
 @pytest.mark.parametrize("params", [{"federated": "maybe"}, {"federated": "true", "hopCount": "99"},
                                     {"hopCount": "2"}, {"federated": "true", "offset": 995, "limit": 10}])
 def test_bad_records_parameters_are_400(regional, params):
