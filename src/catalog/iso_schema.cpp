@@ -78,23 +78,6 @@ std::string joined(const std::vector<std::string>& messages) {
   return out;
 }
 
-// XML 1.0 (2.8): a DOCTYPE comes before the root element. Any is refused before
-// libxml2 reads it, so no entity is ever declared, expanded or fetched.
-bool has_doctype(std::string_view xml) {
-  std::size_t i = 0;
-  while ((i = xml.find('<', i)) != std::string_view::npos) {
-    const auto rest = xml.substr(i);
-    if (rest.starts_with("<?")) {
-      i = xml.find("?>", i);
-    } else if (rest.starts_with("<!--")) {
-      i = xml.find("-->", i);
-    } else {
-      return rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype");
-    }
-    if (i == std::string_view::npos) return false;
-  }
-  return false;
-}
 
 // Whether the document uses GML 3.2 (the 2007-04-17 flavour of ISO 19139).
 bool uses_gml32(const xmlNode* node) {
@@ -164,6 +147,24 @@ std::vector<std::string> IsoSchema::validate(xmlDoc* doc) const {
   xmlSchemaFreeValidCtxt(context);
   if (result != 0 && messages.empty()) messages.push_back("the document does not validate");
   return messages;
+}
+
+// XML 1.0 (2.8): a DOCTYPE comes before the root element. Any is refused before
+// libxml2 reads it, so no entity is ever declared, expanded or fetched.
+bool has_doctype(std::string_view xml) {
+  std::size_t i = 0;
+  while ((i = xml.find('<', i)) != std::string_view::npos) {
+    const auto rest = xml.substr(i);
+    if (rest.starts_with("<?")) {
+      i = xml.find("?>", i);
+    } else if (rest.starts_with("<!--")) {
+      i = xml.find("-->", i);
+    } else {
+      return rest.starts_with("<!DOCTYPE") || rest.starts_with("<!doctype");
+    }
+    if (i == std::string_view::npos) return false;
+  }
+  return false;
 }
 
 XmlDocPtr read_safe_xml(std::string_view xml, const char* locator, std::size_t max_bytes) {

@@ -27,6 +27,10 @@ inline constexpr std::size_t kMaxIsoDocumentBytes = 8 * 1024 * 1024;
 // or is not well-formed.
 XmlDocPtr read_safe_xml(std::string_view xml, const char* locator, std::size_t max_bytes);
 
+// Whether the document has a DOCTYPE (XML 1.0, 2.8: before the root element); found
+// by scanning the text, before any parser sees it.
+bool has_doctype(std::string_view xml);
+
 class IsoSchema {
  public:
   // Compiles the schemas under `schema_root` (static/schemas: iso/19139/20060504/...,

@@ -1,8 +1,9 @@
 #pragma once
 // A CSW 2.0.2 GetRecordsResponse with ISO 19139 records (outputSchema gmd), read
 // into the harvest's items: each gmd:MD_Metadata with its fileIdentifier, dateStamp
-// and a digest of its XML; the record itself is validated against the ISO schemas
-// and read only when the harvest asks (a new or changed record).
+// and a digest of its XML as the node sent it. The page is read in one pass of
+// libxml2's SAX parser, building no tree; the tree is built (once per page) only when
+// a record must be read: a new or changed one, validated against the ISO schemas.
 #include <cstdint>
 #include <string_view>
 
@@ -15,6 +16,9 @@ struct CswRecordsPage {
   std::int64_t matched = 0;      // numberOfRecordsMatched
   std::int64_t returned = 0;     // numberOfRecordsReturned
   std::int64_t next_record = 0;  // nextRecord; 0: none
+  // Whether each digest is of the record's bytes in the page (UTF-8, as sent) rather
+  // than of its serialisation in a tree (a page in another encoding).
+  bool digests_of_the_text = false;
   SourcePage page;
 };
 
