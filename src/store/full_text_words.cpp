@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include <sqlite3.h>
 
@@ -78,10 +80,21 @@ std::vector<std::string> full_text_words(std::string_view text) {
 }
 
 std::string stemmed_text(std::string_view text) {
+  // Stems seen by this thread: a catalogue's words repeat from record to record, and a
+  // stem costs a few suffix searches. Bounded: forgotten when full.
+  constexpr std::size_t kMaxRemembered = 65536;
+  thread_local std::unordered_map<std::string, std::string> stems;
   std::string out;
-  for (const auto& token : full_text_tokens(text)) {
+  for (auto& token : full_text_tokens(text)) {
     if (!out.empty()) out += ' ';
-    out += catalog::english_stem(token);
+    if (const auto known = stems.find(token); known != stems.end()) {
+      out += known->second;
+      continue;
+    }
+    std::string stem = catalog::english_stem(token);
+    out += stem;
+    if (stems.size() >= kMaxRemembered) stems.clear();
+    stems.emplace(std::move(token), std::move(stem));
   }
   return out;
 }

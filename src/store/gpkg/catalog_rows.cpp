@@ -84,7 +84,8 @@ bool has_column(sqlite::Database& db, const char* table, const char* column) {
   return s->step();
 }
 
-void write_full_text(sqlite::Database& db, std::int64_t fid, const RecordRow& row) {
+void write_full_text(sqlite::Database& db, std::int64_t fid, const RecordRow& row,
+                     std::unordered_set<std::string>* known_words = nullptr) {
   auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
   fts->bind(1, fid);
   int column = 2;
@@ -93,7 +94,8 @@ void write_full_text(sqlite::Database& db, std::int64_t fid, const RecordRow& ro
   fts->run();
   // The words AnyText looks substrings up in: those of its fields (catalog/any_text.hpp).
   auto word = db.cached("INSERT OR IGNORE INTO amis_record_words (word) VALUES (?)");
-  for (const auto& w : full_text_words(row.title + " " + row.keyword_text + " " + row.description)) {
+  for (auto& w : full_text_words(row.title + " " + row.keyword_text + " " + row.description)) {
+    if (known_words && !known_words->insert(w).second) continue;  // put by an earlier record of the batch
     word->reset();
     word->bind(1, std::string_view(w));
     word->run();
@@ -194,7 +196,7 @@ void create_catalog_tables(sqlite::Database& db) {
   if (full_text_version(db) < kFullTextVersion) rebuild_full_text(db);
 }
 
-void write_record(sqlite::Database& db, catalog::Record r) {
+void write_record(sqlite::Database& db, catalog::Record r, CatalogBatch* batch) {
   catalog::validate(r);
   if (r.updated.empty()) {
     auto now = db.cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
@@ -202,12 +204,13 @@ void write_record(sqlite::Database& db, catalog::Record r) {
     r.updated = now->column_text(0);
   }
   const RecordRow row = record_row(r);
-  delete_record(db, r.id);
+  delete_record(db, r.id, batch);
   const std::int64_t fid = insert_row(db, row);
   write_terms(db, fid, record_terms(row));
 
-  write_full_text(db, fid, row);
-  count_record_change(db);
+  write_full_text(db, fid, row, batch ? &batch->words : nullptr);
+  if (batch) batch->changed = true;
+  else count_record_change(db);
   if (r.extent) {
     auto rtree = db.cached("INSERT INTO rtree_amis_records_geom (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)");
     rtree->bind(1, fid);
@@ -219,7 +222,7 @@ void write_record(sqlite::Database& db, catalog::Record r) {
   }
 }
 
-bool delete_record(sqlite::Database& db, std::string_view id) {
+bool delete_record(sqlite::Database& db, std::string_view id, CatalogBatch* batch) {
   std::int64_t fid = 0;
   {
     auto find = db.cached("SELECT fid FROM amis_records WHERE id = ?");
@@ -233,8 +236,14 @@ bool delete_record(sqlite::Database& db, std::string_view id) {
     del->bind(1, fid);
     del->run();
   }
-  count_record_change(db);
+  if (batch) batch->changed = true;
+  else count_record_change(db);
   return true;
+}
+
+void finish_batch(sqlite::Database& db, CatalogBatch& batch) {
+  if (batch.changed) count_record_change(db);
+  batch.changed = false;
 }
 
 std::optional<catalog::Record> read_record(sqlite::Database& db, std::string_view id) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "catalog/record.hpp"
 #include "store/catalog_filter.hpp"  // kRecordTable (its R-tree is rtree_<this>_geom)
@@ -21,13 +22,24 @@ namespace amis::store::gpkg {
 // of a catalogue without amis_record_words is made again in one transaction).
 void create_catalog_tables(sqlite::Database& db);
 
+// What a writer keeps over the records of one transaction: the words it put in the
+// word list already (each is looked up once, not once per record), and whether a
+// record changed (the records' version is then counted once, by finish_batch).
+struct CatalogBatch {
+  std::unordered_set<std::string> words;
+  bool changed = false;
+};
+
 // Writes the record, replacing the row with its id (inside the caller's transaction).
 // An empty `updated` becomes now. @throws core::InvalidValue from catalog::validate
-// or for a date that is not RFC 3339.
-void write_record(sqlite::Database& db, catalog::Record record);
+// or for a date that is not RFC 3339. Without a batch, the change is counted at once.
+void write_record(sqlite::Database& db, catalog::Record record, CatalogBatch* batch = nullptr);
 
 // Removes the record's rows; false when there was none.
-bool delete_record(sqlite::Database& db, std::string_view id);
+bool delete_record(sqlite::Database& db, std::string_view id, CatalogBatch* batch = nullptr);
+
+// Counts the batch's changes (once), before its transaction commits.
+void finish_batch(sqlite::Database& db, CatalogBatch& batch);
 
 std::optional<catalog::Record> read_record(sqlite::Database& db, std::string_view id);
 

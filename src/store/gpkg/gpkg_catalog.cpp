@@ -32,14 +32,18 @@ class GpkgRecordWriter final : public RecordWriter {
     tx_.reset();  // rolls back unless committed, before the connection is reused
     pool_.give_back(std::move(db_));
   }
-  void put(const catalog::Record& record) override { write_record(*db_, record); }
-  bool remove(std::string_view id) override { return delete_record(*db_, id); }
-  void commit() override { tx_->commit(); }
+  void put(const catalog::Record& record) override { write_record(*db_, record, &batch_); }
+  bool remove(std::string_view id) override { return delete_record(*db_, id, &batch_); }
+  void commit() override {
+    finish_batch(*db_, batch_);
+    tx_->commit();
+  }
 
  private:
   sqlite::ConnectionPool& pool_;
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<sqlite::Transaction> tx_;
+  CatalogBatch batch_;
 };
 
 // The facets over the matching records, counted together: from each match to its
