@@ -71,6 +71,7 @@ class PageScan {
   struct Listed {
     std::size_t begin = 0, end = 0;  // the element's bytes in the page
     std::string id, stamp_date_time, stamp_date;
+    std::string declarations;  // the namespaces it inherits from the page, as attributes
   };
 
   // @throws core::ParsingFailed for a page that is not well-formed.
@@ -118,10 +119,11 @@ class PageScan {
     return static_cast<std::size_t>(in->consumed) + static_cast<std::size_t>(in->cur - in->base);
   }
 
-  static void start_element(void* ctx, const xmlChar* local, const xmlChar*, const xmlChar*, int, const xmlChar**,
-                            int nb_attributes, int, const xmlChar** attributes) {
+  static void start_element(void* ctx, const xmlChar* local, const xmlChar*, const xmlChar*, int nb_namespaces,
+                            const xmlChar** namespaces, int nb_attributes, int, const xmlChar** attributes) {
     auto& s = of(ctx);
     ++s.depth_;
+    if (s.depth_ <= 2) s.inherit(nb_namespaces, namespaces);
     if (s.depth_ == 1) {
       s.root = reinterpret_cast<const char*>(local);
     } else if (s.depth_ == 2 && s.root == "GetRecordsResponse" && named(local, "SearchResults")) {
@@ -148,6 +150,7 @@ class PageScan {
       const std::size_t at = s.text_.rfind('<', std::min(s.position(), s.text_.size() - 1));
       if (at == std::string_view::npos) s.raw_offsets_ = false;
       listed.begin = at == std::string_view::npos ? 0 : at;
+      listed.declarations = s.declarations_missing_from(nb_namespaces, namespaces);
       s.records.push_back(std::move(listed));
     } else if (s.in_record_ && s.depth_ == 4) {
       s.field_ = named(local, "fileIdentifier") ? Field::Id : named(local, "dateStamp") ? Field::Stamp : Field::None;
@@ -190,7 +193,40 @@ class PageScan {
     }
   }
 
+  // Namespaces declared on the root and on csw:SearchResults: a record uses them
+  // without declaring them. (prefix, URI); an empty prefix is the default namespace.
+  void inherit(int count, const xmlChar** pairs) {
+    for (int i = 0; i < count; ++i) {
+      const std::string prefix = pairs[2 * i] ? reinterpret_cast<const char*>(pairs[2 * i]) : "";
+      const std::string uri = pairs[2 * i + 1] ? reinterpret_cast<const char*>(pairs[2 * i + 1]) : "";
+      std::erase_if(inherited_, [&](const auto& p) { return p.first == prefix; });
+      inherited_.emplace_back(prefix, uri);
+    }
+  }
+
+  // The inherited declarations the record's own start tag does not make, as attributes.
+  std::string declarations_missing_from(int count, const xmlChar** own) const {
+    std::string out;
+    for (const auto& [prefix, uri] : inherited_) {
+      bool declared = false;
+      for (int i = 0; i < count && !declared; ++i)
+        declared = prefix == (own[2 * i] ? reinterpret_cast<const char*>(own[2 * i]) : "");
+      if (declared) continue;
+      out += prefix.empty() ? " xmlns=\"" : " xmlns:" + prefix + "=\"";
+      for (const char c : uri) {
+        if (c == '"') out += "&quot;";
+        else if (c == '&') out += "&amp;";
+        else if (c == '<') out += "&lt;";
+        else out += c;
+      }
+      out += '"';
+    }
+    return out;
+  }
+
   enum class Field { None, Id, Stamp };
+
+  std::vector<std::pair<std::string, std::string>> inherited_;
 
   std::string_view text_;
   xmlParserCtxtPtr ctxt_ = nullptr;
@@ -237,7 +273,9 @@ CswRecordsPage read_csw_records_page(std::string_view text, const catalog::IsoSc
   out.next_record = scan.next_record;
   out.page.failures = std::move(scan.failures);
   out.digests_of_the_text = scan.raw_offsets() && slices_hold(scan, text);
-  auto tree = std::make_shared<PageTree>(text);
+  // What read() needs later: the page's text, or its tree for a page in another encoding.
+  auto page_text = out.digests_of_the_text ? std::make_shared<const std::string>(text) : nullptr;
+  auto tree = out.digests_of_the_text ? nullptr : std::make_shared<PageTree>(text);
   std::size_t ordinal = 0;
   for (auto& listed : scan.records) {
     SourceItem item;
@@ -254,10 +292,24 @@ CswRecordsPage read_csw_records_page(std::string_view text, const catalog::IsoSc
                                                     static_cast<std::size_t>(xmlBufferLength(buffer))));
       xmlBufferFree(buffer);
     }
-    item.read = [tree, ordinal, &schema] {
-      const auto record = standalone(tree->record(ordinal));
-      return catalog::read_iso19139(record.get(), schema);
-    };
+    if (out.digests_of_the_text) {
+      // The record's own bytes made a document: its start tag given the namespaces it inherits.
+      item.read = [page_text, begin = listed.begin, end = listed.end, declarations = std::move(listed.declarations),
+                   &schema] {
+        const std::string_view slice = std::string_view(*page_text).substr(begin, end - begin);
+        const std::size_t name_end = slice.find_first_of(" \t\r\n/>");
+        std::string document;
+        document.reserve(slice.size() + declarations.size());
+        document.append(slice.substr(0, name_end)).append(declarations).append(slice.substr(name_end));
+        const auto record = catalog::read_safe_xml(document, "record", catalog::kMaxIsoDocumentBytes);
+        return catalog::read_iso19139(record.get(), schema);
+      };
+    } else {
+      item.read = [tree, ordinal, &schema] {
+        const auto record = standalone(tree->record(ordinal));
+        return catalog::read_iso19139(record.get(), schema);
+      };
+    }
     out.page.items.push_back(std::move(item));
     ++ordinal;
   }

@@ -6,8 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
+#include "catalog/iso19139_reader.hpp"
 #include "catalog/iso_schema.hpp"
+#include "catalog/record_json.hpp"
 #include "core/error.hpp"
 #include "federation/csw_page.hpp"
 
@@ -93,6 +97,28 @@ TEST(CswPage, APageInAnotherEncodingIsReadThroughItsTree) {
   ASSERT_EQ(p.page.items.size(), 1u);
   EXPECT_EQ(p.page.items[0].source_id, "caf\xc3\xa9");  // UTF-8 from here on
   EXPECT_EQ(p.page.items[0].digest.size(), 32u);
+}
+
+TEST(CswPage, ARecordIsReadFromItsBytesWithTheNamespacesItInherits) {
+  std::ifstream in(std::string(AMIS_TEST_DATA) + "/iso19139/dataset.xml");
+  std::string document((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto expected = catalog::read_iso19139(document, schema());
+  // The record without its declarations but gco's (which it keeps, as a record may): the
+  // page's root declares them all.
+  std::string record = document.substr(document.find("<gmd:MD_Metadata"));
+  const std::size_t tag_end = record.find('>');
+  record = "<gmd:MD_Metadata xmlns:gco=\"http://www.isotc211.org/2005/gco\"" + record.substr(tag_end);
+  std::string text = page({record});
+  const std::string more = R"( xmlns:gml="http://www.opengis.net/gml" xmlns:xlink="http://www.w3.org/1999/xlink" )"
+                           R"(xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance")";
+  text.insert(text.find("xmlns:gco="), more + " ");
+  const auto p = read_csw_records_page(text, schema());
+  ASSERT_TRUE(p.digests_of_the_text);
+  ASSERT_EQ(p.page.items.size(), 1u);
+  const auto got = p.page.items[0].read();
+  EXPECT_EQ(got.id, expected.id);
+  EXPECT_EQ(got.title, expected.title);
+  EXPECT_EQ(catalog::to_json(got), catalog::to_json(expected));
 }
 
 TEST(CswPage, RefusesWhatIsNoPage) {
