@@ -10,14 +10,12 @@ void send_json(http::Response& response, int status, const json& doc, const http
   response.send(status, "application/json", doc.dump(-1, ' ', false, json::error_handler_t::replace), headers);
 }
 
-json body_object(const http::Request& request, std::initializer_list<std::string_view> known) {
+json body_object(const http::Request& request, std::initializer_list<std::string_view> known, bool merge_patch) {
   std::string_view type = request.header("content-type");
   type = type.substr(0, type.find(';'));
-  // A JSON Merge Patch (RFC 7396) is a JSON object too: PATCH handlers take either type.
-  if (type != "application/json" && !(request.method == "PATCH" && type == "application/merge-patch+json"))
-    throw core::UnsupportedMediaType(request.method == "PATCH"
-                                         ? "the body must be application/json or application/merge-patch+json"
-                                         : "the body must be application/json");
+  if (type != "application/json" && !(merge_patch && type == "application/merge-patch+json"))
+    throw core::UnsupportedMediaType(merge_patch ? "the body must be application/json or application/merge-patch+json"
+                                                 : "the body must be application/json");
   if (request.body.size() > 65536) throw core::InvalidValue("body", "the body is larger than 64 KiB");
   auto doc = json::parse(request.body, nullptr, false);
   if (!doc.is_object()) throw core::ParsingFailed("body", "the body must be a JSON object");

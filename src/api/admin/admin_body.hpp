@@ -15,9 +15,11 @@ namespace amis::api::admin {
 void send_json(http::Response& response, int status, const nlohmann::json& doc, const http::Headers& headers = {});
 
 // The body: a JSON object of at most 64 KiB whose members are all `known`
-// (application/json; for PATCH, application/merge-patch+json as well).
+// (application/json; application/merge-patch+json as well for a handler that
+// applies it as a JSON Merge Patch, RFC 7396: `merge_patch`).
 // @throws core::UnsupportedMediaType, core::InvalidValue, core::ParsingFailed.
-nlohmann::json body_object(const http::Request& request, std::initializer_list<std::string_view> known);
+nlohmann::json body_object(const http::Request& request, std::initializer_list<std::string_view> known,
+                           bool merge_patch = false);
 
 // A string member; empty when absent or null. @throws core::InvalidValue when
 // `required` and absent, or not a string.

@@ -98,7 +98,7 @@ void NodesApi::remove_node(http::Request& request, http::Response& response) {
 // no rate limit, no schedule); a member absent stays.
 void NodesApi::change_node(http::Request& request, http::Response& response) {
   require_admin(request);
-  const auto doc = body_object(request, {"schedule", "token", "rateLimit"});
+  const auto doc = body_object(request, {"schedule", "token", "rateLimit"}, true);
   federation::NodeSettings settings;
   if (doc.contains("schedule")) {
     const auto schedule = text_member(doc, "schedule", false);
