@@ -83,6 +83,19 @@ std::string format_name(std::string_view media_type) {
   return std::string(media_type.substr(media_type.find('/') == std::string_view::npos ? 0 : media_type.find('/') + 1));
 }
 
+// The record of a named layer or feature type: its name as id, title (the name when
+// it has none), abstract and keywords, as the three services spell them.
+catalog::Record layer_record(xml::Node n, const std::string& name) {
+  catalog::Record r;
+  r.id = name;
+  r.type = "dataset";
+  r.title = xml::text(xml::child(n, "Title"));
+  if (r.title.empty()) r.title = name;
+  r.abstract = xml::text(xml::child(n, "Abstract"));
+  if (auto k = keywords(n); !k.empty()) r.keywords.push_back({k, {}, {}, {}});
+  return r;
+}
+
 // The item for a record made from the capabilities: its digest is the record's.
 void add_item(SourcePage& page, catalog::Record record) {
   SourceItem item;
@@ -101,13 +114,7 @@ void read_layer(xml::Node layer, Inherited inherited, std::string_view service_u
   if (auto e = wms_extent(layer)) inherited.extent = e;
   const std::string name = xml::text(xml::child(layer, "Name"));
   if (!name.empty()) {
-    catalog::Record r;
-    r.id = name;
-    r.type = "dataset";
-    r.title = xml::text(xml::child(layer, "Title"));
-    if (r.title.empty()) r.title = name;
-    r.abstract = xml::text(xml::child(layer, "Abstract"));
-    if (auto k = keywords(layer); !k.empty()) r.keywords.push_back({k, {}, {}, {}});
+    catalog::Record r = layer_record(layer, name);
     r.extent = inherited.extent;
     r.links.push_back({std::string(service_url), "service", "image/png", "OGC:WMS", name, r.title, "PNG"});
     add_item(page, std::move(r));
@@ -149,13 +156,7 @@ SourcePage read_wmts_capabilities(std::string_view text, std::string_view servic
       page.failures.push_back({"layer", "a layer without an identifier"});
       continue;
     }
-    catalog::Record r;
-    r.id = id;
-    r.type = "dataset";
-    r.title = xml::text(xml::child(layer, "Title"));
-    if (r.title.empty()) r.title = id;
-    r.abstract = xml::text(xml::child(layer, "Abstract"));
-    if (auto k = keywords(layer); !k.empty()) r.keywords.push_back({k, {}, {}, {}});
+    catalog::Record r = layer_record(layer, id);
     r.extent = wgs84_box(layer);
     std::string format = xml::text(xml::child(layer, "Format"));
     if (format.empty()) format = "image/png";
@@ -183,13 +184,7 @@ SourcePage read_wfs_capabilities(std::string_view text, std::string_view service
       page.failures.push_back({"feature type", "a feature type without a name"});
       continue;
     }
-    catalog::Record r;
-    r.id = name;
-    r.type = "dataset";
-    r.title = xml::text(xml::child(type, "Title"));
-    if (r.title.empty()) r.title = name;
-    r.abstract = xml::text(xml::child(type, "Abstract"));
-    if (auto k = keywords(type); !k.empty()) r.keywords.push_back({k, {}, {}, {}});
+    catalog::Record r = layer_record(type, name);
     r.extent = wfs_extent(type);
     r.links.push_back({std::string(service_url), "service", "application/gml+xml", "OGC:WFS", name, r.title, "GML"});
     add_item(page, std::move(r));

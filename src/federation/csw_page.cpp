@@ -5,7 +5,9 @@
 
 #include <charconv>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <set>
 
 #include "catalog/iso19139_reader.hpp"
 #include "core/datetime.hpp"
@@ -71,7 +73,7 @@ class PageScan {
   struct Listed {
     std::size_t begin = 0, end = 0;  // the element's bytes in the page
     std::string id, stamp_date_time, stamp_date;
-    std::string declarations;  // the namespaces it inherits from the page, as attributes
+    std::set<std::string> own_prefixes;  // the namespaces its start tag declares itself
   };
 
   // @throws core::ParsingFailed for a page that is not well-formed.
@@ -108,6 +110,9 @@ class PageScan {
   std::int64_t matched = 0, returned = 0, next_record = 0;
   std::vector<Listed> records;
   std::vector<HarvestFailure> failures;  // other elements than gmd:MD_Metadata in the results
+  // The namespaces a record uses without declaring them: those of the root and of
+  // csw:SearchResults, by prefix. Kept once per page, not once per record.
+  std::map<std::string, std::string> inherited;
   bool raw_offsets() const { return raw_offsets_; }
 
  private:
@@ -150,7 +155,7 @@ class PageScan {
       const std::size_t at = s.text_.rfind('<', std::min(s.position(), s.text_.size() - 1));
       if (at == std::string_view::npos) s.raw_offsets_ = false;
       listed.begin = at == std::string_view::npos ? 0 : at;
-      listed.declarations = s.declarations_missing_from(nb_namespaces, namespaces);
+      for (int i = 0; i < nb_namespaces; ++i) listed.own_prefixes.insert(prefix_text(namespaces[2 * i]));
       s.records.push_back(std::move(listed));
     } else if (s.in_record_ && s.depth_ == 4) {
       s.field_ = named(local, "fileIdentifier") ? Field::Id : named(local, "dateStamp") ? Field::Stamp : Field::None;
@@ -193,40 +198,17 @@ class PageScan {
     }
   }
 
-  // Namespaces declared on the root and on csw:SearchResults: a record uses them
-  // without declaring them. (prefix, URI); an empty prefix is the default namespace.
-  void inherit(int count, const xmlChar** pairs) {
-    for (int i = 0; i < count; ++i) {
-      const std::string prefix = pairs[2 * i] ? reinterpret_cast<const char*>(pairs[2 * i]) : "";
-      const std::string uri = pairs[2 * i + 1] ? reinterpret_cast<const char*>(pairs[2 * i + 1]) : "";
-      std::erase_if(inherited_, [&](const auto& p) { return p.first == prefix; });
-      inherited_.emplace_back(prefix, uri);
-    }
+  static std::string prefix_text(const xmlChar* prefix) {
+    return prefix ? reinterpret_cast<const char*>(prefix) : "";  // empty: the default namespace
   }
 
-  // The inherited declarations the record's own start tag does not make, as attributes.
-  std::string declarations_missing_from(int count, const xmlChar** own) const {
-    std::string out;
-    for (const auto& [prefix, uri] : inherited_) {
-      bool declared = false;
-      for (int i = 0; i < count && !declared; ++i)
-        declared = prefix == (own[2 * i] ? reinterpret_cast<const char*>(own[2 * i]) : "");
-      if (declared) continue;
-      out += prefix.empty() ? " xmlns=\"" : " xmlns:" + prefix + "=\"";
-      for (const char c : uri) {
-        if (c == '"') out += "&quot;";
-        else if (c == '&') out += "&amp;";
-        else if (c == '<') out += "&lt;";
-        else out += c;
-      }
-      out += '"';
-    }
-    return out;
+  // Namespaces declared on the root and on csw:SearchResults (the inner one wins).
+  void inherit(int count, const xmlChar** pairs) {
+    for (int i = 0; i < count; ++i)
+      inherited[prefix_text(pairs[2 * i])] = pairs[2 * i + 1] ? reinterpret_cast<const char*>(pairs[2 * i + 1]) : "";
   }
 
   enum class Field { None, Id, Stamp };
-
-  std::vector<std::pair<std::string, std::string>> inherited_;
 
   std::string_view text_;
   xmlParserCtxtPtr ctxt_ = nullptr;
@@ -238,6 +220,24 @@ class PageScan {
   std::string* capture_ = nullptr;
   bool raw_offsets_ = true;
 };
+
+// The inherited declarations a record's start tag does not make itself, as attributes.
+std::string missing_declarations(const std::map<std::string, std::string>& inherited,
+                                 const std::set<std::string>& own_prefixes) {
+  std::string out;
+  for (const auto& [prefix, uri] : inherited) {
+    if (own_prefixes.count(prefix)) continue;
+    out += prefix.empty() ? " xmlns=\"" : " xmlns:" + prefix + "=\"";
+    for (const char c : uri) {
+      if (c == '"') out += "&quot;";
+      else if (c == '&') out += "&amp;";
+      else if (c == '<') out += "&lt;";
+      else out += c;
+    }
+    out += '"';
+  }
+  return out;
+}
 
 // Whether each listed record's bytes are its gmd:MD_Metadata element, start tag to end tag.
 bool slices_hold(const PageScan& scan, std::string_view text) {
@@ -275,6 +275,7 @@ CswRecordsPage read_csw_records_page(std::string_view text, const catalog::IsoSc
   out.digests_of_the_text = scan.raw_offsets() && slices_hold(scan, text);
   // What read() needs later: the page's text, or its tree for a page in another encoding.
   auto page_text = out.digests_of_the_text ? std::make_shared<const std::string>(text) : nullptr;
+  auto inherited = std::make_shared<const std::map<std::string, std::string>>(std::move(scan.inherited));
   auto tree = out.digests_of_the_text ? nullptr : std::make_shared<PageTree>(text);
   std::size_t ordinal = 0;
   for (auto& listed : scan.records) {
@@ -294,10 +295,11 @@ CswRecordsPage read_csw_records_page(std::string_view text, const catalog::IsoSc
     }
     if (out.digests_of_the_text) {
       // The record's own bytes made a document: its start tag given the namespaces it inherits.
-      item.read = [page_text, begin = listed.begin, end = listed.end, declarations = std::move(listed.declarations),
-                   &schema] {
+      item.read = [page_text, inherited, begin = listed.begin, end = listed.end,
+                   own = std::move(listed.own_prefixes), &schema] {
         const std::string_view slice = std::string_view(*page_text).substr(begin, end - begin);
         const std::size_t name_end = slice.find_first_of(" \t\r\n/>");
+        const std::string declarations = missing_declarations(*inherited, own);
         std::string document;
         document.reserve(slice.size() + declarations.size());
         document.append(slice.substr(0, name_end)).append(declarations).append(slice.substr(name_end));

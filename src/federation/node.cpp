@@ -51,8 +51,7 @@ void validate(const Node& node) {
   if (node.token.size() > 4096 ||
       std::any_of(node.token.begin(), node.token.end(), [](unsigned char c) { return c < 0x21 || c > 0x7e; }))
     throw core::InvalidValue("token", "a token is at most 4096 visible ASCII characters");
-  if (node.rate_limit != 0 && !(node.rate_limit >= kMinRate && node.rate_limit <= kMaxRate))
-    throw core::InvalidValue("rateLimit", "a rate limit is between 1 request a minute and 1,000 a second, or off");
+  checked_rate_limit(node.rate_limit);
 }
 
 double checked_rate_limit(double per_second) {
