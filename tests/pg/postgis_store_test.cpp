@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "core/error.hpp"
@@ -18,6 +19,7 @@
 #include "store/gpkg/gpkg_store.hpp"
 #include "store/open_store.hpp"
 #include "store/postgis/pg_connection.hpp"
+#include "store/postgis/pg_schema.hpp"
 #include "store/postgis/postgis_store.hpp"
 #include "../unit/test_support.hpp"
 
@@ -439,6 +441,35 @@ TEST_F(PostgisStoreTest, ANodesConnectionsPlanWithoutJitOrParallelWorkers) {
   auto db = pg_->pool().acquire();
   EXPECT_EQ(db->exec("SHOW jit").text(0, 0), "off");
   EXPECT_EQ(db->exec("SHOW max_parallel_workers_per_gather").text(0, 0), "0");
+}
+
+// A node or command opening a store whose schema is this build's reads one row and
+// takes no lock: another session holding the bootstrap's advisory lock and an
+// exclusive lock on a table (a long migration, a serving node's DDL) does not hold
+// it up. The bootstrap used to run its DDL at every open, which queued behind (or
+// deadlocked with) the requests of the nodes already serving.
+TEST_F(PostgisStoreTest, OpeningACurrentStoreTakesNoLock) {
+  store::postgis::Connection other(pg_url());
+  EXPECT_EQ(other.exec("SELECT digest FROM amis_schema_state").text(0, 0), store::postgis::schema_digest());
+  other.exec("BEGIN");
+  other.exec("SELECT pg_advisory_xact_lock(4242014)");
+  other.exec("LOCK TABLE amis_rasters, amis_collections IN ACCESS EXCLUSIVE MODE");
+  auto opened = std::async(std::launch::async, [] { store::postgis::PostgisStore again(pg_url(), 1, "/tmp"); });
+  const bool in_time = opened.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  other.exec("ROLLBACK");  // lets a blocked open finish before the test ends
+  opened.get();
+  EXPECT_TRUE(in_time) << "opening a current store waited for another session's locks";
+}
+
+// A store an older build made (another digest) is brought up to date when opened.
+TEST_F(PostgisStoreTest, AnOlderSchemaDigestRunsTheBootstrap) {
+  store::postgis::Connection admin(pg_url());
+  admin.exec("UPDATE amis_schema_state SET digest = 'older'");
+  admin.exec("DROP FUNCTION amis_pow(double precision, double precision)");
+  { store::postgis::PostgisStore again(pg_url(), 1, "/tmp"); }
+  EXPECT_EQ(admin.exec("SELECT amis_pow(2, 10)").real(0, 0), 1024);
+  EXPECT_EQ(admin.exec("SELECT digest FROM amis_schema_state").text(0, 0), store::postgis::schema_digest());
+  EXPECT_EQ(admin.exec("SELECT count(*) FROM amis_schema_state").integer(0, 0), 1);
 }
 
 TEST_F(PostgisStoreTest, AFullPoolAnswersBusyWithinTheDeadline) {

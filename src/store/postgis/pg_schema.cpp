@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "store/postgis/pg_accounts.hpp"
 #include "store/postgis/pg_case_folding.hpp"
@@ -142,15 +145,53 @@ std::vector<SchemaPart> schema_parts() {
   };
 }
 
+std::string schema_digest() {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
+  auto add = [&hash](std::string_view text) {
+    for (const unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+    hash = (hash ^ 0xffu) * 1099511628211ull;  // a separator no DDL text holds
+  };
+  for (const auto& part : schema_parts()) {
+    add(part.name);
+    add(part.ddl);
+  }
+  add(std::to_string(kFullTextVersion));
+  return fmt::format("{:016x}", hash);
+}
+
+namespace {
+
+// The bootstrap this build would run has already run on the database.
+bool schema_is_current(Connection& connection, const std::string& digest) {
+  if (!connection.exec("SELECT to_regclass('amis_schema_state') IS NOT NULL").boolean(0, 0)) return false;
+  return connection.exec("SELECT 1 FROM amis_schema_state WHERE digest = $1", Params().text(digest)).rows() > 0;
+}
+
+constexpr const char* kSchemaState = R"SQL(
+CREATE TABLE IF NOT EXISTS amis_schema_state (digest text NOT NULL);
+DELETE FROM amis_schema_state;
+)SQL";
+
+}  // namespace
+
 void ensure_schema(Connection& connection) {
+  const std::string digest = schema_digest();
+  // Every start of a node or a command opens the store: when its schema is this
+  // build's, reading one row is all it costs. The DDL below takes exclusive locks
+  // (ALTER TABLE, CREATE OR REPLACE FUNCTION) that would queue the requests of
+  // nodes already serving, or deadlock with one of them.
+  if (schema_is_current(connection, digest)) return;
   Transaction tx(connection);
   connection.exec(kSchemaLock);
+  if (schema_is_current(connection, digest)) return;  // another node did it while we waited
   ensure_postgis(connection);
   for (const auto& part : schema_parts()) {
     spdlog::debug("PostgreSQL schema: {}", part.name);
     connection.exec_script(part.ddl);
   }
   migrate_catalog_full_text(connection);
+  connection.exec_script(kSchemaState);
+  connection.exec("INSERT INTO amis_schema_state (digest) VALUES ($1)", Params().text(digest));
   tx.commit();
 }
 

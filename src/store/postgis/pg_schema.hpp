@@ -1,7 +1,8 @@
 #pragma once
 // The tables AMIS keeps in a PostgreSQL database, created at start when missing.
 // Several amis nodes may start at once: the bootstrap runs in one transaction under
-// an advisory lock, and every statement is idempotent (IF NOT EXISTS).
+// an advisory lock, and every statement is idempotent (IF NOT EXISTS); it runs
+// only when the database's schema digest is not this build's.
 #include <string>
 #include <vector>
 
@@ -25,7 +26,13 @@ std::string feature_table(std::string_view collection);
 // Every part, in the order they are created. pg_schema.cpp lists them.
 std::vector<SchemaPart> schema_parts();
 
-// Creates the PostGIS extension (when allowed) and every missing table.
+// What this build's schema is: a digest of every part's DDL and of the catalogue's
+// full-text version, kept in amis_schema_state once the bootstrap has run.
+std::string schema_digest();
+
+// Creates the PostGIS extension (when allowed) and every missing table, unless the
+// database's amis_schema_state already holds schema_digest(): a store that this
+// build has opened before is opened with one query and no lock.
 // @throws ServerError with a clear message when PostGIS is not installed and the
 // role may not create it; the error of the SQLSTATE otherwise.
 void ensure_schema(Connection& connection);

@@ -24,6 +24,7 @@ def make_old(store: Path) -> None:
         if on_postgis():
             db.execute("ALTER TABLE amis_users DROP CONSTRAINT amis_users_role_check")
             db.execute(f"ALTER TABLE amis_users ADD CONSTRAINT amis_users_role_check {OLD_CHECK}")
+            db.execute("DELETE FROM amis_schema_state")  # an older build's schema digest is not this one's
         else:
             db.executescript(f"""
                 CREATE TABLE amis_users_old (
