@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,6 +10,7 @@
 #include "core/error.hpp"
 #include "encode/geojson_writer.hpp"  // utc_timestamp
 #include "federation/node_client.hpp"
+#include "federation/page_prefetch.hpp"
 
 namespace amis::federation {
 namespace {
@@ -65,6 +67,14 @@ class Run {
   }
 
   HarvestRun& report() { return report_; }
+
+  // Whether take() will read the item: new or changed since the last run. Reads
+  // only what the constructor filled, so the page prefetch may ask from its thread.
+  bool wanted(const SourceItem& item) const {
+    if (item.source_id.empty()) return false;
+    const auto known = known_.find(item.source_id);
+    return known == known_.end() || known->second.digest != item.digest;
+  }
 
  private:
   void take_item(SourceItem& item, std::unique_ptr<store::RecordWriter>& writer, std::vector<HarvestedEntry>& entries) {
@@ -124,34 +134,40 @@ HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore&
   const auto start = std::chrono::steady_clock::now();
   Run run(node, catalog, nodes);
   bool complete = true;
-  bool any_page = false;
-  for (int page = 1;; ++page) {
-    std::optional<SourcePage> p;
-    try {
-      p = source.next_page();
-    } catch (const std::exception& e) {
-      // The node down from the first page on: the run fails; nothing is withdrawn.
-      if (!any_page) {
-        run.report().status = RunStatus::Failed;
-        run.report().error = e.what();
+  double blocked_seconds = 0;
+  {
+    PagePrefetch pages(source, [&run](const SourceItem& item) { return run.wanted(item); });
+    bool any_page = false;
+    for (int page = 1;; ++page) {
+      PrefetchedPage p = pages.next();
+      if (p.error) {
+        // The node down from the first page on: the run fails; nothing is withdrawn.
+        if (!any_page) {
+          run.report().status = RunStatus::Failed;
+          run.report().error = *p.error;
+          complete = false;
+          break;
+        }
+        run.fail("page " + std::to_string(page), *p.error);
         complete = false;
+        if (p.resumable) continue;
         break;
       }
-      run.fail("page " + std::to_string(page), e.what());
-      complete = false;
-      if (source.resumable()) continue;
-      break;
+      if (!p.page) break;
+      any_page = true;
+      run.take(*p.page);
     }
-    if (!p) break;
-    any_page = true;
-    run.take(*p);
-  }
+    blocked_seconds = pages.blocked_seconds();
+  }  // the fetching thread has ended: the source's figures may be read
   HarvestRun& report = run.report();
   if (complete) run.withdraw_unseen();
   if (report.status != RunStatus::Failed && report.failed > 0) report.status = RunStatus::Partial;
   report.finished = encode::utc_timestamp();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.work_seconds = std::max(0.0, report.seconds - options.waited_seconds());
+  // The node's time the harvest waited for: the time it spent waiting for a page,
+  // no more than the time the exchanges took (the rest of a wait was the listing's
+  // own reading of a page, which is work).
+  report.work_seconds = std::max(0.0, report.seconds - std::min(blocked_seconds, options.waited_seconds()));
   return report;
 }
 

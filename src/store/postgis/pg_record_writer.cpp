@@ -16,6 +16,8 @@ constexpr const char* kColumns =
     "id, origin, type, title, description, country, language, license, parent, keywords, themes, formats, "
     "\"externalIds\", created, updated, published, \"featureCount\", time_start, time_end, min_x, min_y, max_x, "
     "max_y, fts_keywords, fts_other, document, stem_title, stem_keywords, stem_description, stem_other";
+// The staging table has one more: the AnyText words (full_text_words) this writer had not sent yet.
+constexpr const char* kStageColumns = "new_words";
 
 // One line of COPY's text format: fields separated by tabs, backslash escapes,
 // \N for NULL.
@@ -61,8 +63,8 @@ class CopyLine {
   bool first_ = true;
 };
 
-// The columns in kColumns' order.
-void put_row(std::string& out, const RecordRow& r) {
+// The columns in kColumns' order, then kStageColumns.
+void put_row(std::string& out, const RecordRow& r, std::string_view new_words) {
   CopyLine line(out);
   line.text(r.id).text(r.origin).text(r.type).text(r.title).text(r.description);
   line.maybe(r.country).maybe(r.language).maybe(r.license).maybe(r.parent);
@@ -77,6 +79,7 @@ void put_row(std::string& out, const RecordRow& r) {
   // the full text's stems (store/full_text_words.hpp), as the GeoPackage's FTS5 table holds them
   line.text(stemmed_text(r.title)).text(stemmed_text(r.keyword_text)).text(stemmed_text(r.description));
   line.text(stemmed_text(r.other_text));
+  line.text(new_words);
 }
 
 // The staged rows over the records (the last put of an id wins), and their facet
@@ -96,7 +99,7 @@ const std::string kPublish = std::string(
     "SELECT 'country', fresh.country WHERE fresh.country IS NOT NULL) AS t (field, value) "
     "ON CONFLICT DO NOTHING;\n"
     "INSERT INTO amis_record_words (word) SELECT DISTINCT w FROM amis_records_stage, "
-    "unnest(amis_anytext_words(title, fts_keywords, description)) AS w ON CONFLICT DO NOTHING;\n"
+    "unnest(string_to_array(new_words, ' ')) AS w WHERE w <> '' ON CONFLICT DO NOTHING;\n"
     "UPDATE amis_catalog_state SET records_version = records_version + 1;\n"
     "TRUNCATE amis_records_stage;";
 
@@ -106,8 +109,8 @@ PgRecordWriter::PgRecordWriter(Pool::Lease connection) : connection_(std::move(c
   now_ = std::string(
       connection_->exec("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')").text(0, 0));
   connection_->exec(
-      "CREATE TEMP TABLE amis_records_stage (seq bigint GENERATED ALWAYS AS IDENTITY, LIKE amis_records) "
-      "ON COMMIT DROP");
+      "CREATE TEMP TABLE amis_records_stage (seq bigint GENERATED ALWAYS AS IDENTITY, "
+      "LIKE amis_records INCLUDING COMPRESSION, new_words text NOT NULL) ON COMMIT DROP");
 }
 
 PgRecordWriter::~PgRecordWriter() {
@@ -126,10 +129,19 @@ void PgRecordWriter::put(const catalog::Record& record) {
     row = record_row(record);
   }
   if (!copying_) {
-    connection_->copy_start(std::string("COPY amis_records_stage (") + kColumns + ") FROM STDIN");
+    connection_->copy_start(std::string("COPY amis_records_stage (") + kColumns + ", " + kStageColumns +
+                            ") FROM STDIN");
     copying_ = true;
   }
-  put_row(buffer_, row);
+  // The words AnyText looks substrings up in (catalog/any_text.hpp), by the tokenizer
+  // of the stems the tsvector holds; each sent once per writer.
+  std::string new_words;
+  for (auto& w : full_text_words(row.title + " " + row.keyword_text + " " + row.description)) {
+    if (!words_sent_.insert(w).second) continue;
+    if (!new_words.empty()) new_words += ' ';
+    new_words += w;
+  }
+  put_row(buffer_, row, new_words);
   staged_ = true;
   if (buffer_.size() >= kFlushBytes) flush();
 }

@@ -4,6 +4,7 @@
 // commit() and the end of the staging move the staged rows over the records
 // (the last put of an id wins), with their facet terms.
 #include <string>
+#include <unordered_set>
 
 #include "store/catalog_store.hpp"
 #include "store/postgis/pg_pool.hpp"
@@ -35,6 +36,7 @@ class PgRecordWriter final : public RecordWriter {
   bool copying_ = false;
   bool staged_ = false;  // rows wait in the staging table
   std::string now_;      // `updated` of records without one: the transaction's start
+  std::unordered_set<std::string> words_sent_;  // AnyText words staged by this writer
 };
 
 }  // namespace amis::store::postgis
