@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/record_facets.hpp"
 #include "catalog/record_json.hpp"
 #include "core/datetime.hpp"
 #include "core/error.hpp"
@@ -34,27 +35,12 @@ std::string joined(const std::vector<std::string>& values) {
   return out;
 }
 
-// Topic categories and the keywords of groups with a thesaurus: the `theme` facet.
-std::vector<std::string> themes(const catalog::Record& r) {
-  std::vector<std::string> out = r.topic_categories;
-  for (const auto& g : r.keywords)
-    if (!g.thesaurus.empty()) out.insert(out.end(), g.keywords.begin(), g.keywords.end());
-  return out;
-}
-
 std::vector<std::string> external_ids(const catalog::Record& r) {
   std::vector<std::string> out;
   for (const auto& e : r.external_ids) {
     out.push_back(e.value);
     if (!e.scheme.empty()) out.push_back(e.scheme + ":" + e.value);
   }
-  return out;
-}
-
-std::vector<std::string> distinct(std::vector<std::string> values) {
-  std::vector<std::string> out;
-  for (auto& v : values)
-    if (!v.empty() && std::ranges::find(out, v) == out.end()) out.push_back(std::move(v));
   return out;
 }
 
@@ -134,10 +120,10 @@ RecordRow record_row(const catalog::Record& r) {
   row.language = text_or_null(r.language);
   row.license = text_or_null(r.licence);
   row.parent = text_or_null(r.parent_id);
-  row.keywords = distinct(r.all_keywords());
-  row.themes = distinct(themes(r));
+  row.keywords = catalog::facet_values(r, catalog::FacetField::Keyword);
+  row.themes = catalog::facet_values(r, catalog::FacetField::Theme);
   row.formats = r.formats();
-  row.external_ids = distinct(external_ids(r));
+  row.external_ids = catalog::distinct_values(external_ids(r));
   row.created = normalised(r.created, false, "created");
   row.updated = *normalised(r.updated, false, "updated");
   row.published = normalised(r.published, false, "published");

@@ -3,6 +3,7 @@
 #include "catalog/catalog_query.hpp"
 #include "catalog/queryables.hpp"
 #include "catalog/record.hpp"
+#include "catalog/record_facets.hpp"
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
 
@@ -88,3 +89,49 @@ TEST(CatalogQuery, FacetFieldsAndQueryablesHaveTheirNames) {
   EXPECT_EQ(catalog::find_queryable("password"), nullptr);
   EXPECT_EQ(catalog::iso_scope_code("document"), "nonGeographicDataset");
 }
+
+namespace amis::catalog {
+namespace {
+
+Record faceted(std::string id, std::string type, std::string country, std::vector<KeywordGroup> keywords,
+               std::vector<std::string> formats) {
+  Record r;
+  r.id = std::move(id);
+  r.type = std::move(type);
+  r.country = std::move(country);
+  r.keywords = std::move(keywords);
+  for (auto& f : formats) {
+    Link l;
+    l.format = std::move(f);
+    r.links.push_back(std::move(l));
+  }
+  return r;
+}
+
+// Each record counts once per value (a keyword in two groups, a format on two links);
+// empty values are no bucket; the buckets go by count, then bytewise by value, and are cut at the limit.
+TEST(RecordFacets, CountsEachRecordOncePerValueInTheStoresOrder) {
+  const std::vector<Record> records{
+      faceted("a", "dataset", "IDN", {{{"gold", "nickel"}, "", "", ""}, {{"gold"}, "GEMET", "", ""}}, {"CSV", "CSV"}),
+      faceted("b", "dataset", "", {{{"nickel", "Zinc"}, "", "", ""}}, {"GeoJSON"}),
+      faceted("c", "service", "MYS", {{{"zinc", ""}, "", "", ""}}, {})};
+  const auto facets = count_facets(records, {FacetField::Keyword, FacetField::Country, FacetField::Theme,
+                                             FacetField::Type, FacetField::Format}, 50);
+  ASSERT_EQ(facets.size(), 5u);
+  auto buckets = [](const Facet& f) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    for (const auto& b : f.buckets) out.emplace_back(b.value, b.count);
+    return out;
+  };
+  using B = std::vector<std::pair<std::string, std::int64_t>>;
+  EXPECT_EQ(buckets(facets[0]), (B{{"nickel", 2}, {"Zinc", 1}, {"gold", 1}, {"zinc", 1}}));
+  EXPECT_EQ(buckets(facets[1]), (B{{"IDN", 1}, {"MYS", 1}}));
+  EXPECT_EQ(buckets(facets[2]), (B{{"gold", 1}}));
+  EXPECT_EQ(buckets(facets[3]), (B{{"dataset", 2}, {"service", 1}}));
+  EXPECT_EQ(buckets(facets[4]), (B{{"CSV", 1}, {"GeoJSON", 1}}));
+  const auto cut = count_facets(records, {FacetField::Keyword}, 2);
+  EXPECT_EQ(buckets(cut[0]), (B{{"nickel", 2}, {"Zinc", 1}}));
+}
+
+}  // namespace
+}  // namespace amis::catalog

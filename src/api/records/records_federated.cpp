@@ -3,8 +3,10 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "api/records/records_documents.hpp"
+#include "catalog/record_facets.hpp"
 #include "core/error.hpp"
 #include "encode/geojson_writer.hpp"
 #include "encode/xml_text.hpp"
@@ -17,7 +19,7 @@ using nlohmann::json;
 constexpr const char* kGeoJson = "application/geo+json";
 
 // Parameters a node is not sent as they are: the page is asked anew, the answer's
-// format is JSON, facets are not merged.
+// format is JSON, facets are counted here over the merged records.
 bool kept_for_nodes(std::string_view name) {
   return name != "federated" && name != "hopCount" && name != "deadline" && name != "offset" && name != "limit" &&
          name != "f" && name != "facets";
@@ -174,7 +176,7 @@ void federated_items(store::CatalogStore& catalog, federation::DistributedSearch
   if (hop_count >= 2) pending = search.start(forward_records_search(request, query, hop_count, window), deadline);
   query.limit = window;
   query.offset = 0;
-  query.facets.clear();
+  const auto facet_fields = std::exchange(query.facets, {});
   CollectingSink local;
   const auto summary = catalog.search(query, local);
   auto nodes = pending ? pending->wait() : std::vector<federation::NodeSearchResult>{};
@@ -201,6 +203,13 @@ void federated_items(store::CatalogStore& catalog, federation::DistributedSearch
            {"timeStamp", encode::utc_timestamp()},
            {"federation", federation_json(hop_count, search, nodes)}};
   doc["numberReturned"] = doc["features"].size();
+  if (!facet_fields.empty()) {
+    // Counts over the records gathered: the first offset + limit of each source,
+    // merged, each record once. Of every match when none had more (facetsOver ==
+    // numberMatched); else of those records only, as facetsOver says.
+    doc["facets"] = facets_json(catalog::count_facets(merged.records, facet_fields, query.facet_buckets));
+    doc["federation"]["facetsOver"] = merged.records.size();
+  }
   response.send(200, kGeoJson, doc.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

@@ -148,6 +148,42 @@ def test_records_search_merges_the_nodes_and_names_the_slow_one(regional, expect
     assert serves(regional)
 
 
+def test_records_search_counts_facets_over_the_merged_records(regional, expected):
+    """facets with federated=true: counted over the merged records, each once. Oracle: the
+    same counts made here from the answer's own features (type, country, keywords)."""
+    r = requests.get(regional.url + "/collections/catalog/items",
+                     params={"federated": "true", "limit": 1000, "facets": "type,country,keyword"}, timeout=30)
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    features = doc["features"]
+    assert doc["federation"]["facetsOver"] == len(features) == doc["numberMatched"] == len(expected)
+
+    def counted(values_of) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in features:
+            for v in set(values_of(f["properties"])):
+                counts[v] = counts.get(v, 0) + 1
+        return counts
+
+    def buckets(field: str) -> dict[str, int]:
+        listed = doc["facets"][field]["buckets"]
+        order = [(-b["count"], b["value"].encode()) for b in listed]
+        assert order == sorted(order), f"{field}: not by count, then value"
+        return {b["value"]: b["count"] for b in listed}
+
+    assert buckets("type") == counted(lambda p: [p["type"]])
+    assert buckets("country") == counted(lambda p: [p["country"]] if p.get("country") else [])
+    keywords = counted(lambda p: [k for k in p.get("keywords", []) if k])
+    assert len(keywords) <= 50 or len(doc["facets"]["keyword"]["buckets"]) == 50
+    for value, count in buckets("keyword").items():
+        assert keywords[value] == count, value
+    # a page of the merged list counts the same records (the window is offset + limit of each source)
+    page = requests.get(regional.url + "/collections/catalog/items",
+                        params={"federated": "true", "limit": 5, "facets": "type"}, timeout=30).json()
+    assert page["federation"]["facetsOver"] >= 5 and len(page["features"]) == 5
+    assert sum(b["count"] for b in page["facets"]["type"]["buckets"]) == page["federation"]["facetsOver"]
+
+
 def test_records_search_pages_over_the_merged_list(regional, expected):
     seen: list[str] = []
     url, params = regional.url + "/collections/catalog/items", {"federated": "true", "limit": 7}
