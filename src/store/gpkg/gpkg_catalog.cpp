@@ -24,12 +24,24 @@ std::unique_ptr<sqlite::Database> open_database(const std::string& path) {
   return db;
 }
 
+constexpr const char* kWriterCache = "PRAGMA cache_size = -131072";  // 128 MiB
+constexpr const char* kPooledCache = "PRAGMA cache_size = -2000";    // SQLite's default
+
 class GpkgRecordWriter final : public RecordWriter {
  public:
-  explicit GpkgRecordWriter(sqlite::ConnectionPool& pool)
-      : pool_(pool), db_(pool.take()), tx_(std::make_unique<sqlite::Transaction>(*db_)) {}
+  explicit GpkgRecordWriter(sqlite::ConnectionPool& pool) : pool_(pool), db_(pool.take()) {
+    // What a writer changes stays dirty until commit: with SQLite's default 2 MB cache an
+    // import of many records spilled pages and read them back. Bounded, and only while
+    // the writer holds the connection.
+    db_->exec(kWriterCache);
+    tx_ = std::make_unique<sqlite::Transaction>(*db_);
+  }
   ~GpkgRecordWriter() override {
     tx_.reset();  // rolls back unless committed, before the connection is reused
+    try {
+      db_->exec(kPooledCache);
+    } catch (const std::exception&) {  // the connection stays usable with the larger cache
+    }
     pool_.give_back(std::move(db_));
   }
   void put(const catalog::Record& record) override { write_record(*db_, record, &batch_); }
