@@ -1,4 +1,5 @@
 #include "coverage/coverage_memory.hpp"
+#include "coverage/decoded_tiles.hpp"
 
 #include <gdal.h>
 
@@ -92,6 +93,7 @@ CoverageMemory& coverage_memory() {
 void configure_coverage_memory(const CoverageMemoryLimits& limits) {
   coverage_memory().set_limits(limits);
   GDALSetCacheMax64(limits.block_cache_bytes);
+  decoded_tiles().set_budget(limits.block_cache_bytes);
 }
 
 }  // namespace amis::coverage

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "coverage/decoded_tiles.hpp"
 #include "coverage/coverage_json.hpp"
 #include "coverage/gdal_handles.hpp"
 
@@ -125,7 +126,8 @@ void copy_band_properties(GDALRasterBandH from, GDALRasterBandH to) {
 // What gdal_translate would do goes through a VRT over the source, and closing a
 // VRT drops the source's blocks from GDAL's cache: every window decoded its tiles
 // again, where a dataset kept open (OpenGrids) finds them decoded.
-bool write_native_window(GDALDatasetH source, const CoveragePlan& plan, const std::string& name) {
+bool write_native_window(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
+                         const std::string& name) {
   std::vector<int> band_map = plan.bands;
   const int count = static_cast<int>(band_map.size());
   const GDALDataType type = GDALGetRasterDataType(GDALGetRasterBand(source, band_map.front()));
@@ -152,8 +154,12 @@ bool write_native_window(GDALDatasetH source, const CoveragePlan& plan, const st
   std::vector<unsigned char> strip(static_cast<std::size_t>(width) * strip_rows * count * value_bytes);
   for (int y = 0; y < height; y += strip_rows) {
     const int rows = std::min(strip_rows, height - y);
-    if (GDALDatasetRasterIO(source, GF_Read, plan.src_x, plan.src_y + y, width, rows, strip.data(), width, rows, type,
-                            count, band_map.data(), 0, 0, 0) != CE_None ||
+    // The tiles decoded once for every dataset of the grid (decoded_tiles.hpp); bands of
+    // different types through GDAL's conversion.
+    const bool from_tiles = read_window_from_tiles(grid, source, band_map, static_cast<int>(plan.src_x),
+                                                   static_cast<int>(plan.src_y) + y, width, rows, strip.data());
+    if ((!from_tiles && GDALDatasetRasterIO(source, GF_Read, plan.src_x, plan.src_y + y, width, rows, strip.data(),
+                                            width, rows, type, count, band_map.data(), 0, 0, 0) != CE_None) ||
         GDALDatasetRasterIO(out.get(), GF_Write, 0, y, width, rows, strip.data(), width, rows, type, count, nullptr,
                             0, 0, 0) != CE_None)
       return false;
@@ -166,14 +172,14 @@ bool write_native_window(GDALDatasetH source, const CoveragePlan& plan, const st
 
 }  // namespace
 
-EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
+EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands) {
   EncodedCoverage out;
   out.held = coverage_memory().reserve(answer_bytes(source, plan));
   if (plan.encoding == Encoding::GeoTiff && !plan.warp && plan.width == plan.src_width &&
       plan.height == plan.src_height) {
     const std::string name = memory_file_name();
-    take_memory_file(out, name, write_native_window(source, plan, name));
+    take_memory_file(out, name, write_native_window(source, grid, plan, name));
     out.media_type = kGeoTiffMediaType;
     return out;
   }

@@ -41,8 +41,9 @@ struct EncodedCoverage {
 // @throws core::ServerError when GDAL fails.
 // `source` is an open dataset of the coverage's file (OpenGrids lends one: the
 // header is read once and GDAL's block cache keeps the tiles read last), used by
-// this thread alone until the call returns.
-EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
+// this thread alone until the call returns; `grid` its lease's key, under which
+// a native window's tiles are shared with the grid's other datasets (decoded_tiles()).
+EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands);
 
 inline constexpr const char* kGeoTiffMediaType = "image/tiff; application=geotiff";

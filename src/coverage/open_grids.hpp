@@ -49,6 +49,8 @@ class OpenGrids {
     ~Lease();
     GDALDatasetH dataset() const { return dataset_; }
     const CoverageInfo& info() const { return *info_; }
+    // The file as it is now (path, size, time): another when it is replaced.
+    const std::string& key() const { return key_; }
 
    private:
     OpenGrids* owner_;
