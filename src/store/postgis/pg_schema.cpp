@@ -101,8 +101,9 @@ CREATE OR REPLACE FUNCTION amis_search_box(g geometry, metres double precision) 
                                  GREATEST(abs(ST_YMin(g)), abs(ST_YMax(g))) AS p) a) b) c $$;
 )SQL";
 
-// What older stores hold and this version no longer wants, undone at every open
-// (each statement a no-op once done). Earlier versions indexed the country
+// What older stores hold and this version no longer wants, undone at every open,
+// whatever the schema digest says (each statement a no-op that takes no lock once
+// done: DROP ... IF EXISTS of nothing). Earlier versions indexed the country
 // profiles' document as a category; PostgreSQL's btree refuses a row of more than
 // 2704 bytes, so the index made approving a long profile fail (issue 20).
 constexpr const char* kMigrations = R"SQL(
@@ -141,7 +142,6 @@ std::vector<SchemaPart> schema_parts() {
       {"usage", PgUsage::schema()},
       {"needs register", PgNeeds::schema()},
       {"national nodes", PgNodes::schema()},
-      {"migrations", kMigrations},
   };
 }
 
@@ -180,19 +180,22 @@ void ensure_schema(Connection& connection) {
   // build's, reading one row is all it costs. The DDL below takes exclusive locks
   // (ALTER TABLE, CREATE OR REPLACE FUNCTION) that would queue the requests of
   // nodes already serving, or deadlock with one of them.
-  if (schema_is_current(connection, digest)) return;
-  Transaction tx(connection);
-  connection.exec(kSchemaLock);
-  if (schema_is_current(connection, digest)) return;  // another node did it while we waited
-  ensure_postgis(connection);
-  for (const auto& part : schema_parts()) {
-    spdlog::debug("PostgreSQL schema: {}", part.name);
-    connection.exec_script(part.ddl);
+  if (!schema_is_current(connection, digest)) {
+    Transaction tx(connection);
+    connection.exec(kSchemaLock);
+    if (!schema_is_current(connection, digest)) {  // else another node did it while we waited
+      ensure_postgis(connection);
+      for (const auto& part : schema_parts()) {
+        spdlog::debug("PostgreSQL schema: {}", part.name);
+        connection.exec_script(part.ddl);
+      }
+      migrate_catalog_full_text(connection);
+      connection.exec_script(kSchemaState);
+      connection.exec("INSERT INTO amis_schema_state (digest) VALUES ($1)", Params().text(digest));
+    }
+    tx.commit();
   }
-  migrate_catalog_full_text(connection);
-  connection.exec_script(kSchemaState);
-  connection.exec("INSERT INTO amis_schema_state (digest) VALUES ($1)", Params().text(digest));
-  tx.commit();
+  connection.exec_script(kMigrations);
 }
 
 }  // namespace amis::store::postgis

@@ -32,7 +32,9 @@ std::string schema_digest();
 
 // Creates the PostGIS extension (when allowed) and every missing table, unless the
 // database's amis_schema_state already holds schema_digest(): a store that this
-// build has opened before is opened with one query and no lock.
+// build has opened before is opened with one query and no lock. Then, at every
+// open, undoes what older versions made and this one no longer wants (no lock
+// once there is nothing to undo).
 // @throws ServerError with a clear message when PostGIS is not installed and the
 // role may not create it; the error of the SQLSTATE otherwise.
 void ensure_schema(Connection& connection);
