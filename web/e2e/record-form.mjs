@@ -4,7 +4,7 @@
 //            AMIS_TITLE and a north side of AMIS_BAD_NORTH (out of range), submits, keeps
 //            the server's refusal, types AMIS_NORTH, submits again and keeps the change set;
 //   xml:     "New record" in the ISO 19139 mode, pastes the file AMIS_XML_FILE, submits and
-//            keeps the schema's refusal;
+//            keeps the schema's refusal, or the change set when the document is taken;
 //   approve: opens change set AMIS_CHANGESET in the workspace's review, approves it, then
 //            searches the catalogue for AMIS_TITLE and opens the record;
 //   edit:    searches for AMIS_TITLE, opens the record, "Edit", sets the title to
@@ -126,8 +126,10 @@ async function xml() {
   await page.setInputFiles('#rf-xml-file', env.AMIS_XML_FILE);
   await page.waitForFunction(() => document.querySelector('#rf-xml').value.includes('MD_Metadata'), null, { timeout: 5000 });
   await page.click('#rf-submit');
-  result.bad = await refusal();
-  await shot('refused');
+  await page.waitForSelector('#rf-errors:not([hidden]), #rf-result', { timeout: 15000 });
+  if (await page.$('#rf-result')) result.submitted = await waitingChangeSet();
+  else result.bad = await refusal();
+  await shot(result.bad ? 'refused' : 'submitted');
 }
 
 async function approve() {

@@ -13,7 +13,8 @@ on a store and server of its own, on either backend, by clicking in the Data tab
 5. the editor withdraws a record from its page; once approved, neither OGC API - Records nor CSW
    gives it;
 6. an ISO 19139 document that breaks the schema, read from a file in the form's XML mode, is refused
-   with the schema's messages and their lines.
+   with the schema's messages and their lines; a valid one goes to review in a change set the page
+   names, and once approved the record has the document's title and identifier (read with lxml).
 The server's messages are compared with the same requests made with `requests`.
 
 Needs the portal built (scripts/build-web.sh), Node.js and /usr/bin/chromium."""
@@ -240,3 +241,38 @@ def test_an_iso_document_that_breaks_the_schema_is_refused_with_the_schemas_line
     assert lines[0].startswith("the document is not valid ISO 19139")
     assert any(line.startswith("line ") and "bogusElement" in line for line in lines), lines
     assert "; ".join(lines[1:]) in expected["description"]
+
+
+def test_a_valid_iso_document_from_the_xml_mode_goes_through_review(site, tmp_path):
+    documents = sorted(generate_records(40, tmp_path / "iso").glob("*.xml"))
+    # One of Viet Nam's (the editor's country), told by its content, read with lxml.
+    chosen = None
+    for path in documents:
+        root = etree.fromstring(path.read_bytes(), safe_parser())
+        if any("Viet Nam" in (t or "") for t in root.itertext()):
+            chosen, doc = path, root
+            break
+    assert chosen is not None, "no generated record of Viet Nam"
+    identifier = iso_text(doc, "gmd:fileIdentifier/gco:CharacterString")[0]
+    title = iso_text(doc, "gmd:identificationInfo/*/gmd:citation/gmd:CI_Citation/gmd:title/gco:CharacterString")[0]
+    seen = browse(site, "xml", VNM_EDITOR, xml_file=chosen)
+    assert "bad" not in seen, seen.get("bad")
+    cs = seen["submitted"]["changeSet"]
+    assert seen["submitted"]["link"].endswith(f"/changesets/{cs}") and f"#{cs}" in seen["submitted"]["text"]
+    change_set = site.call("GET", f"/changesets/{cs}", REVIEWER).json()
+    assert (change_set["state"], change_set["collection"], change_set["country"], change_set["author"]) == \
+           ("submitted", "catalog", "VNM", VNM_EDITOR)
+    review = site.call("GET", f"/changesets/{cs}/review", REVIEWER).json()
+    rid = review["changes"][0]["after"]["properties"]["id"]
+    assert site.record(rid).status_code == 404  # not published before review
+    site.approve(cs)
+    record = site.record(rid)
+    assert record.status_code == 200, record.text
+    assert record.json()["properties"]["title"] == title
+    r = site.http.get(site.server.url + "/csw", params={
+        "service": "CSW", "version": "2.0.2", "request": "GetRecordById", "id": rid,
+        "outputSchema": "http://www.isotc211.org/2005/gmd", "elementSetName": "full"}, timeout=60)
+    iso = etree.fromstring(r.content, safe_parser())
+    assert iso_text(iso, ".//gmd:MD_Metadata/gmd:identificationInfo/*/gmd:citation/gmd:CI_Citation/gmd:title/"
+                         "gco:CharacterString") == [title]
+    assert identifier in (rid, *iso_text(iso, ".//gmd:MD_Metadata/gmd:fileIdentifier/gco:CharacterString"))
