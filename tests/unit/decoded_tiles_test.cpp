@@ -6,8 +6,10 @@
 #include <gdal.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
+#include <unistd.h>
+
 #include <array>
+#include <filesystem>
 #include <random>
 #include <vector>
 
@@ -21,7 +23,9 @@ constexpr int kWidth = 70, kHeight = 45, kBlock = 16;
 // A tiled (16 x 16) GeoTIFF of `bands` bands of `type` whose values come from a fixed seed.
 fs::path write_tiled(const char* name, int bands, GDALDataType type) {
   GDALAllRegister();
-  const fs::path path = fs::temp_directory_path() / (std::string("amis_decoded_tiles_") + name + ".tif");
+  // The process id in the name: the ci and fuzz builds' tests may run at once.
+  const fs::path path = fs::temp_directory_path() /
+                        (std::string("amis_decoded_tiles_") + name + "_" + std::to_string(::getpid()) + ".tif");
   const char* options[] = {"TILED=YES", "BLOCKXSIZE=16", "BLOCKYSIZE=16", "COMPRESS=DEFLATE", nullptr};
   GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path.c_str(), kWidth, kHeight, bands, type,
                                const_cast<char**>(options));
