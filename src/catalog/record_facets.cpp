@@ -42,7 +42,7 @@ std::vector<Facet> count_facets(const std::vector<Record>& records, const std::v
     std::ranges::sort(facet.buckets, [](const FacetBucket& a, const FacetBucket& b) {
       return a.count != b.count ? a.count > b.count : a.value < b.value;
     });
-    if (static_cast<std::int64_t>(facet.buckets.size()) > buckets) facet.buckets.resize(static_cast<std::size_t>(std::max<std::int64_t>(0, buckets)));
+    facet.buckets.resize(std::min(facet.buckets.size(), static_cast<std::size_t>(std::max<std::int64_t>(0, buckets))));
     out.push_back(std::move(facet));
   }
   return out;

@@ -221,4 +221,10 @@ EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, co
   return out;
 }
 
+EncodedCoverage encode_coverage(OpenGrids& grids, const std::string& path, const CoveragePlan& plan,
+                                const std::vector<store::RasterBand>& bands) {
+  const auto grid = grids.lease(path);
+  return encode_coverage(grid.dataset(), grid.key(), plan, bands);
+}
+
 }  // namespace amis::coverage

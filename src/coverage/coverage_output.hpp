@@ -11,6 +11,7 @@
 
 #include "coverage/coverage_memory.hpp"
 #include "coverage/coverage_plan.hpp"
+#include "coverage/open_grids.hpp"
 #include "store/store.hpp"
 
 namespace amis::coverage {
@@ -44,6 +45,11 @@ struct EncodedCoverage {
 // this thread alone until the call returns; `grid` its lease's key, under which
 // a native window's tiles are shared with the grid's other datasets (decoded_tiles()).
 EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
+                                const std::vector<store::RasterBand>& bands);
+
+// The same on a dataset of `path` leased from `grids` for the encoding only: it goes
+// back to the grid's other requests before the answer is sent.
+EncodedCoverage encode_coverage(OpenGrids& grids, const std::string& path, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands);
 
 inline constexpr const char* kGeoTiffMediaType = "image/tiff; application=geotiff";

@@ -137,10 +137,7 @@ void CoveragesApi::coverage(http::Request& request, http::Response& response) {
   }
   const auto wanted = parse_coverage_query(request, info, bands);
   const auto plan = coverage::plan_coverage(info, wanted, limits_);
-  auto encoded = [&] {  // the dataset goes back to the others before the answer is sent
-    const auto grid = open_grids_.lease(layer.path);
-    return coverage::encode_coverage(grid.dataset(), grid.key(), plan, bands);
-  }();
+  auto encoded = coverage::encode_coverage(open_grids_, layer.path, plan, bands);
   auto headers = content_headers(plan, request);
   const char* extension = plan.encoding == coverage::Encoding::Png            ? ".png"
                           : plan.encoding == coverage::Encoding::CoverageJson ? ".covjson"

@@ -108,10 +108,7 @@ void WcsService::get_coverage10(const Wcs10GetCoverage& wanted, const http::Requ
   }
   r.interpolation = wanted.interpolation;
   const auto plan = coverage::plan_coverage(c.info, r, limits_);
-  auto encoded = [&] {  // the dataset goes back to the others before the answer is sent
-    const auto grid = open_grids_.lease(c.layer.path);
-    return coverage::encode_coverage(grid.dataset(), grid.key(), plan, c.bands);
-  }();
+  auto encoded = coverage::encode_coverage(open_grids_, c.layer.path, plan, c.bands);
   http::Headers headers = http::cache_headers(request);
   const bool png = plan.encoding == coverage::Encoding::Png;
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + c.layer.id + (png ? ".png\"" : ".tif\""));

@@ -182,10 +182,7 @@ void WcsService::get_coverage(const GetCoverageRequest& wanted, const http::Requ
   if (!wanted.range_subset.empty()) plan_request.bands = range_subset(wanted.range_subset, c.bands);
   plan_request.interpolation = wanted.interpolation;
   const auto plan = coverage::plan_coverage(c.info, plan_request, limits_);
-  auto encoded = [&] {  // the dataset goes back to the others before the answer is sent
-    const auto grid = open_grids_.lease(c.layer.path);
-    return coverage::encode_coverage(grid.dataset(), grid.key(), plan, c.bands);
-  }();
+  auto encoded = coverage::encode_coverage(open_grids_, c.layer.path, plan, c.bands);
   http::Headers headers = http::cache_headers(request);
   headers.emplace_back("Content-Disposition", "inline; filename=\"" + c.layer.id +
                                                   (plan.encoding == coverage::Encoding::Png ? ".png\"" : ".tif\""));

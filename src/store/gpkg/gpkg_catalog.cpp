@@ -25,21 +25,23 @@ std::unique_ptr<sqlite::Database> open_database(const std::string& path) {
 }
 
 constexpr const char* kWriterCache = "PRAGMA cache_size = -131072";  // 128 MiB
-constexpr const char* kPooledCache = "PRAGMA cache_size = -2000";    // SQLite's default
 
 class GpkgRecordWriter final : public RecordWriter {
  public:
   explicit GpkgRecordWriter(sqlite::ConnectionPool& pool) : pool_(pool), db_(pool.take()) {
     // What a writer changes stays dirty until commit: with SQLite's default 2 MB cache an
     // import of many records spilled pages and read them back. Bounded, and only while
-    // the writer holds the connection.
+    // the writer holds the connection; the pool's own size again after.
+    auto size = db_->cached("PRAGMA cache_size");
+    if (size->step()) pooled_cache_ = size->column_int(0);
+    size->reset();  // no statement left running in the writer's transaction
     db_->exec(kWriterCache);
     tx_ = std::make_unique<sqlite::Transaction>(*db_);
   }
   ~GpkgRecordWriter() override {
     tx_.reset();  // rolls back unless committed, before the connection is reused
     try {
-      db_->exec(kPooledCache);
+      db_->exec("PRAGMA cache_size = " + std::to_string(pooled_cache_));
     } catch (const std::exception&) {  // the connection stays usable with the larger cache
     }
     pool_.give_back(std::move(db_));
@@ -56,6 +58,7 @@ class GpkgRecordWriter final : public RecordWriter {
   std::unique_ptr<sqlite::Database> db_;
   std::unique_ptr<sqlite::Transaction> tx_;
   CatalogBatch batch_;
+  std::int64_t pooled_cache_ = -2000;  // SQLite's default, unless the connection said otherwise
 };
 
 // The facets over the matching records, counted together: from each match to its

@@ -106,6 +106,18 @@ def vnm_record(title: str, north: float = 14.9) -> dict:
                        "type": "application/geopackage+sqlite3", "title": "Bauxite occurrences (GeoPackage)"}]}
 
 
+def awaiting_review(site: Site, cs: int) -> str:
+    """Checks that change set `cs` is Viet Nam's editor's, submitted to the catalogue, and that its
+    new record is not published before review; the record's id."""
+    change_set = site.call("GET", f"/changesets/{cs}", REVIEWER).json()
+    assert (change_set["state"], change_set["collection"], change_set["country"], change_set["author"]) == \
+           ("submitted", "catalog", "VNM", VNM_EDITOR)
+    review = site.call("GET", f"/changesets/{cs}/review", REVIEWER).json()
+    rid = review["changes"][0]["after"]["properties"]["id"]
+    assert site.record(rid).status_code == 404  # not published before review
+    return rid
+
+
 def iso_text(root: etree._Element, path: str) -> list[str]:
     return [e.text for e in root.iterfind(path, NS)]
 
@@ -126,12 +138,7 @@ def test_editor_makes_a_record_in_the_form_a_reviewer_approves_it_and_csw_gives_
     assert made["submitted"]["link"].endswith(f"/changesets/{cs}") and f"#{cs}" in made["submitted"]["text"]
     assert f"#{cs}" in made["reviewHeading"]  # the page opened it in the workspace's review
 
-    change_set = site.call("GET", f"/changesets/{cs}", REVIEWER).json()
-    assert (change_set["state"], change_set["collection"], change_set["country"], change_set["author"]) == \
-           ("submitted", "catalog", "VNM", VNM_EDITOR)
-    review = site.call("GET", f"/changesets/{cs}/review", REVIEWER).json()
-    rid = review["changes"][0]["after"]["properties"]["id"]
-    assert site.record(rid).status_code == 404  # not published before review
+    rid = awaiting_review(site, cs)
 
     approved = browse(site, "approve", REVIEWER, changeset=cs, title=TITLE)
     assert any(TITLE in " ".join(row) for row in approved["diff"]), approved["diff"]
@@ -259,12 +266,7 @@ def test_a_valid_iso_document_from_the_xml_mode_goes_through_review(site, tmp_pa
     assert "bad" not in seen, seen.get("bad")
     cs = seen["submitted"]["changeSet"]
     assert seen["submitted"]["link"].endswith(f"/changesets/{cs}") and f"#{cs}" in seen["submitted"]["text"]
-    change_set = site.call("GET", f"/changesets/{cs}", REVIEWER).json()
-    assert (change_set["state"], change_set["collection"], change_set["country"], change_set["author"]) == \
-           ("submitted", "catalog", "VNM", VNM_EDITOR)
-    review = site.call("GET", f"/changesets/{cs}/review", REVIEWER).json()
-    rid = review["changes"][0]["after"]["properties"]["id"]
-    assert site.record(rid).status_code == 404  # not published before review
+    rid = awaiting_review(site, cs)
     site.approve(cs)
     record = site.record(rid)
     assert record.status_code == 200, record.text
