@@ -11,7 +11,9 @@ Cases, each request list fixed by the seed and the same for both servers:
   for each, the p95 of sequential warm requests (one client) and the throughput of
   `wrk -c8` (interleaved rounds, medians);
 - memory: 8 concurrent 4096 x 4096 native windows, the server's resident memory above
-  its level before them (sampled every 50 ms; MapServer: its FastCGI processes summed).
+  its level before them (sampled every 50 ms; MapServer: its FastCGI processes summed),
+  warm (after the cases above) and, for AMIS, cold: a server started afresh whose
+  first requests they are (its decoded-tile cache empty, so it can grow by its budget).
 
 Every answer of the preflight is opened with GDAL and compared value for value with
 `gdal_translate -srcwin` of the COG (native) or its size and type checked (scaled).
@@ -267,6 +269,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--conns", type=int, default=8)
     ap.add_argument("--sequential", type=int, default=40, help="requests per case for the p95")
+    ap.add_argument("--memory-only", action="store_true", help="the memory cases alone (after the preflight)")
     ap.add_argument("--block-cache-mb", type=int, default=0,
                     help="amis's [coverages] block_cache_mb (0: its default, 256)")
     a = ap.parse_args()
@@ -287,18 +290,21 @@ def main():
                                for n, c in clients.items()},
                 "scaled_1024": {n: [c.scaled(1024, 1024)] for n, c in clients.items()}}
         results = []
-        for case, per_server in urls.items():
+        for case, per_server in ({} if a.memory_only else urls).items():
             for s in servers:
                 r = sequential_p95(s, per_server[s.name], a.sequential)
                 r.update({"case": case, "server": s.name, "kind": "sequential"})
                 pp.log("seq %-12s %-9s p50 %7.1f p95 %7.1f ms" % (case, s.name, r["p50_ms"], r["p95_ms"]))
                 results.append(r)
-        for rnd in range(a.rounds):
+        for rnd in range(0 if a.memory_only else a.rounds):
             order = servers if rnd % 2 == 0 else servers[::-1]
             for case, per_server in urls.items():
                 for s in order:
                     results.append(pp.wrk(a, s, NoDatabase(), per_server[s.name], case, a.conns, a.duration))
         memory = {s.name: memory_case(a, s, clients[s.name]) for s in servers}
+        servers[0].stop()
+        servers[0] = start_amis(a, store, a.port)
+        memory["amis cold"] = memory_case(a, servers[0], clients["amis"])
         for name, m in memory.items():
             pp.log("memory %-9s 8 x 4096^2: +%.0f MB (%.0f -> %.0f), %.1f s, statuses %s"
                    % (name, m["added_mb"], m["rss_before_mb"], m["rss_peak_mb"], m["wall_s"], m["statuses"]))
@@ -320,7 +326,7 @@ def summary(a, results, memory):
              "", "| case | server | p50 ms (1 client) | p95 ms (1 client) | rps (c=%d) | server CPU ms/req |" % a.conns,
              "|---|---|---|---|---|---|"]
     rps = {}
-    for case in ("native_512", "scaled_1024"):
+    for case in ("native_512", "scaled_1024") if results else ():
         for name in ("amis", "mapserver"):
             seq = next(r for r in results if r.get("kind") == "sequential" and r["case"] == case and r["server"] == name)
             runs = [r for r in results if r.get("kind") != "sequential" and r["case"] == case and r["server"] == name]
@@ -329,7 +335,7 @@ def summary(a, results, memory):
             lines.append("| %s | %s | %.1f | %.1f | %.1f | %.1f |" % (case, name, seq["p50_ms"], seq["p95_ms"],
                                                                      rps[case, name], cpu))
     lines.append("")
-    for case in ("native_512", "scaled_1024"):
+    for case in ("native_512", "scaled_1024") if results else ():
         lines.append("%s: AMIS / MapServer throughput %.2fx" % (case, rps[case, "amis"] / max(rps[case, "mapserver"], 1e-9)))
     for name, m in memory.items():
         lines.append("memory, 8 concurrent 4096 x 4096 windows, %s: +%.0f MB resident (%.0f -> %.0f MB), %.1f s"

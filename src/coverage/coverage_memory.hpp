@@ -1,9 +1,11 @@
 #pragma once
-// How much coverage output the process holds at once. A GeoTIFF answer is encoded
-// whole before it is sent (GDAL writes its header last), so eight 4096 x 4096
-// Float32 windows at once held 8 x 64 MB and more. Every encoding (OGC API -
-// Coverages, WCS 2.0.1 and 1.0.0) reserves the bytes of its answer from one budget
-// and holds them until the answer has been sent; a request that does not fit waits
+// How much coverage output the process holds at once. Scaled, warped, PNG and
+// CoverageJSON answers are encoded whole before they are sent (GDAL writes a
+// GeoTIFF's header last), so eight 4096 x 4096 Float32 answers at once held 8 x 64
+// MB and more; a native window is written as it is sent and holds one row of tiles
+// (geotiff_stream.hpp). Every encoding (OGC API - Coverages, WCS 2.0.1 and 1.0.0)
+// reserves what it holds from one budget and keeps it until the answer has been
+// sent; a request that does not fit waits
 // in turn for a while and is otherwise turned away with 503 and Retry-After. One
 // answer larger than the whole budget (up to [coverages] max_response_mb) runs
 // alone.

@@ -11,6 +11,7 @@
 #include "coverage/decoded_tiles.hpp"
 #include "coverage/coverage_json.hpp"
 #include "coverage/gdal_handles.hpp"
+#include "coverage/geotiff_stream.hpp"
 
 namespace amis::coverage {
 
@@ -106,83 +107,56 @@ void take_memory_file(EncodedCoverage& out, const std::string& name, bool writte
   if (!written || !out.file || out.file_size == 0) throw core::ServerError("GDAL could not encode the coverage");
 }
 
-// The band's description, nodata, unit, scale and offset, and metadata, as
-// gdal_translate copies them.
-void copy_band_properties(GDALRasterBandH from, GDALRasterBandH to) {
-  GDALSetDescription(to, GDALGetDescription(from));
-  int has_nodata = 0;
-  const double nodata = GDALGetRasterNoDataValue(from, &has_nodata);
-  if (has_nodata) GDALSetRasterNoDataValue(to, nodata);
-  if (const char* unit = GDALGetRasterUnitType(from); unit && *unit) GDALSetRasterUnitType(to, unit);
-  int has_scale = 0, has_offset = 0;
-  const double scale = GDALGetRasterScale(from, &has_scale), offset = GDALGetRasterOffset(from, &has_offset);
-  if (has_scale) GDALSetRasterScale(to, scale);
-  if (has_offset) GDALSetRasterOffset(to, offset);
-  GDALSetRasterColorInterpretation(to, GDALGetRasterColorInterpretation(from));
-  GDALSetMetadata(to, GDALGetMetadata(from, nullptr), nullptr);
+bool is_native_geotiff(const CoveragePlan& plan) {
+  return plan.encoding == Encoding::GeoTiff && !plan.warp && plan.width == plan.src_width &&
+         plan.height == plan.src_height;
 }
 
-// A window at native resolution as GeoTIFF, copied in strips from `source` itself.
-// What gdal_translate would do goes through a VRT over the source, and closing a
-// VRT drops the source's blocks from GDAL's cache: every window decoded its tiles
-// again, where a dataset kept open (OpenGrids) finds them decoded.
-bool write_native_window(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
-                         const std::string& name) {
-  std::vector<int> band_map = plan.bands;
-  const int count = static_cast<int>(band_map.size());
-  const GDALDataType type = GDALGetRasterDataType(GDALGetRasterBand(source, band_map.front()));
-  const int width = static_cast<int>(plan.width), height = static_cast<int>(plan.height);
-  const char* options[] = {"TILED=YES", count > 1 ? "INTERLEAVE=BAND" : nullptr, nullptr};
-  Dataset out(GDALCreate(GDALGetDriverByName("GTiff"), name.c_str(), width, height, count, type,
-                         const_cast<char**>(options)));
-  if (!out) return false;
-  std::array<double, 6> t{};
-  if (GDALGetGeoTransform(source, t.data()) != CE_None) return false;
-  t[0] += plan.src_x * t[1] + plan.src_y * t[2];
-  t[3] += plan.src_x * t[4] + plan.src_y * t[5];
-  GDALSetGeoTransform(out.get(), t.data());
-  if (OGRSpatialReferenceH srs = GDALGetSpatialRef(source)) GDALSetSpatialRef(out.get(), srs);
-  GDALSetMetadata(out.get(), GDALGetMetadata(source, nullptr), nullptr);
-  for (int i = 0; i < count; ++i)
-    copy_band_properties(GDALGetRasterBand(source, band_map[static_cast<std::size_t>(i)]),
-                         GDALGetRasterBand(out.get(), i + 1));
-  // The COG's block height: each strip decodes a row of tiles once. Never more rows
-  // than the window has, so that the strip is never larger than the answer (a
-  // 32768-cell-wide window of one row must not take 512 rows' worth of memory).
-  const int strip_rows = std::min(512, height);
-  const std::size_t value_bytes = static_cast<std::size_t>(std::max(1, GDALGetDataTypeSizeBytes(type)));
-  std::vector<unsigned char> strip(static_cast<std::size_t>(width) * strip_rows * count * value_bytes);
-  for (int y = 0; y < height; y += strip_rows) {
-    const int rows = std::min(strip_rows, height - y);
-    // The tiles decoded once for every dataset of the grid (decoded_tiles.hpp); bands of
-    // different types through GDAL's conversion.
-    const bool from_tiles = read_window_from_tiles(grid, source, band_map, static_cast<int>(plan.src_x),
-                                                   static_cast<int>(plan.src_y) + y, width, rows, strip.data());
-    if ((!from_tiles && GDALDatasetRasterIO(source, GF_Read, plan.src_x, plan.src_y + y, width, rows, strip.data(),
-                                            width, rows, type, count, band_map.data(), 0, 0, 0) != CE_None) ||
-        GDALDatasetRasterIO(out.get(), GF_Write, 0, y, width, rows, strip.data(), width, rows, type, count, nullptr,
-                            0, 0, 0) != CE_None)
-      return false;
-    // The strip's tiles go to the file now rather than wait in the block cache as
-    // a second copy of the answer.
-    GDALFlushCache(out.get());
-  }
-  return true;  // closing `out` writes the last tiles
+// Rows of band `band` of the window as the file's type: from the tiles decoded once
+// for every dataset of the grid (decoded_tiles.hpp) when the band has that type,
+// else through GDAL's conversion.
+void read_window_rows(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
+                      const GeoTiffStream& file, int band, int y, int rows, unsigned char* out) {
+  GDALRasterBandH b = GDALGetRasterBand(source, band);
+  // A window of more than an eighth of the shared tiles reads each of its tiles once:
+  // keeping them would push out what the other windows share, and let eight such
+  // windows at once fill the whole cache.
+  const bool keep = static_cast<std::int64_t>(file.width) * file.height * file.value_bytes <=
+                    decoded_tiles().budget() / 8;
+  if (GDALGetRasterDataType(b) == file.type &&
+      read_window_from_tiles(grid, source, {band}, plan.src_x, plan.src_y + y, file.width, rows, out, keep))
+    return;
+  if (GDALRasterIO(b, GF_Read, plan.src_x, plan.src_y + y, file.width, rows, out, file.width, rows, file.type, 0, 0) !=
+      CE_None)
+    throw core::ServerError("GDAL could not read the coverage");
+}
+
+// The window written while it is sent. A dataset of the grid is leased for each
+// row of tiles only, so that a slow client never keeps one from other requests;
+// the file must stay the one the head describes.
+EncodedCoverage streamed_window(OpenGrids& grids, const std::string& path, const std::string& key,
+                                const CoveragePlan& plan, GeoTiffStream file) {
+  EncodedCoverage out;
+  out.held = coverage_memory().reserve(geotiff_stream_buffer_bytes(file));
+  out.media_type = kGeoTiffMediaType;
+  out.streamed_size = file.size;
+  auto shared = std::make_shared<const GeoTiffStream>(std::move(file));
+  out.write = [&grids, path, key, plan, shared](core::ByteSink& sink) {
+    write_geotiff_stream(*shared, plan.src_y, sink, [&](int band, int y, int rows, unsigned char* buffer) {
+      const auto grid = grids.lease(path);
+      if (grid.key() != key) throw core::ServerError("the coverage's file changed while it was sent");
+      read_window_rows(grid.dataset(), key, plan, *shared, band, y, rows, buffer);
+    });
+  };
+  return out;
 }
 
 }  // namespace
 
-EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
+EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands) {
   EncodedCoverage out;
   out.held = coverage_memory().reserve(answer_bytes(source, plan));
-  if (plan.encoding == Encoding::GeoTiff && !plan.warp && plan.width == plan.src_width &&
-      plan.height == plan.src_height) {
-    const std::string name = memory_file_name();
-    take_memory_file(out, name, write_native_window(source, grid, plan, name));
-    out.media_type = kGeoTiffMediaType;
-    return out;
-  }
   Dataset result = virtual_result(source, plan);
   if (plan.encoding == Encoding::CoverageJson) {
     out.text = write_coverage_json(result.get(), plan, bands);
@@ -223,8 +197,18 @@ EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, co
 
 EncodedCoverage encode_coverage(OpenGrids& grids, const std::string& path, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands) {
+  if (is_native_geotiff(plan)) {
+    std::optional<GeoTiffStream> file;
+    std::string key;
+    {
+      const auto grid = grids.lease(path);
+      file = plan_geotiff_stream(grid.dataset(), plan);
+      key = grid.key();
+    }
+    if (file) return streamed_window(grids, path, key, plan, std::move(*file));
+  }
   const auto grid = grids.lease(path);
-  return encode_coverage(grid.dataset(), grid.key(), plan, bands);
+  return encode_coverage(grid.dataset(), plan, bands);
 }
 
 }  // namespace amis::coverage

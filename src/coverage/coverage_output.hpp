@@ -1,14 +1,18 @@
 #pragma once
-// Runs a coverage plan with GDAL and encodes the result: the window or warp is a
-// virtual dataset (no pixels held), then one pass writes GeoTIFF or PNG into
+// Runs a coverage plan with GDAL and encodes the result: a native window as GeoTIFF
+// is written while it is sent (geotiff_stream.hpp); otherwise the window or warp is
+// a virtual dataset (no pixels held), then one pass writes GeoTIFF or PNG into
 // memory whose size the plan's limits bound.
 #include <gdal.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/byte_sink.hpp"
 #include "coverage/coverage_memory.hpp"
 #include "coverage/coverage_plan.hpp"
 #include "coverage/open_grids.hpp"
@@ -18,15 +22,19 @@ namespace amis::coverage {
 
 void free_gdal_buffer(void* data);
 
-// The answer as encoded: GDAL's in-memory file itself (GeoTIFF, PNG; not copied) or
-// CoverageJSON's text, with its bytes held in the process's budget until it is
-// destroyed, so after it has been sent (coverage_memory.hpp).
+// The answer as encoded: GDAL's in-memory file itself (GeoTIFF, PNG; not copied),
+// CoverageJSON's text, or a native GeoTIFF window's writer, with the bytes it holds
+// (the whole answer, or the writer's row buffer) in the process's budget until it
+// is destroyed, so after it has been sent (coverage_memory.hpp).
 struct EncodedCoverage {
   std::string media_type;  // "image/tiff; application=geotiff", "image/png" or CoverageJSON's
   std::string text;        // CoverageJSON
   std::unique_ptr<unsigned char, void (*)(void*)> file{nullptr, &free_gdal_buffer};
   std::size_t file_size = 0;
   CoverageMemory::Reservation held;
+  // Set for a streamed answer: writes its streamed_size bytes, reading as it goes.
+  std::function<void(core::ByteSink&)> write;
+  std::uint64_t streamed_size = 0;
 
   std::string_view bytes() const {
     return file ? std::string_view(reinterpret_cast<const char*>(file.get()), file_size) : std::string_view(text);
@@ -40,15 +48,16 @@ struct EncodedCoverage {
 // reserved from coverage_memory() before any pixel is read.
 // @throws core::ServiceBusy when the budget stayed full (503).
 // @throws core::ServerError when GDAL fails.
-// `source` is an open dataset of the coverage's file (OpenGrids lends one: the
-// header is read once and GDAL's block cache keeps the tiles read last), used by
-// this thread alone until the call returns; `grid` its lease's key, under which
-// a native window's tiles are shared with the grid's other datasets (decoded_tiles()).
-EncodedCoverage encode_coverage(GDALDatasetH source, const std::string& grid, const CoveragePlan& plan,
+// `source` is an open dataset of the coverage's file, used by this thread alone
+// until the call returns.
+EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands);
 
-// The same on a dataset of `path` leased from `grids` for the encoding only: it goes
-// back to the grid's other requests before the answer is sent.
+// The same on a dataset of `path` leased from `grids` (OpenGrids: the header is read
+// once) for the encoding only: it goes back to the grid's other requests before the
+// answer is sent. A native GeoTIFF window is read when it is written (`write`), a
+// row of tiles at a time, each on a dataset leased for that row, its tiles shared
+// with the grid's other datasets (decoded_tiles()).
 EncodedCoverage encode_coverage(OpenGrids& grids, const std::string& path, const CoveragePlan& plan,
                                 const std::vector<store::RasterBand>& bands);
 

@@ -7,14 +7,14 @@
 
 namespace amis::coverage {
 
-DecodedTile DecodedTiles::block(const std::string& grid, GDALDatasetH dataset, int band, int x, int y) {
+DecodedTile DecodedTiles::block(const std::string& grid, GDALDatasetH dataset, int band, int x, int y, bool keep) {
   std::string key = grid;
   key.append("\n").append(std::to_string(band)).append(",").append(std::to_string(x)).append(",").append(
       std::to_string(y));
   {
     std::lock_guard lock(mutex_);
     if (auto it = index_.find(key); it != index_.end()) {
-      recent_.splice(recent_.begin(), recent_, it->second);
+      if (keep) recent_.splice(recent_.begin(), recent_, it->second);
       return it->second->tile;
     }
   }
@@ -27,6 +27,7 @@ DecodedTile DecodedTiles::block(const std::string& grid, GDALDatasetH dataset, i
                      static_cast<std::size_t>(GDALGetDataTypeSizeBytes(GDALGetRasterDataType(b)));
   auto tile = std::make_shared<std::vector<unsigned char>>(bytes);
   if (GDALReadBlock(b, x, y, tile->data()) != CE_None) throw core::ServerError("GDAL could not read a tile of the coverage");
+  if (!keep) return tile;
   std::lock_guard lock(mutex_);
   if (auto it = index_.find(key); it != index_.end()) {
     recent_.splice(recent_.begin(), recent_, it->second);
@@ -53,6 +54,11 @@ void DecodedTiles::set_budget(std::int64_t bytes) {
   trim();
 }
 
+std::int64_t DecodedTiles::budget() const {
+  std::lock_guard lock(mutex_);
+  return budget_;
+}
+
 std::int64_t DecodedTiles::held() const {
   std::lock_guard lock(mutex_);
   return held_;
@@ -64,7 +70,7 @@ DecodedTiles& decoded_tiles() {
 }
 
 bool read_window_from_tiles(const std::string& grid, GDALDatasetH dataset, const std::vector<int>& bands, int x0,
-                            int y0, int width, int height, unsigned char* out) {
+                            int y0, int width, int height, unsigned char* out, bool keep) {
   const GDALDataType type = GDALGetRasterDataType(GDALGetRasterBand(dataset, bands.front()));
   for (int band : bands)
     if (GDALGetRasterDataType(GDALGetRasterBand(dataset, band)) != type) return false;
@@ -76,7 +82,7 @@ bool read_window_from_tiles(const std::string& grid, GDALDatasetH dataset, const
     unsigned char* plane = out + i * static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * value;
     for (int by = y0 / block_y; by * block_y < y0 + height; ++by) {
       for (int bx = x0 / block_x; bx * block_x < x0 + width; ++bx) {
-        const DecodedTile tile = decoded_tiles().block(grid, dataset, bands[i], bx, by);
+        const DecodedTile tile = decoded_tiles().block(grid, dataset, bands[i], bx, by, keep);
         // The part of the tile inside the window, row by row.
         const int left = std::max(x0, bx * block_x), right = std::min(x0 + width, (bx + 1) * block_x);
         const int top = std::max(y0, by * block_y), bottom = std::min(y0 + height, (by + 1) * block_y);

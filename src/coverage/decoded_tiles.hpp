@@ -30,11 +30,14 @@ class DecodedTiles {
 
   // Block (x, y) of `band` (its number in the dataset) of the grid `grid` (a key
   // that changes when the file does: OpenGrids' lease key), read with
-  // GDALReadBlock from `dataset` when it is not here.
+  // GDALReadBlock from `dataset` when it is not here. With `keep` false, a tile not
+  // here is not kept and one here keeps its place: the read of a window far larger
+  // than what others share (each of its tiles read once) must not push theirs out.
   // @throws core::ServerError when GDAL cannot read it.
-  DecodedTile block(const std::string& grid, GDALDatasetH dataset, int band, int x, int y);
+  DecodedTile block(const std::string& grid, GDALDatasetH dataset, int band, int x, int y, bool keep = true);
 
   void set_budget(std::int64_t bytes);
+  std::int64_t budget() const;
   std::int64_t held() const;
 
  private:
@@ -57,10 +60,10 @@ DecodedTiles& decoded_tiles();
 // A window of `dataset` at native resolution, bands `bands` (1-based), as
 // GDALDatasetRasterIO reads it into `out` (band after band, rows of `width`
 // values of the bands' type) when every band has that type; read from
-// decoded_tiles(). False when the bands' types differ (the caller reads with
-// RasterIO instead).
+// decoded_tiles() (`keep`: as DecodedTiles::block). False when the bands' types
+// differ (the caller reads with RasterIO instead).
 // @throws core::ServerError when GDAL cannot read a tile.
 bool read_window_from_tiles(const std::string& grid, GDALDatasetH dataset, const std::vector<int>& bands, int x0,
-                            int y0, int width, int height, unsigned char* out);
+                            int y0, int width, int height, unsigned char* out, bool keep = true);
 
 }  // namespace amis::coverage

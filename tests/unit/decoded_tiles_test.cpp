@@ -126,5 +126,32 @@ TEST(DecodedTiles, TheLeastRecentlyUsedTilesLeaveWhenTheBudgetIsFull) {
   fs::remove(path);
 }
 
+TEST(DecodedTiles, AReadThatDoesNotKeepLeavesTheSharedTilesAsTheyWere) {
+  const auto path = write_tiled("scan", 1, GDT_Float32);
+  GDALDatasetH ds = GDALOpen(path.c_str(), GA_ReadOnly);
+  constexpr std::int64_t tile = kBlock * kBlock * 4;
+  DecodedTiles tiles(2 * tile);
+  const DecodedTile a = tiles.block("g", ds, 1, 0, 0);
+  const DecodedTile b = tiles.block("g", ds, 1, 1, 0);
+  // A scan over other tiles: read, not kept, nothing pushed out.
+  for (int x = 2; x < 5; ++x) EXPECT_EQ(tiles.block("g", ds, 1, x, 0, false)->size(), static_cast<std::size_t>(tile));
+  EXPECT_EQ(tiles.held(), 2 * tile);
+  // A kept tile it meets is shared and keeps its place: (0, 0) is still the oldest.
+  EXPECT_EQ(tiles.block("g", ds, 1, 0, 0, false).get(), a.get());
+  tiles.block("g", ds, 1, 2, 0);
+  EXPECT_NE(tiles.block("g", ds, 1, 0, 0, false).get(), a.get());  // (0, 0) left, not (1, 0)
+  EXPECT_EQ(tiles.block("g", ds, 1, 1, 0, false).get(), b.get());
+  // The window read without keeping is the same as RasterIO's.
+  std::vector<unsigned char> scanned(static_cast<std::size_t>(kWidth) * kHeight * 4);
+  decoded_tiles().set_budget(0);  // what other tests left
+  decoded_tiles().set_budget(2 * tile);
+  ASSERT_TRUE(read_window_from_tiles("scan-grid", ds, {1}, 0, 0, kWidth, kHeight, scanned.data(), false));
+  EXPECT_EQ(scanned, raster_io(ds, {1}, 0, 0, kWidth, kHeight));
+  EXPECT_EQ(decoded_tiles().held(), 0);
+  decoded_tiles().set_budget(std::int64_t{256} << 20);
+  GDALClose(ds);
+  fs::remove(path);
+}
+
 }  // namespace
 }  // namespace amis::coverage

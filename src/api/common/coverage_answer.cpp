@@ -14,6 +14,15 @@ constexpr std::size_t kChunk = std::size_t{1} << 20;
 
 void send_coverage(http::Response& response, const coverage::EncodedCoverage& encoded,
                    std::string_view content_type, const http::Headers& headers) {
+  if (encoded.write) {
+    if (encoded.streamed_size < kWholeBelow) {
+      std::string body;
+      core::StringSink sink(body);
+      encoded.write(sink);
+      return response.send(200, content_type, std::move(body), headers);
+    }
+    return encoded.write(response.stream(200, content_type, headers));
+  }
   const std::string_view bytes = encoded.bytes();
   if (bytes.size() < kWholeBelow) return response.send(200, content_type, std::string(bytes), headers);
   auto& sink = response.stream(200, content_type, headers);

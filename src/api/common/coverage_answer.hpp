@@ -1,8 +1,9 @@
 #pragma once
 // Sends an encoded coverage (OGC API - Coverages, WCS 2.0.1 and 1.0.0): a small one
 // whole (with its length and ETag), a large one streamed in chunks straight from
-// the encoder's buffer, never copied; the answer's memory reservation is given
-// back when the caller drops `encoded`, after the last byte went out.
+// the encoder's buffer, never copied, or as its writer makes it (a native GeoTIFF
+// window); the answer's memory reservation is given back when the caller drops
+// `encoded`, after the last byte went out.
 #include <string_view>
 
 #include "coverage/coverage_output.hpp"
