@@ -1,9 +1,13 @@
-"""The catalogue's server: a store of 24 synthetic collections and a style (catalog_support)."""
+"""The catalogue's server: a store of 24 synthetic collections and a style (catalog_support);
+and the CSW modules' catalogue of 10,050 ISO records (csw_support.csw), here so that a
+worker builds it once for all of them (a fixture imported into each module was each
+module's own, built again per module: 35-50 s each on PostGIS)."""
 from __future__ import annotations
 
 import pytest
 
 from catalog_support import build_catalog_store
+from csw_support import csw  # noqa: F401  (a fixture)
 from support import AmisServer, http_session
 
 

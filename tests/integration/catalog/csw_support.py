@@ -10,8 +10,8 @@ are the others in this folder).
   the envelope) and each ISO record against the ISO 19139 gmd schema of its GML (2006-05-04
   with GML 3.1.1, 2007-04-17 with GML 3.2.1).
 
-Fixtures are imported by the test modules (`from csw_support import ...`): the folder has no
-conftest of its own.
+The `csw` fixture is the folder's conftest's (one per worker for every CSW module); the
+helpers are imported by the test modules.
 """
 from __future__ import annotations
 

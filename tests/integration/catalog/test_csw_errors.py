@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csw_support import assert_exception, csw, kvp, post  # noqa: F401  (csw: fixture)
+from csw_support import assert_exception, kvp, post
 from support import http_session
 
 CSW_NS = 'xmlns:csw="http://www.opengis.net/cat/csw/2.0.2" xmlns:ogc="http://www.opengis.net/ogc"'

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from csw_support import csw  # noqa: F401  (fixture)
 
 RUNNER = Path(__file__).with_name("metasearch_run.py")
 PLUGIN = Path("/usr/share/qgis/python/plugins/MetaSearch")

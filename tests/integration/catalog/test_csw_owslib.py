@@ -7,7 +7,7 @@ import pytest
 from owslib.csw import CatalogueServiceWeb
 from owslib.fes import BBox, PropertyIsEqualTo, PropertyIsLike
 
-from csw_support import CSW_RECORD_COUNT, NS, csw, parse  # noqa: F401  (csw: fixture)
+from csw_support import CSW_RECORD_COUNT, NS, parse
 
 GMD = "http://www.isotc211.org/2005/gmd"
 

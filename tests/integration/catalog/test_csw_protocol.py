@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from csw_support import CSW_RECORD_COUNT, NS, assert_schema_valid, csw, kvp, parse, post, search_results  # noqa: F401
+from csw_support import CSW_RECORD_COUNT, NS, assert_schema_valid, kvp, parse, post, search_results
 
 GMD = "http://www.isotc211.org/2005/gmd"
 
