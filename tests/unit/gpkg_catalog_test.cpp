@@ -274,6 +274,35 @@ TEST_F(GpkgCatalogTest, FilterSortbyPagingFacets) {
   EXPECT_EQ(ids(q).size(), 4u);
 }
 
+// A constrained search's facets and count are the same counted in SQL (before the
+// terms in memory are built) and from memory (after), and follow a write.
+TEST_F(GpkgCatalogTest, ConstrainedFacetsAreTheSameFromMemoryAsFromSql) {
+  catalog::CatalogQuery q;
+  q.filter = std::make_shared<core::Expression>(query::parse_cql2_text("title LIKE '%i%'"));
+  q.limit = 1;
+  q.facets = {catalog::FacetField::Country, catalog::FacetField::Keyword, catalog::FacetField::Type,
+              catalog::FacetField::Theme, catalog::FacetField::Format};
+  const auto summarise = [&] {
+    store::SearchSummary s;
+    ids(q, &s);
+    std::vector<std::string> out{std::to_string(*s.matched)};
+    for (const auto& f : s.facets)
+      for (const auto& b : f.buckets) out.push_back(std::string(catalog::to_string(f.field)) + ":" + b.value + "=" + std::to_string(b.count));
+    return out;
+  };
+  const auto in_sql = summarise();
+  // "Gold deposits of Myanmar", "Coal mines", "Nickel laterites" and Fiji's
+  EXPECT_EQ(in_sql.front(), "4");
+  catalog_.wait_for_facet_index();
+  EXPECT_EQ(summarise(), in_sql);
+  catalog_.put(make("tin", "Tin in Thailand", "Tin", {"tin", "mining"}, "THA", {98, 6, 103, 20}, "", ""));
+  const auto after_write = summarise();
+  EXPECT_EQ(after_write.front(), "5");
+  EXPECT_NE(std::find(after_write.begin(), after_write.end(), "country:THA=1"), after_write.end());
+  catalog_.wait_for_facet_index();
+  EXPECT_EQ(summarise(), after_write);
+}
+
 TEST_F(GpkgCatalogTest, ReplaceDerivedKeepsUnchangedRecordsAndRemovesTheGone) {
   auto a = make("amis:collection:a", "A", "", {}, "", {0, 0, 1, 1}, "", "");
   a.origin = catalog::RecordOrigin::Derived;

@@ -111,9 +111,38 @@ AnyTextWords any_text_words(sqlite::Database& db, const catalog::CatalogQuery& q
   return out;
 }
 
+// 'keyword', 'country', … : the terms table's facet fields, as SQL literals.
+std::string facet_field_list() {
+  std::string out;
+  for (auto field : catalog::kFacetFields) out += (out.empty() ? "'" : ", '") + std::string(catalog::to_string(field)) + "'";
+  return out;
+}
+
+// Every facet term and the records version, read in one transaction.
+std::int64_t scan_facet_terms(sqlite::Database& db, FacetIndex::Builder& builder) {
+  db.exec("BEGIN");  // deferred: a read snapshot, no write lock
+  try {
+    const std::int64_t version = records_version(db);
+    auto s = db.cached("SELECT field, value, fid FROM amis_record_terms WHERE field IN (" + facet_field_list() + ")");
+    while (s->step())
+      if (!builder.add(*catalog::parse_facet_field(s->column_text(0)), s->column_text(1), s->column_int(2))) break;
+    db.exec("COMMIT");
+    return version;
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
 }  // namespace
 
-GpkgCatalog::GpkgCatalog(std::string path) : path_(std::move(path)), pool_([this] { return open_database(path_); }) {
+GpkgCatalog::GpkgCatalog(std::string path)
+    : path_(std::move(path)),
+      pool_([this] { return open_database(path_); }),
+      facet_index_([this](FacetIndex::Builder& builder) {
+        auto db = pool_.lease();
+        return scan_facet_terms(*db, builder);
+      }) {
   auto db = open_database(path_);
   initialise_geopackage(*db);  // the tables whose changes the catalogue follows
   create_catalog_tables(*db);
@@ -188,15 +217,33 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
       ++summary.returned;
     }
   }
+  // Many matches' facets from the terms in memory (facet_index.hpp), their count from
+  // the same pass; a few matches', or before the index is built, in SQL.
+  const auto index = query.facets.empty() || unconstrained(query) ? nullptr : facet_index_.at(records_version(*db));
+  std::optional<FacetIndex::Matches> matched;
+  const auto each_match = [&]() -> const FacetIndex::Matches& {
+    if (!matched) {
+      matched.emplace(*index);
+      auto s = db->cached("SELECT fid" + matches.from);
+      bind_all(*s, matches.bindings);
+      while (s->step()) matched->add(s->column_int(0));
+    }
+    return *matched;
+  };
   complete_summary(query, summary, whole_,
                    {[&] { return records_version(*db); },
                     [&] {
+                      if (index) return each_match().count();
                       auto c = db->cached("SELECT count(*)" + matches.from);
                       bind_all(*c, matches.bindings);
                       c->step();
                       return c->column_int(0);
                     },
-                    [&] { return count_facets(*db, matches, query); },
+                    [&] {
+                      if (index && index->worth_it(each_match().count()))
+                        return facets_of(each_match().facet_rows(query.facets), query.facets, query.facet_buckets);
+                      return count_facets(*db, matches, query);
+                    },
                     [&](catalog::FacetField field) { return count_whole_facet(*db, field, query.facet_buckets); }});
   return summary;
 }

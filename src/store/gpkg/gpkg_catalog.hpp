@@ -7,6 +7,7 @@
 
 #include "store/catalog_store.hpp"
 #include "store/facet_cache.hpp"
+#include "store/facet_index.hpp"
 #include "store/sqlite/connection_pool.hpp"
 #include "store/sqlite/database.hpp"
 
@@ -26,11 +27,14 @@ class GpkgCatalog final : public CatalogStore {
   std::int64_t replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) override;
   SearchSummary search(const catalog::CatalogQuery& query, RecordSink& sink) override;
   std::int64_t size() override;
+  // Waits for a build of the facet terms in memory under way (tests, benchmarks).
+  void wait_for_facet_index() { facet_index_.wait_idle(); }
 
  private:
   std::string path_;
   sqlite::ConnectionPool pool_;
   WholeCatalogueCache whole_;
+  FacetIndexCache facet_index_;  // after the pool: its build reads through it
 };
 
 }  // namespace amis::store::gpkg

@@ -3,6 +3,8 @@ paging, facets) compared with answers computed here from the records themselves:
 SQLite FTS5 from Python for q, plain Python for the rest (catalog_support)."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from catalog_support import (RECORDS, all_records, bbox_ids, datetime_ids, facet_counts, fts_ids)
@@ -102,13 +104,19 @@ def test_paging_to_the_end_loses_and_repeats_nothing(http, url, params):
 
 @pytest.mark.parametrize("params", [{}, {"q": "mine"}, {"bbox": "100,0,125,25"}])
 def test_facets_match_python(http, url, params):
+    """Asked three times: the first search of a records version counts its facets in SQL, and
+    the later ones, once the GeoPackage store has built the facet terms in memory in the
+    background, from there (store/facet_index.hpp); every answer is the same."""
     matching = all_records(http, url, **params)
-    page = get_json(http, url + ITEMS, limit=1, facets="true", **params)
     expected = facet_counts(matching)
-    for name, facet in page["facets"].items():
-        got = {b["value"]: b["count"] for b in facet["buckets"]}
-        assert got == expected[name], name
-        counts = [b["count"] for b in facet["buckets"]]
-        assert counts == sorted(counts, reverse=True)
+    for attempt in range(3):
+        page = get_json(http, url + ITEMS, limit=1, facets="true", **params)
+        assert page["numberMatched"] == len(matching)
+        for name, facet in page["facets"].items():
+            got = {b["value"]: b["count"] for b in facet["buckets"]}
+            assert got == expected[name], (attempt, name)
+            counts = [b["count"] for b in facet["buckets"]]
+            assert counts == sorted(counts, reverse=True)
+        time.sleep(0.5)
     one = get_json(http, url + ITEMS, limit=1, facets="type,format")
     assert set(one["facets"]) == {"type", "format"}

@@ -1,0 +1,150 @@
+// The facet terms in memory (store/facet_index.hpp): counts over a set of matches
+// equal those counted one record at a time (the oracle), whatever order the terms
+// come in; an index beyond its bounds is not built; the cache builds in the
+// background, answers nothing until the version it is asked for is built, and keeps
+// the last index when a build fails.
+#include "store/facet_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <set>
+#include <random>
+#include <stdexcept>
+#include <chrono>
+#include <thread>
+
+namespace amis::store {
+namespace {
+
+using catalog::FacetField;
+
+struct Row {
+  FacetField field;
+  std::string value;
+  std::int64_t fid;
+};
+
+// Terms of 2,000 records (fids 1..2999, some without terms) from a fixed seed.
+std::vector<Row> catalogue_terms() {
+  std::mt19937 random(20261206);
+  std::vector<Row> rows;
+  for (std::int64_t fid = 1; fid < 3000; ++fid) {
+    if (fid % 3 == 0) continue;
+    rows.push_back({FacetField::Country, "C" + std::to_string(random() % 13), fid});
+    rows.push_back({FacetField::Type, random() % 4 ? "dataset" : "service", fid});
+    for (unsigned k = random() % 6; k > 0; --k)
+      rows.push_back({FacetField::Keyword, "k" + std::to_string(random() % 40), fid});
+  }
+  std::ranges::sort(rows, [](const Row& a, const Row& b) {
+    return std::tie(a.field, a.value, a.fid) < std::tie(b.field, b.value, b.fid);
+  });
+  rows.erase(std::unique(rows.begin(), rows.end(),
+                         [](const Row& a, const Row& b) { return a.field == b.field && a.value == b.value && a.fid == b.fid; }),
+             rows.end());
+  return rows;
+}
+
+std::map<std::pair<FacetField, std::string>, std::int64_t> counted(const std::vector<FacetRow>& rows) {
+  std::map<std::pair<FacetField, std::string>, std::int64_t> out;
+  for (const auto& r : rows) out[{r.field, r.value}] += r.count;
+  return out;
+}
+
+TEST(FacetIndex, CountsOverTheMatchesAreThoseOfEachMatchedRecord) {
+  auto rows = catalogue_terms();
+  for (bool shuffled : {false, true}) {
+    SCOPED_TRACE(shuffled ? "terms in any order" : "terms in key order");
+    if (shuffled) std::ranges::shuffle(rows, std::mt19937(7));
+    FacetIndex::Builder builder;
+    for (const auto& r : rows) ASSERT_TRUE(builder.add(r.field, r.value, r.fid));
+    const auto index = std::move(builder).finish(42);
+    ASSERT_TRUE(index.has_value());
+    EXPECT_EQ(index->version(), 42);
+    EXPECT_EQ(index->postings(), static_cast<std::int64_t>(rows.size()));
+    std::mt19937 random(11);
+    FacetIndex::Matches matches(*index);
+    std::set<std::int64_t> matched;
+    for (std::int64_t fid = 1; fid < 3100; ++fid)  // fids beyond the index: matched, in no term
+      if (random() % 3 == 0) {
+        matches.add(fid);
+        matched.insert(fid);
+      }
+    EXPECT_EQ(matches.count(), static_cast<std::int64_t>(matched.size()));
+    const std::vector<FacetField> fields = {FacetField::Keyword, FacetField::Type};
+    std::vector<FacetRow> expected;
+    for (const auto& r : rows)
+      if ((r.field == FacetField::Keyword || r.field == FacetField::Type) && matched.count(r.fid))
+        expected.push_back({r.field, r.value, 1});
+    EXPECT_EQ(counted(matches.facet_rows(fields)), counted(expected));
+    for (const auto& r : matches.facet_rows(fields)) EXPECT_GT(r.count, 0);
+  }
+}
+
+TEST(FacetIndex, IsWorthItForManyMatchesOnly) {
+  FacetIndex::Builder builder;
+  for (std::int64_t fid = 0; fid < 100000; ++fid) builder.add(FacetField::Type, "dataset", fid);
+  const auto index = std::move(builder).finish(1);
+  EXPECT_FALSE(index->worth_it(10));
+  EXPECT_TRUE(index->worth_it(1000));
+}
+
+TEST(FacetIndex, IsNotBuiltBeyondItsBounds) {
+  FacetIndex::Builder builder;
+  EXPECT_TRUE(builder.add(FacetField::Type, "dataset", 1));
+  EXPECT_FALSE(builder.add(FacetField::Type, "dataset", FacetIndex::kMaxFid));
+  EXPECT_FALSE(builder.add(FacetField::Type, "dataset", 2));
+  EXPECT_FALSE(std::move(builder).finish(1).has_value());
+}
+
+// The index of `version` once the cache has built it (a build starts no sooner than
+// four times the last one's duration after it).
+std::shared_ptr<const FacetIndex> built(FacetIndexCache& cache, std::int64_t version) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto index = cache.at(version)) return index;
+    cache.wait_idle();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return nullptr;
+}
+
+TEST(FacetIndexCache, BuildsInTheBackgroundTheVersionTheStoreHolds) {
+  std::atomic<std::int64_t> version{5};
+  std::atomic<int> builds{0};
+  std::atomic<bool> fail{false};
+  FacetIndexCache cache([&](FacetIndex::Builder& b) -> std::int64_t {
+    ++builds;
+    if (fail) throw std::runtime_error("the store is busy");
+    b.add(FacetField::Country, "THA", version);
+    return version;
+  });
+  EXPECT_EQ(cache.at(5), nullptr);  // not built yet: the caller counts in SQL
+  auto index = built(cache, 5);
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->version(), 5);
+  EXPECT_EQ(builds, 1);
+  version = 6;  // a record was written
+  EXPECT_EQ(cache.at(6), nullptr);
+  ASSERT_NE(built(cache, 6), nullptr);
+  EXPECT_EQ(cache.at(6)->version(), 6);
+  EXPECT_EQ(index->version(), 5);  // a search holding the older index still reads it
+  // A failed build keeps nothing new, and the next one waits a second.
+  fail = true;
+  version = 7;
+  while (builds == 2) {
+    EXPECT_EQ(cache.at(7), nullptr);
+    cache.wait_idle();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const int after_failure = builds;
+  EXPECT_EQ(cache.at(7), nullptr);
+  cache.wait_idle();
+  EXPECT_EQ(builds, after_failure);
+  EXPECT_EQ(cache.at(6)->version(), 6);
+}
+
+}  // namespace
+}  // namespace amis::store
