@@ -121,6 +121,29 @@ TEST_F(GpkgCatalogTest, FullTextMatchesWordsRankedAndNeverSyntax) {
   EXPECT_EQ(ids(q), V{"coal"});
 }
 
+// A search by q alone is counted on the full-text table (no lookup of each match's
+// row); with any other condition, through the records. Both count what they return.
+TEST_F(GpkgCatalogTest, FullTextAloneIsCountedOnTheFullTextTable) {
+  catalog::CatalogQuery q;
+  q.q = {"mines"};
+  EXPECT_FALSE(store::gpkg::catalog_matches(q).full_text_only.empty());
+  q.limit = 1;
+  store::SearchSummary s;
+  EXPECT_EQ(ids(q, &s).size(), 1u);
+  EXPECT_EQ(*s.matched, 3);
+  q.bbox = core::Envelope{90, -20, 130, 30};
+  EXPECT_TRUE(store::gpkg::catalog_matches(q).full_text_only.empty());
+  EXPECT_EQ(ids(q, &s).size(), 1u);
+  EXPECT_EQ(*s.matched, 3);
+  q.bbox.reset();
+  q.types = {"service"};
+  EXPECT_TRUE(store::gpkg::catalog_matches(q).full_text_only.empty());
+  catalog_.remove("coal");
+  q.types.clear();
+  EXPECT_EQ(ids(q, &s).size(), 1u);
+  EXPECT_EQ(*s.matched, 2);  // its full-text row went with it
+}
+
 // AnyText is a substring of the title, abstract, keywords or themes in any case,
 // worked out here from the records by hand: found through the word list and the
 // full-text index when the word has a part of 3 letters or more, else by the

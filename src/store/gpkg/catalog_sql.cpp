@@ -98,6 +98,7 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWord
     where += " AND ";
     compile_record_filter(*query.filter, compile);
   }
+  if (out.ranked && where == " WHERE 1") out.full_text_only = std::get<std::string>(b.front());
   out.from = std::string(" FROM ") + kRecordTable + out.from + where;
   return out;
 }

@@ -16,6 +16,10 @@ struct CatalogSql {
   std::string from;   // " FROM amis_records [JOIN (...fts...)] WHERE ..." (the matching rows)
   std::vector<Binding> bindings;
   bool ranked = false;  // the FROM carries `score` (lower is better)
+  // Set when `q` is the query's only condition: the FTS5 query whose rows are the
+  // matches' fids (every record has its full-text row, written and deleted with it),
+  // so that counting them or listing their fids needs no lookup in amis_records.
+  std::string full_text_only;
 };
 
 // `any_text_words`: the index words of query.any_text's parts (catalog_conditions.hpp).

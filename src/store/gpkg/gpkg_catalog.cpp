@@ -224,8 +224,11 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
   const auto each_match = [&]() -> const FacetIndex::Matches& {
     if (!matched) {
       matched.emplace(*index);
-      auto s = db->cached("SELECT fid" + matches.from);
-      bind_all(*s, matches.bindings);
+      auto s = matches.full_text_only.empty()
+                   ? db->cached("SELECT fid" + matches.from)
+                   : db->cached("SELECT rowid FROM amis_records_fts WHERE amis_records_fts MATCH ?");
+      if (matches.full_text_only.empty()) bind_all(*s, matches.bindings);
+      else s->bind(1, std::string_view(matches.full_text_only));
       while (s->step()) matched->add(s->column_int(0));
     }
     return *matched;
@@ -234,6 +237,12 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
                    {[&] { return records_version(*db); },
                     [&] {
                       if (index) return each_match().count();
+                      if (!matches.full_text_only.empty()) {
+                        auto c = db->cached("SELECT count(*) FROM amis_records_fts WHERE amis_records_fts MATCH ?");
+                        c->bind(1, std::string_view(matches.full_text_only));
+                        c->step();
+                        return c->column_int(0);
+                      }
                       auto c = db->cached("SELECT count(*)" + matches.from);
                       bind_all(*c, matches.bindings);
                       c->step();
