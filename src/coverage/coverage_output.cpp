@@ -151,6 +151,46 @@ EncodedCoverage streamed_window(OpenGrids& grids, const std::string& path, const
   return out;
 }
 
+// From this size a scaled or warped GeoTIFF answer is written while it is sent; below,
+// it is encoded first on the pool's dataset, whose GDAL block cache keeps the
+// overview tiles that the next such view reads.
+constexpr std::int64_t kStreamViewsFrom = std::int64_t{16} << 20;
+
+// A scaled or warped view as GeoTIFF written while it is sent: GDAL's VRT of it, read
+// a block of rows at a time, over a dataset of the file opened for this answer alone
+// (a slow client holds it, never one of the pool's). nullopt when a classic TIFF
+// cannot hold it.
+// @throws core::ServerError when GDAL cannot open the file or make the view.
+std::optional<EncodedCoverage> streamed_view(const std::string& path, const CoveragePlan& plan) {
+  struct View {
+    Dataset source, result;
+  };
+  auto view = std::make_shared<View>();
+  view->source.reset(GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+  if (!view->source) throw core::ServerError("GDAL could not open the coverage");
+  view->result = virtual_result(view->source.get(), plan);
+  CoveragePlan whole = plan;  // the view's own cells, all of them
+  whole.warp = false;
+  whole.src_x = whole.src_y = 0;
+  whole.src_width = plan.width;
+  whole.src_height = plan.height;
+  auto file = plan_geotiff_stream(view->result.get(), whole);
+  if (!file) return std::nullopt;
+  EncodedCoverage out;
+  out.held = coverage_memory().reserve(geotiff_stream_buffer_bytes(*file));
+  out.media_type = kGeoTiffMediaType;
+  out.streamed_size = file->size;
+  auto shared = std::make_shared<const GeoTiffStream>(std::move(*file));
+  out.write = [view, shared](core::ByteSink& sink) {
+    write_geotiff_stream(*shared, 0, sink, [&](int band, int y, int rows, unsigned char* buffer) {
+      if (GDALRasterIO(GDALGetRasterBand(view->result.get(), band), GF_Read, 0, y, shared->width, rows, buffer,
+                       shared->width, rows, shared->type, 0, 0) != CE_None)
+        throw core::ServerError("GDAL could not read the coverage");
+    });
+  };
+  return out;
+}
+
 }  // namespace
 
 EncodedCoverage encode_coverage(GDALDatasetH source, const CoveragePlan& plan,
@@ -208,6 +248,8 @@ EncodedCoverage encode_coverage(OpenGrids& grids, const std::string& path, const
     if (file) return streamed_window(grids, path, key, plan, std::move(*file));
   }
   const auto grid = grids.lease(path);
+  if (plan.encoding == Encoding::GeoTiff && answer_bytes(grid.dataset(), plan) >= kStreamViewsFrom)
+    if (auto streamed = streamed_view(path, plan)) return std::move(*streamed);
   return encode_coverage(grid.dataset(), plan, bands);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// Runs a coverage plan with GDAL and encodes the result: a native window as GeoTIFF
-// is written while it is sent (geotiff_stream.hpp); otherwise the window or warp is
-// a virtual dataset (no pixels held), then one pass writes GeoTIFF or PNG into
-// memory whose size the plan's limits bound.
+// Runs a coverage plan with GDAL and encodes the result: a native window as GeoTIFF,
+// and a scaled or warped one of 16 MB and more, is written while it is sent
+// (geotiff_stream.hpp); otherwise the window or warp is a virtual dataset (no pixels
+// held), then one pass writes GeoTIFF or PNG into memory whose size the plan's limits
+// bound.
 #include <gdal.h>
 
 #include <cstdint>

@@ -1,9 +1,10 @@
-"""Native windows as GeoTIFF are written while they are sent (coverage/geotiff_stream.hpp):
-a large one goes out in chunks, with the values, georeferencing, CRS, band names, units
+"""GeoTIFF answers are written while they are sent (coverage/geotiff_stream.hpp): a large
+native window goes out in chunks, with the values, georeferencing, CRS, band names, units
 and nodata that gdal_translate gives on the stored COG, through OGC API - Coverages,
-WCS 2.0.1 and WCS 1.0.0 and GDAL's own WCS driver; and a client that stops reading
-holds one row of tiles of the answer budget ([coverages] memory_budget_mb), not its
-whole answer, so that other windows are still served meanwhile."""
+WCS 2.0.1 and WCS 1.0.0 and GDAL's own WCS driver; a client that stops reading holds one
+row of tiles of the answer budget ([coverages] memory_budget_mb), not its whole answer,
+so that other windows are still served meanwhile; large scaled and reprojected views
+(16 MB and more) are streamed too, with gdal_translate's and gdalwarp's values."""
 from __future__ import annotations
 
 import socket
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 from osgeo import gdal, osr
 
-from coverage_support import GEOTIFF, NODATA, read_all, stored_cog, translate
+from coverage_support import GEOTIFF, NODATA, read_all, stored_cog, translate, warp
 from support import AmisServer, http_session, run_amis
 
 gdal.UseExceptions()
@@ -119,23 +120,25 @@ def test_gdal_wcs_driver_reads_a_streamed_window(big, tmp_path):
     assert np.array_equal(got, expected[0])
 
 
-def _start_and_stall(url: str) -> socket.socket:
-    """Asks for the whole grid and reads only the status line: the server's writes stall."""
+def _start_and_stall(url: str, query: str = "f=geotiff") -> socket.socket:
+    """Asks for the grid and reads only the status line: the server's writes stall."""
     parts = urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.sendall(f"GET /collections/survey/coverage?f=geotiff HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+    sock.sendall(f"GET /collections/survey/coverage?{query} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
     assert sock.recv(64).startswith(b"HTTP/1.1 200")
     return sock
 
 
 def test_clients_that_stop_reading_hold_a_row_of_tiles_not_their_answers(big):
     server, store, s = big
-    stalled = [_start_and_stall(server.url)]
+    # The whole grid (36 MB) and a scaled view of it (61 MB), both stalled.
+    stalled = [_start_and_stall(server.url), _start_and_stall(server.url, "f=geotiff&scale-size=E(2600),N(1950)")]
     try:
-        time.sleep(0.5)  # its writes have filled the socket's buffers and wait
-        # Each stalled answer holds 4 MB of the 8 MB budget: whole 36 MB answers held
-        # the whole budget until sent, and these waited their 3 s and got 503.
+        time.sleep(0.5)  # their writes have filled the sockets' buffers and wait
+        # The stalled answers hold a row buffer each (4 MB and less) of the 8 MB budget:
+        # whole answers held the whole budget until sent, and these waited their 3 s and
+        # got 503.
         for x in (0, 1000):
             r = s.get(server.url + "/collections/survey/coverage", timeout=60, params={
                 "f": "geotiff", "subset": f"E({ORIGIN[0] + x * CELL}:{ORIGIN[0] + (x + 1000) * CELL})",
@@ -146,3 +149,34 @@ def test_clients_that_stop_reading_hold_a_row_of_tiles_not_their_answers(big):
         for sock in stalled:
             sock.close()
     assert server.alive(), server.stderr()
+
+
+def test_large_scaled_and_reprojected_views_are_streamed(big):
+    server, store, s = big
+    r = s.get(server.url + "/collections/survey/coverage", timeout=120,
+              params={"f": "geotiff", "scale-size": "E(2600),N(1950)"})
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers.get("Transfer-Encoding") == "chunked" and "Content-Length" not in r.headers
+    values, gt, _ = read_all(r.content)
+    expected, egt = translate(stored_cog(store, "survey"), "-outsize", "2600", "1950", "-r", "nearest")
+    assert values.shape == (3, 1950, 2600)
+    assert np.array_equal(values, expected)
+    assert gt == pytest.approx(egt)
+    r = s.get(server.url + "/collections/survey/coverage", timeout=120,
+              params={"f": "geotiff", "crs": "http://www.opengis.net/def/crs/EPSG/0/3857"})
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers.get("Transfer-Encoding") == "chunked"
+    assert len(r.content) > 16 << 20
+    # gdalwarp on the same grid: its approximate transformer (0.125 cell) is fitted per
+    # chunk, and AMIS's view is warped in other chunks than gdalwarp's, so on these random
+    # values a nearest neighbour differs at ~1% of cells; a wrong CRS, box or shift would
+    # leave almost none equal.
+    values, gt, _ = read_all(r.content)
+    h, w = values.shape[1:]
+    te = [gt[0], gt[3] + h * gt[5], gt[0] + w * gt[1], gt[3]]
+    expected, egt = warp(stored_cog(store, "survey"), "-t_srs", "EPSG:3857", "-te", *map(str, te),
+                         "-ts", str(w), str(h), "-r", "near")
+    assert gt == pytest.approx(egt)
+    assert values.shape == expected.shape and values.shape[0] == 3
+    assert (values == expected).mean() > 0.98
+    assert abs((values == NODATA).mean() - (expected == NODATA).mean()) < 0.001
