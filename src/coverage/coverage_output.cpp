@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstring>
+#include <functional>
 
 #include "core/error.hpp"
 #include "coverage/decoded_tiles.hpp"
@@ -131,24 +132,37 @@ void read_window_rows(GDALDatasetH source, const std::string& grid, const Covera
     throw core::ServerError("GDAL could not read the coverage");
 }
 
-// The window written while it is sent. A dataset of the grid is leased for each
-// row of tiles only, so that a slow client never keeps one from other requests;
-// the file must stay the one the head describes.
-EncodedCoverage streamed_window(OpenGrids& grids, const std::string& path, const std::string& key,
-                                const CoveragePlan& plan, GeoTiffStream file) {
+// `file` written while it is sent, its rows read by `read_rows`, holding its row
+// buffer of the answer budget.
+EncodedCoverage streamed_geotiff(GeoTiffStream file, int src_y,
+                                 std::function<void(const GeoTiffStream&, int band, int y, int rows, unsigned char*)>
+                                     read_rows) {
   EncodedCoverage out;
   out.held = coverage_memory().reserve(geotiff_stream_buffer_bytes(file));
   out.media_type = kGeoTiffMediaType;
   out.streamed_size = file.size;
   auto shared = std::make_shared<const GeoTiffStream>(std::move(file));
-  out.write = [&grids, path, key, plan, shared](core::ByteSink& sink) {
-    write_geotiff_stream(*shared, plan.src_y, sink, [&](int band, int y, int rows, unsigned char* buffer) {
-      const auto grid = grids.lease(path);
-      if (grid.key() != key) throw core::ServerError("the coverage's file changed while it was sent");
-      read_window_rows(grid.dataset(), key, plan, *shared, band, y, rows, buffer);
+  out.write = [shared, src_y, read_rows = std::move(read_rows)](core::ByteSink& sink) {
+    write_geotiff_stream(*shared, src_y, sink, [&](int band, int y, int rows, unsigned char* buffer) {
+      read_rows(*shared, band, y, rows, buffer);
     });
   };
   return out;
+}
+
+// The window written while it is sent. A dataset of the grid is leased for each
+// row of tiles only, so that a slow client never keeps one from other requests;
+// the file must stay the one the head describes.
+EncodedCoverage streamed_window(OpenGrids& grids, const std::string& path, const std::string& key,
+                                const CoveragePlan& plan, GeoTiffStream file) {
+  return streamed_geotiff(std::move(file), plan.src_y,
+                          [&grids, path, key, plan](const GeoTiffStream& f, int band, int y, int rows,
+                                                    unsigned char* buffer) {
+                            const auto grid = grids.lease(path);
+                            if (grid.key() != key)
+                              throw core::ServerError("the coverage's file changed while it was sent");
+                            read_window_rows(grid.dataset(), key, plan, f, band, y, rows, buffer);
+                          });
 }
 
 // From this size a scaled or warped GeoTIFF answer is written while it is sent; below,
@@ -176,19 +190,12 @@ std::optional<EncodedCoverage> streamed_view(const std::string& path, const Cove
   whole.src_height = plan.height;
   auto file = plan_geotiff_stream(view->result.get(), whole);
   if (!file) return std::nullopt;
-  EncodedCoverage out;
-  out.held = coverage_memory().reserve(geotiff_stream_buffer_bytes(*file));
-  out.media_type = kGeoTiffMediaType;
-  out.streamed_size = file->size;
-  auto shared = std::make_shared<const GeoTiffStream>(std::move(*file));
-  out.write = [view, shared](core::ByteSink& sink) {
-    write_geotiff_stream(*shared, 0, sink, [&](int band, int y, int rows, unsigned char* buffer) {
-      if (GDALRasterIO(GDALGetRasterBand(view->result.get(), band), GF_Read, 0, y, shared->width, rows, buffer,
-                       shared->width, rows, shared->type, 0, 0) != CE_None)
-        throw core::ServerError("GDAL could not read the coverage");
-    });
-  };
-  return out;
+  return streamed_geotiff(std::move(*file), 0,
+                          [view](const GeoTiffStream& f, int band, int y, int rows, unsigned char* buffer) {
+                            if (GDALRasterIO(GDALGetRasterBand(view->result.get(), band), GF_Read, 0, y, f.width, rows,
+                                             buffer, f.width, rows, f.type, 0, 0) != CE_None)
+                              throw core::ServerError("GDAL could not read the coverage");
+                          });
 }
 
 }  // namespace

@@ -225,7 +225,7 @@ std::int64_t geotiff_stream_buffer_bytes(const GeoTiffStream& file) {
 void write_geotiff_stream(const GeoTiffStream& file, int src_y, core::ByteSink& sink, const ReadRows& read_rows) {
   sink.write(file.head);
   const std::size_t row_bytes = static_cast<std::size_t>(file.width) * static_cast<std::size_t>(file.value_bytes);
-  std::vector<unsigned char> buffer(row_bytes * static_cast<std::size_t>(file.block_height));
+  std::vector<unsigned char> buffer(static_cast<std::size_t>(geotiff_stream_buffer_bytes(file)));
   for (int band : file.bands) {
     for (int y = 0; y < file.height;) {
       // To the end of the source's row of tiles, so that each is read once.

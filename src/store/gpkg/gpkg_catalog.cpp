@@ -220,15 +220,20 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
   // Many matches' facets from the terms in memory (facet_index.hpp), their count from
   // the same pass; a few matches', or before the index is built, in SQL.
   const auto index = query.facets.empty() || unconstrained(query) ? nullptr : facet_index_.at(records_version(*db));
+  // The matches' fids: on the full-text table alone when q is the only condition.
+  const std::string fids = matches.full_text_only.empty()
+                               ? "SELECT fid" + matches.from
+                               : "SELECT rowid FROM amis_records_fts WHERE amis_records_fts MATCH ?";
+  const auto bind_fids = [&](sqlite::Statement& s) {
+    if (matches.full_text_only.empty()) bind_all(s, matches.bindings);
+    else s.bind(1, std::string_view(matches.full_text_only));
+  };
   std::optional<FacetIndex::Matches> matched;
   const auto each_match = [&]() -> const FacetIndex::Matches& {
     if (!matched) {
       matched.emplace(*index);
-      auto s = matches.full_text_only.empty()
-                   ? db->cached("SELECT fid" + matches.from)
-                   : db->cached("SELECT rowid FROM amis_records_fts WHERE amis_records_fts MATCH ?");
-      if (matches.full_text_only.empty()) bind_all(*s, matches.bindings);
-      else s->bind(1, std::string_view(matches.full_text_only));
+      auto s = db->cached(fids);
+      bind_fids(*s);
       while (s->step()) matched->add(s->column_int(0));
     }
     return *matched;
@@ -237,14 +242,8 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
                    {[&] { return records_version(*db); },
                     [&] {
                       if (index) return each_match().count();
-                      if (!matches.full_text_only.empty()) {
-                        auto c = db->cached("SELECT count(*) FROM amis_records_fts WHERE amis_records_fts MATCH ?");
-                        c->bind(1, std::string_view(matches.full_text_only));
-                        c->step();
-                        return c->column_int(0);
-                      }
-                      auto c = db->cached("SELECT count(*)" + matches.from);
-                      bind_all(*c, matches.bindings);
+                      auto c = db->cached("SELECT count(*) FROM (" + fids + ")");
+                      bind_fids(*c);
                       c->step();
                       return c->column_int(0);
                     },
