@@ -223,6 +223,13 @@ def amis_import(store: Path, source: Path | str, collection: str, *extra: str) -
 # --------------------------------------------------------------------------- the server
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system, all threads) a process has used so far, from /proc: what a
+    test compares when wall time would depend on the machine's other load."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -4,7 +4,6 @@ next step. Measured as the server's CPU time after the client closed: a query of
 6 s of SQLite, abandoned after 0.7 s, must not go on burning a core."""
 from __future__ import annotations
 
-import os
 import time
 import urllib.parse
 
@@ -12,7 +11,7 @@ import pytest
 
 from bounds_support import serving
 from http_support import connect
-from support import on_postgis
+from support import cpu_seconds, on_postgis
 
 # On GeoPackage the query runs in the amis process: its CPU tells whether it goes on. On
 # PostGIS it runs in the database's backend: pg_stat_activity tells (PQcancel on client-gone).
@@ -24,11 +23,6 @@ from support import on_postgis
 def heavy_cql2(floor: int) -> str:
     return ("(" + " AND ".join([f"value >= {floor}"] * 999) + ") AND NOT (" +
             " OR ".join([f"value < {floor}"] * 1000) + ")")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 @pytest.fixture(scope="module")
