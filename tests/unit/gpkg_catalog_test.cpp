@@ -316,13 +316,13 @@ TEST_F(GpkgCatalogTest, ConstrainedFacetsAreTheSameFromMemoryAsFromSql) {
   const auto in_sql = summarise();
   // "Gold deposits of Myanmar", "Coal mines", "Nickel laterites" and Fiji's
   EXPECT_EQ(in_sql.front(), "4");
-  catalog_.wait_for_facet_index();
+  catalog_.wait_for_indexes();
   EXPECT_EQ(summarise(), in_sql);
   catalog_.put(make("tin", "Tin in Thailand", "Tin", {"tin", "mining"}, "THA", {98, 6, 103, 20}, "", ""));
   const auto after_write = summarise();
   EXPECT_EQ(after_write.front(), "5");
   EXPECT_NE(std::find(after_write.begin(), after_write.end(), "country:THA=1"), after_write.end());
-  catalog_.wait_for_facet_index();
+  catalog_.wait_for_indexes();
   EXPECT_EQ(summarise(), after_write);
 }
 

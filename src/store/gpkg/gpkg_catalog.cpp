@@ -1,5 +1,8 @@
 #include "store/gpkg/gpkg_catalog.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "catalog/record_json.hpp"
@@ -120,18 +123,64 @@ std::string facet_field_list() {
 
 // Every facet term and the records version, read in one transaction.
 std::int64_t scan_facet_terms(sqlite::Database& db, FacetIndex::Builder& builder) {
-  db.exec("BEGIN");  // deferred: a read snapshot, no write lock
-  try {
-    const std::int64_t version = records_version(db);
-    auto s = db.cached("SELECT field, value, fid FROM amis_record_terms WHERE field IN (" + facet_field_list() + ")");
-    while (s->step())
-      if (!builder.add(*catalog::parse_facet_field(s->column_text(0)), s->column_text(1), s->column_int(2))) break;
-    db.exec("COMMIT");
-    return version;
-  } catch (...) {
-    db.exec("ROLLBACK");
-    throw;
+  sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);
+  const std::int64_t version = records_version(db);
+  auto s = db.cached("SELECT fid, field, value FROM amis_record_terms INDEXED BY amis_record_terms_fid WHERE field IN (" +
+                     facet_field_list() + ") ORDER BY fid");
+  while (s->step())
+    if (!builder.add(s->column_int(0), *catalog::parse_facet_field(s->column_text(1)), s->column_text(2))) break;
+  s->reset();
+  snapshot.commit();
+  return version;
+}
+
+std::optional<std::string_view> optional_text(const sqlite::Statement& s, int column) {
+  if (s.is_null(column)) return std::nullopt;
+  return s.column_text(column);
+}
+
+// Every record's extent and temporal extent and the records version, read in one transaction.
+std::int64_t scan_record_extents(sqlite::Database& db, RecordExtents::Builder& builder) {
+  sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);
+  const std::int64_t version = records_version(db);
+  auto s = db.cached("SELECT fid, min_x, min_y, max_x, max_y, time_start, time_end FROM " + std::string(kRecordTable));
+  while (s->step()) {
+    std::optional<core::Envelope> extent;
+    if (!s->is_null(1) && !s->is_null(2) && !s->is_null(3) && !s->is_null(4))
+      extent = core::Envelope{s->column_double(1), s->column_double(2), s->column_double(3), s->column_double(4)};
+    if (!builder.add(s->column_int(0), extent, optional_text(*s, 5), optional_text(*s, 6))) break;
   }
+  s->reset();
+  snapshot.commit();
+  return version;
+}
+
+// Whether the lists in memory can answer the search: full text (q), a bbox and a
+// datetime, or none of them, a page in the default order (by rank, else by id).
+bool answered_in_memory(const catalog::CatalogQuery& q) {
+  return q.any_text.empty() && q.types.empty() && q.ids.empty() && q.external_ids.empty() && !q.filter &&
+         q.sortby.empty() && q.limit.has_value();
+}
+
+// Every match of the query's q in rank order (best first, then by id), as the SQL search
+// orders them, or every record by id without q; nullptr when a record number does not
+// fit the list.
+std::shared_ptr<const RankedMatchesCache::Ranked> read_ranked(sqlite::Database& db, const catalog::CatalogQuery& query) {
+  catalog::CatalogQuery text_only;
+  text_only.q = query.q;
+  const CatalogSql matches = catalog_matches(text_only, {});
+  auto s = db.cached("SELECT fid" + matches.from + catalog_order(text_only, matches.ranked));
+  bind_all(*s, matches.bindings);
+  auto ranked = std::make_shared<RankedMatchesCache::Ranked>();
+  while (s->step()) {
+    const std::int64_t fid = s->column_int(0);
+    if (fid < 0 || fid > std::numeric_limits<std::uint32_t>::max()) {
+      s->reset();
+      return nullptr;
+    }
+    ranked->push_back(static_cast<std::uint32_t>(fid));
+  }
+  return ranked;
 }
 
 }  // namespace
@@ -142,6 +191,10 @@ GpkgCatalog::GpkgCatalog(std::string path)
       facet_index_([this](FacetIndex::Builder& builder) {
         auto db = pool_.lease();
         return scan_facet_terms(*db, builder);
+      }),
+      extents_([this](RecordExtents::Builder& builder) {
+        auto db = pool_.lease();
+        return scan_record_extents(*db, builder);
       }) {
   auto db = open_database(path_);
   initialise_geopackage(*db);  // the tables whose changes the catalogue follows
@@ -201,9 +254,89 @@ std::int64_t GpkgCatalog::replace_derived(const std::vector<catalog::Record>& re
   return static_cast<std::int64_t>(changes.writes.size() + changes.removals.size());
 }
 
+std::optional<SearchSummary> GpkgCatalog::search_in_memory(sqlite::Database& db, const catalog::CatalogQuery& query,
+                                                            RecordSink& sink) {
+  const std::string match = fts_match(query.q);  // "": every record, by id
+  if (match.empty() && !query.q.empty()) return std::nullopt;  // no word to search for: SQL says none
+  sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);  // one version throughout
+  const std::int64_t version = records_version(db);
+  std::shared_ptr<const RecordExtents> extents;
+  if (query.bbox || query.datetime) {
+    extents = extents_.at(version);
+    if (!extents) return std::nullopt;  // being built: SQL meanwhile
+  }
+  auto ranked = ranked_.find(version, match);
+  if (!ranked) {
+    ranked = read_ranked(db, query);
+    if (!ranked) return std::nullopt;
+    ranked_.keep(version, match, ranked);
+  }
+  const auto index = query.facets.empty() ? nullptr : facet_index_.at(version);
+  std::optional<FacetIndex::Matches> matched;
+  if (index) matched.emplace(*index);
+
+  // The page, and every match counted (unless nothing needs them all), in one pass.
+  const std::int64_t first = query.offset;
+  const std::int64_t end = *query.limit > std::numeric_limits<std::int64_t>::max() - first
+                               ? std::numeric_limits<std::int64_t>::max()
+                               : first + *query.limit;
+  const bool every_match = query.count || !query.facets.empty();
+  std::vector<std::uint32_t> page;
+  std::int64_t n = 0;
+  if (!extents && !matched) {
+    n = static_cast<std::int64_t>(ranked->size());
+    for (std::int64_t i = first; i < std::min(end, n); ++i) page.push_back((*ranked)[static_cast<std::size_t>(i)]);
+  } else {
+    const auto window = extents ? extents->window(query.bbox, query.datetime) : RecordExtents::Window{};
+    // Many matches against the window's bitmap (one pass over the extents in record
+    // order), a few against the extents themselves.
+    std::vector<std::uint64_t> bits;
+    if (extents && ranked->size() * 16 >= extents->records()) bits = extents->bitmap(window);
+    const auto meets = [&](std::uint32_t fid) {
+      if (!extents) return true;
+      if (bits.empty()) return extents->meets(fid, window);
+      return (fid >> 6) < bits.size() && ((bits[fid >> 6] >> (fid & 63)) & 1u) != 0;
+    };
+    for (const std::uint32_t fid : *ranked) {
+      if (!meets(fid)) continue;
+      if (n >= first && n < end) page.push_back(fid);
+      ++n;
+      if (matched) matched->add(fid);
+      if (!every_match && n >= end) break;
+    }
+  }
+
+  SearchSummary summary;
+  auto document = db.cached("SELECT document FROM " + std::string(kRecordTable) + " WHERE fid = ?");
+  for (const std::uint32_t fid : page) {
+    document->reset();
+    document->bind(1, static_cast<std::int64_t>(fid));
+    if (!document->step()) throw core::ServerError("a ranked record is missing from its own snapshot");
+    sink.record(record_from_document(document->column_text(0)));
+    ++summary.returned;
+  }
+  document->reset();
+  complete_summary(query, summary, whole_,
+                   {[&] { return version; }, [&] { return n; },
+                    [&] {
+                      if (matched)
+                        return facets_of(matched->facet_rows(query.facets), query.facets, query.facet_buckets);
+                      return count_facets(db, catalog_matches(query, {}), query);
+                    },
+                    [&](catalog::FacetField field) { return count_whole_facet(db, field, query.facet_buckets); }});
+  snapshot.commit();
+  return summary;
+}
+
 SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink& sink) {
   check_paging(query);
   auto db = pool_.lease();
+  // Full text, bbox and datetime in the default order, from the lists in memory.
+  // Every record by id only for a deep page: the first pages of the whole catalogue are
+  // quick in SQL, and its list is not read again after each write to the catalogue.
+  constexpr std::int64_t kDeepPage = 1000;
+  if (answered_in_memory(query) && (!unconstrained(query) || query.offset >= kDeepPage))
+    if (auto summary = search_in_memory(*db, query, sink)) return *summary;
   const CatalogSql matches = catalog_matches(query, any_text_words(*db, query));
   const std::string order = catalog_order(query, matches.ranked);
   SearchSummary summary;
@@ -217,8 +350,8 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
       ++summary.returned;
     }
   }
-  // Many matches' facets from the terms in memory (facet_index.hpp), their count from
-  // the same pass; a few matches', or before the index is built, in SQL.
+  // The matches' facets from the terms in memory (facet_index.hpp), their count from
+  // the same pass; before the index is built, in SQL.
   const auto index = query.facets.empty() || unconstrained(query) ? nullptr : facet_index_.at(records_version(*db));
   // The matches' fids: on the full-text table alone when q is the only condition.
   const std::string fids = matches.full_text_only.empty()
@@ -248,7 +381,7 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
                       return c->column_int(0);
                     },
                     [&] {
-                      if (index && index->worth_it(each_match().count()))
+                      if (index)
                         return facets_of(each_match().facet_rows(query.facets), query.facets, query.facet_buckets);
                       return count_facets(*db, matches, query);
                     },

@@ -2,12 +2,15 @@
 // The catalogue in the GeoPackage store (catalog_rows.hpp holds the tables):
 // searches on pooled read connections, writes in immediate transactions.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "store/catalog_store.hpp"
 #include "store/facet_cache.hpp"
 #include "store/facet_index.hpp"
+#include "store/ranked_matches.hpp"
+#include "store/record_extents.hpp"
 #include "store/sqlite/connection_pool.hpp"
 #include "store/sqlite/database.hpp"
 
@@ -27,14 +30,25 @@ class GpkgCatalog final : public CatalogStore {
   std::int64_t replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) override;
   SearchSummary search(const catalog::CatalogQuery& query, RecordSink& sink) override;
   std::int64_t size() override;
-  // Waits for a build of the facet terms in memory under way (tests, benchmarks).
-  void wait_for_facet_index() { facet_index_.wait_idle(); }
+  // Waits for the builds of the indexes in memory under way (tests, benchmarks).
+  void wait_for_indexes() {
+    facet_index_.wait_idle();
+    extents_.wait_idle();
+  }
 
  private:
+  // A search by full text, bbox and datetime from the lists in memory (ranked matches,
+  // extents, facet terms); nullopt (nothing sent) when they cannot answer it now.
+  std::optional<SearchSummary> search_in_memory(sqlite::Database& db, const catalog::CatalogQuery& query,
+                                                 RecordSink& sink);
+
   std::string path_;
   sqlite::ConnectionPool pool_;
   WholeCatalogueCache whole_;
-  FacetIndexCache facet_index_;  // after the pool: its build reads through it
+  // After the pool: their builds read through it.
+  FacetIndexCache facet_index_;
+  RecordExtentsCache extents_;
+  RankedMatchesCache ranked_;
 };
 
 }  // namespace amis::store::gpkg

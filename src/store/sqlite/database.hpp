@@ -85,9 +85,12 @@ class Database {
 };
 
 // Begins an immediate transaction; rolls back unless commit() was called.
+// A `deferred` one reads a single snapshot of the database and takes no write lock
+// until it writes (WAL mode: writers go on meanwhile).
 class Transaction {
  public:
-  explicit Transaction(Database& db);
+  enum class Kind { Immediate, Deferred };
+  explicit Transaction(Database& db, Kind kind = Kind::Immediate);
   ~Transaction();
   void commit();
 
