@@ -5,6 +5,7 @@
 // memory as through SQL, for random searches on random records.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <random>
 #include <set>
@@ -141,8 +142,25 @@ TEST(RecordExtents, AreNotBuiltBeyondTheirBound) {
   EXPECT_FALSE(std::move(builder).finish(1));
 }
 
+TEST(RankedMatchesCache, ReadsWhatIsAskedForInTheBackground) {
+  std::atomic<int> reads{0};
+  store::RankedMatchesCache cache([&](const std::string& match) {
+    ++reads;
+    return std::pair{std::int64_t{9}, std::make_shared<const store::RankedMatchesCache::Ranked>(match.size(), 1u)};
+  });
+  EXPECT_FALSE(cache.find(9, "\"gold\""));
+  cache.request("\"gold\"");
+  cache.request("\"gold\"");  // asked for again while waiting: read once
+  cache.wait_idle();
+  ASSERT_TRUE(cache.find(9, "\"gold\""));
+  EXPECT_EQ(cache.find(9, "\"gold\"")->size(), 6u);
+  EXPECT_EQ(reads, 1);
+}
+
 TEST(RankedMatchesCache, KeepsTheNewestVersionAndTheRecentlyUsed) {
-  store::RankedMatchesCache cache;
+  store::RankedMatchesCache cache([](const std::string&) {
+    return std::pair{std::int64_t{0}, std::shared_ptr<const store::RankedMatchesCache::Ranked>()};
+  });
   const auto list = [](std::size_t n) { return std::make_shared<const store::RankedMatchesCache::Ranked>(n, 1u); };
   cache.keep(3, "\"gold\"", list(10));
   cache.keep(3, "\"coal\"", list(5));
@@ -238,10 +256,13 @@ TEST_F(RankedSearch, PagesCountsAndFacetsAreThoseOfSql) {
     q.count = rng() % 4 != 0;
     if (rng() % 2) q.facets = {catalog::FacetField::Keyword, catalog::FacetField::Country, catalog::FacetField::Type};
     const auto expected = through_sql(q);
+    EXPECT_EQ(answer(q), expected) << "search " << i << " before its list is read";
+    catalog_.wait_for_indexes();
     EXPECT_EQ(answer(q), expected) << "search " << i << " q " << (q.q.empty() ? "-" : q.q[0]) << " offset " << q.offset;
     ranked_pages += expected.size() > 3;
   }
   EXPECT_GT(ranked_pages, 50);
+  EXPECT_GT(catalog_.ranked_matches_held(), 600u);  // the lists were read, and searched
 }
 
 // After a write the lists of the older version are not used: the answer is the new
@@ -254,6 +275,7 @@ TEST_F(RankedSearch, AWriteIsSeenAtOnce) {
   answer(q);
   catalog_.wait_for_indexes();
   const auto before = answer(q);
+  EXPECT_GT(catalog_.ranked_matches_held(), 0u);
   catalog::Record r;
   r.id = "rec-new";
   r.title = "gold gold gold";

@@ -42,7 +42,18 @@ void add_any_text_index(std::string& sql, std::vector<Binding>& b, const AnyText
   }
 }
 
+// The matches of an FTS5 query (one binding) with their bm25 rank as `score`, joined to
+// their records: title, keywords, description and other text weighted 10, 5, 2, 1.
+constexpr const char* kRankedFullText =
+    " JOIN (SELECT rowid AS fts_rowid, bm25(amis_records_fts, 10.0, 5.0, 2.0, 1.0) AS score "
+    "FROM amis_records_fts WHERE amis_records_fts MATCH ?) ON fts_rowid = fid";
+
 }  // namespace
+
+std::string ranked_fids_sql(bool full_text) {
+  return std::string("SELECT fid FROM ") + kRecordTable + (full_text ? kRankedFullText : "") +
+         catalog_order(catalog::CatalogQuery{}, full_text);
+}
 
 std::string fts_match(const std::vector<std::string>& terms) {
   std::string out;
@@ -74,8 +85,7 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWord
     if (match.empty()) {
       where += " AND 0";  // nothing to search for matches nothing
     } else {
-      out.from = " JOIN (SELECT rowid AS fts_rowid, bm25(amis_records_fts, 10.0, 5.0, 2.0, 1.0) AS score "
-                 "FROM amis_records_fts WHERE amis_records_fts MATCH ?) ON fts_rowid = fid";
+      out.from = kRankedFullText;
       b.emplace_back(match);
       out.ranked = true;
     }

@@ -30,6 +30,11 @@ CatalogSql catalog_matches(const catalog::CatalogQuery& query, const AnyTextWord
 // @throws core::InvalidParameter("sortby", ...) for what is not a sortable.
 std::string catalog_order(const catalog::CatalogQuery& query, bool ranked);
 
+// The fids of every match of an FTS5 query (fts_match) in the order a search by it
+// alone lists them (best first, then by id), its one binding the query; with no query
+// (`full_text` false), of every record by id and no binding.
+std::string ranked_fids_sql(bool full_text);
+
 // The FTS5 query text for `q`: each term a quoted phrase, joined by OR; empty
 // when no term has a character to search for.
 std::string fts_match(const std::vector<std::string>& terms);

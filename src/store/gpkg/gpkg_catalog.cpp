@@ -162,25 +162,27 @@ bool answered_in_memory(const catalog::CatalogQuery& q) {
          q.sortby.empty() && q.limit.has_value();
 }
 
-// Every match of the query's q in rank order (best first, then by id), as the SQL search
-// orders them, or every record by id without q; nullptr when a record number does not
-// fit the list.
-std::shared_ptr<const RankedMatchesCache::Ranked> read_ranked(sqlite::Database& db, const catalog::CatalogQuery& query) {
-  catalog::CatalogQuery text_only;
-  text_only.q = query.q;
-  const CatalogSql matches = catalog_matches(text_only, {});
-  auto s = db.cached("SELECT fid" + matches.from + catalog_order(text_only, matches.ranked));
-  bind_all(*s, matches.bindings);
+// Every match of an FTS5 query in rank order (best first, then by id), as the SQL search
+// orders them, or every record by id for "", with the records version, in one snapshot;
+// no list when a record number does not fit one.
+std::pair<std::int64_t, std::shared_ptr<const RankedMatchesCache::Ranked>> read_ranked(sqlite::Database& db,
+                                                                                      const std::string& match) {
+  sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);
+  const std::int64_t version = records_version(db);
+  auto s = db.cached(ranked_fids_sql(!match.empty()));
+  if (!match.empty()) s->bind(1, std::string_view(match));
   auto ranked = std::make_shared<RankedMatchesCache::Ranked>();
   while (s->step()) {
     const std::int64_t fid = s->column_int(0);
     if (fid < 0 || fid > std::numeric_limits<std::uint32_t>::max()) {
-      s->reset();
-      return nullptr;
+      ranked.reset();
+      break;
     }
     ranked->push_back(static_cast<std::uint32_t>(fid));
   }
-  return ranked;
+  s->reset();
+  snapshot.commit();
+  return {version, std::move(ranked)};
 }
 
 }  // namespace
@@ -195,6 +197,10 @@ GpkgCatalog::GpkgCatalog(std::string path)
       extents_([this](RecordExtents::Builder& builder) {
         auto db = pool_.lease();
         return scan_record_extents(*db, builder);
+      }),
+      ranked_([this](const std::string& match) {
+        auto db = pool_.lease();
+        return read_ranked(*db, match);
       }) {
   auto db = open_database(path_);
   initialise_geopackage(*db);  // the tables whose changes the catalogue follows
@@ -260,17 +266,11 @@ std::optional<SearchSummary> GpkgCatalog::search_in_memory(sqlite::Database& db,
   if (match.empty() && !query.q.empty()) return std::nullopt;  // no word to search for: SQL says none
   sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);  // one version throughout
   const std::int64_t version = records_version(db);
-  std::shared_ptr<const RecordExtents> extents;
-  if (query.bbox || query.datetime) {
-    extents = extents_.at(version);
-    if (!extents) return std::nullopt;  // being built: SQL meanwhile
-  }
-  auto ranked = ranked_.find(version, match);
-  if (!ranked) {
-    ranked = read_ranked(db, query);
-    if (!ranked) return std::nullopt;
-    ranked_.keep(version, match, ranked);
-  }
+  // What is not held yet is read in the background; SQL answers meanwhile.
+  const auto ranked = ranked_.find(version, match);
+  if (!ranked) ranked_.request(match);
+  const auto extents = query.bbox || query.datetime ? extents_.at(version) : nullptr;
+  if (!ranked || ((query.bbox || query.datetime) && !extents)) return std::nullopt;
   const auto index = query.facets.empty() ? nullptr : facet_index_.at(version);
   std::optional<FacetIndex::Matches> matched;
   if (index) matched.emplace(*index);

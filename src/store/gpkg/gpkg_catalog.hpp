@@ -34,7 +34,10 @@ class GpkgCatalog final : public CatalogStore {
   void wait_for_indexes() {
     facet_index_.wait_idle();
     extents_.wait_idle();
+    ranked_.wait_idle();
   }
+  // Record numbers held in ranked lists (tests, metrics).
+  std::size_t ranked_matches_held() const { return ranked_.held(); }
 
  private:
   // A search by full text, bbox and datetime from the lists in memory (ranked matches,
