@@ -10,6 +10,7 @@
 #include "catalog/record_json.hpp"
 #include "core/datetime.hpp"
 #include "core/error.hpp"
+#include "store/full_text_words.hpp"
 
 namespace amis::store {
 namespace {
@@ -106,6 +107,18 @@ std::vector<std::string_view> searchable_words(std::string_view term) {
 }
 
 std::string json_array(const std::vector<std::string>& values) { return nlohmann::json(values).dump(); }
+
+PreparedRecord prepare_record(const catalog::Record& record) {
+  PreparedRecord out;
+  out.row = record_row(record);
+  out.terms = record_terms(out.row);
+  out.stem_title = stemmed_text(out.row.title);
+  out.stem_keywords = stemmed_text(out.row.keyword_text);
+  out.stem_description = stemmed_text(out.row.description);
+  out.stem_other = stemmed_text(out.row.other_text);
+  out.words = full_text_words(out.row.title + " " + out.row.keyword_text + " " + out.row.description);
+  return out;
+}
 
 RecordRow record_row(const catalog::Record& r) {
   catalog::validate(r);

@@ -49,6 +49,20 @@ RecordRow record_row(const catalog::Record& record);
 // The facet terms of the row: keyword, theme, format, externalId, type, country.
 std::vector<RecordTerm> record_terms(const RecordRow& row);
 
+// A record made ready to write, on any thread (an import prepares records on all its
+// threads while one writes): its row, facet terms, the full text's stems
+// (stemmed_text of title, keyword text, description and other text) and the AnyText
+// words (full_text_words of title, keyword text and description). Both stores
+// write from it.
+struct PreparedRecord {
+  RecordRow row;
+  std::vector<RecordTerm> terms;
+  std::string stem_title, stem_keywords, stem_description, stem_other;
+  std::vector<std::string> words;
+};
+// Of a record whose `updated` is set. @throws as record_row.
+PreparedRecord prepare_record(const catalog::Record& record);
+
 // What replace_derived does to the derived records `old` to make them `fresh`:
 // the records to write (new or changed, their `updated` cleared so that the store
 // stamps them) and the ids to remove; unchanged records are left alone.

@@ -13,6 +13,7 @@
 
 #include "catalog/catalog_query.hpp"
 #include "catalog/record.hpp"
+#include "store/catalog_row.hpp"
 
 namespace amis::store {
 
@@ -39,6 +40,8 @@ class RecordWriter {
   // Adds the record, replacing one with the same id. @throws core::InvalidValue
   // when catalog::validate refuses it.
   virtual void put(const catalog::Record& record) = 0;
+  // The same for a record prepared on another thread (prepare_record), its `updated` set.
+  virtual void put(const PreparedRecord& record) = 0;
   // Removes a record; false when there was none.
   virtual bool remove(std::string_view id) = 0;
   // @throws ServerError when the store cannot write.

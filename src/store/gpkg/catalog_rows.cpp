@@ -84,17 +84,17 @@ bool has_column(sqlite::Database& db, const char* table, const char* column) {
   return s->step();
 }
 
-void write_full_text(sqlite::Database& db, std::int64_t fid, const RecordRow& row,
+void write_full_text(sqlite::Database& db, std::int64_t fid, const PreparedRecord& record,
                      std::unordered_set<std::string>* known_words = nullptr) {
   auto fts = db.cached("INSERT INTO amis_records_fts (rowid, title, keywords, description, other) VALUES (?, ?, ?, ?, ?)");
   fts->bind(1, fid);
   int column = 2;
-  for (const auto* text : {&row.title, &row.keyword_text, &row.description, &row.other_text})
-    fts->bind(column++, std::string_view(stemmed_text(*text)));
+  for (const auto* stems : {&record.stem_title, &record.stem_keywords, &record.stem_description, &record.stem_other})
+    fts->bind(column++, std::string_view(*stems));
   fts->run();
   // The words AnyText looks substrings up in: those of its fields (catalog/any_text.hpp).
   auto word = db.cached("INSERT OR IGNORE INTO amis_record_words (word) VALUES (?)");
-  for (auto& w : full_text_words(row.title + " " + row.keyword_text + " " + row.description)) {
+  for (const auto& w : record.words) {
     if (known_words && !known_words->insert(w).second) continue;  // put by an earlier record of the batch
     word->reset();
     word->bind(1, std::string_view(w));
@@ -119,7 +119,7 @@ void rebuild_full_text(sqlite::Database& db) {
   db.exec("DROP TABLE IF EXISTS amis_records_fts");
   create_full_text_table(db);
   auto s = db.cached("SELECT fid, document FROM amis_records");
-  while (s->step()) write_full_text(db, s->column_int(0), record_row(record_from_document(s->column_text(1))));
+  while (s->step()) write_full_text(db, s->column_int(0), prepare_record(record_from_document(s->column_text(1))));
   db.cached("UPDATE amis_catalog_state SET full_text_version = " + std::to_string(kFullTextVersion))->run();
   tx.commit();
 }
@@ -197,27 +197,29 @@ void create_catalog_tables(sqlite::Database& db) {
 }
 
 void write_record(sqlite::Database& db, catalog::Record r, CatalogBatch* batch) {
-  catalog::validate(r);
   if (r.updated.empty()) {
     auto now = db.cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
     now->step();
     r.updated = now->column_text(0);
   }
-  const RecordRow row = record_row(r);
-  delete_record(db, r.id, batch);
-  const std::int64_t fid = insert_row(db, row);
-  write_terms(db, fid, record_terms(row));
+  write_record(db, prepare_record(r), batch);
+}
 
-  write_full_text(db, fid, row, batch ? &batch->words : nullptr);
+void write_record(sqlite::Database& db, const PreparedRecord& record, CatalogBatch* batch) {
+  const RecordRow& row = record.row;
+  delete_record(db, row.id, batch);
+  const std::int64_t fid = insert_row(db, row);
+  write_terms(db, fid, record.terms);
+  write_full_text(db, fid, record, batch ? &batch->words : nullptr);
   if (batch) batch->changed = true;
   else count_record_change(db);
-  if (r.extent) {
+  if (row.extent) {
     auto rtree = db.cached("INSERT INTO rtree_amis_records_geom (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)");
     rtree->bind(1, fid);
-    rtree->bind(2, r.extent->min_x);
-    rtree->bind(3, r.extent->max_x);
-    rtree->bind(4, r.extent->min_y);
-    rtree->bind(5, r.extent->max_y);
+    rtree->bind(2, row.extent->min_x);
+    rtree->bind(3, row.extent->max_x);
+    rtree->bind(4, row.extent->min_y);
+    rtree->bind(5, row.extent->max_y);
     rtree->run();
   }
 }

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "catalog/record.hpp"
+#include "store/catalog_row.hpp"
 #include "store/catalog_filter.hpp"  // kRecordTable (its R-tree is rtree_<this>_geom)
 #include "store/sqlite/database.hpp"
 
@@ -34,6 +35,8 @@ struct CatalogBatch {
 // An empty `updated` becomes now. @throws core::InvalidValue from catalog::validate
 // or for a date that is not RFC 3339. Without a batch, the change is counted at once.
 void write_record(sqlite::Database& db, catalog::Record record, CatalogBatch* batch = nullptr);
+// The same for a prepared record (its `updated` set).
+void write_record(sqlite::Database& db, const PreparedRecord& record, CatalogBatch* batch = nullptr);
 
 // Removes the record's rows; false when there was none.
 bool delete_record(sqlite::Database& db, std::string_view id, CatalogBatch* batch = nullptr);

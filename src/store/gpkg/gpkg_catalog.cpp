@@ -50,6 +50,7 @@ class GpkgRecordWriter final : public RecordWriter {
     pool_.give_back(std::move(db_));
   }
   void put(const catalog::Record& record) override { write_record(*db_, record, &batch_); }
+  void put(const PreparedRecord& record) override { write_record(*db_, record, &batch_); }
   bool remove(std::string_view id) override { return delete_record(*db_, id, &batch_); }
   void commit() override {
     finish_batch(*db_, batch_);

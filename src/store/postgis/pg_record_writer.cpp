@@ -4,7 +4,6 @@
 
 #include "core/error.hpp"
 #include "store/catalog_row.hpp"
-#include "store/full_text_words.hpp"
 
 namespace amis::store::postgis {
 namespace {
@@ -64,7 +63,8 @@ class CopyLine {
 };
 
 // The columns in kColumns' order, then kStageColumns.
-void put_row(std::string& out, const RecordRow& r, std::string_view new_words) {
+void put_row(std::string& out, const PreparedRecord& record, std::string_view new_words) {
+  const RecordRow& r = record.row;
   CopyLine line(out);
   line.text(r.id).text(r.origin).text(r.type).text(r.title).text(r.description);
   line.maybe(r.country).maybe(r.language).maybe(r.license).maybe(r.parent);
@@ -77,8 +77,7 @@ void put_row(std::string& out, const RecordRow& r, std::string_view new_words) {
   line.number(corner(&core::Envelope::max_x)).number(corner(&core::Envelope::max_y));
   line.text(r.keyword_text).text(r.other_text).text(r.document);
   // the full text's stems (store/full_text_words.hpp), as the GeoPackage's FTS5 table holds them
-  line.text(stemmed_text(r.title)).text(stemmed_text(r.keyword_text)).text(stemmed_text(r.description));
-  line.text(stemmed_text(r.other_text));
+  line.text(record.stem_title).text(record.stem_keywords).text(record.stem_description).text(record.stem_other);
   line.text(new_words);
 }
 
@@ -120,14 +119,13 @@ PgRecordWriter::~PgRecordWriter() {
 }
 
 void PgRecordWriter::put(const catalog::Record& record) {
-  RecordRow row;
-  if (record.updated.empty()) {
-    catalog::Record stamped = record;
-    stamped.updated = now_;
-    row = record_row(stamped);
-  } else {
-    row = record_row(record);
-  }
+  if (!record.updated.empty()) return put(prepare_record(record));
+  catalog::Record stamped = record;
+  stamped.updated = now_;
+  put(prepare_record(stamped));
+}
+
+void PgRecordWriter::put(const PreparedRecord& record) {
   if (!copying_) {
     connection_->copy_start(std::string("COPY amis_records_stage (") + kColumns + ", " + kStageColumns +
                             ") FROM STDIN");
@@ -136,12 +134,12 @@ void PgRecordWriter::put(const catalog::Record& record) {
   // The words AnyText looks substrings up in (catalog/any_text.hpp), by the tokenizer
   // of the stems the tsvector holds; each sent once per writer.
   std::string new_words;
-  for (auto& w : full_text_words(row.title + " " + row.keyword_text + " " + row.description)) {
+  for (const auto& w : record.words) {
     if (!words_sent_.insert(w).second) continue;
     if (!new_words.empty()) new_words += ' ';
     new_words += w;
   }
-  put_row(buffer_, row, new_words);
+  put_row(buffer_, record, new_words);
   staged_ = true;
   if (buffer_.size() >= kFlushBytes) flush();
 }

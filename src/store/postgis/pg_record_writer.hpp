@@ -17,6 +17,7 @@ class PgRecordWriter final : public RecordWriter {
   ~PgRecordWriter() override;
 
   void put(const catalog::Record& record) override;
+  void put(const PreparedRecord& record) override;
   bool remove(std::string_view id) override;
   void commit() override;
   // The writer's connection, inside its transaction, with what was put so far
