@@ -111,7 +111,7 @@ IsoImportReport import_iso_documents(const IsoImportOptions& options, const cata
   const unsigned threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
   const std::string now = encode::utc_timestamp();
   IsoImportReport report;
-  auto writer = catalog.writer();
+  auto writer = catalog.bulk_writer();
   // The next batch is read while this one is written: the store writes on one thread.
   auto read_from = [&](std::size_t first) {
     return std::async(std::launch::async, read_batch, std::cref(files), first,

@@ -62,6 +62,9 @@ class CatalogStore {
 
   // Many writes in one transaction (see RecordWriter).
   virtual std::unique_ptr<RecordWriter> writer() = 0;
+  // A writer for an import of many records, which may hold more memory while its
+  // transaction lasts (the GeoPackage's a larger page cache).
+  virtual std::unique_ptr<RecordWriter> bulk_writer() { return writer(); }
 
   // A number that grows whenever a collection, style or raster layer of the
   // store changes (by any process: a running server, `amis import`): derived

@@ -27,18 +27,21 @@ std::unique_ptr<sqlite::Database> open_database(const std::string& path) {
   return db;
 }
 
-constexpr const char* kWriterCache = "PRAGMA cache_size = -131072";  // 128 MiB
+// The page cache of a writer's connection, in KiB: what a writer changes stays dirty
+// until commit, and with SQLite's default 2 MB an import of many records spilled pages
+// and read them back. A bulk writer (`amis catalog import`) gets four times a server's
+// writer: 1,000,000 ISO documents 1,686 -> 1,884 records/s.
+constexpr std::int64_t kWriterCacheKib = 131072;       // 128 MiB
+constexpr std::int64_t kBulkWriterCacheKib = 524288;   // 512 MiB
 
 class GpkgRecordWriter final : public RecordWriter {
  public:
-  explicit GpkgRecordWriter(sqlite::ConnectionPool& pool) : pool_(pool), db_(pool.take()) {
-    // What a writer changes stays dirty until commit: with SQLite's default 2 MB cache an
-    // import of many records spilled pages and read them back. Bounded, and only while
-    // the writer holds the connection; the pool's own size again after.
+  GpkgRecordWriter(sqlite::ConnectionPool& pool, std::int64_t cache_kib) : pool_(pool), db_(pool.take()) {
+    // Bounded, and only while the writer holds the connection; the pool's own size again after.
     auto size = db_->cached("PRAGMA cache_size");
     if (size->step()) pooled_cache_ = size->column_int(0);
     size->reset();  // no statement left running in the writer's transaction
-    db_->exec(kWriterCache);
+    db_->exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
     tx_ = std::make_unique<sqlite::Transaction>(*db_);
   }
   ~GpkgRecordWriter() override {
@@ -229,7 +232,13 @@ std::optional<catalog::Record> GpkgCatalog::record(std::string_view id) {
   return read_record(*db, id);
 }
 
-std::unique_ptr<RecordWriter> GpkgCatalog::writer() { return std::make_unique<GpkgRecordWriter>(pool_); }
+std::unique_ptr<RecordWriter> GpkgCatalog::writer() {
+  return std::make_unique<GpkgRecordWriter>(pool_, kWriterCacheKib);
+}
+
+std::unique_ptr<RecordWriter> GpkgCatalog::bulk_writer() {
+  return std::make_unique<GpkgRecordWriter>(pool_, kBulkWriterCacheKib);
+}
 
 std::int64_t GpkgCatalog::sources_version() {
   auto db = pool_.lease();

@@ -25,6 +25,7 @@ class GpkgCatalog final : public CatalogStore {
   bool remove(std::string_view id) override;
   std::optional<catalog::Record> record(std::string_view id) override;
   std::unique_ptr<RecordWriter> writer() override;
+  std::unique_ptr<RecordWriter> bulk_writer() override;
   std::int64_t sources_version() override;
   std::int64_t derived_version() override;
   std::int64_t replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) override;
