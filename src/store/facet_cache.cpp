@@ -42,6 +42,28 @@ void WholeCatalogueCache::keep_size(std::int64_t version, std::int64_t size) {
   size_ = size;
 }
 
+std::shared_ptr<const std::vector<FacetRow>> ListFacetsCache::find(std::int64_t version, const std::string& match) {
+  const std::lock_guard lock(mutex_);
+  if (version != version_) return nullptr;
+  auto it = lists_.find(match);
+  if (it == lists_.end()) return nullptr;
+  it->second.used = ++clock_;
+  return it->second.rows;
+}
+
+void ListFacetsCache::keep(std::int64_t version, const std::string& match,
+                           std::shared_ptr<const std::vector<FacetRow>> rows) {
+  const std::lock_guard lock(mutex_);
+  if (version < version_) return;  // counted in a snapshot older than what is held
+  if (version > version_) {
+    lists_.clear();
+    version_ = version;
+  }
+  if (lists_.size() >= kMaxLists && !lists_.count(match))
+    lists_.erase(std::ranges::min_element(lists_, {}, [](const auto& entry) { return entry.second.used; }));
+  lists_[match] = {std::move(rows), ++clock_};
+}
+
 std::vector<catalog::Facet> facets_of(std::vector<FacetRow> rows, const std::vector<catalog::FacetField>& fields,
                                       std::int64_t buckets) {
   std::ranges::sort(rows, [](const FacetRow& a, const FacetRow& b) {

@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <chrono>
 #include <thread>
+#include <tuple>
 
 namespace amis::store {
 namespace {
@@ -27,8 +28,9 @@ struct Row {
   std::int64_t fid;
 };
 
-// Terms of 2,000 records (fids 1..2999, some without terms) from a fixed seed, by fid.
-std::vector<Row> catalogue_terms() {
+// Terms of 2,000 records (fids 1..2999, some without terms) from a fixed seed, by fid:
+// keywords from a vocabulary of `keywords`, and `own` keywords no other record has.
+std::vector<Row> catalogue_terms(unsigned keywords = 40, unsigned own = 0) {
   std::mt19937 random(20261206);
   std::vector<Row> rows;
   for (std::int64_t fid = 1; fid < 3000; ++fid) {
@@ -36,7 +38,9 @@ std::vector<Row> catalogue_terms() {
     rows.push_back({FacetField::Country, "C" + std::to_string(random() % 13), fid});
     rows.push_back({FacetField::Type, random() % 4 ? "dataset" : "service", fid});
     for (unsigned k = random() % 6; k > 0; --k)
-      rows.push_back({FacetField::Keyword, "k" + std::to_string(random() % 40), fid});
+      rows.push_back({FacetField::Keyword, "k" + std::to_string(random() % keywords), fid});
+    for (unsigned k = 0; k < own; ++k)
+      rows.push_back({FacetField::Keyword, "r" + std::to_string(fid) + "-" + std::to_string(k), fid});
   }
   std::ranges::sort(rows, [](const Row& a, const Row& b) {
     return std::tie(a.fid, a.field, a.value) < std::tie(b.fid, b.field, b.value);
@@ -53,8 +57,12 @@ std::map<std::pair<FacetField, std::string>, std::int64_t> counted(const std::ve
   return out;
 }
 
-TEST(FacetIndex, CountsOverTheMatchesAreThoseOfEachMatchedRecord) {
-  auto rows = catalogue_terms();
+// Term numbers of one byte (under 256 terms), two and four: the same counts.
+class FacetIndexWidths : public ::testing::TestWithParam<std::tuple<unsigned, unsigned, int>> {};
+
+TEST_P(FacetIndexWidths, CountsOverTheMatchesAreThoseOfEachMatchedRecord) {
+  const auto [keywords, own, width] = GetParam();
+  auto rows = catalogue_terms(keywords, own);
   for (bool shuffled : {false, true}) {
     SCOPED_TRACE(shuffled ? "a record's terms in any order" : "terms in key order");
     if (shuffled) {
@@ -71,6 +79,7 @@ TEST(FacetIndex, CountsOverTheMatchesAreThoseOfEachMatchedRecord) {
     ASSERT_TRUE(index.has_value());
     EXPECT_EQ(index->version(), 42);
     EXPECT_EQ(index->postings(), static_cast<std::int64_t>(rows.size()));
+    EXPECT_EQ(index->term_width(), width);
     std::mt19937 random(11);
     FacetIndex::Matches matches(*index);
     std::set<std::int64_t> matched;
@@ -89,6 +98,10 @@ TEST(FacetIndex, CountsOverTheMatchesAreThoseOfEachMatchedRecord) {
     for (const auto& r : matches.facet_rows(fields)) EXPECT_GT(r.count, 0);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(TermNumbers, FacetIndexWidths,
+                         ::testing::Values(std::make_tuple(40u, 0u, 1), std::make_tuple(1000u, 0u, 2),
+                                           std::make_tuple(40u, 40u, 4)));
 
 TEST(FacetIndex, IsNotBuiltBeyondItsBounds) {
   FacetIndex::Builder builder;

@@ -1,6 +1,7 @@
 #include "store/gpkg/gpkg_catalog.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -282,8 +283,8 @@ std::optional<SearchSummary> GpkgCatalog::search_in_memory(sqlite::Database& db,
   const auto extents = query.bbox || query.datetime ? extents_.at(version) : nullptr;
   if (!ranked || ((query.bbox || query.datetime) && !extents)) return std::nullopt;
   const auto index = query.facets.empty() ? nullptr : facet_index_.at(version);
-  std::optional<FacetIndex::Matches> matched;
-  if (index) matched.emplace(*index);
+  std::optional<FacetIndex::Matches> matched;  // the matches within a bbox or datetime
+  if (index && extents) matched.emplace(*index);
 
   // The page, and every match counted (unless nothing needs them all), in one pass.
   const std::int64_t first = query.offset;
@@ -331,11 +332,25 @@ std::optional<SearchSummary> GpkgCatalog::search_in_memory(sqlite::Database& db,
                     [&] {
                       if (matched)
                         return facets_of(matched->facet_rows(query.facets), query.facets, query.facet_buckets);
+                      if (index) return facets_of(*list_facets(version, match, *index, *ranked), query.facets,
+                                                  query.facet_buckets);
                       return count_facets(db, catalog_matches(query, {}), query);
                     },
                     [&](catalog::FacetField field) { return count_whole_facet(db, field, query.facet_buckets); }});
   snapshot.commit();
   return summary;
+}
+
+std::shared_ptr<const std::vector<FacetRow>> GpkgCatalog::list_facets(std::int64_t version, const std::string& match,
+                                                                       const FacetIndex& index,
+                                                                       const RankedMatchesCache::Ranked& ranked) {
+  if (auto held = list_facets_.find(version, match)) return held;
+  FacetIndex::Matches matches(index);
+  for (const std::uint32_t fid : ranked) matches.add(fid);
+  auto rows = std::make_shared<const std::vector<FacetRow>>(
+      matches.facet_rows(std::vector<catalog::FacetField>(std::begin(catalog::kFacetFields), std::end(catalog::kFacetFields))));
+  list_facets_.keep(version, match, rows);
+  return rows;
 }
 
 SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink& sink) {

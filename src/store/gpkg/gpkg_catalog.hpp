@@ -45,10 +45,16 @@ class GpkgCatalog final : public CatalogStore {
   // extents, facet terms); nullopt (nothing sent) when they cannot answer it now.
   std::optional<SearchSummary> search_in_memory(sqlite::Database& db, const catalog::CatalogQuery& query,
                                                  RecordSink& sink);
+  // The facet counts of every match of a full-text query, every field, from the cache
+  // or counted from its ranked list now.
+  std::shared_ptr<const std::vector<FacetRow>> list_facets(std::int64_t version, const std::string& match,
+                                                           const FacetIndex& index,
+                                                           const RankedMatchesCache::Ranked& ranked);
 
   std::string path_;
   sqlite::ConnectionPool pool_;
   WholeCatalogueCache whole_;
+  ListFacetsCache list_facets_;
   // After the pool: their builds read through it.
   FacetIndexCache facet_index_;
   RecordExtentsCache extents_;
