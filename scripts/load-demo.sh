@@ -8,7 +8,10 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 AMIS="${AMIS_BIN:-$ROOT/build/release/bin/amis}"
 STORE="${1:-$ROOT/data/amis.gpkg}"
 D="$ROOT/data/demo"
-mkdir -p "$(dirname "$STORE")"
+case "$STORE" in
+  postgresql://* | postgres://*) ;;  # a database: no folder to make (it made "postgresql:/amis?host=..." here)
+  *) mkdir -p "$(dirname "$STORE")" ;;
+esac
 "$AMIS" import "$D/asean3_countries.geojson" --store "$STORE" --collection countries \
   --title "ASEAN+3 countries" \
   --description "The ten ASEAN Member States and China, Japan and the Republic of Korea (Natural Earth 1:10m admin-0, de facto boundaries)." \
