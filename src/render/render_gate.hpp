@@ -2,7 +2,8 @@
 // How much map drawing the process takes on at once. A 4096 x 4096 map holds
 // hundreds of MB while it is drawn: sixteen at once took 3.8 GB and went on for
 // two minutes after their clients had left. Every map image (WMS GetMap, map
-// tiles, WMTS) is drawn inside a slot of the one gate; a request waits for a slot
+// tiles, WMTS) is drawn, and every vector tile built, inside a slot of the one gate
+// (a tile from the cache takes none); a request waits for a slot
 // a little while in a queue of bounded length, and is otherwise turned away with
 // 503 and Retry-After (core::ServiceBusy).
 //

@@ -5,7 +5,9 @@
   tiles, WMTS) is now drawn in a slot of one gate: [wms] max_concurrent_renders at once
   (default: one per core), render_queue waiting (default: four per slot) for at most
   render_wait_seconds; anything more is a 503 ServiceException ServiceUnavailable with
-  Retry-After at once.
+  Retry-After at once. Vector tiles are built in the same gate's slots (eight z5 tiles
+  of 500,000 points at once took 1 GB): beyond it, 503 ServiceUnavailable in OGC API
+  JSON with Retry-After.
 - LAYERS=coal_mines repeated 1,000 times took 40 s at 64 x 64. WMS 1.3.0 capabilities
   now advertise a LayerLimit ([wms] layer_limit, default 32) and GetMap refuses more
   layers with 400 InvalidParameterValue (locator LAYERS); map tiles take as many
@@ -146,6 +148,53 @@ def test_large_maps_beyond_the_gate_are_turned_away(gated_server):
         if r.status_code == 503:
             assert service_exception(r)[0] == "ServiceUnavailable"
             assert int(r.headers["Retry-After"]) >= 1
+
+
+@pytest.fixture(scope="module")
+def gated_tile_server(tmp_path_factory, grid_store):
+    # One tile built at a time, one waiting, no tile cache: every request builds its tile.
+    config = ("[wms]\nmax_concurrent_renders = 1\nrender_queue = 1\nrender_wait_seconds = 120\n"
+              "[tiles]\ncache_max_mb = 0\n")
+    with serving(grid_store, tmp_path_factory.mktemp("tile-gated"), "tile-gated", config) as srv:
+        yield srv
+
+
+def test_vector_tiles_beyond_the_gate_are_turned_away(gated_tile_server):
+    # The whole world's tile holds all 200,000 points of 'grid': a fraction of a second
+    # to build, while the six requests arrive together.
+    url = gated_tile_server.url + "/collections/grid/tiles/WebMercatorQuad/0/0/0"
+    answers: list[requests.Response] = []
+    lock = threading.Lock()
+    start = threading.Barrier(6)
+
+    def one():
+        with requests.Session() as s:
+            s.trust_env = False
+            start.wait()
+            r = s.get(url, timeout=300)
+            with lock:
+                answers.append(r)
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    statuses = sorted(r.status_code for r in answers)
+    assert len(statuses) == 6 and set(statuses) <= {200, 503}, statuses
+    assert 1 <= statuses.count(200) <= 2, statuses
+    for r in answers:
+        if r.status_code == 200:
+            assert r.headers["Content-Type"].startswith("application/vnd.mapbox-vector-tile")
+            assert len(r.content) > 100_000, len(r.content)  # the points are in it
+        else:
+            assert r.headers["Content-Type"].startswith("application/"), r.headers["Content-Type"]
+            assert r.json()["code"] == "ServiceUnavailable", r.text[:300]
+            assert int(r.headers["Retry-After"]) >= 1
+    # A tile asked alone afterwards is built.
+    with requests.Session() as s:
+        s.trust_env = False
+        assert s.get(url, timeout=300).status_code == 200
 
 
 # --------------------------------------------------------------------------- deadlines while drawing
