@@ -57,10 +57,20 @@ void ListFacetsCache::keep(std::int64_t version, const std::string& match,
   if (version < version_) return;  // counted in a snapshot older than what is held
   if (version > version_) {
     lists_.clear();
+    rows_ = 0;
     version_ = version;
   }
-  if (lists_.size() >= kMaxLists && !lists_.count(match))
-    lists_.erase(std::ranges::min_element(lists_, {}, [](const auto& entry) { return entry.second.used; }));
+  if (rows->size() > kMaxRows) return;  // counted again each time rather than held
+  if (auto same = lists_.find(match); same != lists_.end()) {
+    rows_ -= same->second.rows->size();
+    lists_.erase(same);
+  }
+  while (!lists_.empty() && (lists_.size() >= kMaxLists || rows_ + rows->size() > kMaxRows)) {
+    auto oldest = std::ranges::min_element(lists_, {}, [](const auto& entry) { return entry.second.used; });
+    rows_ -= oldest->second.rows->size();
+    lists_.erase(oldest);
+  }
+  rows_ += rows->size();
   lists_[match] = {std::move(rows), ++clock_};
 }
 

@@ -52,10 +52,13 @@ std::vector<catalog::Facet> facets_of(std::vector<FacetRow> rows, const std::vec
 // kept for the records version they were counted in, like the query's ranked list
 // whose count they go with: the portal asks for the facets again with every page of
 // a search, and a word in a third of 1,000,000 records took 6 ms to count each time.
-// At most kMaxLists queries (least recently used forgotten); a new version forgets all.
+// At most kMaxLists queries and kMaxRows facet rows in all (least recently used
+// forgotten; a catalogue of free keywords can have a row per record); a new version
+// forgets all.
 class ListFacetsCache {
  public:
   static constexpr std::size_t kMaxLists = 1024;
+  static constexpr std::size_t kMaxRows = 1'000'000;
   std::shared_ptr<const std::vector<FacetRow>> find(std::int64_t version, const std::string& match);
   void keep(std::int64_t version, const std::string& match, std::shared_ptr<const std::vector<FacetRow>> rows);
 
@@ -67,6 +70,7 @@ class ListFacetsCache {
   std::mutex mutex_;
   std::int64_t version_ = -1;
   std::uint64_t clock_ = 0;
+  std::size_t rows_ = 0;  // facet rows held in all lists
   std::map<std::string, Held, std::less<>> lists_;
 };
 

@@ -11,8 +11,8 @@
 // where 4 bytes a term took 56 MB). A search whose matches are spread over the whole
 // catalogue reads each match's terms from a different place: held small enough to stay
 // in the processor's last-level cache, and asked for ahead of use (prefetch), that is a
-// cache hit rather than a trip to memory ("gold", 49,471 of 1,000,000 records: 5.1 ->
-// see docs/csw.md).
+// cache hit rather than a trip to memory ("gold", 49,471 of 1,000,000 records: its
+// facets took 7.7 ms with the search, 4.4 ms now; docs/csw.md).
 //
 // Built in the background (FacetIndexCache) when a search finds it missing or of an
 // older version; until then searches count in SQL, so answers never wait for it

@@ -168,3 +168,38 @@ TEST(FacetIndexCache, BuildsInTheBackgroundTheVersionTheStoreHolds) {
 
 }  // namespace
 }  // namespace amis::store
+
+namespace amis::store {
+namespace {
+
+std::shared_ptr<const std::vector<FacetRow>> facet_rows(std::size_t n) {
+  return std::make_shared<const std::vector<FacetRow>>(n, FacetRow{catalog::FacetField::Keyword, "k", 1});
+}
+
+// A word's facets are kept for their version only, and within the cache's bounds: a
+// list larger than all it may hold is not kept, and older lists make room for new ones.
+TEST(ListFacetsCache, KeepsTheVersionsListsWithinItsBounds) {
+  ListFacetsCache cache;
+  cache.keep(3, "\"gold\"", facet_rows(10));
+  EXPECT_TRUE(cache.find(3, "\"gold\""));
+  EXPECT_FALSE(cache.find(4, "\"gold\""));
+  cache.keep(2, "\"tin\"", facet_rows(10));  // counted in an older snapshot
+  EXPECT_FALSE(cache.find(2, "\"tin\""));
+  EXPECT_FALSE(cache.find(3, "\"tin\""));
+  cache.keep(3, "\"huge\"", facet_rows(ListFacetsCache::kMaxRows + 1));
+  EXPECT_FALSE(cache.find(3, "\"huge\""));
+  EXPECT_TRUE(cache.find(3, "\"gold\""));
+  cache.keep(3, "\"big\"", facet_rows(ListFacetsCache::kMaxRows - 5));  // gold's 10 rows give way
+  EXPECT_TRUE(cache.find(3, "\"big\""));
+  EXPECT_FALSE(cache.find(3, "\"gold\""));
+  cache.keep(4, "\"gold\"", facet_rows(10));  // a new version forgets the others
+  EXPECT_TRUE(cache.find(4, "\"gold\""));
+  EXPECT_FALSE(cache.find(4, "\"big\""));
+  for (int i = 0; i < static_cast<int>(ListFacetsCache::kMaxLists) + 10; ++i)
+    cache.keep(4, "w" + std::to_string(i), facet_rows(1));
+  EXPECT_FALSE(cache.find(4, "w0"));  // the least recently used went first
+  EXPECT_TRUE(cache.find(4, "w" + std::to_string(ListFacetsCache::kMaxLists + 9)));
+}
+
+}  // namespace
+}  // namespace amis::store

@@ -119,27 +119,38 @@ def gated_server(tmp_path_factory, hostile_store):
         yield srv
 
 
-def test_large_maps_beyond_the_gate_are_turned_away(gated_server):
+def at_once(n, ask, meanwhile=None):
+    """Sends `ask(session)` from n threads released together; `meanwhile(session)` runs
+    while they are under way. Returns the n answers (in the order they came) and what
+    `meanwhile` returned."""
     answers: list[requests.Response] = []
     lock = threading.Lock()
-    start = threading.Barrier(6)
+    start = threading.Barrier(n)
 
     def one():
         with requests.Session() as s:
             s.trust_env = False
             start.wait()
-            r = get_map(s, gated_server, DEMO_LAYERS * 8, 4096, 4096)
+            r = ask(s)
             with lock:
                 answers.append(r)
 
-    threads = [threading.Thread(target=one) for _ in range(6)]
+    threads = [threading.Thread(target=one) for _ in range(n)]
     for t in threads:
         t.start()
-    with requests.Session() as s:
-        s.trust_env = False
-        other = s.get(gated_server.url + "/collections", timeout=30)
+    other = None
+    if meanwhile:
+        with requests.Session() as s:
+            s.trust_env = False
+            other = meanwhile(s)
     for t in threads:
         t.join(300)
+    return answers, other
+
+
+def test_large_maps_beyond_the_gate_are_turned_away(gated_server):
+    answers, other = at_once(6, lambda s: get_map(s, gated_server, DEMO_LAYERS * 8, 4096, 4096),
+                             meanwhile=lambda s: s.get(gated_server.url + "/collections", timeout=30))
     assert other.status_code == 200, "the server answers other requests meanwhile"
     statuses = sorted(r.status_code for r in answers)
     assert len(statuses) == 6 and set(statuses) <= {200, 503}, statuses
@@ -163,23 +174,7 @@ def test_vector_tiles_beyond_the_gate_are_turned_away(gated_tile_server):
     # The whole world's tile holds all 200,000 points of 'grid': a fraction of a second
     # to build, while the six requests arrive together.
     url = gated_tile_server.url + "/collections/grid/tiles/WebMercatorQuad/0/0/0"
-    answers: list[requests.Response] = []
-    lock = threading.Lock()
-    start = threading.Barrier(6)
-
-    def one():
-        with requests.Session() as s:
-            s.trust_env = False
-            start.wait()
-            r = s.get(url, timeout=300)
-            with lock:
-                answers.append(r)
-
-    threads = [threading.Thread(target=one) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
+    answers, _ = at_once(6, lambda s: s.get(url, timeout=300))
     statuses = sorted(r.status_code for r in answers)
     assert len(statuses) == 6 and set(statuses) <= {200, 503}, statuses
     assert 1 <= statuses.count(200) <= 2, statuses
@@ -224,23 +219,7 @@ def test_a_map_stops_at_the_deadline(grid_map_server, session):
 def test_a_busy_answer_is_never_drawn(gated_server):
     # EXCEPTIONS=INIMAGE asks for errors as an image of the map's size; a 503 that
     # drew a 4096 x 4096 message would draw while turning drawing away.
-    answers: list[requests.Response] = []
-    lock = threading.Lock()
-    start = threading.Barrier(6)
-
-    def one():
-        with requests.Session() as s:
-            s.trust_env = False
-            start.wait()
-            r = get_map(s, gated_server, DEMO_LAYERS * 8, 4096, 4096, EXCEPTIONS="INIMAGE")
-            with lock:
-                answers.append(r)
-
-    threads = [threading.Thread(target=one) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
+    answers, _ = at_once(6, lambda s: get_map(s, gated_server, DEMO_LAYERS * 8, 4096, 4096, EXCEPTIONS="INIMAGE"))
     busy = [r for r in answers if r.status_code == 503]
     assert busy, sorted(r.status_code for r in answers)
     for r in busy:
