@@ -231,9 +231,21 @@ def cpu_seconds(pid: int) -> float:
 
 
 def free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_loopback_ports(1)[0]
+
+
+def free_loopback_ports(n: int) -> list[int]:
+    """n distinct free loopback ports. The sockets are held until all n are bound: a port the
+    kernel handed out and that was closed again may be handed out again at once, and two
+    servers (or two nginx listeners) given the same port lose one of them."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 @dataclass

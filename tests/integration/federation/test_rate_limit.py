@@ -18,7 +18,7 @@ import requests
 
 from federation_support import ADMIN_TOKEN, build_national_store, build_regional_store, start
 from nginx_support import nginx_config, running_nginx
-from support import free_loopback_port, http_session
+from support import free_loopback_ports, http_session
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -56,7 +56,7 @@ def national(tmp_path_factory, amis_bin):
 def limiter(national, tmp_path_factory):
     """nginx in front of the national node: a port at 2 requests a second, one at 6 a minute."""
     folder = tmp_path_factory.mktemp("nginx-limiter")
-    fast, slow = free_loopback_port(), free_loopback_port()
+    fast, slow = free_loopback_ports(2)
     config = nginx_config(folder, '$server_port $msec $request_time $status "$request_uri"',
                           limited_servers(national.port, {fast: "2r/s", slow: "6r/m"}))
     with running_nginx(folder, config, [fast, slow]):

@@ -15,7 +15,7 @@ from owslib.wfs import WebFeatureService
 
 from federation_support import NODE_TOKEN, build_national_store, build_regional_store, harvest, node, start
 from nginx_support import nginx_config, running_nginx
-from support import free_loopback_port
+from support import free_loopback_ports
 
 
 def openssl(*args: str, cwd: Path) -> None:
@@ -53,8 +53,8 @@ def tls(national, tmp_path_factory):
     """{"trusted"|"other-name"|"self-signed": port} of nginx's TLS servers, and nginx's folder."""
     folder = tmp_path_factory.mktemp("nginx-tls")
     make_certificates(folder)
-    ports = {"trusted": ("host", free_loopback_port()), "other-name": ("other", free_loopback_port()),
-             "self-signed": ("self", free_loopback_port())}
+    trusted, other, own = free_loopback_ports(3)
+    ports = {"trusted": ("host", trusted), "other-name": ("other", other), "self-signed": ("self", own)}
     servers = "".join(f"""
   server {{
     listen 127.0.0.1:{port} ssl;

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from support import AMIS_BIN, free_loopback_port, on_postgis
+from support import AMIS_BIN, free_loopback_ports, on_postgis
 
 ROOT = Path(__file__).resolve().parents[3]
 CLUSTER = ROOT / "scripts" / "cluster.sh"
@@ -83,9 +83,8 @@ def cluster():
     # Not under pytest's 0700 temporary folder: the postgres user must reach it.
     work = Path(tempfile.mkdtemp(prefix="amis-cluster-", dir="/tmp"))
     work.chmod(0o755)
-    nodes = [free_loopback_port() for _ in range(3)]
-    c = Cluster(work, {}, "", nodes, free_loopback_port(), free_loopback_port())
-    front = free_loopback_port()
+    *nodes, primary, replica, front = free_loopback_ports(6)
+    c = Cluster(work, {}, "", nodes, primary, replica)
     c.front = f"http://127.0.0.1:{front}"
     c.env = {**os.environ, "AMIS_CLUSTER_DIR": str(work), "PORT": str(front), "NODE_PORTS": " ".join(map(str, nodes)),
              "PRIMARY_PORT": str(c.primary_port), "REPLICA_PORT": str(c.replica_port), "AMIS_BIN": str(AMIS_BIN)}

@@ -22,7 +22,7 @@ import pytest
 from usage_servers import ALPHA3
 from store_support import rows
 from nginx_support import nginx_config, running_nginx
-from support import free_loopback_port
+from support import free_loopback_ports
 from usage_support import settle
 
 # The test addresses behind nginx (documentation networks, RFC 5737, in the test country
@@ -52,7 +52,7 @@ def nginx_http(amis_port: int, ports: dict[int, str]) -> str:
 @pytest.fixture(scope="module")
 def nginx(usage_server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("nginx")
-    ports = {free_loopback_port(): address for address in ADDRESSES}
+    ports = dict(zip(free_loopback_ports(len(ADDRESSES)), ADDRESSES))
     config = nginx_config(folder, '$server_port $msec $request_method "$request_uri" $status',
                           nginx_http(usage_server.port, ports))
     with running_nginx(folder, config, list(ports)):
