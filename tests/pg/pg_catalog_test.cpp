@@ -16,6 +16,7 @@
 #include "query/cql2.hpp"
 #include "store/gpkg/gpkg_catalog.hpp"
 #include "store/postgis/pg_catalog.hpp"
+#include "store/postgis/pg_record_writer.hpp"
 #include "store/postgis/postgis_store.hpp"
 #include "../unit/test_support.hpp"
 
@@ -507,6 +508,48 @@ TEST_F(PgCatalogTest, WritersCommitAllOrNothingAlike) {
   q.ids = {};
   q.facets = {catalog::FacetField::Type};
   expect_same(q, "terms removed with their records");
+}
+
+// A writer publishes its staged rows every PgRecordWriter::kPublishRows within its
+// transaction: across those steps the last put of an id still wins (its facet terms
+// too), and a writer dropped before commit still leaves nothing.
+TEST_F(PgCatalogTest, WritersOfManyRecordsAreStillOneTransactionAlike) {
+  const std::size_t n = 2 * store::postgis::PgRecordWriter::kPublishRows + 100;
+  auto make = [](std::size_t i, const std::string& keyword) {
+    catalog::Record r;
+    char id[32];
+    std::snprintf(id, sizeof id, "bulk-%05zu", i);
+    r.id = id;
+    r.title = "Bulk " + keyword + " " + std::to_string(i);
+    r.keywords = {{{keyword}, "", "", ""}};
+    r.updated = "2026-12-07T00:00:00.000Z";
+    return r;
+  };
+  for (store::CatalogStore* c : {static_cast<store::CatalogStore*>(gpkg_), static_cast<store::CatalogStore*>(pg_)}) {
+    {
+      auto abandoned = c->writer();
+      for (std::size_t i = 0; i < n; ++i) abandoned->put(make(i, "Abandoned"));
+    }
+    EXPECT_EQ(c->size(), 2000);
+    auto w = c->writer();
+    for (std::size_t i = 0; i < n; ++i) w->put(make(i, i % 2 ? "Antimony" : "Zircon"));
+    for (std::size_t i = 0; i < n; i += 3) w->put(make(i, "Tungsten"));  // again, after later steps
+    w->commit();
+    EXPECT_EQ(c->size(), static_cast<std::int64_t>(2000 + n));
+    EXPECT_EQ(c->record("bulk-00000")->keywords.at(0).keywords, std::vector<std::string>{"Tungsten"});
+  }
+  catalog::CatalogQuery q;
+  q.limit = std::nullopt;
+  q.q = {"bulk"};
+  q.facets = {catalog::FacetField::Keyword};
+  const auto found = expect_same(q, "records put more than once across the steps", false);
+  EXPECT_EQ(found.size(), n);
+  for (store::CatalogStore* c : {static_cast<store::CatalogStore*>(gpkg_), static_cast<store::CatalogStore*>(pg_)}) {
+    auto w = c->writer();
+    for (std::size_t i = 0; i < n; ++i) EXPECT_TRUE(w->remove(make(i, "").id));
+    w->commit();
+    EXPECT_EQ(c->size(), 2000);
+  }
 }
 
 TEST_F(PgCatalogTest, ReplaceDerivedAlike) {

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "catalog/record_json.hpp"
 #include "core/error.hpp"
@@ -30,10 +31,20 @@ std::unique_ptr<sqlite::Database> open_database(const std::string& path) {
 
 // The page cache of a writer's connection, in KiB: what a writer changes stays dirty
 // until commit, and with SQLite's default 2 MB an import of many records spilled pages
-// and read them back. A bulk writer (`amis catalog import`) gets four times a server's
-// writer: 1,000,000 ISO documents 1,686 -> 1,884 records/s.
-constexpr std::int64_t kWriterCacheKib = 131072;       // 128 MiB
-constexpr std::int64_t kBulkWriterCacheKib = 524288;   // 512 MiB
+// and read them back. A server's writer gets 128 MiB.
+constexpr std::int64_t kWriterCacheKib = 131072;  // 128 MiB
+
+// A bulk writer (`amis catalog import`, one transaction) gets an eighth of the machine's
+// memory, from 128 MiB to 2 GiB. Its spilled pages go to the WAL, and each page read back
+// then looks the WAL up (SQLite's sqlite3WalFindFrame, a cost that grows with the WAL: 17% of
+// the writer's time late in an import of 1,000,000 records with 512 MiB). 1,000,000 ISO
+// documents on 2 cores and 23 GB: 384 and 387 s with 512 MiB, 335 and 372 s with 2 GiB.
+std::int64_t bulk_writer_cache_kib() {
+  constexpr std::int64_t kLeast = 131072, kMost = 2097152;  // KiB
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page_size <= 0) return kLeast;
+  return std::clamp<std::int64_t>(static_cast<std::int64_t>(pages) * page_size / 1024 / 8, kLeast, kMost);
+}
 
 class GpkgRecordWriter final : public RecordWriter {
  public:
@@ -238,7 +249,7 @@ std::unique_ptr<RecordWriter> GpkgCatalog::writer() {
 }
 
 std::unique_ptr<RecordWriter> GpkgCatalog::bulk_writer() {
-  return std::make_unique<GpkgRecordWriter>(pool_, kBulkWriterCacheKib);
+  return std::make_unique<GpkgRecordWriter>(pool_, bulk_writer_cache_kib());
 }
 
 std::int64_t GpkgCatalog::sources_version() {

@@ -140,8 +140,9 @@ void PgRecordWriter::put(const PreparedRecord& record) {
     new_words += w;
   }
   put_row(buffer_, record, new_words);
-  staged_ = true;
-  if (buffer_.size() >= kFlushBytes) flush();
+  ++staged_;
+  if (staged_ >= kPublishRows) publish();
+  else if (buffer_.size() >= kFlushBytes) flush();
 }
 
 void PgRecordWriter::flush() {
@@ -150,12 +151,12 @@ void PgRecordWriter::flush() {
 }
 
 void PgRecordWriter::publish() {
-  if (!staged_) return;
+  if (staged_ == 0) return;
   flush();
   copying_ = false;
   connection_->copy_end();
   connection_->exec_script(kPublish);
-  staged_ = false;
+  staged_ = 0;
 }
 
 bool PgRecordWriter::remove(std::string_view id) {

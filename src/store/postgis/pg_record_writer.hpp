@@ -1,8 +1,9 @@
 #pragma once
 // A catalogue writer on one pooled connection inside one transaction: put()
-// streams the record's row into a COPY to a temporary staging table; remove(),
-// commit() and the end of the staging move the staged rows over the records
+// streams the record's row into a COPY to a temporary staging table; every few
+// thousand rows, remove() and commit() move the staged rows over the records
 // (the last put of an id wins), with their facet terms.
+#include <cstddef>
 #include <string>
 #include <unordered_set>
 
@@ -13,6 +14,12 @@ namespace amis::store::postgis {
 
 class PgRecordWriter final : public RecordWriter {
  public:
+  // Staged rows are moved over the records this many at a time, within the transaction:
+  // the database's work on them (indexes, tsvector, facet terms) then overlaps the
+  // importer's reading of the next documents, where all of it waited for the commit
+  // (100,000 ISO documents: 59 -> 54 s).
+  static constexpr std::size_t kPublishRows = 4096;
+
   explicit PgRecordWriter(Pool::Lease connection);
   ~PgRecordWriter() override;
 
@@ -35,7 +42,7 @@ class PgRecordWriter final : public RecordWriter {
   Transaction tx_;
   std::string buffer_;
   bool copying_ = false;
-  bool staged_ = false;  // rows wait in the staging table
+  std::size_t staged_ = 0;  // rows waiting in the staging table
   std::string now_;      // `updated` of records without one: the transaction's start
   std::unordered_set<std::string> words_sent_;  // AnyText words staged by this writer
 };
