@@ -6,6 +6,8 @@
 # casacore-data-igrf, python3-casacore, python3-gdal, python3-numpy: the demo's generated
 # coverages (scripts/make_demo_coverages.py, run by load-demo.sh): the IGRF-12 coefficients as a
 # casacore table, read with casacore.tables; the GeoTIFFs written with GDAL.
+# cgi-mapserver (test): MapServer 8 as a foreign WMS/WFS node of the federation tests (the cascade
+# tests skip without it).
 # Idempotent: installs only what is missing. Run as root or with sudo available.
 set -euo pipefail
 BUILD=(build-essential cmake ninja-build ccache pkg-config libgdal-dev gdal-bin libproj-dev
@@ -17,7 +19,7 @@ RUN=(postgresql-15 postgresql-15-postgis-3 haproxy iso-codes fonts-noto-cjk
      casacore-data-igrf python3-casacore python3-gdal python3-numpy)
 TEST=(python3 python3-pytest python3-pytest-xdist python3-qgis qgis-providers wrk python3-owslib python3-gdal python3-jsonschema python3-requests
       python3-yaml python3-lxml libxml2-utils poppler-utils zip unzip curl chromium python3-psycopg2
-      python3-maxminddb prometheus nginx-light)
+      python3-maxminddb prometheus nginx-light cgi-mapserver)
 want=("${BUILD[@]}" "${RUN[@]}")
 [ "${1:-}" = "--test" ] && want+=("${TEST[@]}")
 missing=()
