@@ -166,12 +166,6 @@ TEST(FacetIndexCache, BuildsInTheBackgroundTheVersionTheStoreHolds) {
   EXPECT_EQ(cache.at(6)->version(), 6);
 }
 
-}  // namespace
-}  // namespace amis::store
-
-namespace amis::store {
-namespace {
-
 std::shared_ptr<const std::vector<FacetRow>> facet_rows(std::size_t n) {
   return std::make_shared<const std::vector<FacetRow>>(n, FacetRow{catalog::FacetField::Keyword, "k", 1});
 }
