@@ -8,4 +8,10 @@ bool StoreHealth::usable() const {
   return false;
 }
 
+bool StoreHealth::readable() const {
+  for (const auto& d : databases)
+    if (d.reachable) return true;
+  return false;
+}
+
 }  // namespace amis::store

@@ -1,7 +1,8 @@
 #pragma once
 // What a store says about its databases for `/health` (issue 14): a load
-// balancer polls it to take a node out when its store cannot answer, and an
-// operator reads replica lag and pool state. Names only, never credentials.
+// balancer polls it to take a node out when its store cannot answer at all,
+// and an operator reads replica lag and pool state. Names only, never
+// credentials.
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct StoreHealth {
   std::vector<DatabaseHealth> databases;
   // The store can serve reads and writes: its file, or its primary, answers.
   bool usable() const;
+  // The store can serve reads at least: some database answers (a replica
+  // while the primary is down or being replaced).
+  bool readable() const;
 };
 
 class HealthReporter {

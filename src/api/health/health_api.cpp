@@ -22,10 +22,14 @@ void HealthApi::register_routes(http::Router& router) {
     const auto health = reporter_.health();
     nlohmann::json databases = nlohmann::json::array();
     for (const auto& d : health.databases) databases.push_back(database_json(d));
-    const bool usable = health.usable();
-    const nlohmann::json doc = {{"status", usable ? "ok" : "unavailable"},
+    // Without its primary a node still answers reads from a replica, and so do
+    // the other nodes, which lost the same primary: "read-only" keeps it in the
+    // load balancer (writes get 503 in their protocol's form) rather than
+    // leaving no node at all while a replica is promoted.
+    const char* status = health.usable() ? "ok" : health.readable() ? "read-only" : "unavailable";
+    const nlohmann::json doc = {{"status", status},
                                 {"store", {{"backend", health.backend}, {"databases", databases}}}};
-    response.send(usable ? 200 : 503, "application/json", doc.dump(),
+    response.send(health.readable() ? 200 : 503, "application/json", doc.dump(),
                   {{"Cache-Control", "no-store"}});
   });
 }

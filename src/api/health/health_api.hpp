@@ -1,7 +1,8 @@
 #pragma once
 // GET /health (issue 14): the store's databases as JSON, 200 when the node can
-// serve (its file or primary answers) and 503 when it cannot, so that a load
-// balancer (HAProxy `option httpchk`) takes it out. Never cached.
+// serve ("ok": its file or primary answers; "read-only": only a replica does)
+// and 503 when it cannot ("unavailable"), so that a load balancer (HAProxy
+// `option httpchk`) takes it out. Never cached.
 #include "http/router.hpp"
 #include "store/health.hpp"
 
