@@ -538,6 +538,14 @@ TEST_F(PgCatalogTest, WritersOfManyRecordsAreStillOneTransactionAlike) {
     EXPECT_EQ(c->size(), static_cast<std::int64_t>(2000 + n));
     EXPECT_EQ(c->record("bulk-00000")->keywords.at(0).keywords, std::vector<std::string>{"Tungsten"});
   }
+  // A replaced record's terms went with it: one keyword row per record.
+  auto terms = [&](const char* field) {
+    return pg_store_->pool().acquire()->exec(
+        "SELECT count(*) FROM amis_record_terms WHERE field = $1 AND id LIKE 'bulk-%'",
+        store::postgis::Params().text(field)).integer(0, 0);
+  };
+  EXPECT_EQ(terms("keyword"), static_cast<std::int64_t>(n));
+  EXPECT_EQ(terms("type"), static_cast<std::int64_t>(n));
   catalog::CatalogQuery q;
   q.limit = std::nullopt;
   q.q = {"bulk"};
@@ -549,6 +557,35 @@ TEST_F(PgCatalogTest, WritersOfManyRecordsAreStillOneTransactionAlike) {
     for (std::size_t i = 0; i < n; ++i) EXPECT_TRUE(w->remove(make(i, "").id));
     w->commit();
     EXPECT_EQ(c->size(), 2000);
+  }
+  EXPECT_EQ(terms("keyword") + terms("type"), 0);  // none left behind
+}
+
+// An older store's terms had a foreign key to their records (its check per term was
+// an eighth of an import's time); the schema drops it, and the writer deletes a
+// record's terms with the record.
+TEST_F(PgCatalogTest, AnOlderStoreLosesTheTermsForeignKey) {
+  {
+    auto c = pg_store_->pool().acquire();
+    c->exec("ALTER TABLE amis_record_terms ADD CONSTRAINT amis_record_terms_id_fkey FOREIGN KEY (id) "
+            "REFERENCES amis_records (id) ON DELETE CASCADE");
+    c->exec("DELETE FROM amis_schema_state");  // an older build's store has an older schema digest
+  }
+  { store::postgis::PostgisStore restarted(pg_url(), 1, "/tmp"); }
+  EXPECT_EQ(pg_store_->pool().acquire()->exec(
+                "SELECT count(*) FROM pg_constraint WHERE conname = 'amis_record_terms_id_fkey'").integer(0, 0), 0);
+}
+
+// Params::texts quotes each element of a text[] literal.
+TEST_F(PgCatalogTest, ATextArrayParameterKeepsEveryCharacter) {
+  const std::vector<std::string> values{"plain", "with \"quotes\"", "back\\slash", "{braces},commas", "", "NULL"};
+  auto c = pg_store_->pool().acquire();
+  const auto r = c->exec("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u (v, i) ORDER BY i",
+                         store::postgis::Params().texts(values));
+  ASSERT_EQ(r.rows(), static_cast<int>(values.size()));
+  for (int i = 0; i < r.rows(); ++i) {
+    EXPECT_FALSE(r.is_null(i, 0)) << i;
+    EXPECT_EQ(r.text(i, 0), values[static_cast<std::size_t>(i)]);
   }
 }
 

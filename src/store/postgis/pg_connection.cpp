@@ -62,6 +62,19 @@ Params& Params::integers(const std::vector<std::int64_t>& values) {
   return text(array + "}");
 }
 
+Params& Params::texts(const std::vector<std::string>& values) {
+  std::string array = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    array += i ? ",\"" : "\"";
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') array += '\\';
+      array += c;
+    }
+    array += '"';
+  }
+  return text(array + "}");
+}
+
 Params& Params::real(double value) {
   char buffer[32];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);  // shortest round trip

@@ -41,6 +41,9 @@ class Params {
   Params& integer(std::int64_t value);
   // An int8[] as its text literal ("{1,2,3}"); cast it in the SQL ($n::bigint[]).
   Params& integers(const std::vector<std::int64_t>& values);
+  // A text[] as its text literal, each element quoted ("{\"a\",\"b\"}"); cast it in
+  // the SQL ($n::text[]).
+  Params& texts(const std::vector<std::string>& values);
   Params& real(double value);
   Params& boolean(bool value);
   Params& bytes(std::span<const std::uint8_t> value, Oid type = oid::kBytea);

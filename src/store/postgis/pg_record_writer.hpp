@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "store/catalog_store.hpp"
 #include "store/postgis/pg_pool.hpp"
@@ -42,7 +43,7 @@ class PgRecordWriter final : public RecordWriter {
   Transaction tx_;
   std::string buffer_;
   bool copying_ = false;
-  std::size_t staged_ = 0;  // rows waiting in the staging table
+  std::vector<std::string> staged_ids_;  // of the rows waiting in the staging table
   std::string now_;      // `updated` of records without one: the transaction's start
   std::unordered_set<std::string> words_sent_;  // AnyText words staged by this writer
 };
