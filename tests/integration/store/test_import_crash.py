@@ -52,6 +52,12 @@ def loading_tables(store: Path) -> list[str]:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'amis_data' AND tablename LIKE 'amis_load_%'")]
 
 
+def data_tables(store: Path) -> list[str]:
+    """The collections' tables in PostGIS's amis_data schema."""
+    with contextlib.closing(connect_store(store)) as db:
+        return [r[0] for r in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'amis_data'")]
+
+
 def wait_until_sessions_end(store: Path, seconds: float = 60) -> None:
     """Until no session holds a loading table's advisory lock (pg_load_tables.cpp: key 1095585860)."""
     if not on_postgis():
@@ -134,9 +140,12 @@ def test_an_import_never_drops_the_table_another_import_is_filling(tmp_path, sou
     wait_until_loading(store, process)
     filling = loading_tables(store)
     assert len(filling) == 1
-    # A second import while the first is loading: it sweeps, and must leave the live table.
+    # A second import while the first is loading: it sweeps, and must leave the live table. The
+    # first may have finished its COPY meanwhile (a loaded machine): its table is then in place
+    # under its collection's name, not gone.
     amis_import(store, sources["small"], "more")
-    assert process.poll() is not None or loading_tables(store) == filling
+    left = loading_tables(store)
+    assert process.poll() is not None or left == filling or (left == [] and "sites" in data_tables(store)), left
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     assert feature_count(store, "sites") == BIG
