@@ -26,10 +26,11 @@ void HealthApi::register_routes(http::Router& router) {
     // the other nodes, which lost the same primary: "read-only" keeps it in the
     // load balancer (writes get 503 in their protocol's form) rather than
     // leaving no node at all while a replica is promoted.
-    const char* status = health.usable() ? "ok" : health.readable() ? "read-only" : "unavailable";
+    const bool readable = health.readable();
+    const char* status = health.usable() ? "ok" : readable ? "read-only" : "unavailable";
     const nlohmann::json doc = {{"status", status},
                                 {"store", {{"backend", health.backend}, {"databases", databases}}}};
-    response.send(health.readable() ? 200 : 503, "application/json", doc.dump(),
+    response.send(readable ? 200 : 503, "application/json", doc.dump(),
                   {{"Cache-Control", "no-store"}});
   });
 }

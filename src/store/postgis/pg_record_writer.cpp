@@ -84,7 +84,7 @@ void put_row(std::string& out, const PreparedRecord& record, std::string_view ne
 // The staged rows over the records (the last put of an id wins), and their facet
 // terms from the list columns (record_terms(): keyword, theme, format, externalId,
 // type, country), the words of their AnyText fields, one more records version.
-// The records replaced have lost their terms first (kDeleteStaged), so the new
+// The records replaced have lost their terms first (kDeleteTerms), so the new
 // terms are inserted without ON CONFLICT (its arbitration is an index probe more
 // per term); a term a record lists twice is one row (DISTINCT).
 const std::string kPublish = std::string(
