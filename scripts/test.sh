@@ -37,7 +37,7 @@ failed=()
 for backend in ${STORE_BACKENDS:-gpkg postgis}; do
   step "integration tests on the $backend store"
   AMIS_REQUIRE_PORTAL=1 AMIS_BIN="$PWD/build/ci/bin/amis" /usr/bin/python3 -m pytest -q -n "${PYTEST_WORKERS:-3}" \
-    --dist loadfile --store-backend "$backend" tests/integration "$@" || failed+=("$backend")
+    --dist loadfile --durations=15 --store-backend "$backend" tests/integration "$@" || failed+=("$backend")
 done
 if [ -n "$fuzz_build" ]; then
   status=0

@@ -1,5 +1,6 @@
 #include "encode/mvt_writer.hpp"
 
+#include <protozero/basic_pbf_writer.hpp>
 #include <protozero/pbf_writer.hpp>
 #include <protozero/varint.hpp>
 
@@ -65,8 +66,7 @@ std::uint32_t MvtLayer::key_index(std::size_t property) {
   return static_cast<std::uint32_t>(key_of_property_[property]);
 }
 
-std::uint32_t MvtLayer::value_index(const core::Value& value, core::PropertyType type) {
-  value_bytes_.clear();
+void MvtLayer::encode_value(const core::Value& value, core::PropertyType type) {
   protozero::pbf_writer v(value_bytes_);
   switch (value.kind) {
     case core::Value::Kind::Integer:
@@ -78,21 +78,34 @@ std::uint32_t MvtLayer::value_index(const core::Value& value, core::PropertyType
     case core::Value::Kind::Text: v.add_string(value_field::string, value.text.data(), value.text.size()); break;
     case core::Value::Kind::Null: break;
   }
-  return values_.index_of(value_bytes_);
+  value_ends_.push_back(value_bytes_.size());
 }
 
 void MvtLayer::feature(const core::FeatureView& f) {
   if (f.wkb.empty() || !geometry_.build(f.wkb, scratch_)) return;
   encode_geometry_commands(scratch_, commands_);
   if (commands_.empty()) return;
-  tags_.clear();
+  // The feature's values are encoded first, then found in the layer's table together.
+  value_bytes_.clear();
+  value_ends_.clear();
+  value_keys_.clear();
   for (std::size_t i = 0; i < f.values.size() && i < properties_.size(); ++i) {
     if (f.values[i].kind == core::Value::Kind::Null) continue;  // MVT has no null: the key is left out
-    tags_.push_back(key_index(i));
-    tags_.push_back(value_index(f.values[i], properties_[i].type));
+    value_keys_.push_back(key_index(i));
+    encode_value(f.values[i], properties_[i].type);
   }
-  protozero::pbf_writer layer(features_);
-  protozero::pbf_writer feature(layer, layer_field::features);
+  value_views_.clear();
+  for (std::size_t k = 0, begin = 0; k < value_ends_.size(); begin = value_ends_[k++])
+    value_views_.emplace_back(value_bytes_.data() + begin, value_ends_[k] - begin);
+  value_indexes_.resize(value_views_.size());
+  values_.indexes_of(value_views_, value_indexes_.data());
+  tags_.clear();
+  for (std::size_t k = 0; k < value_keys_.size(); ++k) {
+    tags_.push_back(value_keys_[k]);
+    tags_.push_back(value_indexes_[k]);
+  }
+  protozero::basic_pbf_writer<GrowingBuffer> layer(features_);
+  protozero::basic_pbf_writer<GrowingBuffer> feature(layer, layer_field::features);
   if (f.id >= 0) feature.add_uint64(feature_field::id, static_cast<std::uint64_t>(f.id));
   if (!tags_.empty()) feature.add_packed_uint32(feature_field::tags, tags_.begin(), tags_.end());
   feature.add_enum(feature_field::type, static_cast<std::int32_t>(scratch_.type));
@@ -116,7 +129,7 @@ void MvtLayer::append_to(std::string& tile) const {
   }
   std::string extent;
   protozero::pbf_writer(extent).add_uint32(layer_field::extent, static_cast<std::uint32_t>(extent_));
-  protozero::pbf_writer(tile).add_bytes_vectored(tile_field::layers, head, features_, tail,
+  protozero::pbf_writer(tile).add_bytes_vectored(tile_field::layers, head, features_.view(), tail,
                                                  values_.as_layer_fields(), extent);
 }
 

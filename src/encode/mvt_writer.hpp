@@ -4,10 +4,12 @@
 // geometry commands. A tile is the concatenation of its layers.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/collection.hpp"
 #include "core/feature_sink.hpp"
+#include "encode/growing_buffer.hpp"
 #include "encode/mvt_value_table.hpp"
 #include "encode/tile_geometry.hpp"
 
@@ -29,7 +31,8 @@ class MvtLayer final : public core::FeatureSink {
 
  private:
   std::uint32_t key_index(std::size_t property);
-  std::uint32_t value_index(const core::Value& value, core::PropertyType type);
+  // Appends the Value message of `value` to value_bytes_ and its end to value_ends_.
+  void encode_value(const core::Value& value, core::PropertyType type);
 
   std::string name_;
   TileGeometryBuilder& geometry_;
@@ -38,12 +41,16 @@ class MvtLayer final : public core::FeatureSink {
   std::vector<std::int64_t> key_of_property_;  // -1 until the key is used
   std::vector<std::string> keys_;
   MvtValueTable values_;
-  std::string features_;  // encoded Feature messages as layer field 2
+  GrowingBuffer features_;  // encoded Feature messages as layer field 2
   std::size_t count_ = 0;
   TileGeometry scratch_;
   std::vector<std::uint32_t> tags_;
   std::vector<std::uint32_t> commands_;
-  std::string value_bytes_;
+  std::string value_bytes_;  // a feature's encoded values, one after the other
+  std::vector<std::size_t> value_ends_;
+  std::vector<std::uint32_t> value_keys_;  // the key of each
+  std::vector<std::string_view> value_views_;
+  std::vector<std::uint32_t> value_indexes_;
 };
 
 // The geometry commands of §4.3 for one feature (MoveTo, LineTo, ClosePath

@@ -50,6 +50,10 @@ bool has_header(const Headers& headers, std::string_view name) {
 
 // Bodies smaller than this go out as they are: compressing them saves nothing.
 constexpr std::size_t kMinCompressedBytes = 512;
+// A whole body at least this large goes to the connection after its head rather than
+// copied behind it (a z5 vector tile is tens of megabytes); a smaller one goes with
+// its head in one write, one hand-off to the connection's thread.
+constexpr std::size_t kSeparateBodyBytes = 64 * 1024;
 
 // A SyncWriteStream that appends to a string: Beast serialises a head into it.
 class StringWriteStream {
@@ -164,10 +168,16 @@ void StreamResponse::send(int status, std::string_view content_type, std::string
   message.body() = coding == ContentCoding::identity ? std::move(body) : Compressor(coding).compress(body, true);
   message.prepare_payload();
   std::string bytes = head_bytes(message);
-  if (!head_only_) {
-    bytes_ += message.body().size();
-    bytes += message.body();
+  if (head_only_) {
+    if (!out_.write(std::move(bytes))) broken_ = true;
+    return;
   }
+  bytes_ += message.body().size();
+  if (message.body().size() >= kSeparateBodyBytes) {
+    if (!out_.write(std::move(bytes)) || !out_.write(std::move(message.body()))) broken_ = true;
+    return;
+  }
+  bytes += message.body();
   if (!out_.write(std::move(bytes))) broken_ = true;
 }
 

@@ -30,7 +30,8 @@ TEST(MvtValueTable, NumbersDistinctMessagesInOrderOfFirstUse) {
     ASSERT_EQ(table.index_of(message), it->second) << i;
   }
   EXPECT_EQ(table.size(), in_order.size());
-  protozero::pbf_reader fields(table.as_layer_fields());
+  const auto layer_fields = table.as_layer_fields();
+  protozero::pbf_reader fields(layer_fields.data(), layer_fields.size());
   std::size_t k = 0;
   while (fields.next()) {
     ASSERT_EQ(fields.tag(), 4u);
