@@ -3,8 +3,9 @@
 // and who owns them. An import holds a session advisory lock named after its table
 // from before it creates the table until the table is renamed or dropped. A process
 // that dies (kill -9, a lost machine) loses its session and so the lock: its table is
-// then abandoned, and the next import drops it. A table whose lock another session
-// holds (an import running on another node) is left alone.
+// then abandoned, and the next import, or the next process that opens the store (a node
+// starting), drops it. A table whose lock another session holds (an import running on
+// another node) is left alone.
 #include <string>
 
 #include "store/postgis/pg_connection.hpp"

@@ -10,6 +10,7 @@
 #include "store/attribute_indexes.hpp"
 #include "store/postgis/pg_collection_writer.hpp"
 #include "store/postgis/pg_distinct_values.hpp"
+#include "store/postgis/pg_load_tables.hpp"
 #include "store/postgis/pg_query.hpp"
 #include "store/postgis/pg_schema.hpp"
 
@@ -113,6 +114,13 @@ PostgisStore::PostgisStore(DatabaseSettings databases, std::string folder) : fol
   databases_ = std::make_unique<Databases>(std::move(databases));
   auto connection = databases_->primary().acquire();
   ensure_schema(*connection);
+  // What imports that died left behind goes when a node starts (or any command opens the
+  // store), not only at the next import. A role that may not drop tables leaves them.
+  try {
+    drop_abandoned_load_tables(*connection);
+  } catch (const std::exception& e) {
+    spdlog::warn("PostgreSQL: the loading tables of imports that did not finish were left: {}", e.what());
+  }
 }
 
 StoreHealth PostgisStore::health() { return {"postgis", databases_->health()}; }

@@ -1,8 +1,9 @@
 """Issue 14: an import killed with -9 halfway leaves the store as it was, and nothing behind.
 
 On PostGIS an import COPYs into a loading table (amis_data.amis_load_...) that is only renamed
-into place at the end; a killed import leaves that table. The next import drops the loading
-tables of imports whose session is gone, and never one that another import is still filling.
+into place at the end; a killed import leaves that table. The next process that opens the store
+and the next import drop the loading tables of imports whose session is gone, and never one that
+another import is still filling.
 On GeoPackage the import is one SQLite transaction: the journal undoes it.
 Checked independently of AMIS with sqlite3 / psycopg2 (support.connect_store) and OGR.
 """
@@ -120,9 +121,12 @@ def test_a_killed_import_leaves_the_old_collection_and_the_next_import_cleans_up
     listing = run_amis("collections", "--store", store)
     assert listing.returncode == 0 and "sites" in listing.stdout, listing.stderr
 
-    # The next import (of another collection) drops what the killed one left, once PostgreSQL
-    # has noticed that the killed import's connections are gone (and with them its lock).
+    # The next process that opens the store (a node starting, here a listing) drops what the
+    # killed import left, once PostgreSQL has noticed that the killed import's connections are
+    # gone (and with them its lock); so does the next import (the test below).
     wait_until_sessions_end(store)
+    assert run_amis("collections", "--store", store).returncode == 0
+    assert loading_tables(store) == []
     amis_import(store, sources["small"], "others")
     assert loading_tables(store) == []
     assert feature_count(store, "sites") == 3
