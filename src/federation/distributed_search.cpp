@@ -99,6 +99,14 @@ std::optional<NodeRequest> node_request(const Node& node, const ForwardedSearch&
   return NodeRequest{records_items(base, *request.query), false, passes};
 }
 
+const catalog::IsoSchema& loaded_schema(catalog::IsoSchemaOnce& schemas) {
+  try {
+    return schemas.get();
+  } catch (const std::exception&) {
+    throw core::ServerError("the ISO 19139 schemas could not be loaded");
+  }
+}
+
 // What a node searching further is given: the time left, less a margin for its
 // answer's way back and this node's merge (a tenth, at least 100 ms).
 NodeUrl with_deadline(NodeUrl url, std::chrono::milliseconds left) {
@@ -216,19 +224,11 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
     }
   }
   state->remaining = asks.size();
-  const catalog::IsoSchema* schema = nullptr;
-  if (std::any_of(asks.begin(), asks.end(), [](const auto& a) { return a.second.csw; })) {
-    try {
-      schema = &schema_.get();
-    } catch (const std::exception&) {
-      schema = nullptr;  // each CSW answer then fails with the reason below
-    }
-  }
   for (std::size_t i = 0; i < asks.size(); ++i) {
     const auto index = asks[i].first;  // not a structured binding: clang cannot capture one
     auto request = std::move(asks[i].second);
     std::thread([state, index, url = std::move(request.url), csw = request.csw, passes = request.passes_deadline,
-                 node = std::move(asked_nodes[i]), &getter = getter_, schema, deadline, start,
+                 node = std::move(asked_nodes[i]), &getter = getter_, &schemas = schema_, deadline, start,
                  max_bytes = options_.max_bytes] {
       NodeSearchResult result;
       result.outcome.node = node.name;
@@ -242,8 +242,11 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
         NodeClient client(node, getter, limits);
         const std::string body = client.get(passes ? with_deadline(url, limits.timeout) : url,
                                             csw ? "application/xml, text/xml" : "application/geo+json, application/json");
-        if (csw && !schema) throw core::ServerError("the ISO 19139 schemas could not be loaded");
-        if (csw) read_csw_answer(body, *schema, result);
+        // The ISO 19139 schemas are loaded (once per process) when a CSW answer is there to
+        // read, not before the nodes are asked: their first load (a second or more on a busy
+        // machine) would otherwise come out of every asked node's time, and an AMIS node
+        // searching further would get a deadline its answer could no longer meet.
+        if (csw) read_csw_answer(body, loaded_schema(schemas), result);
         else read_records_answer(body, result);
         result.outcome.status = NodeSearchStatus::Answered;
         result.outcome.returned = static_cast<std::int64_t>(result.records.size());
