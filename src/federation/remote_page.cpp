@@ -138,7 +138,7 @@ RemotePage read_remote_page(std::string_view text, const core::Collection& colle
     page.number_matched = m->get<std::int64_t>();
   if (const auto links = doc.find("links"); links != doc.end() && links->is_array())
     for (const auto& l : *links)
-      if (l.is_object() && l.value("rel", "") == "next" && l.contains("href") && l["href"].is_string())
+      if (l.is_object() && l.value("rel", json()) == "next" && l.contains("href") && l["href"].is_string())
         page.next = l["href"].get<std::string>();
   return page;
 }
