@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 
 namespace amis::encode {
@@ -10,6 +11,7 @@ GrowingBuffer::~GrowingBuffer() { std::free(data_); }
 
 void GrowingBuffer::reserve(std::size_t n) {
   if (n <= capacity_) return;
+  if (n > std::numeric_limits<std::size_t>::max() / 2) throw std::bad_alloc();  // doubling would overflow
   std::size_t capacity = capacity_ < 4096 ? 4096 : capacity_;
   while (capacity < n) capacity *= 2;
   void* grown = std::realloc(data_, capacity);

@@ -4,7 +4,6 @@
 #include <functional>
 
 #include <protozero/basic_pbf_writer.hpp>
-#include <protozero/pbf_writer.hpp>
 #include <protozero/varint.hpp>
 
 namespace amis::encode {

@@ -88,10 +88,11 @@ void MvtLayer::feature(const core::FeatureView& f) {
   // The feature's values are encoded first, then found in the layer's table together.
   value_bytes_.clear();
   value_ends_.clear();
-  value_keys_.clear();
+  tags_.clear();
   for (std::size_t i = 0; i < f.values.size() && i < properties_.size(); ++i) {
     if (f.values[i].kind == core::Value::Kind::Null) continue;  // MVT has no null: the key is left out
-    value_keys_.push_back(key_index(i));
+    tags_.push_back(key_index(i));
+    tags_.push_back(0);  // the value's index, once the values are found below
     encode_value(f.values[i], properties_[i].type);
   }
   value_views_.clear();
@@ -99,11 +100,7 @@ void MvtLayer::feature(const core::FeatureView& f) {
     value_views_.emplace_back(value_bytes_.data() + begin, value_ends_[k] - begin);
   value_indexes_.resize(value_views_.size());
   values_.indexes_of(value_views_, value_indexes_.data());
-  tags_.clear();
-  for (std::size_t k = 0; k < value_keys_.size(); ++k) {
-    tags_.push_back(value_keys_[k]);
-    tags_.push_back(value_indexes_[k]);
-  }
+  for (std::size_t k = 0; k < value_indexes_.size(); ++k) tags_[2 * k + 1] = value_indexes_[k];
   protozero::basic_pbf_writer<GrowingBuffer> layer(features_);
   protozero::basic_pbf_writer<GrowingBuffer> feature(layer, layer_field::features);
   if (f.id >= 0) feature.add_uint64(feature_field::id, static_cast<std::uint64_t>(f.id));

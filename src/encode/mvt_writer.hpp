@@ -48,7 +48,6 @@ class MvtLayer final : public core::FeatureSink {
   std::vector<std::uint32_t> commands_;
   std::string value_bytes_;  // a feature's encoded values, one after the other
   std::vector<std::size_t> value_ends_;
-  std::vector<std::uint32_t> value_keys_;  // the key of each
   std::vector<std::string_view> value_views_;
   std::vector<std::uint32_t> value_indexes_;
 };

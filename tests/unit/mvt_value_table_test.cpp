@@ -42,6 +42,23 @@ TEST(MvtValueTable, NumbersDistinctMessagesInOrderOfFirstUse) {
   EXPECT_EQ(k, in_order.size());
 }
 
+TEST(MvtValueTable, LooksUpABatchAsOneAtATime) {
+  // Batches longer than the prefetch batch (32), with repeats inside a batch and across
+  // batches, give the indexes that index_of() gives one message after the other.
+  amis::encode::MvtValueTable batched, single;
+  std::mt19937 random(20261207);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> messages;
+    for (int i = 0; i < 75; ++i) messages.push_back("v" + std::to_string(random() % 3000));
+    const std::vector<std::string_view> views(messages.begin(), messages.end());
+    std::vector<std::uint32_t> got(views.size());
+    batched.indexes_of(views, got.data());
+    for (std::size_t i = 0; i < views.size(); ++i) ASSERT_EQ(got[i], single.index_of(views[i])) << round << " " << i;
+  }
+  EXPECT_EQ(batched.size(), single.size());
+  EXPECT_EQ(batched.as_layer_fields(), single.as_layer_fields());
+}
+
 TEST(MvtValueTable, TellsAnEmptyMessageFromItsAbsence) {
   amis::encode::MvtValueTable table;
   EXPECT_EQ(table.index_of(""), 0u);
