@@ -25,7 +25,9 @@ struct SearchState {
   std::condition_variable answered;
   std::vector<NodeSearchResult> results;
   std::vector<bool> done;
+  std::vector<bool> arrived;  // its answer came before the deadline and is being read
   std::size_t remaining = 0;
+  std::size_t reading = 0;    // answers arrived and not yet read
 };
 
 bool searchable(NodeKind kind) { return kind == NodeKind::Amis || kind == NodeKind::Csw || kind == NodeKind::Records; }
@@ -108,20 +110,30 @@ const catalog::IsoSchema& loaded_schema(catalog::IsoSchemaOnce& schemas) {
 }
 
 // What a node searching further is given: the time left, less a margin for its
-// answer's way back and this node's merge (a tenth, at least 100 ms).
+// merge and its answer's way back (a fifth, at least 250 ms): its answer must arrive
+// here before this node's deadline.
 NodeUrl with_deadline(NodeUrl url, std::chrono::milliseconds left) {
-  const auto margin = std::max(std::chrono::milliseconds(100), left / 10);
+  const auto margin = std::max(std::chrono::milliseconds(250), left / 5);
   const auto passed = std::max<std::int64_t>(1, (left - margin).count());
   url.target += (url.target.find('?') == std::string::npos ? "?" : "&") + std::string("deadline=") +
                 std::to_string(passed);
   return url;
 }
 
+// Notes that a node's answer came before the deadline (its reading may end after it).
+void mark_arrived(SearchState& state, std::size_t index, Clock::time_point deadline) {
+  std::lock_guard lock(state.mutex);
+  if (Clock::now() > deadline || index >= state.results.size() || state.done[index]) return;
+  state.arrived[index] = true;
+  ++state.reading;
+}
+
 class Pending final : public PendingSearch {
  public:
-  Pending(std::shared_ptr<SearchState> state, Clock::time_point deadline, Clock::time_point start,
-          std::shared_ptr<std::atomic<int>> searching)
-      : state_(std::move(state)), deadline_(deadline), start_(start), searching_(std::move(searching)) {}
+  Pending(std::shared_ptr<SearchState> state, Clock::time_point deadline, Clock::duration read_grace,
+          Clock::time_point start, std::shared_ptr<std::atomic<int>> searching)
+      : state_(std::move(state)), deadline_(deadline), read_grace_(read_grace), start_(start),
+        searching_(std::move(searching)) {}
   ~Pending() override {
     if (searching_) searching_->fetch_sub(1);
   }
@@ -131,6 +143,10 @@ class Pending final : public PendingSearch {
   std::vector<NodeSearchResult> wait() override {
     std::unique_lock lock(state_->mutex);
     state_->answered.wait_until(lock, deadline_, [&] { return state_->remaining == 0; });
+    // An answer that came in time is read, for at most the grace: reading it is this
+    // node's own work (the ISO schemas' first load, validation), not the node's slowness.
+    if (state_->remaining > 0 && state_->reading > 0)
+      state_->answered.wait_until(lock, deadline_ + read_grace_, [&] { return state_->reading == 0; });
     std::vector<NodeSearchResult> out;
     for (std::size_t i = 0; i < state_->results.size(); ++i) {
       if (state_->done[i]) {
@@ -142,7 +158,8 @@ class Pending final : public PendingSearch {
       cut.outcome.node = state_->results[i].outcome.node;
       cut.outcome.kind = state_->results[i].outcome.kind;
       cut.outcome.status = NodeSearchStatus::CutOff;
-      cut.outcome.reason = "the node did not answer before the search's deadline";
+      cut.outcome.reason = state_->arrived[i] ? "the node's answer could not be read in time"
+                                              : "the node did not answer before the search's deadline";
       cut.outcome.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
       out.push_back(std::move(cut));
     }
@@ -154,6 +171,7 @@ class Pending final : public PendingSearch {
  private:
   std::shared_ptr<SearchState> state_;
   Clock::time_point deadline_;
+  Clock::duration read_grace_;
   Clock::time_point start_;
   std::shared_ptr<std::atomic<int>> searching_;  // counted while this search may wait
 };
@@ -203,6 +221,7 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
       slot.outcome.reason = "too many distributed searches at once: this one stayed local";
       state->results.push_back(std::move(slot));
       state->done.push_back(true);
+      state->arrived.push_back(false);
       continue;
     }
     try {
@@ -218,6 +237,7 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
     const std::size_t index = state->results.size();
     state->results.push_back(std::move(slot));
     state->done.push_back(!request);
+    state->arrived.push_back(false);
     if (request) {
       asks.emplace_back(index, std::move(*request));
       asked_nodes.push_back(std::move(node));
@@ -242,10 +262,11 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
         NodeClient client(node, getter, limits);
         const std::string body = client.get(passes ? with_deadline(url, limits.timeout) : url,
                                             csw ? "application/xml, text/xml" : "application/geo+json, application/json");
+        mark_arrived(*state, index, deadline);
         // The ISO 19139 schemas are loaded (once per process) when a CSW answer is there to
-        // read, not before the nodes are asked: their first load (a second or more on a busy
-        // machine) would otherwise come out of every asked node's time, and an AMIS node
-        // searching further would get a deadline its answer could no longer meet.
+        // read, not before the nodes are asked: their first load would otherwise come out
+        // of every asked node's time, and an AMIS node searching further would get a
+        // deadline its answer could no longer meet.
         if (csw) read_csw_answer(body, loaded_schema(schemas), result);
         else read_records_answer(body, result);
         result.outcome.status = NodeSearchStatus::Answered;
@@ -266,11 +287,13 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
       if (index < state->results.size() && !state->done[index]) {
         state->results[index] = std::move(result);
         state->done[index] = true;
-        if (--state->remaining == 0) state->answered.notify_all();
+        if (state->arrived[index]) --state->reading;
+        --state->remaining;
+        if (state->remaining == 0 || state->reading == 0) state->answered.notify_all();
       }
     }).detach();
   }
-  return std::make_unique<Pending>(state, deadline, start, admitted ? searching_ : nullptr);
+  return std::make_unique<Pending>(state, deadline, options_.read_grace, start, admitted ? searching_ : nullptr);
 }
 
 MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes,

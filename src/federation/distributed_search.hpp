@@ -31,6 +31,9 @@ struct DistributedSearchOptions {
   // Searches waiting for nodes at once: each holds a server worker until its
   // deadline, so more would starve the other requests; beyond it a search stays local.
   int max_searches = 4;
+  // An answer that arrived before the deadline is read for at most this much longer
+  // (the ISO schemas' first load, validation); then the node counts as cut off.
+  std::chrono::milliseconds read_grace{2000};
 };
 
 // What to send each kind of node: a query string (without '?') for its endpoint,

@@ -1,10 +1,17 @@
-// Distributed search's merge (federation/distributed_search.hpp): records taken in
+// Distributed search (federation/distributed_search.hpp): the merge (records taken in
 // turns from each source, the local one leading, a record dropped when one already
-// taken has its identifier or its provenance source id.
+// taken has its identifier or its provenance source id), and the deadline (an answer
+// that arrived in time is read, within the grace).
 #include <gtest/gtest.h>
 
+#include <thread>
+
+#include "catalog/iso_schema.hpp"
 #include "catalog/record_order.hpp"
 #include "federation/distributed_search.hpp"
+#include "store/gpkg/gpkg_nodes.hpp"
+#include "store/gpkg/gpkg_store.hpp"
+#include "test_support.hpp"
 
 namespace amis::federation {
 namespace {
@@ -67,6 +74,77 @@ TEST(RecordOrder, EmptyFirstAscendingNumbersAsNumbersAndTheIdLast) {
   same_a.title = same_b.title = "same";
   EXPECT_TRUE(catalog::ordered_before(same_a, same_b, by_title));
   EXPECT_FALSE(catalog::ordered_before(same_b, same_a, by_title));
+}
+
+// Answers every request `before` the deadline it is given (the request's timeout) with
+// an OGC API - Records page of `records` records: reading it takes longer than `before`.
+class JustInTimeGetter final : public HttpGetter {
+ public:
+  JustInTimeGetter(std::chrono::milliseconds before, int records) : before_(before) {
+    body_ = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(records) + R"(,"features":[)";
+    for (int i = 0; i < records; ++i)
+      body_ += std::string(i ? "," : "") + R"({"type":"Feature","id":"r)" + std::to_string(i) +
+               R"(","geometry":null,"properties":{"title":"Record )" + std::to_string(i) +
+               R"(","type":"dataset","keywords":["gold","copper"],"updated":"2026-01-02T03:04:05Z"}})";
+    body_ += "]}";
+  }
+  Fetched get(const NodeUrl&, std::string_view, std::string_view, const FetchLimits& limits) override {
+    std::this_thread::sleep_for(limits.timeout - before_);
+    Fetched f;
+    f.status = 200;
+    f.content_type = "application/geo+json";
+    f.body = body_;
+    return f;
+  }
+
+ private:
+  std::chrono::milliseconds before_;
+  std::string body_;
+};
+
+class SearchDeadline : public ::testing::Test {
+ protected:
+  SearchDeadline() : store_(path_.str()), nodes_(path_.str()), schema_(AMIS_TEST_DATA) {
+    Node node;
+    node.name = "late";
+    node.url = "http://node.example.org/collections/catalog/items";
+    node.kind = NodeKind::Records;
+    node.country = "THA";
+    node.schedule_seconds = 0;
+    nodes_.add(node);
+  }
+  NodeSearchOutcome search_once(std::chrono::milliseconds read_grace) {
+    DistributedSearchOptions options;
+    options.deadline = std::chrono::milliseconds(600);
+    options.read_grace = read_grace;
+    DistributedSearch search(nodes_, getter_, schema_, options);
+    ForwardedSearch forwarded;
+    forwarded.records.query = "f=json&limit=100000";
+    auto results = search.start(forwarded)->wait();
+    EXPECT_EQ(results.size(), 1u);
+    return results.at(0).outcome;
+  }
+
+  amis::testing::TempStorePath path_{"search-deadline"};
+  store::gpkg::GpkgStore store_;
+  store::gpkg::GpkgNodes nodes_;
+  catalog::IsoSchemaOnce schema_;
+  // 100 ms before the deadline, 10,000 records (1.5 MB): their reading
+  // (parsing, a record each) takes longer than 100 ms, under the sanitizers too.
+  JustInTimeGetter getter_{std::chrono::milliseconds(100), 10000};
+};
+
+TEST_F(SearchDeadline, AnAnswerThatArrivedInTimeIsReadPastTheDeadline) {
+  const auto outcome = search_once(std::chrono::seconds(30));
+  EXPECT_EQ(outcome.status, NodeSearchStatus::Answered) << outcome.reason;
+  EXPECT_EQ(outcome.returned, 10000);
+  EXPECT_GT(outcome.seconds, 0.6);  // its reading ended after the deadline
+}
+
+TEST_F(SearchDeadline, AnAnswerNotReadWithinTheGraceIsCutOff) {
+  const auto outcome = search_once(std::chrono::milliseconds(1));
+  EXPECT_EQ(outcome.status, NodeSearchStatus::CutOff);
+  EXPECT_EQ(outcome.reason, "the node's answer could not be read in time");
 }
 
 TEST(MergeRecords, StatusWords) {
