@@ -41,8 +41,10 @@ class Run {
   void take(SourcePage& page) {
     std::unique_ptr<store::RecordWriter> writer;
     std::vector<HarvestedEntry> entries;
+    const std::int64_t failed_before = report_.failed;
     for (auto& item : page.items) take_item(item, writer, entries);
     for (auto& f : page.failures) fail(std::move(f.source_id), std::move(f.reason));
+    if (page.validated && report_.failed == failed_before) keep(page);
     if (entries.empty()) return;
     writer->commit();
     nodes_.save_harvested(node_.name, entries, {});
@@ -61,6 +63,9 @@ class Run {
     report_.withdrawn = static_cast<std::int64_t>(gone.size());
   }
 
+  // The pages kept for the next run's conditional GETs, once the run is complete.
+  void save_pages() { nodes_.save_harvested_pages(node_.name, pages_); }
+
   void fail(std::string source_id, std::string reason) {
     ++report_.failed;
     if (report_.failures.size() < kMaxReportedFailures) report_.failures.push_back({std::move(source_id), std::move(reason)});
@@ -77,6 +82,14 @@ class Run {
   }
 
  private:
+  void keep(SourcePage& page) {
+    HarvestedPage kept = std::move(*page.validated);
+    kept.items.clear();
+    kept.items.reserve(page.items.size());
+    for (const auto& item : page.items) kept.items.emplace_back(item.source_id, item.digest);
+    pages_.push_back(std::move(kept));
+  }
+
   void take_item(SourceItem& item, std::unique_ptr<store::RecordWriter>& writer, std::vector<HarvestedEntry>& entries) {
     if (item.source_id.empty()) return fail("(no id)", "a record without an identifier");
     if (!seen_.insert(item.source_id).second) return fail(item.source_id, "listed twice by the source");
@@ -112,6 +125,7 @@ class Run {
   store::NodeStore& nodes_;
   std::unordered_map<std::string, HarvestedEntry> known_;
   std::unordered_set<std::string> seen_;
+  std::vector<HarvestedPage> pages_;
   HarvestRun report_;
 };
 
@@ -160,7 +174,10 @@ HarvestRun harvest(const Node& node, HarvestSource& source, store::CatalogStore&
     blocked_seconds = pages.blocked_seconds();
   }  // the fetching thread has ended: the source's figures may be read
   HarvestRun& report = run.report();
-  if (complete) run.withdraw_unseen();
+  if (complete) {
+    run.withdraw_unseen();
+    run.save_pages();
+  }
   if (report.status != RunStatus::Failed && report.failed > 0) report.status = RunStatus::Partial;
   report.finished = encode::utc_timestamp();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

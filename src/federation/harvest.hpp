@@ -32,6 +32,9 @@ struct SourceItem {
 struct SourcePage {
   std::vector<SourceItem> items;
   std::vector<HarvestFailure> failures;  // records of the page that could not even be listed
+  // Set when the node sent the page with validators (federation/known_pages.hpp): kept,
+  // with the page's items, after a complete run in which none of its records failed.
+  std::optional<HarvestedPage> validated;
 };
 
 class HarvestSource {

@@ -86,6 +86,10 @@ class Exchange {
     f.content_type = std::string(response[bhttp::field::content_type]);
     f.location = std::string(response[bhttp::field::location]);
     f.retry_after = retry_after_seconds(response[bhttp::field::retry_after]);
+    if (f.status == 200) {
+      f.validators.etag = kept_validator(response[bhttp::field::etag]);
+      f.validators.last_modified = kept_validator(response[bhttp::field::last_modified]);
+    }
     f.body = std::move(response.body());
     return f;
   }
@@ -138,7 +142,8 @@ class BeastGetter final : public HttpGetter {
                      asio::ssl::context::no_tlsv1_1);
   }
 
-  Fetched get(const NodeUrl& url, std::string_view accept, std::string_view token, const FetchLimits& limits) override {
+  Fetched get(const NodeUrl& url, std::string_view accept, std::string_view token, const FetchLimits& limits,
+              const Validators& if_changed) override {
     const bool default_port = (url.scheme == "http" && url.port == "80") || (url.scheme == "https" && url.port == "443");
     bhttp::request<bhttp::empty_body> request(bhttp::verb::get, url.target, 11);
     request.set(bhttp::field::host, default_port ? url.host : url.host + ":" + url.port);
@@ -146,6 +151,9 @@ class BeastGetter final : public HttpGetter {
     request.set(bhttp::field::accept, std::string(accept));
     request.set(bhttp::field::connection, "close");
     if (!token.empty()) request.set(bhttp::field::authorization, "Bearer " + std::string(token));
+    if (const auto etag = kept_validator(if_changed.etag); !etag.empty()) request.set(bhttp::field::if_none_match, etag);
+    if (const auto date = kept_validator(if_changed.last_modified); !date.empty())
+      request.set(bhttp::field::if_modified_since, date);
     asio::io_context io;
     if (url.scheme == "https") {
       beast::ssl_stream<beast::tcp_stream> stream(io, tls_);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace amis::federation {
@@ -96,6 +97,17 @@ struct HarvestedEntry {
   std::string record_id;  // in the catalogue
   std::string digest;
   std::string source_modified;
+};
+
+// A page of a node's listing that the node sent with validators (ETag,
+// Last-Modified), kept from the last complete run for the next run's conditional
+// GET: when the node answers 304 Not Modified, the page lists what it listed then.
+struct HarvestedPage {
+  std::string url;            // as asked: the key
+  std::string etag;
+  std::string last_modified;
+  std::string next;           // the next page's URL it named (OGC API pages); empty otherwise
+  std::vector<std::pair<std::string, std::string>> items;  // source id and digest of each record listed
 };
 
 // The report of one sync of an AMIS node's change feed (issue 16): what was

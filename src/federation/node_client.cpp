@@ -21,19 +21,26 @@ std::optional<std::chrono::milliseconds> pause_before_retry(const Fetched& f, st
 
 }  // namespace
 
+std::string kept_validator(std::string_view value) {
+  if (value.empty() || value.size() > 200) return {};
+  for (char c : value)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) return {};
+  return std::string(value);
+}
+
 NodeClient::NodeClient(const Node& node, HttpGetter& getter, FetchLimits limits)
     : origin_(parse_node_url(node.url)), token_(node.token), getter_(getter), limits_(limits) {
   limits_.per_second = node.rate_limit;
 }
 
-Fetched NodeClient::exchange(const NodeUrl& url, std::string_view accept) {
+Fetched NodeClient::exchange(const NodeUrl& url, std::string_view accept, const Validators& if_changed) {
   std::chrono::milliseconds backoff = limits_.backoff;
   for (int attempt = 0;; ++attempt) {
     std::chrono::milliseconds pause = backoff;
     const auto start = std::chrono::steady_clock::now();
     try {
       ++requests_;
-      Fetched f = getter_.get(url, accept, token_, limits_);
+      Fetched f = getter_.get(url, accept, token_, limits_, if_changed);
       waited_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (!transient_status(f.status) || attempt >= limits_.retries) return f;
       const auto asked = pause_before_retry(f, pause, limits_);
@@ -49,12 +56,15 @@ Fetched NodeClient::exchange(const NodeUrl& url, std::string_view accept) {
   }
 }
 
-Fetched NodeClient::fetch(const NodeUrl& first, std::string_view accept) {
+std::optional<Fetched> NodeClient::fetch_if_changed(const NodeUrl& first, std::string_view accept,
+                                                    const Validators& known) {
   NodeUrl url = first;
   for (int redirects = 0;; ++redirects) {
     if (!url.same_origin(origin_)) throw FetchFailed("a link to another host than the node's was not followed", false);
-    Fetched f = exchange(url, accept);
+    // A redirected page is asked for unconditionally: the validators were the first URL's.
+    Fetched f = exchange(url, accept, redirects == 0 ? known : Validators{});
     if (f.status == 200) return f;
+    if (f.status == 304 && redirects == 0 && !known.empty()) return std::nullopt;
     const bool redirect = f.status == 301 || f.status == 302 || f.status == 303 || f.status == 307 || f.status == 308;
     if (!redirect)
       throw FetchFailed("the node answered HTTP " + std::to_string(f.status) +

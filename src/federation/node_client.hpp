@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -53,11 +54,24 @@ class FetchFailed : public std::runtime_error {
   bool timed_out_;
 };
 
+// A page's validators (RFC 9110 8.8): what the node said of a page it sent, and
+// what a conditional GET sends back (If-None-Match, If-Modified-Since) to be told
+// 304 Not Modified when the page is the same. Only well-formed values are kept:
+// printable ASCII of at most 200 characters (never a header of the node's making).
+struct Validators {
+  std::string etag;           // as sent, quotes and W/ included
+  std::string last_modified;  // an HTTP-date as sent
+  bool empty() const { return etag.empty() && last_modified.empty(); }
+};
+// The value when it may be kept and sent back; empty otherwise.
+std::string kept_validator(std::string_view value);
+
 struct Fetched {
   int status = 0;
   std::string content_type;
   std::string location;  // of a redirect
   std::int64_t retry_after = -1;  // seconds a 429 or 503 asks to wait (Retry-After); -1: not said
+  Validators validators;          // of a 200 answer, those kept_validator() keeps
   std::string body;
 };
 
@@ -66,8 +80,9 @@ class HttpGetter {
  public:
   virtual ~HttpGetter() = default;
   // @throws FetchFailed for a connection or timeout failure or a body too large.
+  // `if_changed`: the validators a conditional GET sends (none: an unconditional one).
   virtual Fetched get(const NodeUrl& url, std::string_view accept, std::string_view bearer_token,
-                      const FetchLimits& limits) = 0;
+                      const FetchLimits& limits, const Validators& if_changed) = 0;
 };
 
 // Boost.Beast over TCP, and TLS (OpenSSL) for https:// with the system's trusted
@@ -89,14 +104,17 @@ class NodeClient {
   // off the node.
   std::string get(const NodeUrl& url, std::string_view accept) { return fetch(url, accept).body; }
   // As get(), with the answer's media type (a map image's).
-  Fetched fetch(const NodeUrl& url, std::string_view accept);
+  Fetched fetch(const NodeUrl& url, std::string_view accept) { return *fetch_if_changed(url, accept, {}); }
+  // A conditional GET with what the node said of the page last time: nullopt when it
+  // answers 304 Not Modified (only then: a 304 to an unconditional GET fails).
+  std::optional<Fetched> fetch_if_changed(const NodeUrl& url, std::string_view accept, const Validators& known);
 
   // Seconds spent waiting for the node so far (for the report's own-work figure).
   double waited_seconds() const { return waited_; }
   std::int64_t requests() const { return requests_; }
 
  private:
-  Fetched exchange(const NodeUrl& url, std::string_view accept);
+  Fetched exchange(const NodeUrl& url, std::string_view accept, const Validators& if_changed);
 
   NodeUrl origin_;
   std::string token_;

@@ -20,18 +20,18 @@ class PacedGetter final : public HttpGetter {
   explicit PacedGetter(std::unique_ptr<HttpGetter> inner) : inner_(std::move(inner)) {}
 
   Fetched get(const NodeUrl& url, std::string_view accept, std::string_view bearer_token,
-              const FetchLimits& limits) override {
-    if (!(limits.per_second > 0)) return inner_->get(url, accept, bearer_token, limits);
+              const FetchLimits& limits, const Validators& if_changed) override {
+    if (!(limits.per_second > 0)) return inner_->get(url, accept, bearer_token, limits, if_changed);
     const bool one_deadline = limits.pace_within.count() <= 0;
     const auto start = NodePacer::Clock::now();
     if (!pacer_.wait(url.origin(), limits.per_second, one_deadline ? limits.timeout : limits.pace_within))
       throw no_slot(limits.per_second);
-    if (!one_deadline) return inner_->get(url, accept, bearer_token, limits);
+    if (!one_deadline) return inner_->get(url, accept, bearer_token, limits, if_changed);
     // The wait and the exchange within the one timeout.
     FetchLimits rest = limits;
     rest.timeout -= std::chrono::duration_cast<std::chrono::milliseconds>(NodePacer::Clock::now() - start);
     if (rest.timeout.count() <= 0) throw no_slot(limits.per_second);
-    return inner_->get(url, accept, bearer_token, rest);
+    return inner_->get(url, accept, bearer_token, rest, if_changed);
   }
 
  private:

@@ -76,7 +76,8 @@ HarvestRun NodeRegistry::harvest(std::string_view name) {
   NodeClient client(n, getter_, options_.limits);
   HarvestRun run;
   try {
-    auto source = make_source(n, client, schema_.get());
+    const KnownPages known(nodes_.harvested_pages(n.name));
+    auto source = make_source(n, client, schema_.get(), known);
     run = federation::harvest(n, *source, catalog_, nodes_, {[&client] { return client.waited_seconds(); }});
   } catch (const std::exception& e) {  // the store failed: reported as the run's failure
     run.node = n.name;

@@ -15,7 +15,8 @@ constexpr int kMaxPages = 100000;
 // OGC API - Records items, page after page by the `next` links (each on the node).
 class RecordsSource final : public HarvestSource {
  public:
-  RecordsSource(NodeClient& client, NodeUrl catalogue) : client_(client), catalogue_(std::move(catalogue)) {}
+  RecordsSource(NodeClient& client, NodeUrl catalogue, const KnownPages& known)
+      : client_(client), catalogue_(std::move(catalogue)), known_(known) {}
 
   std::optional<SourcePage> next_page() override {
     if (done_) return std::nullopt;
@@ -23,16 +24,26 @@ class RecordsSource final : public HarvestSource {
     const NodeUrl url = *next_;
     done_ = true;  // unless the page names a next one
     if (++pages_ > kMaxPages) return std::nullopt;
-    auto page = read_records_page(client_.get(url, "application/geo+json, application/json"));
-    if (!page.next.empty()) {
-      next_ = resolve(url, page.next);
-      done_ = false;
+    auto answer = fetch_page(client_, url, "application/geo+json, application/json", known_);
+    if (answer.unchanged) {
+      go_on(url, answer.unchanged->next);
+      return unchanged_page(*answer.unchanged);
     }
+    auto page = read_records_page(answer.body);
+    go_on(url, page.next);
+    keep_validators(page.page, url, answer.validators, next_ ? next_->text() : std::string());
     return std::move(page.page);
   }
   bool resumable() const override { return false; }
 
  private:
+  void go_on(const NodeUrl& url, const std::string& next) {
+    next_.reset();
+    if (next.empty()) return;
+    next_ = resolve(url, next);
+    done_ = false;
+  }
+
   // The items of the catalogue the node's URL names: .../items as given,
   // .../collections/{id} with /items, or else the node's /collections/catalog.
   NodeUrl items_url() {
@@ -45,6 +56,7 @@ class RecordsSource final : public HarvestSource {
 
   NodeClient& client_;
   NodeUrl catalogue_;
+  const KnownPages& known_;
   std::optional<NodeUrl> next_;
   bool done_ = false;
   int pages_ = 0;
@@ -66,7 +78,17 @@ class OneDocumentSource final : public HarvestSource {
   bool done_ = false;
 };
 
-SourcePage features_collections(NodeClient& client, const NodeUrl& base) {
+// The one document at `url`, read by `read` unless the node says it did not change.
+SourcePage one_document(NodeClient& client, const NodeUrl& url, std::string_view accept, const KnownPages& known,
+                        const std::function<SourcePage(const std::string&)>& read) {
+  auto answer = fetch_page(client, url, accept, known);
+  if (answer.unchanged) return unchanged_page(*answer.unchanged);
+  SourcePage page = read(answer.body);
+  keep_validators(page, url, answer.validators);
+  return page;
+}
+
+SourcePage features_collections(NodeClient& client, const NodeUrl& base, const KnownPages& known) {
   NodeUrl collections = with_path(base, "/collections", "f=json");
   if (!base.path().ends_with("/collections")) {
     const std::string href = collections_href(client.get(with_path(base, "", "f=json"), "application/json"));
@@ -74,8 +96,9 @@ SourcePage features_collections(NodeClient& client, const NodeUrl& base) {
   } else {
     collections = with_path(base, "", "f=json");
   }
-  return read_features_collections(client.get(collections, "application/json"),
-                                   collections.origin() + collections.path());
+  const std::string endpoint = collections.origin() + collections.path();
+  return one_document(client, collections, "application/json", known,
+                      [&](const std::string& body) { return read_features_collections(body, endpoint); });
 }
 
 NodeUrl service_url(const NodeUrl& base, const char* service) {
@@ -87,34 +110,31 @@ NodeUrl service_url(const NodeUrl& base, const char* service) {
 
 }  // namespace
 
-std::unique_ptr<HarvestSource> make_source(const Node& node, NodeClient& client, const catalog::IsoSchema& schema) {
+std::unique_ptr<HarvestSource> make_source(const Node& node, NodeClient& client, const catalog::IsoSchema& schema,
+                                           const KnownPages& known) {
   const NodeUrl base = parse_node_url(node.url);
+  const std::string endpoint = base.origin() + base.path();
+  const auto capabilities = [&client, &known, base, endpoint](NodeUrl url, SourcePage (*read)(std::string_view, std::string_view)) {
+    return std::make_unique<OneDocumentSource>([&client, &known, url = std::move(url), endpoint, read] {
+      return one_document(client, url, "application/xml, text/xml", known,
+                          [&](const std::string& body) { return read(body, endpoint); });
+    });
+  };
   switch (node.kind) {
     case NodeKind::Csw:
       return std::make_unique<CswSource>(client, base, schema);
     case NodeKind::Amis:
     case NodeKind::Records:
-      return std::make_unique<RecordsSource>(client, base);
+      return std::make_unique<RecordsSource>(client, base, known);
     case NodeKind::Oapif:
-      return std::make_unique<OneDocumentSource>([&client, base] { return features_collections(client, base); });
+      return std::make_unique<OneDocumentSource>([&client, &known, base] { return features_collections(client, base, known); });
     case NodeKind::Wms:
-      return std::make_unique<OneDocumentSource>([&client, base] {
-        const std::string endpoint = base.origin() + base.path();
-        return read_wms_capabilities(client.get(service_url(base, "WMS"), "application/xml, text/xml"), endpoint);
-      });
+      return capabilities(service_url(base, "WMS"), read_wms_capabilities);
     case NodeKind::Wfs:
-      return std::make_unique<OneDocumentSource>([&client, base] {
-        const std::string endpoint = base.origin() + base.path();
-        return read_wfs_capabilities(client.get(service_url(base, "WFS"), "application/xml, text/xml"), endpoint);
-      });
+      return capabilities(service_url(base, "WFS"), read_wfs_capabilities);
     case NodeKind::Wmts:
-      return std::make_unique<OneDocumentSource>([&client, base] {
-        // A RESTful WMTS names its capabilities document (…/WMTSCapabilities.xml): read as given.
-        const bool rest = base.path().ends_with(".xml");
-        const std::string endpoint = base.origin() + base.path();
-        return read_wmts_capabilities(client.get(rest ? base : service_url(base, "WMTS"), "application/xml, text/xml"),
-                                      endpoint);
-      });
+      // A RESTful WMTS names its capabilities document (…/WMTSCapabilities.xml): read as given.
+      return capabilities(base.path().ends_with(".xml") ? base : service_url(base, "WMTS"), read_wmts_capabilities);
   }
   return nullptr;
 }

@@ -36,6 +36,11 @@ class NodeStore {
   virtual void save_harvested(std::string_view node, const std::vector<federation::HarvestedEntry>& put,
                               const std::vector<std::string>& removed) = 0;
 
+  // The pages of the node's last complete harvest that came with validators (any order).
+  virtual std::vector<federation::HarvestedPage> harvested_pages(std::string_view node) = 0;
+  // Replaces the node's pages with `pages`, in one transaction.
+  virtual void save_harvested_pages(std::string_view node, const std::vector<federation::HarvestedPage>& pages) = 0;
+
   // Keeps a run's report; returns its id.
   virtual std::int64_t add_run(const federation::HarvestRun& run) = 0;
   // The node's latest reports, newest first.

@@ -88,7 +88,8 @@ class JustInTimeGetter final : public HttpGetter {
                R"(","type":"dataset","keywords":["gold","copper"],"updated":"2026-01-02T03:04:05Z"}})";
     body_ += "]}";
   }
-  Fetched get(const NodeUrl&, std::string_view, std::string_view, const FetchLimits& limits) override {
+  Fetched get(const NodeUrl&, std::string_view, std::string_view, const FetchLimits& limits,
+              const Validators&) override {
     std::this_thread::sleep_for(limits.timeout - before_);
     Fetched f;
     f.status = 200;

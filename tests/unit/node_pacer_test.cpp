@@ -51,7 +51,8 @@ TEST(NodePacer, EachRequestTakesTheIntervalOfItsOwnRate) {
 class ScriptedGetter final : public HttpGetter {
  public:
   explicit ScriptedGetter(std::vector<Fetched> answers) : answers_(std::move(answers)) {}
-  Fetched get(const NodeUrl&, std::string_view, std::string_view, const FetchLimits& limits) override {
+  Fetched get(const NodeUrl&, std::string_view, std::string_view, const FetchLimits& limits,
+              const Validators&) override {
     asked.push_back(Clock::now());
     timeouts.push_back(limits.timeout);
     Fetched f = answers_.at(std::min(asked.size() - 1, answers_.size() - 1));
@@ -76,8 +77,9 @@ Fetched answer(int status, std::int64_t retry_after = -1) {
 class Forward final : public HttpGetter {
  public:
   explicit Forward(HttpGetter& to) : to_(to) {}
-  Fetched get(const NodeUrl& u, std::string_view a, std::string_view t, const FetchLimits& l) override {
-    return to_.get(u, a, t, l);
+  Fetched get(const NodeUrl& u, std::string_view a, std::string_view t, const FetchLimits& l,
+              const Validators& v) override {
+    return to_.get(u, a, t, l, v);
   }
 
  private:
@@ -108,8 +110,8 @@ TEST(PacedGetter, BackgroundWorkWaitsForItsSlotBeyondTheRequestTimeout) {
   limits.timeout = milliseconds(50);
   limits.pace_within = milliseconds(2000);
   const auto url = parse_node_url("http://node.example.org/");
-  EXPECT_EQ(getter->get(url, "*/*", "", limits).status, 200);
-  EXPECT_EQ(getter->get(url, "*/*", "", limits).status, 200);
+  EXPECT_EQ(getter->get(url, "*/*", "", limits, {}).status, 200);
+  EXPECT_EQ(getter->get(url, "*/*", "", limits, {}).status, 200);
   EXPECT_EQ(inner.timeouts.back(), milliseconds(50));  // the exchange has its whole timeout
 }
 
@@ -120,8 +122,8 @@ TEST(PacedGetter, AWaitingClientsTimeoutBoundsTheWaitAndTheExchangeTogether) {
   limits.per_second = 1;  // a second apart
   limits.timeout = milliseconds(5000);
   const auto url = parse_node_url("http://node.example.org/");
-  EXPECT_EQ(getter->get(url, "*/*", "", limits).status, 200);
-  EXPECT_EQ(getter->get(url, "*/*", "", limits).status, 200);
+  EXPECT_EQ(getter->get(url, "*/*", "", limits, {}).status, 200);
+  EXPECT_EQ(getter->get(url, "*/*", "", limits, {}).status, 200);
   ASSERT_EQ(inner.timeouts.size(), 2u);
   EXPECT_LE(inner.timeouts[1], milliseconds(4100));  // what the wait for the slot left
 }
@@ -133,9 +135,9 @@ TEST(PacedGetter, ARequestWithNoFreeSlotBeforeItsTimeoutFailsAsTimedOut) {
   limits.per_second = 1.0 / 60;  // a request a minute
   limits.timeout = milliseconds(200);
   const auto url = parse_node_url("http://node.example.org/");
-  EXPECT_EQ(getter->get(url, "*/*", "", limits).status, 200);
+  EXPECT_EQ(getter->get(url, "*/*", "", limits, {}).status, 200);
   try {
-    getter->get(url, "*/*", "", limits);
+    getter->get(url, "*/*", "", limits, {});
     FAIL() << "a second request within the minute was sent";
   } catch (const FetchFailed& e) {
     EXPECT_TRUE(e.timed_out());

@@ -14,6 +14,9 @@ CREATE TABLE IF NOT EXISTS amis_nodes (
 CREATE TABLE IF NOT EXISTS amis_harvested (
   node TEXT NOT NULL, source_id TEXT NOT NULL, record_id TEXT NOT NULL, digest TEXT NOT NULL,
   source_modified TEXT NOT NULL, PRIMARY KEY (node, source_id));
+CREATE TABLE IF NOT EXISTS amis_harvest_pages (
+  node TEXT NOT NULL, url TEXT NOT NULL, etag TEXT NOT NULL, last_modified TEXT NOT NULL, next TEXT NOT NULL,
+  items TEXT NOT NULL, PRIMARY KEY (node, url));
 CREATE TABLE IF NOT EXISTS amis_harvest_runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, node TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL,
   status TEXT NOT NULL, seen INTEGER NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,
@@ -112,6 +115,7 @@ bool GpkgNodes::remove(std::string_view name) {
   std::lock_guard lock(mutex_);
   sqlite::Transaction tx(*db_);
   for (const char* sql : {"DELETE FROM amis_harvested WHERE node = ?", "DELETE FROM amis_harvest_runs WHERE node = ?",
+                          "DELETE FROM amis_harvest_pages WHERE node = ?",
                           "DELETE FROM amis_node_sync WHERE node = ?"}) {
     auto s = db_->cached(sql);
     s->bind(1, name);
@@ -189,6 +193,40 @@ void GpkgNodes::save_harvested(std::string_view node, const std::vector<federati
       s->run();
       s->reset();
     }
+  }
+  tx.commit();
+}
+
+std::vector<federation::HarvestedPage> GpkgNodes::harvested_pages(std::string_view node) {
+  std::lock_guard lock(mutex_);
+  auto s = db_->cached("SELECT url, etag, last_modified, next, items FROM amis_harvest_pages WHERE node = ?");
+  s->bind(1, node);
+  std::vector<federation::HarvestedPage> out;
+  while (s->step())
+    out.push_back({std::string(s->column_text(0)), std::string(s->column_text(1)), std::string(s->column_text(2)),
+                   std::string(s->column_text(3)), page_items_from_json(s->column_text(4))});
+  return out;
+}
+
+void GpkgNodes::save_harvested_pages(std::string_view node, const std::vector<federation::HarvestedPage>& pages) {
+  std::lock_guard lock(mutex_);
+  sqlite::Transaction tx(*db_);
+  {
+    auto s = db_->cached("DELETE FROM amis_harvest_pages WHERE node = ?");
+    s->bind(1, node);
+    s->run();
+  }
+  auto s = db_->cached(
+      "INSERT OR REPLACE INTO amis_harvest_pages (node, url, etag, last_modified, next, items) VALUES (?, ?, ?, ?, ?, ?)");
+  for (const auto& p : pages) {
+    s->bind(1, node);
+    s->bind(2, std::string_view(p.url));
+    s->bind(3, std::string_view(p.etag));
+    s->bind(4, std::string_view(p.last_modified));
+    s->bind(5, std::string_view(p.next));
+    s->bind(6, page_items_json(p.items));
+    s->run();
+    s->reset();
   }
   tx.commit();
 }

@@ -22,6 +22,8 @@ class GpkgNodes final : public NodeStore {
   void set_schedule_state(std::string_view name, std::int64_t next_run, std::int64_t failures) override;
   bool set_settings(std::string_view name, const federation::NodeSettings& settings) override;
   std::vector<federation::HarvestedEntry> harvested(std::string_view node) override;
+  std::vector<federation::HarvestedPage> harvested_pages(std::string_view node) override;
+  void save_harvested_pages(std::string_view node, const std::vector<federation::HarvestedPage>& pages) override;
   void save_harvested(std::string_view node, const std::vector<federation::HarvestedEntry>& put,
                       const std::vector<std::string>& removed) override;
   std::int64_t add_run(const federation::HarvestRun& run) override;
