@@ -106,25 +106,32 @@ Fetched WmsCascade::fetch(const Cascade::Source& layer, const NodeUrl& url, std:
 
 std::shared_ptr<const std::vector<std::uint8_t>> WmsCascade::map(std::string_view id, const render::MapRequest& map,
                                                                  bool opaque) {
+  auto kept = image(id, map, opaque);
+  return {kept, &kept->rgba};
+}
+
+std::shared_ptr<const NodeImage> WmsCascade::image(std::string_view id, const render::MapRequest& map, bool opaque) {
   const auto layer = cascade_.image_layer(id);
   if (!layer) throw core::NotFound("layer '" + std::string(id.substr(0, 64)) + "' is no longer published");
   const NodeUrl url = wms_request_url(layer->node, "REQUEST=GetMap&" + map_parameters(layer->source_id, map, opaque));
   const std::string key = layer->collection.id + "\n" + url.text();
-  if (auto hit = cache_.find(key)) return {hit, &hit->rgba};
-  const Fetched f = fetch(*layer, url, "image/png, image/jpeg");
+  if (auto hit = cache_.find(key)) return hit;
+  Fetched f = fetch(*layer, url, "image/png, image/jpeg");
   const std::string type = lower(f.content_type.substr(0, f.content_type.find(';')));
   if (type != "image/png" && type != "image/jpeg") wrong_answer(layer->node, f, "a map image");
-  auto image = std::make_shared<NodeImage>();
+  auto made = std::make_shared<NodeImage>();
   try {
-    image->rgba = render::decode_map_image(f.body, map.width, map.height);
+    made->rgba = render::decode_map_image(f.body, map.width, map.height);
   } catch (const core::OgcError& e) {
     spdlog::warn("cascade: layer '{}' from node '{}': {}", layer->collection.id, layer->node.name, e.what());
     throw core::BadGateway("the national node '" + layer->node.name + "' sent a map that cannot be read: " + e.what());
   }
-  image->bytes = image->rgba.size();
-  std::shared_ptr<const NodeImage> kept = std::move(image);
+  made->encoded = std::move(f.body);
+  made->media_type = type;
+  made->bytes = made->rgba.size() + made->encoded.size();
+  std::shared_ptr<const NodeImage> kept = std::move(made);
   cache_.put(key, kept);
-  return {kept, &kept->rgba};
+  return kept;
 }
 
 NodeAnswer WmsCascade::feature_info(std::string_view id, const render::MapRequest& map, int i, int j,

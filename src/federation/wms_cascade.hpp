@@ -23,9 +23,12 @@ namespace amis::federation {
 // map=...), less SERVICE, REQUEST and VERSION, and `query` after them.
 NodeUrl wms_request_url(const Node& node, const std::string& query);
 
-// The pixels of a node's map (RGBA, not premultiplied) and their size for the cache.
+// A node's map: its pixels (RGBA, not premultiplied), the image as the node sent it
+// (a map of that layer alone is answered with it), and their size for the cache.
 struct NodeImage {
   std::vector<std::uint8_t> rgba;
+  std::string encoded;
+  std::string media_type;  // of `encoded`: image/png or image/jpeg
   std::size_t bytes = 0;
 };
 
@@ -50,6 +53,9 @@ class WmsCascade {
   // @throws core::NotFound (no such layer), core::BadGateway, core::GatewayTimeout.
   std::shared_ptr<const std::vector<std::uint8_t>> map(std::string_view id, const render::MapRequest& map,
                                                        bool opaque);
+  // The same map, with the image as the node sent it (read and checked as for map()).
+  // @throws as map().
+  std::shared_ptr<const NodeImage> image(std::string_view id, const render::MapRequest& map, bool opaque);
 
   // The node's GetFeatureInfo for pixel (i, j) of `map` in `info_format`, at most `count` features.
   // @throws as map().

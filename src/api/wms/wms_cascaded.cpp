@@ -33,6 +33,19 @@ void WmsService::add_cascaded_images(render::MapRequest& map) {
   }
 }
 
+// A PNG map of one cascaded layer is the node's own PNG: it was asked of the same box, size,
+// CRS and background (or transparent), so its pixels are the map's, without decoding them,
+// composing them and encoding them again (a warm map costs a copy).
+bool WmsService::send_cascaded_alone(const render::MapRequest& map, http::Response& response) {
+  if (!cascade_ || map.layers.size() != 1 || map.layers[0].geometry_type != kCascadedType ||
+      map.format != render::ImageFormat::Png32)
+    return false;
+  const auto image = cascade_->image(map.layers[0].id, map, !map.transparent);
+  if (image->media_type != "image/png") return false;
+  response.send(200, render::media_type(map.format), image->encoded);
+  return true;
+}
+
 void WmsService::add_cascaded_capabilities(std::vector<CapabilitiesLayer>& layers) {
   if (!cascade_) return;
   for (auto& c : cascade_->layers()) {

@@ -263,6 +263,7 @@ render::MapRequest WmsService::styled_map_request(bool v130, const http::Request
 void WmsService::get_map(bool v130, const http::Request& request, http::Response& response) {
   parse_exceptions(request);  // an unknown EXCEPTIONS value is itself an error
   render::MapRequest map = map_request(v130, request, true);
+  if (send_cascaded_alone(map, response)) return;
   add_cascaded_images(map);
   std::string image = render::render_map(store_, map);
   response.send(200, render::media_type(map.format), std::move(image));

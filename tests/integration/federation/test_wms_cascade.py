@@ -122,6 +122,22 @@ def test_a_warm_map_is_not_asked_again(regional, front):
     assert len(front.server.asked) == asked
 
 
+def test_a_png_map_of_one_cascaded_layer_is_the_nodes_own_image(regional, front):
+    """Asked alone, a cascaded layer's PNG is the node's PNG as it sent it (the same box, size,
+    CRS and background): the bytes the front passed on for the cascade's request, asked again."""
+    front.mode = "pass"
+    for transparent in ("FALSE", "TRUE"):
+        params = map_params("ms_areas_far", "EPSG:4326", BOX_LATLON, WIDTH=303, TRANSPARENT=transparent)
+        mine = get(regional.url, params)
+        assert mine.status_code == 200 and mine.headers["Content-Type"] == "image/png", mine.text[:300]
+        asked = front.server.asked[-1]
+        assert f"TRANSPARENT={transparent}" in asked and "WIDTH=303" in asked, asked
+        theirs = requests.get(f"http://127.0.0.1:{front.server.port}{asked}", timeout=30)
+        assert theirs.status_code == 200 and mine.content == theirs.content
+    jpeg = get(regional.url, map_params("ms_areas_far", "EPSG:4326", BOX_LATLON, WIDTH=303, FORMAT="image/jpeg"))
+    assert jpeg.status_code == 200 and jpeg.headers["Content-Type"] == "image/jpeg"  # drawn here, not passed on
+
+
 def centre_pixel(feature: dict, bbox_lonlat: tuple, width: int, height: int) -> tuple[int, int]:
     ring = feature["geometry"]["coordinates"][0]
     lon = (ring[0][0] + ring[1][0]) / 2
