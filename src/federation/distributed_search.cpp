@@ -120,10 +120,10 @@ NodeUrl with_deadline(NodeUrl url, std::chrono::milliseconds left) {
   return url;
 }
 
-// Notes that a node's answer came before the deadline (its reading may end after it).
-void mark_arrived(SearchState& state, std::size_t index, Clock::time_point deadline) {
+// Notes that a node's answer came (at `at`) before the deadline: its reading may end after it.
+void mark_arrived(SearchState& state, std::size_t index, Clock::time_point at, Clock::time_point deadline) {
   std::lock_guard lock(state.mutex);
-  if (Clock::now() > deadline || index >= state.results.size() || state.done[index]) return;
+  if (at > deadline || index >= state.results.size() || state.done[index]) return;
   state.arrived[index] = true;
   ++state.reading;
 }
@@ -262,7 +262,7 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
         NodeClient client(node, getter, limits);
         const std::string body = client.get(passes ? with_deadline(url, limits.timeout) : url,
                                             csw ? "application/xml, text/xml" : "application/geo+json, application/json");
-        mark_arrived(*state, index, deadline);
+        mark_arrived(*state, index, Clock::now(), deadline);
         // The ISO 19139 schemas are loaded (once per process) when a CSW answer is there to
         // read, not before the nodes are asked: their first load would otherwise come out
         // of every asked node's time, and an AMIS node searching further would get a
@@ -293,7 +293,10 @@ std::unique_ptr<PendingSearch> DistributedSearch::start(const ForwardedSearch& s
       }
     }).detach();
   }
-  return std::make_unique<Pending>(state, deadline, options_.read_grace, start, admitted ? searching_ : nullptr);
+  // Asked by a node searching further: a tenth of its time at most, within the margin it kept
+  // for this answer's way back (with_deadline), so that it does not cut this node off.
+  const auto grace = given ? std::min(options_.read_grace, *given / 10) : options_.read_grace;
+  return std::make_unique<Pending>(state, deadline, grace, start, admitted ? searching_ : nullptr);
 }
 
 MergedRecords merge_records(std::vector<catalog::Record> local, std::vector<NodeSearchResult>& nodes,

@@ -32,7 +32,8 @@ struct DistributedSearchOptions {
   // deadline, so more would starve the other requests; beyond it a search stays local.
   int max_searches = 4;
   // An answer that arrived before the deadline is read for at most this much longer
-  // (the ISO schemas' first load, validation); then the node counts as cut off.
+  // (the ISO schemas' first load, validation); then the node counts as cut off. When a
+  // node searching further asked this one, a tenth of the time it gave, at most.
   std::chrono::milliseconds read_grace{2000};
 };
 

@@ -83,6 +83,8 @@ class Run {
 
  private:
   void keep(SourcePage& page) {
+    // A URL listed twice (a next link back to a page already read) is kept once.
+    if (!kept_urls_.insert(page.validated->url).second) return;
     HarvestedPage kept = std::move(*page.validated);
     kept.items.clear();
     kept.items.reserve(page.items.size());
@@ -126,6 +128,7 @@ class Run {
   std::unordered_map<std::string, HarvestedEntry> known_;
   std::unordered_set<std::string> seen_;
   std::vector<HarvestedPage> pages_;
+  std::unordered_set<std::string> kept_urls_;
   HarvestRun report_;
 };
 

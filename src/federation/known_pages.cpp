@@ -6,6 +6,7 @@ namespace amis::federation {
 
 KnownPages::KnownPages(std::vector<HarvestedPage> pages) {
   for (auto& p : pages) {
+    if (p.reader != kPageReader) continue;
     std::string url = p.url;
     by_url_.emplace(std::move(url), std::move(p));
   }
@@ -44,7 +45,7 @@ SourcePage unchanged_page(const HarvestedPage& page) {
 
 void keep_validators(SourcePage& page, const NodeUrl& url, const Validators& validators, std::string next) {
   if (validators.empty()) return;
-  page.validated = HarvestedPage{url.text(), validators.etag, validators.last_modified, std::move(next), {}};
+  page.validated = HarvestedPage{url.text(), validators.etag, validators.last_modified, std::move(next), {}, kPageReader};
 }
 
 }  // namespace amis::federation

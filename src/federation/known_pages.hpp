@@ -15,7 +15,12 @@
 
 namespace amis::federation {
 
-// The pages of the node's last complete harvest, by URL.
+// The version of the way sources list a page's records (ids, digests): a page kept by
+// another version of AMIS is asked for in full, since this one might list it otherwise.
+// Raise it whenever a reader (Records, capabilities, collections) or the digests change.
+constexpr int kPageReader = 1;
+
+// The pages of the node's last complete harvest, by URL (those kept by kPageReader).
 class KnownPages {
  public:
   KnownPages() = default;

@@ -108,6 +108,7 @@ struct HarvestedPage {
   std::string last_modified;
   std::string next;           // the next page's URL it named (OGC API pages); empty otherwise
   std::vector<std::pair<std::string, std::string>> items;  // source id and digest of each record listed
+  int reader = 0;  // the version of the readers that listed them (kPageReader when kept)
 };
 
 // The report of one sync of an AMIS node's change feed (issue 16): what was

@@ -126,8 +126,10 @@ std::shared_ptr<const NodeImage> WmsCascade::image(std::string_view id, const re
     spdlog::warn("cascade: layer '{}' from node '{}': {}", layer->collection.id, layer->node.name, e.what());
     throw core::BadGateway("the national node '" + layer->node.name + "' sent a map that cannot be read: " + e.what());
   }
+  made->png = f.body.starts_with(std::string_view("\x89PNG\r\n\x1a\n", 8));
+  made->opaque = true;
+  for (std::size_t i = 3; i < made->rgba.size() && made->opaque; i += 4) made->opaque = made->rgba[i] == 255;
   made->encoded = std::move(f.body);
-  made->media_type = type;
   made->bytes = made->rgba.size() + made->encoded.size();
   std::shared_ptr<const NodeImage> kept = std::move(made);
   cache_.put(key, kept);

@@ -28,7 +28,8 @@ NodeUrl wms_request_url(const Node& node, const std::string& query);
 struct NodeImage {
   std::vector<std::uint8_t> rgba;
   std::string encoded;
-  std::string media_type;  // of `encoded`: image/png or image/jpeg
+  bool png = false;     // `encoded` is a PNG (by its signature, whatever the node's Content-Type said)
+  bool opaque = false;  // every pixel's alpha is 255
   std::size_t bytes = 0;
 };
 

@@ -114,14 +114,15 @@ class SearchDeadline : public ::testing::Test {
     node.schedule_seconds = 0;
     nodes_.add(node);
   }
-  NodeSearchOutcome search_once(std::chrono::milliseconds read_grace) {
+  NodeSearchOutcome search_once(std::chrono::milliseconds read_grace,
+                                std::optional<std::chrono::milliseconds> given = std::nullopt) {
     DistributedSearchOptions options;
     options.deadline = std::chrono::milliseconds(600);
     options.read_grace = read_grace;
     DistributedSearch search(nodes_, getter_, schema_, options);
     ForwardedSearch forwarded;
     forwarded.records.query = "f=json&limit=100000";
-    auto results = search.start(forwarded)->wait();
+    auto results = search.start(forwarded, given)->wait();
     EXPECT_EQ(results.size(), 1u);
     return results.at(0).outcome;
   }
@@ -130,16 +131,25 @@ class SearchDeadline : public ::testing::Test {
   store::gpkg::GpkgStore store_;
   store::gpkg::GpkgNodes nodes_;
   catalog::IsoSchemaOnce schema_;
-  // 100 ms before the deadline, 10,000 records (1.5 MB): their reading
-  // (parsing, a record each) takes longer than 100 ms, under the sanitizers too.
-  JustInTimeGetter getter_{std::chrono::milliseconds(100), 10000};
+  // 50 ms before the deadline, 30,000 records (4.5 MB): their reading
+  // (parsing, a record each) takes longer than 50 ms (150 ms at least here), sanitizers or not.
+  JustInTimeGetter getter_{std::chrono::milliseconds(50), 30000};
 };
 
 TEST_F(SearchDeadline, AnAnswerThatArrivedInTimeIsReadPastTheDeadline) {
   const auto outcome = search_once(std::chrono::seconds(30));
   EXPECT_EQ(outcome.status, NodeSearchStatus::Answered) << outcome.reason;
-  EXPECT_EQ(outcome.returned, 10000);
+  EXPECT_EQ(outcome.returned, 30000);
   EXPECT_GT(outcome.seconds, 0.6);  // its reading ended after the deadline
+}
+
+TEST_F(SearchDeadline, AskedByANodeSearchingFurtherTheGraceIsATenthOfTheTimeGiven) {
+  // 600 ms given: 60 ms of grace, less than the reading takes; the asking node gets this
+  // node's answer within the margin it kept, without the node it could not read in time.
+  const auto outcome = search_once(std::chrono::seconds(30), std::chrono::milliseconds(600));
+  EXPECT_EQ(outcome.status, NodeSearchStatus::CutOff);
+  EXPECT_EQ(outcome.reason, "the node's answer could not be read in time");
+  EXPECT_LT(outcome.seconds, 0.6 + 0.06 + 0.1);
 }
 
 TEST_F(SearchDeadline, AnAnswerNotReadWithinTheGraceIsCutOff) {

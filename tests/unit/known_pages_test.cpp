@@ -64,7 +64,7 @@ TEST(FetchIfChanged, A304ToAnUnconditionalGetFails) {
 TEST(FetchPage, APageKeptFromTheLastRunIsAskedForWithItsValidators) {
   ConditionalGetter getter(200);
   NodeClient client(parse_node_url("http://node.example.org/"), "", getter);
-  const KnownPages known({{kPage.text(), "\"v1\"", "Sun, 06 Dec 2026 10:00:00 GMT", "", {{"a", "d1"}}}});
+  const KnownPages known({{kPage.text(), "\"v1\"", "Sun, 06 Dec 2026 10:00:00 GMT", "", {{"a", "d1"}}, kPageReader}});
   const auto answer = fetch_page(client, kPage, "application/json", known);
   EXPECT_EQ(getter.sent.at(0).etag, "\"v1\"");
   EXPECT_EQ(getter.sent.at(0).last_modified, "Sun, 06 Dec 2026 10:00:00 GMT");
@@ -80,7 +80,8 @@ TEST(FetchPage, APageKeptFromTheLastRunIsAskedForWithItsValidators) {
 TEST(FetchPage, NotModifiedGivesThePageAsTheLastRunListedIt) {
   ConditionalGetter getter(304);
   NodeClient client(parse_node_url("http://node.example.org/"), "", getter);
-  const KnownPages known({{kPage.text(), "\"v1\"", "", "http://node.example.org/next", {{"a", "d1"}, {"b", "d2"}}}});
+  const KnownPages known(
+      {{kPage.text(), "\"v1\"", "", "http://node.example.org/next", {{"a", "d1"}, {"b", "d2"}}, kPageReader}});
   const auto answer = fetch_page(client, kPage, "application/json", known);
   ASSERT_NE(answer.unchanged, nullptr);
   EXPECT_EQ(answer.unchanged->next, "http://node.example.org/next");
@@ -93,6 +94,15 @@ TEST(FetchPage, NotModifiedGivesThePageAsTheLastRunListedIt) {
   EXPECT_EQ(page.validated->etag, "\"v1\"");
 }
 
+TEST(FetchPage, APageKeptByAnotherVersionOfTheReadersIsAskedForInFull) {
+  ConditionalGetter getter(200);
+  NodeClient client(parse_node_url("http://node.example.org/"), "", getter);
+  const KnownPages known({{kPage.text(), "\"v1\"", "", "", {{"a", "d1"}}, kPageReader - 1}});
+  EXPECT_EQ(known.find(kPage), nullptr);
+  fetch_page(client, kPage, "application/json", known);
+  EXPECT_TRUE(getter.sent.at(0).empty());
+}
+
 TEST(KeepValidators, OnlyAPageWithValidatorsIsKept) {
   SourcePage page;
   keep_validators(page, kPage, {});
@@ -101,6 +111,7 @@ TEST(KeepValidators, OnlyAPageWithValidatorsIsKept) {
   ASSERT_TRUE(page.validated.has_value());
   EXPECT_EQ(page.validated->url, kPage.text());
   EXPECT_EQ(page.validated->next, "http://node.example.org/next");
+  EXPECT_EQ(page.validated->reader, kPageReader);
 }
 
 // Both stores keep a node's pages, replace them as a whole and drop them with the node.
@@ -136,14 +147,15 @@ struct HarvestedPages : ::testing::TestWithParam<std::string> {
 TEST_P(HarvestedPages, AreKeptReplacedAndRemovedWithTheNode) {
   EXPECT_TRUE(nodes->harvested_pages("idn").empty());
   const std::vector<std::pair<std::string, std::string>> items{{"a \"quoted\"\tid", "d1"}, {"b", "d2"}};
-  nodes->save_harvested_pages("idn", {{"http://node.example.org/p1", "W/\"1\"", "", "http://node.example.org/p2", items},
-                                      {"http://node.example.org/p2", "", "Sun, 06 Dec 2026 10:00:00 GMT", "", {}}});
+  nodes->save_harvested_pages("idn", {{"http://node.example.org/p1", "W/\"1\"", "", "http://node.example.org/p2", items, 7},
+                                      {"http://node.example.org/p2", "", "Sun, 06 Dec 2026 10:00:00 GMT", "", {}, 7}});
   auto pages = nodes->harvested_pages("idn");
   ASSERT_EQ(pages.size(), 2u);
   std::sort(pages.begin(), pages.end(), [](const auto& a, const auto& b) { return a.url < b.url; });
   EXPECT_EQ(pages[0].etag, "W/\"1\"");
   EXPECT_EQ(pages[0].next, "http://node.example.org/p2");
   EXPECT_EQ(pages[0].items, items);
+  EXPECT_EQ(pages[0].reader, 7);
   EXPECT_EQ(pages[1].last_modified, "Sun, 06 Dec 2026 10:00:00 GMT");
   EXPECT_TRUE(pages[1].items.empty());
   nodes->save_harvested_pages("idn", {{"http://node.example.org/p3", "\"3\"", "", "", {}}});

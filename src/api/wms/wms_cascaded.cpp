@@ -35,13 +35,15 @@ void WmsService::add_cascaded_images(render::MapRequest& map) {
 
 // A PNG map of one cascaded layer is the node's own PNG: it was asked of the same box, size,
 // CRS and background (or transparent), so its pixels are the map's, without decoding them,
-// composing them and encoding them again (a warm map costs a copy).
+// composing them and encoding them again (a warm map costs a copy). Not when an opaque map
+// was asked and the node's image has transparent pixels anyway (drawn on the background
+// here), nor when what it sent is no PNG.
 bool WmsService::send_cascaded_alone(const render::MapRequest& map, http::Response& response) {
   if (!cascade_ || map.layers.size() != 1 || map.layers[0].geometry_type != kCascadedType ||
       map.format != render::ImageFormat::Png32)
     return false;
   const auto image = cascade_->image(map.layers[0].id, map, !map.transparent);
-  if (image->media_type != "image/png") return false;
+  if (!image->png || (!map.transparent && !image->opaque)) return false;
   response.send(200, render::media_type(map.format), image->encoded);
   return true;
 }

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS amis_harvested (
   source_modified TEXT NOT NULL, PRIMARY KEY (node, source_id));
 CREATE TABLE IF NOT EXISTS amis_harvest_pages (
   node TEXT NOT NULL, url TEXT NOT NULL, etag TEXT NOT NULL, last_modified TEXT NOT NULL, next TEXT NOT NULL,
-  items TEXT NOT NULL, PRIMARY KEY (node, url));
+  items TEXT NOT NULL, reader INTEGER NOT NULL, PRIMARY KEY (node, url));
 CREATE TABLE IF NOT EXISTS amis_harvest_runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT, node TEXT NOT NULL, started TEXT NOT NULL, finished TEXT NOT NULL,
   status TEXT NOT NULL, seen INTEGER NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,
@@ -199,12 +199,13 @@ void GpkgNodes::save_harvested(std::string_view node, const std::vector<federati
 
 std::vector<federation::HarvestedPage> GpkgNodes::harvested_pages(std::string_view node) {
   std::lock_guard lock(mutex_);
-  auto s = db_->cached("SELECT url, etag, last_modified, next, items FROM amis_harvest_pages WHERE node = ?");
+  auto s = db_->cached("SELECT url, etag, last_modified, next, items, reader FROM amis_harvest_pages WHERE node = ?");
   s->bind(1, node);
   std::vector<federation::HarvestedPage> out;
   while (s->step())
     out.push_back({std::string(s->column_text(0)), std::string(s->column_text(1)), std::string(s->column_text(2)),
-                   std::string(s->column_text(3)), page_items_from_json(s->column_text(4))});
+                   std::string(s->column_text(3)), page_items_from_json(s->column_text(4)),
+                   static_cast<int>(s->column_int(5))});
   return out;
 }
 
@@ -217,7 +218,8 @@ void GpkgNodes::save_harvested_pages(std::string_view node, const std::vector<fe
     s->run();
   }
   auto s = db_->cached(
-      "INSERT OR REPLACE INTO amis_harvest_pages (node, url, etag, last_modified, next, items) VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT OR REPLACE INTO amis_harvest_pages (node, url, etag, last_modified, next, items, reader) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& p : pages) {
     s->bind(1, node);
     s->bind(2, std::string_view(p.url));
@@ -225,6 +227,7 @@ void GpkgNodes::save_harvested_pages(std::string_view node, const std::vector<fe
     s->bind(4, std::string_view(p.last_modified));
     s->bind(5, std::string_view(p.next));
     s->bind(6, page_items_json(p.items));
+    s->bind(7, static_cast<std::int64_t>(p.reader));
     s->run();
     s->reset();
   }
