@@ -138,6 +138,25 @@ def test_a_png_map_of_one_cascaded_layer_is_the_nodes_own_image(regional, front)
     assert jpeg.status_code == 200 and jpeg.headers["Content-Type"] == "image/jpeg"  # drawn here, not passed on
 
 
+def test_a_node_image_that_is_not_the_asked_map_is_drawn_here(regional, front):
+    """Passed on only as the node sent it when that is the map: a node that leaves pixels
+    transparent in an opaque map gets them drawn on the map's background, and a JPEG labelled
+    image/png is encoded as a PNG here."""
+    front.mode = "clear"
+    try:
+        opaque = image(get(regional.url, map_params("ms_areas_far", "EPSG:4326", BOX_LATLON, WIDTH=307)))
+        assert (opaque[..., 3] == 255).all()
+        assert (opaque[:, :150, :3] == 255).all() and (opaque[:, -100:, :3] == (200, 30, 30)).all()
+        clear = image(get(regional.url, map_params("ms_areas_far", "EPSG:4326", BOX_LATLON, WIDTH=309,
+                                                   TRANSPARENT="TRUE")))
+        assert (clear[:, :150, 3] == 0).all() and (clear[:, -100:, 3] == 255).all()
+        front.mode = "jpeg"
+        r = get(regional.url, map_params("ms_areas_far", "EPSG:4326", BOX_LATLON, WIDTH=311))
+        assert r.status_code == 200 and r.content.startswith(b"\x89PNG\r\n\x1a\n"), r.content[:16]
+    finally:
+        front.mode = "pass"
+
+
 def centre_pixel(feature: dict, bbox_lonlat: tuple, width: int, height: int) -> tuple[int, int]:
     ring = feature["geometry"]["coordinates"][0]
     lon = (ring[0][0] + ring[1][0]) / 2

@@ -128,7 +128,9 @@ class MapServerNode:
 class FaultyFront:
     """A loopback front to `upstream` (a URL with a path) answering as `mode` says: "pass",
     "html" (200, an HTML page), "error" (500, an HTML page), "text" (200, text/plain), "garbage"
-    (200, image/png that is no PNG), "small" (200, a PNG of another size), "slow"."""
+    (200, image/png that is no PNG), "small" (200, a PNG of another size), "clear" (200, a PNG of
+    the asked size, its left half transparent whatever TRANSPARENT said), "jpeg" (200, a JPEG of
+    the asked size labelled image/png), "slow"."""
 
     def __init__(self, upstream: str, slow_seconds: float):
         self.upstream, self.mode, self.slow_seconds = upstream, "pass", slow_seconds
@@ -154,6 +156,17 @@ class FaultyFront:
         if self.mode == "small" and not capabilities:
             buf = io.BytesIO()
             Image.new("RGBA", (7, 5), (255, 0, 0, 255)).save(buf, "PNG")
+            return 200, {"Content-Type": "image/png"}, buf.getvalue()
+        if self.mode in ("clear", "jpeg") and not capabilities:
+            asked = {k.upper(): v for k, v in (p.split("=", 1) for p in query.split("&") if "=" in p)}
+            width, height = int(asked["WIDTH"]), int(asked["HEIGHT"])
+            image = Image.new("RGBA", (width, height), (200, 30, 30, 255))
+            image.paste((0, 0, 0, 0), (0, 0, width // 2, height))
+            buf = io.BytesIO()
+            if self.mode == "clear":
+                image.save(buf, "PNG")
+            else:
+                image.convert("RGB").save(buf, "JPEG")
             return 200, {"Content-Type": "image/png"}, buf.getvalue()
         r = requests.get(self.upstream + "?" + query, timeout=60)
         body = r.content.replace(self.upstream.encode(), self.url.encode())
