@@ -38,8 +38,7 @@ SourcePage unchanged_page(const HarvestedPage& page) {
                                "record", "the node's page was not modified, but the record " + id +
                                              " it lists was not taken from it before; it is read at the next run");
                          }});
-  out.validated = page;
-  out.validated->items.clear();
+  out.validated = HarvestedPage{page.url, page.etag, page.last_modified, page.next, {}, page.reader};
   return out;
 }
 

@@ -27,6 +27,7 @@ bool WmsService::cascaded_style(const core::Collection& layer, const std::string
 void WmsService::add_cascaded_images(render::MapRequest& map) {
   for (std::size_t i = 0; i < map.layers.size(); ++i) {
     if (map.layers[i].geometry_type != kCascadedType) continue;
+    if (i < map.images.size() && map.images[i]) continue;  // already asked (send_cascaded_alone)
     if (!cascade_) throw core::NotFound("layer '" + map.layers[i].id + "' is no longer published");
     map.images.resize(map.layers.size());
     map.images[i] = cascade_->map(map.layers[i].id, map, i == 0 && !map.transparent);
@@ -37,15 +38,19 @@ void WmsService::add_cascaded_images(render::MapRequest& map) {
 // CRS and background (or transparent), so its pixels are the map's, without decoding them,
 // composing them and encoding them again (a warm map costs a copy). Not when an opaque map
 // was asked and the node's image has transparent pixels anyway (drawn on the background
-// here), nor when what it sent is no PNG.
-bool WmsService::send_cascaded_alone(const render::MapRequest& map, http::Response& response) {
+// here), nor when what it sent is no PNG: its pixels are then kept in `map` to be composed,
+// so the node is not asked twice (a cascade without a cache keeps nothing).
+bool WmsService::send_cascaded_alone(render::MapRequest& map, http::Response& response) {
   if (!cascade_ || map.layers.size() != 1 || map.layers[0].geometry_type != kCascadedType ||
       map.format != render::ImageFormat::Png32)
     return false;
   const auto image = cascade_->image(map.layers[0].id, map, !map.transparent);
-  if (!image->png || (!map.transparent && !image->opaque)) return false;
-  response.send(200, render::media_type(map.format), image->encoded);
-  return true;
+  if (image->png && (map.transparent || image->opaque)) {
+    response.send(200, render::media_type(map.format), image->encoded);
+    return true;
+  }
+  map.images.assign(1, std::shared_ptr<const std::vector<std::uint8_t>>(image, &image->rgba));
+  return false;
 }
 
 void WmsService::add_cascaded_capabilities(std::vector<CapabilitiesLayer>& layers) {

@@ -51,8 +51,9 @@ class WmsService {
   bool cascaded_style(const core::Collection& layer, const std::string& name,
                       std::vector<std::shared_ptr<const render::Style>>& styles);
   void add_cascaded_images(render::MapRequest& map);
-  // A PNG map of one cascaded layer alone answered with the node's image; false otherwise.
-  bool send_cascaded_alone(const render::MapRequest& map, http::Response& response);
+  // A PNG map of one cascaded layer alone answered with the node's image; false otherwise
+  // (with the layer's pixels in `map` when the node was asked).
+  bool send_cascaded_alone(render::MapRequest& map, http::Response& response);
   void add_cascaded_capabilities(std::vector<CapabilitiesLayer>& layers);
   bool cascaded_feature_info(const render::MapRequest& map, const std::vector<std::string>& query_layers, int i,
                              int j, const std::string& format, int count, http::Response& response);

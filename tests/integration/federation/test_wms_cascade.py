@@ -157,6 +157,29 @@ def test_a_node_image_that_is_not_the_asked_map_is_drawn_here(regional, front):
         front.mode = "pass"
 
 
+def test_without_a_cache_a_map_drawn_here_asks_the_node_once(tmp_path, front, amis_bin):
+    """A cascade without a cache (TTL 0): a map the node's image cannot be passed on for (its
+    transparent pixels in an opaque map) is composed from the one answer, not asked again."""
+    store = build_regional_store(tmp_path / "regional")
+    config = cascading_config(tmp_path, timeout=TIMEOUT, ttl=0)
+    node(store, "add", "msfront", front.url, "--kind", "wms", "--country", "IDN", "--schedule", "off")
+    code, report = harvest(store, "msfront")
+    assert code == 0, report
+    done, _ = node(store, "publish", "msfront", "areas", "--collection", "ms_areas_far", config=config)
+    assert done.returncode == 0, done.stdout + done.stderr
+    server = start(store, tmp_path / "logs", "uncached", config)
+    front.mode = "clear"
+    try:
+        asked = len(front.server.asked)
+        opaque = image(get(server.url, map_params("ms_areas_far", "EPSG:4326", BOX_LATLON, WIDTH=313)))
+        assert (opaque[..., 3] == 255).all()
+        maps = [p for p in front.server.asked[asked:] if "REQUEST=GetMap" in p]
+        assert len(maps) == 1, maps
+    finally:
+        front.mode = "pass"
+        server.stop()
+
+
 def centre_pixel(feature: dict, bbox_lonlat: tuple, width: int, height: int) -> tuple[int, int]:
     ring = feature["geometry"]["coordinates"][0]
     lon = (ring[0][0] + ring[1][0]) / 2
