@@ -44,7 +44,7 @@ def national_config(work: Path) -> Path:
     return config
 
 
-def cascading_config(work: Path, timeout: float = 2.0, ttl: float = 300) -> Path:
+def cascading_config(work: Path, timeout: float = 10.0, ttl: float = 300) -> Path:
     config = work / "amis.toml"
     config.write_text(f'[server]\nlog_level = "info"\n\n[admin]\ntoken = "{ADMIN_TOKEN}"\n\n'
                       f'[federation]\nharvest_concurrency = 0\ntimeout_seconds = 5\nretries = 0\n'

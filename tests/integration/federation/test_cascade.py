@@ -18,7 +18,7 @@ from osgeo import gdal
 from cascade_support import SITES, SwitchableProxy, admin_headers, cascading_config, serve_national
 from federation_support import build_regional_store, harvest, node, start
 
-TIMEOUT = 2.0  # cascade_timeout_seconds of the regional node
+TIMEOUT = 5.0  # cascade_timeout_seconds of the regional node
 
 
 @pytest.fixture(scope="module")

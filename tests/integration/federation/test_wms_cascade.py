@@ -21,7 +21,7 @@ from cascade_support import cascading_config, serve_national
 from federation_support import build_regional_store, harvest, node, start
 from wms_cascade_support import MAPSERV, FaultyFront, map_params, pixels, serve_mapserver
 
-TIMEOUT = 2.0  # cascade_timeout_seconds of the regional node
+TIMEOUT = 8.0  # cascade_timeout_seconds of the regional node: MapServer runs as a CGI, slow on a loaded machine
 BOX_LATLON = (-10, 95, 20, 141)  # EPSG:4326 in WMS 1.3.0: latitude first
 BOX_3857 = (10575162, -1118890, 15696048, 2273030)
 
