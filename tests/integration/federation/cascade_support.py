@@ -47,7 +47,7 @@ def national_config(work: Path) -> Path:
 def cascading_config(work: Path, timeout: float = 10.0, ttl: float = 300) -> Path:
     config = work / "amis.toml"
     config.write_text(f'[server]\nlog_level = "info"\n\n[admin]\ntoken = "{ADMIN_TOKEN}"\n\n'
-                      f'[federation]\nharvest_concurrency = 0\ntimeout_seconds = 5\nretries = 0\n'
+                      f'[federation]\nharvest_concurrency = 0\ntimeout_seconds = 20\nretries = 0\n'
                       f'cascade_timeout_seconds = {timeout}\ncascade_cache_ttl_seconds = {ttl}\n'
                       f'cascade_cache_mb = 32\n')
     return config

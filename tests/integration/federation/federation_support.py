@@ -64,7 +64,7 @@ def build_regional_store(work: Path) -> Path:
 def regional_config(work: Path, concurrency: int = 1) -> Path:
     config = work / "amis.toml"
     config.write_text(f'[server]\nlog_level = "info"\n\n[admin]\ntoken = "{ADMIN_TOKEN}"\n\n'
-                      f'[federation]\nharvest_concurrency = {concurrency}\ntimeout_seconds = 3\n'
+                      f'[federation]\nharvest_concurrency = {concurrency}\ntimeout_seconds = 20\n'
                       f'retries = 1\nbackoff_seconds = 0.1\n')
     return config
 

@@ -36,7 +36,7 @@ direct_publish = ["admin"]
 
 [federation]
 harvest_concurrency = 0
-timeout_seconds = 5
+timeout_seconds = 20
 retries = 0
 """
 

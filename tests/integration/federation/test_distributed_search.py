@@ -27,9 +27,9 @@ from federation_support import (ADMIN_TOKEN, LoopbackServer, build_national_stor
 from csw_support import assert_schema_valid  # noqa: E402 (on the path federation_support sets)
 
 ISO_RECORDS = 12
-DEADLINE = 2.0     # [federation] search_deadline_seconds of the regional node
-MARGIN = 1.5       # the answer's own work on top of the deadline (loaded 2-core machine)
-SLOW_SLEEP = 8.0   # the slow node answers long after the deadline
+DEADLINE = 4.0     # [federation] search_deadline_seconds of the regional node
+MARGIN = 3.0       # the answer's own work on top of the deadline (CI's loaded 2-core machine)
+SLOW_SLEEP = 12.0  # the slow node answers long after the deadline
 MALFORMED = b"<?xml version='1.0'?><csw:GetRecordsResponse xmlns:csw='http://www.opengis.net/cat/csw/2.0.2'><broken"
 
 
@@ -339,9 +339,9 @@ def test_the_server_keeps_serving_while_nodes_are_slow(regional):
         searches = [pool.submit(requests.get, regional.url + "/collections/catalog/items",
                                 params={"federated": "true"}, timeout=30) for _ in range(3)]
         time.sleep(0.3)
-        started = time.monotonic()
         assert serves(regional)
-        assert time.monotonic() - started < 1.0
+        # answered while every search still waits for its slow node's deadline
+        assert not any(s.done() for s in searches)
         for s in searches:
             assert s.result().status_code == 200
     assert regional.alive()

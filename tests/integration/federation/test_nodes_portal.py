@@ -53,7 +53,7 @@ def servers(tmp_path_factory, amis_bin):
     add_users(store, {ADMIN: ("admin", None)}, PASSWORD)
     config = work / "amis.toml"
     config.write_text(f'[admin]\ntoken = "{ADMIN_TOKEN}"\n\n[federation]\nharvest_concurrency = 1\n'
-                      'timeout_seconds = 3\nretries = 0\n')
+                      'timeout_seconds = 20\nretries = 0\n')
     for args in (["nat", national.url, "--kind", "amis", "--country", "IDN"],
                  ["down", f"http://127.0.0.1:{free_loopback_port()}/csw", "--kind", "csw", "--country", "LAO",
                   "--rate", "30/min"]):

@@ -77,9 +77,9 @@ def regional(tmp_path_factory, tls):
     work = tmp_path_factory.mktemp("regional-tls")
     store = build_regional_store(work)
     trusting = work / "trusting.toml"
-    trusting.write_text(f'[federation]\ntimeout_seconds = 5\nretries = 0\nca_file = "{folder / "ca.pem"}"\n')
+    trusting.write_text(f'[federation]\ntimeout_seconds = 20\nretries = 0\nca_file = "{folder / "ca.pem"}"\n')
     plain = work / "plain.toml"
-    plain.write_text('[federation]\ntimeout_seconds = 5\nretries = 0\n')
+    plain.write_text('[federation]\ntimeout_seconds = 20\nretries = 0\n')
     return store, trusting, plain
 
 
