@@ -67,6 +67,23 @@ async function mapCentre() {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+// The map drawn with every image and tile of its view loaded (the portal marks #map).
+async function mapDrawn() {
+  await page.waitForFunction(() => {
+    const m = document.querySelector('#map');
+    return Number(m.dataset.rendered ?? '0') > 0 && m.dataset.loading === undefined;
+  }, null, { timeout: 30000 });
+}
+
+// `action`, then the map drawn again with all it loads for it.
+async function drawnAfter(action) {
+  const before = await page.$eval('#map', (m) => Number(m.dataset.rendered ?? '0'));
+  await action();
+  await page.waitForFunction((n) => Number(document.querySelector('#map').dataset.rendered ?? '0') > n,
+    before, { timeout: 30000 });
+  await mapDrawn();
+}
+
 async function searchAndPick(name, fid) {
   await page.fill('#search', name);
   const option = page.locator(`#search-results li[data-fid="${fid}"]`);
@@ -251,13 +268,12 @@ try {
     result.mapSize = [box.width, box.height];
     result.mapShots = { before: join(out, 'toggle-map-before.png'), hidden: join(out, 'toggle-map-hidden.png'),
       shown: join(out, 'toggle-map-shown.png') };
+    await mapDrawn();
     await map.screenshot({ path: result.mapShots.before });
-    await page.uncheck('#visible-coal_mines');
-    await page.waitForTimeout(800);
+    await drawnAfter(() => page.uncheck('#visible-coal_mines'));
     await map.screenshot({ path: result.mapShots.hidden });
     await shot('coal-mines-hidden');
-    await page.check('#visible-coal_mines');
-    await page.waitForTimeout(1200);
+    await drawnAfter(() => page.check('#visible-coal_mines'));
     await map.screenshot({ path: result.mapShots.shown });
     result.viewAfter = await page.evaluate(() => document.querySelector('#table').dataset.bbox);
     // Vector mode asks for the MVT tiles.

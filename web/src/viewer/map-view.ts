@@ -76,6 +76,17 @@ export function createMap(target: HTMLElement, root: string): MapView {
     const shown = target.querySelector('.coordinates');
     if (shown && !/\d/.test(shown.textContent ?? '')) shown.textContent = t('map.pointAt');
   });
+  // On the map's element, what a screenshot waits on after changing the map: data-loading
+  // while images or tiles of the view load, data-rendered the times it was drawn complete.
+  map.on('loadstart', () => {
+    target.dataset.loading = 'true';
+  });
+  map.on('loadend', () => {
+    delete target.dataset.loading;
+  });
+  map.on('rendercomplete', () => {
+    target.dataset.rendered = String(Number(target.dataset.rendered ?? '0') + 1);
+  });
   map.getView().fit(transformExtent(ASEAN_PLUS_THREE, 'EPSG:4326', 'EPSG:3857'), { padding: [10, 10, 10, 10] });
   return { map, countries, osm, highlight };
 }
