@@ -14,7 +14,23 @@
 # Extra arguments go to pytest (for example -k paging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-step() { echo "== $(date -u +%T) ($SECONDS s) $*"; }  # where a CI run's time goes
+steps=()
+step() { steps+=("$(date -u +%T) ($SECONDS s) $*"); echo "== ${steps[-1]}"; }  # where a CI run's time goes
+# Printed again at the end, where a CI log's tail shows it, with what the builds got from ccache.
+time_summary() {
+  echo "== where the time went:"
+  printf '   %s\n' "${steps[@]}" "$(date -u +%T) ($SECONDS s) end"
+  local results=build/ccache-results.log
+  if [ -f "$results" ]; then
+    local dir writable=read-only
+    dir="$(ccache -k cache_dir)"
+    { : >"$dir/.amis-writable"; } 2>/dev/null && writable=writable
+    echo "   ccache, this run's compilations:$(grep -xE '(direct_cache_hit|preprocessed_cache_hit|cache_miss)' \
+      "$results" | sort | uniq -c | tr -s ' \n' ' ')(cache $dir, $writable)"
+  fi
+}
+trap time_summary EXIT
+rm -f build/ccache-results.log
 step "setup ($(nproc) cores)"
 scripts/setup-debian.sh --test
 ccache_stats() { ccache --print-stats 2>/dev/null | grep -E '^(direct_cache_hit|preprocessed_cache_hit|cache_miss)\s' | tr '\n' ' '; }
