@@ -33,6 +33,7 @@ struct Answer final : amis::http::Response, amis::core::ByteSink {
     status = s;
     return *this;
   }
+  bool not_modified(std::string_view, const amis::http::Headers&) override { return false; }  // no If-None-Match
   bool started() const override { return status != 0; }
   void discard_unsent() override { status = 0; }
   void write(std::string_view bytes) override { body.append(bytes); }

@@ -27,6 +27,8 @@ time_summary() {
     { : >"$dir/.amis-writable"; } 2>/dev/null && writable=writable
     echo "   ccache, this run's compilations:$(grep -xE '(direct_cache_hit|preprocessed_cache_hit|cache_miss)' \
       "$results" | sort | uniq -c | tr -s ' \n' ' ')(cache $dir, $writable)"
+  else
+    echo "   ccache: no compilation of this run went through it ($(env | grep -o '^CCACHE_[A-Z_]*=[^ ]*' | tr '\n' ' '))"
   fi
 }
 trap time_summary EXIT

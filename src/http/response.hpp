@@ -29,6 +29,10 @@ class Response {
   // in chunks and ends when the handler returns.
   virtual ByteSink& stream(int status, std::string_view content_type,
                            const Headers& headers = {}) = 0;
+  // For a streamed answer whose ETag is known before its body: when the request is a
+  // GET or HEAD whose If-None-Match names the ETag among `headers`, answers 304 Not
+  // Modified with those headers and returns true (the handler sends nothing more).
+  virtual bool not_modified(std::string_view content_type, const Headers& headers) = 0;
   // True once the status line has gone out: an error can no longer change it.
   virtual bool started() const = 0;
   // Drops a streamed response whose status line has not gone out yet.

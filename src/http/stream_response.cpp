@@ -154,11 +154,7 @@ void StreamResponse::put(std::string bytes) {
 void StreamResponse::send(int status, std::string_view content_type, std::string body,
                           const Headers& handler_headers) {
   const Headers headers = with_caching(status, handler_headers, &body);
-  if (status == 200 && exchange_.conditional && !exchange_.if_none_match.empty()) {
-    for (const auto& [name, value] : headers)
-      if (beast::iequals(name, "ETag") && none_match_names(exchange_.if_none_match, value))
-        return send_not_modified(content_type, headers);
-  }
+  if (status == 200 && names_current_etag(headers)) return send_not_modified(content_type, headers);
   status_ = status;
   beast_http::response<beast_http::string_body> message{static_cast<beast_http::status>(status),
                                                         version_};
@@ -182,6 +178,20 @@ void StreamResponse::send(int status, std::string_view content_type, std::string
 }
 
 // 304: the headers a 200 would carry (ETag, caching, Vary), no body.
+bool StreamResponse::names_current_etag(const Headers& headers) const {
+  if (!exchange_.conditional || exchange_.if_none_match.empty()) return false;
+  for (const auto& [name, value] : headers)
+    if (beast::iequals(name, "ETag") && none_match_names(exchange_.if_none_match, value)) return true;
+  return false;
+}
+
+bool StreamResponse::not_modified(std::string_view content_type, const Headers& handler_headers) {
+  const Headers headers = with_caching(200, handler_headers, nullptr);
+  if (started() || !names_current_etag(headers)) return false;
+  send_not_modified(content_type, headers);
+  return true;
+}
+
 void StreamResponse::send_not_modified(std::string_view content_type, const Headers& headers) {
   status_ = 304;
   beast_http::response<beast_http::empty_body> message{beast_http::status::not_modified, version_};

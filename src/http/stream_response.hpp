@@ -47,6 +47,7 @@ class StreamResponse final : public Response, private ByteSink {
   void send(int status, std::string_view content_type, std::string body,
             const Headers& headers = {}) override;
   ByteSink& stream(int status, std::string_view content_type, const Headers& headers = {}) override;
+  bool not_modified(std::string_view content_type, const Headers& headers) override;
   bool started() const override { return header_sent_ || (status_ != 0 && !streaming_); }
 
   // Ends a streamed body; marks the connection unusable when it could not finish.
@@ -69,6 +70,8 @@ class StreamResponse final : public Response, private ByteSink {
   void send_chunk(std::string data);
   void send_stream_header();
   void send_not_modified(std::string_view content_type, const Headers& headers);
+  // Whether this exchange is a conditional GET whose If-None-Match names the ETag among `headers`.
+  bool names_current_etag(const Headers& headers) const;
 
   void put(std::string bytes);
   // The coding of an answer of this type and these headers (identity when the

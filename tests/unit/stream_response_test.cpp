@@ -91,3 +91,36 @@ TEST(StreamResponse, AnswersHeadWithTheHeadersOfTheLargeBodyAlone) {
 }
 
 }  // namespace
+
+// A streamed answer whose ETag is known before its body (a page of records): a request
+// naming it gets 304 with the ETag and no body; any other goes on to the stream.
+TEST(StreamResponse, AnswersNotModifiedBeforeAStreamWhoseEtagTheRequestNames) {
+  Collected out;
+  auto exchange = plain_get();
+  exchange.if_none_match = R"(W/"other", W/"page-7")";
+  amis::http::StreamResponse response(out, exchange);
+  EXPECT_TRUE(response.not_modified("application/geo+json", {{"ETag", R"(W/"page-7")"}}));
+  EXPECT_TRUE(response.started());
+  const auto message = parse(out.all(), true);
+  EXPECT_EQ(message.result_int(), 304);
+  EXPECT_EQ(message[beast_http::field::etag], R"(W/"page-7")");
+  EXPECT_TRUE(message[beast_http::field::content_type].empty());
+}
+
+TEST(StreamResponse, StreamsWhenTheRequestNamesAnotherEtagOrIsNoGet) {
+  for (const bool get : {true, false}) {
+    Collected out;
+    auto exchange = plain_get();
+    exchange.conditional = get;
+    exchange.if_none_match = get ? R"(W/"page-6")" : R"(W/"page-7")";
+    amis::http::StreamResponse response(out, exchange);
+    EXPECT_FALSE(response.not_modified("application/geo+json", {{"ETag", R"(W/"page-7")"}}));
+    EXPECT_FALSE(response.started());
+    EXPECT_TRUE(out.writes.empty());
+    response.stream(200, "application/geo+json", {{"ETag", R"(W/"page-7")"}}).write("{}");
+    response.finish();
+    const auto message = parse(out.all());
+    EXPECT_EQ(message.result_int(), 200);
+    EXPECT_EQ(message.body(), "{}");
+  }
+}

@@ -136,6 +136,8 @@ struct RecordingResponse : http::Response, core::ByteSink {
     headers = h;
     return *this;
   }
+  // These requests carry no If-None-Match: nothing is ever answered 304 here.
+  bool not_modified(std::string_view, const http::Headers&) override { return false; }
   bool started() const override { return status != 0 && !streaming; }
   void discard_unsent() override {
     status = 0;

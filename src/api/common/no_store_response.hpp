@@ -21,6 +21,9 @@ class NoStoreResponse final : public http::Response {
   http::ByteSink& stream(int status, std::string_view content_type, const http::Headers& headers = {}) override {
     return inner_.stream(status, content_type, with_no_store(headers));
   }
+  bool not_modified(std::string_view content_type, const http::Headers& headers) override {
+    return inner_.not_modified(content_type, with_no_store(headers));
+  }
   bool started() const override { return inner_.started(); }
   void discard_unsent() override { inner_.discard_unsent(); }
 

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "edit/change_set.hpp"
 #include "encode/iso19139_writer.hpp"
+#include "http/conditional.hpp"
 
 namespace amis::api::records {
 namespace {
@@ -52,9 +53,34 @@ std::string query_with(const http::Request& request, std::int64_t offset, const 
 // Streams the records of a search as a Records GeoJSON FeatureCollection; the
 // response starts with the first record (or after the search for none), so an
 // error before it is still a 400.
+// The version of the JSON a page of records is written in: raised when record_json or
+// the page's members change, so that a page a client kept is not revalidated across it.
+constexpr int kRecordsPageEncoding = 1;
+
+// The weak ETag of a page of records as JSON: the same while the stored records, the
+// request's path and parameters and the base URL of its links are. The records' version
+// is read before the page: a write meanwhile gives the next request another ETag.
+std::string records_page_etag(std::int64_t records_version, std::string_view base, const http::Request& request) {
+  std::string key = std::to_string(kRecordsPageEncoding) + ' ' + std::to_string(records_version);
+  auto add = [&key](std::string_view part) {
+    key += ' ';
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  };
+  add(base);
+  add(request.path);
+  for (const auto& [name, value] : request.query) {
+    add(name);
+    add(value);
+  }
+  return http::weak_etag(key);
+}
+
 class GeoJsonRecords final : public store::RecordSink {
  public:
-  GeoJsonRecords(http::Response& response, std::string base) : response_(response), base_(std::move(base)) {}
+  GeoJsonRecords(http::Response& response, std::string base, http::Headers headers)
+      : response_(response), base_(std::move(base)), headers_(std::move(headers)) {}
   void record(const catalog::Record& r) override {
     start();
     out_->write((first_ ? "" : ",") + dump(record_json(r, base_)));
@@ -73,7 +99,7 @@ class GeoJsonRecords final : public store::RecordSink {
  private:
   void start() {
     if (out_) return;
-    out_ = &response_.stream(200, kGeoJson);
+    out_ = &response_.stream(200, kGeoJson, headers_);
     out_->write("{\"type\":\"FeatureCollection\",\"features\":[");
   }
   static std::string timestamp() {
@@ -86,6 +112,7 @@ class GeoJsonRecords final : public store::RecordSink {
   }
   http::Response& response_;
   std::string base_;
+  http::Headers headers_;
   core::ByteSink* out_ = nullptr;
   bool first_ = true;
 };
@@ -159,7 +186,10 @@ void RecordsApi::items(http::Request& request, http::Response& response) {
     paging(summary, prev, next);
     return page.finish(summary, prev, next);
   }
-  GeoJsonRecords out(response, base);
+  // A harvesting node revalidates the pages it listed last time (If-None-Match): 304.
+  const http::Headers etag{{"ETag", records_page_etag(catalog_.records_version(), base, request)}};
+  if (response.not_modified(kGeoJson, etag)) return;
+  GeoJsonRecords out(response, base, etag);
   const auto summary = catalog_.search(query, out);
   std::string prev, next;
   paging(summary, prev, next);

@@ -111,7 +111,7 @@ std::vector<catalog::FacetBucket> count_whole_facet(sqlite::Database& db, catalo
   return out;
 }
 
-std::int64_t records_version(sqlite::Database& db) {
+std::int64_t stored_records_version(sqlite::Database& db) {
   auto s = db.cached("SELECT records_version FROM amis_catalog_state");
   return s->step() ? s->column_int(0) : 0;
 }
@@ -140,7 +140,7 @@ std::string facet_field_list() {
 // Every facet term and the records version, read in one transaction.
 std::int64_t scan_facet_terms(sqlite::Database& db, FacetIndex::Builder& builder) {
   sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);
-  const std::int64_t version = records_version(db);
+  const std::int64_t version = stored_records_version(db);
   auto s = db.cached("SELECT fid, field, value FROM amis_record_terms INDEXED BY amis_record_terms_fid WHERE field IN (" +
                      facet_field_list() + ") ORDER BY fid");
   while (s->step())
@@ -158,7 +158,7 @@ std::optional<std::string_view> optional_text(const sqlite::Statement& s, int co
 // Every record's extent and temporal extent and the records version, read in one transaction.
 std::int64_t scan_record_extents(sqlite::Database& db, RecordExtents::Builder& builder) {
   sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);
-  const std::int64_t version = records_version(db);
+  const std::int64_t version = stored_records_version(db);
   auto s = db.cached("SELECT fid, min_x, min_y, max_x, max_y, time_start, time_end FROM " + std::string(kRecordTable));
   while (s->step()) {
     std::optional<core::Envelope> extent;
@@ -184,7 +184,7 @@ bool answered_in_memory(const catalog::CatalogQuery& q) {
 std::pair<std::int64_t, std::shared_ptr<const RankedMatchesCache::Ranked>> read_ranked(sqlite::Database& db,
                                                                                       const std::string& match) {
   sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);
-  const std::int64_t version = records_version(db);
+  const std::int64_t version = stored_records_version(db);
   auto s = db.cached(ranked_fids_sql(!match.empty()));
   if (!match.empty()) s->bind(1, std::string_view(match));
   auto ranked = std::make_shared<RankedMatchesCache::Ranked>();
@@ -258,6 +258,11 @@ std::int64_t GpkgCatalog::sources_version() {
   return s->step() ? s->column_int(0) : 0;
 }
 
+std::int64_t GpkgCatalog::records_version() {
+  auto db = pool_.lease();
+  return stored_records_version(*db);
+}
+
 std::int64_t GpkgCatalog::derived_version() {
   auto db = pool_.lease();
   auto s = db->cached("SELECT derived_version FROM amis_catalog_state");
@@ -287,7 +292,7 @@ std::optional<SearchSummary> GpkgCatalog::search_in_memory(sqlite::Database& db,
   const std::string match = fts_match(query.q);  // "": every record, by id
   if (match.empty() && !query.q.empty()) return std::nullopt;  // no word to search for: SQL says none
   sqlite::Transaction snapshot(db, sqlite::Transaction::Kind::Deferred);  // one version throughout
-  const std::int64_t version = records_version(db);
+  const std::int64_t version = stored_records_version(db);
   // What is not held yet is read in the background; SQL answers meanwhile.
   const auto ranked = ranked_.find(version, match);
   if (!ranked) ranked_.request(match);
@@ -388,7 +393,7 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
   }
   // The matches' facets from the terms in memory (facet_index.hpp), their count from
   // the same pass; before the index is built, in SQL.
-  const auto index = query.facets.empty() || unconstrained(query) ? nullptr : facet_index_.at(records_version(*db));
+  const auto index = query.facets.empty() || unconstrained(query) ? nullptr : facet_index_.at(stored_records_version(*db));
   // The matches' fids: on the full-text table alone when q is the only condition.
   const std::string fids = matches.full_text_only.empty()
                                ? "SELECT fid" + matches.from
@@ -408,7 +413,7 @@ SearchSummary GpkgCatalog::search(const catalog::CatalogQuery& query, RecordSink
     return *matched;
   };
   complete_summary(query, summary, whole_,
-                   {[&] { return records_version(*db); },
+                   {[&] { return stored_records_version(*db); },
                     [&] {
                       if (index) return each_match().count();
                       auto c = db->cached("SELECT count(*) FROM (" + fids + ")");

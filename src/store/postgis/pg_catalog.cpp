@@ -47,7 +47,7 @@ std::vector<catalog::FacetBucket> count_whole_facet(Connection& connection, cata
   return out;
 }
 
-std::int64_t records_version(Connection& connection) {
+std::int64_t stored_records_version(Connection& connection) {
   const Result r = connection.exec("SELECT records_version FROM amis_catalog_state");
   return r.rows() ? r.integer(0, 0) : 0;
 }
@@ -113,6 +113,11 @@ std::int64_t PostgisCatalog::sources_version() {
   return r.rows() ? r.integer(0, 0) : 0;
 }
 
+std::int64_t PostgisCatalog::records_version() {
+  auto connection = pool_.acquire();
+  return stored_records_version(*connection);
+}
+
 std::int64_t PostgisCatalog::derived_version() {
   auto connection = pool_.acquire();
   const Result r = connection->exec("SELECT derived_version FROM amis_catalog_state");
@@ -160,7 +165,7 @@ SearchSummary PostgisCatalog::search(const catalog::CatalogQuery& query, RecordS
   SearchSummary summary;
   summary.returned = stream_records(*connection, text, params, sink);
   complete_summary(query, summary, whole_,
-                   {[&] { return records_version(*connection); },
+                   {[&] { return stored_records_version(*connection); },
                     [&] {
                       Params count_params;
                       const std::string count = numbered("SELECT count(*)" + matches.from, matches.bindings, count_params);
