@@ -185,9 +185,13 @@ bool StreamResponse::names_current_etag(const Headers& headers) const {
   return false;
 }
 
+// "*" is not taken here: before its stream, the answer is not known to be a 200 (a
+// request the handler will refuse must get its error, RFC 9110 13.2.1).
 bool StreamResponse::not_modified(std::string_view content_type, const Headers& handler_headers) {
   const Headers headers = with_caching(200, handler_headers, nullptr);
-  if (started() || !names_current_etag(headers)) return false;
+  const auto first = exchange_.if_none_match.find_first_not_of(" \t");
+  const bool any = first != std::string::npos && exchange_.if_none_match.compare(first, 1, "*") == 0;
+  if (started() || any || !names_current_etag(headers)) return false;
   send_not_modified(content_type, headers);
   return true;
 }

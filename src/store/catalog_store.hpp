@@ -72,10 +72,11 @@ class CatalogStore {
   virtual std::int64_t sources_version() = 0;
   // The sources_version() the derived records were last made from (0: never).
   virtual std::int64_t derived_version() = 0;
-  // A number that grows with every write of the records, derived, harvested or
-  // edited (whichever process writes): a page of a search read after it is the
-  // same while it is the same (the Records pages' ETags).
-  virtual std::int64_t records_version() = 0;
+  // Changes with every write of the records, derived, harvested or edited
+  // (whichever process writes), and never comes back: their version and a random
+  // token set with it (a store restored from a backup or copied keeps its own).
+  // A page of a search read after it is the same while it is (the Records pages' ETags).
+  virtual std::string records_tag() = 0;
 
   // Replaces, in one transaction, every record of origin Derived by `records`
   // (all Derived): records whose id is not among them are removed, the others

@@ -410,10 +410,38 @@ TEST_F(PgCatalogTest, AnOlderFullTextGetsItsStemsOnStart) {
   };
   EXPECT_EQ(found("gold"), V{"ft-old"});  // a word that is its own stem
   EXPECT_EQ(found("deposits"), V{});     // "deposit" is not in the words themselves
+  const std::string tag = pg_->records_tag();
   { store::postgis::PostgisStore restarted(pg_url(), 1, "/tmp"); }
+  EXPECT_NE(pg_->records_tag(), tag);  // the q= pages changed: their ETags too
   for (const char* term : {"deposit", "deposits", "mine", "mined", "site"}) EXPECT_EQ(found(term), V{"ft-old"}) << term;
   EXPECT_EQ(pg_store_->pool().acquire()->exec("SELECT full_text_version FROM amis_catalog_state").integer(0, 0), 1);
   EXPECT_TRUE(pg_->remove("ft-old"));
+}
+
+// The records' tag (the Records pages' ETags) on both stores: another after every write
+// (put, remove, a writer's commit), the same when nothing was written.
+TEST_F(PgCatalogTest, RecordsTagsChangeWithEveryWriteAlike) {
+  for (store::CatalogStore* c : {static_cast<store::CatalogStore*>(gpkg_), static_cast<store::CatalogStore*>(pg_)}) {
+    catalog::Record r;
+    r.id = "tag-probe";
+    r.title = "Probe";
+    r.updated = "2026-01-01T00:00:00.000Z";
+    const std::string before = c->records_tag();
+    c->put(r);
+    const std::string put = c->records_tag();
+    EXPECT_NE(put, before);
+    r.title = "Probe again";
+    auto w = c->writer();
+    w->put(r);
+    w->commit();
+    const std::string committed = c->records_tag();
+    EXPECT_NE(committed, put);
+    EXPECT_TRUE(c->remove("tag-probe"));
+    EXPECT_NE(c->records_tag(), committed);
+    const std::string now = c->records_tag();
+    EXPECT_FALSE(c->remove("tag-probe"));
+    EXPECT_EQ(c->records_tag(), now);
+  }
 }
 
 // AnyText on both stores against a substring search done here over the records.

@@ -468,3 +468,27 @@ TEST(GpkgCatalogBench, DISABLED_IngestAndSearch) {
 }
 
 }  // namespace
+
+// The records' tag (the Records pages' ETags): another after every write, and not the
+// same in a store made again that counts as many writes (a store restored or copied).
+TEST_F(GpkgCatalogTest, RecordsTagChangesAtEveryWriteAndDiffersInAStoreMadeAgain) {
+  auto version = [](const std::string& tag) { return std::stoll(tag.substr(0, tag.find('.'))); };
+  const std::string first = catalog_.records_tag();
+  EXPECT_EQ(first.size() - first.find('.') - 1, 32u) << first;  // 128 random bits
+  catalog_.put(make("tin", "Tin", "Tin placers", {"tin"}, "MYS", {100, 1, 104, 7}, "", ""));
+  const std::string second = catalog_.records_tag();
+  EXPECT_NE(second, first);
+  EXPECT_GT(version(second), version(first));
+  EXPECT_TRUE(catalog_.remove("tin"));
+  EXPECT_NE(catalog_.records_tag(), second);
+  EXPECT_FALSE(catalog_.remove("tin"));  // nothing written: the same tag
+  const std::string now = catalog_.records_tag();
+  EXPECT_EQ(catalog_.records_tag(), now);
+
+  amis::testing::TempStorePath again_path("catalog-again");
+  store::gpkg::GpkgCatalog again(again_path.str());
+  for (int i = 0; version(again.records_tag()) < version(now); ++i)
+    again.put(make("r" + std::to_string(i), "Record", "A record", {"x"}, "", {0, 0, 1, 1}, "", ""));
+  EXPECT_EQ(version(again.records_tag()), version(now));
+  EXPECT_NE(again.records_tag(), now);
+}

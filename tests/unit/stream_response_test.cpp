@@ -124,3 +124,14 @@ TEST(StreamResponse, StreamsWhenTheRequestNamesAnotherEtagOrIsNoGet) {
     EXPECT_EQ(message.body(), "{}");
   }
 }
+
+// "*" names any current answer; before its stream the handler does not know it will be a
+// 200 (a refused request must get its error, RFC 9110 13.2.1): no 304 then.
+TEST(StreamResponse, TakesNoWildcardBeforeAStream) {
+  Collected out;
+  auto exchange = plain_get();
+  exchange.if_none_match = " *";
+  amis::http::StreamResponse response(out, exchange);
+  EXPECT_FALSE(response.not_modified("application/geo+json", {{"ETag", R"(W/"page-7")"}}));
+  EXPECT_TRUE(out.writes.empty());
+}

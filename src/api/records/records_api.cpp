@@ -58,16 +58,17 @@ std::string query_with(const http::Request& request, std::int64_t offset, const 
 constexpr int kRecordsPageEncoding = 1;
 
 // The weak ETag of a page of records as JSON: the same while the stored records, the
-// request's path and parameters and the base URL of its links are. The records' version
-// is read before the page: a write meanwhile gives the next request another ETag.
-std::string records_page_etag(std::int64_t records_version, std::string_view base, const http::Request& request) {
-  std::string key = std::to_string(kRecordsPageEncoding) + ' ' + std::to_string(records_version);
+// request's path and parameters and the base URL of its links are. The records' tag is
+// read before the page: a write meanwhile gives the next request another ETag.
+std::string records_page_etag(std::string_view records_tag, std::string_view base, const http::Request& request) {
+  std::string key = std::to_string(kRecordsPageEncoding);
   auto add = [&key](std::string_view part) {
     key += ' ';
     key += std::to_string(part.size());
     key += ':';
     key += part;
   };
+  add(records_tag);
   add(base);
   add(request.path);
   for (const auto& [name, value] : request.query) {
@@ -187,7 +188,7 @@ void RecordsApi::items(http::Request& request, http::Response& response) {
     return page.finish(summary, prev, next);
   }
   // A harvesting node revalidates the pages it listed last time (If-None-Match): 304.
-  const http::Headers etag{{"ETag", records_page_etag(catalog_.records_version(), base, request)}};
+  const http::Headers etag{{"ETag", records_page_etag(catalog_.records_tag(), base, request)}};
   if (response.not_modified(kGeoJson, etag)) return;
   GeoJsonRecords out(response, base, etag);
   const auto summary = catalog_.search(query, out);

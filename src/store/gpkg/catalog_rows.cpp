@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS amis_record_words (word TEXT PRIMARY KEY) WITHOUT ROW
 CREATE VIRTUAL TABLE IF NOT EXISTS rtree_amis_records_geom USING rtree(id, minx, maxx, miny, maxy);
 CREATE TABLE IF NOT EXISTS amis_catalog_state (
   sources_version INTEGER NOT NULL, derived_version INTEGER NOT NULL, records_version INTEGER NOT NULL DEFAULT 0,
-  full_text_version INTEGER NOT NULL DEFAULT 0);
+  full_text_version INTEGER NOT NULL DEFAULT 0, records_token TEXT NOT NULL DEFAULT '');
 INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
   WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 )SQL";
@@ -111,6 +111,11 @@ std::int64_t full_text_version(sqlite::Database& db) {
   return s->step() ? s->column_int(0) : 0;
 }
 
+// Every write of the records: the version grows, and the token is one never used
+// before, so that (version, token) does not come back in a store restored or copied.
+constexpr const char* kCountRecordChange =
+    "UPDATE amis_catalog_state SET records_version = records_version + 1, records_token = lower(hex(randomblob(16)))";
+
 // A catalogue of an earlier full text: the full text and the word list again
 // from every record's document, in the present tokenising and stemming.
 void rebuild_full_text(sqlite::Database& db) {
@@ -121,12 +126,11 @@ void rebuild_full_text(sqlite::Database& db) {
   auto s = db.cached("SELECT fid, document FROM amis_records");
   while (s->step()) write_full_text(db, s->column_int(0), prepare_record(record_from_document(s->column_text(1))));
   db.cached("UPDATE amis_catalog_state SET full_text_version = " + std::to_string(kFullTextVersion))->run();
+  db.cached(kCountRecordChange)->run();  // the q= pages may change
   tx.commit();
 }
 
-void count_record_change(sqlite::Database& db) {
-  db.cached("UPDATE amis_catalog_state SET records_version = records_version + 1")->run();
-}
+void count_record_change(sqlite::Database& db) { db.cached(kCountRecordChange)->run(); }
 
 std::vector<std::uint8_t> extent_geometry(const core::Envelope& e) {
   std::vector<std::uint8_t> wkb = {1, 3, 0, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0};  // Polygon, 1 ring, 5 points
@@ -190,6 +194,8 @@ void create_catalog_tables(sqlite::Database& db) {
   for (const char* column : {"records_version", "full_text_version"})
     if (has_table(db, "amis_catalog_state") && !has_column(db, "amis_catalog_state", column))
       db.exec(std::string("ALTER TABLE amis_catalog_state ADD COLUMN ") + column + " INTEGER NOT NULL DEFAULT 0");
+  if (has_table(db, "amis_catalog_state") && !has_column(db, "amis_catalog_state", "records_token"))
+    db.exec("ALTER TABLE amis_catalog_state ADD COLUMN records_token TEXT NOT NULL DEFAULT ''");
   db.exec(kSchema);
   db.exec(source_triggers());
   create_full_text_table(db);

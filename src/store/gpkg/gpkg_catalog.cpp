@@ -258,9 +258,10 @@ std::int64_t GpkgCatalog::sources_version() {
   return s->step() ? s->column_int(0) : 0;
 }
 
-std::int64_t GpkgCatalog::records_version() {
+std::string GpkgCatalog::records_tag() {
   auto db = pool_.lease();
-  return stored_records_version(*db);
+  auto s = db->cached("SELECT records_version, records_token FROM amis_catalog_state");
+  return s->step() ? std::to_string(s->column_int(0)) + "." + std::string(s->column_text(1)) : std::string();
 }
 
 std::int64_t GpkgCatalog::derived_version() {

@@ -27,7 +27,7 @@ class GpkgCatalog final : public CatalogStore {
   std::unique_ptr<RecordWriter> writer() override;
   std::unique_ptr<RecordWriter> bulk_writer() override;
   std::int64_t sources_version() override;
-  std::int64_t records_version() override;
+  std::string records_tag() override;
   std::int64_t derived_version() override;
   std::int64_t replace_derived(const std::vector<catalog::Record>& records, std::int64_t sources_version) override;
   SearchSummary search(const catalog::CatalogQuery& query, RecordSink& sink) override;

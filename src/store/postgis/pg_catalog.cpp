@@ -113,9 +113,10 @@ std::int64_t PostgisCatalog::sources_version() {
   return r.rows() ? r.integer(0, 0) : 0;
 }
 
-std::int64_t PostgisCatalog::records_version() {
+std::string PostgisCatalog::records_tag() {
   auto connection = pool_.acquire();
-  return stored_records_version(*connection);
+  const Result r = connection->exec("SELECT records_version::text || '.' || records_token FROM amis_catalog_state");
+  return r.rows() ? std::string(r.text(0, 0)) : std::string();
 }
 
 std::int64_t PostgisCatalog::derived_version() {

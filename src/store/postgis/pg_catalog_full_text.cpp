@@ -29,7 +29,11 @@ void migrate_catalog_full_text(Connection& connection) {
     }
     after = std::string(page.text(page.rows() - 1, 0));
   }
-  connection.exec("UPDATE amis_catalog_state SET full_text_version = $1", Params().integer(kFullTextVersion));
+  // The q= pages may change: the records' version and token too (their pages' ETags).
+  connection.exec(
+      "UPDATE amis_catalog_state SET full_text_version = $1, records_version = records_version + 1, "
+      "records_token = gen_random_uuid()::text",
+      Params().integer(kFullTextVersion));
 }
 
 }  // namespace amis::store::postgis

@@ -98,6 +98,7 @@ CREATE INDEX IF NOT EXISTS amis_record_terms_id ON amis_record_terms (id, field)
 CREATE TABLE IF NOT EXISTS amis_catalog_state (sources_version bigint NOT NULL, derived_version bigint NOT NULL);
 ALTER TABLE amis_catalog_state ADD COLUMN IF NOT EXISTS records_version bigint NOT NULL DEFAULT 0;
 ALTER TABLE amis_catalog_state ADD COLUMN IF NOT EXISTS full_text_version integer NOT NULL DEFAULT 0;
+ALTER TABLE amis_catalog_state ADD COLUMN IF NOT EXISTS records_token text NOT NULL DEFAULT '';
 INSERT INTO amis_catalog_state (sources_version, derived_version) SELECT 1, 0
   WHERE NOT EXISTS (SELECT 1 FROM amis_catalog_state);
 CREATE OR REPLACE FUNCTION amis_catalog_sources_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -100,7 +100,7 @@ const std::string kPublish = std::string(
     "SELECT 'country', fresh.country WHERE fresh.country IS NOT NULL) AS t (field, value);\n"
     "INSERT INTO amis_record_words (word) SELECT DISTINCT w FROM amis_records_stage, "
     "unnest(string_to_array(new_words, ' ')) AS w WHERE w <> '' ON CONFLICT DO NOTHING;\n"
-    "UPDATE amis_catalog_state SET records_version = records_version + 1;\n"
+    "UPDATE amis_catalog_state SET records_version = records_version + 1, records_token = gen_random_uuid()::text;\n"
     "TRUNCATE amis_records_stage;";
 
 // The records and terms of the staged ids, by the ids' list ($1) through the
@@ -180,7 +180,8 @@ bool PgRecordWriter::remove(std::string_view id) {
   publish();
   connection_->exec("DELETE FROM amis_record_terms WHERE id = $1", Params().text(id));
   if (connection_->exec("DELETE FROM amis_records WHERE id = $1", Params().text(id)).affected() == 0) return false;
-  connection_->exec("UPDATE amis_catalog_state SET records_version = records_version + 1");
+  connection_->exec(
+      "UPDATE amis_catalog_state SET records_version = records_version + 1, records_token = gen_random_uuid()::text");
   return true;
 }
 

@@ -54,6 +54,9 @@ def test_a_page_has_an_etag_and_a_request_naming_it_gets_304(national):
     assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
     listed = items(national, {"If-None-Match": f'"other", {etag}'}, limit=7)
     assert listed.status_code == 304
+    # "*" names any current page, but a request the search refuses gets its error.
+    refused = items(national, {"If-None-Match": "*"}, limit=7, filter="no_such_queryable = 1")
+    assert refused.status_code == 400, refused.text[:300]
     # Another page, or the same page whose links name another host: another ETag, sent in full.
     other_page = items(national, {"If-None-Match": etag}, limit=7, offset=7)
     assert other_page.status_code == 200 and other_page.headers["ETag"] != etag
