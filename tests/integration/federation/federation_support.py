@@ -20,6 +20,8 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
+import requests
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "catalog"))
 
 from csw_support import generate_records  # noqa: E402
@@ -85,6 +87,24 @@ def node(store: Path, *args: str, config: Path | None = None):
     except json.JSONDecodeError:
         doc = None
     return done, doc
+
+
+def served(store: Path, work: Path, name: str, config: Path | None = None):
+    """A generator for a module fixture: an amis server on `store`, stopped after; it must not
+    have died meanwhile."""
+    server = start(store, work / "logs", name, config)
+    yield server
+    alive = server.alive()
+    server.stop()
+    assert alive, server.stderr()
+
+
+def harvested(regional, name: str) -> dict[str, str]:
+    """source id -> title of the regional catalogue's records harvested from node `name`."""
+    r = requests.get(regional.url + "/collections/catalog/items", params={"f": "json", "limit": 10000}, timeout=30)
+    assert r.status_code == 200, r.text
+    prefix = name + ":"
+    return {f["id"][len(prefix):]: f["properties"]["title"] for f in r.json()["features"] if f["id"].startswith(prefix)}
 
 
 def harvest(store: Path, name: str, config: Path | None = None) -> tuple[int, dict]:

@@ -21,7 +21,8 @@ import re
 import pytest
 import requests
 
-from federation_support import build_national_store, build_regional_store, harvest, node, regional_config, start
+from federation_support import (build_national_store, build_regional_store, harvest, harvested, node, regional_config,
+                                served, start)
 from nginx_support import nginx_config, running_nginx
 from support import free_loopback_ports
 
@@ -62,11 +63,7 @@ def site(national, tmp_path_factory):
 @pytest.fixture(scope="module")
 def regional(tmp_path_factory, amis_bin):
     work = tmp_path_factory.mktemp("regional-static")
-    server = start(build_regional_store(work), work / "logs", "regional", regional_config(work))
-    yield server
-    alive = server.alive()
-    server.stop()
-    assert alive, server.stderr()
+    yield from served(build_regional_store(work), work, "regional", regional_config(work))
 
 
 def last_request(log, uri: str) -> tuple[int, str, str]:
@@ -86,14 +83,6 @@ def etag_of(url: str) -> str:
     r = requests.head(url, timeout=10)
     assert r.status_code == 200 and r.headers.get("ETag"), r.headers
     return r.headers["ETag"]
-
-
-def harvested(regional, name: str) -> dict[str, str]:
-    """source id -> title of the regional catalogue's records harvested from node `name`."""
-    r = requests.get(regional.url + "/collections/catalog/items", params={"f": "json", "limit": 10000}, timeout=30)
-    assert r.status_code == 200, r.text
-    prefix = name + ":"
-    return {f["id"][len(prefix):]: f["properties"]["title"] for f in r.json()["features"] if f["id"].startswith(prefix)}
 
 
 def write_page(path, features, like=None) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from federation_support import (build_national_store, build_regional_store, harvest, node, point_collection,
-                                regional_config, start)
+from federation_support import (build_national_store, build_regional_store, harvest, harvested, node,
+                                point_collection, regional_config, served)
 from support import amis_import
 
 RECORDS = 30
@@ -22,22 +22,15 @@ RECORDS = 30
 @pytest.fixture(scope="module")
 def national(tmp_path_factory, amis_bin):
     work = tmp_path_factory.mktemp("national-etags")
-    server = start(build_national_store(work, RECORDS), work / "logs", "national")
-    server.work = work
-    yield server
-    alive = server.alive()
-    server.stop()
-    assert alive, server.stderr()
+    for server in served(build_national_store(work, RECORDS), work, "national"):
+        server.work = work
+        yield server
 
 
 @pytest.fixture(scope="module")
 def regional(tmp_path_factory, amis_bin):
     work = tmp_path_factory.mktemp("regional-etags")
-    server = start(build_regional_store(work), work / "logs", "regional", regional_config(work))
-    yield server
-    alive = server.alive()
-    server.stop()
-    assert alive, server.stderr()
+    yield from served(build_regional_store(work), work, "regional", regional_config(work))
 
 
 def items(server, headers: dict | None = None, **params) -> requests.Response:
@@ -93,12 +86,6 @@ def test_an_amis_node_reharvests_unchanged_pages_with_304s(national, regional):
     theirs = {f["id"]: f["properties"]["title"] for f in items(national, limit=1000).json()["features"]}
     assert harvested(regional, "nat") == theirs
 
-
-def harvested(regional, name: str) -> dict[str, str]:
-    """source id -> title of the regional catalogue's records harvested from node `name`."""
-    prefix = name + ":"
-    return {f["id"][len(prefix):]: f["properties"]["title"] for f in items(regional, limit=10000).json()["features"]
-            if f["id"].startswith(prefix)}
 
 
 def test_a_change_of_the_records_gives_the_page_another_etag(national, regional):
